@@ -1,0 +1,1 @@
+"""The application: config, conversation service, channels, web, CLI."""

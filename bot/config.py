@@ -1,0 +1,203 @@
+"""Settings: one typed object loaded once from config.yml and the environment.
+
+Every key can be overridden by an environment variable named `CONSULTBOT_` plus
+the key path in capitals, nested keys joined by `__`
+(`telegram.api_base_url` -> `CONSULTBOT_TELEGRAM__API_BASE_URL`).
+Secrets (`secret_key`, `telegram.bot_token`, `telegram.webhook_secret`, database
+passwords) are accepted only from the environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.errors import ConfigError
+
+ENV_PREFIX = "CONSULTBOT_"
+DEFAULT_CONFIG_FILE = Path("config.yml")
+# Keys that must never come from a file kept beside the code.
+SECRET_KEYS: tuple[tuple[str, ...], ...] = (
+    ("secret_key",),
+    ("telegram", "bot_token"),
+    ("telegram", "webhook_secret"),
+)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    allowed_origins: tuple[str, ...] = ()
+
+
+class SessionSettings(_Section):
+    expire_after_days: float = Field(default=7, gt=0)
+
+
+class PrivacySettings(_Section):
+    keep_anonymised_answers_on_delete: bool = False
+    transcript_retention_days: int = Field(default=365, ge=1)
+
+
+class NluSettings(_Section):
+    training_files: tuple[Path, ...] = ()
+    rasa_url: str | None = None
+
+
+class TelegramSettings(_Section):
+    bot_token: SecretStr | None = None
+    webhook_secret: SecretStr | None = None
+    api_base_url: str = "https://api.telegram.org/bot"
+    webhook_url: str | None = None
+
+
+class Settings(_Section):
+    database_url: str = "sqlite+aiosqlite:///./consultbot.db"
+    secret_key: SecretStr | None = None
+    region: str = "24"
+    default_language: Literal["fr", "en"] = "fr"
+    default_consultation: str = "mobilite"
+    flows_dir: Path | None = None
+    debug: bool = False
+    server: ServerSettings = ServerSettings()
+    sessions: SessionSettings = SessionSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    nlu: NluSettings = NluSettings()
+    telegram: TelegramSettings = TelegramSettings()
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "not a database URL; use sqlite+aiosqlite:///path/to/file.db "
+                "or postgresql+asyncpg://user@host:5432/db"
+            ) from None
+        if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+            raise ValueError(
+                f"unsupported driver {url.drivername!r}; use sqlite+aiosqlite or postgresql+asyncpg"
+            )
+        return value
+
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read `path` (default: ./config.yml when present), overlay the environment,
+    validate. Raises ConfigError with one line per problem."""
+    environ = os.environ if environ is None else environ
+    explicit = path is not None or ENV_PREFIX + "CONFIG" in environ
+    file = path or Path(environ.get(ENV_PREFIX + "CONFIG", DEFAULT_CONFIG_FILE))
+    data = _read_file(file, required=explicit)
+    for keys in SECRET_KEYS:
+        if _lookup(data, keys) is not None:
+            name = ".".join(keys)
+            raise ConfigError(
+                f"{file}: {name} is a secret and is read only from the environment; "
+                f"remove it from the file and set {_env_name(keys)} instead"
+            )
+    if _has_password(data.get("database_url")):
+        raise ConfigError(
+            f"{file}: database_url holds a password; set the URL in "
+            f"{ENV_PREFIX}DATABASE_URL instead"
+        )
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
+            continue
+        path_keys = tuple(part.lower() for part in name[len(ENV_PREFIX) :].split("__"))
+        if path_keys[0] not in Settings.model_fields:
+            continue  # e.g. CONSULTBOT_TEST_DATABASE_URL, read by the test suite
+        _assign(data, path_keys, _env_value(raw))
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, file)) from None
+
+
+def _has_password(url: object) -> bool:
+    try:
+        return isinstance(url, str) and make_url(url).password is not None
+    except ArgumentError:
+        return False  # reported by validation
+
+
+def _read_file(file: Path, *, required: bool) -> dict[str, Any]:
+    if not file.exists():
+        if required:
+            raise ConfigError(f"{file}: no such configuration file")
+        return {}
+    try:
+        loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{file}: cannot be read ({error})") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}" if mark is not None else str(file)
+        raise ConfigError(f"{where}: not valid YAML ({getattr(error, 'problem', error)})") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"{file}: expected a mapping of settings at the top level")
+    return loaded
+
+
+def _lookup(data: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+    node: Any = data
+    for key in keys:
+        if not isinstance(node, Mapping) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def _assign(data: dict[str, Any], keys: tuple[str, ...], value: Any) -> None:
+    node = data
+    for key in keys[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = {}
+            node[key] = child
+        node = child
+    node[keys[-1]] = value
+
+
+def _env_value(raw: str) -> Any:
+    """Lists and maps may be given as JSON; anything else stays a string that
+    pydantic converts ("8080" -> 8080, "true" -> True)."""
+    if raw.startswith(("[", "{")):
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            return raw
+    return raw
+
+
+def _env_name(keys: tuple[str, ...]) -> str:
+    return ENV_PREFIX + "__".join(k.upper() for k in keys)
+
+
+def _describe(error: ValidationError, file: Path) -> str:
+    lines = []
+    for problem in error.errors():
+        keys = tuple(str(part) for part in problem["loc"])
+        name = ".".join(keys)
+        if problem["type"] == "extra_forbidden":
+            message = "unknown setting (see config.yml for the documented keys)"
+        else:
+            message = problem["msg"]
+            if "input" in problem and not isinstance(problem["input"], dict | list):
+                message += f" (got {problem['input']!r})"
+        lines.append(f"config: {name} ({_env_name(keys)} or {file}): {message}")
+    return "\n".join(lines)

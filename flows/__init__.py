@@ -1,0 +1,1 @@
+"""The flow language: schema, validation, a pure engine, bundled examples."""

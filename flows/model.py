@@ -1,0 +1,65 @@
+"""A validated flow: immutable values built by `flows.loader` from a YAML file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flows.conditions import Condition
+from flows.translated import Translated
+from nlu.question import QuestionKind
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str  # snake_case, stable: stored answers refer to it
+    label: Translated
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # language -> synonyms
+
+    def synonyms_in(self, lang: str) -> tuple[str, ...]:
+        for code, words in self.synonyms:
+            if code == lang:
+                return words
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    type: QuestionKind
+    text: Translated
+    line: int = 0  # where the question starts in its YAML file, for messages
+    optional: bool = False
+    retry: Translated | None = None  # said when an answer was not understood
+    help: Translated | None = None  # said on the help command
+    when: Condition | None = None
+    choices: tuple[Choice, ...] = ()  # choice, multi_choice
+    min: int | None = None  # number, scale
+    max: int | None = None
+    min_label: Translated | None = None  # scale end labels
+    max_label: Translated | None = None
+    min_selections: int | None = None  # multi_choice
+    max_selections: int | None = None
+    max_length: int | None = None  # free_text
+    min_date: dt.date | None = None  # date
+    max_date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    id: str
+    title: Translated
+    languages: tuple[str, ...]
+    consent: Translated
+    outro: Translated
+    questions: tuple[Question, ...]
+    intro: Translated | None = None
+    opens: dt.date | None = None
+    closes: dt.date | None = None
+    source: str = "<memory>"  # the file it came from, for messages
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)

@@ -1,0 +1,68 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_settings
+from bot.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_documented_config_file_loads_with_defaults():
+    settings = load_settings(ROOT / "config.yml", environ={})
+    assert settings.database_url == "sqlite+aiosqlite:///./consultbot.db"
+    assert settings.region == "24"
+    assert settings.server.port == 8080
+    assert settings.telegram.bot_token is None
+
+
+def test_environment_overrides_nested_keys(tmp_path):
+    settings = load_settings(
+        ROOT / "config.yml",
+        environ={
+            "CONSULTBOT_DATABASE_URL": "postgresql+asyncpg://u@db:5432/x",
+            "CONSULTBOT_TELEGRAM__API_BASE_URL": "http://127.0.0.1:8081/bot",
+            "CONSULTBOT_SERVER__PORT": "9000",
+            "CONSULTBOT_SERVER__ALLOWED_ORIGINS": '["https://example.fr"]',
+            "CONSULTBOT_TELEGRAM__BOT_TOKEN": "123:abc",
+        },
+    )
+    assert settings.database_url == "postgresql+asyncpg://u@db:5432/x"
+    assert settings.telegram.api_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.server.port == 9000
+    assert settings.server.allowed_origins == ("https://example.fr",)
+    assert settings.telegram.bot_token is not None
+    assert settings.telegram.bot_token.get_secret_value() == "123:abc"
+
+
+def test_missing_default_file_means_defaults(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(environ={}).server.host == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("content", "environ", "expected"),
+    [
+        ("server:\n  prot: 80\n", {}, "server.prot"),
+        ("server:\n  port: many\n", {}, "server.port"),
+        ("", {"CONSULTBOT_SERVER__PORT": "99999"}, "CONSULTBOT_SERVER__PORT"),
+        ("database_url: mysql://x\n", {}, "unsupported driver"),
+        ("telegram:\n  bot_token: '123:abc'\n", {}, "CONSULTBOT_TELEGRAM__BOT_TOKEN"),
+        ("secret_key: hunter2\n", {}, "only from the environment"),
+        ("database_url: postgresql+asyncpg://u:pw@h/db\n", {}, "CONSULTBOT_DATABASE_URL"),
+        ("server: [\n", {}, "not valid YAML"),
+        ("- a\n- b\n", {}, "mapping"),
+    ],
+)
+def test_bad_settings_name_the_key(tmp_path, content, environ, expected):
+    file = tmp_path / "config.yml"
+    file.write_text(content)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(file, environ=environ)
+    assert expected in str(caught.value)
+    assert "Traceback" not in str(caught.value)
+
+
+def test_an_explicit_missing_file_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        load_settings(tmp_path / "nope.yml", environ={})
