@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
+
+from flows.replies import Reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,3 +19,15 @@ class InboundMessage:
     received_at: dt.datetime  # timezone-aware
     consultation_id: str | None = None  # chosen by a deep link or the page
     language: str | None = None  # the platform's hint ("fr", "en"), if any
+
+
+class Conversations(Protocol):
+    """The conversation service as the channels see it (bot/conversation.py).
+
+    `handle` commits everything the message caused before returning the replies.
+    It is idempotent: a message whose `message_id` was already handled for this
+    participant changes nothing and returns the replies that were sent the first
+    time, so a channel may redeliver after a lost connection.
+    """
+
+    async def handle(self, message: InboundMessage) -> Sequence[Reply]: ...
