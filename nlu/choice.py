@@ -17,7 +17,7 @@ something of its own ("locataire HLM").
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -27,7 +27,27 @@ from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
 from nlu.phrases import PhraseIndex
 from nlu.question import QuestionSpec
 
-_STOPWORDS = frozenset(
+
+def stem(word: str) -> str:
+    """A light stem: the plural -s/-x of words of five letters or more, and the
+    feminine -ée, dropped ("vélos" -> "velo", "hébergée" -> "heberge"); shorter
+    words stay ("bus", "deux", "mois")."""
+    if len(word) >= 5 and word[-1] in "sx" and not word.endswith("ss"):
+        word = word[:-1]
+    if len(word) > 4 and word.endswith("ee"):
+        word = word[:-1]
+    return word
+
+
+def stems(text: str) -> list[str]:
+    return [stem(word) for word in tokens(text)]
+
+
+def _stemmed(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(stem(word) for word in words)
+
+
+_STOPWORDS = _stemmed(
     word_set(
         """
         le la les l un une des de du d a au aux en et ou the an of and or to in on at
@@ -56,9 +76,9 @@ _CARDINAL_WORDS: Mapping[str, int] = {
     "huit": 8, "eight": 8, "neuf": 9, "nine": 9, "dix": 10, "ten": 10,
 }  # fmt: skip
 # Compared with stemmed words: "premiers" arrives as "premier".
-_FIRST_WORDS = frozenset(["premier", "premiere", "first"])
-_LAST_WORDS = frozenset(["dernier", "derniere", "last"])
-_ORDINAL_FILLER = frozenset(
+_FIRST_WORDS = _stemmed(["premier", "premiere", "first"])
+_LAST_WORDS = _stemmed(["dernier", "derniere", "last"])
+_ORDINAL_FILLER = _stemmed(
     word_set(
         """
         le la les l et and the one ones option options choix choice choices reponse
@@ -68,11 +88,14 @@ _ORDINAL_FILLER = frozenset(
         """
     )
 )
-_ALL_WORDS = frozenset(["tout", "tous", "toutes", "tt", "ts", "all", "everything", "toutes"])
+_ALL_WORDS = _stemmed(["tout", "tous", "toute", "toutes", "tt", "ts", "all", "everything"])
+_ALL_CONTEXT = _stemmed(
+    word_set("them ensemble everything choisis prends coche cocher j ai veux want take pick")
+)
 _ALL_PHRASES = (("l", "ensemble"), ("all", "of", "them"), ("tout", "ca"), ("the", "lot"))
-_EXCEPT_WORDS = frozenset(["sauf", "except", "excepte", "hormis", "but", "excluding"])
+_EXCEPT_WORDS = _stemmed(["sauf", "except", "excepte", "hormis", "but", "excluding"])
 _EXCEPT_PHRASES = (("a", "part"), ("but", "not"), ("other", "than"), ("apart", "from"))
-_PREFER_WORDS = frozenset(
+_PREFER_WORDS = _stemmed(
     word_set(
         """
         surtout principalement essentiellement generalement majoritairement mostly
@@ -82,29 +105,18 @@ _PREFER_WORDS = frozenset(
 )
 _PREFER_PHRASES = (("le", "plus", "souvent"), ("la", "plupart"), ("most", "of", "the"))
 _CORRECTION_PHRASES = (("en", "fait"), ("enfin",), ("finalement",), ("actually",), ("i", "mean"))
-_NONE_KEYS = frozenset(
+_NONE_KEYS = _stemmed(
     word_set(
         """
         aucun aucune rien none nothing neither sans avis no opinion ne sait pas nsp
         """
     )
 )
+_ORDINAL_WORDS = {stem(word): value for word, value in _ORDINAL_WORDS.items()}
+_CARDINAL_WORDS = {stem(word): value for word, value in _CARDINAL_WORDS.items()}
 _ORDINAL_TOKEN = re.compile(r"(\d{1,3})(?:er|re|ere|e|eme|ieme|em|st|nd|rd|th)?")
 _FUZZY_MIN_LENGTH = 5
 _PREFIX_MIN_LENGTH = 4
-
-
-def stem(word: str) -> str:
-    """A light stem: plural -s/-x and feminine -e of longer words dropped."""
-    if len(word) > 3 and word[-1] in "sx":
-        word = word[:-1]
-    if len(word) > 4 and word.endswith("ee"):
-        word = word[:-1]
-    return word
-
-
-def stems(text: str) -> list[str]:
-    return [stem(word) for word in tokens(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +135,7 @@ class ChoiceMatcher:
     index: PhraseIndex[frozenset[int]]
     vocabulary: Mapping[str, frozenset[int]]  # single stems -> option indexes
     exclusive: frozenset[int]  # options that exclude the others ("aucun")
+    sizes: tuple[int, ...]  # content words in each option's label
 
     def find(self, words: Sequence[str]) -> list[_Mention]:
         mentions = [_Mention(f.start, f.end, f.value) for f in self.index.find(words)]
@@ -158,7 +171,7 @@ class ChoiceMatcher:
 Group = tuple[tuple[str, ...], ...]  # a lexicon group: stemmed phrases
 
 
-def build_matcher(question: QuestionSpec, synonym_groups: Sequence[Group]) -> ChoiceMatcher:
+def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     """Index every name of every option, with the lexicon groups its names touch."""
     exact: dict[str, int] = {}
     names_by_choice: list[set[tuple[str, ...]]] = []
@@ -177,15 +190,12 @@ def build_matcher(question: QuestionSpec, synonym_groups: Sequence[Group]) -> Ch
             phrases.update((w,) for w in content)
         if any(" ".join(p) in _NONE_KEYS or set(p) <= _NONE_KEYS for p in phrases):
             exclusive.add(position)
-        for group in synonym_groups:
-            if any(
-                _contains(name_words, member) for member in group for name_words in list(phrases)
-            ):
-                for member in group:
-                    phrases.add(member)
-                    content = [w for w in member if w not in _STOPWORDS]
-                    if len(content) == 1 and len(member) <= 2:
-                        phrases.add((content[0],))
+        for group in lexicon.groups_touching(list(phrases)):
+            for member in group:
+                phrases.add(member)
+                content = [w for w in member if w not in _STOPWORDS]
+                if len(content) == 1 and len(member) <= 2:
+                    phrases.add((content[0],))
         names_by_choice.append(phrases)
     owners: dict[tuple[str, ...], set[int]] = {}
     for position, phrases in enumerate(names_by_choice):
@@ -198,7 +208,10 @@ def build_matcher(question: QuestionSpec, synonym_groups: Sequence[Group]) -> Ch
         if len(phrase) == 1 and phrase[0] not in _STOPWORDS and not phrase[0].isdigit():
             vocabulary[phrase[0]] = frozenset(choices)
     ids = tuple(choice.id for choice in question.choices)
-    return ChoiceMatcher(ids, exact, index, vocabulary, frozenset(exclusive))
+    sizes = tuple(
+        len([w for w in stems(c.label) if w not in _STOPWORDS]) or 1 for c in question.choices
+    )
+    return ChoiceMatcher(ids, exact, index, vocabulary, frozenset(exclusive), sizes)
 
 
 def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
@@ -224,14 +237,16 @@ def parse_choice(text: str, question: QuestionSpec, matcher: ChoiceMatcher) -> A
     mentions = matcher.find(words)
     if not mentions:
         return Reject("not_understood")
-    chosen = _decide_single(words, mentions)
+    chosen = _decide_single(words, mentions, matcher.sizes)
     if chosen is None:
         return Reject("ambiguous")
     return Answer(matcher.ids[chosen])
 
 
-def _decide_single(words: Sequence[str], mentions: list[_Mention]) -> int | None:
-    named = _named(mentions)
+def _decide_single(
+    words: Sequence[str], mentions: list[_Mention], sizes: Sequence[int]
+) -> int | None:
+    named = _named(mentions, sizes)
     if len(named) == 1:
         return next(iter(named))
     if not named:
@@ -251,14 +266,20 @@ def _decide_single(words: Sequence[str], mentions: list[_Mention]) -> int | None
     return None
 
 
-def _named(mentions: list[_Mention]) -> set[int]:
-    """Options named by something of their own; when only shared words name
-    options, the one option they all name (if there is exactly one)."""
+def _named(mentions: list[_Mention], sizes: Sequence[int]) -> set[int]:
+    """Options named by something of their own. When only shared words name
+    options, the one they all name; if several, the one whose label the shared
+    words fill best ("CDD" names "En emploi" rather than "En recherche
+    d'emploi"); a tie names none ("locataire" between two kinds of tenant)."""
     own = {next(iter(m.choices)) for m in mentions if len(m.choices) == 1}
     if own or not mentions:
         return own
     common = frozenset.intersection(*(m.choices for m in mentions))
-    return set(common) if len(common) == 1 else set()
+    if len(common) <= 1:
+        return set(common)
+    smallest = min(sizes[c] for c in common)
+    best = {c for c in common if sizes[c] == smallest}
+    return best if len(best) == 1 else set()
 
 
 def _preceded_by_preference(words: Sequence[str], start: int) -> bool:
@@ -316,7 +337,7 @@ def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int
         if except_at is None:
             return everything
         tail = _after_except(text)
-        excluded = _named(matcher.find(tail)) if tail else set()
+        excluded = _named(matcher.find(tail), matcher.sizes) if tail else set()
         ordinal_excluded = _ordinals(tail, count) if tail else None
         if isinstance(ordinal_excluded, list):
             excluded |= set(ordinal_excluded)
@@ -328,7 +349,10 @@ def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int
             own |= mention.choices
     for mention in mentions:
         if len(mention.choices) > 1 and not mention.choices & own:
-            return Reject("ambiguous")  # a shared word naming none of the others
+            resolved = _named([mention], matcher.sizes)
+            if not resolved:
+                return Reject("ambiguous")  # a shared word naming none of the others
+            own |= resolved
     return own
 
 
@@ -355,6 +379,12 @@ def _after_except(text: str) -> list[str]:
 
 
 def _says_all(words: Sequence[str]) -> bool:
+    """ "tout", "all of them", "toutes les options": every option. "Tout" inside
+    a longer sentence ("je veux tout reprendre depuis le début") is not a pick."""
+    rest = [w for w in words if w not in _ALL_WORDS and w not in _STOPWORDS]
+    rest = [w for w in rest if w not in _ORDINAL_FILLER and w not in _ALL_CONTEXT]
+    if len(rest) > 1:
+        return False
     if _ALL_WORDS.intersection(words):
         return True
     return any(_contains(tuple(words), phrase) for phrase in _ALL_PHRASES)
@@ -420,10 +450,26 @@ def _ordinal_value(word: str, count: int) -> int | None:
     return int(match[1]) if match else None
 
 
-def synonym_groups(synonyms: Mapping[str, tuple[str, ...]]) -> list[Group]:
-    """Lexicon groups as stemmed phrases: the canonical value and its examples."""
-    groups = []
-    for value, examples in synonyms.items():
-        members = {tuple(stems(p)) for p in (value, *examples)}
-        groups.append(tuple(sorted(m for m in members if m)))
-    return groups
+class Lexicon:
+    """Synonym groups of one language, indexed by every phrase of every group."""
+
+    def __init__(self, synonyms: Mapping[str, tuple[str, ...]]) -> None:
+        self.groups: list[Group] = []
+        self._by_member: dict[tuple[str, ...], list[int]] = {}
+        self._longest = 1
+        for value, examples in synonyms.items():
+            members = {tuple(stems(p)) for p in (value, *examples)}
+            group = tuple(sorted(m for m in members if m))
+            for member in group:
+                self._by_member.setdefault(member, []).append(len(self.groups))
+                self._longest = max(self._longest, len(member))
+            self.groups.append(group)
+
+    def groups_touching(self, phrases: Sequence[tuple[str, ...]]) -> list[Group]:
+        """The groups with a member inside one of `phrases`."""
+        found: set[int] = set()
+        for words in phrases:
+            for start in range(len(words)):
+                for size in range(1, min(self._longest, len(words) - start) + 1):
+                    found.update(self._by_member.get(words[start : start + size], ()))
+        return [self.groups[i] for i in sorted(found)]

@@ -103,29 +103,34 @@ class Places:
         self, rows: Iterable[Mapping[str, str]], departments: Mapping[str, str], region: str
     ):
         self.region = region
-        self._by_name: dict[tuple[str, ...], list[Commune]] = {}
-        self._by_first_word: dict[tuple[str, ...], list[Commune]] = {}
-        self._by_postal_code: dict[str, list[Commune]] = {}
+        # Tables of plain strings: a few large dicts instead of ~100,000 small
+        # objects, which keeps the garbage collector's pauses short.
+        self._records: dict[str, str] = {}  # INSEE code -> "name\tdepartment\tregion"
+        self._by_name: dict[str, str] = {}  # folded name -> INSEE codes, space-separated
+        self._by_first_word: dict[str, str] = {}
+        self._by_postal_code: dict[str, str] = {}
+        longest = 1
+        regional: set[str] = set()
         for row in rows:
-            commune = Commune(row["insee_code"], row["name"], row["department"], row["region"])
-            words = tuple(place_words(commune.name))
-            self._by_name.setdefault(words, []).append(commune)
+            insee = row["insee_code"]
+            self._records[insee] = f"{row['name']}\t{row['department']}\t{row['region']}"
+            words = place_words(row["name"])
+            longest = max(longest, len(words))
+            _append(self._by_name, " ".join(words), insee)
+            if row["region"] == region:
+                regional.add(" ".join(words))
             if len(words) > 1 and len(words[0]) >= 5 and words[0] not in ("st", "ste"):
                 # "Romorantin" for "Romorantin-Lanthenay": used when nothing else matches.
-                self._by_first_word.setdefault(words[:1], []).append(commune)
+                _append(self._by_first_word, words[0], insee)
             for code in row["postal_codes"].split():
-                self._by_postal_code.setdefault(code, []).append(commune)
+                _append(self._by_postal_code, code, insee)
+        self._longest = longest
         self.postal_codes = frozenset(self._by_postal_code)
-        self._longest = max(len(words) for words in self._by_name)
         self._departments: dict[tuple[str, ...], str] = {
             tuple(place_words(name)): code for code, name in departments.items()
         }
         self._department_codes = frozenset(departments)
-        self._regional_keys = [
-            " ".join(words)
-            for words, communes in self._by_name.items()
-            if any(c.region == region for c in communes)
-        ]
+        self._regional_keys = sorted(regional)
 
     @classmethod
     def bundled(cls, region: str) -> Places:
@@ -137,7 +142,14 @@ class Places:
         return cls(rows, names, region)
 
     def communes_with_postal_code(self, code: str) -> Sequence[Commune]:
-        return self._by_postal_code.get(code, ())
+        return self._communes(self._by_postal_code.get(code, ""))
+
+    def _communes(self, codes: str) -> tuple[Commune, ...]:
+        communes = []
+        for insee in codes.split():
+            name, department, region = self._records[insee].split("\t")
+            communes.append(Commune(insee, name, department, region))
+        return tuple(communes)
 
     def parse(self, text: str, lang: str) -> Answer | Reject:
         clipped = text[:MAX_PARSED_CHARS]
@@ -164,7 +176,7 @@ class Places:
         codes = list(dict.fromkeys(find_postal_codes(text, lang)))
         if not codes:
             return None
-        communes = {c for code in codes for c in self._by_postal_code.get(code, ())}
+        communes = {c for code in codes for c in self.communes_with_postal_code(code)}
         if not communes:
             return Reject("unknown_commune")
         if len(communes) > 1:
@@ -201,10 +213,11 @@ class Places:
                 variants.append([*words[:start], contracted, *words[start + 1 :]])
             for variant in variants:
                 for size in range(min(self._longest, len(words) - start), 0, -1):
-                    key = tuple(variant[start : start + size])
-                    communes = self._by_name.get(key)
-                    if communes is None or (size == 1 and not self._plausible(key[0], words)):
+                    key = " ".join(variant[start : start + size])
+                    codes = self._by_name.get(key)
+                    if codes is None or (size == 1 and not self._plausible(key, words)):
                         continue
+                    communes = self._communes(codes)
                     landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
                     found.append(_Mention(start, start + size, tuple(communes), landmark))
                     break
@@ -213,8 +226,9 @@ class Places:
             return found
         weak = []
         for start, word in enumerate(words):
-            communes = self._by_first_word.get((word,))
-            if communes is not None and start not in skip and word not in _COMMON_WORDS:
+            codes = self._by_first_word.get(word)
+            if codes is not None and start not in skip and word not in _COMMON_WORDS:
+                communes = self._communes(codes)
                 landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
                 weak.append(_Mention(start, start + 1, tuple(communes), landmark))
         return weak
@@ -241,7 +255,7 @@ class Places:
                 text, self._regional_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
             )
             if best is not None:
-                communes = self._by_name[tuple(best[0].split())]
+                communes = self._communes(self._by_name[best[0]])
                 return [_Mention(0, len(words), tuple(communes), False)]
         return []
 
@@ -300,3 +314,7 @@ def _maximal(mentions: list[_Mention]) -> list[_Mention]:
         if not inside:
             kept.append(mention)
     return sorted(kept, key=lambda m: m.start)
+
+
+def _append(table: dict[str, str], key: str, code: str) -> None:
+    table[key] = f"{table[key]} {code}" if key in table else code

@@ -150,6 +150,8 @@ def _dates(text: str, lang: str, today: dt.date) -> list[dt.date]:
             found.append(today + dt.timedelta(days=offset))
             rest = re.sub(rf"\b{phrase}\b", " ", rest)
     for match in _WEEKDAY_RELATIVE.finditer(rest):
+        if found and not (match[1] or match[3]):
+            continue  # "lundi 22 juin": the weekday only names the date given
         found.append(_weekday(match, today))
     if not found:
         lone = _LONE_DAY.fullmatch(rest.strip())

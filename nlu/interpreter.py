@@ -35,10 +35,10 @@ from importlib import resources
 
 from nlu.choice import (
     ChoiceMatcher,
+    Lexicon,
     build_matcher,
     parse_choice,
     parse_multi_choice,
-    synonym_groups,
 )
 from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.commune import Places
@@ -47,7 +47,7 @@ from nlu.interpretation import Answer, Command, CommandName, Interpretation, Rej
 from nlu.normalize import fold, has_letters_or_digits, tokens
 from nlu.numbers import parse_number
 from nlu.postal_code import parse_postal_code
-from nlu.question import QuestionSpec
+from nlu.question import ChoiceOption, QuestionSpec
 from nlu.training_data import TrainingData, parse_many
 from nlu.yes_no import YesNoParser
 
@@ -88,12 +88,32 @@ class Interpreter:
             intents = intents.merged(TrainingData(intents=bundled[lang].intents))
         intents = intents.merged(TrainingData(intents=extra.intents))
         self._classifier = CommandClassifier(intents.intents)
-        self._lexicons = {
-            lang: synonym_groups({**bundled[lang].synonyms, **extra.synonyms}) for lang in LANGUAGES
-        }
+        self._lexicons = {lang: Lexicon(bundled[lang].merged(extra).synonyms) for lang in LANGUAGES}
         self._yes_no = YesNoParser()
         self._places = Places.bundled(region)
         self._matchers: dict[tuple[QuestionSpec, str], ChoiceMatcher] = {}
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Run every parser once so that the first resident does not pay for
+        lazily built tables (regular expressions, number words, fuzzy scorers)."""
+        day = dt.date(2026, 1, 1)
+        choices = (ChoiceOption("a", ("Voiture",)), ChoiceOption("b", ("Train",)))
+        samples: tuple[tuple[QuestionSpec, str], ...] = (
+            (QuestionSpec("yes_no"), "oui bien sûr"),
+            (QuestionSpec("choice", choices=choices), "la bagnole"),
+            (QuestionSpec("multi_choice", choices=choices), "tout sauf le trian"),
+            (QuestionSpec("number", min=0, max=10), "vingt-deux"),
+            (QuestionSpec("scale", min=1, max=5), "4/5 ⭐"),
+            (QuestionSpec("postal_code"), "trente-sept mille"),
+            (QuestionSpec("commune"), "j'habite à Orleens"),
+            (QuestionSpec("date"), "lundi prochain, le 3 juillet ou 03/07/2026"),
+            (QuestionSpec("free_text"), "je veux parler à un humain"),
+        )
+        for lang in LANGUAGES:
+            for question, text in samples:
+                self.interpret(text, question, lang, day)
+        self._matchers.clear()
 
     def interpret(
         self,

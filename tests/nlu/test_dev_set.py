@@ -15,9 +15,7 @@ KIND_FLOOR = 0.90
 
 def test_dev_set_accuracy_stays_above_the_floor(interpreter):
     report = run(interpreter, load_cases(DEV_SET))
-    failures = [
-        f"{o.case.id}: {o.case.text!r} -> {o.got}" for o in report.outcomes if not o.passed
-    ]
+    failures = [f"{o.case.id}: {o.case.text!r} -> {o.got}" for o in report.outcomes if not o.passed]
     assert report.cases == 425
     assert report.accuracy >= OVERALL_FLOOR, "\n".join(failures)
     for kind, (_, accuracy) in report.by("kind").items():
