@@ -256,11 +256,14 @@ def _decide_single(
         after = [m for m in mentions if m.start >= correction and len(m.choices) == 1]
         if after:
             return next(iter(after[-1].choices))
-    preferred = {
-        next(iter(m.choices))
-        for m in mentions
-        if len(m.choices) == 1 and _preceded_by_preference(words, m.start)
-    }
+    preferred: set[int] = set()
+    previous_end = 0
+    for mention in mentions:
+        if len(mention.choices) == 1 and _preceded_by_preference(
+            words[max(previous_end, mention.start - 4) : mention.start]
+        ):
+            preferred |= mention.choices
+        previous_end = mention.end
     if len(preferred) == 1:
         return preferred.pop()
     return None
@@ -282,8 +285,8 @@ def _named(mentions: list[_Mention], sizes: Sequence[int]) -> set[int]:
     return best if len(best) == 1 else set()
 
 
-def _preceded_by_preference(words: Sequence[str], start: int) -> bool:
-    window = words[max(0, start - 4) : start]
+def _preceded_by_preference(window: Sequence[str]) -> bool:
+    """ "surtout", "mostly", "le plus souvent" just before an option."""
     if _PREFER_WORDS.intersection(window):
         return True
     return any(_contains(tuple(window), phrase) for phrase in _PREFER_PHRASES)

@@ -72,6 +72,12 @@ _COMMON_WORDS = frozenset(
         """
     )
 )
+_PLACE_BEFORE = word_set(
+    """
+    a au aux en in at de d du near sur vers pres from to habite vis enfin fait plutot
+    actually mean non ou or et and cote loin banlieue
+    """
+)
 _FUZZY_CUTOFF = 88.0
 
 
@@ -215,7 +221,7 @@ class Places:
                 for size in range(min(self._longest, len(words) - start), 0, -1):
                     key = " ".join(variant[start : start + size])
                     codes = self._by_name.get(key)
-                    if codes is None or (size == 1 and not self._plausible(key, words)):
+                    if codes is None or (size == 1 and not _plausible(key, words, start)):
                         continue
                     communes = self._communes(codes)
                     landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
@@ -227,18 +233,11 @@ class Places:
         weak = []
         for start, word in enumerate(words):
             codes = self._by_first_word.get(word)
-            if codes is not None and start not in skip and word not in _COMMON_WORDS:
+            if codes is not None and start not in skip and _plausible(word, words, start):
                 communes = self._communes(codes)
                 landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
                 weak.append(_Mention(start, start + 1, tuple(communes), landmark))
         return weak
-
-    @staticmethod
-    def _plausible(word: str, words: list[str]) -> bool:
-        """A one-word name counts unless it is an everyday word inside a sentence."""
-        if len(words) == 1:
-            return True
-        return len(word) > 3 and word not in _COMMON_WORDS
 
     def _approximate(self, words: list[str]) -> list[_Mention]:
         """Misspelt names of the region's communes ("Bourge", "Chenonceau"),
@@ -285,6 +284,17 @@ class Places:
                     return matching[0]
         regional = [c for c in communes if c.region == self.region]
         return regional[0] if len(regional) == 1 else None
+
+
+def _plausible(word: str, words: Sequence[str], start: int) -> bool:
+    """A one-word name inside a sentence counts where a place is expected: at
+    the start, after "à", "au", "in", "near", a comma-less correction ("enfin
+    Olivet")... "skip this one" names no commune called "This"."""
+    if len(words) == 1:
+        return True
+    if len(word) <= 3 or word in _COMMON_WORDS:
+        return False
+    return start == 0 or words[start - 1] in _PLACE_BEFORE
 
 
 def _ends_with(words: Sequence[str], suffix: tuple[str, ...]) -> bool:
