@@ -77,6 +77,7 @@ INTENT_ALIASES: Mapping[str, CommandName] = {
 }
 _SLASH = re.compile(r"/([a-z_]{1,30})(?:@[a-z0-9_]{1,64})?")
 _NEIGHBOURS = 2
+_CLAUSE_SPLIT = re.compile(r"[,;:.!?()\n]+")
 
 
 def command_for_intent(name: str) -> CommandName | None:
@@ -94,9 +95,70 @@ def slash_command(text: str) -> CommandName | None:
     return SLASH_COMMANDS.get(match[1]) if match else None
 
 
+# Chat shorthand, spelt out so that "jveux parler a qqn" meets "je veux parler à quelqu'un".
+SHORTHAND: Mapping[str, tuple[str, ...]] = {
+    "jveux": ("je", "veux"),
+    "jvoudrais": ("je", "voudrais"),
+    "jpeux": ("je", "peux"),
+    "jsuis": ("je", "suis"),
+    "chui": ("je", "suis"),
+    "jcomprends": ("je", "comprends"),
+    "jcomprend": ("je", "comprends"),
+    "jsp": ("je", "sais", "pas"),
+    "qqn": ("quelqu", "un"),
+    "qqun": ("quelqu", "un"),
+    "qq1": ("quelqu", "un"),
+    "qqch": ("quelque", "chose"),
+    "pk": ("pourquoi",),
+    "pq": ("pourquoi",),
+    "pcq": ("parce", "que"),
+    "cmt": ("comment",),
+    "koi": ("quoi",),
+    "kwa": ("quoi",),
+    "stp": (),
+    "svp": (),
+    "g": ("j", "ai"),
+    "c": ("c", "est"),
+    "tt": ("tout",),
+    "ts": ("tous",),
+    "pr": ("pour",),
+    "vs": ("vous",),
+    "ds": ("dans",),
+    "dc": ("donc",),
+    "bcp": ("beaucoup",),
+    "mdr": ("mdr",),
+    "u": ("you",),
+    "r": ("are",),
+    "pls": (),
+    "plz": (),
+    "please": (),
+    "merci": (),
+    "thanks": (),
+    "idk": ("i", "don", "t", "know"),
+    "wanna": ("want", "to"),
+    "gonna": ("going", "to"),
+    "dont": ("don", "t"),
+    "cant": ("can", "t"),
+    "im": ("i", "m"),
+    "suppr": ("supprimer",),
+}
+
+
+# Politeness says nothing about the request: "recommencer stp" is "recommencer".
+_POLITENESS = re.compile(r"\bs ?il (?:vous|te) plait\b|\bthank you\b")
+
+
+def command_words(text: str) -> list[str]:
+    """The folded words of `text`, chat shorthand spelt out."""
+    words: list[str] = []
+    for word in tokens(_POLITENESS.sub(" ", fold(text))):
+        words.extend(SHORTHAND.get(word, (word,)))
+    return words
+
+
 def features(text: str) -> dict[str, float]:
     """Term counts of word unigrams, bigrams and character 4-grams."""
-    words = tokens(text)
+    words = command_words(text)
     counts: dict[str, float] = defaultdict(float)
     for word in words:
         counts["w:" + word] += 1.0
@@ -148,6 +210,19 @@ class CommandClassifier:
             for feature, weight in weights.items():
                 self._postings[feature].append((index, weight / norm))
             self._examples.append(_Example(intent, norm))
+
+    def score_clauses(self, text: str) -> CommandScore:
+        """The best score of the whole message or of one of its clauses:
+        "je comprends pas, c'est 1 le mieux ou 5 ?" asks for help in its
+        first clause."""
+        best = self.score(text)
+        clauses = [c for c in _CLAUSE_SPLIT.split(text) if c.strip()]
+        if len(clauses) > 1:
+            for clause in clauses:
+                scored = self.score(clause)
+                if scored.score > best.score:
+                    best = scored
+        return best
 
     def score(self, text: str) -> CommandScore:
         """The best intent for `text`: the mean similarity of its closest examples."""

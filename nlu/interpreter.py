@@ -56,10 +56,11 @@ _BUNDLED_FILES = ("commands.yml", "lexicon.yml")
 # Commands are short requests; longer messages are answers, and bounding the
 # input bounds the classifier's work.
 _MAX_COMMAND_CHARS = 200
-_MAX_COMMAND_WORDS_FREE_TEXT = 9
+_MAX_COMMAND_WORDS_FREE_TEXT = 12
 # Confidence a command needs: to replace a reject, and to override a typed answer.
 _COMMAND_OVER_REJECT = 0.42
-_COMMAND_OVER_ANSWER = 0.80
+_COMMAND_OVER_ANSWER = 0.70
+_COMMAND_OVER_WEAK_ANSWER = 0.45
 _COMMAND_OVER_FREE_TEXT = 0.55
 _EXTERNAL_CONFIDENCE = 0.70
 _MATCHER_CACHE_SIZE = 512
@@ -138,31 +139,33 @@ class Interpreter:
         if payload is not None:
             return payload
         answer = self._answer(stripped, question, lang, today)
-        score = self._command_score(stripped, command, recognise_commands)
+        if isinstance(answer, Reject) and answer.reason == "empty":
+            return answer
+        if isinstance(answer, Answer) and question.kind == "yes_no":
+            return answer  # "non", "no thanks": always an answer on a yes/no question
+        score = self._command_score(stripped, command, recognise_commands, answer)
         if score.command is None:
             return answer
         if isinstance(answer, Reject):
-            if answer.reason == "empty":
-                return answer
             return Command(score.command) if score.score >= _COMMAND_OVER_REJECT else answer
         if question.kind == "free_text":
             short = len(tokens(stripped)) <= _MAX_COMMAND_WORDS_FREE_TEXT
-            return (
-                Command(score.command)
-                if short and score.score >= _COMMAND_OVER_FREE_TEXT
-                else answer
-            )
-        if question.kind == "yes_no":
-            return answer  # "non", "no thanks": always an answer on a yes/no question
-        return Command(score.command) if score.score >= _COMMAND_OVER_ANSWER else answer
+            if short and score.score >= _COMMAND_OVER_FREE_TEXT:
+                return Command(score.command)
+            return answer
+        weak = _weak_answer(stripped, question)
+        needed = _COMMAND_OVER_WEAK_ANSWER if weak else _COMMAND_OVER_ANSWER
+        return Command(score.command) if score.score >= needed else answer
 
     def _command_score(
-        self, text: str, command: CommandName | None, recognise: bool
+        self, text: str, command: CommandName | None, recognise: bool, answer: Answer | Reject
     ) -> CommandScore:
         if command is not None:
             return CommandScore(command, _EXTERNAL_CONFIDENCE, command)
         if not recognise or len(text) > _MAX_COMMAND_CHARS:
             return CommandScore("answer", 0.0, None)
+        if isinstance(answer, Reject):
+            return self._classifier.score_clauses(text)
         return self._classifier.score(text)
 
     def _button_payload(self, text: str, question: QuestionSpec, lang: str) -> Answer | None:
@@ -219,3 +222,19 @@ class Interpreter:
             matcher = build_matcher(question, self._lexicons[lang])
             self._matchers[key] = matcher
         return matcher
+
+
+def _weak_answer(text: str, question: QuestionSpec) -> bool:
+    """An answer that a command may override more easily: one asked as a
+    question ("what does 1 mean?"), a number read from words alone ("un humain
+    svp", "on reprend tout à zéro"), a date found in a longer sentence ("ça
+    suffit pour aujourd'hui")."""
+    if "?" in text:
+        return True
+    has_digit = any(c.isdigit() for c in text)
+    if question.kind in ("number", "scale"):
+        words = len(tokens(text))
+        return not has_digit and words >= 3 and not any(star in text for star in "⭐★🌟")
+    if question.kind == "date":
+        return not has_digit and len(tokens(text)) > 3
+    return False
