@@ -178,7 +178,9 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     exclusive: set[int] = set()
     for position, choice in enumerate(question.choices):
         exact.setdefault(fold(choice.id), position)
-        names = [choice.id.replace("_", " "), *choice.names]
+        # Ids are button payloads (matched exactly above), often in another
+        # language than the labels: they do not name options in sentences.
+        names = list(choice.names) or [choice.id.replace("_", " ")]
         phrases: set[tuple[str, ...]] = set()
         for name in names:
             exact.setdefault(" ".join(tokens(name)), position)
@@ -397,12 +399,13 @@ def _ordinals(words: Sequence[str], count: int) -> list[int] | Reject | None:
     """Option indexes when the message only refers to options by position
     ("2", "la troisième", "1, 3 et 5", "les deux premiers", "the first two");
     None when it says something else too."""
+    last = words[-1] if words else ""
+    if len(last) == 1 and "a" <= last <= "h" and all(w in _ORDINAL_FILLER for w in words[:-1]):
+        letter = ord(last) - ord("a") + 1  # "b", "réponse c"
+        return [letter - 1] if letter <= count else Reject("out_of_range")
     content = [w for w in words if w not in _ORDINAL_FILLER]
     if not content:
         return None
-    if len(content) == 1 and len(content[0]) == 1 and content[0].isalpha():
-        letter = ord(content[0]) - ord("a") + 1  # "b", "réponse c"
-        return [letter - 1] if 1 <= letter <= min(count, 8) else None
     picked: list[int] = []
     position = 0
     while position < len(content):

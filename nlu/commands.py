@@ -117,8 +117,6 @@ SHORTHAND: Mapping[str, tuple[str, ...]] = {
     "kwa": ("quoi",),
     "stp": (),
     "svp": (),
-    "g": ("j", "ai"),
-    "c": ("c", "est"),
     "tt": ("tout",),
     "ts": ("tous",),
     "pr": ("pour",),

@@ -37,7 +37,7 @@ _APPROXIMATE_PHRASES = (
 _ZERO_WORDS = frozenset(
     word_set(
         """
-    zero aucun aucune none nobody jamais never rien nothing nul nulle
+    zero aucun aucune none nobody jamais never rien nothing
     """
     )
 )
@@ -74,6 +74,9 @@ _RANGE = re.compile(
 # Thousands written with spaces or dots ("1 200", "10.000"), then plain numbers,
 # with an optional decimal part so that "3,5" is seen as not whole.
 _NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[.,](\d+))?(?![\d])")
+# A minus sign that opens the message or follows a space ("-5", "moins -3"),
+# not one inside a word ("aller-retour").
+_MINUS = re.compile(r"(?:^|\s)- ?$")
 _STARS = "⭐★🌟✩☆"
 _WEAK_ONE = "unune"  # placeholder for a lone "un"/"une"/"one", which is often an article
 _ARTICLE_ONE = re.compile(r"(?<![a-z-])(?<!et )(un|une|one)(?![a-z-])")
@@ -111,7 +114,11 @@ def read_numbers(text: str, lang: str) -> NumberReading:
         if match[2]:
             decimal = True
             continue
-        values.append(int(re.sub(r"[ .]", "", match[1])))
+        value = int(re.sub(r"[ .]", "", match[1]))
+        negative = spaced[max(0, match.start() - 2) : match.start()] in ("- ", " -") or (
+            match.start() >= 1 and spaced[match.start() - 1] == "-"
+        )
+        values.append(-value if negative and _MINUS.search(spaced[: match.start()]) else value)
     ratio = _RATIO.search(spaced)
     has_range = bool(_RANGE.search(spaced)) and ratio is None
     return NumberReading(

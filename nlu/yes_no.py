@@ -94,6 +94,16 @@ class YesNoParser:
                 # "pas d'accord", "not ok": a negated yes is a no.
                 resolved.append(Found(cue.start, cue.end, "no"))
                 continue
+            following = found[position + 1] if position + 1 < len(found) else None
+            if (
+                cue.value == "yes"
+                and following is not None
+                and following.start == cue.end
+                and following.value == "negator"
+            ):
+                # "carrément pas", "vraiment pas": a yes word negated after it.
+                resolved.append(Found(cue.start, following.end, "no"))
+                continue
             if cue.value == "yes" and words[cue.start] == "si" and cue.start > 0:
                 continue  # "si" is yes only when it opens the message
             resolved.append(cue)
@@ -126,6 +136,8 @@ def _clauses(text: str) -> list[list[str]]:
 
 _YES_PHRASES = [
     "d accord",
+    "d acc",
+    "d ac",
     "bien sur",
     "bien sure",
     "tout a fait",

@@ -106,10 +106,11 @@ def run(interpreter: Interpreter, cases: list[Case]) -> Report:
 
     outcomes = []
     for case in cases:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         got = interpreter.interpret(case.text, case.question, case.lang, REFERENCE_DAY)
+        cpu = time.thread_time() - started_cpu
         elapsed = time.perf_counter() - started
-        outcomes.append(Outcome(case, got, passes(case, got), elapsed))
+        outcomes.append(Outcome(case, got, passes(case, got), elapsed, cpu))
     return Report(tuple(outcomes))
 
 
@@ -121,7 +122,9 @@ def _describe(report: Report) -> str:
     lines += [f"  {form:<13} {n:>4}  {acc:6.1%}" for form, (n, acc) in report.by("form").items()]
     lines.append(
         f"time per case: p50 {report.percentile_ms(0.5):.3f} ms   "
-        f"p99 {report.percentile_ms(0.99):.3f} ms"
+        f"p99 {report.percentile_ms(0.99):.3f} ms   "
+        f"(CPU time: p50 {report.percentile_ms(0.5, cpu=True):.3f} ms   "
+        f"p99 {report.percentile_ms(0.99, cpu=True):.3f} ms)"
     )
     return "\n".join(lines)
 
