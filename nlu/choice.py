@@ -416,8 +416,8 @@ def _ordinals(words: Sequence[str], count: int) -> list[int] | Reject | None:
             # "les deux premiers", "les 3 derniers"
             if size > count:
                 return Reject("out_of_range")
-            last = following in _LAST_WORDS
-            picked.extend(range(count - size, count) if last else range(size))
+            from_end = following in _LAST_WORDS
+            picked.extend(range(count - size, count) if from_end else range(size))
             position += 2
             continue
         if word in _FIRST_WORDS | _LAST_WORDS and following is not None:
@@ -425,8 +425,8 @@ def _ordinals(words: Sequence[str], count: int) -> list[int] | Reject | None:
             if size is not None and size > 1:  # "the first two", "les trois dernières"
                 if size > count:
                     return Reject("out_of_range")
-                last = word in _LAST_WORDS
-                picked.extend(range(count - size, count) if last else range(size))
+                from_end = word in _LAST_WORDS
+                picked.extend(range(count - size, count) if from_end else range(size))
                 position += 2
                 continue
         value = _ordinal_value(word, count)
