@@ -253,19 +253,12 @@ def _decide_single(
         return next(iter(named))
     if not named:
         return None
-    correction = _last_position(words, _CORRECTION_PHRASES)
+    correction = _first_position(words, _CORRECTION_PHRASES)
     if correction is not None:
         after = [m for m in mentions if m.start >= correction and len(m.choices) == 1]
         if after:
             return next(iter(after[-1].choices))
-    preferred: set[int] = set()
-    previous_end = 0
-    for mention in mentions:
-        if len(mention.choices) == 1 and _preceded_by_preference(
-            words[max(previous_end, mention.start - 4) : mention.start]
-        ):
-            preferred |= mention.choices
-        previous_end = mention.end
+    preferred = _preferred(words, [m for m in mentions if len(m.choices) == 1])
     if len(preferred) == 1:
         return preferred.pop()
     return None
@@ -287,21 +280,41 @@ def _named(mentions: list[_Mention], sizes: Sequence[int]) -> set[int]:
     return best if len(best) == 1 else set()
 
 
-def _preceded_by_preference(window: Sequence[str]) -> bool:
-    """ "surtout", "mostly", "le plus souvent" just before an option."""
-    if _PREFER_WORDS.intersection(window):
-        return True
-    return any(_contains(tuple(window), phrase) for phrase in _PREFER_PHRASES)
+def _preferred(words: Sequence[str], mentions: list[_Mention]) -> set[int]:
+    """Options marked as the main one: "surtout la bagnole" (the cue before the
+    option) or "le bus surtout" (the cue right after it)."""
+    preferred: set[int] = set()
+    for cue_start, cue_end in _cue_spans(words):
+        before = [m for m in mentions if m.end == cue_start]
+        after = [m for m in mentions if cue_end <= m.start <= cue_end + 3]
+        if before:
+            preferred |= before[-1].choices
+        elif after:
+            preferred |= after[0].choices
+    return preferred
 
 
-def _last_position(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
-    last = None
-    for phrase in phrases:
+def _cue_spans(words: Sequence[str]) -> list[tuple[int, int]]:
+    spans = [(i, i + 1) for i, word in enumerate(words) if word in _PREFER_WORDS]
+    for phrase in _PREFER_PHRASES:
         size = len(phrase)
-        for i in range(len(words) - size + 1):
-            if tuple(words[i : i + size]) == phrase:
-                last = i + size if last is None else max(last, i + size)
-    return last
+        spans += [
+            (i, i + size)
+            for i in range(len(words) - size + 1)
+            if tuple(words[i : i + size]) == phrase
+        ]
+    return spans
+
+
+def _first_position(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
+    """Where the first correction ("enfin", "en fait") ends, if there is one."""
+    ends = [
+        i + len(phrase)
+        for phrase in phrases
+        for i in range(len(words) - len(phrase) + 1)
+        if tuple(words[i : i + len(phrase)]) == phrase
+    ]
+    return min(ends, default=None)
 
 
 def parse_multi_choice(

@@ -143,7 +143,7 @@ SHORTHAND: Mapping[str, tuple[str, ...]] = {
 
 
 # Politeness says nothing about the request: "recommencer stp" is "recommencer".
-_POLITENESS = re.compile(r"\bs ?il (?:vous|te) plait\b|\bthank you\b")
+_POLITENESS = re.compile(r"\bs'? ?il (?:vous|te) plait\b|\bthank you\b")
 
 
 def command_words(text: str) -> list[str]:

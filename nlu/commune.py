@@ -261,7 +261,7 @@ class Places:
     def _choose(self, words: list[str], mentions: list[_Mention]) -> _Mention | None:
         if len(mentions) == 1:
             return mentions[0]
-        correction = _last_end(words, _CORRECTIONS)
+        correction = _first_end(words, _CORRECTIONS)
         if correction is not None:
             after = [m for m in mentions if m.start >= correction]
             if after:
@@ -301,13 +301,15 @@ def _ends_with(words: Sequence[str], suffix: tuple[str, ...]) -> bool:
     return len(words) >= len(suffix) and tuple(words[len(words) - len(suffix) :]) == suffix
 
 
-def _last_end(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
-    last = None
-    for phrase in phrases:
-        for i in range(len(words) - len(phrase) + 1):
-            if tuple(words[i : i + len(phrase)]) == phrase:
-                last = i + len(phrase) if last is None else max(last, i + len(phrase))
-    return last
+def _first_end(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
+    """Where the first correction ("enfin", "en fait") ends, if there is one."""
+    ends = [
+        i + len(phrase)
+        for phrase in phrases
+        for i in range(len(words) - len(phrase) + 1)
+        if tuple(words[i : i + len(phrase)]) == phrase
+    ]
+    return min(ends, default=None)
 
 
 def _maximal(mentions: list[_Mention]) -> list[_Mention]:

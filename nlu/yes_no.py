@@ -104,6 +104,8 @@ class YesNoParser:
                 # "carrément pas", "vraiment pas": a yes word negated after it.
                 resolved.append(Found(cue.start, following.end, "no"))
                 continue
+            if cue.end - cue.start == 1 and len(words[cue.start]) == 1 and len(words) > 1:
+                continue  # "y", "o", "n" answer only alone: "y aller" is no yes
             if cue.value == "yes" and words[cue.start] == "si" and cue.start > 0:
                 continue  # "si" is yes only when it opens the message
             resolved.append(cue)
