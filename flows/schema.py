@@ -92,18 +92,22 @@ _TRANSLATED_SCHEMA: dict[str, Any] = {
     "description": "A text: either a plain string (in the flow's first language) or a"
     " mapping of language code to text, e.g. {fr: Bonjour, en: Hello}.",
     "anyOf": [
-        {"type": "string", "minLength": 1},
+        {"type": ["string", "number"], "minLength": 1},
         {
             "type": "object",
             "propertyNames": {"pattern": LANGUAGE_PATTERN},
-            "additionalProperties": {"type": "string", "minLength": 1},
+            "additionalProperties": {"type": ["string", "number"], "minLength": 1},
             "minProperties": 1,
         },
     ],
 }
 
+# pydantic cannot point at a definition it did not make: fields carry this marker,
+# which `json_schema` swaps for a reference to the named entry of `_DEFINITIONS`.
+_MARKER = "x-consultbot-definition"
+
 TranslatedText: TypeAlias = Annotated[
-    str | dict[str, str], PlainValidator(_translated), WithJsonSchema(_TRANSLATED_SCHEMA)
+    str | dict[str, str], PlainValidator(_translated), WithJsonSchema({_MARKER: "Text"})
 ]
 TRANSLATED = TypeAdapter(TranslatedText)
 
@@ -140,14 +144,16 @@ _WHEN_SCHEMA: dict[str, Any] = {
 
 # Kept as plain data: `flows.validation` reads it with located, specific messages
 # (unknown question, later question, impossible value) that a schema cannot give.
-WhenDoc: TypeAlias = Annotated[dict[str, Any], WithJsonSchema({"$ref": "#/$defs/Condition"})]
+WhenDoc: TypeAlias = Annotated[dict[str, Any], WithJsonSchema({_MARKER: "Condition"})]
+_DEFINITIONS = {"Text": _TRANSLATED_SCHEMA, "Condition": _WHEN_SCHEMA}
 
 PositiveInt = Annotated[StrictInt, Field(ge=1)]
 Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN)]
 
 
 class _Doc(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Numbers are accepted where texts are expected ("id: 2030", a synonym "15").
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
 class ChoiceDoc(_Doc):
@@ -310,14 +316,25 @@ class FlowDoc(_Doc):
 
 
 def json_schema() -> dict[str, Any]:
-    """The flow format as a JSON Schema (draft 2020-12) for editors."""
-    schema = FlowDoc.model_json_schema()
-    schema["$defs"]["Condition"] = _WHEN_SCHEMA
+    """The flow format as a JSON Schema (draft-07, which editors support widely) for editors."""
+    schema = _with_references(FlowDoc.model_json_schema())
+    schema["$defs"].update(_DEFINITIONS)
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "consultbot flow",
         **schema,
     }
+
+
+def _with_references(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        if _MARKER in schema:  # allOf keeps the field's description beside the reference
+            rest = {key: value for key, value in schema.items() if key != _MARKER}
+            return {"allOf": [{"$ref": f"#/$defs/{schema[_MARKER]}"}], **rest}
+        return {key: _with_references(value) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [_with_references(item) for item in schema]
+    return schema
 
 
 def json_schema_text() -> str:
