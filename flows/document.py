@@ -102,20 +102,35 @@ def _yaml_error(error: yaml.YAMLError, text: str, source: str) -> FlowValidation
         return _fatal(
             source,
             line,
-            f"the file contains a character that YAML does not allow (code {error.character!r})",
+            f"the file contains a character that YAML does not allow ({_codepoint(error)})",
             "remove control characters; save the file as plain UTF-8 text",
         )
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
+        if "end of stream" in (error.problem or "") and error.context_mark is not None:
+            mark = error.context_mark  # an unclosed quote or bracket: where it opened
         parts = [part for part in (error.context, error.problem) if part]
         message = "malformed YAML: " + (", ".join(parts) or "cannot be read")
         return _fatal(source, _line(mark), message, _yaml_hint(error.problem or ""))
     return _fatal(source, None, f"malformed YAML: {error}", None)
 
 
+def _codepoint(error: yaml.reader.ReaderError) -> str:
+    character = error.character
+    code = character if isinstance(character, int) else ord(str(character)[:1] or "?")
+    return f"U+{code:04X}"
+
+
 def _yaml_hint(problem: str) -> str:
-    if "tab" in problem:
+    if "'\\t'" in problem or "tab" in problem:
         return "indent with spaces, never tabs"
+    if "but got '?'" in problem or "found '?'" in problem:
+        return (
+            "inside { } or [ ], a text with ' ?' or ',' must be quoted:"
+            ' {fr: "Acceptez-vous ?", en: "Do you agree?"}'
+        )
+    if "another document" in problem:
+        return "a flow file holds one document: remove the '---' line"
     if "mapping values are not allowed" in problem:
         return "a text containing ': ' must be quoted, e.g. text: \"Note: ...\""
     if "found undefined alias" in problem:
@@ -139,14 +154,14 @@ class _Builder:
         if self.count > MAX_VALUES:
             raise _fatal(
                 self.source,
-                _line(node.start_mark),
+                self.written_line(path, node),
                 f"the anchors and aliases (&name, *name) expand to more than {MAX_VALUES} values",
                 "a flow needs far fewer; write the content out instead of nesting aliases",
             )
         if len(path) > MAX_DEPTH:
             raise _fatal(
                 self.source,
-                _line(node.start_mark),
+                self.written_line(path, node),
                 f"the YAML nests more than {MAX_DEPTH} levels deep",
                 "an alias (*name) probably refers to a value that contains it",
             )
@@ -159,9 +174,14 @@ class _Builder:
         assert isinstance(node, ScalarNode)
         return self.scalar(node)
 
+    def written_line(self, path: YamlPath, node: Node) -> int | None:
+        """For a value reached through aliases, its own line is the anchor's: name
+        the top-level key being read instead."""
+        return self.lines.get(path[:1]) or _line(node.start_mark)
+
     def check_tag(self, node: Node, expected: str) -> None:
         if node.tag != _TAG + expected:
-            self.problem(node, f"the YAML tag {node.tag} is not allowed in a flow", "remove it")
+            self.problem(node, f"the YAML tag {_tag(node)} is not allowed in a flow", "remove it")
 
     def mapping(self, node: MappingNode, path: YamlPath) -> dict[str, object]:
         self.check_tag(node, "map")
@@ -201,7 +221,7 @@ class _Builder:
             return self.constructor.construct_yaml_float(node)
         if tag == "timestamp":
             return self.timestamp(node)
-        self.problem(node, f"the YAML tag {node.tag} is not allowed in a flow", "remove it")
+        self.problem(node, f"the YAML tag {_tag(node)} is not allowed in a flow", "remove it")
         return text
 
     def timestamp(self, node: ScalarNode) -> object:
@@ -211,3 +231,7 @@ class _Builder:
             self.problem(node, f"'{node.value}' is not a real date", "write it YYYY-MM-DD")
             return node.value
         return value
+
+
+def _tag(node: Node) -> str:
+    return "!!" + node.tag.removeprefix(_TAG) if node.tag.startswith(_TAG) else node.tag

@@ -91,6 +91,7 @@ class _Checker:
         self.document = document
         self.data = data
         self.problems: list[FlowProblem] = list(document.problems)
+        self.reading_lines = {problem.line for problem in document.problems}
         raw_questions = data.get("questions")
         self.raw_questions: list[object] = raw_questions if isinstance(raw_questions, list) else []
         self.languages: tuple[str, ...] | None = None
@@ -113,6 +114,8 @@ class _Checker:
         ctx = details.get("ctx") or {}
         if ctx.get("key") is not None:
             path = (*path, ctx["key"])
+        if self.document.line_of(path) in self.reading_lines:
+            return  # the value was already refused while reading (a bad date, a tag)
         message, hint = _explain(details, path, tag)
         self.add(path, message, hint)
 
@@ -357,7 +360,10 @@ def _explain(details: ErrorDetails, path: YamlPath, tag: str | None) -> tuple[st
     if kind == "missing":
         owner, name = _owner(path[:-1], tag)
         info = owner.model_fields.get(field) if owner else None
-        hint = info.description if info and info.description else None
+        about = info.description if info and info.description else None
+        hint = f"add '{field}:'" + (
+            f" ({about[0].lower()}{about[1:].rstrip('.')})" if about else ""
+        )
         return f"{name} needs the key '{field}'", hint
     if kind == "union_tag_not_found":
         return "this question has no type", "add 'type:' with one of " + ", ".join(QUESTION_TYPES)
