@@ -7,6 +7,9 @@ ourselves instead of using its constructor so that:
   `off` stay texts (a choice labelled "No" is not `False`; only `true`/`false`
   are booleans), and numbers with a leading zero (`01000`, a postal code) stay
   texts instead of becoming octal,
+- a `?` inside a text in `{...}` or `[...]` is part of the text, as in YAML 1.2
+  (`{fr: Acceptez-vous ?, en: Do you agree?}`); PyYAML (YAML 1.1) refuses it,
+  and French questions end with " ?",
 - a duplicated key is reported instead of silently overwriting the first,
 - aliases cannot blow up: expanded values and nesting depth are capped (YAML
   bombs, self-referencing aliases).
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.tokens import ScalarToken
 
 from flows.errors import FlowProblem, FlowValidationError
 
@@ -52,11 +56,52 @@ class Document:
         return None
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose plain scalars may contain `?` in flow context."""
+
+    # Adapted from PyYAML's Scanner.scan_plain (MIT licence, (c) Kirill Simonov):
+    # the only change is that '?' no longer ends a plain scalar inside {...}/[...].
+    def scan_plain(self) -> ScalarToken:
+        chunks: list[str] = []
+        start_mark = self.get_mark()
+        end_mark = start_mark
+        indent = self.indent + 1
+        spaces: list[str] = []
+        blank = "\0 \t\r\n\x85\u2028\u2029"
+        while True:
+            length = 0
+            if self.peek() == "#":
+                break
+            while True:
+                ch = self.peek(length)
+                if (
+                    ch in blank
+                    or (
+                        ch == ":"
+                        and self.peek(length + 1) in blank + (",[]{}" if self.flow_level else "")
+                    )
+                    or (self.flow_level and ch in ",[]{}")
+                ):
+                    break
+                length += 1
+            if length == 0:
+                break
+            self.allow_simple_key = False
+            chunks.extend(spaces)
+            chunks.append(self.prefix(length))
+            self.forward(length)
+            end_mark = self.get_mark()
+            spaces = self.scan_plain_spaces(indent, start_mark) or []
+            if not spaces or self.peek() == "#" or (not self.flow_level and self.column < indent):
+                break
+        return ScalarToken("".join(chunks), True, start_mark, end_mark)
+
+
 def parse_document(text: str, source: str) -> Document:
     """Read YAML text; raise FlowValidationError if it is not usable YAML at all."""
     _check_events(text, source)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:  # already parsed once, kept for safety
         raise _yaml_error(error, text, source) from None
     if root is None:
@@ -71,7 +116,7 @@ def _check_events(text: str, source: str) -> None:
     with its line before the (recursive) composer sees it."""
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:

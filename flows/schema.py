@@ -18,7 +18,6 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
-    StrictBool,
     StrictInt,
     TypeAdapter,
     WithJsonSchema,
@@ -174,7 +173,7 @@ class ChoiceDoc(_Doc):
 class _QuestionDoc(_Doc):
     id: str = Field(description="Stable snake_case name of the question, stored with answers.")
     text: TranslatedText = Field(description="The question as the resident reads it.")
-    optional: StrictBool = Field(
+    optional: bool = Field(
         default=False, description="true if the resident may skip it (command 'skip')."
     )
     retry: TranslatedText | None = Field(
