@@ -320,8 +320,8 @@ def json_schema() -> dict[str, Any]:
     schema["$defs"].update(_DEFINITIONS)
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "consultbot flow",
         **schema,
+        "title": "consultbot flow",
     }
 
 
