@@ -133,8 +133,11 @@ class WhenReader:
     ) -> Condition | None:
         try:
             self._check_reference(question_id)
-            if value in ("answered", "skipped"):
-                return Answered(question_id) if value == "answered" else Skipped(question_id)
+            if value == "answered":
+                return Answered(question_id)
+            if value == "skipped":
+                self._check_skippable(question_id)
+                return Skipped(question_id)
             if not isinstance(value, dict) or not value:
                 raise _Invalid(
                     f"the condition on '{question_id}' must be answered, skipped or a"
@@ -172,6 +175,15 @@ class WhenReader:
                 f"the condition refers to question '{question_id}', which comes later",
                 f"a condition can only look at earlier answers: move '{question_id}' before"
                 f" '{self.question_id}'",
+            )
+
+    def _check_skippable(self, question_id: str) -> None:
+        target = self.known.get(question_id)
+        if target is not None and not target.optional and target.when is None:
+            raise _Invalid(
+                f"'{question_id}' is always asked and cannot be skipped, so this condition"
+                " is never true",
+                f"make '{question_id}' optional: true, or give it a 'when'",
             )
 
     def _compare(self, question_id: str, name: object, expected: object) -> Compare:

@@ -131,7 +131,7 @@ languages: [fr]
 consent: Acceptez-vous ?
 questions:
   - {id: cp, type: postal_code, text: Code postal}
-  - {id: day, type: date, text: Quand, min: 2026-01-01}
+  - {id: day, type: date, text: Quand, min: 2026-01-01, optional: true}
   - {id: ok, type: yes_no, text: "D'accord ?"}
   - id: last
     type: free_text
