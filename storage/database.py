@@ -40,7 +40,7 @@ from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT = 5.0  # seconds
 # Key of the PostgreSQL advisory lock that makes concurrent start-ups migrate one at a time.
 MIGRATION_LOCK_KEY = 0x636F6E73756C74  # "consult"
 
@@ -55,8 +55,16 @@ class Database:
         self._write_lock: asyncio.Lock | None = None
 
     @classmethod
-    async def connect(cls, url: str | URL, *, pool_size: int = 5) -> Database:
-        """Open the database at `url` and check that it answers.
+    async def connect(
+        cls,
+        url: str | URL,
+        *,
+        pool_size: int = 5,
+        sqlite_busy_timeout: float = SQLITE_BUSY_TIMEOUT,
+    ) -> Database:
+        """Open the database at `url` and check that it answers. On SQLite, a
+        transaction waits up to `sqlite_busy_timeout` seconds for another
+        process's write lock before failing with DatabaseBusy.
 
         Raises DatabaseUnavailable with the host (never the password) and the cause."""
         parsed = _parse(url)
@@ -68,7 +76,7 @@ class Database:
             options.update(pool_size=pool_size, pool_pre_ping=True)
         engine = create_async_engine(parsed, **options)
         if backend == "sqlite":
-            _configure_sqlite(engine)
+            _configure_sqlite(engine, sqlite_busy_timeout)
         database = cls(engine)
         try:
             async with engine.connect() as connection:
@@ -207,14 +215,14 @@ def _check_sqlite_folder(url: URL) -> None:
         )
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy's "begin" event below issue BEGIN, not the driver.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA foreign_keys = ON")
             # In WAL mode NORMAL loses no committed transaction when the process

@@ -44,7 +44,16 @@ def redact(url: str | URL) -> str:
         parsed = make_url(url)
     except Exception:  # a string that is not a URL: show nothing of it
         return "<unparseable database URL>"
-    return parsed.set(password=None).render_as_string(hide_password=False)
+    # URL.set(password=None) would keep the password: None there means "unchanged".
+    bare = URL.create(
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
+    return bare.render_as_string(hide_password=False)
 
 
 def where(url: str | URL) -> str:

@@ -141,12 +141,13 @@ async def _anonymise_answers(session: AsyncSession, participant_id: int, now: dt
             }
         )
     if moves:
+        # Core UPDATE run once per row (executemany), not the ORM's bulk update.
+        answers_table = AnswerRow.metadata.tables[AnswerRow.__tablename__]
         await session.execute(
-            update(AnswerRow)
-            .where(AnswerRow.id == bindparam("answer_id"))
+            update(answers_table)
+            .where(answers_table.c.id == bindparam("answer_id"))
             .values(session_id=bindparam("new_session_id"), answered_at=bindparam("day")),
             moves,
-            execution_options={"synchronize_session": False},
         )
     return len(moves)
 

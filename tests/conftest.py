@@ -42,6 +42,16 @@ async def _admin_connection(server: URL):  # type: ignore[no-untyped-def]
     )
 
 
+@pytest.fixture
+def postgres_server_url() -> str:
+    """The URL of the test PostgreSQL server (its own `test` database), for tests
+    that create or miss databases themselves."""
+    raw = os.environ.get(POSTGRES_ENV)
+    if not raw:
+        _postgres_unavailable(f"{POSTGRES_ENV} is not set")
+    return str(raw)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A SQLAlchemy URL of an empty database of its own."""

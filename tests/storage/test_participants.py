@@ -1,3 +1,4 @@
+import asyncio
 import datetime as dt
 
 from storage import participants
@@ -66,3 +67,21 @@ async def test_timestamps_come_back_in_utc_whatever_zone_they_were_given_in(data
         stored = await participants.get(s, created.id)
     assert stored.created_at == NOW
     assert stored.created_at.utcoffset() == dt.timedelta(0)
+
+
+async def _first_message(db: Database) -> int:
+    async with db.transaction() as s:
+        participant, _ = await participants.get_or_create(s, "telegram", HASH, now=NOW)
+        await asyncio.sleep(0.02)
+        return participant.id
+
+
+async def test_concurrent_first_messages_create_one_participant(database_url: str):
+    dbs = [await Database.connect(database_url) for _ in range(4)]
+    try:
+        await dbs[0].upgrade()
+        ids = await asyncio.gather(*(_first_message(db) for db in dbs))
+    finally:
+        for db in dbs:
+            await db.close()
+    assert len(set(ids)) == 1

@@ -1,3 +1,4 @@
+import asyncio
 import datetime as dt
 
 import pytest
@@ -75,3 +76,30 @@ async def test_recent_sessions_do_not_expire(database: Database, seeded: Seeded)
             s, inactive_since=NOW - dt.timedelta(days=7), now=NOW
         )
     assert expired == 0
+
+
+async def _increment(db: Database, participant_id: int) -> None:
+    """Read-modify-write of the session state, as the conversation service does."""
+    async with db.transaction() as s:
+        current = await sessions.find_open(s, participant_id, lock=True)
+        assert current is not None
+        assert isinstance(current.state, dict)
+        step = current.state["step"]
+        await asyncio.sleep(0.05)  # the other writer arrives meanwhile
+        await sessions.save(s, current.id, now=NOW, state={"step": step + 1})
+
+
+async def test_the_session_lock_serialises_concurrent_writers(
+    database: Database, database_url: str, seeded: Seeded
+):
+    # Two Database objects are two processes: nothing but the database orders them.
+    other = await Database.connect(database_url)
+    try:
+        await asyncio.gather(
+            _increment(database, seeded.participant_id), _increment(other, seeded.participant_id)
+        )
+    finally:
+        await other.close()
+    async with database.transaction() as s:
+        stored = await sessions.get(s, seeded.session_id)
+    assert stored.state == {"step": 2}  # no update lost
