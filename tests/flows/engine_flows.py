@@ -7,8 +7,22 @@ from __future__ import annotations
 import datetime as dt
 
 from flows.conditions import AllOf, Answered, AnyOf, Compare, Not, Skipped
+from flows.effects import Effect
+from flows.engine import Transition, advance
+from flows.events import Event, Message, Start
 from flows.model import Choice, Flow, Question
+from flows.replies import Reply
+from flows.state import SessionState
 from flows.translated import Translated
+from nlu.interpretation import (
+    Answer,
+    AnswerValue,
+    Command,
+    CommandName,
+    Interpretation,
+    Reject,
+    RejectReason,
+)
 
 
 def t(fr: str, en: str | None = None) -> Translated:
@@ -145,3 +159,55 @@ def rich() -> Flow:
             ),
         ),
     )
+
+
+NOW = dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.UTC)
+
+
+class Chat:
+    """Drives the engine as the bot does, with interpretations given directly."""
+
+    def __init__(self, flow: Flow, now: dt.datetime = NOW) -> None:
+        self.flow = flow
+        self.now = now
+        self.state: SessionState | None = None
+        self.effects: list[Effect] = []
+
+    def event(self, event: Event) -> Transition:
+        transition = advance(self.flow, self.state, event, self.now)
+        self.state = transition.state
+        self.effects.extend(transition.effects)
+        return transition
+
+    def send(self, interpretation: Interpretation, text: str = "…") -> Transition:
+        return self.event(Message(text, interpretation))
+
+    def answer(self, value: AnswerValue, text: str | None = None) -> Transition:
+        return self.send(Answer(value), str(value) if text is None else text)
+
+    def command(self, name: CommandName) -> Transition:
+        return self.send(Command(name), name)
+
+    def reject(self, reason: RejectReason = "not_understood") -> Transition:
+        return self.send(Reject(reason), "???")
+
+    def consent(self) -> Transition:
+        self.event(Start())
+        return self.answer(True, "oui")
+
+    @property
+    def question_id(self) -> str | None:
+        return None if self.state is None else self.state.question_id
+
+    @property
+    def status(self) -> str | None:
+        return None if self.state is None else self.state.status
+
+
+def texts(transition: Transition) -> str:
+    """Everything said, as one text (for `in` checks)."""
+    return "\n".join(reply.text for reply in transition.replies)
+
+
+def payloads(reply: Reply) -> list[str]:
+    return [button.payload for button in reply.buttons]
