@@ -300,7 +300,9 @@ def _not_taken(
         )
         if question.help is not None:
             hint += " " + question.help.get(lang)
-    return Transition(replace(state, retries=tries), (Reply(hint), ask(question, lang)))
+    # Counted up to MAX_TRIES only: from there on every re-ask offers help anyway.
+    kept = replace(state, retries=min(tries, MAX_TRIES))
+    return Transition(kept, (Reply(hint), ask(question, lang)))
 
 
 def _skip(flow: Flow, state: SessionState, question: Question) -> Transition:

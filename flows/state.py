@@ -62,12 +62,11 @@ class SessionState:
     # ---- changing ------------------------------------------------------------
 
     def with_answer(self, question_id: str, value: AnswerValue) -> SessionState:
-        answers = tuple((q, v) for q, v in self.without(question_id).answers)
+        cleared = self.without(question_id)
         return replace(
-            self,
-            answers=(*answers, (question_id, value)),
-            skipped=tuple(q for q in self.skipped if q != question_id),
-            history=(*self.history, question_id),
+            cleared,
+            answers=(*cleared.answers, (question_id, value)),
+            history=(*cleared.history, question_id),
         )
 
     def with_skip(self, question_id: str) -> SessionState:
