@@ -2,6 +2,7 @@
 answers, never records an answer on a reject, and its state stays a JSON value."""
 
 import datetime as dt
+import functools
 import json
 
 from hypothesis import HealthCheck, given, settings
@@ -144,13 +145,17 @@ texts = st.one_of(
 )
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@functools.cache
+def interpreter() -> Interpreter:
+    return Interpreter()  # built once: it may load its data at construction
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(FLOWS[:2]), st.lists(texts, max_size=50))
 def test_any_sequence_of_typed_texts_through_the_interpreter(flow, typed):
-    interpreter = Interpreter()
     now = TIMES[1]
     state = None
     for text in typed:
         spec = expecting(flow, state, "fr")
-        interpretation = interpreter.interpret(text, spec, "fr", now.date())
+        interpretation = interpreter().interpret(text, spec, "fr", now.date())
         state = check_step(flow, state, Message(text, interpretation), now).state
