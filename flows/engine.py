@@ -35,21 +35,36 @@ from flows.effects import (
     Resumed,
 )
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
-from flows.messages import format_date, language_name, say
+from flows.messages import language_name, say
 from flows.model import Flow, Question
-from flows.prompts import ask, expectation, reject_hint, yes_no_buttons
+from flows.prompts import (
+    RESUME,
+    ask,
+    closed_notice,
+    consent_question,
+    delete_question,
+    expectation,
+    intro_and_consent,
+    reject_hint,
+    resume_offer,
+)
 from flows.prompts import describe as describe_answer
 from flows.question_spec import fit, question_spec
-from flows.replies import Button, Reply
+from flows.replies import Reply
 from flows.state import SessionState
-from nlu.interpretation import Answer, Command, CommandName, Reject, RejectReason
+from nlu.interpretation import (
+    Answer,
+    Command,
+    CommandName,
+    Interpretation,
+    Reject,
+    RejectReason,
+)
 from nlu.question import ChoiceOption, QuestionSpec
 
 # After this many answers not understood in a row, offer help (and skip the
 # question when it is optional) instead of re-asking the same way again.
 MAX_TRIES = 3
-RESUME = "resume"  # payload of the "resume" button, a choice id of the paused state
-RESTART_PAYLOAD = "/restart"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +112,10 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
 
 def _before_consent(flow: Flow, event: Event, now: dt.datetime) -> Transition:
     lang = _pick_language(flow, None if isinstance(event, Returned) else event.language)
-    unavailable = _unavailable(flow, now, lang)
+    unavailable = closed_notice(flow, now, lang)
     if unavailable is not None:
         return Transition(None, (unavailable,))
-    greeting = _greeting(flow, lang)
+    greeting = intro_and_consent(flow, lang)
     if isinstance(event, ChangeLanguage) and event.language != lang:
         names = ", ".join(language_name(code, lang) for code in flow.languages)
         text = say("language_unavailable", lang, languages=names)
@@ -108,14 +123,14 @@ def _before_consent(flow: Flow, event: Event, now: dt.datetime) -> Transition:
     if not isinstance(event, Message):
         return Transition(None, greeting)
     interpretation = event.interpretation
-    if interpretation == Answer(True):
+    if _is_answer(interpretation, True):
         begun = _move_on(flow, SessionState(language=lang, status="asking"), after=None)
         return Transition(
             begun.state,
             (Reply(say("consent_thanks", lang)), *begun.replies),
             (ConsentGiven(), *begun.effects),
         )
-    if interpretation == Answer(False):
+    if _is_answer(interpretation, False):
         return Transition(None, (Reply(say("consent_refused", lang)),), (ConsentRefused(),))
     if isinstance(interpretation, Command):
         return Transition(None, _command_before_consent(flow, interpretation.name, lang))
@@ -136,23 +151,14 @@ def _pick_language(flow: Flow, hint: str | None) -> str:
 def _command_before_consent(flow: Flow, name: CommandName, lang: str) -> tuple[Reply, ...]:
     if name == "help":
         title = flow.title.get(lang)
-        return (Reply(say("before_consent_help", lang, title=title)), _consent(flow, lang))
+        return (Reply(say("before_consent_help", lang, title=title)), consent_question(flow, lang))
     if name == "stop":
         return (Reply(say("before_consent_stop", lang)),)
     if name == "delete_data":
         return (Reply(say("before_consent_delete", lang)),)
     if name == "human":
-        return (Reply(say("before_consent_human", lang)), _consent(flow, lang))
-    return (Reply(say("not_started", lang)), _consent(flow, lang))  # restart, back, skip
-
-
-def _greeting(flow: Flow, lang: str) -> tuple[Reply, ...]:
-    intro = flow.title.get(lang) if flow.intro is None else flow.intro.get(lang)
-    return (Reply(intro), _consent(flow, lang))
-
-
-def _consent(flow: Flow, lang: str) -> Reply:
-    return Reply(flow.consent.get(lang), yes_no_buttons(lang))
+        return (Reply(say("before_consent_human", lang)), consent_question(flow, lang))
+    return (Reply(say("not_started", lang)), consent_question(flow, lang))  # restart, back, skip
 
 
 # ---- after consent: events other than messages --------------------------------
@@ -161,7 +167,7 @@ def _consent(flow: Flow, lang: str) -> Reply:
 def _on_start(flow: Flow, state: SessionState, now: dt.datetime) -> Transition:
     question = _find(flow, state.question_id)
     if state.status == "asking" and question is not None:
-        unavailable = _unavailable(flow, now, state.language)
+        unavailable = closed_notice(flow, now, state.language)
         if unavailable is not None:
             return _close(state, unavailable)
         return Transition(
@@ -175,12 +181,12 @@ def _on_return(flow: Flow, state: SessionState, now: dt.datetime) -> Transition:
         state = replace(state, status=state.before_delete or "asking", before_delete=None)
     if state.status == "completed":
         return Transition(state, _reprompt(flow, state, now))
-    unavailable = _unavailable(flow, now, state.language)
+    unavailable = closed_notice(flow, now, state.language)
     if unavailable is not None:
         return _close(state, unavailable)
     paused = replace(state, status="paused", retries=0)
     welcome = say("welcome_back", state.language, title=flow.title.get(state.language))
-    return Transition(paused, (Reply(welcome), _resume_offer(state.language)))
+    return Transition(paused, (Reply(welcome), resume_offer(state.language)))
 
 
 def _change_language(
@@ -210,7 +216,7 @@ def _on_message(flow: Flow, state: SessionState, message: Message, now: dt.datet
         "human",
     ):
         return _anytime_command(flow, state, interpretation.name, now)
-    unavailable = _unavailable(flow, now, state.language)
+    unavailable = closed_notice(flow, now, state.language)
     if unavailable is not None:
         if state.status == "completed":
             return Transition(state, (unavailable,))
@@ -314,13 +320,7 @@ def _back(flow: Flow, state: SessionState) -> Transition:
     lang = state.language
     previous = _find(flow, state.history[-1]) if state.history else None
     if previous is None:
-        current = _find(flow, state.question_id)
-        again = (
-            (ask(current, lang),)
-            if current is not None
-            else (Reply(say("already_completed", lang)),)
-        )
-        return Transition(state, (Reply(say("back_first", lang)), *again))
+        return Transition(state, (Reply(say("back_first", lang)), *_reprompt(flow, state, None)))
     value = state.answer(previous.id)
     note = (
         say("back_to_skipped", lang)
@@ -362,7 +362,7 @@ def _paused(flow: Flow, state: SessionState, message: Message) -> Transition:
             (Reply(say("resumed", state.language)), ask(question, state.language)),
             (Resumed(),),
         )
-    return Transition(state, (_resume_offer(state.language),))
+    return Transition(state, (resume_offer(state.language),))
 
 
 def _completed(flow: Flow, state: SessionState, message: Message) -> Transition:
@@ -379,13 +379,13 @@ def _confirming_delete(
 ) -> Transition:
     lang = state.language
     interpretation = message.interpretation
-    if interpretation == Answer(True):
+    if _is_answer(interpretation, True):
         return Transition(None, (Reply(say("deleted", lang)),), (DeletionConfirmed(),))
-    cancels = interpretation == Answer(False) or (
+    cancels = _is_answer(interpretation, False) or (
         isinstance(interpretation, Command) and interpretation.name not in ("delete_data", "help")
     )
     if not cancels:
-        return Transition(state, (Reply(say("delete_help", lang)), _delete_confirm(lang)))
+        return Transition(state, (Reply(say("delete_help", lang)), delete_question(lang)))
     kept = replace(state, status=state.before_delete or "asking", before_delete=None)
     cancelled = Reply(say("delete_cancelled", lang))
     if isinstance(interpretation, Command):  # another command: cancel, then do it
@@ -433,6 +433,11 @@ def _repair(flow: Flow, state: SessionState) -> SessionState:
     return replace(state, status="completed", question_id=None, retries=0)
 
 
+def _is_answer(interpretation: Interpretation, value: bool) -> bool:
+    # Not `== Answer(True)`: dataclass equality would take Answer(1) for a yes.
+    return isinstance(interpretation, Answer) and interpretation.value is value
+
+
 def _find(flow: Flow, question_id: str | None) -> Question | None:
     for question in flow.questions:
         if question.id == question_id:
@@ -447,23 +452,23 @@ def _reprompt(flow: Flow, state: SessionState, now: dt.datetime | None) -> tuple
     """What the resident is waiting on, said again (after help, a language switch...)."""
     lang = state.language
     if state.status == "confirming_delete":
-        return (_delete_confirm(lang),)
+        return (delete_question(lang),)
     if state.status == "completed":
         return (Reply(say("already_completed", lang)),)
-    unavailable = None if now is None else _unavailable(flow, now, lang)
+    unavailable = None if now is None else closed_notice(flow, now, lang)
     if unavailable is not None:
         return (unavailable,)
     question = _find(flow, state.question_id)
     if state.status == "asking" and question is not None:
         return (ask(question, lang),)
-    return (_resume_offer(lang),)
+    return (resume_offer(lang),)
 
 
 def _help_text(flow: Flow, state: SessionState, now: dt.datetime | None) -> str:
     lang = state.language
     if state.status == "confirming_delete":
         return say("delete_help", lang)
-    if now is not None and _unavailable(flow, now, lang) is not None:
+    if now is not None and closed_notice(flow, now, lang) is not None:
         return say("closed_help", lang)
     question = _find(flow, state.question_id)
     if state.status == "asking" and question is not None:
@@ -474,27 +479,6 @@ def _help_text(flow: Flow, state: SessionState, now: dt.datetime | None) -> str:
     return say("commands", lang)
 
 
-def _resume_offer(lang: str) -> Reply:
-    return Reply(
-        say("resume_offer", lang),
-        (Button(say("resume", lang), RESUME), Button(say("restart", lang), RESTART_PAYLOAD)),
-    )
-
-
-def _delete_confirm(lang: str) -> Reply:
-    return Reply(say("delete_confirm", lang), yes_no_buttons(lang, "delete_yes", "delete_no"))
-
-
 def _close(state: SessionState, unavailable: Reply) -> Transition:
     closed = replace(state, status="closed", before_delete=None)
     return Transition(closed, (unavailable,))
-
-
-def _unavailable(flow: Flow, now: dt.datetime, lang: str) -> Reply | None:
-    today = now.date()
-    title = flow.title.get(lang)
-    if flow.opens is not None and today < flow.opens:
-        return Reply(say("not_open", lang, title=title, date=format_date(flow.opens, lang)))
-    if flow.closes is not None and today > flow.closes:
-        return Reply(say("closed", lang, title=title, date=format_date(flow.closes, lang)))
-    return None

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from flows.messages import format_date, say
-from flows.model import Question
+from flows.model import Flow, Question
 from flows.replies import Button, Reply
 from nlu.interpretation import AnswerValue, RejectReason
 
 # Past this many values a scale gets no buttons: a row of 11+ buttons is unusable.
 MAX_SCALE_BUTTONS = 10
 SKIP_PAYLOAD = "/skip"
+RESUME = "resume"  # payload of the "resume" button: a choice id of the paused state
+RESTART_PAYLOAD = "/restart"
 
 
 def ask(question: Question, lang: str) -> Reply:
@@ -130,3 +132,36 @@ def _date_range(question: Question, lang: str) -> str:
     if high is not None:
         return say("date_range_high", lang, high=high)
     return ""
+
+
+def intro_and_consent(flow: Flow, lang: str) -> tuple[Reply, ...]:
+    """What a resident sees first: the intro (or the title), then the consent."""
+    intro = flow.title.get(lang) if flow.intro is None else flow.intro.get(lang)
+    return (Reply(intro), consent_question(flow, lang))
+
+
+def consent_question(flow: Flow, lang: str) -> Reply:
+    return Reply(flow.consent.get(lang), yes_no_buttons(lang))
+
+
+def resume_offer(lang: str) -> Reply:
+    return Reply(
+        say("resume_offer", lang),
+        (Button(say("resume", lang), RESUME), Button(say("restart", lang), RESTART_PAYLOAD)),
+    )
+
+
+def delete_question(lang: str) -> Reply:
+    return Reply(say("delete_confirm", lang), yes_no_buttons(lang, "delete_yes", "delete_no"))
+
+
+def closed_notice(flow: Flow, now: dt.datetime, lang: str) -> Reply | None:
+    """What to say if the consultation is not open on `now`'s day, else None.
+    `closes` is the last day answers are taken."""
+    today = now.date()
+    title = flow.title.get(lang)
+    if flow.opens is not None and today < flow.opens:
+        return Reply(say("not_open", lang, title=title, date=format_date(flow.opens, lang)))
+    if flow.closes is not None and today > flow.closes:
+        return Reply(say("closed", lang, title=title, date=format_date(flow.closes, lang)))
+    return None

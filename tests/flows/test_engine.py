@@ -555,3 +555,13 @@ def test_expecting_follows_the_conversation():
 def test_the_question_reply_is_the_wording_recorded():
     flow = mobilite()
     assert ask(flow.questions[0], "en").text == "How do you usually travel?"
+
+
+def test_a_number_is_not_taken_for_yes_to_consent_or_to_deletion():
+    t = advance(mobilite(), None, Message("1", Answer(1)), NOW)
+    assert t.state is None
+    assert t.effects == ()
+    chat = answered_up_to_postal_code()
+    chat.command("delete_data")
+    assert chat.answer(1).effects == ()
+    assert chat.status == "confirming_delete"
