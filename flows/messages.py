@@ -14,7 +14,7 @@ from types import MappingProxyType
 ENGINE_LANGUAGES = ("fr", "en")
 FALLBACK = "en"
 
-_TEXTS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
+TEXTS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
     {
         # key: (fr, en)
         "yes": ("Oui", "Yes"),
@@ -279,7 +279,7 @@ def engine_language(lang: str) -> str:
 
 
 def say(key: str, lang: str, **values: object) -> str:
-    fr, en = _TEXTS[key]
+    fr, en = TEXTS[key]
     template = fr if engine_language(lang) == "fr" else en
     return template.format(**values) if values else template
 
