@@ -206,7 +206,7 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     index: PhraseIndex[frozenset[int]] = PhraseIndex()
     vocabulary: dict[str, frozenset[int]] = {}
     for phrase, choices in owners.items():
-        index.add(" ".join(phrase), frozenset(choices))
+        index.add_words(phrase, frozenset(choices))
         if len(phrase) == 1 and phrase[0] not in _STOPWORDS and not phrase[0].isdigit():
             vocabulary[phrase[0]] = frozenset(choices)
     ids = tuple(choice.id for choice in question.choices)

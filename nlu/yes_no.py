@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Literal
 
 from nlu.interpretation import Answer, Reject
-from nlu.normalize import tokens, word_set
+from nlu.normalize import MAX_PARSED_CHARS, tokens, word_set
 from nlu.phrases import Found, PhraseIndex
 
 Cue = Literal["yes", "no", "unsure", "negator", "correction"]
@@ -60,6 +60,7 @@ class YesNoParser:
             self._index.add(phrase, "correction")
 
     def parse(self, text: str) -> Answer | Reject:
+        text = text[:MAX_PARSED_CHARS]
         for emoji, word in _EMOJI.items():
             text = text.replace(emoji, word)
         clauses = _clauses(text)
