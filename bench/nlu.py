@@ -54,8 +54,9 @@ def main() -> None:
     every_cpu = [t for times in cpu.values() for t in times]
     print(f"{len(cases)} cases x {args.rounds} rounds, ms per case (wall | cpu):")
     print(
-        f"  {'all':<13} p50 {statistics.median(every_wall):6.3f} | {statistics.median(every_cpu):6.3f}"
-        f"   p99 {percentile(every_wall, 0.99):6.3f} | {percentile(every_cpu, 0.99):6.3f}"
+        f"  {'all':<13} p50 {statistics.median(every_wall):6.3f} | "
+        f"{statistics.median(every_cpu):6.3f}   p99 {percentile(every_wall, 0.99):6.3f} | "
+        f"{percentile(every_cpu, 0.99):6.3f}"
     )
     for kind in sorted(wall):
         print(
