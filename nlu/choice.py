@@ -54,7 +54,7 @@ _STOPWORDS = _stemmed(
         for with par pour sur dans avec chez plus moins more less tres trop very too je
         j me mon ma mes my i c est ce ca que qui il y pas ne non no not s n t m qu is
         are it its this that ces cet cette son sa ses leur leurs our your votre vos nos
-        notre by from as be
+        notre by from as be tous tout toute toutes chaque every each
         """
     )
 )

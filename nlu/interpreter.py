@@ -59,6 +59,7 @@ _MAX_COMMAND_CHARS = 200
 _MAX_COMMAND_WORDS_FREE_TEXT = 12
 # Confidence a command needs: to replace a reject, and to override a typed answer.
 _COMMAND_OVER_REJECT = 0.42
+_COMMAND_OVER_NEAR_ANSWER = 0.55
 _COMMAND_OVER_ANSWER = 0.70
 _COMMAND_OVER_WEAK_ANSWER = 0.45
 _COMMAND_OVER_FREE_TEXT = 0.58
@@ -147,7 +148,15 @@ class Interpreter:
         if score.command is None:
             return answer
         if isinstance(answer, Reject):
-            return Command(score.command) if score.score >= _COMMAND_OVER_REJECT else answer
+            # A message that almost answered ("locataire" between two kinds of
+            # tenant, a number out of range) needs a clearer command than one
+            # that said nothing the question could use.
+            needed = (
+                _COMMAND_OVER_REJECT
+                if answer.reason == "not_understood"
+                else _COMMAND_OVER_NEAR_ANSWER
+            )
+            return Command(score.command) if score.score >= needed else answer
         if question.kind == "free_text":
             short = len(tokens(stripped)) <= _MAX_COMMAND_WORDS_FREE_TEXT
             if short and score.score >= _COMMAND_OVER_FREE_TEXT:
