@@ -115,7 +115,7 @@ _NONE_KEYS = _stemmed(
 _ORDINAL_WORDS = {stem(word): value for word, value in _ORDINAL_WORDS.items()}
 _CARDINAL_WORDS = {stem(word): value for word, value in _CARDINAL_WORDS.items()}
 _ORDINAL_TOKEN = re.compile(r"(\d{1,3})(?:er|re|ere|e|eme|ieme|em|st|nd|rd|th)?")
-_FUZZY_MIN_LENGTH = 5
+_FUZZY_MIN_LENGTH = 6
 _PREFIX_MIN_LENGTH = 4
 
 

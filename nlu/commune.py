@@ -163,7 +163,7 @@ class Places:
         if not words:
             return Reject("not_understood")
         departments, department_spans = self._departments_named(words)
-        mentions = self._mentions(words, department_spans)
+        mentions = self._mentions(words, department_spans, lang == "en")
         if not mentions:
             by_code = self._by_postal_codes(clipped, lang)
             if by_code is not None:
@@ -208,7 +208,7 @@ class Places:
                     break
         return codes, spans
 
-    def _mentions(self, words: list[str], skip: set[int]) -> list[_Mention]:
+    def _mentions(self, words: list[str], skip: set[int], english: bool) -> list[_Mention]:
         found: list[_Mention] = []
         for start in range(len(words)):
             if start in skip:
@@ -221,7 +221,9 @@ class Places:
                 for size in range(min(self._longest, len(words) - start), 0, -1):
                     key = " ".join(variant[start : start + size])
                     codes = self._by_name.get(key)
-                    if codes is None or (size == 1 and not _plausible(key, words, start)):
+                    if codes is None or (
+                        size == 1 and not _plausible(key, words, start, english=english)
+                    ):
                         continue
                     communes = self._communes(codes)
                     landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
@@ -233,7 +235,11 @@ class Places:
         weak = []
         for start, word in enumerate(words):
             codes = self._by_first_word.get(word)
-            if codes is not None and start not in skip and _plausible(word, words, start):
+            if (
+                codes is not None
+                and start not in skip
+                and _plausible(word, words, start, english=english)
+            ):
                 communes = self._communes(codes)
                 landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
                 weak.append(_Mention(start, start + 1, tuple(communes), landmark))
@@ -286,7 +292,7 @@ class Places:
         return regional[0] if len(regional) == 1 else None
 
 
-def _plausible(word: str, words: Sequence[str], start: int) -> bool:
+def _plausible(word: str, words: Sequence[str], start: int, *, english: bool = False) -> bool:
     """A one-word name inside a sentence counts where a place is expected: at
     the start, after "à", "au", "in", "near", a comma-less correction ("enfin
     Olivet")... "skip this one" names no commune called "This"."""
@@ -294,7 +300,8 @@ def _plausible(word: str, words: Sequence[str], start: int) -> bool:
         return True
     if len(word) <= 3 or word in _COMMON_WORDS:
         return False
-    return start == 0 or words[start - 1] in _PLACE_BEFORE
+    previous = words[start - 1] if start else ""
+    return start == 0 or (previous in _PLACE_BEFORE and not (previous == "a" and english))
 
 
 def _ends_with(words: Sequence[str], suffix: tuple[str, ...]) -> bool:

@@ -60,6 +60,10 @@ _MAX_COMMAND_WORDS_FREE_TEXT = 12
 # Confidence a command needs: to replace a reject, and to override a typed answer.
 _COMMAND_OVER_REJECT = 0.42
 _COMMAND_OVER_NEAR_ANSWER = 0.55
+# Rejects of messages that almost answered the question.
+_NEAR_ANSWERS = frozenset(
+    {"ambiguous", "out_of_range", "unknown_postal_code", "too_few", "too_many", "too_long"}
+)
 _COMMAND_OVER_ANSWER = 0.70
 _COMMAND_OVER_WEAK_ANSWER = 0.45
 _COMMAND_OVER_FREE_TEXT = 0.58
@@ -152,9 +156,9 @@ class Interpreter:
             # tenant, a number out of range) needs a clearer command than one
             # that said nothing the question could use.
             needed = (
-                _COMMAND_OVER_REJECT
-                if answer.reason == "not_understood"
-                else _COMMAND_OVER_NEAR_ANSWER
+                _COMMAND_OVER_NEAR_ANSWER
+                if answer.reason in _NEAR_ANSWERS
+                else _COMMAND_OVER_REJECT
             )
             return Command(score.command) if score.score >= needed else answer
         if question.kind == "free_text":

@@ -222,9 +222,6 @@ _NO_PHRASES = [
     "i do not think so",
     "i disagree",
     "not so much",
-    "i don t",
-    "i do not",
-    "rather not",
 ]
 _UNSURE_PHRASES = [
     "ca depend",
@@ -270,13 +267,13 @@ _YES_WORDS = word_set(
     dacc daccord evidemment evidement absolument carrement exactement exact
     volontiers certainement certes clairement effectivement affirmatif si
     naturellement grave sure certainly definitely absolutely indeed totally agreed
-    correct right alright y o vrai true oue
+    correct right alright y o oue
     """
 )
 _NO_WORDS = word_set(
     """
     non nan nn no nope nah naan jamais aucunement nullement negatif refuse never n
-    false faux
+    ko
     """
 )
 _UNSURE_WORDS = word_set(
