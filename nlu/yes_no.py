@@ -73,9 +73,10 @@ class YesNoParser:
             if after:
                 return Answer(after[-1] == "yes")
         for index in range(len(clauses)):
-            polar = {f.value for i, f in cues if i == index and f.value in ("yes", "no")}
-            if len(polar) > 1:
-                return Reject("ambiguous")
+            values = {f.value for i, f in cues if i == index}
+            polar = values & {"yes", "no"}
+            if len(polar) > 1 or (polar and "unsure" in values):
+                return Reject("ambiguous")  # "oui et non", "ouais bof"
             if polar:
                 return Answer(polar.pop() == "yes")
         return Reject("not_understood")
@@ -183,6 +184,19 @@ _YES_PHRASES = [
     "i do",
     "i think so",
     "i guess so",
+    "je suis partant",
+    "je suis partante",
+    "je suis chaud",
+    "je suis chaude",
+    "c est parti",
+    "allons y",
+    "let s go",
+    "lets go",
+    "go ahead",
+    "je veux bien",
+    "i accept",
+    "that s fine",
+    "fine by me",
 ]
 _NO_PHRASES = [
     "non merci",
@@ -221,6 +235,15 @@ _NO_PHRASES = [
     "i dont think so",
     "i do not think so",
     "i disagree",
+    "i don t agree",
+    "i do not agree",
+    "don t agree",
+    "not ok",
+    "not okay",
+    "je ne veux pas",
+    "je veux pas",
+    "i don t want to",
+    "i do not want to",
     "not so much",
 ]
 _UNSURE_PHRASES = [
@@ -267,13 +290,13 @@ _YES_WORDS = word_set(
     dacc daccord evidemment evidement absolument carrement exactement exact
     volontiers certainement certes clairement effectivement affirmatif si
     naturellement grave sure certainly definitely absolutely indeed totally agreed
-    correct right alright y o oue
+    correct right alright y o oue partant partante accepter go fine
     """
 )
 _NO_WORDS = word_set(
     """
     non nan nn no nope nah naan jamais aucunement nullement negatif refuse never n
-    ko
+    ko refuser
     """
 )
 _UNSURE_WORDS = word_set(
