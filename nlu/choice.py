@@ -114,6 +114,9 @@ _NONE_KEYS = _stemmed(
 )
 _ORDINAL_WORDS = {stem(word): value for word, value in _ORDINAL_WORDS.items()}
 _CARDINAL_WORDS = {stem(word): value for word, value in _CARDINAL_WORDS.items()}
+_POSITION_RANGE = re.compile(
+    r"(?:(?:les|options?|choix|de|du|from) )*(\d{1,2}) ?(?:-|a|à|au|to|through) ?(\d{1,2})"
+)
 _ORDINAL_TOKEN = re.compile(r"(\d{1,3})(?:er|re|ere|e|eme|ieme|em|st|nd|rd|th)?")
 _FUZZY_MIN_LENGTH = 6
 _PREFIX_MIN_LENGTH = 4
@@ -345,6 +348,12 @@ def parse_multi_choice(
 
 def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int] | Reject:
     count = len(matcher.ids)
+    span = _POSITION_RANGE.fullmatch(fold(text).strip(" .!"))
+    if span is not None:  # "1-3", "de 2 à 4"
+        first, last = int(span[1]), int(span[2])
+        if not 1 <= first < last <= count:
+            return Reject("out_of_range")
+        return set(range(first - 1, last))
     ordinals = _ordinals(words, count)
     if ordinals is not None:
         return ordinals if isinstance(ordinals, Reject) else set(ordinals)
@@ -399,6 +408,8 @@ def _after_except(text: str) -> list[str]:
 def _says_all(words: Sequence[str]) -> bool:
     """ "tout", "all of them", "toutes les options": every option. "Tout" inside
     a longer sentence ("je veux tout reprendre depuis le début") is not a pick."""
+    if _NONE_KEYS.intersection(words):
+        return False  # "rien du tout", "pas du tout"
     rest = [w for w in words if w not in _ALL_WORDS and w not in _STOPWORDS]
     rest = [w for w in rest if w not in _ORDINAL_FILLER and w not in _ALL_CONTEXT]
     if len(rest) > 1:
@@ -477,15 +488,21 @@ class Lexicon:
         self._by_member: dict[tuple[str, ...], list[int]] = {}
         self._longest = 1
         for value, examples in synonyms.items():
+            canonical = tuple(stems(value))
             members = {tuple(stems(p)) for p in (value, *examples)}
             group = tuple(sorted(m for m in members if m))
+            # A label calls up a group through the group's value or a one-word
+            # synonym; a longer example is often a kind of the thing ("pompe à
+            # chaleur" for "chauffage"), and a label "Pompe à chaleur" must not
+            # take every word for heating.
             for member in group:
-                self._by_member.setdefault(member, []).append(len(self.groups))
-                self._longest = max(self._longest, len(member))
+                if member == canonical or len(member) == 1:
+                    self._by_member.setdefault(member, []).append(len(self.groups))
+                    self._longest = max(self._longest, len(member))
             self.groups.append(group)
 
     def groups_touching(self, phrases: Sequence[tuple[str, ...]]) -> list[Group]:
-        """The groups with a member inside one of `phrases`."""
+        """The groups whose value or one-word synonym is inside one of `phrases`."""
         found: set[int] = set()
         for words in phrases:
             for start in range(len(words)):

@@ -58,7 +58,7 @@ _BUNDLED_FILES = ("commands.yml", "lexicon.yml")
 _MAX_COMMAND_CHARS = 200
 _MAX_COMMAND_WORDS_FREE_TEXT = 12
 # Confidence a command needs: to replace a reject, and to override a typed answer.
-_COMMAND_OVER_REJECT = 0.42
+_COMMAND_OVER_REJECT = 0.45
 _COMMAND_OVER_NEAR_ANSWER = 0.55
 # Rejects of messages that almost answered the question.
 _NEAR_ANSWERS = frozenset(
