@@ -79,6 +79,7 @@ _PLACE_BEFORE = word_set(
     """
 )
 _FUZZY_CUTOFF = 88.0
+_COLUMNS = ["insee_code", "name", "department", "region", "population", "postal_codes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +106,7 @@ def place_words(text: str) -> list[str]:
 class Places:
     """The communes of France, their postal codes and the departments."""
 
-    def __init__(
-        self, rows: Iterable[Mapping[str, str]], departments: Mapping[str, str], region: str
-    ):
+    def __init__(self, rows: Iterable[Sequence[str]], departments: Mapping[str, str], region: str):
         self.region = region
         # Tables of plain strings: a few large dicts instead of ~100,000 small
         # objects, which keeps the garbage collector's pauses short.
@@ -117,18 +116,17 @@ class Places:
         self._by_postal_code: dict[str, str] = {}
         longest = 1
         regional: set[str] = set()
-        for row in rows:
-            insee = row["insee_code"]
-            self._records[insee] = f"{row['name']}\t{row['department']}\t{row['region']}"
-            words = place_words(row["name"])
+        for insee, name, department, row_region, _population, postal_codes in rows:
+            self._records[insee] = f"{name}\t{department}\t{row_region}"
+            words = place_words(name)
             longest = max(longest, len(words))
             _append(self._by_name, " ".join(words), insee)
-            if row["region"] == region:
+            if row_region == region:
                 regional.add(" ".join(words))
             if len(words) > 1 and len(words[0]) >= 5 and words[0] not in ("st", "ste"):
                 # "Romorantin" for "Romorantin-Lanthenay": used when nothing else matches.
                 _append(self._by_first_word, words[0], insee)
-            for code in row["postal_codes"].split():
+            for code in postal_codes.split():
                 _append(self._by_postal_code, code, insee)
         self._longest = longest
         self.postal_codes = frozenset(self._by_postal_code)
@@ -143,7 +141,10 @@ class Places:
         data = resources.files("nlu") / "data"
         communes = (data / "communes_fr.csv").read_text(encoding="utf-8")
         departments = (data / "departements.csv").read_text(encoding="utf-8")
-        rows = csv.DictReader(io.StringIO(communes))
+        rows = csv.reader(io.StringIO(communes))
+        header = next(rows)
+        if header != _COLUMNS:
+            raise ValueError(f"communes_fr.csv: expected columns {_COLUMNS}, got {header}")
         names = {row["code"]: row["name"] for row in csv.DictReader(io.StringIO(departments))}
         return cls(rows, names, region)
 
