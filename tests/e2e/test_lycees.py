@@ -1,10 +1,9 @@
 """Whole conversations with the richer bundled flow (every question type, `when`
 branching, optional questions, multi-choice), through every branch.
 
-Transcripts go through the simulator with the real interpreter. The branches
-behind the commune of the school are also driven with interpretations given
-directly to the engine, with the real flow file, so they do not depend on how
-well commune names are recognised."""
+Transcripts go through the simulator with the real interpreter. The branches are
+also driven with interpretations given directly to the engine, with the real flow
+file, so that each branch is covered whatever the interpreter makes of a text."""
 
 import datetime as dt
 
@@ -88,6 +87,34 @@ def test_a_student_is_asked_the_commune_of_the_school(capsys, tmp_path):
             ("passer", "(stored: AnswerSkipped postal_code)", ASKED_HOME),
             ("passer", "(stored: AnswerSkipped home_commune)", ASKED_SCHOOL),
             ("recommencer", "(stored: Restarted)", "(stored: AnswerWithdrawn role)", ASKED_ROLE),
+        ],
+        *OPEN_DAY,
+    )
+
+
+def test_a_parent_whose_child_takes_the_school_bus(capsys, tmp_path):
+    play(
+        capsys,
+        tmp_path,
+        "lycees.yml",
+        [
+            ("oui", ASKED_ROLE),
+            ("Parent d'élève", "(stored: answer to role = 'parent')", ASKED_POSTAL_CODE),
+            ("45000", ASKED_SCHOOL, "!" + ASKED_HOME),
+            ("Orléans", "(stored: answer to school_commune = '45234')", "Combien de minutes"),
+            ("35", "Comment faites-vous ce trajet ?", "[Car scolaire] [Train] [Voiture]"),
+            (
+                "car scolaire et voiture",
+                "(stored: answer to travel_modes = ('school_bus', 'car'))",
+                ASKED_BUILDINGS,
+            ),
+            ("2", "Qu'est-ce qui devrait être rénové en priorité ?", "[Passer]"),
+            ("Les fenêtres", "(stored: answer to renovation = 'Les fenêtres')", ASKED_PRIORITIES),
+            ("numérique", "(stored: answer to priorities = ('digital',))", ASKED_LOCAL_FOOD),
+            ("oui", ASKED_MEETING),
+            ("oui", "À partir de quelle date seriez-vous disponible ?", "[Passer]"),
+            ("15/10/2026", "(stored: answer to meeting_date = '2026-10-15')", ASKED_IDEAS),
+            ("passer", "Merci pour votre contribution !", "(stored: Completed)"),
         ],
         *OPEN_DAY,
     )
