@@ -30,15 +30,13 @@ before answering 2xx (see `telegram_webhook`).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import hmac
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from telegram import (
@@ -70,8 +68,10 @@ from bot.channels.telegram_sending import (
 )
 from bot.channels.telegram_texts import TextId, say
 from bot.config import Settings
-from bot.errors import ConfigError, UserError
+from bot.errors import UserError
 from bot.inbound import Conversations, InboundMessage
+from bot.participant_locks import ParticipantLocks
+from bot.pseudonyms import resolve_secret_key
 from flows.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -115,13 +115,10 @@ def language_of(code: str | None) -> str | None:
 
 
 def callback_key(settings: Settings) -> bytes:
-    """Key of the buttons' signatures, from the deployment's secrets so that it
-    survives restarts: the secret key, or else the bot token."""
-    secret = settings.secret_key or settings.telegram.bot_token
-    if secret is None:
-        raise ConfigError("telegram: set CONSULTBOT_SECRET_KEY or CONSULTBOT_TELEGRAM__BOT_TOKEN")
+    """Key of the buttons' signatures, derived from the deployment's secret key
+    (the pseudonyms' key), so that buttons survive restarts."""
     return hmac.new(
-        secret.get_secret_value().encode(), b"consultbot telegram callback data", hashlib.sha256
+        resolve_secret_key(settings), b"consultbot telegram callback data", hashlib.sha256
     ).digest()
 
 
@@ -143,7 +140,7 @@ class TelegramChannel:
         self.policy = policy
         self.codec = CallbackCodec(key)
         self._done: OrderedDict[int, None] = OrderedDict()
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._locks = ParticipantLocks()
         self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
         self._toggles: dict[tuple[int, int], list[Toggle]] = {}
         self._languages: dict[int, str] = {}
@@ -160,7 +157,7 @@ class TelegramChannel:
             log.info("telegram: update %s of an unhandled type ignored", update.update_id)
             self._remember(update.update_id)
             return
-        async with self._chat_lock(chat_id):
+        async with self._locks.hold(str(chat_id)):
             if update.update_id in self._done:  # the same update delivered concurrently
                 return
             await self._dispatch(update, chat_id)
@@ -414,20 +411,6 @@ class TelegramChannel:
         self._done[update_id] = None
         if len(self._done) > _UPDATES_REMEMBERED:
             self._done.popitem(last=False)
-
-    @asynccontextmanager
-    async def _chat_lock(self, chat_id: int) -> AsyncIterator[None]:
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat_id]
-            if users <= 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
 
 
 def _chat_id(update: Update) -> int | None:

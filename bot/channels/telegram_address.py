@@ -19,7 +19,9 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bot.config import Settings
 from bot.errors import UserError
+from bot.pseudonyms import resolve_secret_key
 
 _INFO = b"consultbot telegram chat address"
 
@@ -29,16 +31,16 @@ class AddressError(UserError):
 
 
 class ChatAddressCipher:
-    def __init__(self, secret_key: str) -> None:
-        if not secret_key:
-            raise AddressError(
-                "CONSULTBOT_SECRET_KEY is not set: it is needed to keep Telegram chat ids "
-                "encrypted; set it to a long random string"
-            )
+    def __init__(self, secret_key: bytes) -> None:
         derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(
-            secret_key.encode("utf-8")
+            secret_key
         )
         self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ChatAddressCipher:
+        """Keyed by the deployment's secret key (`bot.pseudonyms.resolve_secret_key`)."""
+        return cls(resolve_secret_key(settings))
 
     def encrypt(self, chat_id: int) -> str:
         return self._fernet.encrypt(str(chat_id).encode("ascii")).decode("ascii")

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from telegram import Bot, BotCommand
 from telegram.error import InvalidToken, TelegramError
@@ -149,3 +151,65 @@ async def running_bot(
         yield bot
     finally:
         await bot.stop()
+
+
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+async def set_webhook(settings: Settings) -> str:
+    """Tell Telegram to POST updates to `telegram.webhook_url` with our secret;
+    once per deployment. Returns the URL."""
+    url = settings.telegram.webhook_url
+    secret = settings.telegram.webhook_secret
+    if url is None:
+        raise ConfigError(
+            "telegram.webhook_url is not set (CONSULTBOT_TELEGRAM__WEBHOOK_URL): "
+            "the public HTTPS address at which Telegram will call the bot"
+        )
+    parts = urlsplit(url)
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise ConfigError(f"telegram.webhook_url must be an https:// URL (got {url!r})")
+    if secret is None or not _SECRET_TOKEN.fullmatch(secret.get_secret_value()):
+        raise ConfigError(
+            "CONSULTBOT_TELEGRAM__WEBHOOK_SECRET must be set to 1-256 characters among "
+            "A-Z a-z 0-9 _ - (Telegram echoes it so that forged calls are refused)"
+        )
+    async with _bot(settings) as bot:
+        await bot.set_webhook(
+            url,
+            secret_token=secret.get_secret_value(),
+            allowed_updates=list(ALLOWED_UPDATES),
+        )
+        await register_commands(bot)
+    return url
+
+
+async def delete_webhook(settings: Settings, *, drop_pending_updates: bool = False) -> None:
+    async with _bot(settings) as bot:
+        await bot.delete_webhook(drop_pending_updates=drop_pending_updates)
+
+
+@asynccontextmanager
+async def _bot(settings: Settings) -> AsyncIterator[Bot]:
+    token = settings.telegram.bot_token
+    if token is None:
+        raise ConfigError("telegram: set CONSULTBOT_TELEGRAM__BOT_TOKEN")
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    bot = Bot(token.get_secret_value(), base_url=settings.telegram.api_base_url)
+    try:
+        await bot.initialize()
+    except InvalidToken:
+        raise TelegramStartError(
+            "telegram: the Bot API refused the token; check CONSULTBOT_TELEGRAM__BOT_TOKEN"
+        ) from None
+    except TelegramError as error:
+        raise TelegramStartError(
+            f"telegram: cannot reach the Bot API at {settings.telegram.api_base_url} ({error})"
+        ) from None
+    try:
+        yield bot
+    except TelegramError as error:
+        raise TelegramStartError(f"telegram: the Bot API refused the call ({error})") from None
+    finally:
+        await bot.shutdown()

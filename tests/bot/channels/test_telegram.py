@@ -337,3 +337,55 @@ async def test_unknown_update_types_are_ignored(fake, bot, conversations):
     assert conversations.handled == []
     assert chat.messages == []
     assert await chat.say("bonjour")
+
+
+async def test_multi_choice_toggles_then_confirms_once(fake, bot, conversations):
+    from flows.replies import Button, Reply
+
+    received = []
+    question = Reply(
+        "Quels modes utilisez-vous ?",
+        (Button("Voiture", "car"), Button("Bus", "bus"), Button("Vélo", "bike")),
+        multi_select=True,
+    )
+
+    async def handle(message):
+        received.append(message.text)
+        return [question] if len(received) == 1 else [Reply("Noté.")]
+
+    conversations.handle = handle
+    chat = Chat(fake, bot, Resident(1025))
+    await chat.say("bonjour")
+    keyboard = chat.last_keyboard()
+    nothing = await chat.tap("OK", keyboard)  # confirming nothing: a hint, no answer
+    assert nothing == []
+    assert fake.callback_answers[-1]["text"].startswith("Cochez au moins une réponse")
+    await chat.tap("Bus", keyboard)
+    await chat.tap("Vélo", keyboard)
+    await chat.tap("Voiture", keyboard)
+    await chat.tap("Voiture", keyboard)  # ticked, then unticked
+    rows = fake.message_now(keyboard)["reply_markup"]["inline_keyboard"]
+    assert [row[0]["text"] for row in rows] == ["☐ Voiture", "☑ Bus", "☑ Vélo", "✓ OK"]
+    assert received == ["bonjour"]  # toggles are not answers
+    confirmed = await chat.tap("OK", keyboard)
+    assert received == ["bonjour", "bus, bike"]
+    assert confirmed[-1]["text"] == "Noté."
+    assert fake.message_now(keyboard)["text"].endswith("✓ Bus, Vélo")
+    assert "reply_markup" not in fake.message_now(keyboard)
+
+
+async def test_long_button_payloads_fit_in_64_bytes(fake, bot, conversations):
+    from flows.replies import Button, Reply
+
+    long_payload = "une_option_au_nom_vraiment_tres_long_" * 3
+    received = []
+
+    async def handle(message):
+        received.append(message.text)
+        return [Reply("Choisissez", (Button("Longue", long_payload), Button("Courte", "c")))]
+
+    conversations.handle = handle
+    chat = Chat(fake, bot, Resident(1026))
+    await chat.say("bonjour")  # the fake refuses callback data over 64 bytes with a 400
+    await chat.tap("Longue")
+    assert received == ["bonjour", long_payload]
