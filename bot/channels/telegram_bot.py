@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
-from telegram import Bot, BotCommand
+from telegram import Bot, BotCommand, WebhookInfo
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
@@ -213,3 +213,8 @@ async def _bot(settings: Settings) -> AsyncIterator[Bot]:
         raise TelegramStartError(f"telegram: the Bot API refused the call ({error})") from None
     finally:
         await bot.shutdown()
+
+
+async def webhook_info(settings: Settings) -> WebhookInfo:
+    async with _bot(settings) as bot:
+        return await bot.get_webhook_info()
