@@ -82,17 +82,6 @@ ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_membe
 _DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _UPDATES_REMEMBERED = 100_000
 _KEYBOARDS_REMEMBERED = 100_000
-# Our command -> what the interpreter understands, by language.
-_COMMAND_TEXTS: dict[str, tuple[str, str]] = {
-    "help": ("aide", "help"),
-    "aide": ("aide", "help"),
-    "stop": ("stop", "stop"),
-    "pause": ("stop", "stop"),
-    "restart": ("recommencer", "restart"),
-    "recommencer": ("recommencer", "restart"),
-    "supprimer": ("supprimer mes données", "delete my data"),
-    "delete": ("supprimer mes données", "delete my data"),
-}
 
 
 class TelegramStartError(UserError):
@@ -224,9 +213,6 @@ class TelegramChannel:
         if command == "start":
             text = "/start"
             consultation = argument if _DEEP_LINK.fullmatch(argument) else None
-        elif command in _COMMAND_TEXTS:
-            french, english = _COMMAND_TEXTS[command]
-            text = english if language == "en" else french
         inbound = InboundMessage(
             channel=CHANNEL,
             user_id=str(user.id),

@@ -1,40 +1,45 @@
 """STAND-IN for `bot.conversation.ConversationService`, used only until the real
-service lands on main: the demo flow read from flows/examples/mobilite.yml, the
-real `nlu.interpreter.Interpreter`, state in memory. It keeps the contract of
-`bot.inbound.Conversations` that the channel relies on: a repeated message id
-changes nothing and returns the replies sent the first time."""
+service lands on main: the real pure parts (flows loader and engine, the nlu
+interpreter) on the demo flow, with the state in memory instead of a database.
+It keeps the contract of `bot.inbound.Conversations` that the channel relies on:
+a repeated message id changes nothing and returns the replies sent the first time."""
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from bot.inbound import InboundMessage
-from flows.replies import Button, Reply
-from nlu.interpretation import Answer, Command
+from flows.effects import AnswerRecorded
+from flows.engine import advance, expecting
+from flows.events import Event, Message, Start
+from flows.loader import load_flow
+from flows.model import Flow
+from flows.replies import Reply
+from flows.state import SessionState
+from nlu.interpretation import AnswerValue
 from nlu.interpreter import Interpreter
-from nlu.question import ChoiceOption, QuestionSpec
 
 DEMO = Path(__file__).resolve().parents[3] / "flows" / "examples" / "mobilite.yml"
 
 
-@dataclass
-class _Session:
-    step: int = -1  # -1: not started, 0: consent, 1..n: question n, n+1: done
-    language: str = "fr"
-    answers: dict[str, Any] = field(default_factory=dict)
+@functools.cache
+def _interpreter() -> Interpreter:  # trains a classifier: once per test run
+    return Interpreter()
+
+
+@functools.cache
+def _demo() -> Flow:
+    return load_flow(DEMO)
 
 
 class StandInConversations:
     def __init__(self) -> None:
-        self.flow = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
-        self.interpreter = Interpreter()
-        self.sessions: dict[str, _Session] = {}
+        self.flow = _demo()
+        self.interpreter = _interpreter()
+        self.states: dict[str, SessionState | None] = {}
+        self.recorded: dict[str, dict[str, AnswerValue]] = {}
         self.seen: dict[tuple[str, str], tuple[Reply, ...]] = {}
         self.handled: list[InboundMessage] = []
         self.unreachable: list[tuple[str, str]] = []
@@ -47,75 +52,25 @@ class StandInConversations:
         if message.message_id and key in self.seen:
             return self.seen[key]
         self.handled.append(message)
-        replies = tuple(self._advance(message))
-        if message.message_id:
-            self.seen[key] = replies
-        return replies
-
-    def answers(self, user_id: str) -> dict[str, Any]:
-        return self.sessions[user_id].answers
-
-    def _advance(self, message: InboundMessage) -> list[Reply]:
-        session = self.sessions.setdefault(message.user_id, _Session())
-        questions = self.flow["questions"]
-        if session.step < 0 or session.step > len(questions):
-            session.step, session.answers = 0, {}
-            session.language = message.language or "fr"
-            return [Reply(self._t(self.flow["intro"], session)), self._consent(session)]
-        spec = self._spec(session)
-        result = self.interpreter.interpret(
-            message.text, spec, session.language, dt.date(2026, 7, 1)
-        )
-        if isinstance(result, Command):
-            if result.name == "restart":
-                session.step = -1
-                return self._advance(message)
-            return [Reply(f"({result.name})"), self._ask(session)]
-        if not isinstance(result, Answer):
-            return [Reply("Je n'ai pas compris."), self._ask(session)]
-        if session.step == 0:
-            if result.value is not True:
-                session.step = len(questions) + 1
-                return [Reply("Dommage.")]
+        state = self.states.get(message.user_id)
+        event: Event
+        if message.text.split()[0:1] == ["/start"]:
+            event = Start(message.consultation_id, message.language)
         else:
-            session.answers[questions[session.step - 1]["id"]] = result.value
-        session.step += 1
-        if session.step > len(questions):
-            return [Reply(self._t(self.flow["outro"], session))]
-        return [self._ask(session)]
-
-    def _consent(self, session: _Session) -> Reply:
-        yes, no = ("Oui", "Non") if session.language == "fr" else ("Yes", "No")
-        buttons = (Button(yes, "oui"), Button(no, "non"))
-        return Reply(self._t(self.flow["consent"], session), buttons)
-
-    def _ask(self, session: _Session) -> Reply:
-        if session.step == 0:
-            return self._consent(session)
-        question = self.flow["questions"][session.step - 1]
-        text = self._t(question["text"], session)
-        if question["type"] == "choice":
-            buttons = tuple(
-                Button(self._t(c["label"], session), c["id"]) for c in question["choices"]
+            language = state.language if state else (message.language or "fr")
+            spec = expecting(self.flow, state, language)
+            meaning = self.interpreter.interpret(
+                message.text, spec, language, message.received_at.date()
             )
-            return Reply(text, buttons)
-        if question["type"] == "scale":
-            values = range(question["min"], question["max"] + 1)
-            return Reply(text, tuple(Button(str(v), str(v)) for v in values))
-        return Reply(text)
+            event = Message(message.text, meaning, message.language)
+        transition = advance(self.flow, state, event, message.received_at)
+        self.states[message.user_id] = transition.state
+        for effect in transition.effects:
+            if isinstance(effect, AnswerRecorded):
+                self.recorded.setdefault(message.user_id, {})[effect.question_id] = effect.value
+        if message.message_id:
+            self.seen[key] = transition.replies
+        return transition.replies
 
-    def _spec(self, session: _Session) -> QuestionSpec:
-        if session.step == 0:
-            return QuestionSpec("yes_no")
-        question = self.flow["questions"][session.step - 1]
-        choices = tuple(
-            ChoiceOption(c["id"], (self._t(c["label"], session),))
-            for c in question.get("choices", ())
-        )
-        return QuestionSpec(
-            question["type"], choices, min=question.get("min"), max=question.get("max")
-        )
-
-    @staticmethod
-    def _t(text: Any, session: _Session) -> str:
-        return str(text[session.language] if isinstance(text, dict) else text)
+    def answers(self, user_id: str) -> dict[str, AnswerValue]:
+        return self.recorded.get(user_id, {})
