@@ -12,7 +12,7 @@ Reliability, since Telegram delivers at least once:
   message id (`m<chat>.<message>` for typed text, `k<chat>.<keyboard message>` for
   a button, so two taps on one keyboard are one answer);
 - one chat's updates are processed one at a time, in arrival order, while chats
-  run concurrently (PTB `concurrent_updates` + a lock per chat);
+  run concurrently (a lock per chat, taken before the first await);
 - sends retry on 429 and 5xx (`telegram_sending`); a 403 marks the resident
   unreachable through the service (`Reachability`) and stops sends to them until
   they write again;
@@ -22,10 +22,18 @@ Reliability, since Telegram delivers at least once:
 Privacy: logs carry update ids and kinds, never texts or user ids. The chat id
 needed to write first later is kept encrypted (`telegram_address`).
 
-Two modes: polling (a token and no `telegram.webhook_url`) where PTB's Updater
-fetches updates; webhook, where `add_telegram_routes` adds a route to
-`consultbot serve` that checks Telegram's secret header and processes the update
-before answering 2xx (see `telegram_webhook`).
+In memory only (lost on a restart, harmless): the update ids seen, the keyboards
+answered (Telegram removed them anyway), multi-choice ticks not yet confirmed
+(rebuilt from the keyboard Telegram sends back with each tap), the language chosen
+with /langue (the platform's language hint applies again).
+
+Modules: `telegram_bot` starts PTB's Application (used for its Bot and lifecycle)
+in one of two modes: polling (a token and no `telegram.webhook_url`) through our
+own getUpdates loop (`telegram_polling`, which confirms updates only once
+processed), or webhook, where `telegram_webhook` adds a route to `consultbot serve`
+that checks Telegram's secret header and processes each update before answering
+2xx. `telegram_rendering` draws replies and signs buttons, `telegram_sending`
+retries calls, `telegram_texts` holds what the channel itself says.
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ import logging
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from telegram import (
     Bot,
@@ -80,8 +88,7 @@ CHANNEL = "telegram"
 # Sticky on Telegram's side: name every type we handle (TELEGRAM.md).
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 _DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_UPDATES_REMEMBERED = 100_000
-_KEYBOARDS_REMEMBERED = 100_000
+_REMEMBERED = 100_000  # entries of each in-memory table, oldest dropped first
 
 
 class TelegramStartError(UserError):
@@ -131,8 +138,8 @@ class TelegramChannel:
         self._done: OrderedDict[int, None] = OrderedDict()
         self._locks = ParticipantLocks()
         self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
-        self._toggles: dict[tuple[int, int], list[Toggle]] = {}
-        self._languages: dict[int, str] = {}
+        self._toggles: OrderedDict[tuple[int, int], list[Toggle]] = OrderedDict()
+        self._languages: OrderedDict[int, str] = OrderedDict()
         self._blocked: set[int] = set()
 
     async def process(self, update: Update) -> None:
@@ -236,6 +243,7 @@ class TelegramChannel:
             return
         if decoded.kind == "language":
             self._languages[chat_id] = decoded.payload
+            _bound(self._languages)
             await self._answer(query, None)
             await self._mark_answered(message, button_title(_markup(message), data))
             await self._say(chat_id, user_id, "language_set", decoded.payload)
@@ -276,8 +284,7 @@ class TelegramChannel:
         if key is not None:
             self._answered[key] = None
             self._toggles.pop(key, None)
-            if len(self._answered) > _KEYBOARDS_REMEMBERED:
-                self._answered.popitem(last=False)
+            _bound(self._answered)
         await self._mark_answered(message, shown)
         await self._send_replies(chat_id, user_id, replies)
 
@@ -297,6 +304,7 @@ class TelegramChannel:
             for t in toggles
         ]
         self._toggles[key] = toggles
+        _bound(self._toggles)
         await self._answer(query, None)
         markup = toggles_keyboard(toggles, key[0], self.codec)
         await call_api(
@@ -395,8 +403,12 @@ class TelegramChannel:
 
     def _remember(self, update_id: int) -> None:
         self._done[update_id] = None
-        if len(self._done) > _UPDATES_REMEMBERED:
-            self._done.popitem(last=False)
+        _bound(self._done)
+
+
+def _bound(table: OrderedDict[Any, Any]) -> None:
+    while len(table) > _REMEMBERED:
+        table.popitem(last=False)
 
 
 def _chat_id(update: Update) -> int | None:

@@ -42,10 +42,13 @@ def conversations() -> StandInConversations:
     return StandInConversations()
 
 
-@pytest.fixture
-async def server(fake: FakeBotApi, conversations) -> AsyncIterator[Server]:
+async def start_server(
+    fake: FakeBotApi, conversations: StandInConversations, port: int = 0
+) -> tuple[web.AppRunner, Server]:
+    """`consultbot serve`'s Telegram part: the cleanup_ctx and the route."""
     sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/telegram/webhook"
     settings = telegram_settings(fake, webhook_url=url, webhook_secret=WEBHOOK_SECRET)
     app = web.Application()
@@ -54,8 +57,14 @@ async def server(fake: FakeBotApi, conversations) -> AsyncIterator[Server]:
     runner = web.AppRunner(app)
     await runner.setup()
     await web.SockSite(runner, sock).start()
-    await set_webhook(settings)
-    yield Server(url, app[TELEGRAM_BOT], settings)
+    return runner, Server(url, app[TELEGRAM_BOT], settings)
+
+
+@pytest.fixture
+async def server(fake: FakeBotApi, conversations) -> AsyncIterator[Server]:
+    runner, running = await start_server(fake, conversations)
+    await set_webhook(running.settings)
+    yield running
     await runner.cleanup()
 
 
@@ -188,3 +197,29 @@ async def test_getupdates_is_refused_while_the_webhook_is_set(fake, server):
     with pytest.raises(TelegramStartError, match="delete-webhook"):
         async with running_bot(polling, StandInConversations()):
             pass
+
+
+async def test_updates_sent_while_the_server_is_down_arrive_after_a_restart(fake, conversations):
+    runner, first = await start_server(fake, conversations)
+    await set_webhook(first.settings)
+    chat = Chat(fake, first.bot, Resident(3008))
+    await chat.say("bonjour")
+    await chat.tap("Oui")
+    mode_question = chat.last_keyboard()
+    await runner.cleanup()  # the server goes down mid-conversation
+    held = fake.user_taps(chat.resident, mode_question, "Train")
+    await fake.wait_for(
+        lambda: len(fake.webhook_responses) >= 3 and fake.webhook_responses[-1] != 200
+    )
+    port = int(first.url.split(":")[2].split("/")[0])
+    runner, second = await start_server(fake, conversations, port=port)
+    try:
+        chat.attach(second.bot)
+        await chat.settle(held)  # Telegram kept it and redelivered it
+        await chat.tap("4")
+        await chat.say("45000")
+        last = await chat.say(PROPOSAL)
+    finally:
+        await runner.cleanup()
+    assert last[-1]["text"].startswith("Merci")
+    assert conversations.answers("3008")["mode"] == "train"
