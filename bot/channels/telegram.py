@@ -61,6 +61,7 @@ from bot.channels.telegram_rendering import (
     Toggle,
     answered_text,
     button_title,
+    confirmed_text,
     language_keyboard,
     read_toggles,
     reply_keyboard,
@@ -263,7 +264,7 @@ class TelegramChannel:
             if not chosen:
                 await self._answer(query, say("choose_one", language))
                 return
-            text = ", ".join(toggle.payload for toggle in chosen)
+            text = confirmed_text(toggles)
             shown = ", ".join(toggle.title for toggle in chosen)
         else:
             text = decoded.payload
@@ -306,7 +307,7 @@ class TelegramChannel:
         self._toggles[key] = toggles
         _bound(self._toggles)
         await self._answer(query, None)
-        markup = toggles_keyboard(toggles, key[0], self.codec)
+        markup = toggles_keyboard(toggles, key[0], self.codec, message.reply_markup)
         await call_api(
             "editMessageReplyMarkup",
             lambda: self.bot.edit_message_reply_markup(

@@ -141,17 +141,39 @@ def reply_keyboard(reply: Reply, chat_id: int, codec: CallbackCodec) -> InlineKe
     if not reply.buttons:
         return None
     if reply.multi_select:
+        # Choices are toggles; a command button ("/skip") stays a plain button.
         rows = [
             [_button(UNCHECKED + button.title, codec.encode("toggle", chat_id, button.payload))]
             for button in reply.buttons
+            if not _is_command(button)
         ]
         rows.append([_button(CONFIRM_TITLE, codec.encode("confirm", chat_id, ""))])
+        rows += [
+            [_button(button.title, codec.encode("answer", chat_id, button.payload))]
+            for button in reply.buttons
+            if _is_command(button)
+        ]
         return InlineKeyboardMarkup(rows)
     buttons = [
         _button(button.title, codec.encode("answer", chat_id, button.payload))
         for button in reply.buttons
     ]
     return InlineKeyboardMarkup(_rows(reply.buttons, buttons))
+
+
+def _is_command(button: Button) -> bool:
+    return button.payload.startswith("/")
+
+
+def confirmed_text(toggles: Sequence[Toggle]) -> str:
+    """What a confirmed multi-choice sends: the ticked labels, as a resident would
+    type them ("Bus, Vélo"), which the interpreter reads as several choices; their
+    positions ("2, 4") when a label holds a comma. (Choice ids are not read as a
+    list in French: "bike, walk" is not understood.)"""
+    ticked = [(index, toggle) for index, toggle in enumerate(toggles, 1) if toggle.checked]
+    if any("," in toggle.title for _, toggle in ticked):
+        return ", ".join(str(index) for index, _ in ticked)
+    return ", ".join(toggle.title for _, toggle in ticked)
 
 
 def _rows(
@@ -208,8 +230,13 @@ def read_toggles(
 
 
 def toggles_keyboard(
-    toggles: Sequence[Toggle], chat_id: int, codec: CallbackCodec
+    toggles: Sequence[Toggle],
+    chat_id: int,
+    codec: CallbackCodec,
+    previous: InlineKeyboardMarkup | None = None,
 ) -> InlineKeyboardMarkup:
+    """The keyboard with the toggles' new marks; other buttons of `previous`
+    (a skip button) are kept as they were."""
     rows = [
         [
             _button(
@@ -220,6 +247,12 @@ def toggles_keyboard(
         for toggle in toggles
     ]
     rows.append([_button(CONFIRM_TITLE, codec.encode("confirm", chat_id, ""))])
+    for row in previous.inline_keyboard if previous is not None else ():
+        for button in row:
+            data = button.callback_data
+            decoded = codec.decode(chat_id, data) if isinstance(data, str) else None
+            if decoded is not None and decoded.kind == "answer":
+                rows.append([button])
     return InlineKeyboardMarkup(rows)
 
 

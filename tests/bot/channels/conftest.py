@@ -13,7 +13,13 @@ from pydantic import SecretStr
 from bot.channels.telegram_bot import TelegramBot
 from bot.channels.telegram_sending import RetryPolicy
 from bot.config import Settings, TelegramSettings
+from bot.conversation import ConversationService
+from bot.inbound import InboundMessage
+from flows.replies import Reply
+from nlu import Interpreter
+from storage import answers, participants, sessions
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
+from tests.bot.conftest import settings_for
 
 # Fast retries so that tests of 5xx bursts take milliseconds; 429 waits are
 # Telegram's retry_after (1 s in the fake).
@@ -27,6 +33,57 @@ async def fake() -> AsyncIterator[FakeBotApi]:
     await api.start()
     yield api
     await api.close()
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'consultbot.db'}"
+
+
+@pytest.fixture
+async def service(
+    database_url: str, interpreter: Interpreter
+) -> AsyncIterator[ConversationService]:
+    """The real conversation service on a real SQLite file."""
+    opened = await ConversationService.open(settings_for(database_url), interpreter=interpreter)
+    yield opened
+    await opened.close()
+
+
+class Recorder:
+    """The real service, noting what the channel hands it."""
+
+    def __init__(self, service: ConversationService) -> None:
+        self.service = service
+        self.handled: list[InboundMessage] = []
+
+    async def handle(self, message: InboundMessage) -> list[Reply]:
+        self.handled.append(message)
+        return await self.service.handle(message)
+
+    async def mark_unreachable(self, channel: str, user_id: str) -> None:
+        await self.service.mark_unreachable(channel, user_id)
+
+    async def participant(self, user_id: int | str) -> Any:
+        async with self.service.database.transaction() as s:
+            pseudonym = self.service.pseudonym("telegram", str(user_id))
+            return await participants.find(s, "telegram", pseudonym)
+
+    async def answers(self, user_id: int | str) -> dict[str, Any]:
+        """What storage holds as this resident's current answers."""
+        found = await self.participant(user_id)
+        if found is None:
+            return {}
+        async with self.service.database.transaction() as s:
+            latest = await sessions.latest(s, found.id)
+            if latest is None:
+                return {}
+            return {a.question_id: a.value for a in await answers.current(s, latest.id)}
+
+
+@pytest.fixture
+def conversations(service: ConversationService) -> Recorder:
+    return Recorder(service)
 
 
 def telegram_settings(fake: FakeBotApi, **telegram: Any) -> Settings:

@@ -5,35 +5,59 @@ break it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import datetime as dt
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.channels.telegram_bot import TelegramBot, running_bot
-from tests.bot.channels.conftest import FAST, Chat, telegram_settings
+from bot.channels.telegram_rendering import Toggle, confirmed_text
+from bot.conversation import ConversationService
+from bot.inbound import InboundMessage
+from flows.replies import Button, Reply
+from tests.bot.channels.conftest import FAST, Chat, Recorder, telegram_settings
 from tests.bot.channels.fake_bot_api import FakeBotApi, Resident
-from tests.bot.channels.stand_in_conversations import StandInConversations
+from tests.bot.conftest import settings_for
 
+ROOT = Path(__file__).resolve().parents[3]
 PROPOSAL = "Plus de trains le soir entre Orléans et Tours"
 
 
 @pytest.fixture
-def conversations() -> StandInConversations:
-    return StandInConversations()
-
-
-@pytest.fixture
-async def bot(fake: FakeBotApi, conversations: StandInConversations) -> AsyncIterator[TelegramBot]:
+async def bot(fake: FakeBotApi, conversations: Recorder) -> AsyncIterator[TelegramBot]:
     async with running_bot(
         telegram_settings(fake), conversations, policy=FAST, poll_timeout=1
     ) as running:
         yield running
 
 
-def taps(conversations: StandInConversations) -> list[Any]:
+def taps(conversations: Recorder) -> list[Any]:
     """The messages that came from buttons."""
     return [m for m in conversations.handled if m.message_id.startswith("k")]
+
+
+class ScriptedReplies:
+    """Replies chosen by the test, for what the bundled flows never say (a
+    4,000-word text, a multi-choice keyboard, a failing service)."""
+
+    def __init__(self, respond: Callable[[InboundMessage], Awaitable[Sequence[Reply]]]) -> None:
+        self.respond = respond
+        self.handled: list[InboundMessage] = []
+
+    async def handle(self, message: InboundMessage) -> Sequence[Reply]:
+        self.handled.append(message)
+        return await self.respond(message)
+
+
+@asynccontextmanager
+async def scripted_bot(fake: FakeBotApi, respond: Any) -> AsyncIterator[TelegramBot]:
+    settings = telegram_settings(fake)
+    async with running_bot(settings, ScriptedReplies(respond), policy=FAST, poll_timeout=1) as bot:
+        yield bot
 
 
 def texts(messages: list[dict[str, Any]]) -> list[str]:
@@ -51,7 +75,7 @@ async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations)
     await chat.say("45000")
     last = await chat.say(PROPOSAL)
     assert last[-1]["text"].startswith("Merci")
-    assert conversations.answers("1001") == {
+    assert (await conversations.answers(1001)) == {
         "mode": "train",
         "satisfaction": 4,
         "postal_code": "45000",
@@ -72,8 +96,8 @@ async def test_a_resident_completes_the_demo_by_buttons(fake, bot, conversations
     await chat.say("45000")
     last = await chat.say(PROPOSAL)
     assert last[-1]["text"].startswith("Merci")
-    assert conversations.answers("1002")["mode"] == "train"
-    assert conversations.answers("1002")["satisfaction"] == 4
+    assert (await conversations.answers(1002))["mode"] == "train"
+    assert (await conversations.answers(1002))["satisfaction"] == 4
     # every tap answered, and each answered keyboard gone with the choice written under it
     assert len(fake.callback_answers) == 3
     assert "reply_markup" not in fake.message_now(mode)
@@ -221,19 +245,21 @@ async def test_a_blocked_resident_is_marked_unreachable_and_not_sent_to(fake, bo
     await chat.say("bonjour")
     fake.block(chat.resident)
     await chat.say("oui")  # the answer is stored, the reply refused with 403
-    assert conversations.unreachable == [("telegram", "1017")]
+    assert (await conversations.participant(1017)).reachable is False
     calls = len(fake.calls)
     await chat.say("train")  # blocked again (the fake still refuses): no retry storm
-    assert conversations.answers("1017")["mode"] == "train"
+    assert (await conversations.answers(1017))["mode"] == "train"
     assert len([m for m, _ in fake.calls[calls:] if m == "sendMessage"]) <= 1
 
 
 async def test_a_my_chat_member_kick_marks_unreachable(fake, bot, conversations):
     chat = Chat(fake, bot, Resident(1018))
     await chat.say("bonjour")
+    await chat.say("oui")
+    assert (await conversations.participant(1018)).reachable is True
     update = fake.user_blocks(chat.resident)
     await chat.settle(update)
-    assert conversations.unreachable == [("telegram", "1018")]
+    assert (await conversations.participant(1018)).reachable is False
 
 
 async def test_an_edited_message_changes_nothing(fake, bot, conversations):
@@ -258,17 +284,15 @@ async def test_non_text_messages_get_a_polite_text_only(fake, bot, conversations
     assert "+33600000000" not in caplog.text
 
 
-async def test_long_replies_are_split_under_4096(fake, bot, conversations):
-    from flows.replies import Button, Reply
-
+async def test_long_replies_are_split_under_4096(fake):
     long_text = ("Une phrase assez longue pour remplir un message. " * 200).strip()
 
     async def handle(message):
         return [Reply(long_text, (Button("Oui", "oui"), Button("Non", "non")))]
 
-    conversations.handle = handle
-    chat = Chat(fake, bot, Resident(1021))
-    replies = await chat.say("bonjour")
+    async with scripted_bot(fake, handle) as bot:
+        chat = Chat(fake, bot, Resident(1021))
+        replies = await chat.say("bonjour")
     assert len(replies) == 3
     assert all(len(m["text"]) <= 4096 for m in replies)
     assert " ".join(texts(replies)) == long_text
@@ -287,35 +311,49 @@ async def test_chats_run_concurrently_and_each_stays_in_order(fake, bot, convers
                 await chat.settle(update)
     for chat in residents:
         assert chat.messages[-1]["text"].startswith("Merci")
-        assert conversations.answers(str(chat.resident.id))["satisfaction"] == 4
+        assert (await conversations.answers(chat.resident.id))["satisfaction"] == 4
 
 
-async def test_a_restart_in_the_middle_of_a_conversation(fake, conversations):
+async def test_a_restart_in_the_middle_of_a_conversation(fake, database_url, interpreter):
+    """The whole process restarts (bot and service, same database) between a
+    question and its answer; a button shown before the restart still answers."""
     settings = telegram_settings(fake)
     resident = Resident(1022)
-    async with running_bot(settings, conversations, policy=FAST, poll_timeout=1) as first:
+    service = await ConversationService.open(settings_for(database_url), interpreter=interpreter)
+    async with running_bot(settings, service, policy=FAST, poll_timeout=1) as first:
         chat = Chat(fake, first, resident)
         await chat.say("bonjour")
         await chat.tap("Oui")
         mode_question = chat.last_keyboard()
-    async with running_bot(settings, conversations, policy=FAST, poll_timeout=1) as second:
-        chat.attach(second)
-        await chat.tap("Train", mode_question)  # a button shown before the restart
-        await chat.tap("4")
-        await chat.say("45000")
-        last = await chat.say(PROPOSAL)
-    assert last[-1]["text"].startswith("Merci")
-    assert conversations.answers("1022")["mode"] == "train"
+    await service.close()
+    service = await ConversationService.open(settings_for(database_url), interpreter=interpreter)
+    try:
+        async with running_bot(settings, service, policy=FAST, poll_timeout=1) as second:
+            chat.attach(second)
+            await chat.tap("Train", mode_question)
+            await chat.tap("4")
+            await chat.say("45000")
+            last = await chat.say(PROPOSAL)
+        assert last[-1]["text"].startswith("Merci")
+        assert await Recorder(service).answers(1022) == {
+            "mode": "train",
+            "satisfaction": 4,
+            "postal_code": "45000",
+            "proposal": PROPOSAL,
+        }
+    finally:
+        await service.close()
 
 
-async def test_a_service_failure_tells_the_resident_to_try_again(fake, bot, conversations):
+async def test_a_service_failure_tells_the_resident_to_try_again(fake):
     async def broken(message):
         raise OSError("database is locked")
 
-    conversations.handle = broken
-    chat = Chat(fake, bot, Resident(1023))
-    replies = await chat.say("bonjour")
-    assert replies[0]["text"].startswith("Un problème technique")
+    async with scripted_bot(fake, broken) as bot:
+        chat = Chat(fake, bot, Resident(1023))
+        replies = await chat.say("bonjour")
+        assert replies[0]["text"].startswith("Un problème technique")
+        assert await chat.say("bonjour")  # and the next message is tried again
 
 
 async def test_unknown_update_types_are_ignored(fake, bot, conversations):
@@ -339,13 +377,16 @@ async def test_unknown_update_types_are_ignored(fake, bot, conversations):
     assert await chat.say("bonjour")
 
 
-async def test_multi_choice_toggles_then_confirms_once(fake, bot, conversations):
-    from flows.replies import Button, Reply
-
+async def test_multi_choice_toggles_then_confirms_once(fake):
     received = []
     question = Reply(
         "Quels modes utilisez-vous ?",
-        (Button("Voiture", "car"), Button("Bus", "bus"), Button("Vélo", "bike")),
+        (
+            Button("Voiture", "car"),
+            Button("Bus", "bus"),
+            Button("Vélo", "bike"),
+            Button("Passer", "/skip"),
+        ),
         multi_select=True,
     )
 
@@ -353,30 +394,81 @@ async def test_multi_choice_toggles_then_confirms_once(fake, bot, conversations)
         received.append(message.text)
         return [question] if len(received) == 1 else [Reply("Noté.")]
 
-    conversations.handle = handle
-    chat = Chat(fake, bot, Resident(1025))
-    await chat.say("bonjour")
-    keyboard = chat.last_keyboard()
-    nothing = await chat.tap("OK", keyboard)  # confirming nothing: a hint, no answer
-    assert nothing == []
-    assert fake.callback_answers[-1]["text"].startswith("Cochez au moins une réponse")
-    await chat.tap("Bus", keyboard)
-    await chat.tap("Vélo", keyboard)
-    await chat.tap("Voiture", keyboard)
-    await chat.tap("Voiture", keyboard)  # ticked, then unticked
-    rows = fake.message_now(keyboard)["reply_markup"]["inline_keyboard"]
-    assert [row[0]["text"] for row in rows] == ["☐ Voiture", "☑ Bus", "☑ Vélo", "✓ OK"]
-    assert received == ["bonjour"]  # toggles are not answers
-    confirmed = await chat.tap("OK", keyboard)
-    assert received == ["bonjour", "bus, bike"]
+    async with scripted_bot(fake, handle) as bot:
+        chat = Chat(fake, bot, Resident(1025))
+        await chat.say("bonjour")
+        keyboard = chat.last_keyboard()
+        nothing = await chat.tap("OK", keyboard)  # confirming nothing: a hint, no answer
+        assert nothing == []
+        assert fake.callback_answers[-1]["text"].startswith("Cochez au moins une réponse")
+        await chat.tap("Bus", keyboard)
+        await chat.tap("Vélo", keyboard)
+        await chat.tap("Voiture", keyboard)
+        await chat.tap("Voiture", keyboard)  # ticked, then unticked
+        rows = fake.message_now(keyboard)["reply_markup"]["inline_keyboard"]
+        assert [row[0]["text"] for row in rows] == [
+            "☐ Voiture",
+            "☑ Bus",
+            "☑ Vélo",
+            "✓ OK",
+            "Passer",  # a command, not a toggle
+        ]
+        assert received == ["bonjour"]  # toggles are not answers
+        confirmed = await chat.tap("OK", keyboard)
+    assert received == ["bonjour", "Bus, Vélo"]
     assert confirmed[-1]["text"] == "Noté."
     assert fake.message_now(keyboard)["text"].endswith("✓ Bus, Vélo")
     assert "reply_markup" not in fake.message_now(keyboard)
 
 
-async def test_long_button_payloads_fit_in_64_bytes(fake, bot, conversations):
-    from flows.replies import Button, Reply
+async def test_a_command_button_under_a_multi_choice_is_sent_as_is(fake):
+    received = []
+    question = Reply(
+        "Quels modes ?", (Button("Bus", "bus"), Button("Passer", "/skip")), multi_select=True
+    )
 
+    async def handle(message):
+        received.append(message.text)
+        return [question]
+
+    async with scripted_bot(fake, handle) as bot:
+        chat = Chat(fake, bot, Resident(1027))
+        await chat.say("bonjour")
+        await chat.tap("Passer")
+    assert received == ["bonjour", "/skip"]
+
+
+def multi_choice_questions():
+    from flows.loader import load_flow
+
+    for path in sorted((ROOT / "flows" / "examples").glob("*.yml")):
+        flow = load_flow(path)
+        for question in flow.questions:
+            if question.type == "multi_choice":
+                for language in flow.languages:
+                    yield pytest.param(question, language, id=f"{flow.id}-{question.id}-{language}")
+
+
+@pytest.mark.parametrize(("question", "language"), list(multi_choice_questions()))
+def test_what_a_confirm_sends_is_read_as_those_choices(interpreter, question, language):
+    """The contract with nlu: for every multi-choice of the bundled flows, the
+    text a confirm sends for any two ticked options is read as exactly them."""
+    from flows.question_spec import question_spec
+    from nlu.interpretation import Answer
+
+    spec = question_spec(question, language)
+    toggles = [Toggle(c.label.get(language), c.id, False) for c in question.choices]
+    for first, second in itertools.combinations(range(len(toggles)), 2):
+        ticked = [
+            Toggle(t.title, t.payload, index in (first, second)) for index, t in enumerate(toggles)
+        ]
+        text = confirmed_text(ticked)
+        meaning = interpreter.interpret(text, spec, language, dt.date(2026, 11, 30))
+        expected = (question.choices[first].id, question.choices[second].id)
+        assert meaning == Answer(expected), text
+
+
+async def test_long_button_payloads_fit_in_64_bytes(fake):
     long_payload = "une_option_au_nom_vraiment_tres_long_" * 3
     received = []
 
@@ -384,8 +476,8 @@ async def test_long_button_payloads_fit_in_64_bytes(fake, bot, conversations):
         received.append(message.text)
         return [Reply("Choisissez", (Button("Longue", long_payload), Button("Courte", "c")))]
 
-    conversations.handle = handle
-    chat = Chat(fake, bot, Resident(1026))
-    await chat.say("bonjour")  # the fake refuses callback data over 64 bytes with a 400
-    await chat.tap("Longue")
+    async with scripted_bot(fake, handle) as bot:
+        chat = Chat(fake, bot, Resident(1026))
+        await chat.say("bonjour")  # the fake refuses callback data over 64 bytes with a 400
+        await chat.tap("Longue")
     assert received == ["bonjour", long_payload]

@@ -23,9 +23,8 @@ from bot.channels.telegram_webhook import (
     telegram_app_context,
 )
 from bot.config import Settings
-from tests.bot.channels.conftest import FAST, WEBHOOK_SECRET, Chat, telegram_settings
+from tests.bot.channels.conftest import FAST, WEBHOOK_SECRET, Chat, Recorder, telegram_settings
 from tests.bot.channels.fake_bot_api import FakeBotApi, Resident
-from tests.bot.channels.stand_in_conversations import StandInConversations
 
 PROPOSAL = "Plus de trains le soir entre Orléans et Tours"
 
@@ -37,13 +36,8 @@ class Server:
     settings: Settings
 
 
-@pytest.fixture
-def conversations() -> StandInConversations:
-    return StandInConversations()
-
-
 async def start_server(
-    fake: FakeBotApi, conversations: StandInConversations, port: int = 0
+    fake: FakeBotApi, conversations: Recorder, port: int = 0
 ) -> tuple[web.AppRunner, Server]:
     """`consultbot serve`'s Telegram part: the cleanup_ctx and the route."""
     sock = socket.socket()
@@ -111,7 +105,7 @@ async def test_a_resident_completes_the_demo_by_typing(fake, server, conversatio
         await chat.say(text)
     last = await chat.say(PROPOSAL)
     assert last[-1]["text"].startswith("Merci")
-    assert conversations.answers("3001")["postal_code"] == "45000"
+    assert (await conversations.answers(3001))["postal_code"] == "45000"
     assert set(fake.webhook_responses) == {200}
 
 
@@ -124,7 +118,7 @@ async def test_a_resident_completes_the_demo_by_buttons(fake, server, conversati
     await chat.say("45000")
     last = await chat.say(PROPOSAL)
     assert last[-1]["text"].startswith("Merci")
-    assert conversations.answers("3002")["mode"] == "train"
+    assert (await conversations.answers(3002))["mode"] == "train"
     assert len(fake.callback_answers) == 3
 
 
@@ -189,13 +183,13 @@ async def test_a_callback_we_never_issued_is_answered_and_ignored(fake, server, 
     assert fake.callback_answers[-1]["text"].startswith("Ce bouton n'est plus valable")
 
 
-async def test_getupdates_is_refused_while_the_webhook_is_set(fake, server):
+async def test_polling_refuses_to_delete_a_webhook(fake, server, conversations):
     from bot.channels.telegram import TelegramStartError
     from bot.channels.telegram_bot import running_bot
 
     polling = telegram_settings(fake)  # no webhook_url: polling
     with pytest.raises(TelegramStartError, match="delete-webhook"):
-        async with running_bot(polling, StandInConversations()):
+        async with running_bot(polling, conversations):
             pass
 
 
@@ -222,4 +216,4 @@ async def test_updates_sent_while_the_server_is_down_arrive_after_a_restart(fake
     finally:
         await runner.cleanup()
     assert last[-1]["text"].startswith("Merci")
-    assert conversations.answers("3008")["mode"] == "train"
+    assert (await conversations.answers(3008))["mode"] == "train"
