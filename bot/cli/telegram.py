@@ -4,7 +4,9 @@
   `telegram.webhook_url` with the secret `CONSULTBOT_TELEGRAM__WEBHOOK_SECRET`
   (and register the command menu);
 - `delete-webhook`: back to polling (development);
-- `webhook-info`: what Telegram has registered, and how many updates wait.
+- `webhook-info`: what Telegram has registered, and how many updates wait;
+- `poll`: run the bot alone by long polling (development, small deployments),
+  until Ctrl-C or SIGTERM, which finish the updates in progress.
 """
 
 from __future__ import annotations
@@ -35,7 +37,10 @@ def register(subparsers: Any) -> None:
     info = commands.add_parser("webhook-info", help="show the webhook Telegram has registered")
     info.set_defaults(handler=_webhook_info)
 
-    for command in (set_hook, delete, info):
+    poll = commands.add_parser("poll", help="run the bot by long polling (no web server)")
+    poll.set_defaults(handler=_poll)
+
+    for command in (set_hook, delete, info, poll):
         command.add_argument("--config", type=Path, help="configuration file (config.yml)")
 
 
@@ -70,3 +75,35 @@ def _webhook_info(args: argparse.Namespace) -> int:
     if info.last_error_message:
         print(f"last error: {info.last_error_message}")
     return 0
+
+
+def _poll(args: argparse.Namespace) -> int:
+    from bot.errors import ConfigError
+
+    settings = _settings(args)
+    if settings.telegram.webhook_url is not None:
+        raise ConfigError(
+            "telegram.webhook_url is set: updates go to `consultbot serve`; unset it "
+            "(and run `consultbot telegram delete-webhook`) to poll"
+        )
+    asyncio.run(_run_polling(settings))
+    return 0
+
+
+async def _run_polling(settings: Any) -> None:
+    import signal
+
+    from bot.channels.telegram_bot import running_bot
+    from bot.conversation import ConversationService
+
+    service = await ConversationService.open(settings)
+    try:
+        async with running_bot(settings, service) as bot:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            print(f"Polling as @{bot.application.bot.username}; Ctrl-C to stop.", flush=True)
+            await stop.wait()
+    finally:
+        await service.close()

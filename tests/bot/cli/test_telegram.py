@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -123,3 +124,47 @@ async def test_without_a_token_it_says_which_variable_to_set(tmp_path):
     code, output = await consultbot(tmp_path, "telegram", "webhook-info")
     assert code == 1
     assert "CONSULTBOT_TELEGRAM__BOT_TOKEN" in output
+
+
+async def test_poll_runs_the_bot_until_sigterm(fake, tmp_path):
+    from tests.bot.channels.fake_bot_api import Resident
+
+    env = env_for(
+        fake,
+        CONSULTBOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'consultbot.db'}",
+        CONSULTBOT_SECRET_KEY="a long secret key for the test deployment",
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CONSULTBOT_")}
+    environ.update(PYTHONPATH=str(ROOT), **env)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "telegram",
+        "poll",
+        cwd=tmp_path,
+        env=environ,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        assert process.stdout is not None
+        line = await asyncio.wait_for(process.stdout.readline(), 60)
+        assert line.decode().startswith("Polling as @consultbot_test_bot")
+        resident = Resident(5001)
+        fake.user_sends(resident, "bonjour")
+        replies = await fake.wait_for_messages(resident, 2, within=60)
+        assert "Acceptez-vous" in replies[-1]["text"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = await process.communicate()
+    assert process.returncode == 0, output.decode()
+    assert "Traceback" not in output.decode()
+
+
+async def test_poll_refuses_when_a_webhook_url_is_configured(fake, tmp_path):
+    env = env_for(fake, CONSULTBOT_TELEGRAM__WEBHOOK_URL=HOOK)
+    code, output = await consultbot(tmp_path, "telegram", "poll", **env)
+    assert code == 1
+    assert "unset it" in output
+    assert "Traceback" not in output
