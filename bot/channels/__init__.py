@@ -1,0 +1,1 @@
+"""Channel adapters: each turns a platform event into an InboundMessage and renders the replies."""
