@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from typing import Any, Final
 
@@ -25,6 +24,7 @@ from bot.channels.rest import RestChannel
 from bot.channels.webchat import OriginPolicy, ParticipantTokens, WebChat
 from bot.config import Settings
 from bot.inbound import Conversations
+from bot.pseudonyms import resolve_secret_key
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
 
@@ -58,6 +58,7 @@ def create_app(
     router.add_get("/widget.js", pages.widget_js)
     router.add_get("/widget.css", pages.widget_css)
     router.add_get("/page.css", pages.page_css)
+    router.add_get("/favicon.ico", pages.favicon)
     router.add_get("/healthz", pages.healthz)
     router.add_get("/readyz", pages.readyz)
     router.add_get("/ws", _webchat)
@@ -80,7 +81,7 @@ def _conversation_service(
         app[REST] = RestChannel(service, lifecycle)
         app[WEBCHAT] = WebChat(
             service,
-            ParticipantTokens(_token_key(settings)),
+            ParticipantTokens(resolve_secret_key(settings)),
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
         )
@@ -93,16 +94,6 @@ def _conversation_service(
                 await service.close()
 
     return context
-
-
-def _token_key(settings: Settings) -> bytes:
-    if settings.secret_key is not None:
-        return b"webchat-token:" + settings.secret_key.get_secret_value().encode()
-    log.warning(
-        "CONSULTBOT_SECRET_KEY is not set: web chat residents cannot resume "
-        "their conversation after a restart"
-    )
-    return secrets.token_bytes(32)
 
 
 async def _drain(app: web.Application) -> None:

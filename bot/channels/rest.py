@@ -98,9 +98,11 @@ def _explain(error: ValidationError) -> tuple[str, str]:
     kind = problem["type"]
     if kind == "json_invalid":
         return "bad_json", 'The body must be JSON: {"sender": ..., "message": ...}.'
-    if kind in ("model_type", "model_attributes_type"):
-        return "bad_request", "The body must be a JSON object with sender and message."
     where = ".".join(str(part) for part in problem["loc"])
+    if kind in ("model_type", "model_attributes_type"):
+        if not where:
+            return "bad_request", "The body must be a JSON object with sender and message."
+        return "bad_request", f"{where}: must be a JSON object."
     if kind == "extra_forbidden":
         return "bad_request", f"{where}: unknown field (expected sender, message, metadata)."
     if kind == "missing":

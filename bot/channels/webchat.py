@@ -114,7 +114,7 @@ class ParticipantTokens:
         return raw
 
     def _mac(self, raw: str) -> str:
-        digest = hmac.new(self._key, b"participant:" + raw.encode(), hashlib.sha256).digest()
+        digest = hmac.new(self._key, b"webchat-token\x00" + raw.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
 
 
@@ -161,7 +161,7 @@ class WebChat:
                 status=403,
             )
         ws = web.WebSocketResponse(
-            max_msg_size=MAX_FRAME_BYTES, heartbeat=30.0, compress=False, timeout=5.0
+            max_msg_size=MAX_FRAME_BYTES, heartbeat=30.0, compress=False, timeout=1.0
         )
         await ws.prepare(request)
         self._sockets.add(ws)
@@ -359,7 +359,7 @@ class _Connection:
 def _explain(error: ValidationError) -> tuple[str, str]:
     problem = error.errors(include_url=False, include_context=False)[0]
     kind, where = problem["type"], ".".join(str(part) for part in problem["loc"])
-    if kind == "json_invalid" or kind == "model_type" or kind == "model_attributes_type":
+    if kind in ("json_invalid", "dict_type", "model_type", "model_attributes_type"):
         return "bad_json", "Frames must be JSON objects."
     if where == "v" or where.endswith(".v"):
         return "unsupported_version", f"Use protocol version {PROTOCOL_VERSION}."

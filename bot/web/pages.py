@@ -96,6 +96,9 @@ class Pages:
             headers={"Cache-Control": _STATIC_CACHE, "X-Content-Type-Options": "nosniff"},
         )
 
+    async def favicon(self, request: web.Request) -> web.Response:
+        return web.Response(status=204, headers={"Cache-Control": "public, max-age=86400"})
+
     async def healthz(self, request: web.Request) -> web.Response:
         """The process is alive."""
         return web.json_response({"status": "ok"})

@@ -11,6 +11,7 @@
     fr: {
       launcher: "Donner mon avis",
       title: "Consultation citoyenne",
+      chat: "Discussion",
       close: "Fermer la discussion",
       you: "Vous : ",
       bot: "Assistant : ",
@@ -31,6 +32,7 @@
     en: {
       launcher: "Have your say",
       title: "Public consultation",
+      chat: "Chat",
       close: "Close the chat",
       you: "You: ",
       bot: "Assistant: ",
@@ -79,7 +81,7 @@
   var panel = el("section", { class: "panel " + (pageMode ? "page" : "floating"), lang: lang,
     "aria-labelledby": titleId });
   var closeButton = null;
-  var head = el("div", { class: "head" }, [el("h2", { id: titleId }, T.title)]);
+  var head = el("div", { class: "head" }, [el("h2", { id: titleId }, pageMode ? T.chat : T.title)]);
   if (!pageMode) {
     panel.setAttribute("role", "dialog");
     panel.hidden = true;

@@ -23,6 +23,17 @@ def settings_for(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings.model_validate(values)
 
 
+def service_for_test() -> Conversations | None:
+    """The conversation service the tests run against (None: the real one, opened
+    by the app from its settings)."""
+    from tests.bot.web.interim_conversations import InterimConversations
+
+    return InterimConversations()
+
+
+DEMO = ("bonjour", "oui", "train", "4", "45000", "Plus de trains le soir entre Orléans et Tours")
+
+
 @asynccontextmanager
 async def running(
     settings: Settings, conversations: Conversations | None = None
