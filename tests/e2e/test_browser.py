@@ -128,11 +128,15 @@ def log_of(page):
     return page.get_by_role("log", name="Discussion")
 
 
-async def bot_said(page, count: int) -> str:
-    """Wait for the assistant's count-th message; its text (speaker prefix included)."""
+async def answered(page, action) -> str:
+    """Do `action` (send a message) and wait for the assistant's answer: the text
+    of its last message."""
     messages = page.locator(".msg.bot")
-    await expect(messages).to_have_count(count)
-    return await messages.nth(count - 1).inner_text()
+    before = await messages.count()
+    await action
+    await expect(messages).not_to_have_count(before)
+    await expect(page.get_by_role("status")).to_have_text("")
+    return await messages.last.locator("p").inner_text()
 
 
 async def type_message(page, text: str) -> None:
@@ -141,16 +145,22 @@ async def type_message(page, text: str) -> None:
     await box.press("Enter")
 
 
+def say(page, text: str):
+    return answered(page, type_message(page, text))
+
+
+def tap(page, name: str):
+    return answered(page, page.get_by_role("button", name=name, exact=True).click())
+
+
 async def test_a_resident_completes_the_consultation_by_typing(site, browser):
     page = await new_page(browser)
     await page.goto(site.bot + "/")
     await expect(log_of(page)).to_be_visible()
     await shot(page, "page-360-empty")
-    expected = [2, 3, 4, 5, 6, 7]  # bonjour: intro + consent; then one message each
-    for text, count in zip(DEMO, expected, strict=True):
-        await type_message(page, text)
-        await bot_said(page, count)
-    last = await page.locator(".msg.bot").last.locator("p").inner_text()
+    last = ""
+    for text in DEMO:
+        last = await say(page, text)
     assert last.startswith("Merci")
     mine = await page.locator(".msg.me p").all_inner_texts()
     assert mine == list(DEMO)
@@ -161,23 +171,17 @@ async def test_a_resident_completes_the_consultation_by_typing(site, browser):
 async def test_a_resident_completes_the_consultation_by_tapping(site, browser):
     page = await new_page(browser)
     await page.goto(site.bot + "/")
-    await page.get_by_role("button", name="Commencer").click()
-    await bot_said(page, 2)
-    await page.get_by_role("button", name="Oui", exact=True).click()
-    await bot_said(page, 3)
-    await page.get_by_role("button", name="Train", exact=True).click()
-    await bot_said(page, 4)
+    await tap(page, "Commencer")
+    await tap(page, "Oui")
+    await tap(page, "Train")
     # The answered set is disabled; the chosen answer stays readable.
     train = page.get_by_role("button", name="Train", exact=True)
     await expect(train).to_be_disabled()
     await expect(train).to_have_class("choice chosen")
     await expect(page.get_by_role("button", name="Voiture")).to_be_disabled()
-    await page.get_by_role("button", name="4", exact=True).click()
-    await bot_said(page, 5)
-    await type_message(page, "45000")
-    await bot_said(page, 6)
-    await type_message(page, DEMO[-1])
-    assert "Merci" in await bot_said(page, 7)
+    await tap(page, "4")
+    await say(page, "45000")
+    assert (await say(page, DEMO[-1])).startswith("Merci")
     mine = await page.locator(".msg.me p").all_inner_texts()
     assert mine == ["bonjour", "Oui", "Train", "4", "45000", DEMO[-1]]
     await shot(page, "page-360-tapped")
@@ -187,35 +191,36 @@ async def test_a_reload_half_way_resumes_where_the_resident_was(site, browser):
     page = await new_page(browser)
     await page.goto(site.bot + "/")
     for text in DEMO[:3]:
-        await type_message(page, text)
-    await bot_said(page, 4)
+        await say(page, text)
+    before = await page.locator(".msg").all_inner_texts()
     await page.reload()
     # The transcript is back, once, and the conversation goes on from there.
-    await expect(page.locator(".msg")).to_have_count(7)
+    await expect(page.locator(".msg")).to_have_count(len(before))
+    assert await page.locator(".msg").all_inner_texts() == before
     await expect(page.get_by_role("button", name="Commencer")).to_be_hidden()
-    await page.get_by_role("button", name="4", exact=True).click()
-    await bot_said(page, 5)
+    await tap(page, "4")
+    last = ""
     for text in DEMO[4:]:
-        await type_message(page, text)
-    assert "Merci" in await bot_said(page, 7)
+        last = await say(page, text)
+    assert last.startswith("Merci")
     await expect(page.locator(".msg.me")).to_have_count(6)
 
 
 async def test_a_message_typed_while_the_server_is_slow_is_answered_once(site, browser):
     page = await new_page(browser)
     await page.goto(site.bot + "/")
-    await type_message(page, "bonjour")
-    await bot_said(page, 2)
+    await say(page, "bonjour")
+    answered_before = await page.locator(".msg.bot").count()
     site.gate.open.clear()
     await type_message(page, "oui")
     await expect(page.get_by_role("status")).to_have_text("L'assistant écrit…")
     await page.reload()  # the reply had not come: the message is still pending
     site.gate.open.set()
-    await bot_said(page, 3)
-    await expect(page.locator(".msg.me")).to_have_count(2)
+    await expect(page.locator(".msg.bot")).not_to_have_count(answered_before)
     await expect(page.get_by_role("status")).to_have_text("")
-    await type_message(page, "train")
-    assert "1 à 5" in await bot_said(page, 4)
+    await expect(page.locator(".msg.me")).to_have_count(2)
+    assert "1 à 5" in await say(page, "train")
+    assert await page.locator(".msg.me p").all_inner_texts() == ["bonjour", "oui", "train"]
 
 
 async def test_the_widget_works_with_the_keyboard_only(site, browser):
@@ -233,24 +238,23 @@ async def test_the_widget_works_with_the_keyboard_only(site, browser):
     await expect(dialog).to_be_visible()
     assert await focused(page) == "Votre message"  # opening moved focus to the input
     await page.keyboard.type("bonjour")
-    await page.keyboard.press("Enter")
-    await bot_said(page, 2)
+    await answered(page, page.keyboard.press("Enter"))
     # Quick replies are real buttons reached with Tab, pressed with Enter or Space.
-    for _ in range(2):
-        await page.keyboard.press("Shift+Tab")
-    assert await focused(page) in ("Oui", "Non", "Envoyer")
-    while await focused(page) != "Oui":
-        await page.keyboard.press("Shift+Tab")
-    await page.keyboard.press("Space")
-    await bot_said(page, 3)
+    await page.keyboard.press("Shift+Tab")
+    assert await focused(page) == "Non"
+    await page.keyboard.press("Shift+Tab")
+    assert await focused(page) == "Oui"
+    await answered(page, page.keyboard.press("Space"))
     assert await focused(page) == "Votre message"  # back in the input, not lost
     await shot(page, "widget-1280-open")
     await page.keyboard.press("Escape")
     await expect(dialog).to_be_hidden()
     await expect(launcher).to_have_attribute("aria-expanded", "false")
     assert await focused(page) == "Donner mon avis"
+    shown = await page.locator(".msg").count()
     await page.keyboard.press("Enter")  # reopens where it was
-    await expect(page.locator(".msg.bot")).to_have_count(3)
+    await expect(page.get_by_role("dialog")).to_be_visible()
+    await expect(page.locator(".msg")).to_have_count(shown)
     assert page.errors == []
 
 
@@ -262,7 +266,7 @@ async def test_arriving_messages_never_steal_focus(site, browser):
     await type_message(page, "bonjour")
     await page.get_by_role("link", name="Actualités").focus()
     site.gate.open.set()
-    await bot_said(page, 2)
+    await expect(page.locator(".msg.bot")).not_to_have_count(0)
     assert await page.evaluate("document.activeElement.id") == "news"
 
 
@@ -276,8 +280,7 @@ async def test_roles_and_names_for_assistive_technology(site, browser):
     await expect(page.get_by_role("button", name="Envoyer")).to_be_visible()
     await expect(page.get_by_role("status")).to_have_count(1)
     await expect(page.get_by_role("alert")).to_have_count(1)
-    await type_message(page, "bonjour")
-    await bot_said(page, 2)
+    await say(page, "bonjour")
     # Who speaks is part of each message's text for screen readers.
     texts = await log.locator(".msg").all_inner_texts()
     assert texts[0].startswith("Vous :")
@@ -292,8 +295,7 @@ async def test_the_interface_speaks_english_with_lang_en(site, browser):
     page = await new_page(browser)
     await page.goto(site.bot + "/?lang=en")
     await expect(page.get_by_role("log", name="Chat")).to_be_visible()
-    await page.get_by_role("button", name="Start").click()
-    await bot_said(page, 2)
+    await answered(page, page.get_by_role("button", name="Start").click())
     first = page.locator(".msg.bot").first
     assert await first.locator(".sr").inner_text() == "Assistant:"
     assert (await first.locator("p").inner_text()).startswith("Hello")
@@ -333,9 +335,8 @@ CONTRAST_SCRIPT = """root => {
 async def test_text_contrast_is_at_least_4_5_to_1(site, browser):
     page = await new_page(browser)
     await page.goto(site.bot + "/")
-    await page.get_by_role("button", name="Commencer").click()
-    await page.get_by_role("button", name="Oui", exact=True).click()
-    await bot_said(page, 3)
+    await tap(page, "Commencer")
+    await tap(page, "Oui")
     root = page.locator(".consultbot")
     ratios = await root.evaluate("host => (" + CONTRAST_SCRIPT + ")(host.shadowRoot)")
     ratios += await page.locator("body").evaluate("(" + CONTRAST_SCRIPT + ")")
@@ -352,8 +353,7 @@ async def test_it_reflows_at_320_px_and_at_200_percent_text(site, browser, width
         await page.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
         if where == "widget":
             await page.get_by_role("button", name="Donner mon avis").click()
-        await type_message(page, "bonjour")
-        await bot_said(page, 2)
+        await say(page, "bonjour")
         overflow = await page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
@@ -369,8 +369,7 @@ async def test_it_reflows_at_320_px_and_at_200_percent_text(site, browser, width
 async def test_reduced_motion_turns_animations_off(site, browser):
     page = await new_page(browser, reduced_motion="reduce")
     await page.goto(site.bot + "/")
-    await type_message(page, "bonjour")
-    await bot_said(page, 2)
+    await say(page, "bonjour")
     animation = await page.locator(".msg.bot").first.evaluate(
         "el => getComputedStyle(el).animationName"
     )
