@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import aiohttp
+import pytest
 from aiohttp import web
 
 from bot.app import LIFECYCLE, create_app
 from bot.inbound import Conversations, InboundMessage
+from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
 from tests.bot.web.serving import service_for_test, settings_for
 
@@ -65,3 +67,41 @@ async def test_shutdown_answers_messages_in_flight_then_closes_sockets(tmp_path:
         assert closing.type is aiohttp.WSMsgType.CLOSE
         assert ws.close_code == aiohttp.WSCloseCode.GOING_AWAY
         await stopping
+
+
+async def test_drain_waits_for_messages_in_flight_and_refuses_new_ones():
+    lifecycle = Lifecycle()
+    with pytest.raises(Draining):  # not started yet
+        async with lifecycle.message():
+            pass
+    lifecycle.ready = True
+    release = asyncio.Event()
+    finished: list[str] = []
+
+    async def one_message() -> None:
+        async with lifecycle.message():
+            await release.wait()
+            finished.append("done")
+
+    task = asyncio.create_task(one_message())
+    await asyncio.sleep(0)
+    draining = asyncio.create_task(lifecycle.drain())
+    await asyncio.sleep(0)
+    assert not draining.done()
+    assert not lifecycle.accepting
+    with pytest.raises(Draining):
+        async with lifecycle.message():
+            pass
+    release.set()
+    await draining
+    await task
+    assert finished == ["done"]
+
+
+async def test_a_failed_message_is_no_longer_in_flight():
+    lifecycle = Lifecycle()
+    lifecycle.ready = True
+    with pytest.raises(RuntimeError):
+        async with lifecycle.message():
+            raise RuntimeError("the service failed")
+    await asyncio.wait_for(lifecycle.drain(), 1)
