@@ -35,7 +35,6 @@ from importlib import resources
 
 from nlu.choice import (
     ChoiceMatcher,
-    Lexicon,
     build_matcher,
     parse_choice,
     parse_multi_choice,
@@ -44,6 +43,7 @@ from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.commune import Places
 from nlu.dates import parse_date
 from nlu.interpretation import Answer, Command, CommandName, Interpretation, Reject
+from nlu.lexicon import Lexicon
 from nlu.normalize import fold, has_letters_or_digits, tokens, word_set
 from nlu.numbers import parse_number
 from nlu.postal_code import parse_postal_code
