@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 from nlu.interpretation import Answer, Reject
 from nlu.lexicon import Lexicon
 from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
+from nlu.option_ranges import Range, label_range, option_for_value
 from nlu.phrases import PhraseIndex
 from nlu.positions import ORDINAL_FILLER, position_range, positions
 from nlu.question import QuestionSpec
@@ -86,6 +87,7 @@ class ChoiceMatcher:
     vocabulary: Mapping[str, frozenset[int]]  # single stems -> option indexes
     exclusive: frozenset[int]  # options that exclude the others ("aucun")
     sizes: tuple[int, ...]  # content words in each option's label
+    ranges: tuple[Range | None, ...]  # numbers each option covers ("18 à 25 ans")
 
     def find(self, words: Sequence[str]) -> list[_Mention]:
         mentions = [_Mention(f.start, f.end, f.value) for f in self.index.find(words)]
@@ -160,7 +162,8 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     sizes = tuple(
         len([w for w in stems(c.label) if w not in _STOPWORDS]) or 1 for c in question.choices
     )
-    return ChoiceMatcher(ids, exact, index, vocabulary, frozenset(exclusive), sizes)
+    ranges = tuple(label_range(c.label) for c in question.choices)
+    return ChoiceMatcher(ids, exact, index, vocabulary, frozenset(exclusive), sizes, ranges)
 
 
 def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
@@ -168,7 +171,9 @@ def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
     return size > 0 and any(words[i : i + size] == part for i in range(len(words) - size + 1))
 
 
-def parse_choice(text: str, question: QuestionSpec, matcher: ChoiceMatcher) -> Answer | Reject:
+def parse_choice(
+    text: str, question: QuestionSpec, matcher: ChoiceMatcher, lang: str = "fr"
+) -> Answer | Reject:
     """The one option that `text` names."""
     words = stems(text[:MAX_PARSED_CHARS])
     exact = matcher.exact.get(" ".join(tokens(text[:MAX_PARSED_CHARS])))
@@ -176,6 +181,9 @@ def parse_choice(text: str, question: QuestionSpec, matcher: ChoiceMatcher) -> A
         return Answer(matcher.ids[exact])
     if not words:
         return Reject("not_understood")
+    by_value = option_for_value(text[:MAX_PARSED_CHARS], lang, matcher.ranges)
+    if by_value is not None:
+        return by_value if isinstance(by_value, Reject) else Answer(matcher.ids[by_value])
     ordinals = positions(words, len(matcher.ids))
     if ordinals is not None:
         if isinstance(ordinals, Reject):

@@ -217,7 +217,7 @@ class Interpreter:
         if kind == "yes_no":
             answer = self._yes_no.parse(text)
         elif kind == "choice":
-            answer = parse_choice(text, question, self._matcher(question, lang))
+            answer = parse_choice(text, question, self._matcher(question, lang), lang)
         elif kind == "multi_choice":
             answer = parse_multi_choice(text, question, self._matcher(question, lang))
         elif kind in ("number", "scale"):
