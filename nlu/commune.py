@@ -79,6 +79,8 @@ _PLACE_BEFORE = word_set(
     """
 )
 _FUZZY_CUTOFF = 88.0
+# Communes this large are what a resident means by their exact name, even far away.
+_WELL_KNOWN = 5_000
 _COLUMNS = ["insee_code", "name", "department", "region", "population", "postal_codes"]
 
 
@@ -88,6 +90,7 @@ class Commune:
     name: str
     department: str
     region: str
+    population: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,14 +113,14 @@ class Places:
         self.region = region
         # Tables of plain strings: a few large dicts instead of ~100,000 small
         # objects, which keeps the garbage collector's pauses short.
-        self._records: dict[str, str] = {}  # INSEE code -> "name\tdepartment\tregion"
+        self._records: dict[str, str] = {}  # INSEE -> "name\tdepartment\tregion\tpopulation"
         self._by_name: dict[str, str] = {}  # folded name -> INSEE codes, space-separated
         self._by_first_word: dict[str, str] = {}
         self._by_postal_code: dict[str, str] = {}
         longest = 1
         regional: set[str] = set()
-        for insee, name, department, row_region, _population, postal_codes in rows:
-            self._records[insee] = f"{name}\t{department}\t{row_region}"
+        for insee, name, department, row_region, population, postal_codes in rows:
+            self._records[insee] = f"{name}\t{department}\t{row_region}\t{population or 0}"
             words = place_words(name)
             longest = max(longest, len(words))
             _append(self._by_name, " ".join(words), insee)
@@ -154,8 +157,8 @@ class Places:
     def _communes(self, codes: str) -> tuple[Commune, ...]:
         communes = []
         for insee in codes.split():
-            name, department, region = self._records[insee].split("\t")
-            communes.append(Commune(insee, name, department, region))
+            name, department, region, population = self._records[insee].split("\t")
+            communes.append(Commune(insee, name, department, region, int(population)))
         return tuple(communes)
 
     def parse(self, text: str, lang: str) -> Answer | Reject:
@@ -176,8 +179,23 @@ class Places:
         if chosen is None:
             return Reject("ambiguous")
         others = {c.department for m in mentions if m is not chosen for c in m.communes}
+        if not departments and chosen.end - chosen.start == 1:
+            # "chambray" for Chambray-lès-Tours rather than Chambray in the Eure.
+            regional = self._regional_by_first_word(words[chosen.start], chosen.communes)
+            if regional is not None:
+                return Answer(regional.insee)
         commune = self._resolve(chosen.communes, departments, others)
         return Answer(commune.insee) if commune is not None else Reject("ambiguous")
+
+    def _regional_by_first_word(self, word: str, named: Sequence[Commune]) -> Commune | None:
+        """The one commune of the region whose name starts with `word`, when no
+        commune named exactly `word` is in the region."""
+        if any(c.region == self.region or c.population >= _WELL_KNOWN for c in named):
+            return None  # a commune of the region, or a city everyone knows (Bordeaux)
+        regional = [
+            c for c in self._communes(self._by_first_word.get(word, "")) if c.region == self.region
+        ]
+        return regional[0] if len(regional) == 1 else None
 
     def _by_postal_codes(self, text: str, lang: str) -> Answer | Reject | None:
         codes = list(dict.fromkeys(find_postal_codes(text, lang)))
