@@ -17,6 +17,22 @@ from nlu.phrases import Found, PhraseIndex
 
 Cue = Literal["yes", "no", "unsure", "negator", "correction"]
 
+# Replies that are yes or no only when they are the whole message: "je ne veux
+# pas" refuses, "je ne veux pas répondre" asks to skip the question.
+_ALONE = {
+    "je ne veux pas": False,
+    "je veux pas": False,
+    "je n en veux pas": False,
+    "i don t want to": False,
+    "i don t want": False,
+    "i do not want to": False,
+    "i don t": False,
+    "i do not": False,
+    "100": True,
+    "a 100": True,
+    "always": True,
+    "toujours": True,
+}
 _NEGATORS = ("pas", "not", "ne")
 _BREAKS = ("mais", "but", "sauf", "except")
 _EMOJI = {
@@ -61,6 +77,9 @@ class YesNoParser:
 
     def parse(self, text: str) -> Answer | Reject:
         text = text[:MAX_PARSED_CHARS]
+        whole = " ".join(tokens(text))
+        if whole in _ALONE:
+            return Answer(_ALONE[whole])
         for emoji, word in _EMOJI.items():
             text = text.replace(emoji, word)
         clauses = _clauses(text)
@@ -240,10 +259,6 @@ _NO_PHRASES = [
     "don t agree",
     "not ok",
     "not okay",
-    "je ne veux pas",
-    "je veux pas",
-    "i don t want to",
-    "i do not want to",
     "not so much",
 ]
 _UNSURE_PHRASES = [
@@ -290,7 +305,7 @@ _YES_WORDS = word_set(
     dacc daccord evidemment evidement absolument carrement exactement exact
     volontiers certainement certes clairement effectivement affirmatif si
     naturellement grave sure certainly definitely absolutely indeed totally agreed
-    correct right alright y o oue partant partante accepter go fine
+    correct right alright y o oue partant partante accepter fine yea yeap
     """
 )
 _NO_WORDS = word_set(
