@@ -31,6 +31,7 @@ _ALONE = {
     "100": True,
     "a 100": True,
     "always": True,
+    "go": True,
     "toujours": True,
 }
 _NEGATORS = ("pas", "not", "ne")
