@@ -230,7 +230,7 @@ class Interpreter:
             answer = parse_date(text, lang, today, question.min_date, question.max_date)
         else:
             answer = Reject("not_understood")
-        if isinstance(answer, Reject) and not has_letters_or_digits(text):
+        if answer == Reject("not_understood") and not has_letters_or_digits(text):
             return Reject("empty")
         return answer
 

@@ -99,6 +99,8 @@ class YesNoParser:
                 return Reject("ambiguous")  # "oui et non", "ouais bof"
             if polar:
                 return Answer(polar.pop() == "yes")
+        if any(f.value == "unsure" for _, f in cues):
+            return Reject("ambiguous")  # "ça dépend", "on verra": neither yes nor no
         return Reject("not_understood")
 
     def _cues(self, words: list[str]) -> list[Found[Cue]]:
@@ -280,6 +282,11 @@ _UNSURE_PHRASES = [
     "je ne sais plus",
     "des fois",
     "ni oui ni non",
+    "on verra",
+    "je verrai",
+    "we ll see",
+    "j hesite",
+    "je reflechis",
     "oui et non",
     "oui ou non",
     "non et oui",
