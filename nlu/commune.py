@@ -78,6 +78,15 @@ _PLACE_BEFORE = word_set(
     actually mean non ou or et and cote loin banlieue
     """
 )
+# Regions and historic areas: places, but no commune ("Centre-Val de Loire",
+# "la Touraine"); the words inside them do not name communes.
+_AREA_NAMES = (
+        "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire",
+        "Centre Val de Loire", "Corse", "Grand Est", "Hauts-de-France", "Île-de-France",
+        "Normandie", "Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire",
+        "Provence-Alpes-Côte d'Azur", "Touraine", "Sologne", "Berry", "Beauce", "Perche",
+        "Gâtinais", "Val de Loire", "vallée de la Loire", "Brenne", "Boischaut",
+)  # fmt: skip
 _FUZZY_CUTOFF = 88.0
 # Communes this large are what a resident means by their exact name, even far away.
 _WELL_KNOWN = 5_000
@@ -104,6 +113,9 @@ class _Mention:
 def place_words(text: str) -> list[str]:
     """Folded words with "saint"/"sainte" spelt "st"/"ste", as names are indexed."""
     return [_SAINTS.get(word, word) for word in tokens(text)]
+
+
+_AREAS = frozenset(tuple(place_words(name)) for name in _AREA_NAMES)
 
 
 class Places:
@@ -223,6 +235,11 @@ class Places:
                 code = self._departments.get(tuple(words[start : start + size]))
                 if code is not None:
                     codes.add(code)
+                    spans.update(range(start, start + size))
+                    break
+        for start in range(len(words)):
+            for size in range(min(5, len(words) - start), 0, -1):
+                if tuple(words[start : start + size]) in _AREAS:
                     spans.update(range(start, start + size))
                     break
         return codes, spans
