@@ -66,6 +66,7 @@ _NONE_KEYS = stemmed(
         """
     )
 )
+_BOTH = frozenset({"les deux", "tous les deux", "toutes les deux", "both", "both of them"})
 _FUZZY_MIN_LENGTH = 6
 _PREFIX_MIN_LENGTH = 4
 
@@ -181,6 +182,8 @@ def parse_choice(
         return Answer(matcher.ids[exact])
     if not words:
         return Reject("not_understood")
+    if " ".join(words) in _BOTH:
+        return Reject("ambiguous")  # "les deux" on a single-choice question
     by_value = option_for_value(text[:MAX_PARSED_CHARS], lang, matcher.ranges)
     if by_value is not None:
         return by_value if isinstance(by_value, Reject) else Answer(matcher.ids[by_value])
@@ -300,6 +303,8 @@ def parse_multi_choice(
 
 def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int] | Reject:
     count = len(matcher.ids)
+    if " ".join(words) in _BOTH:
+        return set(range(count)) if count == 2 else Reject("ambiguous")
     spanned = position_range(text, count)
     if spanned is not None:
         return spanned
