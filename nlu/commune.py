@@ -74,7 +74,7 @@ _COMMON_WORDS = frozenset(
 )
 _PLACE_BEFORE = word_set(
     """
-    a au aux en in at de d du near sur vers pres from to habite vis enfin fait plutot
+    a au aux en in at de d du near sur vers pres from to habite vis enfin fait plutot le la les l
     actually mean non ou or et and cote loin banlieue
     """
 )
@@ -138,9 +138,11 @@ class Places:
             _append(self._by_name, " ".join(words), insee)
             if row_region == region:
                 regional.add(" ".join(words))
-            if len(words) > 1 and len(words[0]) >= 5 and words[0] not in ("st", "ste"):
-                # "Romorantin" for "Romorantin-Lanthenay": used when nothing else matches.
-                _append(self._by_first_word, words[0], insee)
+            # "Romorantin" for "Romorantin-Lanthenay", "Membrolle" for "La
+            # Membrolle-sur-Choisille": used when nothing else matches.
+            head = words[1:] if words[0] in ("le", "la", "les", "l") else words
+            if len(head) > 1 and len(head[0]) >= 5 and head[0] not in ("st", "ste"):
+                _append(self._by_first_word, head[0], insee)
             for code in postal_codes.split():
                 _append(self._by_postal_code, code, insee)
         self._longest = longest
