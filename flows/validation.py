@@ -197,10 +197,7 @@ class _Checker:
     # -- questions ---------------------------------------------------------
 
     def _questions(self) -> dict[str, Condition]:
-        order = tuple(
-            raw["id"] if isinstance(raw, dict) and isinstance(raw.get("id"), str) else ""
-            for raw in self.raw_questions
-        )
+        order = tuple(_raw_id(raw) for raw in self.raw_questions)
         known: dict[str, QuestionDoc] = {}
         first_line: dict[str, int | None] = {}
         conditions: dict[str, Condition] = {}
@@ -223,7 +220,7 @@ class _Checker:
             known.setdefault(question.id, question)
             self._question(path, question)
             if question.when is not None:
-                reader = WhenReader(question.id, order, known)
+                reader = WhenReader(question.id, index, order, known)
                 condition, problems = reader.read(question.when, (*path, "when"))
                 for problem in problems:
                     self.add(problem.path, problem.message, problem.hint)
@@ -432,12 +429,21 @@ def _unknown_key(key: str, path: YamlPath, tag: str | None) -> tuple[str, str | 
     return f"unknown key '{key}' in {name}", "the keys allowed here are " + ", ".join(allowed)
 
 
+def _raw_id(raw: object) -> str:
+    """A question's id as written (numbers become texts, as the schema makes them)."""
+    value = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value if isinstance(value, str) else ""
+
+
 def _known_keys(raw: object) -> object:
     """A question without the keys its type does not have (already reported), so
     that a misspelt key does not hide the question's other problems."""
-    if not isinstance(raw, dict) or raw.get("type") not in QUESTION_MODELS:
+    kind = raw.get("type") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or not isinstance(kind, str) or kind not in QUESTION_MODELS:
         return raw
-    fields = QUESTION_MODELS[raw["type"]].model_fields
+    fields = QUESTION_MODELS[kind].model_fields
     kept = {key: value for key, value in raw.items() if key in fields}
     if isinstance(kept.get("choices"), list):
         kept["choices"] = [
