@@ -26,10 +26,12 @@ from flows.conditions import Condition
 from flows.document import Document, YamlPath
 from flows.errors import FlowProblem, FlowValidationError
 from flows.schema import (
+    FLOW_ID_PATTERN,
     LANGUAGE_PATTERN,
     QUESTION,
     QUESTION_MODELS,
     QUESTION_TYPES,
+    SNAKE_CASE_PATTERN,
     TRANSLATED,
     ChoiceDoc,
     ChoiceQuestion,
@@ -43,8 +45,8 @@ from flows.schema import (
 )
 from flows.when import WhenReader, did_you_mean
 
-SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
-FLOW_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+SNAKE_CASE = re.compile(SNAKE_CASE_PATTERN)
+FLOW_ID = re.compile(FLOW_ID_PATTERN)
 MAX_SCALE_POINTS = 11
 
 
@@ -135,7 +137,7 @@ class _Checker:
             self.add(("closes",), f"the flow closes ({closes}) before it opens ({opens})")
         for key in ("title", "intro", "consent", "outro"):
             self._translated((key,), key)
-        if not self.raw_questions:
+        if "questions" in self.data and self.data["questions"] in (None, []):
             self.add(
                 ("questions",),
                 "the flow has no questions",

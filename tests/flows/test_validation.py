@@ -174,3 +174,19 @@ def test_an_edited_flow_gives_a_flow_or_located_problems_never_a_crash(text):
 def test_any_text_gives_a_flow_or_problems_never_a_crash(text):
     with pytest.raises(FlowValidationError):
         parse_flow(text, "random.yml")
+
+
+@pytest.mark.parametrize(
+    ("questions", "expected"),
+    [
+        ("", "the flow needs the key 'questions'"),
+        ("questions: []\n", "the flow has no questions"),
+        ("questions:\n", "the flow has no questions"),
+        ("questions: all of them\n", "'questions' must be a list, got the text 'all of them'"),
+    ],
+)
+def test_a_flow_without_questions_is_reported_once(questions, expected):
+    text = f"id: demo\ntitle: Démo\nlanguages: [fr]\nconsent: OK ?\n{questions}outro: Merci\n"
+    with pytest.raises(FlowValidationError) as raised:
+        parse_flow(text, "demo.yml")
+    assert [p.message for p in raised.value.problems] == [expected]

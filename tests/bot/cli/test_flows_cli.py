@@ -218,6 +218,7 @@ def test_bundled_flows_satisfy_the_schema_and_point_at_it(path):
         ("unknown_type.yml", "yesno"),
         ("key_for_other_type.yml", "choices"),
         ("when_not_a_mapping.yml", "'age < 18' is not valid under any of the given schemas"),
+        ("choice_id_not_snake_case.yml", "'En Voiture' does not match"),
     ],
 )
 def test_the_schema_catches_mistakes_as_an_editor_would(name, complaint):
