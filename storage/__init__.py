@@ -1,1 +1,41 @@
-"""SQLAlchemy 2 async models, repositories, Alembic migrations."""
+"""SQLAlchemy 2 async models, repositories, Alembic migrations.
+
+`bot` opens a `Database` and one `transaction()` per use case; the repository
+modules (one per aggregate) take that AsyncSession, take every time as a `now`
+argument (timezone-aware), and return frozen records:
+
+    database       Database.connect(url) / upgrade() / transaction() / close()
+    participants   get_or_create (row-locked), find, get, change
+    consultations  deploy (a new live version only if changed), live_version,
+                   live_versions, get_version, overview (for `flows list`)
+    sessions       create, find_open (lock=True: FOR UPDATE), latest, get, save,
+                   expire_inactive, count_by_status
+    transcripts    append (one statement for all lines), for_session
+    answers        record (supersedes the previous answer to the question),
+                   supersede (restart / back), current, history, moderation
+    inbound        claim (dedupe by platform message id), store_replies
+    outbox         enqueue, pending, mark_delivered, mark_failed
+    erasure        delete_participant_data (audited)
+    retention      purge (audited)
+    audit          record, recent
+
+The per-message path of the conversation service, in one transaction:
+
+    async with db.transaction() as s:
+        if message_id is not None:
+            claim = await inbound.claim(s, channel, user_hash, message_id, now=now)
+            if not claim.is_new:
+                return claim.replies                   # redelivery: same replies
+        participant, _ = await participants.get_or_create(s, channel, user_hash, now=now)
+        current = await sessions.find_open(s, participant.id, lock=True)
+        ...                                            # interpret, advance the engine
+        await transcripts.append(s, current.id, [line_in, *lines_out])
+        await answers.record(s, current.id, question_id, value, question_text=..., ...)
+        await sessions.save(s, current.id, now=now, state=new_state, status=...)
+        await inbound.store_replies(s, claim.id, replies_as_json)
+    # committed: hand the replies to the channel
+
+Errors (storage.errors): DatabaseBusy (locked or conflicting: nothing was written,
+tell the resident to try again), DatabaseFull, DatabaseUnavailable (with the host,
+never the password), SchemaOutOfDate (run `consultbot db upgrade`), NotFound.
+"""

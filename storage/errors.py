@@ -1,6 +1,36 @@
-"""Errors the person running consultbot can cause in storage (unreachable
-database, migrations out of date); str() says what to do."""
+"""Errors the person running consultbot can cause in storage, or that a caller
+must handle; str() says what to do.
+
+    StorageError            the database cannot be used as configured
+    ├── DatabaseUnavailable  cannot connect: wrong URL, server down, no such database
+    ├── DatabaseBusy         locked by another writer, or a transient conflict:
+    │                        retry the whole transaction in a moment
+    ├── DatabaseFull         no space left: nothing was written
+    ├── SchemaOutOfDate      migrations not applied: run `consultbot db upgrade`
+    └── NotFound             a row the caller named does not exist
+"""
 
 
 class StorageError(Exception):
     """The database cannot be used as configured."""
+
+
+class DatabaseUnavailable(StorageError):
+    """The database cannot be reached or opened."""
+
+
+class DatabaseBusy(StorageError):
+    """The database is locked or a concurrent transaction conflicted; nothing was
+    written, and the same transaction may be retried."""
+
+
+class DatabaseFull(StorageError):
+    """The disk or the database is full; nothing was written."""
+
+
+class SchemaOutOfDate(StorageError):
+    """The database schema is not at the revision this version expects."""
+
+
+class NotFound(StorageError):
+    """A row named by the caller does not exist."""

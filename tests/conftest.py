@@ -1,1 +1,92 @@
-"""Shared test settings."""
+"""Shared test settings and database fixtures.
+
+`database_url` runs a test on SQLite (a file in tmp_path) and on PostgreSQL when
+CONSULTBOT_TEST_DATABASE_URL points at a server (a fresh, uniquely named
+database per test, dropped afterwards). Without that variable the PostgreSQL
+run is skipped, or fails when CONSULTBOT_REQUIRE_POSTGRES=1 (CI).
+`database` is a connected `storage.database.Database` migrated to head.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL, make_url
+
+from storage.database import Database
+
+POSTGRES_ENV = "CONSULTBOT_TEST_DATABASE_URL"
+REQUIRE_POSTGRES_ENV = "CONSULTBOT_REQUIRE_POSTGRES"
+
+
+def _postgres_unavailable(reason: str) -> None:
+    if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
+        pytest.fail(f"PostgreSQL is required ({REQUIRE_POSTGRES_ENV}=1) but {reason}")
+    pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+async def _admin_connection(server: URL):  # type: ignore[no-untyped-def]
+    import asyncpg
+
+    return await asyncpg.connect(
+        user=server.username,
+        password=server.password,
+        host=server.host or "127.0.0.1",
+        port=server.port or 5432,
+        database=server.database or "postgres",
+        timeout=10,
+    )
+
+
+@pytest.fixture
+def postgres_server_url() -> str:
+    """The URL of the test PostgreSQL server (its own `test` database), for tests
+    that create or miss databases themselves."""
+    raw = os.environ.get(POSTGRES_ENV)
+    if not raw:
+        _postgres_unavailable(f"{POSTGRES_ENV} is not set")
+    return str(raw)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A SQLAlchemy URL of an empty database of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'consultbot.db'}"
+        return
+    raw = os.environ.get(POSTGRES_ENV)
+    if not raw:
+        _postgres_unavailable(f"{POSTGRES_ENV} is not set")
+    server = make_url(raw)
+    try:
+        admin = await _admin_connection(server)
+    except (OSError, Exception) as error:  # any failure to reach or log in
+        _postgres_unavailable(f"cannot connect to {server.host}:{server.port}: {error}")
+    name = f"consultbot_test_{uuid.uuid4().hex[:16]}"
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        admin = await _admin_connection(server)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """A connected database at the latest migration."""
+    db = await Database.connect(database_url)
+    try:
+        await db.upgrade()
+        yield db
+    finally:
+        await db.close()

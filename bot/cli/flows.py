@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.cli.flows_deploy import add_deploy_commands
+
 if TYPE_CHECKING:
     from flows.conditions import Condition
     from flows.model import Flow, Question
@@ -47,6 +49,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     schema.add_argument("--output", "-o", type=Path, help="write it to this file instead")
     schema.set_defaults(handler=schema_)
+
+    add_deploy_commands(commands)
 
 
 def _doc(function: Any) -> str:

@@ -1,0 +1,211 @@
+"""Consultations and their deployed flow versions.
+
+A flow file is stored whole, with a checksum, who deployed it and when. Deploying
+an unchanged definition stores nothing; a changed one becomes a new live version,
+and sessions in progress stay on the version they started with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.errors import NotFound
+from storage.models import ConsultationRow, FlowVersionRow, SessionRow
+from storage.statements import PerDialect, insert_ignoring_conflict, table
+
+
+@dataclass(frozen=True, slots=True)
+class FlowVersion:
+    id: int
+    consultation_id: str
+    version: int  # 1, 2, ... within the consultation
+    definition: str  # the flow file's full text
+    checksum: str
+    source: str | None
+    deployed_by: str
+    deployed_at: dt.datetime
+    live: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    version: FlowVersion  # the live version after the deployment
+    changed: bool  # False: the definition was already live, nothing was stored
+
+
+@dataclass(frozen=True, slots=True)
+class VersionSummary:
+    id: int
+    version: int
+    checksum: str
+    deployed_by: str
+    deployed_at: dt.datetime
+    live: bool
+    sessions: int  # sessions started on this version
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationSummary:
+    id: str
+    title: str | None
+    versions: tuple[VersionSummary, ...]  # oldest first
+
+    @property
+    def live(self) -> VersionSummary | None:
+        return next((v for v in self.versions if v.live), None)
+
+
+_COLUMNS = (
+    FlowVersionRow.id,
+    FlowVersionRow.consultation_id,
+    FlowVersionRow.version,
+    FlowVersionRow.definition,
+    FlowVersionRow.checksum,
+    FlowVersionRow.source,
+    FlowVersionRow.deployed_by,
+    FlowVersionRow.deployed_at,
+    FlowVersionRow.live,
+)
+
+
+_CREATE_IF_NEW = PerDialect(
+    lambda dialect: insert_ignoring_conflict(table(ConsultationRow), ("id",), dialect)
+)
+
+
+def _version(row: Row[Any]) -> FlowVersion:
+    return FlowVersion(*row)
+
+
+def checksum_of(definition: str) -> str:
+    """SHA-256 of the definition's text, in hex."""
+    return hashlib.sha256(definition.encode("utf-8")).hexdigest()
+
+
+async def deploy(
+    session: AsyncSession,
+    consultation_id: str,
+    definition: str,
+    *,
+    deployed_by: str,
+    now: dt.datetime,
+    title: str | None = None,
+    source: str | None = None,
+    checksum: str | None = None,
+) -> Deployment:
+    """Make `definition` the live version of the consultation (created if new).
+    Nothing is stored when the live version has the same checksum. Concurrent
+    deployments of one consultation are serialised on its row."""
+    checksum = checksum or checksum_of(definition)
+    await session.execute(
+        _CREATE_IF_NEW(session), {"id": consultation_id, "title": title, "created_at": now}
+    )
+    await session.execute(
+        select(ConsultationRow.id).where(ConsultationRow.id == consultation_id).with_for_update()
+    )
+    if title is not None:
+        await session.execute(
+            update(ConsultationRow).where(ConsultationRow.id == consultation_id).values(title=title)
+        )
+    live = await live_version(session, consultation_id)
+    if live is not None and live.checksum == checksum:
+        return Deployment(live, changed=False)
+    latest = await session.scalar(
+        select(func.max(FlowVersionRow.version)).where(
+            FlowVersionRow.consultation_id == consultation_id
+        )
+    )
+    if live is not None:
+        await session.execute(
+            update(FlowVersionRow).where(FlowVersionRow.id == live.id).values(live=False)
+        )
+    row = (
+        await session.execute(
+            insert(FlowVersionRow)
+            .values(
+                consultation_id=consultation_id,
+                version=(latest or 0) + 1,
+                definition=definition,
+                checksum=checksum,
+                source=source,
+                deployed_by=deployed_by,
+                deployed_at=now,
+                live=True,
+            )
+            .returning(*_COLUMNS)
+        )
+    ).one()
+    return Deployment(_version(row), changed=True)
+
+
+async def live_version(session: AsyncSession, consultation_id: str) -> FlowVersion | None:
+    """The version new sessions of the consultation start on; None if none."""
+    row = (
+        await session.execute(
+            select(*_COLUMNS).where(
+                FlowVersionRow.consultation_id == consultation_id, FlowVersionRow.live.is_(True)
+            )
+        )
+    ).first()
+    return None if row is None else _version(row)
+
+
+async def live_versions(session: AsyncSession) -> list[FlowVersion]:
+    """The live version of every consultation, by consultation id."""
+    rows = await session.execute(
+        select(*_COLUMNS)
+        .where(FlowVersionRow.live.is_(True))
+        .order_by(FlowVersionRow.consultation_id)
+    )
+    return [_version(row) for row in rows]
+
+
+async def get_version(session: AsyncSession, version_id: int) -> FlowVersion:
+    """A version by its id (what a session refers to), live or not."""
+    row = (await session.execute(select(*_COLUMNS).where(FlowVersionRow.id == version_id))).first()
+    if row is None:
+        raise NotFound(f"no flow version {version_id}")
+    return _version(row)
+
+
+async def overview(session: AsyncSession) -> list[ConsultationSummary]:
+    """Every consultation with its versions (which is live, how many sessions
+    each has), for `consultbot flows list`. Two queries whatever the number of
+    consultations."""
+    consultations = (
+        await session.execute(
+            select(ConsultationRow.id, ConsultationRow.title).order_by(ConsultationRow.id)
+        )
+    ).all()
+    session_counts = (
+        select(SessionRow.flow_version_id, func.count().label("sessions"))
+        .group_by(SessionRow.flow_version_id)
+        .subquery()
+    )
+    versions = await session.execute(
+        select(
+            FlowVersionRow.consultation_id,
+            FlowVersionRow.id,
+            FlowVersionRow.version,
+            FlowVersionRow.checksum,
+            FlowVersionRow.deployed_by,
+            FlowVersionRow.deployed_at,
+            FlowVersionRow.live,
+            func.coalesce(session_counts.c.sessions, 0),
+        )
+        .outerjoin(session_counts, session_counts.c.flow_version_id == FlowVersionRow.id)
+        .order_by(FlowVersionRow.consultation_id, FlowVersionRow.version)
+    )
+    by_consultation: dict[str, list[VersionSummary]] = {}
+    for consultation_id, *fields in versions:
+        by_consultation.setdefault(consultation_id, []).append(VersionSummary(*fields))
+    return [
+        ConsultationSummary(id=cid, title=title, versions=tuple(by_consultation.get(cid, ())))
+        for cid, title in consultations
+    ]

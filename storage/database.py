@@ -1,0 +1,259 @@
+"""The database: one engine, the unit of work, and migrations.
+
+    db = await Database.connect("sqlite+aiosqlite:///./consultbot.db")
+    await db.upgrade()                       # Alembic to head; safe to run at every start
+    async with db.transaction() as session:  # commit on success, rollback on error
+        participant = await participants.get_or_create(session, ...)
+    await db.close()
+
+SQLite runs in WAL mode with foreign keys on, on the event loop's thread
+(storage.sqlite_inline: no thread hop per statement); its transactions begin
+IMMEDIATE (they take the write lock at once, so a read followed by a write can
+never fail half-way on a snapshot another process moved), waiting for another
+process's lock up to a timeout without blocking the loop, and transactions of one
+process queue on an asyncio lock instead of polling the file lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.util import await_only
+
+from storage import sqlite_inline
+from storage.diagnosis import redact, translate, where
+from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+SQLITE_BUSY_TIMEOUT = 5.0  # seconds
+# Key of the PostgreSQL advisory lock that makes concurrent start-ups migrate one at a time.
+MIGRATION_LOCK_KEY = 0x636F6E73756C74  # "consult"
+
+
+class Database:
+    """A connected database. Create with `await Database.connect(url)`."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._url = engine.url
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self._write_lock: asyncio.Lock | None = None
+
+    @classmethod
+    async def connect(
+        cls,
+        url: str | URL,
+        *,
+        pool_size: int = 5,
+        sqlite_busy_timeout: float = SQLITE_BUSY_TIMEOUT,
+    ) -> Database:
+        """Open the database at `url` and check that it answers. On SQLite, a
+        transaction waits up to `sqlite_busy_timeout` seconds for another
+        process's write lock before failing with DatabaseBusy.
+
+        Raises DatabaseUnavailable with the host (never the password) and the cause."""
+        parsed = _parse(url)
+        backend = parsed.get_backend_name()
+        if backend == "sqlite":
+            _check_sqlite_folder(parsed)
+            engine = _sqlite_engine(parsed, sqlite_busy_timeout)
+        else:
+            engine = create_async_engine(parsed, pool_size=pool_size, pool_pre_ping=True)
+        database = cls(engine)
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:
+            await engine.dispose()
+            raise _as_storage_error(error, parsed) from None
+        return database
+
+    @property
+    def url(self) -> str:
+        """The URL without its password, fit for logs and messages."""
+        return redact(self._url)
+
+    @property
+    def backend(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self._url.get_backend_name()
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: an AsyncSession committed when the block ends, rolled
+        back if it raises. Database failures come out as StorageErrors
+        (DatabaseBusy: retry in a moment; nothing was written)."""
+        async with self._writer():
+            try:
+                async with self._sessions() as session, session.begin():
+                    yield session
+            except Exception as error:
+                translated = translate(error, self._url)
+                if translated is error:
+                    raise
+                raise translated from error
+
+    async def upgrade(self, revision: str = "head") -> None:
+        """Apply the migrations up to `revision` (default: the latest). Concurrent
+        start-ups are serialised; an up-to-date database is left untouched."""
+        await self._migrate(lambda config: command.upgrade(config, revision))
+
+    async def downgrade(self, revision: str) -> None:
+        """Revert the migrations down to `revision` ("base" drops every table)."""
+        await self._migrate(lambda config: command.downgrade(config, revision))
+
+    async def current_revision(self) -> str | None:
+        """The revision the database is at; None when no migration was applied."""
+        try:
+            async with self._engine.connect() as connection:
+                return await connection.run_sync(_current_revision)
+        except Exception as error:
+            raise _as_storage_error(error, self._url) from None
+
+    @staticmethod
+    def head_revision() -> str:
+        """The latest revision this version of consultbot knows."""
+        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+        assert head is not None, "storage/migrations has no revision"
+        return head
+
+    async def check_schema(self) -> None:
+        """Raise SchemaOutOfDate unless the database is at the latest revision."""
+        current, head = await self.current_revision(), self.head_revision()
+        if current != head:
+            raise SchemaOutOfDate(
+                f"{where(self._url)} is at revision {current or 'none'} but this consultbot "
+                f"needs {head}: run `consultbot db upgrade`"
+            )
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    def _writer(self) -> AbstractAsyncContextManager[object]:
+        if self.backend != "sqlite":
+            return nullcontext()
+        if self._write_lock is None:
+            self._write_lock = asyncio.Lock()
+        return self._write_lock
+
+    async def _migrate(self, run: Any) -> None:
+        def migrate(connection: Connection) -> None:
+            run(_alembic_config(connection))
+
+        async with self._writer():
+            try:
+                async with self._engine.begin() as connection:
+                    if self.backend == "postgresql":
+                        await connection.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                        )
+                    await connection.run_sync(migrate)
+            except Exception as error:
+                translated = translate(error, self._url)
+                if translated is error:
+                    raise
+                raise translated from error
+
+
+def _parse(url: str | URL) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StorageError(
+            "not a database URL; use sqlite+aiosqlite:///path/to/file.db "
+            "or postgresql+asyncpg://user@host:5432/db"
+        ) from None
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        raise StorageError(
+            f"unsupported database driver {parsed.drivername!r} in {redact(parsed)}; "
+            "use sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host:5432/db"
+        )
+    return parsed
+
+
+def _check_sqlite_folder(url: URL) -> None:
+    # Checked here because SQLite's own "unable to open database file" names no
+    # cause, and a failed open leaves aiosqlite's worker thread behind.
+    if not url.database or url.database == ":memory:":
+        raise StorageError(
+            "an in-memory SQLite database would lose every answer at exit; "
+            "give a file: sqlite+aiosqlite:///path/to/file.db"
+        )
+    folder = Path(url.database).expanduser().resolve().parent
+    if not folder.is_dir():
+        raise DatabaseUnavailable(
+            f"cannot open {where(url)}: the folder {folder} does not exist; create it "
+            "or set CONSULTBOT_DATABASE_URL"
+        )
+
+
+def _sqlite_engine(url: URL, busy_timeout: float) -> AsyncEngine:
+    path = str(Path(url.database or "").expanduser())
+
+    async def connect() -> sqlite_inline.InlineConnection:
+        connection = sqlite_inline.connect(path)
+        for pragma in (
+            "journal_mode = WAL",
+            "foreign_keys = ON",
+            # In WAL mode NORMAL loses no committed transaction when the process
+            # dies; only an operating-system crash may lose the last ones.
+            "synchronous = NORMAL",
+        ):
+            await connection.execute(f"PRAGMA {pragma}")
+        return connection
+
+    engine = create_async_engine(url, async_creator=connect)
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        driver = connection.connection.driver_connection
+        assert isinstance(driver, sqlite_inline.InlineConnection)
+        await_only(driver.begin_immediate(busy_timeout))
+
+    return engine
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _as_storage_error(error: BaseException, url: URL) -> StorageError:
+    translated = translate(error, url)
+    if isinstance(translated, StorageError):
+        return translated
+    return DatabaseUnavailable(f"cannot use {where(url)}: {error}")

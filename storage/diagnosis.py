@@ -1,0 +1,151 @@
+"""Driver errors turned into StorageErrors that say what happened and what to do.
+
+The URL in messages never carries a password. Errors that are not about the
+database being usable (a constraint the caller broke, a bug) pass through.
+"""
+
+from __future__ import annotations
+
+import socket
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
+
+from storage.errors import (
+    DatabaseBusy,
+    DatabaseFull,
+    DatabaseUnavailable,
+    SchemaOutOfDate,
+    StorageError,
+)
+
+SET_URL = "set CONSULTBOT_DATABASE_URL"
+UPGRADE = "run `consultbot db upgrade`"
+
+# PostgreSQL SQLSTATE codes (Appendix A of its manual) by what the caller can do.
+_PG_BUSY = {
+    "40001",  # serialization_failure
+    "40P01",  # deadlock_detected
+    "55P03",  # lock_not_available
+    "53300",  # too_many_connections
+    "57014",  # query_canceled (statement timeout)
+}
+_PG_FULL = {"53100", "53200"}  # disk_full, out_of_memory
+_PG_UNAVAILABLE = {"57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004"}
+_PG_AUTH = {"28000", "28P01"}
+_PG_NO_DATABASE = "3D000"
+_PG_NO_TABLE = "42P01"
+_PG_NO_COLUMN = "42703"
+
+
+def redact(url: str | URL) -> str:
+    """The URL as it may be shown: without its password."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # a string that is not a URL: show nothing of it
+        return "<unparseable database URL>"
+    # URL.set(password=None) would keep the password: None there means "unchanged".
+    bare = URL.create(
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
+    return bare.render_as_string(hide_password=False)
+
+
+def where(url: str | URL) -> str:
+    """The database in words: the file for SQLite, the server and database for
+    PostgreSQL (host and name, never credentials)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"the SQLite database {parsed.database or ':memory:'}"
+    host = parsed.host or "localhost"
+    port = parsed.port or 5432
+    return f"the database {parsed.database!r} on {host}:{port} ({redact(parsed)})"
+
+
+def translate(error: BaseException, url: str | URL) -> BaseException:
+    """A StorageError for `error` when it is about the database being usable;
+    else `error` itself."""
+    if isinstance(error, StorageError):
+        return error
+    at = where(url)
+    if isinstance(error, socket.gaierror):
+        return DatabaseUnavailable(f"cannot reach {at}: unknown host; check the URL or {SET_URL}")
+    if isinstance(error, ConnectionRefusedError):
+        return DatabaseUnavailable(
+            f"cannot reach {at}: connection refused; is the server running? Otherwise {SET_URL}"
+        )
+    if isinstance(error, TimeoutError):
+        return DatabaseUnavailable(f"cannot reach {at}: timed out; is the server up?")
+    if isinstance(error, OSError) and not isinstance(error, DBAPIError):
+        return DatabaseUnavailable(f"cannot reach {at}: {error.strerror or error}; {SET_URL}")
+    sqlite_name = _sqlite_error_name(error)
+    if sqlite_name is not None:
+        return _translate_sqlite(error, sqlite_name, at)
+    sqlstate = _sqlstate(error)
+    if sqlstate is not None:
+        return _translate_postgres(error, sqlstate, at, url)
+    return error
+
+
+def _sqlite_error_name(error: BaseException) -> str | None:
+    orig = error.orig if isinstance(error, DBAPIError) else error
+    name = getattr(orig, "sqlite_errorname", None)
+    return name if isinstance(name, str) else None
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    orig = error.orig if isinstance(error, DBAPIError) else error
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return code if isinstance(code, str) else None
+
+
+def _translate_sqlite(error: BaseException, name: str, at: str) -> BaseException:
+    message = str(error.orig if isinstance(error, DBAPIError) else error)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return DatabaseBusy(f"{at} is locked by another writer; try again in a moment")
+    if name == "SQLITE_FULL":
+        return DatabaseFull(f"{at} is full (no space left on its disk); nothing was written")
+    if name.startswith("SQLITE_CANTOPEN"):
+        return DatabaseUnavailable(
+            f"cannot open {at}: check that its folder exists and is writable, or {SET_URL}"
+        )
+    if name.startswith("SQLITE_READONLY"):
+        return DatabaseUnavailable(f"cannot write {at}: the file or its folder is read-only")
+    if name == "SQLITE_NOTADB":
+        return DatabaseUnavailable(f"{at} is not a SQLite database file; {SET_URL}")
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CORRUPT")):
+        return StorageError(f"{at} cannot be read or written ({message}); check the disk")
+    if name == "SQLITE_ERROR" and message.startswith(("no such table", "no such column")):
+        return SchemaOutOfDate(f"{at} is not up to date ({message}); {UPGRADE}")
+    return error
+
+
+def _translate_postgres(
+    error: BaseException, sqlstate: str, at: str, url: str | URL
+) -> BaseException:
+    if sqlstate in _PG_BUSY:
+        return DatabaseBusy(f"{at} is busy (a concurrent change conflicted); try again in a moment")
+    if sqlstate in _PG_FULL:
+        return DatabaseFull(f"{at} is out of space; nothing was written")
+    if sqlstate in _PG_UNAVAILABLE:
+        return DatabaseUnavailable(f"lost or refused connection to {at}; is the server running?")
+    if sqlstate in _PG_AUTH:
+        user = make_url(url).username or "(none)"
+        return DatabaseUnavailable(
+            f"cannot log in to {at} as user {user!r}; check the user and password in the URL "
+            f"({SET_URL})"
+        )
+    if sqlstate == _PG_NO_DATABASE:
+        name = make_url(url).database
+        return DatabaseUnavailable(
+            f"cannot open {at}: the database does not exist; create it "
+            f"(createdb {name}) or {SET_URL}"
+        )
+    if sqlstate in (_PG_NO_TABLE, _PG_NO_COLUMN):
+        return SchemaOutOfDate(f"{at} is not up to date; {UPGRADE}")
+    return error

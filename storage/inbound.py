@@ -1,0 +1,80 @@
+"""Processed inbound messages, for deduplication: a platform message id seen
+before (per channel and participant hash) changes nothing and gets back the
+replies that were sent the first time.
+
+    claim = await inbound.claim(session, channel, user_hash, message_id, now=now)
+    if not claim.is_new:
+        return claim.replies            # a redelivery: same replies, nothing written
+    ...                                  # handle the message
+    await inbound.store_replies(session, claim.id, replies)
+
+The claim is an INSERT ... ON CONFLICT DO NOTHING: when the same message is
+handled twice at once, the second claim waits for the first transaction and,
+once that commits, sees it as a duplicate; if that rolls back, the second
+proceeds as new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.columns import JsonValue
+from storage.errors import NotFound
+from storage.models import InboundRow
+from storage.statements import PerDialect, insert_ignoring_conflict, rowcount, table
+
+
+@dataclass(frozen=True, slots=True)
+class InboundClaim:
+    id: int
+    is_new: bool  # False: this message was handled before
+    replies: JsonValue | None  # what was replied then; None when new
+
+
+_t = table(InboundRow)
+_CLAIM = PerDialect(
+    lambda dialect: insert_ignoring_conflict(
+        _t, ("channel", "user_hash", "message_id"), dialect
+    ).returning(_t.c.id)
+)
+_FIND = select(_t.c.id, _t.c.replies).where(
+    _t.c.channel == bindparam("b_channel"),
+    _t.c.user_hash == bindparam("b_user_hash"),
+    _t.c.message_id == bindparam("b_message_id"),
+)
+_STORE_REPLIES = update(_t).where(_t.c.id == bindparam("b_id"))
+
+
+async def claim(
+    session: AsyncSession,
+    channel: str,
+    user_hash: str,
+    message_id: str,
+    *,
+    now: dt.datetime,
+) -> InboundClaim:
+    """Claim the message for handling in this transaction, or learn it was
+    handled before and what was replied."""
+    values = {
+        "channel": channel,
+        "user_hash": user_hash,
+        "message_id": message_id,
+        "received_at": now,
+    }
+    new_id = await session.scalar(_CLAIM(session), values)
+    if new_id is not None:
+        return InboundClaim(id=new_id, is_new=True, replies=None)
+    found = {"b_channel": channel, "b_user_hash": user_hash, "b_message_id": message_id}
+    row = (await session.execute(_FIND, found)).one()
+    return InboundClaim(id=row.id, is_new=False, replies=row.replies)
+
+
+async def store_replies(session: AsyncSession, claim_id: int, replies: JsonValue) -> None:
+    """Keep the replies sent for a claimed message, for its redeliveries."""
+    result = await session.execute(_STORE_REPLIES, {"b_id": claim_id, "replies": replies})
+    if rowcount(result) == 0:
+        raise NotFound(f"no processed inbound message {claim_id}")

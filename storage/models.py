@@ -1,0 +1,260 @@
+"""The tables, as SQLAlchemy 2 typed models. Repositories (one module per
+aggregate) are the only readers and writers; callers get frozen records back.
+
+Every timestamp is timezone-aware UTC and given by the caller. Participants are
+pseudonymous: `user_hash` is a keyed hash computed by the application, never the
+platform's id. Sessions with no participant hold anonymised answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.columns import BigId, Json, UtcDateTime
+
+# Named constraints, so that migrations (and SQLite's batch mode) can refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class SessionStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+    EXPIRED = "expired"
+
+
+# A participant has at most one session in these states.
+OPEN_STATUSES = (SessionStatus.ACTIVE, SessionStatus.PAUSED)
+
+
+class Direction(enum.StrEnum):
+    IN = "in"  # from the resident
+    OUT = "out"  # from the bot
+
+
+class ModerationStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+def _one_of(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+# JSON columns are typed Any here (SQLAlchemy cannot resolve a recursive alias);
+# the repositories expose them as storage.columns.JsonValue.
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ParticipantRow(Base):
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("channel", "user_hash"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    user_hash: Mapped[str] = mapped_column(String(128))  # keyed hash (hex) of the platform id
+    language: Mapped[str | None] = mapped_column(String(16))
+    consented_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    reachable: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    # Encrypted by the application (e.g. a Telegram chat id to write to later).
+    address: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ConsultationRow(Base):
+    __tablename__ = "consultations"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the flow's id
+    title: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class FlowVersionRow(Base):
+    __tablename__ = "flow_versions"
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "version"),
+        # At most one live version per consultation.
+        Index(
+            "uq_flow_versions_live",
+            "consultation_id",
+            unique=True,
+            sqlite_where=text("live"),
+            postgresql_where=text("live"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    consultation_id: Mapped[str] = mapped_column(ForeignKey("consultations.id"))
+    version: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per consultation
+    definition: Mapped[str] = mapped_column(Text)  # the full flow file as deployed
+    checksum: Mapped[str] = mapped_column(String(128))
+    source: Mapped[str | None] = mapped_column(Text)  # where it was deployed from
+    deployed_by: Mapped[str] = mapped_column(String(128))
+    deployed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    live: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", SessionStatus), name="status"),
+        Index("ix_sessions_participant_id", "participant_id"),
+        Index("ix_sessions_flow_version_id", "flow_version_id"),
+        # At most one open session per participant, even with several processes.
+        Index(
+            "uq_sessions_open_participant",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("status IN ('active', 'paused')"),
+            postgresql_where=text("status IN ('active', 'paused')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # NULL once the answers were kept anonymised on a participant's request.
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    flow_version_id: Mapped[int] = mapped_column(ForeignKey("flow_versions.id"))
+    state: Mapped[Any] = mapped_column(Json)  # the engine's state, as flows serialises it
+    status: Mapped[str] = mapped_column(String(16))
+    human_requested: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_activity_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class TranscriptLineRow(Base):
+    __tablename__ = "transcript_lines"
+    __table_args__ = (
+        CheckConstraint(_one_of("direction", Direction), name="direction"),
+        Index("ix_transcript_lines_session_id", "session_id"),
+        Index("ix_transcript_lines_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    direction: Mapped[str] = mapped_column(String(3))
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[Any] = mapped_column(Json, nullable=True)  # buttons shown with a bot line
+    platform_message_id: Mapped[str | None] = mapped_column(String(128))
+    interpretation: Mapped[Any] = mapped_column(Json, nullable=True)  # how a resident line was read
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class AnswerRow(Base):
+    __tablename__ = "answers"
+    __table_args__ = (
+        CheckConstraint(
+            f"moderation_status IS NULL OR {_one_of('moderation_status', ModerationStatus)}",
+            name="moderation_status",
+        ),
+        Index("ix_answers_session_id", "session_id"),
+        # One current answer per question of a session: a redelivered or replayed
+        # message can never store the same answer twice.
+        Index(
+            "uq_answers_current",
+            "session_id",
+            "question_id",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+        Index("ix_answers_moderation_status", "moderation_status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(Json)
+    raw_text: Mapped[str | None] = mapped_column(Text)  # what the resident typed
+    question_text: Mapped[str] = mapped_column(Text)  # the exact wording shown
+    language: Mapped[str] = mapped_column(String(16))
+    answered_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # Moderation of free-text answers; NULL status for answers that need none.
+    moderation_status: Mapped[str | None] = mapped_column(String(16))
+    redacted_text: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[Any] = mapped_column(Json, nullable=True)
+    moderated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class InboundRow(Base):
+    """A platform message already handled, with the replies it got, so that a
+    redelivery changes nothing and gets the same replies back."""
+
+    __tablename__ = "processed_inbound"
+    __table_args__ = (
+        UniqueConstraint("channel", "user_hash", "message_id"),
+        Index("ix_processed_inbound_received_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    user_hash: Mapped[str] = mapped_column(String(128))
+    message_id: Mapped[str] = mapped_column(String(128))
+    replies: Mapped[Any] = mapped_column(Json, nullable=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class OutboxEventRow(Base):
+    """An event for the consultation engine, written in the transaction that
+    caused it and delivered afterwards."""
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (
+        Index("ix_outbox_events_participant_id", "participant_id"),
+        Index(
+            "ix_outbox_events_pending",
+            "id",
+            sqlite_where=text("delivered_at IS NULL"),
+            postgresql_where=text("delivered_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    type: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[Any] = mapped_column(Json)
+    # Whose data it carries, so that deleting their data reaches it; not a foreign
+    # key, since delivered events outlive the participant row.
+    participant_id: Mapped[int | None] = mapped_column(BigId)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class AuditRow(Base):
+    """What was done to personal data, when and to how many rows; no content."""
+
+    __tablename__ = "audit_records"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    action: Mapped[str] = mapped_column(String(64))
+    counts: Mapped[Any] = mapped_column(Json)  # {"transcript_lines": 12, ...}
+    details: Mapped[Any] = mapped_column(Json, nullable=True)  # e.g. the purge cutoff

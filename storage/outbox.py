@@ -1,0 +1,113 @@
+"""The outbox: events for the consultation engine, written in the transaction
+that caused them (so none is lost or sent for a change that rolled back) and
+delivered afterwards, at least once, by whoever reads `pending`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.columns import JsonValue
+from storage.models import OutboxEventRow
+from storage.statements import rowcount, table
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEvent:
+    id: int
+    type: str
+    payload: JsonValue
+    participant_id: int | None
+    created_at: dt.datetime
+    delivered_at: dt.datetime | None
+    attempts: int
+    last_attempt_at: dt.datetime | None
+
+
+_COLUMNS = (
+    OutboxEventRow.id,
+    OutboxEventRow.type,
+    OutboxEventRow.payload,
+    OutboxEventRow.participant_id,
+    OutboxEventRow.created_at,
+    OutboxEventRow.delivered_at,
+    OutboxEventRow.attempts,
+    OutboxEventRow.last_attempt_at,
+)
+
+
+_INSERT = insert(table(OutboxEventRow)).returning(OutboxEventRow.id)
+
+
+async def enqueue(
+    session: AsyncSession,
+    type: str,
+    payload: JsonValue,
+    *,
+    now: dt.datetime,
+    participant_id: int | None = None,
+) -> int:
+    """Add an event; its id. `participant_id` names whose data the payload
+    carries, so that deleting their data removes it if still undelivered."""
+    values = {"type": type, "payload": payload, "participant_id": participant_id, "created_at": now}
+    event_id = await session.scalar(_INSERT, values)
+    assert event_id is not None
+    return event_id
+
+
+async def pending(
+    session: AsyncSession,
+    *,
+    now: dt.datetime,
+    retry_after: dt.timedelta = dt.timedelta(seconds=30),
+    limit: int = 100,
+) -> list[OutboxEvent]:
+    """Undelivered events, oldest first, skipping those that failed less than
+    `retry_after` ago. On PostgreSQL the rows stay locked until the transaction
+    ends and rows another deliverer holds are skipped, so several processes can
+    deliver without sending an event twice at once."""
+    rows = await session.execute(
+        select(*_COLUMNS)
+        .where(
+            OutboxEventRow.delivered_at.is_(None),
+            or_(
+                OutboxEventRow.last_attempt_at.is_(None),
+                OutboxEventRow.last_attempt_at <= now - retry_after,
+            ),
+        )
+        .order_by(OutboxEventRow.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [OutboxEvent(*row) for row in rows]
+
+
+async def mark_delivered(
+    session: AsyncSession, event_ids: Sequence[int], *, now: dt.datetime
+) -> int:
+    """Record delivery; how many events were still undelivered."""
+    if not event_ids:
+        return 0
+    result = await session.execute(
+        update(OutboxEventRow)
+        .where(OutboxEventRow.id.in_(list(event_ids)), OutboxEventRow.delivered_at.is_(None))
+        .values(
+            delivered_at=now,
+            attempts=OutboxEventRow.attempts + 1,
+            last_attempt_at=now,
+        )
+    )
+    return rowcount(result)
+
+
+async def mark_failed(session: AsyncSession, event_id: int, *, now: dt.datetime) -> None:
+    """Count a failed delivery attempt; the event is retried after `retry_after`."""
+    await session.execute(
+        update(OutboxEventRow)
+        .where(OutboxEventRow.id == event_id)
+        .values(attempts=OutboxEventRow.attempts + 1, last_attempt_at=now)
+    )

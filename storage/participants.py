@@ -1,0 +1,156 @@
+"""Participants: pseudonymous residents, one per channel and keyed hash of the
+platform's user id (computed by the application; storage never sees the id)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.errors import NotFound
+from storage.models import ParticipantRow
+from storage.statements import PerDialect, insert_ignoring_conflict, rowcount, table
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    id: int
+    channel: str
+    user_hash: str
+    language: str | None
+    consented_at: dt.datetime | None
+    reachable: bool
+    address: bytes | None  # encrypted by the application
+    created_at: dt.datetime
+
+
+_t = table(ParticipantRow)
+_COLUMNS = (
+    _t.c.id,
+    _t.c.channel,
+    _t.c.user_hash,
+    _t.c.language,
+    _t.c.consented_at,
+    _t.c.reachable,
+    _t.c.address,
+    _t.c.created_at,
+)
+_FIND = select(*_COLUMNS).where(
+    _t.c.channel == bindparam("b_channel"), _t.c.user_hash == bindparam("b_user_hash")
+)
+_FIND_LOCKED = _FIND.with_for_update()
+_GET = select(*_COLUMNS).where(_t.c.id == bindparam("b_id"))
+_INSERT = insert(_t).returning(*_COLUMNS)
+_INSERT_IF_NEW = PerDialect(
+    lambda dialect: insert_ignoring_conflict(_t, ("channel", "user_hash"), dialect).returning(
+        *_COLUMNS
+    )
+)
+_CHANGE = update(_t).where(_t.c.id == bindparam("b_id"))
+
+
+async def find(
+    session: AsyncSession, channel: str, user_hash: str, *, lock: bool = False
+) -> Participant | None:
+    """The participant, or None. `lock` takes the row lock (SELECT ... FOR UPDATE
+    on PostgreSQL) so that one participant's messages are handled one at a time
+    even across processes."""
+    result = await session.execute(
+        _FIND_LOCKED if lock else _FIND, {"b_channel": channel, "b_user_hash": user_hash}
+    )
+    row = result.first()
+    return None if row is None else Participant(*row)
+
+
+async def get(session: AsyncSession, participant_id: int) -> Participant:
+    row = (await session.execute(_GET, {"b_id": participant_id})).first()
+    if row is None:
+        raise NotFound(f"no participant {participant_id}")
+    return Participant(*row)
+
+
+async def get_or_create(
+    session: AsyncSession,
+    channel: str,
+    user_hash: str,
+    *,
+    now: dt.datetime,
+    language: str | None = None,
+    lock: bool = True,
+) -> tuple[Participant, bool]:
+    """The participant for (channel, user_hash), created if new; and whether it
+    was created. One round trip when the participant exists. The row is locked
+    (FOR UPDATE on PostgreSQL) unless `lock` is false; a concurrent creation by
+    another process is waited for, never duplicated."""
+    found = await find(session, channel, user_hash, lock=lock)
+    if found is not None:
+        return found, False
+    values = {
+        "channel": channel,
+        "user_hash": user_hash,
+        "language": language,
+        "reachable": True,
+        "created_at": now,
+    }
+    row = (await session.execute(_INSERT_IF_NEW(session), values)).first()
+    if row is not None:
+        return Participant(*row), True
+    # Another transaction created it between our select and insert: it has
+    # committed by now (the insert waited for it), so it is visible.
+    found = await find(session, channel, user_hash, lock=lock)
+    if found is None:  # pragma: no cover - the conflict above guarantees the row
+        raise NotFound(f"participant {channel}/{user_hash[:8]}… vanished")
+    return found, False
+
+
+async def create(
+    session: AsyncSession,
+    channel: str,
+    user_hash: str,
+    *,
+    now: dt.datetime,
+    language: str | None = None,
+    consented_at: dt.datetime | None = None,
+    address: bytes | None = None,
+) -> Participant:
+    """A new participant; fails (IntegrityError) if one exists for the pair."""
+    values = {
+        "channel": channel,
+        "user_hash": user_hash,
+        "language": language,
+        "consented_at": consented_at,
+        "reachable": True,
+        "address": address,
+        "created_at": now,
+    }
+    return Participant(*(await session.execute(_INSERT, values)).one())
+
+
+async def change(
+    session: AsyncSession,
+    participant_id: int,
+    *,
+    language: str | None = None,
+    consented_at: dt.datetime | None = None,
+    reachable: bool | None = None,
+    address: bytes | None = None,
+) -> None:
+    """Set the given fields (those left None are unchanged)."""
+    values: dict[str, Any] = {
+        key: value
+        for key, value in (
+            ("language", language),
+            ("consented_at", consented_at),
+            ("reachable", reachable),
+            ("address", address),
+        )
+        if value is not None
+    }
+    if not values:
+        return
+    result = await session.execute(_CHANGE, {"b_id": participant_id, **values})
+    if rowcount(result) == 0:
+        raise NotFound(f"no participant {participant_id}")

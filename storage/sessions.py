@@ -1,0 +1,175 @@
+"""Sessions: one participant's run through one flow version, with the engine's
+state (JSON, as flows serialises it) and a status.
+
+A participant has at most one open (active or paused) session; the database
+enforces it. The per-message path reads the open session with a row lock
+(`find_open(..., lock=True)`: SELECT ... FOR UPDATE on PostgreSQL) and writes it
+back with `save`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.columns import JsonValue
+from storage.errors import NotFound
+from storage.models import OPEN_STATUSES, SessionRow, SessionStatus
+from storage.statements import rowcount, table
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    id: int
+    participant_id: int | None  # None once anonymised
+    flow_version_id: int
+    state: JsonValue
+    status: SessionStatus
+    human_requested: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    last_activity_at: dt.datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+_t = table(SessionRow)
+_COLUMNS = (
+    _t.c.id,
+    _t.c.participant_id,
+    _t.c.flow_version_id,
+    _t.c.state,
+    _t.c.status,
+    _t.c.human_requested,
+    _t.c.created_at,
+    _t.c.updated_at,
+    _t.c.last_activity_at,
+)
+_OPEN = [status.value for status in OPEN_STATUSES]
+_INSERT = insert(_t).returning(*_COLUMNS)
+_FIND_OPEN = select(*_COLUMNS).where(
+    _t.c.participant_id == bindparam("b_participant"), _t.c.status.in_(_OPEN)
+)
+_FIND_OPEN_LOCKED = _FIND_OPEN.with_for_update()
+_LATEST = (
+    select(*_COLUMNS)
+    .where(_t.c.participant_id == bindparam("b_participant"))
+    .order_by(_t.c.id.desc())
+    .limit(1)
+)
+_GET = select(*_COLUMNS).where(_t.c.id == bindparam("b_id"))
+_GET_LOCKED = _GET.with_for_update()
+# SET takes the columns given at execution.
+_SAVE = update(_t).where(_t.c.id == bindparam("b_id"))
+
+
+def _session(row: Row[Any]) -> StoredSession:
+    fields = list(row)
+    fields[4] = SessionStatus(fields[4])
+    return StoredSession(*fields)
+
+
+async def create(
+    session: AsyncSession,
+    participant_id: int,
+    flow_version_id: int,
+    state: JsonValue,
+    *,
+    now: dt.datetime,
+    status: SessionStatus = SessionStatus.ACTIVE,
+) -> StoredSession:
+    """A new session. The participant must have no open session (close it first
+    with `save(..., status=...)`); else sqlalchemy's IntegrityError."""
+    values = {
+        "participant_id": participant_id,
+        "flow_version_id": flow_version_id,
+        "state": state,
+        "status": status.value,
+        "human_requested": False,
+        "created_at": now,
+        "updated_at": now,
+        "last_activity_at": now,
+    }
+    return _session((await session.execute(_INSERT, values)).one())
+
+
+async def find_open(
+    session: AsyncSession, participant_id: int, *, lock: bool = False
+) -> StoredSession | None:
+    """The participant's active or paused session, or None. With `lock`, the row
+    stays locked until the transaction ends (FOR UPDATE; a no-op on SQLite,
+    whose transactions are serialised anyway)."""
+    statement = _FIND_OPEN_LOCKED if lock else _FIND_OPEN
+    row = (await session.execute(statement, {"b_participant": participant_id})).first()
+    return None if row is None else _session(row)
+
+
+async def latest(session: AsyncSession, participant_id: int) -> StoredSession | None:
+    """The participant's most recent session in any status (e.g. to offer a
+    returning resident to resume an expired one)."""
+    row = (await session.execute(_LATEST, {"b_participant": participant_id})).first()
+    return None if row is None else _session(row)
+
+
+async def get(session: AsyncSession, session_id: int, *, lock: bool = False) -> StoredSession:
+    row = (await session.execute(_GET_LOCKED if lock else _GET, {"b_id": session_id})).first()
+    if row is None:
+        raise NotFound(f"no session {session_id}")
+    return _session(row)
+
+
+async def save(
+    session: AsyncSession,
+    session_id: int,
+    *,
+    now: dt.datetime,
+    state: JsonValue | None = None,
+    status: SessionStatus | None = None,
+    human_requested: bool | None = None,
+    activity: bool = True,
+) -> None:
+    """Write back what changed (fields left None stay as they are), in one
+    UPDATE. `activity` also moves last_activity_at to `now` (a resident's
+    message); false for housekeeping such as expiry."""
+    values: dict[str, Any] = {"b_id": session_id, "updated_at": now}
+    if state is not None:
+        values["state"] = state
+    if status is not None:
+        values["status"] = status.value
+    if human_requested is not None:
+        values["human_requested"] = human_requested
+    if activity:
+        values["last_activity_at"] = now
+    if rowcount(await session.execute(_SAVE, values)) == 0:
+        raise NotFound(f"no session {session_id}")
+
+
+async def expire_inactive(
+    session: AsyncSession, *, inactive_since: dt.datetime, now: dt.datetime
+) -> int:
+    """Mark open sessions with no activity since `inactive_since` expired; how many."""
+    result = await session.execute(
+        update(SessionRow)
+        .where(
+            SessionRow.status.in_([s.value for s in OPEN_STATUSES]),
+            SessionRow.last_activity_at < inactive_since,
+        )
+        .values(status=SessionStatus.EXPIRED.value, updated_at=now)
+    )
+    return rowcount(result)
+
+
+async def count_by_status(session: AsyncSession) -> dict[SessionStatus, int]:
+    rows = await session.execute(
+        select(SessionRow.status, func.count()).group_by(SessionRow.status)
+    )
+    counts = dict.fromkeys(SessionStatus, 0)
+    for status, count in rows:
+        counts[SessionStatus(status)] = count
+    return counts

@@ -1,0 +1,40 @@
+"""Run the `consultbot` command as a person would: a separate process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    out: str
+    err: str
+
+
+async def consultbot(*args: str, database_url: str, cwd: Path) -> Outcome:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CONSULTBOT_") or key.startswith("CONSULTBOT_TEST")
+    }
+    env.update(PYTHONPATH=str(ROOT), CONSULTBOT_DATABASE_URL=database_url)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return Outcome(process.returncode, out.decode(), err.decode())

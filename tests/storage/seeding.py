@@ -1,0 +1,30 @@
+"""A participant with an open session on a deployed flow, for the repository tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from storage import consultations, participants, sessions
+from storage.database import Database
+
+NOW = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC)
+FLOW = "id: mobilite\nquestions: []\n"
+
+
+@dataclass(frozen=True)
+class Seeded:
+    participant_id: int
+    flow_version_id: int
+    session_id: int
+    user_hash: str
+
+
+async def seed(db: Database, user_hash: str = "a1" * 32, channel: str = "telegram") -> Seeded:
+    async with db.transaction() as s:
+        deployment = await consultations.deploy(s, "mobilite", FLOW, deployed_by="test", now=NOW)
+        participant, _ = await participants.get_or_create(s, channel, user_hash, now=NOW)
+        stored = await sessions.create(
+            s, participant.id, deployment.version.id, {"step": 0}, now=NOW
+        )
+    return Seeded(participant.id, deployment.version.id, stored.id, user_hash)

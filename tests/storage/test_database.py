@@ -1,0 +1,177 @@
+"""The unit of work and what a person sees when the database cannot be used."""
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from storage import participants, sessions
+from storage.database import Database
+from storage.errors import (
+    DatabaseBusy,
+    DatabaseFull,
+    DatabaseUnavailable,
+    SchemaOutOfDate,
+    StorageError,
+)
+from tests.storage.seeding import NOW, Seeded
+
+HASH = "9e" * 32
+
+
+async def test_a_transaction_that_raises_writes_nothing(database: Database, seeded: Seeded):
+    async def crash_half_way() -> None:
+        async with database.transaction() as s:
+            created, _ = await participants.get_or_create(s, "web", HASH, now=NOW)
+            await sessions.create(s, created.id, seeded.flow_version_id, {}, now=NOW)
+            raise RuntimeError("the engine crashed half-way")
+
+    with pytest.raises(RuntimeError):
+        await crash_half_way()
+    async with database.transaction() as s:
+        assert await participants.find(s, "web", HASH) is None
+
+
+async def test_a_statement_that_fails_half_way_undoes_the_earlier_ones(
+    database: Database, seeded: Seeded
+):
+    async def break_a_constraint() -> None:
+        async with database.transaction() as s:
+            await participants.get_or_create(s, "web", HASH, now=NOW)
+            # A second open session for the seeded participant breaks a constraint.
+            await sessions.create(s, seeded.participant_id, seeded.flow_version_id, {}, now=NOW)
+
+    with pytest.raises(IntegrityError):
+        await break_a_constraint()
+    async with database.transaction() as s:
+        assert await participants.find(s, "web", HASH) is None
+
+
+async def test_a_full_sqlite_database_writes_nothing_and_says_so(tmp_path: Path):
+    db = await Database.connect(f"sqlite+aiosqlite:///{tmp_path / 'full.db'}")
+    try:
+        await db.upgrade()
+
+        async def fill_up() -> None:
+            async with db.transaction() as s:
+                pages = await s.scalar(text("PRAGMA page_count"))
+                await participants.get_or_create(s, "web", HASH, now=NOW)
+                # Forbid the file to grow: the next big write finds the disk full.
+                await s.execute(text(f"PRAGMA max_page_count = {pages}"))
+                for n in range(200):
+                    await participants.get_or_create(s, "web", f"{n:0128x}", now=NOW)
+
+        with pytest.raises(DatabaseFull, match="full"):
+            await fill_up()
+        async with db.transaction() as s:
+            await s.execute(text("PRAGMA max_page_count = 1073741823"))
+            assert await participants.find(s, "web", HASH) is None
+    finally:
+        await db.close()
+
+
+async def test_a_sqlite_database_locked_by_another_process_is_busy(tmp_path: Path):
+    path = tmp_path / "locked.db"
+    db = await Database.connect(f"sqlite+aiosqlite:///{path}", sqlite_busy_timeout=0.1)
+    try:
+        await db.upgrade()
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        try:
+            with pytest.raises(DatabaseBusy, match="try again in a moment"):
+                async with db.transaction() as s:
+                    await participants.get_or_create(s, "web", HASH, now=NOW)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        async with db.transaction() as s:  # usable again once released
+            await participants.get_or_create(s, "web", HASH, now=NOW)
+    finally:
+        await db.close()
+
+
+async def test_an_unreachable_server_is_named_without_the_password():
+    url = "postgresql+asyncpg://consultbot:s3cret@127.0.0.1:1/consultbot"
+    with pytest.raises(DatabaseUnavailable) as caught:
+        await Database.connect(url)
+    message = str(caught.value)
+    assert "127.0.0.1:1" in message
+    assert "connection refused" in message
+    assert "CONSULTBOT_DATABASE_URL" in message
+    assert "s3cret" not in message
+
+
+async def test_an_unknown_host_is_named():
+    with pytest.raises(DatabaseUnavailable, match=r"nowhere\.invalid:5432.*unknown host"):
+        await Database.connect("postgresql+asyncpg://u@nowhere.invalid:5432/db")
+
+
+async def test_a_missing_postgresql_database_says_to_create_it(postgres_server_url: str):
+    url = make_url(postgres_server_url).set(database="consultbot_nowhere")
+    with pytest.raises(DatabaseUnavailable, match=r"does not exist.*createdb consultbot_nowhere"):
+        await Database.connect(url)
+
+
+async def test_a_missing_sqlite_folder_is_named(tmp_path: Path):
+    with pytest.raises(DatabaseUnavailable, match=r"folder .*missing.* does not exist"):
+        await Database.connect(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'x.db'}")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql+aiomysql://u@h/db", "unsupported database driver"),
+        ("sqlite+aiosqlite://", "in-memory"),
+        ("not a url", "not a database URL"),
+    ],
+)
+async def test_urls_that_cannot_work_are_refused_with_what_to_use(url: str, expected: str):
+    with pytest.raises(StorageError, match=expected):
+        await Database.connect(url)
+
+
+async def test_a_database_never_migrated_says_to_run_db_upgrade(database_url: str):
+    db = await Database.connect(database_url)
+    try:
+        with pytest.raises(SchemaOutOfDate, match="consultbot db upgrade"):
+            await db.check_schema()
+        with pytest.raises(SchemaOutOfDate, match="consultbot db upgrade"):
+            async with db.transaction() as s:
+                await participants.find(s, "web", HASH)
+    finally:
+        await db.close()
+
+
+async def test_the_url_shown_has_no_password(database: Database):
+    db_url = make_url(database.url)
+    assert db_url.password is None
+    assert database.backend in ("sqlite", "postgresql")
+
+
+async def test_waiting_for_another_process_lock_does_not_block_other_work(tmp_path: Path):
+    path = tmp_path / "shared.db"
+    db = await Database.connect(f"sqlite+aiosqlite:///{path}", sqlite_busy_timeout=10)
+    try:
+        await db.upgrade()
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process is writing
+
+        async def write() -> None:
+            async with db.transaction() as s:
+                await participants.get_or_create(s, "web", HASH, now=NOW)
+
+        writer = asyncio.create_task(write())
+        for _ in range(5):  # the loop keeps running other work meanwhile
+            await asyncio.sleep(0.01)
+        assert not writer.done()
+        other.execute("COMMIT")
+        other.close()
+        await writer
+        async with db.transaction() as s:
+            assert await participants.find(s, "web", HASH) is not None
+    finally:
+        await db.close()

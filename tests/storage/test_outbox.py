@@ -1,0 +1,36 @@
+import datetime as dt
+
+from storage import outbox
+from storage.database import Database
+from tests.storage.seeding import NOW, Seeded
+
+
+async def test_events_are_pending_until_delivered(database: Database, seeded: Seeded):
+    payload = {"session": seeded.session_id, "answers": {"mode": "car"}}
+    async with database.transaction() as s:
+        first = await outbox.enqueue(
+            s, "session.completed", payload, now=NOW, participant_id=seeded.participant_id
+        )
+        second = await outbox.enqueue(s, "session.completed", {"session": 0}, now=NOW)
+    async with database.transaction() as s:
+        pending = await outbox.pending(s, now=NOW)
+        assert [e.id for e in pending] == [first, second]
+        assert pending[0].payload == payload
+        assert pending[0].type == "session.completed"
+        assert pending[0].participant_id == seeded.participant_id
+        assert await outbox.mark_delivered(s, [first], now=NOW) == 1
+    async with database.transaction() as s:
+        assert [e.id for e in await outbox.pending(s, now=NOW)] == [second]
+        assert await outbox.mark_delivered(s, [first], now=NOW) == 0
+
+
+async def test_a_failed_delivery_is_retried_after_a_while(database: Database):
+    async with database.transaction() as s:
+        event_id = await outbox.enqueue(s, "session.completed", {}, now=NOW)
+        await outbox.mark_failed(s, event_id, now=NOW)
+    retry = dt.timedelta(seconds=30)
+    async with database.transaction() as s:
+        soon = await outbox.pending(s, now=NOW + dt.timedelta(seconds=5), retry_after=retry)
+        later = await outbox.pending(s, now=NOW + dt.timedelta(seconds=31), retry_after=retry)
+    assert soon == []
+    assert [(e.id, e.attempts, e.last_attempt_at) for e in later] == [(event_id, 1, NOW)]
