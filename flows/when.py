@@ -180,11 +180,12 @@ class WhenReader:
 
     def _check_skippable(self, question_id: str) -> None:
         target = self.known.get(question_id)
-        if target is not None and not target.optional and target.when is None:
+        if target is not None and not target.optional:
             raise _Invalid(
-                f"'{question_id}' is always asked and cannot be skipped, so this condition"
+                f"'{question_id}' is not optional, so it is never skipped and this condition"
                 " is never true",
-                f"make '{question_id}' optional: true, or give it a 'when'",
+                f"make '{question_id}' optional: true; to ask only when '{question_id}' was"
+                f" not asked, write not: {{{question_id}: answered}}",
             )
 
     def _compare(self, question_id: str, name: object, expected: object) -> Compare:

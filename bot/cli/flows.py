@@ -219,13 +219,13 @@ class FlowPrinter:
         if isinstance(condition, Answered):
             return f"{self._ref(condition.question_id)} was answered"
         if isinstance(condition, Skipped):
-            return f"{self._ref(condition.question_id)} was skipped or not asked"
+            return f"{self._ref(condition.question_id)} was skipped"
         if isinstance(condition, Not):
             inner = condition.condition
             if isinstance(inner, Compare):
                 return self._compare(inner, negated=True)
             if isinstance(inner, Answered):
-                return f"{self._ref(inner.question_id)} was not answered"
+                return f"{self._ref(inner.question_id)} was not answered (skipped or not asked)"
             return f"not ({self.condition(inner)})"
         if isinstance(condition, AllOf | AnyOf):
             joiner = " and " if isinstance(condition, AllOf) else " or "

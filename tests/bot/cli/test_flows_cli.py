@@ -149,7 +149,7 @@ def test_show_explains_branching_and_optional_questions(capsys):
     lines = out.splitlines()
     assert "Languages: fr, en. Open from 2026-09-01 to 2027-06-30." in lines
     assert "2. [postal_code] a postal code (optional)" in lines
-    assert "   Asked only if the answer to 2 [postal_code] was skipped or not asked." in lines
+    assert "   Asked only if the answer to 2 [postal_code] was skipped." in lines
     assert "   Asked only if the answer to 5 [travel_minutes] is more than 0." in lines
     assert (
         "   Asked only if the answer to 7 [buildings] is at most 2"
