@@ -52,6 +52,8 @@ def describe(value: object) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"the text '{shown}'"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     if isinstance(value, list):
@@ -72,14 +74,14 @@ def _text(value: object, key: str | None) -> str:
             {"got": describe(value), "key": key},
         )
     if not value.strip():
-        raise PydanticCustomError("translated_empty", "this text is empty", {"key": key})
+        raise PydanticCustomError("translated_empty", "the text is empty", {"key": key})
     return value
 
 
 def _translated(value: object) -> str | dict[str, str]:
     if isinstance(value, dict):
         if not value:
-            raise PydanticCustomError("translated_empty", "this text is empty", {"key": None})
+            raise PydanticCustomError("translated_empty", "the text is empty", {"key": None})
         return {str(lang): _text(text, str(lang)) for lang, text in value.items()}
     if isinstance(value, list):
         raise PydanticCustomError(

@@ -371,17 +371,62 @@ def _explain(details: ErrorDetails, path: YamlPath, tag: str | None) -> tuple[st
         return f"unknown question type '{tag_value}'", did_you_mean(
             tag_value, QUESTION_TYPES
         ) or "use one of " + ", ".join(QUESTION_TYPES)
+    subject = _subject(path)
+    if kind == "translated_type":
+        texts = "" if _is_language_entry(path) else ", or a mapping of language to text"
+        return f"{subject} must be a text{texts}, got {describe(value)}", None
+    if kind == "translated_empty":
+        return f"{subject} is empty", "write the text, or remove the key"
     expected = _EXPECTED.get(kind)
     if expected is not None:
-        return f"'{field}' must be {expected[0]}, got {describe(value)}", expected[1]
+        advice = expected[1]
+        if kind == "int_type" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            advice = f"write it without quotes: {value.strip()}"
+        return f"{subject} must be {expected[0]}, got {describe(value)}", advice
     if kind == "string_pattern_mismatch":
         return (
             f"'{value}' is not a language code",
             "use a lowercase ISO 639-1 code such as fr or en",
         )
     if kind == "too_short":
-        return f"'{field}' needs at least one item", None
-    return f"'{field}': {details['msg']}", None
+        return f"{subject} needs at least one item", None
+    return f"{subject}: {details['msg']}", None
+
+
+_TEXT_KEYS = frozenset(
+    {
+        "title",
+        "intro",
+        "consent",
+        "outro",
+        "text",
+        "retry",
+        "help",
+        "label",
+        "min_label",
+        "max_label",
+    }
+)
+
+
+def _is_language_entry(path: YamlPath) -> bool:
+    return len(path) >= 2 and path[-2] in _TEXT_KEYS and isinstance(path[-1], str)
+
+
+def _subject(path: YamlPath) -> str:
+    """How a message names the value at `path`: 'min', question 3, the en text of 'label'."""
+    if not path:
+        return "the flow"
+    last, parent = path[-1], (path[-2] if len(path) >= 2 else None)
+    if isinstance(last, int):
+        if parent in ("questions", "choices"):
+            return f"{str(parent)[:-1]} {last + 1}"
+        return f"item {last + 1} of '{parent}'"
+    if _is_language_entry(path):
+        return f"the {last} text of '{parent}'"
+    if parent == "synonyms":
+        return f"the {last} synonyms"
+    return f"'{last}'"
 
 
 _EXPECTED: dict[str, tuple[str, str | None]] = {
@@ -395,7 +440,7 @@ _EXPECTED: dict[str, tuple[str, str | None]] = {
     "date_parsing": ("a date", "write it YYYY-MM-DD, e.g. 2026-06-01"),
     "date_from_datetime_parsing": ("a date", "write it YYYY-MM-DD, e.g. 2026-06-01"),
     "date_from_datetime_inexact": ("a date without a time", "write it YYYY-MM-DD"),
-    "list_type": ("a list", "write one item a line, each starting with '- '"),
+    "list_type": ("a list", "write [a, b], or one item a line, each starting with '- '"),
     "dict_type": ("a mapping", "write 'key: value' lines, indented under it"),
     "model_type": ("a mapping", "write 'key: value' lines, indented under it"),
     "model_attributes_type": ("a mapping", "write 'key: value' lines, indented under it"),
