@@ -170,7 +170,10 @@ class FlowPrinter:
 
     def _texts(self, text: Translated, indent: str, prefix: str = "") -> None:
         for lang in self.languages:
-            self.lines.append(f"{indent}{prefix}{lang}: {text.get(lang)}")
+            head = f"{indent}{prefix}{lang}: "
+            # A text written as a YAML block keeps its lines, aligned under the first.
+            body = text.get(lang).rstrip("\n").replace("\n", "\n" + " " * len(head))
+            self.lines.append(head + body)
 
     def _question(self, question: Question) -> None:
         number = self.number[question.id]

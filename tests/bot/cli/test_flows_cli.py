@@ -245,3 +245,15 @@ def test_schema_output_to_a_file(tmp_path, capsys):
     assert code == 0
     assert out == f"wrote {target}\n"
     assert json.loads(target.read_text(encoding="utf-8"))["title"] == "consultbot flow"
+
+
+def test_show_keeps_the_lines_of_a_long_text_aligned(tmp_path, capsys):
+    path = tmp_path / "long.yml"
+    path.write_text(
+        "id: demo\ntitle: Démo\nlanguages: [fr]\nconsent: |\n  Première ligne.\n  Deuxième ligne.\n"
+        "questions:\n  - {id: q1, type: yes_no, text: Oui ?}\noutro: Merci\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "flows", "show", str(path))
+    assert code == 0
+    assert "  fr: Première ligne.\n      Deuxième ligne.\n" in out
