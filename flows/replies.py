@@ -16,3 +16,18 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     multi_select: bool = False  # buttons are toggles confirmed together (multi_choice)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "buttons": [[b.title, b.payload] for b in self.buttons],
+            "multi_select": self.multi_select,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Reply:
+        """The inverse of `to_json` (for replies stored to answer a redelivery)."""
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            raise ValueError("not a stored reply")
+        buttons = tuple(Button(str(title), str(payload)) for title, payload in data["buttons"])
+        return cls(data["text"], buttons, bool(data.get("multi_select", False)))

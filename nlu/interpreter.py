@@ -1,36 +1,81 @@
 """Turn what a resident typed into an `Interpretation` of the question asked.
 
-Minimal placeholder: exact labels and ids, digits, oui/non and yes/no, the command
-words. The answer-understanding issue replaces it with the full parsers.
+    interpreter = Interpreter(region="24", extra_training=[yaml_text, ...])
+    interpreter.interpret("la deuxième", question, "fr", today)  # Answer("bus")
+
+Construction reads the bundled data once (communes, departments, the Rasa NLU
+YAML training files of nlu/data/) plus the deployment's own training texts, and
+trains the command classifier; interpreting is then pure and synchronous.
+
+How one message is read, in order:
+
+1. a slash command or command button ("/help", "/stop@bot", "/supprimer") is
+   that command, whatever the question;
+2. an exact button payload (a choice id, "yes"/"no", a choice label) is that
+   answer;
+3. the typed parser of the question's kind proposes an answer or a reject, and
+   the command classifier proposes a command with a confidence;
+4. a typed answer wins unless the command is very likely (the message is
+   short and close to the command examples); a reject yields to a command that
+   is reasonably likely. On yes/no questions "non" is always an answer, and on
+   free-text questions a long message is always an answer ("stop aux
+   incivilités dans les bus").
+
+Bring your own Rasa: a deployment that recognises commands with its own Rasa
+server (bot/rasa.py calls its POST /model/parse) passes the result in as
+`command=` and `recognise_commands=False`; the same rules then apply to that
+command, so nlu stays pure and synchronous.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
+from importlib import resources
 
+from nlu.choice import (
+    ChoiceMatcher,
+    Lexicon,
+    build_matcher,
+    parse_choice,
+    parse_multi_choice,
+)
+from nlu.commands import CommandClassifier, CommandScore, slash_command
+from nlu.commune import Places
+from nlu.dates import parse_date
 from nlu.interpretation import Answer, Command, CommandName, Interpretation, Reject
-from nlu.question import QuestionSpec
+from nlu.normalize import fold, has_letters_or_digits, tokens, word_set
+from nlu.numbers import parse_number
+from nlu.postal_code import parse_postal_code
+from nlu.question import ChoiceOption, QuestionSpec
+from nlu.training_data import TrainingData, parse_many
+from nlu.yes_no import YesNoParser
 
-_COMMANDS: dict[str, CommandName] = {
-    "aide": "help",
-    "help": "help",
-    "stop": "stop",
-    "pause": "stop",
-    "recommencer": "restart",
-    "restart": "restart",
-    "retour": "back",
-    "back": "back",
-    "passer": "skip",
-    "skip": "skip",
-    "supprimer mes données": "delete_data",
-    "delete my data": "delete_data",
-    "humain": "human",
-    "human": "human",
-}
-_YES = {"oui", "yes", "o", "y", "ok", "d'accord"}
-_NO = {"non", "no", "n"}
+LANGUAGES = ("fr", "en")
+_BUNDLED_FILES = ("commands.yml", "lexicon.yml")
+# Commands are short requests; longer messages are answers, and bounding the
+# input bounds the classifier's work.
+_MAX_COMMAND_CHARS = 200
+_MAX_COMMAND_WORDS_FREE_TEXT = 12
+# Confidence a command needs: to replace a reject, and to override a typed answer.
+_COMMAND_OVER_REJECT = 0.45
+_COMMAND_OVER_NEAR_ANSWER = 0.55
+# Rejects of messages that almost answered the question.
+_NEAR_ANSWERS = frozenset(
+    {"ambiguous", "out_of_range", "unknown_postal_code", "too_few", "too_many", "too_long"}
+)
+_COMMAND_OVER_ANSWER = 0.70
+_COMMAND_OVER_YES_NO = 0.85
+# Messages opening with these answer a yes/no question, whatever follows.
+_POLAR = tuple(
+    [word] for word in word_set("oui ouais ouai ui yes yep yeah ok okay non nan nn no nope nah si")
+)
+_COMMAND_OVER_WEAK_ANSWER = 0.45
+_COMMAND_OVER_FREE_TEXT = 0.58
+_EXTERNAL_CONFIDENCE = 0.70
+_MATCHER_CACHE_SIZE = 512
+_YES_PAYLOADS = frozenset({"yes", "oui", "true"})
+_NO_PAYLOADS = frozenset({"no", "non", "false"})
 
 
 class Interpreter:
@@ -38,47 +83,180 @@ class Interpreter:
 
     def __init__(self, *, region: str = "24", extra_training: Sequence[str] = ()) -> None:
         self.region = region
-        self.extra_training = tuple(extra_training)
+        data = resources.files("nlu") / "data"
+        bundled = {
+            lang: parse_many(
+                (f"nlu/data/{lang}/{name}", (data / lang / name).read_text(encoding="utf-8"))
+                for name in _BUNDLED_FILES
+            )
+            for lang in LANGUAGES
+        }
+        extra = parse_many(
+            (f"training text {n}", text) for n, text in enumerate(extra_training, start=1)
+        )
+        intents = TrainingData()
+        for lang in LANGUAGES:
+            intents = intents.merged(TrainingData(intents=bundled[lang].intents))
+        intents = intents.merged(TrainingData(intents=extra.intents))
+        self._classifier = CommandClassifier(intents.intents)
+        self._lexicons = {lang: Lexicon(bundled[lang].merged(extra).synonyms) for lang in LANGUAGES}
+        self._yes_no = YesNoParser()
+        self._places = Places.bundled(region)
+        self._matchers: dict[tuple[QuestionSpec, str], ChoiceMatcher] = {}
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Run every parser once so that the first resident does not pay for
+        lazily built tables (regular expressions, number words, fuzzy scorers)."""
+        day = dt.date(2026, 1, 1)
+        choices = (ChoiceOption("a", ("Voiture",)), ChoiceOption("b", ("Train",)))
+        samples: tuple[tuple[QuestionSpec, str], ...] = (
+            (QuestionSpec("yes_no"), "oui bien sûr"),
+            (QuestionSpec("choice", choices=choices), "la bagnole"),
+            (QuestionSpec("multi_choice", choices=choices), "tout sauf le trian"),
+            (QuestionSpec("number", min=0, max=10), "vingt-deux"),
+            (QuestionSpec("scale", min=1, max=5), "4/5 ⭐"),
+            (QuestionSpec("postal_code"), "trente-sept mille"),
+            (QuestionSpec("commune"), "j'habite à Orleens"),
+            (QuestionSpec("date"), "lundi prochain, le 3 juillet ou 03/07/2026"),
+            (QuestionSpec("free_text"), "je veux parler à un humain"),
+        )
+        for lang in LANGUAGES:
+            for question, text in samples:
+                self.interpret(text, question, lang, day)
+        self._matchers.clear()
 
     def interpret(
-        self, text: str, question: QuestionSpec, lang: str, today: dt.date
+        self,
+        text: str,
+        question: QuestionSpec,
+        lang: str,
+        today: dt.date,
+        *,
+        command: CommandName | None = None,
+        recognise_commands: bool = True,
     ) -> Interpretation:
+        """What `text` means as a reply to `question`.
+
+        `command`: a command already recognised outside (a Rasa server);
+        `recognise_commands=False` turns the built-in classifier off."""
+        lang = lang if lang in LANGUAGES else "fr"
         stripped = text.strip()
-        key = stripped.lower().lstrip("/")
-        if key in _COMMANDS:
-            return Command(_COMMANDS[key])
-        if not stripped:
-            return Reject("empty")
-        kind = question.kind
-        if kind == "yes_no":
-            if key in _YES:
+        slash = slash_command(stripped) if len(stripped) <= 80 else None
+        if slash is not None:
+            return Command(slash)
+        payload = self._button_payload(stripped, question, lang)
+        if payload is not None:
+            return payload
+        answer = self._answer(stripped, question, lang, today)
+        if isinstance(answer, Reject) and answer.reason == "empty":
+            return answer
+        words = tokens(stripped[:_MAX_COMMAND_CHARS])
+        if isinstance(answer, Answer) and question.kind == "yes_no" and words[:1] in _POLAR:
+            return answer  # "non", "non merci, stop": always an answer on a yes/no question
+        score = self._command_score(stripped, command, recognise_commands, answer)
+        if score.command is None:
+            return answer
+        if isinstance(answer, Reject):
+            # A message that almost answered ("locataire" between two kinds of
+            # tenant, a number out of range) needs a clearer command than one
+            # that said nothing the question could use.
+            needed = (
+                _COMMAND_OVER_NEAR_ANSWER
+                if answer.reason in _NEAR_ANSWERS
+                else _COMMAND_OVER_REJECT
+            )
+            return Command(score.command) if score.score >= needed else answer
+        if question.kind == "free_text":
+            short = len(tokens(stripped)) <= _MAX_COMMAND_WORDS_FREE_TEXT
+            if short and score.score >= _COMMAND_OVER_FREE_TEXT:
+                return Command(score.command)
+            return answer
+        if question.kind == "yes_no":
+            # "je ne veux pas répondre" reads as "no" but asks to skip.
+            return Command(score.command) if score.score >= _COMMAND_OVER_YES_NO else answer
+        weak = _weak_answer(stripped, question)
+        needed = _COMMAND_OVER_WEAK_ANSWER if weak else _COMMAND_OVER_ANSWER
+        return Command(score.command) if score.score >= needed else answer
+
+    def _command_score(
+        self, text: str, command: CommandName | None, recognise: bool, answer: Answer | Reject
+    ) -> CommandScore:
+        if command is not None:
+            return CommandScore(command, _EXTERNAL_CONFIDENCE, command)
+        if not recognise or len(text) > _MAX_COMMAND_CHARS:
+            return CommandScore("answer", 0.0, None)
+        if isinstance(answer, Reject):
+            return self._classifier.score_clauses(text)
+        return self._classifier.score(text)
+
+    def _button_payload(self, text: str, question: QuestionSpec, lang: str) -> Answer | None:
+        """Channels send a button's payload as the message text."""
+        if question.kind == "yes_no":
+            folded = fold(text)
+            if folded in _YES_PAYLOADS:
                 return Answer(True)
-            if key in _NO:
+            if folded in _NO_PAYLOADS:
                 return Answer(False)
-            return Reject("not_understood")
-        if kind in ("choice", "multi_choice"):
+        if question.kind in ("choice", "multi_choice"):
             for choice in question.choices:
-                if key == choice.id or key in (n.lower() for n in choice.names):
-                    return Answer(choice.id if kind == "choice" else (choice.id,))
-            return Reject("not_understood")
-        if kind in ("number", "scale"):
-            if not re.fullmatch(r"-?\d{1,9}", key):
-                return Reject("not_understood")
-            value = int(key)
-            low, high = question.min, question.max
-            if (low is not None and value < low) or (high is not None and value > high):
-                return Reject("out_of_range")
-            return Answer(value)
-        if kind == "postal_code":
-            match = re.fullmatch(r"(\d{2}) ?(\d{3})", key)
-            return Answer(match[1] + match[2]) if match else Reject("not_understood")
-        if kind == "date":
-            try:
-                return Answer(dt.date.fromisoformat(key).isoformat())
-            except ValueError:
-                return Reject("not_understood")
-        if kind == "commune":
-            return Reject("unknown_commune")
-        if question.max_length is not None and len(stripped) > question.max_length:
-            return Reject("too_long")
-        return Answer(stripped)
+                if text == choice.id:
+                    return Answer(choice.id if question.kind == "choice" else (choice.id,))
+        return None
+
+    def _answer(
+        self, text: str, question: QuestionSpec, lang: str, today: dt.date
+    ) -> Answer | Reject:
+        kind = question.kind
+        if not text:
+            return Reject("empty")
+        if kind == "free_text":
+            if question.max_length is not None and len(text) > question.max_length:
+                return Reject("too_long")
+            return Answer(text)
+        if kind == "yes_no":
+            answer = self._yes_no.parse(text)
+        elif kind == "choice":
+            answer = parse_choice(text, question, self._matcher(question, lang))
+        elif kind == "multi_choice":
+            answer = parse_multi_choice(text, question, self._matcher(question, lang))
+        elif kind in ("number", "scale"):
+            answer = parse_number(text, lang, question.min, question.max, scale=kind == "scale")
+        elif kind == "postal_code":
+            answer = parse_postal_code(text, lang, self._places.postal_codes)
+        elif kind == "commune":
+            answer = self._places.parse(text, lang)
+        elif kind == "date":
+            answer = parse_date(text, lang, today, question.min_date, question.max_date)
+        else:
+            answer = Reject("not_understood")
+        if isinstance(answer, Reject) and not has_letters_or_digits(text):
+            return Reject("empty")
+        return answer
+
+    def _matcher(self, question: QuestionSpec, lang: str) -> ChoiceMatcher:
+        """The question's option index, built once per question and language."""
+        key = (question, lang)
+        matcher = self._matchers.get(key)
+        if matcher is None:
+            if len(self._matchers) >= _MATCHER_CACHE_SIZE:
+                self._matchers.pop(next(iter(self._matchers)))
+            matcher = build_matcher(question, self._lexicons[lang])
+            self._matchers[key] = matcher
+        return matcher
+
+
+def _weak_answer(text: str, question: QuestionSpec) -> bool:
+    """An answer that a command may override more easily: one asked as a
+    question ("what does 1 mean?"), a number read from words alone ("un humain
+    svp", "on reprend tout à zéro"), a date found in a longer sentence ("ça
+    suffit pour aujourd'hui")."""
+    if "?" in text:
+        return True
+    has_digit = any(c.isdigit() for c in text)
+    if question.kind in ("number", "scale"):
+        words = len(tokens(text))
+        return not has_digit and words >= 3 and not any(star in text for star in "⭐★🌟")
+    if question.kind == "date":
+        return not has_digit and len(tokens(text)) > 3
+    return False

@@ -1,0 +1,303 @@
+"""`consultbot flows validate|show|schema`: check, read and edit flow files.
+
+- `validate PATH...` checks each file and lists every problem of every file
+  (exit 1 if any has one);
+- `show PATH` prints the questions as a resident will see them, numbered, with
+  their choices, ranges and the condition under which each is asked, for an
+  organizer to proofread;
+- `schema` prints the JSON Schema of the format for editors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.cli.flows_deploy import add_deploy_commands
+
+if TYPE_CHECKING:
+    from flows.conditions import Condition
+    from flows.model import Flow, Question
+    from flows.translated import Translated
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "flows",
+        help="check, show and edit consultation flow files",
+        description="Check, show and edit consultation flow files (YAML).",
+    )
+    commands = parser.add_subparsers(dest="flows_command", required=True, metavar="ACTION")
+
+    validate = commands.add_parser(
+        "validate", help="check flow files and list every problem", description=_doc(validate_)
+    )
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="flow file(s)")
+    validate.set_defaults(handler=validate_)
+
+    show = commands.add_parser(
+        "show", help="print a flow as residents will see it", description=_doc(show_)
+    )
+    show.add_argument("path", type=Path, metavar="PATH", help="a flow file")
+    show.add_argument("--lang", help="show only this language (default: all of the flow's)")
+    show.set_defaults(handler=show_)
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of flow files", description=_doc(schema_)
+    )
+    schema.add_argument("--output", "-o", type=Path, help="write it to this file instead")
+    schema.set_defaults(handler=schema_)
+
+    add_deploy_commands(commands)
+
+
+def _doc(function: Any) -> str:
+    return str(function.__doc__).strip()
+
+
+def validate_(args: argparse.Namespace) -> int:
+    """Check flow files; list every problem of every file (exit code 1 if any)."""
+    from flows.errors import FlowValidationError
+    from flows.loader import load_flow
+
+    failed = 0
+    for path in args.paths:
+        try:
+            flow = load_flow(path)
+        except FlowValidationError as error:
+            failed += 1
+            count = len(error.problems)
+            print(f"{path}: {count} problem{'s' if count > 1 else ''}", file=sys.stderr)
+            for problem in error.problems:
+                print(f"  {problem}", file=sys.stderr)
+            continue
+        print(
+            f"{path}: ok: '{flow.id}', {len(flow.questions)} questions,"
+            f" in {', '.join(flow.languages)}"
+        )
+    if failed and len(args.paths) > 1:
+        print(f"{failed} of {len(args.paths)} files have problems", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def show_(args: argparse.Namespace) -> int:
+    """Print a flow as residents will see it: every text, each question with its
+    type, choices, range and the condition under which it is asked."""
+    from flows.loader import load_flow
+
+    flow = load_flow(args.path)
+    if args.lang is not None and args.lang not in flow.languages:
+        print(
+            f"consultbot: {args.path}: the flow has no language '{args.lang}'"
+            f" (it has {', '.join(flow.languages)})",
+            file=sys.stderr,
+        )
+        return 1
+    languages = (args.lang,) if args.lang else flow.languages
+    print(FlowPrinter(flow, languages).render(), end="")
+    return 0
+
+
+def schema_(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of flow files. Point your editor at it, e.g. with the
+    line `# yaml-language-server: $schema=PATH/TO/schema.json` at the top of a flow
+    for the YAML extension of VS Code."""
+    from flows.schema import json_schema_text
+
+    text = json_schema_text()
+    if args.output is None:
+        print(text, end="")
+        return 0
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(f"consultbot: cannot write {args.output}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.output}")
+    return 0
+
+
+_TYPES = {
+    "yes_no": "yes / no",
+    "choice": "one choice",
+    "multi_choice": "several choices",
+    "number": "a number",
+    "scale": "a scale",
+    "free_text": "free text",
+    "postal_code": "a postal code",
+    "commune": "a commune",
+    "date": "a date",
+}
+
+
+class FlowPrinter:
+    """A flow as plain text for an organizer who is not a programmer."""
+
+    def __init__(self, flow: Flow, languages: tuple[str, ...]) -> None:
+        self.flow = flow
+        self.languages = languages
+        self.lines: list[str] = []
+        self.number = {q.id: index for index, q in enumerate(flow.questions, start=1)}
+
+    def render(self) -> str:
+        flow = self.flow
+        self.lines.append(f"{flow.title.get(self.languages[0])}  [{flow.id}]")
+        self.lines.append(f"Languages: {', '.join(flow.languages)}. {self._dates()}")
+        if flow.intro is not None:
+            self._block("Introduction", flow.intro)
+        self._block("Consent (yes / no; nothing is recorded before yes)", flow.consent)
+        for question in flow.questions:
+            self._question(question)
+        self._block("End", flow.outro)
+        return "\n".join(self.lines) + "\n"
+
+    def _dates(self) -> str:
+        opens, closes = self.flow.opens, self.flow.closes
+        if opens and closes:
+            return f"Open from {opens} to {closes}."
+        if opens:
+            return f"Open from {opens}."
+        if closes:
+            return f"Open until {closes}."
+        return "Always open."
+
+    def _block(self, title: str, text: Translated, indent: str = "") -> None:
+        self.lines.append("")
+        self.lines.append(indent + title)
+        self._texts(text, indent + "  ")
+
+    def _texts(self, text: Translated, indent: str, prefix: str = "") -> None:
+        for lang in self.languages:
+            self.lines.append(f"{indent}{prefix}{lang}: {text.get(lang)}")
+
+    def _question(self, question: Question) -> None:
+        number = self.number[question.id]
+        marks = " (optional)" if question.optional else ""
+        self.lines.append("")
+        self.lines.append(f"{number}. [{question.id}] {self._kind(question)}{marks}")
+        if question.when is not None:
+            self.lines.append(f"   Asked only if {self.condition(question.when)}.")
+        self._texts(question.text, "   ")
+        for index, choice in enumerate(question.choices, start=1):
+            labels = " / ".join(choice.label.get(lang) for lang in self.languages)
+            words = [w for lang in self.languages for w in choice.synonyms_in(lang)]
+            also = f"  (also understood: {', '.join(words)})" if words else ""
+            self.lines.append(f"     {index}) {labels}  [{choice.id}]{also}")
+        for point, label in (
+            (question.min, question.min_label),
+            (question.max, question.max_label),
+        ):
+            if label is not None:
+                labels = " / ".join(label.get(lang) for lang in self.languages)
+                self.lines.append(f"     {point} = {labels}")
+        for title, text in (("If not understood", question.retry), ("Help", question.help)):
+            if text is not None:
+                self.lines.append(f"   {title}:")
+                self._texts(text, "     ")
+
+    def _kind(self, question: Question) -> str:
+        kind = _TYPES[question.type]
+        if question.type in ("number", "scale"):
+            kind += _range(question.min, question.max)
+        elif question.type == "date":
+            kind += _range(question.min_date, question.max_date)
+        elif question.type == "multi_choice":
+            low = question.min_selections or 1
+            high = question.max_selections or len(question.choices)
+            kind += f", pick {low}" if low == high else f", pick {low} to {high}"
+        elif question.type == "free_text" and question.max_length:
+            kind += f", at most {question.max_length} characters"
+        return kind
+
+    # -- conditions in words ------------------------------------------------
+
+    def condition(self, condition: Condition, nested: bool = False) -> str:
+        from flows.conditions import AllOf, Answered, AnyOf, Compare, Not, Skipped
+
+        if isinstance(condition, Answered):
+            return f"{self._ref(condition.question_id)} was answered"
+        if isinstance(condition, Skipped):
+            return f"{self._ref(condition.question_id)} was skipped or not asked"
+        if isinstance(condition, Not):
+            inner = condition.condition
+            if isinstance(inner, Compare):
+                return self._compare(inner, negated=True)
+            if isinstance(inner, Answered):
+                return f"{self._ref(inner.question_id)} was not answered"
+            return f"not ({self.condition(inner)})"
+        if isinstance(condition, AllOf | AnyOf):
+            joiner = " and " if isinstance(condition, AllOf) else " or "
+            text = joiner.join(self.condition(c, nested=True) for c in condition.conditions)
+            return f"({text})" if nested else text
+        assert isinstance(condition, Compare)
+        return self._compare(condition)
+
+    def _ref(self, question_id: str) -> str:
+        return f"the answer to {self.number.get(question_id, '?')} [{question_id}]"
+
+    def _compare(self, compare: Any, negated: bool = False) -> str:
+        question = self.flow.question(compare.question_id)
+        values = compare.value if isinstance(compare.value, tuple) else (compare.value,)
+        shown = [self._value(question, value) for value in values]
+        op = _NEGATED[compare.op] if negated else compare.op
+        if question.type == "multi_choice":
+            words = _MULTI_WORDS[op]
+        elif question.type == "date":
+            words = _DATE_WORDS.get(op, _WORDS[op])
+        else:
+            words = _WORDS[op]
+        return f"{self._ref(question.id)} {words} {', '.join(shown)}"
+
+    def _value(self, question: Question, value: object) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        for choice in question.choices:
+            if choice.id == value:
+                return f"“{choice.label.get(self.languages[0])}”"
+        return str(value)
+
+
+# Comparisons in words; "not_in" only appears when negating "in".
+_WORDS = {
+    "eq": "is",
+    "ne": "is not",
+    "in": "is one of",
+    "not_in": "is none of",
+    "lt": "is less than",
+    "lte": "is at most",
+    "gt": "is more than",
+    "gte": "is at least",
+}
+_DATE_WORDS = {
+    "lt": "is before",
+    "lte": "is on or before",
+    "gt": "is after",
+    "gte": "is on or after",
+}
+_MULTI_WORDS = {
+    "eq": "includes",
+    "ne": "does not include",
+    "in": "includes one of",
+    "not_in": "includes none of",
+}
+_NEGATED = {
+    "eq": "ne",
+    "ne": "eq",
+    "in": "not_in",
+    "lt": "gte",
+    "lte": "gt",
+    "gt": "lte",
+    "gte": "lt",
+}
+
+
+def _range(low: object, high: object) -> str:
+    if low is not None and high is not None:
+        return f" from {low} to {high}"
+    if low is not None:
+        return f", at least {low}"
+    if high is not None:
+        return f", at most {high}"
+    return ""

@@ -1,0 +1,234 @@
+"""`consultbot nlu eval FILE.jsonl` and `consultbot nlu parse TEXT --kind K`.
+
+consultbot nlu eval tests/nlu/data/nlu_dev.jsonl [--json] [--show-failures]
+consultbot nlu parse "la deuxième" --kind choice --choices "car:Voiture,bus:Bus"
+consultbot nlu parse "vingt-cinq" --kind number --min 0 --max 100 --lang fr
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from bot.errors import UserError
+
+if TYPE_CHECKING:
+    from nlu import Interpretation, Interpreter
+    from nlu.evaluation import Case, Report
+
+KINDS = (
+    "yes_no",
+    "choice",
+    "multi_choice",
+    "number",
+    "scale",
+    "free_text",
+    "postal_code",
+    "commune",
+    "date",
+)
+
+
+class NluInputError(UserError):
+    """Bad input to the nlu commands; the message says what to fix."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("nlu", help="answer understanding: evaluate, try one message")
+    commands = parser.add_subparsers(dest="nlu_command", required=True, metavar="ACTION")
+
+    evaluate = commands.add_parser("eval", help="score an evaluation file (JSON lines)")
+    evaluate.add_argument("file", type=Path, metavar="FILE.jsonl")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--show-failures", action="store_true", help="list failed cases")
+    evaluate.add_argument("--region", default=None, help="region code (default: config)")
+    evaluate.set_defaults(handler=_eval)
+
+    parse = commands.add_parser("parse", help="interpret one message")
+    parse.add_argument("text")
+    parse.add_argument("--kind", required=True, choices=KINDS)
+    parse.add_argument("--choices", default="", help='options as "id:Label,id:Label"')
+    parse.add_argument("--min", type=int, default=None)
+    parse.add_argument("--max", type=int, default=None)
+    parse.add_argument("--lang", default="fr", choices=("fr", "en"))
+    parse.add_argument("--today", default=None, help="reference day, YYYY-MM-DD (default: today)")
+    parse.add_argument("--region", default=None, help="region code (default: config)")
+    parse.set_defaults(handler=_parse)
+
+
+def _interpreter(region: str | None) -> Interpreter:
+    from bot.config import load_settings
+    from nlu import Interpreter
+    from nlu.training_data import TrainingDataError
+
+    settings = load_settings()
+    texts = []
+    for path in settings.nlu.training_files:
+        try:
+            texts.append(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise NluInputError(f"nlu.training_files: {path} cannot be read ({error})") from None
+    try:
+        return Interpreter(region=region or settings.region, extra_training=texts)
+    except TrainingDataError as error:
+        raise NluInputError(f"nlu.training_files: {error}") from None
+
+
+def _eval(args: argparse.Namespace) -> int:
+    cases = load_cases(args.file)
+    report = run(_interpreter(args.region), cases)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print(_describe(report))
+    if args.show_failures:
+        out = sys.stdout
+        for outcome in report.outcomes:
+            if not outcome.passed:
+                case = outcome.case
+                print(
+                    f"FAIL {case.id} [{case.question.kind}/{case.lang}] {case.text!r}: "
+                    f"expected {case.form} {case.expected!r}, got {_show(outcome.got)}",
+                    file=out,
+                )
+    return 0
+
+
+def run(interpreter: Interpreter, cases: list[Case]) -> Report:
+    """Interpret every case, timing each one."""
+    import time
+
+    from nlu.evaluation import REFERENCE_DAY, Outcome, Report, passes
+
+    outcomes = []
+    for case in cases:
+        started, started_cpu = time.perf_counter(), time.thread_time()
+        got = interpreter.interpret(case.text, case.question, case.lang, REFERENCE_DAY)
+        cpu = time.thread_time() - started_cpu
+        elapsed = time.perf_counter() - started
+        outcomes.append(Outcome(case, got, passes(case, got), elapsed, cpu))
+    return Report(tuple(outcomes))
+
+
+def _describe(report: Report) -> str:
+    lines = [f"cases: {report.cases}   accuracy: {report.accuracy:.1%}"]
+    lines.append("by kind:")
+    lines += [f"  {kind:<13} {n:>4}  {acc:6.1%}" for kind, (n, acc) in report.by("kind").items()]
+    lines.append("by expected form:")
+    lines += [f"  {form:<13} {n:>4}  {acc:6.1%}" for form, (n, acc) in report.by("form").items()]
+    lines.append(
+        f"time per case: p50 {report.percentile_ms(0.5):.3f} ms   "
+        f"p99 {report.percentile_ms(0.99):.3f} ms   "
+        f"(CPU time: p50 {report.percentile_ms(0.5, cpu=True):.3f} ms   "
+        f"p99 {report.percentile_ms(0.99, cpu=True):.3f} ms)"
+    )
+    return "\n".join(lines)
+
+
+def load_cases(path: Path) -> list[Case]:
+    """Read and validate an evaluation file; NluInputError names the bad line."""
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+    from nlu import ChoiceOption, QuestionSpec
+    from nlu.evaluation import Case
+
+    class Choice(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        id: str
+        label: str
+
+    class RawCase(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        id: str
+        lang: Literal["fr", "en"]
+        kind: Literal[KINDS]  # type: ignore[valid-type]  # the tuple of question kinds
+        text: str
+        expected: dict[str, Any]
+        choices: list[Choice] = Field(default_factory=list)
+        min: int | None = None
+        max: int | None = None
+
+        @model_validator(mode="after")
+        def _one_form(self) -> RawCase:
+            if len(self.expected) != 1 or not set(self.expected) <= {"answer", "intent", "reject"}:
+                raise ValueError('expected must be exactly one of "answer", "intent" or "reject"')
+            return self
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise NluInputError(f"{path}: cannot be read ({error})") from None
+    cases = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = RawCase.model_validate(json.loads(line))
+        except json.JSONDecodeError as error:
+            raise NluInputError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+        except ValidationError as error:
+            problem = error.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"]) or "case"
+            raise NluInputError(f"{path}:{number}: {where}: {problem['msg']}") from None
+        question = QuestionSpec(
+            kind=raw.kind,
+            choices=tuple(ChoiceOption(c.id, (c.label,)) for c in raw.choices),
+            min=raw.min,
+            max=raw.max,
+        )
+        form, expected = next(iter(raw.expected.items()))
+        cases.append(Case(raw.id, raw.lang, question, raw.text, form, expected))
+    if not cases:
+        raise NluInputError(f"{path}: no cases (one JSON object a line expected)")
+    return cases
+
+
+def parse_choices(raw: str) -> tuple[tuple[str, str], ...]:
+    """ "car:Voiture,train:Train" -> (("car", "Voiture"), ("train", "Train"))."""
+    pairs = []
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        identifier, sep, label = item.partition(":")
+        if not sep or not identifier.strip() or not label.strip():
+            raise NluInputError(f'--choices: {item.strip()!r} is not "id:Label"')
+        pairs.append((identifier.strip(), label.strip()))
+    return tuple(pairs)
+
+
+def _parse(args: argparse.Namespace) -> int:
+    from nlu import ChoiceOption, QuestionSpec
+
+    choices = parse_choices(args.choices)
+    if args.kind in ("choice", "multi_choice") and not choices:
+        raise NluInputError(f'--kind {args.kind} needs --choices "id:Label,id:Label"')
+    if args.today is None:
+        today = dt.date.today()
+    else:
+        try:
+            today = dt.date.fromisoformat(args.today)
+        except ValueError:
+            raise NluInputError(f"--today: {args.today!r} is not a date YYYY-MM-DD") from None
+    question = QuestionSpec(
+        kind=args.kind,
+        choices=tuple(ChoiceOption(i, (label,)) for i, label in choices),
+        min=args.min,
+        max=args.max,
+    )
+    got = _interpreter(args.region).interpret(args.text, question, args.lang, today)
+    print(_show(got))
+    return 0
+
+
+def _show(got: Interpretation) -> str:
+    from nlu import Answer, Command
+
+    if isinstance(got, Answer):
+        return f"answer {json.dumps(got.value, ensure_ascii=False)}"
+    if isinstance(got, Command):
+        return f"command {got.name}"
+    return f"reject ({got.reason})"

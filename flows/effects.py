@@ -1,0 +1,94 @@
+"""What the bot must persist after a transition, besides the new state.
+
+Effects are facts, in the order they happened; the bot applies them in one
+transaction with the new state. Answers are keyed by question id: a later
+`AnswerRecorded`, `AnswerSkipped` or `AnswerWithdrawn` for the same question
+replaces what was kept for it (after `back`, `restart` or a changed branch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from nlu.interpretation import AnswerValue
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentGiven:
+    """The resident agreed: from now on the conversation may be stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRefused:
+    """The resident declined; nothing about them may be stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecorded:
+    question_id: str
+    value: AnswerValue
+    raw_text: str  # what the resident typed (or the payload of the button)
+    wording: str  # the exact question text shown, in `language`
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSkipped:
+    """An optional question left unanswered (replaces any earlier answer)."""
+
+    question_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerWithdrawn:
+    """An earlier answer no longer counts: the resident restarted, or changed an
+    answer so that this question no longer applies (its `when` became false)."""
+
+    question_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paused:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Restarted:
+    """Followed by `AnswerWithdrawn` for every answer given so far."""
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    """The outro was said. Comes again if the resident goes back from the end
+    and answers anew, or restarts and finishes again."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeletionConfirmed:
+    """Erase the participant's answers and transcript; the new state is None."""
+
+
+@dataclass(frozen=True, slots=True)
+class HumanRequested:
+    """Flag the conversation for a moderator, who replies in the same channel."""
+
+
+Effect: TypeAlias = (
+    ConsentGiven
+    | ConsentRefused
+    | AnswerRecorded
+    | AnswerSkipped
+    | AnswerWithdrawn
+    | Paused
+    | Resumed
+    | Restarted
+    | Completed
+    | DeletionConfirmed
+    | HumanRequested
+)

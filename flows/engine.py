@@ -1,0 +1,482 @@
+"""The conversation engine: pure and synchronous.
+
+`advance(flow, state, event, now)` returns the new state, the replies and the
+effects the bot must persist; `expecting(flow, state, language)` says what the
+next message will be interpreted against. No clock (now is passed in), no I/O, no
+randomness, no global state.
+
+`state is None` means "no consent yet": nothing about the resident exists until
+they agree, so before consent every message gets the intro and the consent
+question, and a refusal leaves nothing behind. After `delete_data` is confirmed
+the state is None again.
+
+The opening dates compare with `now.date()`: the bot passes `now` in the
+region's time zone, and `closes` is the last day answers are taken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from flows.conditions import evaluate
+from flows.effects import (
+    AnswerRecorded,
+    AnswerSkipped,
+    AnswerWithdrawn,
+    Completed,
+    ConsentGiven,
+    ConsentRefused,
+    DeletionConfirmed,
+    Effect,
+    HumanRequested,
+    Paused,
+    Restarted,
+    Resumed,
+)
+from flows.events import ChangeLanguage, Event, Message, Returned, Start
+from flows.messages import language_name, say
+from flows.model import Flow, Question
+from flows.prompts import (
+    RESUME,
+    ask,
+    closed_notice,
+    consent_question,
+    delete_question,
+    expectation,
+    intro_and_consent,
+    reject_hint,
+    resume_offer,
+)
+from flows.prompts import describe as describe_answer
+from flows.question_spec import fit, question_spec
+from flows.replies import Reply
+from flows.state import SessionState
+from nlu.interpretation import (
+    Answer,
+    Command,
+    CommandName,
+    Interpretation,
+    Reject,
+    RejectReason,
+)
+from nlu.question import ChoiceOption, QuestionSpec
+
+# After this many answers not understood in a row, offer help (and skip the
+# question when it is optional) instead of re-asking the same way again.
+MAX_TRIES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    state: SessionState | None
+    replies: tuple[Reply, ...] = ()
+    effects: tuple[Effect, ...] = ()
+
+
+def advance(flow: Flow, state: SessionState | None, event: Event, now: dt.datetime) -> Transition:
+    if state is None:
+        return _before_consent(flow, event, now)
+    state = _repair(flow, state)
+    if isinstance(event, ChangeLanguage):
+        return _change_language(flow, state, event.language, now)
+    if isinstance(event, Start):
+        return _on_start(flow, state, now)
+    if isinstance(event, Returned):
+        return _on_return(flow, state, now)
+    return _on_message(flow, state, event, now)
+
+
+def expecting(flow: Flow, state: SessionState | None, language: str) -> QuestionSpec:
+    """What the next message is interpreted against. Once there is a state, its
+    language is the conversation's; `language` serves before consent."""
+    if state is None or state.status == "confirming_delete":
+        return QuestionSpec(kind="yes_no")
+    lang = state.language
+    if state.status in ("paused", "closed"):
+        return QuestionSpec(
+            kind="choice",
+            choices=(
+                ChoiceOption(RESUME, (say("resume", lang), "resume", "reprendre", "continuer")),
+                ChoiceOption("restart", (say("restart", lang), "restart", "recommencer")),
+            ),
+        )
+    question = _find(flow, state.question_id)
+    if state.status == "asking" and question is not None:
+        return question_spec(question, lang)
+    return QuestionSpec(kind="free_text")
+
+
+# ---- before consent -----------------------------------------------------------
+
+
+def _before_consent(flow: Flow, event: Event, now: dt.datetime) -> Transition:
+    lang = _pick_language(flow, None if isinstance(event, Returned) else event.language)
+    unavailable = closed_notice(flow, now, lang)
+    if unavailable is not None:
+        return Transition(None, (unavailable,))
+    greeting = intro_and_consent(flow, lang)
+    if isinstance(event, ChangeLanguage) and event.language != lang:
+        names = ", ".join(language_name(code, lang) for code in flow.languages)
+        text = say("language_unavailable", lang, languages=names)
+        return Transition(None, (Reply(text), *greeting))
+    if not isinstance(event, Message):
+        return Transition(None, greeting)
+    interpretation = event.interpretation
+    if _is_answer(interpretation, True):
+        begun = _move_on(flow, SessionState(language=lang, status="asking"), after=None)
+        return Transition(
+            begun.state,
+            (Reply(say("consent_thanks", lang)), *begun.replies),
+            (ConsentGiven(), *begun.effects),
+        )
+    if _is_answer(interpretation, False):
+        return Transition(None, (Reply(say("consent_refused", lang)),), (ConsentRefused(),))
+    if isinstance(interpretation, Command):
+        return Transition(None, _command_before_consent(flow, interpretation.name, lang))
+    # Anything else ("bonjour"): nothing is kept before consent, so we cannot know
+    # whether they saw the intro; say it again with the question.
+    return Transition(None, greeting)
+
+
+def _pick_language(flow: Flow, hint: str | None) -> str:
+    """The platform's hint ("fr", "en-GB") if the flow speaks it, else its first."""
+    if hint is not None:
+        for candidate in (hint, hint.split("-")[0].lower()):
+            if candidate in flow.languages:
+                return candidate
+    return flow.languages[0] if flow.languages else "fr"
+
+
+def _command_before_consent(flow: Flow, name: CommandName, lang: str) -> tuple[Reply, ...]:
+    if name == "help":
+        title = flow.title.get(lang)
+        return (Reply(say("before_consent_help", lang, title=title)), consent_question(flow, lang))
+    if name == "stop":
+        return (Reply(say("before_consent_stop", lang)),)
+    if name == "delete_data":
+        return (Reply(say("before_consent_delete", lang)),)
+    if name == "human":
+        return (Reply(say("before_consent_human", lang)), consent_question(flow, lang))
+    return (Reply(say("not_started", lang)), consent_question(flow, lang))  # restart, back, skip
+
+
+# ---- after consent: events other than messages --------------------------------
+
+
+def _on_start(flow: Flow, state: SessionState, now: dt.datetime) -> Transition:
+    question = _find(flow, state.question_id)
+    if state.status == "asking" and question is not None:
+        unavailable = closed_notice(flow, now, state.language)
+        if unavailable is not None:
+            return _close(state, unavailable)
+        return Transition(
+            state, (Reply(say("where_we_were", state.language)), *_reprompt(flow, state, now))
+        )
+    return Transition(state, _reprompt(flow, state, now))
+
+
+def _on_return(flow: Flow, state: SessionState, now: dt.datetime) -> Transition:
+    if state.status == "confirming_delete":
+        state = replace(state, status=state.before_delete or "asking", before_delete=None)
+    if state.status == "completed":
+        return Transition(state, _reprompt(flow, state, now))
+    unavailable = closed_notice(flow, now, state.language)
+    if unavailable is not None:
+        return _close(state, unavailable)
+    paused = replace(state, status="paused", retries=0)
+    welcome = say("welcome_back", state.language, title=flow.title.get(state.language))
+    return Transition(paused, (Reply(welcome), resume_offer(state.language)))
+
+
+def _change_language(
+    flow: Flow, state: SessionState, language: str, now: dt.datetime
+) -> Transition:
+    if language not in flow.languages:
+        names = ", ".join(language_name(code, state.language) for code in flow.languages)
+        text = say("language_unavailable", state.language, languages=names)
+        return Transition(state, (Reply(text), *_reprompt(flow, state, now)))
+    switched = replace(state, language=language)
+    return Transition(
+        switched,
+        (Reply(say("language_changed", language)), *_reprompt(flow, switched, now)),
+    )
+
+
+# ---- after consent: messages ---------------------------------------------------
+
+
+def _on_message(flow: Flow, state: SessionState, message: Message, now: dt.datetime) -> Transition:
+    interpretation = message.interpretation
+    if state.status == "confirming_delete":
+        return _confirming_delete(flow, state, message, now)
+    if isinstance(interpretation, Command) and interpretation.name in (
+        "help",
+        "delete_data",
+        "human",
+    ):
+        return _anytime_command(flow, state, interpretation.name, now)
+    unavailable = closed_notice(flow, now, state.language)
+    if unavailable is not None:
+        if state.status == "completed":
+            return Transition(state, (unavailable,))
+        return _close(state, unavailable)
+    if state.status in ("paused", "closed"):
+        return _paused(flow, state, message)
+    if state.status == "completed":
+        return _completed(flow, state, message)
+    return _asking(flow, state, message)
+
+
+def _anytime_command(
+    flow: Flow, state: SessionState, name: CommandName, now: dt.datetime
+) -> Transition:
+    lang = state.language
+    if name == "delete_data":
+        confirming = replace(state, status="confirming_delete", before_delete=state.status)
+        return Transition(confirming, _reprompt(flow, confirming, now))
+    if name == "help":
+        return Transition(
+            state, (Reply(_help_text(flow, state, now)), *_reprompt(flow, state, now))
+        )
+    # human
+    carry_on = state.status in ("asking", "paused")
+    text = say("human", lang) + (" " + say("carry_on", lang) if carry_on else "")
+    if state.human_requested:
+        text = say("human_already", lang)
+    flagged = replace(state, human_requested=True)
+    effects: tuple[Effect, ...] = () if state.human_requested else (HumanRequested(),)
+    again = _reprompt(flow, flagged, now) if carry_on else ()
+    return Transition(flagged, (Reply(text), *again), effects)
+
+
+def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
+    question = _find(flow, state.question_id)
+    if question is None:  # _repair leaves none such; a safe answer all the same
+        return _move_on(flow, state, after=None)
+    interpretation = message.interpretation
+    if isinstance(interpretation, Command):
+        return _command(flow, state, question, interpretation.name)
+    if isinstance(interpretation, Answer):
+        interpretation = fit(question, interpretation.value)
+    if isinstance(interpretation, Reject):
+        return _not_taken(flow, state, question, interpretation.reason)
+    lang = state.language
+    recorded = AnswerRecorded(
+        question_id=question.id,
+        value=interpretation.value,
+        raw_text=message.text,
+        wording=ask(question, lang).text,
+        language=lang,
+    )
+    moved = _move_on(flow, state.with_answer(question.id, interpretation.value), question.id)
+    return Transition(moved.state, moved.replies, (recorded, *moved.effects))
+
+
+def _command(flow: Flow, state: SessionState, question: Question, name: CommandName) -> Transition:
+    lang = state.language
+    if name == "stop":
+        return Transition(
+            replace(state, status="paused", retries=0), (Reply(say("paused", lang)),), (Paused(),)
+        )
+    if name == "restart":
+        return _restart(flow, state)
+    if name == "back":
+        return _back(flow, state)
+    if name == "skip" and question.optional:
+        return _skip(flow, state, question)
+    text = say("skip_refused", lang) if name == "skip" else _help_text(flow, state, None)
+    return Transition(state, (Reply(text), ask(question, lang)))
+
+
+def _not_taken(
+    flow: Flow, state: SessionState, question: Question, reason: RejectReason
+) -> Transition:
+    lang = state.language
+    tries = state.retries + 1
+    if tries >= MAX_TRIES and question.optional:
+        skipped = _skip(flow, state, question)
+        return replace(skipped, replies=(Reply(say("tries_skip", lang)), *skipped.replies))
+    hint = reject_hint(reason, question, lang)
+    if tries >= MAX_TRIES:
+        hint = (
+            say(f"reject_{reason}", lang)
+            + " "
+            + say("tries_help", lang, expectation=expectation(question, lang))
+        )
+        if question.help is not None:
+            hint += " " + question.help.get(lang)
+    # Counted up to MAX_TRIES only: from there on every re-ask offers help anyway.
+    kept = replace(state, retries=min(tries, MAX_TRIES))
+    return Transition(kept, (Reply(hint), ask(question, lang)))
+
+
+def _skip(flow: Flow, state: SessionState, question: Question) -> Transition:
+    moved = _move_on(flow, state.with_skip(question.id), question.id)
+    return Transition(moved.state, moved.replies, (AnswerSkipped(question.id), *moved.effects))
+
+
+def _back(flow: Flow, state: SessionState) -> Transition:
+    lang = state.language
+    previous = _find(flow, state.history[-1]) if state.history else None
+    if previous is None:
+        return Transition(state, (Reply(say("back_first", lang)), *_reprompt(flow, state, None)))
+    value = state.answer(previous.id)
+    note = (
+        say("back_to_skipped", lang)
+        if value is None
+        else say("back_to", lang, answer=describe_answer(previous, value, lang))
+    )
+    returned = replace(
+        state, status="asking", question_id=previous.id, history=state.history[:-1], retries=0
+    )
+    return Transition(returned, (Reply(note), ask(previous, lang)))
+
+
+def _restart(flow: Flow, state: SessionState) -> Transition:
+    given = [qid for qid, _ in state.answers] + list(state.skipped)
+    fresh = SessionState(
+        language=state.language, status="asking", human_requested=state.human_requested
+    )
+    moved = _move_on(flow, fresh, after=None)
+    withdrawn = tuple(AnswerWithdrawn(qid) for qid in given)
+    return Transition(
+        moved.state,
+        (Reply(say("restarted", state.language)), *moved.replies),
+        (Restarted(), *withdrawn, *moved.effects),
+    )
+
+
+def _paused(flow: Flow, state: SessionState, message: Message) -> Transition:
+    interpretation = message.interpretation
+    if interpretation in (Answer("restart"), Command("restart")):
+        restarted = _restart(flow, state)
+        return replace(restarted, effects=(Resumed(), *restarted.effects))
+    if interpretation == Answer(RESUME):
+        question = _find(flow, state.question_id)
+        if question is None:
+            return _move_on(flow, replace(state, status="asking"), after=None)
+        resumed = replace(state, status="asking", retries=0)
+        return Transition(
+            resumed,
+            (Reply(say("resumed", state.language)), ask(question, state.language)),
+            (Resumed(),),
+        )
+    return Transition(state, (resume_offer(state.language),))
+
+
+def _completed(flow: Flow, state: SessionState, message: Message) -> Transition:
+    interpretation = message.interpretation
+    if interpretation == Command("restart"):
+        return _restart(flow, state)
+    if interpretation == Command("back") and state.history:
+        return _back(flow, state)
+    return Transition(state, (Reply(say("already_completed", state.language)),))
+
+
+def _confirming_delete(
+    flow: Flow, state: SessionState, message: Message, now: dt.datetime
+) -> Transition:
+    lang = state.language
+    interpretation = message.interpretation
+    if _is_answer(interpretation, True):
+        return Transition(None, (Reply(say("deleted", lang)),), (DeletionConfirmed(),))
+    cancels = _is_answer(interpretation, False) or (
+        isinstance(interpretation, Command) and interpretation.name not in ("delete_data", "help")
+    )
+    if not cancels:
+        return Transition(state, (Reply(say("delete_help", lang)), delete_question(lang)))
+    kept = replace(state, status=state.before_delete or "asking", before_delete=None)
+    cancelled = Reply(say("delete_cancelled", lang))
+    if isinstance(interpretation, Command):  # another command: cancel, then do it
+        then = _on_message(flow, kept, message, now)
+        return replace(then, replies=(cancelled, *then.replies))
+    return Transition(kept, (cancelled, *_reprompt(flow, kept, now)))
+
+
+# ---- moving through the questions ----------------------------------------------
+
+
+def _move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
+    """Ask the next question after `after` whose `when` holds, or complete.
+
+    Questions passed over because their `when` is now false lose any answer they
+    had (the resident went back and changed an earlier answer)."""
+    start = 0
+    if after is not None:
+        start = next((i + 1 for i, q in enumerate(flow.questions) if q.id == after), 0)
+    effects: list[Effect] = []
+    for question in flow.questions[start:]:
+        if question.when is None or evaluate(question.when, state.known()):
+            asking = replace(state, status="asking", question_id=question.id, retries=0)
+            return Transition(asking, (ask(question, state.language),), tuple(effects))
+        if state.responded(question.id):
+            state = state.without(question.id)
+            effects.append(AnswerWithdrawn(question.id))
+    done = replace(state, status="completed", question_id=None, retries=0)
+    effects.append(Completed())
+    return Transition(done, (Reply(flow.outro.get(state.language)),), tuple(effects))
+
+
+def _repair(flow: Flow, state: SessionState) -> SessionState:
+    """A state whose question is gone from the flow (or was never set) carries on
+    with the first question still to answer; kept states come from the same flow
+    version, so this only guards against damaged data."""
+    if state.status not in ("asking", "paused", "closed"):
+        return state
+    if _find(flow, state.question_id) is not None:
+        return state
+    for question in flow.questions:
+        applies = question.when is None or evaluate(question.when, state.known())
+        if applies and not state.responded(question.id):
+            return replace(state, question_id=question.id, retries=0)
+    return replace(state, status="completed", question_id=None, retries=0)
+
+
+def _is_answer(interpretation: Interpretation, value: bool) -> bool:
+    # Not `== Answer(True)`: dataclass equality would take Answer(1) for a yes.
+    return isinstance(interpretation, Answer) and interpretation.value is value
+
+
+def _find(flow: Flow, question_id: str | None) -> Question | None:
+    for question in flow.questions:
+        if question.id == question_id:
+            return question
+    return None
+
+
+# ---- what to say ----------------------------------------------------------------
+
+
+def _reprompt(flow: Flow, state: SessionState, now: dt.datetime | None) -> tuple[Reply, ...]:
+    """What the resident is waiting on, said again (after help, a language switch...)."""
+    lang = state.language
+    if state.status == "confirming_delete":
+        return (delete_question(lang),)
+    if state.status == "completed":
+        return (Reply(say("already_completed", lang)),)
+    unavailable = None if now is None else closed_notice(flow, now, lang)
+    if unavailable is not None:
+        return (unavailable,)
+    question = _find(flow, state.question_id)
+    if state.status == "asking" and question is not None:
+        return (ask(question, lang),)
+    return (resume_offer(lang),)
+
+
+def _help_text(flow: Flow, state: SessionState, now: dt.datetime | None) -> str:
+    lang = state.language
+    if now is not None and closed_notice(flow, now, lang) is not None:
+        return say("closed_help", lang)
+    question = _find(flow, state.question_id)
+    if state.status == "asking" and question is not None:
+        own = "" if question.help is None else question.help.get(lang) + " "
+        return own + expectation(question, lang) + " " + say("commands", lang)
+    if state.status in ("paused", "closed"):
+        return say("resume_offer", lang) + " " + say("commands", lang)
+    return say("commands", lang)
+
+
+def _close(state: SessionState, unavailable: Reply) -> Transition:
+    closed = replace(state, status="closed", before_delete=None)
+    return Transition(closed, (unavailable,))

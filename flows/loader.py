@@ -1,0 +1,179 @@
+"""Flow files -> validated, immutable `flows.model.Flow` values.
+
+`load_flow(path)` reads one file (refusing what is not a reasonable flow file:
+missing, a directory, too big, binary, not UTF-8) and `parse_flow(text, source)`
+does the rest: YAML with lines (`flows.document`), every check
+(`flows.validation`), then the model. Both raise `FlowError`; a
+`FlowValidationError` lists every problem with its line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from flows.conditions import Condition
+from flows.document import YamlPath, parse_document
+from flows.errors import FlowError, FlowProblem, FlowValidationError
+from flows.model import Choice, Flow, Question
+from flows.schema import (
+    ChoiceDoc,
+    ChoiceQuestion,
+    DateQuestion,
+    FlowDoc,
+    FreeTextQuestion,
+    MultiChoiceQuestion,
+    NumberQuestion,
+    QuestionDoc,
+    ScaleQuestion,
+)
+from flows.translated import Translated
+from flows.validation import validate_document
+
+MAX_FILE_BYTES = 1_000_000  # the richest flow is ~20 kB; anything near this is a mistake
+
+
+def load_flow(path: Path) -> Flow:
+    """Read and validate the flow file at `path`."""
+    return parse_flow(read_flow_text(path), str(path))
+
+
+def parse_flow(text: str, source: str) -> Flow:
+    """Validate a flow written as YAML text; `source` names it in messages."""
+    if len(text) > MAX_FILE_BYTES:
+        raise _refuse(source, f"the flow is too large ({len(text)} characters)", _SIZE_HINT)
+    document = parse_document(text, source)
+    checked = validate_document(document)
+    return _build(checked.doc, checked.conditions, document.lines, source)
+
+
+_SIZE_HINT = f"a flow file is at most {MAX_FILE_BYTES // 1000} kB; is this the right file?"
+
+
+def read_flow_text(path: Path) -> str:
+    """The text of a flow file, or a FlowValidationError saying why it is not one."""
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise _refuse(source, "this is a directory, not a flow file", "give a .yml file")
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise _refuse(source, "no such file", "check the path and the file name") from None
+    except PermissionError:
+        raise _refuse(source, "permission denied", "check the file's permissions") from None
+    except OSError as error:
+        raise _refuse(source, f"cannot read the file ({error.strerror})", None) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _refuse(source, "the file is larger than 1 MB", _SIZE_HINT)
+    if b"\0" in raw:
+        raise _refuse(
+            source, "this is a binary file, not a flow file", "a flow is a YAML text file"
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise FlowValidationError(
+            [
+                FlowProblem(
+                    source,
+                    line,
+                    None,
+                    "the file is not UTF-8 text",
+                    "save it as UTF-8 (in most editors: Save with encoding > UTF-8)",
+                )
+            ]
+        ) from None
+
+
+def _refuse(source: str, message: str, hint: str | None) -> FlowError:
+    return FlowValidationError([FlowProblem(source, None, None, message, hint)])
+
+
+# -- building the model ----------------------------------------------------
+
+
+def _build(
+    doc: FlowDoc,
+    conditions: Mapping[str, Condition],
+    lines: Mapping[YamlPath, int],
+    source: str,
+) -> Flow:
+    languages = tuple(doc.languages)
+    translate = _Translator(languages)
+    return Flow(
+        id=doc.id,
+        title=translate(doc.title),
+        languages=languages,
+        consent=translate(doc.consent),
+        outro=translate(doc.outro),
+        questions=tuple(
+            _question(q, conditions.get(q.id), lines.get(("questions", i), 0), translate)
+            for i, q in enumerate(doc.questions)
+        ),
+        intro=translate.optional(doc.intro),
+        opens=doc.opens,
+        closes=doc.closes,
+        source=source,
+    )
+
+
+class _Translator:
+    """Plain texts and language maps -> Translated, in the flow's language order."""
+
+    def __init__(self, languages: tuple[str, ...]) -> None:
+        self.languages = languages
+
+    def __call__(self, text: str | dict[str, str]) -> Translated:
+        if isinstance(text, str):
+            return Translated(((self.languages[0], text),))
+        rank = {lang: index for index, lang in enumerate(self.languages)}
+        return Translated(tuple(sorted(text.items(), key=lambda item: rank.get(item[0], 99))))
+
+    def optional(self, text: str | dict[str, str] | None) -> Translated | None:
+        return None if text is None else self(text)
+
+
+def _question(
+    doc: QuestionDoc, condition: Condition | None, line: int, translate: _Translator
+) -> Question:
+    question = Question(
+        id=doc.id,
+        type=doc.type,
+        text=translate(doc.text),
+        line=line,
+        optional=doc.optional,
+        retry=translate.optional(doc.retry),
+        help=translate.optional(doc.help),
+        when=condition,
+    )
+    return _with_type_fields(question, doc, translate)
+
+
+def _with_type_fields(question: Question, doc: QuestionDoc, translate: _Translator) -> Question:
+    if isinstance(doc, ChoiceQuestion | MultiChoiceQuestion):
+        question = replace(question, choices=tuple(_choice(c, translate) for c in doc.choices))
+    if isinstance(doc, MultiChoiceQuestion):
+        question = replace(
+            question, min_selections=doc.min_selections, max_selections=doc.max_selections
+        )
+    if isinstance(doc, NumberQuestion | ScaleQuestion):
+        question = replace(question, min=doc.min, max=doc.max)
+    if isinstance(doc, ScaleQuestion):
+        question = replace(
+            question,
+            min_label=translate.optional(doc.min_label),
+            max_label=translate.optional(doc.max_label),
+        )
+    if isinstance(doc, FreeTextQuestion):
+        question = replace(question, max_length=doc.max_length)
+    if isinstance(doc, DateQuestion):
+        question = replace(question, min_date=doc.min, max_date=doc.max)
+    return question
+
+
+def _choice(doc: ChoiceDoc, translate: _Translator) -> Choice:
+    synonyms = tuple((lang, tuple(words)) for lang, words in (doc.synonyms or {}).items())
+    return Choice(id=doc.id, label=translate(doc.label), synonyms=synonyms)

@@ -1,0 +1,340 @@
+"""The flow file format as pydantic models: what keys exist, of which type.
+
+These models parse untrusted YAML (after `flows.document` has read it) and are
+the source of the JSON Schema that `consultbot flows schema` prints for editors.
+Rules that need the whole flow (translations for every declared language,
+`when` references, ranges) live in `flows.validation`; the `flows.model`
+dataclasses are what the rest of the package uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any, Literal, TypeAlias
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictInt,
+    TypeAdapter,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+QUESTION_TYPES: tuple[str, ...] = (
+    "yes_no",
+    "choice",
+    "multi_choice",
+    "number",
+    "scale",
+    "free_text",
+    "postal_code",
+    "commune",
+    "date",
+)
+LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
+
+
+def describe(value: object) -> str:
+    """A value as an organizer would name it, for messages."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text '{shown}'"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _text(value: object, key: str | None) -> str:
+    # Numbers are fine as texts ("2030", "0"), booleans are almost always a mistake.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "translated_type",
+            "expected a text, got {got}",
+            {"got": describe(value), "key": key},
+        )
+    if not value.strip():
+        raise PydanticCustomError("translated_empty", "this text is empty", {"key": key})
+    return value
+
+
+def _translated(value: object) -> str | dict[str, str]:
+    if isinstance(value, dict):
+        if not value:
+            raise PydanticCustomError("translated_empty", "this text is empty", {"key": None})
+        return {str(lang): _text(text, str(lang)) for lang, text in value.items()}
+    if isinstance(value, list):
+        raise PydanticCustomError(
+            "translated_type",
+            "expected a text, or a mapping of language to text, got a list",
+            {"key": None},
+        )
+    return _text(value, None)
+
+
+_TRANSLATED_SCHEMA: dict[str, Any] = {
+    "description": "A text: either a plain string (in the flow's first language) or a"
+    " mapping of language code to text, e.g. {fr: Bonjour, en: Hello}.",
+    "anyOf": [
+        {"type": ["string", "number"], "minLength": 1},
+        {
+            "type": "object",
+            "propertyNames": {"pattern": LANGUAGE_PATTERN},
+            "additionalProperties": {"type": ["string", "number"], "minLength": 1},
+            "minProperties": 1,
+        },
+    ],
+}
+
+# pydantic cannot point at a definition it did not make: fields carry this marker,
+# which `json_schema` swaps for a reference to the named entry of `_DEFINITIONS`.
+_MARKER = "x-consultbot-definition"
+
+TranslatedText: TypeAlias = Annotated[
+    str | dict[str, str], PlainValidator(_translated), WithJsonSchema({_MARKER: "Text"})
+]
+TRANSLATED = TypeAdapter(TranslatedText)
+
+_COMPARISON_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "minProperties": 1,
+    "properties": {
+        "eq": {"description": "the answer equals this value (or, for multi_choice, includes it)"},
+        "ne": {"description": "the answer differs from this value"},
+        "in": {"type": "array", "minItems": 1, "description": "the answer is one of these"},
+        "lt": {"description": "less than (numbers, scales, dates)"},
+        "lte": {"description": "less than or equal (numbers, scales, dates)"},
+        "gt": {"description": "greater than (numbers, scales, dates)"},
+        "gte": {"description": "greater than or equal (numbers, scales, dates)"},
+    },
+}
+
+_WHEN_SCHEMA: dict[str, Any] = {
+    "description": "Ask this question only if the condition holds. Keys are earlier question"
+    " ids (value: answered, skipped, or a comparison such as {lte: 2}), or all / any"
+    " (a list of conditions), or not (one condition). Several keys must all hold.",
+    "type": "object",
+    "minProperties": 1,
+    "properties": {
+        "all": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/Condition"}},
+        "any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/Condition"}},
+        "not": {"$ref": "#/$defs/Condition"},
+    },
+    "additionalProperties": {
+        "anyOf": [{"enum": ["answered", "skipped"]}, _COMPARISON_SCHEMA],
+    },
+}
+
+# Kept as plain data: `flows.validation` reads it with located, specific messages
+# (unknown question, later question, impossible value) that a schema cannot give.
+WhenDoc: TypeAlias = Annotated[dict[str, Any], WithJsonSchema({_MARKER: "Condition"})]
+_DEFINITIONS = {"Text": _TRANSLATED_SCHEMA, "Condition": _WHEN_SCHEMA}
+
+PositiveInt = Annotated[StrictInt, Field(ge=1)]
+Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN)]
+
+
+class _Doc(BaseModel):
+    # Numbers are accepted where texts are expected ("id: 2030", a synonym "15").
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class ChoiceDoc(_Doc):
+    """One option of a choice or multi_choice question."""
+
+    id: str = Field(
+        description="Stable snake_case name stored with the answers (e.g. by_train);"
+        " never change it once the consultation is open."
+    )
+    label: TranslatedText = Field(description="What the resident reads on the button.")
+    synonyms: dict[Language, list[str]] | None = Field(
+        default=None,
+        description="Other words residents may type for this choice, per language,"
+        " e.g. {fr: [bagnole, auto]}.",
+    )
+
+
+class _QuestionDoc(_Doc):
+    id: str = Field(description="Stable snake_case name of the question, stored with answers.")
+    text: TranslatedText = Field(description="The question as the resident reads it.")
+    optional: bool = Field(
+        default=False, description="true if the resident may skip it (command 'skip')."
+    )
+    retry: TranslatedText | None = Field(
+        default=None, description="Said again when an answer was not understood."
+    )
+    help: TranslatedText | None = Field(
+        default=None, description="Said when the resident asks for help on this question."
+    )
+    when: WhenDoc | None = Field(default=None)
+
+
+class YesNoQuestion(_QuestionDoc):
+    """A yes or no answer."""
+
+    type: Literal["yes_no"]
+
+
+class ChoiceQuestion(_QuestionDoc):
+    """One answer among a list of choices."""
+
+    type: Literal["choice"]
+    choices: list[ChoiceDoc] = Field(description="At least two choices.")
+
+
+class MultiChoiceQuestion(_QuestionDoc):
+    """Several answers among a list of choices."""
+
+    type: Literal["multi_choice"]
+    choices: list[ChoiceDoc] = Field(description="At least two choices.")
+    min_selections: PositiveInt | None = Field(
+        default=None, description="The fewest choices a resident must pick (default 1)."
+    )
+    max_selections: PositiveInt | None = Field(
+        default=None, description="The most choices a resident may pick (default: all)."
+    )
+
+
+class NumberQuestion(_QuestionDoc):
+    """A whole number, e.g. a distance in km."""
+
+    type: Literal["number"]
+    min: StrictInt | None = Field(default=None, description="The smallest accepted number.")
+    max: StrictInt | None = Field(default=None, description="The largest accepted number.")
+
+
+class ScaleQuestion(_QuestionDoc):
+    """A rating on a short scale, e.g. 1 to 5."""
+
+    type: Literal["scale"]
+    min: StrictInt = Field(description="The lowest point of the scale, e.g. 1.")
+    max: StrictInt = Field(
+        description="The highest point of the scale, e.g. 5 (at most 11 points)."
+    )
+    min_label: TranslatedText | None = Field(
+        default=None, description="What the lowest point means, e.g. 'not at all'."
+    )
+    max_label: TranslatedText | None = Field(
+        default=None, description="What the highest point means, e.g. 'completely'."
+    )
+
+
+class FreeTextQuestion(_QuestionDoc):
+    """An answer in the resident's own words."""
+
+    type: Literal["free_text"]
+    max_length: PositiveInt | None = Field(
+        default=None, description="The most characters accepted (default: no limit)."
+    )
+
+
+class PostalCodeQuestion(_QuestionDoc):
+    """A French postal code (5 digits)."""
+
+    type: Literal["postal_code"]
+
+
+class CommuneQuestion(_QuestionDoc):
+    """A French commune, by name."""
+
+    type: Literal["commune"]
+
+
+class DateQuestion(_QuestionDoc):
+    """A calendar date."""
+
+    type: Literal["date"]
+    min: dt.date | None = Field(default=None, description="The earliest accepted date.")
+    max: dt.date | None = Field(default=None, description="The latest accepted date.")
+
+
+QuestionDoc: TypeAlias = Annotated[
+    YesNoQuestion
+    | ChoiceQuestion
+    | MultiChoiceQuestion
+    | NumberQuestion
+    | ScaleQuestion
+    | FreeTextQuestion
+    | PostalCodeQuestion
+    | CommuneQuestion
+    | DateQuestion,
+    Field(discriminator="type"),
+]
+QUESTION = TypeAdapter(QuestionDoc)
+QUESTION_MODELS: dict[str, type[_QuestionDoc]] = {
+    "yes_no": YesNoQuestion,
+    "choice": ChoiceQuestion,
+    "multi_choice": MultiChoiceQuestion,
+    "number": NumberQuestion,
+    "scale": ScaleQuestion,
+    "free_text": FreeTextQuestion,
+    "postal_code": PostalCodeQuestion,
+    "commune": CommuneQuestion,
+    "date": DateQuestion,
+}
+
+
+class FlowDoc(_Doc):
+    """A consultation: the conversation a resident has with the bot."""
+
+    id: str = Field(description="Stable name of the consultation, e.g. mobilite.")
+    title: TranslatedText = Field(description="The consultation's title.")
+    languages: list[Language] = Field(
+        min_length=1,
+        description="Language codes of the flow, the main one first, e.g. [fr, en]."
+        " Every text needs a translation in each.",
+    )
+    opens: dt.date | None = Field(
+        default=None, description="First day residents can answer (YYYY-MM-DD)."
+    )
+    closes: dt.date | None = Field(
+        default=None, description="Last day residents can answer (YYYY-MM-DD)."
+    )
+    intro: TranslatedText | None = Field(default=None, description="Said first, before consent.")
+    consent: TranslatedText = Field(
+        description="The consent question (answered yes or no): nothing is stored before yes."
+    )
+    questions: list[QuestionDoc] = Field(description="The questions, in the order asked.")
+    outro: TranslatedText = Field(description="Said when the resident has answered everything.")
+
+
+def json_schema() -> dict[str, Any]:
+    """The flow format as a JSON Schema (draft-07, which editors support widely) for editors."""
+    schema = _with_references(FlowDoc.model_json_schema())
+    schema["$defs"].update(_DEFINITIONS)
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        **schema,
+        "title": "consultbot flow",
+    }
+
+
+def _with_references(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        if _MARKER in schema:  # allOf keeps the field's description beside the reference
+            rest = {key: value for key, value in schema.items() if key != _MARKER}
+            return {"allOf": [{"$ref": f"#/$defs/{schema[_MARKER]}"}], **rest}
+        return {key: _with_references(value) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [_with_references(item) for item in schema]
+    return schema
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

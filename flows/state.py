@@ -1,0 +1,187 @@
+"""The state of one conversation after consent: a plain value.
+
+`None` stands for "no consent yet" (nothing may be stored before it), so every
+`SessionState` belongs to a resident who agreed. `to_json` gives JSON-safe data
+that `from_json` turns back into an equal state; storage keeps it without knowing
+its shape. `from_json` raises `InvalidState` on data it did not write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Literal, TypeAlias, get_args
+
+from nlu.interpretation import AnswerValue
+
+Status: TypeAlias = Literal[
+    "asking",  # waiting for the answer to `question_id`
+    "paused",  # stopped or returned after expiry: any message offers to resume
+    "confirming_delete",  # asked "really delete?"; `before_delete` is where to go back
+    "completed",  # the outro was said
+    "closed",  # the consultation closed before the resident finished
+]
+STATUSES: tuple[Status, ...] = get_args(Status)
+FORMAT_VERSION = 1
+
+
+class InvalidState(ValueError):
+    """Stored state data that this version of consultbot cannot read."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    language: str
+    status: Status
+    question_id: str | None = None  # the question asked (asking, paused, closed)
+    answers: tuple[tuple[str, AnswerValue], ...] = ()  # question id -> value
+    skipped: tuple[str, ...] = ()  # optional questions the resident skipped
+    history: tuple[str, ...] = ()  # answered or skipped questions, in order, for back
+    retries: int = 0  # answers not understood in a row for the current question
+    human_requested: bool = False
+    before_delete: Status | None = None  # status to return to if deletion is cancelled
+
+    # ---- reading -------------------------------------------------------------
+
+    def answer(self, question_id: str) -> AnswerValue | None:
+        for qid, value in self.answers:
+            if qid == question_id:
+                return value
+        return None
+
+    def known(self) -> dict[str, AnswerValue | None]:
+        """What conditions see: answered questions with their value, skipped
+        ones with None (see `flows.conditions.evaluate`)."""
+        known: dict[str, AnswerValue | None] = dict(self.answers)
+        known.update((qid, None) for qid in self.skipped)
+        return known
+
+    def responded(self, question_id: str) -> bool:
+        return question_id in self.skipped or any(q == question_id for q, _ in self.answers)
+
+    # ---- changing ------------------------------------------------------------
+
+    def with_answer(self, question_id: str, value: AnswerValue) -> SessionState:
+        cleared = self.without(question_id)
+        return replace(
+            cleared,
+            answers=(*cleared.answers, (question_id, value)),
+            history=(*cleared.history, question_id),
+        )
+
+    def with_skip(self, question_id: str) -> SessionState:
+        cleared = self.without(question_id)
+        return replace(
+            cleared,
+            skipped=(*cleared.skipped, question_id),
+            history=(*cleared.history, question_id),
+        )
+
+    def without(self, question_id: str) -> SessionState:
+        """Forget the answer or skip of a question, and its place in history."""
+        return replace(
+            self,
+            answers=tuple((q, v) for q, v in self.answers if q != question_id),
+            skipped=tuple(q for q in self.skipped if q != question_id),
+            history=tuple(q for q in self.history if q != question_id),
+        )
+
+    # ---- JSON ----------------------------------------------------------------
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "version": FORMAT_VERSION,
+            "language": self.language,
+            "status": self.status,
+            "question_id": self.question_id,
+            "answers": [[qid, _value_to_json(value)] for qid, value in self.answers],
+            "skipped": list(self.skipped),
+            "history": list(self.history),
+            "retries": self.retries,
+            "human_requested": self.human_requested,
+            "before_delete": self.before_delete,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> SessionState:
+        if not isinstance(data, Mapping):
+            raise InvalidState(f"session state must be an object, not {type(data).__name__}")
+        if data.get("version") != FORMAT_VERSION:
+            raise InvalidState(f"unknown session state version {data.get('version')!r}")
+        expected = {
+            "version",
+            "language",
+            "status",
+            "question_id",
+            "answers",
+            "skipped",
+            "history",
+            "retries",
+            "human_requested",
+            "before_delete",
+        }
+        if set(data) != expected:
+            raise InvalidState(f"session state keys differ: {sorted(set(data) ^ expected)}")
+        answers = data["answers"]
+        if not isinstance(answers, list):
+            raise InvalidState("session state answers must be a list")
+        retries = data["retries"]
+        if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
+            raise InvalidState("session state retries must be a natural number")
+        human = data["human_requested"]
+        if not isinstance(human, bool):
+            raise InvalidState("session state human_requested must be true or false")
+        return cls(
+            language=_string(data["language"], "language"),
+            status=_status(data["status"], "status"),
+            question_id=_optional_string(data["question_id"], "question_id"),
+            answers=tuple(_answer_from_json(item) for item in answers),
+            skipped=_strings(data["skipped"], "skipped"),
+            history=_strings(data["history"], "history"),
+            retries=retries,
+            human_requested=human,
+            before_delete=(
+                None
+                if data["before_delete"] is None
+                else _status(data["before_delete"], "before_delete")
+            ),
+        )
+
+
+def _value_to_json(value: AnswerValue) -> object:
+    # JSON has no tuple: a list is a multi_choice answer, read back as a tuple.
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _answer_from_json(item: object) -> tuple[str, AnswerValue]:
+    if not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str):
+        raise InvalidState(f"session state answer must be [question_id, value], not {item!r}")
+    qid, value = item
+    if isinstance(value, bool | int | str):
+        return qid, value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return qid, tuple(value)
+    raise InvalidState(f"session state answer to {qid} has an unknown value {value!r}")
+
+
+def _string(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidState(f"session state {name} must be a string")
+    return value
+
+
+def _optional_string(value: object, name: str) -> str | None:
+    return None if value is None else _string(value, name)
+
+
+def _strings(value: object, name: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidState(f"session state {name} must be a list of strings")
+    return tuple(value)
+
+
+def _status(value: object, name: str) -> Status:
+    for status in STATUSES:
+        if value == status:
+            return status
+    raise InvalidState(f"session state {name} {value!r} is not one of {', '.join(STATUSES)}")

@@ -1,0 +1,470 @@
+"""Every problem of a flow file, found at once, each with its line and a hint.
+
+Two passes over a `flows.document.Document`:
+1. the pydantic models of `flows.schema` (types, required and unknown keys),
+   their errors rewritten for organizers ("did you mean" for a misspelt key);
+2. the rules that need the whole flow: ids (snake_case, unique), a translation
+   for every declared language, ranges (min <= max), choices, and `when`
+   conditions (read by `flows.when`).
+The second pass runs on whatever parsed in the first, question by question, so
+one broken question does not hide the problems of the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeGuard
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from flows.conditions import Condition
+from flows.document import Document, YamlPath
+from flows.errors import FlowProblem, FlowValidationError
+from flows.schema import (
+    LANGUAGE_PATTERN,
+    QUESTION,
+    QUESTION_MODELS,
+    QUESTION_TYPES,
+    TRANSLATED,
+    ChoiceDoc,
+    ChoiceQuestion,
+    DateQuestion,
+    FlowDoc,
+    MultiChoiceQuestion,
+    NumberQuestion,
+    QuestionDoc,
+    ScaleQuestion,
+    describe,
+)
+from flows.when import WhenReader, did_you_mean
+
+SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
+FLOW_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+MAX_SCALE_POINTS = 11
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFlow:
+    """A flow file that passed every check, with its conditions read."""
+
+    doc: FlowDoc
+    conditions: Mapping[str, Condition]
+
+
+def validate_document(document: Document) -> CheckedFlow:
+    """Check a read flow file; raise FlowValidationError listing every problem."""
+    data = document.data
+    if not isinstance(data, dict):
+        raise FlowValidationError(
+            [
+                *document.problems,
+                FlowProblem(
+                    document.source,
+                    document.line_of(()),
+                    None,
+                    f"a flow must be a mapping of keys (id, title, questions, ...), got"
+                    f" {describe(data)}",
+                    "start the file with 'id: my_consultation'",
+                ),
+            ]
+        )
+    checker = _Checker(document, data)
+    doc: FlowDoc | None = None
+    try:
+        doc = FlowDoc.model_validate(data)
+    except ValidationError as error:
+        for details in error.errors():
+            checker.pydantic_error(details)
+    conditions = checker.check()
+    if checker.problems or doc is None:
+        raise FlowValidationError(sorted(checker.problems, key=lambda p: p.line or 0))
+    return CheckedFlow(doc, conditions)
+
+
+class _Checker:
+    def __init__(self, document: Document, data: dict[str, Any]) -> None:
+        self.document = document
+        self.data = data
+        self.problems: list[FlowProblem] = list(document.problems)
+        self.reading_lines = {problem.line for problem in document.problems}
+        raw_questions = data.get("questions")
+        self.raw_questions: list[object] = raw_questions if isinstance(raw_questions, list) else []
+        self.languages: tuple[str, ...] | None = None
+
+    # -- reporting ---------------------------------------------------------
+
+    def add(self, path: YamlPath, message: str, hint: str | None = None) -> None:
+        question_id = None
+        if len(path) >= 2 and path[0] == "questions" and isinstance(path[1], int):
+            raw = self.raw_questions[path[1]] if path[1] < len(self.raw_questions) else None
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                question_id = raw["id"]
+        line = self.document.line_of(path)
+        self.problems.append(FlowProblem(self.document.source, line, question_id, message, hint))
+
+    def pydantic_error(self, details: ErrorDetails) -> None:
+        path, tag = _strip_tag(details["loc"])
+        if path == ("questions",) and details["input"] is None:
+            return  # reported as an empty flow
+        ctx = details.get("ctx") or {}
+        if ctx.get("key") is not None:
+            path = (*path, ctx["key"])
+        if self.document.line_of(path) in self.reading_lines:
+            return  # the value was already refused while reading (a bad date, a tag)
+        message, hint = _explain(details, path, tag)
+        self.add(path, message, hint)
+
+    # -- whole-flow rules --------------------------------------------------
+
+    def check(self) -> dict[str, Condition]:
+        self.languages = self._languages()
+        flow_id = self.data.get("id")
+        if isinstance(flow_id, str) and not FLOW_ID.fullmatch(flow_id):
+            self.add(
+                ("id",),
+                f"the flow id '{flow_id}' must be lowercase letters, digits, _ or -",
+                f"e.g. '{_snake(flow_id)}'",
+            )
+        opens, closes = self.data.get("opens"), self.data.get("closes")
+        if _is_date(opens) and _is_date(closes) and opens > closes:
+            self.add(("closes",), f"the flow closes ({closes}) before it opens ({opens})")
+        for key in ("title", "intro", "consent", "outro"):
+            self._translated((key,), key)
+        if not self.raw_questions:
+            self.add(
+                ("questions",),
+                "the flow has no questions",
+                "add at least one question under 'questions:'",
+            )
+        return self._questions()
+
+    def _languages(self) -> tuple[str, ...] | None:
+        raw = self.data.get("languages")
+        if not isinstance(raw, list) or not raw:
+            return None
+        if not all(isinstance(lang, str) and re.fullmatch(LANGUAGE_PATTERN, lang) for lang in raw):
+            return None
+        seen: list[str] = []
+        for index, lang in enumerate(raw):
+            if lang in seen:
+                self.add(("languages", index), f"the language '{lang}' is listed twice")
+            else:
+                seen.append(lang)
+        return tuple(seen)
+
+    def _translated(self, path: YamlPath, what: str) -> None:
+        """A text at `path` (if valid) has exactly the flow's languages."""
+        value = _get(self.data, path)
+        if value is None or self.languages is None:
+            return
+        try:
+            text = TRANSLATED.validate_python(value)
+        except ValidationError:
+            return  # reported by the first pass
+        langs = self.languages
+        if isinstance(text, str):
+            if len(langs) > 1:
+                self.add(
+                    path,
+                    f"{what} is a plain text, so only in {langs[0]}; it has no"
+                    f" {', '.join(langs[1:])}"
+                    " translation",
+                    f"write it as a mapping: {{{', '.join(f'{lang}: ...' for lang in langs)}}}",
+                )
+            return
+        missing = [lang for lang in langs if lang not in text]
+        if missing:
+            self.add(
+                path,
+                f"{what} has no translation for {', '.join(missing)}",
+                f"add {missing[0]}: ... to it, or remove {missing[0]} from languages",
+            )
+        for lang in text:
+            if lang not in langs:
+                close = did_you_mean(lang, langs)
+                self.add(
+                    (*path, lang),
+                    f"{what} has a '{lang}' translation, but '{lang}' is not one of the flow's"
+                    f" languages ({', '.join(langs)})",
+                    close or f"add {lang} to languages, or remove this text",
+                )
+
+    # -- questions ---------------------------------------------------------
+
+    def _questions(self) -> dict[str, Condition]:
+        order = tuple(
+            raw["id"] if isinstance(raw, dict) and isinstance(raw.get("id"), str) else ""
+            for raw in self.raw_questions
+        )
+        known: dict[str, QuestionDoc] = {}
+        first_line: dict[str, int | None] = {}
+        conditions: dict[str, Condition] = {}
+        for index, raw in enumerate(self.raw_questions):
+            path: YamlPath = ("questions", index)
+            question_id = order[index]
+            if question_id in first_line:
+                self.add(
+                    (*path, "id"),
+                    f"two questions have the id '{question_id}' (the first on line"
+                    f" {first_line[question_id]})",
+                    "give each question its own id",
+                )
+            elif question_id:
+                first_line[question_id] = self.document.line_of((*path, "id"))
+            try:
+                question = QUESTION.validate_python(_known_keys(raw))
+            except ValidationError:
+                continue  # reported by the first pass
+            known.setdefault(question.id, question)
+            self._question(path, question)
+            if question.when is not None:
+                reader = WhenReader(question.id, order, known)
+                condition, problems = reader.read(question.when, (*path, "when"))
+                for problem in problems:
+                    self.add(problem.path, problem.message, problem.hint)
+                if condition is not None:
+                    conditions[question.id] = condition
+        return conditions
+
+    def _question(self, path: YamlPath, question: QuestionDoc) -> None:
+        if not SNAKE_CASE.fullmatch(question.id):
+            self.add(
+                (*path, "id"),
+                f"the question id '{question.id}' is not snake_case",
+                f"use lowercase letters, digits and _, e.g. '{_snake(question.id)}'",
+            )
+        for key in ("text", "retry", "help", "min_label", "max_label"):
+            self._translated((*path, key), f"the {key.replace('_', ' ')}")
+        if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
+            self._choices(path, question.choices)
+        if isinstance(question, MultiChoiceQuestion):
+            self._selections(path, question)
+        if isinstance(question, NumberQuestion | ScaleQuestion | DateQuestion):
+            self._range(path, question)
+        if isinstance(question, ScaleQuestion) and question.max - question.min + 1 > (
+            MAX_SCALE_POINTS
+        ):
+            self.add(
+                (*path, "max"),
+                f"a scale from {question.min} to {question.max} has too many points"
+                f" (at most {MAX_SCALE_POINTS})",
+                "use a number question for wider ranges",
+            )
+        elif isinstance(question, ScaleQuestion) and question.min == question.max:
+            self.add((*path, "max"), "a scale needs at least two points", "e.g. min: 1, max: 5")
+
+    def _range(
+        self, path: YamlPath, question: NumberQuestion | ScaleQuestion | DateQuestion
+    ) -> None:
+        if isinstance(question, DateQuestion):
+            dates = question.min, question.max
+            wrong = dates[0] is not None and dates[1] is not None and dates[0] > dates[1]
+        else:
+            numbers = question.min, question.max
+            wrong = numbers[0] is not None and numbers[1] is not None and numbers[0] > numbers[1]
+        if wrong:
+            self.add(
+                (*path, "min"),
+                f"min ({question.min}) is greater than max ({question.max})",
+                "swap them",
+            )
+
+    def _choices(self, path: YamlPath, choices: list[ChoiceDoc]) -> None:
+        if len(choices) < 2:
+            self.add((*path, "choices"), "a choice question needs at least two choices")
+        seen: dict[str, int] = {}
+        words: dict[tuple[str, str], str] = {}  # (language, word) -> choice id
+        for index, choice in enumerate(choices):
+            at = (*path, "choices", index)
+            if not SNAKE_CASE.fullmatch(choice.id):
+                self.add(
+                    (*at, "id"),
+                    f"the choice id '{choice.id}' is not snake_case",
+                    f"use lowercase letters, digits and _, e.g. '{_snake(choice.id)}'",
+                )
+            if choice.id in seen:
+                self.add((*at, "id"), f"two choices have the id '{choice.id}'", "rename one")
+            seen.setdefault(choice.id, index)
+            self._translated((*at, "label"), f"the label of '{choice.id}'")
+            for lang, word in self._words(at, choice):
+                other = words.setdefault((lang, word.casefold()), choice.id)
+                if other != choice.id:
+                    self.add(
+                        at,
+                        f"'{word}' ({lang}) would match both '{other}' and '{choice.id}'",
+                        "keep the word for one choice only",
+                    )
+
+    def _words(self, at: YamlPath, choice: ChoiceDoc) -> list[tuple[str, str]]:
+        langs = self.languages or ()
+        label = choice.label
+        found = [(lang, label.get(lang, "")) for lang in langs] if isinstance(label, dict) else []
+        if isinstance(label, str) and langs:
+            found.append((langs[0], label))
+        for lang, synonyms in (choice.synonyms or {}).items():
+            if langs and lang not in langs:
+                self.add(
+                    (*at, "synonyms", lang),
+                    f"synonyms in '{lang}', which is not one of the flow's languages"
+                    f" ({', '.join(langs)})",
+                    did_you_mean(lang, langs) or f"add {lang} to languages or remove them",
+                )
+            found.extend((lang, word) for word in synonyms)
+        return [(lang, word) for lang, word in found if word.strip()]
+
+    def _selections(self, path: YamlPath, question: MultiChoiceQuestion) -> None:
+        low, high, count = question.min_selections, question.max_selections, len(question.choices)
+        if low is not None and high is not None and low > high:
+            self.add(
+                (*path, "min_selections"),
+                f"min_selections ({low}) is greater than max_selections ({high})",
+                "swap them",
+            )
+        for key, value in (("min_selections", low), ("max_selections", high)):
+            if value is not None and count >= 2 and value > count:
+                self.add(
+                    (*path, key),
+                    f"{key} is {value} but the question has only {count} choices",
+                    f"use at most {count}",
+                )
+
+
+def _strip_tag(loc: tuple[int | str, ...]) -> tuple[YamlPath, str | None]:
+    """Drop the question type pydantic puts in the location of union members."""
+    if len(loc) >= 3 and loc[0] == "questions" and loc[2] in QUESTION_TYPES:
+        return (*loc[:2], *loc[3:]), str(loc[2])
+    return tuple(loc), None
+
+
+def _owner(path: YamlPath, tag: str | None) -> tuple[type[BaseModel] | None, str]:
+    """The model of the mapping at `path`, and how to name it."""
+    if not path:
+        return FlowDoc, "the flow"
+    if len(path) == 2 and path[0] == "questions" and tag is not None:
+        return QUESTION_MODELS[tag], f"a {tag} question"
+    if len(path) == 4 and path[2] == "choices":
+        return ChoiceDoc, "a choice"
+    return None, "here"
+
+
+def _explain(details: ErrorDetails, path: YamlPath, tag: str | None) -> tuple[str, str | None]:
+    kind, value = details["type"], details["input"]
+    field = str(path[-1]) if path else ""
+    if kind == "extra_forbidden":
+        return _unknown_key(field, path, tag)
+    if kind == "missing":
+        owner, name = _owner(path[:-1], tag)
+        info = owner.model_fields.get(field) if owner else None
+        about = info.description if info and info.description else None
+        hint = f"add '{field}:'" + (
+            f" ({about[0].lower()}{about[1:].rstrip('.')})" if about else ""
+        )
+        return f"{name} needs the key '{field}'", hint
+    if kind == "union_tag_not_found":
+        return "this question has no type", "add 'type:' with one of " + ", ".join(QUESTION_TYPES)
+    if kind == "union_tag_invalid":
+        tag_value = str(value.get("type")) if isinstance(value, dict) else "?"
+        return f"unknown question type '{tag_value}'", did_you_mean(
+            tag_value, QUESTION_TYPES
+        ) or "use one of " + ", ".join(QUESTION_TYPES)
+    expected = _EXPECTED.get(kind)
+    if expected is not None:
+        return f"'{field}' must be {expected[0]}, got {describe(value)}", expected[1]
+    if kind == "string_pattern_mismatch":
+        return (
+            f"'{value}' is not a language code",
+            "use a lowercase ISO 639-1 code such as fr or en",
+        )
+    if kind == "too_short":
+        return f"'{field}' needs at least one item", None
+    return f"'{field}': {details['msg']}", None
+
+
+_EXPECTED: dict[str, tuple[str, str | None]] = {
+    "string_type": ("a text", None),
+    "int_type": ("a whole number", None),
+    "int_parsing": ("a whole number", "write digits only, e.g. 5"),
+    "int_from_float": ("a whole number", None),
+    "bool_type": ("true or false", None),
+    "bool_parsing": ("true or false", None),
+    "date_type": ("a date", "write it YYYY-MM-DD, e.g. 2026-06-01"),
+    "date_parsing": ("a date", "write it YYYY-MM-DD, e.g. 2026-06-01"),
+    "date_from_datetime_parsing": ("a date", "write it YYYY-MM-DD, e.g. 2026-06-01"),
+    "date_from_datetime_inexact": ("a date without a time", "write it YYYY-MM-DD"),
+    "list_type": ("a list", "write one item a line, each starting with '- '"),
+    "dict_type": ("a mapping", "write 'key: value' lines, indented under it"),
+    "model_type": ("a mapping", "write 'key: value' lines, indented under it"),
+    "model_attributes_type": ("a mapping", "write 'key: value' lines, indented under it"),
+    "greater_than_equal": ("at least 1", None),
+}
+
+
+def _unknown_key(key: str, path: YamlPath, tag: str | None) -> tuple[str, str | None]:
+    if key == "<<":
+        return "merge keys (<<) are not supported", "write the keys out"
+    owner, name = _owner(path[:-1], tag)
+    if owner is None:
+        return f"unknown key '{key}'", None
+    allowed = list(owner.model_fields)
+    close = did_you_mean(key, allowed)
+    if close:
+        return f"unknown key '{key}' in {name}", close
+    if tag is not None:
+        users = [t for t, model in QUESTION_MODELS.items() if key in model.model_fields]
+        if users:
+            return (
+                f"'{key}' does not apply to {name}",
+                f"it is used by {', '.join(users)} questions",
+            )
+        every = sorted({f for model in QUESTION_MODELS.values() for f in model.model_fields})
+        near = difflib.get_close_matches(key, every, n=1, cutoff=0.6)
+        if near:
+            users = [t for t, model in QUESTION_MODELS.items() if near[0] in model.model_fields]
+            return (
+                f"unknown key '{key}' in {name}",
+                f"did you mean '{near[0]}'? (it is used by {', '.join(users)} questions)",
+            )
+    return f"unknown key '{key}' in {name}", "the keys allowed here are " + ", ".join(allowed)
+
+
+def _known_keys(raw: object) -> object:
+    """A question without the keys its type does not have (already reported), so
+    that a misspelt key does not hide the question's other problems."""
+    if not isinstance(raw, dict) or raw.get("type") not in QUESTION_MODELS:
+        return raw
+    fields = QUESTION_MODELS[raw["type"]].model_fields
+    kept = {key: value for key, value in raw.items() if key in fields}
+    if isinstance(kept.get("choices"), list):
+        kept["choices"] = [
+            {k: v for k, v in choice.items() if k in ChoiceDoc.model_fields}
+            if isinstance(choice, dict)
+            else choice
+            for choice in kept["choices"]
+        ]
+    return kept
+
+
+def _get(data: object, path: YamlPath) -> object:
+    for step in path:
+        if isinstance(step, int) and isinstance(data, list) and step < len(data):
+            data = data[step]
+        elif isinstance(step, str) and isinstance(data, dict):
+            data = data.get(step)
+        else:
+            return None
+    return data
+
+
+def _is_date(value: object) -> TypeGuard[dt.date]:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _snake(name: str) -> str:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    snake = re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_")
+    return snake if snake and snake[0].isalpha() else f"q_{snake}"

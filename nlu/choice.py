@@ -1,0 +1,511 @@
+"""Choosing among a question's options: single choice and multiple choice.
+
+A message names options by their id (button payloads), their label or the
+flow's synonyms, a word of the bundled lexicon ("bagnole" for "Voiture"), an
+ordinal ("la deuxième", "2", "b", "the 4th one", "la dernière"), or, for several
+options, a list ("bus et vélo", "1, 3 et 5", "les deux premiers", "tout sauf la
+voiture", "aucun" when such an option exists). Accents, case, plurals and typos
+do not matter.
+
+Single choice: two different options named in one message are ambiguous
+("bus ou train") unless the message says which one counts ("surtout la bagnole,
+le vélo quand il fait beau"; "bus, enfin non, train"). A word shared by
+several options ("locataire") counts only when one of them is also named by
+something of its own ("locataire HLM").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from nlu.interpretation import Answer, Reject
+from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
+from nlu.phrases import PhraseIndex
+from nlu.question import QuestionSpec
+
+
+def stem(word: str) -> str:
+    """A light stem: the plural -s/-x of words of five letters or more, and the
+    feminine -ée, dropped ("vélos" -> "velo", "hébergée" -> "heberge"); shorter
+    words stay ("bus", "deux", "mois")."""
+    if len(word) >= 5 and word[-1] in "sx" and not word.endswith("ss"):
+        word = word[:-1]
+    if len(word) > 4 and word.endswith("ee"):
+        word = word[:-1]
+    return word
+
+
+def stems(text: str) -> list[str]:
+    return [stem(word) for word in tokens(text)]
+
+
+def _stemmed(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(stem(word) for word in words)
+
+
+_STOPWORDS = _stemmed(
+    word_set(
+        """
+        le la les l un une des de du d a au aux en et ou the an of and or to in on at
+        for with par pour sur dans avec chez plus moins more less tres trop very too je
+        j me mon ma mes my i c est ce ca que qui il y pas ne non no not s n t m qu is
+        are it its this that ces cet cette son sa ses leur leurs our your votre vos nos
+        notre by from as be tous tout toute toutes chaque every each
+        """
+    )
+)
+_ORDINAL_WORDS: Mapping[str, int] = {
+    "premier": 1, "premiere": 1, "first": 1, "1er": 1, "1ere": 1, "1re": 1,
+    "deuxieme": 2, "second": 2, "seconde": 2, "2nd": 2,
+    "troisieme": 3, "third": 3, "3rd": 3,
+    "quatrieme": 4, "fourth": 4,
+    "cinquieme": 5, "fifth": 5,
+    "sixieme": 6, "sixth": 6,
+    "septieme": 7, "seventh": 7,
+    "huitieme": 8, "eighth": 8,
+    "neuvieme": 9, "ninth": 9,
+    "dixieme": 10, "tenth": 10,
+}  # fmt: skip
+_CARDINAL_WORDS: Mapping[str, int] = {
+    "un": 1, "une": 1, "one": 1, "deux": 2, "two": 2, "trois": 3, "three": 3,
+    "quatre": 4, "four": 4, "cinq": 5, "five": 5, "six": 6, "sept": 7, "seven": 7,
+    "huit": 8, "eight": 8, "neuf": 9, "nine": 9, "dix": 10, "ten": 10,
+}  # fmt: skip
+# Compared with stemmed words: "premiers" arrives as "premier".
+_FIRST_WORDS = _stemmed(["premier", "premiere", "first"])
+_LAST_WORDS = _stemmed(["dernier", "derniere", "last"])
+_ORDINAL_FILLER = _stemmed(
+    word_set(
+        """
+        le la les l et and the one ones option options choix choice choices reponse
+        reponses answer answers numero number num no n nr proposition propositions je
+        prends prendre take pick choisis choose ou or plutot c est ca celle celui celles
+        ceux id
+        """
+    )
+)
+_ALL_WORDS = _stemmed(["tout", "tous", "toute", "toutes", "tt", "ts", "all", "everything"])
+_ALL_CONTEXT = _stemmed(
+    word_set("them ensemble everything choisis prends coche cocher j ai veux want take pick")
+)
+_ALL_PHRASES = (("l", "ensemble"), ("all", "of", "them"), ("tout", "ca"), ("the", "lot"))
+_EXCEPT_WORDS = _stemmed(["sauf", "except", "excepte", "hormis", "but", "excluding"])
+_EXCEPT_PHRASES = (("a", "part"), ("but", "not"), ("other", "than"), ("apart", "from"))
+_PREFER_WORDS = _stemmed(
+    word_set(
+        """
+        surtout principalement essentiellement generalement majoritairement mostly
+        mainly usually generally primarily
+        """
+    )
+)
+_PREFER_PHRASES = (("le", "plus", "souvent"), ("la", "plupart"), ("most", "of", "the"))
+_CORRECTION_PHRASES = (("en", "fait"), ("enfin",), ("finalement",), ("actually",), ("i", "mean"))
+_NONE_KEYS = _stemmed(
+    word_set(
+        """
+        aucun aucune rien none nothing neither sans avis no opinion ne sait pas nsp
+        """
+    )
+)
+_ORDINAL_WORDS = {stem(word): value for word, value in _ORDINAL_WORDS.items()}
+_CARDINAL_WORDS = {stem(word): value for word, value in _CARDINAL_WORDS.items()}
+_POSITION_RANGE = re.compile(
+    r"(?:(?:les|options?|choix|de|du|from) )*(\d{1,2}) ?(?:-|a|à|au|to|through) ?(\d{1,2})"
+)
+_ORDINAL_TOKEN = re.compile(r"(\d{1,3})(?:er|re|ere|e|eme|ieme|em|st|nd|rd|th)?")
+_FUZZY_MIN_LENGTH = 6
+_PREFIX_MIN_LENGTH = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    start: int
+    end: int
+    choices: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceMatcher:
+    """What one question's options are called, ready for matching."""
+
+    ids: tuple[str, ...]
+    exact: Mapping[str, int]  # folded id, label or synonym -> option index
+    index: PhraseIndex[frozenset[int]]
+    vocabulary: Mapping[str, frozenset[int]]  # single stems -> option indexes
+    exclusive: frozenset[int]  # options that exclude the others ("aucun")
+    sizes: tuple[int, ...]  # content words in each option's label
+
+    def find(self, words: Sequence[str]) -> list[_Mention]:
+        mentions = [_Mention(f.start, f.end, f.value) for f in self.index.find(words)]
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        for position, word in enumerate(words):
+            if position in covered or word in _STOPWORDS or word.isdigit():
+                continue
+            choices = self._approximate(word)
+            if choices:
+                mentions.append(_Mention(position, position + 1, choices))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _approximate(self, word: str) -> frozenset[int]:
+        """Options named by a misspelt or abbreviated word ("velos", "elec")."""
+        if len(word) >= _PREFIX_MIN_LENGTH:
+            prefixed = [
+                c
+                for v, c in self.vocabulary.items()
+                if len(v) > len(word) + 1 and v.startswith(word)
+            ]
+            if prefixed and all(c == prefixed[0] for c in prefixed):
+                return prefixed[0]
+        if len(word) >= _FUZZY_MIN_LENGTH:
+            best = process.extractOne(
+                word, list(self.vocabulary), scorer=fuzz.ratio, score_cutoff=84
+            )
+            if best is not None and abs(len(best[0]) - len(word)) <= 3:
+                return self.vocabulary[best[0]]
+        return frozenset()
+
+
+Group = tuple[tuple[str, ...], ...]  # a lexicon group: stemmed phrases
+
+
+def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
+    """Index every name of every option, with the lexicon groups its names touch."""
+    exact: dict[str, int] = {}
+    names_by_choice: list[set[tuple[str, ...]]] = []
+    exclusive: set[int] = set()
+    for position, choice in enumerate(question.choices):
+        exact.setdefault(fold(choice.id), position)
+        # Ids are button payloads (matched exactly above), often in another
+        # language than the labels: they do not name options in sentences.
+        names = list(choice.names) or [choice.id.replace("_", " ")]
+        phrases: set[tuple[str, ...]] = set()
+        for name in names:
+            exact.setdefault(" ".join(tokens(name)), position)
+            words = tuple(stems(name))
+            if not words:
+                continue
+            phrases.add(words)
+            content = [w for w in words if w not in _STOPWORDS] or list(words)
+            phrases.update((w,) for w in content)
+        if any(" ".join(p) in _NONE_KEYS or set(p) <= _NONE_KEYS for p in phrases):
+            exclusive.add(position)
+        for group in lexicon.groups_touching(list(phrases)):
+            for member in group:
+                phrases.add(member)
+                content = [w for w in member if w not in _STOPWORDS]
+                if len(content) == 1 and len(member) <= 2:
+                    phrases.add((content[0],))
+        names_by_choice.append(phrases)
+    owners: dict[tuple[str, ...], set[int]] = {}
+    for position, phrases in enumerate(names_by_choice):
+        for phrase in phrases:
+            owners.setdefault(phrase, set()).add(position)
+    index: PhraseIndex[frozenset[int]] = PhraseIndex()
+    vocabulary: dict[str, frozenset[int]] = {}
+    for phrase, choices in owners.items():
+        index.add_words(phrase, frozenset(choices))
+        if len(phrase) == 1 and phrase[0] not in _STOPWORDS and not phrase[0].isdigit():
+            vocabulary[phrase[0]] = frozenset(choices)
+    ids = tuple(choice.id for choice in question.choices)
+    sizes = tuple(
+        len([w for w in stems(c.label) if w not in _STOPWORDS]) or 1 for c in question.choices
+    )
+    return ChoiceMatcher(ids, exact, index, vocabulary, frozenset(exclusive), sizes)
+
+
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    size = len(part)
+    return size > 0 and any(words[i : i + size] == part for i in range(len(words) - size + 1))
+
+
+def parse_choice(text: str, question: QuestionSpec, matcher: ChoiceMatcher) -> Answer | Reject:
+    """The one option that `text` names."""
+    words = stems(text[:MAX_PARSED_CHARS])
+    exact = matcher.exact.get(" ".join(tokens(text[:MAX_PARSED_CHARS])))
+    if exact is not None:
+        return Answer(matcher.ids[exact])
+    if not words:
+        return Reject("not_understood")
+    ordinals = _ordinals(words, len(matcher.ids))
+    if ordinals is not None:
+        if isinstance(ordinals, Reject):
+            return ordinals
+        if len(ordinals) == 1:
+            return Answer(matcher.ids[ordinals[0]])
+        return Reject("ambiguous")
+    mentions = matcher.find(words)
+    if not mentions:
+        return Reject("not_understood")
+    chosen = _decide_single(words, mentions, matcher.sizes)
+    if chosen is None:
+        return Reject("ambiguous")
+    return Answer(matcher.ids[chosen])
+
+
+def _decide_single(
+    words: Sequence[str], mentions: list[_Mention], sizes: Sequence[int]
+) -> int | None:
+    named = _named(mentions, sizes)
+    if len(named) == 1:
+        return next(iter(named))
+    if not named:
+        return None
+    correction = _first_position(words, _CORRECTION_PHRASES)
+    if correction is not None:
+        after = [m for m in mentions if m.start >= correction and len(m.choices) == 1]
+        if after:
+            return next(iter(after[-1].choices))
+    preferred = _preferred(words, [m for m in mentions if len(m.choices) == 1])
+    if len(preferred) == 1:
+        return preferred.pop()
+    return None
+
+
+def _named(mentions: list[_Mention], sizes: Sequence[int]) -> set[int]:
+    """Options named by something of their own. When only shared words name
+    options, the one they all name; if several, the one whose label the shared
+    words fill best ("CDD" names "En emploi" rather than "En recherche
+    d'emploi"); a tie names none ("locataire" between two kinds of tenant)."""
+    own = {next(iter(m.choices)) for m in mentions if len(m.choices) == 1}
+    if own or not mentions:
+        return own
+    common = frozenset.intersection(*(m.choices for m in mentions))
+    if len(common) <= 1:
+        return set(common)
+    smallest = min(sizes[c] for c in common)
+    best = {c for c in common if sizes[c] == smallest}
+    return best if len(best) == 1 else set()
+
+
+def _preferred(words: Sequence[str], mentions: list[_Mention]) -> set[int]:
+    """Options marked as the main one: "surtout la bagnole" (the cue before the
+    option) or "le bus surtout" (the cue right after it)."""
+    preferred: set[int] = set()
+    for cue_start, cue_end in _cue_spans(words):
+        before = [m for m in mentions if m.end == cue_start]
+        after = [m for m in mentions if cue_end <= m.start <= cue_end + 3]
+        if before:
+            preferred |= before[-1].choices
+        elif after:
+            preferred |= after[0].choices
+    return preferred
+
+
+def _cue_spans(words: Sequence[str]) -> list[tuple[int, int]]:
+    spans = [(i, i + 1) for i, word in enumerate(words) if word in _PREFER_WORDS]
+    for phrase in _PREFER_PHRASES:
+        size = len(phrase)
+        spans += [
+            (i, i + size)
+            for i in range(len(words) - size + 1)
+            if tuple(words[i : i + size]) == phrase
+        ]
+    return spans
+
+
+def _first_position(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
+    """Where the first correction ("enfin", "en fait") ends, if there is one."""
+    ends = [
+        i + len(phrase)
+        for phrase in phrases
+        for i in range(len(words) - len(phrase) + 1)
+        if tuple(words[i : i + len(phrase)]) == phrase
+    ]
+    return min(ends, default=None)
+
+
+def parse_multi_choice(
+    text: str, question: QuestionSpec, matcher: ChoiceMatcher
+) -> Answer | Reject:
+    """The options that `text` names, in the question's order."""
+    clipped = text[:MAX_PARSED_CHARS]
+    words = stems(clipped)
+    exact = matcher.exact.get(" ".join(tokens(clipped)))
+    if exact is not None:
+        selected: set[int] | Reject = {exact}
+    elif not words:
+        return Reject("not_understood")
+    else:
+        selected = _select_many(clipped, words, matcher)
+    if isinstance(selected, Reject):
+        return selected
+    if not selected:
+        return Reject("not_understood")
+    if len(selected) > 1 and selected & matcher.exclusive:
+        return Reject("ambiguous")  # "isolation et aucun"
+    if question.min_selections is not None and len(selected) < question.min_selections:
+        return Reject("too_few")
+    if question.max_selections is not None and len(selected) > question.max_selections:
+        return Reject("too_many")
+    return Answer(tuple(matcher.ids[i] for i in sorted(selected)))
+
+
+def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int] | Reject:
+    count = len(matcher.ids)
+    span = _POSITION_RANGE.fullmatch(fold(text).strip(" .!"))
+    if span is not None:  # "1-3", "de 2 à 4"
+        first, last = int(span[1]), int(span[2])
+        if not 1 <= first < last <= count:
+            return Reject("out_of_range")
+        return set(range(first - 1, last))
+    ordinals = _ordinals(words, count)
+    if ordinals is not None:
+        return ordinals if isinstance(ordinals, Reject) else set(ordinals)
+    everything = set(range(count)) - matcher.exclusive
+    except_at = _except_position(words)
+    head = words[:except_at] if except_at is not None else words
+    if _says_all(head):
+        if except_at is None:
+            return everything
+        tail = _after_except(text)
+        excluded = _named(matcher.find(tail), matcher.sizes) if tail else set()
+        ordinal_excluded = _ordinals(tail, count) if tail else None
+        if isinstance(ordinal_excluded, list):
+            excluded |= set(ordinal_excluded)
+        return everything - excluded if excluded else Reject("not_understood")
+    mentions = matcher.find(words)
+    own: set[int] = set()
+    for mention in mentions:
+        if len(mention.choices) == 1:
+            own |= mention.choices
+    for mention in mentions:
+        if len(mention.choices) > 1 and not mention.choices & own:
+            resolved = _named([mention], matcher.sizes)
+            if not resolved:
+                return Reject("ambiguous")  # a shared word naming none of the others
+            own |= resolved
+    return own
+
+
+def _except_position(words: Sequence[str]) -> int | None:
+    for position, word in enumerate(words):
+        if word in _EXCEPT_WORDS:
+            return position
+        for phrase in _EXCEPT_PHRASES:
+            if tuple(words[position : position + len(phrase)]) == phrase:
+                return position
+    return None
+
+
+_EXCEPT_CLAUSE = re.compile(
+    r"\b(?:sauf|except|excepte|hormis|but not|other than|apart from|a part|excluding)\b"
+    r"([^,.;!?]{0,200})"
+)
+
+
+def _after_except(text: str) -> list[str]:
+    """The words between "sauf"/"except" and the end of its clause."""
+    match = _EXCEPT_CLAUSE.search(fold(text))
+    return stems(match[1]) if match else []
+
+
+def _says_all(words: Sequence[str]) -> bool:
+    """ "tout", "all of them", "toutes les options": every option. "Tout" inside
+    a longer sentence ("je veux tout reprendre depuis le début") is not a pick."""
+    if _NONE_KEYS.intersection(words):
+        return False  # "rien du tout", "pas du tout"
+    rest = [w for w in words if w not in _ALL_WORDS and w not in _STOPWORDS]
+    rest = [w for w in rest if w not in _ORDINAL_FILLER and w not in _ALL_CONTEXT]
+    if len(rest) > 1:
+        return False
+    if _ALL_WORDS.intersection(words):
+        return True
+    return any(_contains(tuple(words), phrase) for phrase in _ALL_PHRASES)
+
+
+def _ordinals(words: Sequence[str], count: int) -> list[int] | Reject | None:
+    """Option indexes when the message only refers to options by position
+    ("2", "la troisième", "1, 3 et 5", "les deux premiers", "the first two");
+    None when it says something else too."""
+    last = words[-1] if words else ""
+    if len(last) == 1 and "a" <= last <= "h" and all(w in _ORDINAL_FILLER for w in words[:-1]):
+        letter = ord(last) - ord("a") + 1  # "b", "réponse c"
+        return [letter - 1] if letter <= count else Reject("out_of_range")
+    content = [w for w in words if w not in _ORDINAL_FILLER]
+    if not content:
+        return None
+    picked: list[int] = []
+    position = 0
+    while position < len(content):
+        word = content[position]
+        following = content[position + 1] if position + 1 < len(content) else None
+        size = _cardinal(word)
+        if size is not None and following in _FIRST_WORDS | _LAST_WORDS and size > 1:
+            # "les deux premiers", "les 3 derniers"
+            if size > count:
+                return Reject("out_of_range")
+            from_end = following in _LAST_WORDS
+            picked.extend(range(count - size, count) if from_end else range(size))
+            position += 2
+            continue
+        if word in _FIRST_WORDS | _LAST_WORDS and following is not None:
+            size = _cardinal(following)
+            if size is not None and size > 1:  # "the first two", "les trois dernières"
+                if size > count:
+                    return Reject("out_of_range")
+                from_end = word in _LAST_WORDS
+                picked.extend(range(count - size, count) if from_end else range(size))
+                position += 2
+                continue
+        value = _ordinal_value(word, count)
+        if value is None:
+            return None
+        if value < 1 or value > count:
+            return Reject("out_of_range")
+        picked.append(value - 1)
+        position += 1
+    return list(dict.fromkeys(picked)) or None
+
+
+def _cardinal(word: str) -> int | None:
+    if word.isdigit() and len(word) <= 3:
+        return int(word)
+    return _CARDINAL_WORDS.get(word)
+
+
+def _ordinal_value(word: str, count: int) -> int | None:
+    if word in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[word]
+    if word in _LAST_WORDS:
+        return count
+    if word in _CARDINAL_WORDS:
+        return _CARDINAL_WORDS[word]
+    match = _ORDINAL_TOKEN.fullmatch(word)
+    return int(match[1]) if match else None
+
+
+class Lexicon:
+    """Synonym groups of one language, indexed by every phrase of every group."""
+
+    def __init__(self, synonyms: Mapping[str, tuple[str, ...]]) -> None:
+        self.groups: list[Group] = []
+        self._by_member: dict[tuple[str, ...], list[int]] = {}
+        self._longest = 1
+        for value, examples in synonyms.items():
+            canonical = tuple(stems(value))
+            members = {tuple(stems(p)) for p in (value, *examples)}
+            group = tuple(sorted(m for m in members if m))
+            # A label calls up a group through the group's value or a one-word
+            # synonym; a longer example is often a kind of the thing ("pompe à
+            # chaleur" for "chauffage"), and a label "Pompe à chaleur" must not
+            # take every word for heating.
+            for member in group:
+                if member == canonical or len(member) == 1:
+                    self._by_member.setdefault(member, []).append(len(self.groups))
+                    self._longest = max(self._longest, len(member))
+            self.groups.append(group)
+
+    def groups_touching(self, phrases: Sequence[tuple[str, ...]]) -> list[Group]:
+        """The groups whose value or one-word synonym is inside one of `phrases`."""
+        found: set[int] = set()
+        for words in phrases:
+            for start in range(len(words)):
+                for size in range(1, min(self._longest, len(words) - start) + 1):
+                    found.update(self._by_member.get(words[start : start + size], ()))
+        return [self.groups[i] for i in sorted(found)]

@@ -1,0 +1,340 @@
+"""French communes from what residents write: "orleans", "st pierre des corps",
+"JOUÉ-LÈS-TOURS", "je bosse au Mans", "Vineuil (41)", "Amilly près de
+Montargis", or a postal code that belongs to one commune only.
+
+Names are compared folded (no accents, hyphens or apostrophes; "Saint" and "St"
+alike). A name shared by several communes resolves to the one in the configured
+region when exactly one is there, to the one in a department the message names
+("dans l'Indre", "(41)", a nearby town), and is otherwise ambiguous. A commune
+mentioned as a landmark ("à côté de Tours, à Fondettes", "near Chartres") yields
+to the one the resident lives in; a correction ("Orléans, enfin Olivet") makes
+the last one count. Small typos are forgiven for the region's communes.
+
+Data: nlu/data/communes_fr.csv (see nlu/data/README.md for its origin), read
+once when a `Places` is built.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+from nlu.interpretation import Answer, Reject
+from nlu.normalize import MAX_PARSED_CHARS, tokens, word_set
+from nlu.postal_code import find_postal_codes
+
+_ARTICLE_CONTRACTIONS: Mapping[str, str] = {"au": "le", "aux": "les", "du": "le", "des": "les"}
+_SAINTS: Mapping[str, str] = {"saint": "st", "sainte": "ste", "saints": "sts", "saintes": "stes"}
+_LANDMARK_BEFORE = (
+    ("pres", "de"),
+    ("pres", "d"),
+    ("a", "cote", "de"),
+    ("a", "cote", "d"),
+    ("pas", "loin", "de"),
+    ("pas", "loin", "d"),
+    ("vers",),
+    ("autour", "de"),
+    ("proche", "de"),
+    ("near",),
+    ("close", "to"),
+    ("next", "to"),
+    ("around",),
+    ("outside",),
+    ("banlieue", "de"),
+    ("region", "de"),
+)
+_CORRECTIONS = (("en", "fait"), ("enfin",), ("finalement",), ("actually",), ("i", "mean"), ("non",))
+_DEPARTMENT_BEFORE = (
+    ("dans", "l"),
+    ("dans", "le"),
+    ("dans", "la"),
+    ("dans", "les"),
+    ("en",),
+    ("in", "the"),
+    ("in",),
+    ("du",),
+    ("de", "l"),
+)
+# Words of everyday sentences that are also the name of some commune: they name
+# a commune only when they are the whole message.
+_COMMON_WORDS = frozenset(
+    word_set(
+        """
+        mer plus on y eu bu ri gy oz us ay is vrai bois port pont rue bar vue ris ville
+        centre nord sud est ouest gare bourg val mont la le les a en au lit bas haut
+        beau belle bon bonne vie chez pres loin fin mars mai juin cours sous sur vers
+        voie camp champ clos parc plan tour villa prix roche fontaine
+        """
+    )
+)
+_PLACE_BEFORE = word_set(
+    """
+    a au aux en in at de d du near sur vers pres from to habite vis enfin fait plutot
+    actually mean non ou or et and cote loin banlieue
+    """
+)
+_FUZZY_CUTOFF = 88.0
+_COLUMNS = ["insee_code", "name", "department", "region", "population", "postal_codes"]
+
+
+@dataclass(frozen=True, slots=True)
+class Commune:
+    insee: str
+    name: str
+    department: str
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    start: int
+    end: int
+    communes: tuple[Commune, ...]
+    landmark: bool
+
+
+def place_words(text: str) -> list[str]:
+    """Folded words with "saint"/"sainte" spelt "st"/"ste", as names are indexed."""
+    return [_SAINTS.get(word, word) for word in tokens(text)]
+
+
+class Places:
+    """The communes of France, their postal codes and the departments."""
+
+    def __init__(self, rows: Iterable[Sequence[str]], departments: Mapping[str, str], region: str):
+        self.region = region
+        # Tables of plain strings: a few large dicts instead of ~100,000 small
+        # objects, which keeps the garbage collector's pauses short.
+        self._records: dict[str, str] = {}  # INSEE code -> "name\tdepartment\tregion"
+        self._by_name: dict[str, str] = {}  # folded name -> INSEE codes, space-separated
+        self._by_first_word: dict[str, str] = {}
+        self._by_postal_code: dict[str, str] = {}
+        longest = 1
+        regional: set[str] = set()
+        for insee, name, department, row_region, _population, postal_codes in rows:
+            self._records[insee] = f"{name}\t{department}\t{row_region}"
+            words = place_words(name)
+            longest = max(longest, len(words))
+            _append(self._by_name, " ".join(words), insee)
+            if row_region == region:
+                regional.add(" ".join(words))
+            if len(words) > 1 and len(words[0]) >= 5 and words[0] not in ("st", "ste"):
+                # "Romorantin" for "Romorantin-Lanthenay": used when nothing else matches.
+                _append(self._by_first_word, words[0], insee)
+            for code in postal_codes.split():
+                _append(self._by_postal_code, code, insee)
+        self._longest = longest
+        self.postal_codes = frozenset(self._by_postal_code)
+        self._departments: dict[tuple[str, ...], str] = {
+            tuple(place_words(name)): code for code, name in departments.items()
+        }
+        self._department_codes = frozenset(departments)
+        self._regional_keys = sorted(regional)
+
+    @classmethod
+    def bundled(cls, region: str) -> Places:
+        data = resources.files("nlu") / "data"
+        communes = (data / "communes_fr.csv").read_text(encoding="utf-8")
+        departments = (data / "departements.csv").read_text(encoding="utf-8")
+        rows = csv.reader(io.StringIO(communes))
+        header = next(rows)
+        if header != _COLUMNS:
+            raise ValueError(f"communes_fr.csv: expected columns {_COLUMNS}, got {header}")
+        names = {row["code"]: row["name"] for row in csv.DictReader(io.StringIO(departments))}
+        return cls(rows, names, region)
+
+    def communes_with_postal_code(self, code: str) -> Sequence[Commune]:
+        return self._communes(self._by_postal_code.get(code, ""))
+
+    def _communes(self, codes: str) -> tuple[Commune, ...]:
+        communes = []
+        for insee in codes.split():
+            name, department, region = self._records[insee].split("\t")
+            communes.append(Commune(insee, name, department, region))
+        return tuple(communes)
+
+    def parse(self, text: str, lang: str) -> Answer | Reject:
+        clipped = text[:MAX_PARSED_CHARS]
+        words = place_words(clipped)
+        if not words:
+            return Reject("not_understood")
+        departments, department_spans = self._departments_named(words)
+        mentions = self._mentions(words, department_spans, lang == "en")
+        if not mentions:
+            by_code = self._by_postal_codes(clipped, lang)
+            if by_code is not None:
+                return by_code
+            mentions = self._approximate(words)
+        if not mentions:
+            return Reject("unknown_commune")
+        chosen = self._choose(words, mentions)
+        if chosen is None:
+            return Reject("ambiguous")
+        others = {c.department for m in mentions if m is not chosen for c in m.communes}
+        commune = self._resolve(chosen.communes, departments, others)
+        return Answer(commune.insee) if commune is not None else Reject("ambiguous")
+
+    def _by_postal_codes(self, text: str, lang: str) -> Answer | Reject | None:
+        codes = list(dict.fromkeys(find_postal_codes(text, lang)))
+        if not codes:
+            return None
+        communes = {c for code in codes for c in self.communes_with_postal_code(code)}
+        if not communes:
+            return Reject("unknown_commune")
+        if len(communes) > 1:
+            return Reject("ambiguous")
+        return Answer(communes.pop().insee)
+
+    def _departments_named(self, words: list[str]) -> tuple[set[str], set[int]]:
+        """Departments the message names ("dans l'Indre", "(41)") and where."""
+        codes: set[str] = set()
+        spans: set[int] = set()
+        for position, word in enumerate(words):
+            if word.isdigit() and len(word) == 2 and word in self._department_codes:
+                codes.add(word)
+                spans.add(position)
+        for start in range(len(words)):
+            if not any(_ends_with(words[:start], before) for before in _DEPARTMENT_BEFORE):
+                continue
+            for size in range(min(5, len(words) - start), 0, -1):
+                code = self._departments.get(tuple(words[start : start + size]))
+                if code is not None:
+                    codes.add(code)
+                    spans.update(range(start, start + size))
+                    break
+        return codes, spans
+
+    def _mentions(self, words: list[str], skip: set[int], english: bool) -> list[_Mention]:
+        found: list[_Mention] = []
+        for start in range(len(words)):
+            if start in skip:
+                continue
+            variants = [words]
+            contracted = _ARTICLE_CONTRACTIONS.get(words[start])
+            if contracted is not None:
+                variants.append([*words[:start], contracted, *words[start + 1 :]])
+            for variant in variants:
+                for size in range(min(self._longest, len(words) - start), 0, -1):
+                    key = " ".join(variant[start : start + size])
+                    codes = self._by_name.get(key)
+                    if codes is None or (
+                        size == 1 and not _plausible(key, words, start, english=english)
+                    ):
+                        continue
+                    communes = self._communes(codes)
+                    landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
+                    found.append(_Mention(start, start + size, tuple(communes), landmark))
+                    break
+        found = _maximal(found)
+        if found:
+            return found
+        weak = []
+        for start, word in enumerate(words):
+            codes = self._by_first_word.get(word)
+            if (
+                codes is not None
+                and start not in skip
+                and _plausible(word, words, start, english=english)
+            ):
+                communes = self._communes(codes)
+                landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
+                weak.append(_Mention(start, start + 1, tuple(communes), landmark))
+        return weak
+
+    def _approximate(self, words: list[str]) -> list[_Mention]:
+        """Misspelt names of the region's communes ("Bourge", "Chenonceau"),
+        tried on the whole message and on what follows "à"/"in"."""
+        candidates = [words]
+        for position, word in enumerate(words):
+            if word in ("a", "au", "in", "at", "de", "from"):
+                candidates.append(words[position + 1 :])
+        for candidate in candidates:
+            if not candidate or len(candidate) > 6:
+                continue
+            text = " ".join(candidate)
+            best = process.extractOne(
+                text, self._regional_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+            )
+            if best is not None:
+                communes = self._communes(self._by_name[best[0]])
+                return [_Mention(0, len(words), tuple(communes), False)]
+        return []
+
+    def _choose(self, words: list[str], mentions: list[_Mention]) -> _Mention | None:
+        if len(mentions) == 1:
+            return mentions[0]
+        correction = _first_end(words, _CORRECTIONS)
+        if correction is not None:
+            after = [m for m in mentions if m.start >= correction]
+            if after:
+                return after[-1]
+        lived = [m for m in mentions if not m.landmark]
+        if len(lived) == 1:
+            return lived[0]
+        distinct = {m.communes for m in lived or mentions}
+        return (lived or mentions)[0] if len(distinct) == 1 else None
+
+    def _resolve(
+        self, communes: Sequence[Commune], departments: set[str], nearby: set[str]
+    ) -> Commune | None:
+        if len(communes) == 1:
+            return communes[0]
+        for hint in (departments, nearby):
+            if hint:
+                matching = [c for c in communes if c.department in hint]
+                if len(matching) == 1:
+                    return matching[0]
+        regional = [c for c in communes if c.region == self.region]
+        return regional[0] if len(regional) == 1 else None
+
+
+def _plausible(word: str, words: Sequence[str], start: int, *, english: bool = False) -> bool:
+    """A one-word name inside a sentence counts where a place is expected: at
+    the start, after "à", "au", "in", "near", a comma-less correction ("enfin
+    Olivet")... "skip this one" names no commune called "This"."""
+    if len(words) == 1:
+        return True
+    if len(word) <= 3 or word in _COMMON_WORDS:
+        return False
+    previous = words[start - 1] if start else ""
+    return start == 0 or (previous in _PLACE_BEFORE and not (previous == "a" and english))
+
+
+def _ends_with(words: Sequence[str], suffix: tuple[str, ...]) -> bool:
+    return len(words) >= len(suffix) and tuple(words[len(words) - len(suffix) :]) == suffix
+
+
+def _first_end(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
+    """Where the first correction ("enfin", "en fait") ends, if there is one."""
+    ends = [
+        i + len(phrase)
+        for phrase in phrases
+        for i in range(len(words) - len(phrase) + 1)
+        if tuple(words[i : i + len(phrase)]) == phrase
+    ]
+    return min(ends, default=None)
+
+
+def _maximal(mentions: list[_Mention]) -> list[_Mention]:
+    """Drop mentions inside a longer one ("tours" inside "joue les tours")."""
+    kept = []
+    for mention in mentions:
+        inside = any(
+            other is not mention
+            and other.start <= mention.start
+            and mention.end <= other.end
+            and (other.end - other.start) > (mention.end - mention.start)
+            for other in mentions
+        )
+        if not inside:
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _append(table: dict[str, str], key: str, code: str) -> None:
+    table[key] = f"{table[key]} {code}" if key in table else code

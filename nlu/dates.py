@@ -1,0 +1,267 @@
+"""Dates in French and English, resolved against the day passed in (never the
+clock): "demain", "lundi prochain", "samedi dernier", "dans deux semaines",
+"il y a une semaine", "le 14 juillet", "le 1er septembre", "03/07", "12/05/2024",
+"3rd of July", "09/15/2026", "noël", "la fête de la musique".
+
+A date without a day ("en septembre", "la semaine prochaine", "bientôt") is too
+vague and is rejected, as is a day that does not exist ("le 31 juin").
+Numeric dates read day first in French and month first in English, falling back
+on the other order when the first one is impossible ("09/15/2026").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from text_to_num import alpha2digit
+
+from nlu.interpretation import Answer, Reject
+from nlu.normalize import MAX_PARSED_CHARS, fold
+
+_MONTHS: Mapping[str, int] = {
+    "janvier": 1, "janv": 1, "january": 1, "jan": 1,
+    "fevrier": 2, "fevr": 2, "fev": 2, "february": 2, "feb": 2,
+    "mars": 3, "march": 3, "mar": 3,
+    "avril": 4, "avr": 4, "april": 4, "apr": 4,
+    "mai": 5, "may": 5,
+    "juin": 6, "june": 6, "jun": 6,
+    "juillet": 7, "juil": 7, "july": 7, "jul": 7,
+    "aout": 8, "august": 8, "aug": 8,
+    "septembre": 9, "sept": 9, "september": 9, "sep": 9,
+    "octobre": 10, "oct": 10, "october": 10,
+    "novembre": 11, "nov": 11, "november": 11,
+    "decembre": 12, "dec": 12, "december": 12,
+}  # fmt: skip
+_WEEKDAYS: Mapping[str, int] = {
+    "lundi": 0, "monday": 0, "mardi": 1, "tuesday": 1, "mercredi": 2, "wednesday": 2,
+    "jeudi": 3, "thursday": 3, "vendredi": 4, "friday": 4, "samedi": 5, "saturday": 5,
+    "dimanche": 6, "sunday": 6,
+}  # fmt: skip
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAY = "|".join(_WEEKDAYS)
+_ORDINAL = r"(?:er|re|ere|e|eme|st|nd|rd|th)?"
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\d/.-])")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORDINAL}(?: of)? ({_MONTH})\b\.?(?: (\d{{4}}))?")
+_MONTH_DAY = re.compile(rf"\b({_MONTH})\.? (\d{{1,2}}){_ORDINAL}\b,?(?: (\d{{4}}))?")
+_WEEKDAY_DAY = re.compile(rf"\b({_WEEKDAY}) (\d{{1,2}}){_ORDINAL}\b(?! ?(?:{_MONTH}|[/.-]\d))")
+_LONE_DAY = re.compile(rf"^(?:le |the |on the )?(\d{{1,2}}){_ORDINAL}$")
+_WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+_RELATIVE_WORDS: Mapping[str, int] = {
+    "aujourd hui": 0, "aujourdhui": 0, "auj": 0, "ce jour": 0, "today": 0, "tonight": 0,
+    "ce soir": 0, "demain": 1, "tomorrow": 1, "hier": -1, "yesterday": -1,
+    "apres demain": 2, "apres-demain": 2, "day after tomorrow": 2,
+    "avant hier": -2, "avant-hier": -2, "day before yesterday": -2,
+}  # fmt: skip
+_RELATIVE = re.compile(
+    r"\b(?:(dans|in) (\d{1,3}) "
+    r"(jours?|j|semaines?|sem|mois|ans?|annees?|days?|weeks?|months?|years?)"
+    r"|(il y a) (\d{1,3}) (jours?|semaines?|mois|ans?|annees?)"
+    r"|(\d{1,3}) (days?|weeks?|months?|years?) ago)\b"
+)
+# "dans un mois", "a week ago": the article counts as one.
+_ONE_UNIT = re.compile(
+    r"\b(?:un|une|a|an|one)\b(?= (?:jours?|semaines?|mois|ans?|days?|weeks?|months?|years?)\b)"
+)
+_NEXT = r"prochaine?|suivante?|next|coming"
+_LAST = r"derniere?|passee?|last|past"
+_WEEKDAY_RELATIVE = re.compile(
+    rf"\b(?:({_NEXT}|{_LAST}|this|ce|cette) )?({_WEEKDAY})(?: ({_NEXT}|{_LAST}))?\b"
+)
+_HOLIDAYS: Mapping[str, tuple[int, int]] = {
+    "noel": (12, 25), "christmas": (12, 25), "jour de l an": (1, 1), "nouvel an": (1, 1),
+    "new year s day": (1, 1), "fete de la musique": (6, 21), "fete nationale": (7, 14),
+    "toussaint": (11, 1), "armistice": (11, 11), "saint valentin": (2, 14),
+    "st valentin": (2, 14), "valentine s day": (2, 14), "halloween": (10, 31),
+    "saint sylvestre": (12, 31), "st sylvestre": (12, 31), "reveillon": (12, 31),
+    "new year s eve": (12, 31), "assomption": (8, 15), "fete du travail": (5, 1),
+    "christmas eve": (12, 24), "veille de noel": (12, 24),
+}  # fmt: skip
+_EASTER_OFFSETS: Mapping[str, int] = {
+    "paques": 0, "easter": 0, "lundi de paques": 1, "easter monday": 1, "ascension": 39,
+    "pentecote": 49, "lundi de pentecote": 50,
+}  # fmt: skip
+_HOLIDAY = re.compile(
+    r"\b(" + "|".join(sorted([*_HOLIDAYS, *_EASTER_OFFSETS], key=len, reverse=True)) + r")\b"
+)
+
+
+class _Invalid(Exception):
+    """A date that does not exist, such as 31 June."""
+
+
+def parse_date(
+    text: str,
+    lang: str,
+    today: dt.date,
+    earliest: dt.date | None = None,
+    latest: dt.date | None = None,
+) -> Answer | Reject:
+    folded = _WORD_HYPHEN.sub(" ", fold(text[:MAX_PARSED_CHARS]).replace("'", " "))
+    try:
+        converted = alpha2digit(folded, "fr" if lang == "fr" else "en", threshold=0)
+    except Exception:  # text2num may fail on odd input; digits alone still count
+        converted = folded
+    converted = _ONE_UNIT.sub("1", converted)
+    converted = converted.replace("1 er", "1er")
+    try:
+        found = _dates(converted, lang, today)
+    except _Invalid:
+        return Reject("not_understood")
+    distinct = set(found)
+    if not distinct:
+        return Reject("not_understood")
+    if len(distinct) > 1:
+        return Reject("ambiguous")
+    date = distinct.pop()
+    if (earliest is not None and date < earliest) or (latest is not None and date > latest):
+        return Reject("out_of_range")
+    return Answer(date.isoformat())
+
+
+def _dates(text: str, lang: str, today: dt.date) -> list[dt.date]:
+    """Every date the text gives; raises _Invalid for an impossible one."""
+    found: list[dt.date] = []
+    rest = text
+    for match in _ISO.finditer(rest):
+        found.append(_make(int(match[1]), int(match[2]), int(match[3])))
+    rest = _ISO.sub(" ", rest)
+    for match in _DAY_MONTH.finditer(rest):
+        found.append(_make(_year(match[3], today), _MONTHS[match[2]], int(match[1])))
+    rest = _DAY_MONTH.sub(" ", rest)
+    for match in _MONTH_DAY.finditer(rest):
+        found.append(_make(_year(match[3], today), _MONTHS[match[1]], int(match[2])))
+    rest = _MONTH_DAY.sub(" ", rest)
+    for match in _NUMERIC.finditer(rest):
+        found.append(_numeric(match, lang, today))
+    rest = _NUMERIC.sub(" ", rest)
+    for match in _WEEKDAY_DAY.finditer(rest):
+        found.append(_day_of_coming_month(int(match[2]), today))
+    rest = _WEEKDAY_DAY.sub(" ", rest)
+    for match in _HOLIDAY.finditer(rest):
+        found.append(_holiday(match[1], today, rest[match.end() : match.end() + 12]))
+    rest = _HOLIDAY.sub(" ", rest)
+    for match in _RELATIVE.finditer(rest):
+        found.append(_relative(match, today))
+    rest = _RELATIVE.sub(" ", rest)
+    for phrase, offset in sorted(_RELATIVE_WORDS.items(), key=lambda p: -len(p[0])):
+        if re.search(rf"\b{phrase}\b", rest):
+            found.append(today + dt.timedelta(days=offset))
+            rest = re.sub(rf"\b{phrase}\b", " ", rest)
+    for match in _WEEKDAY_RELATIVE.finditer(rest):
+        if found and not (match[1] or match[3]):
+            continue  # "lundi 22 juin": the weekday only names the date given
+        found.append(_weekday(match, today))
+    if not found:
+        lone = _LONE_DAY.fullmatch(rest.strip())
+        if lone:
+            found.append(_day_of_coming_month(int(lone[1]), today))
+    return found
+
+
+def _make(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise _Invalid from None
+
+
+def _year(raw: str | None, today: dt.date) -> int:
+    return int(raw) if raw else today.year
+
+
+def _numeric(match: re.Match[str], lang: str, today: dt.date) -> dt.date:
+    first, second = int(match[1]), int(match[2])
+    year = today.year
+    if match[3]:
+        year = int(match[3])
+        if year < 100:
+            year += 2000 if year <= (today.year % 100) + 10 else 1900
+    orders = (
+        [(second, first), (first, second)] if lang == "en" else [(first, second), (second, first)]
+    )
+    for day, month in orders:
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise _Invalid
+
+
+def _day_of_coming_month(day: int, today: dt.date) -> dt.date:
+    """ "mardi 23", "le 5": that day of this month, or of next month once past."""
+    year, month = today.year, today.month
+    if day < today.day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return _make(year, month, day)
+
+
+def _relative(match: re.Match[str], today: dt.date) -> dt.date:
+    if match[1]:
+        amount, unit, sign = int(match[2]), match[3], 1
+    elif match[4]:
+        amount, unit, sign = int(match[5]), match[6], -1
+    else:
+        amount, unit, sign = int(match[7]), match[8], -1
+    if unit.startswith(("j", "d")):
+        return today + dt.timedelta(days=sign * amount)
+    if unit.startswith(("sem", "w")):
+        return today + dt.timedelta(weeks=sign * amount)
+    months = sign * amount * (1 if unit.startswith("m") else 12)
+    return _add_months(today, months)
+
+
+def _add_months(date: dt.date, months: int) -> dt.date:
+    index = date.year * 12 + date.month - 1 + months
+    year, month = divmod(index, 12)
+    for day in range(date.day, 27, -1):
+        try:
+            return dt.date(year, month + 1, day)
+        except ValueError:
+            continue
+    return dt.date(year, month + 1, min(date.day, 28))
+
+
+def _weekday(match: re.Match[str], today: dt.date) -> dt.date:
+    target = _WEEKDAYS[match[2]]
+    modifier = match[1] or match[3] or ""
+    ahead = (target - today.weekday()) % 7
+    if re.fullmatch(_LAST, modifier):
+        behind = (today.weekday() - target) % 7 or 7
+        return today - dt.timedelta(days=behind)
+    if re.fullmatch(_NEXT, modifier):
+        return today + dt.timedelta(days=ahead or 7)
+    return today + dt.timedelta(days=ahead)
+
+
+def _holiday(name: str, today: dt.date, after: str) -> dt.date:
+    """This year's holiday; "Noël dernier" is the last one, "Noël prochain" the next."""
+    this_year = _holiday_in(name, today.year)
+    if re.match(rf" ?(?:{_LAST})\b", after) and this_year > today:
+        return _holiday_in(name, today.year - 1)
+    if re.match(rf" ?(?:{_NEXT})\b", after) and this_year < today:
+        return _holiday_in(name, today.year + 1)
+    return this_year
+
+
+def _holiday_in(name: str, year: int) -> dt.date:
+    if name in _HOLIDAYS:
+        month, day = _HOLIDAYS[name]
+        return dt.date(year, month, day)
+    return _easter(year) + dt.timedelta(days=_EASTER_OFFSETS[name])
+
+
+def _easter(year: int) -> dt.date:
+    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)

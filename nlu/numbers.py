@@ -1,0 +1,202 @@
+"""Whole numbers in an answer: digits ("1 200 €"), words in French and English
+("vingt et un", "two hundred"), ratings ("4/5", "8 sur 10", "⭐⭐⭐"), and the
+everyday ways of saying 0 or 1 ("aucune", "jamais", "juste moi").
+
+An answer gives one number. Several different numbers ("7 ou 8", "entre 20 et
+30") are ambiguous and approximate quantities ("une dizaine", "about 20") are
+rejected, so the bot asks for a precise figure instead of storing a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from text_to_num import alpha2digit
+
+from nlu.interpretation import Answer, Reject
+from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
+
+_APPROXIMATE_WORDS = frozenset(
+    word_set(
+        """
+        dizaine douzaine quinzaine vingtaine trentaine quarantaine cinquantaine
+        soixantaine centaine centaines millier milliers environ approximativement
+        quelques plusieurs beaucoup plein tas masse pleins about around approximately
+        roughly several many lots dozen dozens some nombreux nombreuses quelque
+        """
+    )
+)
+_APPROXIMATE_PHRASES = (
+    ("a", "peu", "pres"),
+    ("plus", "ou", "moins"),
+    ("a", "few"),
+    ("a", "lot"),
+    ("more", "or", "less"),
+)
+_ZERO_WORDS = frozenset(
+    word_set(
+        """
+    zero aucun aucune none nobody jamais never rien nothing
+    """
+    )
+)
+_ONE_PHRASES = (
+    ("juste", "moi"),
+    ("moi", "seul"),
+    ("moi", "seule"),
+    ("que", "moi"),
+    ("seulement", "moi"),
+    ("just", "me"),
+    ("only", "me"),
+    ("me", "alone"),
+    ("je", "vis", "seul"),
+    ("je", "vis", "seule"),
+    ("i", "live", "alone"),
+    ("tout", "seul"),
+    ("toute", "seule"),
+)
+_COUPLE = re.compile(r"^(?:moi|me|myself) (?:et|and|\+) (?:ma|mon|my) [a-z]+$")
+_MAX_WORDS = frozenset(
+    word_set(
+        """
+        max maximum maxi meilleure meilleur top parfait parfaite best highest
+        """
+    )
+)
+_MIN_WORDS = frozenset(["min", "minimum", "mini", "pire", "worst", "lowest"])
+# "4/5", "8 sur 10", "4 out of 5": the first figure is the rating.
+_RATIO = re.compile(r"(\d{1,6}) ?(?:/|sur|out of|on) ?(\d{1,6})")
+_RANGE = re.compile(
+    r"(?:entre|between) \d{1,9} (?:et|and) \d{1,9}"
+    r"|\d{1,9} ?(?:ou|or|a|to|-|/) ?\d{1,9}(?! ?\d)"
+)
+# Thousands written with spaces or dots ("1 200", "10.000"), then plain numbers,
+# with an optional decimal part so that "3,5" is seen as not whole.
+_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[.,](\d+))?(?![\d])")
+# A minus sign that opens the message or follows a space ("-5", "moins -3"),
+# not one inside a word ("aller-retour").
+_MINUS = re.compile(r"(?:^|\s)- ?$")
+# "moins de 10", "plus de 50", "at least 3": a bound, not a figure.
+_BOUND = re.compile(
+    r"\b(?:moins|plus|less|more|over|under|au moins|at least|au plus|at most|jusqu a|up to"
+    r"|pas loin|presque|quasiment|quasi|almost|nearly|approx|env) (?:de |d |than |que )?\d"
+)
+_STARS = "⭐★🌟✩☆"
+_WEAK_ONE = "unune"  # placeholder for a lone "un"/"une"/"one", which is often an article
+_ARTICLE_ONE = re.compile(r"(?<![a-z-])(?<!et )(un|une|one)(?![a-z-])")
+
+
+@dataclass(frozen=True, slots=True)
+class NumberReading:
+    """Every number found, in order, and what else the message said about them."""
+
+    values: tuple[int, ...]
+    weak_one: bool = False
+    approximate: bool = False
+    has_range: bool = False
+    decimal: bool = False
+    ratio: tuple[int, int] | None = None  # "8 sur 10" -> (8, 10)
+
+
+def read_numbers(text: str, lang: str) -> NumberReading:
+    """All whole numbers of `text` (words converted), in order of appearance."""
+    folded = fold(text[:MAX_PARSED_CHARS])
+    words = tokens(folded)
+    approximate = bool(_APPROXIMATE_WORDS.intersection(words)) or any(
+        _contains(words, phrase) for phrase in _APPROXIMATE_PHRASES
+    )
+    marked = _ARTICLE_ONE.sub(_WEAK_ONE, folded)
+    try:
+        converted = alpha2digit(marked, "fr" if lang == "fr" else "en", threshold=0)
+    except Exception:  # text2num may fail on odd input; digits alone still count
+        converted = marked
+    spaced = " ".join(re.findall(r"[a-z]+|\d+(?:[ .]\d{3})*(?:[.,]\d+)?|[/~+-]", converted))
+    weak_one = _WEAK_ONE in spaced.split()
+    values: list[int] = []
+    decimal = False
+    for match in _NUMBER.finditer(spaced):
+        if match[2]:
+            decimal = True
+            continue
+        value = int(re.sub(r"[ .]", "", match[1]))
+        negative = spaced[max(0, match.start() - 2) : match.start()] in ("- ", " -") or (
+            match.start() >= 1 and spaced[match.start() - 1] == "-"
+        )
+        values.append(-value if negative and _MINUS.search(spaced[: match.start()]) else value)
+    ratio = _RATIO.search(spaced)
+    bound = _BOUND.search(spaced)
+    has_range = bool(_RANGE.search(spaced)) and ratio is None
+    return NumberReading(
+        values=tuple(values),
+        weak_one=weak_one,
+        approximate=approximate or bound is not None or "~" in text[:MAX_PARSED_CHARS],
+        has_range=has_range,
+        decimal=decimal,
+        ratio=(int(ratio[1]), int(ratio[2])) if ratio else None,
+    )
+
+
+def parse_number(
+    text: str, lang: str, low: int | None, high: int | None, *, scale: bool = False
+) -> Answer | Reject:
+    """The one whole number that `text` gives, within [low, high]."""
+    value = _single_number(text, lang, low, high, scale=scale)
+    if isinstance(value, Reject):
+        return value
+    if (low is not None and value < low) or (high is not None and value > high):
+        return Reject("out_of_range")
+    return Answer(value)
+
+
+def _single_number(
+    text: str, lang: str, low: int | None, high: int | None, *, scale: bool
+) -> int | Reject:
+    stars = sum(text.count(star) for star in _STARS)
+    reading = read_numbers(text, lang)
+    if stars and not reading.values:
+        return stars
+    if reading.approximate:
+        return Reject("approximate")
+    if reading.ratio is not None:
+        return _rated(reading.ratio, low, high)
+    if reading.has_range:
+        return Reject("ambiguous")
+    distinct = set(reading.values)
+    if len(reading.values) > 1:
+        return Reject("ambiguous")  # "7 ou 8", "2 adultes et 2 enfants"
+    if distinct:
+        return distinct.pop()
+    if reading.decimal:
+        return Reject("not_understood")
+    words = tokens(text[:MAX_PARSED_CHARS])
+    if scale and _MAX_WORDS.intersection(words) and high is not None:
+        return high
+    if scale and _MIN_WORDS.intersection(words) and low is not None:
+        return low
+    if _ZERO_WORDS.intersection(words):
+        return 0
+    if any(_contains(words, phrase) for phrase in _ONE_PHRASES):
+        return 1
+    if _COUPLE.match(" ".join(words)):
+        return 2
+    if reading.weak_one and len(words) <= 3:
+        return 1  # "une fois", "un seul"; in a longer message "un" is an article
+    return Reject("not_understood")
+
+
+def _rated(ratio: tuple[int, int], low: int | None, high: int | None) -> int | Reject:
+    """ "8 sur 10" on a 0-10 scale is 8; "10/10" on a 1-5 scale is 5, when the
+    conversion is exact; otherwise the rating is not on this scale."""
+    value, out_of = ratio
+    if high is None or out_of in (high, 0) or value > out_of:
+        return value
+    scaled, remainder = divmod(value * high, out_of)
+    if remainder:
+        return Reject("out_of_range")
+    return scaled
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))

@@ -1,0 +1,246 @@
+"""`consultbot flows validate|show|schema`, as an organizer runs them."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from bot.cli import main
+from flows.document import parse_document
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES = ROOT / "flows" / "examples"
+INVALID = ROOT / "tests" / "flows" / "invalid"
+
+
+def consultbot(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command in a fresh process, as a person types it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# -- validate --------------------------------------------------------------------
+
+
+def test_validate_accepts_the_bundled_flows(capsys):
+    paths = sorted(str(p) for p in EXAMPLES.glob("*.yml"))
+    code, out, err = run(capsys, "flows", "validate", *paths)
+    assert code == 0
+    assert err == ""
+    assert (
+        f"{EXAMPLES / 'mobilite.yml'}: ok: 'mobilite', 4 questions, in fr, en" in out.splitlines()
+    )
+    assert len(out.splitlines()) == len(paths)
+
+
+def test_validate_lists_every_problem_of_every_file_and_exits_1(capsys):
+    broken = [INVALID / "when_bad_shape.yml", INVALID / "selections_upside_down.yml"]
+    code, out, err = run(
+        capsys, "flows", "validate", str(EXAMPLES / "mobilite.yml"), *map(str, broken)
+    )
+    assert code == 1
+    assert "mobilite.yml: ok" in out
+    lines = err.splitlines()
+    assert f"{broken[0]}: 2 problems" in lines
+    assert f"{broken[1]}: 2 problems" in lines
+    assert (
+        f"  {broken[0]}:13 (question school): 'any' takes a list of conditions, got a mapping."
+        " Hint: write any: [{q1: answered}, {q2: {eq: 3}}]"
+    ) in lines
+    assert any(
+        line.startswith(f"  {broken[0]}:17 (question work): the condition on 'age'")
+        for line in lines
+    )
+    assert lines[-1] == "2 of 3 files have problems"
+
+
+def _write(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path
+
+
+BAD_INPUTS = {
+    "missing": (lambda tmp: tmp / "missing.yml", "{path}: no such file"),
+    "directory": (lambda tmp: tmp, "{path}: this is a directory, not a flow file"),
+    "binary": (
+        lambda tmp: _write(tmp / "photo.yml", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"),
+        "{path}: this is a binary file",
+    ),
+    "not-utf8": (
+        lambda tmp: _write(tmp / "latin1.yml", "id: démo\n".encode("latin-1")),
+        "{path}:1: the file is not UTF-8 text",
+    ),
+    "10MB": (
+        lambda tmp: _write(tmp / "huge.yml", b"id: demo\n" + b"# padding\n" * 1_000_000),
+        "{path}: the file is larger than 1 MB",
+    ),
+    "yaml-bomb": (
+        lambda tmp: INVALID / "alias_bomb.yml",
+        "{path}:8: the anchors and aliases (&name, *name) expand to more than",
+    ),
+    "alias-loop": (
+        lambda tmp: INVALID / "alias_loop.yml",
+        "{path}:3: the YAML nests more than 40 levels deep",
+    ),
+    "malformed": (lambda tmp: INVALID / "malformed_yaml.yml", "{path}:6: malformed YAML"),
+    "wrong-type": (
+        lambda tmp: INVALID / "wrong_type_number.yml",
+        "{path}:9 (question age): 'min' must be a whole number",
+    ),
+    "unknown-key": (
+        lambda tmp: INVALID / "unknown_key.yml",
+        "{path}:4: unknown key 'titel' in the flow. Hint: did you mean 'title'?",
+    ),
+}
+
+
+@pytest.mark.parametrize(("make", "expected"), BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gets_one_clear_message_with_its_location_and_no_traceback(
+    tmp_path, make, expected
+):
+    path = make(tmp_path)
+    result = consultbot("flows", "validate", str(path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert expected.format(path=path) in result.stderr
+    assert result.stdout == ""
+
+
+# -- show ------------------------------------------------------------------------
+
+
+def test_show_prints_the_questions_as_residents_see_them(capsys):
+    code, out, err = run(capsys, "flows", "show", str(EXAMPLES / "mobilite.yml"))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "Mobilité en Centre-Val de Loire  [mobilite]"
+    assert "1. [mode] one choice" in lines
+    assert "   fr: Comment vous déplacez-vous le plus souvent ?" in lines
+    assert "   en: How do you usually travel?" in lines
+    assert "     2) Train / Train  [train]  (also understood: TER, RER)" in lines
+    assert "2. [satisfaction] a scale from 1 to 5" in lines
+    assert "     1 = pas du tout satisfait / not satisfied at all" in lines
+    assert "3. [postal_code] a postal code" in lines
+    assert "4. [proposal] free text, at most 2000 characters" in lines
+    assert lines[lines.index("End") + 1].startswith("  fr: Merci")
+
+
+def test_show_explains_branching_and_optional_questions(capsys):
+    code, out, _ = run(capsys, "flows", "show", str(EXAMPLES / "lycees.yml"), "--lang", "en")
+    assert code == 0
+    lines = out.splitlines()
+    assert "Languages: fr, en. Open from 2026-09-01 to 2027-06-30." in lines
+    assert "2. [postal_code] a postal code (optional)" in lines
+    assert "   Asked only if the answer to 2 [postal_code] was skipped or not asked." in lines
+    assert "   Asked only if the answer to 5 [travel_minutes] is more than 0." in lines
+    assert (
+        "   Asked only if the answer to 7 [buildings] is at most 2"
+        " and the answer to 1 [role] is not “Another resident”."
+    ) in lines
+    assert (
+        "   Asked only if the answer to 9 [priorities] includes “Local and organic canteen”"
+        " or the answer to 1 [role] is “A parent”."
+    ) in lines
+    assert "   Asked only if the answer to 11 [meeting] is yes." in lines
+    assert "6. [travel_modes] several choices, pick 1 to 3" in lines
+    assert "12. [meeting_date] a date from 2026-09-01 to 2027-06-30 (optional)" in lines
+    assert not any(line.lstrip().startswith("fr:") for line in lines)  # only the asked language
+
+
+def test_show_refuses_a_language_the_flow_lacks(capsys):
+    code, out, err = run(capsys, "flows", "show", str(EXAMPLES / "mobilite.yml"), "--lang", "de")
+    assert code == 1
+    assert out == ""
+    assert err.strip().endswith("the flow has no language 'de' (it has fr, en)")
+
+
+def test_show_of_a_broken_flow_lists_its_problems(capsys):
+    code, out, err = run(capsys, "flows", "show", str(INVALID / "when_later_question.yml"))
+    assert code == 1
+    assert out == ""
+    assert (
+        "when_later_question.yml:9 (question why): the condition refers to question"
+        " 'satisfaction', which comes later"
+    ) in err
+
+
+# -- schema ----------------------------------------------------------------------
+
+
+def flow_as_json(path: Path) -> object:
+    """A flow file as the editor's schema checker sees it (dates are strings)."""
+    data = parse_document(path.read_text(encoding="utf-8"), str(path)).data
+    return json.loads(json.dumps(data, default=str))
+
+
+def test_schema_is_printed_and_the_shipped_copy_is_current(capsys):
+    code, out, _ = run(capsys, "flows", "schema")
+    assert code == 0
+    assert out == (ROOT / "flows" / "schema.json").read_text(encoding="utf-8"), (
+        "flows/schema.json is stale: run `consultbot flows schema -o flows/schema.json`"
+    )
+    schema = json.loads(out)
+    jsonschema.Draft7Validator.check_schema(schema)
+    assert "mobilite.yml" not in out  # a format description, not an example
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yml")), ids=lambda p: p.name)
+def test_bundled_flows_satisfy_the_schema_and_point_at_it(path):
+    schema = json.loads((ROOT / "flows" / "schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(flow_as_json(path), schema, cls=jsonschema.Draft7Validator)
+    assert path.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=../schema.json"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "complaint"),
+    [
+        ("unknown_key.yml", "'titel' was unexpected"),
+        ("unknown_type.yml", "yesno"),
+        ("key_for_other_type.yml", "choices"),
+        ("when_not_a_mapping.yml", "'age < 18' is not valid under any of the given schemas"),
+    ],
+)
+def test_the_schema_catches_mistakes_as_an_editor_would(name, complaint):
+    schema = json.loads((ROOT / "flows" / "schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema)
+    errors = [
+        str(error.message) + " " + " ".join(str(c.message) for c in error.context or [])
+        for error in validator.iter_errors(flow_as_json(INVALID / name))
+    ]
+    assert any(complaint in error for error in errors), errors
+
+
+def test_schema_describes_the_keys_for_editor_tooltips():
+    schema = json.loads((ROOT / "flows" / "schema.json").read_text(encoding="utf-8"))
+    assert "consent" in schema["required"]
+    assert "nothing is stored before yes" in schema["properties"]["consent"]["description"]
+    multi = schema["$defs"]["MultiChoiceQuestion"]["properties"]
+    assert multi["max_selections"]["description"].startswith("The most choices")
+
+
+def test_schema_output_to_a_file(tmp_path, capsys):
+    target = tmp_path / "schema.json"
+    code, out, _ = run(capsys, "flows", "schema", "--output", str(target))
+    assert code == 0
+    assert out == f"wrote {target}\n"
+    assert json.loads(target.read_text(encoding="utf-8"))["title"] == "consultbot flow"

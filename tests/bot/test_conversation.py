@@ -1,0 +1,225 @@
+"""The conversation service end to end on a real database: what a resident
+says, what is stored, and what is not."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import text
+
+from bot.client import Client
+from storage import answers, audit, outbox, participants, sessions, transcripts
+from storage.models import SessionStatus
+
+DEMO = ["bonjour", "oui", "train", "4", "45000", "Plus de trains le soir entre Orléans et Tours"]
+
+
+async def count(service, table: str) -> int:
+    async with service.database.transaction() as s:
+        return int(await s.scalar(text(f"SELECT count(*) FROM {table}")))
+
+
+async def only_session(service, channel="client", user="alice"):
+    async with service.database.transaction() as s:
+        found = await participants.find(s, channel, service.pseudonym(channel, user))
+        assert found is not None
+        return found, await sessions.latest(s, found.id)
+
+
+async def test_a_resident_completes_the_demo_consultation(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    replies = await client.converse("alice", *DEMO)
+    assert "Acceptez-vous" in replies[0][-1].text
+    assert [b.payload for b in replies[1][-1].buttons] == ["car", "train", "bus", "bike", "walk"]
+    assert replies[-1][-1].text.startswith("Merci")
+
+    participant, stored = await only_session(service)
+    assert participant.consented_at == clock.now
+    assert stored.status == SessionStatus.COMPLETED
+    async with service.database.transaction() as s:
+        current = {a.question_id: a for a in await answers.current(s, stored.id)}
+        lines = await transcripts.for_session(s, stored.id)
+        events = await outbox.pending(s, now=clock.now, limit=10)
+    assert {q: a.value for q, a in current.items()} == {
+        "mode": "train",
+        "satisfaction": 4,
+        "postal_code": "45000",
+        "proposal": "Plus de trains le soir entre Orléans et Tours",
+    }
+    assert current["mode"].question_text == "Comment vous déplacez-vous le plus souvent ?"
+    assert current["mode"].raw_text == "train"
+    assert current["proposal"].moderation_status == "pending"
+    assert current["mode"].moderation_status is None
+    # The transcript shows what they agreed to, then every exchange from consent on.
+    assert "Acceptez-vous" in lines[0].text
+    said = [line.text for line in lines if line.direction == "in"]
+    assert said == DEMO[1:]
+    assert lines[-1].text.startswith("Merci")
+    assert [e.type for e in events] == ["contribution.completed"]
+    assert events[0].payload["answers"]["mode"] == "train"
+    assert events[0].payload["consultation"] == "mobilite"
+
+
+async def test_nothing_is_stored_before_consent(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.send("bob", "bonjour")
+    await client.send("bob", "c'est quoi ?")
+    refused = await client.send("bob", "non")
+    assert refused  # a polite goodbye
+    for table in ("participants", "sessions", "transcript_lines", "answers", "processed_inbound"):
+        assert await count(service, table) == 0, table
+
+
+async def test_the_platform_user_id_is_never_stored_in_clear(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    user = "telegram-user-987654321"
+    await client.converse(user, *DEMO)
+    async with service.database.transaction() as s:
+        for table in ("participants", "sessions", "transcript_lines", "answers", "outbox_events"):
+            rows = (await s.execute(text(f"SELECT * FROM {table}"))).all()
+            assert rows
+            assert "987654321" not in repr(rows), table
+
+
+async def test_a_redelivered_message_changes_nothing_and_gets_the_same_replies(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui")
+    first = await client.send("alice", "train", message_id="m-3")
+    lines_before = await count(service, "transcript_lines")
+    again = await client.send("alice", "train", message_id="m-3")
+    assert again == first
+    assert await count(service, "transcript_lines") == lines_before
+    assert await count(service, "answers") == 1
+
+
+async def test_a_restart_of_the_server_loses_nothing(open_service, clock):
+    first = await open_service()
+    await Client(first, now=clock).converse("alice", "bonjour", "oui", "bus")
+    await first.close()
+    second = await open_service()
+    replies = await Client(second, now=clock).send("alice", "5")
+    assert "code postal" in replies[-1].text
+    _, stored = await only_session(second)
+    async with second.database.transaction() as s:
+        values = {a.question_id: a.value for a in await answers.current(s, stored.id)}
+    assert values == {"mode": "bus", "satisfaction": 5}
+
+
+async def test_back_replaces_the_previous_answer(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui", "bus")
+    replies = await client.send("alice", "retour")
+    assert "déplacez-vous" in replies[-1].text
+    await client.send("alice", "vélo")
+    _, stored = await only_session(service)
+    async with service.database.transaction() as s:
+        current = {a.question_id: a.value for a in await answers.current(s, stored.id)}
+        every = [(a.question_id, a.value) for a in await answers.history(s, stored.id)]
+    assert current == {"mode": "bike"}
+    assert ("mode", "bus") in every  # kept for the record, superseded
+
+
+async def test_delete_my_data_erases_everything_after_confirmation(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui", "bus", "3")
+    asked = await client.send("alice", "supprimer mes données")
+    assert asked[-1].buttons  # a confirmation is asked first
+    assert await count(service, "answers") == 2
+    await client.send("alice", "oui")
+    for table in ("participants", "sessions", "transcript_lines", "answers", "processed_inbound"):
+        assert await count(service, table) == 0, table
+    async with service.database.transaction() as s:
+        records = await audit.recent(s, limit=5)
+    assert any(r.counts["answers_deleted"] == 2 for r in records)
+
+
+async def test_deletion_can_keep_answers_anonymised(open_service, clock):
+    service = await open_service(privacy__keep_anonymised_answers_on_delete="true")
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui", "bus", "3", "supprimer mes données", "oui")
+    assert await count(service, "participants") == 0
+    assert await count(service, "transcript_lines") == 0
+    async with service.database.transaction() as s:
+        rows = (await s.execute(text("SELECT question_id, value FROM answers"))).all()
+        orphans = await s.scalar(text("SELECT count(*) FROM sessions WHERE participant_id IS NULL"))
+    assert sorted(r.question_id for r in rows) == ["mode", "satisfaction"]
+    assert orphans == 1
+
+
+async def test_a_returning_resident_after_expiry_may_resume(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui", "bus")
+    clock.advance(days=8)
+    offer = await client.send("alice", "coucou")
+    assert offer[-1].buttons  # resume or start again
+    resumed = await client.send("alice", offer[-1].buttons[0].payload)
+    assert "1 à 5" in resumed[-1].text or "satisf" in resumed[-1].text
+
+
+async def test_sessions_stay_on_the_version_they_started(open_service, clock, tmp_path):
+    from bot.deployment import BUNDLED_FLOWS, deploy_file
+
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui")
+    changed = tmp_path / "mobilite.yml"
+    original = (BUNDLED_FLOWS / "mobilite.yml").read_text(encoding="utf-8")
+    changed.write_text(
+        original.replace("Comment vous déplacez-vous le plus souvent ?", "Votre mode principal ?"),
+        encoding="utf-8",
+    )
+    result = await deploy_file(service.database, changed, now=clock.now)
+    assert (result.version, result.changed) == (2, True)
+    old = await client.send("alice", "train")
+    assert "satisf" in old[-1].text
+    newcomer = await client.converse("carol", "bonjour", "oui")
+    assert "Votre mode principal ?" in newcomer[-1][-1].text
+
+
+async def test_many_residents_at_once_and_one_resident_twice_at_once(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+
+    async def resident(name: str) -> str:
+        replies = await client.converse(name, *DEMO)
+        return replies[-1][-1].text
+
+    outros = await asyncio.gather(*(resident(f"r{i}") for i in range(20)))
+    assert all(text.startswith("Merci") for text in outros)
+    await client.converse("dave", "bonjour", "oui")
+    # Two messages of one resident at the same moment are handled one after the other.
+    await asyncio.gather(client.send("dave", "train"), client.send("dave", "4"))
+    _, stored = await only_session(service, user="dave")
+    async with service.database.transaction() as s:
+        values = {a.question_id: a.value for a in await answers.current(s, stored.id)}
+    assert values == {"mode": "train", "satisfaction": 4}
+
+
+async def test_a_blocked_resident_is_marked_unreachable(open_service, clock):
+    service = await open_service()
+    await Client(service, now=clock).converse("alice", "bonjour", "oui")
+    await service.mark_unreachable("client", "alice")
+    participant, _ = await only_session(service)
+    assert participant.reachable is False
+
+
+async def test_the_periodic_sweep_expires_idle_sessions_and_they_can_resume(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui", "bus")
+    await client.converse("bob", "bonjour", "oui")
+    clock.advance(days=3)
+    await client.send("bob", "train")
+    clock.advance(days=5)
+    assert await service.expire_inactive(clock.now) == 1  # alice only
+    _, stored = await only_session(service)
+    assert stored.status == SessionStatus.EXPIRED
+    offer = await client.send("alice", "me revoilà")
+    assert "reprendre" in " ".join(b.title.lower() for b in offer[-1].buttons)

@@ -1,0 +1,66 @@
+"""Session state: a plain value that goes to JSON and back unchanged."""
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flows.state import STATUSES, InvalidState, SessionState
+
+ids = st.text(alphabet="abcdefghij_", min_size=1, max_size=8)
+values = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.text(max_size=30),
+    st.lists(ids, max_size=4).map(tuple),
+)
+states = st.builds(
+    SessionState,
+    language=st.sampled_from(["fr", "en"]),
+    status=st.sampled_from(STATUSES),
+    question_id=st.none() | ids,
+    answers=st.lists(st.tuples(ids, values), max_size=5).map(tuple),
+    skipped=st.lists(ids, max_size=3).map(tuple),
+    history=st.lists(ids, max_size=5).map(tuple),
+    retries=st.integers(min_value=0, max_value=10),
+    human_requested=st.booleans(),
+    before_delete=st.none() | st.sampled_from(STATUSES),
+)
+
+
+@given(states)
+def test_json_round_trip_is_exact(state):
+    data = json.loads(json.dumps(state.to_json()))
+    again = SessionState.from_json(data)
+    assert again == state
+    # bools stay bools and ints stay ints
+    assert [type(v) for _, v in again.answers] == [type(v) for _, v in state.answers]
+
+
+def test_with_answer_replaces_an_earlier_answer_and_skip():
+    state = SessionState(language="fr", status="asking")
+    state = state.with_skip("a").with_answer("b", 1).with_answer("a", "x").with_answer("b", 2)
+    assert state.answer("a") == "x"
+    assert state.answer("b") == 2
+    assert state.skipped == ()
+    assert state.history == ("a", "b")
+    assert state.known() == {"a": "x", "b": 2}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        {},
+        {"version": 99},
+        {**SessionState("fr", "asking").to_json(), "status": "lost"},
+        {**SessionState("fr", "asking").to_json(), "answers": [["q", {"a": 1}]]},
+        {**SessionState("fr", "asking").to_json(), "retries": -1},
+        {**SessionState("fr", "asking").to_json(), "extra": 1},
+        {**SessionState("fr", "asking").to_json(), "history": "q1"},
+    ],
+)
+def test_data_it_did_not_write_is_refused_with_a_named_error(data):
+    with pytest.raises(InvalidState):
+        SessionState.from_json(data)

@@ -1,0 +1,121 @@
+"""One broken flow per kind of mistake (tests/flows/invalid/), each with the
+message an organizer must see, on the line where the mistake is.
+
+Each file says what it expects, as YAML comments:
+    key: value  # error: TEXT          a problem on this line whose message contains TEXT
+    # error on line N: TEXT            the same, for a line that cannot hold a comment
+and nothing else may be reported.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from flows.errors import FlowValidationError
+from flows.loader import load_flow, parse_flow
+
+INVALID = sorted((Path(__file__).parent / "invalid").glob("*.yml"))
+INLINE = re.compile(r"#\s*error:\s*(.+)$")
+HEADER = re.compile(r"^#\s*error on line (\d+):\s*(.+)$")
+
+
+def expectations(path: Path) -> list[tuple[int, str]]:
+    expected = []
+    text = path.read_text(encoding="utf-8")
+    for number, line in enumerate(text.split("\n"), start=1):  # as YAML counts lines
+        header = HEADER.match(line)
+        if header:
+            expected.append((int(header.group(1)), header.group(2).strip()))
+            continue
+        inline = INLINE.search(line)
+        if inline:
+            expected.append((number, inline.group(1).strip()))
+    return expected
+
+
+def test_every_invalid_flow_says_what_it_expects():
+    assert len(INVALID) >= 40
+    for path in INVALID:
+        assert expectations(path), f"{path.name} has no '# error:' comment"
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda path: path.stem)
+def test_invalid_flow_reports_exactly_its_problems(path):
+    with pytest.raises(FlowValidationError) as raised:
+        load_flow(path)
+    problems = raised.value.problems
+    reported = [(problem.line, str(problem)) for problem in problems]
+    for line, text in expectations(path):
+        assert any(at == line and text in message for at, message in reported), (
+            f"expected on line {line}: {text!r}\nreported:\n"
+            + "\n".join(f"  {m}" for _, m in reported)
+        )
+    assert len(problems) == len(expectations(path)), "\n".join(m for _, m in reported)
+    for problem in problems:
+        assert problem.file == str(path)
+
+
+def test_problems_name_the_question_they_are_in():
+    path = Path(__file__).parent / "invalid" / "when_out_of_range.yml"
+    with pytest.raises(FlowValidationError) as raised:
+        load_flow(path)
+    (problem,) = raised.value.problems
+    assert problem.question_id == "why"
+    assert str(problem).startswith(f"{path}:{problem.line} (question why): ")
+
+
+def test_all_problems_of_a_file_are_reported_together():
+    text = """
+id: Demo
+title: {fr: Démo}
+languages: [fr, en]
+consent: {fr: "Acceptez-vous ?", en: "Do you agree?"}
+questions:
+  - id: mode
+    type: choice
+    text: {fr: "Comment ?", en: "How?"}
+    minimum: 2
+    choices:
+      - {id: Car, label: {fr: Voiture, en: Car}}
+      - {id: bus, label: {fr: Bus, en: Bus}}
+  - id: why
+    type: free_text
+    text: {fr: "Pourquoi ?", en: "Why?"}
+    when: {mode: {eq: train}}
+outro: {fr: Merci, en: Thanks}
+"""
+    with pytest.raises(FlowValidationError) as raised:
+        parse_flow(text, "demo.yml")
+    messages = [f"{p.line}: {p.message}" for p in raised.value.problems]
+    assert messages == [
+        "2: the flow id 'Demo' must be lowercase letters, digits, _ or -",
+        "3: title has no translation for en",
+        "10: unknown key 'minimum' in a choice question",
+        "12: the choice id 'Car' is not snake_case",
+        "17: the text 'train' is not a choice of 'mode'",
+    ]
+    assert "demo.yml:2: the flow id" in str(raised.value)
+
+
+def test_a_broken_question_does_not_hide_the_others():
+    text = """
+id: demo
+title: Démo
+languages: [fr]
+consent: Acceptez-vous ?
+questions:
+  - id: one
+    type: number
+    text: Combien ?
+    min: beaucoup
+  - id: two
+    type: number
+    text: Combien ?
+    min: 10
+    max: 1
+outro: Merci
+"""
+    with pytest.raises(FlowValidationError) as raised:
+        parse_flow(text, "demo.yml")
+    assert [(p.question_id, p.line) for p in raised.value.problems] == [("one", 10), ("two", 14)]
