@@ -481,3 +481,25 @@ async def test_long_button_payloads_fit_in_64_bytes(fake):
         await chat.say("bonjour")  # the fake refuses callback data over 64 bytes with a 400
         await chat.tap("Longue")
     assert received == ["bonjour", long_payload]
+
+
+async def test_the_language_choice_goes_to_a_service_that_offers_it(fake):
+    changes = []
+
+    class WithLanguage(ScriptedReplies):
+        async def change_language(self, channel, user_id, language, received_at):
+            changes.append((channel, user_id, language))
+            return [Reply("From now on, in English."), Reply("How do you usually travel?")]
+
+    async def handle(message):
+        return [Reply("Bonjour")]
+
+    settings = telegram_settings(fake)
+    async with running_bot(settings, WithLanguage(handle), policy=FAST, poll_timeout=1) as bot:
+        chat = Chat(fake, bot, Resident(1028))
+        await chat.say("/langue")
+        switched = await chat.tap("English")
+        typed = await chat.say("/langue fr")  # with the language: no keyboard needed
+    assert changes == [("telegram", "1028", "en"), ("telegram", "1028", "fr")]
+    assert texts(switched) == ["From now on, in English.", "How do you usually travel?"]
+    assert texts(typed) == ["From now on, in English.", "How do you usually travel?"]
