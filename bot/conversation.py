@@ -160,6 +160,15 @@ class ConversationService:
             if found is not None and found.reachable:
                 await participants.change(session, found.id, reachable=False)
 
+    async def expire_inactive(self, now: dt.datetime) -> int:
+        """Mark sessions left alone longer than the configured inactivity
+        expired (for the figures; a returning resident is offered to resume
+        either way); how many. Run periodically by `consultbot serve`."""
+        async with self._db.transaction() as session:
+            return await sessions.expire_inactive(
+                session, inactive_since=now - self._expire_after, now=now
+            )
+
     # ---- one message ------------------------------------------------------
 
     async def _handle(

@@ -466,8 +466,6 @@ def _reprompt(flow: Flow, state: SessionState, now: dt.datetime | None) -> tuple
 
 def _help_text(flow: Flow, state: SessionState, now: dt.datetime | None) -> str:
     lang = state.language
-    if state.status == "confirming_delete":
-        return say("delete_help", lang)
     if now is not None and closed_notice(flow, now, lang) is not None:
         return say("closed_help", lang)
     question = _find(flow, state.question_id)

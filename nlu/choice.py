@@ -54,7 +54,7 @@ _STOPWORDS = _stemmed(
         for with par pour sur dans avec chez plus moins more less tres trop very too je
         j me mon ma mes my i c est ce ca que qui il y pas ne non no not s n t m qu is
         are it its this that ces cet cette son sa ses leur leurs our your votre vos nos
-        notre by from as be
+        notre by from as be tous tout toute toutes chaque every each
         """
     )
 )
@@ -114,8 +114,11 @@ _NONE_KEYS = _stemmed(
 )
 _ORDINAL_WORDS = {stem(word): value for word, value in _ORDINAL_WORDS.items()}
 _CARDINAL_WORDS = {stem(word): value for word, value in _CARDINAL_WORDS.items()}
+_POSITION_RANGE = re.compile(
+    r"(?:(?:les|options?|choix|de|du|from) )*(\d{1,2}) ?(?:-|a|à|au|to|through) ?(\d{1,2})"
+)
 _ORDINAL_TOKEN = re.compile(r"(\d{1,3})(?:er|re|ere|e|eme|ieme|em|st|nd|rd|th)?")
-_FUZZY_MIN_LENGTH = 5
+_FUZZY_MIN_LENGTH = 6
 _PREFIX_MIN_LENGTH = 4
 
 
@@ -206,7 +209,7 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     index: PhraseIndex[frozenset[int]] = PhraseIndex()
     vocabulary: dict[str, frozenset[int]] = {}
     for phrase, choices in owners.items():
-        index.add(" ".join(phrase), frozenset(choices))
+        index.add_words(phrase, frozenset(choices))
         if len(phrase) == 1 and phrase[0] not in _STOPWORDS and not phrase[0].isdigit():
             vocabulary[phrase[0]] = frozenset(choices)
     ids = tuple(choice.id for choice in question.choices)
@@ -253,19 +256,12 @@ def _decide_single(
         return next(iter(named))
     if not named:
         return None
-    correction = _last_position(words, _CORRECTION_PHRASES)
+    correction = _first_position(words, _CORRECTION_PHRASES)
     if correction is not None:
         after = [m for m in mentions if m.start >= correction and len(m.choices) == 1]
         if after:
             return next(iter(after[-1].choices))
-    preferred: set[int] = set()
-    previous_end = 0
-    for mention in mentions:
-        if len(mention.choices) == 1 and _preceded_by_preference(
-            words[max(previous_end, mention.start - 4) : mention.start]
-        ):
-            preferred |= mention.choices
-        previous_end = mention.end
+    preferred = _preferred(words, [m for m in mentions if len(m.choices) == 1])
     if len(preferred) == 1:
         return preferred.pop()
     return None
@@ -287,21 +283,41 @@ def _named(mentions: list[_Mention], sizes: Sequence[int]) -> set[int]:
     return best if len(best) == 1 else set()
 
 
-def _preceded_by_preference(window: Sequence[str]) -> bool:
-    """ "surtout", "mostly", "le plus souvent" just before an option."""
-    if _PREFER_WORDS.intersection(window):
-        return True
-    return any(_contains(tuple(window), phrase) for phrase in _PREFER_PHRASES)
+def _preferred(words: Sequence[str], mentions: list[_Mention]) -> set[int]:
+    """Options marked as the main one: "surtout la bagnole" (the cue before the
+    option) or "le bus surtout" (the cue right after it)."""
+    preferred: set[int] = set()
+    for cue_start, cue_end in _cue_spans(words):
+        before = [m for m in mentions if m.end == cue_start]
+        after = [m for m in mentions if cue_end <= m.start <= cue_end + 3]
+        if before:
+            preferred |= before[-1].choices
+        elif after:
+            preferred |= after[0].choices
+    return preferred
 
 
-def _last_position(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
-    last = None
-    for phrase in phrases:
+def _cue_spans(words: Sequence[str]) -> list[tuple[int, int]]:
+    spans = [(i, i + 1) for i, word in enumerate(words) if word in _PREFER_WORDS]
+    for phrase in _PREFER_PHRASES:
         size = len(phrase)
-        for i in range(len(words) - size + 1):
-            if tuple(words[i : i + size]) == phrase:
-                last = i + size if last is None else max(last, i + size)
-    return last
+        spans += [
+            (i, i + size)
+            for i in range(len(words) - size + 1)
+            if tuple(words[i : i + size]) == phrase
+        ]
+    return spans
+
+
+def _first_position(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
+    """Where the first correction ("enfin", "en fait") ends, if there is one."""
+    ends = [
+        i + len(phrase)
+        for phrase in phrases
+        for i in range(len(words) - len(phrase) + 1)
+        if tuple(words[i : i + len(phrase)]) == phrase
+    ]
+    return min(ends, default=None)
 
 
 def parse_multi_choice(
@@ -332,6 +348,12 @@ def parse_multi_choice(
 
 def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int] | Reject:
     count = len(matcher.ids)
+    span = _POSITION_RANGE.fullmatch(fold(text).strip(" .!"))
+    if span is not None:  # "1-3", "de 2 à 4"
+        first, last = int(span[1]), int(span[2])
+        if not 1 <= first < last <= count:
+            return Reject("out_of_range")
+        return set(range(first - 1, last))
     ordinals = _ordinals(words, count)
     if ordinals is not None:
         return ordinals if isinstance(ordinals, Reject) else set(ordinals)
@@ -386,6 +408,8 @@ def _after_except(text: str) -> list[str]:
 def _says_all(words: Sequence[str]) -> bool:
     """ "tout", "all of them", "toutes les options": every option. "Tout" inside
     a longer sentence ("je veux tout reprendre depuis le début") is not a pick."""
+    if _NONE_KEYS.intersection(words):
+        return False  # "rien du tout", "pas du tout"
     rest = [w for w in words if w not in _ALL_WORDS and w not in _STOPWORDS]
     rest = [w for w in rest if w not in _ORDINAL_FILLER and w not in _ALL_CONTEXT]
     if len(rest) > 1:
@@ -464,15 +488,21 @@ class Lexicon:
         self._by_member: dict[tuple[str, ...], list[int]] = {}
         self._longest = 1
         for value, examples in synonyms.items():
+            canonical = tuple(stems(value))
             members = {tuple(stems(p)) for p in (value, *examples)}
             group = tuple(sorted(m for m in members if m))
+            # A label calls up a group through the group's value or a one-word
+            # synonym; a longer example is often a kind of the thing ("pompe à
+            # chaleur" for "chauffage"), and a label "Pompe à chaleur" must not
+            # take every word for heating.
             for member in group:
-                self._by_member.setdefault(member, []).append(len(self.groups))
-                self._longest = max(self._longest, len(member))
+                if member == canonical or len(member) == 1:
+                    self._by_member.setdefault(member, []).append(len(self.groups))
+                    self._longest = max(self._longest, len(member))
             self.groups.append(group)
 
     def groups_touching(self, phrases: Sequence[tuple[str, ...]]) -> list[Group]:
-        """The groups with a member inside one of `phrases`."""
+        """The groups whose value or one-word synonym is inside one of `phrases`."""
         found: set[int] = set()
         for words in phrases:
             for start in range(len(words)):

@@ -44,7 +44,7 @@ from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.commune import Places
 from nlu.dates import parse_date
 from nlu.interpretation import Answer, Command, CommandName, Interpretation, Reject
-from nlu.normalize import fold, has_letters_or_digits, tokens
+from nlu.normalize import fold, has_letters_or_digits, tokens, word_set
 from nlu.numbers import parse_number
 from nlu.postal_code import parse_postal_code
 from nlu.question import ChoiceOption, QuestionSpec
@@ -58,10 +58,20 @@ _BUNDLED_FILES = ("commands.yml", "lexicon.yml")
 _MAX_COMMAND_CHARS = 200
 _MAX_COMMAND_WORDS_FREE_TEXT = 12
 # Confidence a command needs: to replace a reject, and to override a typed answer.
-_COMMAND_OVER_REJECT = 0.42
+_COMMAND_OVER_REJECT = 0.45
+_COMMAND_OVER_NEAR_ANSWER = 0.55
+# Rejects of messages that almost answered the question.
+_NEAR_ANSWERS = frozenset(
+    {"ambiguous", "out_of_range", "unknown_postal_code", "too_few", "too_many", "too_long"}
+)
 _COMMAND_OVER_ANSWER = 0.70
+_COMMAND_OVER_YES_NO = 0.85
+# Messages opening with these answer a yes/no question, whatever follows.
+_POLAR = tuple(
+    [word] for word in word_set("oui ouais ouai ui yes yep yeah ok okay non nan nn no nope nah si")
+)
 _COMMAND_OVER_WEAK_ANSWER = 0.45
-_COMMAND_OVER_FREE_TEXT = 0.55
+_COMMAND_OVER_FREE_TEXT = 0.58
 _EXTERNAL_CONFIDENCE = 0.70
 _MATCHER_CACHE_SIZE = 512
 _YES_PAYLOADS = frozenset({"yes", "oui", "true"})
@@ -141,18 +151,30 @@ class Interpreter:
         answer = self._answer(stripped, question, lang, today)
         if isinstance(answer, Reject) and answer.reason == "empty":
             return answer
-        if isinstance(answer, Answer) and question.kind == "yes_no":
-            return answer  # "non", "no thanks": always an answer on a yes/no question
+        words = tokens(stripped[:_MAX_COMMAND_CHARS])
+        if isinstance(answer, Answer) and question.kind == "yes_no" and words[:1] in _POLAR:
+            return answer  # "non", "non merci, stop": always an answer on a yes/no question
         score = self._command_score(stripped, command, recognise_commands, answer)
         if score.command is None:
             return answer
         if isinstance(answer, Reject):
-            return Command(score.command) if score.score >= _COMMAND_OVER_REJECT else answer
+            # A message that almost answered ("locataire" between two kinds of
+            # tenant, a number out of range) needs a clearer command than one
+            # that said nothing the question could use.
+            needed = (
+                _COMMAND_OVER_NEAR_ANSWER
+                if answer.reason in _NEAR_ANSWERS
+                else _COMMAND_OVER_REJECT
+            )
+            return Command(score.command) if score.score >= needed else answer
         if question.kind == "free_text":
             short = len(tokens(stripped)) <= _MAX_COMMAND_WORDS_FREE_TEXT
             if short and score.score >= _COMMAND_OVER_FREE_TEXT:
                 return Command(score.command)
             return answer
+        if question.kind == "yes_no":
+            # "je ne veux pas répondre" reads as "no" but asks to skip.
+            return Command(score.command) if score.score >= _COMMAND_OVER_YES_NO else answer
         weak = _weak_answer(stripped, question)
         needed = _COMMAND_OVER_WEAK_ANSWER if weak else _COMMAND_OVER_ANSWER
         return Command(score.command) if score.score >= needed else answer

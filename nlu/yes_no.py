@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Literal
 
 from nlu.interpretation import Answer, Reject
-from nlu.normalize import tokens, word_set
+from nlu.normalize import MAX_PARSED_CHARS, tokens, word_set
 from nlu.phrases import Found, PhraseIndex
 
 Cue = Literal["yes", "no", "unsure", "negator", "correction"]
@@ -60,6 +60,7 @@ class YesNoParser:
             self._index.add(phrase, "correction")
 
     def parse(self, text: str) -> Answer | Reject:
+        text = text[:MAX_PARSED_CHARS]
         for emoji, word in _EMOJI.items():
             text = text.replace(emoji, word)
         clauses = _clauses(text)
@@ -72,9 +73,10 @@ class YesNoParser:
             if after:
                 return Answer(after[-1] == "yes")
         for index in range(len(clauses)):
-            polar = {f.value for i, f in cues if i == index and f.value in ("yes", "no")}
-            if len(polar) > 1:
-                return Reject("ambiguous")
+            values = {f.value for i, f in cues if i == index}
+            polar = values & {"yes", "no"}
+            if len(polar) > 1 or (polar and "unsure" in values):
+                return Reject("ambiguous")  # "oui et non", "ouais bof"
             if polar:
                 return Answer(polar.pop() == "yes")
         return Reject("not_understood")
@@ -104,6 +106,8 @@ class YesNoParser:
                 # "carrément pas", "vraiment pas": a yes word negated after it.
                 resolved.append(Found(cue.start, following.end, "no"))
                 continue
+            if cue.end - cue.start == 1 and len(words[cue.start]) == 1 and len(words) > 1:
+                continue  # "y", "o", "n" answer only alone: "y aller" is no yes
             if cue.value == "yes" and words[cue.start] == "si" and cue.start > 0:
                 continue  # "si" is yes only when it opens the message
             resolved.append(cue)
@@ -180,6 +184,19 @@ _YES_PHRASES = [
     "i do",
     "i think so",
     "i guess so",
+    "je suis partant",
+    "je suis partante",
+    "je suis chaud",
+    "je suis chaude",
+    "c est parti",
+    "allons y",
+    "let s go",
+    "lets go",
+    "go ahead",
+    "je veux bien",
+    "i accept",
+    "that s fine",
+    "fine by me",
 ]
 _NO_PHRASES = [
     "non merci",
@@ -218,10 +235,16 @@ _NO_PHRASES = [
     "i dont think so",
     "i do not think so",
     "i disagree",
+    "i don t agree",
+    "i do not agree",
+    "don t agree",
+    "not ok",
+    "not okay",
+    "je ne veux pas",
+    "je veux pas",
+    "i don t want to",
+    "i do not want to",
     "not so much",
-    "i don t",
-    "i do not",
-    "rather not",
 ]
 _UNSURE_PHRASES = [
     "ca depend",
@@ -267,13 +290,13 @@ _YES_WORDS = word_set(
     dacc daccord evidemment evidement absolument carrement exactement exact
     volontiers certainement certes clairement effectivement affirmatif si
     naturellement grave sure certainly definitely absolutely indeed totally agreed
-    correct right alright y o vrai true oue
+    correct right alright y o oue partant partante accepter go fine
     """
 )
 _NO_WORDS = word_set(
     """
     non nan nn no nope nah naan jamais aucunement nullement negatif refuse never n
-    false faux
+    ko refuser
     """
 )
 _UNSURE_WORDS = word_set(

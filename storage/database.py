@@ -6,9 +6,11 @@
         participant = await participants.get_or_create(session, ...)
     await db.close()
 
-SQLite runs in WAL mode with foreign keys on and a busy timeout; its transactions
-begin IMMEDIATE (they take the write lock at once, so a read followed by a write
-can never fail half-way on a snapshot another process moved), and writers of one
+SQLite runs in WAL mode with foreign keys on, on the event loop's thread
+(storage.sqlite_inline: no thread hop per statement); its transactions begin
+IMMEDIATE (they take the write lock at once, so a read followed by a write can
+never fail half-way on a snapshot another process moved), waiting for another
+process's lock up to a timeout without blocking the loop, and transactions of one
 process queue on an asyncio lock instead of polling the file lock.
 """
 
@@ -33,8 +35,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_only
 
+from storage import sqlite_inline
 from storage.diagnosis import redact, translate, where
 from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
 
@@ -69,14 +72,11 @@ class Database:
         Raises DatabaseUnavailable with the host (never the password) and the cause."""
         parsed = _parse(url)
         backend = parsed.get_backend_name()
-        options: dict[str, Any] = {}
         if backend == "sqlite":
             _check_sqlite_folder(parsed)
+            engine = _sqlite_engine(parsed, sqlite_busy_timeout)
         else:
-            options.update(pool_size=pool_size, pool_pre_ping=True)
-        engine = create_async_engine(parsed, **options)
-        if backend == "sqlite":
-            _configure_sqlite(engine, sqlite_busy_timeout)
+            engine = create_async_engine(parsed, pool_size=pool_size, pool_pre_ping=True)
         database = cls(engine)
         try:
             async with engine.connect() as connection:
@@ -215,25 +215,30 @@ def _check_sqlite_folder(url: URL) -> None:
         )
 
 
-def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-        # Let SQLAlchemy's "begin" event below issue BEGIN, not the driver.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA foreign_keys = ON")
+def _sqlite_engine(url: URL, busy_timeout: float) -> AsyncEngine:
+    path = str(Path(url.database or "").expanduser())
+
+    async def connect() -> sqlite_inline.InlineConnection:
+        connection = sqlite_inline.connect(path)
+        for pragma in (
+            "journal_mode = WAL",
+            "foreign_keys = ON",
             # In WAL mode NORMAL loses no committed transaction when the process
             # dies; only an operating-system crash may lose the last ones.
-            cursor.execute("PRAGMA synchronous = NORMAL")
-        finally:
-            cursor.close()
+            "synchronous = NORMAL",
+        ):
+            await connection.execute(f"PRAGMA {pragma}")
+        return connection
+
+    engine = create_async_engine(url, async_creator=connect)
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        driver = connection.connection.driver_connection
+        assert isinstance(driver, sqlite_inline.InlineConnection)
+        await_only(driver.begin_immediate(busy_timeout))
+
+    return engine
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:

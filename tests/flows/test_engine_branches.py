@@ -1,8 +1,11 @@
 """The engine on a flow with every question type: `when` branches, optional
 questions, multi-choice, per-question retry and help texts."""
 
+from dataclasses import replace
+
 from flows.effects import AnswerRecorded, AnswerSkipped, AnswerWithdrawn, Completed
 from flows.events import ChangeLanguage
+from flows.prompts import ask
 from tests.flows.engine_flows import Chat, payloads, rich, texts
 
 
@@ -203,3 +206,9 @@ def test_the_yes_no_question_has_yes_no_buttons_in_english():
     assert [b.title for b in t.replies[-1].buttons] == ["Yes", "No"]
     assert payloads(t.replies[-1]) == ["yes", "no"]
     assert "Answer yes or no." in texts(chat.reject())
+
+
+def test_a_scale_from_0_to_10_has_a_button_per_value():
+    flow = rich()
+    rating = replace(flow.question("rating"), max=10)
+    assert payloads(ask(rating, "fr")) == [str(n) for n in range(11)]
