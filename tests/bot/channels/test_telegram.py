@@ -314,19 +314,19 @@ async def test_chats_run_concurrently_and_each_stays_in_order(fake, bot, convers
         assert (await conversations.answers(chat.resident.id))["satisfaction"] == 4
 
 
-async def test_a_restart_in_the_middle_of_a_conversation(fake, database_url, interpreter):
+async def test_a_restart_in_the_middle_of_a_conversation(fake, sqlite_url, interpreter):
     """The whole process restarts (bot and service, same database) between a
     question and its answer; a button shown before the restart still answers."""
     settings = telegram_settings(fake)
     resident = Resident(1022)
-    service = await ConversationService.open(settings_for(database_url), interpreter=interpreter)
+    service = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
     async with running_bot(settings, service, policy=FAST, poll_timeout=1) as first:
         chat = Chat(fake, first, resident)
         await chat.say("bonjour")
         await chat.tap("Oui")
         mode_question = chat.last_keyboard()
     await service.close()
-    service = await ConversationService.open(settings_for(database_url), interpreter=interpreter)
+    service = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
     try:
         async with running_bot(settings, service, policy=FAST, poll_timeout=1) as second:
             chat.attach(second)

@@ -220,7 +220,7 @@ async def test_updates_sent_while_the_server_is_down_arrive_after_a_restart(fake
     assert (await conversations.answers(3008))["mode"] == "train"
 
 
-async def test_consultbot_serve_takes_telegram_webhooks(fake, service, database_url):
+async def test_consultbot_serve_takes_telegram_webhooks(fake, service, sqlite_url):
     """The application of `consultbot serve` (bot.app.create_app) with Telegram
     installed: a resident completes the demo through webhooks, and while the
     server drains for shutdown Telegram is told to deliver later."""
@@ -233,7 +233,7 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, service, database_
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/telegram/webhook"
     settings = telegram_settings(fake, webhook_url=url, webhook_secret=WEBHOOK_SECRET)
     settings = settings.model_copy(
-        update={"database_url": database_url, "secret_key": SecretStr(SECRET)}
+        update={"database_url": sqlite_url, "secret_key": SecretStr(SECRET)}
     )
     app = create_app(settings, conversations=service)
     install_telegram(
