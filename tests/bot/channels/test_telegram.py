@@ -503,3 +503,35 @@ async def test_the_language_choice_goes_to_a_service_that_offers_it(fake):
     assert changes == [("telegram", "1028", "en"), ("telegram", "1028", "fr")]
     assert texts(switched) == ["From now on, in English.", "How do you usually travel?"]
     assert texts(typed) == ["From now on, in English.", "How do you usually travel?"]
+
+
+async def test_supprimer_deletes_the_residents_data_after_confirmation(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1029))
+    await chat.say("bonjour")
+    await chat.tap("Oui")
+    await chat.tap("Train")
+    assert (await conversations.answers(1029))["mode"] == "train"
+    await chat.say("/supprimer")
+    await chat.tap("Oui, supprimer")
+    assert await conversations.participant(1029) is None  # nothing left of them
+
+
+async def test_help_and_stop_commands_work_mid_question(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1030))
+    await chat.say("bonjour")
+    await chat.tap("Oui")
+    question = chat.messages[-1]["text"]
+    helped = await chat.say("/help")
+    assert helped[-1]["text"] == question  # help, then the question again
+    await chat.say("/stop")
+    assert "mode" not in await conversations.answers(1030)
+
+
+async def test_a_button_under_a_message_too_old_to_see_still_answers(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1031))
+    await chat.say("bonjour")
+    consent = chat.last_keyboard()
+    tapped = fake.user_taps(chat.resident, consent, "Oui", inaccessible=True)
+    replies = await chat.settle(tapped)
+    assert "Comment vous déplacez-vous" in replies[-1]["text"]
+    assert [a["id"] for a in fake.callback_answers] == [tapped["callback_query"]["id"]]
