@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.bot.web.serving import DEMO, running, service_for_test, settings_for
+from tests.bot.web.serving import DEMO, running, settings_for
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -17,7 +17,7 @@ WEBHOOK = "/webhooks/rest/webhook"
 @pytest.fixture
 async def http(tmp_path: Path) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
     async with (
-        running(settings_for(tmp_path), service_for_test()) as (base, _app),
+        running(settings_for(tmp_path)) as (base, _app),
         aiohttp.ClientSession() as session,
     ):
         yield base, session

@@ -12,14 +12,14 @@ import aiohttp
 import pytest
 
 from bot.channels.webchat import MAX_FRAME_BYTES, ParticipantTokens
-from tests.bot.web.serving import DEMO, running, service_for_test, settings_for
+from tests.bot.web.serving import DEMO, running, settings_for
 
 
 @pytest.fixture
 async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
     settings = settings_for(tmp_path, server={"allowed_origins": ["https://www.region.example"]})
     async with (
-        running(settings, service_for_test()) as (base, _app),
+        running(settings) as (base, _app),
         aiohttp.ClientSession() as session,
     ):
         yield Chat(base, session)
