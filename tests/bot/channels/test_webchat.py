@@ -260,3 +260,13 @@ async def run_demo(tab: Tab) -> str:
     for text in DEMO:
         last = (await tab.say(text))[-1]["text"]
     return last
+
+
+async def test_a_message_the_server_cannot_answer_stays_with_the_client(tmp_path):
+    settings = settings_for(tmp_path, default_consultation="not_deployed")
+    async with running(settings) as (base, _app), aiohttp.ClientSession() as session:
+        tab = await Chat(base, session).hello()
+        await tab.ws.send_json({"v": 1, "type": "message", "id": "m1", "text": "bonjour"})
+        assert (await tab.frame())["type"] == "ack"
+        error = await tab.frame()
+        assert (error["code"], error["id"]) == ("unavailable", "m1")
