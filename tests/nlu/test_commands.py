@@ -36,3 +36,10 @@ def test_the_classifier_learns_from_examples_and_its_answer_class():
     assert classifier.score("j'comprends pas").command == "help"
     assert classifier.score("stop aux bouchons sur la rocade").command is None
     assert classifier.score("🙂").score == 0.0
+
+
+def test_a_question_about_the_question_is_help(interpreter):
+    assert interpreter._classifier.score(
+        "what is the difference with the previous question?"
+    ).command == "help"
+    assert interpreter._classifier.score("go back to the previous question").command == "back"
