@@ -1,0 +1,247 @@
+"""Load generator: N simulated residents at once take the demo consultation over
+the REST channel or the web chat WebSocket, each waiting for the reply before the
+next message as a person would.
+
+    python bench/load.py                          # starts its own `consultbot serve`
+    python bench/load.py --channel ws --residents 50 --total 2000
+    python bench/load.py --url http://127.0.0.1:8080 --channel rest
+
+Without --url it starts `consultbot serve` on a free port with a fresh SQLite
+database in a temporary folder, measures the time from launch to /readyz, and
+after the run reports the server's resident memory, then stops it with SIGTERM.
+Prints messages/s, p50/p95/p99 latency per message, completed residents and
+errors, then the same as one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ("bonjour", "oui", "train", "4", "45000", "Plus de trains le soir entre Orléans et Tours")
+OUTRO_START = "Merci"  # the French outro of flows/examples/mobilite.yml
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    completed: int = 0
+    errors: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
+
+    def error(self, kind: str) -> None:
+        self.errors += 1
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
+
+
+async def rest_resident(session: aiohttp.ClientSession, url: str, tally: Tally) -> None:
+    sender = uuid.uuid4().hex
+    last = ""
+    for n, text in enumerate(DEMO):
+        body = {"sender": sender, "message": text, "message_id": str(n)}
+        started = time.perf_counter()
+        try:
+            async with session.post(url + "/webhooks/rest/webhook", json=body) as response:
+                replies = await response.json()
+                if response.status != 200:
+                    tally.error(f"http {response.status}")
+                    return
+        except (aiohttp.ClientError, TimeoutError) as error:
+            tally.error(type(error).__name__)
+            return
+        tally.latencies.append(time.perf_counter() - started)
+        last = replies[-1]["text"] if replies else ""
+    if last.startswith(OUTRO_START):
+        tally.completed += 1
+    else:
+        tally.error("not completed")
+
+
+async def ws_resident(session: aiohttp.ClientSession, url: str, tally: Tally) -> None:
+    try:
+        async with session.ws_connect(url + "/ws") as ws:
+            await ws.send_str('{"v":1,"type":"hello","token":null}')
+            welcome = await ws.receive_json(timeout=10)
+            if welcome.get("type") != "welcome":
+                tally.error("no welcome")
+                return
+            last = ""
+            for n, text in enumerate(DEMO):
+                frame = {"v": 1, "type": "message", "id": f"m{n}", "text": text}
+                started = time.perf_counter()
+                await ws.send_str(json.dumps(frame, ensure_ascii=False))
+                while True:
+                    data = await ws.receive_json(timeout=30)
+                    if data["type"] == "reply":
+                        break
+                    if data["type"] == "error":
+                        tally.error(data["code"])
+                        return
+                tally.latencies.append(time.perf_counter() - started)
+                last = data["messages"][-1]["text"] if data["messages"] else ""
+    except (aiohttp.ClientError, TimeoutError, TypeError, ValueError) as error:
+        tally.error(type(error).__name__)
+        return
+    if last.startswith(OUTRO_START):
+        tally.completed += 1
+    else:
+        tally.error("not completed")
+
+
+async def drive(url: str, channel: str, residents: int, total: int) -> dict[str, object]:
+    tally = Tally()
+    numbers = itertools.count()
+    resident = rest_resident if channel == "rest" else ws_resident
+    connector = aiohttp.TCPConnector(limit=residents * 2)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            while next(numbers) < total:
+                await resident(session, url, tally)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(residents)))
+        elapsed = time.perf_counter() - started
+    return summary(channel, residents, total, tally, elapsed)
+
+
+def summary(
+    channel: str, residents: int, total: int, tally: Tally, elapsed: float
+) -> dict[str, object]:
+    ms = sorted(latency * 1000 for latency in tally.latencies)
+
+    def pct(p: float) -> float:
+        if not ms:
+            return 0.0
+        return round(ms[min(len(ms) - 1, int(p / 100 * len(ms)))], 2)
+
+    return {
+        "channel": channel,
+        "concurrent_residents": residents,
+        "residents": total,
+        "messages": len(ms),
+        "seconds": round(elapsed, 2),
+        "messages_per_s": round(len(ms) / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+        "mean_ms": round(statistics.fmean(ms), 2) if ms else 0.0,
+        "completed_residents": tally.completed,
+        "errors": tally.errors,
+        "error_kinds": tally.error_kinds,
+    }
+
+
+class Server:
+    """`consultbot serve` in a subprocess on a fresh SQLite database."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        env.update(
+            {
+                "CONSULTBOT_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'bench.db'}",
+                "CONSULTBOT_SECRET_KEY": "bench-only-key-not-a-secret-0123456789",
+                "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+            }
+        )
+        self.launched = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(folder / "server.log", "wb"),  # noqa: SIM115 - kept for the run
+        )
+        self.ready_s = 0.0
+
+    async def wait_ready(self) -> None:
+        async with aiohttp.ClientSession() as session:
+            while True:
+                if self.process.poll() is not None:
+                    raise SystemExit(f"consultbot serve exited with {self.process.returncode}")
+                try:
+                    async with session.get(self.url + "/readyz") as response:
+                        if response.status == 200:
+                            self.ready_s = time.perf_counter() - self.launched
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.01)
+
+    def rss_mb(self) -> float:
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+        return round(kb / 1024, 1)
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=60)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="a running server (default: start one)")
+    parser.add_argument("--channel", choices=("rest", "ws", "both"), default="both")
+    parser.add_argument("--residents", type=int, default=50, help="residents at once")
+    parser.add_argument("--total", type=int, default=2000, help="residents in all, per channel")
+    parser.add_argument("--warmup", type=int, default=100, help="residents before measuring")
+    args = parser.parse_args()
+    channels = ("rest", "ws") if args.channel == "both" else (args.channel,)
+    with tempfile.TemporaryDirectory(prefix="consultbot-bench-") as folder:
+        server = None if args.url else Server(Path(folder))
+        url = args.url or ""
+        if server is not None:
+            await server.wait_ready()
+            url = server.url
+            print(f"server ready in {server.ready_s:.2f} s after launch")
+        results = []
+        for channel in channels:
+            if args.warmup:
+                await drive(url, channel, args.residents, args.warmup)
+            result = await drive(url, channel, args.residents, args.total)
+            if server is not None:
+                result["server_rss_mb"] = server.rss_mb()
+                result["server_ready_s"] = round(server.ready_s, 2)
+            results.append(result)
+            print(
+                f"{channel:>4}: {result['messages_per_s']} messages/s, "
+                f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
+                f"p99 {result['p99_ms']} ms; {result['completed_residents']}/{args.total} "
+                f"residents completed, {result['errors']} errors"
+                + (f", server RSS {result['server_rss_mb']} MB" if server else "")
+            )
+        if server is not None:
+            code = server.stop()
+            print(f"server stopped by SIGTERM, exit code {code}")
+            for result in results:
+                result["server_exit_code"] = code
+        print(json.dumps(results if len(results) > 1 else results[0]))
+    return 0 if all(r["errors"] == 0 for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))

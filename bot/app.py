@@ -1,0 +1,152 @@
+"""The composition root: `create_app(settings)` wires the conversation service,
+the channels and the web pages into one aiohttp application.
+
+Shared objects live under the typed keys below. The conversation service is opened
+at start-up and closed at cleanup (`cleanup_ctx`); nothing heavy happens when this
+module is imported or when the application is created.
+
+Shutdown (SIGTERM): the listening socket closes, new messages are refused, the
+messages in flight are committed and answered, the web chat sockets are closed
+with "going away" (the tabs reconnect elsewhere or later), then the service closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+from aiohttp import web
+
+from bot.channels.rest import RestChannel
+from bot.channels.webchat import OriginPolicy, ParticipantTokens, WebChat
+from bot.config import Settings
+from bot.inbound import Conversations
+from bot.pseudonyms import resolve_secret_key
+from bot.web.lifecycle import Lifecycle
+from bot.web.pages import Pages
+
+if TYPE_CHECKING:
+    from bot.conversation import ConversationService
+
+log = logging.getLogger(__name__)
+
+SETTINGS: Final = web.AppKey("settings", Settings)
+LIFECYCLE: Final = web.AppKey("lifecycle", Lifecycle)
+CONVERSATIONS: web.AppKey[Conversations] = web.AppKey("conversations")
+REST: Final = web.AppKey("rest_channel", RestChannel)
+WEBCHAT: Final = web.AppKey("webchat", WebChat)
+
+# How long shutdown waits for messages in flight before closing anyway.
+DRAIN_TIMEOUT_S: Final = 20.0
+# How often sessions left alone too long are marked expired.
+EXPIRY_SWEEP_S: Final = 3600.0
+
+ServiceOpener: TypeAlias = "Callable[[Settings], Awaitable[ConversationService]]"
+ServiceWrapper: TypeAlias = Callable[[Conversations], Conversations]
+
+
+def create_app(
+    settings: Settings,
+    *,
+    open_service: ServiceOpener | None = None,
+    wrap: ServiceWrapper | None = None,
+) -> web.Application:
+    """The application. The conversation service is opened at start-up by
+    `open_service` (default: `ConversationService.open`); `wrap`, if given, stands
+    between it and the channels (tests use it to hold messages in flight)."""
+    app = web.Application(client_max_size=64 * 1024)
+    app[SETTINGS] = settings
+    app[LIFECYCLE] = Lifecycle()
+    pages = Pages(settings, app[LIFECYCLE])
+    app.cleanup_ctx.append(_conversation_service(pages, open_service, wrap))
+    app.on_shutdown.append(_drain)
+
+    router = app.router
+    router.add_get("/", pages.default_chat)
+    router.add_get("/c/{consultation}", pages.chat)
+    router.add_get("/widget.js", pages.widget_js)
+    router.add_get("/widget.css", pages.widget_css)
+    router.add_get("/page.css", pages.page_css)
+    router.add_get("/favicon.ico", pages.favicon)
+    router.add_get("/healthz", pages.healthz)
+    router.add_get("/readyz", pages.readyz)
+    router.add_get("/ws", _webchat)
+    router.add_get("/webhooks/rest/", _rest_status)
+    router.add_post("/webhooks/rest/webhook", _rest_webhook)
+    return app
+
+
+def _conversation_service(
+    pages: Pages, open_service: ServiceOpener | None, wrap: ServiceWrapper | None
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        settings, lifecycle = app[SETTINGS], app[LIFECYCLE]
+        if open_service is None:
+            # Imported here: the service pulls in the database and the interpreter.
+            from bot.conversation import ConversationService
+
+            service = await ConversationService.open(settings)
+        else:
+            service = await open_service(settings)
+        channels_see = service if wrap is None else wrap(service)
+        app[CONVERSATIONS] = channels_see
+        app[REST] = RestChannel(channels_see, lifecycle)
+        app[WEBCHAT] = WebChat(
+            channels_see,
+            ParticipantTokens(resolve_secret_key(settings)),
+            OriginPolicy(settings.server.allowed_origins),
+            lifecycle,
+        )
+        pages.consultations_from(service.database)
+        sweeper = asyncio.create_task(_sweep_expired(service))
+        lifecycle.ready = True
+        try:
+            yield
+        finally:
+            lifecycle.ready = False
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+            await service.close()
+
+    return context
+
+
+async def _sweep_expired(service: ConversationService) -> None:
+    await asyncio.sleep(60.0)  # not while the server is starting
+    while True:
+        try:
+            expired = await service.expire_inactive(dt.datetime.now(dt.UTC))
+        except Exception:
+            log.exception("expiring inactive sessions failed; trying again later")
+        else:
+            if expired:
+                log.info("%d inactive sessions expired", expired)
+        await asyncio.sleep(EXPIRY_SWEEP_S)
+
+
+async def _drain(app: web.Application) -> None:
+    lifecycle = app[LIFECYCLE]
+    try:
+        async with asyncio.timeout(DRAIN_TIMEOUT_S):
+            await lifecycle.drain()
+    except TimeoutError:
+        log.warning("shutdown: messages still in flight after %.0f s", DRAIN_TIMEOUT_S)
+    if WEBCHAT in app:
+        await app[WEBCHAT].close_all()
+
+
+async def _webchat(request: web.Request) -> web.StreamResponse:
+    return await request.app[WEBCHAT].handle(request)
+
+
+async def _rest_status(request: web.Request) -> web.Response:
+    return await request.app[REST].status(request)
+
+
+async def _rest_webhook(request: web.Request) -> web.Response:
+    return await request.app[REST].webhook(request)

@@ -1,0 +1,396 @@
+"""The web chat channel: a versioned JSON protocol over one WebSocket per tab.
+
+Protocol version 1, one JSON object per text frame, each with `"v": 1` and a `type`.
+
+Client -> server:
+  hello    {"token": str|null, "consultation": str|null, "lang": "fr"|"en"|null}
+           first frame; the token is the participant token the server gave earlier
+           (kept in localStorage), so a reload or a reconnect resumes the session.
+  message  {"id": str, "text": str}  typed text or the payload of a tapped button;
+           `id` is chosen by the client and unique per message. The client keeps a
+           message until its reply arrives and sends it again, with the same id,
+           after a reconnect; the conversation service is idempotent on the id.
+
+Server -> client:
+  welcome  {"token": str, "limits": {...}}  the (possibly new) participant token
+  ack      {"id": str}  the message is in; the client shows the typing indicator
+  reply    {"id": str, "messages": [{"text", "buttons": [{"title", "payload"}],
+           "multi_select"}]}  everything the message caused, committed before it
+           is sent; a reply for an id already answered is ignored by the client
+  error    {"code": str, "message": str, "id"?: str}  the message (if `id`) was not
+           handled and stays with the client to be sent again
+
+Caps per connection: frames over MAX_FRAME_BYTES close it (1009); a sustained
+flood closes it (1008); a browser page from an origin not allowed is refused (403).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import re
+import secrets
+import time
+import weakref
+from collections.abc import Sequence
+from typing import Annotated, Final, Literal
+from urllib.parse import urlsplit
+
+from aiohttp import WSCloseCode, WSMsgType, web
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from bot.errors import UserError
+from bot.inbound import Conversations, InboundMessage
+from bot.web.lifecycle import Draining, Lifecycle
+from flows.replies import Reply
+
+log = logging.getLogger(__name__)
+
+PROTOCOL_VERSION: Final = 1
+MAX_FRAME_BYTES: Final = 16 * 1024
+MAX_TEXT_CHARS: Final = 4000
+HELLO_TIMEOUT_S: Final = 10.0
+# A person types a message every few seconds; a reconnect may resend a few at once.
+RATE_BURST: Final = 20
+RATE_PER_S: Final = 5.0
+FLOOD_CLOSE_AFTER: Final = 50  # messages refused in a row before the socket is closed
+QUEUE_SIZE: Final = 8
+_ID_PATTERN: Final = r"^[A-Za-z0-9_.:-]{1,64}$"
+_ID = re.compile(_ID_PATTERN)
+
+
+class _Frame(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    v: Literal[1]
+
+
+class HelloFrame(_Frame):
+    type: Literal["hello"]
+    token: str | None = Field(default=None, max_length=100)
+    consultation: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    lang: Literal["fr", "en"] | None = None
+
+
+class MessageFrame(_Frame):
+    type: Literal["message"]
+    id: str = Field(pattern=_ID_PATTERN)
+    text: str = Field(max_length=MAX_TEXT_CHARS)
+
+
+_FRAMES: TypeAdapter[HelloFrame | MessageFrame] = TypeAdapter(
+    Annotated[HelloFrame | MessageFrame, Field(discriminator="type")]
+)
+
+
+class ParticipantTokens:
+    """Random participant ids signed with the server's secret key.
+
+    A token is `<id>.<mac>`: the id is 16 random bytes, the mac an HMAC-SHA256 of
+    it truncated to 16 bytes, both base64url. The id alone is the participant's
+    user id for the conversation service, which stores only a keyed hash of it.
+    """
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def issue(self) -> str:
+        raw = secrets.token_urlsafe(16)
+        return f"{raw}.{self._mac(raw)}"
+
+    def verify(self, token: object) -> str | None:
+        """The participant id of a valid token, None for anything else."""
+        if not isinstance(token, str) or len(token) > 100:
+            return None
+        raw, _, mac = token.partition(".")
+        if not raw or not hmac.compare_digest(mac, self._mac(raw)):
+            return None
+        return raw
+
+    def _mac(self, raw: str) -> str:
+        digest = hmac.new(self._key, b"webchat-token\x00" + raw.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
+
+
+class OriginPolicy:
+    """Browser pages allowed to open the socket: the configured origins, and the
+    server's own pages. Clients that send no Origin (not browsers) are allowed:
+    the check protects residents' browsers, not the server."""
+
+    __slots__ = ("_allowed",)
+
+    def __init__(self, allowed: Sequence[str]) -> None:
+        self._allowed = frozenset(origin.rstrip("/").lower() for origin in allowed)
+
+    def allows(self, request: web.Request) -> bool:
+        origin = request.headers.get("Origin")
+        if origin is None:
+            return True
+        origin = origin.rstrip("/").lower()
+        if origin in self._allowed:
+            return True
+        return urlsplit(origin).netloc == request.host.lower()
+
+
+class WebChat:
+    """The WebSocket endpoint; one instance per application."""
+
+    def __init__(
+        self,
+        conversations: Conversations,
+        tokens: ParticipantTokens,
+        origins: OriginPolicy,
+        lifecycle: Lifecycle,
+    ) -> None:
+        self.conversations = conversations
+        self.tokens = tokens
+        self.origins = origins
+        self.lifecycle = lifecycle
+        self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if not self.origins.allows(request):
+            return web.json_response(
+                {"error": "origin_not_allowed", "message": "This page may not open the chat."},
+                status=403,
+            )
+        ws = web.WebSocketResponse(
+            max_msg_size=MAX_FRAME_BYTES, heartbeat=30.0, compress=False, timeout=1.0
+        )
+        await ws.prepare(request)
+        self._sockets.add(ws)
+        try:
+            await _Connection(self, ws).run()
+        finally:
+            self._sockets.discard(ws)
+        return ws
+
+    async def close_all(self) -> None:
+        """Tell every open tab the server is going away; they reconnect with backoff."""
+        sockets = list(self._sockets)
+        await asyncio.gather(
+            *(
+                ws.close(code=WSCloseCode.GOING_AWAY, message=b"server restarting")
+                for ws in sockets
+            ),
+            return_exceptions=True,
+        )
+
+
+class _Connection:
+    __slots__ = (
+        "_allowance",
+        "_checked_at",
+        "_consultation",
+        "_lang",
+        "_participant",
+        "_queue",
+        "_refused",
+        "_warned",
+        "chat",
+        "ws",
+    )
+
+    def __init__(self, chat: WebChat, ws: web.WebSocketResponse) -> None:
+        self.chat = chat
+        self.ws = ws
+        self._participant = ""
+        self._consultation: str | None = None
+        self._lang: str | None = None
+        self._queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue(QUEUE_SIZE)
+        self._allowance = float(RATE_BURST)
+        self._checked_at = time.monotonic()
+        self._refused = 0
+        self._warned = False
+
+    async def run(self) -> None:
+        if not await self._greet():
+            return
+        worker = asyncio.create_task(self._work())
+        try:
+            async for frame in self.ws:
+                if frame.type is WSMsgType.TEXT:
+                    await self._on_frame(frame.data)
+                elif frame.type is WSMsgType.BINARY:
+                    await self._error("bad_frame", "Frames must be JSON text.")
+        finally:
+            # Messages not yet started stay with the client, which sends them again.
+            while not self._queue.empty():
+                self._queue.get_nowait()
+            self._queue.put_nowait(None)
+            await worker
+
+    async def _greet(self) -> bool:
+        try:
+            frame = await self.ws.receive(timeout=HELLO_TIMEOUT_S)
+        except TimeoutError:
+            await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"no hello")
+            return False
+        if frame.type is not WSMsgType.TEXT:
+            if frame.type not in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+                await self.ws.close(code=WSCloseCode.PROTOCOL_ERROR, message=b"hello expected")
+            return False
+        hello = await self._parse(frame.data)
+        if not isinstance(hello, HelloFrame):
+            if hello is not None:
+                await self._error("bad_hello", "The first frame must be a hello.")
+            await self.ws.close(code=WSCloseCode.PROTOCOL_ERROR, message=b"hello expected")
+            return False
+        token = hello.token
+        participant = self.chat.tokens.verify(token)
+        if token is None or participant is None:
+            token = self.chat.tokens.issue()
+            participant = self.chat.tokens.verify(token)
+            assert participant is not None
+        self._participant = participant
+        self._consultation = hello.consultation
+        self._lang = hello.lang
+        await self._send(
+            {
+                "v": PROTOCOL_VERSION,
+                "type": "welcome",
+                "token": token,
+                "limits": {"max_text": MAX_TEXT_CHARS, "max_frame_bytes": MAX_FRAME_BYTES},
+            }
+        )
+        return True
+
+    async def _on_frame(self, raw: str) -> None:
+        frame = await self._parse(raw)
+        if frame is None:
+            return
+        if not isinstance(frame, MessageFrame):
+            await self._error("bad_message", "Say hello once, then send messages.")
+            return
+        if not self._take_allowance() or self._queue.full():
+            await self._refuse(frame.id)
+            return
+        self._refused = 0
+        self._queue.put_nowait((frame.id, frame.text))
+        await self._send({"v": PROTOCOL_VERSION, "type": "ack", "id": frame.id})
+
+    def _take_allowance(self) -> bool:
+        now = time.monotonic()
+        self._allowance = min(
+            float(RATE_BURST), self._allowance + (now - self._checked_at) * RATE_PER_S
+        )
+        self._checked_at = now
+        if self._allowance < 1.0:
+            return False
+        self._allowance -= 1.0
+        return True
+
+    async def _refuse(self, message_id: str) -> None:
+        self._refused += 1
+        if self._refused >= FLOOD_CLOSE_AFTER:
+            await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
+            return
+        if not self._warned:
+            self._warned = True
+            await self._error("rate_limited", "Too many messages; slow down.", message_id)
+
+    async def _work(self) -> None:
+        while (item := await self._queue.get()) is not None:
+            message_id, text = item
+            inbound = InboundMessage(
+                channel="web",
+                user_id=self._participant,
+                text=text,
+                message_id=message_id,
+                received_at=dt.datetime.now(dt.UTC),
+                consultation_id=self._consultation,
+                language=self._lang,
+            )
+            try:
+                async with self.chat.lifecycle.message():
+                    replies = await self.chat.conversations.handle(inbound)
+            except Draining:
+                await self._error("unavailable", "The server is restarting.", message_id)
+                continue
+            except UserError as error:  # the server is misconfigured, e.g. no consultation
+                log.error("web chat: message not handled: %s", error)
+                await self._error(
+                    "unavailable", "The message could not be handled; try again.", message_id
+                )
+                continue
+            except Exception:
+                log.exception("web chat: the conversation service failed on a message")
+                await self._error(
+                    "unavailable", "The message could not be handled; try again.", message_id
+                )
+                continue
+            await self._send(
+                {
+                    "v": PROTOCOL_VERSION,
+                    "type": "reply",
+                    "id": message_id,
+                    "messages": [_reply_json(reply) for reply in replies],
+                }
+            )
+
+    async def _parse(self, raw: str) -> HelloFrame | MessageFrame | None:
+        """The frame, or None once the client was told what is wrong with it."""
+        try:
+            return _FRAMES.validate_json(raw)
+        except ValidationError as error:
+            code, message = _explain(error)
+            await self._error(code, message, _id_of(raw))
+            return None
+
+    async def _error(self, code: str, message: str, message_id: str | None = None) -> None:
+        frame: dict[str, object] = {
+            "v": PROTOCOL_VERSION,
+            "type": "error",
+            "code": code,
+            "message": message,
+        }
+        if message_id is not None:
+            frame["id"] = message_id
+        await self._send(frame)
+
+    async def _send(self, frame: dict[str, object]) -> None:
+        if self.ws.closed:
+            return
+        # If the tab went away, it sends again what it got no reply for.
+        with contextlib.suppress(ConnectionError):
+            await self.ws.send_str(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+
+
+def _explain(error: ValidationError) -> tuple[str, str]:
+    problem = error.errors(include_url=False, include_context=False)[0]
+    kind, where = problem["type"], ".".join(str(part) for part in problem["loc"])
+    if kind in ("json_invalid", "dict_type", "model_type", "model_attributes_type"):
+        return "bad_json", "Frames must be JSON objects."
+    if where == "v" or where.endswith(".v"):
+        return "unsupported_version", f"Use protocol version {PROTOCOL_VERSION}."
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return "unknown_type", "The type must be hello or message."
+    if where.endswith("text") and kind == "string_too_long":
+        return "too_long", f"A message holds at most {MAX_TEXT_CHARS} characters."
+    field = where.split(".", 1)[-1]
+    return "bad_message", f"{field}: {problem['msg']}."
+
+
+def _id_of(raw: str) -> str | None:
+    """The id of a refused message, so the client stops sending it again."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    message_id = data.get("id") if isinstance(data, dict) else None
+    return message_id if isinstance(message_id, str) and _ID.fullmatch(message_id) else None
+
+
+def _reply_json(reply: Reply) -> dict[str, object]:
+    return {
+        "text": reply.text,
+        "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons],
+        "multi_select": reply.multi_select,
+    }

@@ -1,0 +1,1 @@
+"""The web pages: the resident-facing chat, the widget, the health checks."""

@@ -1,0 +1,385 @@
+/* consultbot web chat: one <script src=".../widget.js" defer> adds a launcher button
+ * that opens the chat; data-mode="page" data-target="#id" shows it inline instead.
+ * Other attributes: data-consultation (a consultation id), data-lang (fr or en).
+ * Plain JavaScript, no build step. Protocol: bot/channels/webchat.py (version 1). */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !window.WebSocket) return;
+
+  var STRINGS = {
+    fr: {
+      launcher: "Donner mon avis",
+      title: "Consultation citoyenne",
+      chat: "Discussion",
+      close: "Fermer la discussion",
+      you: "Vous : ",
+      bot: "Assistant : ",
+      input: "Votre message",
+      send: "Envoyer",
+      suggestions: "Réponses proposées",
+      confirm: "Valider ma sélection",
+      typing: "L'assistant écrit…",
+      connecting: "Connexion…",
+      offline: "Connexion perdue. Nouvelle tentative dans {s} s…",
+      start: "Commencer",
+      startHint: "Appuyez sur « Commencer » ou écrivez « bonjour » pour répondre à la consultation.",
+      greeting: "bonjour",
+      notSent: "Ce message n'a pas pu être envoyé : ",
+      tooLong: "Ce message est trop long ({n} caractères au plus).",
+      slowDown: "Trop de messages à la fois : nouvel envoi dans un instant."
+    },
+    en: {
+      launcher: "Have your say",
+      title: "Public consultation",
+      chat: "Chat",
+      close: "Close the chat",
+      you: "You: ",
+      bot: "Assistant: ",
+      input: "Your message",
+      send: "Send",
+      suggestions: "Suggested answers",
+      confirm: "Confirm my selection",
+      typing: "The assistant is typing…",
+      connecting: "Connecting…",
+      offline: "Connection lost. Trying again in {s} s…",
+      start: "Start",
+      startHint: "Press “Start” or write “hello” to take part in the consultation.",
+      greeting: "hello",
+      notSent: "This message could not be sent: ",
+      tooLong: "This message is too long (at most {n} characters).",
+      slowDown: "Too many messages at once: sending again in a moment."
+    }
+  };
+
+  var base = new URL(script.src, location.href);
+  var cfg = script.dataset;
+  var pageMode = cfg.mode === "page";
+  var query = new URLSearchParams(location.search);
+  var lang = [query.get("lang"), cfg.lang, document.documentElement.lang.slice(0, 2)]
+    .filter(function (l) { return l && STRINGS[l]; })[0] || "fr";
+  var T = STRINGS[lang];
+  var consultation = cfg.consultation || null;
+  var maxText = 4000;
+  var uid = "cb" + Math.random().toString(36).slice(2, 8);
+  var store = storage();
+  var stateKey = "consultbot:" + base.host + ":" + (consultation || "default");
+  var tokenKey = "consultbot:" + base.host + ":token";
+  var state = load();
+
+  // ---- the DOM, inside a shadow root so that the host page's styles stay out
+  var host = document.createElement("div");
+  host.className = "consultbot";
+  host.style.display = "none";
+  var root = host.attachShadow({ mode: "open" });
+  var css = el("link", { rel: "stylesheet", href: new URL("widget.css", base).href });
+  css.onload = css.onerror = function () { host.style.display = ""; };
+  root.appendChild(css);
+
+  var titleId = uid + "-title";
+  var inputId = uid + "-input";
+  var panel = el("section", { class: "panel " + (pageMode ? "page" : "floating"), lang: lang,
+    "aria-labelledby": titleId });
+  var closeButton = null;
+  var head = el("div", { class: "head" }, [el("h2", { id: titleId }, pageMode ? T.chat : T.title)]);
+  if (!pageMode) {
+    panel.setAttribute("role", "dialog");
+    panel.hidden = true;
+    closeButton = el("button", { type: "button", class: "close", "aria-label": T.close },
+      [icon("M6 6l12 12M18 6L6 18")]);
+    closeButton.addEventListener("click", function () { setOpen(false); });
+    head.appendChild(closeButton);
+  }
+  var log = el("div", { class: "log", role: "log", "aria-labelledby": titleId, tabindex: "0" });
+  var start = el("div", { class: "start" }, [el("p", {}, T.startHint)]);
+  var startButton = el("button", { type: "button", class: "primary" }, T.start);
+  startButton.addEventListener("click", function () { send(T.greeting, null); input.focus(); });
+  start.appendChild(startButton);
+  var status = el("div", { class: "status", role: "status" });
+  var alertBox = el("div", { class: "alert", role: "alert" });
+  var input = el("input", { id: inputId, type: "text", autocomplete: "off", maxlength: String(maxText),
+    enterkeyhint: "send" });
+  var form = el("form", { class: "form" }, [
+    el("label", { for: inputId, class: "sr" }, T.input),
+    input,
+    el("button", { type: "submit", class: "primary send" }, T.send)
+  ]);
+  input.setAttribute("placeholder", T.input);
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) return;
+    if (text.length > maxText) { say(alertBox, T.tooLong.replace("{n}", maxText)); return; }
+    input.value = "";
+    send(text, null);
+  });
+  panel.append(head, log, start, status, alertBox, form);
+  root.appendChild(panel);
+
+  var launcher = null;
+  if (pageMode) {
+    var target = document.querySelector(cfg.target || "#consultbot");
+    if (!target) return;
+    target.textContent = "";
+    target.appendChild(host);
+  } else {
+    launcher = el("button", { type: "button", class: "launcher", "aria-expanded": "false",
+      "aria-controls": uid + "-panel" }, [icon("M4 5h16v11H9l-5 4z"), el("span", {}, T.launcher)]);
+    panel.id = uid + "-panel";
+    launcher.addEventListener("click", function () { setOpen(panel.hidden); });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); setOpen(false); }
+    });
+    root.insertBefore(launcher, panel);
+    document.body.appendChild(host);
+  }
+
+  state.items.forEach(render);
+  start.hidden = state.items.length > 0;
+  scrollDown();
+
+  // ---- the connection: hello, then messages; pending ones are resent after a reconnect
+  var ws = null;
+  var ready = false;
+  var attempt = 0;
+  var retryTimer = null;
+  var countdown = null;
+  var resendDelay = 2; // seconds; doubles while the server keeps failing
+  var resendTimer = null;
+
+  if (pageMode || state.pending.length) connect();
+  window.addEventListener("online", function () { if (!ws) { clearTimeout(retryTimer); connect(); } });
+
+  function connect() {
+    if (ws) return;
+    clearInterval(countdown);
+    if (attempt > 0) say(status, T.connecting);
+    var url = new URL("ws", base);
+    url.protocol = base.protocol === "https:" ? "wss:" : "ws:";
+    try { ws = new WebSocket(url.href); } catch (e) { ws = null; retry(); return; }
+    ws.onopen = function () {
+      frame({ type: "hello", token: store.get(tokenKey), consultation: consultation, lang: lang });
+    };
+    ws.onmessage = function (event) {
+      var data;
+      try { data = JSON.parse(event.data); } catch (e) { return; }
+      receive(data);
+    };
+    ws.onclose = function () { ws = null; ready = false; retry(); };
+  }
+
+  function retry() {
+    var delay = Math.min(30, Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+    attempt += 1;
+    var left = Math.ceil(delay);
+    if (attempt > 1) {
+      say(status, T.offline.replace("{s}", left));
+      countdown = setInterval(function () {
+        left -= 1;
+        if (left > 0) status.textContent = T.offline.replace("{s}", left);
+      }, 1000);
+    }
+    retryTimer = setTimeout(connect, delay * 1000);
+  }
+
+  function frame(data) {
+    data.v = 1;
+    if (ws && ws.readyState === 1) ws.send(JSON.stringify(data));
+  }
+
+  function flush() {
+    if (!ready) return;
+    state.pending.forEach(function (m) { frame({ type: "message", id: m.id, text: m.text }); });
+  }
+
+  function receive(data) {
+    if (data.type === "welcome") {
+      ready = true;
+      attempt = 0;
+      clearInterval(countdown);
+      store.set(tokenKey, data.token);
+      if (data.limits && data.limits.max_text) maxText = data.limits.max_text;
+      if (!state.pending.length) say(status, "");
+      flush();
+    } else if (data.type === "ack") {
+      say(status, T.typing);
+      status.classList.add("typing");
+    } else if (data.type === "reply") {
+      if (state.answered.indexOf(data.id) >= 0) return; // already shown before a reconnect
+      resendDelay = 2;
+      state.pending = state.pending.filter(function (m) { return m.id !== data.id; });
+      state.answered = state.answered.concat([data.id]).slice(-100);
+      (data.messages || []).forEach(function (m) {
+        add({ who: "bot", text: String(m.text), buttons: m.buttons || [], multi: !!m.multi_select });
+      });
+      if (!state.pending.length) { say(status, ""); status.classList.remove("typing"); }
+      save();
+    } else if (data.type === "error") {
+      onError(data);
+    }
+  }
+
+  function onError(data) {
+    if (!data.id) return;
+    if (data.code === "unavailable" || data.code === "rate_limited") {
+      if (data.code === "rate_limited") say(alertBox, T.slowDown);
+      clearTimeout(resendTimer); // the message stays pending; send it again later
+      resendTimer = setTimeout(flush, resendDelay * (1000 + Math.random() * 1000));
+      resendDelay = Math.min(60, resendDelay * 2);
+      return;
+    }
+    var lost = state.pending.filter(function (m) { return m.id === data.id; })[0];
+    state.pending = state.pending.filter(function (m) { return m.id !== data.id; });
+    save();
+    if (lost) say(alertBox, T.notSent + (data.message || ""));
+    if (!state.pending.length) { say(status, ""); status.classList.remove("typing"); }
+  }
+
+  // ---- the transcript: appended only, saved so that a reload shows it again
+  function send(text, shown) {
+    settleChoices();
+    var id = newId();
+    start.hidden = true;
+    say(alertBox, "");
+    add({ who: "me", text: shown || text });
+    state.pending.push({ id: id, text: text });
+    save();
+    if (ready) frame({ type: "message", id: id, text: text });
+    else connect();
+  }
+
+  function add(item) {
+    state.items.push(item);
+    render(item);
+    scrollDown();
+  }
+
+  function render(item) {
+    var bubble = el("div", { class: "msg " + item.who }, [
+      el("span", { class: "sr" }, item.who === "me" ? T.you : T.bot),
+      el("p", {}, item.text)
+    ]);
+    log.appendChild(bubble);
+    if (item.buttons && item.buttons.length) log.appendChild(choices(item));
+  }
+
+  function choices(item) {
+    var group = el("div", { class: "choices", role: "group", "aria-label": T.suggestions });
+    var picked = [];
+    item.buttons.forEach(function (b) {
+      var button = el("button", { type: "button", class: "choice" }, String(b.title));
+      if (item.multi) button.setAttribute("aria-pressed", "false");
+      if (item.done) {
+        button.disabled = true;
+        if ((item.chosen || []).indexOf(b.payload) >= 0) button.classList.add("chosen");
+      }
+      button.addEventListener("click", function () {
+        if (item.done) return;
+        if (item.multi) {
+          var on = button.getAttribute("aria-pressed") !== "true";
+          button.setAttribute("aria-pressed", String(on));
+          picked = picked.filter(function (p) { return p.payload !== b.payload; });
+          if (on) picked.push(b);
+          return;
+        }
+        choose(item, [b]);
+      });
+      group.appendChild(button);
+    });
+    if (item.multi && !item.done) {
+      var ok = el("button", { type: "button", class: "primary" }, T.confirm);
+      ok.addEventListener("click", function () { if (picked.length) choose(item, picked); });
+      group.appendChild(ok);
+    }
+    item.group = group;
+    return group;
+  }
+
+  function choose(item, buttons) {
+    item.chosen = buttons.map(function (b) { return b.payload; });
+    send(item.chosen.join(", "), buttons.map(function (b) { return b.title; }).join(", "));
+    input.focus(); // the pressed button is now disabled: keep the keyboard in the chat
+  }
+
+  function settleChoices() {
+    state.items.forEach(function (item) {
+      if (!item.buttons || !item.buttons.length || item.done) return;
+      item.done = true;
+      if (!item.group) return;
+      Array.prototype.forEach.call(item.group.querySelectorAll("button"), function (button, i) {
+        button.disabled = true;
+        var b = item.buttons[i];
+        if (b && (item.chosen || []).indexOf(b.payload) >= 0) button.classList.add("chosen");
+        if (!b) button.remove(); // the confirm button of a multiple choice
+      });
+    });
+  }
+
+  function setOpen(open) {
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    if (open) { connect(); scrollDown(); input.focus(); } else { launcher.focus(); }
+  }
+
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  function say(region, text) { if (region.textContent !== text) region.textContent = text; }
+
+  // ---- small pieces
+  function load() {
+    var saved = null;
+    try { saved = JSON.parse(store.get(stateKey) || "null"); } catch (e) { saved = null; }
+    if (!saved || !Array.isArray(saved.items)) saved = { items: [], pending: [], answered: [] };
+    return saved;
+  }
+
+  function save() {
+    store.set(stateKey, JSON.stringify({
+      items: state.items.slice(-200).map(function (i) {
+        return { who: i.who, text: i.text, buttons: i.buttons, multi: i.multi, done: i.done,
+          chosen: i.chosen };
+      }),
+      pending: state.pending,
+      answered: state.answered
+    }));
+  }
+
+  function storage() {
+    try {
+      var ls = window.localStorage;
+      ls.setItem("consultbot:probe", "1");
+      ls.removeItem("consultbot:probe");
+      return { get: function (k) { return ls.getItem(k); }, set: function (k, v) { ls.setItem(k, v); } };
+    } catch (e) { // storage blocked: the conversation lasts as long as the page
+      var memory = {};
+      return { get: function (k) { return memory[k] || null; }, set: function (k, v) { memory[k] = v; } };
+    }
+  }
+
+  function newId() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); })
+      .join("");
+  }
+
+  function el(tag, attrs, content) {
+    var node = document.createElement(tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (typeof content === "string") node.textContent = content;
+    else if (content) content.forEach(function (c) { node.appendChild(c); });
+    return node;
+  }
+
+  function icon(path) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var p = document.createElementNS(ns, "path");
+    p.setAttribute("d", path);
+    svg.appendChild(p);
+    return svg;
+  }
+})();

@@ -1,0 +1,121 @@
+"""The Rasa-compatible REST channel, over real HTTP on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.bot.web.serving import DEMO, running, settings_for
+
+WEBHOOK = "/webhooks/rest/webhook"
+
+
+@pytest.fixture
+async def http(
+    tmp_path: Path, database_url: str
+) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
+    """The server on SQLite, and on PostgreSQL when one is configured."""
+    async with (
+        running(settings_for(tmp_path, database_url=database_url)) as (base, _app),
+        aiohttp.ClientSession() as session,
+    ):
+        yield base, session
+
+
+async def post(http: tuple[str, aiohttp.ClientSession], body: Any) -> tuple[int, Any]:
+    base, session = http
+    kwargs = {"data": body} if isinstance(body, str | bytes) else {"json": body}
+    async with session.post(base + WEBHOOK, **kwargs) as response:
+        assert response.content_type == "application/json"
+        return response.status, await response.json()
+
+
+async def test_status_answers_ok(http):
+    base, session = http
+    async with session.get(base + "/webhooks/rest/") as response:
+        assert response.status == 200
+        assert await response.json() == {"status": "ok"}
+
+
+async def test_a_resident_completes_the_demo_consultation(http):
+    answers = []
+    for text in DEMO:
+        status, body = await post(http, {"sender": "resident-1", "message": text})
+        assert status == 200
+        answers.append(body)
+    assert all(item["recipient_id"] == "resident-1" for body in answers for item in body)
+    consent = answers[0][-1]
+    assert {"title": "Oui", "payload": consent["buttons"][0]["payload"]} in consent["buttons"]
+    modes = answers[2 - 1][-1]["buttons"]
+    assert [b["title"] for b in modes] == ["Voiture", "Train", "Bus", "Vélo", "À pied"]
+    assert answers[-1][-1]["text"].startswith("Merci")
+    assert "buttons" not in answers[-1][-1]
+
+
+async def test_replies_follow_the_language_given_in_metadata(http):
+    status, body = await post(
+        http, {"sender": "r-en", "message": "hello", "metadata": {"language": "en"}}
+    )
+    assert status == 200
+    assert body[0]["text"].startswith("Hello")
+
+
+async def test_residents_do_not_share_a_conversation(http):
+    await post(http, {"sender": "a", "message": "bonjour"})
+    await post(http, {"sender": "a", "message": "oui"})
+    _, first_of_b = await post(http, {"sender": "b", "message": "bonjour"})
+    assert first_of_b[0]["text"].startswith("Bonjour")
+
+
+async def test_the_same_message_id_sent_twice_is_handled_once(http):
+    await post(http, {"sender": "r", "message": "bonjour", "message_id": "1"})
+    _, first = await post(http, {"sender": "r", "message": "oui", "message_id": "2"})
+    _, again = await post(http, {"sender": "r", "message": "oui", "message_id": "2"})
+    assert again == first
+    _, next_question = await post(http, {"sender": "r", "message": "train", "message_id": "3"})
+    assert "1 à 5" in next_question[-1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error", "says"),
+    [
+        ("{not json", 400, "bad_json", "JSON"),
+        ("[1, 2]", 400, "bad_request", "object"),
+        ({"message": "bonjour"}, 400, "bad_request", "sender"),
+        ({"sender": "x"}, 400, "bad_request", "message"),
+        ({"sender": "x", "message": 5}, 400, "bad_request", "message"),
+        ({"sender": ["x"], "message": "bonjour"}, 400, "bad_request", "sender"),
+        ({"sender": "x", "message": "bonjour", "metadata": "fr"}, 400, "bad_request", "metadata"),
+        ({"sender": "x", "message": "bonjour", "extra": 1}, 400, "bad_request", "extra"),
+        ({"sender": "x", "message": "a" * 5000}, 400, "bad_request", "message"),
+        ({"sender": "x", "message": "b" * 20000}, 413, "too_large", "bytes"),
+    ],
+)
+async def test_bad_requests_get_a_clear_error_and_change_nothing(http, body, status, error, says):
+    got_status, got = await post(http, body)
+    assert (got_status, got["error"]) == (status, error)
+    assert says in got["message"]
+    # Nothing was stored: "x" is still a new resident who gets the introduction.
+    _, first = await post(http, {"sender": "x", "message": "bonjour"})
+    assert first[0]["text"].startswith("Bonjour")
+
+
+async def test_a_wrong_method_or_path_is_refused(http):
+    base, session = http
+    async with session.get(base + WEBHOOK) as response:
+        assert response.status == 405
+    async with session.post(base + "/webhooks/rest/nope", json={}) as response:
+        assert response.status == 404
+
+
+async def test_a_server_that_cannot_answer_says_so_in_json(tmp_path):
+    settings = settings_for(tmp_path, default_consultation="not_deployed")
+    async with running(settings) as (base, _app), aiohttp.ClientSession() as session:
+        body = {"sender": "r", "message": "bonjour"}
+        async with session.post(base + WEBHOOK, json=body) as response:
+            assert response.status == 500
+            assert (await response.json())["error"] == "server_error"

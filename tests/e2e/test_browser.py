@@ -1,0 +1,395 @@
+"""The web chat in real headless Chromium: a resident completes the demo
+consultation on the full page and in the widget embedded on another site, by
+typing, by tapping, with the keyboard only, across a reload; roles, names,
+focus, contrast and reflow are checked. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.inbound import Conversations, InboundMessage
+from flows.replies import Reply
+from tests.bot.web.serving import DEMO, running, settings_for
+
+playwright_api = pytest.importorskip("playwright.async_api")
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+expect = playwright_api.expect
+
+
+def _browser_or_skip() -> None:
+    if Path(CHROMIUM).exists() and shutil.which(CHROMIUM):
+        return
+    if os.environ.get("CONSULTBOT_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{CHROMIUM} is missing and CONSULTBOT_REQUIRE_BROWSER=1")
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+
+
+class Gate:
+    """The real service behind a gate, so a test can hold a reply back."""
+
+    def __init__(self) -> None:
+        self.service: Conversations | None = None
+        self.open = asyncio.Event()
+        self.open.set()
+
+    def __call__(self, service: Conversations) -> Gate:
+        self.service = service
+        return self
+
+    async def handle(self, message: InboundMessage) -> Sequence[Reply]:
+        await self.open.wait()
+        assert self.service is not None
+        return await self.service.handle(message)
+
+
+@dataclass
+class Site:
+    bot: str  # the consultbot server
+    host: str  # a region's page, another origin, that embeds the widget
+    gate: Gate
+
+
+@pytest.fixture
+async def site(tmp_path: Path) -> AsyncIterator[Site]:
+    _browser_or_skip()
+    holder: dict[str, str] = {}
+
+    async def region_page(request: web.Request) -> web.Response:
+        lang = request.query.get("lang", "fr")
+        html = f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Région</title></head>
+<body><h1>Région Centre-Val de Loire</h1><p><a href="#news" id="news">Actualités</a></p>
+<script src="{holder["bot"]}/widget.js" data-consultation="mobilite" defer></script>
+</body></html>"""
+        return web.Response(text=html, content_type="text/html")
+
+    host_app = web.Application()
+    host_app.router.add_get("/", region_page)
+    host_runner = web.AppRunner(host_app, access_log=None)
+    await host_runner.setup()
+    host_site = web.TCPSite(host_runner, "127.0.0.1", 0)
+    await host_site.start()
+    host = f"http://127.0.0.1:{host_runner.addresses[0][1]}"
+    gate = Gate()
+    settings = settings_for(tmp_path, server={"allowed_origins": [host]})
+    try:
+        async with running(settings, wrap=gate) as (bot, _app):
+            holder["bot"] = bot
+            yield Site(bot, host, gate)
+    finally:
+        await host_runner.cleanup()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[object]:
+    _browser_or_skip()
+    async with playwright_api.async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+async def new_page(browser, viewport=PHONE, **options):
+    context = await browser.new_context(viewport=viewport, **options)
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors
+    return page
+
+
+async def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_of(page):
+    return page.get_by_role("log", name="Discussion")
+
+
+async def answered(page, action) -> str:
+    """Do `action` (send a message) and wait for the assistant's answer: the text
+    of its last message."""
+    messages = page.locator(".msg.bot")
+    before = await messages.count()
+    await action
+    await expect(messages).not_to_have_count(before)
+    await expect(page.get_by_role("status")).to_have_text("")
+    return await messages.last.locator("p").inner_text()
+
+
+async def type_message(page, text: str) -> None:
+    box = page.get_by_role("textbox", name="Votre message")
+    await box.fill(text)
+    await box.press("Enter")
+
+
+def say(page, text: str):
+    return answered(page, type_message(page, text))
+
+
+def tap(page, name: str):
+    return answered(page, page.get_by_role("button", name=name, exact=True).click())
+
+
+async def test_a_resident_completes_the_consultation_by_typing(site, browser):
+    page = await new_page(browser)
+    await page.goto(site.bot + "/")
+    await expect(log_of(page)).to_be_visible()
+    await shot(page, "page-360-empty")
+    last = ""
+    for text in DEMO:
+        last = await say(page, text)
+    assert last.startswith("Merci")
+    mine = await page.locator(".msg.me p").all_inner_texts()
+    assert mine == list(DEMO)
+    await shot(page, "page-360-complete")
+    assert page.errors == []
+
+
+async def test_a_resident_completes_the_consultation_by_tapping(site, browser):
+    page = await new_page(browser)
+    await page.goto(site.bot + "/")
+    await tap(page, "Commencer")
+    await tap(page, "Oui")
+    await tap(page, "Train")
+    # The answered set is disabled; the chosen answer stays readable.
+    train = page.get_by_role("button", name="Train", exact=True)
+    await expect(train).to_be_disabled()
+    await expect(train).to_have_class("choice chosen")
+    await expect(page.get_by_role("button", name="Voiture")).to_be_disabled()
+    await tap(page, "4")
+    await say(page, "45000")
+    assert (await say(page, DEMO[-1])).startswith("Merci")
+    mine = await page.locator(".msg.me p").all_inner_texts()
+    assert mine == ["bonjour", "Oui", "Train", "4", "45000", DEMO[-1]]
+    await shot(page, "page-360-tapped")
+
+
+async def test_a_reload_half_way_resumes_where_the_resident_was(site, browser):
+    page = await new_page(browser)
+    await page.goto(site.bot + "/")
+    for text in DEMO[:3]:
+        await say(page, text)
+    before = await page.locator(".msg").all_inner_texts()
+    await page.reload()
+    # The transcript is back, once, and the conversation goes on from there.
+    await expect(page.locator(".msg")).to_have_count(len(before))
+    assert await page.locator(".msg").all_inner_texts() == before
+    await expect(page.get_by_role("button", name="Commencer")).to_be_hidden()
+    await tap(page, "4")
+    last = ""
+    for text in DEMO[4:]:
+        last = await say(page, text)
+    assert last.startswith("Merci")
+    await expect(page.locator(".msg.me")).to_have_count(6)
+
+
+async def test_a_message_typed_while_the_server_is_slow_is_answered_once(site, browser):
+    page = await new_page(browser)
+    await page.goto(site.bot + "/")
+    await say(page, "bonjour")
+    answered_before = await page.locator(".msg.bot").count()
+    site.gate.open.clear()
+    await type_message(page, "oui")
+    await expect(page.get_by_role("status")).to_have_text("L'assistant écrit…")
+    await page.reload()  # the reply had not come: the message is still pending
+    site.gate.open.set()
+    await expect(page.locator(".msg.bot")).not_to_have_count(answered_before)
+    await expect(page.get_by_role("status")).to_have_text("")
+    await expect(page.locator(".msg.me")).to_have_count(2)
+    assert "1 à 5" in await say(page, "train")
+    assert await page.locator(".msg.me p").all_inner_texts() == ["bonjour", "oui", "train"]
+
+
+async def test_the_widget_works_with_the_keyboard_only(site, browser):
+    page = await new_page(browser, viewport=DESKTOP)
+    await page.goto(site.host + "/")
+    launcher = page.get_by_role("button", name="Donner mon avis")
+    await expect(launcher).to_have_attribute("aria-expanded", "false")
+    await shot(page, "widget-1280-closed")
+    await page.keyboard.press("Tab")  # the page's link
+    await page.keyboard.press("Tab")  # the launcher
+    assert await focused(page) == "Donner mon avis"
+    await page.keyboard.press("Enter")
+    await expect(launcher).to_have_attribute("aria-expanded", "true")
+    dialog = page.get_by_role("dialog", name="Consultation citoyenne")
+    await expect(dialog).to_be_visible()
+    assert await focused(page) == "Votre message"  # opening moved focus to the input
+    await page.keyboard.type("bonjour")
+    await answered(page, page.keyboard.press("Enter"))
+    # Quick replies are real buttons reached with Tab, pressed with Enter or Space.
+    await page.keyboard.press("Shift+Tab")
+    assert await focused(page) == "Non"
+    await page.keyboard.press("Shift+Tab")
+    assert await focused(page) == "Oui"
+    await answered(page, page.keyboard.press("Space"))
+    assert await focused(page) == "Votre message"  # back in the input, not lost
+    await shot(page, "widget-1280-open")
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_be_hidden()
+    await expect(launcher).to_have_attribute("aria-expanded", "false")
+    assert await focused(page) == "Donner mon avis"
+    shown = await page.locator(".msg").count()
+    await page.keyboard.press("Enter")  # reopens where it was
+    await expect(page.get_by_role("dialog")).to_be_visible()
+    await expect(page.locator(".msg")).to_have_count(shown)
+    assert page.errors == []
+
+
+async def test_arriving_messages_never_steal_focus(site, browser):
+    page = await new_page(browser, viewport=DESKTOP)
+    await page.goto(site.host + "/")
+    await page.get_by_role("button", name="Donner mon avis").click()
+    site.gate.open.clear()
+    await type_message(page, "bonjour")
+    await page.get_by_role("link", name="Actualités").focus()
+    site.gate.open.set()
+    await expect(page.locator(".msg.bot")).not_to_have_count(0)
+    assert await page.evaluate("document.activeElement.id") == "news"
+
+
+async def test_roles_and_names_for_assistive_technology(site, browser):
+    page = await new_page(browser)
+    await page.goto(site.bot + "/")
+    log = log_of(page)
+    await expect(log).to_have_attribute("role", "log")
+    title = page.get_by_role("heading", name="Mobilité en Centre-Val de Loire", level=1)
+    await expect(title).to_be_visible()
+    await expect(page.get_by_role("region", name="Discussion")).to_be_visible()
+    await expect(page.get_by_role("textbox", name="Votre message")).to_be_visible()
+    await expect(page.get_by_role("button", name="Envoyer")).to_be_visible()
+    await expect(page.get_by_role("status")).to_have_count(1)
+    await expect(page.get_by_role("alert")).to_have_count(1)
+    await say(page, "bonjour")
+    # Who speaks is part of each message's text for screen readers.
+    texts = await log.locator(".msg").all_inner_texts()
+    assert texts[0].startswith("Vous :")
+    assert all(t.startswith("Assistant :") for t in texts[1:])
+    group = page.get_by_role("group", name="Réponses proposées")
+    await expect(group.get_by_role("button")).to_have_count(2)
+    snapshot = await log.aria_snapshot()
+    assert '- text: "Vous :"\n  - paragraph: bonjour\n  - text: "Assistant :"' in snapshot
+
+
+async def test_the_interface_speaks_english_with_lang_en(site, browser):
+    page = await new_page(browser)
+    await page.goto(site.bot + "/?lang=en")
+    await expect(page.get_by_role("log", name="Chat")).to_be_visible()
+    await answered(page, page.get_by_role("button", name="Start").click())
+    first = page.locator(".msg.bot").first
+    assert await first.locator(".sr").inner_text() == "Assistant:"
+    assert (await first.locator("p").inner_text()).startswith("Hello")
+    await expect(page.get_by_role("button", name="Yes", exact=True)).to_be_visible()
+    host = await new_page(browser)
+    await host.goto(site.host + "/?lang=en")
+    await expect(host.get_by_role("button", name="Have your say")).to_be_visible()
+
+
+CONTRAST_SCRIPT = """root => {
+  const lum = c => {
+    const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(v => {
+      v = v / 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const bg = el => {
+    for (let n = el; n; n = n.parentElement || (n.getRootNode && n.getRootNode().host)) {
+      const c = getComputedStyle(n).backgroundColor;
+      if (c && !/rgba\\(.*, 0\\)$/.test(c) && c !== "transparent") return c;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const out = [];
+  for (const el of root.querySelectorAll("*")) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    const [a, b] = [lum(style.color), lum(bg(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    out.push([el.textContent.trim().slice(0, 30), Math.round(ratio * 100) / 100]);
+  }
+  return out;
+}"""
+
+
+async def test_text_contrast_is_at_least_4_5_to_1(site, browser):
+    page = await new_page(browser)
+    await page.goto(site.bot + "/")
+    await tap(page, "Commencer")
+    await tap(page, "Oui")
+    root = page.locator(".consultbot")
+    ratios = await root.evaluate("host => (" + CONTRAST_SCRIPT + ")(host.shadowRoot)")
+    ratios += await page.locator("body").evaluate("(" + CONTRAST_SCRIPT + ")")
+    assert len(ratios) > 10
+    low = [(text, ratio) for text, ratio in ratios if ratio < 4.5]
+    assert low == []
+
+
+@pytest.mark.parametrize(("width", "text_size"), [(320, "100%"), (360, "200%"), (1280, "200%")])
+async def test_it_reflows_at_320_px_and_at_200_percent_text(site, browser, width, text_size):
+    for where, url in (("page", site.bot + "/"), ("widget", site.host + "/")):
+        page = await new_page(browser, viewport={"width": width, "height": 740})
+        await page.goto(url)
+        await page.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
+        if where == "widget":
+            await page.get_by_role("button", name="Donner mon avis").click()
+        await say(page, "bonjour")
+        overflow = await page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{where} scrolls sideways by {overflow}px"
+        for name in ("Envoyer", "Oui"):
+            box = await page.get_by_role("button", name=name, exact=True).bounding_box()
+            assert box is not None
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= width
+        await shot(page, f"{where}-{width}-text{text_size.rstrip('%')}")
+
+
+async def test_reduced_motion_turns_animations_off(site, browser):
+    page = await new_page(browser, reduced_motion="reduce")
+    await page.goto(site.bot + "/")
+    await say(page, "bonjour")
+    animation = await page.locator(".msg.bot").first.evaluate(
+        "el => getComputedStyle(el).animationName"
+    )
+    assert animation == "none"
+
+
+async def focused(page) -> str:
+    """The accessible name (or text) of the element with focus, inside the widget too."""
+    return await page.evaluate(
+        """() => {
+        let el = document.activeElement;
+        while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+        if (!el) return "";
+        if (el.labels && el.labels.length) return el.labels[0].textContent.trim();
+        return (el.getAttribute("aria-label") || el.textContent || "").trim();
+    }"""
+    )
