@@ -116,7 +116,8 @@ async def create(
     consented_at: dt.datetime | None = None,
     address: bytes | None = None,
 ) -> Participant:
-    """A new participant; fails (IntegrityError) if one exists for the pair."""
+    """A new participant. If one exists for the pair (another process created
+    it meanwhile), the transaction fails with Conflict: retrying finds it."""
     values = {
         "channel": channel,
         "user_hash": user_hash,
