@@ -65,7 +65,8 @@ class Restarted:
 
 @dataclass(frozen=True, slots=True)
 class Completed:
-    pass
+    """The outro was said. Comes again if the resident goes back from the end
+    and answers anew, or restarts and finishes again."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from flows.schema import (
 from flows.translated import Translated
 from flows.validation import validate_document
 
-MAX_FILE_BYTES = 1_000_000  # the richest flow is ~20 kB; anything near this is a mistake
+MAX_FILE_BYTES = 1_000_000  # a rich flow is ~10 kB; anything near this is a mistake
 
 
 def load_flow(path: Path) -> Flow:
@@ -67,6 +67,8 @@ def read_flow_text(path: Path) -> str:
         raise _refuse(source, f"cannot read the file ({error.strerror})", None) from None
     if len(raw) > MAX_FILE_BYTES:
         raise _refuse(source, "the file is larger than 1 MB", _SIZE_HINT)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _refuse(source, "the file is UTF-16 text, not UTF-8", _UTF8_HINT)
     if b"\0" in raw:
         raise _refuse(
             source, "this is a binary file, not a flow file", "a flow is a YAML text file"
@@ -82,10 +84,13 @@ def read_flow_text(path: Path) -> str:
                     line,
                     None,
                     "the file is not UTF-8 text",
-                    "save it as UTF-8 (in most editors: Save with encoding > UTF-8)",
+                    _UTF8_HINT,
                 )
             ]
         ) from None
+
+
+_UTF8_HINT = "save it as UTF-8 (in most editors: Save with encoding > UTF-8)"
 
 
 def _refuse(source: str, message: str, hint: str | None) -> FlowError:

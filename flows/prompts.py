@@ -10,8 +10,9 @@ from flows.model import Flow, Question
 from flows.replies import Button, Reply
 from nlu.interpretation import AnswerValue, RejectReason
 
-# Past this many values a scale gets no buttons: a row of 11+ buttons is unusable.
-MAX_SCALE_BUTTONS = 10
+# A scale gets a button per value up to 0-10 (11 buttons, the common "from 0 to
+# 10"); wider ones are typed.
+MAX_SCALE_RANGE = 10
 SKIP_PAYLOAD = "/skip"
 RESUME = "resume"  # payload of the "resume" button: a choice id of the paused state
 RESTART_PAYLOAD = "/restart"
@@ -48,10 +49,11 @@ def _answer_buttons(question: Question, lang: str) -> tuple[Button, ...]:
         return tuple(Button(c.label.get(lang), c.id) for c in question.choices)
     if question.type == "yes_no":
         return yes_no_buttons(lang)
-    if question.type == "scale" and question.min is not None and question.max is not None:
-        count = question.max - question.min + 1
-        if 0 < count <= MAX_SCALE_BUTTONS:
-            return tuple(Button(str(n), str(n)) for n in range(question.min, question.max + 1))
+    low, high = question.min, question.max
+    if question.type != "scale" or low is None or high is None:
+        return ()
+    if 0 <= high - low <= MAX_SCALE_RANGE:
+        return tuple(Button(str(n), str(n)) for n in range(low, high + 1))
     return ()
 
 

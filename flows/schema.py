@@ -36,6 +36,9 @@ QUESTION_TYPES: tuple[str, ...] = (
     "date",
 )
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
+# Checked by flows.validation with a suggestion; given to editors through the schema.
+SNAKE_CASE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+FLOW_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
 
 def describe(value: object) -> str:
@@ -49,6 +52,8 @@ def describe(value: object) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"the text '{shown}'"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     if isinstance(value, list):
@@ -69,14 +74,14 @@ def _text(value: object, key: str | None) -> str:
             {"got": describe(value), "key": key},
         )
     if not value.strip():
-        raise PydanticCustomError("translated_empty", "this text is empty", {"key": key})
+        raise PydanticCustomError("translated_empty", "the text is empty", {"key": key})
     return value
 
 
 def _translated(value: object) -> str | dict[str, str]:
     if isinstance(value, dict):
         if not value:
-            raise PydanticCustomError("translated_empty", "this text is empty", {"key": None})
+            raise PydanticCustomError("translated_empty", "the text is empty", {"key": None})
         return {str(lang): _text(text, str(lang)) for lang, text in value.items()}
     if isinstance(value, list):
         raise PydanticCustomError(
@@ -160,7 +165,8 @@ class ChoiceDoc(_Doc):
 
     id: str = Field(
         description="Stable snake_case name stored with the answers (e.g. by_train);"
-        " never change it once the consultation is open."
+        " never change it once the consultation is open.",
+        json_schema_extra={"pattern": SNAKE_CASE_PATTERN},
     )
     label: TranslatedText = Field(description="What the resident reads on the button.")
     synonyms: dict[Language, list[str]] | None = Field(
@@ -171,7 +177,10 @@ class ChoiceDoc(_Doc):
 
 
 class _QuestionDoc(_Doc):
-    id: str = Field(description="Stable snake_case name of the question, stored with answers.")
+    id: str = Field(
+        description="Stable snake_case name of the question, stored with answers.",
+        json_schema_extra={"pattern": SNAKE_CASE_PATTERN},
+    )
     text: TranslatedText = Field(description="The question as the resident reads it.")
     optional: bool = Field(
         default=False, description="true if the resident may skip it (command 'skip')."
@@ -293,7 +302,10 @@ QUESTION_MODELS: dict[str, type[_QuestionDoc]] = {
 class FlowDoc(_Doc):
     """A consultation: the conversation a resident has with the bot."""
 
-    id: str = Field(description="Stable name of the consultation, e.g. mobilite.")
+    id: str = Field(
+        description="Stable name of the consultation, e.g. mobilite.",
+        json_schema_extra={"pattern": FLOW_ID_PATTERN},
+    )
     title: TranslatedText = Field(description="The consultation's title.")
     languages: list[Language] = Field(
         min_length=1,

@@ -26,10 +26,12 @@ from flows.conditions import Condition
 from flows.document import Document, YamlPath
 from flows.errors import FlowProblem, FlowValidationError
 from flows.schema import (
+    FLOW_ID_PATTERN,
     LANGUAGE_PATTERN,
     QUESTION,
     QUESTION_MODELS,
     QUESTION_TYPES,
+    SNAKE_CASE_PATTERN,
     TRANSLATED,
     ChoiceDoc,
     ChoiceQuestion,
@@ -43,8 +45,8 @@ from flows.schema import (
 )
 from flows.when import WhenReader, did_you_mean
 
-SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
-FLOW_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+SNAKE_CASE = re.compile(SNAKE_CASE_PATTERN)
+FLOW_ID = re.compile(FLOW_ID_PATTERN)
 MAX_SCALE_POINTS = 11
 
 
@@ -135,7 +137,7 @@ class _Checker:
             self.add(("closes",), f"the flow closes ({closes}) before it opens ({opens})")
         for key in ("title", "intro", "consent", "outro"):
             self._translated((key,), key)
-        if not self.raw_questions:
+        if "questions" in self.data and self.data["questions"] in (None, []):
             self.add(
                 ("questions",),
                 "the flow has no questions",
@@ -197,10 +199,7 @@ class _Checker:
     # -- questions ---------------------------------------------------------
 
     def _questions(self) -> dict[str, Condition]:
-        order = tuple(
-            raw["id"] if isinstance(raw, dict) and isinstance(raw.get("id"), str) else ""
-            for raw in self.raw_questions
-        )
+        order = tuple(_raw_id(raw) for raw in self.raw_questions)
         known: dict[str, QuestionDoc] = {}
         first_line: dict[str, int | None] = {}
         conditions: dict[str, Condition] = {}
@@ -223,7 +222,7 @@ class _Checker:
             known.setdefault(question.id, question)
             self._question(path, question)
             if question.when is not None:
-                reader = WhenReader(question.id, order, known)
+                reader = WhenReader(question.id, index, order, known)
                 condition, problems = reader.read(question.when, (*path, "when"))
                 for problem in problems:
                     self.add(problem.path, problem.message, problem.hint)
@@ -372,17 +371,62 @@ def _explain(details: ErrorDetails, path: YamlPath, tag: str | None) -> tuple[st
         return f"unknown question type '{tag_value}'", did_you_mean(
             tag_value, QUESTION_TYPES
         ) or "use one of " + ", ".join(QUESTION_TYPES)
+    subject = _subject(path)
+    if kind == "translated_type":
+        texts = "" if _is_language_entry(path) else ", or a mapping of language to text"
+        return f"{subject} must be a text{texts}, got {describe(value)}", None
+    if kind == "translated_empty":
+        return f"{subject} is empty", "write the text, or remove the key"
     expected = _EXPECTED.get(kind)
     if expected is not None:
-        return f"'{field}' must be {expected[0]}, got {describe(value)}", expected[1]
+        advice = expected[1]
+        if kind == "int_type" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            advice = f"write it without quotes: {value.strip()}"
+        return f"{subject} must be {expected[0]}, got {describe(value)}", advice
     if kind == "string_pattern_mismatch":
         return (
             f"'{value}' is not a language code",
             "use a lowercase ISO 639-1 code such as fr or en",
         )
     if kind == "too_short":
-        return f"'{field}' needs at least one item", None
-    return f"'{field}': {details['msg']}", None
+        return f"{subject} needs at least one item", None
+    return f"{subject}: {details['msg']}", None
+
+
+_TEXT_KEYS = frozenset(
+    {
+        "title",
+        "intro",
+        "consent",
+        "outro",
+        "text",
+        "retry",
+        "help",
+        "label",
+        "min_label",
+        "max_label",
+    }
+)
+
+
+def _is_language_entry(path: YamlPath) -> bool:
+    return len(path) >= 2 and path[-2] in _TEXT_KEYS and isinstance(path[-1], str)
+
+
+def _subject(path: YamlPath) -> str:
+    """How a message names the value at `path`: 'min', question 3, the en text of 'label'."""
+    if not path:
+        return "the flow"
+    last, parent = path[-1], (path[-2] if len(path) >= 2 else None)
+    if isinstance(last, int):
+        if parent in ("questions", "choices"):
+            return f"{str(parent)[:-1]} {last + 1}"
+        return f"item {last + 1} of '{parent}'"
+    if _is_language_entry(path):
+        return f"the {last} text of '{parent}'"
+    if parent == "synonyms":
+        return f"the {last} synonyms"
+    return f"'{last}'"
 
 
 _EXPECTED: dict[str, tuple[str, str | None]] = {
@@ -396,7 +440,7 @@ _EXPECTED: dict[str, tuple[str, str | None]] = {
     "date_parsing": ("a date", "write it YYYY-MM-DD, e.g. 2026-06-01"),
     "date_from_datetime_parsing": ("a date", "write it YYYY-MM-DD, e.g. 2026-06-01"),
     "date_from_datetime_inexact": ("a date without a time", "write it YYYY-MM-DD"),
-    "list_type": ("a list", "write one item a line, each starting with '- '"),
+    "list_type": ("a list", "write [a, b], or one item a line, each starting with '- '"),
     "dict_type": ("a mapping", "write 'key: value' lines, indented under it"),
     "model_type": ("a mapping", "write 'key: value' lines, indented under it"),
     "model_attributes_type": ("a mapping", "write 'key: value' lines, indented under it"),
@@ -432,12 +476,21 @@ def _unknown_key(key: str, path: YamlPath, tag: str | None) -> tuple[str, str | 
     return f"unknown key '{key}' in {name}", "the keys allowed here are " + ", ".join(allowed)
 
 
+def _raw_id(raw: object) -> str:
+    """A question's id as written (numbers become texts, as the schema makes them)."""
+    value = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value if isinstance(value, str) else ""
+
+
 def _known_keys(raw: object) -> object:
     """A question without the keys its type does not have (already reported), so
     that a misspelt key does not hide the question's other problems."""
-    if not isinstance(raw, dict) or raw.get("type") not in QUESTION_MODELS:
+    kind = raw.get("type") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or not isinstance(kind, str) or kind not in QUESTION_MODELS:
         return raw
-    fields = QUESTION_MODELS[raw["type"]].model_fields
+    fields = QUESTION_MODELS[kind].model_fields
     kept = {key: value for key, value in raw.items() if key in fields}
     if isinstance(kept.get("choices"), list):
         kept["choices"] = [

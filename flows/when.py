@@ -67,13 +67,14 @@ class _Invalid(Exception):
 
 @dataclass(slots=True)
 class WhenReader:
-    """Reads the `when` of one question, knowing the questions of the flow.
+    """Reads the `when` of the question at `position`, knowing the flow's questions.
 
     `order` holds every question id written in the file, in order (even those
     that failed other checks, so a reference to them is not called unknown);
     `known` the questions that parsed, to check compared values against."""
 
     question_id: str
+    position: int
     order: tuple[str, ...]
     known: Mapping[str, QuestionDoc]
 
@@ -159,7 +160,7 @@ class WhenReader:
         return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
 
     def _check_reference(self, question_id: str) -> None:
-        if question_id not in self.order:
+        if not question_id or question_id not in self.order:
             raise _Invalid(
                 f"the condition refers to question '{question_id}', which does not exist",
                 did_you_mean(question_id, [*self.order, "all", "any", "not"])
@@ -170,7 +171,7 @@ class WhenReader:
                 f"the condition of '{question_id}' refers to its own answer",
                 "a condition can only look at questions asked before",
             )
-        if self.order.index(question_id) > self.order.index(self.question_id):
+        if self.order.index(question_id) > self.position:
             raise _Invalid(
                 f"the condition refers to question '{question_id}', which comes later",
                 f"a condition can only look at earlier answers: move '{question_id}' before"
@@ -179,11 +180,12 @@ class WhenReader:
 
     def _check_skippable(self, question_id: str) -> None:
         target = self.known.get(question_id)
-        if target is not None and not target.optional and target.when is None:
+        if target is not None and not target.optional:
             raise _Invalid(
-                f"'{question_id}' is always asked and cannot be skipped, so this condition"
+                f"'{question_id}' is not optional, so it is never skipped and this condition"
                 " is never true",
-                f"make '{question_id}' optional: true, or give it a 'when'",
+                f"make '{question_id}' optional: true; to ask only when '{question_id}' was"
+                f" not asked, write not: {{{question_id}: answered}}",
             )
 
     def _compare(self, question_id: str, name: object, expected: object) -> Compare:

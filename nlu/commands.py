@@ -143,7 +143,7 @@ SHORTHAND: Mapping[str, tuple[str, ...]] = {
 
 
 # Politeness says nothing about the request: "recommencer stp" is "recommencer".
-_POLITENESS = re.compile(r"\bs ?il (?:vous|te) plait\b|\bthank you\b")
+_POLITENESS = re.compile(r"\bs'? ?il (?:vous|te) plait\b|\bthank you\b")
 
 
 def command_words(text: str) -> list[str]:
@@ -200,13 +200,15 @@ class CommandClassifier:
                 frequency[feature] += 1
         total = len(documents) + 1
         self._idf = {f: math.log(total / (1 + n)) + 1.0 for f, n in frequency.items()}
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # A feature never seen in training is as rare as can be.
+        self._unseen_idf = math.log(total) + 1.0
+        self._postings: dict[str, list[tuple[int, float]]] = {}
         self._examples: list[_Example] = []
         for index, (intent, counts) in enumerate(documents):
             weights = {f: (1 + math.log(c)) * self._idf[f] for f, c in counts.items()}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             for feature, weight in weights.items():
-                self._postings[feature].append((index, weight / norm))
+                self._postings.setdefault(feature, []).append((index, weight / norm))
             self._examples.append(_Example(intent, norm))
 
     def score_clauses(self, text: str) -> CommandScore:
@@ -225,15 +227,20 @@ class CommandClassifier:
     def score(self, text: str) -> CommandScore:
         """The best intent for `text`: the mean similarity of its closest examples."""
         counts = features(text)
-        default_idf = max(self._idf.values(), default=1.0)
-        weights = {f: (1 + math.log(c)) * self._idf.get(f, default_idf) for f, c in counts.items()}
+        idf, unseen = self._idf, self._unseen_idf
+        weights = {f: (1 + math.log(c)) * idf.get(f, unseen) for f, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values()))
         if norm == 0:
             return CommandScore(ANSWER_INTENT, 0.0, None)
         similarity: dict[int, float] = defaultdict(float)
+        postings = self._postings
         for feature, weight in weights.items():
-            for index, example_weight in self._postings.get(feature, ()):
-                similarity[index] += weight * example_weight / norm
+            found = postings.get(feature)
+            if found is None:
+                continue
+            share = weight / norm
+            for index, example_weight in found:
+                similarity[index] += share * example_weight
         by_intent: dict[str, list[float]] = defaultdict(list)
         for index, value in similarity.items():
             by_intent[self._examples[index].intent].append(value)

@@ -74,11 +74,23 @@ _COMMON_WORDS = frozenset(
 )
 _PLACE_BEFORE = word_set(
     """
-    a au aux en in at de d du near sur vers pres from to habite vis enfin fait plutot
+    a au aux en in at de d du near sur vers pres from to habite vis enfin fait plutot le la les l
     actually mean non ou or et and cote loin banlieue
     """
 )
+# Regions and historic areas: places, but no commune ("Centre-Val de Loire",
+# "la Touraine"); the words inside them do not name communes.
+_AREA_NAMES = (
+        "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire",
+        "Centre Val de Loire", "Corse", "Grand Est", "Hauts-de-France", "Île-de-France",
+        "Normandie", "Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire",
+        "Provence-Alpes-Côte d'Azur", "Touraine", "Sologne", "Berry", "Beauce", "Perche",
+        "Gâtinais", "Val de Loire", "vallée de la Loire", "Brenne", "Boischaut",
+)  # fmt: skip
 _FUZZY_CUTOFF = 88.0
+# Communes this large are what a resident means by their exact name, even far away.
+_WELL_KNOWN = 5_000
+_COLUMNS = ["insee_code", "name", "department", "region", "population", "postal_codes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +99,7 @@ class Commune:
     name: str
     department: str
     region: str
+    population: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,33 +115,35 @@ def place_words(text: str) -> list[str]:
     return [_SAINTS.get(word, word) for word in tokens(text)]
 
 
+_AREAS = frozenset(tuple(place_words(name)) for name in _AREA_NAMES)
+
+
 class Places:
     """The communes of France, their postal codes and the departments."""
 
-    def __init__(
-        self, rows: Iterable[Mapping[str, str]], departments: Mapping[str, str], region: str
-    ):
+    def __init__(self, rows: Iterable[Sequence[str]], departments: Mapping[str, str], region: str):
         self.region = region
         # Tables of plain strings: a few large dicts instead of ~100,000 small
         # objects, which keeps the garbage collector's pauses short.
-        self._records: dict[str, str] = {}  # INSEE code -> "name\tdepartment\tregion"
+        self._records: dict[str, str] = {}  # INSEE -> "name\tdepartment\tregion\tpopulation"
         self._by_name: dict[str, str] = {}  # folded name -> INSEE codes, space-separated
         self._by_first_word: dict[str, str] = {}
         self._by_postal_code: dict[str, str] = {}
         longest = 1
         regional: set[str] = set()
-        for row in rows:
-            insee = row["insee_code"]
-            self._records[insee] = f"{row['name']}\t{row['department']}\t{row['region']}"
-            words = place_words(row["name"])
+        for insee, name, department, row_region, population, postal_codes in rows:
+            self._records[insee] = f"{name}\t{department}\t{row_region}\t{population or 0}"
+            words = place_words(name)
             longest = max(longest, len(words))
             _append(self._by_name, " ".join(words), insee)
-            if row["region"] == region:
+            if row_region == region:
                 regional.add(" ".join(words))
-            if len(words) > 1 and len(words[0]) >= 5 and words[0] not in ("st", "ste"):
-                # "Romorantin" for "Romorantin-Lanthenay": used when nothing else matches.
-                _append(self._by_first_word, words[0], insee)
-            for code in row["postal_codes"].split():
+            # "Romorantin" for "Romorantin-Lanthenay", "Membrolle" for "La
+            # Membrolle-sur-Choisille": used when nothing else matches.
+            head = words[1:] if words[0] in ("le", "la", "les", "l") else words
+            if len(head) > 1 and len(head[0]) >= 5 and head[0] not in ("st", "ste"):
+                _append(self._by_first_word, head[0], insee)
+            for code in postal_codes.split():
                 _append(self._by_postal_code, code, insee)
         self._longest = longest
         self.postal_codes = frozenset(self._by_postal_code)
@@ -143,7 +158,10 @@ class Places:
         data = resources.files("nlu") / "data"
         communes = (data / "communes_fr.csv").read_text(encoding="utf-8")
         departments = (data / "departements.csv").read_text(encoding="utf-8")
-        rows = csv.DictReader(io.StringIO(communes))
+        rows = csv.reader(io.StringIO(communes))
+        header = next(rows)
+        if header != _COLUMNS:
+            raise ValueError(f"communes_fr.csv: expected columns {_COLUMNS}, got {header}")
         names = {row["code"]: row["name"] for row in csv.DictReader(io.StringIO(departments))}
         return cls(rows, names, region)
 
@@ -153,8 +171,8 @@ class Places:
     def _communes(self, codes: str) -> tuple[Commune, ...]:
         communes = []
         for insee in codes.split():
-            name, department, region = self._records[insee].split("\t")
-            communes.append(Commune(insee, name, department, region))
+            name, department, region, population = self._records[insee].split("\t")
+            communes.append(Commune(insee, name, department, region, int(population)))
         return tuple(communes)
 
     def parse(self, text: str, lang: str) -> Answer | Reject:
@@ -163,7 +181,7 @@ class Places:
         if not words:
             return Reject("not_understood")
         departments, department_spans = self._departments_named(words)
-        mentions = self._mentions(words, department_spans)
+        mentions = self._mentions(words, department_spans, lang == "en")
         if not mentions:
             by_code = self._by_postal_codes(clipped, lang)
             if by_code is not None:
@@ -175,8 +193,23 @@ class Places:
         if chosen is None:
             return Reject("ambiguous")
         others = {c.department for m in mentions if m is not chosen for c in m.communes}
+        if not departments and chosen.end - chosen.start == 1:
+            # "chambray" for Chambray-lès-Tours rather than Chambray in the Eure.
+            regional = self._regional_by_first_word(words[chosen.start], chosen.communes)
+            if regional is not None:
+                return Answer(regional.insee)
         commune = self._resolve(chosen.communes, departments, others)
         return Answer(commune.insee) if commune is not None else Reject("ambiguous")
+
+    def _regional_by_first_word(self, word: str, named: Sequence[Commune]) -> Commune | None:
+        """The one commune of the region whose name starts with `word`, when no
+        commune named exactly `word` is in the region."""
+        if any(c.region == self.region or c.population >= _WELL_KNOWN for c in named):
+            return None  # a commune of the region, or a city everyone knows (Bordeaux)
+        regional = [
+            c for c in self._communes(self._by_first_word.get(word, "")) if c.region == self.region
+        ]
+        return regional[0] if len(regional) == 1 else None
 
     def _by_postal_codes(self, text: str, lang: str) -> Answer | Reject | None:
         codes = list(dict.fromkeys(find_postal_codes(text, lang)))
@@ -206,9 +239,14 @@ class Places:
                     codes.add(code)
                     spans.update(range(start, start + size))
                     break
+        for start in range(len(words)):
+            for size in range(min(5, len(words) - start), 0, -1):
+                if tuple(words[start : start + size]) in _AREAS:
+                    spans.update(range(start, start + size))
+                    break
         return codes, spans
 
-    def _mentions(self, words: list[str], skip: set[int]) -> list[_Mention]:
+    def _mentions(self, words: list[str], skip: set[int], english: bool) -> list[_Mention]:
         found: list[_Mention] = []
         for start in range(len(words)):
             if start in skip:
@@ -221,7 +259,9 @@ class Places:
                 for size in range(min(self._longest, len(words) - start), 0, -1):
                     key = " ".join(variant[start : start + size])
                     codes = self._by_name.get(key)
-                    if codes is None or (size == 1 and not _plausible(key, words, start)):
+                    if codes is None or (
+                        size == 1 and not _plausible(key, words, start, english=english)
+                    ):
                         continue
                     communes = self._communes(codes)
                     landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
@@ -233,7 +273,11 @@ class Places:
         weak = []
         for start, word in enumerate(words):
             codes = self._by_first_word.get(word)
-            if codes is not None and start not in skip and _plausible(word, words, start):
+            if (
+                codes is not None
+                and start not in skip
+                and _plausible(word, words, start, english=english)
+            ):
                 communes = self._communes(codes)
                 landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
                 weak.append(_Mention(start, start + 1, tuple(communes), landmark))
@@ -261,7 +305,7 @@ class Places:
     def _choose(self, words: list[str], mentions: list[_Mention]) -> _Mention | None:
         if len(mentions) == 1:
             return mentions[0]
-        correction = _last_end(words, _CORRECTIONS)
+        correction = _first_end(words, _CORRECTIONS)
         if correction is not None:
             after = [m for m in mentions if m.start >= correction]
             if after:
@@ -286,7 +330,7 @@ class Places:
         return regional[0] if len(regional) == 1 else None
 
 
-def _plausible(word: str, words: Sequence[str], start: int) -> bool:
+def _plausible(word: str, words: Sequence[str], start: int, *, english: bool = False) -> bool:
     """A one-word name inside a sentence counts where a place is expected: at
     the start, after "à", "au", "in", "near", a comma-less correction ("enfin
     Olivet")... "skip this one" names no commune called "This"."""
@@ -294,20 +338,23 @@ def _plausible(word: str, words: Sequence[str], start: int) -> bool:
         return True
     if len(word) <= 3 or word in _COMMON_WORDS:
         return False
-    return start == 0 or words[start - 1] in _PLACE_BEFORE
+    previous = words[start - 1] if start else ""
+    return start == 0 or (previous in _PLACE_BEFORE and not (previous == "a" and english))
 
 
 def _ends_with(words: Sequence[str], suffix: tuple[str, ...]) -> bool:
     return len(words) >= len(suffix) and tuple(words[len(words) - len(suffix) :]) == suffix
 
 
-def _last_end(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
-    last = None
-    for phrase in phrases:
-        for i in range(len(words) - len(phrase) + 1):
-            if tuple(words[i : i + len(phrase)]) == phrase:
-                last = i + len(phrase) if last is None else max(last, i + len(phrase))
-    return last
+def _first_end(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
+    """Where the first correction ("enfin", "en fait") ends, if there is one."""
+    ends = [
+        i + len(phrase)
+        for phrase in phrases
+        for i in range(len(words) - len(phrase) + 1)
+        if tuple(words[i : i + len(phrase)]) == phrase
+    ]
+    return min(ends, default=None)
 
 
 def _maximal(mentions: list[_Mention]) -> list[_Mention]:

@@ -47,7 +47,9 @@ _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2})
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORDINAL}(?: of)? ({_MONTH})\b\.?(?: (\d{{4}}))?")
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.? (\d{{1,2}}){_ORDINAL}\b,?(?: (\d{{4}}))?")
 _WEEKDAY_DAY = re.compile(rf"\b({_WEEKDAY}) (\d{{1,2}}){_ORDINAL}\b(?! ?(?:{_MONTH}|[/.-]\d))")
-_LONE_DAY = re.compile(rf"^(?:le |the )?(\d{{1,2}}){_ORDINAL}$")
+_LONE_DAY = re.compile(rf"^(?:le |the |on the )?(\d{{1,2}}){_ORDINAL}$")
+_SOME = re.compile(r"(?:^| )(?:un|1|a) $")
+_WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _RELATIVE_WORDS: Mapping[str, int] = {
     "aujourd hui": 0, "aujourdhui": 0, "auj": 0, "ce jour": 0, "today": 0, "tonight": 0,
     "ce soir": 0, "demain": 1, "tomorrow": 1, "hier": -1, "yesterday": -1,
@@ -98,7 +100,7 @@ def parse_date(
     earliest: dt.date | None = None,
     latest: dt.date | None = None,
 ) -> Answer | Reject:
-    folded = fold(text[:MAX_PARSED_CHARS]).replace("'", " ")
+    folded = _WORD_HYPHEN.sub(" ", fold(text[:MAX_PARSED_CHARS]).replace("'", " "))
     try:
         converted = alpha2digit(folded, "fr" if lang == "fr" else "en", threshold=0)
     except Exception:  # text2num may fail on odd input; digits alone still count
@@ -140,7 +142,7 @@ def _dates(text: str, lang: str, today: dt.date) -> list[dt.date]:
         found.append(_day_of_coming_month(int(match[2]), today))
     rest = _WEEKDAY_DAY.sub(" ", rest)
     for match in _HOLIDAY.finditer(rest):
-        found.append(_holiday(match[1], today.year))
+        found.append(_holiday(match[1], today, rest[match.end() : match.end() + 12]))
     rest = _HOLIDAY.sub(" ", rest)
     for match in _RELATIVE.finditer(rest):
         found.append(_relative(match, today))
@@ -149,9 +151,12 @@ def _dates(text: str, lang: str, today: dt.date) -> list[dt.date]:
         if re.search(rf"\b{phrase}\b", rest):
             found.append(today + dt.timedelta(days=offset))
             rest = re.sub(rf"\b{phrase}\b", " ", rest)
+    explicit = bool(found)
     for match in _WEEKDAY_RELATIVE.finditer(rest):
-        if found and not (match[1] or match[3]):
+        if explicit and not (match[1] or match[3]):
             continue  # "lundi 22 juin": the weekday only names the date given
+        if match[1] is None and _SOME.search(rest[: match.start()]):
+            raise _Invalid  # "un lundi": some Monday, not a date
         found.append(_weekday(match, today))
     if not found:
         lone = _LONE_DAY.fullmatch(rest.strip())
@@ -235,7 +240,17 @@ def _weekday(match: re.Match[str], today: dt.date) -> dt.date:
     return today + dt.timedelta(days=ahead)
 
 
-def _holiday(name: str, year: int) -> dt.date:
+def _holiday(name: str, today: dt.date, after: str) -> dt.date:
+    """This year's holiday; "Noël dernier" is the last one, "Noël prochain" the next."""
+    this_year = _holiday_in(name, today.year)
+    if re.match(rf" ?(?:{_LAST})\b", after) and this_year > today:
+        return _holiday_in(name, today.year - 1)
+    if re.match(rf" ?(?:{_NEXT})\b", after) and this_year < today:
+        return _holiday_in(name, today.year + 1)
+    return this_year
+
+
+def _holiday_in(name: str, year: int) -> dt.date:
     if name in _HOLIDAYS:
         month, day = _HOLIDAYS[name]
         return dt.date(year, month, day)

@@ -38,16 +38,25 @@ _KEYCAP = "\u20e3"
 _TOKEN = re.compile(r"[a-z0-9]+")
 # Three or more repeats of a letter are emphasis ("ouiii", "nooon"), never spelling.
 _REPEATS = re.compile(r"([a-z])\1{2,}")
-_SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
     """Lower-case, accent-free, ligature-free text with single spaces."""
-    text = text.translate(_LIGATURES).replace(_KEYCAP, "")
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    lowered = stripped.casefold()
-    return _SPACES.sub(" ", _REPEATS.sub(r"\1", lowered)).strip()
+    text = text.translate(_LIGATURES)
+    if not text.isascii():
+        text = text.replace(_KEYCAP, "")
+        decomposed = unicodedata.normalize("NFKD", text)
+        if not decomposed.isascii():
+            decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+        text = decomposed
+    lowered = text.casefold()
+    if _REPEATS.search(lowered):
+        lowered = _REPEATS.sub(_first_letter, lowered)
+    return " ".join(lowered.split())
+
+
+def _first_letter(match: re.Match[str]) -> str:
+    return match[1]
 
 
 def tokens(text: str) -> list[str]:

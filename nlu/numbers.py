@@ -23,7 +23,8 @@ _APPROXIMATE_WORDS = frozenset(
         dizaine douzaine quinzaine vingtaine trentaine quarantaine cinquantaine
         soixantaine centaine centaines millier milliers environ approximativement
         quelques plusieurs beaucoup plein tas masse pleins about around approximately
-        roughly several many lots dozen dozens some nombreux nombreuses quelque
+        roughly several many lots dozen dozens some nombreux nombreuses quelque certain
+        certains certaine certaines
         """
     )
 )
@@ -33,6 +34,8 @@ _APPROXIMATE_PHRASES = (
     ("a", "few"),
     ("a", "lot"),
     ("more", "or", "less"),
+    ("entre", "deux"),
+    ("in", "between"),
 )
 _ZERO_WORDS = frozenset(
     word_set(
@@ -77,6 +80,11 @@ _NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[.,](\d+))?(?![\
 # A minus sign that opens the message or follows a space ("-5", "moins -3"),
 # not one inside a word ("aller-retour").
 _MINUS = re.compile(r"(?:^|\s)- ?$")
+# "moins de 10", "plus de 50", "at least 3": a bound, not a figure.
+_BOUND = re.compile(
+    r"\b(?:moins|plus|less|more|over|under|au moins|at least|au plus|at most|jusqu a|up to"
+    r"|pas loin|presque|quasiment|quasi|almost|nearly|approx|env) (?:de |d |than |que )?\d"
+)
 _STARS = "⭐★🌟✩☆"
 _WEAK_ONE = "unune"  # placeholder for a lone "un"/"une"/"one", which is often an article
 _ARTICLE_ONE = re.compile(r"(?<![a-z-])(?<!et )(un|une|one)(?![a-z-])")
@@ -91,7 +99,7 @@ class NumberReading:
     approximate: bool = False
     has_range: bool = False
     decimal: bool = False
-    ratio: int | None = None
+    ratio: tuple[int, int] | None = None  # "8 sur 10" -> (8, 10)
 
 
 def read_numbers(text: str, lang: str) -> NumberReading:
@@ -120,14 +128,15 @@ def read_numbers(text: str, lang: str) -> NumberReading:
         )
         values.append(-value if negative and _MINUS.search(spaced[: match.start()]) else value)
     ratio = _RATIO.search(spaced)
+    bound = _BOUND.search(spaced)
     has_range = bool(_RANGE.search(spaced)) and ratio is None
     return NumberReading(
         values=tuple(values),
         weak_one=weak_one,
-        approximate=approximate or "~" in text[:MAX_PARSED_CHARS],
+        approximate=approximate or bound is not None or "~" in text[:MAX_PARSED_CHARS],
         has_range=has_range,
         decimal=decimal,
-        ratio=int(ratio[1]) if ratio else None,
+        ratio=(int(ratio[1]), int(ratio[2])) if ratio else None,
     )
 
 
@@ -153,12 +162,12 @@ def _single_number(
     if reading.approximate:
         return Reject("approximate")
     if reading.ratio is not None:
-        return reading.ratio
+        return _rated(reading.ratio, low, high)
     if reading.has_range:
         return Reject("ambiguous")
     distinct = set(reading.values)
-    if len(distinct) > 1:
-        return Reject("ambiguous")
+    if len(reading.values) > 1:
+        return Reject("ambiguous")  # "7 ou 8", "2 adultes et 2 enfants"
     if distinct:
         return distinct.pop()
     if reading.decimal:
@@ -177,6 +186,18 @@ def _single_number(
     if reading.weak_one and len(words) <= 3:
         return 1  # "une fois", "un seul"; in a longer message "un" is an article
     return Reject("not_understood")
+
+
+def _rated(ratio: tuple[int, int], low: int | None, high: int | None) -> int | Reject:
+    """ "8 sur 10" on a 0-10 scale is 8; "10/10" on a 1-5 scale is 5, when the
+    conversion is exact; otherwise the rating is not on this scale."""
+    value, out_of = ratio
+    if high is None or out_of in (high, 0) or value > out_of:
+        return value
+    scaled, remainder = divmod(value * high, out_of)
+    if remainder:
+        return Reject("out_of_range")
+    return scaled
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:

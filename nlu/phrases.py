@@ -32,7 +32,10 @@ class PhraseIndex(Generic[V]):
             self.add(phrase, value)
 
     def add(self, phrase: str, value: V) -> None:
-        words = tuple(tokens(phrase))
+        self.add_words(tuple(tokens(phrase)), value)
+
+    def add_words(self, words: tuple[str, ...], value: V) -> None:
+        """Index an already folded phrase; the first value given for it stays."""
         if words and words not in self._values:
             self._values[words] = value
             self.longest = max(self.longest, len(words))

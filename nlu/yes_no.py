@@ -12,11 +12,28 @@ from __future__ import annotations
 from typing import Literal
 
 from nlu.interpretation import Answer, Reject
-from nlu.normalize import tokens, word_set
+from nlu.normalize import MAX_PARSED_CHARS, tokens, word_set
 from nlu.phrases import Found, PhraseIndex
 
 Cue = Literal["yes", "no", "unsure", "negator", "correction"]
 
+# Replies that are yes or no only when they are the whole message: "je ne veux
+# pas" refuses, "je ne veux pas répondre" asks to skip the question.
+_ALONE = {
+    "je ne veux pas": False,
+    "je veux pas": False,
+    "je n en veux pas": False,
+    "i don t want to": False,
+    "i don t want": False,
+    "i do not want to": False,
+    "i don t": False,
+    "i do not": False,
+    "100": True,
+    "a 100": True,
+    "always": True,
+    "go": True,
+    "toujours": True,
+}
 _NEGATORS = ("pas", "not", "ne")
 _BREAKS = ("mais", "but", "sauf", "except")
 _EMOJI = {
@@ -60,6 +77,10 @@ class YesNoParser:
             self._index.add(phrase, "correction")
 
     def parse(self, text: str) -> Answer | Reject:
+        text = text[:MAX_PARSED_CHARS]
+        whole = " ".join(tokens(text))
+        if whole in _ALONE:
+            return Answer(_ALONE[whole])
         for emoji, word in _EMOJI.items():
             text = text.replace(emoji, word)
         clauses = _clauses(text)
@@ -72,11 +93,14 @@ class YesNoParser:
             if after:
                 return Answer(after[-1] == "yes")
         for index in range(len(clauses)):
-            polar = {f.value for i, f in cues if i == index and f.value in ("yes", "no")}
-            if len(polar) > 1:
-                return Reject("ambiguous")
+            values = {f.value for i, f in cues if i == index}
+            polar = values & {"yes", "no"}
+            if len(polar) > 1 or (polar and "unsure" in values):
+                return Reject("ambiguous")  # "oui et non", "ouais bof"
             if polar:
                 return Answer(polar.pop() == "yes")
+        if any(f.value == "unsure" for _, f in cues):
+            return Reject("ambiguous")  # "ça dépend", "on verra": neither yes nor no
         return Reject("not_understood")
 
     def _cues(self, words: list[str]) -> list[Found[Cue]]:
@@ -104,6 +128,8 @@ class YesNoParser:
                 # "carrément pas", "vraiment pas": a yes word negated after it.
                 resolved.append(Found(cue.start, following.end, "no"))
                 continue
+            if cue.end - cue.start == 1 and len(words[cue.start]) == 1 and len(words) > 1:
+                continue  # "y", "o", "n" answer only alone: "y aller" is no yes
             if cue.value == "yes" and words[cue.start] == "si" and cue.start > 0:
                 continue  # "si" is yes only when it opens the message
             resolved.append(cue)
@@ -180,6 +206,19 @@ _YES_PHRASES = [
     "i do",
     "i think so",
     "i guess so",
+    "je suis partant",
+    "je suis partante",
+    "je suis chaud",
+    "je suis chaude",
+    "c est parti",
+    "allons y",
+    "let s go",
+    "lets go",
+    "go ahead",
+    "je veux bien",
+    "i accept",
+    "that s fine",
+    "fine by me",
 ]
 _NO_PHRASES = [
     "non merci",
@@ -218,10 +257,12 @@ _NO_PHRASES = [
     "i dont think so",
     "i do not think so",
     "i disagree",
+    "i don t agree",
+    "i do not agree",
+    "don t agree",
+    "not ok",
+    "not okay",
     "not so much",
-    "i don t",
-    "i do not",
-    "rather not",
 ]
 _UNSURE_PHRASES = [
     "ca depend",
@@ -241,6 +282,11 @@ _UNSURE_PHRASES = [
     "je ne sais plus",
     "des fois",
     "ni oui ni non",
+    "on verra",
+    "je verrai",
+    "we ll see",
+    "j hesite",
+    "je reflechis",
     "oui et non",
     "oui ou non",
     "non et oui",
@@ -267,13 +313,13 @@ _YES_WORDS = word_set(
     dacc daccord evidemment evidement absolument carrement exactement exact
     volontiers certainement certes clairement effectivement affirmatif si
     naturellement grave sure certainly definitely absolutely indeed totally agreed
-    correct right alright y o vrai true oue
+    correct right alright y o oue partant partante accepter fine yea yeap
     """
 )
 _NO_WORDS = word_set(
     """
     non nan nn no nope nah naan jamais aucunement nullement negatif refuse never n
-    false faux
+    ko refuser
     """
 )
 _UNSURE_WORDS = word_set(

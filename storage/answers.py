@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.errors import NotFound
 from storage.models import AnswerRow, FlowVersionRow, ModerationStatus, SessionRow
-from storage.statements import rowcount
+from storage.statements import rowcount, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,15 @@ _COLUMNS = (
 )
 
 
+_t = table(AnswerRow)
+_SUPERSEDE_ONE = update(_t).where(
+    _t.c.session_id == bindparam("b_session"),
+    _t.c.question_id == bindparam("b_question"),
+    _t.c.superseded_at.is_(None),
+)
+_INSERT = insert(_t).returning(_t.c.id)
+
+
 def _answer(row: Row[Any]) -> StoredAnswer:
     fields = list(row)
     fields[9] = None if fields[9] is None else ModerationStatus(fields[9])
@@ -78,28 +87,20 @@ async def record(
     """Store the answer to `question_id`, superseding the current one if any;
     the new answer's id. `needs_moderation` (free text) queues it as pending."""
     await session.execute(
-        update(AnswerRow)
-        .where(
-            AnswerRow.session_id == session_id,
-            AnswerRow.question_id == question_id,
-            AnswerRow.superseded_at.is_(None),
-        )
-        .values(superseded_at=now)
+        _SUPERSEDE_ONE,
+        {"b_session": session_id, "b_question": question_id, "superseded_at": now},
     )
-    answer_id = await session.scalar(
-        insert(AnswerRow)
-        .values(
-            session_id=session_id,
-            question_id=question_id,
-            value=value,
-            raw_text=raw_text,
-            question_text=question_text,
-            language=language,
-            answered_at=now,
-            moderation_status=ModerationStatus.PENDING.value if needs_moderation else None,
-        )
-        .returning(AnswerRow.id)
-    )
+    values = {
+        "session_id": session_id,
+        "question_id": question_id,
+        "value": value,
+        "raw_text": raw_text,
+        "question_text": question_text,
+        "language": language,
+        "answered_at": now,
+        "moderation_status": ModerationStatus.PENDING.value if needs_moderation else None,
+    }
+    answer_id: int | None = await session.scalar(_INSERT, values)
     assert answer_id is not None
     return answer_id
 

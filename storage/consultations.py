@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
 from storage.models import ConsultationRow, FlowVersionRow, SessionRow
-from storage.statements import insert_ignoring_conflict
+from storage.statements import PerDialect, insert_ignoring_conflict, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +74,11 @@ _COLUMNS = (
 )
 
 
+_CREATE_IF_NEW = PerDialect(
+    lambda dialect: insert_ignoring_conflict(table(ConsultationRow), ("id",), dialect)
+)
+
+
 def _version(row: Row[Any]) -> FlowVersion:
     return FlowVersion(*row)
 
@@ -99,12 +104,7 @@ async def deploy(
     deployments of one consultation are serialised on its row."""
     checksum = checksum or checksum_of(definition)
     await session.execute(
-        insert_ignoring_conflict(
-            session,
-            ConsultationRow,
-            {"id": consultation_id, "title": title, "created_at": now},
-            ("id",),
-        )
+        _CREATE_IF_NEW(session), {"id": consultation_id, "title": title, "created_at": now}
     )
     await session.execute(
         select(ConsultationRow.id).where(ConsultationRow.id == consultation_id).with_for_update()

@@ -6,9 +6,11 @@
         participant = await participants.get_or_create(session, ...)
     await db.close()
 
-SQLite runs in WAL mode with foreign keys on and a busy timeout; its transactions
-begin IMMEDIATE (they take the write lock at once, so a read followed by a write
-can never fail half-way on a snapshot another process moved), and writers of one
+SQLite runs in WAL mode with foreign keys on, on the event loop's thread
+(storage.sqlite_inline: no thread hop per statement); its transactions begin
+IMMEDIATE (they take the write lock at once, so a read followed by a write can
+never fail half-way on a snapshot another process moved), waiting for another
+process's lock up to a timeout without blocking the loop, and transactions of one
 process queue on an asyncio lock instead of polling the file lock.
 """
 
@@ -33,8 +35,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_only
 
+from storage import sqlite_inline
 from storage.diagnosis import redact, translate, where
 from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
 
@@ -69,14 +72,11 @@ class Database:
         Raises DatabaseUnavailable with the host (never the password) and the cause."""
         parsed = _parse(url)
         backend = parsed.get_backend_name()
-        options: dict[str, Any] = {}
         if backend == "sqlite":
             _check_sqlite_folder(parsed)
+            engine = _sqlite_engine(parsed, sqlite_busy_timeout)
         else:
-            options.update(pool_size=pool_size, pool_pre_ping=True)
-        engine = create_async_engine(parsed, **options)
-        if backend == "sqlite":
-            _configure_sqlite(engine, sqlite_busy_timeout)
+            engine = create_async_engine(parsed, pool_size=pool_size, pool_pre_ping=True)
         database = cls(engine)
         try:
             async with engine.connect() as connection:
@@ -118,11 +118,11 @@ class Database:
     async def upgrade(self, revision: str = "head") -> None:
         """Apply the migrations up to `revision` (default: the latest). Concurrent
         start-ups are serialised; an up-to-date database is left untouched."""
-        await self._migrate(lambda config: command.upgrade(config, revision))
+        await self._migrate(revision, lambda config: command.upgrade(config, revision))
 
     async def downgrade(self, revision: str) -> None:
         """Revert the migrations down to `revision` ("base" drops every table)."""
-        await self._migrate(lambda config: command.downgrade(config, revision))
+        await self._migrate(revision, lambda config: command.downgrade(config, revision))
 
     async def current_revision(self) -> str | None:
         """The revision the database is at; None when no migration was applied."""
@@ -139,9 +139,17 @@ class Database:
         assert head is not None, "storage/migrations has no revision"
         return head
 
+    @staticmethod
+    def known_revisions() -> list[str]:
+        """Every revision this version of consultbot knows, oldest first."""
+        scripts = ScriptDirectory.from_config(_alembic_config())
+        return [script.revision for script in reversed(list(scripts.walk_revisions()))]
+
     async def check_schema(self) -> None:
         """Raise SchemaOutOfDate unless the database is at the latest revision."""
         current, head = await self.current_revision(), self.head_revision()
+        if current is not None and current not in self.known_revisions():
+            raise self._newer(current)
         if current != head:
             raise SchemaOutOfDate(
                 f"{where(self._url)} is at revision {current or 'none'} but this consultbot "
@@ -164,7 +172,22 @@ class Database:
             self._write_lock = asyncio.Lock()
         return self._write_lock
 
-    async def _migrate(self, run: Any) -> None:
+    def _newer(self, current: str) -> SchemaOutOfDate:
+        return SchemaOutOfDate(
+            f"{where(self._url)} is at revision {current}, which this consultbot does not "
+            "know: a newer version migrated it; run that version (or restore a backup)"
+        )
+
+    async def _migrate(self, target: str, run: Any) -> None:
+        known = self.known_revisions()
+        if target not in ("head", "base", *known):
+            raise StorageError(
+                f"unknown revision {target!r}; known: base, {', '.join(known)} (head)"
+            )
+        current = await self.current_revision()
+        if current is not None and current not in known:
+            raise self._newer(current)
+
         def migrate(connection: Connection) -> None:
             run(_alembic_config(connection))
 
@@ -215,25 +238,30 @@ def _check_sqlite_folder(url: URL) -> None:
         )
 
 
-def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-        # Let SQLAlchemy's "begin" event below issue BEGIN, not the driver.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA foreign_keys = ON")
+def _sqlite_engine(url: URL, busy_timeout: float) -> AsyncEngine:
+    path = str(Path(url.database or "").expanduser())
+
+    async def connect() -> sqlite_inline.InlineConnection:
+        connection = sqlite_inline.connect(path)
+        for pragma in (
+            "journal_mode = WAL",
+            "foreign_keys = ON",
             # In WAL mode NORMAL loses no committed transaction when the process
             # dies; only an operating-system crash may lose the last ones.
-            cursor.execute("PRAGMA synchronous = NORMAL")
-        finally:
-            cursor.close()
+            "synchronous = NORMAL",
+        ):
+            await connection.execute(f"PRAGMA {pragma}")
+        return connection
+
+    engine = create_async_engine(url, async_creator=connect)
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        driver = connection.connection.driver_connection
+        assert isinstance(driver, sqlite_inline.InlineConnection)
+        await_only(driver.begin_immediate(busy_timeout))
+
+    return engine
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:

@@ -19,13 +19,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.errors import NotFound
 from storage.models import InboundRow
-from storage.statements import insert_ignoring_conflict, rowcount
+from storage.statements import PerDialect, insert_ignoring_conflict, rowcount, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,20 @@ class InboundClaim:
     id: int
     is_new: bool  # False: this message was handled before
     replies: JsonValue | None  # what was replied then; None when new
+
+
+_t = table(InboundRow)
+_CLAIM = PerDialect(
+    lambda dialect: insert_ignoring_conflict(
+        _t, ("channel", "user_hash", "message_id"), dialect
+    ).returning(_t.c.id)
+)
+_FIND = select(_t.c.id, _t.c.replies).where(
+    _t.c.channel == bindparam("b_channel"),
+    _t.c.user_hash == bindparam("b_user_hash"),
+    _t.c.message_id == bindparam("b_message_id"),
+)
+_STORE_REPLIES = update(_t).where(_t.c.id == bindparam("b_id"))
 
 
 async def claim(
@@ -45,36 +59,22 @@ async def claim(
 ) -> InboundClaim:
     """Claim the message for handling in this transaction, or learn it was
     handled before and what was replied."""
-    statement = insert_ignoring_conflict(
-        session,
-        InboundRow,
-        {
-            "channel": channel,
-            "user_hash": user_hash,
-            "message_id": message_id,
-            "received_at": now,
-        },
-        ("channel", "user_hash", "message_id"),
-    ).returning(InboundRow.id)
-    new_id = await session.scalar(statement)
+    values = {
+        "channel": channel,
+        "user_hash": user_hash,
+        "message_id": message_id,
+        "received_at": now,
+    }
+    new_id = await session.scalar(_CLAIM(session), values)
     if new_id is not None:
         return InboundClaim(id=new_id, is_new=True, replies=None)
-    row = (
-        await session.execute(
-            select(InboundRow.id, InboundRow.replies).where(
-                InboundRow.channel == channel,
-                InboundRow.user_hash == user_hash,
-                InboundRow.message_id == message_id,
-            )
-        )
-    ).one()
+    found = {"b_channel": channel, "b_user_hash": user_hash, "b_message_id": message_id}
+    row = (await session.execute(_FIND, found)).one()
     return InboundClaim(id=row.id, is_new=False, replies=row.replies)
 
 
 async def store_replies(session: AsyncSession, claim_id: int, replies: JsonValue) -> None:
     """Keep the replies sent for a claimed message, for its redeliveries."""
-    result = await session.execute(
-        update(InboundRow).where(InboundRow.id == claim_id).values(replies=replies)
-    )
+    result = await session.execute(_STORE_REPLIES, {"b_id": claim_id, "replies": replies})
     if rowcount(result) == 0:
         raise NotFound(f"no processed inbound message {claim_id}")

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.models import OutboxEventRow
-from storage.statements import rowcount
+from storage.statements import rowcount, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,9 @@ _COLUMNS = (
 )
 
 
+_INSERT = insert(table(OutboxEventRow)).returning(OutboxEventRow.id)
+
+
 async def enqueue(
     session: AsyncSession,
     type: str,
@@ -50,11 +53,8 @@ async def enqueue(
 ) -> int:
     """Add an event; its id. `participant_id` names whose data the payload
     carries, so that deleting their data removes it if still undelivered."""
-    event_id = await session.scalar(
-        insert(OutboxEventRow)
-        .values(type=type, payload=payload, participant_id=participant_id, created_at=now)
-        .returning(OutboxEventRow.id)
-    )
+    values = {"type": type, "payload": payload, "participant_id": participant_id, "created_at": now}
+    event_id = await session.scalar(_INSERT, values)
     assert event_id is not None
     return event_id
 

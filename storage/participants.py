@@ -7,12 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
 from storage.models import ParticipantRow
-from storage.statements import insert_ignoring_conflict, rowcount
+from storage.statements import PerDialect, insert_ignoring_conflict, rowcount, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,20 +27,29 @@ class Participant:
     created_at: dt.datetime
 
 
+_t = table(ParticipantRow)
 _COLUMNS = (
-    ParticipantRow.id,
-    ParticipantRow.channel,
-    ParticipantRow.user_hash,
-    ParticipantRow.language,
-    ParticipantRow.consented_at,
-    ParticipantRow.reachable,
-    ParticipantRow.address,
-    ParticipantRow.created_at,
+    _t.c.id,
+    _t.c.channel,
+    _t.c.user_hash,
+    _t.c.language,
+    _t.c.consented_at,
+    _t.c.reachable,
+    _t.c.address,
+    _t.c.created_at,
 )
-
-
-def _participant(row: Row[Any]) -> Participant:
-    return Participant(*row)
+_FIND = select(*_COLUMNS).where(
+    _t.c.channel == bindparam("b_channel"), _t.c.user_hash == bindparam("b_user_hash")
+)
+_FIND_LOCKED = _FIND.with_for_update()
+_GET = select(*_COLUMNS).where(_t.c.id == bindparam("b_id"))
+_INSERT = insert(_t).returning(*_COLUMNS)
+_INSERT_IF_NEW = PerDialect(
+    lambda dialect: insert_ignoring_conflict(_t, ("channel", "user_hash"), dialect).returning(
+        *_COLUMNS
+    )
+)
+_CHANGE = update(_t).where(_t.c.id == bindparam("b_id"))
 
 
 async def find(
@@ -49,22 +58,18 @@ async def find(
     """The participant, or None. `lock` takes the row lock (SELECT ... FOR UPDATE
     on PostgreSQL) so that one participant's messages are handled one at a time
     even across processes."""
-    query = select(*_COLUMNS).where(
-        ParticipantRow.channel == channel, ParticipantRow.user_hash == user_hash
+    result = await session.execute(
+        _FIND_LOCKED if lock else _FIND, {"b_channel": channel, "b_user_hash": user_hash}
     )
-    if lock:
-        query = query.with_for_update()
-    row = (await session.execute(query)).first()
-    return None if row is None else _participant(row)
+    row = result.first()
+    return None if row is None else Participant(*row)
 
 
 async def get(session: AsyncSession, participant_id: int) -> Participant:
-    row = (
-        await session.execute(select(*_COLUMNS).where(ParticipantRow.id == participant_id))
-    ).first()
+    row = (await session.execute(_GET, {"b_id": participant_id})).first()
     if row is None:
         raise NotFound(f"no participant {participant_id}")
-    return _participant(row)
+    return Participant(*row)
 
 
 async def get_or_create(
@@ -90,12 +95,9 @@ async def get_or_create(
         "reachable": True,
         "created_at": now,
     }
-    statement = insert_ignoring_conflict(
-        session, ParticipantRow, values, ("channel", "user_hash")
-    ).returning(*_COLUMNS)
-    row = (await session.execute(statement)).first()
+    row = (await session.execute(_INSERT_IF_NEW(session), values)).first()
     if row is not None:
-        return _participant(row), True
+        return Participant(*row), True
     # Another transaction created it between our select and insert: it has
     # committed by now (the insert waited for it), so it is visible.
     found = await find(session, channel, user_hash, lock=lock)
@@ -114,21 +116,18 @@ async def create(
     consented_at: dt.datetime | None = None,
     address: bytes | None = None,
 ) -> Participant:
-    """A new participant; fails (IntegrityError) if one exists for the pair."""
-    statement = (
-        insert(ParticipantRow)
-        .values(
-            channel=channel,
-            user_hash=user_hash,
-            language=language,
-            consented_at=consented_at,
-            reachable=True,
-            address=address,
-            created_at=now,
-        )
-        .returning(*_COLUMNS)
-    )
-    return _participant((await session.execute(statement)).one())
+    """A new participant. If one exists for the pair (another process created
+    it meanwhile), the transaction fails with Conflict: retrying finds it."""
+    values = {
+        "channel": channel,
+        "user_hash": user_hash,
+        "language": language,
+        "consented_at": consented_at,
+        "reachable": True,
+        "address": address,
+        "created_at": now,
+    }
+    return Participant(*(await session.execute(_INSERT, values)).one())
 
 
 async def change(
@@ -153,8 +152,6 @@ async def change(
     }
     if not values:
         return
-    result = await session.execute(
-        update(ParticipantRow).where(ParticipantRow.id == participant_id).values(values)
-    )
+    result = await session.execute(_CHANGE, {"b_id": participant_id, **values})
     if rowcount(result) == 0:
         raise NotFound(f"no participant {participant_id}")

@@ -13,13 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.errors import NotFound
 from storage.models import OPEN_STATUSES, SessionRow, SessionStatus
-from storage.statements import rowcount
+from storage.statements import rowcount, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,17 +39,34 @@ class StoredSession:
         return self.status in OPEN_STATUSES
 
 
+_t = table(SessionRow)
 _COLUMNS = (
-    SessionRow.id,
-    SessionRow.participant_id,
-    SessionRow.flow_version_id,
-    SessionRow.state,
-    SessionRow.status,
-    SessionRow.human_requested,
-    SessionRow.created_at,
-    SessionRow.updated_at,
-    SessionRow.last_activity_at,
+    _t.c.id,
+    _t.c.participant_id,
+    _t.c.flow_version_id,
+    _t.c.state,
+    _t.c.status,
+    _t.c.human_requested,
+    _t.c.created_at,
+    _t.c.updated_at,
+    _t.c.last_activity_at,
 )
+_OPEN = [status.value for status in OPEN_STATUSES]
+_INSERT = insert(_t).returning(*_COLUMNS)
+_FIND_OPEN = select(*_COLUMNS).where(
+    _t.c.participant_id == bindparam("b_participant"), _t.c.status.in_(_OPEN)
+)
+_FIND_OPEN_LOCKED = _FIND_OPEN.with_for_update()
+_LATEST = (
+    select(*_COLUMNS)
+    .where(_t.c.participant_id == bindparam("b_participant"))
+    .order_by(_t.c.id.desc())
+    .limit(1)
+)
+_GET = select(*_COLUMNS).where(_t.c.id == bindparam("b_id"))
+_GET_LOCKED = _GET.with_for_update()
+# SET takes the columns given at execution.
+_SAVE = update(_t).where(_t.c.id == bindparam("b_id"))
 
 
 def _session(row: Row[Any]) -> StoredSession:
@@ -68,22 +85,18 @@ async def create(
     status: SessionStatus = SessionStatus.ACTIVE,
 ) -> StoredSession:
     """A new session. The participant must have no open session (close it first
-    with `save(..., status=...)`); else sqlalchemy's IntegrityError."""
-    statement = (
-        insert(SessionRow)
-        .values(
-            participant_id=participant_id,
-            flow_version_id=flow_version_id,
-            state=state,
-            status=status.value,
-            human_requested=False,
-            created_at=now,
-            updated_at=now,
-            last_activity_at=now,
-        )
-        .returning(*_COLUMNS)
-    )
-    return _session((await session.execute(statement)).one())
+    with `save(..., status=...)`); else the transaction fails with Conflict."""
+    values = {
+        "participant_id": participant_id,
+        "flow_version_id": flow_version_id,
+        "state": state,
+        "status": status.value,
+        "human_requested": False,
+        "created_at": now,
+        "updated_at": now,
+        "last_activity_at": now,
+    }
+    return _session((await session.execute(_INSERT, values)).one())
 
 
 async def find_open(
@@ -92,35 +105,20 @@ async def find_open(
     """The participant's active or paused session, or None. With `lock`, the row
     stays locked until the transaction ends (FOR UPDATE; a no-op on SQLite,
     whose transactions are serialised anyway)."""
-    query = select(*_COLUMNS).where(
-        SessionRow.participant_id == participant_id,
-        SessionRow.status.in_([s.value for s in OPEN_STATUSES]),
-    )
-    if lock:
-        query = query.with_for_update()
-    row = (await session.execute(query)).first()
+    statement = _FIND_OPEN_LOCKED if lock else _FIND_OPEN
+    row = (await session.execute(statement, {"b_participant": participant_id})).first()
     return None if row is None else _session(row)
 
 
 async def latest(session: AsyncSession, participant_id: int) -> StoredSession | None:
     """The participant's most recent session in any status (e.g. to offer a
     returning resident to resume an expired one)."""
-    row = (
-        await session.execute(
-            select(*_COLUMNS)
-            .where(SessionRow.participant_id == participant_id)
-            .order_by(SessionRow.id.desc())
-            .limit(1)
-        )
-    ).first()
+    row = (await session.execute(_LATEST, {"b_participant": participant_id})).first()
     return None if row is None else _session(row)
 
 
 async def get(session: AsyncSession, session_id: int, *, lock: bool = False) -> StoredSession:
-    query = select(*_COLUMNS).where(SessionRow.id == session_id)
-    if lock:
-        query = query.with_for_update()
-    row = (await session.execute(query)).first()
+    row = (await session.execute(_GET_LOCKED if lock else _GET, {"b_id": session_id})).first()
     if row is None:
         raise NotFound(f"no session {session_id}")
     return _session(row)
@@ -139,7 +137,7 @@ async def save(
     """Write back what changed (fields left None stay as they are), in one
     UPDATE. `activity` also moves last_activity_at to `now` (a resident's
     message); false for housekeeping such as expiry."""
-    values: dict[str, Any] = {"updated_at": now}
+    values: dict[str, Any] = {"b_id": session_id, "updated_at": now}
     if state is not None:
         values["state"] = state
     if status is not None:
@@ -148,10 +146,7 @@ async def save(
         values["human_requested"] = human_requested
     if activity:
         values["last_activity_at"] = now
-    result = await session.execute(
-        update(SessionRow).where(SessionRow.id == session_id).values(values)
-    )
-    if rowcount(result) == 0:
+    if rowcount(await session.execute(_SAVE, values)) == 0:
         raise NotFound(f"no session {session_id}")
 
 

@@ -1,1 +1,2 @@
-"""Channel adapters: each turns a platform event into an InboundMessage and renders the replies."""
+"""Channel adapters: each turns a platform's events into `bot.inbound.InboundMessage`
+and renders `flows.replies.Reply` natively."""

@@ -170,7 +170,10 @@ class FlowPrinter:
 
     def _texts(self, text: Translated, indent: str, prefix: str = "") -> None:
         for lang in self.languages:
-            self.lines.append(f"{indent}{prefix}{lang}: {text.get(lang)}")
+            head = f"{indent}{prefix}{lang}: "
+            # A text written as a YAML block keeps its lines, aligned under the first.
+            body = text.get(lang).rstrip("\n").replace("\n", "\n" + " " * len(head))
+            self.lines.append(head + body)
 
     def _question(self, question: Question) -> None:
         number = self.number[question.id]
@@ -219,13 +222,13 @@ class FlowPrinter:
         if isinstance(condition, Answered):
             return f"{self._ref(condition.question_id)} was answered"
         if isinstance(condition, Skipped):
-            return f"{self._ref(condition.question_id)} was skipped or not asked"
+            return f"{self._ref(condition.question_id)} was skipped"
         if isinstance(condition, Not):
             inner = condition.condition
             if isinstance(inner, Compare):
                 return self._compare(inner, negated=True)
             if isinstance(inner, Answered):
-                return f"{self._ref(inner.question_id)} was not answered"
+                return f"{self._ref(inner.question_id)} was not answered (skipped or not asked)"
             return f"not ({self.condition(inner)})"
         if isinstance(condition, AllOf | AnyOf):
             joiner = " and " if isinstance(condition, AllOf) else " or "

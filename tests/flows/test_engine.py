@@ -18,9 +18,10 @@ from flows.effects import (
 from flows.engine import advance, expecting
 from flows.events import ChangeLanguage, Message, Returned, Start
 from flows.prompts import ask
+from flows.state import SessionState
 from nlu.interpretation import Answer, Command, Reject
 from nlu.question import QuestionSpec
-from tests.flows.engine_flows import NOW, Chat, mobilite, payloads, texts
+from tests.flows.engine_flows import NOW, Chat, mobilite, payloads, rich, texts
 
 
 def answered_up_to_postal_code() -> Chat:
@@ -565,3 +566,114 @@ def test_a_number_is_not_taken_for_yes_to_consent_or_to_deletion():
     chat.command("delete_data")
     assert chat.answer(1).effects == ()
     assert chat.status == "confirming_delete"
+
+
+# ---- less travelled paths ------------------------------------------------------
+
+
+def test_changing_to_an_unknown_language_before_consent_says_which_exist():
+    t = advance(mobilite(), None, ChangeLanguage("de"), NOW)
+    assert t.state is None
+    assert "français, anglais" in t.replies[0].text
+    assert t.replies[-1].text == "Acceptez-vous ?"
+
+
+def test_start_while_paused_offers_to_resume():
+    chat = Chat(mobilite())
+    chat.consent()
+    chat.command("stop")
+    t = chat.event(Start())
+    assert payloads(t.replies[-1]) == ["resume", "/restart"]
+    assert chat.status == "paused"
+
+
+def test_changing_language_while_paused_offers_to_resume_in_that_language():
+    chat = Chat(mobilite())
+    chat.consent()
+    chat.command("stop")
+    t = chat.event(ChangeLanguage("en"))
+    assert [b.title for b in t.replies[-1].buttons] == ["Resume", "Start again"]
+
+
+def test_help_while_paused_and_after_completion():
+    chat = Chat(mobilite())
+    chat.consent()
+    chat.command("stop")
+    t = chat.command("help")
+    assert "en pause" in t.replies[0].text
+    assert "« recommencer »" in t.replies[0].text
+    assert chat.status == "paused"
+    done = answered_up_to_postal_code()
+    done.answer("45000")
+    done.answer("Des bus")
+    t = done.command("help")
+    assert "« supprimer mes données »" in t.replies[0].text
+    assert "déjà répondu" in t.replies[-1].text
+
+
+def test_start_and_return_after_closing_say_it_is_closed():
+    chat = Chat(mobilite(closes=dt.date(2026, 7, 1)))
+    chat.consent()
+    chat.now = dt.datetime(2026, 7, 2, 9, tzinfo=dt.UTC)
+    assert "a pris fin" in texts(chat.event(Start()))
+    assert chat.status == "closed"
+    assert "a pris fin" in texts(chat.event(Returned()))
+    assert chat.status == "closed"
+
+
+def test_after_completion_a_closed_consultation_says_so():
+    chat = Chat(mobilite(closes=dt.date(2026, 7, 1)))
+    chat.consent()
+    for value in ("train", 4, "45000", "Des trains"):
+        chat.answer(value)
+    chat.now = dt.datetime(2026, 7, 2, 9, tzinfo=dt.UTC)
+    t = chat.command("restart")
+    assert "a pris fin" in texts(t)
+    assert t.effects == ()
+    assert chat.status == "completed"
+
+
+def test_returning_during_the_deletion_question_forgets_it_and_offers_to_resume():
+    chat = answered_up_to_postal_code()
+    chat.command("delete_data")
+    chat.event(Returned())
+    assert chat.status == "paused"
+    assert chat.state is not None
+    assert chat.state.before_delete is None
+
+
+def test_after_three_failures_the_questions_own_help_is_given():
+    flow = rich()
+    chat = Chat(flow)
+    chat.consent()
+    chat.answer(False)
+    chat.answer(("train",))
+    assert chat.question_id == "train_trips"
+    chat.reject()
+    chat.reject()
+    t = chat.reject()
+    assert "Comptez les allers et les retours." in t.replies[0].text
+    assert "humain" in t.replies[0].text
+
+
+def test_a_state_whose_question_left_the_flow_carries_on_with_the_next_one():
+    flow = mobilite()
+    stale = SessionState(
+        language="fr", status="asking", question_id="gone", answers=(("mode", "car"),)
+    )
+    t = advance(flow, stale, Message("4", Answer(4)), NOW)
+    assert t.state is not None
+    assert t.state.question_id == "postal_code"  # satisfaction was answered with 4
+    paused = SessionState(language="fr", status="paused", question_id="gone")
+    t = advance(flow, paused, Message("resume", Answer("resume")), NOW)
+    assert t.state is not None
+    assert t.state.question_id == "mode"
+    done = SessionState(
+        language="fr",
+        status="asking",
+        question_id="gone",
+        answers=(("mode", "car"), ("satisfaction", 3), ("postal_code", "45000"), ("proposal", "x")),
+    )
+    t = advance(flow, done, Message("x", Answer("x")), NOW)
+    assert t.state is not None
+    assert t.state.status == "completed"

@@ -234,6 +234,15 @@ def test_not_utf8_says_which_line(tmp_path):
     )
 
 
+def test_utf16_is_named(tmp_path):
+    path = tmp_path / "utf16.yml"
+    path.write_bytes(MINIMAL.encode("utf-16"))
+    assert only_problem(path) == (
+        f"{path}: the file is UTF-16 text, not UTF-8. Hint: save it as UTF-8"
+        " (in most editors: Save with encoding > UTF-8)"
+    )
+
+
 def test_a_utf8_bom_is_accepted(tmp_path):
     path = tmp_path / "bom.yml"
     path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())

@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from flows.errors import FlowValidationError
 from flows.loader import load_flow, parse_flow
@@ -119,3 +121,72 @@ outro: Merci
     with pytest.raises(FlowValidationError) as raised:
         parse_flow(text, "demo.yml")
     assert [(p.question_id, p.line) for p in raised.value.problems] == [("one", 10), ("two", 14)]
+
+
+# -- robustness: whatever an organizer's editor produces, a FlowError or a Flow ----
+
+EXAMPLE_LINES = [
+    path.read_text(encoding="utf-8").split("\n")
+    for path in sorted((Path(__file__).resolve().parents[2] / "flows" / "examples").glob("*.yml"))
+]
+VALUES = ["", "x", "1", "-1", "true", "null", "[]", "{}", "[a, b]", "{a: b}", "2026-02-30", "yes",
+          "'", '"', ":", "- ", "&a x", "*a", "!!str", "{eq: 3}", "answered", "{lt: x}", "{all: []}",
+          "{not: 1}", "0.5", "99999999999999999999", "~", "\t", "[[[]]]", "{fr: x}"]  # fmt: skip
+
+
+@st.composite
+def edited_examples(draw: st.DrawFn) -> str:
+    lines = list(draw(st.sampled_from(EXAMPLE_LINES)))
+    for _ in range(draw(st.integers(1, 4))):
+        index = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["delete", "value", "duplicate", "insert"]))
+        if action == "delete":
+            del lines[index]
+        elif action == "value" and ":" in lines[index]:
+            key = lines[index].split(":")[0]
+            lines[index] = f"{key}: {draw(st.sampled_from(VALUES))}"
+        elif action == "duplicate":
+            lines.insert(index, lines[draw(st.integers(0, len(lines) - 1))])
+        else:
+            at = draw(st.integers(0, len(lines[index])))
+            value = draw(st.sampled_from(VALUES))
+            lines[index] = lines[index][:at] + value + lines[index][at:]
+    return "\n".join(lines)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edited_examples())
+def test_an_edited_flow_gives_a_flow_or_located_problems_never_a_crash(text):
+    problems: tuple = ()
+    try:
+        flow = parse_flow(text, "edited.yml")
+    except FlowValidationError as error:
+        flow, problems = None, error.problems
+    assert (flow is None) == bool(problems)
+    for problem in problems:
+        assert problem.file == "edited.yml"
+        assert problem.message
+        assert problem.line is None or 1 <= problem.line <= text.count("\n") + 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gives_a_flow_or_problems_never_a_crash(text):
+    with pytest.raises(FlowValidationError):
+        parse_flow(text, "random.yml")
+
+
+@pytest.mark.parametrize(
+    ("questions", "expected"),
+    [
+        ("", "the flow needs the key 'questions'"),
+        ("questions: []\n", "the flow has no questions"),
+        ("questions:\n", "the flow has no questions"),
+        ("questions: all of them\n", "'questions' must be a list, got the text 'all of them'"),
+    ],
+)
+def test_a_flow_without_questions_is_reported_once(questions, expected):
+    text = f"id: demo\ntitle: Démo\nlanguages: [fr]\nconsent: OK ?\n{questions}outro: Merci\n"
+    with pytest.raises(FlowValidationError) as raised:
+        parse_flow(text, "demo.yml")
+    assert [p.message for p in raised.value.problems] == [expected]

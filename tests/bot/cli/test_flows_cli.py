@@ -149,7 +149,7 @@ def test_show_explains_branching_and_optional_questions(capsys):
     lines = out.splitlines()
     assert "Languages: fr, en. Open from 2026-09-01 to 2027-06-30." in lines
     assert "2. [postal_code] a postal code (optional)" in lines
-    assert "   Asked only if the answer to 2 [postal_code] was skipped or not asked." in lines
+    assert "   Asked only if the answer to 2 [postal_code] was skipped." in lines
     assert "   Asked only if the answer to 5 [travel_minutes] is more than 0." in lines
     assert (
         "   Asked only if the answer to 7 [buildings] is at most 2"
@@ -218,6 +218,7 @@ def test_bundled_flows_satisfy_the_schema_and_point_at_it(path):
         ("unknown_type.yml", "yesno"),
         ("key_for_other_type.yml", "choices"),
         ("when_not_a_mapping.yml", "'age < 18' is not valid under any of the given schemas"),
+        ("choice_id_not_snake_case.yml", "'En Voiture' does not match"),
     ],
 )
 def test_the_schema_catches_mistakes_as_an_editor_would(name, complaint):
@@ -244,3 +245,15 @@ def test_schema_output_to_a_file(tmp_path, capsys):
     assert code == 0
     assert out == f"wrote {target}\n"
     assert json.loads(target.read_text(encoding="utf-8"))["title"] == "consultbot flow"
+
+
+def test_show_keeps_the_lines_of_a_long_text_aligned(tmp_path, capsys):
+    path = tmp_path / "long.yml"
+    path.write_text(
+        "id: demo\ntitle: Démo\nlanguages: [fr]\nconsent: |\n  Première ligne.\n  Deuxième ligne.\n"
+        "questions:\n  - {id: q1, type: yes_no, text: Oui ?}\noutro: Merci\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "flows", "show", str(path))
+    assert code == 0
+    assert "  fr: Première ligne.\n      Deuxième ligne.\n" in out

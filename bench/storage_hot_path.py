@@ -1,0 +1,104 @@
+"""Throughput of the storage side of one inbound message, as the conversation
+service will do it: dedupe claim, participant (locked), open session (locked),
+two transcript lines, an answer superseding the previous one, the session
+state, the replies kept for redelivery; one transaction per message.
+
+    PYTHONPATH=. python bench/storage_hot_path.py [--url URL] [--residents 50] [--messages 40]
+
+Default URL: a fresh SQLite file in a temporary folder. Prints messages/s and
+latency percentiles; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from storage import answers, consultations, inbound, participants, sessions, transcripts
+from storage.database import Database
+from storage.models import Direction
+from storage.transcripts import TranscriptLine
+
+START = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+STATE = {"flow": "mobilite", "position": 3, "language": "fr", "answers": {"mode": "car"}}
+REPLIES = [{"text": "De 1 à 5, êtes-vous satisfait ?", "buttons": [{"title": "1", "payload": "1"}]}]
+
+
+async def message(db: Database, resident: int, n: int, version_id: int) -> float:
+    begun = time.perf_counter()
+    now = START + dt.timedelta(seconds=n)
+    user_hash = f"{resident:064x}"
+    async with db.transaction() as s:
+        claim = await inbound.claim(s, "client", user_hash, f"m{n}", now=now)
+        if not claim.is_new:
+            return time.perf_counter() - begun
+        participant, _ = await participants.get_or_create(s, "client", user_hash, now=now)
+        current = await sessions.find_open(s, participant.id, lock=True)
+        if current is None:
+            current = await sessions.create(s, participant.id, version_id, STATE, now=now)
+        await transcripts.append(
+            s,
+            current.id,
+            [
+                TranscriptLine(Direction.IN, "3", now, None, f"m{n}", {"answer": 3}),
+                TranscriptLine(Direction.OUT, REPLIES[0]["text"], now, REPLIES[0]["buttons"]),
+            ],
+        )
+        await answers.record(
+            s,
+            current.id,
+            f"q{n % 8}",
+            3,
+            question_text="De 1 à 5, êtes-vous satisfait ?",
+            language="fr",
+            now=now,
+            raw_text="3",
+        )
+        await sessions.save(s, current.id, now=now, state=STATE)
+        await inbound.store_replies(s, claim.id, REPLIES)
+    return time.perf_counter() - begun
+
+
+async def resident_run(db: Database, resident: int, messages: int, version_id: int) -> list[float]:
+    return [await message(db, resident, n, version_id) for n in range(messages)]
+
+
+async def main(url: str, residents: int, messages: int) -> None:
+    db = await Database.connect(url, pool_size=20)
+    try:
+        await db.upgrade()
+        async with db.transaction() as s:
+            deployment = await consultations.deploy(
+                s, "mobilite", "id: mobilite\n", deployed_by="bench", now=START
+            )
+        version_id = deployment.version.id
+        begun = time.perf_counter()
+        runs = await asyncio.gather(
+            *(resident_run(db, r, messages, version_id) for r in range(residents))
+        )
+        elapsed = time.perf_counter() - begun
+    finally:
+        await db.close()
+    latencies = sorted(x for run in runs for x in run)
+    total = len(latencies)
+    print(f"backend: {db.backend}  residents: {residents}  messages: {total}")
+    print(f"throughput: {total / elapsed:,.0f} messages/s ({elapsed:.2f} s)")
+    median = statistics.median(latencies) * 1000
+    p95, p99 = (latencies[int(total * q)] * 1000 for q in (0.95, 0.99))
+    print(f"latency ms: median {median:.2f}  p95 {p95:.2f}  p99 {p99:.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=None, help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--residents", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=40, help="per resident")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        asyncio.run(main(url, args.residents, args.messages))

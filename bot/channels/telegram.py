@@ -1,0 +1,473 @@
+"""The Telegram channel: a thin adapter between python-telegram-bot and
+`bot.inbound.Conversations`.
+
+Each update becomes at most one `InboundMessage` (channel "telegram", the user id
+as text: the conversation service stores only its keyed hash); the replies come
+back as Telegram messages with inline keyboards (see `telegram_rendering`).
+The conversation state is the service's, not PTB's: no ConversationHandler, no
+PTB persistence.
+
+Reliability, since Telegram delivers at least once:
+- an update id already processed is dropped; the service also drops a repeated
+  message id (`m<chat>.<message>` for typed text, `k<chat>.<keyboard message>` for
+  a button, so two taps on one keyboard are one answer);
+- one chat's updates are processed one at a time, in arrival order, while chats
+  run concurrently (a lock per chat, taken before the first await);
+- sends retry on 429 and 5xx (`telegram_sending`); a 403 marks the resident
+  unreachable through the service (`Reachability`) and stops sends to them until
+  they write again;
+- every callback query is answered; an answered keyboard is removed and the
+  choice written under the question, so an old button cannot answer twice.
+
+Privacy: logs carry update ids and kinds, never texts or user ids. The chat id
+needed to write first later is kept encrypted (`telegram_address`).
+
+In memory only (lost on a restart, harmless): the update ids seen, the keyboards
+answered (Telegram removed them anyway), multi-choice ticks not yet confirmed
+(rebuilt from the keyboard Telegram sends back with each tap), the language chosen
+with /langue (the platform's language hint applies again).
+
+Modules: `telegram_bot` starts PTB's Application (used for its Bot and lifecycle)
+in one of two modes: polling (a token and no `telegram.webhook_url`) through our
+own getUpdates loop (`telegram_polling`, which confirms updates only once
+processed), or webhook, where `telegram_webhook` adds a route to `consultbot serve`
+that checks Telegram's secret header and processes each update before answering
+2xx. `telegram_rendering` draws replies and signs buttons, `telegram_sending`
+retries calls, `telegram_texts` holds what the channel itself says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from telegram import (
+    Bot,
+    CallbackQuery,
+    ChatMember,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+
+from bot.channels.telegram_rendering import (
+    CallbackCodec,
+    Toggle,
+    answered_text,
+    button_title,
+    confirmed_text,
+    language_keyboard,
+    read_toggles,
+    reply_keyboard,
+    split_text,
+    toggles_keyboard,
+)
+from bot.channels.telegram_sending import (
+    DEFAULT_POLICY,
+    Blocked,
+    DeliveryFailed,
+    RetryPolicy,
+    call_api,
+)
+from bot.channels.telegram_texts import TextId, say
+from bot.config import Settings
+from bot.errors import UserError
+from bot.inbound import Conversations, InboundMessage
+from bot.participant_locks import ParticipantLocks
+from bot.pseudonyms import resolve_secret_key
+from flows.replies import Reply
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+# Sticky on Telegram's side: name every type we handle (TELEGRAM.md).
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+_LANGUAGE_NAMES = {"fr": "fr", "français": "fr", "francais": "fr", "en": "en", "english": "en"}
+_DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_REMEMBERED = 100_000  # entries of each in-memory table, oldest dropped first
+
+
+class TelegramStartError(UserError):
+    """The bot cannot start: bad token, unreachable Bot API, missing setting."""
+
+
+@runtime_checkable
+class Reachability(Protocol):
+    """What the channel tells the conversation service when Telegram answers 403."""
+
+    async def mark_unreachable(self, channel: str, user_id: str) -> None: ...
+
+
+@runtime_checkable
+class LanguageChoice(Protocol):
+    """What the channel asks the conversation service on /langue, when it offers
+    it: switch the resident's conversation to `language` (the engine's
+    `flows.events.ChangeLanguage`) and return the replies (the question asked
+    again in that language). Without it the choice is only the language hint of
+    the resident's next messages, which counts before consent."""
+
+    async def change_language(
+        self, channel: str, user_id: str, language: str, received_at: dt.datetime
+    ) -> Sequence[Reply]: ...
+
+
+def language_of(code: str | None) -> str | None:
+    """Telegram's IETF tag ("fr", "fr-BE", "en-GB") -> "fr" / "en" / None."""
+    if not code:
+        return None
+    base = code.split("-")[0].lower()
+    return base if base in ("fr", "en") else None
+
+
+def callback_key(settings: Settings) -> bytes:
+    """Key of the buttons' signatures, derived from the deployment's secret key
+    (the pseudonyms' key), so that buttons survive restarts."""
+    return hmac.new(
+        resolve_secret_key(settings), b"consultbot telegram callback data", hashlib.sha256
+    ).digest()
+
+
+class TelegramChannel:
+    """Processes updates; `process` is what both polling and the webhook call."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        conversations: Conversations,
+        *,
+        key: bytes,
+        reachability: Reachability | None = None,
+        policy: RetryPolicy = DEFAULT_POLICY,
+    ) -> None:
+        self.bot = bot
+        self.conversations = conversations
+        self.reachability = reachability
+        self.policy = policy
+        self.codec = CallbackCodec(key)
+        self._done: OrderedDict[int, None] = OrderedDict()
+        self._locks = ParticipantLocks()
+        self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
+        self._toggles: OrderedDict[tuple[int, int], list[Toggle]] = OrderedDict()
+        self._languages: OrderedDict[int, str] = OrderedDict()
+        self._blocked: set[int] = set()
+
+    async def process(self, update: Update) -> None:
+        """Handle one update exactly once per process; never raises for anything
+        a resident or Telegram can cause."""
+        if update.update_id in self._done:
+            log.info("telegram: update %s already processed, dropped", update.update_id)
+            return
+        chat_id = _chat_id(update)
+        if chat_id is None:
+            log.info("telegram: update %s of an unhandled type ignored", update.update_id)
+            self._remember(update.update_id)
+            return
+        async with self._locks.hold(str(chat_id)):
+            if update.update_id in self._done:  # the same update delivered concurrently
+                return
+            await self._dispatch(update, chat_id)
+            self._remember(update.update_id)
+
+    # --- dispatch ---------------------------------------------------------------
+
+    async def _dispatch(self, update: Update, chat_id: int) -> None:
+        user = update.effective_user
+        if update.my_chat_member is not None:
+            await self._on_membership(update, chat_id)
+            return
+        if user is None or user.is_bot:
+            log.info("telegram: update %s without a human sender ignored", update.update_id)
+            return
+        self._blocked.discard(chat_id)  # writing to us means we may write back
+        language = self._languages.get(chat_id) or language_of(user.language_code)
+        try:
+            if update.callback_query is not None:
+                await self._on_callback(update.callback_query, chat_id, language)
+            elif update.edited_message is not None:
+                await self._say(chat_id, user.id, "edited", language)
+            elif update.message is not None:
+                await self._on_message(update.message, chat_id, language)
+            else:
+                log.info("telegram: update %s of an unhandled type ignored", update.update_id)
+        except Blocked:
+            await self._mark_blocked(chat_id, user.id)
+        except DeliveryFailed as error:
+            log.warning("telegram: update %s: replies not delivered (%s)", update.update_id, error)
+
+    async def _on_membership(self, update: Update, chat_id: int) -> None:
+        change = update.my_chat_member
+        assert change is not None  # checked by the caller
+        if change.chat.type != "private":
+            return
+        if change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT):
+            await self._mark_blocked(chat_id, change.from_user.id)
+        else:
+            self._blocked.discard(chat_id)
+
+    async def _on_message(self, message: Message, chat_id: int, language: str | None) -> None:
+        user = message.from_user
+        if user is None:
+            return
+        if message.chat.type != "private":
+            log.info("telegram: message in a %s chat ignored", message.chat.type)
+            return
+        if message.text is None:
+            kind = _content_kind(message)
+            log.info("telegram: %s message %s answered 'text only'", kind, message.message_id)
+            await self._say(chat_id, user.id, "text_only", language)
+            return
+        text, consultation = message.text, None
+        command, argument = _command(message)
+        if command in ("langue", "language", "lang"):
+            chosen = _LANGUAGE_NAMES.get(argument.lower())
+            if chosen is not None:
+                await self._switch_language(chat_id, user.id, chosen)
+                return
+            await self._send(
+                chat_id,
+                user.id,
+                say("choose_language", language),
+                language_keyboard(chat_id, self.codec),
+            )
+            return
+        if command == "start":
+            text = "/start"
+            consultation = argument if _DEEP_LINK.fullmatch(argument) else None
+        inbound = InboundMessage(
+            channel=CHANNEL,
+            user_id=str(user.id),
+            text=text,
+            message_id=f"m{chat_id}.{message.message_id}",
+            received_at=message.date,
+            consultation_id=consultation,
+            language=language,
+        )
+        replies = await self._handle(inbound, chat_id, language)
+        await self._send_replies(chat_id, user.id, replies)
+
+    async def _on_callback(self, query: CallbackQuery, chat_id: int, language: str | None) -> None:
+        user_id = query.from_user.id
+        data = query.data or ""
+        decoded = self.codec.decode(chat_id, data)
+        message = query.message if isinstance(query.message, Message) else None
+        if decoded is None:
+            log.info("telegram: callback data we did not issue (query %s) refused", query.id)
+            await self._answer(query, say("stale_button", language))
+            return
+        if decoded.kind == "language":
+            await self._answer(query, None)
+            await self._mark_answered(message, button_title(_markup(message), data))
+            await self._switch_language(chat_id, user_id, decoded.payload)
+            return
+        key = (chat_id, message.message_id) if message is not None else None
+        if key is not None and key in self._answered:
+            await self._answer(query, say("already_answered", language))
+            return
+        if decoded.kind == "toggle":
+            await self._toggle(query, message, key, decoded.payload)
+            return
+        if decoded.kind == "confirm":
+            toggles = self._toggles.get(key) if key else None
+            if toggles is None:
+                toggles = read_toggles(_markup(message), chat_id, self.codec)
+            chosen = [toggle for toggle in toggles if toggle.checked]
+            if not chosen:
+                await self._answer(query, say("choose_one", language))
+                return
+            text = confirmed_text(toggles)
+            shown = ", ".join(toggle.title for toggle in chosen)
+        else:
+            text = decoded.payload
+            shown = button_title(_markup(message), data) or decoded.payload
+        dedupe = f"k{chat_id}.{message.message_id}" if message is not None else f"q{query.id}"
+        inbound = InboundMessage(
+            channel=CHANNEL,
+            user_id=str(user_id),
+            text=text,
+            message_id=dedupe,
+            received_at=dt.datetime.now(dt.UTC),
+            language=language,
+        )
+        replies = await self._handle(inbound, chat_id, language, query)
+        if replies is None:
+            return
+        await self._answer(query, None)
+        if key is not None:
+            self._answered[key] = None
+            self._toggles.pop(key, None)
+            _bound(self._answered)
+        await self._mark_answered(message, shown)
+        await self._send_replies(chat_id, user_id, replies)
+
+    async def _toggle(
+        self,
+        query: CallbackQuery,
+        message: Message | None,
+        key: tuple[int, int] | None,
+        payload: str,
+    ) -> None:
+        if message is None or key is None:
+            await self._answer(query, None)
+            return
+        toggles = self._toggles.get(key) or read_toggles(message.reply_markup, key[0], self.codec)
+        toggles = [
+            Toggle(t.title, t.payload, not t.checked) if t.payload == payload else t
+            for t in toggles
+        ]
+        self._toggles[key] = toggles
+        _bound(self._toggles)
+        await self._answer(query, None)
+        markup = toggles_keyboard(toggles, key[0], self.codec, message.reply_markup)
+        await call_api(
+            "editMessageReplyMarkup",
+            lambda: self.bot.edit_message_reply_markup(
+                chat_id=key[0], message_id=key[1], reply_markup=markup
+            ),
+            self.policy,
+        )
+
+    async def _switch_language(self, chat_id: int, user_id: int, language: str) -> None:
+        self._languages[chat_id] = language
+        _bound(self._languages)
+        if not isinstance(self.conversations, LanguageChoice):
+            await self._say(chat_id, user_id, "language_set", language)
+            return
+        try:
+            replies = await self.conversations.change_language(
+                CHANNEL, str(user_id), language, dt.datetime.now(dt.UTC)
+            )
+        except Exception as error:  # as in _handle
+            log.error("telegram: changing language failed: %s", type(error).__name__)
+            await self._say(chat_id, user_id, "try_again", language)
+            return
+        await self._send_replies(chat_id, user_id, replies)
+
+    # --- talking to the service and to Telegram --------------------------------
+
+    async def _handle(
+        self,
+        inbound: InboundMessage,
+        chat_id: int,
+        language: str | None,
+        query: CallbackQuery | None = None,
+    ) -> Sequence[Reply] | None:
+        try:
+            return await self.conversations.handle(inbound)
+        except Exception as error:  # the resident must hear something; logged for us
+            log.error(
+                "telegram: the conversation service failed on %s: %s",
+                inbound.message_id,
+                type(error).__name__,
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
+            if query is not None:
+                await self._answer(query, say("try_again", language))
+            else:
+                await self._send(chat_id, int(inbound.user_id), say("try_again", language), None)
+            return None
+
+    async def _send_replies(
+        self, chat_id: int, user_id: int, replies: Sequence[Reply] | None
+    ) -> None:
+        for reply in replies or ():
+            chunks = split_text(reply.text)
+            markup = reply_keyboard(reply, chat_id, self.codec)
+            for index, chunk in enumerate(chunks):
+                last = index == len(chunks) - 1
+                await self._send(chat_id, user_id, chunk, markup if last else None)
+
+    async def _send(
+        self, chat_id: int, user_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        if chat_id in self._blocked:
+            log.info("telegram: a message to an unreachable resident was not sent")
+            return
+        await call_api(
+            "sendMessage",
+            lambda: self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup),
+            self.policy,
+        )
+
+    async def _say(self, chat_id: int, user_id: int, text_id: TextId, language: str | None) -> None:
+        await self._send(chat_id, user_id, say(text_id, language), None)
+
+    async def _answer(self, query: CallbackQuery, text: str | None) -> None:
+        await call_api(
+            "answerCallbackQuery",
+            lambda: self.bot.answer_callback_query(query.id, text=text),
+            self.policy,
+        )
+
+    async def _mark_answered(self, message: Message | None, shown: str | None) -> None:
+        """Remove the keyboard, and write the choice under the question."""
+        if message is None or message.reply_markup is None:
+            return
+        chat_id, message_id = message.chat.id, message.message_id
+        text = answered_text(message.text, shown) if message.text and shown else None
+        if text is not None:
+            await call_api(
+                "editMessageText",
+                lambda: self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id),
+                self.policy,
+            )
+        else:
+            await call_api(
+                "editMessageReplyMarkup",
+                lambda: self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id),
+                self.policy,
+            )
+
+    async def _mark_blocked(self, chat_id: int, user_id: int) -> None:
+        self._blocked.add(chat_id)
+        log.info("telegram: a resident blocked the bot; marked unreachable")
+        if self.reachability is not None:
+            try:
+                await self.reachability.mark_unreachable(CHANNEL, str(user_id))
+            except Exception as error:
+                log.error("telegram: could not mark a resident unreachable: %s", error)
+
+    # --- bookkeeping ----------------------------------------------------------
+
+    def _remember(self, update_id: int) -> None:
+        self._done[update_id] = None
+        _bound(self._done)
+
+
+def _bound(table: OrderedDict[Any, Any]) -> None:
+    while len(table) > _REMEMBERED:
+        table.popitem(last=False)
+
+
+def _chat_id(update: Update) -> int | None:
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.callback_query is not None:  # the keyboard's message is too old to see
+        return update.callback_query.from_user.id
+    return None
+
+
+def _markup(message: Message | None) -> InlineKeyboardMarkup | None:
+    return message.reply_markup if message is not None else None
+
+
+def _command(message: Message) -> tuple[str | None, str]:
+    """("start", "mobilite") for "/start mobilite", (None, "") for plain text."""
+    text = message.text or ""
+    for entity in message.entities:
+        if entity.type == "bot_command" and entity.offset == 0:
+            name = text[1 : entity.length].split("@")[0].lower()
+            return name, text[entity.length :].strip()
+    return None, ""
+
+
+def _content_kind(message: Message) -> str:
+    for kind in ("photo", "voice", "sticker", "location", "contact", "video", "document"):
+        if getattr(message, kind, None):
+            return kind
+    return "non-text"

@@ -1,0 +1,220 @@
+"""The running Telegram bot: python-telegram-bot's Application with our channel as
+its only handler, started in polling or webhook mode, with the command menu
+registered in French (the default) and English."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
+
+from telegram import Bot, BotCommand, WebhookInfo
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.channels.telegram import (
+    ALLOWED_UPDATES,
+    Reachability,
+    TelegramChannel,
+    TelegramStartError,
+    callback_key,
+)
+from bot.channels.telegram_polling import Poller
+from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
+from bot.channels.telegram_texts import COMMAND_MENU
+from bot.config import Settings
+from bot.errors import ConfigError
+from bot.inbound import Conversations
+
+log = logging.getLogger(__name__)
+
+
+class TelegramBot:
+    """The PTB application and our channel, started and stopped together."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        conversations: Conversations,
+        *,
+        polling: bool,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        poll_timeout: float = 10.0,
+    ) -> None:
+        # Opt in to PTB's coming timedelta durations now: reading the old int ones
+        # (RetryAfter.retry_after, even inside PTB) warns on every 429.
+        os.environ.setdefault("PTB_TIMEDELTA", "true")
+        token = settings.telegram.bot_token
+        if token is None:
+            raise ConfigError("telegram: set CONSULTBOT_TELEGRAM__BOT_TOKEN to run the bot")
+        builder = (
+            ApplicationBuilder()
+            .token(token.get_secret_value())
+            .base_url(settings.telegram.api_base_url)
+            .updater(None)  # polling is ours (telegram_polling), webhooks come to our route
+        )
+        self.application: Application = builder.build()  # type: ignore[type-arg]
+        self.api_base_url = settings.telegram.api_base_url
+        self.polling = polling
+        self.poll_timeout = poll_timeout
+        reachability = conversations if isinstance(conversations, Reachability) else None
+        self.channel = TelegramChannel(
+            self.application.bot,
+            conversations,
+            key=callback_key(settings),
+            reachability=reachability,
+            policy=policy,
+        )
+        self.poller: Poller | None = None
+
+    async def start(self) -> None:
+        try:
+            await self.application.initialize()  # getMe
+        except InvalidToken:
+            raise TelegramStartError(
+                "telegram: the Bot API refused the token; check CONSULTBOT_TELEGRAM__BOT_TOKEN"
+            ) from None
+        except TelegramError as error:
+            raise TelegramStartError(
+                f"telegram: cannot reach the Bot API at {self.api_base_url} ({error})"
+            ) from None
+        bot = self.application.bot
+        if self.polling:
+            webhook = await bot.get_webhook_info()
+            if webhook.url:
+                await self.application.shutdown()
+                raise TelegramStartError(
+                    "telegram: this bot has a webhook set, and polling would delete it; "
+                    "set telegram.webhook_url to use it, or run "
+                    "`consultbot telegram delete-webhook` first (never poll with the "
+                    "production bot's token)"
+                )
+        await register_commands(bot)
+        await self.application.start()
+        if self.polling:
+            # The channel is read at each update, so tests may wrap `channel.process`.
+            self.poller = Poller(
+                bot,
+                lambda update: self.channel.process(update),
+                allowed_updates=ALLOWED_UPDATES,
+                timeout=self.poll_timeout,
+            )
+            self.poller.start()
+        log.info(
+            "telegram: @%s running (%s)",
+            self.application.bot.username,
+            "polling" if self.polling else "webhook",
+        )
+
+    async def stop(self) -> None:
+        if self.poller is not None:
+            await self.poller.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+
+async def register_commands(bot: Bot) -> None:
+    """The command menu in French (also the default) and English."""
+    for language in (None, "fr", "en"):
+        menu = COMMAND_MENU["en" if language == "en" else "fr"]
+        commands = [BotCommand(name, description) for name, description in menu]
+        try:
+            await bot.set_my_commands(commands, language_code=language)
+        except TelegramError as error:  # the bot works without a menu
+            log.warning("telegram: command menu not registered (%s)", error)
+
+
+@asynccontextmanager
+async def running_bot(
+    settings: Settings,
+    conversations: Conversations,
+    *,
+    policy: RetryPolicy = DEFAULT_POLICY,
+    poll_timeout: float = 10.0,
+) -> AsyncIterator[TelegramBot]:
+    """Start the bot in the mode the settings choose; stop it on exit."""
+    polling = settings.telegram.webhook_url is None
+    if not polling and settings.telegram.webhook_secret is None:
+        raise ConfigError(
+            "telegram: webhook_url is set but CONSULTBOT_TELEGRAM__WEBHOOK_SECRET is not; "
+            "set it to 1-256 characters among A-Z a-z 0-9 _ -"
+        )
+    bot = TelegramBot(
+        settings, conversations, polling=polling, policy=policy, poll_timeout=poll_timeout
+    )
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+async def set_webhook(settings: Settings) -> str:
+    """Tell Telegram to POST updates to `telegram.webhook_url` with our secret;
+    once per deployment. Returns the URL."""
+    url = settings.telegram.webhook_url
+    secret = settings.telegram.webhook_secret
+    if url is None:
+        raise ConfigError(
+            "telegram.webhook_url is not set (CONSULTBOT_TELEGRAM__WEBHOOK_URL): "
+            "the public HTTPS address at which Telegram will call the bot"
+        )
+    parts = urlsplit(url)
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise ConfigError(f"telegram.webhook_url must be an https:// URL (got {url!r})")
+    if secret is None or not _SECRET_TOKEN.fullmatch(secret.get_secret_value()):
+        raise ConfigError(
+            "CONSULTBOT_TELEGRAM__WEBHOOK_SECRET must be set to 1-256 characters among "
+            "A-Z a-z 0-9 _ - (Telegram echoes it so that forged calls are refused)"
+        )
+    async with _bot(settings) as bot:
+        await bot.set_webhook(
+            url,
+            secret_token=secret.get_secret_value(),
+            allowed_updates=list(ALLOWED_UPDATES),
+        )
+        await register_commands(bot)
+    return url
+
+
+async def delete_webhook(settings: Settings, *, drop_pending_updates: bool = False) -> None:
+    async with _bot(settings) as bot:
+        await bot.delete_webhook(drop_pending_updates=drop_pending_updates)
+
+
+@asynccontextmanager
+async def _bot(settings: Settings) -> AsyncIterator[Bot]:
+    token = settings.telegram.bot_token
+    if token is None:
+        raise ConfigError("telegram: set CONSULTBOT_TELEGRAM__BOT_TOKEN")
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    bot = Bot(token.get_secret_value(), base_url=settings.telegram.api_base_url)
+    try:
+        await bot.initialize()
+    except InvalidToken:
+        raise TelegramStartError(
+            "telegram: the Bot API refused the token; check CONSULTBOT_TELEGRAM__BOT_TOKEN"
+        ) from None
+    except TelegramError as error:
+        raise TelegramStartError(
+            f"telegram: cannot reach the Bot API at {settings.telegram.api_base_url} ({error})"
+        ) from None
+    try:
+        yield bot
+    except TelegramError as error:
+        raise TelegramStartError(f"telegram: the Bot API refused the call ({error})") from None
+    finally:
+        await bot.shutdown()
+
+
+async def webhook_info(settings: Settings) -> WebhookInfo:
+    async with _bot(settings) as bot:
+        return await bot.get_webhook_info()

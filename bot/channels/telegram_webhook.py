@@ -1,0 +1,161 @@
+"""The Telegram bot inside `consultbot serve` (aiohttp).
+
+`install_telegram(app, settings, conversations_of=..., lifecycle_of=...)` does all
+of the following. `telegram_app_context(settings, conversations_of)` is a `cleanup_ctx` entry that
+starts the bot when a token is set (polling, or webhook when
+`telegram.webhook_url` is set) and stops it on shutdown; `add_telegram_routes`
+adds the webhook route (the path of `telegram.webhook_url`, e.g.
+`/telegram/webhook`). The route:
+
+- answers 403 and processes nothing unless the `X-Telegram-Bot-Api-Secret-Token`
+  header equals `telegram.webhook_secret`;
+- answers 413 for a body over 256 KB (Telegram's updates are a few KB), 400 for
+  malformed JSON or something that is not an update; logged, nothing processed;
+- processes the update (the conversation service commits it) BEFORE answering
+  200, so an update Telegram believes delivered is never lost; updates of types we
+  do not handle are acknowledged and ignored;
+- answers 503 while the server drains for shutdown (`bot.web.lifecycle`), so
+  Telegram keeps the update and delivers it again later.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import Update
+
+from bot.channels.telegram_bot import TelegramBot, running_bot
+from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
+from bot.config import Settings
+from bot.inbound import Conversations
+from bot.web.lifecycle import Draining, Lifecycle
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_UPDATE_BYTES = 256 * 1024
+DEFAULT_PATH = "/telegram/webhook"
+TELEGRAM_BOT = web.AppKey("telegram_bot", TelegramBot)
+_WEBHOOK_SECRET = web.AppKey("telegram_webhook_secret", str)
+_LIFECYCLE = web.AppKey("telegram_lifecycle", Lifecycle)
+_INSTALLED = web.AppKey("telegram_installed", bool)
+
+
+def webhook_path(settings: Settings) -> str:
+    url = settings.telegram.webhook_url
+    path = urlsplit(url).path if url else ""
+    return path if path.startswith("/") and path != "/" else DEFAULT_PATH
+
+
+def telegram_app_context(
+    settings: Settings,
+    conversations_of: Callable[[web.Application], Conversations],
+    *,
+    lifecycle_of: Callable[[web.Application], Lifecycle] | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A cleanup_ctx entry; add it after the one that opens the conversation
+    service, which `conversations_of(app)` returns. With `lifecycle_of`, webhook
+    updates count as messages in flight and are refused (503) while draining."""
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        if lifecycle_of is not None:
+            app[_LIFECYCLE] = lifecycle_of(app)
+        if settings.telegram.bot_token is None:
+            log.info("telegram: no bot token set, Telegram channel off")
+            yield
+            return
+        secret = settings.telegram.webhook_secret
+        if secret is not None:
+            app[_WEBHOOK_SECRET] = secret.get_secret_value()
+        async with running_bot(settings, conversations_of(app), policy=policy) as bot:
+            app[TELEGRAM_BOT] = bot
+            yield
+
+    return context
+
+
+def add_telegram_routes(app: web.Application, settings: Settings) -> None:
+    """The webhook route, when webhook mode is configured."""
+    if settings.telegram.webhook_url is not None and settings.telegram.bot_token is not None:
+        app.router.add_post(webhook_path(settings), receive_update)
+
+
+async def receive_update(request: web.Request) -> web.Response:
+    app = request.app
+    expected = app.get(_WEBHOOK_SECRET)
+    given = request.headers.get(SECRET_HEADER, "")
+    if expected is None or not hmac.compare_digest(given.encode(), expected.encode()):
+        log.warning("telegram webhook: call without the right secret refused (403)")
+        return web.json_response({"error": "forbidden"}, status=403)
+    bot = app.get(TELEGRAM_BOT)
+    if bot is None:
+        return web.json_response({"error": "the Telegram bot is not running"}, status=503)
+    body = await _read_limited(request)
+    if body is None:
+        log.warning("telegram webhook: update over %d bytes refused (413)", MAX_UPDATE_BYTES)
+        return web.json_response({"error": "update too large"}, status=413)
+    update = _parse_update(body, bot)
+    if isinstance(update, str):
+        log.warning("telegram webhook: %s (400)", update)
+        return web.json_response({"error": update}, status=400)
+    lifecycle = app.get(_LIFECYCLE)
+    if lifecycle is None:
+        await bot.channel.process(update)
+        return web.json_response({"ok": True})
+    try:
+        async with lifecycle.message():
+            await bot.channel.process(update)
+    except Draining:
+        return web.json_response({"error": "shutting down, deliver later"}, status=503)
+    return web.json_response({"ok": True})
+
+
+async def _read_limited(request: web.Request) -> bytes | None:
+    if request.content_length is not None and request.content_length > MAX_UPDATE_BYTES:
+        return None
+    body = bytearray()
+    async for chunk in request.content.iter_chunked(64 * 1024):
+        body += chunk
+        if len(body) > MAX_UPDATE_BYTES:
+            return None
+    return bytes(body)
+
+
+def _parse_update(body: bytes, bot: TelegramBot) -> Update | str:
+    """The update, or why it is not one."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return "body is not JSON"
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        return "body is not a Telegram update (no integer update_id)"
+    try:
+        return Update.de_json(data, bot.application.bot)
+    except Exception as error:  # PTB raises many types on malformed nested objects
+        return f"malformed update ({type(error).__name__})"
+
+
+def install_telegram(
+    app: web.Application,
+    settings: Settings,
+    *,
+    conversations_of: Callable[[web.Application], Conversations],
+    lifecycle_of: Callable[[web.Application], Lifecycle] | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
+) -> None:
+    """All `consultbot serve` needs for Telegram: the bot started and stopped with
+    the application (after the conversation service's own cleanup_ctx entry), and
+    the webhook route in webhook mode. Calling it twice changes nothing."""
+    if app.get(_INSTALLED):
+        return
+    app[_INSTALLED] = True
+    app.cleanup_ctx.append(
+        telegram_app_context(settings, conversations_of, lifecycle_of=lifecycle_of, policy=policy)
+    )
+    add_telegram_routes(app, settings)

@@ -1,0 +1,109 @@
+"""`consultbot telegram ...`: manage the Telegram bot's registration.
+
+- `set-webhook`: once per deployment, tell Telegram to POST updates to
+  `telegram.webhook_url` with the secret `CONSULTBOT_TELEGRAM__WEBHOOK_SECRET`
+  (and register the command menu);
+- `delete-webhook`: back to polling (development);
+- `webhook-info`: what Telegram has registered, and how many updates wait;
+- `poll`: run the bot alone by long polling (development, small deployments),
+  until Ctrl-C or SIGTERM, which finish the updates in progress.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("telegram", help="manage the Telegram bot")
+    commands = parser.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
+
+    set_hook = commands.add_parser(
+        "set-webhook", help="register telegram.webhook_url with Telegram (once per deployment)"
+    )
+    set_hook.set_defaults(handler=_set_webhook)
+
+    delete = commands.add_parser("delete-webhook", help="unregister the webhook (to poll)")
+    delete.add_argument(
+        "--drop-pending-updates",
+        action="store_true",
+        help="also discard the updates Telegram is still holding",
+    )
+    delete.set_defaults(handler=_delete_webhook)
+
+    info = commands.add_parser("webhook-info", help="show the webhook Telegram has registered")
+    info.set_defaults(handler=_webhook_info)
+
+    poll = commands.add_parser("poll", help="run the bot by long polling (no web server)")
+    poll.set_defaults(handler=_poll)
+
+    for command in (set_hook, delete, info, poll):
+        command.add_argument("--config", type=Path, help="configuration file (config.yml)")
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from bot.config import load_settings
+
+    return load_settings(args.config)
+
+
+def _set_webhook(args: argparse.Namespace) -> int:
+    from bot.channels.telegram_bot import set_webhook
+
+    url = asyncio.run(set_webhook(_settings(args)))
+    print(f"Telegram will send updates to {url}")
+    return 0
+
+
+def _delete_webhook(args: argparse.Namespace) -> int:
+    from bot.channels.telegram_bot import delete_webhook
+
+    asyncio.run(delete_webhook(_settings(args), drop_pending_updates=args.drop_pending_updates))
+    print("Webhook deleted: the bot can poll (never with the production bot's token).")
+    return 0
+
+
+def _webhook_info(args: argparse.Namespace) -> int:
+    from bot.channels.telegram_bot import webhook_info
+
+    info = asyncio.run(webhook_info(_settings(args)))
+    print(f"url: {info.url or '(none: polling)'}")
+    print(f"pending updates: {info.pending_update_count}")
+    if info.last_error_message:
+        print(f"last error: {info.last_error_message}")
+    return 0
+
+
+def _poll(args: argparse.Namespace) -> int:
+    from bot.errors import ConfigError
+
+    settings = _settings(args)
+    if settings.telegram.webhook_url is not None:
+        raise ConfigError(
+            "telegram.webhook_url is set: updates go to `consultbot serve`; unset it "
+            "(and run `consultbot telegram delete-webhook`) to poll"
+        )
+    asyncio.run(_run_polling(settings))
+    return 0
+
+
+async def _run_polling(settings: Any) -> None:
+    import signal
+
+    from bot.channels.telegram_bot import running_bot
+    from bot.conversation import ConversationService
+
+    service = await ConversationService.open(settings)
+    try:
+        async with running_bot(settings, service) as bot:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            print(f"Polling as @{bot.application.bot.username}; Ctrl-C to stop.", flush=True)
+            await stop.wait()
+    finally:
+        await service.close()

@@ -1,0 +1,537 @@
+"""The Telegram channel in polling mode, python-telegram-bot against the fake Bot
+API on loopback: a resident completes the demo consultation, and Telegram's real
+behaviour (duplicates, 429 bursts, 5xx, blocked bots, odd messages) does not
+break it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.channels.telegram_bot import TelegramBot, running_bot
+from bot.channels.telegram_rendering import Toggle, confirmed_text
+from bot.conversation import ConversationService
+from bot.inbound import InboundMessage
+from flows.replies import Button, Reply
+from tests.bot.channels.conftest import FAST, Chat, Recorder, telegram_settings
+from tests.bot.channels.fake_bot_api import FakeBotApi, Resident
+from tests.bot.conftest import settings_for
+
+ROOT = Path(__file__).resolve().parents[3]
+PROPOSAL = "Plus de trains le soir entre Orléans et Tours"
+
+
+@pytest.fixture
+async def bot(fake: FakeBotApi, conversations: Recorder) -> AsyncIterator[TelegramBot]:
+    async with running_bot(
+        telegram_settings(fake), conversations, policy=FAST, poll_timeout=1
+    ) as running:
+        yield running
+
+
+def taps(conversations: Recorder) -> list[Any]:
+    """The messages that came from buttons."""
+    return [m for m in conversations.handled if m.message_id.startswith("k")]
+
+
+class ScriptedReplies:
+    """Replies chosen by the test, for what the bundled flows never say (a
+    4,000-word text, a multi-choice keyboard, a failing service)."""
+
+    def __init__(self, respond: Callable[[InboundMessage], Awaitable[Sequence[Reply]]]) -> None:
+        self.respond = respond
+        self.handled: list[InboundMessage] = []
+
+    async def handle(self, message: InboundMessage) -> Sequence[Reply]:
+        self.handled.append(message)
+        return await self.respond(message)
+
+
+@asynccontextmanager
+async def scripted_bot(fake: FakeBotApi, respond: Any) -> AsyncIterator[TelegramBot]:
+    settings = telegram_settings(fake)
+    async with running_bot(settings, ScriptedReplies(respond), policy=FAST, poll_timeout=1) as bot:
+        yield bot
+
+
+def texts(messages: list[dict[str, Any]]) -> list[str]:
+    return [m["text"] for m in messages]
+
+
+async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1001))
+    first = await chat.say("bonjour")
+    assert any("Acceptez-vous" in text for text in texts(first))
+    await chat.say("oui")
+    assert "Comment vous déplacez-vous" in chat.messages[-1]["text"]
+    await chat.say("train")
+    await chat.say("4")
+    await chat.say("45000")
+    last = await chat.say(PROPOSAL)
+    assert last[-1]["text"].startswith("Merci")
+    assert (await conversations.answers(1001)) == {
+        "mode": "train",
+        "satisfaction": 4,
+        "postal_code": "45000",
+        "proposal": PROPOSAL,
+    }
+
+
+async def test_a_resident_completes_the_demo_by_buttons(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1002))
+    await chat.say("/start")
+    consent = chat.last_keyboard()
+    assert [b["text"] for b in consent["reply_markup"]["inline_keyboard"][0]] == ["Oui", "Non"]
+    await chat.tap("Oui")
+    mode = chat.last_keyboard()
+    assert "Comment vous déplacez-vous" in mode["text"]
+    await chat.tap("Train")
+    await chat.tap("4")
+    await chat.say("45000")
+    last = await chat.say(PROPOSAL)
+    assert last[-1]["text"].startswith("Merci")
+    assert (await conversations.answers(1002))["mode"] == "train"
+    assert (await conversations.answers(1002))["satisfaction"] == 4
+    # every tap answered, and each answered keyboard gone with the choice written under it
+    assert len(fake.callback_answers) == 3
+    assert "reply_markup" not in fake.message_now(mode)
+    assert fake.message_now(mode)["text"].endswith("✓ Train")
+    assert fake.message_now(consent)["text"].endswith("✓ Oui")
+
+
+async def test_the_command_menu_is_registered_in_french_and_english(fake, bot):
+    assert {"fr", "en", ""} <= set(fake.commands)
+    french = {c["command"]: c["description"] for c in fake.commands["fr"]}
+    english = {c["command"]: c["description"] for c in fake.commands["en"]}
+    assert {"start", "help", "stop", "restart", "supprimer", "langue"} <= set(french)
+    assert french["supprimer"] == "Supprimer mes données"
+    assert english["supprimer"] == "Delete my data"
+
+
+async def test_an_english_resident_is_answered_in_english(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1003, language_code="en-GB"))
+    replies = await chat.say("hello")
+    assert any("Do you agree?" in text for text in texts(replies))
+    assert conversations.handled[-1].language == "en"
+
+
+async def test_a_deep_link_chooses_the_consultation(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1004))
+    await chat.say("/start mobilite")
+    assert conversations.handled[-1].consultation_id == "mobilite"
+    assert conversations.handled[-1].text == "/start"
+    await chat.say("/start ../../etc/passwd")  # not a consultation id: no choice made
+    assert conversations.handled[-1].consultation_id is None
+
+
+async def test_commands_reach_the_service_as_words_it_understands(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1005))
+    await chat.say("bonjour")
+    for command in ["/help", "/stop", "/supprimer", "/restart", "/help@consultbot_test_bot"]:
+        await chat.say(command)
+        assert conversations.handled[-1].text == command  # nlu reads slash commands
+
+
+async def test_the_language_command_offers_both_and_switches(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1006))
+    offered = await chat.say("/langue")
+    assert [b["text"] for b in offered[0]["reply_markup"]["inline_keyboard"][0]] == [
+        "Français",
+        "English",
+    ]
+    switched = await chat.tap("English")
+    assert switched[-1]["text"] == "I will speak English with you."
+    await chat.say("hello")
+    assert conversations.handled[-1].language == "en"
+
+
+async def test_a_duplicated_update_is_processed_once(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1007))
+    await chat.say("bonjour")
+    update = fake.user_sends(chat.resident, "oui")
+    again = fake.push(dict(update))  # the same update delivered twice
+    await chat.settle(again)
+    assert len([m for m in conversations.handled if m.text == "oui"]) == 1
+    assert texts(chat.messages).count(texts(chat.messages)[-1]) == 1
+
+
+async def test_the_same_button_pressed_twice_answers_once(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1008))
+    await chat.say("bonjour")
+    consent = chat.last_keyboard()
+    first = fake.user_taps(chat.resident, consent, "Oui")
+    # a double tap: the second press arrives with another update and query id
+    second = fake.user_taps(chat.resident, consent, "Oui", data=first["callback_query"]["data"])
+    await chat.settle(second)
+    await chat.fake.wait_for(lambda: first["update_id"] in chat.processed)
+    assert len(taps(conversations)) == 1
+    assert len([t for t in texts(chat.messages) if "Comment vous déplacez-vous" in t]) == 1
+    assert len(fake.callback_answers) == 2  # both answered, no spinner left
+
+
+async def test_an_old_button_cannot_answer_again(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1009))
+    await chat.say("bonjour")
+    consent = chat.last_keyboard()
+    data = fake.button_data(consent, "Oui")
+    await chat.tap("Oui")
+    replayed = fake.user_taps(chat.resident, consent, "Oui", data=data)
+    await chat.settle(replayed)
+    assert fake.callback_answers[-1]["text"] == "Vous avez déjà répondu à cette question."
+    assert len(taps(conversations)) == 1
+
+
+async def test_a_callback_we_never_issued_is_refused(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1010))
+    await chat.say("bonjour")
+    consent = chat.last_keyboard()
+    handled = len(conversations.handled)
+    for data in ["atampered0oui", "x", "a" + "A" * 63, "delete_everything"]:
+        forged = fake.user_taps(chat.resident, consent, "Oui", data=data)
+        await chat.settle(forged)
+    assert len(conversations.handled) == handled
+    assert [a["text"] for a in fake.callback_answers] == [
+        "Ce bouton n'est plus valable. Écrivez votre réponse, s'il vous plaît."
+    ] * 4
+    # the real button still works
+    await chat.tap("Oui")
+    assert "Comment vous déplacez-vous" in chat.messages[-1]["text"]
+
+
+async def test_buttons_issued_to_another_chat_are_refused(fake, bot, conversations):
+    alice, bob = Chat(fake, bot, Resident(1011)), Chat(fake, bot, Resident(1012))
+    await alice.say("bonjour")
+    await bob.say("bonjour")
+    stolen = fake.button_data(alice.last_keyboard(), "Oui")
+    forged = fake.user_taps(bob.resident, bob.last_keyboard(), "Oui", data=stolen)
+    await bob.settle(forged)
+    assert fake.callback_answers[-1]["text"].startswith("Ce bouton n'est plus valable")
+
+
+async def test_a_burst_of_429_is_waited_out(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1013))
+    fake.fail_next(3, 429, retry_after=1)
+    replies = await chat.say("bonjour")
+    assert any("Acceptez-vous" in text for text in texts(replies))
+    refused = [m for m, _ in fake.calls if m == "sendMessage"]
+    assert len(refused) == len(replies) + 3  # each 429 retried, nothing sent twice
+    assert len(texts(replies)) == len(set(texts(replies)))
+
+
+async def test_server_errors_are_retried_with_backoff(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1014))
+    fake.fail_next(2, 502)
+    fake.fail_next(1, 500)
+    replies = await chat.say("bonjour")
+    assert any("Acceptez-vous" in text for text in texts(replies))
+
+
+async def test_endless_server_errors_give_up_and_the_bot_carries_on(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1015))
+    fake.fail_next(FAST.max_attempts, 502)
+    assert await chat.say("bonjour") == []  # given up after bounded retries
+    other = Chat(fake, bot, Resident(1016))
+    assert await other.say("bonjour")
+
+
+async def test_a_blocked_resident_is_marked_unreachable_and_not_sent_to(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1017))
+    await chat.say("bonjour")
+    fake.block(chat.resident)
+    await chat.say("oui")  # the answer is stored, the reply refused with 403
+    assert (await conversations.participant(1017)).reachable is False
+    calls = len(fake.calls)
+    await chat.say("train")  # blocked again (the fake still refuses): no retry storm
+    assert (await conversations.answers(1017))["mode"] == "train"
+    assert len([m for m, _ in fake.calls[calls:] if m == "sendMessage"]) <= 1
+
+
+async def test_a_my_chat_member_kick_marks_unreachable(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1018))
+    await chat.say("bonjour")
+    await chat.say("oui")
+    assert (await conversations.participant(1018)).reachable is True
+    update = fake.user_blocks(chat.resident)
+    await chat.settle(update)
+    assert (await conversations.participant(1018)).reachable is False
+
+
+async def test_an_edited_message_changes_nothing(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1019))
+    await chat.say("bonjour")
+    sent = fake.user_sends(chat.resident, "oui")
+    await chat.settle(sent)
+    handled = len(conversations.handled)
+    notice = await chat.settle(fake.user_edits(chat.resident, sent, "non"))
+    assert len(conversations.handled) == handled
+    assert "modifié un message" in notice[0]["text"]
+
+
+@pytest.mark.parametrize("kind", ["photo", "voice", "sticker", "location", "contact"])
+async def test_non_text_messages_get_a_polite_text_only(fake, bot, conversations, kind, caplog):
+    chat = Chat(fake, bot, Resident(1020))
+    caplog.set_level("INFO", logger="bot.channels.telegram")
+    replies = await chat.settle(fake.user_sends_content(chat.resident, kind))
+    assert replies[0]["text"].startswith("Désolé, je ne comprends que le texte")
+    assert conversations.handled == []
+    assert kind in caplog.text
+    assert "+33600000000" not in caplog.text
+
+
+async def test_long_replies_are_split_under_4096(fake):
+    long_text = ("Une phrase assez longue pour remplir un message. " * 200).strip()
+
+    async def handle(message):
+        return [Reply(long_text, (Button("Oui", "oui"), Button("Non", "non")))]
+
+    async with scripted_bot(fake, handle) as bot:
+        chat = Chat(fake, bot, Resident(1021))
+        replies = await chat.say("bonjour")
+    assert len(replies) == 3
+    assert all(len(m["text"]) <= 4096 for m in replies)
+    assert " ".join(texts(replies)) == long_text
+    assert [("reply_markup" in m) for m in replies] == [False, False, True]
+
+
+async def test_chats_run_concurrently_and_each_stays_in_order(fake, bot, conversations):
+    residents = [Chat(fake, bot, Resident(2000 + n)) for n in range(10)]
+    script = ["bonjour", "oui", "train", "4", "45000", PROPOSAL]
+    updates = []
+    for text in script:  # everybody types the next line before any reply arrives
+        updates += [fake.user_sends(chat.resident, text) for chat in residents]
+    for chat in residents:
+        for update in updates:
+            if update["message"]["chat"]["id"] == chat.resident.id:
+                await chat.settle(update)
+    for chat in residents:
+        assert chat.messages[-1]["text"].startswith("Merci")
+        assert (await conversations.answers(chat.resident.id))["satisfaction"] == 4
+
+
+async def test_a_restart_in_the_middle_of_a_conversation(fake, sqlite_url, interpreter):
+    """The whole process restarts (bot and service, same database) between a
+    question and its answer; a button shown before the restart still answers."""
+    settings = telegram_settings(fake)
+    resident = Resident(1022)
+    service = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
+    async with running_bot(settings, service, policy=FAST, poll_timeout=1) as first:
+        chat = Chat(fake, first, resident)
+        await chat.say("bonjour")
+        await chat.tap("Oui")
+        mode_question = chat.last_keyboard()
+    await service.close()
+    service = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
+    try:
+        async with running_bot(settings, service, policy=FAST, poll_timeout=1) as second:
+            chat.attach(second)
+            await chat.tap("Train", mode_question)
+            await chat.tap("4")
+            await chat.say("45000")
+            last = await chat.say(PROPOSAL)
+        assert last[-1]["text"].startswith("Merci")
+        assert await Recorder(service).answers(1022) == {
+            "mode": "train",
+            "satisfaction": 4,
+            "postal_code": "45000",
+            "proposal": PROPOSAL,
+        }
+    finally:
+        await service.close()
+
+
+async def test_a_service_failure_tells_the_resident_to_try_again(fake):
+    async def broken(message):
+        raise OSError("database is locked")
+
+    async with scripted_bot(fake, broken) as bot:
+        chat = Chat(fake, bot, Resident(1023))
+        replies = await chat.say("bonjour")
+        assert replies[0]["text"].startswith("Un problème technique")
+        assert await chat.say("bonjour")  # and the next message is tried again
+
+
+async def test_unknown_update_types_are_ignored(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1024))
+    poll = {
+        "id": "1",
+        "question": "?",
+        "options": [{"text": "a", "voter_count": 0}],
+        "total_voter_count": 0,
+        "is_closed": False,
+        "is_anonymous": True,
+        "type": "regular",
+        "allows_multiple_answers": False,
+    }
+    fake.push({"poll": poll})  # a Bot API newer than PTB: PTB cannot read it
+    fake.push({"poll": {"id": 7}})  # malformed
+    await chat.settle(fake.push({"some_future_update_type": {"x": 1}}))
+    await fake.wait_confirmed()
+    assert conversations.handled == []
+    assert chat.messages == []
+    assert await chat.say("bonjour")
+
+
+async def test_multi_choice_toggles_then_confirms_once(fake):
+    received = []
+    question = Reply(
+        "Quels modes utilisez-vous ?",
+        (
+            Button("Voiture", "car"),
+            Button("Bus", "bus"),
+            Button("Vélo", "bike"),
+            Button("Passer", "/skip"),
+        ),
+        multi_select=True,
+    )
+
+    async def handle(message):
+        received.append(message.text)
+        return [question] if len(received) == 1 else [Reply("Noté.")]
+
+    async with scripted_bot(fake, handle) as bot:
+        chat = Chat(fake, bot, Resident(1025))
+        await chat.say("bonjour")
+        keyboard = chat.last_keyboard()
+        nothing = await chat.tap("OK", keyboard)  # confirming nothing: a hint, no answer
+        assert nothing == []
+        assert fake.callback_answers[-1]["text"].startswith("Cochez au moins une réponse")
+        await chat.tap("Bus", keyboard)
+        await chat.tap("Vélo", keyboard)
+        await chat.tap("Voiture", keyboard)
+        await chat.tap("Voiture", keyboard)  # ticked, then unticked
+        rows = fake.message_now(keyboard)["reply_markup"]["inline_keyboard"]
+        assert [row[0]["text"] for row in rows] == [
+            "☐ Voiture",
+            "☑ Bus",
+            "☑ Vélo",
+            "✓ OK",
+            "Passer",  # a command, not a toggle
+        ]
+        assert received == ["bonjour"]  # toggles are not answers
+        confirmed = await chat.tap("OK", keyboard)
+    assert received == ["bonjour", "Bus, Vélo"]
+    assert confirmed[-1]["text"] == "Noté."
+    assert fake.message_now(keyboard)["text"].endswith("✓ Bus, Vélo")
+    assert "reply_markup" not in fake.message_now(keyboard)
+
+
+async def test_a_command_button_under_a_multi_choice_is_sent_as_is(fake):
+    received = []
+    question = Reply(
+        "Quels modes ?", (Button("Bus", "bus"), Button("Passer", "/skip")), multi_select=True
+    )
+
+    async def handle(message):
+        received.append(message.text)
+        return [question]
+
+    async with scripted_bot(fake, handle) as bot:
+        chat = Chat(fake, bot, Resident(1027))
+        await chat.say("bonjour")
+        await chat.tap("Passer")
+    assert received == ["bonjour", "/skip"]
+
+
+def multi_choice_questions():
+    from flows.loader import load_flow
+
+    for path in sorted((ROOT / "flows" / "examples").glob("*.yml")):
+        flow = load_flow(path)
+        for question in flow.questions:
+            if question.type == "multi_choice":
+                for language in flow.languages:
+                    yield pytest.param(question, language, id=f"{flow.id}-{question.id}-{language}")
+
+
+@pytest.mark.parametrize(("question", "language"), list(multi_choice_questions()))
+def test_what_a_confirm_sends_is_read_as_those_choices(interpreter, question, language):
+    """The contract with nlu: for every multi-choice of the bundled flows, the
+    text a confirm sends for any two ticked options is read as exactly them."""
+    from flows.question_spec import question_spec
+    from nlu.interpretation import Answer
+
+    spec = question_spec(question, language)
+    toggles = [Toggle(c.label.get(language), c.id, False) for c in question.choices]
+    for first, second in itertools.combinations(range(len(toggles)), 2):
+        ticked = [
+            Toggle(t.title, t.payload, index in (first, second)) for index, t in enumerate(toggles)
+        ]
+        text = confirmed_text(ticked)
+        meaning = interpreter.interpret(text, spec, language, dt.date(2026, 11, 30))
+        expected = (question.choices[first].id, question.choices[second].id)
+        assert meaning == Answer(expected), text
+
+
+async def test_long_button_payloads_fit_in_64_bytes(fake):
+    long_payload = "une_option_au_nom_vraiment_tres_long_" * 3
+    received = []
+
+    async def handle(message):
+        received.append(message.text)
+        return [Reply("Choisissez", (Button("Longue", long_payload), Button("Courte", "c")))]
+
+    async with scripted_bot(fake, handle) as bot:
+        chat = Chat(fake, bot, Resident(1026))
+        await chat.say("bonjour")  # the fake refuses callback data over 64 bytes with a 400
+        await chat.tap("Longue")
+    assert received == ["bonjour", long_payload]
+
+
+async def test_the_language_choice_goes_to_a_service_that_offers_it(fake):
+    changes = []
+
+    class WithLanguage(ScriptedReplies):
+        async def change_language(self, channel, user_id, language, received_at):
+            changes.append((channel, user_id, language))
+            return [Reply("From now on, in English."), Reply("How do you usually travel?")]
+
+    async def handle(message):
+        return [Reply("Bonjour")]
+
+    settings = telegram_settings(fake)
+    async with running_bot(settings, WithLanguage(handle), policy=FAST, poll_timeout=1) as bot:
+        chat = Chat(fake, bot, Resident(1028))
+        await chat.say("/langue")
+        switched = await chat.tap("English")
+        typed = await chat.say("/langue fr")  # with the language: no keyboard needed
+    assert changes == [("telegram", "1028", "en"), ("telegram", "1028", "fr")]
+    assert texts(switched) == ["From now on, in English.", "How do you usually travel?"]
+    assert texts(typed) == ["From now on, in English.", "How do you usually travel?"]
+
+
+async def test_supprimer_deletes_the_residents_data_after_confirmation(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1029))
+    await chat.say("bonjour")
+    await chat.tap("Oui")
+    await chat.tap("Train")
+    assert (await conversations.answers(1029))["mode"] == "train"
+    await chat.say("/supprimer")
+    await chat.tap("Oui, supprimer")
+    assert await conversations.participant(1029) is None  # nothing left of them
+
+
+async def test_help_and_stop_commands_work_mid_question(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1030))
+    await chat.say("bonjour")
+    await chat.tap("Oui")
+    question = chat.messages[-1]["text"]
+    helped = await chat.say("/help")
+    assert helped[-1]["text"] == question  # help, then the question again
+    await chat.say("/stop")
+    assert "mode" not in await conversations.answers(1030)
+
+
+async def test_a_button_under_a_message_too_old_to_see_still_answers(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1031))
+    await chat.say("bonjour")
+    consent = chat.last_keyboard()
+    tapped = fake.user_taps(chat.resident, consent, "Oui", inaccessible=True)
+    replies = await chat.settle(tapped)
+    assert "Comment vous déplacez-vous" in replies[-1]["text"]
+    assert [a["id"] for a in fake.callback_answers] == [tapped["callback_query"]["id"]]

@@ -1,0 +1,267 @@
+"""Webhook mode: the fake Bot API POSTs updates to our aiohttp route, as Telegram
+does, after `set_webhook`; the route checks the secret and processes each update
+before answering 2xx."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from pydantic import SecretStr
+
+from bot.channels.telegram_bot import TelegramBot, set_webhook
+from bot.channels.telegram_webhook import (
+    SECRET_HEADER,
+    TELEGRAM_BOT,
+    add_telegram_routes,
+    telegram_app_context,
+)
+from bot.config import Settings
+from tests.bot.channels.conftest import FAST, WEBHOOK_SECRET, Chat, Recorder, telegram_settings
+from tests.bot.channels.fake_bot_api import FakeBotApi, Resident
+
+PROPOSAL = "Plus de trains le soir entre Orléans et Tours"
+
+
+@dataclass
+class Server:
+    url: str  # the webhook URL
+    bot: TelegramBot
+    settings: Settings
+
+
+async def start_server(
+    fake: FakeBotApi, conversations: Recorder, port: int = 0
+) -> tuple[web.AppRunner, Server]:
+    """`consultbot serve`'s Telegram part: the cleanup_ctx and the route."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/telegram/webhook"
+    settings = telegram_settings(fake, webhook_url=url, webhook_secret=WEBHOOK_SECRET)
+    app = web.Application()
+    app.cleanup_ctx.append(telegram_app_context(settings, lambda app: conversations, policy=FAST))
+    add_telegram_routes(app, settings)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    return runner, Server(url, app[TELEGRAM_BOT], settings)
+
+
+@pytest.fixture
+async def server(fake: FakeBotApi, conversations) -> AsyncIterator[Server]:
+    runner, running = await start_server(fake, conversations)
+    await set_webhook(running.settings)
+    yield running
+    await runner.cleanup()
+
+
+async def post(url: str, body: bytes, secret: str | None = WEBHOOK_SECRET) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers[SECRET_HEADER] = secret
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, data=io.BytesIO(body), headers=headers) as r,
+    ):
+        await r.read()
+        return r.status
+
+
+def update_for(resident: Resident, text: str, update_id: int = 777) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": 5,
+            "date": 1_780_000_000,
+            "chat": resident.as_chat(),
+            "from": resident.as_user(),
+            "text": text,
+        },
+    }
+
+
+async def test_set_webhook_registers_url_secret_and_update_types(fake, server):
+    assert fake.webhook["url"] == server.url
+    assert fake.webhook["secret_token"] == WEBHOOK_SECRET
+    assert set(fake.webhook["allowed_updates"]) == {
+        "message",
+        "edited_message",
+        "callback_query",
+        "my_chat_member",
+    }
+
+
+async def test_a_resident_completes_the_demo_by_typing(fake, server, conversations):
+    chat = Chat(fake, server.bot, Resident(3001))
+    await chat.say("bonjour")
+    for text in ["oui", "train", "4", "45000"]:
+        await chat.say(text)
+    last = await chat.say(PROPOSAL)
+    assert last[-1]["text"].startswith("Merci")
+    assert (await conversations.answers(3001))["postal_code"] == "45000"
+    assert set(fake.webhook_responses) == {200}
+
+
+async def test_a_resident_completes_the_demo_by_buttons(fake, server, conversations):
+    chat = Chat(fake, server.bot, Resident(3002))
+    await chat.say("/start mobilite")
+    await chat.tap("Oui")
+    await chat.tap("Train")
+    await chat.tap("4")
+    await chat.say("45000")
+    last = await chat.say(PROPOSAL)
+    assert last[-1]["text"].startswith("Merci")
+    assert (await conversations.answers(3002))["mode"] == "train"
+    assert len(fake.callback_answers) == 3
+
+
+async def test_the_update_is_processed_before_the_2xx(fake, server, conversations):
+    resident = Resident(3003)
+    assert await post(server.url, json.dumps(update_for(resident, "bonjour")).encode()) == 200
+    # by the time we answered, the service had handled it and the replies were sent
+    assert [m.text for m in conversations.handled] == ["bonjour"]
+    assert fake.messages_to(resident)
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong", WEBHOOK_SECRET + "x"])
+async def test_a_wrong_or_missing_secret_is_refused_and_nothing_processed(
+    fake, server, conversations, secret
+):
+    resident = Resident(3004)
+    body = json.dumps(update_for(resident, "bonjour")).encode()
+    assert await post(server.url, body, secret=secret) == 403
+    assert conversations.handled == []
+    assert fake.messages_to(resident) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"{not json", 400),
+        (b"\xff\xfe\x00", 400),
+        (b"[1, 2, 3]", 400),
+        (b'{"message": {"text": "no update id"}}', 400),
+        (b'{"update_id": "12"}', 400),
+        (b'{"update_id": 12, "message": "not an object"}', 400),
+        (b'{"update_id": 13, "message": {"message_id": 1}}', 400),
+        (json.dumps({"update_id": 14, "x": "a" * 1_048_576}).encode(), 413),
+        (b'{"update_id": 15, "some_future_update_type": {"x": 1}}', 200),
+    ],
+)
+async def test_bad_input_is_refused_clearly_and_the_bot_carries_on(
+    fake, server, conversations, body, status
+):
+    assert await post(server.url, body) == status
+    assert conversations.handled == []
+    chat = Chat(fake, server.bot, Resident(3005))
+    assert await chat.say("bonjour")  # unaffected
+
+
+async def test_a_redelivered_update_is_processed_once(fake, server, conversations):
+    resident = Resident(3006)
+    body = json.dumps(update_for(resident, "bonjour", update_id=4242)).encode()
+    assert await post(server.url, body) == 200
+    assert await post(server.url, body) == 200  # Telegram did not see our first 2xx
+    assert len(conversations.handled) == 1
+    assert len(fake.messages_to(resident)) == 2  # intro and consent, once
+
+
+async def test_a_callback_we_never_issued_is_answered_and_ignored(fake, server, conversations):
+    chat = Chat(fake, server.bot, Resident(3007))
+    await chat.say("bonjour")
+    handled = len(conversations.handled)
+    forged = fake.user_taps(chat.resident, chat.last_keyboard(), "Oui", data="a12345678oui")
+    await chat.settle(forged)
+    assert len(conversations.handled) == handled
+    assert fake.callback_answers[-1]["text"].startswith("Ce bouton n'est plus valable")
+
+
+async def test_polling_refuses_to_delete_a_webhook(fake, server, conversations):
+    from bot.channels.telegram import TelegramStartError
+    from bot.channels.telegram_bot import running_bot
+
+    polling = telegram_settings(fake)  # no webhook_url: polling
+    with pytest.raises(TelegramStartError, match="delete-webhook"):
+        async with running_bot(polling, conversations):
+            pass
+
+
+async def test_updates_sent_while_the_server_is_down_arrive_after_a_restart(fake, conversations):
+    runner, first = await start_server(fake, conversations)
+    await set_webhook(first.settings)
+    chat = Chat(fake, first.bot, Resident(3008))
+    await chat.say("bonjour")
+    await chat.tap("Oui")
+    mode_question = chat.last_keyboard()
+    await runner.cleanup()  # the server goes down mid-conversation
+    held = fake.user_taps(chat.resident, mode_question, "Train")
+    await fake.wait_for(
+        lambda: len(fake.webhook_responses) >= 3 and fake.webhook_responses[-1] != 200
+    )
+    port = int(first.url.split(":")[2].split("/")[0])
+    runner, second = await start_server(fake, conversations, port=port)
+    try:
+        chat.attach(second.bot)
+        await chat.settle(held)  # Telegram kept it and redelivered it
+        await chat.tap("4")
+        await chat.say("45000")
+        last = await chat.say(PROPOSAL)
+    finally:
+        await runner.cleanup()
+    assert last[-1]["text"].startswith("Merci")
+    assert (await conversations.answers(3008))["mode"] == "train"
+
+
+async def test_consultbot_serve_takes_telegram_webhooks(fake, service, sqlite_url):
+    """The application of `consultbot serve` (bot.app.create_app) with Telegram
+    installed: a resident completes the demo through webhooks, and while the
+    server drains for shutdown Telegram is told to deliver later."""
+    from bot.app import CONVERSATIONS, LIFECYCLE, create_app
+    from bot.channels.telegram_webhook import install_telegram
+    from tests.bot.conftest import SECRET
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/telegram/webhook"
+    settings = telegram_settings(fake, webhook_url=url, webhook_secret=WEBHOOK_SECRET)
+    settings = settings.model_copy(
+        update={"database_url": sqlite_url, "secret_key": SecretStr(SECRET)}
+    )
+    app = create_app(settings, conversations=service)
+    install_telegram(
+        app,
+        settings,
+        conversations_of=lambda app: app[CONVERSATIONS],
+        lifecycle_of=lambda app: app[LIFECYCLE],
+        policy=FAST,
+    )
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    try:
+        await set_webhook(settings)
+        chat = Chat(fake, app[TELEGRAM_BOT], Resident(3009))
+        for text in ["bonjour", "oui", "train", "4", "45000"]:
+            await chat.say(text)
+        last = await chat.say(PROPOSAL)
+        assert last[-1]["text"].startswith("Merci")
+        assert await Recorder(service).answers(3009) == {
+            "mode": "train",
+            "satisfaction": 4,
+            "postal_code": "45000",
+            "proposal": PROPOSAL,
+        }
+        app[LIFECYCLE].draining = True
+        late = update_for(Resident(3010), "bonjour", update_id=9999)
+        assert await post(url, json.dumps(late).encode()) == 503
+        assert fake.messages_to(Resident(3010)) == []
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,38 @@
+import pytest
+
+from nlu.commands import CommandClassifier, command_for_intent, slash_command
+
+
+def test_slash_commands_with_or_without_the_bot_name():
+    assert slash_command("/supprimer") == "delete_data"
+    assert slash_command("/HELP@consult_bot") == "help"
+    assert slash_command("/unknown") is None
+    assert slash_command("help") is None
+
+
+@pytest.mark.parametrize(
+    ("intent", "command"),
+    [
+        ("stop", "stop"),
+        ("delete_data", "delete_data"),
+        ("human_handoff", "human"),
+        ("greet", None),
+        ("answer", None),
+    ],
+)
+def test_rasa_intent_names(intent, command):
+    assert command_for_intent(intent) == command
+
+
+def test_the_classifier_learns_from_examples_and_its_answer_class():
+    classifier = CommandClassifier(
+        {
+            "stop": ["arrête", "je veux arrêter", "stop"],
+            "help": ["aide", "je ne comprends pas"],
+            "answer": ["stop aux bouchons", "arrêtez les travaux"],
+        }
+    )
+    assert classifier.score("je veux arreter").command == "stop"
+    assert classifier.score("j'comprends pas").command == "help"
+    assert classifier.score("stop aux bouchons sur la rocade").command is None
+    assert classifier.score("🙂").score == 0.0

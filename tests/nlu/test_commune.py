@@ -1,0 +1,60 @@
+import pytest
+
+from nlu import Answer, Interpreter, Reject
+
+from .conftest import TODAY, question
+
+COMMUNE = question("commune")
+
+
+@pytest.mark.parametrize(
+    ("text", "insee"),
+    [
+        ("Blois", "41018"),
+        ("BLOIS", "41018"),
+        ("vendome", "41269"),
+        ("Saint-Cyr-sur-Loire", "37214"),
+        ("st cyr sur loire", "37214"),
+        ("Ste Maure de Touraine", "37226"),
+        ("j'habite à Issoudun depuis peu", "36088"),
+        ("je travaille au Mans", "72181"),
+        ("Chateaudun", "28088"),
+        ("Vierzonn", "18279"),
+        ("28000", "28085"),
+    ],
+)
+def test_communes(interpret, text, insee):
+    assert interpret(text, COMMUNE) == Answer(insee)
+
+
+def test_a_shared_name_resolves_to_the_region_or_a_named_department(interpret):
+    # Olivet: one in Loiret (region 24), one in Mayenne.
+    assert interpret("Olivet", COMMUNE) == Answer("45232")
+    # Vineuil: one in Indre, one in Loir-et-Cher, both in region 24.
+    assert interpret("Vineuil", COMMUNE) == Reject("ambiguous")
+    assert interpret("Vineuil (36)", COMMUNE) == Answer("36247")
+    assert interpret("Vineuil dans le Loir-et-Cher", COMMUNE) == Answer("41295")
+
+
+def test_the_region_is_a_setting():
+    mayenne = Interpreter(region="52")
+    assert mayenne.interpret("Olivet", COMMUNE, "fr", TODAY) == Answer("53169")
+
+
+def test_a_landmark_yields_to_where_the_resident_lives(interpret):
+    assert interpret("près de Tours, à Joué-lès-Tours", COMMUNE) == Answer("37122")
+    assert interpret("Blois, enfin Vineuil en fait", COMMUNE) == Answer("41295")
+
+
+def test_unknown_places(interpret):
+    assert interpret("Poudlard", COMMUNE) == Reject("unknown_commune")
+    assert interpret("dans le Cher", COMMUNE) == Reject("unknown_commune")
+    # "This" is a commune of the Ardennes, but not in this sentence.
+    assert interpret("skip this", COMMUNE) != Answer("08450")
+
+
+def test_a_first_word_names_the_regional_commune_over_a_small_namesake(interpret):
+    # Chambray (Eure, a few hundred people) vs Chambray-lès-Tours in the region.
+    assert interpret("chambray", COMMUNE) == Answer("37050")
+    # Bordeaux is Bordeaux, not Bordeaux-en-Gâtinais (Loiret).
+    assert interpret("Bordeaux", COMMUNE) == Answer("33063")

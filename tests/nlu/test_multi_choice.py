@@ -1,0 +1,60 @@
+from nlu import Answer, Command, Reject
+
+from .conftest import question
+
+NEEDS = question(
+    "multi_choice",
+    [
+        ("bus", "Plus de bus"),
+        ("bike", "Pistes cyclables"),
+        ("fares", "Tickets moins chers"),
+        ("none", "Aucun"),
+    ],
+)
+NEEDS_EN = question(
+    "multi_choice",
+    [("bus", "More buses"), ("bike", "Bike lanes"), ("fares", "Cheaper fares"), ("none", "None")],
+)
+
+
+def test_lists_come_back_in_the_question_order(interpret):
+    assert interpret("vélo et bus", NEEDS) == Answer(("bus", "bike"))
+    assert interpret("des tickets moins chers + des pistes cyclables", NEEDS) == Answer(
+        ("bike", "fares")
+    )
+    assert interpret("bike lanes and cheaper tickets", NEEDS_EN, "en") == Answer(("bike", "fares"))
+
+
+def test_positions(interpret):
+    assert interpret("1 et 3", NEEDS) == Answer(("bus", "fares"))
+    assert interpret("2, 3", NEEDS) == Answer(("bike", "fares"))
+    assert interpret("les deux premiers", NEEDS) == Answer(("bus", "bike"))
+    assert interpret("the first two", NEEDS_EN, "en") == Answer(("bus", "bike"))
+    assert interpret("7", NEEDS) == Reject("out_of_range")
+
+
+def test_all_and_all_but(interpret):
+    assert interpret("tous", NEEDS) == Answer(("bus", "bike", "fares"))
+    assert interpret("tout sauf le vélo", NEEDS) == Answer(("bus", "fares"))
+    assert interpret("everything except bike lanes", NEEDS_EN, "en") == Answer(("bus", "fares"))
+
+
+def test_none_is_an_answer_only_alone(interpret):
+    assert interpret("aucun", NEEDS) == Answer(("none",))
+    assert interpret("rien", NEEDS) == Answer(("none",))
+    assert interpret("bus et aucun", NEEDS) == Reject("ambiguous")
+
+
+def test_selection_bounds(interpret):
+    at_most_one = question(
+        "multi_choice", [("a", "Bus"), ("b", "Train"), ("c", "Vélo")], max_selections=1
+    )
+    at_least_two = question(
+        "multi_choice", [("a", "Bus"), ("b", "Train"), ("c", "Vélo")], min_selections=2
+    )
+    assert interpret("bus et train", at_most_one) == Reject("too_many")
+    assert interpret("bus", at_least_two) == Reject("too_few")
+
+
+def test_a_sentence_with_tout_is_not_a_pick_of_everything(interpret):
+    assert interpret("je veux tout recommencer depuis le début", NEEDS) == Command("restart")

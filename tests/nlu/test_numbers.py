@@ -1,0 +1,77 @@
+import pytest
+
+from nlu import Answer, Command, Reject
+from nlu.numbers import parse_number
+
+from .conftest import question
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("42", "fr", 42),
+        ("quarante-deux", "fr", 42),
+        ("soixante et onze", "fr", 71),
+        ("1 500 €", "fr", 1500),
+        ("j'ai 33 ans", "fr", 33),
+        ("deux fois par mois", "fr", 2),
+        ("aucun", "fr", 0),
+        ("juste moi", "fr", 1),
+        ("moi et mon mari", "fr", 2),
+        ("forty-two", "en", 42),
+        ("none", "en", 0),
+        ("about", "en", None),
+    ],
+)
+def test_numbers_in_digits_and_words(text, lang, value):
+    expected = Answer(value) if value is not None else Reject("not_understood")
+    got = parse_number(text, lang, 0, 2000)
+    assert got == expected or (value is None and isinstance(got, Reject))
+
+
+@pytest.mark.parametrize(
+    "text", ["une vingtaine", "environ 30", "à peu près 30", "about 30", "a few", "plusieurs"]
+)
+def test_approximate_quantities_are_rejected(text):
+    assert parse_number(text, "fr", 0, 100) == Reject("approximate")
+
+
+@pytest.mark.parametrize("text", ["20 ou 30", "entre 20 et 30", "20-30", "3 or 4"])
+def test_ranges_are_ambiguous(text):
+    assert parse_number(text, "fr", 0, 100) == Reject("ambiguous")
+
+
+def test_bounds_are_inclusive():
+    assert parse_number("0", "fr", 0, 10) == Answer(0)
+    assert parse_number("10", "fr", 0, 10) == Answer(10)
+    assert parse_number("11", "fr", 0, 10) == Reject("out_of_range")
+    assert parse_number("-1", "fr", 0, 10) == Reject("out_of_range")
+
+
+def test_decimals_are_not_whole_numbers():
+    assert isinstance(parse_number("2,5", "fr", 0, 10), Reject)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("4/5", 4),
+        ("4 sur 5", 4),
+        ("4 out of 5", 4),
+        ("⭐⭐⭐⭐", 4),
+        ("3 étoiles", 3),
+        ("la meilleure note", 5),
+        ("cinq", 5),
+    ],
+)
+def test_ratings(text, value):
+    assert parse_number(text, "fr", 1, 5, scale=True) == Answer(value)
+
+
+def test_a_number_word_inside_a_request_yields_to_the_command(interpret):
+    spec = question("scale", min=0, max=10)
+    assert interpret("un conseiller svp", spec) == Command("human")
+    assert interpret("je veux recommencer à zéro", question("number", min=0, max=9)) == Command(
+        "restart"
+    )
+    assert interpret("zéro", spec) == Answer(0)
