@@ -4,6 +4,7 @@ command a message is, and falls back on the built-in classifier when it is down.
 
 from __future__ import annotations
 
+import pytest
 from aiohttp import web
 
 from bot.client import Client
@@ -64,9 +65,5 @@ def test_a_broken_training_file_stops_start_up_with_its_name(tmp_path):
     bad = tmp_path / "extra.yml"
     bad.write_text("nlu:\n  - intent: help\n    examples: 42\n", encoding="utf-8")
     settings = load_settings(environ={"CONSULTBOT_NLU__TRAINING_FILES": f'["{bad}"]'})
-    try:
+    with pytest.raises(ConfigError, match=r"nlu\.training_files"):
         build_interpreter(settings)
-    except ConfigError as error:
-        assert "nlu.training_files" in str(error)
-    else:
-        raise AssertionError("a broken training file was accepted")
