@@ -13,10 +13,11 @@ with "going away" (the tabs reconnect elsewhere or later), then the service clos
 from __future__ import annotations
 
 import asyncio
-import importlib
+import contextlib
+import datetime as dt
 import logging
-from collections.abc import AsyncIterator
-from typing import Any, Final
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 from aiohttp import web
 
@@ -28,6 +29,9 @@ from bot.pseudonyms import resolve_secret_key
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
 
+if TYPE_CHECKING:
+    from bot.conversation import ConversationService
+
 log = logging.getLogger(__name__)
 
 SETTINGS: Final = web.AppKey("settings", Settings)
@@ -38,19 +42,50 @@ WEBCHAT: Final = web.AppKey("webchat", WebChat)
 
 # How long shutdown waits for messages in flight before closing anyway.
 DRAIN_TIMEOUT_S: Final = 20.0
+# How often sessions left alone too long are marked expired.
+EXPIRY_SWEEP_S: Final = 3600.0
+
+ServiceOpener: TypeAlias = "Callable[[Settings], Awaitable[ConversationService]]"
+ServiceWrapper: TypeAlias = Callable[[Conversations], Conversations]
 
 
 def create_app(
-    settings: Settings, *, conversations: Conversations | None = None
+    settings: Settings,
+    *,
+    open_service: ServiceOpener | None = None,
+    wrap: ServiceWrapper | None = None,
+    conversations: ConversationService | None = None,
 ) -> web.Application:
-    """The application. `conversations` replaces the real conversation service
-    (opened from `settings` at start-up) where a caller brings its own."""
+    """The application. The conversation service is opened at start-up by
+    `open_service` (default: `ConversationService.open`) and closed at cleanup;
+    or `conversations` is a service the caller opened and will close. `wrap`, if
+    given, stands between the service and the channels (tests use it to hold
+    messages in flight)."""
+    if conversations is not None:
+        opened = conversations
+
+        async def open_given(settings: Settings) -> ConversationService:
+            return opened
+
+        open_service = open_given
     app = web.Application(client_max_size=64 * 1024)
     app[SETTINGS] = settings
     app[LIFECYCLE] = Lifecycle()
     pages = Pages(settings, app[LIFECYCLE])
-    app.cleanup_ctx.append(_conversation_service(conversations))
+    owned = conversations is None
+    app.cleanup_ctx.append(_conversation_service(pages, open_service, wrap, owned=owned))
     app.on_shutdown.append(_drain)
+    if settings.telegram.bot_token is not None:
+        # Imported only when used: python-telegram-bot is a large import.
+        from bot.channels.telegram_webhook import install_telegram
+
+        # Started after the service and stopped before it (cleanup_ctx order).
+        install_telegram(
+            app,
+            settings,
+            conversations_of=lambda app: app[CONVERSATIONS],
+            lifecycle_of=lambda app: app[LIFECYCLE],
+        )
 
     router = app.router
     router.add_get("/", pages.default_chat)
@@ -68,32 +103,57 @@ def create_app(
 
 
 def _conversation_service(
-    injected: Conversations | None,
-) -> Any:
+    pages: Pages,
+    open_service: ServiceOpener | None,
+    wrap: ServiceWrapper | None,
+    *,
+    owned: bool,
+) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings, lifecycle = app[SETTINGS], app[LIFECYCLE]
-        service: Any = injected
-        if service is None:
+        if open_service is None:
             # Imported here: the service pulls in the database and the interpreter.
-            module = importlib.import_module("bot.conversation")
-            service = await module.ConversationService.open(settings)
-        app[CONVERSATIONS] = service
-        app[REST] = RestChannel(service, lifecycle)
+            from bot.conversation import ConversationService
+
+            service = await ConversationService.open(settings)
+        else:
+            service = await open_service(settings)
+        channels_see = service if wrap is None else wrap(service)
+        app[CONVERSATIONS] = channels_see
+        app[REST] = RestChannel(channels_see, lifecycle)
         app[WEBCHAT] = WebChat(
-            service,
+            channels_see,
             ParticipantTokens(resolve_secret_key(settings)),
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
         )
+        pages.consultations_from(service.database)
+        sweeper = asyncio.create_task(_sweep_expired(service))
         lifecycle.ready = True
         try:
             yield
         finally:
             lifecycle.ready = False
-            if injected is None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+            if owned:
                 await service.close()
 
     return context
+
+
+async def _sweep_expired(service: ConversationService) -> None:
+    await asyncio.sleep(60.0)  # not while the server is starting
+    while True:
+        try:
+            expired = await service.expire_inactive(dt.datetime.now(dt.UTC))
+        except Exception:
+            log.exception("expiring inactive sessions failed; trying again later")
+        else:
+            if expired:
+                log.info("%d inactive sessions expired", expired)
+        await asyncio.sleep(EXPIRY_SWEEP_S)
 
 
 async def _drain(app: web.Application) -> None:

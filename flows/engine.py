@@ -400,19 +400,26 @@ def _confirming_delete(
 def _move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
     """Ask the next question after `after` whose `when` holds, or complete.
 
-    Questions passed over because their `when` is now false lose any answer they
-    had (the resident went back and changed an earlier answer)."""
+    Questions passed over because their `when` is false count as skipped for
+    later conditions, and lose any answer they had (the resident went back and
+    changed an earlier answer)."""
     start = 0
     if after is not None:
         start = next((i + 1 for i, q in enumerate(flow.questions) if q.id == after), 0)
     effects: list[Effect] = []
     for question in flow.questions[start:]:
         if question.when is None or evaluate(question.when, state.known()):
-            asking = replace(state, status="asking", question_id=question.id, retries=0)
+            asking = replace(
+                state,
+                status="asking",
+                question_id=question.id,
+                retries=0,
+                passed_over=tuple(q for q in state.passed_over if q != question.id),
+            )
             return Transition(asking, (ask(question, state.language),), tuple(effects))
         if state.responded(question.id):
-            state = state.without(question.id)
             effects.append(AnswerWithdrawn(question.id))
+        state = state.with_pass_over(question.id)
     done = replace(state, status="completed", question_id=None, retries=0)
     effects.append(Completed())
     return Transition(done, (Reply(flow.outro.get(state.language)),), tuple(effects))

@@ -36,6 +36,7 @@ class SessionState:
     question_id: str | None = None  # the question asked (asking, paused, closed)
     answers: tuple[tuple[str, AnswerValue], ...] = ()  # question id -> value
     skipped: tuple[str, ...] = ()  # optional questions the resident skipped
+    passed_over: tuple[str, ...] = ()  # not asked: their `when` was false
     history: tuple[str, ...] = ()  # answered or skipped questions, in order, for back
     retries: int = 0  # answers not understood in a row for the current question
     human_requested: bool = False
@@ -50,10 +51,11 @@ class SessionState:
         return None
 
     def known(self) -> dict[str, AnswerValue | None]:
-        """What conditions see: answered questions with their value, skipped
-        ones with None (see `flows.conditions.evaluate`)."""
+        """What conditions see: answered questions with their value; skipped
+        ones, and those passed over because of their own `when`, with None (see
+        `flows.conditions.evaluate`)."""
         known: dict[str, AnswerValue | None] = dict(self.answers)
-        known.update((qid, None) for qid in self.skipped)
+        known.update((qid, None) for qid in (*self.skipped, *self.passed_over))
         return known
 
     def responded(self, question_id: str) -> bool:
@@ -77,12 +79,21 @@ class SessionState:
             history=(*cleared.history, question_id),
         )
 
+    def with_pass_over(self, question_id: str) -> SessionState:
+        """A question not asked because its `when` is false."""
+        if question_id in self.passed_over:
+            return self
+        cleared = self.without(question_id)
+        return replace(cleared, passed_over=(*cleared.passed_over, question_id))
+
     def without(self, question_id: str) -> SessionState:
-        """Forget the answer or skip of a question, and its place in history."""
+        """Forget what is known of a question: its answer, skip or passing over,
+        and its place in history."""
         return replace(
             self,
             answers=tuple((q, v) for q, v in self.answers if q != question_id),
             skipped=tuple(q for q in self.skipped if q != question_id),
+            passed_over=tuple(q for q in self.passed_over if q != question_id),
             history=tuple(q for q in self.history if q != question_id),
         )
 
@@ -96,6 +107,7 @@ class SessionState:
             "question_id": self.question_id,
             "answers": [[qid, _value_to_json(value)] for qid, value in self.answers],
             "skipped": list(self.skipped),
+            "passed_over": list(self.passed_over),
             "history": list(self.history),
             "retries": self.retries,
             "human_requested": self.human_requested,
@@ -108,6 +120,8 @@ class SessionState:
             raise InvalidState(f"session state must be an object, not {type(data).__name__}")
         if data.get("version") != FORMAT_VERSION:
             raise InvalidState(f"unknown session state version {data.get('version')!r}")
+        # States saved before `passed_over` existed lack it: nothing was passed over.
+        data = {"passed_over": [], **data}
         expected = {
             "version",
             "language",
@@ -115,6 +129,7 @@ class SessionState:
             "question_id",
             "answers",
             "skipped",
+            "passed_over",
             "history",
             "retries",
             "human_requested",
@@ -137,6 +152,7 @@ class SessionState:
             question_id=_optional_string(data["question_id"], "question_id"),
             answers=tuple(_answer_from_json(item) for item in answers),
             skipped=_strings(data["skipped"], "skipped"),
+            passed_over=_strings(data["passed_over"], "passed_over"),
             history=_strings(data["history"], "history"),
             retries=retries,
             human_requested=human,

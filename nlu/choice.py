@@ -17,37 +17,21 @@ something of its own ("locataire HLM").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from nlu.interpretation import Answer, Reject
+from nlu.lexicon import Lexicon
 from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
+from nlu.option_ranges import Range, label_range, option_for_value
 from nlu.phrases import PhraseIndex
+from nlu.positions import ORDINAL_FILLER, position_range, positions
 from nlu.question import QuestionSpec
+from nlu.stems import stemmed, stems
 
-
-def stem(word: str) -> str:
-    """A light stem: the plural -s/-x of words of five letters or more, and the
-    feminine -ée, dropped ("vélos" -> "velo", "hébergée" -> "heberge"); shorter
-    words stay ("bus", "deux", "mois")."""
-    if len(word) >= 5 and word[-1] in "sx" and not word.endswith("ss"):
-        word = word[:-1]
-    if len(word) > 4 and word.endswith("ee"):
-        word = word[:-1]
-    return word
-
-
-def stems(text: str) -> list[str]:
-    return [stem(word) for word in tokens(text)]
-
-
-def _stemmed(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(stem(word) for word in words)
-
-
-_STOPWORDS = _stemmed(
+_STOPWORDS = stemmed(
     word_set(
         """
         le la les l un une des de du d a au aux en et ou the an of and or to in on at
@@ -58,44 +42,14 @@ _STOPWORDS = _stemmed(
         """
     )
 )
-_ORDINAL_WORDS: Mapping[str, int] = {
-    "premier": 1, "premiere": 1, "first": 1, "1er": 1, "1ere": 1, "1re": 1,
-    "deuxieme": 2, "second": 2, "seconde": 2, "2nd": 2,
-    "troisieme": 3, "third": 3, "3rd": 3,
-    "quatrieme": 4, "fourth": 4,
-    "cinquieme": 5, "fifth": 5,
-    "sixieme": 6, "sixth": 6,
-    "septieme": 7, "seventh": 7,
-    "huitieme": 8, "eighth": 8,
-    "neuvieme": 9, "ninth": 9,
-    "dixieme": 10, "tenth": 10,
-}  # fmt: skip
-_CARDINAL_WORDS: Mapping[str, int] = {
-    "un": 1, "une": 1, "one": 1, "deux": 2, "two": 2, "trois": 3, "three": 3,
-    "quatre": 4, "four": 4, "cinq": 5, "five": 5, "six": 6, "sept": 7, "seven": 7,
-    "huit": 8, "eight": 8, "neuf": 9, "nine": 9, "dix": 10, "ten": 10,
-}  # fmt: skip
-# Compared with stemmed words: "premiers" arrives as "premier".
-_FIRST_WORDS = _stemmed(["premier", "premiere", "first"])
-_LAST_WORDS = _stemmed(["dernier", "derniere", "last"])
-_ORDINAL_FILLER = _stemmed(
-    word_set(
-        """
-        le la les l et and the one ones option options choix choice choices reponse
-        reponses answer answers numero number num no n nr proposition propositions je
-        prends prendre take pick choisis choose ou or plutot c est ca celle celui celles
-        ceux id
-        """
-    )
-)
-_ALL_WORDS = _stemmed(["tout", "tous", "toute", "toutes", "tt", "ts", "all", "everything"])
-_ALL_CONTEXT = _stemmed(
+_ALL_WORDS = stemmed(["tout", "tous", "toute", "toutes", "tt", "ts", "all", "everything"])
+_ALL_CONTEXT = stemmed(
     word_set("them ensemble everything choisis prends coche cocher j ai veux want take pick")
 )
 _ALL_PHRASES = (("l", "ensemble"), ("all", "of", "them"), ("tout", "ca"), ("the", "lot"))
-_EXCEPT_WORDS = _stemmed(["sauf", "except", "excepte", "hormis", "but", "excluding"])
+_EXCEPT_WORDS = stemmed(["sauf", "except", "excepte", "hormis", "but", "excluding"])
 _EXCEPT_PHRASES = (("a", "part"), ("but", "not"), ("other", "than"), ("apart", "from"))
-_PREFER_WORDS = _stemmed(
+_PREFER_WORDS = stemmed(
     word_set(
         """
         surtout principalement essentiellement generalement majoritairement mostly
@@ -105,19 +59,14 @@ _PREFER_WORDS = _stemmed(
 )
 _PREFER_PHRASES = (("le", "plus", "souvent"), ("la", "plupart"), ("most", "of", "the"))
 _CORRECTION_PHRASES = (("en", "fait"), ("enfin",), ("finalement",), ("actually",), ("i", "mean"))
-_NONE_KEYS = _stemmed(
+_NONE_KEYS = stemmed(
     word_set(
         """
         aucun aucune rien none nothing neither sans avis no opinion ne sait pas nsp
         """
     )
 )
-_ORDINAL_WORDS = {stem(word): value for word, value in _ORDINAL_WORDS.items()}
-_CARDINAL_WORDS = {stem(word): value for word, value in _CARDINAL_WORDS.items()}
-_POSITION_RANGE = re.compile(
-    r"(?:(?:les|options?|choix|de|du|from) )*(\d{1,2}) ?(?:-|a|à|au|to|through) ?(\d{1,2})"
-)
-_ORDINAL_TOKEN = re.compile(r"(\d{1,3})(?:er|re|ere|e|eme|ieme|em|st|nd|rd|th)?")
+_BOTH = frozenset({"les deux", "tous les deux", "toutes les deux", "both", "both of them"})
 _FUZZY_MIN_LENGTH = 6
 _PREFIX_MIN_LENGTH = 4
 
@@ -139,6 +88,7 @@ class ChoiceMatcher:
     vocabulary: Mapping[str, frozenset[int]]  # single stems -> option indexes
     exclusive: frozenset[int]  # options that exclude the others ("aucun")
     sizes: tuple[int, ...]  # content words in each option's label
+    ranges: tuple[Range | None, ...]  # numbers each option covers ("18 à 25 ans")
 
     def find(self, words: Sequence[str]) -> list[_Mention]:
         mentions = [_Mention(f.start, f.end, f.value) for f in self.index.find(words)]
@@ -169,9 +119,6 @@ class ChoiceMatcher:
             if best is not None and abs(len(best[0]) - len(word)) <= 3:
                 return self.vocabulary[best[0]]
         return frozenset()
-
-
-Group = tuple[tuple[str, ...], ...]  # a lexicon group: stemmed phrases
 
 
 def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
@@ -216,7 +163,8 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     sizes = tuple(
         len([w for w in stems(c.label) if w not in _STOPWORDS]) or 1 for c in question.choices
     )
-    return ChoiceMatcher(ids, exact, index, vocabulary, frozenset(exclusive), sizes)
+    ranges = tuple(label_range(c.label) for c in question.choices)
+    return ChoiceMatcher(ids, exact, index, vocabulary, frozenset(exclusive), sizes, ranges)
 
 
 def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
@@ -224,7 +172,9 @@ def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
     return size > 0 and any(words[i : i + size] == part for i in range(len(words) - size + 1))
 
 
-def parse_choice(text: str, question: QuestionSpec, matcher: ChoiceMatcher) -> Answer | Reject:
+def parse_choice(
+    text: str, question: QuestionSpec, matcher: ChoiceMatcher, lang: str = "fr"
+) -> Answer | Reject:
     """The one option that `text` names."""
     words = stems(text[:MAX_PARSED_CHARS])
     exact = matcher.exact.get(" ".join(tokens(text[:MAX_PARSED_CHARS])))
@@ -232,7 +182,12 @@ def parse_choice(text: str, question: QuestionSpec, matcher: ChoiceMatcher) -> A
         return Answer(matcher.ids[exact])
     if not words:
         return Reject("not_understood")
-    ordinals = _ordinals(words, len(matcher.ids))
+    if " ".join(words) in _BOTH:
+        return Reject("ambiguous")  # "les deux" on a single-choice question
+    by_value = option_for_value(text[:MAX_PARSED_CHARS], lang, matcher.ranges)
+    if by_value is not None:
+        return by_value if isinstance(by_value, Reject) else Answer(matcher.ids[by_value])
+    ordinals = positions(words, len(matcher.ids))
     if ordinals is not None:
         if isinstance(ordinals, Reject):
             return ordinals
@@ -348,13 +303,12 @@ def parse_multi_choice(
 
 def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int] | Reject:
     count = len(matcher.ids)
-    span = _POSITION_RANGE.fullmatch(fold(text).strip(" .!"))
-    if span is not None:  # "1-3", "de 2 à 4"
-        first, last = int(span[1]), int(span[2])
-        if not 1 <= first < last <= count:
-            return Reject("out_of_range")
-        return set(range(first - 1, last))
-    ordinals = _ordinals(words, count)
+    if " ".join(words) in _BOTH:
+        return set(range(count)) if count == 2 else Reject("ambiguous")
+    spanned = position_range(text, count)
+    if spanned is not None:
+        return spanned
+    ordinals = positions(words, count)
     if ordinals is not None:
         return ordinals if isinstance(ordinals, Reject) else set(ordinals)
     everything = set(range(count)) - matcher.exclusive
@@ -365,7 +319,7 @@ def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int
             return everything
         tail = _after_except(text)
         excluded = _named(matcher.find(tail), matcher.sizes) if tail else set()
-        ordinal_excluded = _ordinals(tail, count) if tail else None
+        ordinal_excluded = positions(tail, count) if tail else None
         if isinstance(ordinal_excluded, list):
             excluded |= set(ordinal_excluded)
         return everything - excluded if excluded else Reject("not_understood")
@@ -411,101 +365,9 @@ def _says_all(words: Sequence[str]) -> bool:
     if _NONE_KEYS.intersection(words):
         return False  # "rien du tout", "pas du tout"
     rest = [w for w in words if w not in _ALL_WORDS and w not in _STOPWORDS]
-    rest = [w for w in rest if w not in _ORDINAL_FILLER and w not in _ALL_CONTEXT]
+    rest = [w for w in rest if w not in ORDINAL_FILLER and w not in _ALL_CONTEXT]
     if len(rest) > 1:
         return False
     if _ALL_WORDS.intersection(words):
         return True
     return any(_contains(tuple(words), phrase) for phrase in _ALL_PHRASES)
-
-
-def _ordinals(words: Sequence[str], count: int) -> list[int] | Reject | None:
-    """Option indexes when the message only refers to options by position
-    ("2", "la troisième", "1, 3 et 5", "les deux premiers", "the first two");
-    None when it says something else too."""
-    last = words[-1] if words else ""
-    if len(last) == 1 and "a" <= last <= "h" and all(w in _ORDINAL_FILLER for w in words[:-1]):
-        letter = ord(last) - ord("a") + 1  # "b", "réponse c"
-        return [letter - 1] if letter <= count else Reject("out_of_range")
-    content = [w for w in words if w not in _ORDINAL_FILLER]
-    if not content:
-        return None
-    picked: list[int] = []
-    position = 0
-    while position < len(content):
-        word = content[position]
-        following = content[position + 1] if position + 1 < len(content) else None
-        size = _cardinal(word)
-        if size is not None and following in _FIRST_WORDS | _LAST_WORDS and size > 1:
-            # "les deux premiers", "les 3 derniers"
-            if size > count:
-                return Reject("out_of_range")
-            from_end = following in _LAST_WORDS
-            picked.extend(range(count - size, count) if from_end else range(size))
-            position += 2
-            continue
-        if word in _FIRST_WORDS | _LAST_WORDS and following is not None:
-            size = _cardinal(following)
-            if size is not None and size > 1:  # "the first two", "les trois dernières"
-                if size > count:
-                    return Reject("out_of_range")
-                from_end = word in _LAST_WORDS
-                picked.extend(range(count - size, count) if from_end else range(size))
-                position += 2
-                continue
-        value = _ordinal_value(word, count)
-        if value is None:
-            return None
-        if value < 1 or value > count:
-            return Reject("out_of_range")
-        picked.append(value - 1)
-        position += 1
-    return list(dict.fromkeys(picked)) or None
-
-
-def _cardinal(word: str) -> int | None:
-    if word.isdigit() and len(word) <= 3:
-        return int(word)
-    return _CARDINAL_WORDS.get(word)
-
-
-def _ordinal_value(word: str, count: int) -> int | None:
-    if word in _ORDINAL_WORDS:
-        return _ORDINAL_WORDS[word]
-    if word in _LAST_WORDS:
-        return count
-    if word in _CARDINAL_WORDS:
-        return _CARDINAL_WORDS[word]
-    match = _ORDINAL_TOKEN.fullmatch(word)
-    return int(match[1]) if match else None
-
-
-class Lexicon:
-    """Synonym groups of one language, indexed by every phrase of every group."""
-
-    def __init__(self, synonyms: Mapping[str, tuple[str, ...]]) -> None:
-        self.groups: list[Group] = []
-        self._by_member: dict[tuple[str, ...], list[int]] = {}
-        self._longest = 1
-        for value, examples in synonyms.items():
-            canonical = tuple(stems(value))
-            members = {tuple(stems(p)) for p in (value, *examples)}
-            group = tuple(sorted(m for m in members if m))
-            # A label calls up a group through the group's value or a one-word
-            # synonym; a longer example is often a kind of the thing ("pompe à
-            # chaleur" for "chauffage"), and a label "Pompe à chaleur" must not
-            # take every word for heating.
-            for member in group:
-                if member == canonical or len(member) == 1:
-                    self._by_member.setdefault(member, []).append(len(self.groups))
-                    self._longest = max(self._longest, len(member))
-            self.groups.append(group)
-
-    def groups_touching(self, phrases: Sequence[tuple[str, ...]]) -> list[Group]:
-        """The groups whose value or one-word synonym is inside one of `phrases`."""
-        found: set[int] = set()
-        for words in phrases:
-            for start in range(len(words)):
-                for size in range(1, min(self._longest, len(words) - start) + 1):
-                    found.update(self._by_member.get(words[start : start + size], ()))
-        return [self.groups[i] for i in sorted(found)]

@@ -74,11 +74,22 @@ _COMMON_WORDS = frozenset(
 )
 _PLACE_BEFORE = word_set(
     """
-    a au aux en in at de d du near sur vers pres from to habite vis enfin fait plutot
+    a au aux en in at de d du near sur vers pres from to habite vis enfin fait plutot le la les l
     actually mean non ou or et and cote loin banlieue
     """
 )
+# Regions and historic areas: places, but no commune ("Centre-Val de Loire",
+# "la Touraine"); the words inside them do not name communes.
+_AREA_NAMES = (
+        "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire",
+        "Centre Val de Loire", "Corse", "Grand Est", "Hauts-de-France", "Île-de-France",
+        "Normandie", "Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire",
+        "Provence-Alpes-Côte d'Azur", "Touraine", "Sologne", "Berry", "Beauce", "Perche",
+        "Gâtinais", "Val de Loire", "vallée de la Loire", "Brenne", "Boischaut",
+)  # fmt: skip
 _FUZZY_CUTOFF = 88.0
+# Communes this large are what a resident means by their exact name, even far away.
+_WELL_KNOWN = 5_000
 _COLUMNS = ["insee_code", "name", "department", "region", "population", "postal_codes"]
 
 
@@ -88,6 +99,7 @@ class Commune:
     name: str
     department: str
     region: str
+    population: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +115,9 @@ def place_words(text: str) -> list[str]:
     return [_SAINTS.get(word, word) for word in tokens(text)]
 
 
+_AREAS = frozenset(tuple(place_words(name)) for name in _AREA_NAMES)
+
+
 class Places:
     """The communes of France, their postal codes and the departments."""
 
@@ -110,22 +125,24 @@ class Places:
         self.region = region
         # Tables of plain strings: a few large dicts instead of ~100,000 small
         # objects, which keeps the garbage collector's pauses short.
-        self._records: dict[str, str] = {}  # INSEE code -> "name\tdepartment\tregion"
+        self._records: dict[str, str] = {}  # INSEE -> "name\tdepartment\tregion\tpopulation"
         self._by_name: dict[str, str] = {}  # folded name -> INSEE codes, space-separated
         self._by_first_word: dict[str, str] = {}
         self._by_postal_code: dict[str, str] = {}
         longest = 1
         regional: set[str] = set()
-        for insee, name, department, row_region, _population, postal_codes in rows:
-            self._records[insee] = f"{name}\t{department}\t{row_region}"
+        for insee, name, department, row_region, population, postal_codes in rows:
+            self._records[insee] = f"{name}\t{department}\t{row_region}\t{population or 0}"
             words = place_words(name)
             longest = max(longest, len(words))
             _append(self._by_name, " ".join(words), insee)
             if row_region == region:
                 regional.add(" ".join(words))
-            if len(words) > 1 and len(words[0]) >= 5 and words[0] not in ("st", "ste"):
-                # "Romorantin" for "Romorantin-Lanthenay": used when nothing else matches.
-                _append(self._by_first_word, words[0], insee)
+            # "Romorantin" for "Romorantin-Lanthenay", "Membrolle" for "La
+            # Membrolle-sur-Choisille": used when nothing else matches.
+            head = words[1:] if words[0] in ("le", "la", "les", "l") else words
+            if len(head) > 1 and len(head[0]) >= 5 and head[0] not in ("st", "ste"):
+                _append(self._by_first_word, head[0], insee)
             for code in postal_codes.split():
                 _append(self._by_postal_code, code, insee)
         self._longest = longest
@@ -154,8 +171,8 @@ class Places:
     def _communes(self, codes: str) -> tuple[Commune, ...]:
         communes = []
         for insee in codes.split():
-            name, department, region = self._records[insee].split("\t")
-            communes.append(Commune(insee, name, department, region))
+            name, department, region, population = self._records[insee].split("\t")
+            communes.append(Commune(insee, name, department, region, int(population)))
         return tuple(communes)
 
     def parse(self, text: str, lang: str) -> Answer | Reject:
@@ -176,8 +193,23 @@ class Places:
         if chosen is None:
             return Reject("ambiguous")
         others = {c.department for m in mentions if m is not chosen for c in m.communes}
+        if not departments and chosen.end - chosen.start == 1:
+            # "chambray" for Chambray-lès-Tours rather than Chambray in the Eure.
+            regional = self._regional_by_first_word(words[chosen.start], chosen.communes)
+            if regional is not None:
+                return Answer(regional.insee)
         commune = self._resolve(chosen.communes, departments, others)
         return Answer(commune.insee) if commune is not None else Reject("ambiguous")
+
+    def _regional_by_first_word(self, word: str, named: Sequence[Commune]) -> Commune | None:
+        """The one commune of the region whose name starts with `word`, when no
+        commune named exactly `word` is in the region."""
+        if any(c.region == self.region or c.population >= _WELL_KNOWN for c in named):
+            return None  # a commune of the region, or a city everyone knows (Bordeaux)
+        regional = [
+            c for c in self._communes(self._by_first_word.get(word, "")) if c.region == self.region
+        ]
+        return regional[0] if len(regional) == 1 else None
 
     def _by_postal_codes(self, text: str, lang: str) -> Answer | Reject | None:
         codes = list(dict.fromkeys(find_postal_codes(text, lang)))
@@ -205,6 +237,11 @@ class Places:
                 code = self._departments.get(tuple(words[start : start + size]))
                 if code is not None:
                     codes.add(code)
+                    spans.update(range(start, start + size))
+                    break
+        for start in range(len(words)):
+            for size in range(min(5, len(words) - start), 0, -1):
+                if tuple(words[start : start + size]) in _AREAS:
                     spans.update(range(start, start + size))
                     break
         return codes, spans

@@ -48,6 +48,7 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORDINAL}(?: of)? ({_MONTH})\b\.?(?: (\
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.? (\d{{1,2}}){_ORDINAL}\b,?(?: (\d{{4}}))?")
 _WEEKDAY_DAY = re.compile(rf"\b({_WEEKDAY}) (\d{{1,2}}){_ORDINAL}\b(?! ?(?:{_MONTH}|[/.-]\d))")
 _LONE_DAY = re.compile(rf"^(?:le |the |on the )?(\d{{1,2}}){_ORDINAL}$")
+_SOME = re.compile(r"(?:^| )(?:un|1|a) $")
 _WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _RELATIVE_WORDS: Mapping[str, int] = {
     "aujourd hui": 0, "aujourdhui": 0, "auj": 0, "ce jour": 0, "today": 0, "tonight": 0,
@@ -150,9 +151,12 @@ def _dates(text: str, lang: str, today: dt.date) -> list[dt.date]:
         if re.search(rf"\b{phrase}\b", rest):
             found.append(today + dt.timedelta(days=offset))
             rest = re.sub(rf"\b{phrase}\b", " ", rest)
+    explicit = bool(found)
     for match in _WEEKDAY_RELATIVE.finditer(rest):
-        if found and not (match[1] or match[3]):
+        if explicit and not (match[1] or match[3]):
             continue  # "lundi 22 juin": the weekday only names the date given
+        if match[1] is None and _SOME.search(rest[: match.start()]):
+            raise _Invalid  # "un lundi": some Monday, not a date
         found.append(_weekday(match, today))
     if not found:
         lone = _LONE_DAY.fullmatch(rest.strip())

@@ -15,11 +15,20 @@ How one message is read, in order:
    answer;
 3. the typed parser of the question's kind proposes an answer or a reject, and
    the command classifier proposes a command with a confidence;
-4. a typed answer wins unless the command is very likely (the message is
-   short and close to the command examples); a reject yields to a command that
-   is reasonably likely. On yes/no questions "non" is always an answer, and on
-   free-text questions a long message is always an answer ("stop aux
-   incivilités dans les bus").
+4. the classifier's confidence decides between them:
+   - a reject of a message that said nothing the question could use yields to
+     a command at 0.45; a near answer ("locataire" between two kinds of
+     tenant, a number out of range) at 0.55;
+   - a typed answer yields only to a clear command (0.70), or to a likely one
+     (0.45) when the answer is weak: asked as a question ("what does 1
+     mean?"), a number read from words in a request ("un humain svp"), a date
+     found in a sentence;
+   - on yes/no questions a message that opens with "oui"/"non"/"yes"/"no" is
+     always the answer ("non" never stops the consultation); others yield at
+     0.85 ("je ne veux pas répondre" skips);
+   - on free-text questions only a short message (12 words at most) that is
+     close to the command examples (0.58) is a command: "stop aux incivilités
+     dans les bus" is an answer.
 
 Bring your own Rasa: a deployment that recognises commands with its own Rasa
 server (bot/rasa.py calls its POST /model/parse) passes the result in as
@@ -35,7 +44,6 @@ from importlib import resources
 
 from nlu.choice import (
     ChoiceMatcher,
-    Lexicon,
     build_matcher,
     parse_choice,
     parse_multi_choice,
@@ -44,6 +52,7 @@ from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.commune import Places
 from nlu.dates import parse_date
 from nlu.interpretation import Answer, Command, CommandName, Interpretation, Reject
+from nlu.lexicon import Lexicon
 from nlu.normalize import fold, has_letters_or_digits, tokens, word_set
 from nlu.numbers import parse_number
 from nlu.postal_code import parse_postal_code
@@ -217,7 +226,7 @@ class Interpreter:
         if kind == "yes_no":
             answer = self._yes_no.parse(text)
         elif kind == "choice":
-            answer = parse_choice(text, question, self._matcher(question, lang))
+            answer = parse_choice(text, question, self._matcher(question, lang), lang)
         elif kind == "multi_choice":
             answer = parse_multi_choice(text, question, self._matcher(question, lang))
         elif kind in ("number", "scale"):
@@ -230,7 +239,7 @@ class Interpreter:
             answer = parse_date(text, lang, today, question.min_date, question.max_date)
         else:
             answer = Reject("not_understood")
-        if isinstance(answer, Reject) and not has_letters_or_digits(text):
+        if answer == Reject("not_understood") and not has_letters_or_digits(text):
             return Reject("empty")
         return answer
 

@@ -23,7 +23,8 @@ _APPROXIMATE_WORDS = frozenset(
         dizaine douzaine quinzaine vingtaine trentaine quarantaine cinquantaine
         soixantaine centaine centaines millier milliers environ approximativement
         quelques plusieurs beaucoup plein tas masse pleins about around approximately
-        roughly several many lots dozen dozens some nombreux nombreuses quelque
+        roughly several many lots dozen dozens some nombreux nombreuses quelque certain
+        certains certaine certaines
         """
     )
 )
@@ -33,6 +34,8 @@ _APPROXIMATE_PHRASES = (
     ("a", "few"),
     ("a", "lot"),
     ("more", "or", "less"),
+    ("entre", "deux"),
+    ("in", "between"),
 )
 _ZERO_WORDS = frozenset(
     word_set(

@@ -17,6 +17,23 @@ from nlu.phrases import Found, PhraseIndex
 
 Cue = Literal["yes", "no", "unsure", "negator", "correction"]
 
+# Replies that are yes or no only when they are the whole message: "je ne veux
+# pas" refuses, "je ne veux pas répondre" asks to skip the question.
+_ALONE = {
+    "je ne veux pas": False,
+    "je veux pas": False,
+    "je n en veux pas": False,
+    "i don t want to": False,
+    "i don t want": False,
+    "i do not want to": False,
+    "i don t": False,
+    "i do not": False,
+    "100": True,
+    "a 100": True,
+    "always": True,
+    "go": True,
+    "toujours": True,
+}
 _NEGATORS = ("pas", "not", "ne")
 _BREAKS = ("mais", "but", "sauf", "except")
 _EMOJI = {
@@ -61,6 +78,9 @@ class YesNoParser:
 
     def parse(self, text: str) -> Answer | Reject:
         text = text[:MAX_PARSED_CHARS]
+        whole = " ".join(tokens(text))
+        if whole in _ALONE:
+            return Answer(_ALONE[whole])
         for emoji, word in _EMOJI.items():
             text = text.replace(emoji, word)
         clauses = _clauses(text)
@@ -79,6 +99,8 @@ class YesNoParser:
                 return Reject("ambiguous")  # "oui et non", "ouais bof"
             if polar:
                 return Answer(polar.pop() == "yes")
+        if any(f.value == "unsure" for _, f in cues):
+            return Reject("ambiguous")  # "ça dépend", "on verra": neither yes nor no
         return Reject("not_understood")
 
     def _cues(self, words: list[str]) -> list[Found[Cue]]:
@@ -240,10 +262,6 @@ _NO_PHRASES = [
     "don t agree",
     "not ok",
     "not okay",
-    "je ne veux pas",
-    "je veux pas",
-    "i don t want to",
-    "i do not want to",
     "not so much",
 ]
 _UNSURE_PHRASES = [
@@ -264,6 +282,11 @@ _UNSURE_PHRASES = [
     "je ne sais plus",
     "des fois",
     "ni oui ni non",
+    "on verra",
+    "je verrai",
+    "we ll see",
+    "j hesite",
+    "je reflechis",
     "oui et non",
     "oui ou non",
     "non et oui",
@@ -290,7 +313,7 @@ _YES_WORDS = word_set(
     dacc daccord evidemment evidement absolument carrement exactement exact
     volontiers certainement certes clairement effectivement affirmatif si
     naturellement grave sure certainly definitely absolutely indeed totally agreed
-    correct right alright y o oue partant partante accepter go fine
+    correct right alright y o oue partant partante accepter fine yea yeap
     """
 )
 _NO_WORDS = word_set(

@@ -118,11 +118,11 @@ class Database:
     async def upgrade(self, revision: str = "head") -> None:
         """Apply the migrations up to `revision` (default: the latest). Concurrent
         start-ups are serialised; an up-to-date database is left untouched."""
-        await self._migrate(lambda config: command.upgrade(config, revision))
+        await self._migrate(revision, lambda config: command.upgrade(config, revision))
 
     async def downgrade(self, revision: str) -> None:
         """Revert the migrations down to `revision` ("base" drops every table)."""
-        await self._migrate(lambda config: command.downgrade(config, revision))
+        await self._migrate(revision, lambda config: command.downgrade(config, revision))
 
     async def current_revision(self) -> str | None:
         """The revision the database is at; None when no migration was applied."""
@@ -139,9 +139,17 @@ class Database:
         assert head is not None, "storage/migrations has no revision"
         return head
 
+    @staticmethod
+    def known_revisions() -> list[str]:
+        """Every revision this version of consultbot knows, oldest first."""
+        scripts = ScriptDirectory.from_config(_alembic_config())
+        return [script.revision for script in reversed(list(scripts.walk_revisions()))]
+
     async def check_schema(self) -> None:
         """Raise SchemaOutOfDate unless the database is at the latest revision."""
         current, head = await self.current_revision(), self.head_revision()
+        if current is not None and current not in self.known_revisions():
+            raise self._newer(current)
         if current != head:
             raise SchemaOutOfDate(
                 f"{where(self._url)} is at revision {current or 'none'} but this consultbot "
@@ -164,7 +172,22 @@ class Database:
             self._write_lock = asyncio.Lock()
         return self._write_lock
 
-    async def _migrate(self, run: Any) -> None:
+    def _newer(self, current: str) -> SchemaOutOfDate:
+        return SchemaOutOfDate(
+            f"{where(self._url)} is at revision {current}, which this consultbot does not "
+            "know: a newer version migrated it; run that version (or restore a backup)"
+        )
+
+    async def _migrate(self, target: str, run: Any) -> None:
+        known = self.known_revisions()
+        if target not in ("head", "base", *known):
+            raise StorageError(
+                f"unknown revision {target!r}; known: base, {', '.join(known)} (head)"
+            )
+        current = await self.current_revision()
+        if current is not None and current not in known:
+            raise self._newer(current)
+
         def migrate(connection: Connection) -> None:
             run(_alembic_config(connection))
 

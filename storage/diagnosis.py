@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
 from storage.errors import (
+    Conflict,
     DatabaseBusy,
     DatabaseFull,
     DatabaseUnavailable,
@@ -33,6 +34,7 @@ _PG_BUSY = {
 _PG_FULL = {"53100", "53200"}  # disk_full, out_of_memory
 _PG_UNAVAILABLE = {"57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004"}
 _PG_AUTH = {"28000", "28P01"}
+_PG_UNIQUE = "23505"
 _PG_NO_DATABASE = "3D000"
 _PG_NO_TABLE = "42P01"
 _PG_NO_COLUMN = "42703"
@@ -83,6 +85,8 @@ def translate(error: BaseException, url: str | URL) -> BaseException:
         return DatabaseUnavailable(f"cannot reach {at}: timed out; is the server up?")
     if isinstance(error, OSError) and not isinstance(error, DBAPIError):
         return DatabaseUnavailable(f"cannot reach {at}: {error.strerror or error}; {SET_URL}")
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return DatabaseUnavailable(f"lost the connection to {at}; is the server running?")
     sqlite_name = _sqlite_error_name(error)
     if sqlite_name is not None:
         return _translate_sqlite(error, sqlite_name, at)
@@ -108,6 +112,8 @@ def _translate_sqlite(error: BaseException, name: str, at: str) -> BaseException
     message = str(error.orig if isinstance(error, DBAPIError) else error)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return DatabaseBusy(f"{at} is locked by another writer; try again in a moment")
+    if name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"):
+        return Conflict(f"{at} refused a duplicate ({message}); nothing was written, try again")
     if name == "SQLITE_FULL":
         return DatabaseFull(f"{at} is full (no space left on its disk); nothing was written")
     if name.startswith("SQLITE_CANTOPEN"):
@@ -130,6 +136,14 @@ def _translate_postgres(
 ) -> BaseException:
     if sqlstate in _PG_BUSY:
         return DatabaseBusy(f"{at} is busy (a concurrent change conflicted); try again in a moment")
+    if sqlstate == _PG_UNIQUE:
+        orig = error.orig if isinstance(error, DBAPIError) else error
+        driver_error = getattr(orig, "__cause__", None) or orig
+        constraint = getattr(driver_error, "constraint_name", None) or "a unique constraint"
+        return Conflict(
+            f"{at} refused a duplicate ({constraint}): a concurrent change wrote the same row; "
+            "nothing was written, try again"
+        )
     if sqlstate in _PG_FULL:
         return DatabaseFull(f"{at} is out of space; nothing was written")
     if sqlstate in _PG_UNAVAILABLE:

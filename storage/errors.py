@@ -4,7 +4,8 @@ must handle; str() says what to do.
     StorageError            the database cannot be used as configured
     ├── DatabaseUnavailable  cannot connect: wrong URL, server down, no such database
     ├── DatabaseBusy         locked by another writer, or a transient conflict:
-    │                        retry the whole transaction in a moment
+    │   │                    retry the whole transaction in a moment
+    │   └── Conflict         a concurrent transaction wrote the same unique row
     ├── DatabaseFull         no space left: nothing was written
     ├── SchemaOutOfDate      migrations not applied: run `consultbot db upgrade`
     └── NotFound             a row the caller named does not exist
@@ -22,6 +23,12 @@ class DatabaseUnavailable(StorageError):
 class DatabaseBusy(StorageError):
     """The database is locked or a concurrent transaction conflicted; nothing was
     written, and the same transaction may be retried."""
+
+
+class Conflict(DatabaseBusy):
+    """A unique constraint refused the write, typically because another process
+    wrote the same row at the same time (e.g. created the same participant);
+    nothing was written, and retrying the transaction sees that row."""
 
 
 class DatabaseFull(StorageError):

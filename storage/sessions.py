@@ -85,7 +85,7 @@ async def create(
     status: SessionStatus = SessionStatus.ACTIVE,
 ) -> StoredSession:
     """A new session. The participant must have no open session (close it first
-    with `save(..., status=...)`); else sqlalchemy's IntegrityError."""
+    with `save(..., status=...)`); else the transaction fails with Conflict."""
     values = {
         "participant_id": participant_id,
         "flow_version_id": flow_version_id,

@@ -21,6 +21,7 @@ from typing import Annotated, Any, Final, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from bot.errors import UserError
 from bot.inbound import Conversations, InboundMessage
 from bot.web.lifecycle import Draining, Lifecycle
 
@@ -81,6 +82,12 @@ class RestChannel:
                 replies = await self.conversations.handle(inbound)
         except Draining:
             return _error(503, "unavailable", "The server is restarting; send again shortly.")
+        except UserError as error:  # the server is misconfigured, e.g. no consultation
+            log.error("REST channel: message not handled: %s", error)
+            return _error(500, "server_error", "The message could not be handled; try again.")
+        except Exception:
+            log.exception("REST channel: the conversation service failed on a message")
+            return _error(500, "server_error", "The message could not be handled; try again.")
         answer: list[dict[str, Any]] = []
         for reply in replies:
             item: dict[str, Any] = {"recipient_id": message.sender, "text": reply.text}

@@ -88,6 +88,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 # Sticky on Telegram's side: name every type we handle (TELEGRAM.md).
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+_LANGUAGE_NAMES = {"fr": "fr", "français": "fr", "francais": "fr", "en": "en", "english": "en"}
 _DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REMEMBERED = 100_000  # entries of each in-memory table, oldest dropped first
 
@@ -101,6 +102,19 @@ class Reachability(Protocol):
     """What the channel tells the conversation service when Telegram answers 403."""
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None: ...
+
+
+@runtime_checkable
+class LanguageChoice(Protocol):
+    """What the channel asks the conversation service on /langue, when it offers
+    it: switch the resident's conversation to `language` (the engine's
+    `flows.events.ChangeLanguage`) and return the replies (the question asked
+    again in that language). Without it the choice is only the language hint of
+    the resident's next messages, which counts before consent."""
+
+    async def change_language(
+        self, channel: str, user_id: str, language: str, received_at: dt.datetime
+    ) -> Sequence[Reply]: ...
 
 
 def language_of(code: str | None) -> str | None:
@@ -211,6 +225,10 @@ class TelegramChannel:
         text, consultation = message.text, None
         command, argument = _command(message)
         if command in ("langue", "language", "lang"):
+            chosen = _LANGUAGE_NAMES.get(argument.lower())
+            if chosen is not None:
+                await self._switch_language(chat_id, user.id, chosen)
+                return
             await self._send(
                 chat_id,
                 user.id,
@@ -243,11 +261,9 @@ class TelegramChannel:
             await self._answer(query, say("stale_button", language))
             return
         if decoded.kind == "language":
-            self._languages[chat_id] = decoded.payload
-            _bound(self._languages)
             await self._answer(query, None)
             await self._mark_answered(message, button_title(_markup(message), data))
-            await self._say(chat_id, user_id, "language_set", decoded.payload)
+            await self._switch_language(chat_id, user_id, decoded.payload)
             return
         key = (chat_id, message.message_id) if message is not None else None
         if key is not None and key in self._answered:
@@ -315,6 +331,22 @@ class TelegramChannel:
             ),
             self.policy,
         )
+
+    async def _switch_language(self, chat_id: int, user_id: int, language: str) -> None:
+        self._languages[chat_id] = language
+        _bound(self._languages)
+        if not isinstance(self.conversations, LanguageChoice):
+            await self._say(chat_id, user_id, "language_set", language)
+            return
+        try:
+            replies = await self.conversations.change_language(
+                CHANNEL, str(user_id), language, dt.datetime.now(dt.UTC)
+            )
+        except Exception as error:  # as in _handle
+            log.error("telegram: changing language failed: %s", type(error).__name__)
+            await self._say(chat_id, user_id, "try_again", language)
+            return
+        await self._send_replies(chat_id, user_id, replies)
 
     # --- talking to the service and to Telegram --------------------------------
 

@@ -1,6 +1,7 @@
 """The Telegram bot inside `consultbot serve` (aiohttp).
 
-`telegram_app_context(settings, conversations_of)` is a `cleanup_ctx` entry that
+`install_telegram(app, settings, conversations_of=..., lifecycle_of=...)` does all
+of the following. `telegram_app_context(settings, conversations_of)` is a `cleanup_ctx` entry that
 starts the bot when a token is set (polling, or webhook when
 `telegram.webhook_url` is set) and stops it on shutdown; `add_telegram_routes`
 adds the webhook route (the path of `telegram.webhook_url`, e.g.
@@ -12,7 +13,9 @@ adds the webhook route (the path of `telegram.webhook_url`, e.g.
   malformed JSON or something that is not an update; logged, nothing processed;
 - processes the update (the conversation service commits it) BEFORE answering
   200, so an update Telegram believes delivered is never lost; updates of types we
-  do not handle are acknowledged and ignored.
+  do not handle are acknowledged and ignored;
+- answers 503 while the server drains for shutdown (`bot.web.lifecycle`), so
+  Telegram keeps the update and delivers it again later.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from bot.channels.telegram_bot import TelegramBot, running_bot
 from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
 from bot.config import Settings
 from bot.inbound import Conversations
+from bot.web.lifecycle import Draining, Lifecycle
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,8 @@ MAX_UPDATE_BYTES = 256 * 1024
 DEFAULT_PATH = "/telegram/webhook"
 TELEGRAM_BOT = web.AppKey("telegram_bot", TelegramBot)
 _WEBHOOK_SECRET = web.AppKey("telegram_webhook_secret", str)
+_LIFECYCLE = web.AppKey("telegram_lifecycle", Lifecycle)
+_INSTALLED = web.AppKey("telegram_installed", bool)
 
 
 def webhook_path(settings: Settings) -> str:
@@ -50,12 +56,16 @@ def telegram_app_context(
     settings: Settings,
     conversations_of: Callable[[web.Application], Conversations],
     *,
+    lifecycle_of: Callable[[web.Application], Lifecycle] | None = None,
     policy: RetryPolicy = DEFAULT_POLICY,
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     """A cleanup_ctx entry; add it after the one that opens the conversation
-    service, which `conversations_of(app)` returns."""
+    service, which `conversations_of(app)` returns. With `lifecycle_of`, webhook
+    updates count as messages in flight and are refused (503) while draining."""
 
     async def context(app: web.Application) -> AsyncIterator[None]:
+        if lifecycle_of is not None:
+            app[_LIFECYCLE] = lifecycle_of(app)
         if settings.telegram.bot_token is None:
             log.info("telegram: no bot token set, Telegram channel off")
             yield
@@ -94,8 +104,16 @@ async def receive_update(request: web.Request) -> web.Response:
     if isinstance(update, str):
         log.warning("telegram webhook: %s (400)", update)
         return web.json_response({"error": update}, status=400)
-    await bot.channel.process(update)
-    return web.json_response({"ok": True})
+    lifecycle = app.get(_LIFECYCLE)
+    if lifecycle is None:
+        await bot.channel.process(update)
+        return web.Response()  # an empty 200: a body could be read as a Bot API call
+    try:
+        async with lifecycle.message():
+            await bot.channel.process(update)
+    except Draining:
+        return web.json_response({"error": "shutting down, deliver later"}, status=503)
+    return web.Response()
 
 
 async def _read_limited(request: web.Request) -> bytes | None:
@@ -121,3 +139,23 @@ def _parse_update(body: bytes, bot: TelegramBot) -> Update | str:
         return Update.de_json(data, bot.application.bot)
     except Exception as error:  # PTB raises many types on malformed nested objects
         return f"malformed update ({type(error).__name__})"
+
+
+def install_telegram(
+    app: web.Application,
+    settings: Settings,
+    *,
+    conversations_of: Callable[[web.Application], Conversations],
+    lifecycle_of: Callable[[web.Application], Lifecycle] | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
+) -> None:
+    """All `consultbot serve` needs for Telegram: the bot started and stopped with
+    the application (after the conversation service's own cleanup_ctx entry), and
+    the webhook route in webhook mode. Calling it twice changes nothing."""
+    if app.get(_INSTALLED):
+        return
+    app[_INSTALLED] = True
+    app.cleanup_ctx.append(
+        telegram_app_context(settings, conversations_of, lifecycle_of=lifecycle_of, policy=policy)
+    )
+    add_telegram_routes(app, settings)

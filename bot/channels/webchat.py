@@ -45,6 +45,7 @@ from urllib.parse import urlsplit
 from aiohttp import WSCloseCode, WSMsgType, web
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from bot.errors import UserError
 from bot.inbound import Conversations, InboundMessage
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
@@ -312,6 +313,12 @@ class _Connection:
                     replies = await self.chat.conversations.handle(inbound)
             except Draining:
                 await self._error("unavailable", "The server is restarting.", message_id)
+                continue
+            except UserError as error:  # the server is misconfigured, e.g. no consultation
+                log.error("web chat: message not handled: %s", error)
+                await self._error(
+                    "unavailable", "The message could not be handled; try again.", message_id
+                )
                 continue
             except Exception:
                 log.exception("web chat: the conversation service failed on a message")

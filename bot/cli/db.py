@@ -123,7 +123,9 @@ def _current(args: argparse.Namespace) -> int:
         revision = await database.current_revision()
         head = database.head_revision()
         line = f"{database.url}: at {_describe(revision, head)}"
-        if revision != head:
+        if revision is not None and revision not in database.known_revisions():
+            line += "; a newer consultbot migrated it, this one does not know that revision"
+        elif revision != head:
             line += f"; this consultbot needs {head}: run `consultbot db upgrade`"
         print(line)
         return 0

@@ -60,6 +60,8 @@ def _serve(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if not settings.debug:
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin otherwise
     asyncio.run(serve(settings))
     return 0
 

@@ -12,6 +12,7 @@ coming back after their session expired.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -205,6 +206,9 @@ def _read_script(path: Path) -> list[str]:
 
 
 def _typed_lines() -> Iterator[str]:
+    # Line editing and history at the prompt, where the platform has them.
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401
     while True:
         try:
             yield input(PROMPT)

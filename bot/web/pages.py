@@ -4,14 +4,20 @@ health checks that a load balancer or an orchestrator polls."""
 from __future__ import annotations
 
 import re
+import time
 from importlib import resources
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import jinja2
 from aiohttp import web
 
 from bot.config import Settings
 from bot.web.lifecycle import Lifecycle
+
+if TYPE_CHECKING:
+    from bot.flow_catalog import FlowCatalog
+    from flows.model import Flow
+    from storage.database import Database
 
 _CONSULTATION = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 LANGUAGES: Final = ("fr", "en")
@@ -20,9 +26,10 @@ LANGUAGES: Final = ("fr", "en")
 PAGE_TEXT: Final = {
     "fr": {
         "title": "Consultation citoyenne",
-        "intro": "Répondez à quelques questions : vos réponses aident la Région à décider.",
+        # Narrow no-break spaces keep French punctuation with its word.
+        "intro": "Répondez à quelques questions\u202f: vos réponses aident la Région à décider.",
         "privacy": "Vos réponses sont enregistrées de façon pseudonyme. "
-        "Pour les effacer, écrivez « supprimer mes données ».",
+        "Pour les effacer, écrivez «\u202fsupprimer mes données\u202f».",
         "noscript": "Cette discussion a besoin de JavaScript.",
         "not_found": "Cette consultation n'existe pas.",
     },
@@ -42,6 +49,10 @@ _SECURITY_HEADERS: Final = {
     "Referrer-Policy": "no-referrer",
 }
 _STATIC_CACHE: Final = "public, max-age=300"
+# A page view looks up its consultation's live flow at most this often: a new
+# deployment shows on the pages within that time.
+_FLOW_CACHE_S: Final = 30.0
+_FLOW_CACHE_SIZE: Final = 256
 
 
 class Pages:
@@ -57,27 +68,72 @@ class Pages:
         self._static = {
             name: (static / name).read_bytes() for name in ("widget.js", "widget.css", "page.css")
         }
+        self._database: Database | None = None
+        self._catalog: FlowCatalog | None = None
+        self._flows: dict[str, tuple[float, Flow | None]] = {}
+
+    def consultations_from(self, database: Database) -> None:
+        """Look consultations up in this database (once the service is open)."""
+        from bot.flow_catalog import FlowCatalog
+
+        self._database = database
+        self._catalog = FlowCatalog()
 
     async def default_chat(self, request: web.Request) -> web.Response:
-        return self._chat_page(request, self.settings.default_consultation)
+        consultation = self.settings.default_consultation
+        return self._chat_page(request, consultation, await self._live_flow(consultation))
 
     async def chat(self, request: web.Request) -> web.Response:
         consultation = request.match_info["consultation"]
-        if not _CONSULTATION.fullmatch(consultation):
-            lang = self._language(request)
+        flow = (
+            await self._live_flow(consultation) if _CONSULTATION.fullmatch(consultation) else None
+        )
+        if flow is None:
+            lang = self._language(request, None)
             raise web.HTTPNotFound(text=PAGE_TEXT[lang]["not_found"])
-        return self._chat_page(request, consultation)
+        return self._chat_page(request, consultation, flow)
 
-    def _chat_page(self, request: web.Request, consultation: str) -> web.Response:
-        lang = self._language(request)
+    def _chat_page(
+        self, request: web.Request, consultation: str, flow: Flow | None
+    ) -> web.Response:
+        lang = self._language(request, flow)
+        text = PAGE_TEXT[lang]
+        title = flow.title.get(lang) if flow is not None else text["title"]
         html = self._templates.get_template("chat.html").render(
-            lang=lang, text=PAGE_TEXT[lang], consultation=consultation
+            lang=lang, text=text, title=title, consultation=consultation
         )
         return web.Response(text=html, content_type="text/html", headers=_SECURITY_HEADERS)
 
-    def _language(self, request: web.Request) -> str:
-        asked = request.query.get("lang", "")
-        return asked if asked in LANGUAGES else self.settings.default_language
+    def _language(self, request: web.Request, flow: Flow | None) -> str:
+        """?lang= if the consultation speaks it, else the configured default if
+        it does, else the consultation's first language."""
+        spoken = (
+            tuple(
+                code
+                for code in (flow.languages if flow is not None else LANGUAGES)
+                if code in LANGUAGES
+            )
+            or LANGUAGES
+        )
+        for candidate in (request.query.get("lang", ""), self.settings.default_language):
+            if candidate in spoken:
+                return candidate
+        return spoken[0]
+
+    async def _live_flow(self, consultation: str) -> Flow | None:
+        if self._database is None or self._catalog is None:
+            return None
+        now = time.monotonic()
+        cached = self._flows.get(consultation)
+        if cached is not None and now - cached[0] < _FLOW_CACHE_S:
+            return cached[1]
+        async with self._database.transaction() as session:
+            deployed = await self._catalog.live(session, consultation)
+        flow = deployed.flow if deployed is not None else None
+        if len(self._flows) >= _FLOW_CACHE_SIZE:
+            self._flows.clear()
+        self._flows[consultation] = (now, flow)
+        return flow
 
     async def widget_js(self, request: web.Request) -> web.Response:
         return self._file("widget.js", "text/javascript")

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from bot.inbound import Conversations, InboundMessage
 from flows.replies import Reply
-from tests.bot.web.serving import DEMO, running, service_for_test, settings_for
+from tests.bot.web.serving import DEMO, running, settings_for
 
 playwright_api = pytest.importorskip("playwright.async_api")
 
@@ -50,10 +50,14 @@ def _browser_or_skip() -> None:
 class Gate:
     """The real service behind a gate, so a test can hold a reply back."""
 
-    def __init__(self, service: Conversations | None) -> None:
-        self.service = service
+    def __init__(self) -> None:
+        self.service: Conversations | None = None
         self.open = asyncio.Event()
         self.open.set()
+
+    def __call__(self, service: Conversations) -> Gate:
+        self.service = service
+        return self
 
     async def handle(self, message: InboundMessage) -> Sequence[Reply]:
         await self.open.wait()
@@ -89,10 +93,10 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
     host_site = web.TCPSite(host_runner, "127.0.0.1", 0)
     await host_site.start()
     host = f"http://127.0.0.1:{host_runner.addresses[0][1]}"
-    gate = Gate(service_for_test())
+    gate = Gate()
     settings = settings_for(tmp_path, server={"allowed_origins": [host]})
     try:
-        async with running(settings, gate) as (bot, _app):
+        async with running(settings, wrap=gate) as (bot, _app):
             holder["bot"] = bot
             yield Site(bot, host, gate)
     finally:
@@ -275,7 +279,9 @@ async def test_roles_and_names_for_assistive_technology(site, browser):
     await page.goto(site.bot + "/")
     log = log_of(page)
     await expect(log).to_have_attribute("role", "log")
-    await expect(page.get_by_role("heading", name="Consultation citoyenne")).to_be_visible()
+    title = page.get_by_role("heading", name="Mobilité en Centre-Val de Loire", level=1)
+    await expect(title).to_be_visible()
+    await expect(page.get_by_role("region", name="Discussion")).to_be_visible()
     await expect(page.get_by_role("textbox", name="Votre message")).to_be_visible()
     await expect(page.get_by_role("button", name="Envoyer")).to_be_visible()
     await expect(page.get_by_role("status")).to_have_count(1)

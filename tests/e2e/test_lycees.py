@@ -120,6 +120,43 @@ def test_a_parent_whose_child_takes_the_school_bus(capsys, tmp_path):
     )
 
 
+def test_each_kind_of_unclear_answer_gets_its_hint(capsys, tmp_path):
+    play(
+        capsys,
+        tmp_path,
+        "lycees.yml",
+        [
+            ("oui", ASKED_ROLE),
+            ("?!", "Je n'ai pas reçu de réponse.", ASKED_ROLE, "!stored"),
+            ("Parent d'élève", ASKED_POSTAL_CODE),
+            ("45000", ASKED_SCHOOL),
+            ("Xqzwville", "Je ne trouve pas cette commune.", "Bourges ou Chartres", "!stored"),
+            ("Orléans", "Combien de minutes"),
+            ("environ 20", "Il me faut un nombre précis.", "entre 0 et 240", "!stored"),
+            ("20", "Comment faites-vous ce trajet ?"),
+            (
+                "train, voiture, vélo, à pied",
+                "Vous avez choisi trop de réponses.",
+                "(de 1 à 3 réponses)",
+                "!stored",
+            ),
+            ("train", ASKED_BUILDINGS),
+            ("4", ASKED_PRIORITIES, "!rénové"),
+            ("cantine", ASKED_LOCAL_FOOD),
+            ("non", ASKED_MEETING),
+            ("oui", "À partir de quelle date"),
+            (
+                "15/08/2027",
+                "en dehors des limites",
+                "entre le 1er septembre 2026 et le 30 juin 2027",
+                "!stored",
+            ),
+            ("passer", "(stored: AnswerSkipped meeting_date)", ASKED_IDEAS),
+        ],
+        *OPEN_DAY,
+    )
+
+
 def test_in_english(capsys, tmp_path):
     play(
         capsys,

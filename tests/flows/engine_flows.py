@@ -138,6 +138,13 @@ def rich() -> Flow:
                 when=AnyOf((Compare("rating", "lte", 8), Not(Answered("rating")))),
             ),
             Question(
+                id="praise",
+                type="free_text",
+                optional=True,
+                text=t("Qu'est-ce qui vous plaît ?", "What do you like?"),
+                when=Skipped("complaint"),  # skipped, or not asked: the mark was good
+            ),
+            Question(
                 id="visit",
                 type="date",
                 min_date=dt.date(2026, 1, 1),

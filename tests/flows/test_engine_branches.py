@@ -33,6 +33,7 @@ DEFAULTS: dict[str, object] = {
     "train_trips": 4,
     "rating": 15,
     "complaint": "Trop de retards",
+    "praise": "Les horaires",
     "visit": "2026-05-02",
     "follow_up": True,
     "zip": "45000",
@@ -124,7 +125,33 @@ def test_skip_on_an_optional_question_records_the_skip():
     chat = at("complaint", rating=5)
     t = chat.command("skip")
     assert t.effects == (AnswerSkipped("complaint"),)
-    assert chat.question_id == "visit"
+    assert chat.question_id == "praise"  # `skipped` holds for a skipped question
+
+
+def test_a_question_not_asked_because_of_its_when_counts_as_skipped():
+    chat = at("rating")
+    t = chat.answer(15)  # a good mark: the complaint is not asked
+    assert chat.question_id == "praise"
+    assert t.effects == (AnswerRecorded("rating", 15, "15", t.effects[0].wording, "fr"),)
+    assert chat.state is not None
+    assert chat.state.passed_over == ("complaint",)
+
+
+def test_an_answered_complaint_is_not_followed_by_praise():
+    chat = at("visit", rating=5, complaint="Le bruit")
+    assert "praise" not in asked(chat)
+
+
+def test_a_question_passed_over_then_asked_after_a_change_is_no_longer_skipped():
+    chat = at("praise", rating=15)
+    chat.command("back")
+    assert chat.question_id == "rating"
+    chat.answer(3)
+    assert chat.question_id == "complaint"
+    assert chat.state is not None
+    assert chat.state.passed_over == ()
+    chat.answer("Le bruit")
+    assert chat.question_id == "visit"  # praise: the complaint was answered
 
 
 def test_three_failed_tries_on_an_optional_question_skip_it():
@@ -134,7 +161,7 @@ def test_three_failed_tries_on_an_optional_question_skip_it():
     t = chat.reject("too_long")
     assert "facultative" in t.replies[0].text
     assert t.effects == (AnswerSkipped("complaint"),)
-    assert chat.question_id == "visit"
+    assert chat.question_id == "praise"
 
 
 def test_free_text_longer_than_its_limit_is_re_asked():
@@ -186,7 +213,7 @@ def test_changing_an_earlier_answer_withdraws_the_answers_of_questions_that_no_l
 
 
 def test_back_to_a_skipped_question_says_it_was_skipped():
-    chat = at("visit", rating=5, complaint="skip")
+    chat = at("praise", rating=5, complaint="skip")
     t = chat.command("back")
     assert "vous l'aviez passée" in t.replies[0].text
     assert chat.question_id == "complaint"

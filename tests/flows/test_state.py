@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.state import STATUSES, InvalidState, SessionState
@@ -22,6 +22,7 @@ states = st.builds(
     question_id=st.none() | ids,
     answers=st.lists(st.tuples(ids, values), max_size=5).map(tuple),
     skipped=st.lists(ids, max_size=3).map(tuple),
+    passed_over=st.lists(ids, max_size=3).map(tuple),
     history=st.lists(ids, max_size=5).map(tuple),
     retries=st.integers(min_value=0, max_value=10),
     human_requested=st.booleans(),
@@ -29,6 +30,7 @@ states = st.builds(
 )
 
 
+@settings(deadline=None)  # no timing asserts: a loaded machine is no failure
 @given(states)
 def test_json_round_trip_is_exact(state):
     data = json.loads(json.dumps(state.to_json()))
@@ -64,3 +66,19 @@ def test_with_answer_replaces_an_earlier_answer_and_skip():
 def test_data_it_did_not_write_is_refused_with_a_named_error(data):
     with pytest.raises(InvalidState):
         SessionState.from_json(data)
+
+
+def test_a_state_saved_before_passed_over_existed_still_reads():
+    data = SessionState("fr", "asking", question_id="q", skipped=("a",)).to_json()
+    del data["passed_over"]
+    assert SessionState.from_json(data) == SessionState(
+        "fr", "asking", question_id="q", skipped=("a",)
+    )
+
+
+def test_passing_over_forgets_an_answer_and_counts_as_skipped():
+    state = SessionState("fr", "asking").with_answer("a", 1).with_pass_over("a")
+    assert state.answers == ()
+    assert state.history == ()
+    assert state.known() == {"a": None}
+    assert state.with_answer("a", 2).passed_over == ()

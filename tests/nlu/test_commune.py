@@ -51,3 +51,10 @@ def test_unknown_places(interpret):
     assert interpret("dans le Cher", COMMUNE) == Reject("unknown_commune")
     # "This" is a commune of the Ardennes, but not in this sentence.
     assert interpret("skip this", COMMUNE) != Answer("08450")
+
+
+def test_a_first_word_names_the_regional_commune_over_a_small_namesake(interpret):
+    # Chambray (Eure, a few hundred people) vs Chambray-lès-Tours in the region.
+    assert interpret("chambray", COMMUNE) == Answer("37050")
+    # Bordeaux is Bordeaux, not Bordeaux-en-Gâtinais (Loiret).
+    assert interpret("Bordeaux", COMMUNE) == Answer("33063")

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from bot.cli.nlu import load_cases, run
 
-DEV_SET = Path(__file__).parent / "data" / "nlu_dev.jsonl"
+DATA = Path(__file__).parent / "data"
+DEV_SET = DATA / "nlu_dev.jsonl"
+REGRESSION_SET = DATA / "nlu_regression.jsonl"
 OVERALL_FLOOR = 0.97
 KIND_FLOOR = 0.94
 
@@ -20,3 +22,9 @@ def test_dev_set_accuracy_stays_above_the_floor(interpreter):
     assert report.accuracy >= OVERALL_FLOOR, "\n".join(failures)
     for kind, (_, accuracy) in report.by("kind").items():
         assert accuracy >= KIND_FLOOR, f"{kind}: {accuracy:.1%}\n" + "\n".join(failures)
+
+
+def test_regression_set_accuracy_stays_above_the_floor(interpreter):
+    report = run(interpreter, load_cases(REGRESSION_SET))
+    failures = [f"{o.case.id}: {o.case.text!r} -> {o.got}" for o in report.outcomes if not o.passed]
+    assert report.accuracy >= OVERALL_FLOOR, "\n".join(failures)

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
 
 from storage import participants, sessions
 from storage.database import Database
 from storage.errors import (
+    Conflict,
     DatabaseBusy,
     DatabaseFull,
     DatabaseUnavailable,
@@ -45,7 +45,7 @@ async def test_a_statement_that_fails_half_way_undoes_the_earlier_ones(
             # A second open session for the seeded participant breaks a constraint.
             await sessions.create(s, seeded.participant_id, seeded.flow_version_id, {}, now=NOW)
 
-    with pytest.raises(IntegrityError):
+    with pytest.raises(Conflict):
         await break_a_constraint()
     async with database.transaction() as s:
         assert await participants.find(s, "web", HASH) is None
@@ -175,3 +175,50 @@ async def test_waiting_for_another_process_lock_does_not_block_other_work(tmp_pa
             assert await participants.find(s, "web", HASH) is not None
     finally:
         await db.close()
+
+
+async def _terminate_other_connections(database_url: str) -> None:
+    import asyncpg
+
+    url = make_url(database_url)
+    admin = await asyncpg.connect(
+        user=url.username, host=url.host, port=url.port, database=url.database
+    )
+    try:
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+
+
+ONLY_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
+@ONLY_POSTGRESQL
+async def test_after_a_postgresql_restart_the_next_transaction_reconnects(
+    database: Database, database_url: str
+):
+    async with database.transaction() as s:
+        await participants.get_or_create(s, "web", HASH, now=NOW)
+    await _terminate_other_connections(database_url)  # as a server restart would
+    async with database.transaction() as s:
+        assert await participants.find(s, "web", HASH) is not None
+
+
+@ONLY_POSTGRESQL
+async def test_a_connection_lost_mid_transaction_writes_nothing_and_says_so(
+    database: Database, database_url: str
+):
+
+    async def lose_the_server_half_way() -> None:
+        async with database.transaction() as s:
+            await participants.get_or_create(s, "web", HASH, now=NOW)
+            await _terminate_other_connections(database_url)
+            await participants.get_or_create(s, "web", "77" * 32, now=NOW)
+
+    with pytest.raises(DatabaseUnavailable, match="is the server running"):
+        await lose_the_server_half_way()
+    async with database.transaction() as s:
+        assert await participants.find(s, "web", HASH) is None

@@ -2,11 +2,13 @@
 
 import asyncio
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from storage.database import Database
+from storage.errors import SchemaOutOfDate, StorageError
 from storage.models import Base
 
 TABLES = {
@@ -67,3 +69,25 @@ async def test_concurrent_start_ups_migrate_once(database_url: str):
     finally:
         for db in dbs:
             await db.close()
+
+
+async def _stamp(db: Database, revision: str) -> None:
+    async with db.engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE alembic_version SET version_num = :r"), {"r": revision}
+        )
+
+
+async def test_a_database_migrated_by_a_newer_version_is_refused_untouched(database: Database):
+    await _stamp(database, "9999")  # as a later consultbot would leave it
+    with pytest.raises(SchemaOutOfDate, match=r"9999.*newer version"):
+        await database.upgrade()
+    with pytest.raises(SchemaOutOfDate, match="newer version"):
+        await database.check_schema()
+    assert await database.current_revision() == "9999"
+
+
+async def test_an_unknown_target_revision_lists_the_known_ones(database: Database):
+    with pytest.raises(StorageError, match=r"unknown revision 'nope'; known: base, 0001"):
+        await database.downgrade("nope")
+    assert await database.current_revision() == Database.head_revision()

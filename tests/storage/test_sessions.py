@@ -2,10 +2,10 @@ import asyncio
 import datetime as dt
 
 import pytest
-from sqlalchemy.exc import IntegrityError
 
 from storage import sessions
 from storage.database import Database
+from storage.errors import Conflict
 from storage.models import SessionStatus
 from tests.storage.seeding import NOW, Seeded
 
@@ -44,7 +44,7 @@ async def test_a_completed_session_is_no_longer_open(database: Database, seeded:
 
 
 async def test_a_participant_cannot_have_two_open_sessions(database: Database, seeded: Seeded):
-    with pytest.raises(IntegrityError):
+    with pytest.raises(Conflict, match=r"uq_sessions_open_participant|sessions\.participant_id"):
         async with database.transaction() as s:
             await sessions.create(s, seeded.participant_id, seeded.flow_version_id, {}, now=NOW)
     async with database.transaction() as s:

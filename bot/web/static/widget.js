@@ -91,7 +91,7 @@
     head.appendChild(closeButton);
   }
   var log = el("div", { class: "log", role: "log", "aria-labelledby": titleId, tabindex: "0" });
-  var start = el("div", { class: "start" }, [el("p", {}, T.startHint)]);
+  var start = el("div", { class: "start" }, [el("p", {}, typeset(T.startHint))]);
   var startButton = el("button", { type: "button", class: "primary" }, T.start);
   startButton.addEventListener("click", function () { send(T.greeting, null); input.focus(); });
   start.appendChild(startButton);
@@ -144,6 +144,8 @@
   var attempt = 0;
   var retryTimer = null;
   var countdown = null;
+  var resendDelay = 2; // seconds; doubles while the server keeps failing
+  var resendTimer = null;
 
   if (pageMode || state.pending.length) connect();
   window.addEventListener("online", function () { if (!ws) { clearTimeout(retryTimer); connect(); } });
@@ -204,6 +206,7 @@
       status.classList.add("typing");
     } else if (data.type === "reply") {
       if (state.answered.indexOf(data.id) >= 0) return; // already shown before a reconnect
+      resendDelay = 2;
       state.pending = state.pending.filter(function (m) { return m.id !== data.id; });
       state.answered = state.answered.concat([data.id]).slice(-100);
       (data.messages || []).forEach(function (m) {
@@ -220,7 +223,9 @@
     if (!data.id) return;
     if (data.code === "unavailable" || data.code === "rate_limited") {
       if (data.code === "rate_limited") say(alertBox, T.slowDown);
-      setTimeout(flush, 2000 + Math.random() * 2000); // the message stays pending
+      clearTimeout(resendTimer); // the message stays pending; send it again later
+      resendTimer = setTimeout(flush, resendDelay * (1000 + Math.random() * 1000));
+      resendDelay = Math.min(60, resendDelay * 2);
       return;
     }
     var lost = state.pending.filter(function (m) { return m.id === data.id; })[0];
@@ -252,7 +257,7 @@
   function render(item) {
     var bubble = el("div", { class: "msg " + item.who }, [
       el("span", { class: "sr" }, item.who === "me" ? T.you : T.bot),
-      el("p", {}, item.text)
+      el("p", {}, item.who === "bot" ? typeset(item.text) : item.text)
     ]);
     log.appendChild(bubble);
     if (item.buttons && item.buttons.length) log.appendChild(choices(item));
@@ -314,6 +319,12 @@
     panel.hidden = !open;
     launcher.setAttribute("aria-expanded", String(open));
     if (open) { connect(); scrollDown(); input.focus(); } else { launcher.focus(); }
+  }
+
+  // French punctuation keeps its (narrow no-break) space: "contribution !" never
+  // breaks before the "!".
+  function typeset(text) {
+    return text.replace(/ ([!?:;»])/g, "\u202f$1").replace(/« /g, "«\u202f");
   }
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }

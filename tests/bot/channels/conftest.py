@@ -36,16 +36,14 @@ async def fake() -> AsyncIterator[FakeBotApi]:
 
 
 @pytest.fixture
-def database_url(tmp_path) -> str:
+def sqlite_url(tmp_path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'consultbot.db'}"
 
 
 @pytest.fixture
-async def service(
-    database_url: str, interpreter: Interpreter
-) -> AsyncIterator[ConversationService]:
+async def service(sqlite_url: str, interpreter: Interpreter) -> AsyncIterator[ConversationService]:
     """The real conversation service on a real SQLite file."""
-    opened = await ConversationService.open(settings_for(database_url), interpreter=interpreter)
+    opened = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
     yield opened
     await opened.close()
 

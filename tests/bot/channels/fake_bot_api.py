@@ -369,10 +369,17 @@ class FakeBotApi:
         )
 
     def user_taps(
-        self, resident: Resident, message: dict[str, Any], title: str, *, data: str | None = None
+        self,
+        resident: Resident,
+        message: dict[str, Any],
+        title: str,
+        *,
+        data: str | None = None,
+        inaccessible: bool = False,
     ) -> dict[str, Any]:
         """Tap the button titled `title` (or containing it) of one of our messages,
-        as the message looks now; `data` forces the callback data sent."""
+        as the message looks now; `data` forces the callback data sent;
+        `inaccessible`: the message is too old for Telegram to include it."""
         current = self._messages[(message["chat"]["id"], message["message_id"])]
         if data is None:
             data = self.button_data(current, title)
@@ -380,7 +387,11 @@ class FakeBotApi:
         query = {
             "id": query_id,
             "from": resident.as_user(),
-            "message": _copy(current),
+            "message": (
+                {"chat": resident.as_chat(), "message_id": current["message_id"], "date": 0}
+                if inaccessible
+                else _copy(current)
+            ),
             "chat_instance": f"ci{resident.id}",
             "data": data,
         }

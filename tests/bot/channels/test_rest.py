@@ -9,15 +9,18 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.bot.web.serving import DEMO, running, service_for_test, settings_for
+from tests.bot.web.serving import DEMO, running, settings_for
 
 WEBHOOK = "/webhooks/rest/webhook"
 
 
 @pytest.fixture
-async def http(tmp_path: Path) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
+async def http(
+    tmp_path: Path, database_url: str
+) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
+    """The server on SQLite, and on PostgreSQL when one is configured."""
     async with (
-        running(settings_for(tmp_path), service_for_test()) as (base, _app),
+        running(settings_for(tmp_path, database_url=database_url)) as (base, _app),
         aiohttp.ClientSession() as session,
     ):
         yield base, session
@@ -107,3 +110,12 @@ async def test_a_wrong_method_or_path_is_refused(http):
         assert response.status == 405
     async with session.post(base + "/webhooks/rest/nope", json={}) as response:
         assert response.status == 404
+
+
+async def test_a_server_that_cannot_answer_says_so_in_json(tmp_path):
+    settings = settings_for(tmp_path, default_consultation="not_deployed")
+    async with running(settings) as (base, _app), aiohttp.ClientSession() as session:
+        body = {"sender": "r", "message": "bonjour"}
+        async with session.post(base + WEBHOOK, json=body) as response:
+            assert response.status == 500
+            assert (await response.json())["error"] == "server_error"

@@ -20,7 +20,7 @@ from bot.conversation import ConversationService
 from bot.inbound import InboundMessage
 from flows.replies import Button, Reply
 from tests.bot.channels.conftest import FAST, Chat, Recorder, telegram_settings
-from tests.bot.channels.fake_bot_api import FakeBotApi, Resident
+from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
 from tests.bot.conftest import settings_for
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -64,7 +64,8 @@ def texts(messages: list[dict[str, Any]]) -> list[str]:
     return [m["text"] for m in messages]
 
 
-async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations):
+async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations, caplog):
+    caplog.set_level("INFO")
     chat = Chat(fake, bot, Resident(1001))
     first = await chat.say("bonjour")
     assert any("Acceptez-vous" in text for text in texts(first))
@@ -81,6 +82,8 @@ async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations)
         "postal_code": "45000",
         "proposal": PROPOSAL,
     }
+    assert TOKEN not in caplog.text
+    assert PROPOSAL not in caplog.text
 
 
 async def test_a_resident_completes_the_demo_by_buttons(fake, bot, conversations):
@@ -314,19 +317,19 @@ async def test_chats_run_concurrently_and_each_stays_in_order(fake, bot, convers
         assert (await conversations.answers(chat.resident.id))["satisfaction"] == 4
 
 
-async def test_a_restart_in_the_middle_of_a_conversation(fake, database_url, interpreter):
+async def test_a_restart_in_the_middle_of_a_conversation(fake, sqlite_url, interpreter):
     """The whole process restarts (bot and service, same database) between a
     question and its answer; a button shown before the restart still answers."""
     settings = telegram_settings(fake)
     resident = Resident(1022)
-    service = await ConversationService.open(settings_for(database_url), interpreter=interpreter)
+    service = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
     async with running_bot(settings, service, policy=FAST, poll_timeout=1) as first:
         chat = Chat(fake, first, resident)
         await chat.say("bonjour")
         await chat.tap("Oui")
         mode_question = chat.last_keyboard()
     await service.close()
-    service = await ConversationService.open(settings_for(database_url), interpreter=interpreter)
+    service = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
     try:
         async with running_bot(settings, service, policy=FAST, poll_timeout=1) as second:
             chat.attach(second)
@@ -481,3 +484,68 @@ async def test_long_button_payloads_fit_in_64_bytes(fake):
         await chat.say("bonjour")  # the fake refuses callback data over 64 bytes with a 400
         await chat.tap("Longue")
     assert received == ["bonjour", long_payload]
+
+
+async def test_the_language_choice_goes_to_a_service_that_offers_it(fake):
+    changes = []
+
+    class WithLanguage(ScriptedReplies):
+        async def change_language(self, channel, user_id, language, received_at):
+            changes.append((channel, user_id, language))
+            return [Reply("From now on, in English."), Reply("How do you usually travel?")]
+
+    async def handle(message):
+        return [Reply("Bonjour")]
+
+    settings = telegram_settings(fake)
+    async with running_bot(settings, WithLanguage(handle), policy=FAST, poll_timeout=1) as bot:
+        chat = Chat(fake, bot, Resident(1028))
+        await chat.say("/langue")
+        switched = await chat.tap("English")
+        typed = await chat.say("/langue fr")  # with the language: no keyboard needed
+    assert changes == [("telegram", "1028", "en"), ("telegram", "1028", "fr")]
+    assert texts(switched) == ["From now on, in English.", "How do you usually travel?"]
+    assert texts(typed) == ["From now on, in English.", "How do you usually travel?"]
+
+
+async def test_supprimer_deletes_the_residents_data_after_confirmation(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1029))
+    await chat.say("bonjour")
+    await chat.tap("Oui")
+    await chat.tap("Train")
+    assert (await conversations.answers(1029))["mode"] == "train"
+    await chat.say("/supprimer")
+    await chat.tap("Oui, supprimer")
+    assert await conversations.participant(1029) is None  # nothing left of them
+
+
+async def test_help_and_stop_commands_work_mid_question(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1030))
+    await chat.say("bonjour")
+    await chat.tap("Oui")
+    question = chat.messages[-1]["text"]
+    helped = await chat.say("/help")
+    assert helped[-1]["text"] == question  # help, then the question again
+    await chat.say("/stop")
+    assert "mode" not in await conversations.answers(1030)
+
+
+async def test_a_button_under_a_message_too_old_to_see_still_answers(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1031))
+    await chat.say("bonjour")
+    consent = chat.last_keyboard()
+    tapped = fake.user_taps(chat.resident, consent, "Oui", inaccessible=True)
+    replies = await chat.settle(tapped)
+    assert "Comment vous déplacez-vous" in replies[-1]["text"]
+    assert [a["id"] for a in fake.callback_answers] == [tapped["callback_query"]["id"]]
+
+
+async def test_the_token_never_reaches_the_logs_even_in_debug(fake, conversations, caplog):
+    caplog.set_level("DEBUG")
+    settings = telegram_settings(fake)
+    async with running_bot(settings, conversations, policy=FAST, poll_timeout=1) as bot:
+        chat = Chat(fake, bot, Resident(1032))
+        await chat.say("bonjour")
+        await chat.tap("Oui")
+    assert caplog.records  # something was logged
+    assert TOKEN not in caplog.text

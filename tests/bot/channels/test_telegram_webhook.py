@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from pydantic import SecretStr
 
 from bot.channels.telegram_bot import TelegramBot, set_webhook
 from bot.channels.telegram_webhook import (
@@ -217,3 +218,50 @@ async def test_updates_sent_while_the_server_is_down_arrive_after_a_restart(fake
         await runner.cleanup()
     assert last[-1]["text"].startswith("Merci")
     assert (await conversations.answers(3008))["mode"] == "train"
+
+
+async def test_consultbot_serve_takes_telegram_webhooks(fake, service, sqlite_url):
+    """The application of `consultbot serve` (bot.app.create_app) with Telegram
+    installed: a resident completes the demo through webhooks, and while the
+    server drains for shutdown Telegram is told to deliver later."""
+    from bot.app import CONVERSATIONS, LIFECYCLE, create_app
+    from bot.channels.telegram_webhook import install_telegram
+    from tests.bot.conftest import SECRET
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/telegram/webhook"
+    settings = telegram_settings(fake, webhook_url=url, webhook_secret=WEBHOOK_SECRET)
+    settings = settings.model_copy(
+        update={"database_url": sqlite_url, "secret_key": SecretStr(SECRET)}
+    )
+    app = create_app(settings, conversations=service)
+    install_telegram(
+        app,
+        settings,
+        conversations_of=lambda app: app[CONVERSATIONS],
+        lifecycle_of=lambda app: app[LIFECYCLE],
+        policy=FAST,
+    )
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    try:
+        await set_webhook(settings)
+        chat = Chat(fake, app[TELEGRAM_BOT], Resident(3009))
+        for text in ["bonjour", "oui", "train", "4", "45000"]:
+            await chat.say(text)
+        last = await chat.say(PROPOSAL)
+        assert last[-1]["text"].startswith("Merci")
+        assert await Recorder(service).answers(3009) == {
+            "mode": "train",
+            "satisfaction": 4,
+            "postal_code": "45000",
+            "proposal": PROPOSAL,
+        }
+        app[LIFECYCLE].draining = True
+        late = update_for(Resident(3010), "bonjour", update_id=9999)
+        assert await post(url, json.dumps(late).encode()) == 503
+        assert fake.messages_to(Resident(3010)) == []
+    finally:
+        await runner.cleanup()

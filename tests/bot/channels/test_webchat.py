@@ -12,14 +12,14 @@ import aiohttp
 import pytest
 
 from bot.channels.webchat import MAX_FRAME_BYTES, ParticipantTokens
-from tests.bot.web.serving import DEMO, running, service_for_test, settings_for
+from tests.bot.web.serving import DEMO, running, settings_for
 
 
 @pytest.fixture
 async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
     settings = settings_for(tmp_path, server={"allowed_origins": ["https://www.region.example"]})
     async with (
-        running(settings, service_for_test()) as (base, _app),
+        running(settings) as (base, _app),
         aiohttp.ClientSession() as session,
     ):
         yield Chat(base, session)
@@ -260,3 +260,13 @@ async def run_demo(tab: Tab) -> str:
     for text in DEMO:
         last = (await tab.say(text))[-1]["text"]
     return last
+
+
+async def test_a_message_the_server_cannot_answer_stays_with_the_client(tmp_path):
+    settings = settings_for(tmp_path, default_consultation="not_deployed")
+    async with running(settings) as (base, _app), aiohttp.ClientSession() as session:
+        tab = await Chat(base, session).hello()
+        await tab.ws.send_json({"v": 1, "type": "message", "id": "m1", "text": "bonjour"})
+        assert (await tab.frame())["type"] == "ack"
+        error = await tab.frame()
+        assert (error["code"], error["id"]) == ("unavailable", "m1")

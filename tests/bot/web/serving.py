@@ -1,7 +1,9 @@
-"""Run the real application on a loopback port for a test."""
+"""Run the real application, on the real conversation service and a fresh
+SQLite database, on a loopback port for a test."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,9 +11,12 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.app import create_app
+from bot.app import ServiceWrapper, create_app
 from bot.config import Settings
-from bot.inbound import Conversations
+from bot.conversation import ConversationService, build_interpreter
+from nlu import Interpreter
+
+DEMO = ("bonjour", "oui", "train", "4", "45000", "Plus de trains le soir entre Orléans et Tours")
 
 
 def settings_for(tmp_path: Path, **overrides: Any) -> Settings:
@@ -23,23 +28,22 @@ def settings_for(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings.model_validate(values)
 
 
-def service_for_test() -> Conversations | None:
-    """The conversation service the tests run against (None: the real one, opened
-    by the app from its settings)."""
-    from tests.bot.web.interim_conversations import InterimConversations
-
-    return InterimConversations()
+@functools.cache
+def shared_interpreter() -> Interpreter:
+    """Built once for the test session: it reads its data at construction."""
+    return build_interpreter(Settings())
 
 
-DEMO = ("bonjour", "oui", "train", "4", "45000", "Plus de trains le soir entre Orléans et Tours")
+async def open_service(settings: Settings) -> ConversationService:
+    return await ConversationService.open(settings, interpreter=shared_interpreter())
 
 
 @asynccontextmanager
 async def running(
-    settings: Settings, conversations: Conversations | None = None
+    settings: Settings, wrap: ServiceWrapper | None = None
 ) -> AsyncIterator[tuple[str, web.Application]]:
     """The app served on 127.0.0.1 (a free port); yields its base URL and the app."""
-    app = create_app(settings, conversations=conversations)
+    app = create_app(settings, open_service=open_service, wrap=wrap)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -14,7 +14,7 @@ from bot.app import LIFECYCLE, create_app
 from bot.inbound import Conversations, InboundMessage
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
-from tests.bot.web.serving import service_for_test, settings_for
+from tests.bot.web.serving import open_service, settings_for
 
 
 class Gate:
@@ -32,15 +32,19 @@ class Gate:
 
 
 async def test_shutdown_answers_messages_in_flight_then_closes_sockets(tmp_path: Path):
-    service = service_for_test()
-    assert service is not None
-    gate = Gate(service)
-    app = create_app(settings_for(tmp_path), conversations=gate)
+    gates: list[Gate] = []
+
+    def wrap(service: Conversations) -> Gate:
+        gates.append(Gate(service))
+        return gates[0]
+
+    app = create_app(settings_for(tmp_path), open_service=open_service, wrap=wrap)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     host, port = runner.addresses[0][:2]
+    gate = gates[0]
     base = f"http://{host}:{port}"
     async with aiohttp.ClientSession() as session:
         ws = await session.ws_connect(base + "/ws")

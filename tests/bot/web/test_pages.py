@@ -9,7 +9,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.bot.web.serving import running, service_for_test, settings_for
+from tests.bot.web.serving import running, settings_for
 
 WIDGET_BUDGET_BYTES = 30 * 1024
 
@@ -17,7 +17,7 @@ WIDGET_BUDGET_BYTES = 30 * 1024
 @pytest.fixture
 async def http(tmp_path: Path) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
     async with (
-        running(settings_for(tmp_path), service_for_test()) as (base, _app),
+        running(settings_for(tmp_path)) as (base, _app),
         aiohttp.ClientSession() as session,
     ):
         yield base, session
@@ -40,7 +40,8 @@ async def test_the_home_page_opens_the_default_consultation_in_french(http):
     assert response.status == 200
     assert response.content_type == "text/html"
     assert '<html lang="fr">' in html
-    assert "<h1>Consultation citoyenne</h1>" in html
+    assert "<h1>Mobilité en Centre-Val de Loire</h1>" in html
+    assert "<title>Mobilité en Centre-Val de Loire</title>" in html
     assert widget_script(html) == {
         "data-mode": "page",
         "data-target": "#consultbot",
@@ -53,7 +54,7 @@ async def test_the_home_page_opens_the_default_consultation_in_french(http):
 async def test_lang_in_the_address_switches_the_page_to_english(http):
     _, html = await get(http, "/?lang=en")
     assert '<html lang="en">' in html
-    assert "<h1>Public consultation</h1>" in html
+    assert "<h1>Mobility in Centre-Val de Loire</h1>" in html
     assert widget_script(html)["data-lang"] == "en"
     _, html = await get(http, "/?lang=xx")
     assert '<html lang="fr">' in html
@@ -65,7 +66,9 @@ async def test_a_consultation_has_its_own_address(http):
     assert widget_script(html)["data-consultation"] == "mobilite"
 
 
-@pytest.mark.parametrize("path", ["/c/Not%20an%20id", "/c/..%2f..", "/nothing-here"])
+@pytest.mark.parametrize(
+    "path", ["/c/no-such-consultation", "/c/Not%20an%20id", "/c/..%2f..", "/nothing-here"]
+)
 async def test_a_wrong_address_is_not_found(http, path):
     response, _ = await get(http, path)
     assert response.status == 404

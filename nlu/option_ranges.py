@@ -1,0 +1,84 @@
+"""Options that are ranges of numbers ("Moins de 18 ans", "18 à 25 ans",
+"Plus de 60 ans"; "1 à 2 fois par semaine"): a resident who gives a number
+("j'ai 22 ans", "deux fois par semaine") picks the option whose range holds it.
+
+A bare small number ("2") still names an option by its position, as buttons are
+numbered; a number with a unit ("22 ans") or past the last position is a value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from nlu.interpretation import Reject
+from nlu.normalize import fold, word_set
+from nlu.numbers import read_numbers
+
+Range = tuple[float, float]  # inclusive bounds
+
+_BELOW = re.compile(r"(?:moins de|under|less than|below|<) ?(\d{1,6})")
+_ABOVE = re.compile(r"(?:plus de|over|more than|above|>) ?(\d{1,6})")
+_AND_MORE = re.compile(
+    r"(\d{1,6}) ?[a-z€%]{0,10} ?(?:et plus|ou plus|and over|and more|or more|\+)"
+)
+_BETWEEN = re.compile(r"(\d{1,6}) ?[a-z€%]{0,10} ?(?:-|a|au|et|to|and) ?(\d{1,6})")
+_ALONE = re.compile(r"(\d{1,6})")
+_UNITS = word_set(
+    """
+    an ans annee annees year years yo km kilometre kilometres fois times eur euro euros
+    personne personnes people person enfant enfants kids children minute minutes min h
+    heure heures hour hours jour jours day days nuit nuits night nights semaine semaines
+    mois month months
+    """
+)
+
+
+def label_range(label: str) -> Range | None:
+    """The numbers an option's label covers, if it is a range of numbers."""
+    text = fold(label)
+    between = _BETWEEN.search(text)
+    if between is not None:
+        return float(between[1]), float(between[2])
+    and_more = _AND_MORE.search(text)
+    if and_more is not None:
+        return float(and_more[1]), math.inf
+    below = _BELOW.search(text)
+    if below is not None:
+        return -math.inf, float(below[1]) - 1
+    above = _ABOVE.search(text)
+    if above is not None:
+        return float(above[1]) + 1, math.inf
+    alone = _ALONE.fullmatch(text.strip())
+    return (float(alone[1]), float(alone[1])) if alone else None
+
+
+def option_for_value(text: str, lang: str, ranges: Sequence[Range | None]) -> int | Reject | None:
+    """The option whose range holds the number `text` gives; None when the
+    options are no ranges or the text gives no number meant as a value."""
+    if sum(r is not None for r in ranges) < 2:
+        return None
+    said = label_range(text)
+    if said is not None and said[0] != said[1]:
+        # "plus de 60", "18-25 ans": the resident repeats a range.
+        same = [i for i, r in enumerate(ranges) if r == said]
+        return same[0] if len(same) == 1 else None
+    reading = read_numbers(text, lang)
+    has_unit = bool(_UNITS.intersection(fold(text).replace("'", " ").split()))
+    if reading.values and reading.approximate:
+        return Reject("approximate")  # "environ 4 fois": which option is that?
+    if reading.has_range or reading.ratio is not None:
+        return None
+    if not reading.values and reading.weak_one and has_unit:
+        value = 1  # "une fois par semaine"
+    elif len(set(reading.values)) == 1:
+        value = reading.values[0]
+    else:
+        return None
+    if not has_unit and 1 <= value <= len(ranges):
+        return None  # "2": the second option
+    holding = [i for i, r in enumerate(ranges) if r is not None and r[0] <= value <= r[1]]
+    if len(holding) == 1:
+        return holding[0]
+    return Reject("ambiguous") if holding else Reject("out_of_range")
