@@ -220,12 +220,13 @@ async def test_updates_sent_while_the_server_is_down_arrive_after_a_restart(fake
     assert (await conversations.answers(3008))["mode"] == "train"
 
 
-async def test_consultbot_serve_takes_telegram_webhooks(fake, service, sqlite_url):
+async def test_consultbot_serve_takes_telegram_webhooks(fake, interpreter, sqlite_url):
     """The application of `consultbot serve` (bot.app.create_app) with Telegram
     installed: a resident completes the demo through webhooks, and while the
     server drains for shutdown Telegram is told to deliver later."""
     from bot.app import CONVERSATIONS, LIFECYCLE, create_app
     from bot.channels.telegram_webhook import install_telegram
+    from bot.conversation import ConversationService
     from tests.bot.conftest import SECRET
 
     sock = socket.socket()
@@ -235,7 +236,11 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, service, sqlite_ur
     settings = settings.model_copy(
         update={"database_url": sqlite_url, "secret_key": SecretStr(SECRET)}
     )
-    app = create_app(settings, conversations=service)
+
+    async def open_service(settings):  # the real service, with the already-trained interpreter
+        return await ConversationService.open(settings, interpreter=interpreter)
+
+    app = create_app(settings, open_service=open_service)
     install_telegram(
         app,
         settings,
@@ -253,7 +258,7 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, service, sqlite_ur
             await chat.say(text)
         last = await chat.say(PROPOSAL)
         assert last[-1]["text"].startswith("Merci")
-        assert await Recorder(service).answers(3009) == {
+        assert await Recorder(app[CONVERSATIONS]).answers(3009) == {
             "mode": "train",
             "satisfaction": 4,
             "postal_code": "45000",
