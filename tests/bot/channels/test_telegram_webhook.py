@@ -221,11 +221,10 @@ async def test_updates_sent_while_the_server_is_down_arrive_after_a_restart(fake
 
 
 async def test_consultbot_serve_takes_telegram_webhooks(fake, interpreter, sqlite_url):
-    """The application of `consultbot serve` (bot.app.create_app) with Telegram
-    installed: a resident completes the demo through webhooks, and while the
+    """The application of `consultbot serve` (bot.app.create_app), which installs
+    Telegram when a token is set: a resident completes the demo through webhooks, and while the
     server drains for shutdown Telegram is told to deliver later."""
     from bot.app import CONVERSATIONS, LIFECYCLE, create_app
-    from bot.channels.telegram_webhook import install_telegram
     from bot.conversation import ConversationService
     from tests.bot.conftest import SECRET
 
@@ -240,14 +239,7 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, interpreter, sqlit
     async def open_service(settings):  # the real service, with the already-trained interpreter
         return await ConversationService.open(settings, interpreter=interpreter)
 
-    app = create_app(settings, open_service=open_service)
-    install_telegram(
-        app,
-        settings,
-        conversations_of=lambda app: app[CONVERSATIONS],
-        lifecycle_of=lambda app: app[LIFECYCLE],
-        policy=FAST,
-    )
+    app = create_app(settings, open_service=open_service)  # Telegram installed: a token is set
     runner = web.AppRunner(app)
     await runner.setup()
     await web.SockSite(runner, sock).start()
