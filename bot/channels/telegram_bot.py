@@ -59,6 +59,7 @@ class TelegramBot:
         )
         self.application: Application = builder.build()  # type: ignore[type-arg]
         self.api_base_url = settings.telegram.api_base_url
+        self.webhook_url = settings.telegram.webhook_url
         self.polling = polling
         self.poll_timeout = poll_timeout
         reachability = conversations if isinstance(conversations, Reachability) else None
@@ -83,16 +84,21 @@ class TelegramBot:
                 f"telegram: cannot reach the Bot API at {self.api_base_url} ({error})"
             ) from None
         bot = self.application.bot
-        if self.polling:
-            webhook = await bot.get_webhook_info()
-            if webhook.url:
-                await self.application.shutdown()
-                raise TelegramStartError(
-                    "telegram: this bot has a webhook set, and polling would delete it; "
-                    "set telegram.webhook_url to use it, or run "
-                    "`consultbot telegram delete-webhook` first (never poll with the "
-                    "production bot's token)"
-                )
+        webhook = await bot.get_webhook_info()
+        if not self.polling and webhook.url != self.webhook_url:
+            # Not fatal: the deployment may register it right after starting.
+            log.warning(
+                "telegram: Telegram does not send updates to telegram.webhook_url yet; "
+                "run `consultbot telegram set-webhook` once for this deployment"
+            )
+        if self.polling and webhook.url:
+            await self.application.shutdown()
+            raise TelegramStartError(
+                "telegram: this bot has a webhook set, and polling would delete it; "
+                "set telegram.webhook_url to use it, or run "
+                "`consultbot telegram delete-webhook` first (never poll with the "
+                "production bot's token)"
+            )
         await register_commands(bot)
         await self.application.start()
         if self.polling:

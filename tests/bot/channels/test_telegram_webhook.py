@@ -262,3 +262,21 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, interpreter, sqlit
         assert fake.messages_to(Resident(3010)) == []
     finally:
         await runner.cleanup()
+
+
+async def test_a_webhook_mode_bot_says_when_the_webhook_is_not_registered(
+    fake, conversations, caplog
+):
+    caplog.set_level("WARNING", logger="bot.channels.telegram_bot")
+    runner, running = await start_server(fake, conversations)  # no set_webhook
+    try:
+        assert "consultbot telegram set-webhook" in caplog.text
+        caplog.clear()
+        await set_webhook(running.settings)
+    finally:
+        await runner.cleanup()
+    runner, running = await start_server(
+        fake, conversations, port=int(running.url.split(":")[2].split("/")[0])
+    )
+    await runner.cleanup()
+    assert "set-webhook" not in caplog.text  # registered: nothing to say
