@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from bot.channels.telegram_bot import TelegramBot, running_bot
 from bot.channels.telegram_rendering import Toggle, confirmed_text
@@ -566,3 +567,26 @@ async def test_the_token_never_reaches_the_logs_even_in_debug(fake, conversation
         await chat.tap("Oui")
     assert caplog.records  # something was logged
     assert TOKEN not in caplog.text
+
+
+async def test_a_refused_token_or_a_failing_api_stops_start_up_with_one_clear_line(
+    fake, conversations
+):
+    from bot.channels.telegram import TelegramStartError
+
+    wrong = telegram_settings(fake).model_copy(
+        update={
+            "telegram": telegram_settings(fake).telegram.model_copy(
+                update={"bot_token": SecretStr("999:wrong")}
+            )
+        }
+    )
+    with pytest.raises(TelegramStartError, match="refused the token"):
+        async with running_bot(wrong, conversations):
+            pass
+    fake.fail_next(1, 502, methods=frozenset({"getWebhookInfo"}))
+    with pytest.raises(
+        TelegramStartError, match=r"cannot reach the Bot API at http://127\.0\.0\.1"
+    ):
+        async with running_bot(telegram_settings(fake), conversations):
+            pass
