@@ -33,6 +33,7 @@ from bot.flow_catalog import DeployedFlow, FlowCatalog
 from bot.inbound import InboundMessage
 from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import Pseudonymizer, resolve_secret_key
+from bot.rasa import RasaCommands, RasaUnavailable
 from flows import engine
 from flows.effects import (
     AnswerRecorded,
@@ -47,7 +48,8 @@ from flows.events import Event, Message, Returned, Start
 from flows.prompts import consent_question
 from flows.replies import Reply
 from flows.state import SessionState, Status
-from nlu import Answer, Command, Interpretation, Interpreter
+from nlu import Answer, Command, CommandName, Interpretation, Interpreter, QuestionSpec
+from nlu.training_data import TrainingDataError
 from storage import answers, erasure, inbound, outbox, participants, sessions, transcripts
 from storage.columns import JsonValue
 from storage.database import Database
@@ -88,6 +90,12 @@ class _Context:
     deployed: DeployedFlow
     state: SessionState | None
     returned: bool  # the session had expired: offer to resume before anything else
+    rasa: _RasaVerdict | None = None  # what a Rasa server made of the text, if asked
+
+
+@dataclass(frozen=True, slots=True)
+class _RasaVerdict:
+    command: CommandName | None
 
 
 class ConversationService:
@@ -97,8 +105,10 @@ class ConversationService:
         interpreter: Interpreter,
         pseudonymizer: Pseudonymizer,
         settings: Settings,
+        rasa: RasaCommands | None = None,
     ) -> None:
         self._db = database
+        self._rasa = rasa
         self._interpreter = interpreter
         self._pseudonyms = pseudonymizer
         self._settings = settings
@@ -129,13 +139,20 @@ class ConversationService:
         except BaseException:
             await database.close()
             raise
-        return cls(database, interpreter, pseudonymizer, settings)
+        rasa = None
+        if settings.nlu.rasa_url:
+            import aiohttp
+
+            rasa = RasaCommands(settings.nlu.rasa_url, aiohttp.ClientSession())
+        return cls(database, interpreter, pseudonymizer, settings, rasa)
 
     @property
     def database(self) -> Database:
         return self._db
 
     async def close(self) -> None:
+        if self._rasa is not None:
+            await self._rasa.close()
         await self._db.close()
 
     def pseudonym(self, channel: str, user_id: str) -> str:
@@ -143,10 +160,11 @@ class ConversationService:
 
     async def handle(self, message: InboundMessage) -> list[Reply]:
         user_hash = self._pseudonyms.pseudonym(message.channel, message.user_id)
+        rasa = await self._ask_rasa(message)  # before the transaction: it may be slow
         async with self._locks.hold(f"{message.channel}:{user_hash}"):
             try:
                 async with self._db.transaction() as session:
-                    return await self._handle(session, message, user_hash)
+                    return await self._handle(session, message, user_hash, rasa)
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
                 return [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
@@ -171,8 +189,23 @@ class ConversationService:
 
     # ---- one message ------------------------------------------------------
 
+    async def _ask_rasa(self, message: InboundMessage) -> _RasaVerdict | None:
+        """The command a configured Rasa server sees in the text; None when no
+        server is configured or it failed (the built-in classifier then decides)."""
+        if self._rasa is None or _is_start(message):
+            return None
+        try:
+            return _RasaVerdict(await self._rasa.recognise(message.text))
+        except RasaUnavailable as error:
+            log.warning("%s; using the built-in command classifier", error)
+            return None
+
     async def _handle(
-        self, session: AsyncSession, message: InboundMessage, user_hash: str
+        self,
+        session: AsyncSession,
+        message: InboundMessage,
+        user_hash: str,
+        rasa: _RasaVerdict | None,
     ) -> list[Reply]:
         now = message.received_at
         participant = await participants.find(session, message.channel, user_hash, lock=True)
@@ -185,6 +218,7 @@ class ConversationService:
                 return _replies_from_json(claim.replies)
             claim_id = claim.id
         context = await self._context(session, message, user_hash, participant)
+        context.rasa = rasa
         transition, interpretation = self._advance(context)
         consented = any(isinstance(e, ConsentGiven) for e in transition.effects)
         if context.stored is None and not consented:
@@ -299,9 +333,19 @@ class ConversationService:
         else:
             language = state.language if state else self._hinted_language(context)
             spec = engine.expecting(flow, state, language)
-            interpretation = self._interpreter.interpret(message.text, spec, language, now.date())
+            interpretation = self._interpret(context, spec, language, now.date())
             event = Message(message.text, interpretation, self._hinted_language(context))
         return engine.advance(flow, state, event, now), interpretation
+
+    def _interpret(
+        self, context: _Context, spec: QuestionSpec, language: str, today: dt.date
+    ) -> Interpretation:
+        text = context.message.text
+        if context.rasa is None:
+            return self._interpreter.interpret(text, spec, language, today)
+        return self._interpreter.interpret(
+            text, spec, language, today, command=context.rasa.command, recognise_commands=False
+        )
 
     def _hinted_language(self, context: _Context) -> str:
         pending = self._pending.get(context.user_hash)
@@ -425,7 +469,10 @@ def build_interpreter(settings: Settings) -> Interpreter:
             raise ConfigError(
                 f"nlu.training_files: cannot read {path} ({error}); fix the path or remove it"
             ) from None
-    return Interpreter(region=settings.region, extra_training=texts)
+    try:
+        return Interpreter(region=settings.region, extra_training=texts)
+    except TrainingDataError as error:
+        raise ConfigError(f"nlu.training_files: {error}") from None
 
 
 _TRY_AGAIN = {
