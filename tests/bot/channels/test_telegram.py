@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from bot.channels.telegram_bot import TelegramBot, running_bot
 from bot.channels.telegram_rendering import Toggle, confirmed_text
@@ -359,25 +360,42 @@ async def test_a_service_failure_tells_the_resident_to_try_again(fake):
         assert await chat.say("bonjour")  # and the next message is tried again
 
 
-async def test_unknown_update_types_are_ignored(fake, bot, conversations):
+async def test_unknown_or_unreadable_updates_are_skipped(fake, bot, conversations):
     chat = Chat(fake, bot, Resident(1024))
-    poll = {
-        "id": "1",
-        "question": "?",
-        "options": [{"text": "a", "voter_count": 0}],
-        "total_voter_count": 0,
-        "is_closed": False,
-        "is_anonymous": True,
-        "type": "regular",
-        "allows_multiple_answers": False,
-    }
-    fake.push({"poll": poll})  # a Bot API newer than PTB: PTB cannot read it
-    fake.push({"poll": {"id": 7}})  # malformed
-    await chat.settle(fake.push({"some_future_update_type": {"x": 1}}))
+    resident = chat.resident.as_user()
+    # A Bot API newer than PTB: a field PTB now requires is missing (the poll of
+    # a message), and a message without its chat: PTB cannot read either.
+    poll = {"id": "1", "question": "?", "options": [], "total_voter_count": 0}
+    fake.push(
+        {
+            "message": {
+                "message_id": 1,
+                "date": 1,
+                "chat": chat.resident.as_chat(),
+                "from": resident,
+                "poll": poll,
+            }
+        }
+    )
+    fake.push({"message": {"message_id": 2, "date": 1, "from": resident, "text": "x"}})
+    fake.push({"edited_message": "not an object"})
+    await chat.settle(fake.push({"some_future_update_type": {"x": 1}}))  # read, ignored
     await fake.wait_confirmed()
     assert conversations.handled == []
     assert chat.messages == []
-    assert await chat.say("bonjour")
+    assert await chat.say("bonjour")  # the bot is not wedged
+
+
+async def test_updates_of_types_not_asked_for_never_arrive(fake, bot, conversations):
+    """The bot asks for what it handles (allowed_updates is sticky on Telegram's
+    side): my_chat_member must be among them, or blocks go unnoticed."""
+    await fake.wait_for(lambda: fake.allowed_updates is not None)
+    assert set(fake.allowed_updates or ()) == {
+        "message",
+        "edited_message",
+        "callback_query",
+        "my_chat_member",
+    }
 
 
 async def test_multi_choice_toggles_then_confirms_once(fake):
@@ -549,3 +567,26 @@ async def test_the_token_never_reaches_the_logs_even_in_debug(fake, conversation
         await chat.tap("Oui")
     assert caplog.records  # something was logged
     assert TOKEN not in caplog.text
+
+
+async def test_a_refused_token_or_a_failing_api_stops_start_up_with_one_clear_line(
+    fake, conversations
+):
+    from bot.channels.telegram import TelegramStartError
+
+    wrong = telegram_settings(fake).model_copy(
+        update={
+            "telegram": telegram_settings(fake).telegram.model_copy(
+                update={"bot_token": SecretStr("999:wrong")}
+            )
+        }
+    )
+    with pytest.raises(TelegramStartError, match="refused the token"):
+        async with running_bot(wrong, conversations):
+            pass
+    fake.fail_next(1, 502, methods=frozenset({"getWebhookInfo"}))
+    with pytest.raises(
+        TelegramStartError, match=r"cannot reach the Bot API at http://127\.0\.0\.1"
+    ):
+        async with running_bot(telegram_settings(fake), conversations):
+            pass
