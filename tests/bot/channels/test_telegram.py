@@ -150,9 +150,20 @@ async def test_the_language_command_offers_both_and_switches(fake, bot, conversa
         "English",
     ]
     switched = await chat.tap("English")
-    assert switched[-1]["text"] == "I will speak English with you."
-    await chat.say("hello")
+    assert "Do you agree?" in switched[-1]["text"]  # the consent, asked again in English
+    await chat.say("yes")
+    assert "How do you usually travel?" in texts(chat.messages)[-1]
     assert conversations.handled[-1].language == "en"
+
+
+async def test_the_language_command_switches_a_conversation_under_way(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1016))
+    await chat.say("bonjour")
+    await chat.say("oui")
+    await chat.say("/langue en")
+    assert "How do you usually travel?" in texts(chat.messages)[-1]
+    await chat.say("by train")
+    assert "From 1 to 5" in texts(chat.messages)[-1]
 
 
 async def test_a_duplicated_update_is_processed_once(fake, bot, conversations):
