@@ -87,6 +87,25 @@ async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations,
     assert PROPOSAL not in caplog.text
 
 
+async def test_no_telegram_id_is_stored_in_clear(fake, bot, conversations):
+    """Residents are pseudonymous: neither their user id nor their chat id (the
+    same number in a private chat) appears anywhere in the database."""
+    from sqlalchemy import text as sql
+
+    resident = Resident(987654321)
+    chat = Chat(fake, bot, resident)
+    await chat.say("/start")
+    await chat.tap("Oui")
+    await chat.tap("Train")
+    await chat.say("4")
+    async with conversations.service.database.transaction() as s:
+        tables = ["participants", "sessions", "transcript_lines", "answers", "processed_inbound"]
+        dump = [(t, (await s.execute(sql(f"SELECT * FROM {t}"))).all()) for t in tables]
+    assert all(rows for _, rows in dump)
+    for table, rows in dump:
+        assert "987654321" not in repr(rows), table
+
+
 async def test_a_resident_completes_the_demo_by_buttons(fake, bot, conversations):
     chat = Chat(fake, bot, Resident(1002))
     await chat.say("/start")
