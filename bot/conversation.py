@@ -238,9 +238,16 @@ class ConversationService:
             if not claim.is_new:
                 return replies_from_json(claim.replies)
             claim_id = claim.id
-        if participant is not None and not participant.reachable:
-            # They write again (e.g. unblocked the bot): we may answer again.
-            await participants.change(session, participant.id, reachable=True)
+        if participant is not None and (
+            not participant.reachable or (message.address and participant.address is None)
+        ):
+            # They write again (e.g. unblocked the bot): we may write to them again.
+            await participants.change(
+                session,
+                participant.id,
+                reachable=True,
+                address=message.address.encode("ascii") if message.address else None,
+            )
         context = await self._context(session, message, user_hash, participant)
         context.rasa, context.event = rasa, event
         transition, interpretation = self._advance(context)
@@ -257,6 +264,7 @@ class ConversationService:
                 now=now,
                 language=_language(transition.state, message),
                 consented_at=now,
+                address=message.address.encode("ascii") if message.address else None,
             )
         if claim_id is None and message.message_id is not None:
             claim = await inbound.claim(

@@ -19,6 +19,9 @@ class InboundMessage:
     received_at: dt.datetime  # timezone-aware
     consultation_id: str | None = None  # chosen by a deep link or the page
     language: str | None = None  # the platform's hint ("fr", "en"), if any
+    # How to write to this resident first later (e.g. a Telegram chat id), already
+    # encrypted by the channel: stored with the participant after consent.
+    address: str | None = None
 
 
 class Conversations(Protocol):

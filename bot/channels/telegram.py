@@ -56,6 +56,7 @@ from telegram import (
     Update,
 )
 
+from bot.channels.telegram_address import ChatAddressCipher
 from bot.channels.telegram_rendering import (
     CallbackCodec,
     Toggle,
@@ -144,18 +145,23 @@ class TelegramChannel:
         key: bytes,
         reachability: Reachability | None = None,
         policy: RetryPolicy = DEFAULT_POLICY,
+        addresses: ChatAddressCipher | None = None,
     ) -> None:
         self.bot = bot
         self.conversations = conversations
         self.reachability = reachability
         self.policy = policy
         self.codec = CallbackCodec(key)
+        self.addresses = addresses
         self._done: OrderedDict[int, None] = OrderedDict()
         self._locks = ParticipantLocks()
         self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
         self._toggles: OrderedDict[tuple[int, int], list[Toggle]] = OrderedDict()
         self._languages: OrderedDict[int, str] = OrderedDict()
         self._blocked: set[int] = set()
+
+    def _address(self, chat_id: int) -> str | None:
+        return None if self.addresses is None else self.addresses.encrypt(chat_id)
 
     async def process(self, update: Update) -> None:
         """Handle one update exactly once per process; never raises for anything
@@ -247,6 +253,7 @@ class TelegramChannel:
             received_at=message.date,
             consultation_id=consultation,
             language=language,
+            address=self._address(chat_id),
         )
         replies = await self._handle(inbound, chat_id, language)
         await self._send_replies(chat_id, user.id, replies)
@@ -293,6 +300,7 @@ class TelegramChannel:
             message_id=dedupe,
             received_at=dt.datetime.now(dt.UTC),
             language=language,
+            address=self._address(chat_id),
         )
         replies = await self._handle(inbound, chat_id, language, query)
         if replies is None:

@@ -22,6 +22,7 @@ from bot.channels.telegram import (
     TelegramStartError,
     callback_key,
 )
+from bot.channels.telegram_address import ChatAddressCipher
 from bot.channels.telegram_polling import Poller
 from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
 from bot.channels.telegram_texts import COMMAND_MENU
@@ -67,6 +68,7 @@ class TelegramBot:
             self.application.bot,
             conversations,
             key=callback_key(settings),
+            addresses=ChatAddressCipher.from_settings(settings),
             reachability=reachability,
             policy=policy,
         )

@@ -104,6 +104,12 @@ async def test_no_telegram_id_is_stored_in_clear(fake, bot, conversations):
     assert all(rows for _, rows in dump)
     for table, rows in dump:
         assert "987654321" not in repr(rows), table
+    # The chat id is kept, encrypted, to write to the resident later.
+    from bot.channels.telegram_address import ChatAddressCipher
+
+    participant = await conversations.participant(resident.id)
+    cipher = ChatAddressCipher.from_settings(telegram_settings(fake))
+    assert cipher.decrypt(participant.address.decode("ascii")) == 987654321
 
 
 async def test_a_resident_completes_the_demo_by_buttons(fake, bot, conversations):
