@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ from storage import sqlite_inline
 from storage.diagnosis import redact, translate, where
 from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
 
+# Set while the current task is inside Database.transaction().
+_inside_transaction: ContextVar[bool] = ContextVar("inside_transaction", default=False)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds
@@ -104,7 +107,26 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: an AsyncSession committed when the block ends, rolled
         back if it raises. Database failures come out as StorageErrors
-        (DatabaseBusy: retry in a moment; nothing was written)."""
+        (DatabaseBusy: retry in a moment; nothing was written).
+
+        Keep it short and free of other I/O: on SQLite it holds the database's
+        write lock throughout. One opened inside another in the same task
+        raises RuntimeError: the inner one would wait for the outer's locks
+        forever."""
+        if _inside_transaction.get():
+            raise RuntimeError(
+                "Database.transaction() opened inside another one; use the session "
+                "of the outer transaction"
+            )
+        token = _inside_transaction.set(True)
+        try:
+            async with self._transaction() as session:
+                yield session
+        finally:
+            _inside_transaction.reset(token)
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
         async with self._writer():
             try:
                 async with self._sessions() as session, session.begin():

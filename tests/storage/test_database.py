@@ -222,3 +222,14 @@ async def test_a_connection_lost_mid_transaction_writes_nothing_and_says_so(
         await lose_the_server_half_way()
     async with database.transaction() as s:
         assert await participants.find(s, "web", HASH) is None
+
+
+async def test_a_transaction_inside_another_is_refused_not_deadlocked(database: Database):
+    async def nest() -> None:
+        async with database.transaction(), database.transaction():
+            pass
+
+    with pytest.raises(RuntimeError, match="inside another"):
+        await nest()
+    async with database.transaction() as s:  # the outer one was released
+        await participants.get_or_create(s, "web", HASH, now=NOW)
