@@ -54,16 +54,38 @@ def create_app(
     *,
     open_service: ServiceOpener | None = None,
     wrap: ServiceWrapper | None = None,
+    conversations: ConversationService | None = None,
 ) -> web.Application:
     """The application. The conversation service is opened at start-up by
-    `open_service` (default: `ConversationService.open`); `wrap`, if given, stands
-    between it and the channels (tests use it to hold messages in flight)."""
+    `open_service` (default: `ConversationService.open`) and closed at cleanup;
+    or `conversations` is a service the caller opened and will close. `wrap`, if
+    given, stands between the service and the channels (tests use it to hold
+    messages in flight)."""
+    if conversations is not None:
+        opened = conversations
+
+        async def open_given(settings: Settings) -> ConversationService:
+            return opened
+
+        open_service = open_given
     app = web.Application(client_max_size=64 * 1024)
     app[SETTINGS] = settings
     app[LIFECYCLE] = Lifecycle()
     pages = Pages(settings, app[LIFECYCLE])
-    app.cleanup_ctx.append(_conversation_service(pages, open_service, wrap))
+    owned = conversations is None
+    app.cleanup_ctx.append(_conversation_service(pages, open_service, wrap, owned=owned))
     app.on_shutdown.append(_drain)
+    if settings.telegram.bot_token is not None:
+        # Imported only when used: python-telegram-bot is a large import.
+        from bot.channels.telegram_webhook import install_telegram
+
+        # Started after the service and stopped before it (cleanup_ctx order).
+        install_telegram(
+            app,
+            settings,
+            conversations_of=lambda app: app[CONVERSATIONS],
+            lifecycle_of=lambda app: app[LIFECYCLE],
+        )
 
     router = app.router
     router.add_get("/", pages.default_chat)
@@ -81,7 +103,11 @@ def create_app(
 
 
 def _conversation_service(
-    pages: Pages, open_service: ServiceOpener | None, wrap: ServiceWrapper | None
+    pages: Pages,
+    open_service: ServiceOpener | None,
+    wrap: ServiceWrapper | None,
+    *,
+    owned: bool,
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings, lifecycle = app[SETTINGS], app[LIFECYCLE]
@@ -111,7 +137,8 @@ def _conversation_service(
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
-            await service.close()
+            if owned:
+                await service.close()
 
     return context
 

@@ -26,9 +26,10 @@ LANGUAGES: Final = ("fr", "en")
 PAGE_TEXT: Final = {
     "fr": {
         "title": "Consultation citoyenne",
-        "intro": "Répondez à quelques questions : vos réponses aident la Région à décider.",
+        # Narrow no-break spaces keep French punctuation with its word.
+        "intro": "Répondez à quelques questions\u202f: vos réponses aident la Région à décider.",
         "privacy": "Vos réponses sont enregistrées de façon pseudonyme. "
-        "Pour les effacer, écrivez « supprimer mes données ».",
+        "Pour les effacer, écrivez «\u202fsupprimer mes données\u202f».",
         "noscript": "Cette discussion a besoin de JavaScript.",
         "not_found": "Cette consultation n'existe pas.",
     },

@@ -91,7 +91,7 @@
     head.appendChild(closeButton);
   }
   var log = el("div", { class: "log", role: "log", "aria-labelledby": titleId, tabindex: "0" });
-  var start = el("div", { class: "start" }, [el("p", {}, T.startHint)]);
+  var start = el("div", { class: "start" }, [el("p", {}, typeset(T.startHint))]);
   var startButton = el("button", { type: "button", class: "primary" }, T.start);
   startButton.addEventListener("click", function () { send(T.greeting, null); input.focus(); });
   start.appendChild(startButton);
@@ -257,7 +257,7 @@
   function render(item) {
     var bubble = el("div", { class: "msg " + item.who }, [
       el("span", { class: "sr" }, item.who === "me" ? T.you : T.bot),
-      el("p", {}, item.text)
+      el("p", {}, item.who === "bot" ? typeset(item.text) : item.text)
     ]);
     log.appendChild(bubble);
     if (item.buttons && item.buttons.length) log.appendChild(choices(item));
@@ -319,6 +319,12 @@
     panel.hidden = !open;
     launcher.setAttribute("aria-expanded", String(open));
     if (open) { connect(); scrollDown(); input.focus(); } else { launcher.focus(); }
+  }
+
+  // French punctuation keeps its (narrow no-break) space: "contribution !" never
+  // breaks before the "!".
+  function typeset(text) {
+    return text.replace(/ ([!?:;»])/g, "\u202f$1").replace(/« /g, "«\u202f");
   }
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
