@@ -6,6 +6,9 @@
         participant = await participants.get_or_create(session, ...)
     await db.close()
 
+Statement parameters (residents' words among them) never appear in error
+messages or logs (hide_parameters).
+
 SQLite runs in WAL mode with foreign keys on, on the event loop's thread
 (storage.sqlite_inline: no thread hop per statement); its transactions begin
 IMMEDIATE (they take the write lock at once, so a read followed by a write can
@@ -79,7 +82,9 @@ class Database:
             _check_sqlite_folder(parsed)
             engine = _sqlite_engine(parsed, sqlite_busy_timeout)
         else:
-            engine = create_async_engine(parsed, pool_size=pool_size, pool_pre_ping=True)
+            engine = create_async_engine(
+                parsed, pool_size=pool_size, pool_pre_ping=True, hide_parameters=True
+            )
         database = cls(engine)
         try:
             async with engine.connect() as connection:
@@ -275,7 +280,7 @@ def _sqlite_engine(url: URL, busy_timeout: float) -> AsyncEngine:
             await connection.execute(f"PRAGMA {pragma}")
         return connection
 
-    engine = create_async_engine(url, async_creator=connect)
+    engine = create_async_engine(url, async_creator=connect, hide_parameters=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Connection) -> None:

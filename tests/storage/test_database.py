@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from storage import participants, sessions
+from storage import participants, sessions, transcripts
 from storage.database import Database
 from storage.errors import (
     Conflict,
@@ -18,6 +18,8 @@ from storage.errors import (
     SchemaOutOfDate,
     StorageError,
 )
+from storage.models import Direction
+from storage.transcripts import TranscriptLine
 from tests.storage.seeding import NOW, Seeded
 
 HASH = "9e" * 32
@@ -233,3 +235,16 @@ async def test_a_transaction_inside_another_is_refused_not_deadlocked(database: 
         await nest()
     async with database.transaction() as s:  # the outer one was released
         await participants.get_or_create(s, "web", HASH, now=NOW)
+
+
+async def test_errors_never_quote_what_residents_wrote(database: Database):
+    words = "mon adresse est 12 rue des Lilas"
+
+    async def write_to_a_missing_session() -> None:
+        async with database.transaction() as s:
+            await transcripts.append(s, 404, [TranscriptLine(Direction.IN, words, NOW)])
+
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - any error, as long as it is quiet
+        await write_to_a_missing_session()
+    assert words not in str(caught.value)
+    assert words not in repr(caught.value)
