@@ -248,3 +248,22 @@ async def test_errors_never_quote_what_residents_wrote(database: Database):
         await write_to_a_missing_session()
     assert words not in str(caught.value)
     assert words not in repr(caught.value)
+
+
+@pytest.mark.parametrize(("option", "level"), [("", 1), ("?synchronous=full", 2)])
+async def test_sqlite_durability_is_normal_unless_the_url_asks_for_full(
+    tmp_path: Path, option: str, level: int
+):
+    db = await Database.connect(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}{option}")
+    try:
+        async with db.transaction() as s:
+            assert await s.scalar(text("PRAGMA synchronous")) == level
+            assert await s.scalar(text("PRAGMA journal_mode")) == "wal"
+            assert await s.scalar(text("PRAGMA foreign_keys")) == 1
+    finally:
+        await db.close()
+
+
+async def test_an_unknown_sqlite_durability_is_refused(tmp_path: Path):
+    with pytest.raises(StorageError, match="synchronous must be normal or full"):
+        await Database.connect(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}?synchronous=off")
