@@ -20,7 +20,6 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -33,6 +32,15 @@ from bot.flow_catalog import DeployedFlow, FlowCatalog
 from bot.inbound import InboundMessage
 from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import Pseudonymizer, resolve_secret_key
+from bot.rasa import RasaCommands, RasaUnavailable
+from bot.records import (
+    as_json,
+    interpretation_json,
+    plain_value,
+    replies_from_json,
+    transcript_reply,
+)
+from bot.understanding import build_interpreter
 from flows import engine
 from flows.effects import (
     AnswerRecorded,
@@ -47,9 +55,8 @@ from flows.events import Event, Message, Returned, Start
 from flows.prompts import consent_question
 from flows.replies import Reply
 from flows.state import SessionState, Status
-from nlu import Answer, Command, Interpretation, Interpreter
+from nlu import CommandName, Interpretation, Interpreter, QuestionSpec
 from storage import answers, erasure, inbound, outbox, participants, sessions, transcripts
-from storage.columns import JsonValue
 from storage.database import Database
 from storage.errors import StorageError
 from storage.models import Direction, SessionStatus
@@ -88,6 +95,12 @@ class _Context:
     deployed: DeployedFlow
     state: SessionState | None
     returned: bool  # the session had expired: offer to resume before anything else
+    rasa: _RasaVerdict | None = None  # what a Rasa server made of the text, if asked
+
+
+@dataclass(frozen=True, slots=True)
+class _RasaVerdict:
+    command: CommandName | None
 
 
 class ConversationService:
@@ -97,8 +110,10 @@ class ConversationService:
         interpreter: Interpreter,
         pseudonymizer: Pseudonymizer,
         settings: Settings,
+        rasa: RasaCommands | None = None,
     ) -> None:
         self._db = database
+        self._rasa = rasa
         self._interpreter = interpreter
         self._pseudonyms = pseudonymizer
         self._settings = settings
@@ -129,13 +144,20 @@ class ConversationService:
         except BaseException:
             await database.close()
             raise
-        return cls(database, interpreter, pseudonymizer, settings)
+        rasa = None
+        if settings.nlu.rasa_url:
+            import aiohttp
+
+            rasa = RasaCommands(settings.nlu.rasa_url, aiohttp.ClientSession())
+        return cls(database, interpreter, pseudonymizer, settings, rasa)
 
     @property
     def database(self) -> Database:
         return self._db
 
     async def close(self) -> None:
+        if self._rasa is not None:
+            await self._rasa.close()
         await self._db.close()
 
     def pseudonym(self, channel: str, user_id: str) -> str:
@@ -143,10 +165,11 @@ class ConversationService:
 
     async def handle(self, message: InboundMessage) -> list[Reply]:
         user_hash = self._pseudonyms.pseudonym(message.channel, message.user_id)
+        rasa = await self._ask_rasa(message)  # before the transaction: it may be slow
         async with self._locks.hold(f"{message.channel}:{user_hash}"):
             try:
                 async with self._db.transaction() as session:
-                    return await self._handle(session, message, user_hash)
+                    return await self._handle(session, message, user_hash, rasa)
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
                 return [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
@@ -171,8 +194,23 @@ class ConversationService:
 
     # ---- one message ------------------------------------------------------
 
+    async def _ask_rasa(self, message: InboundMessage) -> _RasaVerdict | None:
+        """The command a configured Rasa server sees in the text; None when no
+        server is configured or it failed (the built-in classifier then decides)."""
+        if self._rasa is None or _is_start(message):
+            return None
+        try:
+            return _RasaVerdict(await self._rasa.recognise(message.text))
+        except RasaUnavailable as error:
+            log.warning("%s; using the built-in command classifier", error)
+            return None
+
     async def _handle(
-        self, session: AsyncSession, message: InboundMessage, user_hash: str
+        self,
+        session: AsyncSession,
+        message: InboundMessage,
+        user_hash: str,
+        rasa: _RasaVerdict | None,
     ) -> list[Reply]:
         now = message.received_at
         participant = await participants.find(session, message.channel, user_hash, lock=True)
@@ -182,9 +220,10 @@ class ConversationService:
                 session, message.channel, user_hash, message.message_id, now=now
             )
             if not claim.is_new:
-                return _replies_from_json(claim.replies)
+                return replies_from_json(claim.replies)
             claim_id = claim.id
         context = await self._context(session, message, user_hash, participant)
+        context.rasa = rasa
         transition, interpretation = self._advance(context)
         consented = any(isinstance(e, ConsentGiven) for e in transition.effects)
         if context.stored is None and not consented:
@@ -205,7 +244,7 @@ class ConversationService:
                 session, message.channel, user_hash, message.message_id, now=now
             )
             if not claim.is_new:  # a concurrent process handled it first
-                return _replies_from_json(claim.replies)
+                return replies_from_json(claim.replies)
             claim_id = claim.id
         if any(isinstance(e, DeletionConfirmed) for e in transition.effects):
             await erasure.delete_participant_data(
@@ -221,7 +260,7 @@ class ConversationService:
         await transcripts.append(session, session_id, lines)
         if claim_id is not None:
             await inbound.store_replies(
-                session, claim_id, _json([reply.to_json() for reply in transition.replies])
+                session, claim_id, as_json([reply.to_json() for reply in transition.replies])
             )
         return list(transition.replies)
 
@@ -299,9 +338,19 @@ class ConversationService:
         else:
             language = state.language if state else self._hinted_language(context)
             spec = engine.expecting(flow, state, language)
-            interpretation = self._interpreter.interpret(message.text, spec, language, now.date())
+            interpretation = self._interpret(context, spec, language, now.date())
             event = Message(message.text, interpretation, self._hinted_language(context))
         return engine.advance(flow, state, event, now), interpretation
+
+    def _interpret(
+        self, context: _Context, spec: QuestionSpec, language: str, today: dt.date
+    ) -> Interpretation:
+        text = context.message.text
+        if context.rasa is None:
+            return self._interpreter.interpret(text, spec, language, today)
+        return self._interpreter.interpret(
+            text, spec, language, today, command=context.rasa.command, recognise_commands=False
+        )
 
     def _hinted_language(self, context: _Context) -> str:
         pending = self._pending.get(context.user_hash)
@@ -336,7 +385,7 @@ class ConversationService:
                 session,
                 context.participant.id,
                 context.deployed.version_id,
-                _json(state.to_json()),
+                as_json(state.to_json()),
                 now=now,
                 status=_STATUS[state.status],
             )
@@ -348,7 +397,7 @@ class ConversationService:
                 session,
                 context.stored.id,
                 now=now,
-                state=_json(state.to_json()),
+                state=as_json(state.to_json()),
                 status=_STATUS[state.status],
                 human_requested=state.human_requested,
             )
@@ -370,7 +419,7 @@ class ConversationService:
                     session,
                     session_id,
                     effect.question_id,
-                    _json(_json_value(effect.value)),
+                    as_json(plain_value(effect.value)),
                     question_text=effect.wording,
                     language=effect.language,
                     now=now,
@@ -385,7 +434,7 @@ class ConversationService:
                 await outbox.enqueue(
                     session,
                     "contribution.completed",
-                    _json(_contribution(context, session_id, state)),
+                    as_json(_contribution(context, session_id, state)),
                     now=now,
                     participant_id=context.participant.id if context.participant else None,
                 )
@@ -401,31 +450,18 @@ class ConversationService:
         lines = []
         if consented:  # what they agreed to, as they saw it
             asked = consent_question(context.deployed.flow, self._hinted_language(context))
-            lines.append(_out_line(asked, now))
+            lines.append(transcript_reply(asked, now))
         lines.append(
             TranscriptLine(
                 direction=Direction.IN,
                 text=message.text,
                 at=now,
                 platform_message_id=message.message_id,
-                interpretation=_json(_interpretation_json(interpretation)),
+                interpretation=as_json(interpretation_json(interpretation)),
             )
         )
-        lines.extend(_out_line(reply, now) for reply in replies)
+        lines.extend(transcript_reply(reply, now) for reply in replies)
         return lines
-
-
-def build_interpreter(settings: Settings) -> Interpreter:
-    """The interpreter with the bundled training data plus the configured files."""
-    texts = []
-    for path in settings.nlu.training_files:
-        try:
-            texts.append(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(
-                f"nlu.training_files: cannot read {path} ({error}); fix the path or remove it"
-            ) from None
-    return Interpreter(region=settings.region, extra_training=texts)
 
 
 _TRY_AGAIN = {
@@ -444,44 +480,13 @@ def _language(state: SessionState | None, message: InboundMessage) -> str | None
     return state.language if state is not None else message.language
 
 
-def _out_line(reply: Reply, at: dt.datetime) -> TranscriptLine:
-    buttons = [[b.title, b.payload] for b in reply.buttons] or None
-    return TranscriptLine(direction=Direction.OUT, text=reply.text, at=at, buttons=_json(buttons))
-
-
-def _json(value: object) -> JsonValue:
-    """Values built here from JSON-safe parts (the engine's state, answers,
-    replies) typed as storage expects them."""
-    return cast(JsonValue, value)
-
-
-def _json_value(value: object) -> object:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _interpretation_json(interpretation: Interpretation | None) -> dict[str, object] | None:
-    if interpretation is None:
-        return None
-    if isinstance(interpretation, Answer):
-        return {"answer": _json_value(interpretation.value)}
-    if isinstance(interpretation, Command):
-        return {"command": interpretation.name}
-    return {"reject": interpretation.reason}
-
-
 def _contribution(context: _Context, session_id: int, state: SessionState) -> dict[str, object]:
     return {
         "consultation": context.deployed.consultation_id,
         "flow_version": context.deployed.version,
         "session": session_id,
         "language": state.language,
-        "answers": {qid: _json_value(value) for qid, value in state.answers},
+        "answers": {qid: plain_value(value) for qid, value in state.answers},
         "skipped": list(state.skipped),
         "completed_at": context.message.received_at.isoformat(),
     }
-
-
-def _replies_from_json(data: object) -> list[Reply]:
-    if not isinstance(data, list):
-        return []
-    return [Reply.from_json(item) for item in data]

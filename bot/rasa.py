@@ -65,6 +65,9 @@ class RasaCommands:
         self._confidence = confidence
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
 
+    async def close(self) -> None:
+        await self._session.close()
+
     async def recognise(self, text: str) -> CommandName | None:
         """The command Rasa sees in `text`, or None (an answer, or not sure).
         Raises RasaUnavailable when the server cannot be used."""

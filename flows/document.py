@@ -57,7 +57,20 @@ class Document:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader whose plain scalars may contain `?` in flow context."""
+    """SafeLoader whose plain scalars may contain `?` in flow context, and whose
+    (recursive) composer refuses to nest deeper than MAX_DEPTH."""
+
+    depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in the stubs
+                raise _TooDeep(event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     # Adapted from PyYAML's Scanner.scan_plain (MIT licence, (c) Kirill Simonov):
     # the only change is that '?' no longer ends a plain scalar inside {...}/[...].
@@ -99,11 +112,23 @@ class _Loader(yaml.SafeLoader):
 
 def parse_document(text: str, source: str) -> Document:
     """Read YAML text; raise FlowValidationError if it is not usable YAML at all."""
-    _check_events(text, source)
     try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as error:  # already parsed once, kept for safety
+        loader = _Loader(text)  # checks every character at once
+    except yaml.YAMLError as error:
         raise _yaml_error(error, text, source) from None
+    try:
+        root = loader.get_single_node()
+    except _TooDeep as error:
+        raise _fatal(
+            source,
+            _line(error.mark),
+            f"the YAML nests more than {MAX_DEPTH} levels deep",
+            "a flow needs far fewer; check the indentation and brackets",
+        ) from None
+    except yaml.YAMLError as error:
+        raise _yaml_error(error, text, source) from None
+    finally:
+        loader.dispose()
     if root is None:
         raise _fatal(source, 1, "the file is empty", "a flow starts with `id:`, `title:`, ...")
     builder = _Builder(source)
@@ -111,25 +136,10 @@ def parse_document(text: str, source: str) -> Document:
     return Document(data, source, builder.lines, tuple(builder.problems))
 
 
-def _check_events(text: str, source: str) -> None:
-    """Parse once without building anything, to refuse malformed or abusive YAML
-    with its line before the (recursive) composer sees it."""
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _fatal(
-                        source,
-                        _line(event.start_mark),
-                        f"the YAML nests more than {MAX_DEPTH} levels deep",
-                        "a flow needs far fewer; check the indentation and brackets",
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError as error:
-        raise _yaml_error(error, text, source) from None
+class _TooDeep(Exception):
+    def __init__(self, mark: object) -> None:
+        super().__init__("too deep")
+        self.mark = mark
 
 
 def _line(mark: object) -> int | None:

@@ -2,7 +2,7 @@
 
 Two passes over a `flows.document.Document`:
 1. the pydantic models of `flows.schema` (types, required and unknown keys),
-   their errors rewritten for organizers ("did you mean" for a misspelt key);
+   their errors rewritten for organizers by `flows.schema_errors`;
 2. the rules that need the whole flow: ids (snake_case, unique), a translation
    for every declared language, ranges (min <= max), choices, and `when`
    conditions (read by `flows.when`).
@@ -13,13 +13,12 @@ one broken question does not hide the problems of the others.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from flows.conditions import Condition
@@ -30,7 +29,6 @@ from flows.schema import (
     LANGUAGE_PATTERN,
     QUESTION,
     QUESTION_MODELS,
-    QUESTION_TYPES,
     SNAKE_CASE_PATTERN,
     TRANSLATED,
     ChoiceDoc,
@@ -43,6 +41,7 @@ from flows.schema import (
     ScaleQuestion,
     describe,
 )
+from flows.schema_errors import explain, strip_tag
 from flows.when import WhenReader, did_you_mean
 
 SNAKE_CASE = re.compile(SNAKE_CASE_PATTERN)
@@ -110,7 +109,7 @@ class _Checker:
         self.problems.append(FlowProblem(self.document.source, line, question_id, message, hint))
 
     def pydantic_error(self, details: ErrorDetails) -> None:
-        path, tag = _strip_tag(details["loc"])
+        path, tag = strip_tag(details["loc"])
         if path == ("questions",) and details["input"] is None:
             return  # reported as an empty flow
         ctx = details.get("ctx") or {}
@@ -118,7 +117,7 @@ class _Checker:
             path = (*path, ctx["key"])
         if self.document.line_of(path) in self.reading_lines:
             return  # the value was already refused while reading (a bad date, a tag)
-        message, hint = _explain(details, path, tag)
+        message, hint = explain(details, path, tag)
         self.add(path, message, hint)
 
     # -- whole-flow rules --------------------------------------------------
@@ -331,149 +330,6 @@ class _Checker:
                     f"{key} is {value} but the question has only {count} choices",
                     f"use at most {count}",
                 )
-
-
-def _strip_tag(loc: tuple[int | str, ...]) -> tuple[YamlPath, str | None]:
-    """Drop the question type pydantic puts in the location of union members."""
-    if len(loc) >= 3 and loc[0] == "questions" and loc[2] in QUESTION_TYPES:
-        return (*loc[:2], *loc[3:]), str(loc[2])
-    return tuple(loc), None
-
-
-def _owner(path: YamlPath, tag: str | None) -> tuple[type[BaseModel] | None, str]:
-    """The model of the mapping at `path`, and how to name it."""
-    if not path:
-        return FlowDoc, "the flow"
-    if len(path) == 2 and path[0] == "questions" and tag is not None:
-        return QUESTION_MODELS[tag], f"a {tag} question"
-    if len(path) == 4 and path[2] == "choices":
-        return ChoiceDoc, "a choice"
-    return None, "here"
-
-
-def _explain(details: ErrorDetails, path: YamlPath, tag: str | None) -> tuple[str, str | None]:
-    kind, value = details["type"], details["input"]
-    field = str(path[-1]) if path else ""
-    if kind == "extra_forbidden":
-        return _unknown_key(field, path, tag)
-    if kind == "missing":
-        owner, name = _owner(path[:-1], tag)
-        info = owner.model_fields.get(field) if owner else None
-        about = info.description if info and info.description else None
-        hint = f"add '{field}:'" + (
-            f" ({about[0].lower()}{about[1:].rstrip('.')})" if about else ""
-        )
-        return f"{name} needs the key '{field}'", hint
-    if kind == "union_tag_not_found":
-        return "this question has no type", "add 'type:' with one of " + ", ".join(QUESTION_TYPES)
-    if kind == "union_tag_invalid":
-        tag_value = str(value.get("type")) if isinstance(value, dict) else "?"
-        return f"unknown question type '{tag_value}'", did_you_mean(
-            tag_value, QUESTION_TYPES
-        ) or "use one of " + ", ".join(QUESTION_TYPES)
-    subject = _subject(path)
-    if kind == "translated_type":
-        texts = "" if _is_language_entry(path) else ", or a mapping of language to text"
-        return f"{subject} must be a text{texts}, got {describe(value)}", None
-    if kind == "translated_empty":
-        return f"{subject} is empty", "write the text, or remove the key"
-    expected = _EXPECTED.get(kind)
-    if expected is not None:
-        advice = expected[1]
-        if kind == "int_type" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            advice = f"write it without quotes: {value.strip()}"
-        return f"{subject} must be {expected[0]}, got {describe(value)}", advice
-    if kind == "string_pattern_mismatch":
-        return (
-            f"'{value}' is not a language code",
-            "use a lowercase ISO 639-1 code such as fr or en",
-        )
-    if kind == "too_short":
-        return f"{subject} needs at least one item", None
-    return f"{subject}: {details['msg']}", None
-
-
-_TEXT_KEYS = frozenset(
-    {
-        "title",
-        "intro",
-        "consent",
-        "outro",
-        "text",
-        "retry",
-        "help",
-        "label",
-        "min_label",
-        "max_label",
-    }
-)
-
-
-def _is_language_entry(path: YamlPath) -> bool:
-    return len(path) >= 2 and path[-2] in _TEXT_KEYS and isinstance(path[-1], str)
-
-
-def _subject(path: YamlPath) -> str:
-    """How a message names the value at `path`: 'min', question 3, the en text of 'label'."""
-    if not path:
-        return "the flow"
-    last, parent = path[-1], (path[-2] if len(path) >= 2 else None)
-    if isinstance(last, int):
-        if parent in ("questions", "choices"):
-            return f"{str(parent)[:-1]} {last + 1}"
-        return f"item {last + 1} of '{parent}'"
-    if _is_language_entry(path):
-        return f"the {last} text of '{parent}'"
-    if parent == "synonyms":
-        return f"the {last} synonyms"
-    return f"'{last}'"
-
-
-_EXPECTED: dict[str, tuple[str, str | None]] = {
-    "string_type": ("a text", None),
-    "int_type": ("a whole number", None),
-    "int_parsing": ("a whole number", "write digits only, e.g. 5"),
-    "int_from_float": ("a whole number", None),
-    "bool_type": ("true or false", None),
-    "bool_parsing": ("true or false", None),
-    "date_type": ("a date", "write it YYYY-MM-DD, e.g. 2026-06-01"),
-    "date_parsing": ("a date", "write it YYYY-MM-DD, e.g. 2026-06-01"),
-    "date_from_datetime_parsing": ("a date", "write it YYYY-MM-DD, e.g. 2026-06-01"),
-    "date_from_datetime_inexact": ("a date without a time", "write it YYYY-MM-DD"),
-    "list_type": ("a list", "write [a, b], or one item a line, each starting with '- '"),
-    "dict_type": ("a mapping", "write 'key: value' lines, indented under it"),
-    "model_type": ("a mapping", "write 'key: value' lines, indented under it"),
-    "model_attributes_type": ("a mapping", "write 'key: value' lines, indented under it"),
-    "greater_than_equal": ("at least 1", None),
-}
-
-
-def _unknown_key(key: str, path: YamlPath, tag: str | None) -> tuple[str, str | None]:
-    if key == "<<":
-        return "merge keys (<<) are not supported", "write the keys out"
-    owner, name = _owner(path[:-1], tag)
-    if owner is None:
-        return f"unknown key '{key}'", None
-    allowed = list(owner.model_fields)
-    close = did_you_mean(key, allowed)
-    if close:
-        return f"unknown key '{key}' in {name}", close
-    if tag is not None:
-        users = [t for t, model in QUESTION_MODELS.items() if key in model.model_fields]
-        if users:
-            return (
-                f"'{key}' does not apply to {name}",
-                f"it is used by {', '.join(users)} questions",
-            )
-        every = sorted({f for model in QUESTION_MODELS.values() for f in model.model_fields})
-        near = difflib.get_close_matches(key, every, n=1, cutoff=0.6)
-        if near:
-            users = [t for t, model in QUESTION_MODELS.items() if near[0] in model.model_fields]
-            return (
-                f"unknown key '{key}' in {name}",
-                f"did you mean '{near[0]}'? (it is used by {', '.join(users)} questions)",
-            )
-    return f"unknown key '{key}' in {name}", "the keys allowed here are " + ", ".join(allowed)
 
 
 def _raw_id(raw: object) -> str:

@@ -5,13 +5,14 @@ A condition may only look at questions asked before, and only compare with
 values that question can take: a choice id it has, a number in its range, a
 date in its range, true/false for yes_no. Values are normalised to what the
 engine compares with: choice ids (str), bool, int, postal codes as 5-digit
-texts, dates as ISO texts (YYYY-MM-DD).
+texts, dates as ISO texts (YYYY-MM-DD), communes as INSEE codes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import cast
@@ -40,6 +41,7 @@ from flows.schema import (
 )
 
 YamlPath = tuple[str | int, ...]
+INSEE_CODE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")  # a commune's official code (Corsica: 2A, 2B)
 OPS: tuple[CompareOp, ...] = ("eq", "ne", "in", "lt", "lte", "gt", "gte")
 ORDERED_OPS = ("lt", "lte", "gt", "gte")
 _YES = ("yes", "oui")
@@ -242,9 +244,14 @@ def _value(target: QuestionDoc, op: CompareOp, value: object) -> bool | int | st
             )
         return text
     if target.type == "commune":
-        if not isinstance(value, str):
-            raise _Invalid(f"{describe(value)} is not a commune name", "write the commune name")
-        return value
+        text = f"{value:05d}" if isinstance(value, int) and not isinstance(value, bool) else value
+        if not isinstance(text, str) or not INSEE_CODE.fullmatch(text):
+            raise _Invalid(
+                f"{describe(value)} is not an INSEE code: {name} is answered with the commune's"
+                " code, not its name",
+                "write the 5-character INSEE code, e.g. 45234 for Orléans, 37261 for Tours",
+            )
+        return text
     raise _Invalid(
         f"a free-text answer cannot be compared ({name})", "use answered or skipped instead"
     )

@@ -15,6 +15,8 @@ from nlu.interpretation import (
 )
 from nlu.interpreter import Interpreter
 from nlu.question import ChoiceOption, QuestionKind, QuestionSpec
+from nlu.redaction import PersonalData, Redaction, redact
+from nlu.training_data import TrainingDataError
 
 __all__ = [
     "COMMAND_NAMES",
@@ -25,8 +27,12 @@ __all__ = [
     "CommandName",
     "Interpretation",
     "Interpreter",
+    "PersonalData",
     "QuestionKind",
     "QuestionSpec",
+    "Redaction",
     "Reject",
     "RejectReason",
+    "TrainingDataError",
+    "redact",
 ]

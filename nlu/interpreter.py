@@ -201,7 +201,7 @@ class Interpreter:
 
     def _button_payload(self, text: str, question: QuestionSpec, lang: str) -> Answer | None:
         """Channels send a button's payload as the message text."""
-        if question.kind == "yes_no":
+        if question.kind == "yes_no" and len(text) <= 10:
             folded = fold(text)
             if folded in _YES_PAYLOADS:
                 return Answer(True)

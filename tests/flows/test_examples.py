@@ -1,12 +1,16 @@
 """Every bundled flow is a valid flow (STYLE.md rule 12: flows are example programs)."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 
 from flows.conditions import Compare
+from flows.engine import advance
+from flows.events import Message, Start
 from flows.loader import load_flow, parse_flow
+from nlu.interpretation import Answer, Command
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "flows" / "examples").glob("*.yml"))
 
@@ -103,3 +107,90 @@ def test_every_readme_condition_example_is_valid():
         )
         flow = parse_flow(text, "README.md")
         assert flow.question("last").when is not None, condition
+
+
+# -- dry runs: each bundled flow can be completed, whichever answers are given ------
+
+
+def first_answer(question):
+    """The smallest answer a question accepts, as nlu would give it."""
+    return {
+        "yes_no": lambda: False,
+        "choice": lambda: question.choices[0].id,
+        "multi_choice": lambda: tuple(
+            c.id for c in question.choices[: question.min_selections or 1]
+        ),
+        "number": lambda: question.min if question.min is not None else 0,
+        "scale": lambda: question.min,
+        "free_text": lambda: "Rien à ajouter.",
+        "postal_code": lambda: "45000",
+        "commune": lambda: "45234",  # Orléans, as nlu answers: its INSEE code
+        "date": lambda: (question.min_date or dt.date(2026, 10, 1)).isoformat(),
+    }[question.type]()
+
+
+def last_answer(question):
+    """The largest answer a question accepts (another path through the branches)."""
+    choices = question.choices
+    return {
+        "yes_no": lambda: True,
+        "choice": lambda: choices[-1].id,
+        "multi_choice": lambda: tuple(c.id for c in choices[-(question.max_selections or 1) :]),
+        "number": lambda: question.max if question.max is not None else 1000,
+        "scale": lambda: question.max,
+        "free_text": lambda: "Plus de trains le soir.",
+        "postal_code": lambda: "37000",
+        "commune": lambda: "37261",  # Tours
+        "date": lambda: (question.max_date or dt.date(2026, 12, 1)).isoformat(),
+    }[question.type]()
+
+
+def dry_run(flow, answer_for, skip_optional=False):
+    """Start, consent, answer every question asked; return the ids asked, in order."""
+    now = dt.datetime.combine(flow.opens or dt.date(2026, 10, 1), dt.time(12), dt.UTC)
+    lang = flow.languages[-1]
+    transition = advance(flow, None, Start(flow.id, lang), now)
+    transition = advance(flow, transition.state, Message("oui", Answer(True), lang), now)
+    asked = []
+    while transition.state is not None and transition.state.status == "asking":
+        question = flow.question(transition.state.question_id)
+        assert question.id not in asked, f"{question.id} asked twice"
+        asked.append(question.id)
+        if skip_optional and question.optional:
+            message = Message("passer", Command("skip"), lang)
+        else:
+            message = Message("…", Answer(answer_for(question)), lang)
+        transition = advance(flow, transition.state, message, now)
+    assert transition.state is not None
+    assert transition.state.status == "completed"
+    assert transition.replies[-1].text == flow.outro.get(lang)
+    return asked
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
+def test_bundled_flow_can_be_completed_along_several_paths(path):
+    flow = load_flow(path)
+    paths = [
+        dry_run(flow, first_answer),
+        dry_run(flow, last_answer),
+        dry_run(flow, first_answer, skip_optional=True),
+        dry_run(flow, last_answer, skip_optional=True),
+    ]
+    unconditional = [q.id for q in flow.questions if q.when is None]
+    for asked in paths:
+        assert set(unconditional) <= set(asked)
+        order = [q.id for q in flow.questions]
+        assert asked == sorted(asked, key=order.index)
+
+
+def test_the_richer_flow_branches_differently_along_different_paths():
+    flow = load_flow(Path(__file__).resolve().parents[2] / "flows/examples/lycees.yml")
+    smallest = dry_run(flow, first_answer)
+    largest = dry_run(flow, last_answer, skip_optional=True)
+    # student, 0 minutes, poor buildings, no meeting / another resident, skips, meeting
+    assert "renovation" in smallest
+    assert "travel_modes" not in smallest  # a 0-minute journey has no mode
+    assert "meeting_date" not in smallest
+    assert "home_commune" in largest  # postal code skipped
+    assert "school_commune" not in largest  # another resident
+    assert "meeting_date" in largest

@@ -133,6 +133,7 @@ questions:
   - {id: cp, type: postal_code, text: Code postal}
   - {id: day, type: date, text: Quand, min: 2026-01-01, optional: true}
   - {id: ok, type: yes_no, text: "D'accord ?"}
+  - {id: town, type: commune, text: Commune}
   - id: last
     type: free_text
     text: Enfin
@@ -140,6 +141,7 @@ questions:
       cp: {in: [45000, "01000", 01500]}
       day: {gte: 2026-03-01}
       ok: {ne: non}
+      town: {in: [45234, 2A004]}
       any: [{cp: answered}, {not: {day: skipped}}]
 outro: Merci !
 """
@@ -149,6 +151,7 @@ outro: Merci !
             Compare("cp", "in", ("45000", "01000", "01500")),  # postal codes stay 5 digits
             Compare("day", "gte", "2026-03-01"),  # dates compare as ISO texts
             Compare("ok", "ne", False),
+            Compare("town", "in", ("45234", "2A004")),  # INSEE codes, as nlu answers
             AnyOf((Answered("cp"), Not(Skipped("day")))),
         )
     )

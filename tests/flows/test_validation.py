@@ -169,7 +169,7 @@ def test_an_edited_flow_gives_a_flow_or_located_problems_never_a_crash(text):
         assert problem.line is None or 1 <= problem.line <= text.count("\n") + 2
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_any_text_gives_a_flow_or_problems_never_a_crash(text):
     with pytest.raises(FlowValidationError):
