@@ -1,6 +1,5 @@
 """The unit of work and what a person sees when the database cannot be used."""
 
-import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -152,31 +151,6 @@ async def test_the_url_shown_has_no_password(database: Database):
     db_url = make_url(database.url)
     assert db_url.password is None
     assert database.backend in ("sqlite", "postgresql")
-
-
-async def test_waiting_for_another_process_lock_does_not_block_other_work(tmp_path: Path):
-    path = tmp_path / "shared.db"
-    db = await Database.connect(f"sqlite+aiosqlite:///{path}", sqlite_busy_timeout=10)
-    try:
-        await db.upgrade()
-        other = sqlite3.connect(path, isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")  # another process is writing
-
-        async def write() -> None:
-            async with db.transaction() as s:
-                await participants.get_or_create(s, "web", HASH, now=NOW)
-
-        writer = asyncio.create_task(write())
-        for _ in range(5):  # the loop keeps running other work meanwhile
-            await asyncio.sleep(0.01)
-        assert not writer.done()
-        other.execute("COMMIT")
-        other.close()
-        await writer
-        async with db.transaction() as s:
-            assert await participants.find(s, "web", HASH) is not None
-    finally:
-        await db.close()
 
 
 async def _terminate_other_connections(database_url: str) -> None:
