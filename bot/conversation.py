@@ -51,7 +51,7 @@ from flows.effects import (
     DeletionConfirmed,
     Effect,
 )
-from flows.events import Event, Message, Returned, Start
+from flows.events import ChangeLanguage, Event, Message, Returned, Start
 from flows.prompts import consent_question
 from flows.replies import Reply
 from flows.state import SessionState, Status
@@ -96,6 +96,7 @@ class _Context:
     state: SessionState | None
     returned: bool  # the session had expired: offer to resume before anything else
     rasa: _RasaVerdict | None = None  # what a Rasa server made of the text, if asked
+    event: Event | None = None  # an event given by the channel instead of the text
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,12 +165,26 @@ class ConversationService:
         return self._pseudonyms.pseudonym(channel, user_id)
 
     async def handle(self, message: InboundMessage) -> list[Reply]:
+        return await self._process(message, None)
+
+    async def change_language(
+        self, channel: str, user_id: str, language: str, received_at: dt.datetime
+    ) -> list[Reply]:
+        """The resident chose a language through the platform (Telegram's
+        /langue): the conversation goes on in it, the question asked again."""
+        message = InboundMessage(
+            channel, user_id, f"/langue {language}", None, received_at, language=language
+        )
+        return await self._process(message, ChangeLanguage(language))
+
+    async def _process(self, message: InboundMessage, event: Event | None) -> list[Reply]:
         user_hash = self._pseudonyms.pseudonym(message.channel, message.user_id)
-        rasa = await self._ask_rasa(message)  # before the transaction: it may be slow
+        # Before the transaction: a Rasa server may be slow.
+        rasa = await self._ask_rasa(message) if event is None else None
         async with self._locks.hold(f"{message.channel}:{user_hash}"):
             try:
                 async with self._db.transaction() as session:
-                    return await self._handle(session, message, user_hash, rasa)
+                    return await self._handle(session, message, user_hash, rasa, event)
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
                 return [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
@@ -211,6 +226,7 @@ class ConversationService:
         message: InboundMessage,
         user_hash: str,
         rasa: _RasaVerdict | None,
+        event: Event | None,
     ) -> list[Reply]:
         now = message.received_at
         participant = await participants.find(session, message.channel, user_hash, lock=True)
@@ -222,8 +238,11 @@ class ConversationService:
             if not claim.is_new:
                 return replies_from_json(claim.replies)
             claim_id = claim.id
+        if participant is not None and not participant.reachable:
+            # They write again (e.g. unblocked the bot): we may answer again.
+            await participants.change(session, participant.id, reachable=True)
         context = await self._context(session, message, user_hash, participant)
-        context.rasa = rasa
+        context.rasa, context.event = rasa, event
         transition, interpretation = self._advance(context)
         consented = any(isinstance(e, ConsentGiven) for e in transition.effects)
         if context.stored is None and not consented:
@@ -333,7 +352,9 @@ class ConversationService:
             return engine.advance(flow, state, Returned(), now), None
         event: Event
         interpretation: Interpretation | None = None
-        if _is_start(message):
+        if context.event is not None:
+            event = context.event
+        elif _is_start(message):
             event = Start(message.consultation_id, message.language)
         else:
             language = state.language if state else self._hinted_language(context)
@@ -367,9 +388,9 @@ class ConversationService:
     def _remember(self, context: _Context) -> None:
         """Which consultation a resident who has not consented yet is looking at,
         so that their "oui" joins it. Memory only, bounded."""
-        self._pending[context.user_hash] = _Pending(
-            context.deployed.consultation_id, context.message.language
-        )
+        earlier = self._pending.get(context.user_hash)
+        language = context.message.language or (earlier.language if earlier else None)
+        self._pending[context.user_hash] = _Pending(context.deployed.consultation_id, language)
         self._pending.move_to_end(context.user_hash)
         while len(self._pending) > PENDING_LIMIT:
             self._pending.popitem(last=False)

@@ -30,8 +30,8 @@ class FlowCatalog:
         self._parsed: dict[int, DeployedFlow] = {}
 
     async def live(self, session: AsyncSession, consultation_id: str) -> DeployedFlow | None:
-        version = await consultations.live_version(session, consultation_id)
-        return None if version is None else self._deployed(version)
+        version_id = await consultations.live_version_id(session, consultation_id)
+        return None if version_id is None else await self.version(session, version_id)
 
     async def version(self, session: AsyncSession, version_id: int) -> DeployedFlow:
         cached = self._parsed.get(version_id)

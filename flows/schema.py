@@ -24,17 +24,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-QUESTION_TYPES: tuple[str, ...] = (
-    "yes_no",
-    "choice",
-    "multi_choice",
-    "number",
-    "scale",
-    "free_text",
-    "postal_code",
-    "commune",
-    "date",
-)
+from nlu.question import QUESTION_KINDS
+
+QUESTION_TYPES: tuple[str, ...] = QUESTION_KINDS
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 # Checked by flows.validation with a suggestion; given to editors through the schema.
 SNAKE_CASE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"

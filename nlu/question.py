@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, get_args
 
 QuestionKind: TypeAlias = Literal[
     "yes_no",
@@ -21,6 +21,7 @@ QuestionKind: TypeAlias = Literal[
     "commune",
     "date",
 ]
+QUESTION_KINDS: tuple[QuestionKind, ...] = get_args(QuestionKind)
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,6 +154,17 @@ async def live_version(session: AsyncSession, consultation_id: str) -> FlowVersi
     return None if row is None else _version(row)
 
 
+async def live_version_id(session: AsyncSession, consultation_id: str) -> int | None:
+    """The id of the live version only: the per-message path keeps parsed flows
+    by version id and needs the full definition only once per version."""
+    version_id: int | None = await session.scalar(
+        select(FlowVersionRow.id).where(
+            FlowVersionRow.consultation_id == consultation_id, FlowVersionRow.live.is_(True)
+        )
+    )
+    return version_id
+
+
 async def live_versions(session: AsyncSession) -> list[FlowVersion]:
     """The live version of every consultation, by consultation id."""
     rows = await session.execute(

@@ -243,7 +243,7 @@ class TelegramChannel:
             channel=CHANNEL,
             user_id=str(user.id),
             text=text,
-            message_id=f"m{chat_id}.{message.message_id}",
+            message_id=f"m{message.message_id}",  # per chat; never the chat id in clear
             received_at=message.date,
             consultation_id=consultation,
             language=language,
@@ -285,7 +285,7 @@ class TelegramChannel:
         else:
             text = decoded.payload
             shown = button_title(_markup(message), data) or decoded.payload
-        dedupe = f"k{chat_id}.{message.message_id}" if message is not None else f"q{query.id}"
+        dedupe = f"k{message.message_id}" if message is not None else f"q{query.id}"
         inbound = InboundMessage(
             channel=CHANNEL,
             user_id=str(user_id),

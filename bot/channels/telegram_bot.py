@@ -59,6 +59,7 @@ class TelegramBot:
         )
         self.application: Application = builder.build()  # type: ignore[type-arg]
         self.api_base_url = settings.telegram.api_base_url
+        self.webhook_url = settings.telegram.webhook_url
         self.polling = polling
         self.poll_timeout = poll_timeout
         reachability = conversations if isinstance(conversations, Reachability) else None
@@ -74,25 +75,26 @@ class TelegramBot:
     async def start(self) -> None:
         try:
             await self.application.initialize()  # getMe
-        except InvalidToken:
-            raise TelegramStartError(
-                "telegram: the Bot API refused the token; check CONSULTBOT_TELEGRAM__BOT_TOKEN"
-            ) from None
+            webhook = await self.application.bot.get_webhook_info()
         except TelegramError as error:
-            raise TelegramStartError(
-                f"telegram: cannot reach the Bot API at {self.api_base_url} ({error})"
-            ) from None
+            await self.application.shutdown()
+            await _close_connections(self.application.bot)
+            raise _start_error(error, self.api_base_url) from None
         bot = self.application.bot
-        if self.polling:
-            webhook = await bot.get_webhook_info()
-            if webhook.url:
-                await self.application.shutdown()
-                raise TelegramStartError(
-                    "telegram: this bot has a webhook set, and polling would delete it; "
-                    "set telegram.webhook_url to use it, or run "
-                    "`consultbot telegram delete-webhook` first (never poll with the "
-                    "production bot's token)"
-                )
+        if not self.polling and webhook.url != self.webhook_url:
+            # Not fatal: the deployment may register it right after starting.
+            log.warning(
+                "telegram: Telegram does not send updates to telegram.webhook_url yet; "
+                "run `consultbot telegram set-webhook` once for this deployment"
+            )
+        if self.polling and webhook.url:
+            await self.application.shutdown()
+            raise TelegramStartError(
+                "telegram: this bot has a webhook set, and polling would delete it; "
+                "set telegram.webhook_url to use it, or run "
+                "`consultbot telegram delete-webhook` first (never poll with the "
+                "production bot's token)"
+            )
         await register_commands(bot)
         await self.application.start()
         if self.polling:
@@ -200,6 +202,20 @@ async def delete_webhook(settings: Settings, *, drop_pending_updates: bool = Fal
         await bot.delete_webhook(drop_pending_updates=drop_pending_updates)
 
 
+def _start_error(error: TelegramError, api_base_url: str) -> TelegramStartError:
+    if isinstance(error, InvalidToken):
+        return TelegramStartError(
+            "telegram: the Bot API refused the token; check CONSULTBOT_TELEGRAM__BOT_TOKEN"
+        )
+    return TelegramStartError(f"telegram: cannot reach the Bot API at {api_base_url} ({error})")
+
+
+async def _close_connections(bot: Bot) -> None:
+    """After a failed initialize(), PTB's shutdown() does nothing (it was never
+    initialized), yet the connection of the getMe call is open: close it."""
+    await bot.request.shutdown()
+
+
 @asynccontextmanager
 async def _bot(settings: Settings) -> AsyncIterator[Bot]:
     token = settings.telegram.bot_token
@@ -210,14 +226,9 @@ async def _bot(settings: Settings) -> AsyncIterator[Bot]:
     bot = Bot(token.get_secret_value(), base_url=settings.telegram.api_base_url)
     try:
         await bot.initialize()
-    except InvalidToken:
-        raise TelegramStartError(
-            "telegram: the Bot API refused the token; check CONSULTBOT_TELEGRAM__BOT_TOKEN"
-        ) from None
     except TelegramError as error:
-        raise TelegramStartError(
-            f"telegram: cannot reach the Bot API at {settings.telegram.api_base_url} ({error})"
-        ) from None
+        await _close_connections(bot)
+        raise _start_error(error, settings.telegram.api_base_url) from None
     try:
         yield bot
     except TelegramError as error:

@@ -40,6 +40,7 @@ CHECKED = "☑ "
 UNCHECKED = "☐ "
 CONFIRM_TITLE = "✓ OK"
 _SIGNATURE_CHARS = 8
+_SHORT_PER_ROW = 6  # buttons of a few characters per row on a phone
 _REFERENCES_KEPT = 50_000
 
 CallbackKind = Literal["answer", "toggle", "confirm", "language"]
@@ -179,10 +180,11 @@ def confirmed_text(toggles: Sequence[Toggle]) -> str:
 def _rows(
     spec: Sequence[Button], buttons: list[InlineKeyboardButton]
 ) -> list[list[InlineKeyboardButton]]:
-    """Scales (1..5) and yes/no fit on one row; longer labels get a row each so
-    they stay readable on a phone."""
-    if len(spec) <= 8 and all(len(button.title) <= 3 for button in spec):
-        return [buttons]
+    """Scales (1..5, 0..10) and yes/no sit on one or two rows; longer labels get a
+    row each so they stay readable on a phone."""
+    if all(len(button.title) <= 3 for button in spec):
+        per_row = -(-len(buttons) // -(-len(buttons) // _SHORT_PER_ROW))  # balanced rows
+        return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
     if len(spec) == 2 and all(len(button.title) <= 12 for button in spec):
         return [buttons]
     return [[button] for button in buttons]

@@ -15,22 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.errors import UserError
+from nlu.question import QUESTION_KINDS, QuestionKind
 
 if TYPE_CHECKING:
     from nlu import Interpretation, Interpreter
     from nlu.evaluation import Case, Report
-
-KINDS = (
-    "yes_no",
-    "choice",
-    "multi_choice",
-    "number",
-    "scale",
-    "free_text",
-    "postal_code",
-    "commune",
-    "date",
-)
 
 
 class NluInputError(UserError):
@@ -50,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     parse = commands.add_parser("parse", help="interpret one message")
     parse.add_argument("text")
-    parse.add_argument("--kind", required=True, choices=KINDS)
+    parse.add_argument("--kind", required=True, choices=QUESTION_KINDS)
     parse.add_argument("--choices", default="", help='options as "id:Label,id:Label"')
     parse.add_argument("--min", type=int, default=None)
     parse.add_argument("--max", type=int, default=None)
@@ -145,7 +134,7 @@ def load_cases(path: Path) -> list[Case]:
         model_config = ConfigDict(extra="forbid")
         id: str
         lang: Literal["fr", "en"]
-        kind: Literal[KINDS]  # type: ignore[valid-type]  # the tuple of question kinds
+        kind: QuestionKind
         text: str
         expected: dict[str, Any]
         choices: list[Choice] = Field(default_factory=list)

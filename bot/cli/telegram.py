@@ -16,9 +16,31 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+_HOW_TO = """\
+Setting up the Telegram channel:
+  1. Create a bot with @BotFather and keep its token in the environment:
+       export CONSULTBOT_TELEGRAM__BOT_TOKEN=123456:ABC...
+  2. Development or a small deployment: long polling, no public address needed.
+       consultbot serve            (web chat + Telegram), or
+       consultbot telegram poll    (Telegram alone)
+  3. Production: a public HTTPS address that Telegram calls.
+       export CONSULTBOT_TELEGRAM__WEBHOOK_URL=https://consult.example.fr/telegram/webhook
+       export CONSULTBOT_TELEGRAM__WEBHOOK_SECRET=<32 random characters of A-Z a-z 0-9 _ ->
+       consultbot telegram set-webhook     (once per deployment)
+       consultbot serve                    (updates arrive at the URL's path)
+  A self-hosted Bot API server: CONSULTBOT_TELEGRAM__API_BASE_URL=http://host:8081/bot
+  Never poll with the production bot's token: polling and a webhook exclude each other.
+"""
+
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("telegram", help="manage the Telegram bot")
+    parser = subparsers.add_parser(
+        "telegram",
+        help="manage the Telegram bot",
+        description="Manage the Telegram bot's registration, or run it alone.",
+        epilog=_HOW_TO,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
 
     set_hook = commands.add_parser(

@@ -243,3 +243,37 @@ async def test_closing_day_is_judged_in_the_regions_time(open_service, clock, tm
     assert "Acceptez-vous" in (await client.send("late", "bonjour"))[-1].text
     clock.now = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)  # past midnight there
     assert "Acceptez-vous" not in (await client.send("later", "bonjour"))[-1].text
+
+
+async def test_a_resident_who_writes_again_is_reachable_again(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui")
+    await service.mark_unreachable("client", "alice")
+    await client.send("alice", "train")
+    participant, _ = await only_session(service)
+    assert participant.reachable is True
+
+
+async def test_changing_language_asks_the_question_again_in_it(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui")
+    replies = await service.change_language("client", "alice", "en", clock.now)
+    assert "How do you usually travel?" in replies[-1].text
+    replies = await client.send("alice", "by train")
+    assert "From 1 to 5" in replies[-1].text
+    _, stored = await only_session(service)
+    async with service.database.transaction() as s:
+        current = {a.question_id: a for a in await answers.current(s, stored.id)}
+    assert current["mode"].language == "en"
+
+
+async def test_a_language_chosen_before_consent_is_kept(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.send("bob", "bonjour")
+    replies = await service.change_language("client", "bob", "en", clock.now)
+    assert "Do you agree?" in replies[-1].text
+    replies = await client.send("bob", "yes")
+    assert "How do you usually travel?" in replies[-1].text

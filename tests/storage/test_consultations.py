@@ -82,3 +82,19 @@ async def test_an_unknown_version_is_a_named_error(database: Database):
         with pytest.raises(NotFound):
             await consultations.get_version(s, 999)
         assert await consultations.live_version(s, "nothing") is None
+
+
+async def test_live_version_id_follows_deployments(database):
+    import datetime as dt
+
+    from storage import consultations
+
+    now = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    async with database.transaction() as session:
+        assert await consultations.live_version_id(session, "velo") is None
+        first = await consultations.deploy(session, "velo", "id: velo\n", deployed_by="t", now=now)
+        assert await consultations.live_version_id(session, "velo") == first.version.id
+        second = await consultations.deploy(
+            session, "velo", "id: velo # 2\n", deployed_by="t", now=now
+        )
+        assert await consultations.live_version_id(session, "velo") == second.version.id

@@ -4,6 +4,7 @@ update (no sleeps, no timing asserts)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -61,6 +62,11 @@ class Recorder:
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
         await self.service.mark_unreachable(channel, user_id)
+
+    async def change_language(
+        self, channel: str, user_id: str, language: str, received_at: dt.datetime
+    ) -> list[Reply]:
+        return await self.service.change_language(channel, user_id, language, received_at)
 
     async def participant(self, user_id: int | str) -> Any:
         async with self.service.database.transaction() as s:

@@ -28,6 +28,27 @@ from typing import Any
 from aiohttp import ClientSession, ClientTimeout, web
 
 TOKEN = "123456789:AAF-fake-token_for-tests"
+# Update types of the Bot API; a type it does not list stands for a newer API.
+KNOWN_UPDATE_TYPES = frozenset(
+    {
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "callback_query",
+        "inline_query",
+        "chosen_inline_result",
+        "shipping_query",
+        "pre_checkout_query",
+        "poll",
+        "poll_answer",
+        "my_chat_member",
+        "chat_member",
+        "chat_join_request",
+        "message_reaction",
+        "message_reaction_count",
+    }
+)
 SENDING_METHODS = frozenset(
     {"sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"}
 )
@@ -93,6 +114,7 @@ class FakeBotApi:
         self._client: ClientSession | None = None
         self.port = 0
         self._closing = False
+        self._allowed: list[str] | None = None
 
     # --- server ---------------------------------------------------------------
 
@@ -165,8 +187,12 @@ class FakeBotApi:
         offset = int(params.get("offset", 0))
         limit = int(params.get("limit", 100))
         timeout = float(params.get("timeout", 0))
+        if "allowed_updates" in params:  # sticky, as on Telegram's side
+            self._allowed = _as_list(params["allowed_updates"]) or None
         if offset:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        # Updates of a type the bot did not ask for are never delivered.
+        self.updates = [u for u in self.updates if self._wanted(u)]
         deadline = time.monotonic() + timeout
         async with self._changed:
             while not self.updates and not self._closing and time.monotonic() < deadline:
@@ -189,6 +215,8 @@ class FakeBotApi:
             "secret_token": secret,
             "allowed_updates": _as_list(params.get("allowed_updates")),
         }
+        if "allowed_updates" in params:
+            self._allowed = self.webhook["allowed_updates"] or None
         if _truthy(params.get("drop_pending_updates")):
             self.updates.clear()
         if url and self._delivery is None:
@@ -287,6 +315,17 @@ class FakeBotApi:
 
     async def _m_sendChatAction(self, params: dict[str, Any]) -> bool:
         return True
+
+    @property
+    def allowed_updates(self) -> list[str] | None:
+        """What the bot last asked for with getUpdates or setWebhook."""
+        return self._allowed
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        kinds = set(update) - {"update_id"}
+        if self._allowed is None:  # Telegram's default: all but these
+            return not kinds & {"chat_member", "message_reaction", "message_reaction_count"}
+        return bool(kinds & set(self._allowed)) or not kinds & KNOWN_UPDATE_TYPES
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
         key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
@@ -482,6 +521,9 @@ class FakeBotApi:
                 while not (self.updates and self.webhook.get("url")):
                     await self._changed.wait()
             update = self.updates[0]
+            if not self._wanted(update):
+                self.updates.pop(0)
+                continue
             headers = {"Content-Type": "application/json"}
             if self.webhook.get("secret_token"):
                 headers[SECRET_HEADER] = self.webhook["secret_token"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from bot.channels.telegram_bot import TelegramBot, running_bot
 from bot.channels.telegram_rendering import Toggle, confirmed_text
@@ -86,6 +87,25 @@ async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations,
     assert PROPOSAL not in caplog.text
 
 
+async def test_no_telegram_id_is_stored_in_clear(fake, bot, conversations):
+    """Residents are pseudonymous: neither their user id nor their chat id (the
+    same number in a private chat) appears anywhere in the database."""
+    from sqlalchemy import text as sql
+
+    resident = Resident(987654321)
+    chat = Chat(fake, bot, resident)
+    await chat.say("/start")
+    await chat.tap("Oui")
+    await chat.tap("Train")
+    await chat.say("4")
+    async with conversations.service.database.transaction() as s:
+        tables = ["participants", "sessions", "transcript_lines", "answers", "processed_inbound"]
+        dump = [(t, (await s.execute(sql(f"SELECT * FROM {t}"))).all()) for t in tables]
+    assert all(rows for _, rows in dump)
+    for table, rows in dump:
+        assert "987654321" not in repr(rows), table
+
+
 async def test_a_resident_completes_the_demo_by_buttons(fake, bot, conversations):
     chat = Chat(fake, bot, Resident(1002))
     await chat.say("/start")
@@ -149,9 +169,20 @@ async def test_the_language_command_offers_both_and_switches(fake, bot, conversa
         "English",
     ]
     switched = await chat.tap("English")
-    assert switched[-1]["text"] == "I will speak English with you."
-    await chat.say("hello")
+    assert "Do you agree?" in switched[-1]["text"]  # the consent, asked again in English
+    await chat.say("yes")
+    assert "How do you usually travel?" in texts(chat.messages)[-1]
     assert conversations.handled[-1].language == "en"
+
+
+async def test_the_language_command_switches_a_conversation_under_way(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1016))
+    await chat.say("bonjour")
+    await chat.say("oui")
+    await chat.say("/langue en")
+    assert "How do you usually travel?" in texts(chat.messages)[-1]
+    await chat.say("by train")
+    assert "From 1 to 5" in texts(chat.messages)[-1]
 
 
 async def test_a_duplicated_update_is_processed_once(fake, bot, conversations):
@@ -359,25 +390,42 @@ async def test_a_service_failure_tells_the_resident_to_try_again(fake):
         assert await chat.say("bonjour")  # and the next message is tried again
 
 
-async def test_unknown_update_types_are_ignored(fake, bot, conversations):
+async def test_unknown_or_unreadable_updates_are_skipped(fake, bot, conversations):
     chat = Chat(fake, bot, Resident(1024))
-    poll = {
-        "id": "1",
-        "question": "?",
-        "options": [{"text": "a", "voter_count": 0}],
-        "total_voter_count": 0,
-        "is_closed": False,
-        "is_anonymous": True,
-        "type": "regular",
-        "allows_multiple_answers": False,
-    }
-    fake.push({"poll": poll})  # a Bot API newer than PTB: PTB cannot read it
-    fake.push({"poll": {"id": 7}})  # malformed
-    await chat.settle(fake.push({"some_future_update_type": {"x": 1}}))
+    resident = chat.resident.as_user()
+    # A Bot API newer than PTB: a field PTB now requires is missing (the poll of
+    # a message), and a message without its chat: PTB cannot read either.
+    poll = {"id": "1", "question": "?", "options": [], "total_voter_count": 0}
+    fake.push(
+        {
+            "message": {
+                "message_id": 1,
+                "date": 1,
+                "chat": chat.resident.as_chat(),
+                "from": resident,
+                "poll": poll,
+            }
+        }
+    )
+    fake.push({"message": {"message_id": 2, "date": 1, "from": resident, "text": "x"}})
+    fake.push({"edited_message": "not an object"})
+    await chat.settle(fake.push({"some_future_update_type": {"x": 1}}))  # read, ignored
     await fake.wait_confirmed()
     assert conversations.handled == []
     assert chat.messages == []
-    assert await chat.say("bonjour")
+    assert await chat.say("bonjour")  # the bot is not wedged
+
+
+async def test_updates_of_types_not_asked_for_never_arrive(fake, bot, conversations):
+    """The bot asks for what it handles (allowed_updates is sticky on Telegram's
+    side): my_chat_member must be among them, or blocks go unnoticed."""
+    await fake.wait_for(lambda: fake.allowed_updates is not None)
+    assert set(fake.allowed_updates or ()) == {
+        "message",
+        "edited_message",
+        "callback_query",
+        "my_chat_member",
+    }
 
 
 async def test_multi_choice_toggles_then_confirms_once(fake):
@@ -549,3 +597,26 @@ async def test_the_token_never_reaches_the_logs_even_in_debug(fake, conversation
         await chat.tap("Oui")
     assert caplog.records  # something was logged
     assert TOKEN not in caplog.text
+
+
+async def test_a_refused_token_or_a_failing_api_stops_start_up_with_one_clear_line(
+    fake, conversations
+):
+    from bot.channels.telegram import TelegramStartError
+
+    wrong = telegram_settings(fake).model_copy(
+        update={
+            "telegram": telegram_settings(fake).telegram.model_copy(
+                update={"bot_token": SecretStr("999:wrong")}
+            )
+        }
+    )
+    with pytest.raises(TelegramStartError, match="refused the token"):
+        async with running_bot(wrong, conversations):
+            pass
+    fake.fail_next(1, 502, methods=frozenset({"getWebhookInfo"}))
+    with pytest.raises(
+        TelegramStartError, match=r"cannot reach the Bot API at http://127\.0\.0\.1"
+    ):
+        async with running_bot(telegram_settings(fake), conversations):
+            pass

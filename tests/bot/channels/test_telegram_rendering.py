@@ -90,6 +90,15 @@ def test_scales_fit_on_one_row_and_choices_get_a_row_each():
     assert reply_keyboard(Reply("free text"), 1, codec) is None
 
 
+@pytest.mark.parametrize(
+    ("count", "rows"), [(2, [2]), (5, [5]), (6, [6]), (7, [4, 3]), (11, [6, 5]), (13, [5, 5, 3])]
+)
+def test_short_buttons_fill_balanced_rows_of_at_most_six(count, rows):
+    scale = Reply("?", tuple(Button(str(n), str(n)) for n in range(count)))
+    keyboard = reply_keyboard(scale, 1, CallbackCodec(KEY)).inline_keyboard
+    assert [len(row) for row in keyboard] == rows
+
+
 def test_multi_select_toggles_read_back_from_the_keyboard():
     codec = CallbackCodec(KEY)
     reply = Reply("?", (Button("Bus", "bus"), Button("Vélo", "bike")), multi_select=True)

@@ -220,12 +220,12 @@ async def test_updates_sent_while_the_server_is_down_arrive_after_a_restart(fake
     assert (await conversations.answers(3008))["mode"] == "train"
 
 
-async def test_consultbot_serve_takes_telegram_webhooks(fake, service, sqlite_url):
-    """The application of `consultbot serve` (bot.app.create_app) with Telegram
-    installed: a resident completes the demo through webhooks, and while the
+async def test_consultbot_serve_takes_telegram_webhooks(fake, interpreter, sqlite_url):
+    """The application of `consultbot serve` (bot.app.create_app), which installs
+    Telegram when a token is set: a resident completes the demo through webhooks, and while the
     server drains for shutdown Telegram is told to deliver later."""
     from bot.app import CONVERSATIONS, LIFECYCLE, create_app
-    from bot.channels.telegram_webhook import install_telegram
+    from bot.conversation import ConversationService
     from tests.bot.conftest import SECRET
 
     sock = socket.socket()
@@ -235,14 +235,11 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, service, sqlite_ur
     settings = settings.model_copy(
         update={"database_url": sqlite_url, "secret_key": SecretStr(SECRET)}
     )
-    app = create_app(settings, conversations=service)
-    install_telegram(
-        app,
-        settings,
-        conversations_of=lambda app: app[CONVERSATIONS],
-        lifecycle_of=lambda app: app[LIFECYCLE],
-        policy=FAST,
-    )
+
+    async def open_service(settings):  # the real service, with the already-trained interpreter
+        return await ConversationService.open(settings, interpreter=interpreter)
+
+    app = create_app(settings, open_service=open_service)  # Telegram installed: a token is set
     runner = web.AppRunner(app)
     await runner.setup()
     await web.SockSite(runner, sock).start()
@@ -253,7 +250,7 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, service, sqlite_ur
             await chat.say(text)
         last = await chat.say(PROPOSAL)
         assert last[-1]["text"].startswith("Merci")
-        assert await Recorder(service).answers(3009) == {
+        assert await Recorder(app[CONVERSATIONS]).answers(3009) == {
             "mode": "train",
             "satisfaction": 4,
             "postal_code": "45000",
@@ -265,3 +262,21 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, service, sqlite_ur
         assert fake.messages_to(Resident(3010)) == []
     finally:
         await runner.cleanup()
+
+
+async def test_a_webhook_mode_bot_says_when_the_webhook_is_not_registered(
+    fake, conversations, caplog
+):
+    caplog.set_level("WARNING", logger="bot.channels.telegram_bot")
+    runner, running = await start_server(fake, conversations)  # no set_webhook
+    try:
+        assert "consultbot telegram set-webhook" in caplog.text
+        caplog.clear()
+        await set_webhook(running.settings)
+    finally:
+        await runner.cleanup()
+    runner, running = await start_server(
+        fake, conversations, port=int(running.url.split(":")[2].split("/")[0])
+    )
+    await runner.cleanup()
+    assert "set-webhook" not in caplog.text  # registered: nothing to say
