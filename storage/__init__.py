@@ -5,7 +5,7 @@ modules (one per aggregate) take that AsyncSession, take every time as a `now`
 argument (timezone-aware), and return frozen records:
 
     database       Database.connect(url) / upgrade() / transaction() / close()
-    participants   get_or_create (row-locked), find, get, change
+    participants   get_or_create (row-locked), create, find (lock=True), get, change
     consultations  deploy (a new live version only if changed), live_version,
                    live_versions, get_version, overview (for `flows list`)
     sessions       create, find_open (lock=True: FOR UPDATE), latest, get, save,
@@ -36,7 +36,8 @@ The per-message path of the conversation service, in one transaction:
         await inbound.store_replies(s, claim.id, replies_as_json)
     # committed: hand the replies to the channel
 
-Errors (storage.errors): DatabaseBusy (locked or conflicting: nothing was written,
-tell the resident to try again), DatabaseFull, DatabaseUnavailable (with the host,
+Errors (storage.errors): DatabaseBusy (locked or conflicting, including Conflict
+for a duplicate a concurrent process wrote: nothing was written, tell the
+resident to try again), DatabaseFull, DatabaseUnavailable (with the host,
 never the password), SchemaOutOfDate (run `consultbot db upgrade`), NotFound.
 """

@@ -6,6 +6,9 @@
         participant = await participants.get_or_create(session, ...)
     await db.close()
 
+Statement parameters (residents' words among them) never appear in error
+messages or logs (hide_parameters).
+
 SQLite runs in WAL mode with foreign keys on, on the event loop's thread
 (storage.sqlite_inline: no thread hop per statement); its transactions begin
 IMMEDIATE (they take the write lock at once, so a read followed by a write can
@@ -19,6 +22,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,8 @@ from storage import sqlite_inline
 from storage.diagnosis import redact, translate, where
 from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
 
+# Set while the current task is inside Database.transaction().
+_inside_transaction: ContextVar[bool] = ContextVar("inside_transaction", default=False)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds
@@ -76,7 +82,9 @@ class Database:
             _check_sqlite_folder(parsed)
             engine = _sqlite_engine(parsed, sqlite_busy_timeout)
         else:
-            engine = create_async_engine(parsed, pool_size=pool_size, pool_pre_ping=True)
+            engine = create_async_engine(
+                parsed, pool_size=pool_size, pool_pre_ping=True, hide_parameters=True
+            )
         database = cls(engine)
         try:
             async with engine.connect() as connection:
@@ -104,7 +112,26 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: an AsyncSession committed when the block ends, rolled
         back if it raises. Database failures come out as StorageErrors
-        (DatabaseBusy: retry in a moment; nothing was written)."""
+        (DatabaseBusy: retry in a moment; nothing was written).
+
+        Keep it short and free of other I/O: on SQLite it holds the database's
+        write lock throughout. One opened inside another in the same task
+        raises RuntimeError: the inner one would wait for the outer's locks
+        forever."""
+        if _inside_transaction.get():
+            raise RuntimeError(
+                "Database.transaction() opened inside another one; use the session "
+                "of the outer transaction"
+            )
+        token = _inside_transaction.set(True)
+        try:
+            async with self._transaction() as session:
+                yield session
+        finally:
+            _inside_transaction.reset(token)
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
         async with self._writer():
             try:
                 async with self._sessions() as session, session.begin():
@@ -238,22 +265,35 @@ def _check_sqlite_folder(url: URL) -> None:
         )
 
 
+def _sqlite_synchronous(url: URL) -> str:
+    """The `synchronous` URL option. In WAL mode `normal` (the default) loses no
+    committed transaction when the process dies, only the last ones on an
+    operating-system crash or power cut; `full` also survives those, at the
+    cost of a disk flush per transaction (milliseconds, against microseconds)."""
+    value = url.query.get("synchronous", "normal")
+    if not isinstance(value, str) or value.lower() not in ("normal", "full"):
+        raise StorageError(
+            f"{redact(url)}: synchronous must be normal or full, e.g. "
+            "sqlite+aiosqlite:///path/to/file.db?synchronous=full"
+        )
+    return value.upper()
+
+
 def _sqlite_engine(url: URL, busy_timeout: float) -> AsyncEngine:
     path = str(Path(url.database or "").expanduser())
+    synchronous = _sqlite_synchronous(url)
 
     async def connect() -> sqlite_inline.InlineConnection:
         connection = sqlite_inline.connect(path)
         for pragma in (
             "journal_mode = WAL",
             "foreign_keys = ON",
-            # In WAL mode NORMAL loses no committed transaction when the process
-            # dies; only an operating-system crash may lose the last ones.
-            "synchronous = NORMAL",
+            f"synchronous = {synchronous}",
         ):
             await connection.execute(f"PRAGMA {pragma}")
         return connection
 
-    engine = create_async_engine(url, async_creator=connect)
+    engine = create_async_engine(url, async_creator=connect, hide_parameters=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Connection) -> None:

@@ -1,6 +1,5 @@
 """The unit of work and what a person sees when the database cannot be used."""
 
-import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -8,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from storage import participants, sessions
+from storage import participants, sessions, transcripts
 from storage.database import Database
 from storage.errors import (
     Conflict,
@@ -18,6 +17,8 @@ from storage.errors import (
     SchemaOutOfDate,
     StorageError,
 )
+from storage.models import Direction
+from storage.transcripts import TranscriptLine
 from tests.storage.seeding import NOW, Seeded
 
 HASH = "9e" * 32
@@ -152,31 +153,6 @@ async def test_the_url_shown_has_no_password(database: Database):
     assert database.backend in ("sqlite", "postgresql")
 
 
-async def test_waiting_for_another_process_lock_does_not_block_other_work(tmp_path: Path):
-    path = tmp_path / "shared.db"
-    db = await Database.connect(f"sqlite+aiosqlite:///{path}", sqlite_busy_timeout=10)
-    try:
-        await db.upgrade()
-        other = sqlite3.connect(path, isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")  # another process is writing
-
-        async def write() -> None:
-            async with db.transaction() as s:
-                await participants.get_or_create(s, "web", HASH, now=NOW)
-
-        writer = asyncio.create_task(write())
-        for _ in range(5):  # the loop keeps running other work meanwhile
-            await asyncio.sleep(0.01)
-        assert not writer.done()
-        other.execute("COMMIT")
-        other.close()
-        await writer
-        async with db.transaction() as s:
-            assert await participants.find(s, "web", HASH) is not None
-    finally:
-        await db.close()
-
-
 async def _terminate_other_connections(database_url: str) -> None:
     import asyncpg
 
@@ -222,3 +198,46 @@ async def test_a_connection_lost_mid_transaction_writes_nothing_and_says_so(
         await lose_the_server_half_way()
     async with database.transaction() as s:
         assert await participants.find(s, "web", HASH) is None
+
+
+async def test_a_transaction_inside_another_is_refused_not_deadlocked(database: Database):
+    async def nest() -> None:
+        async with database.transaction(), database.transaction():
+            pass
+
+    with pytest.raises(RuntimeError, match="inside another"):
+        await nest()
+    async with database.transaction() as s:  # the outer one was released
+        await participants.get_or_create(s, "web", HASH, now=NOW)
+
+
+async def test_errors_never_quote_what_residents_wrote(database: Database):
+    words = "mon adresse est 12 rue des Lilas"
+
+    async def write_to_a_missing_session() -> None:
+        async with database.transaction() as s:
+            await transcripts.append(s, 404, [TranscriptLine(Direction.IN, words, NOW)])
+
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - any error, as long as it is quiet
+        await write_to_a_missing_session()
+    assert words not in str(caught.value)
+    assert words not in repr(caught.value)
+
+
+@pytest.mark.parametrize(("option", "level"), [("", 1), ("?synchronous=full", 2)])
+async def test_sqlite_durability_is_normal_unless_the_url_asks_for_full(
+    tmp_path: Path, option: str, level: int
+):
+    db = await Database.connect(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}{option}")
+    try:
+        async with db.transaction() as s:
+            assert await s.scalar(text("PRAGMA synchronous")) == level
+            assert await s.scalar(text("PRAGMA journal_mode")) == "wal"
+            assert await s.scalar(text("PRAGMA foreign_keys")) == 1
+    finally:
+        await db.close()
+
+
+async def test_an_unknown_sqlite_durability_is_refused(tmp_path: Path):
+    with pytest.raises(StorageError, match="synchronous must be normal or full"):
+        await Database.connect(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}?synchronous=off")

@@ -122,7 +122,7 @@ async def test_kept_answers_are_anonymised_with_no_link_to_the_person(
     assert {k.id for k in kept} != {seeded.session_id}
     assert {k.answered_at for k in kept} == {midnight}
     assert {k.flow_version_id for k in kept} == {seeded.flow_version_id}
-    assert {str(k.state) for k in kept} == {"{}"}
+    assert all(k.state == {} for k in kept)  # no engine state left
     assert "pending" in {k.moderation_status for k in kept}  # still to be moderated
     assert records[0].counts["answers_anonymised"] == 2
     assert await _count(database, SessionRow.id) == 1

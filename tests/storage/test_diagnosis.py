@@ -1,0 +1,31 @@
+import pytest
+
+from storage.diagnosis import redact, where
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "postgresql+asyncpg://consultbot:s3cret@db.example:5433/consult",
+            "postgresql+asyncpg://consultbot@db.example:5433/consult",
+        ),
+        (
+            "postgresql+asyncpg://consultbot@db/consult",
+            "postgresql+asyncpg://consultbot@db/consult",
+        ),
+        ("sqlite+aiosqlite:///./consultbot.db", "sqlite+aiosqlite:///./consultbot.db"),
+        ("::not a url::", "<unparseable database URL>"),
+    ],
+)
+def test_urls_are_shown_without_their_password(url: str, shown: str):
+    assert redact(url) == shown
+
+
+def test_a_database_is_named_by_file_or_by_server_and_name():
+    assert where("sqlite+aiosqlite:////var/lib/consultbot/c.db") == (
+        "the SQLite database /var/lib/consultbot/c.db"
+    )
+    described = where("postgresql+asyncpg://u:pw@db.example/consult")
+    assert "'consult' on db.example:5432" in described
+    assert "pw" not in described
