@@ -12,7 +12,8 @@ Client -> server:
            after a reconnect; the conversation service is idempotent on the id.
 
 Server -> client:
-  welcome  {"token": str, "limits": {...}}  the (possibly new) participant token
+  welcome  {"token": str, "title": str|null, "limits": {...}}  the (possibly new)
+           participant token, and the consultation's title in the hello's language
   ack      {"id": str}  the message is in; the client shows the typing indicator
   reply    {"id": str, "messages": [{"text", "buttons": [{"title", "payload"}],
            "multi_select"}]}  everything the message caused, committed before it
@@ -38,8 +39,8 @@ import re
 import secrets
 import time
 import weakref
-from collections.abc import Sequence
-from typing import Annotated, Final, Literal
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Final, Literal, TypeAlias
 from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -139,6 +140,10 @@ class OriginPolicy:
         return urlsplit(origin).netloc == request.host.lower()
 
 
+# The title of a consultation (None: the default one) in a language, if deployed.
+TitleLookup: TypeAlias = Callable[[str | None, str | None], Awaitable[str | None]]
+
+
 class WebChat:
     """The WebSocket endpoint; one instance per application."""
 
@@ -148,11 +153,13 @@ class WebChat:
         tokens: ParticipantTokens,
         origins: OriginPolicy,
         lifecycle: Lifecycle,
+        titles: TitleLookup | None = None,
     ) -> None:
         self.conversations = conversations
         self.tokens = tokens
         self.origins = origins
         self.lifecycle = lifecycle
+        self.titles = titles
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -252,11 +259,18 @@ class _Connection:
         self._participant = participant
         self._consultation = hello.consultation
         self._lang = hello.lang
+        title = None
+        if self.chat.titles is not None:
+            try:
+                title = await self.chat.titles(hello.consultation, hello.lang)
+            except Exception:  # a title is a nicety; the chat works without it
+                log.exception("web chat: the consultation's title could not be read")
         await self._send(
             {
                 "v": PROTOCOL_VERSION,
                 "type": "welcome",
                 "token": token,
+                "title": title,
                 "limits": {"max_text": MAX_TEXT_CHARS, "max_frame_bytes": MAX_FRAME_BYTES},
             }
         )

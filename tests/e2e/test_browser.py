@@ -238,8 +238,9 @@ async def test_the_widget_works_with_the_keyboard_only(site, browser):
     assert await focused(page) == "Donner mon avis"
     await page.keyboard.press("Enter")
     await expect(launcher).to_have_attribute("aria-expanded", "true")
-    dialog = page.get_by_role("dialog", name="Consultation citoyenne")
+    dialog = page.get_by_role("dialog")
     await expect(dialog).to_be_visible()
+    await expect(dialog).to_have_accessible_name("Mobilité en Centre-Val de Loire")
     assert await focused(page) == "Votre message"  # opening moved focus to the input
     await page.keyboard.type("bonjour")
     await answered(page, page.keyboard.press("Enter"))

@@ -40,13 +40,14 @@ class Chat:
         await ws.send_json({"v": 1, "type": "hello", "token": token, **fields})
         welcome = await ws.receive_json()
         assert welcome["type"] == "welcome"
-        return Tab(ws, welcome["token"])
+        return Tab(ws, welcome["token"], welcome["title"])
 
 
 class Tab:
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse, token: str) -> None:
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse, token: str, title: str | None) -> None:
         self.ws = ws
         self.token = token
+        self.title = title
         self.count = 0
 
     async def say(self, text: str, message_id: str | None = None) -> list[dict[str, Any]]:
@@ -115,7 +116,14 @@ async def test_a_message_sent_again_after_a_reconnect_is_handled_once(chat):
 
 async def test_language_comes_from_the_hello(chat):
     tab = await chat.hello(lang="en", consultation="mobilite")
+    assert tab.title == "Mobility in Centre-Val de Loire"
     assert (await tab.say("hello"))[0]["text"].startswith("Hello")
+
+
+async def test_the_welcome_names_the_consultation(chat):
+    assert (await chat.hello()).title == "Mobilité en Centre-Val de Loire"
+    assert (await chat.hello(consultation="lycees", lang="fr")).title is not None
+    assert (await chat.hello(consultation="no-such-thing")).title is None
 
 
 @pytest.mark.parametrize(
