@@ -200,7 +200,6 @@ class _Connection:
         "_participant",
         "_queue",
         "_refused",
-        "_warned",
         "chat",
         "ws",
     )
@@ -215,7 +214,6 @@ class _Connection:
         self._allowance = float(RATE_BURST)
         self._checked_at = time.monotonic()
         self._refused = 0
-        self._warned = False
 
     async def run(self) -> None:
         if not await self._greet():
@@ -306,9 +304,8 @@ class _Connection:
         if self._refused >= FLOOD_CLOSE_AFTER:
             await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
             return
-        if not self._warned:
-            self._warned = True
-            await self._error("rate_limited", "Too many messages; slow down.", message_id)
+        # Told each time: the client keeps the message and sends it again later.
+        await self._error("rate_limited", "Too many messages; slow down.", message_id)
 
     async def _work(self) -> None:
         while (item := await self._queue.get()) is not None:
