@@ -287,7 +287,9 @@ class ConversationService:
 
     def _advance(self, context: _Context) -> tuple[engine.Transition, Interpretation | None]:
         flow, state, message = context.deployed.flow, context.state, context.message
-        now = message.received_at
+        # Local time: a consultation that closes on the 30th is open all that day
+        # in the region, whatever the server's time zone.
+        now = message.received_at.astimezone(REGION_TIMEZONE)
         if context.returned and state is not None:
             return engine.advance(flow, state, Returned(), now), None
         event: Event
@@ -297,8 +299,7 @@ class ConversationService:
         else:
             language = state.language if state else self._hinted_language(context)
             spec = engine.expecting(flow, state, language)
-            today = now.astimezone(REGION_TIMEZONE).date()
-            interpretation = self._interpreter.interpret(message.text, spec, language, today)
+            interpretation = self._interpreter.interpret(message.text, spec, language, now.date())
             event = Message(message.text, interpretation, self._hinted_language(context))
         return engine.advance(flow, state, event, now), interpretation
 

@@ -67,6 +67,9 @@ from nlu.question import ChoiceOption, QuestionSpec
 MAX_TRIES = 3
 
 
+RESUME_WORDS = ("resume", "reprendre", "continuer", "continue", "oui", "yes", "ok")
+
+
 @dataclass(frozen=True, slots=True)
 class Transition:
     state: SessionState | None
@@ -97,7 +100,8 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
         return QuestionSpec(
             kind="choice",
             choices=(
-                ChoiceOption(RESUME, (say("resume", lang), "resume", "reprendre", "continuer")),
+                # "oui" to "carry on where you were, or start again?" means carry on.
+                ChoiceOption(RESUME, (say("resume", lang), *RESUME_WORDS)),
                 ChoiceOption("restart", (say("restart", lang), "restart", "recommencer")),
             ),
         )

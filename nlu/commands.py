@@ -77,6 +77,12 @@ INTENT_ALIASES: Mapping[str, CommandName] = {
 }
 _SLASH = re.compile(r"/([a-z_]{1,30})(?:@[a-z0-9_]{1,64})?")
 _NEIGHBOURS = 2
+# Questions about the question itself.
+_ASKS_ABOUT = re.compile(
+    r"(?:euh |mais |heu )?(?:c est quoi|c quoi|qu est ce que|qu est ce qui|pourquoi|comment"
+    r"|ca veut dire|que veut dire|quelle est|quel est|what|why|how|which)\b"
+)
+_HELP_MARGIN = 0.8
 _CLAUSE_SPLIT = re.compile(r"[,;:.!?()\n]+")
 
 
@@ -244,12 +250,22 @@ class CommandClassifier:
         by_intent: dict[str, list[float]] = defaultdict(list)
         for index, value in similarity.items():
             by_intent[self._examples[index].intent].append(value)
-        best_intent, best_score = ANSWER_INTENT, 0.0
+        scores: dict[str, float] = {}
         for intent, values in by_intent.items():
             values.sort(reverse=True)
             top = values[:_NEIGHBOURS]
             # The best neighbour counts most; a second close one confirms it.
-            value = top[0] * 0.75 + (top[1] if len(top) > 1 else 0.0) * 0.25
-            if value > best_score:
-                best_intent, best_score = intent, value
-        return CommandScore(best_intent, best_score, self._commands.get(best_intent))
+            scores[intent] = top[0] * 0.75 + (top[1] if len(top) > 1 else 0.0) * 0.25
+        if not scores:
+            return CommandScore(ANSWER_INTENT, 0.0, None)
+        best_intent = max(scores, key=scores.__getitem__)
+        help_score = scores.get("help", 0.0)
+        if (
+            best_intent not in ("help", ANSWER_INTENT)
+            and help_score >= _HELP_MARGIN * scores[best_intent]
+            and _ASKS_ABOUT.match(" ".join(command_words(text)))
+        ):
+            # "c'est quoi la différence avec la question d'avant ?" asks about the
+            # question: help, even if it names another command's words.
+            best_intent = "help"
+        return CommandScore(best_intent, scores[best_intent], self._commands.get(best_intent))

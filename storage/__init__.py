@@ -12,11 +12,12 @@ argument (timezone-aware), and return frozen records:
                    expire_inactive, count_by_status
     transcripts    append (one statement for all lines), for_session
     answers        record (supersedes the previous answer to the question),
-                   supersede (restart / back), current, history, moderation
+                   supersede (restart / back), current, history,
+                   for_moderation, moderate, for_consultation (engine pull)
     inbound        claim (dedupe by platform message id), store_replies
     outbox         enqueue, pending, mark_delivered, mark_failed
     erasure        delete_participant_data (audited)
-    retention      purge (audited)
+    retention      purge (audited; in batches with `limit`)
     audit          record, recent
 
 The per-message path of the conversation service, in one transaction:

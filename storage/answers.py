@@ -172,6 +172,33 @@ async def for_moderation(
     return [_answer(row) for row in rows]
 
 
+async def for_consultation(
+    session: AsyncSession,
+    consultation_id: str,
+    *,
+    after_id: int = 0,
+    limit: int = 500,
+) -> list[StoredAnswer]:
+    """The current answers of every session of a consultation (all its flow
+    versions, anonymised sessions included), oldest first, a page at a time:
+    what the consultation engine pulls. Rejected free text is left out."""
+    rows = await session.execute(
+        select(*_COLUMNS)
+        .join(SessionRow, SessionRow.id == AnswerRow.session_id)
+        .join(FlowVersionRow, FlowVersionRow.id == SessionRow.flow_version_id)
+        .where(
+            FlowVersionRow.consultation_id == consultation_id,
+            AnswerRow.superseded_at.is_(None),
+            AnswerRow.id > after_id,
+            (AnswerRow.moderation_status.is_(None))
+            | (AnswerRow.moderation_status != ModerationStatus.REJECTED.value),
+        )
+        .order_by(AnswerRow.id)
+        .limit(limit)
+    )
+    return [_answer(row) for row in rows]
+
+
 async def moderate(
     session: AsyncSession,
     answer_id: int,

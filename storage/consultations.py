@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
 from storage.models import ConsultationRow, FlowVersionRow, SessionRow
-from storage.statements import PerDialect, insert_ignoring_conflict, table
+from storage.statements import insert_if_new, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +74,7 @@ _COLUMNS = (
 )
 
 
-_CREATE_IF_NEW = PerDialect(
-    lambda dialect: insert_ignoring_conflict(table(ConsultationRow), ("id",), dialect)
-)
+_CREATE_IF_NEW = insert_if_new(table(ConsultationRow), ("id", "title", "created_at"), ("id",))
 
 
 def _version(row: Row[Any]) -> FlowVersion:
@@ -104,7 +102,7 @@ async def deploy(
     deployments of one consultation are serialised on its row."""
     checksum = checksum or checksum_of(definition)
     await session.execute(
-        _CREATE_IF_NEW(session), {"id": consultation_id, "title": title, "created_at": now}
+        _CREATE_IF_NEW, {"id": consultation_id, "title": title, "created_at": now}
     )
     await session.execute(
         select(ConsultationRow.id).where(ConsultationRow.id == consultation_id).with_for_update()

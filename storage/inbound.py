@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.columns import JsonValue
 from storage.errors import NotFound
 from storage.models import InboundRow
-from storage.statements import PerDialect, insert_ignoring_conflict, rowcount, table
+from storage.statements import insert_if_new, rowcount, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +36,11 @@ class InboundClaim:
 
 
 _t = table(InboundRow)
-_CLAIM = PerDialect(
-    lambda dialect: insert_ignoring_conflict(
-        _t, ("channel", "user_hash", "message_id"), dialect
-    ).returning(_t.c.id)
+_CLAIM = insert_if_new(
+    _t,
+    ("channel", "user_hash", "message_id", "received_at"),
+    ("channel", "user_hash", "message_id"),
+    returning=["id"],
 )
 _FIND = select(_t.c.id, _t.c.replies).where(
     _t.c.channel == bindparam("b_channel"),
@@ -65,7 +66,7 @@ async def claim(
         "message_id": message_id,
         "received_at": now,
     }
-    new_id = await session.scalar(_CLAIM(session), values)
+    new_id = await session.scalar(_CLAIM, values)
     if new_id is not None:
         return InboundClaim(id=new_id, is_new=True, replies=None)
     found = {"b_channel": channel, "b_user_hash": user_hash, "b_message_id": message_id}

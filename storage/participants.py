@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
 from storage.models import ParticipantRow
-from storage.statements import PerDialect, insert_ignoring_conflict, rowcount, table
+from storage.statements import insert_if_new, rowcount, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +44,11 @@ _FIND = select(*_COLUMNS).where(
 _FIND_LOCKED = _FIND.with_for_update()
 _GET = select(*_COLUMNS).where(_t.c.id == bindparam("b_id"))
 _INSERT = insert(_t).returning(*_COLUMNS)
-_INSERT_IF_NEW = PerDialect(
-    lambda dialect: insert_ignoring_conflict(_t, ("channel", "user_hash"), dialect).returning(
-        *_COLUMNS
-    )
+_INSERT_IF_NEW = insert_if_new(
+    _t,
+    ("channel", "user_hash", "language", "reachable", "created_at"),
+    ("channel", "user_hash"),
+    returning=[column.name for column in _COLUMNS],
 )
 _CHANGE = update(_t).where(_t.c.id == bindparam("b_id"))
 
@@ -95,7 +96,7 @@ async def get_or_create(
         "reachable": True,
         "created_at": now,
     }
-    row = (await session.execute(_INSERT_IF_NEW(session), values)).first()
+    row = (await session.execute(_INSERT_IF_NEW, values)).first()
     if row is not None:
         return Participant(*row), True
     # Another transaction created it between our select and insert: it has

@@ -1,14 +1,21 @@
 """The retention period: `purge` erases transcript lines, processed message ids
 (which hold the replies sent) and delivered outbox events older than a cutoff,
-and audits how many. Answers are the consultation's result and are kept."""
+and audits how many. Answers are the consultation's result and are kept.
+
+A large backlog (the first purge after a year) is best erased in batches
+(`limit`), one transaction each, so that the bot is never kept waiting for the
+write lock long; each batch writes its own audit record, since each is
+committed on its own.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import Delete, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from storage import audit
 from storage.models import InboundRow, OutboxEventRow, TranscriptLineRow
@@ -23,21 +30,38 @@ class PurgeCounts:
     inbound_messages: int
     outbox_events: int  # delivered ones only
 
+    def reached(self, limit: int) -> bool:
+        """Whether a batch of `limit` was full for some kind (more may remain)."""
+        return max(self.transcript_lines, self.inbound_messages, self.outbox_events) >= limit
 
-async def purge(session: AsyncSession, *, older_than: dt.datetime, now: dt.datetime) -> PurgeCounts:
-    """Erase what is older than `older_than` and audit it; the counts."""
-    transcript_lines = rowcount(
-        await session.execute(delete(TranscriptLineRow).where(TranscriptLineRow.at < older_than))
-    )
-    inbound_messages = rowcount(
-        await session.execute(delete(InboundRow).where(InboundRow.received_at < older_than))
-    )
-    outbox_events = rowcount(
-        await session.execute(
-            delete(OutboxEventRow).where(
-                OutboxEventRow.delivered_at.is_not(None), OutboxEventRow.created_at < older_than
-            )
+    def __add__(self, other: PurgeCounts) -> PurgeCounts:
+        return PurgeCounts(
+            self.transcript_lines + other.transcript_lines,
+            self.inbound_messages + other.inbound_messages,
+            self.outbox_events + other.outbox_events,
         )
+
+
+async def purge(
+    session: AsyncSession,
+    *,
+    older_than: dt.datetime,
+    now: dt.datetime,
+    limit: int | None = None,
+) -> PurgeCounts:
+    """Erase what is older than `older_than` (at most `limit` rows of each kind)
+    and audit it; the counts."""
+    transcript_lines = await _delete(
+        session, TranscriptLineRow, TranscriptLineRow.at < older_than, limit
+    )
+    inbound_messages = await _delete(
+        session, InboundRow, InboundRow.received_at < older_than, limit
+    )
+    outbox_events = await _delete(
+        session,
+        OutboxEventRow,
+        OutboxEventRow.delivered_at.is_not(None) & (OutboxEventRow.created_at < older_than),
+        limit,
     )
     counts = PurgeCounts(transcript_lines, inbound_messages, outbox_events)
     await audit.record(
@@ -48,3 +72,19 @@ async def purge(session: AsyncSession, *, older_than: dt.datetime, now: dt.datet
         details={"older_than": older_than.astimezone(dt.UTC).isoformat()},
     )
     return counts
+
+
+async def _delete(
+    session: AsyncSession,
+    model: type[TranscriptLineRow] | type[InboundRow] | type[OutboxEventRow],
+    condition: ColumnElement[bool],
+    limit: int | None,
+) -> int:
+    statement: Delete = delete(model)
+    if limit is None:
+        statement = statement.where(condition)
+    else:
+        # DELETE ... LIMIT is not standard SQL: pick the ids first.
+        batch = select(model.id).where(condition).order_by(model.id).limit(limit)
+        statement = statement.where(model.id.in_(batch.scalar_subquery()))
+    return rowcount(await session.execute(statement))

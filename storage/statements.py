@@ -3,21 +3,16 @@
 The per-message path runs a dozen statements per message, so its statements
 are built once, at import, with named parameters, and executed with a dict of
 values: building a SQLAlchemy statement costs several times what SQLite spends
-running it. Where the backends spell a statement differently (ON CONFLICT), it
-is built once per backend.
+running it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import CursorResult, Insert, Table
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import CursorResult, Table, TextClause, TextualSelect, bindparam, text
 from sqlalchemy.orm import DeclarativeBase
-
-S = TypeVar("S")
 
 
 def table(model: type[DeclarativeBase]) -> Table:
@@ -27,32 +22,33 @@ def table(model: type[DeclarativeBase]) -> Table:
     return found
 
 
-class PerDialect(Generic[S]):
-    """A statement spelled differently per backend, built once for each."""
+def insert_if_new(
+    target: Table,
+    columns: Sequence[str],
+    conflict_columns: Sequence[str],
+    returning: Sequence[str] = (),
+) -> TextClause | TextualSelect:
+    """INSERT ... ON CONFLICT (conflict_columns) DO NOTHING [RETURNING ...],
+    values given at execution under the column names. On PostgreSQL a
+    concurrent insert of the same key is waited for; if it commits, nothing is
+    inserted (and RETURNING returns no row).
 
-    def __init__(self, build: Callable[[str], S]) -> None:
-        self._build = build
-        self._built: dict[str, S] = {}
-
-    def __call__(self, session: AsyncSession) -> S:
-        dialect = session.get_bind().dialect.name
-        statement = self._built.get(dialect)
-        if statement is None:
-            statement = self._built[dialect] = self._build(dialect)
+    Spelled as text, which both backends accept as is, because SQLAlchemy does
+    not cache the compiled form of its dialect-specific ON CONFLICT constructs:
+    they would be compiled anew for every message."""
+    sql = (
+        f"INSERT INTO {target.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + name for name in columns)}) "
+        f"ON CONFLICT ({', '.join(conflict_columns)}) DO NOTHING"
+    )
+    if returning:
+        sql += f" RETURNING {', '.join(returning)}"
+    statement = text(sql).bindparams(
+        *(bindparam(name, type_=target.c[name].type) for name in columns)
+    )
+    if not returning:
         return statement
-
-
-def insert_ignoring_conflict(
-    target: Table, conflict_columns: Sequence[str], dialect: str
-) -> Insert:
-    """INSERT ... ON CONFLICT (columns) DO NOTHING, values given at execution.
-    On PostgreSQL a concurrent insert of the same key is waited for; if it
-    commits, nothing is inserted (and RETURNING returns no row)."""
-    if dialect == "postgresql":
-        return postgresql.insert(target).on_conflict_do_nothing(
-            index_elements=list(conflict_columns)
-        )
-    return sqlite.insert(target).on_conflict_do_nothing(index_elements=list(conflict_columns))
+    return statement.columns(*(target.c[name] for name in returning))
 
 
 def rowcount(result: Any) -> int:

@@ -47,6 +47,7 @@ class TelegramBot:
         # Opt in to PTB's coming timedelta durations now: reading the old int ones
         # (RetryAfter.retry_after, even inside PTB) warns on every 429.
         os.environ.setdefault("PTB_TIMEDELTA", "true")
+        quiet_http_logs()
         token = settings.telegram.bot_token
         if token is None:
             raise ConfigError("telegram: set CONSULTBOT_TELEGRAM__BOT_TOKEN to run the bot")
@@ -115,6 +116,15 @@ class TelegramBot:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+
+
+def quiet_http_logs() -> None:
+    """A Bot API URL carries the bot token: httpx logs every request URL at INFO,
+    and PTB's Bot logs its URL (and each call's parameters) at DEBUG. Keep both
+    loggers quieter so that the token never reaches the logs, even in debug."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("telegram.Bot").setLevel(logging.INFO)
+    logging.getLogger("telegram.ext.ExtBot").setLevel(logging.INFO)
 
 
 async def register_commands(bot: Bot) -> None:
@@ -196,6 +206,7 @@ async def _bot(settings: Settings) -> AsyncIterator[Bot]:
     if token is None:
         raise ConfigError("telegram: set CONSULTBOT_TELEGRAM__BOT_TOKEN")
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    quiet_http_logs()
     bot = Bot(token.get_secret_value(), base_url=settings.telegram.api_base_url)
     try:
         await bot.initialize()

@@ -18,6 +18,7 @@ from bot.cli.db import add_config_option, with_database
 if TYPE_CHECKING:
     from storage.database import Database
 
+BATCH = 5000  # rows of each kind per transaction
 _DAYS = re.compile(r"^\s*(\d+)\s*d?\s*$")
 
 
@@ -62,10 +63,16 @@ def _purge(args: argparse.Namespace) -> int:
         from storage import retention
 
         await database.check_schema()
-        now = dt.datetime.now(dt.UTC)
-        cutoff = now - age
-        async with database.transaction() as session:
-            counts = await retention.purge(session, older_than=cutoff, now=now)
+        cutoff = dt.datetime.now(dt.UTC) - age
+        counts = retention.PurgeCounts(0, 0, 0)
+        while True:  # in batches, so the running bot never waits long for the database
+            async with database.transaction() as session:
+                batch = await retention.purge(
+                    session, older_than=cutoff, now=dt.datetime.now(dt.UTC), limit=BATCH
+                )
+            counts += batch
+            if not batch.reached(BATCH):
+                break
         print(
             f"purged what was older than {age.days} days (before {cutoff:%Y-%m-%d %H:%M} UTC): "
             f"{counts.transcript_lines} transcript lines, "

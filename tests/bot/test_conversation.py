@@ -223,3 +223,23 @@ async def test_the_periodic_sweep_expires_idle_sessions_and_they_can_resume(open
     assert stored.status == SessionStatus.EXPIRED
     offer = await client.send("alice", "me revoilà")
     assert "reprendre" in " ".join(b.title.lower() for b in offer[-1].buttons)
+
+
+async def test_closing_day_is_judged_in_the_regions_time(open_service, clock, tmp_path):
+    import datetime as dt
+
+    from bot.deployment import BUNDLED_FLOWS, deploy_file
+
+    service = await open_service()
+    closing = tmp_path / "mobilite.yml"
+    original = (BUNDLED_FLOWS / "mobilite.yml").read_text(encoding="utf-8")
+    closing.write_text(
+        original.replace("languages: [fr, en]\n", "languages: [fr, en]\ncloses: 2026-11-30\n"),
+        encoding="utf-8",
+    )
+    await deploy_file(service.database, closing, now=clock.now)
+    client = Client(service, now=clock)
+    clock.now = dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC)  # 23:30 in Orléans
+    assert "Acceptez-vous" in (await client.send("late", "bonjour"))[-1].text
+    clock.now = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)  # past midnight there
+    assert "Acceptez-vous" not in (await client.send("later", "bonjour"))[-1].text

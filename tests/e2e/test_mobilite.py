@@ -212,7 +212,7 @@ def test_coming_back_after_expiry_and_switching_language(capsys, tmp_path):
             ("oui", ASKED_MODE),
             ("train", ASKED_SATISFACTION),
             ("/return", "Bon retour", "[Reprendre] [Recommencer]"),
-            ("resume", ASKED_SATISFACTION),
+            ("oui", "(stored: Resumed)", ASKED_SATISFACTION),
             ("/lang en", "carry on in English", "From 1 to 5", "[1] [2] [3] [4] [5]"),
             ("5", "What is your postal code?"),
             ("/lang de", "only available in: French, English", "What is your postal code?"),

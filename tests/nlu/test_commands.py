@@ -1,6 +1,9 @@
 import pytest
 
+from nlu import Command
 from nlu.commands import CommandClassifier, command_for_intent, slash_command
+
+from .conftest import question
 
 
 def test_slash_commands_with_or_without_the_bot_name():
@@ -36,3 +39,11 @@ def test_the_classifier_learns_from_examples_and_its_answer_class():
     assert classifier.score("j'comprends pas").command == "help"
     assert classifier.score("stop aux bouchons sur la rocade").command is None
     assert classifier.score("🙂").score == 0.0
+
+
+def test_a_question_about_the_question_is_help(interpret):
+    digit = question("number", min=0, max=9)
+    assert interpret("what is the difference with the previous question?", digit, "en") == (
+        Command("help")
+    )
+    assert interpret("go back to the previous question", digit, "en") == Command("back")

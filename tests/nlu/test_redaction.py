@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from nlu.redaction import PersonalData, redact
 
 
@@ -36,3 +39,17 @@ def test_100_kb_inputs_come_back_whole():
         assert redact(text).text == text
     many = redact("12 rue Haute. " * 7_000)
     assert many.text.count("[adresse]") == 7_000
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    before=st.text(max_size=40),
+    user=st.from_regex(r"[a-z][a-z0-9._]{0,15}", fullmatch=True),
+    domain=st.from_regex(r"[a-z]{2,10}\.(fr|com|org)", fullmatch=True),
+    after=st.text(max_size=40),
+)
+def test_e_mails_never_survive(before, user, domain, after):
+    email = f"{user}@{domain}"
+    result = redact(f"{before} {email} {after}")
+    assert email not in result.text
+    assert PersonalData("email", email) in result.found

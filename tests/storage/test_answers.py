@@ -145,3 +145,21 @@ async def test_moderation_queue_pages_and_filters_by_consultation(
     assert [a.id for a in second_page] == [ids[2], budget_answer]
     assert [a.id for a in of_budget] == [budget_answer]
     assert [a.id for a in of_mobilite] == ids
+
+
+async def test_a_consultation_s_current_answers_page_without_rejected_text(
+    database: Database, seeded: Seeded
+):
+    kept = await _answer(database, seeded, "mode", "car")
+    await _answer(database, seeded, "satisfaction", 1)
+    latest = await _answer(database, seeded, "satisfaction", 2)  # supersedes the 1
+    rejected = await _answer(database, seeded, "why", "insulte", needs_moderation=True)
+    pending = await _answer(database, seeded, "why2", "trop cher", needs_moderation=True)
+    async with database.transaction() as s:
+        await answers.moderate(s, rejected, ModerationStatus.REJECTED, now=NOW)
+        page = await answers.for_consultation(s, "mobilite", limit=2)
+        rest = await answers.for_consultation(s, "mobilite", after_id=page[-1].id)
+        other = await answers.for_consultation(s, "budget")
+    assert [a.id for a in page + rest] == [kept, latest, pending]
+    assert [a.value for a in page] == ["car", 2]
+    assert other == []

@@ -1,3 +1,4 @@
+import asyncio
 import datetime as dt
 
 from storage import outbox
@@ -34,3 +35,23 @@ async def test_a_failed_delivery_is_retried_after_a_while(database: Database):
         later = await outbox.pending(s, now=NOW + dt.timedelta(seconds=31), retry_after=retry)
     assert soon == []
     assert [(e.id, e.attempts, e.last_attempt_at) for e in later] == [(event_id, 1, NOW)]
+
+
+async def _deliver(db: Database) -> list[int]:
+    async with db.transaction() as s:
+        events = await outbox.pending(s, now=NOW, limit=3)
+        await asyncio.sleep(0.05)  # sending them; another deliverer runs meanwhile
+        await outbox.mark_delivered(s, [e.id for e in events], now=NOW)
+    return [e.id for e in events]
+
+
+async def test_two_deliverers_never_send_the_same_event(database: Database, database_url: str):
+    async with database.transaction() as s:
+        ids = [await outbox.enqueue(s, "session.completed", {"n": n}, now=NOW) for n in range(6)]
+    other = await Database.connect(database_url)
+    try:
+        first, second = await asyncio.gather(_deliver(database), _deliver(other))
+    finally:
+        await other.close()
+    assert not set(first) & set(second)
+    assert sorted(first + second) == ids

@@ -59,3 +59,23 @@ async def test_purging_nothing_still_leaves_an_audit_record(database: Database):
         records = await audit.recent(s)
     assert counts == retention.PurgeCounts(0, 0, 0)
     assert [r.action for r in records] == ["purge"]
+
+
+async def test_a_backlog_is_purged_in_batches_each_audited(database: Database, seeded: Seeded):
+    async with database.transaction() as s:
+        await transcripts.append(
+            s,
+            seeded.session_id,
+            [TranscriptLine(Direction.IN, f"vieux {n}", OLD) for n in range(5)],
+        )
+    batches = []
+    while not batches or batches[-1].reached(2):
+        async with database.transaction() as s:
+            batches.append(await retention.purge(s, older_than=CUTOFF, now=NOW, limit=2))
+    async with database.transaction() as s:
+        remaining = await transcripts.for_session(s, seeded.session_id)
+        records = await audit.recent(s, action="purge")
+    assert [b.transcript_lines for b in batches] == [2, 2, 1]
+    assert sum(batches[1:], batches[0]).transcript_lines == 5
+    assert remaining == []
+    assert sorted(r.counts["transcript_lines"] for r in records) == [1, 2, 2]

@@ -20,7 +20,7 @@ from bot.conversation import ConversationService
 from bot.inbound import InboundMessage
 from flows.replies import Button, Reply
 from tests.bot.channels.conftest import FAST, Chat, Recorder, telegram_settings
-from tests.bot.channels.fake_bot_api import FakeBotApi, Resident
+from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
 from tests.bot.conftest import settings_for
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -64,7 +64,8 @@ def texts(messages: list[dict[str, Any]]) -> list[str]:
     return [m["text"] for m in messages]
 
 
-async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations):
+async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations, caplog):
+    caplog.set_level("INFO")
     chat = Chat(fake, bot, Resident(1001))
     first = await chat.say("bonjour")
     assert any("Acceptez-vous" in text for text in texts(first))
@@ -81,6 +82,8 @@ async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations)
         "postal_code": "45000",
         "proposal": PROPOSAL,
     }
+    assert TOKEN not in caplog.text
+    assert PROPOSAL not in caplog.text
 
 
 async def test_a_resident_completes_the_demo_by_buttons(fake, bot, conversations):
@@ -535,3 +538,14 @@ async def test_a_button_under_a_message_too_old_to_see_still_answers(fake, bot, 
     replies = await chat.settle(tapped)
     assert "Comment vous déplacez-vous" in replies[-1]["text"]
     assert [a["id"] for a in fake.callback_answers] == [tapped["callback_query"]["id"]]
+
+
+async def test_the_token_never_reaches_the_logs_even_in_debug(fake, conversations, caplog):
+    caplog.set_level("DEBUG")
+    settings = telegram_settings(fake)
+    async with running_bot(settings, conversations, policy=FAST, poll_timeout=1) as bot:
+        chat = Chat(fake, bot, Resident(1032))
+        await chat.say("bonjour")
+        await chat.tap("Oui")
+    assert caplog.records  # something was logged
+    assert TOKEN not in caplog.text

@@ -1,6 +1,6 @@
 """Answer-understanding benchmark: prints figures, asserts nothing.
 
-    PYTHONPATH=. python bench/nlu.py [FILE.jsonl] [--rounds N]
+    PYTHONPATH=. python bench/interpretation.py [FILE.jsonl] [--rounds N]
 
 Prints the interpreter's construction time, the time per case over the
 evaluation file (wall clock and CPU, median and 99th percentile, per kind), and
