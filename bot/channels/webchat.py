@@ -14,7 +14,9 @@ Client -> server:
 Server -> client:
   welcome  {"token": str, "title": str|null, "limits": {...}}  the (possibly new)
            participant token, and the consultation's title in the hello's language
-  ack      {"id": str}  the message is in; the client shows the typing indicator
+  ack      {"id": str}  the message is in and its reply takes a while (over
+           ACK_AFTER_S): the client shows the typing indicator. A quick reply
+           comes without an ack (a reply implies it): one frame less per message
   reply    {"id": str, "messages": [{"text", "buttons": [{"title", "payload"}],
            "multi_select"}]}  everything the message caused, committed before it
            is sent; a reply for an id already answered is ignored by the client
@@ -62,6 +64,7 @@ RATE_BURST: Final = 20
 RATE_PER_S: Final = 5.0
 FLOOD_CLOSE_AFTER: Final = 50  # messages refused in a row before the socket is closed
 QUEUE_SIZE: Final = 8
+ACK_AFTER_S: Final = 0.15
 _ID_PATTERN: Final = r"^[A-Za-z0-9_.:-]{1,64}$"
 _ID = re.compile(_ID_PATTERN)
 
@@ -200,6 +203,8 @@ class _Connection:
         "_participant",
         "_queue",
         "_refused",
+        "_sending",
+        "_unanswered",
         "chat",
         "ws",
     )
@@ -214,6 +219,8 @@ class _Connection:
         self._allowance = float(RATE_BURST)
         self._checked_at = time.monotonic()
         self._refused = 0
+        self._unanswered: set[str] = set()
+        self._sending: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
         if not await self._greet():
@@ -231,6 +238,7 @@ class _Connection:
                 self._queue.get_nowait()
             self._queue.put_nowait(None)
             await worker
+            self._unanswered.clear()
 
     async def _greet(self) -> bool:
         try:
@@ -286,7 +294,27 @@ class _Connection:
             return
         self._refused = 0
         self._queue.put_nowait((frame.id, frame.text))
-        await self._send({"v": PROTOCOL_VERSION, "type": "ack", "id": frame.id})
+        self._ack_later(frame.id)
+
+    def _ack_later(self, message_id: str) -> None:
+        self._unanswered.add(message_id)
+        asyncio.get_running_loop().call_later(ACK_AFTER_S, self._ack_now, message_id)
+
+    def _ack_now(self, message_id: str) -> None:
+        if message_id not in self._unanswered or self.ws.closed:
+            return
+        task = asyncio.ensure_future(self._ack(message_id))
+        self._sending.add(task)  # held until sent: the loop keeps only weak references
+        task.add_done_callback(self._sending.discard)
+
+    async def _ack(self, message_id: str) -> None:
+        # Checked again here: an uncompressed frame is written before the first
+        # await, so an ack can never follow its reply.
+        if message_id in self._unanswered:
+            await self._send({"v": PROTOCOL_VERSION, "type": "ack", "id": message_id})
+
+    def _answered(self, message_id: str) -> None:
+        self._unanswered.discard(message_id)
 
     def _take_allowance(self) -> bool:
         now = time.monotonic()
@@ -337,6 +365,8 @@ class _Connection:
                     "unavailable", "The message could not be handled; try again.", message_id
                 )
                 continue
+            finally:
+                self._answered(message_id)  # no ack needed any more
             await self._send(
                 {
                     "v": PROTOCOL_VERSION,

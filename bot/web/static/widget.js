@@ -208,7 +208,8 @@
       if (!state.pending.length) say(status, "");
       flush();
     } else if (data.type === "ack") {
-      say(status, T.typing);
+      if (!state.pending.some(function (m) { return m.id === data.id; })) return;
+      say(status, T.typing); // the reply takes a while
       status.classList.add("typing");
     } else if (data.type === "reply") {
       if (state.answered.indexOf(data.id) >= 0) return; // already shown before a reconnect
