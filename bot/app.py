@@ -126,6 +126,7 @@ def _conversation_service(
             ParticipantTokens(resolve_secret_key(settings)),
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
+            titles=pages.title,
         )
         pages.consultations_from(service.database)
         sweeper = asyncio.create_task(_sweep_expired(service))

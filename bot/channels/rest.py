@@ -58,10 +58,8 @@ class RestChannel:
         return web.json_response({"status": "ok"})
 
     async def webhook(self, request: web.Request) -> web.Response:
-        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            return _error(413, "too_large", f"The body holds at most {MAX_BODY_BYTES} bytes.")
-        body = await request.content.read(MAX_BODY_BYTES + 1)
-        if len(body) > MAX_BODY_BYTES:
+        body = await _body(request)
+        if body is None:
             return _error(413, "too_large", f"The body holds at most {MAX_BODY_BYTES} bytes.")
         try:
             message = RestMessage.model_validate_json(body)
@@ -98,6 +96,20 @@ class RestChannel:
             text=json.dumps(answer, ensure_ascii=False, separators=(",", ":")),
             content_type="application/json",
         )
+
+
+async def _body(request: web.Request) -> bytes | None:
+    """The whole body, or None past MAX_BODY_BYTES (read no further)."""
+    if request.content_length is not None:
+        if request.content_length > MAX_BODY_BYTES:
+            return None
+        return await request.read()
+    body = bytearray()
+    async for chunk in request.content.iter_chunked(MAX_BODY_BYTES):
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return bytes(body)
 
 
 def _explain(error: ValidationError) -> tuple[str, str]:

@@ -12,8 +12,11 @@ Client -> server:
            after a reconnect; the conversation service is idempotent on the id.
 
 Server -> client:
-  welcome  {"token": str, "limits": {...}}  the (possibly new) participant token
-  ack      {"id": str}  the message is in; the client shows the typing indicator
+  welcome  {"token": str, "title": str|null, "limits": {...}}  the (possibly new)
+           participant token, and the consultation's title in the hello's language
+  ack      {"id": str}  the message is in and its reply takes a while (over
+           ACK_AFTER_S): the client shows the typing indicator. A quick reply
+           comes without an ack (a reply implies it): one frame less per message
   reply    {"id": str, "messages": [{"text", "buttons": [{"title", "payload"}],
            "multi_select"}]}  everything the message caused, committed before it
            is sent; a reply for an id already answered is ignored by the client
@@ -38,8 +41,8 @@ import re
 import secrets
 import time
 import weakref
-from collections.abc import Sequence
-from typing import Annotated, Final, Literal
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Final, Literal, TypeAlias
 from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -61,6 +64,7 @@ RATE_BURST: Final = 20
 RATE_PER_S: Final = 5.0
 FLOOD_CLOSE_AFTER: Final = 50  # messages refused in a row before the socket is closed
 QUEUE_SIZE: Final = 8
+ACK_AFTER_S: Final = 0.15
 _ID_PATTERN: Final = r"^[A-Za-z0-9_.:-]{1,64}$"
 _ID = re.compile(_ID_PATTERN)
 
@@ -139,6 +143,10 @@ class OriginPolicy:
         return urlsplit(origin).netloc == request.host.lower()
 
 
+# The title of a consultation (None: the default one) in a language, if deployed.
+TitleLookup: TypeAlias = Callable[[str | None, str | None], Awaitable[str | None]]
+
+
 class WebChat:
     """The WebSocket endpoint; one instance per application."""
 
@@ -148,11 +156,13 @@ class WebChat:
         tokens: ParticipantTokens,
         origins: OriginPolicy,
         lifecycle: Lifecycle,
+        titles: TitleLookup | None = None,
     ) -> None:
         self.conversations = conversations
         self.tokens = tokens
         self.origins = origins
         self.lifecycle = lifecycle
+        self.titles = titles
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -193,7 +203,8 @@ class _Connection:
         "_participant",
         "_queue",
         "_refused",
-        "_warned",
+        "_sending",
+        "_unanswered",
         "chat",
         "ws",
     )
@@ -208,7 +219,8 @@ class _Connection:
         self._allowance = float(RATE_BURST)
         self._checked_at = time.monotonic()
         self._refused = 0
-        self._warned = False
+        self._unanswered: set[str] = set()
+        self._sending: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
         if not await self._greet():
@@ -226,6 +238,7 @@ class _Connection:
                 self._queue.get_nowait()
             self._queue.put_nowait(None)
             await worker
+            self._unanswered.clear()
 
     async def _greet(self) -> bool:
         try:
@@ -252,11 +265,18 @@ class _Connection:
         self._participant = participant
         self._consultation = hello.consultation
         self._lang = hello.lang
+        title = None
+        if self.chat.titles is not None:
+            try:
+                title = await self.chat.titles(hello.consultation, hello.lang)
+            except Exception:  # a title is a nicety; the chat works without it
+                log.exception("web chat: the consultation's title could not be read")
         await self._send(
             {
                 "v": PROTOCOL_VERSION,
                 "type": "welcome",
                 "token": token,
+                "title": title,
                 "limits": {"max_text": MAX_TEXT_CHARS, "max_frame_bytes": MAX_FRAME_BYTES},
             }
         )
@@ -274,7 +294,27 @@ class _Connection:
             return
         self._refused = 0
         self._queue.put_nowait((frame.id, frame.text))
-        await self._send({"v": PROTOCOL_VERSION, "type": "ack", "id": frame.id})
+        self._ack_later(frame.id)
+
+    def _ack_later(self, message_id: str) -> None:
+        self._unanswered.add(message_id)
+        asyncio.get_running_loop().call_later(ACK_AFTER_S, self._ack_now, message_id)
+
+    def _ack_now(self, message_id: str) -> None:
+        if message_id not in self._unanswered or self.ws.closed:
+            return
+        task = asyncio.ensure_future(self._ack(message_id))
+        self._sending.add(task)  # held until sent: the loop keeps only weak references
+        task.add_done_callback(self._sending.discard)
+
+    async def _ack(self, message_id: str) -> None:
+        # Checked again here: an uncompressed frame is written before the first
+        # await, so an ack can never follow its reply.
+        if message_id in self._unanswered:
+            await self._send({"v": PROTOCOL_VERSION, "type": "ack", "id": message_id})
+
+    def _answered(self, message_id: str) -> None:
+        self._unanswered.discard(message_id)
 
     def _take_allowance(self) -> bool:
         now = time.monotonic()
@@ -292,9 +332,8 @@ class _Connection:
         if self._refused >= FLOOD_CLOSE_AFTER:
             await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
             return
-        if not self._warned:
-            self._warned = True
-            await self._error("rate_limited", "Too many messages; slow down.", message_id)
+        # Told each time: the client keeps the message and sends it again later.
+        await self._error("rate_limited", "Too many messages; slow down.", message_id)
 
     async def _work(self) -> None:
         while (item := await self._queue.get()) is not None:
@@ -326,6 +365,8 @@ class _Connection:
                     "unavailable", "The message could not be handled; try again.", message_id
                 )
                 continue
+            finally:
+                self._answered(message_id)  # no ack needed any more
             await self._send(
                 {
                     "v": PROTOCOL_VERSION,

@@ -120,6 +120,14 @@ class Pages:
                 return candidate
         return spoken[0]
 
+    async def title(self, consultation: str | None, lang: str | None) -> str | None:
+        """The live title of a consultation (None: the default one) in `lang`,
+        or in its first language; None if it is not deployed."""
+        flow = await self._live_flow(consultation or self.settings.default_consultation)
+        if flow is None:
+            return None
+        return flow.title.get(lang if lang is not None else flow.languages[0])
+
     async def _live_flow(self, consultation: str) -> Flow | None:
         if self._database is None or self._catalog is None:
             return None

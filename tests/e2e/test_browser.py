@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from bot.app import WEBCHAT
 from bot.inbound import Conversations, InboundMessage
 from flows.replies import Reply
 from tests.bot.web.serving import DEMO, running, settings_for
@@ -54,15 +55,27 @@ class Gate:
         self.service: Conversations | None = None
         self.open = asyncio.Event()
         self.open.set()
+        self.waiting = 0  # messages held at the gate right now
+        self.arrived = asyncio.Event()
 
     def __call__(self, service: Conversations) -> Gate:
         self.service = service
         return self
 
     async def handle(self, message: InboundMessage) -> Sequence[Reply]:
-        await self.open.wait()
+        self.waiting += 1
+        self.arrived.set()
+        try:
+            await self.open.wait()
+        finally:
+            self.waiting -= 1
         assert self.service is not None
         return await self.service.handle(message)
+
+    async def until_waiting(self, count: int) -> None:
+        while self.waiting < count:
+            self.arrived.clear()
+            await self.arrived.wait()
 
 
 @dataclass
@@ -70,6 +83,7 @@ class Site:
     bot: str  # the consultbot server
     host: str  # a region's page, another origin, that embeds the widget
     gate: Gate
+    app: web.Application
 
 
 @pytest.fixture
@@ -96,9 +110,9 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
     gate = Gate()
     settings = settings_for(tmp_path, server={"allowed_origins": [host]})
     try:
-        async with running(settings, wrap=gate) as (bot, _app):
+        async with running(settings, wrap=gate) as (bot, app):
             holder["bot"] = bot
-            yield Site(bot, host, gate)
+            yield Site(bot, host, gate, app)
     finally:
         await host_runner.cleanup()
 
@@ -227,6 +241,25 @@ async def test_a_message_typed_while_the_server_is_slow_is_answered_once(site, b
     assert await page.locator(".msg.me p").all_inner_texts() == ["bonjour", "oui", "train"]
 
 
+async def test_a_message_in_flight_across_a_reconnect_is_answered_once(site, browser):
+    page = await new_page(browser)
+    await page.goto(site.bot + "/")
+    await say(page, "bonjour")
+    shown = await page.locator(".msg.bot").count()
+    site.gate.open.clear()
+    await type_message(page, "oui")
+    await site.gate.until_waiting(1)
+    await site.app[WEBCHAT].close_all()  # the connection drops with the message in flight
+    await site.gate.until_waiting(2)  # the tab reconnected and sent it again, same id
+    site.gate.open.set()
+    await expect(page.locator(".msg.bot")).not_to_have_count(shown)
+    await expect(page.get_by_role("status")).to_have_text("")
+    texts = await page.locator(".msg.bot p").all_inner_texts()
+    assert len(texts) == len(set(texts))  # nothing shown twice
+    assert "1 à 5" in await say(page, "train")  # and nothing lost: the consent counted once
+    assert await page.locator(".msg.me p").all_inner_texts() == ["bonjour", "oui", "train"]
+
+
 async def test_the_widget_works_with_the_keyboard_only(site, browser):
     page = await new_page(browser, viewport=DESKTOP)
     await page.goto(site.host + "/")
@@ -238,8 +271,9 @@ async def test_the_widget_works_with_the_keyboard_only(site, browser):
     assert await focused(page) == "Donner mon avis"
     await page.keyboard.press("Enter")
     await expect(launcher).to_have_attribute("aria-expanded", "true")
-    dialog = page.get_by_role("dialog", name="Consultation citoyenne")
+    dialog = page.get_by_role("dialog")
     await expect(dialog).to_be_visible()
+    await expect(dialog).to_have_accessible_name("Mobilité en Centre-Val de Loire")
     assert await focused(page) == "Votre message"  # opening moved focus to the input
     await page.keyboard.type("bonjour")
     await answered(page, page.keyboard.press("Enter"))

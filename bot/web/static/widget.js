@@ -81,7 +81,8 @@
   var panel = el("section", { class: "panel " + (pageMode ? "page" : "floating"), lang: lang,
     "aria-labelledby": titleId });
   var closeButton = null;
-  var head = el("div", { class: "head" }, [el("h2", { id: titleId }, pageMode ? T.chat : T.title)]);
+  var heading = el("h2", { id: titleId }, pageMode ? T.chat : state.title || T.title);
+  var head = el("div", { class: "head" }, [heading]);
   if (!pageMode) {
     panel.setAttribute("role", "dialog");
     panel.hidden = true;
@@ -198,11 +199,17 @@
       attempt = 0;
       clearInterval(countdown);
       store.set(tokenKey, data.token);
+      if (data.title && !pageMode && data.title !== state.title) {
+        state.title = data.title; // the page around a full-page chat has it already
+        heading.textContent = data.title;
+        save();
+      }
       if (data.limits && data.limits.max_text) maxText = data.limits.max_text;
       if (!state.pending.length) say(status, "");
       flush();
     } else if (data.type === "ack") {
-      say(status, T.typing);
+      if (!state.pending.some(function (m) { return m.id === data.id; })) return;
+      say(status, T.typing); // the reply takes a while
       status.classList.add("typing");
     } else if (data.type === "reply") {
       if (state.answered.indexOf(data.id) >= 0) return; // already shown before a reconnect
@@ -346,7 +353,8 @@
           chosen: i.chosen };
       }),
       pending: state.pending,
-      answered: state.answered
+      answered: state.answered,
+      title: state.title
     }));
   }
 

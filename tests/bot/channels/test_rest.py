@@ -119,3 +119,26 @@ async def test_a_server_that_cannot_answer_says_so_in_json(tmp_path):
         async with session.post(base + WEBHOOK, json=body) as response:
             assert response.status == 500
             assert (await response.json())["error"] == "server_error"
+
+
+async def test_a_body_sent_in_chunks_is_read_whole(http):
+    async def chunks():
+        yield b'{"sender": "chunked", '
+        yield b'"message": "bonjour"}'
+
+    base, session = http
+    async with session.post(base + WEBHOOK, data=chunks()) as response:
+        assert response.status == 200
+        assert (await response.json())[0]["text"].startswith("Bonjour")
+
+
+async def test_an_oversize_body_in_chunks_is_refused(http):
+    async def chunks():
+        yield b'{"sender": "big", "message": "'
+        for _ in range(40):
+            yield b"x" * 1024
+        yield b'"}'
+
+    base, session = http
+    async with session.post(base + WEBHOOK, data=chunks()) as response:
+        assert response.status == 413
