@@ -63,11 +63,15 @@ def _key_beside(database: Path) -> bytes:
     except FileNotFoundError:
         pass
     key = secrets.token_urlsafe(32).encode()
-    key_file.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
     except FileExistsError:  # another process created it first: use theirs
         return key_file.read_bytes().strip()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"the folder {key_file.parent} of the database does not exist: create it, "
+            "or set CONSULTBOT_DATABASE_URL to a file in an existing folder"
+        ) from None
     with os.fdopen(fd, "wb") as out:
         out.write(key)
     return key

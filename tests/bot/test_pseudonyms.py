@@ -29,6 +29,9 @@ def test_a_short_key_is_refused():
 def test_embedded_sqlite_generates_a_private_key_once(tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path}/data/bot.db"
     settings = load_settings(environ={"CONSULTBOT_DATABASE_URL": url})
+    with pytest.raises(ConfigError, match="does not exist"):
+        resolve_secret_key(settings)  # no folder is created behind the operator's back
+    (tmp_path / "data").mkdir()
     first = resolve_secret_key(settings)
     assert resolve_secret_key(settings) == first
     key_file = tmp_path / "data" / "bot.db.key"
