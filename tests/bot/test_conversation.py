@@ -277,3 +277,30 @@ async def test_a_language_chosen_before_consent_is_kept(open_service, clock):
     assert "Do you agree?" in replies[-1].text
     replies = await client.send("bob", "yes")
     assert "How do you usually travel?" in replies[-1].text
+
+
+async def test_a_locked_database_asks_to_try_again_and_writes_nothing(
+    open_service, clock, database_url
+):
+    import sqlite3
+
+    import pytest
+
+    if not database_url.startswith("sqlite"):
+        pytest.skip("another process's write lock is a SQLite situation")
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui")
+    lines = await count(service, "transcript_lines")
+    other = sqlite3.connect(database_url.split(":///", 1)[1], isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        replies = await client.send("alice", "train")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "renvoyer" in replies[0].text
+    assert await count(service, "answers") == 0
+    assert await count(service, "transcript_lines") == lines
+    replies = await client.send("alice", "train")
+    assert "1 à 5" in replies[-1].text
