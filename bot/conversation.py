@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -26,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.consent_memory import ConsentMemory
 from bot.deployment import BUNDLED_FLOWS, deploy_initial
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
@@ -35,6 +35,7 @@ from bot.pseudonyms import Pseudonymizer, resolve_secret_key
 from bot.rasa import RasaCommands, RasaUnavailable
 from bot.records import (
     as_json,
+    contribution,
     interpretation_json,
     plain_value,
     replies_from_json,
@@ -67,7 +68,6 @@ from storage.transcripts import TranscriptLine
 log = logging.getLogger(__name__)
 
 REGION_TIMEZONE = ZoneInfo("Europe/Paris")  # "demain" means tomorrow where residents live
-PENDING_LIMIT = 10_000  # residents who chose a consultation but have not consented yet
 
 _STATUS: dict[Status, SessionStatus] = {
     "asking": SessionStatus.ACTIVE,
@@ -76,12 +76,6 @@ _STATUS: dict[Status, SessionStatus] = {
     "completed": SessionStatus.COMPLETED,
     "closed": SessionStatus.ABANDONED,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    consultation_id: str
-    language: str | None
 
 
 @dataclass(slots=True)
@@ -120,7 +114,7 @@ class ConversationService:
         self._settings = settings
         self._catalog = FlowCatalog()
         self._locks = ParticipantLocks()
-        self._pending: OrderedDict[str, _Pending] = OrderedDict()
+        self._before_consent = ConsentMemory()
         self._expire_after = dt.timedelta(days=settings.sessions.expire_after_days)
 
     @classmethod
@@ -255,7 +249,7 @@ class ConversationService:
         if context.stored is None and not consented:
             self._remember(context)  # nothing may be stored before consent
             return list(transition.replies)
-        self._pending.pop(user_hash, None)
+        self._before_consent.forget(user_hash)
         if context.participant is None:
             context.participant = await participants.create(
                 session,
@@ -335,7 +329,7 @@ class ConversationService:
     async def _choose_flow(
         self, session: AsyncSession, message: InboundMessage, user_hash: str
     ) -> DeployedFlow:
-        pending = self._pending.get(user_hash)
+        pending = self._before_consent.get(user_hash)
         candidates = [
             message.consultation_id,
             pending.consultation_id if pending else None,
@@ -382,7 +376,7 @@ class ConversationService:
         )
 
     def _hinted_language(self, context: _Context) -> str:
-        pending = self._pending.get(context.user_hash)
+        pending = self._before_consent.get(context.user_hash)
         hint = context.message.language or (pending.language if pending else None)
         flow = context.deployed.flow
         if hint is not None:
@@ -396,12 +390,9 @@ class ConversationService:
     def _remember(self, context: _Context) -> None:
         """Which consultation a resident who has not consented yet is looking at,
         so that their "oui" joins it. Memory only, bounded."""
-        earlier = self._pending.get(context.user_hash)
-        language = context.message.language or (earlier.language if earlier else None)
-        self._pending[context.user_hash] = _Pending(context.deployed.consultation_id, language)
-        self._pending.move_to_end(context.user_hash)
-        while len(self._pending) > PENDING_LIMIT:
-            self._pending.popitem(last=False)
+        self._before_consent.remember(
+            context.user_hash, context.deployed.consultation_id, context.message.language
+        )
 
     async def _save(
         self, session: AsyncSession, context: _Context, state: SessionState | None
@@ -463,7 +454,7 @@ class ConversationService:
                 await outbox.enqueue(
                     session,
                     "contribution.completed",
-                    as_json(_contribution(context, session_id, state)),
+                    as_json(contribution(context.deployed, session_id, state, context.message)),
                     now=now,
                     participant_id=context.participant.id if context.participant else None,
                 )
@@ -507,15 +498,3 @@ def _is_start(message: InboundMessage) -> bool:
 
 def _language(state: SessionState | None, message: InboundMessage) -> str | None:
     return state.language if state is not None else message.language
-
-
-def _contribution(context: _Context, session_id: int, state: SessionState) -> dict[str, object]:
-    return {
-        "consultation": context.deployed.consultation_id,
-        "flow_version": context.deployed.version,
-        "session": session_id,
-        "language": state.language,
-        "answers": {qid: plain_value(value) for qid, value in state.answers},
-        "skipped": list(state.skipped),
-        "completed_at": context.message.received_at.isoformat(),
-    }
