@@ -18,13 +18,15 @@ class Outcome:
     err: str
 
 
-async def consultbot(*args: str, database_url: str, cwd: Path) -> Outcome:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("CONSULTBOT_") or key.startswith("CONSULTBOT_TEST")
-    }
-    env.update(PYTHONPATH=str(ROOT), CONSULTBOT_DATABASE_URL=database_url)
+async def consultbot(
+    *args: str, cwd: Path, database_url: str | None = None, **environ: str
+) -> Outcome:
+    """Run `consultbot ARGS` in `cwd`; settings come only from the arguments here,
+    none from the environment of the test run."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CONSULTBOT_")}
+    env.update(PYTHONPATH=str(ROOT), **environ)
+    if database_url is not None:
+        env["CONSULTBOT_DATABASE_URL"] = database_url
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

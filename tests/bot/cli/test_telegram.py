@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi
+from tests.bot.cli import running
 
 ROOT = Path(__file__).resolve().parents[3]
 HOOK = "https://consultation.example.fr/telegram/webhook"
@@ -27,20 +28,8 @@ async def fake() -> AsyncIterator[FakeBotApi]:
 
 
 async def consultbot(tmp_path: Path, *args: str, **env: str) -> tuple[int, str]:
-    environ = {key: value for key, value in os.environ.items() if not key.startswith("CONSULTBOT_")}
-    environ.update(PYTHONPATH=str(ROOT), **env)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=tmp_path,
-        env=environ,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await process.communicate()
-    return process.returncode or 0, output.decode()
+    outcome = await running.consultbot(*args, cwd=tmp_path, **env)
+    return outcome.code, outcome.out + outcome.err
 
 
 def env_for(fake: FakeBotApi, **extra: str) -> dict[str, str]:
