@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.columns import JsonValue
 from storage.errors import NotFound
 from storage.models import AnswerRow, FlowVersionRow, ModerationStatus, SessionRow
+from storage.prepared import Prepared
 from storage.statements import rowcount, table
 
 
@@ -57,12 +58,14 @@ _COLUMNS = (
 
 
 _t = table(AnswerRow)
-_SUPERSEDE_ONE = update(_t).where(
-    _t.c.session_id == bindparam("b_session"),
-    _t.c.question_id == bindparam("b_question"),
-    _t.c.superseded_at.is_(None),
+_SUPERSEDE_ONE = Prepared(
+    update(_t).where(
+        _t.c.session_id == bindparam("b_session"),
+        _t.c.question_id == bindparam("b_question"),
+        _t.c.superseded_at.is_(None),
+    )
 )
-_INSERT = insert(_t).returning(_t.c.id)
+_INSERT = Prepared(insert(_t).returning(_t.c.id))
 
 
 def _answer(row: Row[Any]) -> StoredAnswer:
@@ -86,9 +89,8 @@ async def record(
 ) -> int:
     """Store the answer to `question_id`, superseding the current one if any;
     the new answer's id. `needs_moderation` (free text) queues it as pending."""
-    await session.execute(
-        _SUPERSEDE_ONE,
-        {"b_session": session_id, "b_question": question_id, "superseded_at": now},
+    await _SUPERSEDE_ONE.execute(
+        session, {"b_session": session_id, "b_question": question_id, "superseded_at": now}
     )
     values = {
         "session_id": session_id,
@@ -100,8 +102,8 @@ async def record(
         "answered_at": now,
         "moderation_status": ModerationStatus.PENDING.value if needs_moderation else None,
     }
-    answer_id: int | None = await session.scalar(_INSERT, values)
-    assert answer_id is not None
+    answer_id = (await _INSERT.execute(session, values)).scalar()
+    assert isinstance(answer_id, int)
     return answer_id
 
 

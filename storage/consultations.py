@@ -12,11 +12,12 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
 from storage.models import ConsultationRow, FlowVersionRow, SessionRow
+from storage.prepared import Prepared
 from storage.statements import insert_if_new, table
 
 
@@ -154,14 +155,19 @@ async def live_version(session: AsyncSession, consultation_id: str) -> FlowVersi
     return None if row is None else _version(row)
 
 
+_LIVE_ID = Prepared(
+    select(FlowVersionRow.id).where(
+        FlowVersionRow.consultation_id == bindparam("b_consultation"),
+        FlowVersionRow.live.is_(True),
+    )
+)
+
+
 async def live_version_id(session: AsyncSession, consultation_id: str) -> int | None:
     """The id of the live version only: the per-message path keeps parsed flows
     by version id and needs the full definition only once per version."""
-    version_id: int | None = await session.scalar(
-        select(FlowVersionRow.id).where(
-            FlowVersionRow.consultation_id == consultation_id, FlowVersionRow.live.is_(True)
-        )
-    )
+    version_id = (await _LIVE_ID.execute(session, {"b_consultation": consultation_id})).scalar()
+    assert version_id is None or isinstance(version_id, int)
     return version_id
 
 

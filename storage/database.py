@@ -41,7 +41,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.util import await_only
 
-from storage import sqlite_inline
+from storage import prepared, sqlite_inline
 from storage.diagnosis import redact, translate, where
 from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
 
@@ -135,12 +135,23 @@ class Database:
         async with self._writer():
             try:
                 async with self._sessions() as session, session.begin():
+                    if self.backend == "sqlite":
+                        await self._bind_prepared(session)
                     yield session
             except Exception as error:
                 translated = translate(error, self._url)
                 if translated is error:
                     raise
                 raise translated from error
+
+    async def _bind_prepared(self, session: AsyncSession) -> None:
+        # Begins the transaction (BEGIN IMMEDIATE) and hands its sqlite3
+        # connection to the prepared statements of the per-message path.
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        assert isinstance(driver, sqlite_inline.InlineConnection)
+        session.info[prepared.SQLITE_CONNECTION] = (driver.sqlite3, self._engine.dialect)
 
     async def upgrade(self, revision: str = "head") -> None:
         """Apply the migrations up to `revision` (default: the latest). Concurrent

@@ -25,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.columns import JsonValue
 from storage.errors import NotFound
 from storage.models import InboundRow
-from storage.statements import insert_if_new, rowcount, table
+from storage.prepared import Prepared
+from storage.statements import insert_if_new, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +37,22 @@ class InboundClaim:
 
 
 _t = table(InboundRow)
-_CLAIM = insert_if_new(
-    _t,
-    ("channel", "user_hash", "message_id", "received_at"),
-    ("channel", "user_hash", "message_id"),
-    returning=["id"],
+_CLAIM = Prepared(
+    insert_if_new(
+        _t,
+        ("channel", "user_hash", "message_id", "received_at"),
+        ("channel", "user_hash", "message_id"),
+        returning=["id"],
+    )
 )
-_FIND = select(_t.c.id, _t.c.replies).where(
-    _t.c.channel == bindparam("b_channel"),
-    _t.c.user_hash == bindparam("b_user_hash"),
-    _t.c.message_id == bindparam("b_message_id"),
+_FIND = Prepared(
+    select(_t.c.id, _t.c.replies).where(
+        _t.c.channel == bindparam("b_channel"),
+        _t.c.user_hash == bindparam("b_user_hash"),
+        _t.c.message_id == bindparam("b_message_id"),
+    )
 )
-_STORE_REPLIES = update(_t).where(_t.c.id == bindparam("b_id"))
+_STORE_REPLIES = Prepared(update(_t).where(_t.c.id == bindparam("b_id")))
 
 
 async def claim(
@@ -66,16 +71,16 @@ async def claim(
         "message_id": message_id,
         "received_at": now,
     }
-    new_id = await session.scalar(_CLAIM, values)
+    new_id = (await _CLAIM.execute(session, values)).scalar()
     if new_id is not None:
         return InboundClaim(id=new_id, is_new=True, replies=None)
     found = {"b_channel": channel, "b_user_hash": user_hash, "b_message_id": message_id}
-    row = (await session.execute(_FIND, found)).one()
-    return InboundClaim(id=row.id, is_new=False, replies=row.replies)
+    claim_id, replies = (await _FIND.execute(session, found)).one()
+    return InboundClaim(id=claim_id, is_new=False, replies=replies)
 
 
 async def store_replies(session: AsyncSession, claim_id: int, replies: JsonValue) -> None:
     """Keep the replies sent for a claimed message, for its redeliveries."""
-    result = await session.execute(_STORE_REPLIES, {"b_id": claim_id, "replies": replies})
-    if rowcount(result) == 0:
+    result = await _STORE_REPLIES.execute(session, {"b_id": claim_id, "replies": replies})
+    if result.rowcount == 0:
         raise NotFound(f"no processed inbound message {claim_id}")

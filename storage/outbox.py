@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.models import OutboxEventRow
+from storage.prepared import Prepared
 from storage.statements import rowcount, table
 
 
@@ -40,7 +41,7 @@ _COLUMNS = (
 )
 
 
-_INSERT = insert(table(OutboxEventRow)).returning(OutboxEventRow.id)
+_INSERT = Prepared(insert(table(OutboxEventRow)).returning(OutboxEventRow.id))
 
 
 async def enqueue(
@@ -54,8 +55,8 @@ async def enqueue(
     """Add an event; its id. `participant_id` names whose data the payload
     carries, so that deleting their data removes it if still undelivered."""
     values = {"type": type, "payload": payload, "participant_id": participant_id, "created_at": now}
-    event_id = await session.scalar(_INSERT, values)
-    assert event_id is not None
+    event_id = (await _INSERT.execute(session, values)).scalar()
+    assert isinstance(event_id, int)
     return event_id
 
 

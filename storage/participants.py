@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
 from storage.models import ParticipantRow
-from storage.statements import insert_if_new, rowcount, table
+from storage.prepared import Prepared
+from storage.statements import insert_if_new, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +42,17 @@ _COLUMNS = (
 _FIND = select(*_COLUMNS).where(
     _t.c.channel == bindparam("b_channel"), _t.c.user_hash == bindparam("b_user_hash")
 )
-_FIND_LOCKED = _FIND.with_for_update()
+_FIND_LOCKED = Prepared(_FIND.with_for_update())
+_FIND_UNLOCKED = Prepared(_FIND)
 _GET = select(*_COLUMNS).where(_t.c.id == bindparam("b_id"))
-_INSERT = insert(_t).returning(*_COLUMNS)
+_INSERT = Prepared(insert(_t).returning(*_COLUMNS))
 _INSERT_IF_NEW = insert_if_new(
     _t,
     ("channel", "user_hash", "language", "reachable", "created_at"),
     ("channel", "user_hash"),
     returning=[column.name for column in _COLUMNS],
 )
-_CHANGE = update(_t).where(_t.c.id == bindparam("b_id"))
+_CHANGE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")))
 
 
 async def find(
@@ -59,9 +61,8 @@ async def find(
     """The participant, or None. `lock` takes the row lock (SELECT ... FOR UPDATE
     on PostgreSQL) so that one participant's messages are handled one at a time
     even across processes."""
-    result = await session.execute(
-        _FIND_LOCKED if lock else _FIND, {"b_channel": channel, "b_user_hash": user_hash}
-    )
+    statement = _FIND_LOCKED if lock else _FIND_UNLOCKED
+    result = await statement.execute(session, {"b_channel": channel, "b_user_hash": user_hash})
     row = result.first()
     return None if row is None else Participant(*row)
 
@@ -128,7 +129,7 @@ async def create(
         "address": address,
         "created_at": now,
     }
-    return Participant(*(await session.execute(_INSERT, values)).one())
+    return Participant(*(await _INSERT.execute(session, values)).one())
 
 
 async def change(
@@ -153,6 +154,6 @@ async def change(
     }
     if not values:
         return
-    result = await session.execute(_CHANGE, {"b_id": participant_id, **values})
-    if rowcount(result) == 0:
+    result = await _CHANGE.execute(session, {"b_id": participant_id, **values})
+    if result.rowcount == 0:
         raise NotFound(f"no participant {participant_id}")

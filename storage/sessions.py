@@ -13,12 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.errors import NotFound
 from storage.models import OPEN_STATUSES, SessionRow, SessionStatus
+from storage.prepared import Prepared
 from storage.statements import rowcount, table
 
 
@@ -52,12 +53,15 @@ _COLUMNS = (
     _t.c.last_activity_at,
 )
 _OPEN = [status.value for status in OPEN_STATUSES]
-_INSERT = insert(_t).returning(*_COLUMNS)
+_INSERT = Prepared(insert(_t).returning(*_COLUMNS))
+# Spelled with OR rather than IN: an IN list is expanded at every execution.
 _FIND_OPEN = select(*_COLUMNS).where(
-    _t.c.participant_id == bindparam("b_participant"), _t.c.status.in_(_OPEN)
+    _t.c.participant_id == bindparam("b_participant"),
+    or_(*(_t.c.status == status for status in _OPEN)),
 )
-_FIND_OPEN_LOCKED = _FIND_OPEN.with_for_update()
-_LATEST = (
+_FIND_OPEN_LOCKED = Prepared(_FIND_OPEN.with_for_update())
+_FIND_OPEN_UNLOCKED = Prepared(_FIND_OPEN)
+_LATEST = Prepared(
     select(*_COLUMNS)
     .where(_t.c.participant_id == bindparam("b_participant"))
     .order_by(_t.c.id.desc())
@@ -66,10 +70,10 @@ _LATEST = (
 _GET = select(*_COLUMNS).where(_t.c.id == bindparam("b_id"))
 _GET_LOCKED = _GET.with_for_update()
 # SET takes the columns given at execution.
-_SAVE = update(_t).where(_t.c.id == bindparam("b_id"))
+_SAVE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")))
 
 
-def _session(row: Row[Any]) -> StoredSession:
+def _session(row: Row[Any] | tuple[Any, ...]) -> StoredSession:
     fields = list(row)
     fields[4] = SessionStatus(fields[4])
     return StoredSession(*fields)
@@ -96,7 +100,7 @@ async def create(
         "updated_at": now,
         "last_activity_at": now,
     }
-    return _session((await session.execute(_INSERT, values)).one())
+    return _session((await _INSERT.execute(session, values)).one())
 
 
 async def find_open(
@@ -105,15 +109,15 @@ async def find_open(
     """The participant's active or paused session, or None. With `lock`, the row
     stays locked until the transaction ends (FOR UPDATE; a no-op on SQLite,
     whose transactions are serialised anyway)."""
-    statement = _FIND_OPEN_LOCKED if lock else _FIND_OPEN
-    row = (await session.execute(statement, {"b_participant": participant_id})).first()
+    statement = _FIND_OPEN_LOCKED if lock else _FIND_OPEN_UNLOCKED
+    row = (await statement.execute(session, {"b_participant": participant_id})).first()
     return None if row is None else _session(row)
 
 
 async def latest(session: AsyncSession, participant_id: int) -> StoredSession | None:
     """The participant's most recent session in any status (e.g. to offer a
     returning resident to resume an expired one)."""
-    row = (await session.execute(_LATEST, {"b_participant": participant_id})).first()
+    row = (await _LATEST.execute(session, {"b_participant": participant_id})).first()
     return None if row is None else _session(row)
 
 
@@ -146,7 +150,7 @@ async def save(
         values["human_requested"] = human_requested
     if activity:
         values["last_activity_at"] = now
-    if rowcount(await session.execute(_SAVE, values)) == 0:
+    if (await _SAVE.execute(session, values)).rowcount == 0:
         raise NotFound(f"no session {session_id}")
 
 

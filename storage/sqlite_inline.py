@@ -71,6 +71,11 @@ class InlineConnection:
         self._conn = connection
 
     @property
+    def sqlite3(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself (storage.prepared runs statements on it)."""
+        return self._conn
+
+    @property
     def isolation_level(self) -> str | None:
         return self._conn.isolation_level
 

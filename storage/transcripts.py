@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.models import Direction, TranscriptLineRow
+from storage.prepared import Prepared
 from storage.statements import table
 
 
@@ -28,15 +29,15 @@ class TranscriptLine:
     session_id: int | None = None
 
 
-_INSERT = insert(table(TranscriptLineRow))
+_INSERT = Prepared(insert(table(TranscriptLineRow)))
 
 
 async def append(session: AsyncSession, session_id: int, lines: Sequence[TranscriptLine]) -> None:
     """Store `lines` in order, in one statement."""
     if not lines:
         return
-    await session.execute(
-        _INSERT,
+    await _INSERT.execute_many(
+        session,
         [
             {
                 "session_id": session_id,

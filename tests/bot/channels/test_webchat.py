@@ -192,8 +192,10 @@ async def test_a_flood_is_refused_then_closed_and_others_are_unaffected(chat):
     assert flood.ws.close_code == aiohttp.WSCloseCode.POLICY_VIOLATION
     refused = [f for f in seen if f["type"] == "error"]
     assert {f["code"] for f in refused} == {"rate_limited"}
-    # Each refusal names its message; the socket was closed long before the 1000th.
-    assert 0 < len(refused) <= FLOOD_CLOSE_AFTER
+    # Each refusal names its message; the socket was closed long before the
+    # 1000th (FLOOD_CLOSE_AFTER refusals in a row; an allowance earned meanwhile
+    # lets one message through and starts the count again).
+    assert FLOOD_CLOSE_AFTER <= len(refused) < 500
     assert (await calm.say("bonjour"))[0]["text"].startswith("Bonjour")
 
 
