@@ -42,6 +42,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.util import await_only
 
 from storage import prepared, sqlite_inline
+from storage.checkpoints import WalCheckpointer
 from storage.diagnosis import redact, translate, where
 from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
 
@@ -57,11 +58,12 @@ MIGRATION_LOCK_KEY = 0x636F6E73756C74  # "consult"
 class Database:
     """A connected database. Create with `await Database.connect(url)`."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, checkpoints: WalCheckpointer | None = None) -> None:
         self._engine = engine
         self._url = engine.url
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self._write_lock: asyncio.Lock | None = None
+        self._checkpoints = checkpoints
 
     @classmethod
     async def connect(
@@ -78,14 +80,16 @@ class Database:
         Raises DatabaseUnavailable with the host (never the password) and the cause."""
         parsed = _parse(url)
         backend = parsed.get_backend_name()
+        checkpoints = None
         if backend == "sqlite":
             _check_sqlite_folder(parsed)
-            engine = _sqlite_engine(parsed, sqlite_busy_timeout)
+            checkpoints = WalCheckpointer(_sqlite_path(parsed))
+            engine = _sqlite_engine(parsed, sqlite_busy_timeout, checkpoints)
         else:
             engine = create_async_engine(
                 parsed, pool_size=pool_size, pool_pre_ping=True, hide_parameters=True
             )
-        database = cls(engine)
+        database = cls(engine, checkpoints)
         try:
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
@@ -138,6 +142,8 @@ class Database:
                     if self.backend == "sqlite":
                         await self._bind_prepared(session)
                     yield session
+                if self._checkpoints is not None:
+                    self._checkpoints.committed()
             except Exception as error:
                 translated = translate(error, self._url)
                 if translated is error:
@@ -195,6 +201,8 @@ class Database:
             )
 
     async def close(self) -> None:
+        if self._checkpoints is not None:
+            await self._checkpoints.close()
         await self._engine.dispose()
 
     async def __aenter__(self) -> Database:
@@ -290,14 +298,19 @@ def _sqlite_synchronous(url: URL) -> str:
     return value.upper()
 
 
-def _sqlite_engine(url: URL, busy_timeout: float) -> AsyncEngine:
-    path = str(Path(url.database or "").expanduser())
+def _sqlite_path(url: URL) -> str:
+    return str(Path(url.database or "").expanduser())
+
+
+def _sqlite_engine(url: URL, busy_timeout: float, checkpoints: WalCheckpointer) -> AsyncEngine:
+    path = _sqlite_path(url)
     synchronous = _sqlite_synchronous(url)
 
     async def connect() -> sqlite_inline.InlineConnection:
         connection = sqlite_inline.connect(path)
         for pragma in (
             "journal_mode = WAL",
+            "wal_autocheckpoint = 0",  # storage.checkpoints does it off the event loop
             "foreign_keys = ON",
             f"synchronous = {synchronous}",
         ):
@@ -310,6 +323,7 @@ def _sqlite_engine(url: URL, busy_timeout: float) -> AsyncEngine:
     def on_begin(connection: Connection) -> None:
         driver = connection.connection.driver_connection
         assert isinstance(driver, sqlite_inline.InlineConnection)
+        checkpoints.catch_up(driver.sqlite3)
         await_only(driver.begin_immediate(busy_timeout))
 
     return engine
