@@ -5,7 +5,7 @@ connection copies the log back into the database file (a checkpoint, with its
 disk flushes) every thousand pages, on the event loop's thread: a pause for
 whichever resident's message happened to cross the line, and about a sixth of
 the server's time under load. Here the serving connection never checkpoints
-(wal_autocheckpoint = 0); after every `every` commits a worker thread runs a
+(wal_autocheckpoint = 0); after every `every` transactions a worker thread runs a
 PASSIVE checkpoint on a connection of its own, which never blocks the writer
 and releases the interpreter lock while SQLite does the I/O.
 
@@ -28,7 +28,7 @@ import sqlite3
 
 log = logging.getLogger(__name__)
 
-CHECKPOINT_EVERY = 200  # commits
+CHECKPOINT_EVERY = 200  # transactions
 
 
 class WalCheckpointer:
@@ -40,10 +40,10 @@ class WalCheckpointer:
         self._connection: sqlite3.Connection | None = None
         self._catch_up_due = False
 
-    def committed(self) -> None:
-        """Count a commit; start a checkpoint when enough have piled up and none
-        is running."""
-        self._commits += 1
+    def committed(self, transactions: int = 1) -> None:
+        """Count committed transactions; start a checkpoint when enough have
+        piled up and none is running."""
+        self._commits += transactions
         if self._commits < self._every or self._running is not None:
             return
         self._commits = 0

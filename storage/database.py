@@ -14,12 +14,13 @@ SQLite runs in WAL mode with foreign keys on, on the event loop's thread
 IMMEDIATE (they take the write lock at once, so a read followed by a write can
 never fail half-way on a snapshot another process moved), waiting for another
 process's lock up to a timeout without blocking the loop, and transactions of one
-process queue on an asyncio lock instead of polling the file lock.
+process queue on an asyncio lock instead of polling the file lock; those queued
+together share one commit (storage.group_commit).
 """
 
 from __future__ import annotations
 
-import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from contextvars import ContextVar
@@ -45,6 +46,7 @@ from storage import prepared, sqlite_inline
 from storage.checkpoints import WalCheckpointer
 from storage.diagnosis import redact, translate, where
 from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
+from storage.group_commit import GroupCommit
 
 # Set while the current task is inside Database.transaction().
 _inside_transaction: ContextVar[bool] = ContextVar("inside_transaction", default=False)
@@ -62,8 +64,8 @@ class Database:
         self._engine = engine
         self._url = engine.url
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-        self._write_lock: asyncio.Lock | None = None
         self._checkpoints = checkpoints
+        self._group: GroupCommit | None = None
 
     @classmethod
     async def connect(
@@ -136,21 +138,30 @@ class Database:
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self._writer():
-            try:
-                async with self._sessions() as session, session.begin():
-                    if self.backend == "sqlite":
-                        await self._bind_prepared(session)
+        try:
+            if self.backend == "sqlite":
+                async with self._grouped().transaction() as session:
                     yield session
-                if self._checkpoints is not None:
-                    self._checkpoints.committed()
-            except Exception as error:
-                translated = translate(error, self._url)
-                if translated is error:
-                    raise
-                raise translated from error
+            else:
+                async with self._sessions() as session, session.begin():
+                    yield session
+        except Exception as error:
+            translated = translate(error, self._url)
+            if translated is error:
+                raise
+            raise translated from error
 
-    async def _bind_prepared(self, session: AsyncSession) -> None:
+    def _grouped(self) -> GroupCommit:
+        if self._group is None:  # created on first use: it needs the running loop
+            self._group = GroupCommit(
+                self._sessions,
+                self._begin_sqlite,
+                lambda error: translate(error, self._url),
+                self._checkpoints.committed if self._checkpoints else lambda _: None,
+            )
+        return self._group
+
+    async def _begin_sqlite(self, session: AsyncSession) -> sqlite3.Connection:
         # Begins the transaction (BEGIN IMMEDIATE) and hands its sqlite3
         # connection to the prepared statements of the per-message path.
         connection = await session.connection()
@@ -158,6 +169,7 @@ class Database:
         driver = raw.driver_connection
         assert isinstance(driver, sqlite_inline.InlineConnection)
         session.info[prepared.SQLITE_CONNECTION] = (driver.sqlite3, self._engine.dialect)
+        return driver.sqlite3
 
     async def upgrade(self, revision: str = "head") -> None:
         """Apply the migrations up to `revision` (default: the latest). Concurrent
@@ -201,6 +213,8 @@ class Database:
             )
 
     async def close(self) -> None:
+        if self._group is not None:
+            await self._group.close()
         if self._checkpoints is not None:
             await self._checkpoints.close()
         await self._engine.dispose()
@@ -214,9 +228,7 @@ class Database:
     def _writer(self) -> AbstractAsyncContextManager[object]:
         if self.backend != "sqlite":
             return nullcontext()
-        if self._write_lock is None:
-            self._write_lock = asyncio.Lock()
-        return self._write_lock
+        return self._grouped().exclusive()
 
     def _newer(self, current: str) -> SchemaOutOfDate:
         return SchemaOutOfDate(
