@@ -20,7 +20,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -33,7 +33,7 @@ class _Batch:
     connection: sqlite3.Connection
     committed: asyncio.Future[None]
     transactions: int = 0
-    done: bool = field(default=False)
+    done: bool = False
 
 
 class GroupCommit:
