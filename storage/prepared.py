@@ -17,9 +17,9 @@ through `session.execute` as any statement: same rows, same errors.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import TypeEngine
 
 # session.info key: (sqlite3 connection, dialect) of the session's transaction.
 SQLITE_CONNECTION = "consultbot.sqlite_connection"
@@ -85,9 +86,11 @@ class Prepared:
             )
         connection, dialect = found
         compiled = self._compiled_for(frozenset(values), dialect)
-        with _as_sqlalchemy_error(compiled, dialect):
+        try:
             cursor = connection.execute(compiled.sql, _arguments(compiled, values))
             rows = cursor.fetchall()
+        except sqlite3.Error as error:
+            raise _as_sqlalchemy_error(error, compiled, dialect) from error
         if rows and compiled.results:
             rows = [_processed(row, compiled.results) for row in rows]
         return Rows(rows, cursor.rowcount)
@@ -100,8 +103,10 @@ class Prepared:
             return
         connection, dialect = found
         compiled = self._compiled_for(frozenset(rows[0]), dialect)
-        with _as_sqlalchemy_error(compiled, dialect):
+        try:
             connection.executemany(compiled.sql, [_arguments(compiled, values) for values in rows])
+        except sqlite3.Error as error:
+            raise _as_sqlalchemy_error(error, compiled, dialect) from error
 
     def _compiled_for(self, names: frozenset[str], dialect: Dialect) -> _Compiled:
         compiled = self._compiled.get(names)
@@ -119,7 +124,9 @@ def _compile(statement: Executable, names: frozenset[str], dialect: Dialect) -> 
     binds: list[tuple[str | None, Any, Processor]] = []
     for name in compiled.positiontup:
         bind = compiled.binds[name]
-        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        processor: Processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None and _python_type(bind.type) is dt.datetime:
+            processor = _remembering(processor)
         if name in names:
             binds.append((name, None, processor))
         else:  # a value written in the statement, e.g. status == "active"
@@ -131,15 +138,13 @@ def _compile(statement: Executable, names: frozenset[str], dialect: Dialect) -> 
     return _Compiled(compiled.string, tuple(binds), results if any(results) else ())
 
 
-@contextmanager
-def _as_sqlalchemy_error(compiled: _Compiled, dialect: Dialect) -> Iterator[None]:
-    # Raised as SQLAlchemy would raise it, so that storage.diagnosis reads it alike.
-    try:
-        yield
-    except sqlite3.Error as error:
-        raise DBAPIError.instance(
-            compiled.sql, None, error, sqlite3.Error, hide_parameters=True, dialect=dialect
-        ) from error
+def _as_sqlalchemy_error(
+    error: sqlite3.Error, compiled: _Compiled, dialect: Dialect
+) -> BaseException:
+    # As SQLAlchemy would raise it, so that storage.diagnosis reads it alike.
+    return DBAPIError.instance(
+        compiled.sql, None, error, sqlite3.Error, hide_parameters=True, dialect=dialect
+    )
 
 
 def _returns_rows(result: Result[Any]) -> bool:
@@ -150,6 +155,30 @@ def _returns_rows(result: Result[Any]) -> bool:
 
 def _count(result: Result[Any]) -> int:
     return result.rowcount if isinstance(result, CursorResult) else -1
+
+
+def _python_type(type_: TypeEngine[Any]) -> type | None:
+    try:
+        return type_.python_type
+    except NotImplementedError:
+        return None
+
+
+def _remembering(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The processor, remembering its last result: the statements of one message
+    all carry the same timestamp object. Only for immutable values (datetimes):
+    a dict changed in place would come back stale."""
+    last: list[Any] = [_NOTHING, None]
+
+    def process(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, processor(value)
+        return last[1]
+
+    return process
+
+
+_NOTHING = object()
 
 
 def _arguments(compiled: _Compiled, values: Mapping[str, Any]) -> list[Any]:

@@ -105,3 +105,12 @@ async def test_a_broken_constraint_is_a_conflict_and_nothing_is_kept(database: D
         await insert_twice()
     async with database.transaction() as s:
         assert await participants.find(s, "web", "cd" * 32) is None
+
+
+async def test_each_timestamp_is_stored_as_given(database: Database, seeded: Seeded):
+    later = AT + dt.timedelta(minutes=5)
+    async with database.transaction() as s:
+        first = (await _INSERT.execute(s, _answer(seeded, 1, "a"))).one()
+        second = (await _INSERT.execute(s, _answer(seeded, 2, "b", answered_at=later))).one()
+        third = (await _INSERT.execute(s, _answer(seeded, 3, "c"))).one()
+    assert [first[1], second[1], third[1]] == [AT, later, AT]
