@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # session.info key: (sqlite3 connection, dialect) of the session's transaction.
 SQLITE_CONNECTION = "consultbot.sqlite_connection"
@@ -126,7 +126,7 @@ def _compile(statement: Executable, names: frozenset[str], dialect: Dialect) -> 
         bind = compiled.binds[name]
         processor: Processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None and _python_type(bind.type) is dt.datetime:
-            processor = _remembering(processor)
+            processor = _shared_timestamp_processor(bind.type, dialect, processor)
         if name in names:
             binds.append((name, None, processor))
         else:  # a value written in the statement, e.g. status == "active"
@@ -158,27 +158,37 @@ def _count(result: Result[Any]) -> int:
 
 
 def _python_type(type_: TypeEngine[Any]) -> type | None:
+    if isinstance(type_, TypeDecorator):  # it does not say; what it decorates does
+        type_ = type_.impl_instance
     try:
         return type_.python_type
     except NotImplementedError:
         return None
 
 
-def _remembering(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """The processor, remembering its last result: the statements of one message
-    all carry the same timestamp object. Only for immutable values (datetimes):
-    a dict changed in place would come back stale."""
-    last: list[Any] = [_NOTHING, None]
+def _shared_timestamp_processor(
+    type_: TypeEngine[Any], dialect: Dialect, processor: Callable[[Any], Any]
+) -> Processor:
+    """One processor per timestamp type, shared by every statement, remembering
+    its last result: the statements of one message all carry the same timestamp
+    object. Only for immutable values: a dict changed in place would come back
+    stale."""
+    key = (type(type_), dialect.name)
+    shared = _TIMESTAMPS.get(key)
+    if shared is None:
+        last: list[Any] = [_NOTHING, None]
 
-    def process(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, processor(value)
-        return last[1]
+        def shared(value: Any) -> Any:
+            if value is not last[0]:
+                last[0], last[1] = value, processor(value)
+            return last[1]
 
-    return process
+        _TIMESTAMPS[key] = shared
+    return shared
 
 
 _NOTHING = object()
+_TIMESTAMPS: dict[tuple[type, str], Callable[[Any], Any]] = {}
 
 
 def _arguments(compiled: _Compiled, values: Mapping[str, Any]) -> list[Any]:
