@@ -65,7 +65,14 @@ class Database:
         self._url = engine.url
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self._checkpoints = checkpoints
-        self._group: GroupCommit | None = None
+        self._group: GroupCommit | None = None  # SQLite's transactions share commits
+        if self._url.get_backend_name() == "sqlite":
+            self._group = GroupCommit(
+                self._sessions,
+                self._begin_sqlite,
+                lambda error: translate(error, self._url),
+                checkpoints.committed if checkpoints else lambda _: None,
+            )
 
     @classmethod
     async def connect(
@@ -131,16 +138,8 @@ class Database:
             )
         token = _inside_transaction.set(True)
         try:
-            async with self._transaction() as session:
-                yield session
-        finally:
-            _inside_transaction.reset(token)
-
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        try:
-            if self.backend == "sqlite":
-                async with self._grouped().transaction() as session:
+            if self._group is not None:
+                async with self._group.transaction() as session:
                     yield session
             else:
                 async with self._sessions() as session, session.begin():
@@ -150,16 +149,8 @@ class Database:
             if translated is error:
                 raise
             raise translated from error
-
-    def _grouped(self) -> GroupCommit:
-        if self._group is None:  # created on first use: it needs the running loop
-            self._group = GroupCommit(
-                self._sessions,
-                self._begin_sqlite,
-                lambda error: translate(error, self._url),
-                self._checkpoints.committed if self._checkpoints else lambda _: None,
-            )
-        return self._group
+        finally:
+            _inside_transaction.reset(token)
 
     async def _begin_sqlite(self, session: AsyncSession) -> sqlite3.Connection:
         # Begins the transaction (BEGIN IMMEDIATE) and hands its sqlite3
@@ -226,9 +217,7 @@ class Database:
         await self.close()
 
     def _writer(self) -> AbstractAsyncContextManager[object]:
-        if self.backend != "sqlite":
-            return nullcontext()
-        return self._grouped().exclusive()
+        return nullcontext() if self._group is None else self._group.exclusive()
 
     def _newer(self, current: str) -> SchemaOutOfDate:
         return SchemaOutOfDate(

@@ -201,6 +201,8 @@ def _arguments(compiled: _Compiled, values: Mapping[str, Any]) -> list[Any]:
 
 def _processed(row: tuple[Any, ...], processors: tuple[Processor, ...]) -> tuple[Any, ...]:
     return tuple(
-        value if processor is None else processor(value)
-        for value, processor in zip(row, processors, strict=True)
+        [
+            value if processor is None else processor(value)
+            for value, processor in zip(row, processors, strict=True)
+        ]
     )

@@ -31,6 +31,10 @@ EXPECTED = {
 }
 RESIDENTS = 12
 KILLS = 3
+# Each resident takes at least 6 × THINK_S: the first kill (at most FIRST_KILL_S)
+# always lands in the middle of the crowd, however fast the server answers.
+THINK_S = 0.1
+FIRST_KILL_S = 0.5
 
 
 def free_port() -> int:
@@ -104,7 +108,7 @@ async def resident(
             except (TimeoutError, aiohttp.ClientError):
                 pass
             await asyncio.sleep(0.05)  # the server is down or restarting
-        await asyncio.sleep(random.uniform(0, 0.05))
+        await asyncio.sleep(random.uniform(THINK_S, 3 * THINK_S))  # a person reads, types
     return last
 
 
@@ -120,7 +124,7 @@ async def test_killed_server_loses_nothing_and_duplicates_nothing(tmp_path):
         )
         kills = 0
         while kills < KILLS and not crowd.done():
-            await asyncio.sleep(random.uniform(0.2, 1.0))
+            await asyncio.sleep(random.uniform(0.1, FIRST_KILL_S))
             if crowd.done():
                 break
             await server.kill()
