@@ -163,6 +163,11 @@ class Interpreter:
         words = tokens(stripped[:_MAX_COMMAND_CHARS])
         if isinstance(answer, Answer) and question.kind == "yes_no" and words[:1] in _POLAR:
             return answer  # "non", "non merci, stop": always an answer on a yes/no question
+        short = question.kind == "free_text" and (
+            len(tokens(stripped)) <= _MAX_COMMAND_WORDS_FREE_TEXT
+        )
+        if isinstance(answer, Answer) and question.kind == "free_text" and not short:
+            return answer  # a contribution of some length is never a command (see below)
         score = self._command_score(stripped, command, recognise_commands, answer)
         if score.command is None:
             return answer
@@ -177,7 +182,6 @@ class Interpreter:
             )
             return Command(score.command) if score.score >= needed else answer
         if question.kind == "free_text":
-            short = len(tokens(stripped)) <= _MAX_COMMAND_WORDS_FREE_TEXT
             if short and score.score >= _COMMAND_OVER_FREE_TEXT:
                 return Command(score.command)
             return answer
