@@ -13,7 +13,7 @@ A checkpoint that runs while commits go on can never copy the whole log, and
 SQLite starts the log file over only when all of it was copied: under steady
 load it would grow without end. So once the worker is done, the serving
 connection copies the few pages committed meanwhile itself, before its next
-transaction (`catch_up`, a fraction of a millisecond), and that transaction
+transaction (`catch_up`, about a millisecond), and that transaction
 starts the log over.
 
 Nothing committed depends on it: a log not yet checkpointed is read back by

@@ -2,7 +2,7 @@
 
 SQLAlchemy spends tens of microseconds of Python on every execution (cache
 key, execution context, result machinery) where SQLite itself spends a few; on
-the per-message path, a dozen statements per message, that overhead was most of
+the per-message path, some eight statements per message, that overhead was most of
 the server's time. A `Prepared` statement is compiled once per set of
 parameter names, with the column types' own bind and result processors, and
 run on the sqlite3 connection of the session's transaction, so what is stored
