@@ -375,9 +375,17 @@ class ConversationService:
             text, spec, language, today, command=context.rasa.command, recognise_commands=False
         )
 
-    def _hinted_language(self, context: _Context) -> str:
+    def _language_hint(self, context: _Context) -> str | None:
+        """What tells the resident's language: the channel, a choice made before
+        consent, or, before any answer, the language their message greets in."""
         pending = self._before_consent.get(context.user_hash)
         hint = context.message.language or (pending.language if pending else None)
+        if hint is None and context.state is None:
+            hint = self._interpreter.greeting_language(context.message.text)
+        return hint
+
+    def _hinted_language(self, context: _Context) -> str:
+        hint = self._language_hint(context)
         flow = context.deployed.flow
         if hint is not None:
             for candidate in (hint, hint.split("-")[0].lower()):
@@ -391,7 +399,7 @@ class ConversationService:
         """Which consultation a resident who has not consented yet is looking at,
         so that their "oui" joins it. Memory only, bounded."""
         self._before_consent.remember(
-            context.user_hash, context.deployed.consultation_id, context.message.language
+            context.user_hash, context.deployed.consultation_id, self._language_hint(context)
         )
 
     async def _save(

@@ -51,6 +51,7 @@ from nlu.choice import (
 from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.commune import Places
 from nlu.dates import parse_date
+from nlu.greetings import Greetings
 from nlu.interpretation import Answer, Command, CommandName, Interpretation, Reject
 from nlu.lexicon import Lexicon
 from nlu.normalize import fold, has_letters_or_digits, tokens, word_set
@@ -61,7 +62,7 @@ from nlu.training_data import TrainingData, parse_many
 from nlu.yes_no import YesNoParser
 
 LANGUAGES = ("fr", "en")
-_BUNDLED_FILES = ("commands.yml", "lexicon.yml")
+_BUNDLED_FILES = ("commands.yml", "lexicon.yml", "greetings.yml")
 # Commands are short requests; longer messages are answers, and bounding the
 # input bounds the classifier's work.
 _MAX_COMMAND_CHARS = 200
@@ -109,6 +110,12 @@ class Interpreter:
         intents = intents.merged(TrainingData(intents=extra.intents))
         self._classifier = CommandClassifier(intents.intents)
         self._lexicons = {lang: Lexicon(bundled[lang].merged(extra).synonyms) for lang in LANGUAGES}
+        self._greetings = Greetings(
+            {
+                lang: (*bundled[lang].lookups.get("greeting", ()), *_extra_greetings(extra, lang))
+                for lang in LANGUAGES
+            }
+        )
         self._yes_no = YesNoParser()
         self._places = Places.bundled(region)
         self._matchers: dict[tuple[QuestionSpec, str], ChoiceMatcher] = {}
@@ -192,6 +199,10 @@ class Interpreter:
         needed = _COMMAND_OVER_WEAK_ANSWER if weak else _COMMAND_OVER_ANSWER
         return Command(score.command) if score.score >= needed else answer
 
+    def greeting_language(self, text: str) -> str | None:
+        """The language of the greeting `text` opens with ("hello": "en"), or None."""
+        return self._greetings.language(text)
+
     def _command_score(
         self, text: str, command: CommandName | None, recognise: bool, answer: Answer | Reject
     ) -> CommandScore:
@@ -257,6 +268,11 @@ class Interpreter:
             matcher = build_matcher(question, self._lexicons[lang])
             self._matchers[key] = matcher
         return matcher
+
+
+def _extra_greetings(extra: TrainingData, lang: str) -> tuple[str, ...]:
+    # A deployment's own files name the language in the table: greeting_fr, greeting_en.
+    return extra.lookups.get(f"greeting_{lang}", ())
 
 
 def _weak_answer(text: str, question: QuestionSpec) -> bool:

@@ -304,3 +304,31 @@ async def test_a_locked_database_asks_to_try_again_and_writes_nothing(
     assert await count(service, "transcript_lines") == lines
     replies = await client.send("alice", "train")
     assert "1 à 5" in replies[-1].text
+
+
+async def test_a_resident_who_says_hello_is_answered_in_english(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    replies = await client.converse("carol", "Hello!", "yes", "by train")
+    assert "Do you agree?" in replies[0][-1].text
+    assert "How do you usually travel?" in replies[1][-1].text
+    assert "From 1 to 5" in replies[2][-1].text
+    _, stored = await only_session(service, user="carol")
+    async with service.database.transaction() as s:
+        current = {a.question_id: a for a in await answers.current(s, stored.id)}
+    assert current["mode"].language == "en"
+
+
+async def test_a_language_the_channel_gives_outweighs_the_greeting(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    replies = await client.send("dave", "hello", language="fr")
+    assert "Acceptez-vous" in replies[-1].text
+
+
+async def test_a_greeting_in_the_middle_changes_no_language(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("erin", "bonjour", "oui")
+    replies = await client.send("erin", "hello")
+    assert "Comment vous déplacez-vous" in replies[-1].text
