@@ -26,6 +26,12 @@ async def only_session(service, channel="client", user="alice"):
         return found, await sessions.latest(s, found.id)
 
 
+async def current_answers(service, user="alice"):
+    _, stored = await only_session(service, user=user)
+    async with service.database.transaction() as s:
+        return {a.question_id: a for a in await answers.current(s, stored.id)}
+
+
 async def test_a_resident_completes_the_demo_consultation(open_service, clock):
     service = await open_service()
     client = Client(service, now=clock)
@@ -263,10 +269,7 @@ async def test_changing_language_asks_the_question_again_in_it(open_service, clo
     assert "How do you usually travel?" in replies[-1].text
     replies = await client.send("alice", "by train")
     assert "From 1 to 5" in replies[-1].text
-    _, stored = await only_session(service)
-    async with service.database.transaction() as s:
-        current = {a.question_id: a for a in await answers.current(s, stored.id)}
-    assert current["mode"].language == "en"
+    assert (await current_answers(service))["mode"].language == "en"
 
 
 async def test_a_language_chosen_before_consent_is_kept(open_service, clock):
@@ -313,10 +316,7 @@ async def test_a_resident_who_says_hello_is_answered_in_english(open_service, cl
     assert "Do you agree?" in replies[0][-1].text
     assert "How do you usually travel?" in replies[1][-1].text
     assert "From 1 to 5" in replies[2][-1].text
-    _, stored = await only_session(service, user="carol")
-    async with service.database.transaction() as s:
-        current = {a.question_id: a for a in await answers.current(s, stored.id)}
-    assert current["mode"].language == "en"
+    assert (await current_answers(service, user="carol"))["mode"].language == "en"
 
 
 async def test_a_language_the_channel_gives_outweighs_the_greeting(open_service, clock):
