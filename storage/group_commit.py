@@ -54,20 +54,10 @@ class GroupCommit:
         self._batch: _Batch | None = None
         self._flushes: set[asyncio.Task[None]] = set()
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self._lock:
-            batch = self._batch or await self._open()
-            batch.connection.execute("SAVEPOINT tx")
-            try:
-                yield batch.session
-            except BaseException:
-                await self._undo(batch)
-                raise
-            batch.connection.execute("RELEASE tx")
-            batch.transactions += 1
-        # Shielded: a caller that gives up waiting must not cancel the others' wait.
-        await asyncio.shield(batch.committed)
+    def transaction(self) -> _Transaction:
+        """`async with group.transaction() as session:` one transaction of the
+        open batch; returns once the batch has committed."""
+        return _Transaction(self)
 
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[None]:
@@ -142,3 +132,40 @@ class GroupCommit:
             else:
                 batch.committed.set_exception(error)
                 batch.committed.exception()  # retrieved: a batch with no waiter is not an error
+
+
+class _Transaction:
+    """One transaction inside a batch. A class rather than a generator-based
+    context manager, which costs more, and this runs for every message."""
+
+    __slots__ = ("_batch", "_group")
+
+    def __init__(self, group: GroupCommit) -> None:
+        self._group = group
+        self._batch: _Batch | None = None
+
+    async def __aenter__(self) -> AsyncSession:
+        group = self._group
+        await group._lock.acquire()
+        try:
+            batch = group._batch or await group._open()
+            batch.connection.execute("SAVEPOINT tx")
+        except BaseException:
+            group._lock.release()
+            raise
+        self._batch = batch
+        return batch.session
+
+    async def __aexit__(self, error_type: type[BaseException] | None, *_: object) -> None:
+        group, batch = self._group, self._batch
+        assert batch is not None
+        try:
+            if error_type is not None:
+                await group._undo(batch)
+                return  # the error goes on to the caller
+            batch.connection.execute("RELEASE tx")
+            batch.transactions += 1
+        finally:
+            group._lock.release()
+        # Shielded: a caller that gives up waiting must not cancel the others' wait.
+        await asyncio.shield(batch.committed)
