@@ -376,8 +376,7 @@ class ConversationService:
         )
 
     def _language_hint(self, context: _Context) -> str | None:
-        """What tells the resident's language: the channel, a choice made before
-        consent, or, before any answer, the language their message greets in."""
+        """The channel's language, one chosen before consent, else a greeting's."""
         pending = self._before_consent.get(context.user_hash)
         hint = context.message.language or (pending.language if pending else None)
         if hint is None and context.state is None:
@@ -385,15 +384,8 @@ class ConversationService:
         return hint
 
     def _hinted_language(self, context: _Context) -> str:
-        hint = self._language_hint(context)
         flow = context.deployed.flow
-        if hint is not None:
-            for candidate in (hint, hint.split("-")[0].lower()):
-                if candidate in flow.languages:
-                    return candidate
-        if self._settings.default_language in flow.languages:
-            return self._settings.default_language
-        return flow.languages[0]
+        return flow.language_for(self._language_hint(context), self._settings.default_language)
 
     def _remember(self, context: _Context) -> None:
         """Which consultation a resident who has not consented yet is looking at,

@@ -115,7 +115,7 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
 
 
 def _before_consent(flow: Flow, event: Event, now: dt.datetime) -> Transition:
-    lang = _pick_language(flow, None if isinstance(event, Returned) else event.language)
+    lang = flow.language_for(None if isinstance(event, Returned) else event.language)
     unavailable = closed_notice(flow, now, lang)
     if unavailable is not None:
         return Transition(None, (unavailable,))
@@ -141,15 +141,6 @@ def _before_consent(flow: Flow, event: Event, now: dt.datetime) -> Transition:
     # Anything else ("bonjour"): nothing is kept before consent, so we cannot know
     # whether they saw the intro; say it again with the question.
     return Transition(None, greeting)
-
-
-def _pick_language(flow: Flow, hint: str | None) -> str:
-    """The platform's hint ("fr", "en-GB") if the flow speaks it, else its first."""
-    if hint is not None:
-        for candidate in (hint, hint.split("-")[0].lower()):
-            if candidate in flow.languages:
-                return candidate
-    return flow.languages[0] if flow.languages else "fr"
 
 
 def _command_before_consent(flow: Flow, name: CommandName, lang: str) -> tuple[Reply, ...]:

@@ -63,3 +63,12 @@ class Flow:
             if question.id == question_id:
                 return question
         raise KeyError(question_id)
+
+    def language_for(self, *hints: str | None) -> str:
+        """The first hint ("fr", "en-GB") the flow speaks, else its first language."""
+        for hint in hints:
+            if hint is not None:
+                for candidate in (hint, hint.split("-")[0].lower()):
+                    if candidate in self.languages:
+                        return candidate
+        return self.languages[0] if self.languages else "fr"
