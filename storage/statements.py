@@ -1,9 +1,9 @@
 """SQL shapes shared by the repositories.
 
-The per-message path runs a dozen statements per message, so its statements
-are built once, at import, with named parameters, and executed with a dict of
-values: building a SQLAlchemy statement costs several times what SQLite spends
-running it.
+The per-message path runs some eight statements per message, so its
+statements are built once, at import, with named parameters, and executed with
+a dict of values (storage.prepared runs them on SQLite directly): building a
+SQLAlchemy statement costs several times what SQLite spends running it.
 """
 
 from __future__ import annotations

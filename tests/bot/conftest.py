@@ -10,9 +10,19 @@ import pytest
 from bot.config import Settings, load_settings
 from bot.conversation import ConversationService
 from nlu import Interpreter
+from tests.bot.channels.fake_bot_api import FakeBotApi
 
 SECRET = "test-secret-key-0123456789abcdef"
 ServiceFactory = Callable[..., Awaitable[ConversationService]]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    """A Telegram Bot API server on loopback (Telegram itself is out of reach)."""
+    api = FakeBotApi()
+    await api.start()
+    yield api
+    await api.close()
 
 
 @pytest.fixture(scope="session")

@@ -41,6 +41,9 @@ async def test_closing_waits_for_a_running_checkpoint(tmp_path: Path):
         async with db.transaction() as s:
             await participants.get_or_create(s, "web", f"{n:064x}", now=NOW)
     await db.close()  # a checkpoint was just started
+    # Every connection closed, the worker's too: SQLite folded the log into the
+    # file and removed it, leaving one file to back up.
+    assert not await asyncio.to_thread(os.path.exists, f"{path}-wal")
     reopened = await Database.connect(f"sqlite+aiosqlite:///{path}")
     try:
         async with reopened.transaction() as s:

@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -17,14 +16,6 @@ from tests.bot.cli import running
 
 ROOT = Path(__file__).resolve().parents[3]
 HOOK = "https://consultation.example.fr/telegram/webhook"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi()
-    await api.start()
-    yield api
-    await api.close()
 
 
 async def consultbot(tmp_path: Path, *args: str, **env: str) -> tuple[int, str]:
