@@ -31,6 +31,7 @@ from bot.web.pages import Pages
 
 if TYPE_CHECKING:
     from bot.conversation import ConversationService
+    from bot.team_messages import TeamMessages
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ LIFECYCLE: Final = web.AppKey("lifecycle", Lifecycle)
 CONVERSATIONS: web.AppKey[Conversations] = web.AppKey("conversations")
 REST: Final = web.AppKey("rest_channel", RestChannel)
 WEBCHAT: Final = web.AppKey("webchat", WebChat)
+# Messages from the consultation team to residents (bot.team_messages), for the console.
+TEAM_MESSAGES: web.AppKey[TeamMessages] = web.AppKey("team_messages")
 
 # How long shutdown waits for messages in flight before closing anyway.
 DRAIN_TIMEOUT_S: Final = 20.0
@@ -121,12 +124,18 @@ def _conversation_service(
         channels_see = service if wrap is None else wrap(service)
         app[CONVERSATIONS] = channels_see
         app[REST] = RestChannel(channels_see, lifecycle)
+        from bot.channels.webchat_push import WebChatPush
+        from bot.team_messages import TeamMessages
+
+        push = await WebChatPush.start(service.database, service.pseudonym)
+        app[TEAM_MESSAGES] = TeamMessages.for_settings(service.database, settings, web=push)
         app[WEBCHAT] = WebChat(
             channels_see,
             ParticipantTokens(resolve_secret_key(settings)),
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
             titles=pages.title,
+            push=push,
         )
         pages.consultations_from(service.database)
         sweeper = asyncio.create_task(_sweep_expired(service))
@@ -138,6 +147,8 @@ def _conversation_service(
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            await app[TEAM_MESSAGES].close()
+            await push.close()
             if owned:
                 await service.close()
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,7 @@ from bot.records import (
     replies_from_json,
     transcript_reply,
 )
+from bot.team_messages import waiting_replies
 from bot.understanding import build_interpreter
 from flows import engine
 from flows.effects import (
@@ -51,13 +52,23 @@ from flows.effects import (
     ConsentGiven,
     DeletionConfirmed,
     Effect,
+    HumanRequested,
 )
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
 from flows.prompts import consent_question
 from flows.replies import Reply
 from flows.state import SessionState, Status
-from nlu import CommandName, Interpretation, Interpreter, QuestionSpec
-from storage import answers, erasure, inbound, outbox, participants, sessions, transcripts
+from nlu import Command, CommandName, Interpretation, Interpreter, QuestionSpec
+from storage import (
+    answers,
+    erasure,
+    inbound,
+    outbox,
+    participants,
+    sessions,
+    team_messages,
+    transcripts,
+)
 from storage.database import Database
 from storage.errors import StorageError
 from storage.models import Direction, SessionStatus
@@ -245,6 +256,10 @@ class ConversationService:
         context = await self._context(session, message, user_hash, participant)
         context.rasa, context.event = rasa, event
         transition, interpretation = self._advance(context)
+        said = transition.replies  # the bot's own words, for the transcript
+        if participant is not None:  # what the consultation team wrote them goes first
+            waiting = await waiting_replies(session, participant, now)
+            transition = replace(transition, replies=(*waiting, *said))
         consented = any(isinstance(e, ConsentGiven) for e in transition.effects)
         if context.stored is None and not consented:
             self._remember(context)  # nothing may be stored before consent
@@ -277,7 +292,9 @@ class ConversationService:
             return list(transition.replies)  # their every row is gone, this one too
         session_id = await self._save(session, context, transition.state)
         await self._apply(session, context, session_id, transition.effects, transition.state)
-        lines = self._transcript(context, interpretation, transition.replies, consented)
+        if _asked_for_a_person(context, interpretation, transition.effects):
+            await team_messages.human_asked(session, session_id, now=now)
+        lines = self._transcript(context, interpretation, said, consented)
         await transcripts.append(session, session_id, lines)
         if claim_id is not None:
             await inbound.store_replies(
@@ -490,6 +507,22 @@ _TRY_AGAIN = {
     "en": "Sorry, a technical problem stopped us from saving your message. "
     "Could you send it again in a moment?",
 }
+
+
+def _asked_for_a_person(
+    context: _Context, interpretation: Interpretation | None, effects: Sequence[Effect]
+) -> bool:
+    """The resident asked for a person: the first time (the engine's effect), or
+    again, which puts a conversation the team had handled back in its inbox."""
+    if any(isinstance(effect, HumanRequested) for effect in effects):
+        return True
+    return (
+        isinstance(interpretation, Command)
+        and interpretation.name == "human"
+        and context.state is not None
+        and context.state.human_requested
+        and context.state.status != "confirming_delete"
+    )
 
 
 def _is_start(message: InboundMessage) -> bool:

@@ -22,6 +22,10 @@ Server -> client:
            is sent; a reply for an id already answered is ignored by the client
   error    {"code": str, "message": str, "id"?: str}  the message (if `id`) was not
            handled and stays with the client to be sent again
+  team     {"id": str, "text": str, "at": str}  a message from the consultation team
+           (a person, not the bot), at any time: pushed while the chat is open,
+           else sent right after the next welcome; `at` is when it was written
+           (ISO 8601); the id is unique (a client may drop a repeat)
 
 Caps per connection: frames over MAX_FRAME_BYTES close it (1009); a sustained
 flood closes it (1008); a browser page from an origin not allowed is refused (403).
@@ -42,7 +46,7 @@ import secrets
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Annotated, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Final, Literal, TypeAlias
 from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -52,6 +56,10 @@ from bot.errors import UserError
 from bot.inbound import Conversations, InboundMessage
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
+
+if TYPE_CHECKING:
+    from bot.channels.webchat_push import WebChatPush
+    from storage.team_messages import TeamMessage
 
 log = logging.getLogger(__name__)
 
@@ -157,12 +165,14 @@ class WebChat:
         origins: OriginPolicy,
         lifecycle: Lifecycle,
         titles: TitleLookup | None = None,
+        push: WebChatPush | None = None,
     ) -> None:
         self.conversations = conversations
         self.tokens = tokens
         self.origins = origins
         self.lifecycle = lifecycle
         self.titles = titles
+        self.push = push  # messages from the consultation team
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -225,6 +235,7 @@ class _Connection:
     async def run(self) -> None:
         if not await self._greet():
             return
+        leave = await self._join_team_push()
         worker = asyncio.create_task(self._work())
         try:
             async for frame in self.ws:
@@ -233,6 +244,7 @@ class _Connection:
                 elif frame.type is WSMsgType.BINARY:
                     await self._error("bad_frame", "Frames must be JSON text.")
         finally:
+            leave()
             # Messages not yet started stay with the client, which sends them again.
             while not self._queue.empty():
                 self._queue.get_nowait()
@@ -280,6 +292,29 @@ class _Connection:
                 "limits": {"max_text": MAX_TEXT_CHARS, "max_frame_bytes": MAX_FRAME_BYTES},
             }
         )
+        return True
+
+    async def _join_team_push(self) -> Callable[[], None]:
+        """Messages from the consultation team reach this chat from now on
+        (those waiting first); returns what to call when it closes."""
+        if self.chat.push is None:
+            return lambda: None
+        return await self.chat.push.join(self._participant, self._show_team_message)
+
+    async def _show_team_message(self, message: TeamMessage) -> bool:
+        if self.ws.closed:
+            return False
+        frame = {
+            "v": PROTOCOL_VERSION,
+            "type": "team",
+            "id": f"team-{message.id}",
+            "text": message.text,
+            "at": message.created_at.isoformat(),
+        }
+        try:
+            await self.ws.send_str(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+        except ConnectionError:
+            return False
         return True
 
     async def _on_frame(self, raw: str) -> None:
