@@ -15,6 +15,7 @@
       close: "Fermer la discussion",
       you: "Vous : ",
       bot: "Assistant : ",
+      team: "L'équipe de la consultation : ",
       input: "Votre message",
       send: "Envoyer",
       suggestions: "Réponses proposées",
@@ -36,6 +37,7 @@
       close: "Close the chat",
       you: "You: ",
       bot: "Assistant: ",
+      team: "The consultation team: ",
       input: "Your message",
       send: "Send",
       suggestions: "Suggested answers",
@@ -221,6 +223,11 @@
       });
       if (!state.pending.length) { say(status, ""); status.classList.remove("typing"); }
       save();
+    } else if (data.type === "team") { // a person of the consultation team writes
+      if (state.answered.indexOf(data.id) >= 0) return;
+      state.answered = state.answered.concat([data.id]).slice(-100);
+      add({ who: "team", text: String(data.text) });
+      save();
     } else if (data.type === "error") {
       onError(data);
     }
@@ -263,7 +270,8 @@
 
   function render(item) {
     var bubble = el("div", { class: "msg " + item.who }, [
-      el("span", { class: "sr" }, item.who === "me" ? T.you : T.bot),
+      el("span", { class: item.who === "team" ? "from" : "sr" },
+        item.who === "me" ? T.you : item.who === "team" ? T.team : T.bot),
       el("p", {}, item.who === "bot" ? typeset(item.text) : item.text)
     ]);
     log.appendChild(bubble);
