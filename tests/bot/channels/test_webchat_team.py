@@ -128,3 +128,21 @@ async def test_a_reply_from_another_process_reaches_the_open_chat(
     frame = await tab.frame()
     assert (frame["type"], frame["text"]) == ("team", "Réponse envoyée par un autre processus")
     assert await _states(database_url, session_id) == [TeamMessageState.DELIVERED]
+
+
+@pytest.mark.postgres
+async def test_a_reply_through_one_server_reaches_the_chat_open_on_another(
+    server: Server, database_url: str, tmp_path: Path
+):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several processes share a PostgreSQL database only")
+    tab, session_id = await server.resident_asking_for_a_person()
+    other = settings_for(tmp_path / "a", database_url=database_url, secret_key=SECRET)
+
+    async with running(other) as (_, app_a):
+        now = dt.datetime.now(dt.UTC)
+        await app_a[TEAM_MESSAGES].reply(session_id, "Depuis le serveur A", "moderator-7", now)
+
+    frame = await tab.frame()
+    assert (frame["type"], frame["text"]) == ("team", "Depuis le serveur A")
+    assert await _states(database_url, session_id) == [TeamMessageState.DELIVERED]
