@@ -63,6 +63,17 @@ class TelegramSettings(_Section):
     webhook_url: str | None = None
 
 
+REJECTION_REASONS = ("off-topic", "abusive", "personal-data", "duplicate", "spam", "other")
+
+
+class ConsoleSettings(_Section):
+    rejection_reasons: tuple[str, ...] = Field(default=REJECTION_REASONS, min_length=1)
+    require_2fa: bool = False
+    session_idle_hours: float = Field(default=12, gt=0)
+    # The console's public address, for the links `users add` prints; None: server host:port.
+    public_url: str | None = None
+
+
 class Settings(_Section):
     database_url: str = "sqlite+aiosqlite:///./consultbot.db"
     secret_key: SecretStr | None = None
@@ -76,6 +87,7 @@ class Settings(_Section):
     privacy: PrivacySettings = PrivacySettings()
     nlu: NluSettings = NluSettings()
     telegram: TelegramSettings = TelegramSettings()
+    console: ConsoleSettings = ConsoleSettings()
 
     @field_validator("database_url")
     @classmethod
