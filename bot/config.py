@@ -65,6 +65,15 @@ class TelegramSettings(_Section):
     bot_username: str | None = None
 
 
+REJECTION_REASONS = ("off-topic", "abusive", "personal-data", "duplicate", "spam", "other")
+
+
+class ConsoleSettings(_Section):
+    rejection_reasons: tuple[str, ...] = Field(default=REJECTION_REASONS, min_length=1)
+    require_2fa: bool = False
+    session_idle_hours: float = Field(default=12, gt=0)
+
+
 class Settings(_Section):
     database_url: str = "sqlite+aiosqlite:///./consultbot.db"
     secret_key: SecretStr | None = None
@@ -78,6 +87,7 @@ class Settings(_Section):
     privacy: PrivacySettings = PrivacySettings()
     nlu: NluSettings = NluSettings()
     telegram: TelegramSettings = TelegramSettings()
+    console: ConsoleSettings = ConsoleSettings()
 
     @field_validator("database_url")
     @classmethod
