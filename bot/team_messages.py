@@ -18,7 +18,7 @@ The service the console and the CLI (`consultbot human ...`) use:
 
 `author` is an opaque name of who acted (a console account id, `cli:<login>`);
 `now` a timezone-aware time. Replies and handling changes are audited
-(storage.audit: who, which conversation, never the text). Bad input raises a
+(storage.audit: who, which conversation as "session:<id>", never the text). Bad input raises a
 `TeamMessageError` (a UserError) with an actionable message and changes nothing.
 
 A reply is stored first, with its transcript line marked as from the team,
@@ -55,6 +55,7 @@ from flows.replies import Reply
 from storage import audit, participants, team_messages, transcripts
 from storage.database import Database
 from storage.errors import NotFound
+from storage.models import TeamMessageState
 from storage.participants import Participant
 from storage.team_messages import HumanRequest, TeamMessage
 from storage.transcripts import TranscriptLine
@@ -67,9 +68,9 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS: Final = 3900  # Telegram takes 4096, the header included
 MAX_AUTHOR_CHARS: Final = 128
-AUDIT_REPLY: Final = "team_reply"
-AUDIT_HANDLED: Final = "human_handled"
-AUDIT_REOPENED: Final = "human_reopened"
+AUDIT_REPLY: Final = "team.reply"
+AUDIT_HANDLED: Final = "human.handled"
+AUDIT_REOPENED: Final = "human.reopened"
 
 # Said before a team message in the channels that show no sender (Telegram, REST).
 HEADER: Final = {
@@ -197,7 +198,9 @@ class TeamMessages:
                 AUDIT_REPLY,
                 {"team_messages": 1},
                 now=now,
-                details={"session": str(session_id), "author": author},
+                actor=author,
+                subject=subject(session_id),
+                state_after=TeamMessageState.QUEUED.value,
             )
         outcome = await self._deliver(resident, message, now)
         log.info("team message %d to conversation %d: %s", message.id, session_id, outcome)
@@ -227,7 +230,10 @@ class TeamMessages:
                     AUDIT_HANDLED if handled else AUDIT_REOPENED,
                     {"sessions": 1},
                     now=now,
-                    details={"session": str(session_id), "author": author},
+                    actor=author,
+                    subject=subject(session_id),
+                    state_before="waiting" if handled else "handled",
+                    state_after="handled" if handled else "waiting",
                 )
         return changed
 
@@ -274,6 +280,11 @@ class TeamMessages:
     async def _give_back(self, message_id: int) -> None:
         async with self._db.transaction() as session:
             await team_messages.release(session, message_id)
+
+
+def subject(session_id: int) -> str:
+    """How audit records name a conversation."""
+    return f"session:{session_id}"
 
 
 def _checked_text(text: str) -> str:

@@ -6,7 +6,7 @@ person ("humain" / "human"), without the console.
     consultbot human reply SESSION "text"           write to the resident, in their channel
     consultbot human done SESSION [--reopen]        out of the list (or back in)
 
-Each is recorded in the audit log with who ran it (`--as NAME`, default
+Each is recorded in the audit log with who ran it (`--by WHO`, default
 `cli:<login>`), never with the text. The work is done by bot.team_messages.
 """
 
@@ -67,11 +67,11 @@ def register(subparsers: Any) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--as",
+        "--by",
         dest="author",
         default=None,
-        metavar="NAME",
-        help="who is acting, for the audit log (default: cli:<your login>)",
+        metavar="WHO",
+        help="who is acting, for the audit log (default: cli:USER)",
     )
     add_config_option(parser)
 
@@ -121,11 +121,15 @@ async def _push(database: Database, settings: Settings) -> WebChatPush | None:
     return await WebChatPush.start(database, pseudonyms.pseudonym)
 
 
-async def _audit(database: Database, action: str, count: int, details: dict[str, str]) -> None:
+async def _audit(
+    database: Database, action: str, count: int, actor: str, subject: str | None
+) -> None:
     from storage import audit
 
     async with database.transaction() as session:
-        await audit.record(session, action, {"sessions": count}, now=_now(), details=details)
+        await audit.record(
+            session, action, {"sessions": count}, now=_now(), actor=actor, subject=subject
+        )
 
 
 def _now() -> dt.datetime:
@@ -139,7 +143,7 @@ def _time(moment: dt.datetime | None) -> str:
 def _list(args: argparse.Namespace) -> int:
     async def use(messages: TeamMessages, database: Database) -> int:
         waiting = await messages.inbox(consultations=args.consultation, limit=args.limit)
-        await _audit(database, "human_inbox_read", len(waiting), {"author": _author(args)})
+        await _audit(database, "human.list", len(waiting), _author(args), None)
         if not waiting:
             print("No resident is waiting for a reply.")
             return 0
@@ -164,14 +168,11 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from bot.team_messages import subject
+
     async def use(messages: TeamMessages, database: Database) -> int:
         conversation = await messages.conversation(args.session)
-        await _audit(
-            database,
-            "transcript_read",
-            1,
-            {"session": str(args.session), "author": _author(args)},
-        )
+        await _audit(database, "transcript.read", 1, _author(args), subject(args.session))
         print(_render(conversation))
         return 0
 

@@ -148,8 +148,8 @@ async def test_handled_requests_leave_the_inbox_and_asking_again_brings_them_bac
     assert await people.messages.mark_handled(second, False, MODERATOR, people.clock())
     assert [r.session_id for r in await people.messages.inbox()] == [second, first]
     async with people.service.database.transaction() as s:
-        actions = [(r.action, r.details) for r in await audit.recent(s)]
-    assert ("human_reopened", {"session": str(second), "author": MODERATOR}) in actions
+        actions = [(r.action, r.actor, r.subject) for r in await audit.recent(s)]
+    assert ("human.reopened", MODERATOR, f"session:{second}") in actions
 
 
 async def test_a_bad_reply_is_refused_and_changes_nothing(people: People):

@@ -117,7 +117,7 @@ async def test_a_reply_from_another_process_reaches_the_open_chat(
         "reply",
         str(session_id),
         "Réponse envoyée par un autre processus",
-        "--as",
+        "--by",
         "moderator-9",
         cwd=tmp_path,
         database_url=database_url,

@@ -27,7 +27,7 @@ async def test_list_show_reply_and_done(
         outcome = await consultbot(
             "human",
             *args,
-            "--as",
+            "--by",
             "moderator-7",
             cwd=tmp_path,
             database_url=database_url,
@@ -53,15 +53,16 @@ async def test_list_show_reply_and_done(
 
     service = await open_service()
     async with service.database.transaction() as s:
-        actions = [record.action for record in await audit.recent(s)]
-    assert actions[:6] == [
-        "human_reopened",
-        "human_inbox_read",
-        "human_handled",
-        "transcript_read",
-        "team_reply",
-        "human_inbox_read",
+        records = await audit.recent(s)
+    assert [(r.action, r.actor) for r in records[:6]] == [
+        ("human.reopened", "moderator-7"),
+        ("human.list", "moderator-7"),
+        ("human.handled", "moderator-7"),
+        ("transcript.read", "moderator-7"),
+        ("team.reply", "moderator-7"),
+        ("human.list", "moderator-7"),
     ]
+    assert records[0].subject == f"session:{session_id}"
 
 
 async def test_a_reply_to_a_conversation_that_is_gone_says_so(
