@@ -1,5 +1,6 @@
 """The retention period: `purge` erases transcript lines, processed message ids
-(which hold the replies sent) and delivered outbox events older than a cutoff,
+(which hold the replies sent), messages from the consultation team and
+delivered outbox events older than a cutoff,
 and audits how many. Answers are the consultation's result and are kept.
 
 A large backlog (the first purge after a year) is best erased in batches
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage import audit
-from storage.models import InboundRow, OutboxEventRow, TranscriptLineRow
+from storage.models import InboundRow, OutboxEventRow, TeamMessageRow, TranscriptLineRow
 from storage.statements import rowcount
 
 AUDIT_ACTION = "purge"
@@ -29,16 +30,23 @@ class PurgeCounts:
     transcript_lines: int
     inbound_messages: int
     outbox_events: int  # delivered ones only
+    team_messages: int = 0
 
     def reached(self, limit: int) -> bool:
         """Whether a batch of `limit` was full for some kind (more may remain)."""
-        return max(self.transcript_lines, self.inbound_messages, self.outbox_events) >= limit
+        return (
+            max(
+                self.transcript_lines, self.inbound_messages, self.outbox_events, self.team_messages
+            )
+            >= limit
+        )
 
     def __add__(self, other: PurgeCounts) -> PurgeCounts:
         return PurgeCounts(
             self.transcript_lines + other.transcript_lines,
             self.inbound_messages + other.inbound_messages,
             self.outbox_events + other.outbox_events,
+            self.team_messages + other.team_messages,
         )
 
 
@@ -63,7 +71,10 @@ async def purge(
         OutboxEventRow.delivered_at.is_not(None) & (OutboxEventRow.created_at < older_than),
         limit,
     )
-    counts = PurgeCounts(transcript_lines, inbound_messages, outbox_events)
+    team_messages = await _delete(
+        session, TeamMessageRow, TeamMessageRow.created_at < older_than, limit
+    )
+    counts = PurgeCounts(transcript_lines, inbound_messages, outbox_events, team_messages)
     await audit.record(
         session,
         AUDIT_ACTION,
@@ -76,7 +87,7 @@ async def purge(
 
 async def _delete(
     session: AsyncSession,
-    model: type[TranscriptLineRow] | type[InboundRow] | type[OutboxEventRow],
+    model: type[TranscriptLineRow] | type[InboundRow] | type[OutboxEventRow] | type[TeamMessageRow],
     condition: ColumnElement[bool],
     limit: int | None,
 ) -> int:
