@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
@@ -34,7 +34,8 @@ from storage.models import (
     TeamMessageState,
     TranscriptLineRow,
 )
-from storage.statements import rowcount
+from storage.prepared import Prepared
+from storage.statements import rowcount, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,16 @@ _MESSAGE_COLUMNS = (
     TeamMessageRow.state,
     TeamMessageRow.created_at,
     TeamMessageRow.delivered_at,
+)
+
+
+_t = table(TeamMessageRow)
+# On the path of every resident's message: prepared, and spelled as the
+# partial index ix_team_messages_waiting is, so that SQLite uses it.
+_CLAIM_WAITING = Prepared(
+    update(_t)
+    .where(_t.c.participant_id == bindparam("b_participant"), text("state <> 'delivered'"))
+    .returning(*(_t.c[column.key] for column in _MESSAGE_COLUMNS))
 )
 
 
@@ -268,16 +279,15 @@ async def claim_waiting(
     session: AsyncSession, participant_id: int, *, now: dt.datetime
 ) -> list[TeamMessage]:
     """Take every message still waiting for the participant, oldest first."""
-    rows = await session.execute(
-        update(TeamMessageRow)
-        .where(
-            TeamMessageRow.participant_id == participant_id,
-            TeamMessageRow.state.in_(_WAITING_STATES),
-        )
-        .values(state=TeamMessageState.DELIVERED.value, delivered_at=now)
-        .returning(*_MESSAGE_COLUMNS)
+    result = await _CLAIM_WAITING.execute(
+        session,
+        {
+            "b_participant": participant_id,
+            "state": TeamMessageState.DELIVERED.value,
+            "delivered_at": now,
+        },
     )
-    return sorted((_message(row) for row in rows), key=lambda message: message.id)
+    return sorted((_message(row) for row in result.rows), key=lambda message: message.id)
 
 
 async def release(session: AsyncSession, message_id: int, *, unreachable: bool = False) -> None:
