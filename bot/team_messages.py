@@ -2,7 +2,8 @@
 channel: answers to residents who asked for a person ("humain" / "human"),
 and later any follow-up from the organizers.
 
-The service the console and the CLI (`consultbot human ...`) use:
+The service the console and the CLI (`consultbot human ...`) use; in
+`consultbot serve` it is `app[bot.app.TEAM_MESSAGES]`:
 
     messages = TeamMessages.for_settings(database, settings, web=push)
     await messages.inbox(consultations=["mobilite"], after=None, limit=50)
@@ -29,7 +30,8 @@ then handed to the channel:
   the bot (they are marked unreachable); QUEUED when Telegram could not be
   reached.
 - web chat: DELIVERED when an open chat showed it (in any `serve` process:
-  bot.channels.webchat_push); else QUEUED, and shown when they next open the chat.
+  bot.channels.webchat_push; on PostgreSQL `reply` waits up to a second for
+  another process to confirm); else QUEUED, and shown when they next open the chat.
 - REST (and any other channel): QUEUED.
 
 Whatever waits (QUEUED, and UNREACHABLE if they write again) goes out with the
