@@ -41,7 +41,7 @@ from bot.records import (
     replies_from_json,
     transcript_reply,
 )
-from bot.team_messages import waiting_replies
+from bot.team_messages import note_human_request, waiting_replies
 from bot.understanding import build_interpreter
 from flows import engine
 from flows.effects import (
@@ -52,23 +52,13 @@ from flows.effects import (
     ConsentGiven,
     DeletionConfirmed,
     Effect,
-    HumanRequested,
 )
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
 from flows.prompts import consent_question
 from flows.replies import Reply
 from flows.state import SessionState, Status
-from nlu import Command, CommandName, Interpretation, Interpreter, QuestionSpec
-from storage import (
-    answers,
-    erasure,
-    inbound,
-    outbox,
-    participants,
-    sessions,
-    team_messages,
-    transcripts,
-)
+from nlu import CommandName, Interpretation, Interpreter, QuestionSpec
+from storage import answers, erasure, inbound, outbox, participants, sessions, transcripts
 from storage.database import Database
 from storage.errors import StorageError
 from storage.models import Direction, SessionStatus
@@ -292,8 +282,9 @@ class ConversationService:
             return list(transition.replies)  # their every row is gone, this one too
         session_id = await self._save(session, context, transition.state)
         await self._apply(session, context, session_id, transition.effects, transition.state)
-        if _asked_for_a_person(context, interpretation, transition.effects):
-            await team_messages.human_asked(session, session_id, now=now)
+        await note_human_request(
+            session, session_id, context.state, interpretation, transition.effects, now
+        )
         lines = self._transcript(context, interpretation, said, consented)
         await transcripts.append(session, session_id, lines)
         if claim_id is not None:
@@ -507,22 +498,6 @@ _TRY_AGAIN = {
     "en": "Sorry, a technical problem stopped us from saving your message. "
     "Could you send it again in a moment?",
 }
-
-
-def _asked_for_a_person(
-    context: _Context, interpretation: Interpretation | None, effects: Sequence[Effect]
-) -> bool:
-    """The resident asked for a person: the first time (the engine's effect), or
-    again, which puts a conversation the team had handled back in its inbox."""
-    if any(isinstance(effect, HumanRequested) for effect in effects):
-        return True
-    return (
-        isinstance(interpretation, Command)
-        and interpretation.name == "human"
-        and context.state is not None
-        and context.state.human_requested
-        and context.state.status != "confirming_delete"
-    )
 
 
 def _is_start(message: InboundMessage) -> bool:

@@ -36,7 +36,8 @@ then handed to the channel:
 
 Whatever waits (QUEUED, and UNREACHABLE if they write again) goes out with the
 resident's next message, before the bot's replies (`waiting_replies`, called by
-the conversation service in the message's transaction). The resident's
+the conversation service in the message's transaction, as is
+`note_human_request`, which puts a conversation in the inbox). The resident's
 questionnaire is never touched: the engine's state does not change.
 """
 
@@ -53,7 +54,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.errors import UserError
+from flows.effects import Effect, HumanRequested
 from flows.replies import Reply
+from flows.state import SessionState
+from nlu import Command, Interpretation
 from storage import audit, participants, team_messages, transcripts
 from storage.database import Database
 from storage.errors import NotFound
@@ -116,6 +120,29 @@ class Conversation:
 def shown_text(text: str, language: str | None) -> str:
     """A team message as channels without a sender label show it."""
     return f"{HEADER.get(language or 'fr', HEADER['fr'])}\n{text}"
+
+
+async def note_human_request(
+    session: AsyncSession,
+    session_id: int,
+    before: SessionState | None,
+    interpretation: Interpretation | None,
+    effects: Sequence[Effect],
+    now: dt.datetime,
+) -> None:
+    """If the resident's message asked for a person, their conversation waits
+    in the inbox (inside the message's transaction). The engine says so the
+    first time (HumanRequested); asking again puts a conversation the team had
+    handled back in the inbox."""
+    asked_again = (
+        isinstance(interpretation, Command)
+        and interpretation.name == "human"
+        and before is not None
+        and before.human_requested
+        and before.status != "confirming_delete"
+    )
+    if asked_again or any(isinstance(effect, HumanRequested) for effect in effects):
+        await team_messages.human_asked(session, session_id, now=now)
 
 
 async def waiting_replies(
