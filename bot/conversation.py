@@ -29,7 +29,7 @@ from bot.consent_memory import ConsentMemory
 from bot.deployment import BUNDLED_FLOWS, deploy_initial
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
-from bot.inbound import InboundMessage
+from bot.inbound import InboundMessage, Unavailable
 from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import Pseudonymizer, resolve_secret_key
 from bot.rasa import RasaCommands, RasaUnavailable
@@ -181,7 +181,9 @@ class ConversationService:
                     return await self._handle(session, message, user_hash, rasa, event)
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
-                return [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
+                raise Unavailable(
+                    [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
+                ) from None
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
         """The platform says we can no longer write to this resident (e.g. they

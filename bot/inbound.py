@@ -24,13 +24,23 @@ class InboundMessage:
     address: str | None = None
 
 
+class Unavailable(Exception):
+    """Nothing of the message was stored (the database failed): the channel asks
+    for it again later. `replies` tells the resident so, in their language."""
+
+    def __init__(self, replies: Sequence[Reply]) -> None:
+        super().__init__("the message could not be stored")
+        self.replies = tuple(replies)
+
+
 class Conversations(Protocol):
     """The conversation service as the channels see it (bot/conversation.py).
 
     `handle` commits everything the message caused before returning the replies.
     It is idempotent: a message whose `message_id` was already handled for this
     participant changes nothing and returns the replies that were sent the first
-    time, so a channel may redeliver after a lost connection.
+    time, so a channel may redeliver after a lost connection. It raises
+    `Unavailable` when the message could not be stored.
     """
 
     async def handle(self, message: InboundMessage) -> Sequence[Reply]: ...

@@ -45,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, Valid
 
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage
+from bot.inbound import Conversations, InboundMessage, Unavailable
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
 
@@ -306,6 +306,11 @@ class _Connection:
                     replies = await self.chat.conversations.handle(inbound)
             except Draining:
                 await self._error("unavailable", "The server is restarting.", message_id)
+                continue
+            except Unavailable:  # logged by the service; the client sends it again
+                await self._error(
+                    "unavailable", "The message could not be handled; try again.", message_id
+                )
                 continue
             except UserError as error:  # the server is misconfigured, e.g. no consultation
                 log.error("web chat: message not handled: %s", error)
