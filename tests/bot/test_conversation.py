@@ -8,6 +8,7 @@ import asyncio
 from sqlalchemy import text
 
 from bot.client import Client
+from bot.inbound import Unavailable
 from storage import answers, audit, outbox, participants, sessions, transcripts
 from storage.models import SessionStatus
 
@@ -298,11 +299,12 @@ async def test_a_locked_database_asks_to_try_again_and_writes_nothing(
     other = sqlite3.connect(database_url.split(":///", 1)[1], isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-        replies = await client.send("alice", "train")
+        with pytest.raises(Unavailable) as refused:
+            await client.send("alice", "train")
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert "renvoyer" in replies[0].text
+    assert "renvoyer" in refused.value.replies[0].text
     assert await count(service, "answers") == 0
     assert await count(service, "transcript_lines") == lines
     replies = await client.send("alice", "train")
