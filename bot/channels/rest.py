@@ -27,7 +27,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage, Unavailable
+from bot.inbound import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.web.lifecycle import Draining, Lifecycle
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,8 @@ class RestChannel:
             return _error(503, "unavailable", "The server is restarting; send again shortly.")
         except Unavailable as error:  # nothing stored: the client sends it again later
             status, replies = 503, error.replies
+        except ButtonOutdated as outdated:  # a button of a question answered since
+            replies = outdated.replies
         except UserError as error:  # the server is misconfigured, e.g. no consultation
             log.error("REST channel: message not handled: %s", error)
             return _error(500, "server_error", "The message could not be handled; try again.")

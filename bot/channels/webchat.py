@@ -45,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, Valid
 
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage, Unavailable
+from bot.inbound import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
 
@@ -304,6 +304,8 @@ class _Connection:
             try:
                 async with self.chat.lifecycle.message():
                     replies = await self.chat.conversations.handle(inbound)
+            except ButtonOutdated as outdated:  # answered: nothing to send again
+                replies = outdated.replies
             except Draining:
                 await self._error("unavailable", "The server is restarting.", message_id)
                 continue

@@ -7,6 +7,7 @@ import asyncio
 
 from sqlalchemy import text
 
+from bot.button_steps import read as read_button
 from bot.client import Client
 from bot.inbound import Unavailable
 from storage import answers, audit, outbox, participants, sessions, transcripts
@@ -38,7 +39,8 @@ async def test_a_resident_completes_the_demo_consultation(open_service, clock):
     client = Client(service, now=clock)
     replies = await client.converse("alice", *DEMO)
     assert "Acceptez-vous" in replies[0][-1].text
-    assert [b.payload for b in replies[1][-1].buttons] == ["car", "train", "bus", "bike", "walk"]
+    payloads = [read_button(b.payload)[0] for b in replies[1][-1].buttons]
+    assert payloads == ["car", "train", "bus", "bike", "walk"]
     assert replies[-1][-1].text.startswith("Merci")
 
     participant, stored = await only_session(service)

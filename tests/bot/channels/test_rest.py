@@ -167,3 +167,24 @@ async def test_a_storage_failure_is_a_503_to_send_again(tmp_path, database_url):
         status, body = await post(http, message)  # the client sends it again
         assert status == 200
         assert "1 à 5" in body[-1]["text"]
+
+
+async def test_an_old_button_payload_does_not_answer_the_question_asked_now(http):
+    def say(text: str) -> Any:
+        body = {"sender": "r-stale", "message": text, "metadata": {"consultation": "lycees"}}
+        return post(http, body)
+
+    for text in ("bonjour", "oui", "Autre habitant", "passer", "xqzw", "xqzw", "xqzw", "2"):
+        await say(text)
+    _, local_food = await say("cantine")
+    assert "La cantine devrait-elle servir" in local_food[-1]["text"]
+    old_yes = local_food[-1]["buttons"][0]["payload"]
+    _, meeting = await say("non")
+    assert "réunion publique" in meeting[-1]["text"]
+    status, stale = await say(old_yes)
+    assert status == 200
+    assert [m["text"] for m in stale] == ["Vous avez déjà répondu à cette question."]
+    _, after = await say("non")  # nothing was stored: "non" answers the meeting
+    assert "Une autre idée" in after[-1]["text"]
+    _, yes_now = await say(meeting[-1]["buttons"][0]["payload"])
+    assert "Vous avez déjà répondu" in yes_now[-1]["text"]

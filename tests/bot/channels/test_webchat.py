@@ -446,3 +446,24 @@ def test_any_text_is_a_frame_or_a_refusal(raw):
         }
         assert frame.message
         assert raw[:40] not in frame.message or len(raw) < 3
+
+
+LYCEES_TO_BUILDINGS = ("bonjour", "oui", "Autre habitant", "passer", "xqzw", "xqzw", "xqzw")
+
+
+async def test_an_old_button_does_not_answer_the_question_asked_now(chat):
+    tab = await chat.hello(consultation="lycees", lang="fr")
+    for text in LYCEES_TO_BUILDINGS:
+        await tab.say(text)
+    priorities = (await tab.say("2"))[-1]
+    payloads = [b["payload"] for b in priorities["buttons"]]
+    local_food = (await tab.say(payloads[1]))[-1]  # "Cantine locale et bio"
+    assert "La cantine devrait-elle servir" in local_food["text"]
+    old_yes = local_food["buttons"][0]["payload"]
+    assert "réunion publique" in (await tab.say("non"))[-1]["text"]
+    stale = await tab.say(old_yes)
+    assert [m["text"] for m in stale] == ["Vous avez déjà répondu à cette question."]
+    stale = await tab.say(", ".join(payloads[:2]))  # an old multiple choice, as the widget joins
+    assert [m["text"] for m in stale] == ["Vous avez déjà répondu à cette question."]
+    # Nothing was stored: "non" still answers the meeting (no date asked).
+    assert "Une autre idée" in (await tab.say("non"))[-1]["text"]
