@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 from aiohttp import web
 
 from bot.channels.rest import RestChannel
-from bot.channels.webchat import OriginPolicy, ParticipantTokens, WebChat
+from bot.channels.webchat import WebChat
+from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.config import Settings
 from bot.inbound import Conversations
 from bot.pseudonyms import resolve_secret_key
@@ -123,7 +124,10 @@ def _conversation_service(
         app[REST] = RestChannel(channels_see, lifecycle)
         app[WEBCHAT] = WebChat(
             channels_see,
-            ParticipantTokens(resolve_secret_key(settings)),
+            ParticipantTokens(
+                resolve_secret_key(settings),
+                lifetime=dt.timedelta(days=settings.sessions.expire_after_days),
+            ),
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
             titles=pages.title,
