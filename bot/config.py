@@ -40,6 +40,7 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     allowed_origins: tuple[str, ...] = ()
+    public_url: str | None = None
 
 
 class SessionSettings(_Section):
@@ -61,6 +62,7 @@ class TelegramSettings(_Section):
     webhook_secret: SecretStr | None = None
     api_base_url: str = "https://api.telegram.org/bot"
     webhook_url: str | None = None
+    bot_username: str | None = None
 
 
 REJECTION_REASONS = ("off-topic", "abusive", "personal-data", "duplicate", "spam", "other")
@@ -70,8 +72,6 @@ class ConsoleSettings(_Section):
     rejection_reasons: tuple[str, ...] = Field(default=REJECTION_REASONS, min_length=1)
     require_2fa: bool = False
     session_idle_hours: float = Field(default=12, gt=0)
-    # The console's public address, for the links `users add` prints; None: server host:port.
-    public_url: str | None = None
 
 
 class Settings(_Section):
