@@ -105,8 +105,8 @@ class Accounts:
         self._idle = dt.timedelta(hours=settings.console.session_idle_hours)
 
     def _base_url(self) -> str:
-        if self.settings.console.public_url:
-            return self.settings.console.public_url.rstrip("/")
+        if self.settings.server.public_url:
+            return self.settings.server.public_url.rstrip("/")
         host = self.settings.server.host
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.settings.server.port}"
