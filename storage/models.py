@@ -192,6 +192,13 @@ class AnswerRow(Base):
             sqlite_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
             postgresql_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
         ),
+        # Pending answers not scanned for personal data yet.
+        Index(
+            "ix_answers_unscanned",
+            "id",
+            sqlite_where=text("moderation_status = 'pending' AND personal_data IS NULL"),
+            postgresql_where=text("moderation_status = 'pending' AND personal_data IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

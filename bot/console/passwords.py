@@ -4,6 +4,7 @@ sign-in never stalls the event loop (and the residents' replies with it)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import Final
 
 from argon2 import PasswordHasher
@@ -15,8 +16,13 @@ MIN_LENGTH: Final = 12
 MAX_LENGTH: Final = 1024
 
 _HASHER: Final = PasswordHasher()  # argon2id with the library's current parameters
-# Verified when there is no account, so that a miss costs what a wrong password does.
-_DECOY: Final = _HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def _decoy() -> str:
+    """Verified when there is no account, so that a miss costs what a wrong
+    password does; made on first use, not at import."""
+    return _HASHER.hash("not a password of anyone")
 
 
 class WeakPassword(UserError):
@@ -44,6 +50,6 @@ async def verify(password_hash: str | None, password: str) -> bool:
 
 def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        return _HASHER.verify(password_hash or _DECOY, password) and password_hash is not None
+        return _HASHER.verify(password_hash or _decoy(), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False

@@ -20,6 +20,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _PENDING = "moderation_status = 'pending' AND superseded_at IS NULL"
+_UNSCANNED = "moderation_status = 'pending' AND personal_data IS NULL"
 
 
 def _id(name: str) -> sa.Column[int]:
@@ -42,6 +43,13 @@ def upgrade() -> None:
         ["id"],
         sqlite_where=sa.text(_PENDING),
         postgresql_where=sa.text(_PENDING),
+    )
+    op.create_index(
+        "ix_answers_unscanned",
+        "answers",
+        ["id"],
+        sqlite_where=sa.text(_UNSCANNED),
+        postgresql_where=sa.text(_UNSCANNED),
     )
     op.create_table(
         "erased_answers",
@@ -131,6 +139,7 @@ def downgrade() -> None:
         for name in ("state_after", "state_before", "subject", "actor"):
             batch.drop_column(name)
     op.drop_table("erased_answers")
+    op.drop_index("ix_answers_unscanned", table_name="answers")
     op.drop_index("ix_answers_pending", table_name="answers")
     with op.batch_alter_table("answers") as batch:
         for name in (
