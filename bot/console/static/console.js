@@ -39,6 +39,7 @@
       case "a": var approve = within("form.approve"); if (approve) approve.requestSubmit(); break;
       case "r": var reason = within("form.reject select"); if (reason) reason.focus(); break;
       case "e": var text = within("form.redact textarea"); if (text) text.focus(); break;
+      case "b": var bulk = document.getElementById("bulk-action"); if (bulk) bulk.focus(); break;
       case "x": var box = within("input.select"); if (box) box.checked = !box.checked; break;
       case "?": if (help) help.hidden = !help.hidden; break;
       default: return;
