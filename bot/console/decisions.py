@@ -76,10 +76,12 @@ def outcome_message(decision: Decision) -> str:
             return f"{number} was erased by the resident; nothing changed"
 
 
-def highlighted(text: str, language: str) -> list[tuple[str, str | None]]:
+def highlighted(text: str, language: str) -> tuple[list[tuple[str, str | None]], str | None]:
     """`text` cut into pieces, each with the kind of personal data it is (None
-    for the rest), for the console to highlight."""
-    found = redact(text, language if language in ("fr", "en") else "fr").found
+    for the rest), for the console to highlight; and the suggested redaction
+    (None if there is no personal data)."""
+    redaction = redact(text, language if language in ("fr", "en") else "fr")
+    found = redaction.found
     spans: list[tuple[int, int, str]] = []
     for item in found:
         start = text.find(item.value)
@@ -98,4 +100,4 @@ def highlighted(text: str, language: str) -> list[tuple[str, str | None]]:
         position = end
     if position < len(text):
         pieces.append((text[position:], None))
-    return pieces
+    return pieces, (redaction.text if found else None)

@@ -19,7 +19,6 @@ from bot.console.decisions import (
     highlighted,
     outcome_message,
     scan_personal_data,
-    suggested_redaction,
 )
 from bot.console.guard import STATE, redirect, safe_back, viewer_of
 from bot.console.rendering import page
@@ -57,10 +56,11 @@ class ShownItem:
 
 
 def _shown(item: QueueItem, viewer_name: str, now: dt.datetime) -> ShownItem:
+    pieces, suggestion = highlighted(item.text, item.language)
     return ShownItem(
         item,
-        highlighted(item.text, item.language),
-        suggested_redaction(item.text, item.language),
+        pieces,
+        suggestion,
         item.held_by is not None
         and item.held_by != viewer_name
         and item.held_until is not None
@@ -113,7 +113,8 @@ async def queue(request: web.Request) -> web.Response:
     viewer = viewer_of(request)
     criteria = _filter(request)
     database = database_of(request)
-    await scan_personal_data(database, limit=None if criteria.personal_data else 1)
+    if criteria.personal_data:
+        await scan_personal_data(database)
     error = None
     items: list[QueueItem] = []
     try:
