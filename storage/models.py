@@ -192,6 +192,14 @@ class AnswerRow(Base):
             sqlite_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
             postgresql_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
         ),
+        # The review queue filtered by question.
+        Index(
+            "ix_answers_pending_question",
+            "question_id",
+            "id",
+            sqlite_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
+            postgresql_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
+        ),
         # Pending answers not scanned for personal data yet.
         Index(
             "ix_answers_unscanned",

@@ -45,6 +45,13 @@ def upgrade() -> None:
         postgresql_where=sa.text(_PENDING),
     )
     op.create_index(
+        "ix_answers_pending_question",
+        "answers",
+        ["question_id", "id"],
+        sqlite_where=sa.text(_PENDING),
+        postgresql_where=sa.text(_PENDING),
+    )
+    op.create_index(
         "ix_answers_unscanned",
         "answers",
         ["id"],
@@ -140,6 +147,7 @@ def downgrade() -> None:
             batch.drop_column(name)
     op.drop_table("erased_answers")
     op.drop_index("ix_answers_unscanned", table_name="answers")
+    op.drop_index("ix_answers_pending_question", table_name="answers")
     op.drop_index("ix_answers_pending", table_name="answers")
     with op.batch_alter_table("answers") as batch:
         for name in (
