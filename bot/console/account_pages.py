@@ -62,11 +62,21 @@ async def login(request: web.Request) -> web.StreamResponse:
     return response
 
 
+def _only_at(request: web.Request, *stages: str) -> None:
+    """Each step of signing in has its page: a session owing its code cannot set
+    up a new code app instead (that would skip the code)."""
+    stage = viewer_of(request).session.stage
+    if stage not in stages:
+        raise web.HTTPSeeOther(f"{PREFIX}/login/code" if stage == CODE else f"{PREFIX}/")
+
+
 async def code_form(request: web.Request) -> web.Response:
+    _only_at(request, CODE)
     return page(request, "code.html", title="One-time code")
 
 
 async def code(request: web.Request) -> web.StreamResponse:
+    _only_at(request, CODE)
     viewer = viewer_of(request)
     form = await _form(request)
     try:
@@ -77,6 +87,7 @@ async def code(request: web.Request) -> web.StreamResponse:
 
 
 async def enrol_form(request: web.Request) -> web.Response:
+    _only_at(request, ENROL, FULL)
     viewer = viewer_of(request)
     secret = totp.new_secret()
     return page(
@@ -89,6 +100,7 @@ async def enrol_form(request: web.Request) -> web.Response:
 
 
 async def enrol(request: web.Request) -> web.StreamResponse:
+    _only_at(request, ENROL, FULL)
     viewer = viewer_of(request)
     form = await _form(request)
     secret = form.get("secret", "")

@@ -246,6 +246,8 @@ async def approve(request: web.Request) -> web.Response:
             decision = await moderation.approve(
                 session, answer_id, by=viewer.name, now=_now(), text=text
             )
+    except NotFound:
+        raise web.HTTPNotFound() from None
     except InvalidModeration as invalid:
         return page(
             request, "decision.html", 400, title="Not approved", message=str(invalid), back=back
@@ -272,6 +274,8 @@ async def reject(request: web.Request) -> web.Response:
                 reason=reason,
                 note=form.get("note") or None,
             )
+    except NotFound:
+        raise web.HTTPNotFound() from None
     except (InvalidModeration, UserError) as invalid:
         return page(
             request, "decision.html", 400, title="Not rejected", message=str(invalid), back=back
@@ -289,6 +293,8 @@ async def tag(request: web.Request) -> web.Response:
     try:
         async with database_of(request).transaction() as session:
             decision = await moderation.tag(session, answer_id, tags, by=viewer.name, now=_now())
+    except NotFound:
+        raise web.HTTPNotFound() from None
     except InvalidModeration as invalid:
         return page(
             request, "decision.html", 400, title="Not tagged", message=str(invalid), back=back
@@ -301,7 +307,7 @@ async def tag(request: web.Request) -> web.Response:
 async def bulk(request: web.Request) -> web.Response:
     """Approve or reject the selected answers, one transaction each, so that one
     already decided leaves the others' decisions in place."""
-    viewer = viewer_of(request)
+    viewer_of(request)
     form = await request.post()
     back = safe_back(str(form.get("back", "")))
     action = form.get("action")
@@ -334,18 +340,14 @@ async def bulk(request: web.Request) -> web.Response:
                 back=back,
             )
     applied, refused = 0, []
+    for answer_id in ids:  # all checked before any is decided
+        await _visible_item(request, answer_id)
     for answer_id in dict.fromkeys(ids):
-        item = await _visible_item(request, answer_id) if answer_id else None
-        if item is None:
-            refused.append(f"answer {answer_id} was erased by the resident; nothing changed")
+        try:
+            decision = await _bulk_one(request, answer_id, str(action), reason)
+        except NotFound:
+            refused.append(f"there is no answer {answer_id}")
             continue
-        async with database_of(request).transaction() as session:
-            if action == "approve":
-                decision = await moderation.approve(session, answer_id, by=viewer.name, now=_now())
-            else:
-                decision = await moderation.reject(
-                    session, answer_id, by=viewer.name, now=_now(), reason=reason
-                )
         if decision.applied:
             applied += 1
         else:
@@ -360,3 +362,11 @@ async def bulk(request: web.Request) -> web.Response:
         message="; ".join(refused),
         back=back,
     )
+
+
+async def _bulk_one(request: web.Request, answer_id: int, action: str, reason: str) -> Decision:
+    by = viewer_of(request).name
+    async with database_of(request).transaction() as session:
+        if action == "approve":
+            return await moderation.approve(session, answer_id, by=by, now=_now())
+        return await moderation.reject(session, answer_id, by=by, now=_now(), reason=reason)

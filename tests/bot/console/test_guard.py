@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import aiohttp
+import pyotp
 
 from bot.app import CONSOLE
 from bot.console.guard import STATE
@@ -149,3 +150,39 @@ async def test_the_session_cookie_is_http_only_and_strict(database_url: str, tmp
         assert cookie["httponly"]
         assert cookie["samesite"] == "Strict"
         assert cookie["path"] == "/console/"
+
+
+async def test_a_session_owing_its_code_cannot_skip_it_by_setting_up_a_new_one(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        email = await site.user("root@region.fr", ConsoleRole.ADMIN)
+        cookie, _ = await site.accounts.sign_in(email, PASSWORD, "10.0.0.1")
+        viewer = await site.accounts.viewer(cookie)
+        assert viewer is not None
+        secret = pyotp.random_base32()
+        await site.accounts.enrol(viewer, secret, pyotp.TOTP(secret).now())
+        async with client() as http:
+            async with http.get(f"{site.url}/console/login") as page:
+                token = csrf_of(await page.text())
+            async with http.post(
+                f"{site.url}/console/login",
+                data={"csrf": token, "email": email, "password": PASSWORD},
+            ) as owing:
+                assert owing.url.path == "/console/login/code"
+                token = csrf_of(await owing.text())
+            other = pyotp.random_base32()
+            async with http.post(
+                f"{site.url}/console/2fa",
+                data={"csrf": token, "secret": other, "code": pyotp.TOTP(other).now()},
+                allow_redirects=False,
+            ) as skipped:
+                assert skipped.status == 303
+                assert skipped.headers["Location"] == "/console/login/code"
+            async with http.get(f"{site.url}/console/queue", allow_redirects=False) as still:
+                assert still.headers["Location"] == "/console/login/code"
+            async with http.post(
+                f"{site.url}/console/login/code",
+                data={"csrf": token, "code": pyotp.TOTP(secret).now()},
+            ) as passed:
+                assert passed.url.path == "/console/"
