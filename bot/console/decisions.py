@@ -5,6 +5,7 @@ of the queue, and what to tell a moderator about a decision."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 from bot.errors import UserError
@@ -76,7 +77,8 @@ def outcome_message(decision: Decision) -> str:
             return f"{number} was erased by the resident; nothing changed"
 
 
-def highlighted(text: str, language: str) -> tuple[list[tuple[str, str | None]], str | None]:
+@functools.lru_cache(maxsize=4096)  # the same pending answers are shown again and again
+def highlighted(text: str, language: str) -> tuple[tuple[tuple[str, str | None], ...], str | None]:
     """`text` cut into pieces, each with the kind of personal data it is (None
     for the rest), for the console to highlight; and the suggested redaction
     (None if there is no personal data)."""
@@ -100,4 +102,4 @@ def highlighted(text: str, language: str) -> tuple[list[tuple[str, str | None]],
         position = end
     if position < len(text):
         pieces.append((text[position:], None))
-    return pieces, (redaction.text if found else None)
+    return tuple(pieces), (redaction.text if found else None)

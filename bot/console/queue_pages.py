@@ -50,7 +50,7 @@ class ShownItem:
     """An answer as the queue shows it."""
 
     item: QueueItem
-    pieces: list[tuple[str, str | None]]  # the text, personal data marked
+    pieces: tuple[tuple[str, str | None], ...]  # the text, personal data marked
     suggestion: str | None  # the text with its personal data replaced
     held_by_other: bool
 
