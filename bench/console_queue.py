@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import aiohttp
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from bot.config import Settings
 from bot.console.accounts import Accounts
@@ -119,6 +119,8 @@ async def bench(url: str, count: int, requests: int) -> None:
     await db.upgrade()
     begun = time.perf_counter()
     await seed(db, count)
+    async with db.engine.begin() as connection:  # statistics, as autovacuum would gather
+        await connection.execute(text("ANALYZE"))
     print(f"{db.backend}: seeded {count} pending answers in {time.perf_counter() - begun:.1f} s")
     settings = Settings.model_validate(
         {"database_url": url, "secret_key": "a bench key, not a secret at all"}
