@@ -32,6 +32,12 @@ class Pseudonymizer:
         message = f"{channel}\x00{user_id}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
+    def erasure_receipt(self, channel: str, user_hash: str, message_id: str) -> str:
+        """The keyed hash that marks a message as one that erased a resident's
+        data: it tells a retry of that message apart and nothing else."""
+        message = f"erasure\x00{channel}\x00{user_hash}\x00{message_id}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
 
 def resolve_secret_key(settings: Settings) -> bytes:
     """The key from CONSULTBOT_SECRET_KEY; on the embedded SQLite default without

@@ -21,6 +21,9 @@ TABLES = {
     "processed_inbound",
     "outbox_events",
     "audit_records",
+    "pre_consent",
+    "erasure_receipts",
+    "readiness_probe",
 }
 
 
