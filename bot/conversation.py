@@ -399,10 +399,7 @@ class ConversationService:
             language = state.language if state else self._hinted_language(context)
             spec = engine.expecting(flow, state, language)
             interpretation = self._interpret(context, spec, language, now.date())
-            # Before consent, a yes consents only to the question asked just before.
-            asked = context.before is not None and (
-                context.before.asked_version_id == context.deployed.version_id
-            )
+            asked = self._consent_asked(context)
             event = Message(message.text, interpretation, self._hinted_language(context), asked)
         return engine.advance(flow, state, event, now), interpretation
 
@@ -428,6 +425,23 @@ class ConversationService:
         flow = context.deployed.flow
         return flow.language_for(self._language_hint(context), self._settings.default_language)
 
+    def _consent_asked(self, context: _Context) -> bool:
+        """Before consent: whether the replies to their previous message asked
+        this flow version's consent question. A retry of that very message
+        (same id) is no answer to it: they may never have seen those replies."""
+        before, message = context.before, context.message
+        if before is None or before.asked_version_id != context.deployed.version_id:
+            return False
+        return message.message_id is None or before.asked_by != self._message_digest(context)
+
+    def _message_digest(self, context: _Context) -> str | None:
+        message = context.message
+        if message.message_id is None:
+            return None
+        return self._pseudonyms.message_digest(
+            message.channel, context.user_hash, message.message_id
+        )
+
     async def _note_before_consent(
         self, session: AsyncSession, context: _Context, effects: Sequence[Effect]
     ) -> None:
@@ -444,6 +458,7 @@ class ConversationService:
             context.deployed.consultation_id,
             self._language_hint(context),
             context.deployed.version_id if asked else None,
+            self._message_digest(context) if asked else None,
         )
         expires_at = context.message.received_at + PRE_CONSENT_KEPT
         await pre_consent.keep(session, channel, user_hash, note, expires_at=expires_at)

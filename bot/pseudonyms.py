@@ -35,7 +35,15 @@ class Pseudonymizer:
     def erasure_receipt(self, channel: str, user_hash: str, message_id: str) -> str:
         """The keyed hash that marks a message as one that erased a resident's
         data: it tells a retry of that message apart and nothing else."""
-        message = f"erasure\x00{channel}\x00{user_hash}\x00{message_id}".encode()
+        return self._digest("erasure", channel, user_hash, message_id)
+
+    def message_digest(self, channel: str, user_hash: str, message_id: str) -> str:
+        """A keyed hash of a message id, to tell a retry of a message before
+        consent apart from a new message without keeping the id."""
+        return self._digest("message", channel, user_hash, message_id)[:32]
+
+    def _digest(self, purpose: str, *parts: str) -> str:
+        message = "\x00".join((purpose, *parts)).encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
 

@@ -275,6 +275,8 @@ class PreConsentRow(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     # The flow version whose consent question the last replies asked; NULL if none.
     asked_version_id: Mapped[int | None] = mapped_column(BigId)
+    # A keyed hash of the message that was answered with it: its retry is no answer.
+    asked_by: Mapped[str | None] = mapped_column(String(64))
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 

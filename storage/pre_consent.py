@@ -29,16 +29,25 @@ class PreConsent:
     consultation_id: str
     language: str | None
     asked_version_id: int | None  # the flow version whose consent was last asked
+    asked_by: str | None = None  # a keyed hash of the message answered with it
 
 
 _t = table(PreConsentRow)
 _KEY = (_t.c.channel == bindparam("b_channel")) & (_t.c.user_hash == bindparam("b_user_hash"))
 _FIND = Prepared(
-    select(_t.c.consultation_id, _t.c.language, _t.c.asked_version_id).where(
+    select(_t.c.consultation_id, _t.c.language, _t.c.asked_version_id, _t.c.asked_by).where(
         _KEY, _t.c.expires_at > bindparam("b_now", type_=_t.c.expires_at.type)
     )
 )
-_COLUMNS = ("channel", "user_hash", "consultation_id", "language", "asked_version_id", "expires_at")
+_COLUMNS = (
+    "channel",
+    "user_hash",
+    "consultation_id",
+    "language",
+    "asked_version_id",
+    "asked_by",
+    "expires_at",
+)
 # Spelled as text: both backends accept it as is (see storage.statements).
 _KEEP = Prepared(
     text(
@@ -75,6 +84,7 @@ async def keep(
         "consultation_id": note.consultation_id,
         "language": note.language,
         "asked_version_id": note.asked_version_id,
+        "asked_by": note.asked_by,
         "expires_at": expires_at,
     }
     await _KEEP.execute(session, values)

@@ -91,8 +91,10 @@ async def test_a_retried_erasure_gets_the_same_reply_and_recreates_nothing(open_
 
 async def test_the_consultation_chosen_before_consent_holds_across_processes(open_service, clock):
     first, second = await open_service(), await open_service()
-    await Client(first, now=clock).send("multi-1", "bonjour", consultation_id="lycees")
-    await Client(second, now=clock).send("multi-1", "oui")
+    await Client(first, now=clock).send(
+        "multi-1", "bonjour", consultation_id="lycees", message_id="b1"
+    )
+    await Client(second, now=clock).send("multi-1", "oui", message_id="o1")
     assert await consultation_of(second, "multi-1") == "lycees"
 
 
@@ -100,10 +102,12 @@ async def test_the_consultation_and_language_chosen_before_consent_survive_a_res
     open_service, clock
 ):
     first = await open_service()
-    await Client(first, now=clock).send("multi-2", "hello", consultation_id="lycees")
+    await Client(first, now=clock).send(
+        "multi-2", "hello", consultation_id="lycees", message_id="h1"
+    )
     await first.close()
     second = await open_service()
-    replies = await Client(second, now=clock).send("multi-2", "yes")
+    replies = await Client(second, now=clock).send("multi-2", "yes", message_id="y1")
     assert await consultation_of(second, "multi-2") == "lycees"
     assert replies[0].text.startswith("Thank")
 
@@ -134,3 +138,17 @@ async def test_a_refusal_leaves_no_note(open_service, clock):
     await client.send("henry", "non")
     assert await rows(service, "pre_consent") == []
     assert await rows(service, "participants") == []
+
+
+async def test_a_retry_of_the_message_that_showed_the_question_is_no_answer_to_it(
+    open_service, clock
+):
+    """A client that lost the reply to its "oui" and sends it again has still
+    not seen the consent question that reply carried."""
+    service = await open_service()
+    client = Client(service, now=clock)
+    first = await client.send("ivy", "oui", message_id="o1")
+    assert await client.send("ivy", "oui", message_id="o1") == first
+    assert await rows(service, "participants") == []
+    replies = await client.send("ivy", "oui", message_id="o2")
+    assert "Comment vous déplacez-vous" in replies[-1].text

@@ -142,3 +142,13 @@ async def test_an_oversize_body_in_chunks_is_refused(http):
     base, session = http
     async with session.post(base + WEBHOOK, data=chunks()) as response:
         assert response.status == 413
+
+
+async def test_a_first_oui_never_shown_the_consent_question_enrols_nobody(http):
+    status, body = await post(http, {"sender": "first-oui", "message": "oui", "message_id": "1"})
+    assert status == 200
+    assert "Acceptez-vous" in body[-1]["text"]  # asked now, not taken as accepted
+    _, body = await post(http, {"sender": "first-oui", "message": "oui", "message_id": "1"})
+    assert "Acceptez-vous" in body[-1]["text"]  # a retry of it neither
+    _, body = await post(http, {"sender": "first-oui", "message": "oui", "message_id": "2"})
+    assert "Comment vous déplacez-vous" in body[-1]["text"]
