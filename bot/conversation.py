@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -191,6 +191,8 @@ class ConversationService:
         return await self._process(message, ChangeLanguage(language))
 
     async def _process(self, message: InboundMessage, event: Event | None) -> list[Reply]:
+        if "\x00" in message.text:  # a NUL means nothing (and PostgreSQL refuses it)
+            message = replace(message, text=message.text.replace("\x00", ""))
         user_hash = self._pseudonyms.pseudonym(message.channel, message.user_id)
         # Before the transaction: a Rasa server may be slow.
         rasa = await self._ask_rasa(message) if event is None else None
