@@ -93,7 +93,7 @@ class ConnectionGuard:
     def __init__(self, factory: Callable[[], asyncio.Protocol], settings: ServerSettings) -> None:
         self._factory = factory
         self._max = settings.max_connections_per_address
-        self._header_timeout = settings.header_timeout_s
+        self.header_timeout = settings.header_timeout_s
         self._open: Counter[str] = Counter()
 
     def __call__(self) -> asyncio.Protocol:
@@ -133,7 +133,7 @@ class _Guarded(asyncio.Protocol):
             return
         self._address, self._transport = address, transport
         loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(self._guard._header_timeout, self._too_slow)
+        self._timer = loop.call_later(self._guard.header_timeout, self._too_slow)
         self._inner.connection_made(transport)
 
     def data_received(self, data: bytes) -> None:
