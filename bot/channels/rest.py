@@ -53,7 +53,10 @@ class RestMessage(BaseModel):
     message: str = Field(max_length=MAX_TEXT_CHARS)
     metadata: RestMetadata | None = None
     input_channel: str | None = None  # sent by some Rasa clients; ignored
-    message_id: str | None = Field(default=None, min_length=1, max_length=128)
+    # No control characters (NUL above all): refused with 400, never retried.
+    message_id: str | None = Field(
+        default=None, min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f]+$"
+    )
 
 
 class RestChannel:
@@ -126,6 +129,8 @@ def _explain(error: ValidationError) -> tuple[str, str]:
         return "bad_request", f"{where}: unknown field (expected sender, message, metadata)."
     if kind == "missing":
         return "bad_request", f"{where}: required."
+    if kind == "string_pattern_mismatch" and where == "message_id":
+        return "bad_request", "message_id: must not contain control characters such as NUL."
     return "bad_request", f"{where}: {problem['msg']}."
 
 

@@ -336,3 +336,12 @@ async def test_a_greeting_in_the_middle_changes_no_language(open_service, clock)
     await client.converse("erin", "bonjour", "oui")
     replies = await client.send("erin", "hello")
     assert "Comment vous déplacez-vous" in replies[-1].text
+
+
+async def test_a_nul_in_a_message_is_dropped_and_the_rest_is_stored(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("nul", "bonjour", "oui", "train", "4", "45000")
+    replies = await client.send("nul", "avant\x00apres")
+    assert replies[-1].text.startswith("Merci")
+    assert (await current_answers(service, user="nul"))["proposal"].value == "avantapres"

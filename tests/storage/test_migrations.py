@@ -21,6 +21,14 @@ TABLES = {
     "processed_inbound",
     "outbox_events",
     "audit_records",
+    "erased_answers",
+    "console_users",
+    "console_links",
+    "console_sessions",
+    "login_failures",
+    "pre_consent",
+    "erasure_receipts",
+    "readiness_probe",
 }
 
 

@@ -220,3 +220,25 @@ async def test_any_body_gets_an_answer_below_500(http, body):
         assert response.status < 500
         answer = await response.json()
     assert isinstance(answer, list) or set(answer) == {"error", "message"}
+
+
+async def test_a_first_oui_never_shown_the_consent_question_enrols_nobody(http):
+    status, body = await post(http, {"sender": "first-oui", "message": "oui", "message_id": "1"})
+    assert status == 200
+    assert "Acceptez-vous" in body[-1]["text"]  # asked now, not taken as accepted
+    _, body = await post(http, {"sender": "first-oui", "message": "oui", "message_id": "1"})
+    assert "Acceptez-vous" in body[-1]["text"]  # a retry of it neither
+    _, body = await post(http, {"sender": "first-oui", "message": "oui", "message_id": "2"})
+    assert "Comment vous déplacez-vous" in body[-1]["text"]
+
+
+async def test_a_nul_in_the_text_is_dropped_and_one_in_the_message_id_is_refused(http):
+    await post(http, {"sender": "nul", "message": "bonjour", "message_id": "1"})
+    await post(http, {"sender": "nul", "message": "oui", "message_id": "2"})
+    status, body = await post(http, {"sender": "nul", "message": "tra\u0000in", "message_id": "3"})
+    assert status == 200
+    assert "1 à 5" in body[-1]["text"]  # "train" understood
+    status, body = await post(http, {"sender": "nul", "message": "4", "message_id": "a\u0000b"})
+    assert (status, body["error"]) == (400, "bad_request")
+    assert "message_id" in body["message"]
+    assert "NUL" in body["message"]

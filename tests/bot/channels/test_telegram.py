@@ -87,6 +87,16 @@ async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations,
     assert PROPOSAL not in caplog.text
 
 
+async def test_a_first_oui_never_shown_the_consent_question_enrols_nobody(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1099))
+    first = await chat.say("oui")
+    assert any("Acceptez-vous" in text for text in texts(first))
+    assert await conversations.participant(1099) is None
+    await chat.tap("Oui")  # the question they were shown
+    assert "Comment vous déplacez-vous" in chat.messages[-1]["text"]
+    assert await conversations.participant(1099) is not None
+
+
 async def test_no_telegram_id_is_stored_in_clear(fake, bot, conversations):
     """Residents are pseudonymous: neither their user id nor their chat id (the
     same number in a private chat) appears anywhere in the database."""

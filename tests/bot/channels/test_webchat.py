@@ -92,6 +92,12 @@ async def test_a_tapped_button_sends_its_payload(chat):
     assert question["text"] == "Comment vous déplacez-vous le plus souvent ?"
 
 
+async def test_a_first_oui_never_shown_the_consent_question_enrols_nobody(chat):
+    tab = await chat.hello()
+    assert "Acceptez-vous" in (await tab.say("oui"))[-1]["text"]
+    assert "Comment vous déplacez-vous" in (await tab.say("oui"))[-1]["text"]
+
+
 async def test_the_token_resumes_the_conversation_on_a_new_connection(chat):
     tab = await chat.hello()
     await tab.say("bonjour")
