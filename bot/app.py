@@ -57,7 +57,7 @@ def create_app(
     conversations: ConversationService | None = None,
 ) -> web.Application:
     """The application. The conversation service is opened at start-up by
-    `open_service` (default: `ConversationService.open`) and closed at cleanup;
+    `open_service` (default: `bot.startup.open_service`) and closed at cleanup;
     or `conversations` is a service the caller opened and will close. `wrap`, if
     given, stands between the service and the channels (tests use it to hold
     messages in flight)."""
@@ -112,10 +112,10 @@ def _conversation_service(
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings, lifecycle = app[SETTINGS], app[LIFECYCLE]
         if open_service is None:
-            # Imported here: the service pulls in the database and the interpreter.
-            from bot.conversation import ConversationService
+            # Imported here: start-up pulls in the database and the interpreter.
+            from bot.startup import open_service as open_default
 
-            service = await ConversationService.open(settings)
+            service = await open_default(settings)
         else:
             service = await open_service(settings)
         channels_see = service if wrap is None else wrap(service)

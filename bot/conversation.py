@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -26,12 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.consent_memory import ConsentMemory
-from bot.deployment import BUNDLED_FLOWS, deploy_initial
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
 from bot.inbound import InboundMessage
 from bot.participant_locks import ParticipantLocks
-from bot.pseudonyms import Pseudonymizer, resolve_secret_key
+from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands, RasaUnavailable
 from bot.records import (
     as_json,
@@ -41,7 +40,6 @@ from bot.records import (
     replies_from_json,
     transcript_reply,
 )
-from bot.understanding import build_interpreter
 from flows import engine
 from flows.effects import (
     AnswerRecorded,
@@ -99,6 +97,10 @@ class _RasaVerdict:
 
 
 class ConversationService:
+    """Converses: one message in, its replies out once committed. Built at
+    start-up (bot/startup.py) from an open database, an interpreter and the
+    pseudonymizer; `close` closes the database and the Rasa client it was given."""
+
     def __init__(
         self,
         database: Database,
@@ -116,35 +118,6 @@ class ConversationService:
         self._locks = ParticipantLocks()
         self._before_consent = ConsentMemory()
         self._expire_after = dt.timedelta(days=settings.sessions.expire_after_days)
-
-    @classmethod
-    async def open(
-        cls,
-        settings: Settings,
-        *,
-        interpreter: Interpreter | None = None,
-        now: Callable[[], dt.datetime] | None = None,
-    ) -> ConversationService:
-        """Connect and migrate the database, deploy the bundled flows on first
-        start, build the interpreter. Raises ConfigError or StorageError."""
-        pseudonymizer = Pseudonymizer(resolve_secret_key(settings))
-        if interpreter is None:
-            interpreter = build_interpreter(settings)
-        database = await Database.connect(settings.database_url)
-        try:
-            await database.upgrade()
-            folders = [BUNDLED_FLOWS, *([settings.flows_dir] if settings.flows_dir else [])]
-            clock = now or (lambda: dt.datetime.now(dt.UTC))
-            await deploy_initial(database, folders, now=clock())
-        except BaseException:
-            await database.close()
-            raise
-        rasa = None
-        if settings.nlu.rasa_url:
-            import aiohttp
-
-            rasa = RasaCommands(settings.nlu.rasa_url, aiohttp.ClientSession())
-        return cls(database, interpreter, pseudonymizer, settings, rasa)
 
     @property
     def database(self) -> Database:
@@ -226,9 +199,7 @@ class ConversationService:
         participant = await participants.find(session, message.channel, user_hash, lock=True)
         claim_id: int | None = None
         if participant is not None and message.message_id is not None:
-            claim = await inbound.claim(
-                session, message.channel, user_hash, message.message_id, now=now
-            )
+            claim = await self._claim(session, message, user_hash, message.message_id)
             if not claim.is_new:
                 return replies_from_json(claim.replies)
             claim_id = claim.id
@@ -261,9 +232,7 @@ class ConversationService:
                 address=message.address.encode("ascii") if message.address else None,
             )
         if claim_id is None and message.message_id is not None:
-            claim = await inbound.claim(
-                session, message.channel, user_hash, message.message_id, now=now
-            )
+            claim = await self._claim(session, message, user_hash, message.message_id)
             if not claim.is_new:  # a concurrent process handled it first
                 return replies_from_json(claim.replies)
             claim_id = claim.id
@@ -284,6 +253,16 @@ class ConversationService:
                 session, claim_id, as_json([reply.to_json() for reply in transition.replies])
             )
         return list(transition.replies)
+
+    @staticmethod
+    async def _claim(
+        session: AsyncSession, message: InboundMessage, user_hash: str, message_id: str
+    ) -> inbound.InboundClaim:
+        """Mark this platform message as handled (dedupe): a claim that is not new
+        carries the replies sent the first time."""
+        return await inbound.claim(
+            session, message.channel, user_hash, message_id, now=message.received_at
+        )
 
     async def _context(
         self,

@@ -10,8 +10,7 @@ from sqlalchemy import text
 from bot.client import Client
 from storage import answers, audit, outbox, participants, sessions, transcripts
 from storage.models import SessionStatus
-
-DEMO = ["bonjour", "oui", "train", "4", "45000", "Plus de trains le soir entre Orléans et Tours"]
+from tests.serving import DEMO
 
 
 async def count(service, table: str) -> int:
@@ -60,7 +59,7 @@ async def test_a_resident_completes_the_demo_consultation(open_service, clock):
     # The transcript shows what they agreed to, then every exchange from consent on.
     assert "Acceptez-vous" in lines[0].text
     said = [line.text for line in lines if line.direction == "in"]
-    assert said == DEMO[1:]
+    assert said == list(DEMO[1:])
     assert lines[-1].text.startswith("Merci")
     assert [e.type for e in events] == ["contribution.completed"]
     assert events[0].payload["answers"]["mode"] == "train"

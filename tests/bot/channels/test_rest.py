@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.bot.web.serving import DEMO, running, settings_for
+from tests.serving import DEMO, running, settings_for
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -20,7 +20,7 @@ async def http(
 ) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
     """The server on SQLite, and on PostgreSQL when one is configured."""
     async with (
-        running(settings_for(tmp_path, database_url=database_url)) as (base, _app),
+        running(settings_for(database_url)) as (base, _app),
         aiohttp.ClientSession() as session,
     ):
         yield base, session

@@ -14,7 +14,7 @@ import pytest
 from bot.channels.webchat import FLOOD_CLOSE_AFTER, MAX_FRAME_BYTES, ParticipantTokens
 from bot.inbound import Conversations, InboundMessage
 from flows.replies import Reply
-from tests.bot.web.serving import DEMO, running, settings_for
+from tests.serving import DEMO, running, settings_for
 
 
 @pytest.fixture
