@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 
 from aiohttp import web
 
+from bot.channel_contract import Conversations
 from bot.channels.rest import RestChannel
 from bot.channels.webchat import OriginPolicy, ParticipantTokens, WebChat
 from bot.config import Settings
-from bot.inbound import Conversations
 from bot.pseudonyms import resolve_secret_key
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
@@ -129,6 +129,9 @@ def _conversation_service(
             titles=pages.title,
         )
         pages.consultations_from(service.database)
+        from bot.startup import tune_garbage_collector  # with the service: loaded by now
+
+        tune_garbage_collector()
         sweeper = asyncio.create_task(_sweep_expired(service))
         lifecycle.ready = True
         try:

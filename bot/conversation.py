@@ -24,11 +24,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.channel_contract import InboundMessage
 from bot.config import Settings
 from bot.consent_memory import ConsentMemory
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
-from bot.inbound import InboundMessage
 from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands, RasaUnavailable
@@ -86,7 +86,7 @@ class _Context:
     stored: StoredSession | None
     deployed: DeployedFlow
     state: SessionState | None
-    returned: bool  # the session had expired: offer to resume before anything else
+    expired: bool  # the session had expired: offer to resume before anything else
     rasa: _RasaVerdict | None = None  # what a Rasa server made of the text, if asked
     event: Event | None = None  # an event given by the channel instead of the text
 
@@ -329,7 +329,7 @@ class ConversationService:
         # Local time: a consultation that closes on the 30th is open all that day
         # in the region, whatever the server's time zone.
         now = message.received_at.astimezone(REGION_TIMEZONE)
-        if context.returned and state is not None:
+        if context.expired and state is not None:
             return engine.advance(flow, state, Returned(), now), None
         event: Event
         interpretation: Interpretation | None = None
@@ -338,10 +338,10 @@ class ConversationService:
         elif _is_start(message):
             event = Start(message.consultation_id, message.language)
         else:
-            language = state.language if state else self._hinted_language(context)
+            language = state.language if state else self._flow_language(context)
             spec = engine.expecting(flow, state, language)
             interpretation = self._interpret(context, spec, language, now.date())
-            event = Message(message.text, interpretation, self._hinted_language(context))
+            event = Message(message.text, interpretation, self._flow_language(context))
         return engine.advance(flow, state, event, now), interpretation
 
     def _interpret(
@@ -354,7 +354,7 @@ class ConversationService:
             text, spec, language, today, command=context.rasa.command, recognise_commands=False
         )
 
-    def _language_hint(self, context: _Context) -> str | None:
+    def _resident_language_hint(self, context: _Context) -> str | None:
         """The channel's language, one chosen before consent, else a greeting's."""
         pending = self._before_consent.get(context.user_hash)
         hint = context.message.language or (pending.language if pending else None)
@@ -362,15 +362,21 @@ class ConversationService:
             hint = self._interpreter.greeting_language(context.message.text)
         return hint
 
-    def _hinted_language(self, context: _Context) -> str:
+    def _flow_language(self, context: _Context) -> str:
+        """The language of the flow to talk to this resident in, from their hint
+        (`Flow.language_for`)."""
         flow = context.deployed.flow
-        return flow.language_for(self._language_hint(context), self._settings.default_language)
+        return flow.language_for(
+            self._resident_language_hint(context), self._settings.default_language
+        )
 
     def _remember(self, context: _Context) -> None:
         """Which consultation a resident who has not consented yet is looking at,
         so that their "oui" joins it. Memory only, bounded."""
         self._before_consent.remember(
-            context.user_hash, context.deployed.consultation_id, self._language_hint(context)
+            context.user_hash,
+            context.deployed.consultation_id,
+            self._resident_language_hint(context),
         )
 
     async def _save(
@@ -448,7 +454,7 @@ class ConversationService:
         message, now = context.message, context.message.received_at
         lines = []
         if consented:  # what they agreed to, as they saw it
-            asked = consent_question(context.deployed.flow, self._hinted_language(context))
+            asked = consent_question(context.deployed.flow, self._flow_language(context))
             lines.append(transcript_reply(asked, now))
         lines.append(
             TranscriptLine(

@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO, cast
 
+from bot.channel_contract import InboundMessage
 from bot.config import Settings
 from bot.conversation import REGION_TIMEZONE, ConversationService
 from bot.deployment import deploy_file
 from bot.errors import UserError
-from bot.inbound import InboundMessage
 from bot.pseudonyms import Pseudonymizer
 from bot.startup import connect_rasa, open_database
 from bot.understanding import build_interpreter

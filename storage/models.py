@@ -21,6 +21,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -258,3 +259,10 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(64))
     counts: Mapped[Any] = mapped_column(Json)  # {"transcript_lines": 12, ...}
     details: Mapped[Any] = mapped_column(Json, nullable=True)  # e.g. the purge cutoff
+
+
+def table(model: type[DeclarativeBase]) -> Table:
+    """The Core table of a model, for statements that need no ORM machinery."""
+    found = model.__table__
+    assert isinstance(found, Table)
+    return found

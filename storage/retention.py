@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from storage import audit
 from storage.models import InboundRow, OutboxEventRow, TranscriptLineRow
-from storage.statements import rowcount
+from storage.writes import rowcount
 
 AUDIT_ACTION = "purge"
 

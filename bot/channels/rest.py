@@ -21,8 +21,8 @@ from typing import Annotated, Any, Final, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from bot.channel_contract import Conversations, InboundMessage
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage
 from bot.web.lifecycle import Draining, Lifecycle
 
 log = logging.getLogger(__name__)

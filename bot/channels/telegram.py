@@ -1,5 +1,5 @@
 """The Telegram channel: a thin adapter between python-telegram-bot and
-`bot.inbound.Conversations`.
+`bot.channel_contract.Conversations`.
 
 Each update becomes at most one `InboundMessage` (channel "telegram", the user id
 as text: the conversation service stores only its keyed hash); the replies come
@@ -56,6 +56,7 @@ from telegram import (
     Update,
 )
 
+from bot.channel_contract import Conversations, InboundMessage
 from bot.channels.telegram_address import ChatAddressCipher
 from bot.channels.telegram_rendering import (
     CallbackCodec,
@@ -79,7 +80,6 @@ from bot.channels.telegram_sending import (
 from bot.channels.telegram_texts import TextId, say
 from bot.config import Settings
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage
 from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import resolve_secret_key
 from flows.replies import Reply

@@ -48,8 +48,8 @@ from urllib.parse import urlsplit
 from aiohttp import WSCloseCode, WSMsgType, web
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from bot.channel_contract import Conversations, InboundMessage
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
 

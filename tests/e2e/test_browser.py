@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import WEBCHAT
-from bot.inbound import Conversations, InboundMessage
+from bot.channel_contract import Conversations, InboundMessage
 from flows.replies import Reply
 from tests.serving import DEMO, running, settings_for
 

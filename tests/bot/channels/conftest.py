@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from bot.channel_contract import InboundMessage
 from bot.channels.telegram_bot import TelegramBot
 from bot.channels.telegram_sending import RetryPolicy
 from bot.config import Settings, TelegramSettings
 from bot.conversation import ConversationService
-from bot.inbound import InboundMessage
 from flows.replies import Reply
 from storage import answers, participants, sessions
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from bot.channel_contract import InboundMessage
 from bot.channels.telegram_bot import TelegramBot, running_bot
 from bot.channels.telegram_rendering import Toggle, confirmed_text
-from bot.inbound import InboundMessage
 from flows.replies import Button, Reply
 from tests.bot.channels.conftest import FAST, Chat, Recorder, telegram_settings
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident

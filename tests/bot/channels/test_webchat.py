@@ -11,8 +11,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.channel_contract import Conversations, InboundMessage
 from bot.channels.webchat import FLOOD_CLOSE_AFTER, MAX_FRAME_BYTES, ParticipantTokens
-from bot.inbound import Conversations, InboundMessage
 from flows.replies import Reply
 from tests.serving import DEMO, running, settings_for
 

@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import LIFECYCLE, create_app
-from bot.inbound import Conversations, InboundMessage
+from bot.channel_contract import Conversations, InboundMessage
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
 from tests.serving import settings_for, start_service
