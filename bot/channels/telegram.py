@@ -87,7 +87,8 @@ from flows.replies import Reply
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-# Sticky on Telegram's side: name every type we handle (TELEGRAM.md).
+# Sticky on Telegram's side (getUpdates and setWebhook remember the last list
+# given): name every type we handle.
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 _LANGUAGE_NAMES = {"fr": "fr", "français": "fr", "francais": "fr", "en": "en", "english": "en"}
 _DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
