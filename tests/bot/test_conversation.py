@@ -72,7 +72,9 @@ async def test_nothing_is_stored_before_consent(open_service, clock):
     await client.send("bob", "bonjour")
     await client.send("bob", "c'est quoi ?")
     refused = await client.send("bob", "non")
-    assert refused  # a polite goodbye
+    assert [reply.text for reply in refused] == [
+        "Entendu, je n'ai rien enregistré. Si vous changez d'avis, écrivez-moi à tout moment."
+    ]
     for table in ("participants", "sessions", "transcript_lines", "answers", "processed_inbound"):
         assert await count(service, table) == 0, table
 
@@ -163,9 +165,15 @@ async def test_a_returning_resident_after_expiry_may_resume(open_service, clock)
     await client.converse("alice", "bonjour", "oui", "bus")
     clock.advance(days=8)
     offer = await client.send("alice", "coucou")
-    assert offer[-1].buttons  # resume or start again
+    assert [button.title for button in offer[-1].buttons] == ["Reprendre", "Recommencer"]
     resumed = await client.send("alice", offer[-1].buttons[0].payload)
-    assert "1 à 5" in resumed[-1].text or "satisf" in resumed[-1].text
+    assert resumed[-1].text.startswith("De 1 à 5, êtes-vous satisfait")
+    assert [button.title for button in resumed[-1].buttons] == ["1", "2", "3", "4", "5"]
+    async with service.database.transaction() as s:
+        found = await participants.find(s, "client", service.pseudonym("client", "alice"))
+        assert found is not None
+        kept = await answers.current(s, (await sessions.latest(s, found.id)).id)
+    assert {a.question_id: a.value for a in kept} == {"mode": "bus"}  # resumed, not restarted
 
 
 async def test_sessions_stay_on_the_version_they_started(open_service, clock, tmp_path):

@@ -269,6 +269,9 @@ async def test_server_errors_are_retried_with_backoff(fake, bot, conversations):
     fake.fail_next(1, 500)
     replies = await chat.say("bonjour")
     assert any("Acceptez-vous" in text for text in texts(replies))
+    sent = [m for m, _ in fake.calls if m == "sendMessage"]
+    assert len(sent) == len(replies) + 3  # each failure retried, nothing sent twice
+    assert len(texts(replies)) == len(set(texts(replies)))
 
 
 async def test_endless_server_errors_give_up_and_the_bot_carries_on(fake, bot, conversations):
