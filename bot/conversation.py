@@ -198,11 +198,10 @@ class ConversationService:
         now = message.received_at
         participant = await participants.find(session, message.channel, user_hash, lock=True)
         claim_id: int | None = None
-        if participant is not None and message.message_id is not None:
-            claim = await self._claim(session, message, user_hash, message.message_id)
-            if not claim.is_new:
-                return replies_from_json(claim.replies)
-            claim_id = claim.id
+        if participant is not None:
+            claim_id, replayed = await self._claim(session, message, user_hash)
+            if replayed is not None:
+                return replayed
         if participant is not None and (
             not participant.reachable or (message.address and participant.address is None)
         ):
@@ -231,11 +230,10 @@ class ConversationService:
                 consented_at=now,
                 address=message.address.encode("ascii") if message.address else None,
             )
-        if claim_id is None and message.message_id is not None:
-            claim = await self._claim(session, message, user_hash, message.message_id)
-            if not claim.is_new:  # a concurrent process handled it first
-                return replies_from_json(claim.replies)
-            claim_id = claim.id
+        if claim_id is None:  # just consented: claimed once stored (another process may be first)
+            claim_id, replayed = await self._claim(session, message, user_hash)
+            if replayed is not None:
+                return replayed
         if any(isinstance(e, DeletionConfirmed) for e in transition.effects):
             await erasure.delete_participant_data(
                 session,
@@ -256,13 +254,19 @@ class ConversationService:
 
     @staticmethod
     async def _claim(
-        session: AsyncSession, message: InboundMessage, user_hash: str, message_id: str
-    ) -> inbound.InboundClaim:
-        """Mark this platform message as handled (dedupe): a claim that is not new
-        carries the replies sent the first time."""
-        return await inbound.claim(
-            session, message.channel, user_hash, message_id, now=message.received_at
+        session: AsyncSession, message: InboundMessage, user_hash: str
+    ) -> tuple[int | None, list[Reply] | None]:
+        """Dedupe: mark this platform message as handled. (the claim's id, None)
+        when it is new; (None, the replies sent the first time) when it was
+        handled before; (None, None) when the platform gave no message id."""
+        if message.message_id is None:
+            return None, None
+        claim = await inbound.claim(
+            session, message.channel, user_hash, message.message_id, now=message.received_at
         )
+        if not claim.is_new:
+            return None, replies_from_json(claim.replies)
+        return claim.id, None
 
     async def _context(
         self,
