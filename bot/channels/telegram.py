@@ -56,7 +56,7 @@ from telegram import (
     Update,
 )
 
-from bot.channel_contract import Conversations, InboundMessage
+from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage
 from bot.channels.telegram_address import ChatAddressCipher
 from bot.channels.telegram_rendering import (
     CallbackCodec,
@@ -67,6 +67,7 @@ from bot.channels.telegram_rendering import (
     language_keyboard,
     read_toggles,
     reply_keyboard,
+    shown_at,
     split_text,
     toggles_keyboard,
 )
@@ -288,7 +289,7 @@ class TelegramChannel:
             if not chosen:
                 await self._answer(query, say("choose_one", language))
                 return
-            text = confirmed_text(toggles)
+            text = confirmed_text(toggles, shown_at(toggles))
             shown = ", ".join(toggle.title for toggle in chosen)
         else:
             text = decoded.payload
@@ -368,6 +369,10 @@ class TelegramChannel:
     ) -> Sequence[Reply] | None:
         try:
             return await self.conversations.handle(inbound)
+        except ButtonOutdated:  # nothing stored; the old keyboard stays as it was
+            if query is not None:
+                await self._answer(query, say("already_answered", language))
+            return None
         except Exception as error:  # the resident must hear something; logged for us
             log.error(
                 "telegram: the conversation service failed on %s: %s",

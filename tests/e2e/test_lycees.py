@@ -74,6 +74,7 @@ def test_a_student_is_asked_the_commune_of_the_school():
     play(
         "lycees.yml",
         [
+            ("bonjour", CONSENT),
             ("oui", ASKED_ROLE),
             ("élève", '(stored: answer to role = "student")', ASKED_POSTAL_CODE),
             ("45000", '(stored: answer to postal_code = "45000")', ASKED_SCHOOL, "!Passer"),
@@ -92,6 +93,7 @@ def test_a_parent_whose_child_takes_the_school_bus():
     play(
         "lycees.yml",
         [
+            ("bonjour", CONSENT),
             ("oui", ASKED_ROLE),
             ("Parent d'élève", '(stored: answer to role = "parent")', ASKED_POSTAL_CODE),
             ("45000", ASKED_SCHOOL, "!" + ASKED_HOME),
@@ -118,6 +120,7 @@ def test_each_kind_of_unclear_answer_gets_its_hint():
     play(
         "lycees.yml",
         [
+            ("bonjour", CONSENT),
             ("oui", ASKED_ROLE),
             ("?!", "Je n'ai pas reçu de réponse.", ASKED_ROLE, "!stored"),
             ("Parent d'élève", ASKED_POSTAL_CODE),

@@ -189,6 +189,7 @@ def test_starting_again_from_a_pause():
     play(
         "mobilite.yml",
         [
+            ("bonjour", CONSENT),
             ("oui", ASKED_MODE),
             ("train", ASKED_SATISFACTION),
             ("stop", "(stored: session paused)"),
@@ -215,4 +216,4 @@ def test_coming_back_after_expiry_and_switching_language():
 
 
 def test_the_simulator_tries_a_flow_on_a_given_day():
-    play("mobilite.yml", [("oui", ASKED_MODE)], today="2030-01-01")
+    play("mobilite.yml", [("bonjour", CONSENT), ("oui", ASKED_MODE)], today="2030-01-01")
