@@ -44,9 +44,9 @@ from typing import Annotated, Final, Literal, TypeAlias
 from aiohttp import WSCloseCode, WSMsgType, web
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
 
+from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.errors import UserError
-from bot.inbound import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
 
