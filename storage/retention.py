@@ -28,7 +28,7 @@ from storage.models import (
     TeamMessageRow,
     TranscriptLineRow,
 )
-from storage.statements import rowcount
+from storage.writes import rowcount
 
 AUDIT_ACTION = "purge"
 

@@ -33,9 +33,10 @@ from storage.models import (
     TeamMessageRow,
     TeamMessageState,
     TranscriptLineRow,
+    table,
 )
 from storage.prepared import Prepared
-from storage.statements import rowcount, table
+from storage.writes import rowcount
 
 
 @dataclass(frozen=True, slots=True)

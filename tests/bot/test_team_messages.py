@@ -7,14 +7,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.channel_contract import InboundMessage
 from bot.channels.telegram_address import ChatAddressCipher
 from bot.conversation import ConversationService
-from bot.inbound import InboundMessage
 from bot.team_messages import HEADER, InvalidReply, NotAsked, Outcome, TeamMessages
 from storage import audit, participants, sessions, team_messages
 from storage.models import TeamMessageState
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
-from tests.bot.conftest import Clock, ServiceFactory, settings_for
+from tests.bot.conftest import Clock, ServiceFactory
+from tests.serving import settings_for
 
 MODERATOR = "moderator-7"
 

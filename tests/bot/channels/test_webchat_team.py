@@ -13,16 +13,14 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.app import TEAM_MESSAGES
+from bot.app import TEAM_MESSAGES, WEBCHAT
 from bot.team_messages import HEADER, Outcome
 from storage import team_messages
 from storage.database import Database
 from storage.models import TeamMessageState
 from tests.bot.channels.test_webchat import Chat, Tab
 from tests.bot.cli.running import consultbot
-from tests.bot.web.serving import running, settings_for
-
-SECRET = "a test key, not a secret"
+from tests.serving import SECRET, running, settings_for
 
 
 @dataclass
@@ -45,10 +43,10 @@ class Server:
 
 
 @pytest.fixture
-async def server(database_url: str, tmp_path: Path) -> AsyncIterator[Server]:
-    settings = settings_for(tmp_path, database_url=database_url, secret_key=SECRET)
+async def server(database_url: str) -> AsyncIterator[Server]:
+    settings = settings_for(database_url)
     async with running(settings) as (base, app), aiohttp.ClientSession() as session:
-        yield Server(Chat(base, session), app, base)
+        yield Server(Chat(base, session, app[WEBCHAT]), app, base)
 
 
 async def _states(database_url: str, session_id: int) -> list[TeamMessageState]:
@@ -132,12 +130,12 @@ async def test_a_reply_from_another_process_reaches_the_open_chat(
 
 @pytest.mark.postgres
 async def test_a_reply_through_one_server_reaches_the_chat_open_on_another(
-    server: Server, database_url: str, tmp_path: Path
+    server: Server, database_url: str
 ):
     if not database_url.startswith("postgresql"):
         pytest.skip("several processes share a PostgreSQL database only")
     tab, session_id = await server.resident_asking_for_a_person()
-    other = settings_for(tmp_path / "a", database_url=database_url, secret_key=SECRET)
+    other = settings_for(database_url)
 
     async with running(other) as (_, app_a):
         now = dt.datetime.now(dt.UTC)

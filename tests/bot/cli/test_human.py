@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.inbound import InboundMessage
+from bot.channel_contract import InboundMessage
 from storage import audit
 from tests.bot.cli.running import consultbot
-from tests.bot.conftest import SECRET, ServiceFactory
+from tests.bot.conftest import ServiceFactory
+from tests.serving import SECRET
 
 
 async def _resident_asks_for_a_person(open_service: ServiceFactory, user: str) -> None:
