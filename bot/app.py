@@ -127,6 +127,7 @@ def _conversation_service(
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
             titles=pages.title,
+            default_language=settings.default_language,
         )
         pages.consultations_from(service.database)
         sweeper = asyncio.create_task(_sweep_expired(service))

@@ -43,6 +43,7 @@ from bot.records import (
 )
 from bot.understanding import build_interpreter
 from flows import engine
+from flows.catalogue import CATALOGUE
 from flows.effects import (
     AnswerRecorded,
     AnswerSkipped,
@@ -181,7 +182,8 @@ class ConversationService:
                     return await self._handle(session, message, user_hash, rasa, event)
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
-                return [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
+                language = (message.language, self._settings.default_language)
+                return [Reply(CATALOGUE.text("service", "try_again", *language))]
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
         """The platform says we can no longer write to this resident (e.g. they
@@ -482,14 +484,6 @@ class ConversationService:
         )
         lines.extend(transcript_reply(reply, now) for reply in replies)
         return lines
-
-
-_TRY_AGAIN = {
-    "fr": "Désolé, un problème technique nous empêche d'enregistrer votre message. "
-    "Pouvez-vous le renvoyer dans un instant ?",
-    "en": "Sorry, a technical problem stopped us from saving your message. "
-    "Could you send it again in a moment?",
-}
 
 
 def _is_start(message: InboundMessage) -> bool:

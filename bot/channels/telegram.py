@@ -33,7 +33,8 @@ own getUpdates loop (`telegram_polling`, which confirms updates only once
 processed), or webhook, where `telegram_webhook` adds a route to `consultbot serve`
 that checks Telegram's secret header and processes each update before answering
 2xx. `telegram_rendering` draws replies and signs buttons, `telegram_sending`
-retries calls, `telegram_texts` holds what the channel itself says.
+retries calls; what the channel itself says is in the text catalogue
+(`flows.catalogue`, sections `telegram` and `telegram_menu`).
 """
 
 from __future__ import annotations
@@ -76,12 +77,12 @@ from bot.channels.telegram_sending import (
     RetryPolicy,
     call_api,
 )
-from bot.channels.telegram_texts import TextId, say
 from bot.config import Settings
 from bot.errors import UserError
 from bot.inbound import Conversations, InboundMessage
 from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import resolve_secret_key
+from flows.catalogue import CATALOGUE
 from flows.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -119,11 +120,12 @@ class LanguageChoice(Protocol):
 
 
 def language_of(code: str | None) -> str | None:
-    """Telegram's IETF tag ("fr", "fr-BE", "en-GB") -> "fr" / "en" / None."""
+    """Telegram's IETF tag ("fr", "fr-BE", "en-GB") -> a catalogue language ("fr",
+    "en") or None."""
     if not code:
         return None
     base = code.split("-")[0].lower()
-    return base if base in ("fr", "en") else None
+    return base if base in CATALOGUE.languages else None
 
 
 def callback_key(settings: Settings) -> bytes:
@@ -146,8 +148,10 @@ class TelegramChannel:
         reachability: Reachability | None = None,
         policy: RetryPolicy = DEFAULT_POLICY,
         addresses: ChatAddressCipher | None = None,
+        default_language: str = "fr",
     ) -> None:
         self.bot = bot
+        self.default_language = default_language  # the channel's texts when no hint fits
         self.conversations = conversations
         self.reachability = reachability
         self.policy = policy
@@ -238,7 +242,7 @@ class TelegramChannel:
             await self._send(
                 chat_id,
                 user.id,
-                say("choose_language", language),
+                self._text("choose_language", language),
                 language_keyboard(chat_id, self.codec),
             )
             return
@@ -265,7 +269,7 @@ class TelegramChannel:
         message = query.message if isinstance(query.message, Message) else None
         if decoded is None:
             log.info("telegram: callback data we did not issue (query %s) refused", query.id)
-            await self._answer(query, say("stale_button", language))
+            await self._answer(query, self._text("stale_button", language))
             return
         if decoded.kind == "language":
             await self._answer(query, None)
@@ -274,7 +278,7 @@ class TelegramChannel:
             return
         key = (chat_id, message.message_id) if message is not None else None
         if key is not None and key in self._answered:
-            await self._answer(query, say("already_answered", language))
+            await self._answer(query, self._text("already_answered", language))
             return
         if decoded.kind == "toggle":
             await self._toggle(query, message, key, decoded.payload)
@@ -285,7 +289,7 @@ class TelegramChannel:
                 toggles = read_toggles(_markup(message), chat_id, self.codec)
             chosen = [toggle for toggle in toggles if toggle.checked]
             if not chosen:
-                await self._answer(query, say("choose_one", language))
+                await self._answer(query, self._text("choose_one", language))
                 return
             text = confirmed_text(toggles)
             shown = ", ".join(toggle.title for toggle in chosen)
@@ -375,9 +379,11 @@ class TelegramChannel:
                 exc_info=log.isEnabledFor(logging.DEBUG),
             )
             if query is not None:
-                await self._answer(query, say("try_again", language))
+                await self._answer(query, self._text("try_again", language))
             else:
-                await self._send(chat_id, int(inbound.user_id), say("try_again", language), None)
+                await self._send(
+                    chat_id, int(inbound.user_id), self._text("try_again", language), None
+                )
             return None
 
     async def _send_replies(
@@ -402,8 +408,13 @@ class TelegramChannel:
             self.policy,
         )
 
-    async def _say(self, chat_id: int, user_id: int, text_id: TextId, language: str | None) -> None:
-        await self._send(chat_id, user_id, say(text_id, language), None)
+    async def _say(self, chat_id: int, user_id: int, text_id: str, language: str | None) -> None:
+        await self._send(chat_id, user_id, self._text(text_id, language), None)
+
+    def _text(self, text_id: str, language: str | None) -> str:
+        """What the channel itself says (catalogue section `telegram`), in the
+        resident's language, else the deployment's default (`flows.language`)."""
+        return CATALOGUE.text("telegram", text_id, language, self.default_language)
 
     async def _answer(self, query: CallbackQuery, text: str | None) -> None:
         await call_api(

@@ -25,10 +25,10 @@ from bot.channels.telegram import (
 from bot.channels.telegram_address import ChatAddressCipher
 from bot.channels.telegram_polling import Poller
 from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
-from bot.channels.telegram_texts import COMMAND_MENU
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.inbound import Conversations
+from flows.catalogue import CATALOGUE
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ class TelegramBot:
             addresses=ChatAddressCipher.from_settings(settings),
             reachability=reachability,
             policy=policy,
+            default_language=settings.default_language,
         )
         self.poller: Poller | None = None
 
@@ -97,7 +98,7 @@ class TelegramBot:
                 "`consultbot telegram delete-webhook` first (never poll with the "
                 "production bot's token)"
             )
-        await register_commands(bot)
+        await register_commands(bot, self.channel.default_language)
         await self.application.start()
         if self.polling:
             # The channel is read at each update, so tests may wrap `channel.process`.
@@ -131,11 +132,12 @@ def quiet_http_logs() -> None:
     logging.getLogger("telegram.ext.ExtBot").setLevel(logging.INFO)
 
 
-async def register_commands(bot: Bot) -> None:
-    """The command menu in French (also the default) and English."""
-    for language in (None, "fr", "en"):
-        menu = COMMAND_MENU["en" if language == "en" else "fr"]
-        commands = [BotCommand(name, description) for name, description in menu]
+async def register_commands(bot: Bot, default_language: str) -> None:
+    """The command menu (catalogue section `telegram_menu`) in each catalogue
+    language, and in the deployment's default language for the others."""
+    for language in (None, *CATALOGUE.languages):
+        menu = CATALOGUE.section("telegram_menu", language, default_language)
+        commands = [BotCommand(name, description) for name, description in menu.items()]
         try:
             await bot.set_my_commands(commands, language_code=language)
         except TelegramError as error:  # the bot works without a menu
@@ -195,7 +197,7 @@ async def set_webhook(settings: Settings) -> str:
             secret_token=secret.get_secret_value(),
             allowed_updates=list(ALLOWED_UPDATES),
         )
-        await register_commands(bot)
+        await register_commands(bot, settings.default_language)
     return url
 
 

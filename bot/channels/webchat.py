@@ -21,7 +21,9 @@ Server -> client:
            "multi_select"}]}  everything the message caused, committed before it
            is sent; a reply for an id already answered is ignored by the client
   error    {"code": str, "message": str, "id"?: str}  the message (if `id`) was not
-           handled and stays with the client to be sent again
+           handled and stays with the client to be sent again; `message` is for
+           people, in the hello's language (catalogue section `protocol`), or the
+           deployment's default language before a hello
 
 Caps per connection: frames over MAX_FRAME_BYTES close it (1009); a sustained
 flood closes it (1008); a browser page from an origin not allowed is refused (403).
@@ -46,11 +48,19 @@ from typing import Annotated, Final, Literal, TypeAlias
 from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 from bot.errors import UserError
 from bot.inbound import Conversations, InboundMessage
 from bot.web.lifecycle import Draining, Lifecycle
+from flows.catalogue import CATALOGUE
 from flows.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -78,7 +88,14 @@ class HelloFrame(_Frame):
     type: Literal["hello"]
     token: str | None = Field(default=None, max_length=100)
     consultation: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
-    lang: Literal["fr", "en"] | None = None
+    lang: str | None = None
+
+    @field_validator("lang")
+    @classmethod
+    def _catalogue_language(cls, lang: str | None) -> str | None:
+        if lang is not None and lang not in CATALOGUE.languages:
+            raise ValueError(f"one of {', '.join(CATALOGUE.languages)}")
+        return lang
 
 
 class MessageFrame(_Frame):
@@ -157,8 +174,10 @@ class WebChat:
         origins: OriginPolicy,
         lifecycle: Lifecycle,
         titles: TitleLookup | None = None,
+        default_language: str = "fr",
     ) -> None:
         self.conversations = conversations
+        self.default_language = default_language  # for errors before a hello
         self.tokens = tokens
         self.origins = origins
         self.lifecycle = lifecycle
@@ -167,9 +186,11 @@ class WebChat:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if not self.origins.allows(request):
+            message = CATALOGUE.text(
+                "protocol", "origin_not_allowed", request.query.get("lang"), self.default_language
+            )
             return web.json_response(
-                {"error": "origin_not_allowed", "message": "This page may not open the chat."},
-                status=403,
+                {"error": "origin_not_allowed", "message": message}, status=403
             )
         ws = web.WebSocketResponse(
             max_msg_size=MAX_FRAME_BYTES, heartbeat=30.0, compress=False, timeout=1.0
@@ -231,7 +252,7 @@ class _Connection:
                 if frame.type is WSMsgType.TEXT:
                     await self._on_frame(frame.data)
                 elif frame.type is WSMsgType.BINARY:
-                    await self._error("bad_frame", "Frames must be JSON text.")
+                    await self._error("bad_frame", "bad_frame")
         finally:
             # Messages not yet started stay with the client, which sends them again.
             while not self._queue.empty():
@@ -253,7 +274,7 @@ class _Connection:
         hello = await self._parse(frame.data)
         if not isinstance(hello, HelloFrame):
             if hello is not None:
-                await self._error("bad_hello", "The first frame must be a hello.")
+                await self._error("bad_hello", "bad_hello")
             await self.ws.close(code=WSCloseCode.PROTOCOL_ERROR, message=b"hello expected")
             return False
         token = hello.token
@@ -287,7 +308,7 @@ class _Connection:
         if frame is None:
             return
         if not isinstance(frame, MessageFrame):
-            await self._error("bad_message", "Say hello once, then send messages.")
+            await self._error("bad_message", "hello_once")
             return
         if not self._take_allowance() or self._queue.full():
             await self._refuse(frame.id)
@@ -333,7 +354,7 @@ class _Connection:
             await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
             return
         # Told each time: the client keeps the message and sends it again later.
-        await self._error("rate_limited", "Too many messages; slow down.", message_id)
+        await self._error("rate_limited", "rate_limited", message_id)
 
     async def _work(self) -> None:
         while (item := await self._queue.get()) is not None:
@@ -351,19 +372,15 @@ class _Connection:
                 async with self.chat.lifecycle.message():
                     replies = await self.chat.conversations.handle(inbound)
             except Draining:
-                await self._error("unavailable", "The server is restarting.", message_id)
+                await self._error("unavailable", "restarting", message_id)
                 continue
             except UserError as error:  # the server is misconfigured, e.g. no consultation
                 log.error("web chat: message not handled: %s", error)
-                await self._error(
-                    "unavailable", "The message could not be handled; try again.", message_id
-                )
+                await self._error("unavailable", "not_handled", message_id)
                 continue
             except Exception:
                 log.exception("web chat: the conversation service failed on a message")
-                await self._error(
-                    "unavailable", "The message could not be handled; try again.", message_id
-                )
+                await self._error("unavailable", "not_handled", message_id)
                 continue
             finally:
                 self._answered(message_id)  # no ack needed any more
@@ -381,11 +398,18 @@ class _Connection:
         try:
             return _FRAMES.validate_json(raw)
         except ValidationError as error:
-            code, message = _explain(error)
-            await self._error(code, message, _id_of(raw))
+            code, text_id, values = _explain(error)
+            await self._error(code, text_id, _id_of(raw), **values)
             return None
 
-    async def _error(self, code: str, message: str, message_id: str | None = None) -> None:
+    async def _error(
+        self, code: str, text_id: str, message_id: str | None = None, **values: object
+    ) -> None:
+        """Tell the client; `text_id` names the message in the catalogue's
+        `protocol` section."""
+        message = CATALOGUE.text(
+            "protocol", text_id, self._lang, self.chat.default_language, **values
+        )
         frame: dict[str, object] = {
             "v": PROTOCOL_VERSION,
             "type": "error",
@@ -404,19 +428,20 @@ class _Connection:
             await self.ws.send_str(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
 
 
-def _explain(error: ValidationError) -> tuple[str, str]:
+def _explain(error: ValidationError) -> tuple[str, str, dict[str, object]]:
+    """The error code, the catalogue's text id and its values."""
     problem = error.errors(include_url=False, include_context=False)[0]
     kind, where = problem["type"], ".".join(str(part) for part in problem["loc"])
     if kind in ("json_invalid", "dict_type", "model_type", "model_attributes_type"):
-        return "bad_json", "Frames must be JSON objects."
+        return "bad_json", "bad_json", {}
     if where == "v" or where.endswith(".v"):
-        return "unsupported_version", f"Use protocol version {PROTOCOL_VERSION}."
+        return "unsupported_version", "unsupported_version", {"version": PROTOCOL_VERSION}
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return "unknown_type", "The type must be hello or message."
+        return "unknown_type", "unknown_type", {}
     if where.endswith("text") and kind == "string_too_long":
-        return "too_long", f"A message holds at most {MAX_TEXT_CHARS} characters."
+        return "too_long", "too_long", {"limit": MAX_TEXT_CHARS}
     field = where.split(".", 1)[-1]
-    return "bad_message", f"{field}: {problem['msg']}."
+    return "bad_message", "bad_field", {"field": field, "problem": problem["msg"]}
 
 
 def _id_of(raw: str) -> str | None:

@@ -154,6 +154,26 @@ async def test_a_bad_frame_gets_an_error_and_the_connection_goes_on(chat, frame,
     assert (await tab.say("bonjour"))[0]["text"].startswith("Bonjour")
 
 
+async def test_protocol_errors_speak_the_hello_s_language(chat):
+    french = await chat.hello(lang="fr")
+    english = await chat.hello(lang="en")
+    too_long = json.dumps({"v": 1, "type": "message", "id": "a", "text": "x" * 4001})
+    for tab in (french, english):
+        await tab.ws.send_str(too_long)
+    assert (await french.frame())["message"] == "Un message compte au plus 4000 caractères."
+    assert (await english.frame())["message"] == "A message holds at most 4000 characters."
+
+
+async def test_a_hello_in_a_language_the_catalogue_lacks_is_refused_in_the_default_one(chat):
+    ws = await chat.connect()
+    await ws.send_json({"v": 1, "type": "hello", "lang": "xx"})
+    error = await ws.receive_json(timeout=5)
+    assert (error["code"], error["message"]) == (
+        "bad_message",
+        "lang : Value error, one of en, fr.",
+    )
+
+
 async def test_a_binary_frame_gets_an_error(chat):
     tab = await chat.hello()
     await tab.ws.send_bytes(b"\x00\x01")
