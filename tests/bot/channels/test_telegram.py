@@ -55,8 +55,10 @@ class ScriptedReplies:
 
 
 @asynccontextmanager
-async def scripted_bot(fake: FakeBotApi, respond: Any) -> AsyncIterator[TelegramBot]:
-    settings = telegram_settings(fake)
+async def scripted_bot(
+    fake: FakeBotApi, respond: Any, default_language: str = "fr"
+) -> AsyncIterator[TelegramBot]:
+    settings = telegram_settings(fake).model_copy(update={"default_language": default_language})
     async with running_bot(settings, ScriptedReplies(respond), policy=FAST, poll_timeout=1) as bot:
         yield bot
 
@@ -394,6 +396,18 @@ async def test_a_service_failure_tells_the_resident_to_try_again(fake):
         replies = await chat.say("bonjour")
         assert replies[0]["text"].startswith("Un problème technique")
         assert await chat.say("bonjour")  # and the next message is tried again
+
+
+async def test_the_channel_s_texts_fall_back_to_the_deployment_s_language(fake):
+    async def broken(message):
+        raise OSError("database is locked")
+
+    async with scripted_bot(fake, broken, default_language="en") as bot:
+        german = Chat(fake, bot, Resident(1040, language_code="de"))
+        french = Chat(fake, bot, Resident(1041, language_code="fr-BE"))
+        assert (await german.say("hallo"))[0]["text"].startswith("A technical problem")
+        assert (await french.say("bonjour"))[0]["text"].startswith("Un problème technique")
+    assert fake.commands[""][0] == {"command": "start", "description": "Start the consultation"}
 
 
 async def test_unknown_or_unreadable_updates_are_skipped(fake, bot, conversations):
