@@ -25,7 +25,7 @@ from bot.channels.rest import RestChannel
 from bot.channels.webchat import OriginPolicy, ParticipantTokens, WebChat
 from bot.config import Settings
 from bot.inbound import Conversations
-from bot.pseudonyms import resolve_secret_key
+from bot.keys import Keys
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
 
@@ -123,7 +123,7 @@ def _conversation_service(
         app[REST] = RestChannel(channels_see, lifecycle)
         app[WEBCHAT] = WebChat(
             channels_see,
-            ParticipantTokens(resolve_secret_key(settings)),
+            ParticipantTokens(Keys.from_settings(settings)),
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
             titles=pages.title,

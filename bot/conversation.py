@@ -30,8 +30,9 @@ from bot.deployment import BUNDLED_FLOWS, deploy_initial
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
 from bot.inbound import InboundMessage
+from bot.keys import Keys
 from bot.participant_locks import ParticipantLocks
-from bot.pseudonyms import Pseudonymizer, resolve_secret_key
+from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands, RasaUnavailable
 from bot.records import (
     as_json,
@@ -128,7 +129,7 @@ class ConversationService:
     ) -> ConversationService:
         """Connect and migrate the database, deploy the bundled flows on first
         start, build the interpreter. Raises ConfigError or StorageError."""
-        pseudonymizer = Pseudonymizer(resolve_secret_key(settings))
+        pseudonymizer = Pseudonymizer(Keys.from_settings(settings).pseudonyms)
         if interpreter is None:
             interpreter = build_interpreter(settings)
         database = await Database.connect(settings.database_url)

@@ -40,8 +40,6 @@ retries calls; what the channel itself says is in the text catalogue
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
 import re
 from collections import OrderedDict
@@ -77,11 +75,10 @@ from bot.channels.telegram_sending import (
     RetryPolicy,
     call_api,
 )
-from bot.config import Settings
 from bot.errors import UserError
 from bot.inbound import Conversations, InboundMessage
+from bot.keys import Keys
 from bot.participant_locks import ParticipantLocks
-from bot.pseudonyms import resolve_secret_key
 from flows.catalogue import CATALOGUE
 from flows.replies import Reply
 
@@ -128,14 +125,6 @@ def language_of(code: str | None) -> str | None:
     return base if base in CATALOGUE.languages else None
 
 
-def callback_key(settings: Settings) -> bytes:
-    """Key of the buttons' signatures, derived from the deployment's secret key
-    (the pseudonyms' key), so that buttons survive restarts."""
-    return hmac.new(
-        resolve_secret_key(settings), b"consultbot telegram callback data", hashlib.sha256
-    ).digest()
-
-
 class TelegramChannel:
     """Processes updates; `process` is what both polling and the webhook call."""
 
@@ -144,7 +133,7 @@ class TelegramChannel:
         bot: Bot,
         conversations: Conversations,
         *,
-        key: bytes,
+        keys: Keys,
         reachability: Reachability | None = None,
         policy: RetryPolicy = DEFAULT_POLICY,
         addresses: ChatAddressCipher | None = None,
@@ -155,7 +144,7 @@ class TelegramChannel:
         self.conversations = conversations
         self.reachability = reachability
         self.policy = policy
-        self.codec = CallbackCodec(key)
+        self.codec = CallbackCodec(keys)
         self.addresses = addresses
         self._done: OrderedDict[int, None] = OrderedDict()
         self._locks = ParticipantLocks()

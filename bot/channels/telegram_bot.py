@@ -20,7 +20,6 @@ from bot.channels.telegram import (
     Reachability,
     TelegramChannel,
     TelegramStartError,
-    callback_key,
 )
 from bot.channels.telegram_address import ChatAddressCipher
 from bot.channels.telegram_polling import Poller
@@ -28,6 +27,7 @@ from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.inbound import Conversations
+from bot.keys import Keys
 from flows.catalogue import CATALOGUE
 
 log = logging.getLogger(__name__)
@@ -64,11 +64,12 @@ class TelegramBot:
         self.polling = polling
         self.poll_timeout = poll_timeout
         reachability = conversations if isinstance(conversations, Reachability) else None
+        keys = Keys.from_settings(settings)
         self.channel = TelegramChannel(
             self.application.bot,
             conversations,
-            key=callback_key(settings),
-            addresses=ChatAddressCipher.from_settings(settings),
+            keys=keys,
+            addresses=ChatAddressCipher(keys),
             reachability=reachability,
             policy=policy,
             default_language=settings.default_language,

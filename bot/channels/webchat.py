@@ -32,11 +32,8 @@ flood closes it (1008); a browser page from an origin not allowed is refused (40
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
 import re
@@ -59,6 +56,8 @@ from pydantic import (
 
 from bot.errors import UserError
 from bot.inbound import Conversations, InboundMessage
+from bot.keys import Keys
+from bot.signatures import Signer
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.catalogue import CATALOGUE
 from flows.replies import Reply
@@ -110,34 +109,31 @@ _FRAMES: TypeAdapter[HelloFrame | MessageFrame] = TypeAdapter(
 
 
 class ParticipantTokens:
-    """Random participant ids signed with the server's secret key.
+    """Random participant ids, signed (`bot.signatures`) with the key of the
+    purpose "web chat participant token" (`bot.keys`).
 
-    A token is `<id>.<mac>`: the id is 16 random bytes, the mac an HMAC-SHA256 of
-    it truncated to 16 bytes, both base64url. The id alone is the participant's
-    user id for the conversation service, which stores only a keyed hash of it.
+    A token is `<id>.<signature>`: the id is 16 random bytes, base64url; the
+    signature has 22 characters. The id alone is the participant's user id for
+    the conversation service, which stores only a keyed hash of it.
     """
 
-    __slots__ = ("_key",)
+    __slots__ = ("_signer",)
 
-    def __init__(self, key: bytes) -> None:
-        self._key = key
+    def __init__(self, keys: Keys) -> None:
+        self._signer = Signer(keys.derive("web chat participant token"), 22)
 
     def issue(self) -> str:
         raw = secrets.token_urlsafe(16)
-        return f"{raw}.{self._mac(raw)}"
+        return f"{raw}.{self._signer.sign(raw)}"
 
     def verify(self, token: object) -> str | None:
         """The participant id of a valid token, None for anything else."""
         if not isinstance(token, str) or len(token) > 100:
             return None
-        raw, _, mac = token.partition(".")
-        if not raw or not hmac.compare_digest(mac, self._mac(raw)):
+        raw, _, signature = token.partition(".")
+        if not raw or not self._signer.valid(signature, raw):
             return None
         return raw
-
-    def _mac(self, raw: str) -> str:
-        digest = hmac.new(self._key, b"webchat-token\x00" + raw.encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
 
 
 class OriginPolicy:

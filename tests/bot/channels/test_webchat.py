@@ -13,6 +13,7 @@ import pytest
 
 from bot.channels.webchat import FLOOD_CLOSE_AFTER, MAX_FRAME_BYTES, ParticipantTokens
 from bot.inbound import Conversations, InboundMessage
+from bot.keys import Keys
 from flows.replies import Reply
 from tests.bot.web.serving import DEMO, running, settings_for
 
@@ -101,7 +102,7 @@ async def test_a_forged_or_foreign_token_gets_a_fresh_participant(chat):
     tab = await chat.hello()
     await tab.say("bonjour")
     forged = tab.token.split(".")[0] + ".AAAAAAAAAAAAAAAAAAAAAA"
-    foreign = ParticipantTokens(b"another key, another server").issue()
+    foreign = ParticipantTokens(Keys(b"another key, another server")).issue()
     for token in (forged, foreign, "nonsense"):
         other = await chat.hello(token)
         assert other.token != token
