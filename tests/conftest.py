@@ -20,6 +20,9 @@ from sqlalchemy.engine import URL, make_url
 
 from storage.database import Database
 
+# What `consultbot` sets at start-up (bot/cli/__init__.py), for the bots the tests start.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 POSTGRES_ENV = "CONSULTBOT_TEST_DATABASE_URL"
 REQUIRE_POSTGRES_ENV = "CONSULTBOT_REQUIRE_POSTGRES"
 

@@ -5,7 +5,6 @@ registered in French (the default) and English."""
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -45,9 +44,6 @@ class TelegramBot:
         policy: RetryPolicy = DEFAULT_POLICY,
         poll_timeout: float = 10.0,
     ) -> None:
-        # Opt in to PTB's coming timedelta durations now: reading the old int ones
-        # (RetryAfter.retry_after, even inside PTB) warns on every 429.
-        os.environ.setdefault("PTB_TIMEDELTA", "true")
         quiet_http_logs()
         token = settings.telegram.bot_token
         if token is None:
@@ -226,7 +222,6 @@ async def _bot(settings: Settings) -> AsyncIterator[Bot]:
     token = settings.telegram.bot_token
     if token is None:
         raise ConfigError("telegram: set CONSULTBOT_TELEGRAM__BOT_TOKEN")
-    os.environ.setdefault("PTB_TIMEDELTA", "true")
     quiet_http_logs()
     bot = Bot(token.get_secret_value(), base_url=settings.telegram.api_base_url)
     try:
