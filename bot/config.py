@@ -19,7 +19,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./consultbot.db"
     secret_key: SecretStr | None = None
     region: str = "24"
-    default_language: Literal["fr", "en"] = "fr"
+    default_language: str = "fr"  # a language of the text catalogue (flows/texts)
     default_consultation: str = "mobilite"
     flows_dir: Path | None = None
     debug: bool = False
@@ -93,6 +93,18 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = PrivacySettings()
     nlu: NluSettings = NluSettings()
     telegram: TelegramSettings = TelegramSettings()
+
+    @field_validator("default_language")
+    @classmethod
+    def _catalogue_language(cls, value: str) -> str:
+        from flows.catalogue import CATALOGUE
+
+        if value not in CATALOGUE.languages:
+            raise ValueError(
+                f"the text catalogue has no {value!r}; use one of "
+                f"{', '.join(CATALOGUE.languages)}, or add flows/texts/{value}.yml"
+            )
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -232,7 +232,7 @@ class TelegramChannel:
                 chat_id,
                 user.id,
                 self._text("choose_language", language),
-                language_keyboard(chat_id, self.codec),
+                language_keyboard(chat_id, self.codec, self.default_language),
             )
             return
         if command == "start":

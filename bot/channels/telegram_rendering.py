@@ -32,6 +32,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.keys import Keys
 from bot.signatures import Signer
+from flows.catalogue import CATALOGUE
 from flows.replies import Button, Reply
 
 MAX_TEXT_UNITS = 4096  # Telegram's limit for one message, in UTF-16 code units
@@ -194,15 +195,18 @@ def _button(title: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(title, callback_data=data)
 
 
-def language_keyboard(chat_id: int, codec: CallbackCodec) -> InlineKeyboardMarkup:
+def language_keyboard(chat_id: int, codec: CallbackCodec, first: str) -> InlineKeyboardMarkup:
+    """One button per language of the text catalogue, each named in itself:
+    `first` (the deployment's default language), then the others by name."""
+    order = sorted(CATALOGUE.languages, key=lambda code: (code != first, _own_name(code)))
     return InlineKeyboardMarkup(
-        [
-            [
-                _button("Français", codec.encode("language", chat_id, "fr")),
-                _button("English", codec.encode("language", chat_id, "en")),
-            ]
-        ]
+        [[_button(_own_name(code), codec.encode("language", chat_id, code)) for code in order]]
     )
+
+
+def _own_name(code: str) -> str:
+    name = CATALOGUE.text("language_names", code, code)
+    return name[:1].upper() + name[1:]
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,7 @@ def test_missing_default_file_means_defaults(tmp_path, monkeypatch):
             "CONSULTBOT_SERVER__ALLOWED_ORIGINS: a list or a map must be given as JSON",
         ),
         ("database_url: mysql://x\n", {}, "unsupported database driver"),
+        ("default_language: de\n", {}, "add flows/texts/de.yml"),
         ("telegram:\n  bot_token: '123:abc'\n", {}, "CONSULTBOT_TELEGRAM__BOT_TOKEN"),
         ("secret_key: hunter2\n", {}, "only from the environment"),
         ("database_url: postgresql+asyncpg://u:pw@h/db\n", {}, "CONSULTBOT_DATABASE_URL"),
