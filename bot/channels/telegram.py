@@ -42,6 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -87,7 +88,6 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 # Sticky on Telegram's side: name every type we handle (TELEGRAM.md).
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
-_LANGUAGE_NAMES = {"fr": "fr", "français": "fr", "francais": "fr", "en": "en", "english": "en"}
 _DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REMEMBERED = 100_000  # entries of each in-memory table, oldest dropped first
 
@@ -114,6 +114,23 @@ class LanguageChoice(Protocol):
     async def change_language(
         self, channel: str, user_id: str, language: str, received_at: dt.datetime
     ) -> Sequence[Reply]: ...
+
+
+def language_named(word: str) -> str | None:
+    """The catalogue language a resident names after /langue: its code, or its
+    name in any catalogue language, with or without accents ("francais")."""
+    wanted = _unaccented(word.strip().lower())
+    for code in CATALOGUE.languages:
+        names = {code} | {
+            CATALOGUE.text("language_names", code, lang).lower() for lang in CATALOGUE.languages
+        }
+        if wanted in {_unaccented(name) for name in names}:
+            return code
+    return None
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def language_of(code: str | None) -> str | None:
@@ -224,7 +241,7 @@ class TelegramChannel:
         text, consultation = message.text, None
         command, argument = _command(message)
         if command in ("langue", "language", "lang"):
-            chosen = _LANGUAGE_NAMES.get(argument.lower())
+            chosen = language_named(argument)
             if chosen is not None:
                 await self._switch_language(chat_id, user.id, chosen)
                 return

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from bot.channels.telegram import language_named
 from bot.channels.telegram_bot import TelegramBot, running_bot
 from bot.channels.telegram_rendering import Toggle, confirmed_text
 from bot.conversation import ConversationService
@@ -648,3 +649,21 @@ def test_building_the_bot_leaves_the_process_environment_alone(fake, monkeypatch
     before = dict(os.environ)
     TelegramBot(telegram_settings(fake), ScriptedReplies(lambda message: []), polling=True)
     assert dict(os.environ) == before
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [
+        ("fr", "fr"),
+        ("Français", "fr"),
+        ("francais", "fr"),
+        ("french", "fr"),
+        ("EN", "en"),
+        ("anglais", "en"),
+        ("English", "en"),
+        ("klingon", None),
+        ("", None),
+    ],
+)
+def test_a_language_is_named_by_its_code_or_its_name_in_any_catalogue_language(word, code):
+    assert language_named(word) == code
