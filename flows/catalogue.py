@@ -34,7 +34,7 @@ from importlib import resources
 from types import MappingProxyType
 
 from flows.document import parse_document
-from flows.errors import FlowError, FlowProblem, FlowValidationError
+from flows.errors import CatalogueError, FlowProblem, FlowValidationError
 from flows.language import pick_language
 
 FALLBACK = "en"
@@ -50,14 +50,6 @@ SECTIONS = (
     "protocol",
 )
 _MONTHS = 12
-
-
-class CatalogueError(FlowError):
-    """The text catalogue is incomplete or malformed; the message lists every problem."""
-
-    def __init__(self, problems: Sequence[FlowProblem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(problem) for problem in problems))
 
 
 @dataclass(frozen=True, slots=True)

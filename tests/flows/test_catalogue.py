@@ -4,7 +4,8 @@ import string
 
 import pytest
 
-from flows.catalogue import CATALOGUE, SECTIONS, Catalogue, CatalogueError, load_catalogue
+from flows.catalogue import CATALOGUE, SECTIONS, Catalogue, load_catalogue
+from flows.errors import CatalogueError
 
 EN = """\
 language_names: {fr: French, en: English}

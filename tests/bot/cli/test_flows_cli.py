@@ -51,6 +51,27 @@ def test_validate_accepts_the_bundled_flows(capsys):
     assert len(out.splitlines()) == len(paths)
 
 
+def test_validate_notes_a_flow_language_the_text_catalogue_lacks(capsys, tmp_path):
+    flow = tmp_path / "demo.yml"
+    flow.write_text(
+        "id: demo\n"
+        "title: {fr: Démo, de: Demo}\n"
+        "languages: [fr, de]\n"
+        "consent: {fr: Acceptez-vous ?, de: Einverstanden?}\n"
+        "outro: {fr: Merci !, de: Danke!}\n"
+        "questions:\n"
+        "  - id: ok\n"
+        "    type: yes_no\n"
+        "    text: {fr: D'accord ?, de: Einverstanden?}\n"
+    )
+    code, out, _ = run(capsys, "flows", "validate", str(flow))
+    assert code == 0
+    assert out.splitlines()[1] == (
+        f"{flow}: note: the text catalogue has no 'de' (flows/texts/de.yml):"
+        " the bot's own texts will be in en for it"
+    )
+
+
 def test_validate_lists_every_problem_of_every_file_and_exits_1(capsys):
     broken = [INVALID / "when_bad_shape.yml", INVALID / "selections_upside_down.yml"]
     code, out, err = run(
