@@ -53,6 +53,7 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     allowed_origins: tuple[str, ...] = ()
+    public_url: str | None = None
 
 
 class SessionSettings(_Section):
@@ -74,6 +75,16 @@ class TelegramSettings(_Section):
     webhook_secret: SecretStr | None = None
     api_base_url: str = "https://api.telegram.org/bot"
     webhook_url: str | None = None
+    bot_username: str | None = None
+
+
+REJECTION_REASONS = ("off-topic", "abusive", "personal-data", "duplicate", "spam", "other")
+
+
+class ConsoleSettings(_Section):
+    rejection_reasons: tuple[str, ...] = Field(default=REJECTION_REASONS, min_length=1)
+    require_2fa: bool = False
+    session_idle_hours: float = Field(default=12, gt=0)
 
 
 class Settings(BaseSettings):
@@ -93,6 +104,7 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = PrivacySettings()
     nlu: NluSettings = NluSettings()
     telegram: TelegramSettings = TelegramSettings()
+    console: ConsoleSettings = ConsoleSettings()
 
     @field_validator("default_language")
     @classmethod
