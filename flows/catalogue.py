@@ -3,8 +3,9 @@
 `flows/texts/<code>.yml` (`fr.yml`, `en.yml`) holds, by section, the engine's
 texts (`engine`), the channels' own (`telegram`, `telegram_menu`, `service`),
 the web chat page, widget and protocol errors (`page`, `widget`, `protocol`),
-language names and dates. Organizers write the questions, consent, intro and
-outro in their flows; everything else comes from here. A region rewords a
+the printed poster (`poster`), language names and dates. Organizers write the
+questions, consent, intro and outro in their flows; everything else comes from
+here. A region rewords a
 message by editing a file, and adds a language by adding one: no code changes.
 
 Every file must have exactly the keys of the others, with the same blanks
@@ -48,6 +49,7 @@ SECTIONS = (
     "page",
     "widget",
     "protocol",
+    "poster",
 )
 _MONTHS = 12
 

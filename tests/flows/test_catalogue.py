@@ -22,6 +22,7 @@ telegram_menu: {start: Start}
 page: {title: Public consultation}
 widget: {send: Send}
 protocol: {bad_json: Frames must be JSON objects.}
+poster: {call: Have your say}
 """
 FR = """\
 language_names: {fr: français, en: anglais}
@@ -38,6 +39,7 @@ telegram_menu: {start: Commencer}
 page: {title: Consultation citoyenne}
 widget: {send: Envoyer}
 protocol: {bad_json: Les trames doivent être des objets JSON.}
+poster: {call: Donnez votre avis}
 """
 
 
