@@ -8,9 +8,13 @@ transcript, the new state and the replies together. The replies are returned
 only after the commit: a resident who sees the next question knows the last
 answer is stored.
 
-Privacy: nothing is written before consent. Until then the conversation lives
-in the message itself (the engine treats "no state" as "consent not given yet")
-and in a small in-memory note of which consultation the resident chose.
+Privacy: nothing about a resident is written before consent. Until then the
+engine treats "no state" as "consent not given yet", and a short-lived note keyed
+by the pseudonymous hash (storage.pre_consent: no text) says which consultation
+and language they chose and whether the consent question was just asked: only
+then does their "oui" consent, on whichever process takes it. A message that
+erased a resident's data leaves a receipt (a keyed hash of its id, nothing
+else): its retry gets the same reply and starts nothing.
 """
 
 from __future__ import annotations
@@ -18,18 +22,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.button_steps import already_answered, stamp, step_of
+from bot.button_steps import read as read_button
 from bot.config import Settings
-from bot.consent_memory import ConsentMemory
 from bot.deployment import BUNDLED_FLOWS, deploy_initial
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
-from bot.inbound import InboundMessage
+from bot.inbound import ButtonOutdated, InboundMessage, Unavailable
 from bot.keys import Keys
 from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import Pseudonymizer
@@ -50,26 +55,42 @@ from flows.effects import (
     AnswerSkipped,
     AnswerWithdrawn,
     Completed,
+    ConsentAsked,
     ConsentGiven,
+    ConsentRefused,
     DeletionConfirmed,
     Effect,
 )
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
+from flows.messages import say
 from flows.prompts import consent_question
 from flows.replies import Reply
 from flows.state import SessionState, Status
 from nlu import CommandName, Interpretation, Interpreter, QuestionSpec
-from storage import answers, erasure, inbound, outbox, participants, sessions, transcripts
+from storage import (
+    answers,
+    erasure,
+    erasure_receipts,
+    inbound,
+    outbox,
+    participants,
+    pre_consent,
+    sessions,
+    transcripts,
+)
 from storage.database import Database
 from storage.errors import StorageError
 from storage.models import Direction, SessionStatus
 from storage.participants import Participant
+from storage.pre_consent import PreConsent
 from storage.sessions import StoredSession
 from storage.transcripts import TranscriptLine
 
 log = logging.getLogger(__name__)
 
 REGION_TIMEZONE = ZoneInfo("Europe/Paris")  # "demain" means tomorrow where residents live
+# How long what a resident chose before consenting is kept (storage.pre_consent).
+PRE_CONSENT_KEPT = dt.timedelta(hours=24)
 
 _STATUS: dict[Status, SessionStatus] = {
     "asking": SessionStatus.ACTIVE,
@@ -93,6 +114,7 @@ class _Context:
     returned: bool  # the session had expired: offer to resume before anything else
     rasa: _RasaVerdict | None = None  # what a Rasa server made of the text, if asked
     event: Event | None = None  # an event given by the channel instead of the text
+    before: PreConsent | None = None  # before consent: what they chose, what was asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +138,6 @@ class ConversationService:
         self._settings = settings
         self._catalog = FlowCatalog()
         self._locks = ParticipantLocks()
-        self._before_consent = ConsentMemory()
         self._expire_after = dt.timedelta(days=settings.sessions.expire_after_days)
 
     @classmethod
@@ -129,7 +150,7 @@ class ConversationService:
     ) -> ConversationService:
         """Connect and migrate the database, deploy the bundled flows on first
         start, build the interpreter. Raises ConfigError or StorageError."""
-        pseudonymizer = Pseudonymizer(Keys.from_settings(settings).pseudonyms)
+        pseudonymizer = Pseudonymizer(Keys.from_settings(settings))
         if interpreter is None:
             interpreter = build_interpreter(settings)
         database = await Database.connect(settings.database_url)
@@ -174,6 +195,9 @@ class ConversationService:
         return await self._process(message, ChangeLanguage(language))
 
     async def _process(self, message: InboundMessage, event: Event | None) -> list[Reply]:
+        if "\x00" in message.text:  # a NUL means nothing (and PostgreSQL refuses it)
+            message = replace(message, text=message.text.replace("\x00", ""))
+        message = _read_button(message)
         user_hash = self._pseudonyms.pseudonym(message.channel, message.user_id)
         # Before the transaction: a Rasa server may be slow.
         rasa = await self._ask_rasa(message) if event is None else None
@@ -184,7 +208,9 @@ class ConversationService:
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
                 language = (message.language, self._settings.default_language)
-                return [Reply(CATALOGUE.text("service", "try_again", *language))]
+                raise Unavailable(
+                    [Reply(CATALOGUE.text("service", "try_again", *language))]
+                ) from None
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
         """The platform says we can no longer write to this resident (e.g. they
@@ -198,8 +224,10 @@ class ConversationService:
     async def expire_inactive(self, now: dt.datetime) -> int:
         """Mark sessions left alone longer than the configured inactivity
         expired (for the figures; a returning resident is offered to resume
-        either way); how many. Run periodically by `consultbot serve`."""
+        either way); how many. Also deletes the expired notes of residents who
+        never consented. Run periodically by `consultbot serve`."""
         async with self._db.transaction() as session:
+            await pre_consent.purge_expired(session, now=now)
             return await sessions.expire_inactive(
                 session, inactive_since=now - self._expire_after, now=now
             )
@@ -227,6 +255,12 @@ class ConversationService:
     ) -> list[Reply]:
         now = message.received_at
         participant = await participants.find(session, message.channel, user_hash, lock=True)
+        if participant is None and message.message_id is not None:
+            receipt = self._pseudonyms.erasure_receipt(
+                message.channel, user_hash, message.message_id
+            )
+            if await erasure_receipts.exists(session, receipt):
+                return [await self._erased_reply(session, message)]  # a retry: same reply
         claim_id: int | None = None
         if participant is not None and message.message_id is not None:
             claim = await inbound.claim(
@@ -247,12 +281,16 @@ class ConversationService:
             )
         context = await self._context(session, message, user_hash, participant)
         context.rasa, context.event = rasa, event
+        if message.shown_at is not None and message.shown_at != _step(context):
+            # Raised inside the transaction: nothing of this message is kept.
+            raise ButtonOutdated([already_answered(_language(context.state, message))])
         transition, interpretation = self._advance(context)
         consented = any(isinstance(e, ConsentGiven) for e in transition.effects)
         if context.stored is None and not consented:
-            self._remember(context)  # nothing may be stored before consent
-            return list(transition.replies)
-        self._before_consent.forget(user_hash)
+            await self._note_before_consent(session, context, transition.effects)
+            return stamp(transition.replies, step_of(None, transition.state))
+        if context.before is not None:
+            await pre_consent.forget(session, message.channel, user_hash)
         if context.participant is None:
             context.participant = await participants.create(
                 session,
@@ -277,16 +315,22 @@ class ConversationService:
                 now=now,
                 keep_anonymised_answers=self._settings.privacy.keep_anonymised_answers_on_delete,
             )
-            return list(transition.replies)  # their every row is gone, this one too
+            if message.message_id is not None:  # their every row is gone, this one too
+                receipt = self._pseudonyms.erasure_receipt(
+                    message.channel, user_hash, message.message_id
+                )
+                await erasure_receipts.record(session, receipt, now=now)
+            return stamp(transition.replies, step_of(None, None))
         session_id = await self._save(session, context, transition.state)
         await self._apply(session, context, session_id, transition.effects, transition.state)
         lines = self._transcript(context, interpretation, transition.replies, consented)
         await transcripts.append(session, session_id, lines)
+        replies = stamp(transition.replies, step_of(session_id, transition.state))
         if claim_id is not None:
             await inbound.store_replies(
-                session, claim_id, as_json([reply.to_json() for reply in transition.replies])
+                session, claim_id, as_json([reply.to_json() for reply in replies])
             )
-        return list(transition.replies)
+        return replies
 
     async def _context(
         self,
@@ -320,8 +364,13 @@ class ConversationService:
                     )
                 stored = None
         if stored is None:
-            deployed = await self._choose_flow(session, message, user_hash)
-            return _Context(message, user_hash, participant, None, deployed, None, False)
+            before = await pre_consent.find(
+                session, message.channel, user_hash, now=message.received_at
+            )
+            deployed = await self._choose_flow(session, message, before)
+            context = _Context(message, user_hash, participant, None, deployed, None, False)
+            context.before = before
+            return context
         state = SessionState.from_json(cast(dict[str, object], stored.state))
         expired = stored.status == SessionStatus.EXPIRED or (
             stored.status != SessionStatus.COMPLETED
@@ -330,12 +379,11 @@ class ConversationService:
         return _Context(message, user_hash, participant, stored, deployed, state, expired)
 
     async def _choose_flow(
-        self, session: AsyncSession, message: InboundMessage, user_hash: str
+        self, session: AsyncSession, message: InboundMessage, before: PreConsent | None
     ) -> DeployedFlow:
-        pending = self._before_consent.get(user_hash)
         candidates = [
             message.consultation_id,
-            pending.consultation_id if pending else None,
+            before.consultation_id if before else None,
             self._settings.default_consultation,
         ]
         for consultation_id in candidates:
@@ -365,7 +413,8 @@ class ConversationService:
             language = state.language if state else self._hinted_language(context)
             spec = engine.expecting(flow, state, language)
             interpretation = self._interpret(context, spec, language, now.date())
-            event = Message(message.text, interpretation, self._hinted_language(context))
+            asked = self._consent_asked(context)
+            event = Message(message.text, interpretation, self._hinted_language(context), asked)
         return engine.advance(flow, state, event, now), interpretation
 
     def _interpret(
@@ -380,8 +429,8 @@ class ConversationService:
 
     def _language_hint(self, context: _Context) -> str | None:
         """The channel's language, one chosen before consent, else a greeting's."""
-        pending = self._before_consent.get(context.user_hash)
-        hint = context.message.language or (pending.language if pending else None)
+        before = context.before
+        hint = context.message.language or (before.language if before else None)
         if hint is None and context.state is None:
             hint = self._interpreter.greeting_language(context.message.text)
         return hint
@@ -390,12 +439,48 @@ class ConversationService:
         flow = context.deployed.flow
         return flow.language_for(self._language_hint(context), self._settings.default_language)
 
-    def _remember(self, context: _Context) -> None:
-        """Which consultation a resident who has not consented yet is looking at,
-        so that their "oui" joins it. Memory only, bounded."""
-        self._before_consent.remember(
-            context.user_hash, context.deployed.consultation_id, self._language_hint(context)
+    def _consent_asked(self, context: _Context) -> bool:
+        """Before consent: whether the replies to their previous message asked
+        this flow version's consent question. A retry of that very message
+        (same id) is no answer to it: they may never have seen those replies."""
+        before, message = context.before, context.message
+        if before is None or before.asked_version_id != context.deployed.version_id:
+            return False
+        return message.message_id is None or before.asked_by != self._message_digest(context)
+
+    def _message_digest(self, context: _Context) -> str | None:
+        message = context.message
+        if message.message_id is None:
+            return None
+        return self._pseudonyms.message_digest(
+            message.channel, context.user_hash, message.message_id
         )
+
+    async def _note_before_consent(
+        self, session: AsyncSession, context: _Context, effects: Sequence[Effect]
+    ) -> None:
+        """Note which consultation and language a resident who has not consented
+        yet chose, and whether these replies ask the consent question: only then
+        does their next "oui" consent. A refusal leaves nothing behind."""
+        channel, user_hash = context.message.channel, context.user_hash
+        if any(isinstance(effect, ConsentRefused) for effect in effects):
+            if context.before is not None:
+                await pre_consent.forget(session, channel, user_hash)
+            return
+        asked = any(isinstance(effect, ConsentAsked) for effect in effects)
+        note = PreConsent(
+            context.deployed.consultation_id,
+            self._language_hint(context),
+            context.deployed.version_id if asked else None,
+            self._message_digest(context) if asked else None,
+        )
+        expires_at = context.message.received_at + PRE_CONSENT_KEPT
+        await pre_consent.keep(session, channel, user_hash, note, expires_at=expires_at)
+
+    async def _erased_reply(self, session: AsyncSession, message: InboundMessage) -> Reply:
+        """What a retried erasing message is told again: its data is gone."""
+        flow = (await self._choose_flow(session, message, None)).flow
+        return Reply(say("deleted", flow.language_for(message.language)))
 
     async def _save(
         self, session: AsyncSession, context: _Context, state: SessionState | None
@@ -489,6 +574,17 @@ class ConversationService:
 
 def _is_start(message: InboundMessage) -> bool:
     return message.text.strip().lower() == "/start"
+
+
+def _read_button(message: InboundMessage) -> InboundMessage:
+    """The message with a tapped button's step read off its text."""
+    text, shown_at = read_button(message.text)
+    return message if shown_at is None else replace(message, text=text, shown_at=shown_at)
+
+
+def _step(context: _Context) -> str:
+    """The step the conversation is at before this message."""
+    return step_of(context.stored.id if context.stored else None, context.state)
 
 
 def _language(state: SessionState | None, message: InboundMessage) -> str | None:

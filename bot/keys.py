@@ -10,6 +10,9 @@ secret or the other keys.
 | `web chat participant token`   | signing the web chat's participant tokens          |
 | `telegram callback data`       | signing the data of Telegram buttons               |
 | `telegram chat address`        | encrypting stored Telegram chat ids (Fernet)       |
+| `erasure receipt`              | keyed hashes of the messages that erased data      |
+| `message digest`               | keyed hashes of message ids before consent         |
+| `console totp`                 | encrypting moderators' one-time-code secrets       |
 | pseudonyms (the secret itself) | the keyed hash of platform user ids (`pseudonyms`) |
 
 The pseudonyms are the one exception: they are keyed by the secret itself, as
@@ -37,7 +40,14 @@ KEY_ENV = "CONSULTBOT_SECRET_KEY"
 MIN_KEY_LENGTH = 16
 KEY_BYTES = 32
 
-Purpose = Literal["web chat participant token", "telegram callback data", "telegram chat address"]
+Purpose = Literal[
+    "web chat participant token",
+    "telegram callback data",
+    "telegram chat address",
+    "erasure receipt",
+    "message digest",
+    "console totp",
+]
 
 
 class Keys:

@@ -4,6 +4,9 @@ HMAC-SHA256 keyed with the deployment's pseudonym key (`bot.keys.Keys.pseudonyms
 the same resident on the same channel always maps to the same pseudonym, yet
 without the key nobody can tell which platform account it belongs to (a plain
 hash of a Telegram id could be reversed by enumerating ids).
+
+The other keyed hashes of the conversation service (erasure receipts, digests
+of message ids) use keys of their own purposes (`bot.keys`).
 """
 
 from __future__ import annotations
@@ -11,11 +14,29 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from bot.keys import Keys
+
 
 class Pseudonymizer:
-    def __init__(self, key: bytes) -> None:
-        self._key = key
+    def __init__(self, keys: Keys) -> None:
+        self._key = keys.pseudonyms
+        self._receipts = keys.derive("erasure receipt")
+        self._messages = keys.derive("message digest")
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         message = f"{channel}\x00{user_id}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def erasure_receipt(self, channel: str, user_hash: str, message_id: str) -> str:
+        """The keyed hash that marks a message as one that erased a resident's
+        data: it tells a retry of that message apart and nothing else."""
+        return _digest(self._receipts, channel, user_hash, message_id)
+
+    def message_digest(self, channel: str, user_hash: str, message_id: str) -> str:
+        """A keyed hash of a message id, to tell a retry of a message before
+        consent apart from a new message without keeping the id."""
+        return _digest(self._messages, channel, user_hash, message_id)[:32]
+
+
+def _digest(key: bytes, *parts: str) -> str:
+    return hmac.new(key, "\x00".join(parts).encode(), hashlib.sha256).hexdigest()

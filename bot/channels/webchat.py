@@ -36,28 +36,26 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import re
-import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Final, Literal, TypeAlias
-from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictInt,
     TypeAdapter,
     ValidationError,
     field_validator,
 )
 
+from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage
-from bot.keys import Keys
-from bot.signatures import Signer
+from bot.inbound import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.catalogue import CATALOGUE
 from flows.replies import Reply
@@ -75,12 +73,12 @@ FLOOD_CLOSE_AFTER: Final = 50  # messages refused in a row before the socket is 
 QUEUE_SIZE: Final = 8
 ACK_AFTER_S: Final = 0.15
 _ID_PATTERN: Final = r"^[A-Za-z0-9_.:-]{1,64}$"
-_ID = re.compile(_ID_PATTERN)
 
 
 class _Frame(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    v: Literal[1]
+    # Strict: `true` and `1.0` are not version 1.
+    v: StrictInt = Field(ge=PROTOCOL_VERSION, le=PROTOCOL_VERSION)
 
 
 class HelloFrame(_Frame):
@@ -108,54 +106,6 @@ _FRAMES: TypeAdapter[HelloFrame | MessageFrame] = TypeAdapter(
 )
 
 
-class ParticipantTokens:
-    """Random participant ids, signed (`bot.signatures`) with the key of the
-    purpose "web chat participant token" (`bot.keys`).
-
-    A token is `<id>.<signature>`: the id is 16 random bytes, base64url; the
-    signature has 22 characters. The id alone is the participant's user id for
-    the conversation service, which stores only a keyed hash of it.
-    """
-
-    __slots__ = ("_signer",)
-
-    def __init__(self, keys: Keys) -> None:
-        self._signer = Signer(keys.derive("web chat participant token"), 22)
-
-    def issue(self) -> str:
-        raw = secrets.token_urlsafe(16)
-        return f"{raw}.{self._signer.sign(raw)}"
-
-    def verify(self, token: object) -> str | None:
-        """The participant id of a valid token, None for anything else."""
-        if not isinstance(token, str) or len(token) > 100:
-            return None
-        raw, _, signature = token.partition(".")
-        if not raw or not self._signer.valid(signature, raw):
-            return None
-        return raw
-
-
-class OriginPolicy:
-    """Browser pages allowed to open the socket: the configured origins, and the
-    server's own pages. Clients that send no Origin (not browsers) are allowed:
-    the check protects residents' browsers, not the server."""
-
-    __slots__ = ("_allowed",)
-
-    def __init__(self, allowed: Sequence[str]) -> None:
-        self._allowed = frozenset(origin.rstrip("/").lower() for origin in allowed)
-
-    def allows(self, request: web.Request) -> bool:
-        origin = request.headers.get("Origin")
-        if origin is None:
-            return True
-        origin = origin.rstrip("/").lower()
-        if origin in self._allowed:
-            return True
-        return urlsplit(origin).netloc == request.host.lower()
-
-
 # The title of a consultation (None: the default one) in a language, if deployed.
 TitleLookup: TypeAlias = Callable[[str | None, str | None], Awaitable[str | None]]
 
@@ -173,11 +123,11 @@ class WebChat:
         default_language: str = "fr",
     ) -> None:
         self.conversations = conversations
-        self.default_language = default_language  # for errors before a hello
         self.tokens = tokens
         self.origins = origins
         self.lifecycle = lifecycle
         self.titles = titles
+        self.default_language = default_language  # for errors before a hello
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -248,7 +198,7 @@ class _Connection:
                 if frame.type is WSMsgType.TEXT:
                     await self._on_frame(frame.data)
                 elif frame.type is WSMsgType.BINARY:
-                    await self._error("bad_frame", "bad_frame")
+                    await self._on_invalid("bad_frame", "bad_frame")
         finally:
             # Messages not yet started stay with the client, which sends them again.
             while not self._queue.empty():
@@ -267,19 +217,19 @@ class _Connection:
             if frame.type not in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
                 await self.ws.close(code=WSCloseCode.PROTOCOL_ERROR, message=b"hello expected")
             return False
-        hello = await self._parse(frame.data)
+        hello = read_frame(frame.data)
+        if isinstance(hello, Refusal):
+            await self._error(hello.code, hello.text_id, hello.id, **dict(hello.values))
+        elif isinstance(hello, MessageFrame):
+            await self._error("bad_hello", "bad_hello")
         if not isinstance(hello, HelloFrame):
-            if hello is not None:
-                await self._error("bad_hello", "bad_hello")
             await self.ws.close(code=WSCloseCode.PROTOCOL_ERROR, message=b"hello expected")
             return False
-        token = hello.token
-        participant = self.chat.tokens.verify(token)
-        if token is None or participant is None:
-            token = self.chat.tokens.issue()
-            participant = self.chat.tokens.verify(token)
-            assert participant is not None
-        self._participant = participant
+        # A valid token is renewed (its lifetime starts again), anything else
+        # gets a new participant.
+        participant = self.chat.tokens.verify(hello.token)
+        token = self.chat.tokens.issue(participant)
+        self._participant = participant or token.partition(".")[0]
         self._consultation = hello.consultation
         self._lang = hello.lang
         title = None
@@ -300,11 +250,12 @@ class _Connection:
         return True
 
     async def _on_frame(self, raw: str) -> None:
-        frame = await self._parse(raw)
-        if frame is None:
+        frame = read_frame(raw)
+        if isinstance(frame, Refusal):
+            await self._on_invalid(frame.code, frame.text_id, frame.id, **dict(frame.values))
             return
         if not isinstance(frame, MessageFrame):
-            await self._error("bad_message", "hello_once")
+            await self._on_invalid("bad_message", "hello_once")
             return
         if not self._take_allowance() or self._queue.full():
             await self._refuse(frame.id)
@@ -312,6 +263,16 @@ class _Connection:
         self._refused = 0
         self._queue.put_nowait((frame.id, frame.text))
         self._ack_later(frame.id)
+
+    async def _on_invalid(
+        self, code: str, text_id: str, message_id: str | None = None, **values: object
+    ) -> None:
+        """A frame that is not a message: it spends the allowance of one, so a
+        flood of garbage is refused, then closed, like a flood of messages."""
+        if not self._take_allowance():
+            await self._refuse(message_id)
+            return
+        await self._error(code, text_id, message_id, **values)
 
     def _ack_later(self, message_id: str) -> None:
         self._unanswered.add(message_id)
@@ -344,7 +305,7 @@ class _Connection:
         self._allowance -= 1.0
         return True
 
-    async def _refuse(self, message_id: str) -> None:
+    async def _refuse(self, message_id: str | None) -> None:
         self._refused += 1
         if self._refused >= FLOOD_CLOSE_AFTER:
             await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
@@ -367,8 +328,13 @@ class _Connection:
             try:
                 async with self.chat.lifecycle.message():
                     replies = await self.chat.conversations.handle(inbound)
+            except ButtonOutdated as outdated:  # answered: nothing to send again
+                replies = outdated.replies
             except Draining:
                 await self._error("unavailable", "restarting", message_id)
+                continue
+            except Unavailable:  # logged by the service; the client sends it again
+                await self._error("unavailable", "not_handled", message_id)
                 continue
             except UserError as error:  # the server is misconfigured, e.g. no consultation
                 log.error("web chat: message not handled: %s", error)
@@ -388,15 +354,6 @@ class _Connection:
                     "messages": [_reply_json(reply) for reply in replies],
                 }
             )
-
-    async def _parse(self, raw: str) -> HelloFrame | MessageFrame | None:
-        """The frame, or None once the client was told what is wrong with it."""
-        try:
-            return _FRAMES.validate_json(raw)
-        except ValidationError as error:
-            code, text_id, values = _explain(error)
-            await self._error(code, text_id, _id_of(raw), **values)
-            return None
 
     async def _error(
         self, code: str, text_id: str, message_id: str | None = None, **values: object
@@ -424,6 +381,31 @@ class _Connection:
             await self.ws.send_str(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a frame is not one: the error frame's code, its message (a text id of
+    the catalogue's `protocol` section and its values), and the id of the
+    refused message when it has one."""
+
+    code: str
+    text_id: str
+    values: tuple[tuple[str, object], ...] = ()
+    id: str | None = None
+
+    def message(self, *languages: str | None) -> str:
+        return CATALOGUE.text("protocol", self.text_id, *languages, **dict(self.values))
+
+
+def read_frame(raw: str) -> HelloFrame | MessageFrame | Refusal:
+    """The frame a client sent, or why it is not one. Never raises: any text,
+    nested however deep, is a frame or a refusal."""
+    try:
+        return _FRAMES.validate_json(raw)
+    except ValidationError as error:
+        code, text_id, values = _explain(error)
+        return Refusal(code, text_id, tuple(values.items()), _id_of(raw))
+
+
 def _explain(error: ValidationError) -> tuple[str, str, dict[str, object]]:
     """The error code, the catalogue's text id and its values."""
     problem = error.errors(include_url=False, include_context=False)[0]
@@ -440,14 +422,20 @@ def _explain(error: ValidationError) -> tuple[str, str, dict[str, object]]:
     return "bad_message", "bad_field", {"field": field, "problem": problem["msg"]}
 
 
+class _Identified(BaseModel):
+    """Only the id of a frame refused for something else."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    id: str = Field(pattern=_ID_PATTERN)
+
+
 def _id_of(raw: str) -> str | None:
-    """The id of a refused message, so the client stops sending it again."""
+    """The id of a refused message, so the client stops sending it again. (Read
+    by pydantic's parser, which bounds nesting, like the frame itself.)"""
     try:
-        data = json.loads(raw)
-    except ValueError:
+        return _Identified.model_validate_json(raw).id
+    except ValidationError:
         return None
-    message_id = data.get("id") if isinstance(data, dict) else None
-    return message_id if isinstance(message_id, str) and _ID.fullmatch(message_id) else None
 
 
 def _reply_json(reply: Reply) -> dict[str, object]:

@@ -113,6 +113,7 @@ class Simulation:
         self.today = today
         self.show_effects = show_effects
         self.state: SessionState | None = None
+        self.consent_asked = False  # as the service notes it before consent
 
     def play(self, lines: Iterable[str], out: TextIO, *, echo: bool, start: bool) -> None:
         """Send each line as a message. `start`: the bot speaks first, as after
@@ -142,13 +143,15 @@ class Simulation:
         spec = expecting(self.flow, self.state, self.language)
         lang = self.state.language if self.state is not None else self.language
         interpretation = self.interpreter.interpret(line, spec, lang, self._now().date())
-        return Message(line, interpretation, language=self.language)
+        return Message(line, interpretation, self.language, self.consent_asked)
 
     def _advance(self, event: Event) -> Transition:
+        from flows.effects import ConsentAsked
         from flows.engine import advance
 
         transition = advance(self.flow, self.state, event, self._now())
         self.state = transition.state
+        self.consent_asked = any(isinstance(e, ConsentAsked) for e in transition.effects)
         return transition
 
     def _now(self) -> dt.datetime:
@@ -161,8 +164,11 @@ class Simulation:
         for reply in transition.replies:
             print(render(reply), file=out)
         if self.show_effects:
+            from flows.effects import ConsentAsked
+
             for effect in transition.effects:
-                print(f"  (stored: {describe_effect(effect)})", file=out)
+                if not isinstance(effect, ConsentAsked):  # a note, nothing of theirs
+                    print(f"  (stored: {describe_effect(effect)})", file=out)
 
 
 def render(reply: Reply) -> str:

@@ -19,6 +19,7 @@ from flows.language import pick_language
 
 if TYPE_CHECKING:
     from bot.flow_catalog import FlowCatalog
+    from bot.web.readiness import WriteCheck
     from flows.model import Flow
     from storage.database import Database
 
@@ -55,13 +56,16 @@ class Pages:
         self._database: Database | None = None
         self._catalog: FlowCatalog | None = None
         self._flows: dict[str, tuple[float, Flow | None]] = {}
+        self._writes: WriteCheck | None = None
 
     def consultations_from(self, database: Database) -> None:
         """Look consultations up in this database (once the service is open)."""
         from bot.flow_catalog import FlowCatalog
+        from bot.web.readiness import WriteCheck
 
         self._database = database
         self._catalog = FlowCatalog()
+        self._writes = WriteCheck(database)
 
     async def default_chat(self, request: web.Request) -> web.Response:
         consultation = self.settings.default_consultation
@@ -146,11 +150,14 @@ class Pages:
         return web.json_response({"status": "ok"})
 
     async def readyz(self, request: web.Request) -> web.Response:
-        """The process takes messages: started, and not shutting down."""
-        if self.lifecycle.accepting:
-            return web.json_response({"status": "ready"})
-        status = "draining" if self.lifecycle.draining else "starting"
-        return web.json_response({"status": status}, status=503)
+        """The process takes messages: started, not shutting down, and its
+        database takes writes (checked by a write, at most every few seconds)."""
+        if not self.lifecycle.accepting:
+            status = "draining" if self.lifecycle.draining else "starting"
+            return web.json_response({"status": status}, status=503)
+        if self._writes is not None and not await self._writes.takes_writes():
+            return web.json_response({"status": "database_read_only"}, status=503)
+        return web.json_response({"status": "ready"})
 
 
 def _with_texts(widget: bytes, settings: Settings) -> bytes:

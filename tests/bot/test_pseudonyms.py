@@ -5,7 +5,7 @@ from bot.pseudonyms import Pseudonymizer
 
 
 def test_pseudonyms_are_stable_keyed_and_per_channel():
-    a, b = Pseudonymizer(b"k" * 32), Pseudonymizer(b"j" * 32)
+    a, b = Pseudonymizer(Keys(b"k" * 32)), Pseudonymizer(Keys(b"j" * 32))
     assert a.pseudonym("telegram", "42") == a.pseudonym("telegram", "42")
     assert a.pseudonym("telegram", "42") != b.pseudonym("telegram", "42")
     assert a.pseudonym("telegram", "42") != a.pseudonym("web", "42")
@@ -14,7 +14,7 @@ def test_pseudonyms_are_stable_keyed_and_per_channel():
 
 def test_pseudonyms_stored_by_earlier_versions_still_match():
     # Computed by the release before `bot.keys`: HMAC-SHA256(secret, "channel\0id").
-    pseudonymizer = Pseudonymizer(Keys(b"a deployment secret key, long enough").pseudonyms)
+    pseudonymizer = Pseudonymizer(Keys(b"a deployment secret key, long enough"))
     assert pseudonymizer.pseudonym("telegram", "42") == (
         "4335a98bddaf60971a890ca5717315d8cec5fab5d67b7b03ed4f79f5d115f2a6"
     )

@@ -78,6 +78,7 @@ def test_a_student_is_asked_the_commune_of_the_school(capsys, tmp_path):
         tmp_path,
         "lycees.yml",
         [
+            ("bonjour", CONSENT),
             ("oui", ASKED_ROLE),
             ("élève", "(stored: answer to role = 'student')", ASKED_POSTAL_CODE),
             ("45000", "(stored: answer to postal_code = '45000')", ASKED_SCHOOL, "!Passer"),
@@ -98,6 +99,7 @@ def test_a_parent_whose_child_takes_the_school_bus(capsys, tmp_path):
         tmp_path,
         "lycees.yml",
         [
+            ("bonjour", CONSENT),
             ("oui", ASKED_ROLE),
             ("Parent d'élève", "(stored: answer to role = 'parent')", ASKED_POSTAL_CODE),
             ("45000", ASKED_SCHOOL, "!" + ASKED_HOME),
@@ -126,6 +128,7 @@ def test_each_kind_of_unclear_answer_gets_its_hint(capsys, tmp_path):
         tmp_path,
         "lycees.yml",
         [
+            ("bonjour", CONSENT),
             ("oui", ASKED_ROLE),
             ("?!", "Je n'ai pas reçu de réponse.", ASKED_ROLE, "!stored"),
             ("Parent d'élève", ASKED_POSTAL_CODE),

@@ -194,6 +194,7 @@ def test_starting_again_from_a_pause(capsys, tmp_path):
         tmp_path,
         "mobilite.yml",
         [
+            ("bonjour", CONSENT),
             ("oui", ASKED_MODE),
             ("train", ASKED_SATISFACTION),
             ("stop", "(stored: Paused)"),
@@ -222,4 +223,11 @@ def test_coming_back_after_expiry_and_switching_language(capsys, tmp_path):
 
 
 def test_the_simulator_tries_a_flow_on_a_given_day(capsys, tmp_path):
-    play(capsys, tmp_path, "mobilite.yml", [("oui", ASKED_MODE)], "--today", "2030-01-01")
+    play(
+        capsys,
+        tmp_path,
+        "mobilite.yml",
+        [("bonjour", CONSENT), ("oui", ASKED_MODE)],
+        "--today",
+        "2030-01-01",
+    )

@@ -22,6 +22,13 @@ TABLES = {
     "outbox_events",
     "audit_records",
     "erased_answers",
+    "console_users",
+    "console_links",
+    "console_sessions",
+    "login_failures",
+    "pre_consent",
+    "erasure_receipts",
+    "readiness_probe",
 }
 
 

@@ -91,6 +91,16 @@ async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations,
     assert PROPOSAL not in caplog.text
 
 
+async def test_a_first_oui_never_shown_the_consent_question_enrols_nobody(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1099))
+    first = await chat.say("oui")
+    assert any("Acceptez-vous" in text for text in texts(first))
+    assert await conversations.participant(1099) is None
+    await chat.tap("Oui")  # the question they were shown
+    assert "Comment vous déplacez-vous" in chat.messages[-1]["text"]
+    assert await conversations.participant(1099) is not None
+
+
 async def test_no_telegram_id_is_stored_in_clear(fake, bot, conversations):
     """Residents are pseudonymous: neither their user id nor their chat id (the
     same number in a private chat) appears anywhere in the database."""
@@ -667,3 +677,40 @@ def test_building_the_bot_leaves_the_process_environment_alone(fake, monkeypatch
 )
 def test_a_language_is_named_by_its_code_or_its_name_in_any_catalogue_language(word, code):
     assert language_named(word) == code
+
+
+LYCEES_TO_LOCAL_FOOD = (
+    "/start lycees",
+    "oui",
+    "Autre habitant",
+    "passer",
+    "xqzw",
+    "xqzw",
+    "xqzw",
+    "2",
+    "cantine",
+)
+
+
+async def test_an_old_button_does_not_answer_the_question_asked_now(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1050))
+    for text in LYCEES_TO_LOCAL_FOOD:
+        await chat.say(text)
+    local_food = chat.last_keyboard()
+    assert "La cantine devrait-elle servir" in local_food["text"]
+    meeting = (await chat.say("non"))[-1]
+    assert "réunion publique" in meeting["text"]
+    edits = len(fake.edits)
+    await chat.tap("Oui", local_food)
+    assert fake.callback_answers[-1]["text"] == "Vous avez déjà répondu à cette question."
+    assert await conversations.answers(1050) == {
+        "role": "other",
+        "buildings": 2,
+        "priorities": ["canteen"],
+        "local_food": False,
+    }
+    assert len(fake.edits) == edits  # the old message is not marked "✓ Oui"
+    assert "✓" not in fake.message_now(local_food)["text"]
+    # The question asked now is still asked, and its own buttons answer it.
+    await chat.tap("Oui", meeting)
+    assert (await conversations.answers(1050))["meeting"] is True
