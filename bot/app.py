@@ -28,6 +28,7 @@ from bot.config import Settings
 from bot.console.app import create_console, open_console
 from bot.inbound import Conversations
 from bot.keys import Keys
+from bot.web.clients import BODY_TIMEOUT, quiet_disconnects
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
 
@@ -71,8 +72,9 @@ def create_app(
             return opened
 
         open_service = open_given
-    app = web.Application(client_max_size=64 * 1024)
+    app = web.Application(client_max_size=64 * 1024, middlewares=[quiet_disconnects])
     app[SETTINGS] = settings
+    app[BODY_TIMEOUT] = settings.server.body_timeout_s
     app[LIFECYCLE] = Lifecycle()
     pages = Pages(settings, app[LIFECYCLE])
     owned = conversations is None

@@ -203,8 +203,9 @@ class ConversationService:
         rasa = await self._ask_rasa(message) if event is None else None
         async with self._locks.hold(f"{message.channel}:{user_hash}"):
             try:
-                async with self._db.transaction() as session:
-                    return await self._handle(session, message, user_hash, rasa, event)
+                return await self._catalog.within(
+                    self._db, lambda session: self._handle(session, message, user_hash, rasa, event)
+                )
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
                 language = (message.language, self._settings.default_language)

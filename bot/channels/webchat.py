@@ -26,7 +26,9 @@ Server -> client:
            deployment's default language before a hello
 
 Caps per connection: frames over MAX_FRAME_BYTES close it (1009); a sustained
-flood closes it (1008); a browser page from an origin not allowed is refused (403).
+flood closes it (1008) after FLOOD_CLOSE_AFTER refusals in a row, each answered
+with a `rate_limited` error frame; a browser page from an origin not allowed is
+refused (403).
 """
 
 from __future__ import annotations
@@ -121,8 +123,10 @@ class WebChat:
         lifecycle: Lifecycle,
         titles: TitleLookup | None = None,
         default_language: str = "fr",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.conversations = conversations
+        self.clock = clock  # seconds, for the rate limit (tests set their own)
         self.tokens = tokens
         self.origins = origins
         self.lifecycle = lifecycle
@@ -184,7 +188,7 @@ class _Connection:
         self._lang: str | None = None
         self._queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue(QUEUE_SIZE)
         self._allowance = float(RATE_BURST)
-        self._checked_at = time.monotonic()
+        self._checked_at = chat.clock()
         self._refused = 0
         self._unanswered: set[str] = set()
         self._sending: set[asyncio.Task[None]] = set()
@@ -295,7 +299,7 @@ class _Connection:
         self._unanswered.discard(message_id)
 
     def _take_allowance(self) -> bool:
-        now = time.monotonic()
+        now = self.chat.clock()
         self._allowance = min(
             float(RATE_BURST), self._allowance + (now - self._checked_at) * RATE_PER_S
         )
@@ -306,12 +310,12 @@ class _Connection:
         return True
 
     async def _refuse(self, message_id: str | None) -> None:
+        # Told each time, the last one too: the client keeps the message and
+        # sends it again later (after a reconnect, once the socket is closed).
+        await self._error("rate_limited", "rate_limited", message_id)
         self._refused += 1
         if self._refused >= FLOOD_CLOSE_AFTER:
             await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
-            return
-        # Told each time: the client keeps the message and sends it again later.
-        await self._error("rate_limited", "rate_limited", message_id)
 
     async def _work(self) -> None:
         while (item := await self._queue.get()) is not None:

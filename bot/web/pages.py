@@ -117,8 +117,10 @@ class Pages:
         cached = self._flows.get(consultation)
         if cached is not None and now - cached[0] < _FLOW_CACHE_S:
             return cached[1]
-        async with self._database.transaction() as session:
-            deployed = await self._catalog.live(session, consultation)
+        catalog = self._catalog
+        deployed = await catalog.within(
+            self._database, lambda session: catalog.live(session, consultation)
+        )
         flow = deployed.flow if deployed is not None else None
         if len(self._flows) >= _FLOW_CACHE_SIZE:
             self._flows.clear()

@@ -22,7 +22,7 @@ from bot.channels.telegram_rendering import Toggle, confirmed_text
 from bot.conversation import ConversationService
 from bot.inbound import InboundMessage
 from flows.replies import Button, Reply
-from tests.bot.channels.conftest import FAST, Chat, Recorder, telegram_settings
+from tests.bot.channels.conftest import FAST, WAITS, Chat, Recorder, telegram_settings
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
 from tests.bot.conftest import settings_for
 
@@ -270,8 +270,10 @@ async def test_buttons_issued_to_another_chat_are_refused(fake, bot, conversatio
 
 async def test_a_burst_of_429_is_waited_out(fake, bot, conversations):
     chat = Chat(fake, bot, Resident(1013))
-    fake.fail_next(3, 429, retry_after=1)
+    fake.fail_next(3, 429, retry_after=3)
+    WAITS.seconds.clear()
     replies = await chat.say("bonjour")
+    assert WAITS.seconds == [3, 3, 3]  # what Telegram asked, not slept for real
     assert any("Acceptez-vous" in text for text in texts(replies))
     refused = [m for m, _ in fake.calls if m == "sendMessage"]
     assert len(refused) == len(replies) + 3  # each 429 retried, nothing sent twice
