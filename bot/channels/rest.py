@@ -26,8 +26,8 @@ from typing import Annotated, Any, Final, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.errors import UserError
-from bot.inbound import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.web.clients import read_body
 from bot.web.lifecycle import Draining, Lifecycle
 

@@ -14,6 +14,7 @@ from telegram import Bot, BotCommand, WebhookInfo
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.channel_contract import Conversations
 from bot.channels.telegram import (
     ALLOWED_UPDATES,
     Reachability,
@@ -25,7 +26,6 @@ from bot.channels.telegram_polling import Poller
 from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.inbound import Conversations
 from bot.keys import Keys
 from flows.catalogue import CATALOGUE
 

@@ -55,9 +55,9 @@ from pydantic import (
     field_validator,
 )
 
+from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.errors import UserError
-from bot.inbound import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.catalogue import CATALOGUE
 from flows.replies import Reply

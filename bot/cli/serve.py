@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import signal
 import sys
@@ -82,16 +81,7 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    await runner.setup()
-    # What start-up loaded (flows, the interpreter's tables, libraries) lives as
-    # long as the process: kept out of the garbage collector's full passes,
-    # which would otherwise scan it all, a pause felt by whoever is waiting.
-    gc.collect()
-    gc.freeze()
-    # Each closed WebSocket leaves a few dozen objects in reference cycles
-    # (aiohttp's); collected twice as often as by default, each pause is half
-    # as long: a few milliseconds instead of up to fifteen under load.
-    gc.set_threshold(700, 10, 2)
+    await runner.setup()  # start-up, garbage collector tuning included (bot/app.py)
     try:
         host, port = settings.server.host, settings.server.port
         guard = ConnectionGuard(runner.server, settings.server)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text as text_sql
 
 from bot.app import CONVERSATIONS
-from tests.bot.web.serving import DEMO, running, settings_for
+from tests.serving import DEMO, running, settings_for
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -25,7 +25,7 @@ async def http(
 ) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
     """The server on SQLite, and on PostgreSQL when one is configured."""
     async with (
-        running(settings_for(tmp_path, database_url=database_url)) as (base, _app),
+        running(settings_for(database_url)) as (base, _app),
         aiohttp.ClientSession() as session,
     ):
         yield base, session

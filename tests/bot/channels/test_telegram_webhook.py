@@ -30,6 +30,7 @@ from bot.channels.telegram_webhook import (
 from bot.config import Settings
 from tests.bot.channels.conftest import FAST, WEBHOOK_SECRET, Chat, Recorder, telegram_settings
 from tests.bot.channels.fake_bot_api import FakeBotApi, Resident
+from tests.serving import start_service
 
 PROPOSAL = "Plus de trains le soir entre Orléans et Tours"
 
@@ -252,8 +253,7 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, interpreter, sqlit
     Telegram when a token is set: a resident completes the demo through webhooks, and while the
     server drains for shutdown Telegram is told to deliver later."""
     from bot.app import CONVERSATIONS, LIFECYCLE, create_app
-    from bot.conversation import ConversationService
-    from tests.bot.conftest import SECRET
+    from tests.serving import SECRET
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -263,10 +263,7 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, interpreter, sqlit
         update={"database_url": sqlite_url, "secret_key": SecretStr(SECRET)}
     )
 
-    async def open_service(settings):  # the real service, with the already-trained interpreter
-        return await ConversationService.open(settings, interpreter=interpreter)
-
-    app = create_app(settings, open_service=open_service)  # Telegram installed: a token is set
+    app = create_app(settings, open_service=start_service)  # Telegram installed: a token is set
     runner = web.AppRunner(app)
     await runner.setup()
     await web.SockSite(runner, sock).start()

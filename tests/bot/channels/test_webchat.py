@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.app import WEBCHAT
+from bot.channel_contract import Conversations, InboundMessage
 from bot.channels.webchat import (
     FLOOD_CLOSE_AFTER,
     MAX_FRAME_BYTES,
@@ -24,10 +25,9 @@ from bot.channels.webchat import (
     read_frame,
 )
 from bot.channels.webchat_access import ParticipantTokens
-from bot.inbound import Conversations, InboundMessage
 from bot.keys import Keys
 from flows.replies import Reply
-from tests.bot.web.serving import DEMO, running, settings_for
+from tests.serving import DEMO, running, settings_for
 
 
 @pytest.fixture
