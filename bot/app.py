@@ -27,7 +27,7 @@ from bot.channels.webchat import WebChat
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.config import Settings
 from bot.console.app import create_console, open_console
-from bot.pseudonyms import resolve_secret_key
+from bot.keys import Keys
 from bot.web.clients import BODY_TIMEOUT, quiet_disconnects
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
@@ -145,13 +145,14 @@ def _conversation_service(
         app[WEBCHAT] = WebChat(
             channels_see,
             ParticipantTokens(
-                resolve_secret_key(settings),
+                Keys.from_settings(settings),
                 lifetime=dt.timedelta(days=settings.sessions.expire_after_days),
             ),
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
             titles=pages.title,
             push=push,
+            default_language=settings.default_language,
         )
         pages.consultations_from(service.database)
         from bot.startup import tune_garbage_collector  # with the service: loaded by now

@@ -47,6 +47,7 @@ from bot.records import (
 )
 from bot.team_messages import note_human_request, waiting_replies
 from flows import engine
+from flows.catalogue import CATALOGUE
 from flows.effects import (
     AnswerRecorded,
     AnswerSkipped,
@@ -180,8 +181,9 @@ class ConversationService:
                 )
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
+                language = (message.language, self._settings.default_language)
                 raise Unavailable(
-                    [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
+                    [Reply(CATALOGUE.text("service", "try_again", *language))]
                 ) from None
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
@@ -563,14 +565,6 @@ class ConversationService:
         )
         lines.extend(transcript_reply(reply, now) for reply in replies)
         return lines
-
-
-_TRY_AGAIN = {
-    "fr": "Désolé, un problème technique nous empêche d'enregistrer votre message. "
-    "Pouvez-vous le renvoyer dans un instant ?",
-    "en": "Sorry, a technical problem stopped us from saving your message. "
-    "Could you send it again in a moment?",
-}
 
 
 def _is_start(message: InboundMessage) -> bool:

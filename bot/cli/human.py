@@ -115,9 +115,10 @@ async def _push(database: Database, settings: Settings) -> WebChatPush | None:
     if database.backend != "postgresql":
         return None
     from bot.channels.webchat_push import WebChatPush
-    from bot.pseudonyms import Pseudonymizer, resolve_secret_key
+    from bot.keys import Keys
+    from bot.pseudonyms import Pseudonymizer
 
-    pseudonyms = Pseudonymizer(resolve_secret_key(settings))
+    pseudonyms = Pseudonymizer(Keys.from_settings(settings))
     return await WebChatPush.start(database, pseudonyms.pseudonym)
 
 
