@@ -45,6 +45,7 @@ from bot.records import (
     replies_from_json,
     transcript_reply,
 )
+from bot.team_messages import note_human_request, waiting_replies
 from flows import engine
 from flows.catalogue import CATALOGUE
 from flows.effects import (
@@ -255,6 +256,10 @@ class ConversationService:
             # Raised inside the transaction: nothing of this message is kept.
             raise ButtonOutdated([already_answered(_language(context.state, message))])
         transition, interpretation = self._advance(context)
+        said = transition.replies  # the bot's own words, for the transcript
+        if participant is not None:  # what the consultation team wrote them goes first
+            waiting = await waiting_replies(session, participant, now)
+            transition = replace(transition, replies=(*waiting, *said))
         consented = any(isinstance(e, ConsentGiven) for e in transition.effects)
         if context.stored is None and not consented:
             await self._note_before_consent(session, context, transition.effects)
@@ -290,7 +295,10 @@ class ConversationService:
             return stamp(transition.replies, step_of(None, None))
         session_id = await self._save(session, context, transition.state)
         await self._apply(session, context, session_id, transition.effects, transition.state)
-        lines = self._transcript(context, interpretation, transition.replies, consented)
+        await note_human_request(
+            session, session_id, context.state, interpretation, transition.effects, now
+        )
+        lines = self._transcript(context, interpretation, said, consented)
         await transcripts.append(session, session_id, lines)
         replies = stamp(transition.replies, step_of(session_id, transition.state))
         if claim_id is not None:
