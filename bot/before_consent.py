@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.inbound import InboundMessage
+from bot.channel_contract import InboundMessage
 from bot.pseudonyms import Pseudonymizer
 from flows.effects import ConsentAsked, ConsentRefused, Effect
 from storage import erasure_receipts, pre_consent

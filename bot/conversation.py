@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -30,13 +30,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.before_consent import BeforeConsent, Chosen
 from bot.button_steps import already_answered, stamp, step_of
 from bot.button_steps import read as read_button
+from bot.channel_contract import ButtonOutdated, InboundMessage, Unavailable
 from bot.config import Settings
-from bot.deployment import BUNDLED_FLOWS, deploy_initial
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
-from bot.inbound import ButtonOutdated, InboundMessage, Unavailable
 from bot.participant_locks import ParticipantLocks
-from bot.pseudonyms import Pseudonymizer, resolve_secret_key
+from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands, RasaUnavailable
 from bot.records import (
     as_json,
@@ -46,8 +45,8 @@ from bot.records import (
     replies_from_json,
     transcript_reply,
 )
-from bot.understanding import build_interpreter
 from flows import engine
+from flows.catalogue import CATALOGUE
 from flows.effects import (
     AnswerRecorded,
     AnswerSkipped,
@@ -103,7 +102,7 @@ class _Context:
     stored: StoredSession | None
     deployed: DeployedFlow
     state: SessionState | None
-    returned: bool  # the session had expired: offer to resume before anything else
+    expired: bool  # the session had expired: offer to resume before anything else
     rasa: _RasaVerdict | None = None  # what a Rasa server made of the text, if asked
     event: Event | None = None  # an event given by the channel instead of the text
     before: PreConsent | None = None  # before consent: what they chose, what was asked
@@ -115,6 +114,10 @@ class _RasaVerdict:
 
 
 class ConversationService:
+    """Converses: one message in, its replies out once committed. Built at
+    start-up (bot/startup.py) from an open database, an interpreter and the
+    pseudonymizer; `close` closes the database and the Rasa client it was given."""
+
     def __init__(
         self,
         database: Database,
@@ -132,35 +135,6 @@ class ConversationService:
         self._catalog = FlowCatalog()
         self._locks = ParticipantLocks()
         self._expire_after = dt.timedelta(days=settings.sessions.expire_after_days)
-
-    @classmethod
-    async def open(
-        cls,
-        settings: Settings,
-        *,
-        interpreter: Interpreter | None = None,
-        now: Callable[[], dt.datetime] | None = None,
-    ) -> ConversationService:
-        """Connect and migrate the database, deploy the bundled flows on first
-        start, build the interpreter. Raises ConfigError or StorageError."""
-        pseudonymizer = Pseudonymizer(resolve_secret_key(settings))
-        if interpreter is None:
-            interpreter = build_interpreter(settings)
-        database = await Database.connect(settings.database_url)
-        try:
-            await database.upgrade()
-            folders = [BUNDLED_FLOWS, *([settings.flows_dir] if settings.flows_dir else [])]
-            clock = now or (lambda: dt.datetime.now(dt.UTC))
-            await deploy_initial(database, folders, now=clock())
-        except BaseException:
-            await database.close()
-            raise
-        rasa = None
-        if settings.nlu.rasa_url:
-            import aiohttp
-
-            rasa = RasaCommands(settings.nlu.rasa_url, aiohttp.ClientSession())
-        return cls(database, interpreter, pseudonymizer, settings, rasa)
 
     @property
     def database(self) -> Database:
@@ -196,12 +170,14 @@ class ConversationService:
         rasa = await self._ask_rasa(message) if event is None else None
         async with self._locks.hold(f"{message.channel}:{user_hash}"):
             try:
-                async with self._db.transaction() as session:
-                    return await self._handle(session, message, user_hash, rasa, event)
+                return await self._catalog.within(
+                    self._db, lambda session: self._handle(session, message, user_hash, rasa, event)
+                )
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
+                language = (message.language, self._settings.default_language)
                 raise Unavailable(
-                    [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
+                    [Reply(CATALOGUE.text("service", "try_again", *language))]
                 ) from None
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
@@ -250,13 +226,10 @@ class ConversationService:
         if participant is None and await self._outside.erased_by(session, message, user_hash):
             return [await self._erased_reply(session, message)]  # a retry: same reply
         claim_id: int | None = None
-        if participant is not None and message.message_id is not None:
-            claim = await inbound.claim(
-                session, message.channel, user_hash, message.message_id, now=now
-            )
-            if not claim.is_new:
-                return replies_from_json(claim.replies)
-            claim_id = claim.id
+        if participant is not None:
+            claim_id, replayed = await self._claim(session, message, user_hash)
+            if replayed is not None:
+                return replayed
         if participant is not None and (
             not participant.reachable or (message.address and participant.address is None)
         ):
@@ -278,7 +251,7 @@ class ConversationService:
             chosen = Chosen(
                 context.deployed.consultation_id,
                 context.deployed.version_id,
-                self._language_hint(context),
+                self._resident_language_hint(context),
             )
             await self._outside.note(
                 session, message, user_hash, chosen, transition.effects, context.before
@@ -296,13 +269,10 @@ class ConversationService:
                 consented_at=now,
                 address=message.address.encode("ascii") if message.address else None,
             )
-        if claim_id is None and message.message_id is not None:
-            claim = await inbound.claim(
-                session, message.channel, user_hash, message.message_id, now=now
-            )
-            if not claim.is_new:  # a concurrent process handled it first
-                return replies_from_json(claim.replies)
-            claim_id = claim.id
+        if claim_id is None:  # just consented: claimed once stored (another process may be first)
+            claim_id, replayed = await self._claim(session, message, user_hash)
+            if replayed is not None:
+                return replayed
         if any(isinstance(e, DeletionConfirmed) for e in transition.effects):
             await erasure.delete_participant_data(
                 session,
@@ -322,6 +292,22 @@ class ConversationService:
                 session, claim_id, as_json([reply.to_json() for reply in replies])
             )
         return replies
+
+    @staticmethod
+    async def _claim(
+        session: AsyncSession, message: InboundMessage, user_hash: str
+    ) -> tuple[int | None, list[Reply] | None]:
+        """Dedupe: mark this platform message as handled. (the claim's id, None)
+        when it is new; (None, the replies sent the first time) when it was
+        handled before; (None, None) when the platform gave no message id."""
+        if message.message_id is None:
+            return None, None
+        claim = await inbound.claim(
+            session, message.channel, user_hash, message.message_id, now=message.received_at
+        )
+        if not claim.is_new:
+            return None, replies_from_json(claim.replies)
+        return claim.id, None
 
     async def _context(
         self,
@@ -390,7 +376,7 @@ class ConversationService:
         # Local time: a consultation that closes on the 30th is open all that day
         # in the region, whatever the server's time zone.
         now = message.received_at.astimezone(REGION_TIMEZONE)
-        if context.returned and state is not None:
+        if context.expired and state is not None:
             return engine.advance(flow, state, Returned(), now), None
         event: Event
         interpretation: Interpretation | None = None
@@ -399,13 +385,13 @@ class ConversationService:
         elif _is_start(message):
             event = Start(message.consultation_id, message.language)
         else:
-            language = state.language if state else self._hinted_language(context)
+            language = state.language if state else self._flow_language(context)
             spec = engine.expecting(flow, state, language)
             interpretation = self._interpret(context, spec, language, now.date())
             asked = self._outside.asked(
                 context.before, context.deployed.version_id, message, context.user_hash
             )
-            event = Message(message.text, interpretation, self._hinted_language(context), asked)
+            event = Message(message.text, interpretation, self._flow_language(context), asked)
         return engine.advance(flow, state, event, now), interpretation
 
     def _interpret(
@@ -418,7 +404,7 @@ class ConversationService:
             text, spec, language, today, command=context.rasa.command, recognise_commands=False
         )
 
-    def _language_hint(self, context: _Context) -> str | None:
+    def _resident_language_hint(self, context: _Context) -> str | None:
         """The channel's language, one chosen before consent, else a greeting's."""
         before = context.before
         hint = context.message.language or (before.language if before else None)
@@ -426,9 +412,13 @@ class ConversationService:
             hint = self._interpreter.greeting_language(context.message.text)
         return hint
 
-    def _hinted_language(self, context: _Context) -> str:
+    def _flow_language(self, context: _Context) -> str:
+        """The language of the flow to talk to this resident in, from their hint
+        (`Flow.language_for`)."""
         flow = context.deployed.flow
-        return flow.language_for(self._language_hint(context), self._settings.default_language)
+        return flow.language_for(
+            self._resident_language_hint(context), self._settings.default_language
+        )
 
     async def _erased_reply(self, session: AsyncSession, message: InboundMessage) -> Reply:
         """What a retried erasing message is told again: its data is gone."""
@@ -510,7 +500,7 @@ class ConversationService:
         message, now = context.message, context.message.received_at
         lines = []
         if consented:  # what they agreed to, as they saw it
-            asked = consent_question(context.deployed.flow, self._hinted_language(context))
+            asked = consent_question(context.deployed.flow, self._flow_language(context))
             lines.append(transcript_reply(asked, now))
         lines.append(
             TranscriptLine(
@@ -523,14 +513,6 @@ class ConversationService:
         )
         lines.extend(transcript_reply(reply, now) for reply in replies)
         return lines
-
-
-_TRY_AGAIN = {
-    "fr": "Désolé, un problème technique nous empêche d'enregistrer votre message. "
-    "Pouvez-vous le renvoyer dans un instant ?",
-    "en": "Sorry, a technical problem stopped us from saving your message. "
-    "Could you send it again in a moment?",
-}
 
 
 def _is_start(message: InboundMessage) -> bool:

@@ -12,9 +12,9 @@ import datetime as dt
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ErasureReceiptRow
+from storage.models import ErasureReceiptRow, table
 from storage.prepared import Prepared
-from storage.statements import insert_if_new, table
+from storage.writes import insert_if_new
 
 _t = table(ErasureReceiptRow)
 _RECORD = Prepared(insert_if_new(_t, ("digest", "created_at"), ("digest",)))

@@ -21,6 +21,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -410,3 +411,10 @@ class ReadinessProbeRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     checked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+def table(model: type[DeclarativeBase]) -> Table:
+    """The Core table of a model, for statements that need no ORM machinery."""
+    found = model.__table__
+    assert isinstance(found, Table)
+    return found

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import PreConsentRow
+from storage.models import PreConsentRow, table
 from storage.prepared import Prepared
-from storage.statements import rowcount, table
+from storage.writes import rowcount
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ _COLUMNS = (
     "asked_by",
     "expires_at",
 )
-# Spelled as text: both backends accept it as is (see storage.statements).
+# Spelled as text: both backends accept it as is (see storage.writes).
 _KEEP = Prepared(
     text(
         f"INSERT INTO {_t.name} ({', '.join(_COLUMNS)}) "

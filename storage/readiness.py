@@ -9,8 +9,7 @@ import datetime as dt
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ReadinessProbeRow
-from storage.statements import table
+from storage.models import ReadinessProbeRow, table
 
 _t = table(ReadinessProbeRow)
 _WRITE = text(

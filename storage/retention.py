@@ -21,7 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from storage import audit
 from storage.models import ErasureReceiptRow, InboundRow, OutboxEventRow, TranscriptLineRow
-from storage.statements import rowcount
+from storage.writes import rowcount
 
 AUDIT_ACTION = "purge"
 

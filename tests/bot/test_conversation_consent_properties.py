@@ -12,8 +12,8 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.channel_contract import InboundMessage
 from bot.conversation import ConversationService
-from bot.inbound import InboundMessage
 from storage import participants
 
 TEXTS = (

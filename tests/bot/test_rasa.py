@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 
 from bot.rasa import RasaCommands, RasaUnavailable, interpret_with_rasa
-from nlu import Answer, Command, Interpreter, QuestionSpec, Reject
+from nlu import Answer, Command, QuestionSpec, Reject
 
 TODAY = dt.date(2026, 6, 15)
 # What the stand-in model answers: text -> (intent, confidence).
@@ -60,11 +60,6 @@ async def rasa_server() -> AsyncIterator[tuple[str, dict[str, str]]]:
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     yield f"http://127.0.0.1:{port}", mode
     await runner.cleanup()
-
-
-@pytest.fixture(scope="module")
-def interpreter() -> Interpreter:
-    return Interpreter()
 
 
 async def test_rasa_recognises_commands_and_aliases(rasa_server):

@@ -4,7 +4,6 @@ answers, never records an answer on a reject, and its state stays a JSON value.
 No deadlines: timing is no property (and a loaded machine is no failure)."""
 
 import datetime as dt
-import functools
 import json
 from dataclasses import replace
 
@@ -20,6 +19,7 @@ from flows.state import SessionState
 from nlu import COMMAND_NAMES, Interpreter
 from nlu.interpretation import Answer, Command, Reject, RejectReason
 from tests.flows.engine_flows import mobilite, rich
+from tests.serving import shared_interpreter
 
 REASONS: tuple[RejectReason, ...] = (
     "empty",
@@ -174,9 +174,8 @@ texts = st.one_of(
 )
 
 
-@functools.cache
 def interpreter() -> Interpreter:
-    return Interpreter()  # built once: it may load its data at construction
+    return shared_interpreter()  # the test run's one interpreter (tests/serving.py)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,4 @@
-"""Every bundled flow is a valid flow (STYLE.md rule 12: flows are example programs)."""
+"""Every bundled flow is a valid flow: flows are tested as example programs."""
 
 import datetime as dt
 import re

@@ -12,16 +12,15 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from bot.channel_contract import InboundMessage
 from bot.channels.telegram_bot import TelegramBot
 from bot.channels.telegram_sending import RetryPolicy
 from bot.config import Settings, TelegramSettings
 from bot.conversation import ConversationService
-from bot.inbound import InboundMessage
 from flows.replies import Reply
-from nlu import Interpreter
 from storage import answers, participants, sessions
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
-from tests.bot.conftest import settings_for
+from tests.serving import settings_for, start_service
 
 
 class Waits:
@@ -47,9 +46,9 @@ def sqlite_url(tmp_path) -> str:
 
 
 @pytest.fixture
-async def service(sqlite_url: str, interpreter: Interpreter) -> AsyncIterator[ConversationService]:
+async def service(sqlite_url: str) -> AsyncIterator[ConversationService]:
     """The real conversation service on a real SQLite file."""
-    opened = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
+    opened = await start_service(settings_for(sqlite_url))
     yield opened
     await opened.close()
 

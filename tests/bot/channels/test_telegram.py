@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,17 +16,17 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from bot.channel_contract import InboundMessage
+from bot.channels.telegram import language_named
 from bot.channels.telegram_bot import TelegramBot, running_bot
 from bot.channels.telegram_rendering import Toggle, confirmed_text
-from bot.conversation import ConversationService
-from bot.inbound import InboundMessage
 from flows.replies import Button, Reply
 from tests.bot.channels.conftest import FAST, WAITS, Chat, Recorder, telegram_settings
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
-from tests.bot.conftest import settings_for
+from tests.serving import DEMO, settings_for, start_service
 
 ROOT = Path(__file__).resolve().parents[3]
-PROPOSAL = "Plus de trains le soir entre Orléans et Tours"
+PROPOSAL = DEMO[-1]
 
 
 @pytest.fixture
@@ -55,8 +56,10 @@ class ScriptedReplies:
 
 
 @asynccontextmanager
-async def scripted_bot(fake: FakeBotApi, respond: Any) -> AsyncIterator[TelegramBot]:
-    settings = telegram_settings(fake)
+async def scripted_bot(
+    fake: FakeBotApi, respond: Any, default_language: str = "fr"
+) -> AsyncIterator[TelegramBot]:
+    settings = telegram_settings(fake).model_copy(update={"default_language": default_language})
     async with running_bot(settings, ScriptedReplies(respond), policy=FAST, poll_timeout=1) as bot:
         yield bot
 
@@ -282,6 +285,9 @@ async def test_server_errors_are_retried_with_backoff(fake, bot, conversations):
     fake.fail_next(1, 500)
     replies = await chat.say("bonjour")
     assert any("Acceptez-vous" in text for text in texts(replies))
+    sent = [m for m, _ in fake.calls if m == "sendMessage"]
+    assert len(sent) == len(replies) + 3  # each failure retried, nothing sent twice
+    assert len(texts(replies)) == len(set(texts(replies)))
 
 
 async def test_endless_server_errors_give_up_and_the_bot_carries_on(fake, bot, conversations):
@@ -353,7 +359,7 @@ async def test_long_replies_are_split_under_4096(fake):
 
 async def test_chats_run_concurrently_and_each_stays_in_order(fake, bot, conversations):
     residents = [Chat(fake, bot, Resident(2000 + n)) for n in range(10)]
-    script = ["bonjour", "oui", "train", "4", "45000", PROPOSAL]
+    script = DEMO
     updates = []
     for text in script:  # everybody types the next line before any reply arrives
         updates += [fake.user_sends(chat.resident, text) for chat in residents]
@@ -371,14 +377,14 @@ async def test_a_restart_in_the_middle_of_a_conversation(fake, sqlite_url, inter
     question and its answer; a button shown before the restart still answers."""
     settings = telegram_settings(fake)
     resident = Resident(1022)
-    service = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
+    service = await start_service(settings_for(sqlite_url))
     async with running_bot(settings, service, policy=FAST, poll_timeout=1) as first:
         chat = Chat(fake, first, resident)
         await chat.say("bonjour")
         await chat.tap("Oui")
         mode_question = chat.last_keyboard()
     await service.close()
-    service = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
+    service = await start_service(settings_for(sqlite_url))
     try:
         async with running_bot(settings, service, policy=FAST, poll_timeout=1) as second:
             chat.attach(second)
@@ -406,6 +412,18 @@ async def test_a_service_failure_tells_the_resident_to_try_again(fake):
         replies = await chat.say("bonjour")
         assert replies[0]["text"].startswith("Un problème technique")
         assert await chat.say("bonjour")  # and the next message is tried again
+
+
+async def test_the_channel_s_texts_fall_back_to_the_deployment_s_language(fake):
+    async def broken(message):
+        raise OSError("database is locked")
+
+    async with scripted_bot(fake, broken, default_language="en") as bot:
+        german = Chat(fake, bot, Resident(1040, language_code="de"))
+        french = Chat(fake, bot, Resident(1041, language_code="fr-BE"))
+        assert (await german.say("hallo"))[0]["text"].startswith("A technical problem")
+        assert (await french.say("bonjour"))[0]["text"].startswith("Un problème technique")
+    assert fake.commands[""][0] == {"command": "start", "description": "Start the consultation"}
 
 
 async def test_unknown_or_unreadable_updates_are_skipped(fake, bot, conversations):
@@ -638,6 +656,31 @@ async def test_a_refused_token_or_a_failing_api_stops_start_up_with_one_clear_li
     ):
         async with running_bot(telegram_settings(fake), conversations):
             pass
+
+
+def test_building_the_bot_leaves_the_process_environment_alone(fake, monkeypatch):
+    monkeypatch.delenv("PTB_TIMEDELTA", raising=False)
+    before = dict(os.environ)
+    TelegramBot(telegram_settings(fake), ScriptedReplies(lambda message: []), polling=True)
+    assert dict(os.environ) == before
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [
+        ("fr", "fr"),
+        ("Français", "fr"),
+        ("francais", "fr"),
+        ("french", "fr"),
+        ("EN", "en"),
+        ("anglais", "en"),
+        ("English", "en"),
+        ("klingon", None),
+        ("", None),
+    ],
+)
+def test_a_language_is_named_by_its_code_or_its_name_in_any_catalogue_language(word, code):
+    assert language_named(word) == code
 
 
 LYCEES_TO_LOCAL_FOOD = (

@@ -16,11 +16,12 @@ from aiohttp import web
 
 from bot.console.accounts import Accounts
 from bot.console.totp import TotpCipher
+from bot.keys import Keys
 from storage import answers, consultations, participants, sessions, transcripts
 from storage.database import Database
 from storage.models import ConsoleRole, Direction
 from storage.transcripts import TranscriptLine
-from tests.bot.web.serving import running, settings_for
+from tests.serving import running, settings_for
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -86,11 +87,11 @@ class Site:
 
 @asynccontextmanager
 async def console_site(database_url: str, tmp_path: Path, **console: Any) -> AsyncIterator[Site]:
-    settings = settings_for(tmp_path, database_url=database_url, console=console)
+    settings = settings_for(database_url, console=console)
     async with running(settings) as (url, app):
         database = await Database.connect(database_url)
         try:
-            accounts = Accounts(database, settings, TotpCipher(b"a test key, not a secret"))
+            accounts = Accounts(database, settings, TotpCipher(Keys(b"a test key, not a secret")))
             yield Site(url, app, database, accounts)
         finally:
             await database.close()

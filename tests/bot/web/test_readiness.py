@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 
 from bot.web.readiness import WriteCheck
 from storage.database import Database
-from tests.bot.web.serving import running, settings_for
 from tests.conftest import _admin_connection
+from tests.serving import running, settings_for
 
 
 class Ticks:
@@ -83,7 +83,7 @@ async def test_a_read_only_postgresql_database_is_not_ready(tmp_path, postgres_s
     await admin.execute(f'CREATE DATABASE "{name}"')
     url = server.set(database=name).render_as_string(hide_password=False)
     try:
-        async with running(settings_for(tmp_path, database_url=url)) as (base, _app):
+        async with running(settings_for(url)) as (base, _app):
             await admin.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
             # The server's connections end; the ones it opens next are read-only.
             await admin.execute(

@@ -1,4 +1,5 @@
-"""What every channel hands to the conversation service."""
+"""The contract between the channels and the conversation service: a channel
+hands over an `InboundMessage` and gets the replies back (`Conversations`)."""
 
 from __future__ import annotations
 
