@@ -86,7 +86,7 @@ def create_app(
     app.on_shutdown.append(_drain)
     if settings.telegram.bot_token is not None:
         # Imported only when used: python-telegram-bot is a large import.
-        from bot.channels.telegram_webhook import install_telegram
+        from bot.channels.telegram.webhook import install_telegram
 
         # Started after the service and stopped before it (cleanup_ctx order).
         install_telegram(
