@@ -67,7 +67,7 @@ from storage.team_messages import HumanRequest, TeamMessage
 from storage.transcripts import TranscriptLine
 
 if TYPE_CHECKING:
-    from bot.channels.telegram_direct import TelegramDirect
+    from bot.channels.telegram.direct import TelegramDirect
     from bot.channels.webchat_push import WebChatPush
 
 log = logging.getLogger(__name__)
@@ -174,7 +174,7 @@ class TeamMessages:
         telegram = None
         if settings.telegram.bot_token is not None:
             # Imported only when used: python-telegram-bot is a large import.
-            from bot.channels.telegram_direct import TelegramDirect
+            from bot.channels.telegram.direct import TelegramDirect
 
             telegram = TelegramDirect(settings)
         return cls(database, web=web, telegram=telegram)
@@ -281,7 +281,7 @@ class TeamMessages:
     async def _to_telegram(
         self, resident: Participant, message: TeamMessage, now: dt.datetime
     ) -> Outcome:
-        from bot.channels.telegram_sending import Blocked
+        from bot.channels.telegram.sending import Blocked
 
         if self._telegram is None or resident.address is None:
             return Outcome.QUEUED

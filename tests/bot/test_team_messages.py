@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.channel_contract import InboundMessage
-from bot.channels.telegram_address import ChatAddressCipher
+from bot.channels.telegram.address import ChatAddressCipher
 from bot.conversation import ConversationService
 from bot.team_messages import HEADER, InvalidReply, NotAsked, Outcome, TeamMessages
 from storage import audit, participants, sessions, team_messages

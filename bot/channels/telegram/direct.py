@@ -1,10 +1,10 @@
 """Writing first to a Telegram resident (a message from the consultation team),
-by the chat address stored encrypted with them (`telegram_address`).
+by the chat address stored encrypted with them (`telegram.address`).
 
 `send` answers True once Telegram accepted the message, False when it could not
 be sent now (no token configured, Telegram unreachable, or it refused this
 message): the caller keeps it for the resident's next message. A resident who
-blocked the bot raises `telegram_sending.Blocked`.
+blocked the bot raises `telegram.sending.Blocked`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import os
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.channels.telegram_address import AddressError, ChatAddressCipher
-from bot.channels.telegram_bot import quiet_http_logs
-from bot.channels.telegram_sending import DEFAULT_POLICY, DeliveryFailed, RetryPolicy, call_api
+from bot.channels.telegram.address import AddressError, ChatAddressCipher
+from bot.channels.telegram.bot import quiet_http_logs
+from bot.channels.telegram.sending import DEFAULT_POLICY, DeliveryFailed, RetryPolicy, call_api
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class TelegramDirect:
             return self._bot
         if self._token is None:
             return None
-        os.environ.setdefault("PTB_TIMEDELTA", "true")  # as bot.channels.telegram_bot
+        os.environ.setdefault("PTB_TIMEDELTA", "true")  # as bot.channels.telegram.bot
         quiet_http_logs()
         bot = Bot(self._token, base_url=self._base_url)
         try:
