@@ -56,6 +56,7 @@ from nlu.interpretation import (
     Answer,
     Command,
     CommandName,
+    Confirm,
     Interpretation,
     Reject,
     RejectReason,
@@ -252,6 +253,8 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
     interpretation = message.interpretation
     if isinstance(interpretation, Command):
         return _command(flow, state, question, interpretation.name)
+    if isinstance(interpretation, Confirm):  # not produced yet: the next step asks
+        interpretation = Reject("not_understood")
     if isinstance(interpretation, Answer):
         interpretation = fit(question, interpretation.value)
     if isinstance(interpretation, Reject):
