@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from flows.conditions import evaluate
+from flows.confirmation import Picked, confirmation_question, confirmation_spec, decide
 from flows.effects import (
     AnswerRecorded,
     AnswerSkipped,
@@ -51,9 +52,10 @@ from flows.prompts import (
 from flows.prompts import describe as describe_answer
 from flows.question_spec import fit, question_spec
 from flows.replies import Reply
-from flows.state import SessionState
+from flows.state import Pending, SessionState
 from nlu.interpretation import (
     Answer,
+    AnswerValue,
     Command,
     CommandName,
     Confirm,
@@ -107,6 +109,8 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
             ),
         )
     question = _find(flow, state.question_id)
+    if state.status == "asking" and question is not None and state.pending is not None:
+        return confirmation_spec(state.pending, question, lang)
     if state.status == "asking" and question is not None:
         return question_spec(question, lang)
     return QuestionSpec(kind="free_text")
@@ -252,23 +256,58 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
         return _move_on(flow, state, after=None)
     interpretation = message.interpretation
     if isinstance(interpretation, Command):
-        return _command(flow, state, question, interpretation.name)
-    if isinstance(interpretation, Confirm):  # not produced yet: the next step asks
-        interpretation = Reject("not_understood")
+        return _command(flow, replace(state, pending=None), question, interpretation.name)
+    if state.pending is not None:
+        return _confirming_answer(flow, state, question, state.pending, interpretation)
+    if isinstance(interpretation, Confirm):
+        # Only candidates the question takes are offered; none: say why as for an answer.
+        fitting = tuple(c for c in interpretation.candidates if _fits(question, c.value))
+        if not fitting:
+            interpretation = fit(question, interpretation.candidates[0].value)
+        else:
+            pending = Pending(fitting, message.text)
+            confirm = confirmation_question(pending, question, state.language)
+            return Transition(replace(state, pending=pending), (confirm,))
     if isinstance(interpretation, Answer):
         interpretation = fit(question, interpretation.value)
     if isinstance(interpretation, Reject):
         return _not_taken(flow, state, question, interpretation.reason)
+    return _record(flow, state, question, interpretation.value, message.text)
+
+
+def _confirming_answer(
+    flow: Flow,
+    state: SessionState,
+    question: Question,
+    pending: Pending,
+    interpretation: Interpretation,
+) -> Transition:
+    """The reply to "did you mean ...?": store what was picked, else ask again."""
+    decision = decide(pending, interpretation)
+    if isinstance(decision, Picked):
+        return _record(flow, replace(state, pending=None), question, decision.value, pending.text)
+    lang = state.language
+    said = say("confirm_no" if decision == "declined" else "confirm_unclear", lang)
+    return Transition(replace(state, pending=None), (Reply(said), ask(question, lang)))
+
+
+def _record(
+    flow: Flow, state: SessionState, question: Question, value: AnswerValue, text: str
+) -> Transition:
     lang = state.language
     recorded = AnswerRecorded(
         question_id=question.id,
-        value=interpretation.value,
-        raw_text=message.text,
+        value=value,
+        raw_text=text,
         wording=ask(question, lang).text,
         language=lang,
     )
-    moved = _move_on(flow, state.with_answer(question.id, interpretation.value), question.id)
+    moved = _move_on(flow, state.with_answer(question.id, value), question.id)
     return Transition(moved.state, moved.replies, (recorded, *moved.effects))
+
+
+def _fits(question: Question, value: AnswerValue) -> bool:
+    return isinstance(fit(question, value), Answer)
 
 
 def _command(flow: Flow, state: SessionState, question: Question, name: CommandName) -> Transition:
@@ -326,7 +365,12 @@ def _back(flow: Flow, state: SessionState) -> Transition:
         else say("back_to", lang, answer=describe_answer(previous, value, lang))
     )
     returned = replace(
-        state, status="asking", question_id=previous.id, history=state.history[:-1], retries=0
+        state,
+        status="asking",
+        question_id=previous.id,
+        history=state.history[:-1],
+        retries=0,
+        pending=None,
     )
     return Transition(returned, (Reply(note), ask(previous, lang)))
 
@@ -354,7 +398,7 @@ def _paused(flow: Flow, state: SessionState, message: Message) -> Transition:
         question = _find(flow, state.question_id)
         if question is None:
             return _move_on(flow, replace(state, status="asking"), after=None)
-        resumed = replace(state, status="asking", retries=0)
+        resumed = replace(state, status="asking", retries=0, pending=None)
         return Transition(
             resumed,
             (Reply(say("resumed", state.language)), ask(question, state.language)),
@@ -412,6 +456,7 @@ def _move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
                 status="asking",
                 question_id=question.id,
                 retries=0,
+                pending=None,
                 passed_over=tuple(q for q in state.passed_over if q != question.id),
             )
             return Transition(asking, (ask(question, state.language),), tuple(effects))
@@ -464,6 +509,8 @@ def _reprompt(flow: Flow, state: SessionState, now: dt.datetime | None) -> tuple
     if unavailable is not None:
         return (unavailable,)
     question = _find(flow, state.question_id)
+    if state.status == "asking" and question is not None and state.pending is not None:
+        return (confirmation_question(state.pending, question, lang),)
     if state.status == "asking" and question is not None:
         return (ask(question, lang),)
     return (resume_offer(lang),)
@@ -483,5 +530,5 @@ def _help_text(flow: Flow, state: SessionState, now: dt.datetime | None) -> str:
 
 
 def _close(state: SessionState, unavailable: Reply) -> Transition:
-    closed = replace(state, status="closed", before_delete=None)
+    closed = replace(state, status="closed", before_delete=None, pending=None)
     return Transition(closed, (unavailable,))

@@ -111,6 +111,15 @@ TEXTS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "date_range_both": (" (entre le {low} et le {high})", " (between {low} and {high})"),
         "date_range_low": (" (à partir du {low})", " (from {low})"),
         "date_range_high": (" (jusqu'au {high})", " (until {high})"),
+        # Confirming an answer the bot is not sure of (flows.confirmation).
+        "confirm_one": ("Vous voulez dire « {answer} » ?", 'Did you mean "{answer}"?'),
+        "confirm_which": ("Vous voulez dire :", "Did you mean:"),
+        "confirm_other": ("Autre", "Other"),
+        "confirm_no": ("Entendu.", "All right."),
+        "confirm_unclear": (
+            "Je n'ai pas compris : je repose la question.",
+            "I did not understand: let me ask again.",
+        ),
         # Why an answer was not taken (nlu.RejectReason).
         "reject_empty": ("Je n'ai pas reçu de réponse.", "I did not receive an answer."),
         "reject_not_understood": (
