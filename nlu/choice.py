@@ -46,7 +46,7 @@ _ALL_WORDS = stemmed(["tout", "tous", "toute", "toutes", "tt", "ts", "all", "eve
 _ALL_CONTEXT = stemmed(
     word_set("them ensemble everything choisis prends coche cocher j ai veux want take pick")
 )
-_ALL_PHRASES = (("l", "ensemble"), ("all", "of", "them"), ("tout", "ca"), ("the", "lot"))
+_ALL_PHRASES = PhraseIndex.of(["l ensemble", "all of them", "tout ca", "the lot"])
 _EXCEPT_WORDS = stemmed(["sauf", "except", "excepte", "hormis", "but", "excluding"])
 _EXCEPT_PHRASES = (("a", "part"), ("but", "not"), ("other", "than"), ("apart", "from"))
 _PREFER_WORDS = stemmed(
@@ -58,7 +58,7 @@ _PREFER_WORDS = stemmed(
     )
 )
 _PREFER_PHRASES = (("le", "plus", "souvent"), ("la", "plupart"), ("most", "of", "the"))
-_CORRECTION_PHRASES = (("en", "fait"), ("enfin",), ("finalement",), ("actually",), ("i", "mean"))
+_CORRECTIONS = PhraseIndex.of(["en fait", "enfin", "finalement", "actually", "i mean"])
 _NONE_KEYS = stemmed(
     word_set(
         """
@@ -167,11 +167,6 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     return ChoiceMatcher(ids, exact, index, vocabulary, frozenset(exclusive), sizes, ranges)
 
 
-def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    size = len(part)
-    return size > 0 and any(words[i : i + size] == part for i in range(len(words) - size + 1))
-
-
 def parse_choice(
     text: str, question: QuestionSpec, matcher: ChoiceMatcher, lang: str = "fr"
 ) -> Answer | Reject:
@@ -211,7 +206,7 @@ def _decide_single(
         return next(iter(named))
     if not named:
         return None
-    correction = _first_position(words, _CORRECTION_PHRASES)
+    correction = _CORRECTIONS.first_end(words)
     if correction is not None:
         after = [m for m in mentions if m.start >= correction and len(m.choices) == 1]
         if after:
@@ -262,17 +257,6 @@ def _cue_spans(words: Sequence[str]) -> list[tuple[int, int]]:
             if tuple(words[i : i + size]) == phrase
         ]
     return spans
-
-
-def _first_position(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
-    """Where the first correction ("enfin", "en fait") ends, if there is one."""
-    ends = [
-        i + len(phrase)
-        for phrase in phrases
-        for i in range(len(words) - len(phrase) + 1)
-        if tuple(words[i : i + len(phrase)]) == phrase
-    ]
-    return min(ends, default=None)
 
 
 def parse_multi_choice(
@@ -370,4 +354,4 @@ def _says_all(words: Sequence[str]) -> bool:
         return False
     if _ALL_WORDS.intersection(words):
         return True
-    return any(_contains(tuple(words), phrase) for phrase in _ALL_PHRASES)
+    return _ALL_PHRASES.occurs_in(words)

@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 
 from nlu.interpretation import Answer, Reject
 from nlu.normalize import MAX_PARSED_CHARS, tokens, word_set
+from nlu.phrases import PhraseIndex
 from nlu.postal_code import find_postal_codes
 
 _ARTICLE_CONTRACTIONS: Mapping[str, str] = {"au": "le", "aux": "les", "du": "le", "des": "les"}
@@ -48,7 +49,7 @@ _LANDMARK_BEFORE = (
     ("banlieue", "de"),
     ("region", "de"),
 )
-_CORRECTIONS = (("en", "fait"), ("enfin",), ("finalement",), ("actually",), ("i", "mean"), ("non",))
+_CORRECTIONS = PhraseIndex.of(["en fait", "enfin", "finalement", "actually", "i mean", "non"])
 _DEPARTMENT_BEFORE = (
     ("dans", "l"),
     ("dans", "le"),
@@ -305,7 +306,7 @@ class Places:
     def _choose(self, words: list[str], mentions: list[_Mention]) -> _Mention | None:
         if len(mentions) == 1:
             return mentions[0]
-        correction = _first_end(words, _CORRECTIONS)
+        correction = _CORRECTIONS.first_end(words)
         if correction is not None:
             after = [m for m in mentions if m.start >= correction]
             if after:
@@ -344,17 +345,6 @@ def _plausible(word: str, words: Sequence[str], start: int, *, english: bool = F
 
 def _ends_with(words: Sequence[str], suffix: tuple[str, ...]) -> bool:
     return len(words) >= len(suffix) and tuple(words[len(words) - len(suffix) :]) == suffix
-
-
-def _first_end(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
-    """Where the first correction ("enfin", "en fait") ends, if there is one."""
-    ends = [
-        i + len(phrase)
-        for phrase in phrases
-        for i in range(len(words) - len(phrase) + 1)
-        if tuple(words[i : i + len(phrase)]) == phrase
-    ]
-    return min(ends, default=None)
 
 
 def _maximal(mentions: list[_Mention]) -> list[_Mention]:

@@ -16,6 +16,7 @@ from text_to_num import alpha2digit
 
 from nlu.interpretation import Answer, Reject
 from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
+from nlu.phrases import PhraseIndex
 
 _APPROXIMATE_WORDS = frozenset(
     word_set(
@@ -28,14 +29,8 @@ _APPROXIMATE_WORDS = frozenset(
         """
     )
 )
-_APPROXIMATE_PHRASES = (
-    ("a", "peu", "pres"),
-    ("plus", "ou", "moins"),
-    ("a", "few"),
-    ("a", "lot"),
-    ("more", "or", "less"),
-    ("entre", "deux"),
-    ("in", "between"),
+_APPROXIMATE_PHRASES = PhraseIndex.of(
+    ["a peu pres", "plus ou moins", "a few", "a lot", "more or less", "entre deux", "in between"]
 )
 _ZERO_WORDS = frozenset(
     word_set(
@@ -44,20 +39,12 @@ _ZERO_WORDS = frozenset(
     """
     )
 )
-_ONE_PHRASES = (
-    ("juste", "moi"),
-    ("moi", "seul"),
-    ("moi", "seule"),
-    ("que", "moi"),
-    ("seulement", "moi"),
-    ("just", "me"),
-    ("only", "me"),
-    ("me", "alone"),
-    ("je", "vis", "seul"),
-    ("je", "vis", "seule"),
-    ("i", "live", "alone"),
-    ("tout", "seul"),
-    ("toute", "seule"),
+_ONE_PHRASES = PhraseIndex.of(
+    [
+        *("juste moi", "moi seul", "moi seule", "que moi", "seulement moi", "just me"),
+        *("only me", "me alone", "je vis seul", "je vis seule", "i live alone"),
+        *("tout seul", "toute seule"),
+    ]
 )
 _COUPLE = re.compile(r"^(?:moi|me|myself) (?:et|and|\+) (?:ma|mon|my) [a-z]+$")
 _MAX_WORDS = frozenset(
@@ -106,8 +93,8 @@ def read_numbers(text: str, lang: str) -> NumberReading:
     """All whole numbers of `text` (words converted), in order of appearance."""
     folded = fold(text[:MAX_PARSED_CHARS])
     words = tokens(folded)
-    approximate = bool(_APPROXIMATE_WORDS.intersection(words)) or any(
-        _contains(words, phrase) for phrase in _APPROXIMATE_PHRASES
+    approximate = bool(_APPROXIMATE_WORDS.intersection(words)) or _APPROXIMATE_PHRASES.occurs_in(
+        words
     )
     marked = _ARTICLE_ONE.sub(_WEAK_ONE, folded)
     try:
@@ -179,7 +166,7 @@ def _single_number(
         return low
     if _ZERO_WORDS.intersection(words):
         return 0
-    if any(_contains(words, phrase) for phrase in _ONE_PHRASES):
+    if _ONE_PHRASES.occurs_in(words):
         return 1
     if _COUPLE.match(" ".join(words)):
         return 2
@@ -198,8 +185,3 @@ def _rated(ratio: tuple[int, int], low: int | None, high: int | None) -> int | R
     if remainder:
         return Reject("out_of_range")
     return scaled
-
-
-def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))
