@@ -52,7 +52,7 @@ from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.commune import Places
 from nlu.dates import parse_date
 from nlu.greetings import Greetings
-from nlu.interpretation import Answer, Command, CommandName, Interpretation, Reject
+from nlu.interpretation import Answer, Command, CommandName, Confirm, Interpretation, Reject
 from nlu.lexicon import Lexicon
 from nlu.normalize import fold, has_letters_or_digits, tokens, word_set
 from nlu.numbers import parse_number
@@ -178,6 +178,9 @@ class Interpreter:
         score = self._command_score(stripped, command, recognise_commands, answer)
         if score.command is None:
             return answer
+        if isinstance(answer, Confirm):
+            # An answer the interpreter is unsure of yields to a likely command.
+            return Command(score.command) if score.score >= _COMMAND_OVER_WEAK_ANSWER else answer
         if isinstance(answer, Reject):
             # A message that almost answered ("locataire" between two kinds of
             # tenant, a number out of range) needs a clearer command than one
@@ -204,7 +207,11 @@ class Interpreter:
         return self._greetings.language(text)
 
     def _command_score(
-        self, text: str, command: CommandName | None, recognise: bool, answer: Answer | Reject
+        self,
+        text: str,
+        command: CommandName | None,
+        recognise: bool,
+        answer: Answer | Reject | Confirm,
     ) -> CommandScore:
         if command is not None:
             return CommandScore(command, _EXTERNAL_CONFIDENCE, command)
@@ -230,8 +237,9 @@ class Interpreter:
 
     def _answer(
         self, text: str, question: QuestionSpec, lang: str, today: dt.date
-    ) -> Answer | Reject:
+    ) -> Answer | Reject | Confirm:
         kind = question.kind
+        answer: Answer | Reject | Confirm
         if not text:
             return Reject("empty")
         if kind == "free_text":
