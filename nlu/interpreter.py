@@ -256,6 +256,10 @@ class Interpreter:
             answer = parse_number(text, lang, question.min, question.max, scale=kind == "scale")
         elif kind == "postal_code":
             answer = parse_postal_code(text, lang, self._places.postal_codes)
+            if answer == Reject("not_understood"):
+                answer = self._places.postal_code(text, lang)  # "Amboise", "je suis à Tours"
+                if answer == Reject("unknown_commune"):
+                    answer = Reject("not_understood")
         elif kind == "commune":
             answer = self._places.parse(text, lang)
         elif kind == "date":
