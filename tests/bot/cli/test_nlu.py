@@ -130,3 +130,9 @@ def test_deployment_training_files_are_read(tmp_path, capsys, monkeypatch):
     extra.write_text("nlu: [")
     assert main(["nlu", "parse", "x", "--kind", "number"]) == 1
     assert "nlu.training_files:" in capsys.readouterr().err
+
+
+def test_parse_shows_a_confirmation_with_its_candidates(capsys):
+    assert main(["nlu", "parse", "Vineuil", "--kind", "commune"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == 'confirm (homonyms): "41295" (Vineuil (41)) | "36247" (Vineuil (36))'
