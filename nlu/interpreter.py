@@ -56,6 +56,7 @@ from nlu.interpretation import Answer, Command, CommandName, Confirm, Interpreta
 from nlu.lexicon import Lexicon
 from nlu.normalize import fold, has_letters_or_digits, tokens, word_set
 from nlu.numbers import parse_number
+from nlu.pictographs import with_emoji_names
 from nlu.postal_code import parse_postal_code
 from nlu.question import ChoiceOption, QuestionSpec
 from nlu.training_data import TrainingData, parse_many
@@ -249,9 +250,11 @@ class Interpreter:
         if kind == "yes_no":
             answer = self._yes_no.parse(text)
         elif kind == "choice":
-            answer = parse_choice(text, question, self._matcher(question, lang), lang)
+            named = with_emoji_names(text, lang)
+            answer = parse_choice(named, question, self._matcher(question, lang), lang)
         elif kind == "multi_choice":
-            answer = parse_multi_choice(text, question, self._matcher(question, lang))
+            named = with_emoji_names(text, lang)
+            answer = parse_multi_choice(named, question, self._matcher(question, lang))
         elif kind in ("number", "scale"):
             answer = parse_number(text, lang, question.min, question.max, scale=kind == "scale")
         elif kind == "postal_code":

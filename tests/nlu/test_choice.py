@@ -1,3 +1,5 @@
+import pytest
+
 from nlu import Answer, Command, Reject
 
 from .conftest import question
@@ -77,3 +79,25 @@ def test_nothing_recognisable_is_not_understood(interpret):
 def test_commands_on_choice_questions(interpret):
     assert interpret("retour", MODE) == Command("back")
     assert interpret("/skip", MODE) == Command("skip")
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [
+        ("plus d'éolien", "enr"),
+        ("le tri sélectif", "dechets"),
+        ("le campus", "universite"),
+        ("les urgences", "sante"),
+    ],
+)
+def test_everyday_words_for_policy_themes(interpret, text, picked):
+    themes = question(
+        "choice",
+        [
+            ("enr", "Énergies renouvelables"),
+            ("dechets", "Déchets"),
+            ("universite", "Université"),
+            ("sante", "Santé"),
+        ],
+    )
+    assert interpret(text, themes) == Answer(picked)
