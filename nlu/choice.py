@@ -16,16 +16,17 @@ something of its own ("locataire HLM").
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from nlu.interpretation import Answer, Reject
+from nlu.interpretation import Answer, Candidate, Confirm, Reject
 from nlu.lexicon import Lexicon
 from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
-from nlu.option_ranges import Range, label_range, option_for_value
+from nlu.option_ranges import BirthYear, Range, label_range, option_for_value
 from nlu.phrases import PhraseIndex
 from nlu.positions import ORDINAL_FILLER, position_range, positions
 from nlu.question import QuestionSpec
@@ -67,6 +68,13 @@ _NONE_KEYS = stemmed(
     )
 )
 _BOTH = frozenset({"les deux", "tous les deux", "toutes les deux", "both", "both of them"})
+# "surtout pas le bus", "not the car", "jamais en voiture": the option that
+# follows is excluded (unless option names themselves say "pas").
+_NEGATIONS = stemmed(word_set("pas jamais not never sans without ni"))
+_NEGATION_SKIP = stemmed(word_set("le la les l de d du des un une en the a an by in mon ma mes my"))
+# "aucun à part le dentiste", "rien sauf le bus", "none except the train".
+_NOTHING_WORDS = stemmed(word_set("aucun aucune rien none nothing personne"))
+_NO_DAY = dt.date(2000, 1, 1)  # birth years need the conversation's day
 _FUZZY_MIN_LENGTH = 6
 _PREFIX_MIN_LENGTH = 4
 
@@ -83,6 +91,7 @@ class ChoiceMatcher:
     """What one question's options are called, ready for matching."""
 
     ids: tuple[str, ...]
+    negatable: bool  # no option name contains a negation word
     exact: Mapping[str, int]  # folded id, label or synonym -> option index
     index: PhraseIndex[frozenset[int]]
     vocabulary: Mapping[str, frozenset[int]]  # single stems -> option indexes
@@ -164,12 +173,21 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         len([w for w in stems(c.label) if w not in _STOPWORDS]) or 1 for c in question.choices
     )
     ranges = tuple(label_range(c.label) for c in question.choices)
-    return ChoiceMatcher(ids, exact, index, vocabulary, frozenset(exclusive), sizes, ranges)
+    negatable = not any(
+        _NEGATIONS.intersection(stems(n)) for c in question.choices for n in c.names
+    )
+    return ChoiceMatcher(
+        ids, negatable, exact, index, vocabulary, frozenset(exclusive), sizes, ranges
+    )
 
 
 def parse_choice(
-    text: str, question: QuestionSpec, matcher: ChoiceMatcher, lang: str = "fr"
-) -> Answer | Reject:
+    text: str,
+    question: QuestionSpec,
+    matcher: ChoiceMatcher,
+    lang: str = "fr",
+    today: dt.date = _NO_DAY,
+) -> Answer | Reject | Confirm:
     """The one option that `text` names."""
     words = stems(text[:MAX_PARSED_CHARS])
     exact = matcher.exact.get(" ".join(tokens(text[:MAX_PARSED_CHARS])))
@@ -179,7 +197,12 @@ def parse_choice(
         return Reject("not_understood")
     if " ".join(words) in _BOTH:
         return Reject("ambiguous")  # "les deux" on a single-choice question
-    by_value = option_for_value(text[:MAX_PARSED_CHARS], lang, matcher.ranges)
+    by_value = option_for_value(text[:MAX_PARSED_CHARS], lang, matcher.ranges, today)
+    if isinstance(by_value, BirthYear):
+        if by_value.said and len(by_value.options) == 1:
+            return Answer(matcher.ids[by_value.options[0]])
+        offered = tuple(Candidate(matcher.ids[i]) for i in by_value.options)
+        return Confirm(offered, "birth_year")
     if by_value is not None:
         return by_value if isinstance(by_value, Reject) else Answer(matcher.ids[by_value])
     ordinals = positions(words, len(matcher.ids))
@@ -189,13 +212,33 @@ def parse_choice(
         if len(ordinals) == 1:
             return Answer(matcher.ids[ordinals[0]])
         return Reject("ambiguous")
-    mentions = matcher.find(words)
+    mentions = _affirmed(words, matcher.find(words), matcher)
     if not mentions:
         return Reject("not_understood")
     chosen = _decide_single(words, mentions, matcher.sizes)
     if chosen is None:
         return Reject("ambiguous")
     return Answer(matcher.ids[chosen])
+
+
+def _affirmed(
+    words: Sequence[str], mentions: list[_Mention], matcher: ChoiceMatcher
+) -> list[_Mention]:
+    """Mentions that are not denied: "surtout pas le bus" names no option;
+    "aucun à part le dentiste" names the dentist only."""
+    if not matcher.negatable:
+        return mentions
+    except_at = _except_position(words)
+    if except_at is not None and _NOTHING_WORDS.intersection(words[:except_at]):
+        return [m for m in mentions if m.start > except_at]
+    return [m for m in mentions if not _denied(words, m.start)]
+
+
+def _denied(words: Sequence[str], start: int) -> bool:
+    position = start - 1
+    while position >= 0 and words[position] in _NEGATION_SKIP and start - position <= 3:
+        position -= 1
+    return position >= 0 and words[position] in _NEGATIONS and start - position <= 3
 
 
 def _decide_single(
@@ -307,7 +350,7 @@ def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int
         if isinstance(ordinal_excluded, list):
             excluded |= set(ordinal_excluded)
         return everything - excluded if excluded else Reject("not_understood")
-    mentions = matcher.find(words)
+    mentions = _affirmed(words, matcher.find(words), matcher)
     own: set[int] = set()
     for mention in mentions:
         if len(mention.choices) == 1:

@@ -16,7 +16,9 @@ An expected confirmation is written `{"confirm": VALUE}` (the value meant: the
 case passes when the bot offers it among its candidates) or
 `{"confirm": null}` (the meaning cannot be known, e.g. a weekday that
 contradicts the date: any confirmation passes, any answer is wrong). The value
-meant, stored without asking, passes too.
+meant, stored without asking, passes too. Where a re-ask (`reject`) is
+expected, asking which of several candidates passes (nothing is stored until
+the resident picks one); proposing a single value does not.
 """
 
 from __future__ import annotations
@@ -164,7 +166,9 @@ def _accuracy(outcomes: Sequence[Outcome]) -> float:
 
 def passes(case: Case, got: Interpretation) -> bool:
     if case.form == "reject":
-        return isinstance(got, Reject)
+        # Asking which of several candidates ("Vineuil (41)" or "Vineuil (36)")
+        # is a re-ask with buttons: nothing is stored until the resident picks.
+        return isinstance(got, Reject) or (isinstance(got, Confirm) and len(got.candidates) > 1)
     if case.form == "intent":
         return isinstance(got, Command) and got.name == case.expected
     if case.form == "confirm" and isinstance(got, Answer):

@@ -251,7 +251,7 @@ class Interpreter:
             answer = self._yes_no.parse(text)
         elif kind == "choice":
             named = with_emoji_names(text, lang)
-            answer = parse_choice(named, question, self._matcher(question, lang), lang)
+            answer = parse_choice(named, question, self._matcher(question, lang), lang, today)
         elif kind == "multi_choice":
             named = with_emoji_names(text, lang)
             answer = parse_multi_choice(named, question, self._matcher(question, lang))

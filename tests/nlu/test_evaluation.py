@@ -66,3 +66,10 @@ def test_rates_per_group_and_command_figures():
     assert report.rates_by("lang")["en"].wrong == 1 / 3
     assert report.commands_recognised == 0.5
     assert report.answers_taken_for_commands == 1 / 3
+
+
+def test_asking_which_of_several_passes_for_a_re_ask_proposing_one_does_not():
+    re_ask = Case("x", "fr", QuestionSpec("commune"), "Vineuil", "reject", True)
+    assert passes(re_ask, Confirm((Candidate("41295"), Candidate("36247")), "homonyms"))
+    assert not passes(re_ask, Confirm((Candidate("41295"),), "spelling"))
+    assert verdict(re_ask, Confirm((Candidate("41295"),), "spelling")) == "confirmation"
