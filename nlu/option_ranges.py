@@ -90,7 +90,7 @@ def option_for_value(
         return same[0] if len(same) == 1 else None
     reading = read_numbers(text, lang)
     has_unit = bool(_UNITS.intersection(fold(text).replace("'", " ").split()))
-    if reading.values and reading.approximate:
+    if reading.approximate and (reading.values or reading.weak_one):
         return Reject("approximate")  # "environ 4 fois": which option is that?
     if reading.has_range or reading.ratio is not None:
         return None
