@@ -66,7 +66,9 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Rates:
-    """The figures of a group of outcomes, as fractions of its cases."""
+    """The figures of a group of outcomes, as fractions of its cases: wrong and
+    re-asks count the misses of each sort; confirmations count every message
+    the bot asked "did you mean ...?" about, expected or not (it must stay rare)."""
 
     cases: int
     accuracy: float
@@ -82,7 +84,8 @@ class Rates:
         def share(v: Verdict) -> float:
             return verdicts.count(v) / n if n else 0.0
 
-        return cls(n, _accuracy(outcomes), share("wrong"), share("confirmation"), share("reask"))
+        asked = sum(isinstance(o.got, Confirm) for o in outcomes) / n if n else 0.0
+        return cls(n, _accuracy(outcomes), share("wrong"), asked, share("reask"))
 
     def as_json(self) -> dict[str, float | int]:
         return {
