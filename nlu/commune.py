@@ -7,7 +7,8 @@ alike). A name shared by several communes resolves to the one in the configured
 region when exactly one is there, to the one in a department the message names
 ("dans l'Indre", "(41)", a nearby town), and is otherwise ambiguous. A commune
 mentioned as a landmark ("à côté de Tours, à Fondettes", "near Chartres") yields
-to the one the resident lives in; a correction ("Orléans, enfin Olivet") makes
+to the one the resident lives in, and alone ("près de Blois", "entre Tours et
+Amboise") names no commune; a correction ("Orléans, enfin Olivet") makes
 the last one count. Small typos are forgiven for the region's communes.
 
 Data: nlu/data/communes_fr.csv (see nlu/data/README.md for its origin), read
@@ -39,6 +40,10 @@ _LANDMARK_BEFORE = (
     ("pas", "loin", "de"),
     ("pas", "loin", "d"),
     ("vers",),
+    ("entre",),
+    ("et",),
+    ("between",),
+    ("and",),
     ("autour", "de"),
     ("proche", "de"),
     ("near",),
@@ -201,6 +206,8 @@ class Places:
         chosen = self._choose(words, mentions)
         if chosen is None:
             return Reject("ambiguous")
+        if chosen.landmark:
+            return Reject("not_understood")  # "près de Blois": somewhere near, but where?
         others = {c.department for m in mentions if m is not chosen for c in m.communes}
         if not departments and chosen.end - chosen.start == 1:
             # "chambray" for Chambray-lès-Tours rather than Chambray in the Eure.

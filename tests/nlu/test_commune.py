@@ -82,3 +82,8 @@ def test_a_loose_spelling_is_asked_a_close_one_taken(interpret):
         (Candidate("36044", "Châteauroux (36)"),), "spelling"
     )
     assert interpret("Chateaurou", COMMUNE) == Answer("36044")
+
+
+@pytest.mark.parametrize("text", ["pas loin de Vendôme", "entre Blois et Vendôme", "near Bourges"])
+def test_a_place_near_communes_is_no_commune(interpret, text):
+    assert isinstance(interpret(text, COMMUNE, "en" if "near" in text else "fr"), Reject)
