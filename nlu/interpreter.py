@@ -19,6 +19,7 @@ How one message is read, in order:
    - a reject of a message that said nothing the question could use yields to
      a command at 0.45; a near answer ("locataire" between two kinds of
      tenant, a number out of range) at 0.55;
+   - an answer to confirm (nlu.Confirm) yields to a likely command (0.45);
    - a typed answer yields only to a clear command (0.70), or to a likely one
      (0.45) when the answer is weak: asked as a question ("what does 1
      mean?"), a number read from words in a request ("un humain svp"), a date
@@ -26,8 +27,8 @@ How one message is read, in order:
    - on yes/no questions a message that opens with "oui"/"non"/"yes"/"no" is
      always the answer ("non" never stops the consultation); others yield at
      0.85 ("je ne veux pas répondre" skips);
-   - on free-text questions only a short message (12 words at most) that is
-     close to the command examples (0.58) is a command: "stop aux incivilités
+   - on free-text questions only a short message (14 words at most) that is
+     close to the command examples (0.53) is a command: "stop aux incivilités
      dans les bus" is an answer.
 
 Bring your own Rasa: a deployment that recognises commands with its own Rasa
@@ -67,7 +68,7 @@ _BUNDLED_FILES = ("commands.yml", "lexicon.yml", "greetings.yml")
 # Commands are short requests; longer messages are answers, and bounding the
 # input bounds the classifier's work.
 _MAX_COMMAND_CHARS = 200
-_MAX_COMMAND_WORDS_FREE_TEXT = 12
+_MAX_COMMAND_WORDS_FREE_TEXT = 14
 # Confidence a command needs: to replace a reject, and to override a typed answer.
 _COMMAND_OVER_REJECT = 0.45
 _COMMAND_OVER_NEAR_ANSWER = 0.55
@@ -82,7 +83,7 @@ _POLAR = tuple(
     [word] for word in word_set("oui ouais ouai ui yes yep yeah ok okay non nan nn no nope nah si")
 )
 _COMMAND_OVER_WEAK_ANSWER = 0.45
-_COMMAND_OVER_FREE_TEXT = 0.58
+_COMMAND_OVER_FREE_TEXT = 0.53
 _EXTERNAL_CONFIDENCE = 0.70
 _MATCHER_CACHE_SIZE = 512
 _YES_PAYLOADS = frozenset({"yes", "oui", "true"})
