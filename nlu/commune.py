@@ -26,7 +26,7 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from nlu.interpretation import Answer, Candidate, Confirm, ConfirmReason, Reject
-from nlu.normalize import MAX_PARSED_CHARS, tokens, word_set
+from nlu.normalize import tokens, word_set
 from nlu.phrases import PhraseIndex
 from nlu.postal_code import find_postal_codes
 
@@ -94,6 +94,9 @@ _AREA_NAMES = (
         "Gâtinais", "Val de Loire", "vallée de la Loire", "Brenne", "Boischaut",
 )  # fmt: skip
 _FUZZY_CUTOFF = 85.0
+# A commune is named at the start of an answer, never 300 characters in: reading
+# no further bounds the work on a pasted text.
+_MAX_PLACE_CHARS = 300
 _FUZZY_SURE = 90.0
 # Buttons offered when a name or a postal code fits several communes.
 _MAX_CANDIDATES = 5
@@ -188,7 +191,7 @@ class Places:
         return tuple(communes)
 
     def parse(self, text: str, lang: str) -> Answer | Reject | Confirm:
-        clipped = text[:MAX_PARSED_CHARS]
+        clipped = text[:_MAX_PLACE_CHARS]
         words = place_words(clipped)
         if not words:
             return Reject("not_understood")

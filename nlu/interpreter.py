@@ -55,9 +55,9 @@ from nlu.dates import parse_date
 from nlu.greetings import Greetings
 from nlu.interpretation import Answer, Command, CommandName, Confirm, Interpretation, Reject
 from nlu.lexicon import Lexicon
-from nlu.normalize import fold, has_letters_or_digits, tokens, word_set
+from nlu.normalize import MAX_PARSED_CHARS, fold, has_letters_or_digits, tokens, word_set
 from nlu.numbers import parse_number
-from nlu.pictographs import with_emoji_names
+from nlu.pictographs import EmojiNames
 from nlu.postal_code import parse_postal_code
 from nlu.question import ChoiceOption, QuestionSpec
 from nlu.training_data import TrainingData, parse_many
@@ -119,6 +119,7 @@ class Interpreter:
             }
         )
         self._yes_no = YesNoParser()
+        self._emoji = EmojiNames(LANGUAGES)
         self._places = Places.bundled(region)
         self._matchers: dict[tuple[QuestionSpec, str], ChoiceMatcher] = {}
         self._warm_up()
@@ -173,7 +174,8 @@ class Interpreter:
         if isinstance(answer, Answer) and question.kind == "yes_no" and words[:1] in _POLAR:
             return answer  # "non", "non merci, stop": always an answer on a yes/no question
         short = question.kind == "free_text" and (
-            len(tokens(stripped)) <= _MAX_COMMAND_WORDS_FREE_TEXT
+            len(stripped) <= _MAX_COMMAND_CHARS
+            and len(tokens(stripped)) <= _MAX_COMMAND_WORDS_FREE_TEXT
         )
         if isinstance(answer, Answer) and question.kind == "free_text" and not short:
             return answer  # a contribution of some length is never a command (see below)
@@ -200,7 +202,7 @@ class Interpreter:
         if question.kind == "yes_no":
             # "je ne veux pas répondre" reads as "no" but asks to skip.
             return Command(score.command) if score.score >= _COMMAND_OVER_YES_NO else answer
-        weak = _weak_answer(stripped, question)
+        weak = _weak_answer(stripped[:MAX_PARSED_CHARS], question)
         needed = _COMMAND_OVER_WEAK_ANSWER if weak else _COMMAND_OVER_ANSWER
         return Command(score.command) if score.score >= needed else answer
 
@@ -251,10 +253,10 @@ class Interpreter:
         if kind == "yes_no":
             answer = self._yes_no.parse(text)
         elif kind == "choice":
-            named = with_emoji_names(text, lang)
+            named = self._emoji.spelt_out(text, lang)
             answer = parse_choice(named, question, self._matcher(question, lang), lang, today)
         elif kind == "multi_choice":
-            named = with_emoji_names(text, lang)
+            named = self._emoji.spelt_out(text, lang)
             answer = parse_multi_choice(named, question, self._matcher(question, lang))
         elif kind in ("number", "scale"):
             answer = parse_number(text, lang, question.min, question.max, scale=kind == "scale")

@@ -1,7 +1,7 @@
 import pytest
 
 from nlu import Answer
-from nlu.pictographs import with_emoji_names
+from nlu.pictographs import EmojiNames
 
 from .conftest import question
 
@@ -14,10 +14,11 @@ MODES_EN = question(
 
 
 def test_emoji_become_their_names_in_the_language():
-    assert with_emoji_names("🚲", "fr").split() == ["vélo"]
-    assert with_emoji_names("🚲", "en").split() == ["bicycle"]
-    assert with_emoji_names("plain text, é à", "fr") == "plain text, é à"
-    assert with_emoji_names("2️⃣", "fr") == "2"
+    names = EmojiNames(["fr", "en"])
+    assert names.spelt_out("🚲", "fr").split() == ["vélo"]
+    assert names.spelt_out("🚲", "en").split() == ["bicycle"]
+    assert names.spelt_out("plain text, é à", "fr") == "plain text, é à"
+    assert names.spelt_out("2️⃣", "fr") == "2"
 
 
 @pytest.mark.parametrize(
