@@ -40,6 +40,7 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     allowed_origins: tuple[str, ...] = ()
+    public_url: str | None = None
 
 
 class SessionSettings(_Section):
@@ -61,6 +62,16 @@ class TelegramSettings(_Section):
     webhook_secret: SecretStr | None = None
     api_base_url: str = "https://api.telegram.org/bot"
     webhook_url: str | None = None
+    bot_username: str | None = None
+
+
+REJECTION_REASONS = ("off-topic", "abusive", "personal-data", "duplicate", "spam", "other")
+
+
+class ConsoleSettings(_Section):
+    rejection_reasons: tuple[str, ...] = Field(default=REJECTION_REASONS, min_length=1)
+    require_2fa: bool = False
+    session_idle_hours: float = Field(default=12, gt=0)
 
 
 class Settings(_Section):
@@ -76,6 +87,7 @@ class Settings(_Section):
     privacy: PrivacySettings = PrivacySettings()
     nlu: NluSettings = NluSettings()
     telegram: TelegramSettings = TelegramSettings()
+    console: ConsoleSettings = ConsoleSettings()
 
     @field_validator("database_url")
     @classmethod

@@ -185,6 +185,13 @@ class AnswerRow(Base):
             postgresql_where=text("superseded_at IS NULL"),
         ),
         Index("ix_answers_moderation_status", "moderation_status"),
+        # The review queue: pending current answers in id (= age) order.
+        Index(
+            "ix_answers_pending",
+            "id",
+            sqlite_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
+            postgresql_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -201,6 +208,24 @@ class AnswerRow(Base):
     redacted_text: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[Any] = mapped_column(Json, nullable=True)
     moderated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    moderated_by: Mapped[str | None] = mapped_column(String(254))  # who decided
+    rejection_reason: Mapped[str | None] = mapped_column(String(64))
+    moderation_note: Mapped[str | None] = mapped_column(Text)  # the moderator's, not the resident's
+    # A moderator who opened the item holds it until then; others cannot decide it.
+    held_by: Mapped[str | None] = mapped_column(String(254))
+    held_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # Whether the text holds personal data (phone, e-mail, address); NULL until scanned.
+    personal_data: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class ErasedAnswerRow(Base):
+    """The id of a free-text answer its author erased, so that a moderator
+    deciding on it is told so; nothing else about it is kept."""
+
+    __tablename__ = "erased_answers"
+
+    answer_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    erased_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class InboundRow(Base):
@@ -249,12 +274,18 @@ class OutboxEventRow(Base):
 
 
 class AuditRow(Base):
-    """What was done to personal data, when and to how many rows; no content."""
+    """What was done to personal data or by a console user, when, by whom, to
+    which item and how many rows; no content."""
 
     __tablename__ = "audit_records"
+    __table_args__ = (Index("ix_audit_records_at", "at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     action: Mapped[str] = mapped_column(String(64))
     counts: Mapped[Any] = mapped_column(Json)  # {"transcript_lines": 12, ...}
     details: Mapped[Any] = mapped_column(Json, nullable=True)  # e.g. the purge cutoff
+    actor: Mapped[str | None] = mapped_column(String(254))  # who: an account, "cli:...", ...
+    subject: Mapped[str | None] = mapped_column(String(128))  # which item, e.g. "answer:12"
+    state_before: Mapped[str | None] = mapped_column(String(64))
+    state_after: Mapped[str | None] = mapped_column(String(64))

@@ -21,6 +21,7 @@ TABLES = {
     "processed_inbound",
     "outbox_events",
     "audit_records",
+    "erased_answers",
 }
 
 
