@@ -102,6 +102,9 @@ _FUZZY_SURE = 90.0
 _MAX_CANDIDATES = 5
 # Communes this large are what a resident means by their exact name, even far away.
 _WELL_KNOWN = 5_000
+# A city this large is what a resident means by its name even when names of the
+# region start with it ("Bordeaux", not Bordeaux-en-Gâtinais).
+_CITY = 50_000
 _COLUMNS = ["insee_code", "name", "department", "region", "population", "postal_codes"]
 
 
@@ -152,6 +155,9 @@ class Places:
             _append(self._by_name, " ".join(words), insee)
             if row_region == region:
                 regional.add(" ".join(words))
+            if words[0] in ("le", "la", "les", "l") and len(words) > 2:
+                # "Ferté Vidame", "Chapelle Saint Mesmin": the article left out.
+                _append(self._by_name, " ".join(words[1:]), insee)
             # "Romorantin" for "Romorantin-Lanthenay", "Membrolle" for "La
             # Membrolle-sur-Choisille": used when nothing else matches.
             head = words[1:] if words[0] in ("le", "la", "les", "l") else words
@@ -218,8 +224,16 @@ class Places:
             if regional is not None:
                 return Answer(regional.insee)
         commune = self._resolve(chosen.communes, departments, others)
-        if commune is not None:
+        if commune is not None and (
+            departments or commune.region == self.region or commune.population >= _CITY
+        ):
             return Answer(commune.insee)
+        if commune is not None:
+            # "Saint-Jean" names a village far away, and starts many of the region's names.
+            longer = self._regional_longer_names(words, chosen)
+            if not longer:
+                return Answer(commune.insee)
+            return self._confirm((*self._resolved_first(longer, set()), commune), "partial")
         # Homonyms ("Saint-Martin", "Vineuil"): never guessed; the region's first,
         # with the region's longer names that start the same way.
         longer = self._regional_longer_names(words, chosen)

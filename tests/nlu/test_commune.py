@@ -87,3 +87,20 @@ def test_a_loose_spelling_is_asked_a_close_one_taken(interpret):
 @pytest.mark.parametrize("text", ["pas loin de Vendôme", "entre Blois et Vendôme", "near Bourges"])
 def test_a_place_near_communes_is_no_commune(interpret, text):
     assert isinstance(interpret(text, COMMUNE, "en" if "near" in text else "fr"), Reject)
+
+
+def test_a_name_without_its_article(interpret):
+    assert interpret("Chapelle Saint Mesmin", COMMUNE) == Answer("45075")
+    assert interpret("Ferte Imbault", COMMUNE) == Answer("41084")
+
+
+def test_a_small_commune_far_away_whose_name_starts_names_of_the_region_is_asked(interpret):
+    got = interpret("Ste Maure", COMMUNE)
+    assert got == Confirm(
+        (
+            Candidate("37226", "Sainte-Maure-de-Touraine (37)"),
+            Candidate("10352", "Sainte-Maure (10)"),
+        ),
+        "partial",
+    )
+    assert interpret("Bordeaux", COMMUNE) == Answer("33063")  # a city, not Bordeaux-en-Gâtinais
