@@ -92,6 +92,7 @@ class ChoiceMatcher:
 
     ids: tuple[str, ...]
     negatable: bool  # no option name contains a negation word
+    negative: frozenset[int]  # options whose label is negative ("Pas du tout d'accord")
     exact: Mapping[str, int]  # folded id, label or synonym -> option index
     index: PhraseIndex[frozenset[int]]
     vocabulary: Mapping[str, frozenset[int]]  # single stems -> option indexes
@@ -176,8 +177,11 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     negatable = not any(
         _NEGATIONS.intersection(stems(n)) for c in question.choices for n in c.names
     )
+    negative = frozenset(
+        i for i, c in enumerate(question.choices) if _NEGATIONS.intersection(stems(c.label))
+    )
     return ChoiceMatcher(
-        ids, negatable, exact, index, vocabulary, frozenset(exclusive), sizes, ranges
+        ids, negatable, negative, exact, index, vocabulary, frozenset(exclusive), sizes, ranges
     )
 
 
@@ -215,7 +219,11 @@ def parse_choice(
     mentions = _affirmed(words, matcher.find(words), matcher)
     if not mentions:
         return Reject("not_understood")
-    chosen = _decide_single(words, mentions, matcher.sizes)
+    # Words shared by options ("d'accord") name one of the same sign as the
+    # message: "complètement d'accord" is none of the "pas ... d'accord".
+    negated = bool(_NEGATIONS.intersection(words))
+    signed = matcher.negative if negated else frozenset(range(len(matcher.ids))) - matcher.negative
+    chosen = _decide_single(words, mentions, matcher.sizes, signed if matcher.negative else None)
     if chosen is None:
         return Reject("ambiguous")
     return Answer(matcher.ids[chosen])
@@ -242,9 +250,12 @@ def _denied(words: Sequence[str], start: int) -> bool:
 
 
 def _decide_single(
-    words: Sequence[str], mentions: list[_Mention], sizes: Sequence[int]
+    words: Sequence[str],
+    mentions: list[_Mention],
+    sizes: Sequence[int],
+    signed: frozenset[int] | None = None,
 ) -> int | None:
-    named = _named(mentions, sizes)
+    named = _named(mentions, sizes, signed)
     if len(named) == 1:
         return next(iter(named))
     if not named:
@@ -260,15 +271,20 @@ def _decide_single(
     return None
 
 
-def _named(mentions: list[_Mention], sizes: Sequence[int]) -> set[int]:
+def _named(
+    mentions: list[_Mention], sizes: Sequence[int], signed: frozenset[int] | None = None
+) -> set[int]:
     """Options named by something of their own. When only shared words name
-    options, the one they all name; if several, the one whose label the shared
-    words fill best ("CDD" names "En emploi" rather than "En recherche
+    options, the one they all name (among `signed`: those of the message's
+    sign, when options differ in sign); if several, the one whose label the
+    shared words fill best ("CDD" names "En emploi" rather than "En recherche
     d'emploi"); a tie names none ("locataire" between two kinds of tenant)."""
     own = {next(iter(m.choices)) for m in mentions if len(m.choices) == 1}
     if own or not mentions:
         return own
     common = frozenset.intersection(*(m.choices for m in mentions))
+    if signed is not None:
+        common &= signed
     if len(common) <= 1:
         return set(common)
     smallest = min(sizes[c] for c in common)

@@ -150,3 +150,32 @@ def test_a_birth_year_answers_an_age_range(interpret):
     assert interpret("né en 1966", AGES) == Confirm((Candidate("b"), Candidate("c")), "birth_year")
     # A bare year is no age: the range it gives is asked.
     assert interpret("1995", AGES) == Confirm((Candidate("a"),), "birth_year")
+
+
+AGREEMENT = question(
+    "choice",
+    [
+        ("agree_fully", "Tout à fait d'accord"),
+        ("agree", "Plutôt d'accord"),
+        ("disagree", "Plutôt pas d'accord"),
+        ("disagree_fully", "Pas du tout d'accord"),
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [
+        ("entièrement d'accord", "agree_fully"),
+        ("totalement", "agree_fully"),
+        ("pas vraiment d'accord", "disagree"),
+        ("absolument pas", "disagree_fully"),
+    ],
+)
+def test_degrees_of_agreement(interpret, text, picked):
+    assert interpret(text, AGREEMENT) == Answer(picked)
+
+
+def test_a_positive_message_never_picks_a_negative_option(interpret):
+    # "d'accord" is in every label; the shortest is "Pas du tout d'accord".
+    assert interpret("bien d'accord", AGREEMENT) != Answer("disagree_fully")
