@@ -13,8 +13,10 @@ How one message is read, in order:
    that command, whatever the question;
 2. an exact button payload (a choice id, "yes"/"no", a choice label) is that
    answer;
-3. the typed parser of the question's kind proposes an answer or a reject, and
-   the command classifier proposes a command with a confidence;
+3. the typed parser of the question's kind proposes an answer or a reject; a
+   request framed as a command ("pourriez-vous effacer tout ce que je vous ai
+   écrit", nlu.command_frames) is that command; otherwise the command
+   classifier proposes a command with a confidence;
 4. the classifier's confidence decides between them:
    - a reject of a message that said nothing the question could use yields to
      a command at 0.45; a near answer ("locataire" between two kinds of
@@ -49,6 +51,7 @@ from nlu.choice import (
     parse_choice,
     parse_multi_choice,
 )
+from nlu.command_frames import framed_command
 from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.commune import Places
 from nlu.dates import parse_date
@@ -173,6 +176,9 @@ class Interpreter:
         words = tokens(stripped[:_MAX_COMMAND_CHARS])
         if isinstance(answer, Answer) and question.kind == "yes_no" and words[:1] in _POLAR:
             return answer  # "non", "non merci, stop": always an answer on a yes/no question
+        framed = framed_command(stripped) if recognise_commands and command is None else None
+        if framed is not None:
+            return Command(framed)  # "pourriez-vous effacer tout ce que je vous ai écrit"
         short = question.kind == "free_text" and (
             len(stripped) <= _MAX_COMMAND_CHARS
             and len(tokens(stripped)) <= _MAX_COMMAND_WORDS_FREE_TEXT
