@@ -115,8 +115,14 @@ def _birth_year(
     if not finite or max(r[0] for r in finite) > _OLDEST:
         return None  # not ages
     reading = read_numbers(text, lang)
-    years = [v for v in reading.values if today.year - _OLDEST <= v <= today.year]
-    if len(reading.values) != 1 or not years:
+    said = bool(_BORN.search(fold(text)))
+    values = list(reading.values)
+    if said and len(values) == 1 and 0 <= values[0] <= 99:
+        # "né en 70": a year of the last century, or of this one ("né en 05").
+        century = 2000 if values[0] <= today.year % 100 else 1900
+        values = [century + values[0]]
+    years = [v for v in values if today.year - _OLDEST <= v <= today.year]
+    if len(values) != 1 or not years:
         return None
     ages = (today.year - years[0] - 1, today.year - years[0])
     options = []
@@ -125,4 +131,4 @@ def _birth_year(
         if len(holding) != 1:
             return None
         options.append(holding[0])
-    return BirthYear(tuple(dict.fromkeys(options)), bool(_BORN.search(fold(text))))
+    return BirthYear(tuple(dict.fromkeys(options)), said)

@@ -179,3 +179,7 @@ def test_degrees_of_agreement(interpret, text, picked):
 def test_a_positive_message_never_picks_a_negative_option(interpret):
     # "d'accord" is in every label; the shortest is "Pas du tout d'accord".
     assert interpret("bien d'accord", AGREEMENT) != Answer("disagree_fully")
+
+
+def test_a_birth_year_in_two_digits_is_no_age(interpret):
+    assert interpret("je suis né en 70", AGES) == Answer("b")  # 55 or 56, not 70
