@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 from aiohttp import web
 
 from bot.channels.rest import RestChannel
-from bot.channels.webchat import OriginPolicy, ParticipantTokens, WebChat
+from bot.channels.webchat import WebChat
+from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.config import Settings
+from bot.console.app import create_console, open_console
 from bot.inbound import Conversations
 from bot.pseudonyms import resolve_secret_key
 from bot.web.lifecycle import Lifecycle
@@ -39,6 +41,7 @@ LIFECYCLE: Final = web.AppKey("lifecycle", Lifecycle)
 CONVERSATIONS: web.AppKey[Conversations] = web.AppKey("conversations")
 REST: Final = web.AppKey("rest_channel", RestChannel)
 WEBCHAT: Final = web.AppKey("webchat", WebChat)
+CONSOLE: Final = web.AppKey("console", web.Application)
 
 # How long shutdown waits for messages in flight before closing anyway.
 DRAIN_TIMEOUT_S: Final = 20.0
@@ -73,7 +76,8 @@ def create_app(
     app[LIFECYCLE] = Lifecycle()
     pages = Pages(settings, app[LIFECYCLE])
     owned = conversations is None
-    app.cleanup_ctx.append(_conversation_service(pages, open_service, wrap, owned=owned))
+    console = app[CONSOLE] = create_console(settings)
+    app.cleanup_ctx.append(_conversation_service(pages, console, open_service, wrap, owned=owned))
     app.on_shutdown.append(_drain)
     if settings.telegram.bot_token is not None:
         # Imported only when used: python-telegram-bot is a large import.
@@ -99,11 +103,18 @@ def create_app(
     router.add_get("/ws", _webchat)
     router.add_get("/webhooks/rest/", _rest_status)
     router.add_post("/webhooks/rest/webhook", _rest_webhook)
+    app.add_subapp("/console/", console)
+    router.add_get("/console", _to_console)
     return app
+
+
+async def _to_console(request: web.Request) -> web.Response:
+    return web.Response(status=308, headers={"Location": "/console/"})
 
 
 def _conversation_service(
     pages: Pages,
+    console: web.Application,
     open_service: ServiceOpener | None,
     wrap: ServiceWrapper | None,
     *,
@@ -123,12 +134,16 @@ def _conversation_service(
         app[REST] = RestChannel(channels_see, lifecycle)
         app[WEBCHAT] = WebChat(
             channels_see,
-            ParticipantTokens(resolve_secret_key(settings)),
+            ParticipantTokens(
+                resolve_secret_key(settings),
+                lifetime=dt.timedelta(days=settings.sessions.expire_after_days),
+            ),
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
             titles=pages.title,
         )
         pages.consultations_from(service.database)
+        open_console(console, service.database)
         sweeper = asyncio.create_task(_sweep_expired(service))
         lifecycle.ready = True
         try:

@@ -18,18 +18,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.button_steps import already_answered, stamp, step_of
+from bot.button_steps import read as read_button
 from bot.config import Settings
 from bot.consent_memory import ConsentMemory
 from bot.deployment import BUNDLED_FLOWS, deploy_initial
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
-from bot.inbound import InboundMessage
+from bot.inbound import ButtonOutdated, InboundMessage, Unavailable
 from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import Pseudonymizer, resolve_secret_key
 from bot.rasa import RasaCommands, RasaUnavailable
@@ -172,6 +174,7 @@ class ConversationService:
         return await self._process(message, ChangeLanguage(language))
 
     async def _process(self, message: InboundMessage, event: Event | None) -> list[Reply]:
+        message = _read_button(message)
         user_hash = self._pseudonyms.pseudonym(message.channel, message.user_id)
         # Before the transaction: a Rasa server may be slow.
         rasa = await self._ask_rasa(message) if event is None else None
@@ -181,7 +184,9 @@ class ConversationService:
                     return await self._handle(session, message, user_hash, rasa, event)
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
-                return [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
+                raise Unavailable(
+                    [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
+                ) from None
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
         """The platform says we can no longer write to this resident (e.g. they
@@ -244,11 +249,14 @@ class ConversationService:
             )
         context = await self._context(session, message, user_hash, participant)
         context.rasa, context.event = rasa, event
+        if message.shown_at is not None and message.shown_at != _step(context):
+            # Raised inside the transaction: nothing of this message is kept.
+            raise ButtonOutdated([already_answered(_language(context.state, message))])
         transition, interpretation = self._advance(context)
         consented = any(isinstance(e, ConsentGiven) for e in transition.effects)
         if context.stored is None and not consented:
             self._remember(context)  # nothing may be stored before consent
-            return list(transition.replies)
+            return stamp(transition.replies, step_of(None, transition.state))
         self._before_consent.forget(user_hash)
         if context.participant is None:
             context.participant = await participants.create(
@@ -274,16 +282,18 @@ class ConversationService:
                 now=now,
                 keep_anonymised_answers=self._settings.privacy.keep_anonymised_answers_on_delete,
             )
-            return list(transition.replies)  # their every row is gone, this one too
+            # Their every row is gone, this one too.
+            return stamp(transition.replies, step_of(None, None))
         session_id = await self._save(session, context, transition.state)
         await self._apply(session, context, session_id, transition.effects, transition.state)
         lines = self._transcript(context, interpretation, transition.replies, consented)
         await transcripts.append(session, session_id, lines)
+        replies = stamp(transition.replies, step_of(session_id, transition.state))
         if claim_id is not None:
             await inbound.store_replies(
-                session, claim_id, as_json([reply.to_json() for reply in transition.replies])
+                session, claim_id, as_json([reply.to_json() for reply in replies])
             )
-        return list(transition.replies)
+        return replies
 
     async def _context(
         self,
@@ -494,6 +504,17 @@ _TRY_AGAIN = {
 
 def _is_start(message: InboundMessage) -> bool:
     return message.text.strip().lower() == "/start"
+
+
+def _read_button(message: InboundMessage) -> InboundMessage:
+    """The message with a tapped button's step read off its text."""
+    text, shown_at = read_button(message.text)
+    return message if shown_at is None else replace(message, text=text, shown_at=shown_at)
+
+
+def _step(context: _Context) -> str:
+    """The step the conversation is at before this message."""
+    return step_of(context.stored.id if context.stored else None, context.state)
 
 
 def _language(state: SessionState | None, message: InboundMessage) -> str | None:

@@ -7,6 +7,7 @@ Sessions stay on the version they started with; new sessions take the live one.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,17 +38,17 @@ class FlowCatalog:
         cached = self._parsed.get(version_id)
         if cached is not None:
             return cached
-        return self._deployed(await consultations.get_version(session, version_id))
+        return await self._deployed(await consultations.get_version(session, version_id))
 
-    def _deployed(self, version: FlowVersion) -> DeployedFlow:
+    async def _deployed(self, version: FlowVersion) -> DeployedFlow:
         cached = self._parsed.get(version.id)
         if cached is None:
             source = f"{version.consultation_id} v{version.version}"
-            cached = DeployedFlow(
+            # In a thread: the largest flow takes seconds to read (pure-Python
+            # YAML), which must not stop every other resident's replies.
+            flow = await asyncio.to_thread(parse_flow, version.definition, source)
+            cached = self._parsed.setdefault(
                 version.id,
-                version.consultation_id,
-                version.version,
-                parse_flow(version.definition, source),
+                DeployedFlow(version.id, version.consultation_id, version.version, flow),
             )
-            self._parsed[version.id] = cached
         return cached

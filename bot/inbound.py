@@ -22,6 +22,27 @@ class InboundMessage:
     # How to write to this resident first later (e.g. a Telegram chat id), already
     # encrypted by the channel: stored with the participant after consent.
     address: str | None = None
+    # The step of the conversation a tapped button was shown at (`bot.button_steps`),
+    # read off its payload by the service; None for typed text.
+    shown_at: str | None = None
+
+
+class Unavailable(Exception):
+    """Nothing of the message was stored (the database failed): the channel asks
+    for it again later. `replies` tells the resident so, in their language."""
+
+    def __init__(self, replies: Sequence[Reply]) -> None:
+        super().__init__("the message could not be stored")
+        self.replies = tuple(replies)
+
+
+class ButtonOutdated(Exception):
+    """The tapped button belongs to a question answered since: nothing was
+    stored. `replies` tells the resident so, in their language."""
+
+    def __init__(self, replies: Sequence[Reply]) -> None:
+        super().__init__("the button's question was already answered")
+        self.replies = tuple(replies)
 
 
 class Conversations(Protocol):
@@ -30,7 +51,9 @@ class Conversations(Protocol):
     `handle` commits everything the message caused before returning the replies.
     It is idempotent: a message whose `message_id` was already handled for this
     participant changes nothing and returns the replies that were sent the first
-    time, so a channel may redeliver after a lost connection.
+    time, so a channel may redeliver after a lost connection. It raises
+    `Unavailable` when the message could not be stored, and `ButtonOutdated`
+    for a button of a question answered since (`bot.button_steps`).
     """
 
     async def handle(self, message: InboundMessage) -> Sequence[Reply]: ...

@@ -58,7 +58,14 @@ from nlu.dates import parse_date
 from nlu.greetings import Greetings
 from nlu.interpretation import Answer, Command, CommandName, Confirm, Interpretation, Reject
 from nlu.lexicon import Lexicon
-from nlu.normalize import MAX_PARSED_CHARS, fold, has_letters_or_digits, tokens, word_set
+from nlu.normalize import (
+    MAX_PARSED_CHARS,
+    fold,
+    has_letters_or_digits,
+    is_blank,
+    tokens,
+    word_set,
+)
 from nlu.numbers import parse_number
 from nlu.pictographs import EmojiNames
 from nlu.postal_code import parse_postal_code
@@ -250,7 +257,7 @@ class Interpreter:
     ) -> Answer | Reject | Confirm:
         kind = question.kind
         answer: Answer | Reject | Confirm
-        if not text:
+        if is_blank(text):  # spaces only, or zero-width characters only
             return Reject("empty")
         if kind == "free_text":
             if question.max_length is not None and len(text) > question.max_length:

@@ -18,7 +18,15 @@ argument (timezone-aware), and return frozen records:
     outbox         enqueue, pending, mark_delivered, mark_failed
     erasure        delete_participant_data (audited)
     retention      purge (audited; in batches with `limit`)
-    audit          record, recent
+    audit          record (who, which item, state before/after), recent
+    moderation     approve, reject, tag (first decision wins; outbox event and
+                   audit in the same transaction), hold, release, state, record_erased
+    review_queue   page (filters, cursor), item, unscanned, mark_scanned
+    console_accounts  add, get, find, by_email, all_users, change, add_link,
+                   use_link, link_user, end_sessions
+    console_sessions  open_session, find, touch, advance, close, close_idle,
+                   record_failure, failures_since, forget_failures
+    transcript_search  header, search, consultation_ids
 
 The per-message path of the conversation service, in one transaction:
 

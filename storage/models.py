@@ -192,6 +192,21 @@ class AnswerRow(Base):
             sqlite_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
             postgresql_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
         ),
+        # The review queue filtered by question.
+        Index(
+            "ix_answers_pending_question",
+            "question_id",
+            "id",
+            sqlite_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
+            postgresql_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
+        ),
+        # Pending answers not scanned for personal data yet.
+        Index(
+            "ix_answers_unscanned",
+            "id",
+            sqlite_where=text("moderation_status = 'pending' AND personal_data IS NULL"),
+            postgresql_where=text("moderation_status = 'pending' AND personal_data IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -289,3 +304,68 @@ class AuditRow(Base):
     subject: Mapped[str | None] = mapped_column(String(128))  # which item, e.g. "answer:12"
     state_before: Mapped[str | None] = mapped_column(String(64))
     state_after: Mapped[str | None] = mapped_column(String(64))
+
+
+class ConsoleRole(enum.StrEnum):
+    MODERATOR = "moderator"
+    ORGANIZER = "organizer"
+    ADMIN = "admin"
+
+
+class ConsoleUserRow(Base):
+    """A person who signs in to the console."""
+
+    __tablename__ = "console_users"
+    __table_args__ = (
+        CheckConstraint(_one_of("role", ConsoleRole), name="role"),
+        UniqueConstraint("email"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))  # lower case
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(String(256))  # argon2id; NULL until set
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted by the application
+    # The consultations a moderator may see; NULL: all of them.
+    consultations: Mapped[Any] = mapped_column(Json, nullable=True)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ConsoleLinkRow(Base):
+    """A one-time link to set a password; only a hash of its token is kept."""
+
+    __tablename__ = "console_links"
+    __table_args__ = (Index("ix_console_links_user_id", "user_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class ConsoleSessionRow(Base):
+    """A signed-in browser; the cookie holds a random id, this row its hash."""
+
+    __tablename__ = "console_sessions"
+    __table_args__ = (Index("ix_console_sessions_user_id", "user_id"),)
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_users.id"))
+    # "full", or a step of signing in still missing: "code" (TOTP), "enrol" (set TOTP up).
+    stage: Mapped[str] = mapped_column(String(16))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class LoginFailureRow(Base):
+    """A failed sign-in, counted per account and per address to slow guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(128))  # "account:<hash>" or "address:<hash>"
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

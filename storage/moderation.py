@@ -85,6 +85,7 @@ class _Context:
     language: str
     raw_text: str | None
     value: JsonValue
+    tags: JsonValue
 
 
 def _decidable(answer_id: int, by: str, now: dt.datetime) -> Any:
@@ -129,7 +130,7 @@ async def approve(
     context = await _context(session, answer_id)
     published = text if text is not None else _text_of(context)
     redacted = text is not None and text != context.raw_text
-    final_tags = await _tags(session, answer_id)
+    final_tags = tuple(str(t) for t in context.tags) if isinstance(context.tags, list) else ()
     await outbox.enqueue(
         session,
         EVENT_APPROVED,
@@ -368,6 +369,7 @@ async def _context(session: AsyncSession, answer_id: int) -> _Context:
                 AnswerRow.language,
                 AnswerRow.raw_text,
                 AnswerRow.value,
+                AnswerRow.tags,
             )
             .join(SessionRow, SessionRow.id == AnswerRow.session_id)
             .join(FlowVersionRow, FlowVersionRow.id == SessionRow.flow_version_id)
@@ -375,11 +377,6 @@ async def _context(session: AsyncSession, answer_id: int) -> _Context:
         )
     ).one()
     return _Context(*row)
-
-
-async def _tags(session: AsyncSession, answer_id: int) -> tuple[str, ...]:
-    found = await session.scalar(select(AnswerRow.tags).where(AnswerRow.id == answer_id))
-    return tuple(found or ())
 
 
 def _event_base(answer_id: int, context: _Context) -> dict[str, JsonValue]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import Row, String, bindparam, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import InvalidModeration
@@ -124,6 +124,13 @@ def _item(row: Row[Any]) -> QueueItem:
     )
 
 
+def _status(status: ModerationStatus) -> Any:
+    """The status written into the SQL, not bound: only then can the database
+    use the partial indexes of pending answers (ix_answers_pending,
+    ix_answers_unscanned)."""
+    return literal(status.value, String(16), literal_execute=True)
+
+
 def _base() -> Any:
     return (
         select(*_COLUMNS)
@@ -143,7 +150,7 @@ async def page(
     """Up to `limit` current answers matching `criteria` with an id above
     `after_id`, oldest first."""
     query = _base().where(AnswerRow.superseded_at.is_(None), AnswerRow.id > after_id)
-    query = query.where(AnswerRow.moderation_status == criteria.status.value)
+    query = query.where(AnswerRow.moderation_status == _status(criteria.status))
     if criteria.allowed_consultations is not None:
         query = query.where(FlowVersionRow.consultation_id.in_(criteria.allowed_consultations))
     if criteria.consultation_id is not None:
@@ -181,7 +188,7 @@ async def unscanned(session: AsyncSession, *, limit: int = 500) -> list[tuple[in
     rows = await session.execute(
         select(AnswerRow.id, AnswerRow.raw_text)
         .where(
-            AnswerRow.moderation_status == ModerationStatus.PENDING.value,
+            AnswerRow.moderation_status == _status(ModerationStatus.PENDING),
             AnswerRow.personal_data.is_(None),
         )
         .order_by(AnswerRow.id)

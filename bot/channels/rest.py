@@ -6,6 +6,11 @@ answers a JSON list of `{"recipient_id", "text", "buttons"?: [{"title", "payload
 once everything the message caused is committed. `GET /webhooks/rest/` answers
 `{"status": "ok"}`.
 
+When the message could not be stored (the database failed), the answer is the
+same list, saying so, with status 503 and `Retry-After`: send it again later
+(with the same `message_id`). While the server restarts: 503, `Retry-After` and
+`{"error": "unavailable", "message": ...}`.
+
 Extensions Rasa clients may ignore: `message_id` (a client id of the message: the
 same id sent twice is handled once, so a client may retry safely), and in
 `metadata`, `consultation` (a consultation id) and `language` ("fr" or "en").
@@ -22,13 +27,14 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage
+from bot.inbound import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.web.lifecycle import Draining, Lifecycle
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES: Final = 16 * 1024
 MAX_TEXT_CHARS: Final = 4000
+RETRY_AFTER_S: Final = "5"  # seconds, for a 503
 
 
 class RestMetadata(BaseModel):
@@ -75,11 +81,16 @@ class RestChannel:
             consultation_id=metadata.consultation,
             language=metadata.language,
         )
+        status = 200
         try:
             async with self.lifecycle.message():
                 replies = await self.conversations.handle(inbound)
         except Draining:
             return _error(503, "unavailable", "The server is restarting; send again shortly.")
+        except Unavailable as error:  # nothing stored: the client sends it again later
+            status, replies = 503, error.replies
+        except ButtonOutdated as outdated:  # a button of a question answered since
+            replies = outdated.replies
         except UserError as error:  # the server is misconfigured, e.g. no consultation
             log.error("REST channel: message not handled: %s", error)
             return _error(500, "server_error", "The message could not be handled; try again.")
@@ -93,8 +104,10 @@ class RestChannel:
                 item["buttons"] = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
             answer.append(item)
         return web.Response(
+            status=status,
             text=json.dumps(answer, ensure_ascii=False, separators=(",", ":")),
             content_type="application/json",
+            headers={"Retry-After": RETRY_AFTER_S} if status == 503 else None,
         )
 
 
@@ -130,4 +143,5 @@ def _explain(error: ValidationError) -> tuple[str, str]:
 
 
 def _error(status: int, code: str, message: str) -> web.Response:
-    return web.json_response({"error": code, "message": message}, status=status)
+    headers = {"Retry-After": RETRY_AFTER_S} if status == 503 else None
+    return web.json_response({"error": code, "message": message}, status=status, headers=headers)

@@ -66,6 +66,7 @@ from bot.channels.telegram_rendering import (
     language_keyboard,
     read_toggles,
     reply_keyboard,
+    shown_at,
     split_text,
     toggles_keyboard,
 )
@@ -79,7 +80,7 @@ from bot.channels.telegram_sending import (
 from bot.channels.telegram_texts import TextId, say
 from bot.config import Settings
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage
+from bot.inbound import ButtonOutdated, Conversations, InboundMessage
 from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import resolve_secret_key
 from flows.replies import Reply
@@ -287,7 +288,7 @@ class TelegramChannel:
             if not chosen:
                 await self._answer(query, say("choose_one", language))
                 return
-            text = confirmed_text(toggles)
+            text = confirmed_text(toggles, shown_at(toggles))
             shown = ", ".join(toggle.title for toggle in chosen)
         else:
             text = decoded.payload
@@ -367,6 +368,10 @@ class TelegramChannel:
     ) -> Sequence[Reply] | None:
         try:
             return await self.conversations.handle(inbound)
+        except ButtonOutdated:  # nothing stored; the old keyboard stays as it was
+            if query is not None:
+                await self._answer(query, say("already_answered", language))
+            return None
         except Exception as error:  # the resident must hear something; logged for us
             log.error(
                 "telegram: the conversation service failed on %s: %s",

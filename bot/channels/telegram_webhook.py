@@ -89,8 +89,10 @@ def add_telegram_routes(app: web.Application, settings: Settings) -> None:
 async def receive_update(request: web.Request) -> web.Response:
     app = request.app
     expected = app.get(_WEBHOOK_SECRET)
-    given = request.headers.get(SECRET_HEADER, "")
-    if expected is None or not hmac.compare_digest(given.encode(), expected.encode()):
+    # Headers arrive as bytes decoded with surrogate escapes: compared as bytes,
+    # so any header (even not UTF-8) is simply right or wrong.
+    given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
+    if expected is None or not hmac.compare_digest(given, expected.encode()):
         log.warning("telegram webhook: call without the right secret refused (403)")
         return web.json_response({"error": "forbidden"}, status=403)
     bot = app.get(TELEGRAM_BOT)
@@ -131,9 +133,9 @@ def _parse_update(body: bytes, bot: TelegramBot) -> Update | str:
     """The update, or why it is not one."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to be an update
         return "body is not JSON"
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:  # not `true`
         return "body is not a Telegram update (no integer update_id)"
     try:
         return Update.de_json(data, bot.application.bot)

@@ -30,26 +30,22 @@ flood closes it (1008); a browser page from an origin not allowed is refused (40
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
-import re
-import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Final, Literal, TypeAlias
-from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
 
+from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage
+from bot.inbound import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
 
@@ -66,12 +62,12 @@ FLOOD_CLOSE_AFTER: Final = 50  # messages refused in a row before the socket is 
 QUEUE_SIZE: Final = 8
 ACK_AFTER_S: Final = 0.15
 _ID_PATTERN: Final = r"^[A-Za-z0-9_.:-]{1,64}$"
-_ID = re.compile(_ID_PATTERN)
 
 
 class _Frame(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    v: Literal[1]
+    # Strict: `true` and `1.0` are not version 1.
+    v: StrictInt = Field(ge=PROTOCOL_VERSION, le=PROTOCOL_VERSION)
 
 
 class HelloFrame(_Frame):
@@ -90,57 +86,6 @@ class MessageFrame(_Frame):
 _FRAMES: TypeAdapter[HelloFrame | MessageFrame] = TypeAdapter(
     Annotated[HelloFrame | MessageFrame, Field(discriminator="type")]
 )
-
-
-class ParticipantTokens:
-    """Random participant ids signed with the server's secret key.
-
-    A token is `<id>.<mac>`: the id is 16 random bytes, the mac an HMAC-SHA256 of
-    it truncated to 16 bytes, both base64url. The id alone is the participant's
-    user id for the conversation service, which stores only a keyed hash of it.
-    """
-
-    __slots__ = ("_key",)
-
-    def __init__(self, key: bytes) -> None:
-        self._key = key
-
-    def issue(self) -> str:
-        raw = secrets.token_urlsafe(16)
-        return f"{raw}.{self._mac(raw)}"
-
-    def verify(self, token: object) -> str | None:
-        """The participant id of a valid token, None for anything else."""
-        if not isinstance(token, str) or len(token) > 100:
-            return None
-        raw, _, mac = token.partition(".")
-        if not raw or not hmac.compare_digest(mac, self._mac(raw)):
-            return None
-        return raw
-
-    def _mac(self, raw: str) -> str:
-        digest = hmac.new(self._key, b"webchat-token\x00" + raw.encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
-
-
-class OriginPolicy:
-    """Browser pages allowed to open the socket: the configured origins, and the
-    server's own pages. Clients that send no Origin (not browsers) are allowed:
-    the check protects residents' browsers, not the server."""
-
-    __slots__ = ("_allowed",)
-
-    def __init__(self, allowed: Sequence[str]) -> None:
-        self._allowed = frozenset(origin.rstrip("/").lower() for origin in allowed)
-
-    def allows(self, request: web.Request) -> bool:
-        origin = request.headers.get("Origin")
-        if origin is None:
-            return True
-        origin = origin.rstrip("/").lower()
-        if origin in self._allowed:
-            return True
-        return urlsplit(origin).netloc == request.host.lower()
 
 
 # The title of a consultation (None: the default one) in a language, if deployed.
@@ -231,7 +176,7 @@ class _Connection:
                 if frame.type is WSMsgType.TEXT:
                     await self._on_frame(frame.data)
                 elif frame.type is WSMsgType.BINARY:
-                    await self._error("bad_frame", "Frames must be JSON text.")
+                    await self._on_invalid("bad_frame", "Frames must be JSON text.")
         finally:
             # Messages not yet started stay with the client, which sends them again.
             while not self._queue.empty():
@@ -250,19 +195,19 @@ class _Connection:
             if frame.type not in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
                 await self.ws.close(code=WSCloseCode.PROTOCOL_ERROR, message=b"hello expected")
             return False
-        hello = await self._parse(frame.data)
+        hello = read_frame(frame.data)
+        if isinstance(hello, Refusal):
+            await self._error(hello.code, hello.message, hello.id)
+        elif isinstance(hello, MessageFrame):
+            await self._error("bad_hello", "The first frame must be a hello.")
         if not isinstance(hello, HelloFrame):
-            if hello is not None:
-                await self._error("bad_hello", "The first frame must be a hello.")
             await self.ws.close(code=WSCloseCode.PROTOCOL_ERROR, message=b"hello expected")
             return False
-        token = hello.token
-        participant = self.chat.tokens.verify(token)
-        if token is None or participant is None:
-            token = self.chat.tokens.issue()
-            participant = self.chat.tokens.verify(token)
-            assert participant is not None
-        self._participant = participant
+        # A valid token is renewed (its lifetime starts again), anything else
+        # gets a new participant.
+        participant = self.chat.tokens.verify(hello.token)
+        token = self.chat.tokens.issue(participant)
+        self._participant = participant or token.partition(".")[0]
         self._consultation = hello.consultation
         self._lang = hello.lang
         title = None
@@ -283,11 +228,12 @@ class _Connection:
         return True
 
     async def _on_frame(self, raw: str) -> None:
-        frame = await self._parse(raw)
-        if frame is None:
+        frame = read_frame(raw)
+        if isinstance(frame, Refusal):
+            await self._on_invalid(frame.code, frame.message, frame.id)
             return
         if not isinstance(frame, MessageFrame):
-            await self._error("bad_message", "Say hello once, then send messages.")
+            await self._on_invalid("bad_message", "Say hello once, then send messages.")
             return
         if not self._take_allowance() or self._queue.full():
             await self._refuse(frame.id)
@@ -295,6 +241,14 @@ class _Connection:
         self._refused = 0
         self._queue.put_nowait((frame.id, frame.text))
         self._ack_later(frame.id)
+
+    async def _on_invalid(self, code: str, message: str, message_id: str | None = None) -> None:
+        """A frame that is not a message: it spends the allowance of one, so a
+        flood of garbage is refused, then closed, like a flood of messages."""
+        if not self._take_allowance():
+            await self._refuse(message_id)
+            return
+        await self._error(code, message, message_id)
 
     def _ack_later(self, message_id: str) -> None:
         self._unanswered.add(message_id)
@@ -327,7 +281,7 @@ class _Connection:
         self._allowance -= 1.0
         return True
 
-    async def _refuse(self, message_id: str) -> None:
+    async def _refuse(self, message_id: str | None) -> None:
         self._refused += 1
         if self._refused >= FLOOD_CLOSE_AFTER:
             await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
@@ -350,8 +304,15 @@ class _Connection:
             try:
                 async with self.chat.lifecycle.message():
                     replies = await self.chat.conversations.handle(inbound)
+            except ButtonOutdated as outdated:  # answered: nothing to send again
+                replies = outdated.replies
             except Draining:
                 await self._error("unavailable", "The server is restarting.", message_id)
+                continue
+            except Unavailable:  # logged by the service; the client sends it again
+                await self._error(
+                    "unavailable", "The message could not be handled; try again.", message_id
+                )
                 continue
             except UserError as error:  # the server is misconfigured, e.g. no consultation
                 log.error("web chat: message not handled: %s", error)
@@ -376,15 +337,6 @@ class _Connection:
                 }
             )
 
-    async def _parse(self, raw: str) -> HelloFrame | MessageFrame | None:
-        """The frame, or None once the client was told what is wrong with it."""
-        try:
-            return _FRAMES.validate_json(raw)
-        except ValidationError as error:
-            code, message = _explain(error)
-            await self._error(code, message, _id_of(raw))
-            return None
-
     async def _error(self, code: str, message: str, message_id: str | None = None) -> None:
         frame: dict[str, object] = {
             "v": PROTOCOL_VERSION,
@@ -404,6 +356,25 @@ class _Connection:
             await self.ws.send_str(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a frame is not one: the error frame's code and message, and the id of
+    the refused message when it has one."""
+
+    code: str
+    message: str
+    id: str | None = None
+
+
+def read_frame(raw: str) -> HelloFrame | MessageFrame | Refusal:
+    """The frame a client sent, or why it is not one. Never raises: any text,
+    nested however deep, is a frame or a refusal."""
+    try:
+        return _FRAMES.validate_json(raw)
+    except ValidationError as error:
+        return Refusal(*_explain(error), _id_of(raw))
+
+
 def _explain(error: ValidationError) -> tuple[str, str]:
     problem = error.errors(include_url=False, include_context=False)[0]
     kind, where = problem["type"], ".".join(str(part) for part in problem["loc"])
@@ -419,14 +390,20 @@ def _explain(error: ValidationError) -> tuple[str, str]:
     return "bad_message", f"{field}: {problem['msg']}."
 
 
+class _Identified(BaseModel):
+    """Only the id of a frame refused for something else."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    id: str = Field(pattern=_ID_PATTERN)
+
+
 def _id_of(raw: str) -> str | None:
-    """The id of a refused message, so the client stops sending it again."""
+    """The id of a refused message, so the client stops sending it again. (Read
+    by pydantic's parser, which bounds nesting, like the frame itself.)"""
     try:
-        data = json.loads(raw)
-    except ValueError:
+        return _Identified.model_validate_json(raw).id
+    except ValidationError:
         return None
-    message_id = data.get("id") if isinstance(data, dict) else None
-    return message_id if isinstance(message_id, str) and _ID.fullmatch(message_id) else None
 
 
 def _reply_json(reply: Reply) -> dict[str, object]:

@@ -5,6 +5,7 @@ of the queue, and what to tell a moderator about a decision."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 from bot.errors import UserError
@@ -74,3 +75,31 @@ def outcome_message(decision: Decision) -> str:
             return f"{number} was replaced by the resident's newer answer; nothing changed"
         case Outcome.ERASED:
             return f"{number} was erased by the resident; nothing changed"
+
+
+@functools.lru_cache(maxsize=4096)  # the same pending answers are shown again and again
+def highlighted(text: str, language: str) -> tuple[tuple[tuple[str, str | None], ...], str | None]:
+    """`text` cut into pieces, each with the kind of personal data it is (None
+    for the rest), for the console to highlight; and the suggested redaction
+    (None if there is no personal data)."""
+    redaction = redact(text, language if language in ("fr", "en") else "fr")
+    found = redaction.found
+    spans: list[tuple[int, int, str]] = []
+    for item in found:
+        start = text.find(item.value)
+        while start != -1 and any(s <= start < e for s, e, _ in spans):
+            start = text.find(item.value, start + 1)
+        if start != -1:
+            spans.append((start, start + len(item.value), item.kind))
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for start, end, kind in sorted(spans):
+        if start < position:
+            continue
+        if start > position:
+            pieces.append((text[position:start], None))
+        pieces.append((text[start:end], kind))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], None))
+    return tuple(pieces), (redaction.text if found else None)

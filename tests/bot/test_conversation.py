@@ -7,7 +7,9 @@ import asyncio
 
 from sqlalchemy import text
 
+from bot.button_steps import read as read_button
 from bot.client import Client
+from bot.inbound import Unavailable
 from storage import answers, audit, outbox, participants, sessions, transcripts
 from storage.models import SessionStatus
 
@@ -37,7 +39,8 @@ async def test_a_resident_completes_the_demo_consultation(open_service, clock):
     client = Client(service, now=clock)
     replies = await client.converse("alice", *DEMO)
     assert "Acceptez-vous" in replies[0][-1].text
-    assert [b.payload for b in replies[1][-1].buttons] == ["car", "train", "bus", "bike", "walk"]
+    payloads = [read_button(b.payload)[0] for b in replies[1][-1].buttons]
+    assert payloads == ["car", "train", "bus", "bike", "walk"]
     assert replies[-1][-1].text.startswith("Merci")
 
     participant, stored = await only_session(service)
@@ -298,11 +301,12 @@ async def test_a_locked_database_asks_to_try_again_and_writes_nothing(
     other = sqlite3.connect(database_url.split(":///", 1)[1], isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-        replies = await client.send("alice", "train")
+        with pytest.raises(Unavailable) as refused:
+            await client.send("alice", "train")
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert "renvoyer" in replies[0].text
+    assert "renvoyer" in refused.value.replies[0].text
     assert await count(service, "answers") == 0
     assert await count(service, "transcript_lines") == lines
     replies = await client.send("alice", "train")

@@ -22,6 +22,10 @@ TABLES = {
     "outbox_events",
     "audit_records",
     "erased_answers",
+    "console_users",
+    "console_links",
+    "console_sessions",
+    "login_failures",
 }
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import text as text_sql
 
+from bot.app import CONVERSATIONS
 from tests.bot.web.serving import DEMO, running, settings_for
 
 WEBHOOK = "/webhooks/rest/webhook"
@@ -142,3 +144,47 @@ async def test_an_oversize_body_in_chunks_is_refused(http):
     base, session = http
     async with session.post(base + WEBHOOK, data=chunks()) as response:
         assert response.status == 413
+
+
+async def test_a_storage_failure_is_a_503_to_send_again(tmp_path, database_url):
+    settings = settings_for(tmp_path, database_url=database_url)
+    async with running(settings) as (base, app), aiohttp.ClientSession() as session:
+        http = (base, session)
+        for n, text in enumerate(("bonjour", "oui")):
+            await post(http, {"sender": "r-503", "message": text, "message_id": f"m{n}"})
+        database = app[CONVERSATIONS].database  # type: ignore[attr-defined]
+        async with database.transaction() as s:
+            await s.execute(text_sql("ALTER TABLE transcript_lines RENAME TO transcripts_away"))
+        message = {"sender": "r-503", "message": "train", "message_id": "m2"}
+        async with session.post(base + WEBHOOK, json=message) as response:
+            assert response.status == 503
+            assert int(response.headers["Retry-After"]) > 0
+            body = await response.json()
+        assert body[0]["recipient_id"] == "r-503"
+        assert "renvoyer" in body[0]["text"]
+        async with database.transaction() as s:
+            await s.execute(text_sql("ALTER TABLE transcripts_away RENAME TO transcript_lines"))
+        status, body = await post(http, message)  # the client sends it again
+        assert status == 200
+        assert "1 à 5" in body[-1]["text"]
+
+
+async def test_an_old_button_payload_does_not_answer_the_question_asked_now(http):
+    def say(text: str) -> Any:
+        body = {"sender": "r-stale", "message": text, "metadata": {"consultation": "lycees"}}
+        return post(http, body)
+
+    for text in ("bonjour", "oui", "Autre habitant", "passer", "xqzw", "xqzw", "xqzw", "2"):
+        await say(text)
+    _, local_food = await say("cantine")
+    assert "La cantine devrait-elle servir" in local_food[-1]["text"]
+    old_yes = local_food[-1]["buttons"][0]["payload"]
+    _, meeting = await say("non")
+    assert "réunion publique" in meeting[-1]["text"]
+    status, stale = await say(old_yes)
+    assert status == 200
+    assert [m["text"] for m in stale] == ["Vous avez déjà répondu à cette question."]
+    _, after = await say("non")  # nothing was stored: "non" answers the meeting
+    assert "Une autre idée" in after[-1]["text"]
+    _, yes_now = await say(meeting[-1]["buttons"][0]["payload"])
+    assert "Vous avez déjà répondu" in yes_now[-1]["text"]

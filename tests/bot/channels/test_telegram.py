@@ -626,3 +626,40 @@ async def test_a_refused_token_or_a_failing_api_stops_start_up_with_one_clear_li
     ):
         async with running_bot(telegram_settings(fake), conversations):
             pass
+
+
+LYCEES_TO_LOCAL_FOOD = (
+    "/start lycees",
+    "oui",
+    "Autre habitant",
+    "passer",
+    "xqzw",
+    "xqzw",
+    "xqzw",
+    "2",
+    "cantine",
+)
+
+
+async def test_an_old_button_does_not_answer_the_question_asked_now(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1050))
+    for text in LYCEES_TO_LOCAL_FOOD:
+        await chat.say(text)
+    local_food = chat.last_keyboard()
+    assert "La cantine devrait-elle servir" in local_food["text"]
+    meeting = (await chat.say("non"))[-1]
+    assert "réunion publique" in meeting["text"]
+    edits = len(fake.edits)
+    await chat.tap("Oui", local_food)
+    assert fake.callback_answers[-1]["text"] == "Vous avez déjà répondu à cette question."
+    assert await conversations.answers(1050) == {
+        "role": "other",
+        "buildings": 2,
+        "priorities": ["canteen"],
+        "local_food": False,
+    }
+    assert len(fake.edits) == edits  # the old message is not marked "✓ Oui"
+    assert "✓" not in fake.message_now(local_food)["text"]
+    # The question asked now is still asked, and its own buttons answer it.
+    await chat.tap("Oui", meeting)
+    assert (await conversations.answers(1050))["meeting"] is True

@@ -4,12 +4,14 @@ before answering 2xx."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
@@ -142,6 +144,25 @@ async def test_a_wrong_or_missing_secret_is_refused_and_nothing_processed(
     assert fake.messages_to(resident) == []
 
 
+@pytest.mark.parametrize("secret", [b"\xff\xfe\x80", WEBHOOK_SECRET.encode() + b"\xc3"])
+async def test_a_secret_header_of_bytes_that_are_not_utf8_is_refused(
+    fake, server, conversations, caplog, secret
+):
+    body = json.dumps(update_for(Resident(3010), "bonjour")).encode()
+    target = urlsplit(server.url)
+    reader, writer = await asyncio.open_connection(target.hostname, target.port)
+    writer.write(
+        b"POST " + target.path.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\n" + SECRET_HEADER.encode() + b": " + secret + b"\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
+    )
+    status_line = await reader.readline()
+    writer.close()
+    assert status_line.split()[1] == b"403"
+    assert conversations.handled == []
+    assert "Traceback" not in caplog.text
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [
@@ -150,6 +171,10 @@ async def test_a_wrong_or_missing_secret_is_refused_and_nothing_processed(
         (b"[1, 2, 3]", 400),
         (b'{"message": {"text": "no update id"}}', 400),
         (b'{"update_id": "12"}', 400),
+        (json.dumps({**update_for(Resident(3011), "oui"), "update_id": True}).encode(), 400),
+        (json.dumps({**update_for(Resident(3011), "oui"), "update_id": 12.0}).encode(), 400),
+        (b'{"update_id": 16, "message": ' + b"[" * 100_000 + b"}", 400),
+        (b"[" * 100_000, 400),
         (b'{"update_id": 12, "message": "not an object"}', 400),
         (b'{"update_id": 13, "message": {"message_id": 1}}', 400),
         (json.dumps({"update_id": 14, "x": "a" * 1_048_576}).encode(), 413),
