@@ -31,7 +31,7 @@ from bot.console.totp import TotpCipher
 from storage import consultations, moderation
 from storage.database import Database
 from storage.models import AnswerRow, ConsoleRole, ParticipantRow, SessionRow
-from tests.bot.web.serving import running
+from tests.serving import running
 
 START = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 PASSWORD = "bench password, long enough"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bot.client import Client
 from bot.config import load_settings
-from bot.conversation import ConversationService
+from bot.startup import open_service
 from flows.limits import MAX_CHOICES, MAX_CONDITION_DEPTH, MAX_CONDITION_TERMS, MAX_QUESTIONS
 from flows.loader import parse_flow
 
@@ -91,7 +91,7 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
                 "CONSULTBOT_DEFAULT_CONSULTATION": "largest",
             }
         )
-        service = await ConversationService.open(settings)
+        service = await open_service(settings)
         client = Client(service, now=lambda: dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC))
         latencies: list[float] = []
         first: list[float] = []

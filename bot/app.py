@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 
 from aiohttp import web
 
+from bot.channel_contract import Conversations
 from bot.channels.rest import RestChannel
 from bot.channels.webchat import WebChat
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.config import Settings
 from bot.console.app import create_console, open_console
-from bot.inbound import Conversations
 from bot.pseudonyms import resolve_secret_key
+from bot.web.clients import BODY_TIMEOUT, quiet_disconnects
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
 
@@ -60,7 +61,7 @@ def create_app(
     conversations: ConversationService | None = None,
 ) -> web.Application:
     """The application. The conversation service is opened at start-up by
-    `open_service` (default: `ConversationService.open`) and closed at cleanup;
+    `open_service` (default: `bot.startup.open_service`) and closed at cleanup;
     or `conversations` is a service the caller opened and will close. `wrap`, if
     given, stands between the service and the channels (tests use it to hold
     messages in flight)."""
@@ -71,8 +72,9 @@ def create_app(
             return opened
 
         open_service = open_given
-    app = web.Application(client_max_size=64 * 1024)
+    app = web.Application(client_max_size=64 * 1024, middlewares=[quiet_disconnects])
     app[SETTINGS] = settings
+    app[BODY_TIMEOUT] = settings.server.body_timeout_s
     app[LIFECYCLE] = Lifecycle()
     pages = Pages(settings, app[LIFECYCLE])
     owned = conversations is None
@@ -123,10 +125,10 @@ def _conversation_service(
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings, lifecycle = app[SETTINGS], app[LIFECYCLE]
         if open_service is None:
-            # Imported here: the service pulls in the database and the interpreter.
-            from bot.conversation import ConversationService
+            # Imported here: start-up pulls in the database and the interpreter.
+            from bot.startup import open_service as open_default
 
-            service = await ConversationService.open(settings)
+            service = await open_default(settings)
         else:
             service = await open_service(settings)
         channels_see = service if wrap is None else wrap(service)
@@ -143,6 +145,9 @@ def _conversation_service(
             titles=pages.title,
         )
         pages.consultations_from(service.database)
+        from bot.startup import tune_garbage_collector  # with the service: loaded by now
+
+        tune_garbage_collector()
         open_console(console, service.database)
         sweeper = asyncio.create_task(_sweep_expired(service))
         lifecycle.ready = True

@@ -6,7 +6,7 @@ conversation it was shown at, in its payload: `[<step>] <payload>` (e.g.
 always did (Telegram inside its signed callback data, the web chat and REST
 clients as the message); the service reads the step off before interpreting the
 text, and a button shown at another step than the current one is answered "you
-already answered this question" with nothing stored (`bot.inbound.ButtonOutdated`).
+already answered this question" with nothing stored (`bot.channel_contract.ButtonOutdated`).
 
 A step is the session and where it stands: its status, the question asked and
 how many questions were answered before it. So an old "Oui" of a question

@@ -40,6 +40,10 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     allowed_origins: tuple[str, ...] = ()
+    header_timeout_s: float = Field(default=10.0, gt=0)
+    body_timeout_s: float = Field(default=30.0, gt=0)
+    max_connections_per_address: int = Field(default=200, ge=0)
+    log_client_addresses: bool = False
     public_url: str | None = None
 
 

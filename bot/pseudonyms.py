@@ -32,6 +32,20 @@ class Pseudonymizer:
         message = f"{channel}\x00{user_id}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
+    def erasure_receipt(self, channel: str, user_hash: str, message_id: str) -> str:
+        """The keyed hash that marks a message as one that erased a resident's
+        data: it tells a retry of that message apart and nothing else."""
+        return self._digest("erasure", channel, user_hash, message_id)
+
+    def message_digest(self, channel: str, user_hash: str, message_id: str) -> str:
+        """A keyed hash of a message id, to tell a retry of a message before
+        consent apart from a new message without keeping the id."""
+        return self._digest("message", channel, user_hash, message_id)[:32]
+
+    def _digest(self, purpose: str, *parts: str) -> str:
+        message = "\x00".join((purpose, *parts)).encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
 
 def resolve_secret_key(settings: Settings) -> bytes:
     """The key from CONSULTBOT_SECRET_KEY; on the embedded SQLite default without

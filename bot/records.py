@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
+from bot.channel_contract import InboundMessage
 from bot.flow_catalog import DeployedFlow
-from bot.inbound import InboundMessage
 from flows.replies import Reply
 from flows.state import SessionState
 from nlu import Answer, Command, Confirm, Interpretation

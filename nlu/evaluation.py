@@ -1,5 +1,5 @@
 """Scoring answer understanding against expected interpretations
-(shared/eval/FORMAT.md, plus the `confirm` form below): accuracy, and what a
+(docs/evaluation.md, plus the `confirm` form below): accuracy, and what a
 miss costs, overall, per question kind, per language and per expected form.
 
 Every case ends in exactly one outcome:

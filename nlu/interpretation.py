@@ -7,7 +7,7 @@ choose from (homonymous communes, a day/month order that reads both ways). The
 engine asks and stores only what the resident confirms. A clear answer is an
 `Answer`, never a `Confirm`.
 
-Values by question kind (see shared/eval/FORMAT.md):
+Values by question kind (see docs/evaluation.md):
 yes_no -> bool; choice -> the choice id (str); multi_choice -> tuple of choice ids
 in the question's order; number and scale -> int; postal_code -> "45000";
 commune -> INSEE code "45234"; date -> ISO date "2026-07-03"; free_text -> the

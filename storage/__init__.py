@@ -17,6 +17,9 @@ argument (timezone-aware), and return frozen records:
     inbound        claim (dedupe by platform message id), store_replies
     outbox         enqueue, pending, mark_delivered, mark_failed
     erasure        delete_participant_data (audited)
+    erasure_receipts  record, exists (keyed hashes of erasing messages)
+    pre_consent    find, keep, forget, purge_expired (before consent: no text)
+    readiness      probe (one write, for /readyz)
     retention      purge (audited; in batches with `limit`)
     audit          record (who, which item, state before/after), recent
     moderation     approve, reject, tag (first decision wins; outbox event and

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import Conflict, NotFound
 from storage.models import ConsoleLinkRow, ConsoleRole, ConsoleSessionRow, ConsoleUserRow
-from storage.statements import rowcount
+from storage.writes import rowcount
 
 
 @dataclass(frozen=True, slots=True)

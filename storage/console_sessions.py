@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ConsoleSessionRow, LoginFailureRow
-from storage.statements import rowcount
+from storage.writes import rowcount
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,9 @@ from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
-from storage.models import ConsultationRow, FlowVersionRow, SessionRow
+from storage.models import ConsultationRow, FlowVersionRow, SessionRow, table
 from storage.prepared import Prepared
-from storage.statements import insert_if_new, table
+from storage.writes import insert_if_new
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from storage.models import (
     SessionStatus,
     TranscriptLineRow,
 )
-from storage.statements import rowcount
+from storage.writes import rowcount
 
 AUDIT_ACTION = "delete_data"
 

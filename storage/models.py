@@ -21,6 +21,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -369,3 +370,51 @@ class LoginFailureRow(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     key: Mapped[str] = mapped_column(String(128))  # "account:<hash>" or "address:<hash>"
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class PreConsentRow(Base):
+    """What a resident who has not consented yet chose, for a short while:
+    keyed by the pseudonymous hash, no text. Lets their "oui" join the
+    consultation and language they chose on any process, and only if the
+    consent question was asked just before (`asked_version_id`)."""
+
+    __tablename__ = "pre_consent"
+    __table_args__ = (Index("ix_pre_consent_expires_at", "expires_at"),)
+
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_hash: Mapped[str] = mapped_column(String(128), primary_key=True)
+    consultation_id: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))
+    # The flow version whose consent question the last replies asked; NULL if none.
+    asked_version_id: Mapped[int | None] = mapped_column(BigId)
+    # A keyed hash of the message that was answered with it: its retry is no answer.
+    asked_by: Mapped[str | None] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ErasureReceiptRow(Base):
+    """A message that erased a participant's data, as a keyed hash of (channel,
+    user hash, message id) and nothing else, so that a retry of it is answered
+    as the first time and re-creates nothing."""
+
+    __tablename__ = "erasure_receipts"
+    __table_args__ = (Index("ix_erasure_receipts_created_at", "created_at"),)
+
+    digest: Mapped[str] = mapped_column(String(128), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ReadinessProbeRow(Base):
+    """One row `/readyz` writes to, to know the database takes writes."""
+
+    __tablename__ = "readiness_probe"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    checked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+def table(model: type[DeclarativeBase]) -> Table:
+    """The Core table of a model, for statements that need no ORM machinery."""
+    found = model.__table__
+    assert isinstance(found, Table)
+    return found

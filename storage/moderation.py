@@ -37,7 +37,7 @@ from storage.models import (
     ModerationStatus,
     SessionRow,
 )
-from storage.statements import rowcount
+from storage.writes import rowcount
 
 HOLD = dt.timedelta(minutes=5)
 MAX_TAGS = 20

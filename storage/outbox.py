@@ -12,9 +12,9 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
-from storage.models import OutboxEventRow
+from storage.models import OutboxEventRow, table
 from storage.prepared import Prepared
-from storage.statements import rowcount, table
+from storage.writes import rowcount
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,8 @@ from storage.models import (
     ModerationStatus,
     ParticipantRow,
     SessionRow,
+    table,
 )
-from storage.statements import table
 
 PAGE = 50
 MAX_SEARCH = 200

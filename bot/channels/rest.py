@@ -26,8 +26,9 @@ from typing import Annotated, Any, Final, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.errors import UserError
-from bot.inbound import ButtonOutdated, Conversations, InboundMessage, Unavailable
+from bot.web.clients import read_body
 from bot.web.lifecycle import Draining, Lifecycle
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,10 @@ class RestMessage(BaseModel):
     message: str = Field(max_length=MAX_TEXT_CHARS)
     metadata: RestMetadata | None = None
     input_channel: str | None = None  # sent by some Rasa clients; ignored
-    message_id: str | None = Field(default=None, min_length=1, max_length=128)
+    # No control characters (NUL above all): refused with 400, never retried.
+    message_id: str | None = Field(
+        default=None, min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f]+$"
+    )
 
 
 class RestChannel:
@@ -64,7 +68,7 @@ class RestChannel:
         return web.json_response({"status": "ok"})
 
     async def webhook(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await read_body(request, MAX_BODY_BYTES)
         if body is None:
             return _error(413, "too_large", f"The body holds at most {MAX_BODY_BYTES} bytes.")
         try:
@@ -111,20 +115,6 @@ class RestChannel:
         )
 
 
-async def _body(request: web.Request) -> bytes | None:
-    """The whole body, or None past MAX_BODY_BYTES (read no further)."""
-    if request.content_length is not None:
-        if request.content_length > MAX_BODY_BYTES:
-            return None
-        return await request.read()
-    body = bytearray()
-    async for chunk in request.content.iter_chunked(MAX_BODY_BYTES):
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            return None
-    return bytes(body)
-
-
 def _explain(error: ValidationError) -> tuple[str, str]:
     problem = error.errors(include_url=False, include_context=False)[0]
     kind = problem["type"]
@@ -139,6 +129,8 @@ def _explain(error: ValidationError) -> tuple[str, str]:
         return "bad_request", f"{where}: unknown field (expected sender, message, metadata)."
     if kind == "missing":
         return "bad_request", f"{where}: required."
+    if kind == "string_pattern_mismatch" and where == "message_id":
+        return "bad_request", "message_id: must not contain control characters such as NUL."
     return "bad_request", f"{where}: {problem['msg']}."
 
 

@@ -1,5 +1,5 @@
 """The Telegram channel: a thin adapter between python-telegram-bot and
-`bot.inbound.Conversations`.
+`bot.channel_contract.Conversations`.
 
 Each update becomes at most one `InboundMessage` (channel "telegram", the user id
 as text: the conversation service stores only its keyed hash); the replies come
@@ -56,6 +56,7 @@ from telegram import (
     Update,
 )
 
+from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage
 from bot.channels.telegram_address import ChatAddressCipher
 from bot.channels.telegram_rendering import (
     CallbackCodec,
@@ -80,7 +81,6 @@ from bot.channels.telegram_sending import (
 from bot.channels.telegram_texts import TextId, say
 from bot.config import Settings
 from bot.errors import UserError
-from bot.inbound import ButtonOutdated, Conversations, InboundMessage
 from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import resolve_secret_key
 from flows.replies import Reply
@@ -88,7 +88,8 @@ from flows.replies import Reply
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-# Sticky on Telegram's side: name every type we handle (TELEGRAM.md).
+# Sticky on Telegram's side (getUpdates and setWebhook remember the last list
+# given): name every type we handle.
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 _LANGUAGE_NAMES = {"fr": "fr", "français": "fr", "francais": "fr", "en": "en", "english": "en"}
 _DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")

@@ -24,7 +24,8 @@ Server -> client:
            handled and stays with the client to be sent again
 
 Caps per connection: frames over MAX_FRAME_BYTES close it (1009); a sustained
-flood closes it (1008); a browser page from an origin not allowed is refused (403).
+flood closes it (1008) after FLOOD_CLOSE_AFTER refusals in a row, each answered
+with a `rate_limited` error frame; a browser page from an origin not allowed is refused (403).
 """
 
 from __future__ import annotations
@@ -43,9 +44,9 @@ from typing import Annotated, Final, Literal, TypeAlias
 from aiohttp import WSCloseCode, WSMsgType, web
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
 
+from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.errors import UserError
-from bot.inbound import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
 
@@ -102,8 +103,10 @@ class WebChat:
         origins: OriginPolicy,
         lifecycle: Lifecycle,
         titles: TitleLookup | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.conversations = conversations
+        self.clock = clock  # seconds, for the rate limit (tests set their own)
         self.tokens = tokens
         self.origins = origins
         self.lifecycle = lifecycle
@@ -162,7 +165,7 @@ class _Connection:
         self._lang: str | None = None
         self._queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue(QUEUE_SIZE)
         self._allowance = float(RATE_BURST)
-        self._checked_at = time.monotonic()
+        self._checked_at = chat.clock()
         self._refused = 0
         self._unanswered: set[str] = set()
         self._sending: set[asyncio.Task[None]] = set()
@@ -271,7 +274,7 @@ class _Connection:
         self._unanswered.discard(message_id)
 
     def _take_allowance(self) -> bool:
-        now = time.monotonic()
+        now = self.chat.clock()
         self._allowance = min(
             float(RATE_BURST), self._allowance + (now - self._checked_at) * RATE_PER_S
         )
@@ -282,12 +285,12 @@ class _Connection:
         return True
 
     async def _refuse(self, message_id: str | None) -> None:
+        # Told each time, the last one too: the client keeps the message and
+        # sends it again later (after a reconnect, once the socket is closed).
+        await self._error("rate_limited", "Too many messages; slow down.", message_id)
         self._refused += 1
         if self._refused >= FLOOD_CLOSE_AFTER:
             await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
-            return
-        # Told each time: the client keeps the message and sends it again later.
-        await self._error("rate_limited", "Too many messages; slow down.", message_id)
 
     async def _work(self) -> None:
         while (item := await self._queue.get()) is not None:

@@ -26,6 +26,9 @@ TABLES = {
     "console_links",
     "console_sessions",
     "login_failures",
+    "pre_consent",
+    "erasure_receipts",
+    "readiness_probe",
 }
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text as text_sql
 
 from bot.app import CONVERSATIONS
-from tests.bot.web.serving import DEMO, running, settings_for
+from tests.serving import DEMO, running, settings_for
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -22,7 +25,7 @@ async def http(
 ) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
     """The server on SQLite, and on PostgreSQL when one is configured."""
     async with (
-        running(settings_for(tmp_path, database_url=database_url)) as (base, _app),
+        running(settings_for(database_url)) as (base, _app),
         aiohttp.ClientSession() as session,
     ):
         yield base, session
@@ -188,3 +191,54 @@ async def test_an_old_button_payload_does_not_answer_the_question_asked_now(http
     assert "Une autre idée" in after[-1]["text"]
     _, yes_now = await say(meeting[-1]["buttons"][0]["payload"])
     assert "Vous avez déjà répondu" in yes_now[-1]["text"]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=15,
+)
+_BODIES = st.one_of(
+    _JSON,
+    st.fixed_dictionaries(
+        {"sender": _JSON | st.text(min_size=1, max_size=20), "message": _JSON | st.text()},
+        optional={"metadata": _JSON, "message_id": _JSON | st.text(max_size=20)},
+    ),
+    st.integers(1, 50_000).map(lambda depth: "[" * depth),
+    st.binary(max_size=100),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=_BODIES)
+async def test_any_body_gets_an_answer_below_500(http, body):
+    base, session = http
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    async with session.post(base + WEBHOOK, data=data) as response:
+        assert response.status < 500
+        answer = await response.json()
+    assert isinstance(answer, list) or set(answer) == {"error", "message"}
+
+
+async def test_a_first_oui_never_shown_the_consent_question_enrols_nobody(http):
+    status, body = await post(http, {"sender": "first-oui", "message": "oui", "message_id": "1"})
+    assert status == 200
+    assert "Acceptez-vous" in body[-1]["text"]  # asked now, not taken as accepted
+    _, body = await post(http, {"sender": "first-oui", "message": "oui", "message_id": "1"})
+    assert "Acceptez-vous" in body[-1]["text"]  # a retry of it neither
+    _, body = await post(http, {"sender": "first-oui", "message": "oui", "message_id": "2"})
+    assert "Comment vous déplacez-vous" in body[-1]["text"]
+
+
+async def test_a_nul_in_the_text_is_dropped_and_one_in_the_message_id_is_refused(http):
+    await post(http, {"sender": "nul", "message": "bonjour", "message_id": "1"})
+    await post(http, {"sender": "nul", "message": "oui", "message_id": "2"})
+    status, body = await post(http, {"sender": "nul", "message": "tra\u0000in", "message_id": "3"})
+    assert status == 200
+    assert "1 à 5" in body[-1]["text"]  # "train" understood
+    status, body = await post(http, {"sender": "nul", "message": "4", "message_id": "a\u0000b"})
+    assert (status, body["error"]) == (400, "bad_request")
+    assert "message_id" in body["message"]
+    assert "NUL" in body["message"]

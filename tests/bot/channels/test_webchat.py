@@ -14,30 +14,39 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.webchat import FLOOD_CLOSE_AFTER, MAX_FRAME_BYTES, Refusal, read_frame
+from bot.app import WEBCHAT
+from bot.channel_contract import Conversations, InboundMessage
+from bot.channels.webchat import (
+    FLOOD_CLOSE_AFTER,
+    MAX_FRAME_BYTES,
+    RATE_BURST,
+    Refusal,
+    WebChat,
+    read_frame,
+)
 from bot.channels.webchat_access import ParticipantTokens
-from bot.inbound import Conversations, InboundMessage
 from bot.pseudonyms import resolve_secret_key
 from flows.replies import Reply
-from tests.bot.web.serving import DEMO, running, settings_for
+from tests.serving import DEMO, running, settings_for
 
 
 @pytest.fixture
 async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
     settings = settings_for(tmp_path, server={"allowed_origins": ["https://www.region.example"]})
     async with (
-        running(settings) as (base, _app),
+        running(settings) as (base, app),
         aiohttp.ClientSession() as session,
     ):
-        yield Chat(base, session)
+        yield Chat(base, session, app[WEBCHAT])
 
 
 class Chat:
     """A resident's tab, speaking the protocol by hand."""
 
-    def __init__(self, base: str, session: aiohttp.ClientSession) -> None:
+    def __init__(self, base: str, session: aiohttp.ClientSession, webchat: WebChat) -> None:
         self.base = base
         self.session = session
+        self.webchat = webchat
 
     async def connect(self, **headers: str) -> aiohttp.ClientWebSocketResponse:
         return await self.session.ws_connect(self.base + "/ws", headers=headers)
@@ -90,6 +99,12 @@ async def test_a_tapped_button_sends_its_payload(chat):
     yes = consent["buttons"][0]["payload"]
     question = (await tab.say(yes))[-1]
     assert question["text"] == "Comment vous déplacez-vous le plus souvent ?"
+
+
+async def test_a_first_oui_never_shown_the_consent_question_enrols_nobody(chat):
+    tab = await chat.hello()
+    assert "Acceptez-vous" in (await tab.say("oui"))[-1]["text"]
+    assert "Comment vous déplacez-vous" in (await tab.say("oui"))[-1]["text"]
 
 
 async def test_the_token_resumes_the_conversation_on_a_new_connection(chat):
@@ -181,6 +196,7 @@ async def test_a_one_megabyte_frame_closes_the_connection(chat):
 
 
 async def test_a_flood_is_refused_then_closed_and_others_are_unaffected(chat):
+    chat.webchat.clock = lambda: 0.0  # no time passes: no allowance is earned meanwhile
     calm = await chat.hello()
     flood = await chat.hello()
     for n in range(1000):
@@ -195,12 +211,17 @@ async def test_a_flood_is_refused_then_closed_and_others_are_unaffected(chat):
             break
         seen.append(json.loads(frame.data))
     assert flood.ws.close_code == aiohttp.WSCloseCode.POLICY_VIOLATION
-    refused = [f for f in seen if f["type"] == "error"]
-    assert {f["code"] for f in refused} == {"rate_limited"}
-    # Each refusal names its message; the socket was closed long before the
-    # 1000th (FLOOD_CLOSE_AFTER refusals in a row; an allowance earned meanwhile
-    # lets one message through and starts the count again).
-    assert FLOOD_CLOSE_AFTER <= len(refused) < 500
+    refused = [int(f["id"][1:]) for f in seen if f["type"] == "error"]
+    assert {f["code"] for f in seen if f["type"] == "error"} == {"rate_limited"}
+    # The burst allowance is spent on the first RATE_BURST messages; every later
+    # one is refused, each with its own error frame, and the FLOOD_CLOSE_AFTER-th
+    # refusal in a row (told like the others) closes the socket.
+    last = refused[-1]
+    accepted = set(range(last + 1)) - set(refused)
+    assert max(accepted) < RATE_BURST <= min(set(range(RATE_BURST, last + 1)) & set(refused))
+    in_a_row = [n for n in refused if n > max(accepted)]
+    assert in_a_row == list(range(max(accepted) + 1, last + 1))
+    assert len(in_a_row) == FLOOD_CLOSE_AFTER
     assert (await calm.say("bonjour"))[0]["text"].startswith("Bonjour")
 
 
@@ -284,8 +305,8 @@ async def run_demo(tab: Tab) -> str:
 
 async def test_a_message_the_server_cannot_answer_stays_with_the_client(tmp_path):
     settings = settings_for(tmp_path, default_consultation="not_deployed")
-    async with running(settings) as (base, _app), aiohttp.ClientSession() as session:
-        tab = await Chat(base, session).hello()
+    async with running(settings) as (base, app), aiohttp.ClientSession() as session:
+        tab = await Chat(base, session, app[WEBCHAT]).hello()
         await tab.ws.send_json({"v": 1, "type": "message", "id": "m1", "text": "bonjour"})
         error = await tab.frame()
         if error["type"] == "ack":
@@ -312,10 +333,10 @@ async def test_a_reply_that_takes_a_while_is_acknowledged_first(tmp_path):
         return held[0]
 
     async with (
-        running(settings_for(tmp_path), wrap) as (base, _app),
+        running(settings_for(tmp_path), wrap) as (base, app),
         aiohttp.ClientSession() as session,
     ):
-        tab = await Chat(base, session).hello()
+        tab = await Chat(base, session, app[WEBCHAT]).hello()
         await tab.ws.send_json({"v": 1, "type": "message", "id": "slow", "text": "bonjour"})
         assert await tab.frame() == {"v": 1, "type": "ack", "id": "slow"}
         held[0].release.set()
@@ -343,6 +364,7 @@ async def test_a_deeply_nested_frame_is_refused_and_its_text_never_logged(chat, 
 
 
 async def test_a_flood_of_garbage_frames_is_refused_then_closed(chat):
+    chat.webchat.clock = lambda: 0.0  # no time passes: no allowance is earned meanwhile
     flood = await chat.hello()
     for n in range(1000):
         if flood.ws.closed:
@@ -355,8 +377,10 @@ async def test_a_flood_of_garbage_frames_is_refused_then_closed(chat):
             break
         codes.append(json.loads(frame.data)["code"])
     assert flood.ws.close_code == aiohttp.WSCloseCode.POLICY_VIOLATION
-    assert "rate_limited" in codes
-    assert len(codes) < 500
+    # Each frame of the burst allowance is told what is wrong with it; then each
+    # is refused, and the FLOOD_CLOSE_AFTER-th refusal closes the socket.
+    assert "rate_limited" not in codes[:RATE_BURST]
+    assert codes[RATE_BURST:] == ["rate_limited"] * FLOOD_CLOSE_AFTER
 
 
 @pytest.mark.parametrize("version", [True, 1.0, "1"])

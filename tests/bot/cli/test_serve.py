@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 
 from tests.bot.cli.running import ROOT
-from tests.bot.web.serving import DEMO
+from tests.serving import DEMO
 
 WEBHOOK = "/webhooks/rest/webhook"
 

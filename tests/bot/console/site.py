@@ -20,7 +20,7 @@ from storage import answers, consultations, participants, sessions, transcripts
 from storage.database import Database
 from storage.models import ConsoleRole, Direction
 from storage.transcripts import TranscriptLine
-from tests.bot.web.serving import running, settings_for
+from tests.serving import running, settings_for
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -86,7 +86,7 @@ class Site:
 
 @asynccontextmanager
 async def console_site(database_url: str, tmp_path: Path, **console: Any) -> AsyncIterator[Site]:
-    settings = settings_for(tmp_path, database_url=database_url, console=console)
+    settings = settings_for(database_url, console=console)
     async with running(settings) as (url, app):
         database = await Database.connect(database_url)
         try:

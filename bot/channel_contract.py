@@ -1,4 +1,5 @@
-"""What every channel hands to the conversation service."""
+"""The contract between the channels and the conversation service: a channel
+hands over an `InboundMessage` and gets the replies back (`Conversations`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ class InboundMessage:
     channel: str  # "telegram", "web", "rest", "client"
     user_id: str  # the platform's user id; stored only as a keyed hash
     text: str  # what was typed, or the payload of the tapped button
-    message_id: str | None  # the platform's id of this message, for deduplication
+    # The platform's id of this message, for deduplication; channels refuse one
+    # with control characters (a NUL in `text` is dropped by the service).
+    message_id: str | None
     received_at: dt.datetime  # timezone-aware
     consultation_id: str | None = None  # chosen by a deep link or the page
     language: str | None = None  # the platform's hint ("fr", "en"), if any
