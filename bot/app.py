@@ -27,7 +27,8 @@ from bot.channels.webchat import WebChat
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.config import Settings
 from bot.console.app import create_console, open_console
-from bot.pseudonyms import resolve_secret_key
+from bot.keys import Keys
+from bot.web.clients import BODY_TIMEOUT, quiet_disconnects
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
 
@@ -71,8 +72,9 @@ def create_app(
             return opened
 
         open_service = open_given
-    app = web.Application(client_max_size=64 * 1024)
+    app = web.Application(client_max_size=64 * 1024, middlewares=[quiet_disconnects])
     app[SETTINGS] = settings
+    app[BODY_TIMEOUT] = settings.server.body_timeout_s
     app[LIFECYCLE] = Lifecycle()
     pages = Pages(settings, app[LIFECYCLE])
     owned = conversations is None
@@ -135,12 +137,13 @@ def _conversation_service(
         app[WEBCHAT] = WebChat(
             channels_see,
             ParticipantTokens(
-                resolve_secret_key(settings),
+                Keys.from_settings(settings),
                 lifetime=dt.timedelta(days=settings.sessions.expire_after_days),
             ),
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
             titles=pages.title,
+            default_language=settings.default_language,
         )
         pages.consultations_from(service.database)
         from bot.startup import tune_garbage_collector  # with the service: loaded by now

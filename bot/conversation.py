@@ -46,6 +46,7 @@ from bot.records import (
     transcript_reply,
 )
 from flows import engine
+from flows.catalogue import CATALOGUE
 from flows.effects import (
     AnswerRecorded,
     AnswerSkipped,
@@ -174,12 +175,14 @@ class ConversationService:
         rasa = await self._ask_rasa(message) if event is None else None
         async with self._locks.hold(f"{message.channel}:{user_hash}"):
             try:
-                async with self._db.transaction() as session:
-                    return await self._handle(session, message, user_hash, rasa, event)
+                return await self._catalog.within(
+                    self._db, lambda session: self._handle(session, message, user_hash, rasa, event)
+                )
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
+                language = (message.language, self._settings.default_language)
                 raise Unavailable(
-                    [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
+                    [Reply(CATALOGUE.text("service", "try_again", *language))]
                 ) from None
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
@@ -554,14 +557,6 @@ class ConversationService:
         )
         lines.extend(transcript_reply(reply, now) for reply in replies)
         return lines
-
-
-_TRY_AGAIN = {
-    "fr": "Désolé, un problème technique nous empêche d'enregistrer votre message. "
-    "Pouvez-vous le renvoyer dans un instant ?",
-    "en": "Sorry, a technical problem stopped us from saving your message. "
-    "Could you send it again in a moment?",
-}
 
 
 def _is_start(message: InboundMessage) -> bool:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.errors import UserError
+from bot.web.clients import read_body
 from bot.web.lifecycle import Draining, Lifecycle
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ class RestChannel:
         return web.json_response({"status": "ok"})
 
     async def webhook(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await read_body(request, MAX_BODY_BYTES)
         if body is None:
             return _error(413, "too_large", f"The body holds at most {MAX_BODY_BYTES} bytes.")
         try:
@@ -112,20 +113,6 @@ class RestChannel:
             content_type="application/json",
             headers={"Retry-After": RETRY_AFTER_S} if status == 503 else None,
         )
-
-
-async def _body(request: web.Request) -> bytes | None:
-    """The whole body, or None past MAX_BODY_BYTES (read no further)."""
-    if request.content_length is not None:
-        if request.content_length > MAX_BODY_BYTES:
-            return None
-        return await request.read()
-    body = bytearray()
-    async for chunk in request.content.iter_chunked(MAX_BODY_BYTES):
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            return None
-    return bytes(body)
 
 
 def _explain(error: ValidationError) -> tuple[str, str]:

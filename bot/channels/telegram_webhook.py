@@ -33,6 +33,7 @@ from bot.channel_contract import Conversations
 from bot.channels.telegram_bot import TelegramBot, running_bot
 from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
 from bot.config import Settings
+from bot.web.clients import read_body
 from bot.web.lifecycle import Draining, Lifecycle
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ async def receive_update(request: web.Request) -> web.Response:
     bot = app.get(TELEGRAM_BOT)
     if bot is None:
         return web.json_response({"error": "the Telegram bot is not running"}, status=503)
-    body = await _read_limited(request)
+    body = await read_body(request, MAX_UPDATE_BYTES)
     if body is None:
         log.warning("telegram webhook: update over %d bytes refused (413)", MAX_UPDATE_BYTES)
         return web.json_response({"error": "update too large"}, status=413)
@@ -116,17 +117,6 @@ async def receive_update(request: web.Request) -> web.Response:
     except Draining:
         return web.json_response({"error": "shutting down, deliver later"}, status=503)
     return web.Response()
-
-
-async def _read_limited(request: web.Request) -> bytes | None:
-    if request.content_length is not None and request.content_length > MAX_UPDATE_BYTES:
-        return None
-    body = bytearray()
-    async for chunk in request.content.iter_chunked(64 * 1024):
-        body += chunk
-        if len(body) > MAX_UPDATE_BYTES:
-            return None
-    return bytes(body)
 
 
 def _parse_update(body: bytes, bot: TelegramBot) -> Update | str:

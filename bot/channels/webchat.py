@@ -21,10 +21,14 @@ Server -> client:
            "multi_select"}]}  everything the message caused, committed before it
            is sent; a reply for an id already answered is ignored by the client
   error    {"code": str, "message": str, "id"?: str}  the message (if `id`) was not
-           handled and stays with the client to be sent again
+           handled and stays with the client to be sent again; `message` is for
+           people, in the hello's language (catalogue section `protocol`), or the
+           deployment's default language before a hello
 
 Caps per connection: frames over MAX_FRAME_BYTES close it (1009); a sustained
-flood closes it (1008); a browser page from an origin not allowed is refused (403).
+flood closes it (1008) after FLOOD_CLOSE_AFTER refusals in a row, each answered
+with a `rate_limited` error frame; a browser page from an origin not allowed is
+refused (403).
 """
 
 from __future__ import annotations
@@ -41,12 +45,21 @@ from dataclasses import dataclass
 from typing import Annotated, Final, Literal, TypeAlias
 
 from aiohttp import WSCloseCode, WSMsgType, web
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.errors import UserError
 from bot.web.lifecycle import Draining, Lifecycle
+from flows.catalogue import CATALOGUE
 from flows.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -74,7 +87,14 @@ class HelloFrame(_Frame):
     type: Literal["hello"]
     token: str | None = Field(default=None, max_length=100)
     consultation: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
-    lang: Literal["fr", "en"] | None = None
+    lang: str | None = None
+
+    @field_validator("lang")
+    @classmethod
+    def _catalogue_language(cls, lang: str | None) -> str | None:
+        if lang is not None and lang not in CATALOGUE.languages:
+            raise ValueError(f"one of {', '.join(CATALOGUE.languages)}")
+        return lang
 
 
 class MessageFrame(_Frame):
@@ -102,19 +122,25 @@ class WebChat:
         origins: OriginPolicy,
         lifecycle: Lifecycle,
         titles: TitleLookup | None = None,
+        default_language: str = "fr",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.conversations = conversations
+        self.clock = clock  # seconds, for the rate limit (tests set their own)
         self.tokens = tokens
         self.origins = origins
         self.lifecycle = lifecycle
         self.titles = titles
+        self.default_language = default_language  # for errors before a hello
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if not self.origins.allows(request):
+            message = CATALOGUE.text(
+                "protocol", "origin_not_allowed", request.query.get("lang"), self.default_language
+            )
             return web.json_response(
-                {"error": "origin_not_allowed", "message": "This page may not open the chat."},
-                status=403,
+                {"error": "origin_not_allowed", "message": message}, status=403
             )
         ws = web.WebSocketResponse(
             max_msg_size=MAX_FRAME_BYTES, heartbeat=30.0, compress=False, timeout=1.0
@@ -162,7 +188,7 @@ class _Connection:
         self._lang: str | None = None
         self._queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue(QUEUE_SIZE)
         self._allowance = float(RATE_BURST)
-        self._checked_at = time.monotonic()
+        self._checked_at = chat.clock()
         self._refused = 0
         self._unanswered: set[str] = set()
         self._sending: set[asyncio.Task[None]] = set()
@@ -176,7 +202,7 @@ class _Connection:
                 if frame.type is WSMsgType.TEXT:
                     await self._on_frame(frame.data)
                 elif frame.type is WSMsgType.BINARY:
-                    await self._on_invalid("bad_frame", "Frames must be JSON text.")
+                    await self._on_invalid("bad_frame", "bad_frame")
         finally:
             # Messages not yet started stay with the client, which sends them again.
             while not self._queue.empty():
@@ -197,9 +223,9 @@ class _Connection:
             return False
         hello = read_frame(frame.data)
         if isinstance(hello, Refusal):
-            await self._error(hello.code, hello.message, hello.id)
+            await self._error(hello.code, hello.text_id, hello.id, **dict(hello.values))
         elif isinstance(hello, MessageFrame):
-            await self._error("bad_hello", "The first frame must be a hello.")
+            await self._error("bad_hello", "bad_hello")
         if not isinstance(hello, HelloFrame):
             await self.ws.close(code=WSCloseCode.PROTOCOL_ERROR, message=b"hello expected")
             return False
@@ -230,10 +256,10 @@ class _Connection:
     async def _on_frame(self, raw: str) -> None:
         frame = read_frame(raw)
         if isinstance(frame, Refusal):
-            await self._on_invalid(frame.code, frame.message, frame.id)
+            await self._on_invalid(frame.code, frame.text_id, frame.id, **dict(frame.values))
             return
         if not isinstance(frame, MessageFrame):
-            await self._on_invalid("bad_message", "Say hello once, then send messages.")
+            await self._on_invalid("bad_message", "hello_once")
             return
         if not self._take_allowance() or self._queue.full():
             await self._refuse(frame.id)
@@ -242,13 +268,15 @@ class _Connection:
         self._queue.put_nowait((frame.id, frame.text))
         self._ack_later(frame.id)
 
-    async def _on_invalid(self, code: str, message: str, message_id: str | None = None) -> None:
+    async def _on_invalid(
+        self, code: str, text_id: str, message_id: str | None = None, **values: object
+    ) -> None:
         """A frame that is not a message: it spends the allowance of one, so a
         flood of garbage is refused, then closed, like a flood of messages."""
         if not self._take_allowance():
             await self._refuse(message_id)
             return
-        await self._error(code, message, message_id)
+        await self._error(code, text_id, message_id, **values)
 
     def _ack_later(self, message_id: str) -> None:
         self._unanswered.add(message_id)
@@ -271,7 +299,7 @@ class _Connection:
         self._unanswered.discard(message_id)
 
     def _take_allowance(self) -> bool:
-        now = time.monotonic()
+        now = self.chat.clock()
         self._allowance = min(
             float(RATE_BURST), self._allowance + (now - self._checked_at) * RATE_PER_S
         )
@@ -282,12 +310,12 @@ class _Connection:
         return True
 
     async def _refuse(self, message_id: str | None) -> None:
+        # Told each time, the last one too: the client keeps the message and
+        # sends it again later (after a reconnect, once the socket is closed).
+        await self._error("rate_limited", "rate_limited", message_id)
         self._refused += 1
         if self._refused >= FLOOD_CLOSE_AFTER:
             await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
-            return
-        # Told each time: the client keeps the message and sends it again later.
-        await self._error("rate_limited", "Too many messages; slow down.", message_id)
 
     async def _work(self) -> None:
         while (item := await self._queue.get()) is not None:
@@ -307,24 +335,18 @@ class _Connection:
             except ButtonOutdated as outdated:  # answered: nothing to send again
                 replies = outdated.replies
             except Draining:
-                await self._error("unavailable", "The server is restarting.", message_id)
+                await self._error("unavailable", "restarting", message_id)
                 continue
             except Unavailable:  # logged by the service; the client sends it again
-                await self._error(
-                    "unavailable", "The message could not be handled; try again.", message_id
-                )
+                await self._error("unavailable", "not_handled", message_id)
                 continue
             except UserError as error:  # the server is misconfigured, e.g. no consultation
                 log.error("web chat: message not handled: %s", error)
-                await self._error(
-                    "unavailable", "The message could not be handled; try again.", message_id
-                )
+                await self._error("unavailable", "not_handled", message_id)
                 continue
             except Exception:
                 log.exception("web chat: the conversation service failed on a message")
-                await self._error(
-                    "unavailable", "The message could not be handled; try again.", message_id
-                )
+                await self._error("unavailable", "not_handled", message_id)
                 continue
             finally:
                 self._answered(message_id)  # no ack needed any more
@@ -337,7 +359,14 @@ class _Connection:
                 }
             )
 
-    async def _error(self, code: str, message: str, message_id: str | None = None) -> None:
+    async def _error(
+        self, code: str, text_id: str, message_id: str | None = None, **values: object
+    ) -> None:
+        """Tell the client; `text_id` names the message in the catalogue's
+        `protocol` section."""
+        message = CATALOGUE.text(
+            "protocol", text_id, self._lang, self.chat.default_language, **values
+        )
         frame: dict[str, object] = {
             "v": PROTOCOL_VERSION,
             "type": "error",
@@ -358,12 +387,17 @@ class _Connection:
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
-    """Why a frame is not one: the error frame's code and message, and the id of
-    the refused message when it has one."""
+    """Why a frame is not one: the error frame's code, its message (a text id of
+    the catalogue's `protocol` section and its values), and the id of the
+    refused message when it has one."""
 
     code: str
-    message: str
+    text_id: str
+    values: tuple[tuple[str, object], ...] = ()
     id: str | None = None
+
+    def message(self, *languages: str | None) -> str:
+        return CATALOGUE.text("protocol", self.text_id, *languages, **dict(self.values))
 
 
 def read_frame(raw: str) -> HelloFrame | MessageFrame | Refusal:
@@ -372,22 +406,24 @@ def read_frame(raw: str) -> HelloFrame | MessageFrame | Refusal:
     try:
         return _FRAMES.validate_json(raw)
     except ValidationError as error:
-        return Refusal(*_explain(error), _id_of(raw))
+        code, text_id, values = _explain(error)
+        return Refusal(code, text_id, tuple(values.items()), _id_of(raw))
 
 
-def _explain(error: ValidationError) -> tuple[str, str]:
+def _explain(error: ValidationError) -> tuple[str, str, dict[str, object]]:
+    """The error code, the catalogue's text id and its values."""
     problem = error.errors(include_url=False, include_context=False)[0]
     kind, where = problem["type"], ".".join(str(part) for part in problem["loc"])
     if kind in ("json_invalid", "dict_type", "model_type", "model_attributes_type"):
-        return "bad_json", "Frames must be JSON objects."
+        return "bad_json", "bad_json", {}
     if where == "v" or where.endswith(".v"):
-        return "unsupported_version", f"Use protocol version {PROTOCOL_VERSION}."
+        return "unsupported_version", "unsupported_version", {"version": PROTOCOL_VERSION}
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return "unknown_type", "The type must be hello or message."
+        return "unknown_type", "unknown_type", {}
     if where.endswith("text") and kind == "string_too_long":
-        return "too_long", f"A message holds at most {MAX_TEXT_CHARS} characters."
+        return "too_long", "too_long", {"limit": MAX_TEXT_CHARS}
     field = where.split(".", 1)[-1]
-    return "bad_message", f"{field}: {problem['msg']}."
+    return "bad_message", "bad_field", {"field": field, "problem": problem["msg"]}
 
 
 class _Identified(BaseModel):

@@ -71,7 +71,9 @@ async def serve(settings: Settings) -> None:
     from aiohttp import web
 
     from bot.app import create_app
+    from bot.web.clients import ConnectionGuard, hide_client_addresses
 
+    hide_client_addresses(settings.server)
     app = create_app(settings)
     # No access log: one line per message costs throughput and would log ids.
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=30.0)
@@ -82,9 +84,9 @@ async def serve(settings: Settings) -> None:
     await runner.setup()  # start-up, garbage collector tuning included (bot/app.py)
     try:
         host, port = settings.server.host, settings.server.port
-        site = web.TCPSite(runner, host, port, backlog=1024)
+        guard = ConnectionGuard(runner.server, settings.server)  # type: ignore[arg-type]
         try:
-            await site.start()
+            listening = await loop.create_server(guard, host, port, backlog=1024)
         except OSError as error:
             raise ServeError(f"cannot listen on {host}:{port}: {error.strerror}") from None
         print(
@@ -95,6 +97,7 @@ async def serve(settings: Settings) -> None:
         )
         await stop.wait()
         print("consultbot: stopping after the messages in flight", file=sys.stderr, flush=True)
+        listening.close()  # no new connections; those open finish in runner.cleanup()
     finally:
         await runner.cleanup()
 

@@ -32,8 +32,8 @@ def rasa_app(mode: dict[str, str]) -> web.Application:
             return web.json_response({"error": "model not loaded"}, status=500)
         if mode.get("fail") == "garbage":
             return web.Response(text="<html>proxy error</html>", content_type="text/html")
-        if mode.get("fail") == "slow":
-            await asyncio.sleep(1)
+        if mode.get("fail") == "slow":  # never answers: the client's time-out decides
+            await asyncio.Event().wait()
         name, confidence = MODEL.get(body["text"], ("nlu_fallback", 0.4))
         ranking = [{"name": name, "confidence": confidence}]
         return web.json_response(

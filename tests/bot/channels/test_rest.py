@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text as text_sql
 
 from bot.app import CONVERSATIONS
@@ -188,6 +191,35 @@ async def test_an_old_button_payload_does_not_answer_the_question_asked_now(http
     assert "Une autre idée" in after[-1]["text"]
     _, yes_now = await say(meeting[-1]["buttons"][0]["payload"])
     assert "Vous avez déjà répondu" in yes_now[-1]["text"]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=15,
+)
+_BODIES = st.one_of(
+    _JSON,
+    st.fixed_dictionaries(
+        {"sender": _JSON | st.text(min_size=1, max_size=20), "message": _JSON | st.text()},
+        optional={"metadata": _JSON, "message_id": _JSON | st.text(max_size=20)},
+    ),
+    st.integers(1, 50_000).map(lambda depth: "[" * depth),
+    st.binary(max_size=100),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=_BODIES)
+async def test_any_body_gets_an_answer_below_500(http, body):
+    base, session = http
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    async with session.post(base + WEBHOOK, data=data) as response:
+        assert response.status < 500
+        answer = await response.json()
+    assert isinstance(answer, list) or set(answer) == {"error", "message"}
 
 
 async def test_a_first_oui_never_shown_the_consent_question_enrols_nobody(http):

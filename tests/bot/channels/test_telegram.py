@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,10 +17,11 @@ import pytest
 from pydantic import SecretStr
 
 from bot.channel_contract import InboundMessage
+from bot.channels.telegram import language_named
 from bot.channels.telegram_bot import TelegramBot, running_bot
 from bot.channels.telegram_rendering import Toggle, confirmed_text
 from flows.replies import Button, Reply
-from tests.bot.channels.conftest import FAST, Chat, Recorder, telegram_settings
+from tests.bot.channels.conftest import FAST, WAITS, Chat, Recorder, telegram_settings
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
 from tests.serving import DEMO, settings_for, start_service
 
@@ -54,8 +56,10 @@ class ScriptedReplies:
 
 
 @asynccontextmanager
-async def scripted_bot(fake: FakeBotApi, respond: Any) -> AsyncIterator[TelegramBot]:
-    settings = telegram_settings(fake)
+async def scripted_bot(
+    fake: FakeBotApi, respond: Any, default_language: str = "fr"
+) -> AsyncIterator[TelegramBot]:
+    settings = telegram_settings(fake).model_copy(update={"default_language": default_language})
     async with running_bot(settings, ScriptedReplies(respond), policy=FAST, poll_timeout=1) as bot:
         yield bot
 
@@ -265,8 +269,10 @@ async def test_buttons_issued_to_another_chat_are_refused(fake, bot, conversatio
 
 async def test_a_burst_of_429_is_waited_out(fake, bot, conversations):
     chat = Chat(fake, bot, Resident(1013))
-    fake.fail_next(3, 429, retry_after=1)
+    fake.fail_next(3, 429, retry_after=3)
+    WAITS.seconds.clear()
     replies = await chat.say("bonjour")
+    assert WAITS.seconds == [3, 3, 3]  # what Telegram asked, not slept for real
     assert any("Acceptez-vous" in text for text in texts(replies))
     refused = [m for m, _ in fake.calls if m == "sendMessage"]
     assert len(refused) == len(replies) + 3  # each 429 retried, nothing sent twice
@@ -406,6 +412,18 @@ async def test_a_service_failure_tells_the_resident_to_try_again(fake):
         replies = await chat.say("bonjour")
         assert replies[0]["text"].startswith("Un problème technique")
         assert await chat.say("bonjour")  # and the next message is tried again
+
+
+async def test_the_channel_s_texts_fall_back_to_the_deployment_s_language(fake):
+    async def broken(message):
+        raise OSError("database is locked")
+
+    async with scripted_bot(fake, broken, default_language="en") as bot:
+        german = Chat(fake, bot, Resident(1040, language_code="de"))
+        french = Chat(fake, bot, Resident(1041, language_code="fr-BE"))
+        assert (await german.say("hallo"))[0]["text"].startswith("A technical problem")
+        assert (await french.say("bonjour"))[0]["text"].startswith("Un problème technique")
+    assert fake.commands[""][0] == {"command": "start", "description": "Start the consultation"}
 
 
 async def test_unknown_or_unreadable_updates_are_skipped(fake, bot, conversations):
@@ -638,6 +656,31 @@ async def test_a_refused_token_or_a_failing_api_stops_start_up_with_one_clear_li
     ):
         async with running_bot(telegram_settings(fake), conversations):
             pass
+
+
+def test_building_the_bot_leaves_the_process_environment_alone(fake, monkeypatch):
+    monkeypatch.delenv("PTB_TIMEDELTA", raising=False)
+    before = dict(os.environ)
+    TelegramBot(telegram_settings(fake), ScriptedReplies(lambda message: []), polling=True)
+    assert dict(os.environ) == before
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [
+        ("fr", "fr"),
+        ("Français", "fr"),
+        ("francais", "fr"),
+        ("french", "fr"),
+        ("EN", "en"),
+        ("anglais", "en"),
+        ("English", "en"),
+        ("klingon", None),
+        ("", None),
+    ],
+)
+def test_a_language_is_named_by_its_code_or_its_name_in_any_catalogue_language(word, code):
+    assert language_named(word) == code
 
 
 LYCEES_TO_LOCAL_FOOD = (

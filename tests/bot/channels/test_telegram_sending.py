@@ -5,6 +5,7 @@ retried, how long it waits, and what is never sent twice."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 from telegram import Bot
@@ -39,7 +40,7 @@ def sends(fake: FakeBotApi) -> int:
 
 async def send(bot: Bot, waits: Waits, text: str = "Bonjour") -> object:
     return await call_api(
-        "sendMessage", lambda: bot.send_message(RESIDENT.id, text), POLICY, sleep=waits
+        "sendMessage", lambda: bot.send_message(RESIDENT.id, text), replace(POLICY, sleep=waits)
     )
 
 
@@ -101,8 +102,7 @@ async def test_an_edit_that_changes_nothing_is_done(fake, bot):
     same = await call_api(
         "editMessageText",
         lambda: bot.edit_message_text("Oui ?", RESIDENT.id, message.message_id),
-        POLICY,
-        sleep=waits,
+        replace(POLICY, sleep=waits),
     )
     assert same is None
     assert fake.edits == []

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 from aiohttp import web
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from bot.channels.telegram_bot import TelegramBot, set_webhook
@@ -302,3 +304,27 @@ async def test_a_webhook_mode_bot_says_when_the_webhook_is_not_registered(
     )
     await runner.cleanup()
     assert "set-webhook" not in caplog.text  # registered: nothing to say
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=12,
+)
+_UPDATES = st.one_of(
+    _JSON.map(lambda value: json.dumps(value).encode()),
+    st.fixed_dictionaries(
+        {"update_id": st.integers(10_000, 10**9) | _JSON},
+        optional={"message": _JSON, "callback_query": _JSON, "edited_message": _JSON},
+    ).map(lambda value: json.dumps(value).encode()),
+    st.integers(1, 200_000).map(lambda depth: b'{"update_id": 1, "message": ' + b"[" * depth),
+    st.binary(max_size=64),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=_UPDATES)
+async def test_any_body_is_answered_below_500(server, body):
+    assert await post(server.url, body) in (200, 400, 413)

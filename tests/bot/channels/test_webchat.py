@@ -14,10 +14,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.app import WEBCHAT
 from bot.channel_contract import Conversations, InboundMessage
-from bot.channels.webchat import FLOOD_CLOSE_AFTER, MAX_FRAME_BYTES, Refusal, read_frame
+from bot.channels.webchat import (
+    FLOOD_CLOSE_AFTER,
+    MAX_FRAME_BYTES,
+    RATE_BURST,
+    Refusal,
+    WebChat,
+    read_frame,
+)
 from bot.channels.webchat_access import ParticipantTokens
-from bot.pseudonyms import resolve_secret_key
+from bot.keys import Keys
 from flows.replies import Reply
 from tests.serving import DEMO, running, settings_for
 
@@ -26,18 +34,19 @@ from tests.serving import DEMO, running, settings_for
 async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
     settings = settings_for(tmp_path, server={"allowed_origins": ["https://www.region.example"]})
     async with (
-        running(settings) as (base, _app),
+        running(settings) as (base, app),
         aiohttp.ClientSession() as session,
     ):
-        yield Chat(base, session)
+        yield Chat(base, session, app[WEBCHAT])
 
 
 class Chat:
     """A resident's tab, speaking the protocol by hand."""
 
-    def __init__(self, base: str, session: aiohttp.ClientSession) -> None:
+    def __init__(self, base: str, session: aiohttp.ClientSession, webchat: WebChat) -> None:
         self.base = base
         self.session = session
+        self.webchat = webchat
 
     async def connect(self, **headers: str) -> aiohttp.ClientWebSocketResponse:
         return await self.session.ws_connect(self.base + "/ws", headers=headers)
@@ -112,7 +121,7 @@ async def test_a_forged_or_foreign_token_gets_a_fresh_participant(chat):
     tab = await chat.hello()
     await tab.say("bonjour")
     forged = tab.token.split(".")[0] + ".AAAAAAAAAAAAAAAAAAAAAA"
-    foreign = ParticipantTokens(b"another key, another server").issue()
+    foreign = ParticipantTokens(Keys(b"another key, another server")).issue()
     for token in (forged, foreign, "nonsense"):
         other = await chat.hello(token)
         assert other.token != token
@@ -165,6 +174,26 @@ async def test_a_bad_frame_gets_an_error_and_the_connection_goes_on(chat, frame,
     assert (await tab.say("bonjour"))[0]["text"].startswith("Bonjour")
 
 
+async def test_protocol_errors_speak_the_hello_s_language(chat):
+    french = await chat.hello(lang="fr")
+    english = await chat.hello(lang="en")
+    too_long = json.dumps({"v": 1, "type": "message", "id": "a", "text": "x" * 4001})
+    for tab in (french, english):
+        await tab.ws.send_str(too_long)
+    assert (await french.frame())["message"] == "Un message compte au plus 4000 caractères."
+    assert (await english.frame())["message"] == "A message holds at most 4000 characters."
+
+
+async def test_a_hello_in_a_language_the_catalogue_lacks_is_refused_in_the_default_one(chat):
+    ws = await chat.connect()
+    await ws.send_json({"v": 1, "type": "hello", "lang": "xx"})
+    error = await ws.receive_json(timeout=5)
+    assert (error["code"], error["message"]) == (
+        "bad_message",
+        "lang : Value error, one of en, fr.",
+    )
+
+
 async def test_a_binary_frame_gets_an_error(chat):
     tab = await chat.hello()
     await tab.ws.send_bytes(b"\x00\x01")
@@ -187,6 +216,7 @@ async def test_a_one_megabyte_frame_closes_the_connection(chat):
 
 
 async def test_a_flood_is_refused_then_closed_and_others_are_unaffected(chat):
+    chat.webchat.clock = lambda: 0.0  # no time passes: no allowance is earned meanwhile
     calm = await chat.hello()
     flood = await chat.hello()
     for n in range(1000):
@@ -201,12 +231,17 @@ async def test_a_flood_is_refused_then_closed_and_others_are_unaffected(chat):
             break
         seen.append(json.loads(frame.data))
     assert flood.ws.close_code == aiohttp.WSCloseCode.POLICY_VIOLATION
-    refused = [f for f in seen if f["type"] == "error"]
-    assert {f["code"] for f in refused} == {"rate_limited"}
-    # Each refusal names its message; the socket was closed long before the
-    # 1000th (FLOOD_CLOSE_AFTER refusals in a row; an allowance earned meanwhile
-    # lets one message through and starts the count again).
-    assert FLOOD_CLOSE_AFTER <= len(refused) < 500
+    refused = [int(f["id"][1:]) for f in seen if f["type"] == "error"]
+    assert {f["code"] for f in seen if f["type"] == "error"} == {"rate_limited"}
+    # The burst allowance is spent on the first RATE_BURST messages; every later
+    # one is refused, each with its own error frame, and the FLOOD_CLOSE_AFTER-th
+    # refusal in a row (told like the others) closes the socket.
+    last = refused[-1]
+    accepted = set(range(last + 1)) - set(refused)
+    assert max(accepted) < RATE_BURST <= min(set(range(RATE_BURST, last + 1)) & set(refused))
+    in_a_row = [n for n in refused if n > max(accepted)]
+    assert in_a_row == list(range(max(accepted) + 1, last + 1))
+    assert len(in_a_row) == FLOOD_CLOSE_AFTER
     assert (await calm.say("bonjour"))[0]["text"].startswith("Bonjour")
 
 
@@ -290,8 +325,8 @@ async def run_demo(tab: Tab) -> str:
 
 async def test_a_message_the_server_cannot_answer_stays_with_the_client(tmp_path):
     settings = settings_for(tmp_path, default_consultation="not_deployed")
-    async with running(settings) as (base, _app), aiohttp.ClientSession() as session:
-        tab = await Chat(base, session).hello()
+    async with running(settings) as (base, app), aiohttp.ClientSession() as session:
+        tab = await Chat(base, session, app[WEBCHAT]).hello()
         await tab.ws.send_json({"v": 1, "type": "message", "id": "m1", "text": "bonjour"})
         error = await tab.frame()
         if error["type"] == "ack":
@@ -318,10 +353,10 @@ async def test_a_reply_that_takes_a_while_is_acknowledged_first(tmp_path):
         return held[0]
 
     async with (
-        running(settings_for(tmp_path), wrap) as (base, _app),
+        running(settings_for(tmp_path), wrap) as (base, app),
         aiohttp.ClientSession() as session,
     ):
-        tab = await Chat(base, session).hello()
+        tab = await Chat(base, session, app[WEBCHAT]).hello()
         await tab.ws.send_json({"v": 1, "type": "message", "id": "slow", "text": "bonjour"})
         assert await tab.frame() == {"v": 1, "type": "ack", "id": "slow"}
         held[0].release.set()
@@ -349,6 +384,7 @@ async def test_a_deeply_nested_frame_is_refused_and_its_text_never_logged(chat, 
 
 
 async def test_a_flood_of_garbage_frames_is_refused_then_closed(chat):
+    chat.webchat.clock = lambda: 0.0  # no time passes: no allowance is earned meanwhile
     flood = await chat.hello()
     for n in range(1000):
         if flood.ws.closed:
@@ -361,8 +397,10 @@ async def test_a_flood_of_garbage_frames_is_refused_then_closed(chat):
             break
         codes.append(json.loads(frame.data)["code"])
     assert flood.ws.close_code == aiohttp.WSCloseCode.POLICY_VIOLATION
-    assert "rate_limited" in codes
-    assert len(codes) < 500
+    # Each frame of the burst allowance is told what is wrong with it; then each
+    # is refused, and the FLOOD_CLOSE_AFTER-th refusal closes the socket.
+    assert "rate_limited" not in codes[:RATE_BURST]
+    assert codes[RATE_BURST:] == ["rate_limited"] * FLOOD_CLOSE_AFTER
 
 
 @pytest.mark.parametrize("version", [True, 1.0, "1"])
@@ -408,7 +446,7 @@ async def test_each_welcome_renews_the_token_for_the_same_participant(chat):
 
 
 async def test_an_expired_token_gets_a_fresh_participant(chat):
-    key = resolve_secret_key(settings_for(Path(".")))
+    key = Keys.from_settings(settings_for(Path(".")))
     week_and_a_day_ago = time.time() - 8 * 86400
     old = ParticipantTokens(key, clock=lambda: week_and_a_day_ago).issue()
     tab = await chat.hello(old)
@@ -450,8 +488,9 @@ def test_any_text_is_a_frame_or_a_refusal(raw):
         assert frame.code in {"bad_json", "unsupported_version", "unknown_type", "too_long"} | {
             "bad_message"
         }
-        assert frame.message
-        assert raw[:40] not in frame.message or len(raw) < 3
+        message = frame.message("en")
+        assert message
+        assert raw[:40] not in message or len(raw) < 3
 
 
 LYCEES_TO_BUILDINGS = ("bonjour", "oui", "Autre habitant", "passer", "xqzw", "xqzw", "xqzw")
