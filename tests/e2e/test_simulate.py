@@ -46,7 +46,7 @@ def test_the_deployments_training_files_are_used(tmp_path):
     )
     (tmp_path / "config.yml").write_text("nlu:\n  training_files: [ours.yml]\n", encoding="utf-8")
     script = tmp_path / "s.txt"
-    script.write_text("oui\nla micheline\n", encoding="utf-8")
+    script.write_text("bonjour\noui\nla micheline\n", encoding="utf-8")
     run = consultbot("simulate", MOBILITE, "--script", str(script), "--effects", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert '(stored: answer to mode = "train")' in run.stdout
