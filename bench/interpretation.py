@@ -4,12 +4,15 @@
 
 Prints the interpreter's construction time, the time per case over the
 evaluation file (wall clock and CPU, median and 99th percentile, per kind), and
-the time to interpret or redact 100 KB messages.
+the slowest decision on bad input (4,000 characters of emoji, punctuation, other
+scripts, zero-width and right-to-left marks; 200 choices), and the time to
+interpret or redact 100 KB messages.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
@@ -19,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.cli.nlu import load_cases  # noqa: E402
-from nlu import Interpreter, QuestionSpec  # noqa: E402
+from nlu import ChoiceOption, Interpreter, QuestionSpec  # noqa: E402
 from nlu.evaluation import REFERENCE_DAY  # noqa: E402
 from nlu.redaction import redact  # noqa: E402
 
@@ -73,10 +76,46 @@ def main() -> None:
             t0 = time.perf_counter()
             interpreter.interpret(text, question, "fr", REFERENCE_DAY)
             print(f"  interpret {kind:<10} {name:<8} {(time.perf_counter() - t0) * 1000:8.2f}")
+    bad_input(interpreter)
     for name, text in {**big, "addresses": "12 rue Haute. " * 7_700}.items():
         t0 = time.perf_counter()
         redact(text)
         print(f"  redact    {name:<19} {(time.perf_counter() - t0) * 1000:8.2f}")
+
+
+def bad_input(interpreter: Interpreter) -> None:
+    """What phones send besides words, on every kind of question: the slowest
+    decision (the target is 5 ms)."""
+    rng = random.Random(15)
+    emoji = "🚗🚆🚲🚌🚶👍👎🤷😀🎉❤️⭐👨‍👩‍👧🇫🇷"
+    punctuation = ".,;:!?…()[]{}«»'-_/*#@%&+=<>|~^"
+    scripts = "абвгдежзийклмн ابتثجحخدذرزس 日本語中文한국어 ΑΒΓαβγ voiture bus oui non 37000 "
+    invisible = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202e"
+    samples = {
+        "4,000 chars mixed": "".join(
+            rng.choices(emoji + punctuation + scripts + invisible, k=4000)
+        ),
+        "4,000 chars words": " ".join(rng.choices(scripts.split(), k=700))[:4000],
+        "only emoji": "".join(rng.choices(emoji, k=300)),
+        "only punctuation": "".join(rng.choices(punctuation, k=2000)),
+        "zero-width and RTL": "oui" + invisible * 100 + "\u202eeuqitilop\u202c 37000",
+    }
+    many = tuple(
+        ChoiceOption(f"o{n}", (f"Option numéro {n} du quartier {n % 17}",)) for n in range(200)
+    )
+    kinds = ("yes_no", "choice", "multi_choice", "number", "scale", "free_text", "postal_code",
+             "commune", "date")  # fmt: skip
+    print("bad input, slowest decision over all kinds (and 200 choices), ms:")
+    for name, text in samples.items():
+        slowest = 0.0
+        for kind in kinds:
+            choices = many if kind in ("choice", "multi_choice") else ()
+            question = QuestionSpec(kind, choices=choices, min=0, max=10)  # type: ignore[arg-type]
+            for lang in ("fr", "en"):
+                t0 = time.perf_counter()
+                interpreter.interpret(text, question, lang, REFERENCE_DAY)
+                slowest = max(slowest, (time.perf_counter() - t0) * 1000)
+        print(f"  {name:<20} {slowest:8.2f}")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from bot.web.pages import Pages
 
 if TYPE_CHECKING:
     from bot.conversation import ConversationService
+    from bot.team_messages import TeamMessages
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ LIFECYCLE: Final = web.AppKey("lifecycle", Lifecycle)
 CONVERSATIONS: web.AppKey[Conversations] = web.AppKey("conversations")
 REST: Final = web.AppKey("rest_channel", RestChannel)
 WEBCHAT: Final = web.AppKey("webchat", WebChat)
+# Messages from the consultation team to residents (bot.team_messages), for the console.
+TEAM_MESSAGES: web.AppKey[TeamMessages] = web.AppKey("team_messages")
 CONSOLE: Final = web.AppKey("console", web.Application)
 
 # How long shutdown waits for messages in flight before closing anyway.
@@ -83,7 +86,7 @@ def create_app(
     app.on_shutdown.append(_drain)
     if settings.telegram.bot_token is not None:
         # Imported only when used: python-telegram-bot is a large import.
-        from bot.channels.telegram_webhook import install_telegram
+        from bot.channels.telegram.webhook import install_telegram
 
         # Started after the service and stopped before it (cleanup_ctx order).
         install_telegram(
@@ -134,6 +137,11 @@ def _conversation_service(
         channels_see = service if wrap is None else wrap(service)
         app[CONVERSATIONS] = channels_see
         app[REST] = RestChannel(channels_see, lifecycle)
+        from bot.channels.webchat_push import WebChatPush
+        from bot.team_messages import TeamMessages
+
+        push = await WebChatPush.start(service.database, service.pseudonym)
+        app[TEAM_MESSAGES] = TeamMessages.for_settings(service.database, settings, web=push)
         app[WEBCHAT] = WebChat(
             channels_see,
             ParticipantTokens(
@@ -143,6 +151,7 @@ def _conversation_service(
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
             titles=pages.title,
+            push=push,
             default_language=settings.default_language,
         )
         pages.consultations_from(service.database)
@@ -159,6 +168,8 @@ def _conversation_service(
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            await app[TEAM_MESSAGES].close()
+            await push.close()
             if owned:
                 await service.close()
 

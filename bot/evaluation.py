@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from bot.errors import UserError
 from nlu import ChoiceOption, Interpreter, QuestionSpec
-from nlu.evaluation import REFERENCE_DAY, Case, Outcome, Report, passes
+from nlu.evaluation import FORMS, REFERENCE_DAY, Case, Outcome, Report, passes
 from nlu.question import QuestionKind
 
 
@@ -46,8 +46,10 @@ class _RawCase(BaseModel):
 
     @model_validator(mode="after")
     def _one_form(self) -> _RawCase:
-        if len(self.expected) != 1 or not set(self.expected) <= {"answer", "intent", "reject"}:
-            raise ValueError('expected must be exactly one of "answer", "intent" or "reject"')
+        if len(self.expected) != 1 or not set(self.expected) <= set(FORMS):
+            raise ValueError(
+                'expected must be exactly one of "answer", "intent", "reject" or "confirm"'
+            )
         return self
 
 

@@ -10,7 +10,7 @@ from bot.channel_contract import InboundMessage
 from bot.flow_catalog import DeployedFlow
 from flows.replies import Reply
 from flows.state import SessionState
-from nlu import Answer, Command, Interpretation
+from nlu import Answer, Command, Confirm, Interpretation
 from storage.columns import JsonValue
 from storage.models import Direction
 from storage.transcripts import TranscriptLine
@@ -38,6 +38,11 @@ def interpretation_json(interpretation: Interpretation | None) -> dict[str, obje
         return {"answer": plain_value(interpretation.value)}
     if isinstance(interpretation, Command):
         return {"command": interpretation.name}
+    if isinstance(interpretation, Confirm):
+        return {
+            "confirm": [plain_value(c.value) for c in interpretation.candidates],
+            "reason": interpretation.reason,
+        }
     return {"reject": interpretation.reason}
 
 

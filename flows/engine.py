@@ -19,14 +19,13 @@ region's time zone, and `closes` is the last day answers are taken.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from flows.conditions import evaluate
+from flows.confirmation import Picked, confirmation_question, confirmation_spec, decide
 from flows.effects import (
     AnswerRecorded,
     AnswerSkipped,
     AnswerWithdrawn,
-    Completed,
     ConsentAsked,
     ConsentGiven,
     ConsentRefused,
@@ -40,6 +39,8 @@ from flows.effects import (
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
 from flows.messages import language_name, say
 from flows.model import Flow, Question
+from flows.progress import Transition as Transition
+from flows.progress import find, move_on, repair
 from flows.prompts import (
     RESUME,
     ask,
@@ -54,11 +55,13 @@ from flows.prompts import (
 from flows.prompts import describe as describe_answer
 from flows.question_spec import fit, question_spec
 from flows.replies import Reply
-from flows.state import SessionState
+from flows.state import Pending, SessionState
 from nlu.interpretation import (
     Answer,
+    AnswerValue,
     Command,
     CommandName,
+    Confirm,
     Interpretation,
     Reject,
     RejectReason,
@@ -73,17 +76,10 @@ MAX_TRIES = 3
 RESUME_WORDS = ("resume", "reprendre", "continuer", "continue", "oui", "yes", "ok")
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
-    state: SessionState | None
-    replies: tuple[Reply, ...] = ()
-    effects: tuple[Effect, ...] = ()
-
-
 def advance(flow: Flow, state: SessionState | None, event: Event, now: dt.datetime) -> Transition:
     if state is None:
         return _before_consent(flow, event, now)
-    state = _repair(flow, state)
+    state = repair(flow, state)
     if isinstance(event, ChangeLanguage):
         return _change_language(flow, state, event.language, now)
     if isinstance(event, Start):
@@ -108,7 +104,9 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
                 ChoiceOption("restart", (say("restart", lang), "restart", "recommencer")),
             ),
         )
-    question = _find(flow, state.question_id)
+    question = find(flow, state.question_id)
+    if state.status == "asking" and question is not None and state.pending is not None:
+        return confirmation_spec(state.pending, question, lang)
     if state.status == "asking" and question is not None:
         return question_spec(question, lang)
     return QuestionSpec(kind="free_text")
@@ -145,7 +143,7 @@ def _consent_step(flow: Flow, event: Event, now: dt.datetime) -> Transition:
         # retry after their data was erased) consents to nothing: show it.
         return Transition(None, greeting)
     if _is_answer(interpretation, True):
-        begun = _move_on(flow, SessionState(language=lang, status="asking"), after=None)
+        begun = move_on(flow, SessionState(language=lang, status="asking"), after=None)
         return Transition(
             begun.state,
             (Reply(say("consent_thanks", lang)), *begun.replies),
@@ -174,7 +172,7 @@ def _command_before_consent(flow: Flow, name: CommandName, lang: str) -> tuple[R
 
 
 def _on_start(flow: Flow, state: SessionState, now: dt.datetime) -> Transition:
-    question = _find(flow, state.question_id)
+    question = find(flow, state.question_id)
     if state.status == "asking" and question is not None:
         unavailable = closed_notice(flow, now, state.language)
         if unavailable is not None:
@@ -260,26 +258,63 @@ def _anytime_command(
 
 
 def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
-    question = _find(flow, state.question_id)
+    question = find(flow, state.question_id)
     if question is None:  # _repair leaves none such; a safe answer all the same
-        return _move_on(flow, state, after=None)
+        return move_on(flow, state, after=None)
     interpretation = message.interpretation
     if isinstance(interpretation, Command):
-        return _command(flow, state, question, interpretation.name)
+        return _command(flow, replace(state, pending=None), question, interpretation.name)
+    if state.pending is not None:
+        return _confirming_answer(flow, state, question, state.pending, interpretation)
+    if isinstance(interpretation, Confirm):
+        # Only candidates the question takes are offered; none: say why as for an answer.
+        fitting = tuple(c for c in interpretation.candidates if _fits(question, c.value))
+        if not fitting:
+            interpretation = fit(question, interpretation.candidates[0].value)
+        else:
+            pending = Pending(fitting, message.text)
+            confirm = confirmation_question(pending, question, state.language)
+            return Transition(replace(state, pending=pending), (confirm,))
     if isinstance(interpretation, Answer):
         interpretation = fit(question, interpretation.value)
     if isinstance(interpretation, Reject):
         return _not_taken(flow, state, question, interpretation.reason)
+    return _record(flow, state, question, interpretation.value, message.text)
+
+
+def _confirming_answer(
+    flow: Flow,
+    state: SessionState,
+    question: Question,
+    pending: Pending,
+    interpretation: Interpretation,
+) -> Transition:
+    """The reply to "did you mean ...?": store what was picked, else ask again."""
+    decision = decide(pending, interpretation)
+    if isinstance(decision, Picked):
+        return _record(flow, replace(state, pending=None), question, decision.value, pending.text)
+    lang = state.language
+    said = say("confirm_no" if decision == "declined" else "confirm_unclear", lang)
+    return Transition(replace(state, pending=None), (Reply(said), ask(question, lang)))
+
+
+def _record(
+    flow: Flow, state: SessionState, question: Question, value: AnswerValue, text: str
+) -> Transition:
     lang = state.language
     recorded = AnswerRecorded(
         question_id=question.id,
-        value=interpretation.value,
-        raw_text=message.text,
+        value=value,
+        raw_text=text,
         wording=ask(question, lang).text,
         language=lang,
     )
-    moved = _move_on(flow, state.with_answer(question.id, interpretation.value), question.id)
+    moved = move_on(flow, state.with_answer(question.id, value), question.id)
     return Transition(moved.state, moved.replies, (recorded, *moved.effects))
+
+
+def _fits(question: Question, value: AnswerValue) -> bool:
+    return isinstance(fit(question, value), Answer)
 
 
 def _command(flow: Flow, state: SessionState, question: Question, name: CommandName) -> Transition:
@@ -321,13 +356,13 @@ def _not_taken(
 
 
 def _skip(flow: Flow, state: SessionState, question: Question) -> Transition:
-    moved = _move_on(flow, state.with_skip(question.id), question.id)
+    moved = move_on(flow, state.with_skip(question.id), question.id)
     return Transition(moved.state, moved.replies, (AnswerSkipped(question.id), *moved.effects))
 
 
 def _back(flow: Flow, state: SessionState) -> Transition:
     lang = state.language
-    previous = _find(flow, state.history[-1]) if state.history else None
+    previous = find(flow, state.history[-1]) if state.history else None
     if previous is None:
         return Transition(state, (Reply(say("back_first", lang)), *_reprompt(flow, state, None)))
     value = state.answer(previous.id)
@@ -337,7 +372,12 @@ def _back(flow: Flow, state: SessionState) -> Transition:
         else say("back_to", lang, answer=describe_answer(previous, value, lang))
     )
     returned = replace(
-        state, status="asking", question_id=previous.id, history=state.history[:-1], retries=0
+        state,
+        status="asking",
+        question_id=previous.id,
+        history=state.history[:-1],
+        retries=0,
+        pending=None,
     )
     return Transition(returned, (Reply(note), ask(previous, lang)))
 
@@ -347,7 +387,7 @@ def _restart(flow: Flow, state: SessionState) -> Transition:
     fresh = SessionState(
         language=state.language, status="asking", human_requested=state.human_requested
     )
-    moved = _move_on(flow, fresh, after=None)
+    moved = move_on(flow, fresh, after=None)
     withdrawn = tuple(AnswerWithdrawn(qid) for qid in given)
     return Transition(
         moved.state,
@@ -362,10 +402,10 @@ def _paused(flow: Flow, state: SessionState, message: Message) -> Transition:
         restarted = _restart(flow, state)
         return replace(restarted, effects=(Resumed(), *restarted.effects))
     if interpretation == Answer(RESUME):
-        question = _find(flow, state.question_id)
+        question = find(flow, state.question_id)
         if question is None:
-            return _move_on(flow, replace(state, status="asking"), after=None)
-        resumed = replace(state, status="asking", retries=0)
+            return move_on(flow, replace(state, status="asking"), after=None)
+        resumed = replace(state, status="asking", retries=0, pending=None)
         return Transition(
             resumed,
             (Reply(say("resumed", state.language)), ask(question, state.language)),
@@ -403,62 +443,9 @@ def _confirming_delete(
     return Transition(kept, (cancelled, *_reprompt(flow, kept, now)))
 
 
-# ---- moving through the questions ----------------------------------------------
-
-
-def _move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
-    """Ask the next question after `after` whose `when` holds, or complete.
-
-    Questions passed over because their `when` is false count as skipped for
-    later conditions, and lose any answer they had (the resident went back and
-    changed an earlier answer)."""
-    start = 0
-    if after is not None:
-        start = next((i + 1 for i, q in enumerate(flow.questions) if q.id == after), 0)
-    effects: list[Effect] = []
-    for question in flow.questions[start:]:
-        if question.when is None or evaluate(question.when, state.known()):
-            asking = replace(
-                state,
-                status="asking",
-                question_id=question.id,
-                retries=0,
-                passed_over=tuple(q for q in state.passed_over if q != question.id),
-            )
-            return Transition(asking, (ask(question, state.language),), tuple(effects))
-        if state.responded(question.id):
-            effects.append(AnswerWithdrawn(question.id))
-        state = state.with_pass_over(question.id)
-    done = replace(state, status="completed", question_id=None, retries=0)
-    effects.append(Completed())
-    return Transition(done, (Reply(flow.outro.get(state.language)),), tuple(effects))
-
-
-def _repair(flow: Flow, state: SessionState) -> SessionState:
-    """A state whose question is gone from the flow (or was never set) carries on
-    with the first question still to answer; kept states come from the same flow
-    version, so this only guards against damaged data."""
-    if state.status not in ("asking", "paused", "closed"):
-        return state
-    if _find(flow, state.question_id) is not None:
-        return state
-    for question in flow.questions:
-        applies = question.when is None or evaluate(question.when, state.known())
-        if applies and not state.responded(question.id):
-            return replace(state, question_id=question.id, retries=0)
-    return replace(state, status="completed", question_id=None, retries=0)
-
-
 def _is_answer(interpretation: Interpretation, value: bool) -> bool:
     # Not `== Answer(True)`: dataclass equality would take Answer(1) for a yes.
     return isinstance(interpretation, Answer) and interpretation.value is value
-
-
-def _find(flow: Flow, question_id: str | None) -> Question | None:
-    for question in flow.questions:
-        if question.id == question_id:
-            return question
-    return None
 
 
 # ---- what to say ----------------------------------------------------------------
@@ -474,7 +461,9 @@ def _reprompt(flow: Flow, state: SessionState, now: dt.datetime | None) -> tuple
     unavailable = None if now is None else closed_notice(flow, now, lang)
     if unavailable is not None:
         return (unavailable,)
-    question = _find(flow, state.question_id)
+    question = find(flow, state.question_id)
+    if state.status == "asking" and question is not None and state.pending is not None:
+        return (confirmation_question(state.pending, question, lang),)
     if state.status == "asking" and question is not None:
         return (ask(question, lang),)
     return (resume_offer(lang),)
@@ -484,7 +473,7 @@ def _help_text(flow: Flow, state: SessionState, now: dt.datetime | None) -> str:
     lang = state.language
     if now is not None and closed_notice(flow, now, lang) is not None:
         return say("closed_help", lang)
-    question = _find(flow, state.question_id)
+    question = find(flow, state.question_id)
     if state.status == "asking" and question is not None:
         own = "" if question.help is None else question.help.get(lang) + " "
         return own + expectation(question, lang) + " " + say("commands", lang)
@@ -494,5 +483,5 @@ def _help_text(flow: Flow, state: SessionState, now: dt.datetime | None) -> str:
 
 
 def _close(state: SessionState, unavailable: Reply) -> Transition:
-    closed = replace(state, status="closed", before_delete=None)
+    closed = replace(state, status="closed", before_delete=None, pending=None)
     return Transition(closed, (unavailable,))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal, TypeAlias, get_args
 
-from nlu.interpretation import AnswerValue
+from nlu.interpretation import AnswerValue, Candidate
 
 Status: TypeAlias = Literal[
     "asking",  # waiting for the answer to `question_id`
@@ -30,6 +30,16 @@ class InvalidState(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Pending:
+    """An answer the interpreter was not sure of, put to the resident before it
+    is stored: its candidates and the text it was read from (stored with the
+    answer once confirmed)."""
+
+    candidates: tuple[Candidate, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class SessionState:
     language: str
     status: Status
@@ -41,6 +51,7 @@ class SessionState:
     retries: int = 0  # answers not understood in a row for the current question
     human_requested: bool = False
     before_delete: Status | None = None  # status to return to if deletion is cancelled
+    pending: Pending | None = None  # asking: an answer awaiting the resident's confirmation
 
     # ---- reading -------------------------------------------------------------
 
@@ -112,6 +123,7 @@ class SessionState:
             "retries": self.retries,
             "human_requested": self.human_requested,
             "before_delete": self.before_delete,
+            "pending": None if self.pending is None else _pending_to_json(self.pending),
         }
 
     @classmethod
@@ -120,8 +132,9 @@ class SessionState:
             raise InvalidState(f"session state must be an object, not {type(data).__name__}")
         if data.get("version") != FORMAT_VERSION:
             raise InvalidState(f"unknown session state version {data.get('version')!r}")
-        # States saved before `passed_over` existed lack it: nothing was passed over.
-        data = {"passed_over": [], **data}
+        # States saved before `passed_over` and `pending` existed lack them:
+        # nothing was passed over, nothing awaits confirmation.
+        data = {"passed_over": [], "pending": None, **data}
         expected = {
             "version",
             "language",
@@ -134,6 +147,7 @@ class SessionState:
             "retries",
             "human_requested",
             "before_delete",
+            "pending",
         }
         if set(data) != expected:
             raise InvalidState(f"session state keys differ: {sorted(set(data) ^ expected)}")
@@ -161,7 +175,30 @@ class SessionState:
                 if data["before_delete"] is None
                 else _status(data["before_delete"], "before_delete")
             ),
+            pending=None if data["pending"] is None else _pending_from_json(data["pending"]),
         )
+
+
+def _pending_to_json(pending: Pending) -> dict[str, object]:
+    return {
+        "candidates": [[_value_to_json(c.value), c.label] for c in pending.candidates],
+        "text": pending.text,
+    }
+
+
+def _pending_from_json(data: object) -> Pending:
+    if not isinstance(data, Mapping) or set(data) != {"candidates", "text"}:
+        raise InvalidState("session state pending must be {candidates, text}")
+    items = data["candidates"]
+    if not isinstance(items, list) or not items:
+        raise InvalidState("session state pending candidates must be a non-empty list")
+    candidates = []
+    for item in items:
+        if not isinstance(item, list) or len(item) != 2:
+            raise InvalidState(f"session state candidate must be [value, label], not {item!r}")
+        _, value = _answer_from_json(["pending", item[0]])
+        candidates.append(Candidate(value, _string(item[1], "pending label")))
+    return Pending(tuple(candidates), _string(data["text"], "pending text"))
 
 
 def _value_to_json(value: AnswerValue) -> object:

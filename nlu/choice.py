@@ -16,16 +16,17 @@ something of its own ("locataire HLM").
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from nlu.interpretation import Answer, Reject
+from nlu.interpretation import Answer, Candidate, Confirm, Reject
 from nlu.lexicon import Lexicon
 from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
-from nlu.option_ranges import Range, label_range, option_for_value
+from nlu.option_ranges import BirthYear, Range, label_range, option_for_value
 from nlu.phrases import PhraseIndex
 from nlu.positions import ORDINAL_FILLER, position_range, positions
 from nlu.question import QuestionSpec
@@ -46,7 +47,7 @@ _ALL_WORDS = stemmed(["tout", "tous", "toute", "toutes", "tt", "ts", "all", "eve
 _ALL_CONTEXT = stemmed(
     word_set("them ensemble everything choisis prends coche cocher j ai veux want take pick")
 )
-_ALL_PHRASES = (("l", "ensemble"), ("all", "of", "them"), ("tout", "ca"), ("the", "lot"))
+_ALL_PHRASES = PhraseIndex.of(["l ensemble", "all of them", "tout ca", "the lot"])
 _EXCEPT_WORDS = stemmed(["sauf", "except", "excepte", "hormis", "but", "excluding"])
 _EXCEPT_PHRASES = (("a", "part"), ("but", "not"), ("other", "than"), ("apart", "from"))
 _PREFER_WORDS = stemmed(
@@ -58,7 +59,7 @@ _PREFER_WORDS = stemmed(
     )
 )
 _PREFER_PHRASES = (("le", "plus", "souvent"), ("la", "plupart"), ("most", "of", "the"))
-_CORRECTION_PHRASES = (("en", "fait"), ("enfin",), ("finalement",), ("actually",), ("i", "mean"))
+_CORRECTIONS = PhraseIndex.of(["en fait", "enfin", "finalement", "actually", "i mean"])
 _NONE_KEYS = stemmed(
     word_set(
         """
@@ -67,6 +68,13 @@ _NONE_KEYS = stemmed(
     )
 )
 _BOTH = frozenset({"les deux", "tous les deux", "toutes les deux", "both", "both of them"})
+# "surtout pas le bus", "not the car", "jamais en voiture": the option that
+# follows is excluded (unless option names themselves say "pas").
+_NEGATIONS = stemmed(word_set("pas jamais not never sans without ni"))
+_NEGATION_SKIP = stemmed(word_set("le la les l de d du des un une en the a an by in mon ma mes my"))
+# "aucun à part le dentiste", "rien sauf le bus", "none except the train".
+_NOTHING_WORDS = stemmed(word_set("aucun aucune rien none nothing personne"))
+_NO_DAY = dt.date(2000, 1, 1)  # birth years need the conversation's day
 _FUZZY_MIN_LENGTH = 6
 _PREFIX_MIN_LENGTH = 4
 
@@ -83,6 +91,8 @@ class ChoiceMatcher:
     """What one question's options are called, ready for matching."""
 
     ids: tuple[str, ...]
+    negatable: bool  # no option name contains a negation word
+    negative: frozenset[int]  # options whose label is negative ("Pas du tout d'accord")
     exact: Mapping[str, int]  # folded id, label or synonym -> option index
     index: PhraseIndex[frozenset[int]]
     vocabulary: Mapping[str, frozenset[int]]  # single stems -> option indexes
@@ -164,17 +174,24 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         len([w for w in stems(c.label) if w not in _STOPWORDS]) or 1 for c in question.choices
     )
     ranges = tuple(label_range(c.label) for c in question.choices)
-    return ChoiceMatcher(ids, exact, index, vocabulary, frozenset(exclusive), sizes, ranges)
-
-
-def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    size = len(part)
-    return size > 0 and any(words[i : i + size] == part for i in range(len(words) - size + 1))
+    negatable = not any(
+        _NEGATIONS.intersection(stems(n)) for c in question.choices for n in c.names
+    )
+    negative = frozenset(
+        i for i, c in enumerate(question.choices) if _NEGATIONS.intersection(stems(c.label))
+    )
+    return ChoiceMatcher(
+        ids, negatable, negative, exact, index, vocabulary, frozenset(exclusive), sizes, ranges
+    )
 
 
 def parse_choice(
-    text: str, question: QuestionSpec, matcher: ChoiceMatcher, lang: str = "fr"
-) -> Answer | Reject:
+    text: str,
+    question: QuestionSpec,
+    matcher: ChoiceMatcher,
+    lang: str = "fr",
+    today: dt.date = _NO_DAY,
+) -> Answer | Reject | Confirm:
     """The one option that `text` names."""
     words = stems(text[:MAX_PARSED_CHARS])
     exact = matcher.exact.get(" ".join(tokens(text[:MAX_PARSED_CHARS])))
@@ -184,7 +201,12 @@ def parse_choice(
         return Reject("not_understood")
     if " ".join(words) in _BOTH:
         return Reject("ambiguous")  # "les deux" on a single-choice question
-    by_value = option_for_value(text[:MAX_PARSED_CHARS], lang, matcher.ranges)
+    by_value = option_for_value(text[:MAX_PARSED_CHARS], lang, matcher.ranges, today)
+    if isinstance(by_value, BirthYear):
+        if by_value.said and len(by_value.options) == 1:
+            return Answer(matcher.ids[by_value.options[0]])
+        offered = tuple(Candidate(matcher.ids[i]) for i in by_value.options)
+        return Confirm(offered, "birth_year")
     if by_value is not None:
         return by_value if isinstance(by_value, Reject) else Answer(matcher.ids[by_value])
     ordinals = positions(words, len(matcher.ids))
@@ -194,24 +216,51 @@ def parse_choice(
         if len(ordinals) == 1:
             return Answer(matcher.ids[ordinals[0]])
         return Reject("ambiguous")
-    mentions = matcher.find(words)
+    mentions = _affirmed(words, matcher.find(words), matcher)
     if not mentions:
         return Reject("not_understood")
-    chosen = _decide_single(words, mentions, matcher.sizes)
+    # Words shared by options ("d'accord") name one of the same sign as the
+    # message: "complètement d'accord" is none of the "pas ... d'accord".
+    negated = bool(_NEGATIONS.intersection(words))
+    signed = matcher.negative if negated else frozenset(range(len(matcher.ids))) - matcher.negative
+    chosen = _decide_single(words, mentions, matcher.sizes, signed if matcher.negative else None)
     if chosen is None:
         return Reject("ambiguous")
     return Answer(matcher.ids[chosen])
 
 
+def _affirmed(
+    words: Sequence[str], mentions: list[_Mention], matcher: ChoiceMatcher
+) -> list[_Mention]:
+    """Mentions that are not denied: "surtout pas le bus" names no option;
+    "aucun à part le dentiste" names the dentist only."""
+    if not matcher.negatable:
+        return mentions
+    except_at = _except_position(words)
+    if except_at is not None and _NOTHING_WORDS.intersection(words[:except_at]):
+        return [m for m in mentions if m.start > except_at]
+    return [m for m in mentions if not _denied(words, m.start)]
+
+
+def _denied(words: Sequence[str], start: int) -> bool:
+    position = start - 1
+    while position >= 0 and words[position] in _NEGATION_SKIP and start - position <= 3:
+        position -= 1
+    return position >= 0 and words[position] in _NEGATIONS and start - position <= 3
+
+
 def _decide_single(
-    words: Sequence[str], mentions: list[_Mention], sizes: Sequence[int]
+    words: Sequence[str],
+    mentions: list[_Mention],
+    sizes: Sequence[int],
+    signed: frozenset[int] | None = None,
 ) -> int | None:
-    named = _named(mentions, sizes)
+    named = _named(mentions, sizes, signed)
     if len(named) == 1:
         return next(iter(named))
     if not named:
         return None
-    correction = _first_position(words, _CORRECTION_PHRASES)
+    correction = _CORRECTIONS.first_end(words)
     if correction is not None:
         after = [m for m in mentions if m.start >= correction and len(m.choices) == 1]
         if after:
@@ -222,15 +271,20 @@ def _decide_single(
     return None
 
 
-def _named(mentions: list[_Mention], sizes: Sequence[int]) -> set[int]:
+def _named(
+    mentions: list[_Mention], sizes: Sequence[int], signed: frozenset[int] | None = None
+) -> set[int]:
     """Options named by something of their own. When only shared words name
-    options, the one they all name; if several, the one whose label the shared
-    words fill best ("CDD" names "En emploi" rather than "En recherche
+    options, the one they all name (among `signed`: those of the message's
+    sign, when options differ in sign); if several, the one whose label the
+    shared words fill best ("CDD" names "En emploi" rather than "En recherche
     d'emploi"); a tie names none ("locataire" between two kinds of tenant)."""
     own = {next(iter(m.choices)) for m in mentions if len(m.choices) == 1}
     if own or not mentions:
         return own
     common = frozenset.intersection(*(m.choices for m in mentions))
+    if signed is not None:
+        common &= signed
     if len(common) <= 1:
         return set(common)
     smallest = min(sizes[c] for c in common)
@@ -262,17 +316,6 @@ def _cue_spans(words: Sequence[str]) -> list[tuple[int, int]]:
             if tuple(words[i : i + size]) == phrase
         ]
     return spans
-
-
-def _first_position(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
-    """Where the first correction ("enfin", "en fait") ends, if there is one."""
-    ends = [
-        i + len(phrase)
-        for phrase in phrases
-        for i in range(len(words) - len(phrase) + 1)
-        if tuple(words[i : i + len(phrase)]) == phrase
-    ]
-    return min(ends, default=None)
 
 
 def parse_multi_choice(
@@ -323,7 +366,7 @@ def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int
         if isinstance(ordinal_excluded, list):
             excluded |= set(ordinal_excluded)
         return everything - excluded if excluded else Reject("not_understood")
-    mentions = matcher.find(words)
+    mentions = _affirmed(words, matcher.find(words), matcher)
     own: set[int] = set()
     for mention in mentions:
         if len(mention.choices) == 1:
@@ -370,4 +413,4 @@ def _says_all(words: Sequence[str]) -> bool:
         return False
     if _ALL_WORDS.intersection(words):
         return True
-    return any(_contains(tuple(words), phrase) for phrase in _ALL_PHRASES)
+    return _ALL_PHRASES.occurs_in(words)

@@ -218,15 +218,18 @@ class CommandClassifier:
             self._examples.append(_Example(intent, norm))
 
     def score_clauses(self, text: str) -> CommandScore:
-        """The best score of the whole message or of one of its clauses:
+        """The best command of the whole message or of one of its clauses:
         "je comprends pas, c'est 1 le mieux ou 5 ?" asks for help in its
-        first clause."""
+        first clause, "jsp, je passe" skips in its second (a clause that reads
+        as an answer does not hide a command in another)."""
         best = self.score(text)
         clauses = [c for c in _CLAUSE_SPLIT.split(text) if c.strip()]
         if len(clauses) > 1:
             for clause in clauses:
                 scored = self.score(clause)
-                if scored.score > best.score:
+                if scored.command is None:
+                    continue
+                if best.command is None or scored.score > best.score:
                     best = scored
         return best
 

@@ -7,7 +7,8 @@ alike). A name shared by several communes resolves to the one in the configured
 region when exactly one is there, to the one in a department the message names
 ("dans l'Indre", "(41)", a nearby town), and is otherwise ambiguous. A commune
 mentioned as a landmark ("à côté de Tours, à Fondettes", "near Chartres") yields
-to the one the resident lives in; a correction ("Orléans, enfin Olivet") makes
+to the one the resident lives in, and alone ("près de Blois", "entre Tours et
+Amboise") names no commune; a correction ("Orléans, enfin Olivet") makes
 the last one count. Small typos are forgiven for the region's communes.
 
 Data: nlu/data/communes_fr.csv (see nlu/data/README.md for its origin), read
@@ -24,8 +25,9 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
-from nlu.interpretation import Answer, Reject
-from nlu.normalize import MAX_PARSED_CHARS, tokens, word_set
+from nlu.interpretation import Answer, Candidate, Confirm, ConfirmReason, Reject
+from nlu.normalize import tokens, word_set
+from nlu.phrases import PhraseIndex
 from nlu.postal_code import find_postal_codes
 
 _ARTICLE_CONTRACTIONS: Mapping[str, str] = {"au": "le", "aux": "les", "du": "le", "des": "les"}
@@ -38,6 +40,10 @@ _LANDMARK_BEFORE = (
     ("pas", "loin", "de"),
     ("pas", "loin", "d"),
     ("vers",),
+    ("entre",),
+    ("et",),
+    ("between",),
+    ("and",),
     ("autour", "de"),
     ("proche", "de"),
     ("near",),
@@ -48,7 +54,7 @@ _LANDMARK_BEFORE = (
     ("banlieue", "de"),
     ("region", "de"),
 )
-_CORRECTIONS = (("en", "fait"), ("enfin",), ("finalement",), ("actually",), ("i", "mean"), ("non",))
+_CORRECTIONS = PhraseIndex.of(["en fait", "enfin", "finalement", "actually", "i mean", "non"])
 _DEPARTMENT_BEFORE = (
     ("dans", "l"),
     ("dans", "le"),
@@ -68,7 +74,7 @@ _COMMON_WORDS = frozenset(
         mer plus on y eu bu ri gy oz us ay is vrai bois port pont rue bar vue ris ville
         centre nord sud est ouest gare bourg val mont la le les a en au lit bas haut
         beau belle bon bonne vie chez pres loin fin mars mai juin cours sous sur vers
-        voie camp champ clos parc plan tour villa prix roche fontaine
+        voie camp champ clos parc plan tour villa prix roche fontaine campagne
         """
     )
 )
@@ -87,9 +93,18 @@ _AREA_NAMES = (
         "Provence-Alpes-Côte d'Azur", "Touraine", "Sologne", "Berry", "Beauce", "Perche",
         "Gâtinais", "Val de Loire", "vallée de la Loire", "Brenne", "Boischaut",
 )  # fmt: skip
-_FUZZY_CUTOFF = 88.0
+_FUZZY_CUTOFF = 85.0
+# A commune is named at the start of an answer, never 300 characters in: reading
+# no further bounds the work on a pasted text.
+_MAX_PLACE_CHARS = 300
+_FUZZY_SURE = 90.0
+# Buttons offered when a name or a postal code fits several communes.
+_MAX_CANDIDATES = 5
 # Communes this large are what a resident means by their exact name, even far away.
 _WELL_KNOWN = 5_000
+# A city this large is what a resident means by its name even when names of the
+# region start with it ("Bordeaux", not Bordeaux-en-Gâtinais).
+_CITY = 50_000
 _COLUMNS = ["insee_code", "name", "department", "region", "population", "postal_codes"]
 
 
@@ -108,6 +123,7 @@ class _Mention:
     end: int
     communes: tuple[Commune, ...]
     landmark: bool
+    partial: bool = False  # a loose spelling, or only the first word of longer names
 
 
 def place_words(text: str) -> list[str]:
@@ -129,6 +145,7 @@ class Places:
         self._by_name: dict[str, str] = {}  # folded name -> INSEE codes, space-separated
         self._by_first_word: dict[str, str] = {}
         self._by_postal_code: dict[str, str] = {}
+        self._postal_codes_of: dict[str, str] = {}  # INSEE -> postal codes, space-separated
         longest = 1
         regional: set[str] = set()
         for insee, name, department, row_region, population, postal_codes in rows:
@@ -138,6 +155,9 @@ class Places:
             _append(self._by_name, " ".join(words), insee)
             if row_region == region:
                 regional.add(" ".join(words))
+            if words[0] in ("le", "la", "les", "l") and len(words) > 2:
+                # "Ferté Vidame", "Chapelle Saint Mesmin": the article left out.
+                _append(self._by_name, " ".join(words[1:]), insee)
             # "Romorantin" for "Romorantin-Lanthenay", "Membrolle" for "La
             # Membrolle-sur-Choisille": used when nothing else matches.
             head = words[1:] if words[0] in ("le", "la", "les", "l") else words
@@ -145,6 +165,7 @@ class Places:
                 _append(self._by_first_word, head[0], insee)
             for code in postal_codes.split():
                 _append(self._by_postal_code, code, insee)
+            self._postal_codes_of[insee] = postal_codes
         self._longest = longest
         self.postal_codes = frozenset(self._by_postal_code)
         self._departments: dict[tuple[str, ...], str] = {
@@ -175,8 +196,8 @@ class Places:
             communes.append(Commune(insee, name, department, region, int(population)))
         return tuple(communes)
 
-    def parse(self, text: str, lang: str) -> Answer | Reject:
-        clipped = text[:MAX_PARSED_CHARS]
+    def parse(self, text: str, lang: str) -> Answer | Reject | Confirm:
+        clipped = text[:_MAX_PLACE_CHARS]
         words = place_words(clipped)
         if not words:
             return Reject("not_understood")
@@ -187,11 +208,15 @@ class Places:
             if by_code is not None:
                 return by_code
             mentions = self._approximate(words)
+            if mentions and mentions[0].partial:
+                return self._confirm(mentions[0].communes, "spelling")
         if not mentions:
             return Reject("unknown_commune")
         chosen = self._choose(words, mentions)
         if chosen is None:
             return Reject("ambiguous")
+        if chosen.landmark:
+            return Reject("not_understood")  # "près de Blois": somewhere near, but where?
         others = {c.department for m in mentions if m is not chosen for c in m.communes}
         if not departments and chosen.end - chosen.start == 1:
             # "chambray" for Chambray-lès-Tours rather than Chambray in the Eure.
@@ -199,7 +224,65 @@ class Places:
             if regional is not None:
                 return Answer(regional.insee)
         commune = self._resolve(chosen.communes, departments, others)
-        return Answer(commune.insee) if commune is not None else Reject("ambiguous")
+        if commune is not None and (
+            departments or commune.region == self.region or commune.population >= _CITY
+        ):
+            return Answer(commune.insee)
+        if commune is not None:
+            # "Saint-Jean" names a village far away, and starts many of the region's names.
+            longer = self._regional_longer_names(words, chosen)
+            if not longer:
+                return Answer(commune.insee)
+            return self._confirm((*self._resolved_first(longer, set()), commune), "partial")
+        # Homonyms ("Saint-Martin", "Vineuil"): never guessed; the region's first,
+        # with the region's longer names that start the same way.
+        longer = self._regional_longer_names(words, chosen)
+        offered = self._resolved_first((*chosen.communes, *longer), departments)
+        return self._confirm(offered, "homonyms")
+
+    def postal_code(self, text: str, lang: str) -> Answer | Reject | Confirm:
+        """A commune named where a postal code is asked: its postal code when it
+        has one, else the codes to choose from."""
+        commune = self.parse(text, lang)
+        if isinstance(commune, Reject):
+            return commune
+        inseees = (
+            (commune.value,)
+            if isinstance(commune, Answer)
+            else tuple(str(c.value) for c in commune.candidates)
+        )
+        candidates = [
+            Candidate(code, f"{code} {self._records[str(insee)].split(chr(9))[0]}")
+            for insee in inseees
+            for code in self._postal_codes_of.get(str(insee), "").split()
+        ]
+        if isinstance(commune, Answer) and len(candidates) == 1:
+            return Answer(candidates[0].value)
+        if not candidates:
+            return Reject("unknown_commune")
+        reason = commune.reason if isinstance(commune, Confirm) else "homonyms"
+        return Confirm(tuple(candidates[:_MAX_CANDIDATES]), reason)
+
+    def _confirm(self, communes: Sequence[Commune], reason: ConfirmReason) -> Confirm:
+        unique = list(dict.fromkeys(communes))[:_MAX_CANDIDATES]
+        return Confirm(
+            tuple(Candidate(c.insee, f"{c.name} ({c.department})") for c in unique), reason
+        )
+
+    def _resolved_first(self, communes: Sequence[Commune], departments: set[str]) -> list[Commune]:
+        """Communes to offer, likeliest first: of a department named, of the
+        region, then the most populous."""
+        return sorted(
+            communes,
+            key=lambda c: (c.department not in departments, c.region != self.region, -c.population),
+        )
+
+    def _regional_longer_names(self, words: list[str], chosen: _Mention) -> list[Commune]:
+        """Communes of the region whose name starts with the name given
+        ("Saint-Martin": Saint-Martin-d'Auxigny, Saint-Martin-le-Beau...)."""
+        given = " ".join(words[chosen.start : chosen.end]) + " "
+        longer = [key for key in self._regional_keys if key.startswith(given)]
+        return [c for key in longer for c in self._communes(self._by_name[key])]
 
     def _regional_by_first_word(self, word: str, named: Sequence[Commune]) -> Commune | None:
         """The one commune of the region whose name starts with `word`, when no
@@ -211,7 +294,7 @@ class Places:
         ]
         return regional[0] if len(regional) == 1 else None
 
-    def _by_postal_codes(self, text: str, lang: str) -> Answer | Reject | None:
+    def _by_postal_codes(self, text: str, lang: str) -> Answer | Reject | Confirm | None:
         codes = list(dict.fromkeys(find_postal_codes(text, lang)))
         if not codes:
             return None
@@ -219,7 +302,7 @@ class Places:
         if not communes:
             return Reject("unknown_commune")
         if len(communes) > 1:
-            return Reject("ambiguous")
+            return self._confirm(self._resolved_first(list(communes), set()), "homonyms")
         return Answer(communes.pop().insee)
 
     def _departments_named(self, words: list[str]) -> tuple[set[str], set[int]]:
@@ -280,7 +363,7 @@ class Places:
             ):
                 communes = self._communes(codes)
                 landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
-                weak.append(_Mention(start, start + 1, tuple(communes), landmark))
+                weak.append(_Mention(start, start + 1, tuple(communes), landmark, partial=True))
         return weak
 
     def _approximate(self, words: list[str]) -> list[_Mention]:
@@ -299,13 +382,15 @@ class Places:
             )
             if best is not None:
                 communes = self._communes(self._by_name[best[0]])
-                return [_Mention(0, len(words), tuple(communes), False)]
+                # A close spelling ("Bourge", "Tourss") is taken; a looser one asked.
+                loose = best[1] < _FUZZY_SURE
+                return [_Mention(0, len(words), tuple(communes), False, partial=loose)]
         return []
 
     def _choose(self, words: list[str], mentions: list[_Mention]) -> _Mention | None:
         if len(mentions) == 1:
             return mentions[0]
-        correction = _first_end(words, _CORRECTIONS)
+        correction = _CORRECTIONS.first_end(words)
         if correction is not None:
             after = [m for m in mentions if m.start >= correction]
             if after:
@@ -344,17 +429,6 @@ def _plausible(word: str, words: Sequence[str], start: int, *, english: bool = F
 
 def _ends_with(words: Sequence[str], suffix: tuple[str, ...]) -> bool:
     return len(words) >= len(suffix) and tuple(words[len(words) - len(suffix) :]) == suffix
-
-
-def _first_end(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> int | None:
-    """Where the first correction ("enfin", "en fait") ends, if there is one."""
-    ends = [
-        i + len(phrase)
-        for phrase in phrases
-        for i in range(len(words) - len(phrase) + 1)
-        if tuple(words[i : i + len(phrase)]) == phrase
-    ]
-    return min(ends, default=None)
 
 
 def _maximal(mentions: list[_Mention]) -> list[_Mention]:

@@ -6,7 +6,10 @@ clock): "demain", "lundi prochain", "samedi dernier", "dans deux semaines",
 A date without a day ("en septembre", "la semaine prochaine", "bientôt") is too
 vague and is rejected, as is a day that does not exist ("le 31 juin").
 Numeric dates read day first in French and month first in English, falling back
-on the other order when the first one is impossible ("09/15/2026").
+on the other order when the first one is impossible ("09/15/2026"). Two dates
+are put to the resident instead of guessed: an English date that reads both
+ways ("07/04"), and a weekday that contradicts the date ("mardi 3 juillet"
+when the 3rd is a Friday: the 3rd, or the nearest Tuesday?).
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from text_to_num import alpha2digit
 
-from nlu.interpretation import Answer, Reject
+from nlu.interpretation import Answer, Candidate, Confirm, Reject
 from nlu.normalize import MAX_PARSED_CHARS, fold
 
 _MONTHS: Mapping[str, int] = {
@@ -93,13 +97,25 @@ class _Invalid(Exception):
     """A date that does not exist, such as 31 June."""
 
 
+_WEEKDAY_BEFORE = re.compile(rf"\b({_WEEKDAY}),? (?:le |the )?$")
+
+
+@dataclass
+class _Doubts:
+    """What makes a date found uncertain: a weekday that contradicts it, a day
+    and month that read both ways."""
+
+    weekday: list[tuple[dt.date, int]] = field(default_factory=list)  # date, weekday said
+    orders: list[tuple[dt.date, dt.date]] = field(default_factory=list)  # read, other reading
+
+
 def parse_date(
     text: str,
     lang: str,
     today: dt.date,
     earliest: dt.date | None = None,
     latest: dt.date | None = None,
-) -> Answer | Reject:
+) -> Answer | Reject | Confirm:
     folded = _WORD_HYPHEN.sub(" ", fold(text[:MAX_PARSED_CHARS]).replace("'", " "))
     try:
         converted = alpha2digit(folded, "fr" if lang == "fr" else "en", threshold=0)
@@ -107,8 +123,9 @@ def parse_date(
         converted = folded
     converted = _ONE_UNIT.sub("1", converted)
     converted = converted.replace("1 er", "1er")
+    doubts = _Doubts()
     try:
-        found = _dates(converted, lang, today)
+        found = _dates(converted, lang, today, doubts)
     except _Invalid:
         return Reject("not_understood")
     distinct = set(found)
@@ -117,13 +134,29 @@ def parse_date(
     if len(distinct) > 1:
         return Reject("ambiguous")
     date = distinct.pop()
-    if (earliest is not None and date < earliest) or (latest is not None and date > latest):
+
+    def within(day: dt.date) -> bool:
+        return (earliest is None or day >= earliest) and (latest is None or day <= latest)
+
+    if not within(date):
         return Reject("out_of_range")
+    for read, said in doubts.weekday:
+        if read == date:
+            # "mardi 3 juillet" when the 3rd is a Friday: the 3rd, or that Tuesday?
+            ahead = read + dt.timedelta(days=(said - read.weekday()) % 7)
+            behind = ahead - dt.timedelta(days=7)
+            nearest = ahead if (ahead - read) <= (read - behind) else behind
+            offered = [d for d in (read, nearest) if within(d)]
+            return Confirm(tuple(Candidate(d.isoformat()) for d in offered), "weekday")
+    for read, other in doubts.orders:
+        if read == date and within(other):
+            return Confirm((Candidate(read.isoformat()), Candidate(other.isoformat())), "day_month")
     return Answer(date.isoformat())
 
 
-def _dates(text: str, lang: str, today: dt.date) -> list[dt.date]:
-    """Every date the text gives; raises _Invalid for an impossible one."""
+def _dates(text: str, lang: str, today: dt.date, doubts: _Doubts) -> list[dt.date]:
+    """Every date the text gives, noting in `doubts` what makes one uncertain;
+    raises _Invalid for an impossible one."""
     found: list[dt.date] = []
     rest = text
     for match in _ISO.finditer(rest):
@@ -131,15 +164,19 @@ def _dates(text: str, lang: str, today: dt.date) -> list[dt.date]:
     rest = _ISO.sub(" ", rest)
     for match in _DAY_MONTH.finditer(rest):
         found.append(_make(_year(match[3], today), _MONTHS[match[2]], int(match[1])))
+        _check_weekday(rest[: match.start()], found[-1], doubts)
     rest = _DAY_MONTH.sub(" ", rest)
     for match in _MONTH_DAY.finditer(rest):
         found.append(_make(_year(match[3], today), _MONTHS[match[1]], int(match[2])))
+        _check_weekday(rest[: match.start()], found[-1], doubts)
     rest = _MONTH_DAY.sub(" ", rest)
     for match in _NUMERIC.finditer(rest):
-        found.append(_numeric(match, lang, today))
+        found.append(_numeric(match, lang, today, doubts))
+        _check_weekday(rest[: match.start()], found[-1], doubts)
     rest = _NUMERIC.sub(" ", rest)
     for match in _WEEKDAY_DAY.finditer(rest):
         found.append(_day_of_coming_month(int(match[2]), today))
+        _check_weekday(match[1] + " ", found[-1], doubts)
     rest = _WEEKDAY_DAY.sub(" ", rest)
     for match in _HOLIDAY.finditer(rest):
         found.append(_holiday(match[1], today, rest[match.end() : match.end() + 12]))
@@ -165,6 +202,12 @@ def _dates(text: str, lang: str, today: dt.date) -> list[dt.date]:
     return found
 
 
+def _check_weekday(before: str, date: dt.date, doubts: _Doubts) -> None:
+    said = _WEEKDAY_BEFORE.search(before)
+    if said is not None and _WEEKDAYS[said[1]] != date.weekday():
+        doubts.weekday.append((date, _WEEKDAYS[said[1]]))
+
+
 def _make(year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
@@ -176,7 +219,9 @@ def _year(raw: str | None, today: dt.date) -> int:
     return int(raw) if raw else today.year
 
 
-def _numeric(match: re.Match[str], lang: str, today: dt.date) -> dt.date:
+def _numeric(match: re.Match[str], lang: str, today: dt.date, doubts: _Doubts) -> dt.date:
+    """ "14/07", "03/09/2025": day first in French; in English, where both
+    orders are written, a date that reads both ways ("07/04") is a doubt."""
     first, second = int(match[1]), int(match[2])
     year = today.year
     if match[3]:
@@ -186,12 +231,17 @@ def _numeric(match: re.Match[str], lang: str, today: dt.date) -> dt.date:
     orders = (
         [(second, first), (first, second)] if lang == "en" else [(first, second), (second, first)]
     )
+    readings = []
     for day, month in orders:
         try:
-            return dt.date(year, month, day)
+            readings.append(dt.date(year, month, day))
         except ValueError:
             continue
-    raise _Invalid
+    if not readings:
+        raise _Invalid
+    if lang == "en" and len(readings) == 2 and readings[0] != readings[1]:
+        doubts.orders.append((readings[0], readings[1]))
+    return readings[0]
 
 
 def _day_of_coming_month(day: int, today: dt.date) -> dt.date:

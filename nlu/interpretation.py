@@ -1,5 +1,11 @@
 """What the answer-understanding layer makes of one message: exactly one of
-`Answer`, `Command` or `Reject`.
+`Answer`, `Command`, `Reject` or `Confirm`.
+
+`Confirm` is an answer the interpreter is not sure of: one candidate to confirm
+with yes or no ("Vous voulez dire « Énergies renouvelables » ?"), or several to
+choose from (homonymous communes, a day/month order that reads both ways). The
+engine asks and stores only what the resident confirms. A clear answer is an
+`Answer`, never a `Confirm`.
 
 Values by question kind (see docs/evaluation.md):
 yes_no -> bool; choice -> the choice id (str); multi_choice -> tuple of choice ids
@@ -48,4 +54,32 @@ class Reject:
     reason: RejectReason
 
 
-Interpretation: TypeAlias = Answer | Command | Reject
+# Why an answer is put to the resident before it is stored.
+ConfirmReason = Literal[
+    "spelling",  # a close spelling of a name, not the name ("Bourge")
+    "partial",  # the start of a longer name ("Romorantin")
+    "homonyms",  # several places or options answer to the name ("Saint-Aignan")
+    "sentence",  # a number read out of a longer sentence
+    "sum",  # a count given in parts ("deux adultes et un enfant")
+    "birth_year",  # an age computed from a birth year
+    "day_month",  # a date whose day and month read both ways ("04/07")
+    "weekday",  # a weekday that contradicts the date ("mardi 3 juillet")
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One value the resident may have meant; `label` names it when the engine
+    cannot (a commune: "Saint-Aignan (41)"), else it is empty."""
+
+    value: AnswerValue
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Confirm:
+    candidates: tuple[Candidate, ...]  # at least one; the likeliest first
+    reason: ConfirmReason
+
+
+Interpretation: TypeAlias = Answer | Command | Reject | Confirm

@@ -13,12 +13,15 @@ How one message is read, in order:
    that command, whatever the question;
 2. an exact button payload (a choice id, "yes"/"no", a choice label) is that
    answer;
-3. the typed parser of the question's kind proposes an answer or a reject, and
-   the command classifier proposes a command with a confidence;
+3. the typed parser of the question's kind proposes an answer or a reject; a
+   request framed as a command ("pourriez-vous effacer tout ce que je vous ai
+   écrit", nlu.command_frames) is that command; otherwise the command
+   classifier proposes a command with a confidence;
 4. the classifier's confidence decides between them:
    - a reject of a message that said nothing the question could use yields to
      a command at 0.45; a near answer ("locataire" between two kinds of
      tenant, a number out of range) at 0.55;
+   - an answer to confirm (nlu.Confirm) yields to a likely command (0.45);
    - a typed answer yields only to a clear command (0.70), or to a likely one
      (0.45) when the answer is weak: asked as a question ("what does 1
      mean?"), a number read from words in a request ("un humain svp"), a date
@@ -26,8 +29,8 @@ How one message is read, in order:
    - on yes/no questions a message that opens with "oui"/"non"/"yes"/"no" is
      always the answer ("non" never stops the consultation); others yield at
      0.85 ("je ne veux pas répondre" skips);
-   - on free-text questions only a short message (12 words at most) that is
-     close to the command examples (0.58) is a command: "stop aux incivilités
+   - on free-text questions only a short message (14 words at most) that is
+     close to the command examples (0.53) is a command: "stop aux incivilités
      dans les bus" is an answer.
 
 Bring your own Rasa: a deployment that recognises commands with its own Rasa
@@ -48,14 +51,23 @@ from nlu.choice import (
     parse_choice,
     parse_multi_choice,
 )
+from nlu.command_frames import framed_command
 from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.commune import Places
 from nlu.dates import parse_date
 from nlu.greetings import Greetings
-from nlu.interpretation import Answer, Command, CommandName, Interpretation, Reject
+from nlu.interpretation import Answer, Command, CommandName, Confirm, Interpretation, Reject
 from nlu.lexicon import Lexicon
-from nlu.normalize import fold, has_letters_or_digits, is_blank, tokens, word_set
+from nlu.normalize import (
+    MAX_PARSED_CHARS,
+    fold,
+    has_letters_or_digits,
+    is_blank,
+    tokens,
+    word_set,
+)
 from nlu.numbers import parse_number
+from nlu.pictographs import EmojiNames
 from nlu.postal_code import parse_postal_code
 from nlu.question import ChoiceOption, QuestionSpec
 from nlu.training_data import TrainingData, parse_many
@@ -66,7 +78,7 @@ _BUNDLED_FILES = ("commands.yml", "lexicon.yml", "greetings.yml")
 # Commands are short requests; longer messages are answers, and bounding the
 # input bounds the classifier's work.
 _MAX_COMMAND_CHARS = 200
-_MAX_COMMAND_WORDS_FREE_TEXT = 12
+_MAX_COMMAND_WORDS_FREE_TEXT = 14
 # Confidence a command needs: to replace a reject, and to override a typed answer.
 _COMMAND_OVER_REJECT = 0.45
 _COMMAND_OVER_NEAR_ANSWER = 0.55
@@ -81,7 +93,7 @@ _POLAR = tuple(
     [word] for word in word_set("oui ouais ouai ui yes yep yeah ok okay non nan nn no nope nah si")
 )
 _COMMAND_OVER_WEAK_ANSWER = 0.45
-_COMMAND_OVER_FREE_TEXT = 0.58
+_COMMAND_OVER_FREE_TEXT = 0.53
 _EXTERNAL_CONFIDENCE = 0.70
 _MATCHER_CACHE_SIZE = 512
 _YES_PAYLOADS = frozenset({"yes", "oui", "true"})
@@ -117,6 +129,7 @@ class Interpreter:
             }
         )
         self._yes_no = YesNoParser()
+        self._emoji = EmojiNames(LANGUAGES)
         self._places = Places.bundled(region)
         self._matchers: dict[tuple[QuestionSpec, str], ChoiceMatcher] = {}
         self._warm_up()
@@ -170,14 +183,21 @@ class Interpreter:
         words = tokens(stripped[:_MAX_COMMAND_CHARS])
         if isinstance(answer, Answer) and question.kind == "yes_no" and words[:1] in _POLAR:
             return answer  # "non", "non merci, stop": always an answer on a yes/no question
+        framed = framed_command(stripped) if recognise_commands and command is None else None
+        if framed is not None:
+            return Command(framed)  # "pourriez-vous effacer tout ce que je vous ai écrit"
         short = question.kind == "free_text" and (
-            len(tokens(stripped)) <= _MAX_COMMAND_WORDS_FREE_TEXT
+            len(stripped) <= _MAX_COMMAND_CHARS
+            and len(tokens(stripped)) <= _MAX_COMMAND_WORDS_FREE_TEXT
         )
         if isinstance(answer, Answer) and question.kind == "free_text" and not short:
             return answer  # a contribution of some length is never a command (see below)
         score = self._command_score(stripped, command, recognise_commands, answer)
         if score.command is None:
             return answer
+        if isinstance(answer, Confirm):
+            # An answer the interpreter is unsure of yields to a likely command.
+            return Command(score.command) if score.score >= _COMMAND_OVER_WEAK_ANSWER else answer
         if isinstance(answer, Reject):
             # A message that almost answered ("locataire" between two kinds of
             # tenant, a number out of range) needs a clearer command than one
@@ -195,7 +215,7 @@ class Interpreter:
         if question.kind == "yes_no":
             # "je ne veux pas répondre" reads as "no" but asks to skip.
             return Command(score.command) if score.score >= _COMMAND_OVER_YES_NO else answer
-        weak = _weak_answer(stripped, question)
+        weak = _weak_answer(stripped[:MAX_PARSED_CHARS], question)
         needed = _COMMAND_OVER_WEAK_ANSWER if weak else _COMMAND_OVER_ANSWER
         return Command(score.command) if score.score >= needed else answer
 
@@ -204,7 +224,11 @@ class Interpreter:
         return self._greetings.language(text)
 
     def _command_score(
-        self, text: str, command: CommandName | None, recognise: bool, answer: Answer | Reject
+        self,
+        text: str,
+        command: CommandName | None,
+        recognise: bool,
+        answer: Answer | Reject | Confirm,
     ) -> CommandScore:
         if command is not None:
             return CommandScore(command, _EXTERNAL_CONFIDENCE, command)
@@ -230,8 +254,9 @@ class Interpreter:
 
     def _answer(
         self, text: str, question: QuestionSpec, lang: str, today: dt.date
-    ) -> Answer | Reject:
+    ) -> Answer | Reject | Confirm:
         kind = question.kind
+        answer: Answer | Reject | Confirm
         if is_blank(text):  # spaces only, or zero-width characters only
             return Reject("empty")
         if kind == "free_text":
@@ -241,13 +266,19 @@ class Interpreter:
         if kind == "yes_no":
             answer = self._yes_no.parse(text)
         elif kind == "choice":
-            answer = parse_choice(text, question, self._matcher(question, lang), lang)
+            named = self._emoji.spelt_out(text, lang)
+            answer = parse_choice(named, question, self._matcher(question, lang), lang, today)
         elif kind == "multi_choice":
-            answer = parse_multi_choice(text, question, self._matcher(question, lang))
+            named = self._emoji.spelt_out(text, lang)
+            answer = parse_multi_choice(named, question, self._matcher(question, lang))
         elif kind in ("number", "scale"):
             answer = parse_number(text, lang, question.min, question.max, scale=kind == "scale")
         elif kind == "postal_code":
             answer = parse_postal_code(text, lang, self._places.postal_codes)
+            if answer == Reject("not_understood"):
+                answer = self._places.postal_code(text, lang)  # "Amboise", "je suis à Tours"
+                if answer == Reject("unknown_commune"):
+                    answer = Reject("not_understood")
         elif kind == "commune":
             answer = self._places.parse(text, lang)
         elif kind == "date":

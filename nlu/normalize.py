@@ -35,6 +35,12 @@ _LIGATURES = str.maketrans(
     }
 )
 _KEYCAP = "\u20e3"
+# Combining marks (accents) of the Latin, Greek, Cyrillic, Hebrew and Arabic
+# scripts and the generic blocks: one regular expression pass, not a loop in Python.
+_COMBINING = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
 _TOKEN = re.compile(r"[a-z0-9]+")
 # Three or more repeats of a letter are emphasis ("ouiii", "nooon"), never spelling.
 _REPEATS = re.compile(r"([a-z])\1{2,}")
@@ -47,7 +53,7 @@ def fold(text: str) -> str:
         text = text.replace(_KEYCAP, "")
         decomposed = unicodedata.normalize("NFKD", text)
         if not decomposed.isascii():
-            decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+            decomposed = _COMBINING.sub("", decomposed)
         text = decomposed
     lowered = text.casefold()
     if _REPEATS.search(lowered):

@@ -3,8 +3,11 @@
 everyday ways of saying 0 or 1 ("aucune", "jamais", "juste moi").
 
 An answer gives one number. Several different numbers ("7 ou 8", "entre 20 et
-30") are ambiguous and approximate quantities ("une dizaine", "about 20") are
-rejected, so the bot asks for a precise figure instead of storing a guess.
+30") are ambiguous and vague quantities ("une dizaine", "quelques", "moins de
+10") are rejected, so the bot asks for a precise figure instead of storing a
+guess. A figure given as an estimate ("environ 15", "à peu près 600 €", "about
+40") is that figure. A count in parts ("deux adultes et un enfant") and a
+number read out of a long sentence are put to the resident to confirm.
 """
 
 from __future__ import annotations
@@ -14,29 +17,22 @@ from dataclasses import dataclass
 
 from text_to_num import alpha2digit
 
-from nlu.interpretation import Answer, Reject
+from nlu.interpretation import Answer, Candidate, Confirm, Reject
 from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
+from nlu.phrases import PhraseIndex
 
 _APPROXIMATE_WORDS = frozenset(
     word_set(
         """
         dizaine douzaine quinzaine vingtaine trentaine quarantaine cinquantaine
-        soixantaine centaine centaines millier milliers environ approximativement
-        quelques plusieurs beaucoup plein tas masse pleins about around approximately
-        roughly several many lots dozen dozens some nombreux nombreuses quelque certain
+        soixantaine centaine centaines millier milliers
+        quelques plusieurs beaucoup plein tas masse pleins
+        several many lots dozen dozens some nombreux nombreuses quelque certain
         certains certaine certaines
         """
     )
 )
-_APPROXIMATE_PHRASES = (
-    ("a", "peu", "pres"),
-    ("plus", "ou", "moins"),
-    ("a", "few"),
-    ("a", "lot"),
-    ("more", "or", "less"),
-    ("entre", "deux"),
-    ("in", "between"),
-)
+_APPROXIMATE_PHRASES = PhraseIndex.of(["a few", "a lot", "entre deux", "in between"])
 _ZERO_WORDS = frozenset(
     word_set(
         """
@@ -44,20 +40,12 @@ _ZERO_WORDS = frozenset(
     """
     )
 )
-_ONE_PHRASES = (
-    ("juste", "moi"),
-    ("moi", "seul"),
-    ("moi", "seule"),
-    ("que", "moi"),
-    ("seulement", "moi"),
-    ("just", "me"),
-    ("only", "me"),
-    ("me", "alone"),
-    ("je", "vis", "seul"),
-    ("je", "vis", "seule"),
-    ("i", "live", "alone"),
-    ("tout", "seul"),
-    ("toute", "seule"),
+_ONE_PHRASES = PhraseIndex.of(
+    [
+        *("juste moi", "moi seul", "moi seule", "que moi", "seulement moi", "just me"),
+        *("only me", "me alone", "je vis seul", "je vis seule", "i live alone"),
+        *("tout seul", "toute seule"),
+    ]
 )
 _COUPLE = re.compile(r"^(?:moi|me|myself) (?:et|and|\+) (?:ma|mon|my) [a-z]+$")
 _MAX_WORDS = frozenset(
@@ -83,9 +71,22 @@ _MINUS = re.compile(r"(?:^|\s)- ?$")
 # "moins de 10", "plus de 50", "at least 3": a bound, not a figure.
 _BOUND = re.compile(
     r"\b(?:moins|plus|less|more|over|under|au moins|at least|au plus|at most|jusqu a|up to"
-    r"|pas loin|presque|quasiment|quasi|almost|nearly|approx|env) (?:de |d |than |que )?\d"
+    r"|pas loin|presque|quasiment|quasi|almost|nearly) (?:de |d |than |que )?\d"
 )
 _STARS = "⭐★🌟✩☆"
+# "deux adultes et un enfant", "2 kids + 1 baby": a count given in parts.
+_PART = (
+    r"(?:\d{1,3}|un|une|one|deux|two|trois|three|quatre|four|cinq|five|six|sept|seven|huit|eight)"
+)
+_PARTS = re.compile(
+    rf"^{_PART} [a-z]+(?: [a-z]+)?(?: (?:et|and|plus) {_PART} [a-z]+(?: [a-z]+)?)+$"
+)
+_PART_WORDS = {
+    "un": 1, "une": 1, "one": 1, "deux": 2, "two": 2, "trois": 3, "three": 3, "quatre": 4,
+    "four": 4, "cinq": 5, "five": 5, "six": 6, "sept": 7, "seven": 7, "huit": 8, "eight": 8,
+}  # fmt: skip
+# A number in a sentence longer than this is confirmed before it is stored.
+_SENTENCE_WORDS = 10
 _WEAK_ONE = "unune"  # placeholder for a lone "un"/"une"/"one", which is often an article
 _ARTICLE_ONE = re.compile(r"(?<![a-z-])(?<!et )(un|une|one)(?![a-z-])")
 
@@ -106,8 +107,8 @@ def read_numbers(text: str, lang: str) -> NumberReading:
     """All whole numbers of `text` (words converted), in order of appearance."""
     folded = fold(text[:MAX_PARSED_CHARS])
     words = tokens(folded)
-    approximate = bool(_APPROXIMATE_WORDS.intersection(words)) or any(
-        _contains(words, phrase) for phrase in _APPROXIMATE_PHRASES
+    approximate = bool(_APPROXIMATE_WORDS.intersection(words)) or _APPROXIMATE_PHRASES.occurs_in(
+        words
     )
     marked = _ARTICLE_ONE.sub(_WEAK_ONE, folded)
     try:
@@ -133,7 +134,7 @@ def read_numbers(text: str, lang: str) -> NumberReading:
     return NumberReading(
         values=tuple(values),
         weak_one=weak_one,
-        approximate=approximate or bound is not None or "~" in text[:MAX_PARSED_CHARS],
+        approximate=approximate or bound is not None,
         has_range=has_range,
         decimal=decimal,
         ratio=(int(ratio[1]), int(ratio[2])) if ratio else None,
@@ -142,14 +143,37 @@ def read_numbers(text: str, lang: str) -> NumberReading:
 
 def parse_number(
     text: str, lang: str, low: int | None, high: int | None, *, scale: bool = False
-) -> Answer | Reject:
+) -> Answer | Reject | Confirm:
     """The one whole number that `text` gives, within [low, high]."""
+    parts = _sum_of_parts(text)
+    if parts is not None:
+        return (
+            Confirm((Candidate(parts),), "sum")
+            if _within(parts, low, high)
+            else (Reject("out_of_range"))
+        )
     value = _single_number(text, lang, low, high, scale=scale)
     if isinstance(value, Reject):
         return value
-    if (low is not None and value < low) or (high is not None and value > high):
+    if not _within(value, low, high):
         return Reject("out_of_range")
+    if len(tokens(text[:MAX_PARSED_CHARS])) > _SENTENCE_WORDS:
+        return Confirm((Candidate(value),), "sentence")
     return Answer(value)
+
+
+def _within(value: int, low: int | None, high: int | None) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _sum_of_parts(text: str) -> int | None:
+    """The total of a count given in parts, or None."""
+    words = " ".join(tokens(text[:MAX_PARSED_CHARS].replace("+", " plus ")))
+    if len(words) > 120 or not _PARTS.fullmatch(words):
+        return None
+    found = re.findall(rf"(?:^|(?<=et )|(?<=and )|(?<=plus )){_PART}\b", words)
+    values = [int(w) if w.isdigit() else _PART_WORDS[w] for w in found]
+    return sum(values) if len(values) >= 2 else None
 
 
 def _single_number(
@@ -179,7 +203,7 @@ def _single_number(
         return low
     if _ZERO_WORDS.intersection(words):
         return 0
-    if any(_contains(words, phrase) for phrase in _ONE_PHRASES):
+    if _ONE_PHRASES.occurs_in(words):
         return 1
     if _COUPLE.match(" ".join(words)):
         return 2
@@ -189,17 +213,9 @@ def _single_number(
 
 
 def _rated(ratio: tuple[int, int], low: int | None, high: int | None) -> int | Reject:
-    """ "8 sur 10" on a 0-10 scale is 8; "10/10" on a 1-5 scale is 5, when the
-    conversion is exact; otherwise the rating is not on this scale."""
+    """ "8 sur 10" on a 0-10 scale is 8; a rating on another scale ("8 sur 10"
+    on a 1-5 scale) is out of range: never rescaled silently."""
     value, out_of = ratio
     if high is None or out_of in (high, 0) or value > out_of:
         return value
-    scaled, remainder = divmod(value * high, out_of)
-    if remainder:
-        return Reject("out_of_range")
-    return scaled
-
-
-def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))
+    return Reject("out_of_range")

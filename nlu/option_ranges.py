@@ -4,13 +4,20 @@
 
 A bare small number ("2") still names an option by its position, as buttons are
 numbered; a number with a unit ("22 ans") or past the last position is a value.
+
+On age ranges a birth year answers too: "né en 1962" is the range of 63 and 64
+(the age depends on the birthday, so the range must hold both, else the
+resident is asked which). A bare year ("1962") is no age: the range it would
+give is put to the resident to confirm.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from nlu.interpretation import Reject
 from nlu.normalize import fold, word_set
@@ -54,11 +61,28 @@ def label_range(label: str) -> Range | None:
     return (float(alone[1]), float(alone[1])) if alone else None
 
 
-def option_for_value(text: str, lang: str, ranges: Sequence[Range | None]) -> int | Reject | None:
+_BORN = re.compile(r"\b(?:ne|nee|born|naissance|birth|annee de naissance)\b")
+_OLDEST = 120  # ages past this are no ages
+
+
+@dataclass(frozen=True, slots=True)
+class BirthYear:
+    """Options a birth year gives on age ranges, and whether it was said as one."""
+
+    options: tuple[int, ...]  # one or two (the age depends on the birthday)
+    said: bool  # "né en 1962" rather than a bare "1962"
+
+
+def option_for_value(
+    text: str, lang: str, ranges: Sequence[Range | None], today: dt.date
+) -> int | Reject | BirthYear | None:
     """The option whose range holds the number `text` gives; None when the
     options are no ranges or the text gives no number meant as a value."""
     if sum(r is not None for r in ranges) < 2:
         return None
+    born = _birth_year(text, lang, ranges, today)
+    if born is not None:
+        return born
     said = label_range(text)
     if said is not None and said[0] != said[1]:
         # "plus de 60", "18-25 ans": the resident repeats a range.
@@ -66,7 +90,7 @@ def option_for_value(text: str, lang: str, ranges: Sequence[Range | None]) -> in
         return same[0] if len(same) == 1 else None
     reading = read_numbers(text, lang)
     has_unit = bool(_UNITS.intersection(fold(text).replace("'", " ").split()))
-    if reading.values and reading.approximate:
+    if reading.approximate and (reading.values or reading.weak_one):
         return Reject("approximate")  # "environ 4 fois": which option is that?
     if reading.has_range or reading.ratio is not None:
         return None
@@ -82,3 +106,29 @@ def option_for_value(text: str, lang: str, ranges: Sequence[Range | None]) -> in
     if len(holding) == 1:
         return holding[0]
     return Reject("ambiguous") if holding else Reject("out_of_range")
+
+
+def _birth_year(
+    text: str, lang: str, ranges: Sequence[Range | None], today: dt.date
+) -> BirthYear | None:
+    finite = [r for r in ranges if r is not None]
+    if not finite or max(r[0] for r in finite) > _OLDEST:
+        return None  # not ages
+    reading = read_numbers(text, lang)
+    said = bool(_BORN.search(fold(text)))
+    values = list(reading.values)
+    if said and len(values) == 1 and 0 <= values[0] <= 99:
+        # "né en 70": a year of the last century, or of this one ("né en 05").
+        century = 2000 if values[0] <= today.year % 100 else 1900
+        values = [century + values[0]]
+    years = [v for v in values if today.year - _OLDEST <= v <= today.year]
+    if len(values) != 1 or not years:
+        return None
+    ages = (today.year - years[0] - 1, today.year - years[0])
+    options = []
+    for age in ages:
+        holding = [i for i, r in enumerate(ranges) if r is not None and r[0] <= age <= r[1]]
+        if len(holding) != 1:
+            return None
+        options.append(holding[0])
+    return BirthYear(tuple(dict.fromkeys(options)), said)

@@ -40,6 +40,14 @@ class PhraseIndex(Generic[V]):
             self._values[words] = value
             self.longest = max(self.longest, len(words))
 
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> PhraseIndex[str]:
+        """A set of phrases: each phrase is its own value."""
+        index: PhraseIndex[str] = PhraseIndex()
+        for phrase in phrases:
+            index.add(phrase, phrase)
+        return index
+
     def get(self, words: Sequence[str]) -> V | None:
         return self._values.get(tuple(words))
 
@@ -56,3 +64,12 @@ class PhraseIndex(Generic[V]):
             else:
                 position += 1
         return found
+
+    def first_end(self, words: Sequence[str]) -> int | None:
+        """Where the first phrase found in `words` ends ("non, enfin Olivet": after
+        "enfin"), or None."""
+        found = self.find(words)
+        return found[0].end if found else None
+
+    def occurs_in(self, words: Sequence[str]) -> bool:
+        return bool(self.find(words))

@@ -1,4 +1,5 @@
-"""French postal codes: five digits, with or without an inner space ("45 000"),
+"""French postal codes: five digits, with or without spaces or dots ("45 000",
+"37.000", "3 7 0 0 0"),
 alone or in a sentence ("mon cp c'est 41000"), or in words ("trente-sept
 mille"), checked against the real list of postal codes.
 
@@ -33,6 +34,9 @@ def find_postal_codes(text: str, lang: str = "fr") -> list[str]:
     codes: list[str] = []
     for run in _DIGIT_RUN.finditer(folded):
         digits = re.sub(r"\D", "", run[0])
+        if len(digits) == 5:
+            codes.append(digits)  # "37000", "37 000", "37.000", "3 7 0 0 0"
+            continue
         if len(digits) >= 9:
             continue  # a phone number or an account number, not a postal code
         codes.extend(m[1] + m[2] for m in _CODE.finditer(run[0]))

@@ -89,7 +89,10 @@ class YesNoParser:
             return Reject("not_understood")
         corrections = [n for n, (_, f) in enumerate(cues) if f.value == "correction"]
         if corrections:
-            after = [f.value for _, f in cues[corrections[-1] + 1 :] if f.value in ("yes", "no")]
+            following = [f.value for _, f in cues[corrections[-1] + 1 :]]
+            after = [value for value in following if value in ("yes", "no")]
+            if after and "unsure" in following:
+                return Reject("ambiguous")  # "oui enfin non je sais pas": still undecided
             if after:
                 return Answer(after[-1] == "yes")
         for index in range(len(clauses)):

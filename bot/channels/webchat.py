@@ -24,6 +24,10 @@ Server -> client:
            handled and stays with the client to be sent again; `message` is for
            people, in the hello's language (catalogue section `protocol`), or the
            deployment's default language before a hello
+  team     {"id": str, "text": str, "at": str}  a message from the consultation team
+           (a person, not the bot), at any time: pushed while the chat is open,
+           else sent right after the next welcome; `at` is when it was written
+           (ISO 8601); the id is unique (a client may drop a repeat)
 
 Caps per connection: frames over MAX_FRAME_BYTES close it (1009); a sustained
 flood closes it (1008) after FLOOD_CLOSE_AFTER refusals in a row, each answered
@@ -42,7 +46,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Final, Literal, TypeAlias
 
 from aiohttp import WSCloseCode, WSMsgType, web
 from pydantic import (
@@ -61,6 +65,10 @@ from bot.errors import UserError
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.catalogue import CATALOGUE
 from flows.replies import Reply
+
+if TYPE_CHECKING:
+    from bot.channels.webchat_push import WebChatPush
+    from storage.team_messages import TeamMessage
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +130,7 @@ class WebChat:
         origins: OriginPolicy,
         lifecycle: Lifecycle,
         titles: TitleLookup | None = None,
+        push: WebChatPush | None = None,
         default_language: str = "fr",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -131,6 +140,7 @@ class WebChat:
         self.origins = origins
         self.lifecycle = lifecycle
         self.titles = titles
+        self.push = push  # messages from the consultation team
         self.default_language = default_language  # for errors before a hello
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
@@ -196,6 +206,7 @@ class _Connection:
     async def run(self) -> None:
         if not await self._greet():
             return
+        leave = await self._join_team_push()
         worker = asyncio.create_task(self._work())
         try:
             async for frame in self.ws:
@@ -204,6 +215,7 @@ class _Connection:
                 elif frame.type is WSMsgType.BINARY:
                     await self._on_invalid("bad_frame", "bad_frame")
         finally:
+            leave()
             # Messages not yet started stay with the client, which sends them again.
             while not self._queue.empty():
                 self._queue.get_nowait()
@@ -251,6 +263,29 @@ class _Connection:
                 "limits": {"max_text": MAX_TEXT_CHARS, "max_frame_bytes": MAX_FRAME_BYTES},
             }
         )
+        return True
+
+    async def _join_team_push(self) -> Callable[[], None]:
+        """Messages from the consultation team reach this chat from now on
+        (those waiting first); returns what to call when it closes."""
+        if self.chat.push is None:
+            return lambda: None
+        return await self.chat.push.join(self._participant, self._show_team_message)
+
+    async def _show_team_message(self, message: TeamMessage) -> bool:
+        if self.ws.closed:
+            return False
+        frame = {
+            "v": PROTOCOL_VERSION,
+            "type": "team",
+            "id": f"team-{message.id}",
+            "text": message.text,
+            "at": message.created_at.isoformat(),
+        }
+        try:
+            await self.ws.send_str(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+        except ConnectionError:
+            return False
         return True
 
     async def _on_frame(self, raw: str) -> None:

@@ -1,6 +1,9 @@
 """`consultbot nlu eval FILE.jsonl` and `consultbot nlu parse TEXT --kind K`.
 
 consultbot nlu eval tests/nlu/data/nlu_dev.jsonl [--json] [--show-failures]
+
+The report gives accuracy, the wrong / confirmation / re-ask rates (see
+nlu.evaluation) per kind, language and expected form, and the command figures.
 consultbot nlu parse "la deuxième" --kind choice --choices "car:Voiture,bus:Bus"
 consultbot nlu parse "vingt-cinq" --kind number --min 0 --max 100 --lang fr
 """
@@ -19,7 +22,7 @@ from nlu.question import QUESTION_KINDS
 
 if TYPE_CHECKING:
     from nlu import Interpretation, Interpreter
-    from nlu.evaluation import Report
+    from nlu.evaluation import Grouping, Report
 
 
 class NluInputError(UserError):
@@ -84,11 +87,30 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _describe(report: Report) -> str:
-    lines = [f"cases: {report.cases}   accuracy: {report.accuracy:.1%}"]
-    lines.append("by kind:")
-    lines += [f"  {kind:<13} {n:>4}  {acc:6.1%}" for kind, (n, acc) in report.by("kind").items()]
-    lines.append("by expected form:")
-    lines += [f"  {form:<13} {n:>4}  {acc:6.1%}" for form, (n, acc) in report.by("form").items()]
+    rates = report.rates
+    lines = [
+        f"cases: {report.cases}   accuracy: {report.accuracy:.1%}   wrong: {rates.wrong:.1%}   "
+        f"confirmations: {rates.confirmations:.1%}   re-asks: {rates.reasks:.1%}"
+    ]
+    header = (
+        f"  {'':<13} {'cases':>5}  {'accuracy':>8}  {'wrong':>6}  {'confirm':>7}  {'re-ask':>6}"
+    )
+    groupings: tuple[tuple[str, Grouping], ...] = (
+        ("by kind:", "kind"),
+        ("by language:", "lang"),
+        ("by expected:", "form"),
+    )
+    for title, field in groupings:
+        lines += [title, header]
+        lines += [
+            f"  {name:<13} {r.cases:>5}  {r.accuracy:>8.1%}  {r.wrong:>6.1%}  "
+            f"{r.confirmations:>7.1%}  {r.reasks:>6.1%}"
+            for name, r in report.rates_by(field).items()
+        ]
+    lines.append(
+        f"commands: {report.commands_recognised:.1%} recognised   "
+        f"answers taken for a command: {report.answers_taken_for_commands:.1%}"
+    )
     lines.append(
         f"time per case: p50 {report.percentile_ms(0.5):.3f} ms   "
         f"p99 {report.percentile_ms(0.99):.3f} ms   "
@@ -136,10 +158,16 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _show(got: Interpretation) -> str:
-    from nlu import Answer, Command
+    from nlu import Answer, Command, Confirm
 
     if isinstance(got, Answer):
         return f"answer {json.dumps(got.value, ensure_ascii=False)}"
     if isinstance(got, Command):
         return f"command {got.name}"
+    if isinstance(got, Confirm):
+        candidates = " | ".join(
+            json.dumps(c.value, ensure_ascii=False) + (f" ({c.label})" if c.label else "")
+            for c in got.candidates
+        )
+        return f"confirm ({got.reason}): {candidates}"
     return f"reject ({got.reason})"

@@ -4,7 +4,7 @@ import stat
 
 import pytest
 
-from bot.channels.telegram_address import ChatAddressCipher
+from bot.channels.telegram.address import ChatAddressCipher
 from bot.config import load_settings
 from bot.errors import ConfigError
 from bot.keys import Keys, resolve_secret_key

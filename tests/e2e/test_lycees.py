@@ -127,7 +127,7 @@ def test_each_kind_of_unclear_answer_gets_its_hint():
             ("45000", ASKED_SCHOOL),
             ("Xqzwville", "Je ne trouve pas cette commune.", "Bourges ou Chartres", "!stored"),
             ("Orléans", "Combien de minutes"),
-            ("environ 20", "Il me faut un nombre précis.", "entre 0 et 240", "!stored"),
+            ("une vingtaine", "Il me faut un nombre précis.", "entre 0 et 240", "!stored"),
             ("20", "Comment faites-vous ce trajet ?"),
             (
                 "train, voiture, vélo, à pied",

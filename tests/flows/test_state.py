@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.state import STATUSES, InvalidState, SessionState
+from flows.state import STATUSES, InvalidState, Pending, SessionState
+from nlu.interpretation import Candidate
 
 ids = st.text(alphabet="abcdefghij_", min_size=1, max_size=8)
 values = st.one_of(
@@ -27,6 +28,14 @@ states = st.builds(
     retries=st.integers(min_value=0, max_value=10),
     human_requested=st.booleans(),
     before_delete=st.none() | st.sampled_from(STATUSES),
+    pending=st.none()
+    | st.builds(
+        Pending,
+        candidates=st.lists(st.builds(Candidate, values, st.text(max_size=20)), min_size=1).map(
+            tuple
+        ),
+        text=st.text(max_size=30),
+    ),
 )
 
 
@@ -61,6 +70,9 @@ def test_with_answer_replaces_an_earlier_answer_and_skip():
         {**SessionState("fr", "asking").to_json(), "retries": -1},
         {**SessionState("fr", "asking").to_json(), "extra": 1},
         {**SessionState("fr", "asking").to_json(), "history": "q1"},
+        {**SessionState("fr", "asking").to_json(), "pending": {"candidates": [], "text": ""}},
+        {**SessionState("fr", "asking").to_json(), "pending": {"candidates": [[1]], "text": ""}},
+        {**SessionState("fr", "asking").to_json(), "pending": []},
     ],
 )
 def test_data_it_did_not_write_is_refused_with_a_named_error(data):
@@ -71,6 +83,7 @@ def test_data_it_did_not_write_is_refused_with_a_named_error(data):
 def test_a_state_saved_before_passed_over_existed_still_reads():
     data = SessionState("fr", "asking", question_id="q", skipped=("a",)).to_json()
     del data["passed_over"]
+    del data["pending"]
     assert SessionState.from_json(data) == SessionState(
         "fr", "asking", question_id="q", skipped=("a",)
     )

@@ -1,4 +1,6 @@
-from nlu import Answer, Command, Reject
+import pytest
+
+from nlu import Answer, Candidate, Command, Confirm, Reject
 
 from .conftest import question
 
@@ -77,3 +79,107 @@ def test_nothing_recognisable_is_not_understood(interpret):
 def test_commands_on_choice_questions(interpret):
     assert interpret("retour", MODE) == Command("back")
     assert interpret("/skip", MODE) == Command("skip")
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [
+        ("plus d'éolien", "enr"),
+        ("le tri sélectif", "dechets"),
+        ("le campus", "universite"),
+        ("les urgences", "sante"),
+    ],
+)
+def test_everyday_words_for_policy_themes(interpret, text, picked):
+    themes = question(
+        "choice",
+        [
+            ("enr", "Énergies renouvelables"),
+            ("dechets", "Déchets"),
+            ("universite", "Université"),
+            ("sante", "Santé"),
+        ],
+    )
+    assert interpret(text, themes) == Answer(picked)
+
+
+MODES = question(
+    "choice", [("car", "Voiture"), ("bus", "Bus"), ("train", "Train"), ("bike", "Vélo")]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("surtout pas la voiture", Reject("not_understood")),
+        ("jamais le train, toujours le vélo", Answer("bike")),
+        ("not the bus but the train", Answer("train")),
+        ("rien à part le bus", Answer("bus")),
+    ],
+)
+def test_a_denied_option_is_not_chosen(interpret, text, expected):
+    lang = "en" if text.startswith("not") else "fr"
+    assert interpret(text, MODES, lang) == expected
+
+
+def test_an_option_whose_name_says_pas_is_still_named():
+    agreement = question(
+        "choice",
+        [
+            ("yes", "D'accord"),
+            ("rather_not", "Plutôt pas d'accord"),
+            ("no", "Pas du tout d'accord"),
+        ],
+    )
+    from nlu import Interpreter
+
+    from .conftest import TODAY
+
+    got = Interpreter().interpret("pas du tout d'accord !", agreement, "fr", TODAY)
+    assert got == Answer("no")
+
+
+AGES = question("choice", [("a", "18-34 ans"), ("b", "35-59 ans"), ("c", "60 ans et plus")])
+
+
+def test_a_birth_year_answers_an_age_range(interpret):
+    # On 2026-06-15 someone born in 1980 is 45 or 46: both in 35-59.
+    assert interpret("née en 1980", AGES) == Answer("b")
+    assert interpret("I was born in 1999", AGES, "en") == Answer("a")
+    # Born in 1967: 58 or 59, still 35-59; born in 1966: 59 or 60, which one?
+    assert interpret("né en 1966", AGES) == Confirm((Candidate("b"), Candidate("c")), "birth_year")
+    # A bare year is no age: the range it gives is asked.
+    assert interpret("1995", AGES) == Confirm((Candidate("a"),), "birth_year")
+
+
+AGREEMENT = question(
+    "choice",
+    [
+        ("agree_fully", "Tout à fait d'accord"),
+        ("agree", "Plutôt d'accord"),
+        ("disagree", "Plutôt pas d'accord"),
+        ("disagree_fully", "Pas du tout d'accord"),
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [
+        ("entièrement d'accord", "agree_fully"),
+        ("totalement", "agree_fully"),
+        ("pas vraiment d'accord", "disagree"),
+        ("absolument pas", "disagree_fully"),
+    ],
+)
+def test_degrees_of_agreement(interpret, text, picked):
+    assert interpret(text, AGREEMENT) == Answer(picked)
+
+
+def test_a_positive_message_never_picks_a_negative_option(interpret):
+    # "d'accord" is in every label; the shortest is "Pas du tout d'accord".
+    assert interpret("bien d'accord", AGREEMENT) != Answer("disagree_fully")
+
+
+def test_a_birth_year_in_two_digits_is_no_age(interpret):
+    assert interpret("je suis né en 70", AGES) == Answer("b")  # 55 or 56, not 70

@@ -47,3 +47,15 @@ def test_a_question_about_the_question_is_help(interpret):
         Command("help")
     )
     assert interpret("go back to the previous question", digit, "en") == Command("back")
+
+
+@pytest.mark.parametrize("text", ["jsp", "aucune idée", "chais pas", "idk", "dunno"])
+def test_dont_know_never_asks_for_help(interpret, text):
+    got = interpret(
+        text, question("scale", min=1, max=5), "en" if text in ("idk", "dunno") else "fr"
+    )
+    assert not isinstance(got, Command)
+
+
+def test_a_clause_that_reads_as_an_answer_does_not_hide_a_command_in_another(interpret):
+    assert interpret("aucune idée, je passe", question("date")) == Command("skip")

@@ -1,6 +1,6 @@
 import pytest
 
-from nlu import Answer, Interpreter, Reject
+from nlu import Answer, Candidate, Confirm, Interpreter, Reject
 
 from .conftest import TODAY, question
 
@@ -31,7 +31,9 @@ def test_a_shared_name_resolves_to_the_region_or_a_named_department(interpret):
     # Olivet: one in Loiret (region 24), one in Mayenne.
     assert interpret("Olivet", COMMUNE) == Answer("45232")
     # Vineuil: one in Indre, one in Loir-et-Cher, both in region 24.
-    assert interpret("Vineuil", COMMUNE) == Reject("ambiguous")
+    assert interpret("Vineuil", COMMUNE) == Confirm(
+        (Candidate("41295", "Vineuil (41)"), Candidate("36247", "Vineuil (36)")), "homonyms"
+    )
     assert interpret("Vineuil (36)", COMMUNE) == Answer("36247")
     assert interpret("Vineuil dans le Loir-et-Cher", COMMUNE) == Answer("41295")
 
@@ -58,3 +60,47 @@ def test_a_first_word_names_the_regional_commune_over_a_small_namesake(interpret
     assert interpret("chambray", COMMUNE) == Answer("37050")
     # Bordeaux is Bordeaux, not Bordeaux-en-Gâtinais (Loiret).
     assert interpret("Bordeaux", COMMUNE) == Answer("33063")
+
+
+def test_homonyms_are_offered_with_the_regions_communes_first(interpret):
+    got = interpret("Saint-Martin", COMMUNE)
+    assert isinstance(got, Confirm)
+    assert got.reason == "homonyms"
+    labels = [c.label for c in got.candidates]
+    assert len(labels) == 5
+    assert all(label.startswith("Saint-Martin-") for label in labels)  # all of region 24
+
+
+def test_a_postal_code_of_several_communes_asks_which(interpret):
+    got = interpret("41000", COMMUNE)
+    assert isinstance(got, Confirm)
+    assert got.candidates[0] == Candidate("41018", "Blois (41)")
+
+
+def test_a_loose_spelling_is_asked_a_close_one_taken(interpret):
+    assert interpret("Chateauroo", COMMUNE) == Confirm(
+        (Candidate("36044", "Châteauroux (36)"),), "spelling"
+    )
+    assert interpret("Chateaurou", COMMUNE) == Answer("36044")
+
+
+@pytest.mark.parametrize("text", ["pas loin de Vendôme", "entre Blois et Vendôme", "near Bourges"])
+def test_a_place_near_communes_is_no_commune(interpret, text):
+    assert isinstance(interpret(text, COMMUNE, "en" if "near" in text else "fr"), Reject)
+
+
+def test_a_name_without_its_article(interpret):
+    assert interpret("Chapelle Saint Mesmin", COMMUNE) == Answer("45075")
+    assert interpret("Ferte Imbault", COMMUNE) == Answer("41084")
+
+
+def test_a_small_commune_far_away_whose_name_starts_names_of_the_region_is_asked(interpret):
+    got = interpret("Ste Maure", COMMUNE)
+    assert got == Confirm(
+        (
+            Candidate("37226", "Sainte-Maure-de-Touraine (37)"),
+            Candidate("10352", "Sainte-Maure (10)"),
+        ),
+        "partial",
+    )
+    assert interpret("Bordeaux", COMMUNE) == Answer("33063")  # a city, not Bordeaux-en-Gâtinais

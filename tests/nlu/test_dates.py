@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from nlu import Answer, Reject
+from nlu import Answer, Candidate, Confirm, Reject
 from nlu.dates import parse_date
 
 TODAY = dt.date(2026, 6, 15)  # a Monday
@@ -22,7 +22,7 @@ TODAY = dt.date(2026, 6, 15)  # a Monday
         ("le premier mars 2027", "fr", "2027-03-01"),
         ("jeudi 18", "fr", "2026-06-18"),
         ("05/08", "fr", "2026-08-05"),
-        ("05/08", "en", "2026-05-08"),
+        ("05/20", "en", "2026-05-20"),
         ("25/12/2025", "en", "2025-12-25"),
         ("2026-09-30", "fr", "2026-09-30"),
         ("August 2nd", "en", "2026-08-02"),
@@ -56,3 +56,23 @@ def test_bounds():
 
 def test_the_reference_day_is_the_one_passed_in():
     assert parse_date("demain", "fr", dt.date(2024, 2, 28)) == Answer("2024-02-29")
+
+
+def test_a_weekday_that_contradicts_the_date_is_confirmed():
+    # 2026-07-03 is a Friday; the nearest Tuesday is 2026-06-30.
+    got = parse_date("mardi 3 juillet", "fr", TODAY)
+    assert got == Confirm((Candidate("2026-07-03"), Candidate("2026-06-30")), "weekday")
+    assert parse_date("vendredi 3 juillet", "fr", TODAY) == Answer("2026-07-03")
+    # The 24th is a Wednesday: "thursday 24" offers it and Thursday the 25th.
+    assert parse_date("wednesday 24", "en", TODAY) == Answer("2026-06-24")
+    assert parse_date("thursday 24", "en", TODAY) == Confirm(
+        (Candidate("2026-06-24"), Candidate("2026-06-25")), "weekday"
+    )
+
+
+def test_an_english_date_that_reads_both_ways_is_confirmed_a_french_one_is_day_first():
+    assert parse_date("05/08", "en", TODAY) == Confirm(
+        (Candidate("2026-05-08"), Candidate("2026-08-05")), "day_month"
+    )
+    assert parse_date("05/08", "fr", TODAY) == Answer("2026-08-05")
+    assert parse_date("05/20", "en", TODAY) == Answer("2026-05-20")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlu import COMMAND_NAMES, Answer, Command, Interpreter, Reject
+from nlu import COMMAND_NAMES, Answer, Command, Confirm, Interpreter, Reject
 from nlu.training_data import TrainingDataError
 
 from .conftest import TODAY, question
@@ -166,7 +166,7 @@ def test_an_external_command_is_weighed_like_a_recognised_one(interpreter):
 )
 def test_odd_input_gives_an_answer_or_a_reject(interpret, kind, text):
     got = interpret(text, spec(kind))
-    assert isinstance(got, Answer | Reject)
+    assert isinstance(got, Answer | Reject | Confirm)
 
 
 @settings(max_examples=300, deadline=None)
@@ -186,11 +186,18 @@ def test_never_raises_and_stays_within_the_question(interpreter, text, kind, lan
     else:
         q = question(kind, min_date=dt.date(2026, 1, 1), max_date=dt.date(2026, 12, 31))
     got = interpreter.interpret(text, q, lang, TODAY)
-    assert isinstance(got, Answer | Command | Reject)
+    assert isinstance(got, Answer | Command | Reject | Confirm)
     if isinstance(got, Command):
         assert got.name in COMMAND_NAMES
-    if not isinstance(got, Answer):
-        return
+    if isinstance(got, Confirm):
+        assert got.candidates  # something to confirm, each a value of the question's kind
+        for candidate in got.candidates:
+            _within_question(Answer(candidate.value), q, kind, text)
+    if isinstance(got, Answer):
+        _within_question(got, q, kind, text)
+
+
+def _within_question(got, q, kind, text):
     ids = {c.id for c in q.choices}
     if kind == "choice":
         assert got.value in ids
@@ -211,3 +218,35 @@ def test_never_raises_and_stays_within_the_question(interpreter, text, kind, lan
         assert len(got.value) == 5
     else:
         assert got.value == text.strip()
+
+
+# What residents' phones send besides words: emoji, punctuation, other scripts,
+# zero-width and right-to-left marks.
+ODD_CHARACTERS = (
+    "🚗🚆🚲🚌🚶👍👎🤷😀🎉❤️⭐2️⃣🇫🇷👨‍👩‍👧"
+    ".,;:!?…()[]{}«»\"'-_/\\*#@%&+=<>|~^`"
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+    "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    "日本語中文한국어ΑΒΓαβγ"
+    "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "aeiouyAEIOU éèàçù 0123456789 "
+)
+MANY_CHOICES = question(
+    "choice", [(f"option_{n}", f"Option numéro {n} du quartier {n % 17}") for n in range(200)]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(alphabet=ODD_CHARACTERS, min_size=0, max_size=4000),
+    kind=st.sampled_from(KINDS),
+    lang=st.sampled_from(("fr", "en")),
+    many=st.booleans(),
+)
+def test_bad_input_is_decided_without_an_exception(interpreter, text, kind, lang, many):
+    q = MANY_CHOICES if many and kind in ("choice", "multi_choice") else spec(kind)
+    got = interpreter.interpret(text, q, lang, TODAY)
+    assert isinstance(got, Answer | Command | Reject | Confirm)
+    if isinstance(got, Answer) and kind in ("choice", "multi_choice"):
+        values = got.value if isinstance(got.value, tuple) else (got.value,)
+        assert set(values) <= {c.id for c in q.choices}

@@ -1,6 +1,6 @@
 import pytest
 
-from nlu import Answer, Command, Reject
+from nlu import Answer, Candidate, Command, Confirm, Reject
 from nlu.numbers import parse_number
 
 from .conftest import question
@@ -30,10 +30,44 @@ def test_numbers_in_digits_and_words(text, lang, value):
 
 
 @pytest.mark.parametrize(
-    "text", ["une vingtaine", "environ 30", "à peu près 30", "about 30", "a few", "plusieurs"]
+    "text", ["une vingtaine", "moins de 30", "a few", "plusieurs", "presque 30"]
 )
-def test_approximate_quantities_are_rejected(text):
+def test_vague_quantities_are_rejected(text):
     assert parse_number(text, "fr", 0, 100) == Reject("approximate")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("environ 30", "fr"),
+        ("à peu près 30 €", "fr"),
+        ("30 grosso modo", "fr"),
+        ("~30", "fr"),
+        ("about 30", "en"),
+        ("30ish", "en"),
+        ("roughly thirty", "en"),
+    ],
+)
+def test_an_estimated_figure_is_that_figure(text, lang):
+    assert parse_number(text, lang, 0, 100) == Answer(30)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "total"),
+    [
+        ("trois adultes et deux enfants", "fr", 5),
+        ("1 adulte + 2 ados", "fr", 3),
+        ("one adult and three children", "en", 4),
+    ],
+)
+def test_a_count_in_parts_is_confirmed_as_its_sum(text, lang, total):
+    assert parse_number(text, lang, 0, 20) == Confirm((Candidate(total),), "sum")
+
+
+def test_a_number_out_of_a_long_sentence_is_confirmed():
+    text = "alors nous on a 3 voitures mais une est au garage depuis des mois"
+    assert parse_number(text, "fr", 0, 20) == Confirm((Candidate(3),), "sentence")
+    assert parse_number("je fais 8 km pour aller bosser", "fr", 0, 20) == Answer(8)
 
 
 @pytest.mark.parametrize("text", ["20 ou 30", "entre 20 et 30", "20-30", "3 or 4"])

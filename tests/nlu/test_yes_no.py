@@ -81,3 +81,10 @@ def test_button_payloads_work_in_any_conversation_language(interpret):
 def test_commands_still_work_on_yes_no_questions(interpret):
     assert interpret("stop", YES_NO) == Command("stop")
     assert interpret("je veux parler à un humain", YES_NO) == Command("human")
+
+
+def test_a_correction_that_ends_undecided_is_no_answer():
+    parser = YesNoParser()
+    assert parser.parse("ouais... enfin non, chais pas") == Reject("ambiguous")
+    assert parser.parse("yes, actually no, not sure") == Reject("ambiguous")
+    assert parser.parse("oui... non en fait non") == Answer(False)

@@ -182,6 +182,11 @@
       });
       if (!state.pending.length) { say(status, ""); status.classList.remove("typing"); }
       save();
+    } else if (data.type === "team") { // a person of the consultation team writes
+      if (state.answered.indexOf(data.id) >= 0) return;
+      state.answered = state.answered.concat([data.id]).slice(-100);
+      add({ who: "team", text: String(data.text) });
+      save();
     } else if (data.type === "error") {
       onError(data);
     }
@@ -224,7 +229,8 @@
 
   function render(item) {
     var bubble = el("div", { class: "msg " + item.who }, [
-      el("span", { class: "sr" }, item.who === "me" ? T.you : T.bot),
+      el("span", { class: item.who === "team" ? "from" : "sr" },
+        item.who === "me" ? T.you : item.who === "team" ? T.team : T.bot),
       el("p", {}, item.who === "bot" ? typeset(item.text) : item.text)
     ]);
     log.appendChild(bubble);

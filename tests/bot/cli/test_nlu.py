@@ -36,9 +36,12 @@ def test_eval_prints_accuracy_per_kind_and_form(tmp_path, capsys):
     file = write_cases(tmp_path / "cases.jsonl", CASES)
     assert main(["nlu", "eval", str(file), "--show-failures"]) == 0
     out = capsys.readouterr().out
-    assert "cases: 5   accuracy: 80.0%" in out
-    assert "date             1    0.0%" in out
-    assert "reject           1  100.0%" in out
+    # The date case got a value that was not meant: wrong, not a re-ask.
+    assert "cases: 5   accuracy: 80.0%   wrong: 20.0%   confirmations: 0.0%   re-asks: 0.0%" in out
+    assert "  date              1      0.0%  100.0%     0.0%    0.0%" in out
+    assert "  reject            1    100.0%    0.0%     0.0%    0.0%" in out
+    assert "  en                1    100.0%    0.0%     0.0%    0.0%" in out
+    assert "commands: 100.0% recognised   answers taken for a command: 0.0%" in out
     assert "p99" in out
     # Tomorrow of the reference Monday 2026-06-15 is the 16th: case e is wrong on purpose.
     assert (
@@ -52,7 +55,14 @@ def test_eval_json(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["cases"] == 4
     assert report["accuracy"] == 1.0
-    assert report["by_kind"]["choice"] == {"cases": 1, "accuracy": 1.0}
+    assert report["by_kind"]["choice"] == {
+        "cases": 1,
+        "accuracy": 1.0,
+        "wrong": 0.0,
+        "confirmations": 0.0,
+        "reasks": 0.0,
+    }
+    assert report["by_lang"]["en"]["cases"] == 1
     assert report["p99_ms"] >= report["p50_ms"] > 0
 
 
@@ -120,3 +130,9 @@ def test_deployment_training_files_are_read(tmp_path, capsys, monkeypatch):
     extra.write_text("nlu: [")
     assert main(["nlu", "parse", "x", "--kind", "number"]) == 1
     assert "nlu.training_files:" in capsys.readouterr().err
+
+
+def test_parse_shows_a_confirmation_with_its_candidates(capsys):
+    assert main(["nlu", "parse", "Vineuil", "--kind", "commune"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == 'confirm (homonyms): "41295" (Vineuil (41)) | "36247" (Vineuil (36))'

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.telegram_rendering import (
+from bot.channels.telegram.rendering import (
     MAX_CALLBACK_BYTES,
     CallbackCodec,
     read_toggles,

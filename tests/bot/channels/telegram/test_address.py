@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from bot.channels.telegram_address import AddressError, ChatAddressCipher
+from bot.channels.telegram.address import AddressError, ChatAddressCipher
 from bot.config import Settings
 from bot.keys import Keys
 

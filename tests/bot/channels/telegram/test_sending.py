@@ -1,5 +1,5 @@
 """Calls to the Bot API that survive Telegram's real answers
-(bot/channels/telegram_sending.py), against the fake Bot API on loopback: what is
+(bot/channels/telegram/sending.py), against the fake Bot API on loopback: what is
 retried, how long it waits, and what is never sent twice."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 from telegram import Bot
 
-from bot.channels.telegram_sending import Blocked, DeliveryFailed, RetryPolicy, call_api
+from bot.channels.telegram.sending import Blocked, DeliveryFailed, RetryPolicy, call_api
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
 
 POLICY = RetryPolicy(max_attempts=4, backoff=0.5, max_wait=60.0)

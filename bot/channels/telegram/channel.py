@@ -3,7 +3,7 @@
 
 Each update becomes at most one `InboundMessage` (channel "telegram", the user id
 as text: the conversation service stores only its keyed hash); the replies come
-back as Telegram messages with inline keyboards (see `telegram_rendering`).
+back as Telegram messages with inline keyboards (see `rendering`).
 The conversation state is the service's, not PTB's: no ConversationHandler, no
 PTB persistence.
 
@@ -13,26 +13,26 @@ Reliability, since Telegram delivers at least once:
   a button, so two taps on one keyboard are one answer);
 - one chat's updates are processed one at a time, in arrival order, while chats
   run concurrently (a lock per chat, taken before the first await);
-- sends retry on 429 and 5xx (`telegram_sending`); a 403 marks the resident
+- sends retry on 429 and 5xx (`sending`); a 403 marks the resident
   unreachable through the service (`Reachability`) and stops sends to them until
   they write again;
 - every callback query is answered; an answered keyboard is removed and the
   choice written under the question, so an old button cannot answer twice.
 
 Privacy: logs carry update ids and kinds, never texts or user ids. The chat id
-needed to write first later is kept encrypted (`telegram_address`).
+needed to write first later is kept encrypted (`address`).
 
 In memory only (lost on a restart, harmless): the update ids seen, the keyboards
 answered (Telegram removed them anyway), multi-choice ticks not yet confirmed
 (rebuilt from the keyboard Telegram sends back with each tap), the language chosen
 with /langue (the platform's language hint applies again).
 
-Modules: `telegram_bot` starts PTB's Application (used for its Bot and lifecycle)
+Modules: `bot` starts PTB's Application (used for its Bot and lifecycle)
 in one of two modes: polling (a token and no `telegram.webhook_url`) through our
-own getUpdates loop (`telegram_polling`, which confirms updates only once
-processed), or webhook, where `telegram_webhook` adds a route to `consultbot serve`
+own getUpdates loop (`polling`, which confirms updates only once
+processed), or webhook, where `webhook` adds a route to `consultbot serve`
 that checks Telegram's secret header and processes each update before answering
-2xx. `telegram_rendering` draws replies and signs buttons, `telegram_sending`
+2xx. `rendering` draws replies and signs buttons, `sending`
 retries calls; what the channel itself says is in the text catalogue
 (`flows.catalogue`, sections `telegram` and `telegram_menu`).
 """
@@ -57,8 +57,8 @@ from telegram import (
 )
 
 from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage
-from bot.channels.telegram_address import ChatAddressCipher
-from bot.channels.telegram_rendering import (
+from bot.channels.telegram.address import ChatAddressCipher
+from bot.channels.telegram.rendering import (
     CallbackCodec,
     Toggle,
     answered_text,
@@ -71,7 +71,7 @@ from bot.channels.telegram_rendering import (
     split_text,
     toggles_keyboard,
 )
-from bot.channels.telegram_sending import (
+from bot.channels.telegram.sending import (
     DEFAULT_POLICY,
     Blocked,
     DeliveryFailed,

@@ -17,15 +17,15 @@ import pytest
 from pydantic import SecretStr
 
 from bot.channel_contract import InboundMessage
-from bot.channels.telegram import language_named
-from bot.channels.telegram_bot import TelegramBot, running_bot
-from bot.channels.telegram_rendering import Toggle, confirmed_text
+from bot.channels.telegram.bot import TelegramBot, running_bot
+from bot.channels.telegram.channel import language_named
+from bot.channels.telegram.rendering import Toggle, confirmed_text
 from flows.replies import Button, Reply
 from tests.bot.channels.conftest import FAST, WAITS, Chat, Recorder, telegram_settings
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
 from tests.serving import DEMO, settings_for, start_service
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 PROPOSAL = DEMO[-1]
 
 
@@ -118,7 +118,7 @@ async def test_no_telegram_id_is_stored_in_clear(fake, bot, conversations):
     for table, rows in dump:
         assert "987654321" not in repr(rows), table
     # The chat id is kept, encrypted, to write to the resident later.
-    from bot.channels.telegram_address import ChatAddressCipher
+    from bot.channels.telegram.address import ChatAddressCipher
 
     participant = await conversations.participant(resident.id)
     cipher = ChatAddressCipher.from_settings(telegram_settings(fake))
@@ -334,7 +334,7 @@ async def test_an_edited_message_changes_nothing(fake, bot, conversations):
 @pytest.mark.parametrize("kind", ["photo", "voice", "sticker", "location", "contact"])
 async def test_non_text_messages_get_a_polite_text_only(fake, bot, conversations, kind, caplog):
     chat = Chat(fake, bot, Resident(1020))
-    caplog.set_level("INFO", logger="bot.channels.telegram")
+    caplog.set_level("INFO", logger="bot.channels.telegram.channel")
     replies = await chat.settle(fake.user_sends_content(chat.resident, kind))
     assert replies[0]["text"].startswith("Désolé, je ne comprends que le texte")
     assert conversations.handled == []
@@ -638,7 +638,7 @@ async def test_the_token_never_reaches_the_logs_even_in_debug(fake, conversation
 async def test_a_refused_token_or_a_failing_api_stops_start_up_with_one_clear_line(
     fake, conversations
 ):
-    from bot.channels.telegram import TelegramStartError
+    from bot.channels.telegram.channel import TelegramStartError
 
     wrong = telegram_settings(fake).model_copy(
         update={

@@ -15,15 +15,15 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.channel_contract import Conversations
-from bot.channels.telegram import (
+from bot.channels.telegram.address import ChatAddressCipher
+from bot.channels.telegram.channel import (
     ALLOWED_UPDATES,
     Reachability,
     TelegramChannel,
     TelegramStartError,
 )
-from bot.channels.telegram_address import ChatAddressCipher
-from bot.channels.telegram_polling import Poller
-from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
+from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.sending import DEFAULT_POLICY, RetryPolicy
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.keys import Keys
@@ -52,7 +52,7 @@ class TelegramBot:
             ApplicationBuilder()
             .token(token.get_secret_value())
             .base_url(settings.telegram.api_base_url)
-            .updater(None)  # polling is ours (telegram_polling), webhooks come to our route
+            .updater(None)  # polling is ours (`polling`), webhooks come to our route
         )
         self.application: Application = builder.build()  # type: ignore[type-arg]
         self.api_base_url = settings.telegram.api_base_url

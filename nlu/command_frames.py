@@ -1,0 +1,83 @@
+"""Commands said at length, recognised by how they are framed: a request that
+names the conversation itself ("ce que je vous ai écrit", "mes réponses", "la
+question précédente", "une vraie personne"). The frame is what tells "pourriez-
+vous effacer tout ce que je vous ai écrit" (erase my data) from "il faudrait
+effacer les tags sur les murs" (an answer): the verb alone does not.
+
+Patterns run on folded text (no accents, lower case) of messages of at most
+`MAX_WORDS` words; longer messages are contributions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlu.interpretation import CommandName
+from nlu.normalize import fold
+
+MAX_WORDS = 25
+_SAID = (
+    r"(?:tout )?ce que je (?:vous |t )?(?:ai|avais) "
+    r"(?:dit|ecrit|donne|envoye|raconte|repondu|saisi)"
+    r"|(?:toutes |tous )?mes (?:reponses|donnees|informations|infos|messages|coordonnees)"
+    r"|(?:toutes )?les reponses que je (?:vous )?ai (?:donnees|envoyees|ecrites)"
+)
+_PERSON = (
+    r"humain|etre humain|vraie personne|personne (?:reelle|physique|de l equipe)"
+    r"|vrai (?:humain|gens|quelqu un)|quelqu un de (?:reel|l equipe|la mairie)"
+)
+_PREVIOUS = (
+    r"(?:question|reponse) (?:precedente|d avant)|derniere (?:question|reponse)"
+    r"|(?:repondu|reponse) (?:juste avant|tout a l heure)"
+)
+_THIS_ONE = r"celle[ -]?(?:ci|la)|cette question|a ca|a celle"
+_DELETE_FR = rf"\b(?:supprim|effac|oubli|retir|detrui)\w*\b.*\b(?:{_SAID})\b"
+_DELETE_EN = (
+    r"\b(?:delete|erase|remove|wipe|forget)\b.*\b(?:everything i|all (?:the |my )?"
+    r"(?:answers|data|messages)|(?:the )?answers i|my (?:answers|data|messages|information))\b"
+)
+_HUMAN_FR = rf"\b(?:parler|discuter|echanger|contact|joindre|rappel)\w*\b.*\b(?:{_PERSON})\b"
+_HUMAN_EN = (
+    r"\b(?:talk|speak|chat)\b.*\b(?:human|real person|actual person|someone from|a person)\b"
+)
+_BACK_FR = (
+    r"\b(?:trompe|tromper|erreur|faute|mal repondu|corriger|modifier|changer)\w*\b"
+    rf".*\b(?:{_PREVIOUS})\b"
+)
+_BACK_EN = (
+    r"\b(?:mistake|wrong|change|fix|correct)\b.*\b(?:previous|last) (?:question|answer|one)\b"
+    r"|\b(?:previous|last) (?:question|answer|one)\b.*\b(?:wrong|mistake)\b"
+    r"|\bmade a mistake (?:earlier|before|just now)\b"
+)
+_SKIP_FR = (
+    r"\b(?:pas envie|prefere(?:rais)? ne pas|veux pas|souhaite pas|prefere pas)\b"
+    rf".*\brepondre\b.*\b(?:{_THIS_ONE})\b"
+)
+_SKIP_EN = (
+    r"\b(?:rather not|don t want to|do not want to|prefer not to)\b.*\banswer\b"
+    r".*\b(?:this|that|it)\b"
+)
+_FRAMES: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
+    ("delete_data", re.compile(f"{_DELETE_FR}|{_DELETE_EN}")),
+    ("human", re.compile(f"{_HUMAN_FR}|{_HUMAN_EN}")),
+    ("back", re.compile(f"{_BACK_FR}|{_BACK_EN}")),
+    ("skip", re.compile(f"{_SKIP_FR}|{_SKIP_EN}")),
+)
+
+# A request is made in the first or second person: "je voudrais...", "pouvez-
+# vous...", "can you...", "let me..."; "il faudrait effacer..." is an opinion.
+_REQUEST = re.compile(
+    r"\b(?:je|j|me|m|moi|vous|pouvez|pourriez|svp|stp|plait|i|me|my|you|can|could|please|let)\b"
+)
+
+
+def framed_command(text: str) -> CommandName | None:
+    """The command a request framed as one asks for, or None."""
+    folded = fold(text[:400]).replace("'", " ")
+    folded = re.sub(r"[^a-z0-9 -]", " ", folded)
+    if len(folded.split()) > MAX_WORDS or not _REQUEST.search(folded):
+        return None
+    for name, pattern in _FRAMES:
+        if pattern.search(folded):
+            return name
+    return None

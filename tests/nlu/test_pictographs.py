@@ -1,0 +1,34 @@
+import pytest
+
+from nlu import Answer
+from nlu.pictographs import EmojiNames
+
+from .conftest import question
+
+MODES_FR = question(
+    "multi_choice", [("car", "Voiture"), ("train", "Train"), ("bike", "Vélo"), ("walk", "À pied")]
+)
+MODES_EN = question(
+    "choice", [("car", "Car"), ("train", "Train"), ("bike", "Bike"), ("walk", "On foot")]
+)
+
+
+def test_emoji_become_their_names_in_the_language():
+    names = EmojiNames(["fr", "en"])
+    assert names.spelt_out("🚲", "fr").split() == ["vélo"]
+    assert names.spelt_out("🚲", "en").split() == ["bicycle"]
+    assert names.spelt_out("plain text, é à", "fr") == "plain text, é à"
+    assert names.spelt_out("2️⃣", "fr") == "2"
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [("🚗🚆", ("car", "train")), ("🚶 + 🚲", ("bike", "walk")), ("🚗", ("car",))],
+)
+def test_emoji_pick_options_in_french(interpret, text, picked):
+    assert interpret(text, MODES_FR) == Answer(picked)
+
+
+@pytest.mark.parametrize(("text", "picked"), [("🚗", "car"), ("🚶", "walk"), ("🚲", "bike")])
+def test_emoji_pick_options_in_english(interpret, text, picked):
+    assert interpret(text, MODES_EN, "en") == Answer(picked)
