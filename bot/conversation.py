@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.consent_memory import ConsentMemory
+from bot.contributions import ContributionRecorder
 from bot.deployment import BUNDLED_FLOWS, deploy_initial
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
@@ -35,7 +36,6 @@ from bot.pseudonyms import Pseudonymizer, resolve_secret_key
 from bot.rasa import RasaCommands, RasaUnavailable
 from bot.records import (
     as_json,
-    contribution,
     interpretation_json,
     plain_value,
     replies_from_json,
@@ -57,7 +57,7 @@ from flows.prompts import consent_question
 from flows.replies import Reply
 from flows.state import SessionState, Status
 from nlu import CommandName, Interpretation, Interpreter, QuestionSpec
-from storage import answers, erasure, inbound, outbox, participants, sessions, transcripts
+from storage import answers, erasure, inbound, participants, sessions, transcripts
 from storage.database import Database
 from storage.errors import StorageError
 from storage.models import Direction, SessionStatus
@@ -111,6 +111,7 @@ class ConversationService:
         self._rasa = rasa
         self._interpreter = interpreter
         self._pseudonyms = pseudonymizer
+        self._contributions = ContributionRecorder(pseudonymizer)
         self._settings = settings
         self._catalog = FlowCatalog()
         self._locks = ParticipantLocks()
@@ -195,11 +196,34 @@ class ConversationService:
     async def expire_inactive(self, now: dt.datetime) -> int:
         """Mark sessions left alone longer than the configured inactivity
         expired (for the figures; a returning resident is offered to resume
-        either way); how many. Run periodically by `consultbot serve`."""
+        either way); how many. Where the flow says `partial_contributions:
+        true`, their answers reach the engine as partial contributions. Run
+        periodically by `consultbot serve`."""
+        inactive_since = now - self._expire_after
         async with self._db.transaction() as session:
-            return await sessions.expire_inactive(
-                session, inactive_since=now - self._expire_after, now=now
-            )
+            for stored in await sessions.inactive(session, inactive_since=inactive_since):
+                deployed = await self._catalog.version(session, stored.flow_version_id)
+                if deployed.flow.partial_contributions and stored.participant_id is not None:
+                    await self._record_partial(session, deployed, stored, now)
+            return await sessions.expire_inactive(session, inactive_since=inactive_since, now=now)
+
+    async def _record_partial(
+        self, session: AsyncSession, deployed: DeployedFlow, stored: StoredSession, now: dt.datetime
+    ) -> None:
+        assert stored.participant_id is not None
+        participant = await participants.get(session, stored.participant_id)
+        state = SessionState.from_json(cast(dict[str, object], stored.state))
+        await self._contributions.record(
+            session,
+            deployed,
+            session_id=stored.id,
+            participant_id=participant.id,
+            user_hash=participant.user_hash,
+            channel=participant.channel,
+            language=state.language,
+            partial=True,
+            now=now,
+        )
 
     # ---- one message ------------------------------------------------------
 
@@ -451,12 +475,16 @@ class ConversationService:
                     session, session_id, now=now, question_ids=[effect.question_id]
                 )
             elif isinstance(effect, Completed) and state is not None:
-                await outbox.enqueue(
+                await self._contributions.record(
                     session,
-                    "contribution.completed",
-                    as_json(contribution(context.deployed, session_id, state, context.message)),
-                    now=now,
+                    context.deployed,
+                    session_id=session_id,
                     participant_id=context.participant.id if context.participant else None,
+                    user_hash=context.user_hash,
+                    channel=context.message.channel,
+                    language=state.language,
+                    partial=False,
+                    now=now,
                 )
 
     def _transcript(

@@ -8,6 +8,7 @@ reversed by enumerating ids).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -31,6 +32,18 @@ class Pseudonymizer:
     def pseudonym(self, channel: str, user_id: str) -> str:
         message = f"{channel}\x00{user_id}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def in_consultation(self, consultation_id: str, user_hash: str) -> str:
+        """The resident as one consultation's engine knows them: keyed by the
+        consultation, so that two consultations' pseudonyms cannot be linked."""
+        message = f"consultation\x00{consultation_id}\x00{user_hash}".encode()
+        return "p_" + hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
+
+    def public_id(self, kind: str, number: int) -> str:
+        """A stable opaque id (e.g. of a contribution) that reveals no row number."""
+        message = f"public\x00{kind}\x00{number}".encode()
+        digest = hmac.new(self._key, message, hashlib.sha256).digest()
+        return f"{kind}_" + base64.b32encode(digest[:15]).decode("ascii").lower()
 
 
 def resolve_secret_key(settings: Settings) -> bytes:

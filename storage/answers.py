@@ -134,6 +134,23 @@ async def current(session: AsyncSession, session_id: int) -> list[StoredAnswer]:
     return [_answer(row) for row in rows]
 
 
+async def current_of(
+    session: AsyncSession, session_ids: Sequence[int]
+) -> dict[int, list[StoredAnswer]]:
+    """The current answers of each of `session_ids`, oldest first."""
+    found: dict[int, list[StoredAnswer]] = {session_id: [] for session_id in session_ids}
+    if session_ids:
+        rows = await session.execute(
+            select(*_COLUMNS)
+            .where(AnswerRow.session_id.in_(list(session_ids)), AnswerRow.superseded_at.is_(None))
+            .order_by(AnswerRow.id)
+        )
+        for row in rows:
+            answer = _answer(row)
+            found[answer.session_id].append(answer)
+    return found
+
+
 async def history(session: AsyncSession, session_id: int) -> list[StoredAnswer]:
     """Every answer of the session, superseded ones included, oldest first."""
     rows = await session.execute(

@@ -63,7 +63,8 @@ async def test_a_resident_completes_the_demo_consultation(open_service, clock):
     assert said == DEMO[1:]
     assert lines[-1].text.startswith("Merci")
     assert [e.type for e in events] == ["contribution.completed"]
-    assert events[0].payload["answers"]["mode"] == "train"
+    contributed = {a["question"]: a["value"] for a in events[0].payload["answers"]}
+    assert contributed == {"mode": "train", "satisfaction": 4, "postal_code": "45000"}
     assert events[0].payload["consultation"] == "mobilite"
 
 

@@ -21,6 +21,9 @@ TABLES = {
     "processed_inbound",
     "outbox_events",
     "audit_records",
+    "contributions",
+    "api_tokens",
+    "webhook_endpoints",
 }
 
 
@@ -88,6 +91,6 @@ async def test_a_database_migrated_by_a_newer_version_is_refused_untouched(datab
 
 
 async def test_an_unknown_target_revision_lists_the_known_ones(database: Database):
-    with pytest.raises(StorageError, match=r"unknown revision 'nope'; known: base, 0001"):
+    with pytest.raises(StorageError, match=r"unknown revision 'nope'; known: base, 0001, 0005"):
         await database.downgrade("nope")
     assert await database.current_revision() == Database.head_revision()
