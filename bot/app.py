@@ -21,11 +21,14 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 
 from aiohttp import web
 
+from bot.api.access import RateLimiter
+from bot.api.errors import ApiError
+from bot.api.routes import Api, install_api
 from bot.channels.rest import RestChannel
 from bot.channels.webchat import OriginPolicy, ParticipantTokens, WebChat
 from bot.config import Settings
 from bot.inbound import Conversations
-from bot.pseudonyms import resolve_secret_key
+from bot.pseudonyms import Pseudonymizer, resolve_secret_key
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
 
@@ -39,6 +42,7 @@ LIFECYCLE: Final = web.AppKey("lifecycle", Lifecycle)
 CONVERSATIONS: web.AppKey[Conversations] = web.AppKey("conversations")
 REST: Final = web.AppKey("rest_channel", RestChannel)
 WEBCHAT: Final = web.AppKey("webchat", WebChat)
+API: Final = web.AppKey("api", Api)
 
 # How long shutdown waits for messages in flight before closing anyway.
 DRAIN_TIMEOUT_S: Final = 20.0
@@ -87,6 +91,7 @@ def create_app(
             lifecycle_of=lambda app: app[LIFECYCLE],
         )
 
+    install_api(app, _api)
     router = app.router
     router.add_get("/", pages.default_chat)
     router.add_get("/c/{consultation}", pages.chat)
@@ -129,6 +134,12 @@ def _conversation_service(
             titles=pages.title,
         )
         pages.consultations_from(service.database)
+        limits = settings.api
+        app[API] = Api(
+            service.database,
+            Pseudonymizer(resolve_secret_key(settings)),
+            RateLimiter(limits.rate_per_minute, limits.burst),
+        )
         sweeper = asyncio.create_task(_sweep_expired(service))
         lifecycle.ready = True
         try:
@@ -166,6 +177,12 @@ async def _drain(app: web.Application) -> None:
         log.warning("shutdown: messages still in flight after %.0f s", DRAIN_TIMEOUT_S)
     if WEBCHAT in app:
         await app[WEBCHAT].close_all()
+
+
+def _api(app: web.Application) -> Api:
+    if API not in app:
+        raise ApiError(503, "starting", "the server is starting: try again in a moment")
+    return app[API]
 
 
 async def _webchat(request: web.Request) -> web.StreamResponse:

@@ -63,6 +63,19 @@ class TelegramSettings(_Section):
     webhook_url: str | None = None
 
 
+class ApiSettings(_Section):
+    """The engine's pull API: requests per minute per token, and the burst allowed."""
+
+    rate_per_minute: int = Field(default=600, ge=1)
+    burst: int = Field(default=120, ge=1)
+
+
+class DeliverySettings(_Section):
+    """Webhook deliveries: run by `consultbot serve` too (false: only by `consultbot deliver`)."""
+
+    in_serve: bool = True
+
+
 class Settings(_Section):
     database_url: str = "sqlite+aiosqlite:///./consultbot.db"
     secret_key: SecretStr | None = None
@@ -76,6 +89,8 @@ class Settings(_Section):
     privacy: PrivacySettings = PrivacySettings()
     nlu: NluSettings = NluSettings()
     telegram: TelegramSettings = TelegramSettings()
+    api: ApiSettings = ApiSettings()
+    delivery: DeliverySettings = DeliverySettings()
 
     @field_validator("database_url")
     @classmethod

@@ -26,6 +26,7 @@ from flows.model import Flow, Question
 from storage import answers, contributions
 from storage.answers import StoredAnswer
 from storage.columns import JsonValue
+from storage.contributions import StoredContribution
 from storage.models import ModerationStatus
 
 
@@ -195,3 +196,21 @@ class ContributionRecorder:
             payload=contribution.to_json(),
         )
         return contribution
+
+
+def from_stored(
+    stored: StoredContribution, deployed: DeployedFlow, current: Sequence[StoredAnswer]
+) -> Contribution:
+    """A stored contribution with its session's answers as they are now (a
+    text approved since completion is in it)."""
+    return Contribution(
+        session_id=stored.session_id,
+        consultation_id=stored.consultation_id,
+        flow_version=deployed.version,
+        channel=stored.channel,
+        language=stored.language,
+        partial=stored.partial,
+        participant=stored.pseudonym,
+        completed_at=stored.completed_at,
+        answers=contributed_answers(deployed.flow, current),
+    )

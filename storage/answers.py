@@ -151,6 +151,16 @@ async def current_of(
     return found
 
 
+async def sessions_of(session: AsyncSession, answer_ids: Sequence[int]) -> dict[int, int]:
+    """The session of each answer still stored, by answer id."""
+    if not answer_ids:
+        return {}
+    rows = await session.execute(
+        select(AnswerRow.id, AnswerRow.session_id).where(AnswerRow.id.in_(list(answer_ids)))
+    )
+    return {int(answer_id): int(session_id) for answer_id, session_id in rows.tuples()}
+
+
 async def history(session: AsyncSession, session_id: int) -> list[StoredAnswer]:
     """Every answer of the session, superseded ones included, oldest first."""
     rows = await session.execute(
