@@ -134,18 +134,31 @@ def _conversation_service(
             titles=pages.title,
         )
         pages.consultations_from(service.database)
+        key = resolve_secret_key(settings)
         limits = settings.api
         app[API] = Api(
             service.database,
-            Pseudonymizer(resolve_secret_key(settings)),
+            Pseudonymizer(key),
             RateLimiter(limits.rate_per_minute, limits.burst),
         )
+        stop_delivering = asyncio.Event()
+        delivering = None
+        if settings.delivery.in_serve:
+            from bot.delivery.deliverer import Deliverer
+
+            deliverer = Deliverer(service.database, Pseudonymizer(key), key)
+            delivering = asyncio.create_task(deliverer.run(stop_delivering))
         sweeper = asyncio.create_task(_sweep_expired(service))
         lifecycle.ready = True
         try:
             yield
         finally:
             lifecycle.ready = False
+            stop_delivering.set()
+            if delivering is not None:
+                # A send in flight is given its time-out; its event goes again later if cut.
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(delivering, DRAIN_TIMEOUT_S)
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper

@@ -23,15 +23,14 @@ from bot.api import cursors
 from bot.api.access import RateLimiter, authenticate, bearer
 from bot.api.errors import ApiError, error_response
 from bot.api.openapi import document
-from bot.api.scopes import CONTRIBUTIONS_READ, EVENTS_READ
 from bot.api.serializer import (
-    EVENT_TYPES,
     PublicIds,
     answer_ids,
     consultation_json,
     contribution_json,
     event_json,
 )
+from bot.api.vocabulary import CONTRIBUTIONS_READ, EVENT_TYPES, EVENTS_READ
 from bot.contributions import from_stored
 from bot.flow_catalog import FlowCatalog
 from bot.pseudonyms import Pseudonymizer

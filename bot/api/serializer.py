@@ -13,18 +13,19 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+from bot.api.vocabulary import (
+    ANSWER_APPROVED,
+    ANSWER_REJECTED,
+    CONTRIBUTION_COMPLETED,
+    CONTRIBUTION_PARTIAL,
+    PARTICIPANT_ERASED,
+)
 from bot.contributions import Contribution
 from bot.flow_catalog import DeployedFlow
 from bot.pseudonyms import Pseudonymizer
 from flows.translated import Translated
 from storage.columns import JsonValue
-from storage.consultations import DEPLOYED_EVENT
-from storage.contributions import COMPLETED, ERASED, PARTIAL
 from storage.outbox import FeedEvent
-
-APPROVED = "answer.approved"
-REJECTED = "answer.rejected"
-EVENT_TYPES = (COMPLETED, PARTIAL, APPROVED, REJECTED, ERASED, DEPLOYED_EVENT)
 
 Json = dict[str, Any]
 
@@ -105,7 +106,7 @@ def answer_ids(events: Sequence[FeedEvent]) -> list[int]:
     """The answers the events name, whose sessions `event_json` needs."""
     found = []
     for event in events:
-        if event.type in (APPROVED, REJECTED) and isinstance(event.payload, dict):
+        if event.type in (ANSWER_APPROVED, ANSWER_REJECTED) and isinstance(event.payload, dict):
             answer_id = event.payload.get("answer_id")
             if isinstance(answer_id, int):
                 found.append(answer_id)
@@ -125,11 +126,11 @@ def event_json(event: FeedEvent, ids: PublicIds, sessions_of: Mapping[int, int])
 
 def _data(event: FeedEvent, ids: PublicIds, sessions_of: Mapping[int, int]) -> Json:
     payload = cast(dict[str, JsonValue], event.payload if isinstance(event.payload, dict) else {})
-    if event.type in (COMPLETED, PARTIAL):
+    if event.type in (CONTRIBUTION_COMPLETED, CONTRIBUTION_PARTIAL):
         if payload.get("erased"):
             return {"contribution": ids.contribution(_int(payload, "session")), "erased": True}
         return contribution_json(Contribution.from_json(payload), ids)
-    if event.type in (APPROVED, REJECTED):
+    if event.type in (ANSWER_APPROVED, ANSWER_REJECTED):
         answer_id = _int(payload, "answer_id")
         session_id = sessions_of.get(answer_id)
         data: Json = {
@@ -140,10 +141,10 @@ def _data(event: FeedEvent, ids: PublicIds, sessions_of: Mapping[int, int]) -> J
         }
         if payload.get("erased"):
             return {**data, "erased": True}
-        if event.type == APPROVED:
+        if event.type == ANSWER_APPROVED:
             return {**data, "text": payload.get("text"), "tags": payload.get("tags") or []}
         return {**data, "reason": payload.get("reason")}
-    if event.type == ERASED:
+    if event.type == PARTICIPANT_ERASED:
         sessions = cast(list[int], payload.get("sessions") or [])
         return {"contributions": [ids.contribution(session_id) for session_id in sessions]}
     return {

@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from bot.api.scopes import SCOPES, TOKEN_PREFIX
+from bot.api.vocabulary import SCOPES, TOKEN_PREFIX
 from bot.cli.db import add_config_option, with_database
 from bot.errors import UserError
 
