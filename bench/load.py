@@ -33,8 +33,11 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.deployment import DEMO_SCRIPT
+from bot.simulation import read_script
+
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ("bonjour", "oui", "train", "4", "45000", "Plus de trains le soir entre Orléans et Tours")
+DEMO = tuple(read_script(DEMO_SCRIPT))
 OUTRO_START = "Merci"  # the French outro of flows/examples/mobilite.yml
 
 

@@ -18,9 +18,11 @@ from pathlib import Path
 
 from bot.client import Client
 from bot.config import load_settings
-from bot.conversation import ConversationService
+from bot.deployment import DEMO_SCRIPT
+from bot.simulation import read_script
+from bot.startup import open_service
 
-DEMO = ["bonjour", "oui", "train", "4", "45000", "Plus de trains le soir entre Orléans et Tours"]
+DEMO = read_script(DEMO_SCRIPT)
 
 
 async def run(args: argparse.Namespace) -> dict[str, float]:
@@ -29,7 +31,7 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
         settings = load_settings(
             environ={"CONSULTBOT_DATABASE_URL": url, "CONSULTBOT_SECRET_KEY": "b" * 32}
         )
-        service = await ConversationService.open(settings)
+        service = await open_service(settings)
         client = Client(service, now=lambda: dt.datetime.now(dt.UTC))
         latencies: list[float] = []
         completed = 0

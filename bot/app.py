@@ -24,11 +24,14 @@ from aiohttp import web
 from bot.api.access import RateLimiter
 from bot.api.errors import ApiError
 from bot.api.routes import Api, install_api
+from bot.channel_contract import Conversations
 from bot.channels.rest import RestChannel
-from bot.channels.webchat import OriginPolicy, ParticipantTokens, WebChat
+from bot.channels.webchat import WebChat
+from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.config import Settings
-from bot.inbound import Conversations
+from bot.console.app import create_console, open_console
 from bot.pseudonyms import Pseudonymizer, resolve_secret_key
+from bot.web.clients import BODY_TIMEOUT, quiet_disconnects
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
 
@@ -43,6 +46,7 @@ CONVERSATIONS: web.AppKey[Conversations] = web.AppKey("conversations")
 REST: Final = web.AppKey("rest_channel", RestChannel)
 WEBCHAT: Final = web.AppKey("webchat", WebChat)
 API: Final = web.AppKey("api", Api)
+CONSOLE: Final = web.AppKey("console", web.Application)
 
 # How long shutdown waits for messages in flight before closing anyway.
 DRAIN_TIMEOUT_S: Final = 20.0
@@ -61,7 +65,7 @@ def create_app(
     conversations: ConversationService | None = None,
 ) -> web.Application:
     """The application. The conversation service is opened at start-up by
-    `open_service` (default: `ConversationService.open`) and closed at cleanup;
+    `open_service` (default: `bot.startup.open_service`) and closed at cleanup;
     or `conversations` is a service the caller opened and will close. `wrap`, if
     given, stands between the service and the channels (tests use it to hold
     messages in flight)."""
@@ -72,12 +76,14 @@ def create_app(
             return opened
 
         open_service = open_given
-    app = web.Application(client_max_size=64 * 1024)
+    app = web.Application(client_max_size=64 * 1024, middlewares=[quiet_disconnects])
     app[SETTINGS] = settings
+    app[BODY_TIMEOUT] = settings.server.body_timeout_s
     app[LIFECYCLE] = Lifecycle()
     pages = Pages(settings, app[LIFECYCLE])
     owned = conversations is None
-    app.cleanup_ctx.append(_conversation_service(pages, open_service, wrap, owned=owned))
+    console = app[CONSOLE] = create_console(settings)
+    app.cleanup_ctx.append(_conversation_service(pages, console, open_service, wrap, owned=owned))
     app.on_shutdown.append(_drain)
     if settings.telegram.bot_token is not None:
         # Imported only when used: python-telegram-bot is a large import.
@@ -104,11 +110,18 @@ def create_app(
     router.add_get("/ws", _webchat)
     router.add_get("/webhooks/rest/", _rest_status)
     router.add_post("/webhooks/rest/webhook", _rest_webhook)
+    app.add_subapp("/console/", console)
+    router.add_get("/console", _to_console)
     return app
+
+
+async def _to_console(request: web.Request) -> web.Response:
+    return web.Response(status=308, headers={"Location": "/console/"})
 
 
 def _conversation_service(
     pages: Pages,
+    console: web.Application,
     open_service: ServiceOpener | None,
     wrap: ServiceWrapper | None,
     *,
@@ -117,10 +130,10 @@ def _conversation_service(
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings, lifecycle = app[SETTINGS], app[LIFECYCLE]
         if open_service is None:
-            # Imported here: the service pulls in the database and the interpreter.
-            from bot.conversation import ConversationService
+            # Imported here: start-up pulls in the database and the interpreter.
+            from bot.startup import open_service as open_default
 
-            service = await ConversationService.open(settings)
+            service = await open_default(settings)
         else:
             service = await open_service(settings)
         channels_see = service if wrap is None else wrap(service)
@@ -128,12 +141,19 @@ def _conversation_service(
         app[REST] = RestChannel(channels_see, lifecycle)
         app[WEBCHAT] = WebChat(
             channels_see,
-            ParticipantTokens(resolve_secret_key(settings)),
+            ParticipantTokens(
+                resolve_secret_key(settings),
+                lifetime=dt.timedelta(days=settings.sessions.expire_after_days),
+            ),
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
             titles=pages.title,
         )
         pages.consultations_from(service.database)
+        from bot.startup import tune_garbage_collector  # with the service: loaded by now
+
+        tune_garbage_collector()
+        open_console(console, service.database)
         key = resolve_secret_key(settings)
         limits = settings.api
         app[API] = Api(

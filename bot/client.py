@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable
 
-from bot.inbound import Conversations, InboundMessage
+from bot.channel_contract import Conversations, InboundMessage
 from flows.replies import Reply
 
 

@@ -40,6 +40,11 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     allowed_origins: tuple[str, ...] = ()
+    header_timeout_s: float = Field(default=10.0, gt=0)
+    body_timeout_s: float = Field(default=30.0, gt=0)
+    max_connections_per_address: int = Field(default=200, ge=0)
+    log_client_addresses: bool = False
+    public_url: str | None = None
 
 
 class SessionSettings(_Section):
@@ -61,6 +66,16 @@ class TelegramSettings(_Section):
     webhook_secret: SecretStr | None = None
     api_base_url: str = "https://api.telegram.org/bot"
     webhook_url: str | None = None
+    bot_username: str | None = None
+
+
+REJECTION_REASONS = ("off-topic", "abusive", "personal-data", "duplicate", "spam", "other")
+
+
+class ConsoleSettings(_Section):
+    rejection_reasons: tuple[str, ...] = Field(default=REJECTION_REASONS, min_length=1)
+    require_2fa: bool = False
+    session_idle_hours: float = Field(default=12, gt=0)
 
 
 class ApiSettings(_Section):
@@ -89,6 +104,7 @@ class Settings(_Section):
     privacy: PrivacySettings = PrivacySettings()
     nlu: NluSettings = NluSettings()
     telegram: TelegramSettings = TelegramSettings()
+    console: ConsoleSettings = ConsoleSettings()
     api: ApiSettings = ApiSettings()
     delivery: DeliverySettings = DeliverySettings()
 

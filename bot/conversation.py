@@ -8,31 +8,35 @@ transcript, the new state and the replies together. The replies are returned
 only after the commit: a resident who sees the next question knows the last
 answer is stored.
 
-Privacy: nothing is written before consent. Until then the conversation lives
-in the message itself (the engine treats "no state" as "consent not given yet")
-and in a small in-memory note of which consultation the resident chose.
+Privacy: nothing about a resident is written before consent. Until then the
+engine treats "no state" as "consent not given yet", and a short-lived note keyed
+by the pseudonymous hash (storage.pre_consent: no text) says which consultation
+and language they chose and whether the consent question was just asked: only
+then does their "oui" consent, on whichever process takes it. A message that
+erased a resident's data leaves a receipt (a keyed hash of its id, nothing
+else): its retry gets the same reply and starts nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.button_steps import already_answered, stamp, step_of
+from bot.button_steps import read as read_button
+from bot.channel_contract import ButtonOutdated, InboundMessage, Unavailable
 from bot.config import Settings
-from bot.consent_memory import ConsentMemory
 from bot.contributions import ContributionRecorder
-from bot.deployment import BUNDLED_FLOWS, deploy_initial
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
-from bot.inbound import InboundMessage
 from bot.participant_locks import ParticipantLocks
-from bot.pseudonyms import Pseudonymizer, resolve_secret_key
+from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands, RasaUnavailable
 from bot.records import (
     as_json,
@@ -41,33 +45,47 @@ from bot.records import (
     replies_from_json,
     transcript_reply,
 )
-from bot.understanding import build_interpreter
 from flows import engine
 from flows.effects import (
     AnswerRecorded,
     AnswerSkipped,
     AnswerWithdrawn,
     Completed,
+    ConsentAsked,
     ConsentGiven,
+    ConsentRefused,
     DeletionConfirmed,
     Effect,
 )
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
+from flows.messages import say
 from flows.prompts import consent_question
 from flows.replies import Reply
 from flows.state import SessionState, Status
 from nlu import CommandName, Interpretation, Interpreter, QuestionSpec
-from storage import answers, erasure, inbound, participants, sessions, transcripts
+from storage import (
+    answers,
+    erasure,
+    erasure_receipts,
+    inbound,
+    participants,
+    pre_consent,
+    sessions,
+    transcripts,
+)
 from storage.database import Database
 from storage.errors import StorageError
 from storage.models import Direction, SessionStatus
 from storage.participants import Participant
+from storage.pre_consent import PreConsent
 from storage.sessions import StoredSession
 from storage.transcripts import TranscriptLine
 
 log = logging.getLogger(__name__)
 
 REGION_TIMEZONE = ZoneInfo("Europe/Paris")  # "demain" means tomorrow where residents live
+# How long what a resident chose before consenting is kept (storage.pre_consent).
+PRE_CONSENT_KEPT = dt.timedelta(hours=24)
 
 _STATUS: dict[Status, SessionStatus] = {
     "asking": SessionStatus.ACTIVE,
@@ -88,9 +106,10 @@ class _Context:
     stored: StoredSession | None
     deployed: DeployedFlow
     state: SessionState | None
-    returned: bool  # the session had expired: offer to resume before anything else
+    expired: bool  # the session had expired: offer to resume before anything else
     rasa: _RasaVerdict | None = None  # what a Rasa server made of the text, if asked
     event: Event | None = None  # an event given by the channel instead of the text
+    before: PreConsent | None = None  # before consent: what they chose, what was asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +118,10 @@ class _RasaVerdict:
 
 
 class ConversationService:
+    """Converses: one message in, its replies out once committed. Built at
+    start-up (bot/startup.py) from an open database, an interpreter and the
+    pseudonymizer; `close` closes the database and the Rasa client it was given."""
+
     def __init__(
         self,
         database: Database,
@@ -115,37 +138,7 @@ class ConversationService:
         self._settings = settings
         self._catalog = FlowCatalog()
         self._locks = ParticipantLocks()
-        self._before_consent = ConsentMemory()
         self._expire_after = dt.timedelta(days=settings.sessions.expire_after_days)
-
-    @classmethod
-    async def open(
-        cls,
-        settings: Settings,
-        *,
-        interpreter: Interpreter | None = None,
-        now: Callable[[], dt.datetime] | None = None,
-    ) -> ConversationService:
-        """Connect and migrate the database, deploy the bundled flows on first
-        start, build the interpreter. Raises ConfigError or StorageError."""
-        pseudonymizer = Pseudonymizer(resolve_secret_key(settings))
-        if interpreter is None:
-            interpreter = build_interpreter(settings)
-        database = await Database.connect(settings.database_url)
-        try:
-            await database.upgrade()
-            folders = [BUNDLED_FLOWS, *([settings.flows_dir] if settings.flows_dir else [])]
-            clock = now or (lambda: dt.datetime.now(dt.UTC))
-            await deploy_initial(database, folders, now=clock())
-        except BaseException:
-            await database.close()
-            raise
-        rasa = None
-        if settings.nlu.rasa_url:
-            import aiohttp
-
-            rasa = RasaCommands(settings.nlu.rasa_url, aiohttp.ClientSession())
-        return cls(database, interpreter, pseudonymizer, settings, rasa)
 
     @property
     def database(self) -> Database:
@@ -173,16 +166,22 @@ class ConversationService:
         return await self._process(message, ChangeLanguage(language))
 
     async def _process(self, message: InboundMessage, event: Event | None) -> list[Reply]:
+        if "\x00" in message.text:  # a NUL means nothing (and PostgreSQL refuses it)
+            message = replace(message, text=message.text.replace("\x00", ""))
+        message = _read_button(message)
         user_hash = self._pseudonyms.pseudonym(message.channel, message.user_id)
         # Before the transaction: a Rasa server may be slow.
         rasa = await self._ask_rasa(message) if event is None else None
         async with self._locks.hold(f"{message.channel}:{user_hash}"):
             try:
-                async with self._db.transaction() as session:
-                    return await self._handle(session, message, user_hash, rasa, event)
+                return await self._catalog.within(
+                    self._db, lambda session: self._handle(session, message, user_hash, rasa, event)
+                )
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
-                return [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
+                raise Unavailable(
+                    [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
+                ) from None
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
         """The platform says we can no longer write to this resident (e.g. they
@@ -197,15 +196,20 @@ class ConversationService:
         """Mark sessions left alone longer than the configured inactivity
         expired (for the figures; a returning resident is offered to resume
         either way); how many. Where the flow says `partial_contributions:
-        true`, their answers reach the engine as partial contributions. Run
+        true`, their answers reach the engine as partial contributions. Also
+        deletes the expired notes of residents who never consented. Run
         periodically by `consultbot serve`."""
         inactive_since = now - self._expire_after
-        async with self._db.transaction() as session:
+
+        async def expire(session: AsyncSession) -> int:
+            await pre_consent.purge_expired(session, now=now)
             for stored in await sessions.inactive(session, inactive_since=inactive_since):
                 deployed = await self._catalog.version(session, stored.flow_version_id)
                 if deployed.flow.partial_contributions and stored.participant_id is not None:
                     await self._record_partial(session, deployed, stored, now)
             return await sessions.expire_inactive(session, inactive_since=inactive_since, now=now)
+
+        return await self._catalog.within(self._db, expire)
 
     async def _record_partial(
         self, session: AsyncSession, deployed: DeployedFlow, stored: StoredSession, now: dt.datetime
@@ -248,14 +252,17 @@ class ConversationService:
     ) -> list[Reply]:
         now = message.received_at
         participant = await participants.find(session, message.channel, user_hash, lock=True)
-        claim_id: int | None = None
-        if participant is not None and message.message_id is not None:
-            claim = await inbound.claim(
-                session, message.channel, user_hash, message.message_id, now=now
+        if participant is None and message.message_id is not None:
+            receipt = self._pseudonyms.erasure_receipt(
+                message.channel, user_hash, message.message_id
             )
-            if not claim.is_new:
-                return replies_from_json(claim.replies)
-            claim_id = claim.id
+            if await erasure_receipts.exists(session, receipt):
+                return [await self._erased_reply(session, message)]  # a retry: same reply
+        claim_id: int | None = None
+        if participant is not None:
+            claim_id, replayed = await self._claim(session, message, user_hash)
+            if replayed is not None:
+                return replayed
         if participant is not None and (
             not participant.reachable or (message.address and participant.address is None)
         ):
@@ -268,12 +275,16 @@ class ConversationService:
             )
         context = await self._context(session, message, user_hash, participant)
         context.rasa, context.event = rasa, event
+        if message.shown_at is not None and message.shown_at != _step(context):
+            # Raised inside the transaction: nothing of this message is kept.
+            raise ButtonOutdated([already_answered(_language(context.state, message))])
         transition, interpretation = self._advance(context)
         consented = any(isinstance(e, ConsentGiven) for e in transition.effects)
         if context.stored is None and not consented:
-            self._remember(context)  # nothing may be stored before consent
-            return list(transition.replies)
-        self._before_consent.forget(user_hash)
+            await self._note_before_consent(session, context, transition.effects)
+            return stamp(transition.replies, step_of(None, transition.state))
+        if context.before is not None:
+            await pre_consent.forget(session, message.channel, user_hash)
         if context.participant is None:
             context.participant = await participants.create(
                 session,
@@ -284,13 +295,10 @@ class ConversationService:
                 consented_at=now,
                 address=message.address.encode("ascii") if message.address else None,
             )
-        if claim_id is None and message.message_id is not None:
-            claim = await inbound.claim(
-                session, message.channel, user_hash, message.message_id, now=now
-            )
-            if not claim.is_new:  # a concurrent process handled it first
-                return replies_from_json(claim.replies)
-            claim_id = claim.id
+        if claim_id is None:  # just consented: claimed once stored (another process may be first)
+            claim_id, replayed = await self._claim(session, message, user_hash)
+            if replayed is not None:
+                return replayed
         if any(isinstance(e, DeletionConfirmed) for e in transition.effects):
             await erasure.delete_participant_data(
                 session,
@@ -298,16 +306,38 @@ class ConversationService:
                 now=now,
                 keep_anonymised_answers=self._settings.privacy.keep_anonymised_answers_on_delete,
             )
-            return list(transition.replies)  # their every row is gone, this one too
+            if message.message_id is not None:  # their every row is gone, this one too
+                receipt = self._pseudonyms.erasure_receipt(
+                    message.channel, user_hash, message.message_id
+                )
+                await erasure_receipts.record(session, receipt, now=now)
+            return stamp(transition.replies, step_of(None, None))
         session_id = await self._save(session, context, transition.state)
         await self._apply(session, context, session_id, transition.effects, transition.state)
         lines = self._transcript(context, interpretation, transition.replies, consented)
         await transcripts.append(session, session_id, lines)
+        replies = stamp(transition.replies, step_of(session_id, transition.state))
         if claim_id is not None:
             await inbound.store_replies(
-                session, claim_id, as_json([reply.to_json() for reply in transition.replies])
+                session, claim_id, as_json([reply.to_json() for reply in replies])
             )
-        return list(transition.replies)
+        return replies
+
+    @staticmethod
+    async def _claim(
+        session: AsyncSession, message: InboundMessage, user_hash: str
+    ) -> tuple[int | None, list[Reply] | None]:
+        """Dedupe: mark this platform message as handled. (the claim's id, None)
+        when it is new; (None, the replies sent the first time) when it was
+        handled before; (None, None) when the platform gave no message id."""
+        if message.message_id is None:
+            return None, None
+        claim = await inbound.claim(
+            session, message.channel, user_hash, message.message_id, now=message.received_at
+        )
+        if not claim.is_new:
+            return None, replies_from_json(claim.replies)
+        return claim.id, None
 
     async def _context(
         self,
@@ -341,8 +371,13 @@ class ConversationService:
                     )
                 stored = None
         if stored is None:
-            deployed = await self._choose_flow(session, message, user_hash)
-            return _Context(message, user_hash, participant, None, deployed, None, False)
+            before = await pre_consent.find(
+                session, message.channel, user_hash, now=message.received_at
+            )
+            deployed = await self._choose_flow(session, message, before)
+            context = _Context(message, user_hash, participant, None, deployed, None, False)
+            context.before = before
+            return context
         state = SessionState.from_json(cast(dict[str, object], stored.state))
         expired = stored.status == SessionStatus.EXPIRED or (
             stored.status != SessionStatus.COMPLETED
@@ -351,12 +386,11 @@ class ConversationService:
         return _Context(message, user_hash, participant, stored, deployed, state, expired)
 
     async def _choose_flow(
-        self, session: AsyncSession, message: InboundMessage, user_hash: str
+        self, session: AsyncSession, message: InboundMessage, before: PreConsent | None
     ) -> DeployedFlow:
-        pending = self._before_consent.get(user_hash)
         candidates = [
             message.consultation_id,
-            pending.consultation_id if pending else None,
+            before.consultation_id if before else None,
             self._settings.default_consultation,
         ]
         for consultation_id in candidates:
@@ -374,7 +408,7 @@ class ConversationService:
         # Local time: a consultation that closes on the 30th is open all that day
         # in the region, whatever the server's time zone.
         now = message.received_at.astimezone(REGION_TIMEZONE)
-        if context.returned and state is not None:
+        if context.expired and state is not None:
             return engine.advance(flow, state, Returned(), now), None
         event: Event
         interpretation: Interpretation | None = None
@@ -383,10 +417,11 @@ class ConversationService:
         elif _is_start(message):
             event = Start(message.consultation_id, message.language)
         else:
-            language = state.language if state else self._hinted_language(context)
+            language = state.language if state else self._flow_language(context)
             spec = engine.expecting(flow, state, language)
             interpretation = self._interpret(context, spec, language, now.date())
-            event = Message(message.text, interpretation, self._hinted_language(context))
+            asked = self._consent_asked(context)
+            event = Message(message.text, interpretation, self._flow_language(context), asked)
         return engine.advance(flow, state, event, now), interpretation
 
     def _interpret(
@@ -399,24 +434,64 @@ class ConversationService:
             text, spec, language, today, command=context.rasa.command, recognise_commands=False
         )
 
-    def _language_hint(self, context: _Context) -> str | None:
+    def _resident_language_hint(self, context: _Context) -> str | None:
         """The channel's language, one chosen before consent, else a greeting's."""
-        pending = self._before_consent.get(context.user_hash)
-        hint = context.message.language or (pending.language if pending else None)
+        before = context.before
+        hint = context.message.language or (before.language if before else None)
         if hint is None and context.state is None:
             hint = self._interpreter.greeting_language(context.message.text)
         return hint
 
-    def _hinted_language(self, context: _Context) -> str:
+    def _flow_language(self, context: _Context) -> str:
+        """The language of the flow to talk to this resident in, from their hint
+        (`Flow.language_for`)."""
         flow = context.deployed.flow
-        return flow.language_for(self._language_hint(context), self._settings.default_language)
-
-    def _remember(self, context: _Context) -> None:
-        """Which consultation a resident who has not consented yet is looking at,
-        so that their "oui" joins it. Memory only, bounded."""
-        self._before_consent.remember(
-            context.user_hash, context.deployed.consultation_id, self._language_hint(context)
+        return flow.language_for(
+            self._resident_language_hint(context), self._settings.default_language
         )
+
+    def _consent_asked(self, context: _Context) -> bool:
+        """Before consent: whether the replies to their previous message asked
+        this flow version's consent question. A retry of that very message
+        (same id) is no answer to it: they may never have seen those replies."""
+        before, message = context.before, context.message
+        if before is None or before.asked_version_id != context.deployed.version_id:
+            return False
+        return message.message_id is None or before.asked_by != self._message_digest(context)
+
+    def _message_digest(self, context: _Context) -> str | None:
+        message = context.message
+        if message.message_id is None:
+            return None
+        return self._pseudonyms.message_digest(
+            message.channel, context.user_hash, message.message_id
+        )
+
+    async def _note_before_consent(
+        self, session: AsyncSession, context: _Context, effects: Sequence[Effect]
+    ) -> None:
+        """Note which consultation and language a resident who has not consented
+        yet chose, and whether these replies ask the consent question: only then
+        does their next "oui" consent. A refusal leaves nothing behind."""
+        channel, user_hash = context.message.channel, context.user_hash
+        if any(isinstance(effect, ConsentRefused) for effect in effects):
+            if context.before is not None:
+                await pre_consent.forget(session, channel, user_hash)
+            return
+        asked = any(isinstance(effect, ConsentAsked) for effect in effects)
+        note = PreConsent(
+            context.deployed.consultation_id,
+            self._resident_language_hint(context),
+            context.deployed.version_id if asked else None,
+            self._message_digest(context) if asked else None,
+        )
+        expires_at = context.message.received_at + PRE_CONSENT_KEPT
+        await pre_consent.keep(session, channel, user_hash, note, expires_at=expires_at)
+
+    async def _erased_reply(self, session: AsyncSession, message: InboundMessage) -> Reply:
+        """What a retried erasing message is told again: its data is gone."""
+        flow = (await self._choose_flow(session, message, None)).flow
+        return Reply(say("deleted", flow.language_for(message.language)))
 
     async def _save(
         self, session: AsyncSession, context: _Context, state: SessionState | None
@@ -497,7 +572,7 @@ class ConversationService:
         message, now = context.message, context.message.received_at
         lines = []
         if consented:  # what they agreed to, as they saw it
-            asked = consent_question(context.deployed.flow, self._hinted_language(context))
+            asked = consent_question(context.deployed.flow, self._flow_language(context))
             lines.append(transcript_reply(asked, now))
         lines.append(
             TranscriptLine(
@@ -522,6 +597,17 @@ _TRY_AGAIN = {
 
 def _is_start(message: InboundMessage) -> bool:
     return message.text.strip().lower() == "/start"
+
+
+def _read_button(message: InboundMessage) -> InboundMessage:
+    """The message with a tapped button's step read off its text."""
+    text, shown_at = read_button(message.text)
+    return message if shown_at is None else replace(message, text=text, shown_at=shown_at)
+
+
+def _step(context: _Context) -> str:
+    """The step the conversation is at before this message."""
+    return step_of(context.stored.id if context.stored else None, context.state)
 
 
 def _language(state: SessionState | None, message: InboundMessage) -> str | None:

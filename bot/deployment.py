@@ -14,6 +14,8 @@ from storage import consultations
 from storage.database import Database
 
 BUNDLED_FLOWS = Path(flows.__file__).resolve().parent / "examples"
+# The six messages that complete the demo consultation (a `simulate --script` file).
+DEMO_SCRIPT = BUNDLED_FLOWS / "mobilite.script.txt"
 
 
 @dataclass(frozen=True, slots=True)

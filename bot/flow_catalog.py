@@ -3,11 +3,20 @@
 A flow version never changes once deployed (a new deployment is a new version),
 so a parsed `Flow` can be kept for the life of the process, keyed by version id.
 Sessions stay on the version they started with; new sessions take the live one.
+
+Reading a flow takes time (the largest valid flow: seconds of pure-Python YAML),
+so it is never done inside a transaction, which on SQLite holds the database's
+write lock, nor on the event loop: `within` runs a unit of work, and when that
+work needs a flow not read yet (`FlowNotParsed`), reads it in a thread with no
+transaction open, then runs the work again.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +24,9 @@ from flows.loader import parse_flow
 from flows.model import Flow
 from storage import consultations
 from storage.consultations import FlowVersion
+from storage.database import Database
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +37,26 @@ class DeployedFlow:
     flow: Flow
 
 
+class FlowNotParsed(Exception):
+    """A deployed flow version is needed that this process has not read yet."""
+
+    def __init__(self, version: FlowVersion) -> None:
+        super().__init__(f"{version.consultation_id} v{version.version} is not read yet")
+        self.version = version
+
+
 class FlowCatalog:
     def __init__(self) -> None:
         self._parsed: dict[int, DeployedFlow] = {}
+
+    async def within(self, database: Database, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`work` in one transaction, with every flow it needs already read."""
+        while True:
+            try:
+                async with database.transaction() as session:
+                    return await work(session)
+            except FlowNotParsed as missing:  # rolled back: nothing was written
+                await self.read(missing.version)
 
     async def live(self, session: AsyncSession, consultation_id: str) -> DeployedFlow | None:
         version_id = await consultations.live_version_id(session, consultation_id)
@@ -37,17 +66,17 @@ class FlowCatalog:
         cached = self._parsed.get(version_id)
         if cached is not None:
             return cached
-        return self._deployed(await consultations.get_version(session, version_id))
+        raise FlowNotParsed(await consultations.get_version(session, version_id))
 
-    def _deployed(self, version: FlowVersion) -> DeployedFlow:
+    async def read(self, version: FlowVersion) -> DeployedFlow:
+        """Read a flow version (in a thread: it must not stop other residents'
+        replies) and keep it."""
         cached = self._parsed.get(version.id)
         if cached is None:
             source = f"{version.consultation_id} v{version.version}"
-            cached = DeployedFlow(
+            flow = await asyncio.to_thread(parse_flow, version.definition, source)
+            cached = self._parsed.setdefault(
                 version.id,
-                version.consultation_id,
-                version.version,
-                parse_flow(version.definition, source),
+                DeployedFlow(version.id, version.consultation_id, version.version, flow),
             )
-            self._parsed[version.id] = cached
         return cached

@@ -33,16 +33,28 @@ class Pseudonymizer:
         message = f"{channel}\x00{user_id}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
+    def erasure_receipt(self, channel: str, user_hash: str, message_id: str) -> str:
+        """The keyed hash that marks a message as one that erased a resident's
+        data: it tells a retry of that message apart and nothing else."""
+        return self._digest("erasure", channel, user_hash, message_id)
+
+    def message_digest(self, channel: str, user_hash: str, message_id: str) -> str:
+        """A keyed hash of a message id, to tell a retry of a message before
+        consent apart from a new message without keeping the id."""
+        return self._digest("message", channel, user_hash, message_id)[:32]
+
+    def _digest(self, purpose: str, *parts: str) -> str:
+        message = "\x00".join((purpose, *parts)).encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
     def in_consultation(self, consultation_id: str, user_hash: str) -> str:
         """The resident as one consultation's engine knows them: keyed by the
         consultation, so that two consultations' pseudonyms cannot be linked."""
-        message = f"consultation\x00{consultation_id}\x00{user_hash}".encode()
-        return "p_" + hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
+        return "p_" + self._digest("consultation", consultation_id, user_hash)[:32]
 
     def public_id(self, kind: str, number: int) -> str:
         """A stable opaque id (e.g. of a contribution) that reveals no row number."""
-        message = f"public\x00{kind}\x00{number}".encode()
-        digest = hmac.new(self._key, message, hashlib.sha256).digest()
+        digest = bytes.fromhex(self._digest("public", kind, str(number)))
         return f"{kind}_" + base64.b32encode(digest[:15]).decode("ascii").lower()
 
 

@@ -32,6 +32,7 @@ from flows.errors import FlowProblem, FlowValidationError
 YamlPath = tuple[str | int, ...]
 
 MAX_DEPTH = 40  # a flow nests about 8 levels; deeper is a mistake or an attack
+MAX_DIGITS = 15  # of a number; Python refuses to read past 4,300
 MAX_VALUES = 200_000  # values after alias expansion; a large flow has a few thousand
 
 _TAG = "tag:yaml.org,2002:"
@@ -271,7 +272,18 @@ class _Builder:
             lowered = text.lower()
             return lowered == "true" if lowered in ("true", "false") else text
         if tag == "int":
-            return int(text.replace("_", "")) if _DECIMAL.fullmatch(text) else text
+            if not _DECIMAL.fullmatch(text):
+                return text
+            digits = text.replace("_", "").lstrip("+-")
+            if len(digits) > MAX_DIGITS:
+                shown = text if len(text) <= 20 else f"{text[:12]}… ({len(digits)} digits)"
+                self.problem(
+                    node,
+                    f"the number {shown} is too long",
+                    f"a number in a flow has at most {MAX_DIGITS} digits",
+                )
+                return None
+            return int(text.replace("_", ""))
         if tag == "float":
             return self.constructor.construct_yaml_float(node)
         if tag == "timestamp":

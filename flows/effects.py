@@ -20,6 +20,13 @@ class ConsentGiven:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsentAsked:
+    """The consent question was among the replies: the bot notes it (keyed by
+    the pseudonymous hash, no content) so that the next yes or no answers it.
+    Before consent, a yes or no answers nothing unless this came just before."""
+
+
+@dataclass(frozen=True, slots=True)
 class ConsentRefused:
     """The resident declined; nothing about them may be stored."""
 
@@ -80,7 +87,8 @@ class HumanRequested:
 
 
 Effect: TypeAlias = (
-    ConsentGiven
+    ConsentAsked
+    | ConsentGiven
     | ConsentRefused
     | AnswerRecorded
     | AnswerSkipped

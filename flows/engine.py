@@ -7,7 +7,9 @@ randomness, no global state.
 
 `state is None` means "no consent yet": nothing about the resident exists until
 they agree, so before consent every message gets the intro and the consent
-question, and a refusal leaves nothing behind. After `delete_data` is confirmed
+question, and a refusal leaves nothing behind. A yes consents only when the
+consent question was asked just before (`Message.consent_asked`, which the bot
+remembers from the `ConsentAsked` effect). After `delete_data` is confirmed
 the state is None again.
 
 The opening dates compare with `now.date()`: the bot passes `now` in the
@@ -25,6 +27,7 @@ from flows.effects import (
     AnswerSkipped,
     AnswerWithdrawn,
     Completed,
+    ConsentAsked,
     ConsentGiven,
     ConsentRefused,
     DeletionConfirmed,
@@ -115,6 +118,14 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
 
 
 def _before_consent(flow: Flow, event: Event, now: dt.datetime) -> Transition:
+    transition = _consent_step(flow, event, now)
+    lang = flow.language_for(None if isinstance(event, Returned) else event.language)
+    if consent_question(flow, lang) in transition.replies:
+        return replace(transition, effects=(*transition.effects, ConsentAsked()))
+    return transition
+
+
+def _consent_step(flow: Flow, event: Event, now: dt.datetime) -> Transition:
     lang = flow.language_for(None if isinstance(event, Returned) else event.language)
     unavailable = closed_notice(flow, now, lang)
     if unavailable is not None:
@@ -127,6 +138,12 @@ def _before_consent(flow: Flow, event: Event, now: dt.datetime) -> Transition:
     if not isinstance(event, Message):
         return Transition(None, greeting)
     interpretation = event.interpretation
+    if isinstance(interpretation, Command):
+        return Transition(None, _command_before_consent(flow, interpretation.name, lang))
+    if not event.consent_asked:
+        # A yes to a question they were not shown (a first message "oui", a
+        # retry after their data was erased) consents to nothing: show it.
+        return Transition(None, greeting)
     if _is_answer(interpretation, True):
         begun = _move_on(flow, SessionState(language=lang, status="asking"), after=None)
         return Transition(
@@ -136,10 +153,7 @@ def _before_consent(flow: Flow, event: Event, now: dt.datetime) -> Transition:
         )
     if _is_answer(interpretation, False):
         return Transition(None, (Reply(say("consent_refused", lang)),), (ConsentRefused(),))
-    if isinstance(interpretation, Command):
-        return Transition(None, _command_before_consent(flow, interpretation.name, lang))
-    # Anything else ("bonjour"): nothing is kept before consent, so we cannot know
-    # whether they saw the intro; say it again with the question.
+    # Anything else ("bonjour"): say the intro again with the question.
     return Transition(None, greeting)
 
 

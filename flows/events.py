@@ -29,6 +29,9 @@ class Message:
     text: str
     interpretation: Interpretation
     language: str | None = None  # the platform's hint; used while there is no state
+    # Before consent: whether the replies to their previous message asked this
+    # flow's consent question (`ConsentAsked`). Only then does a yes consent.
+    consent_asked: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from flows.model import Question
 from nlu.interpretation import Answer, AnswerValue, Reject
+from nlu.normalize import is_blank
 from nlu.question import ChoiceOption, QuestionSpec
 
 
@@ -61,7 +62,7 @@ def fit(question: Question, value: AnswerValue) -> Answer | Reject:
     if kind == "date":
         return _fit_date(question, value)
     text = value.strip()
-    if not text:
+    if is_blank(text):
         return Reject("empty")
     if kind == "postal_code":
         well_formed = len(text) == 5 and text.isascii() and text.isdigit()

@@ -24,6 +24,13 @@ from pydantic_core import ErrorDetails
 from flows.conditions import Condition
 from flows.document import Document, YamlPath
 from flows.errors import FlowProblem, FlowValidationError
+from flows.limits import (
+    MAX_CHOICES,
+    MAX_CONDITION_DEPTH,
+    MAX_CONDITION_TERMS,
+    MAX_QUESTIONS,
+    condition_size,
+)
 from flows.schema import (
     FLOW_ID_PATTERN,
     LANGUAGE_PATTERN,
@@ -142,6 +149,13 @@ class _Checker:
                 "the flow has no questions",
                 "add at least one question under 'questions:'",
             )
+        if len(self.raw_questions) > MAX_QUESTIONS:
+            self.add(
+                ("questions",),
+                f"the flow has {len(self.raw_questions)} questions, more than the"
+                f" {MAX_QUESTIONS} a flow may have",
+                "split it into several consultations",
+            )
         return self._questions()
 
     def _languages(self) -> tuple[str, ...] | None:
@@ -227,7 +241,25 @@ class _Checker:
                     self.add(problem.path, problem.message, problem.hint)
                 if condition is not None:
                     conditions[question.id] = condition
+                    self._condition_size((*path, "when"), condition)
         return conditions
+
+    def _condition_size(self, path: YamlPath, condition: Condition) -> None:
+        terms, depth = condition_size(condition)
+        if terms > MAX_CONDITION_TERMS:
+            self.add(
+                path,
+                f"this condition has {terms} comparisons, more than the"
+                f" {MAX_CONDITION_TERMS} a 'when' may have",
+                "simplify it, e.g. with 'in: [...]' instead of several 'eq'",
+            )
+        if depth > MAX_CONDITION_DEPTH:
+            self.add(
+                path,
+                f"this condition nests all/any/not {depth} levels deep, more than"
+                f" {MAX_CONDITION_DEPTH}",
+                "simplify it",
+            )
 
     def _question(self, path: YamlPath, question: QuestionDoc) -> None:
         if not SNAKE_CASE.fullmatch(question.id):
@@ -275,6 +307,13 @@ class _Checker:
     def _choices(self, path: YamlPath, choices: list[ChoiceDoc]) -> None:
         if len(choices) < 2:
             self.add((*path, "choices"), "a choice question needs at least two choices")
+        if len(choices) > MAX_CHOICES:
+            self.add(
+                (*path, "choices"),
+                f"this question has {len(choices)} choices, more than the {MAX_CHOICES}"
+                " a question may have",
+                "group them, or ask a free text question",
+            )
         seen: dict[str, int] = {}
         words: dict[tuple[str, str], str] = {}  # (language, word) -> choice id
         for index, choice in enumerate(choices):

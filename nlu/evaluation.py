@@ -1,5 +1,5 @@
 """Scoring answer understanding against expected interpretations
-(shared/eval/FORMAT.md): accuracy overall, per question kind and per expected
+(docs/evaluation.md): accuracy overall, per question kind and per expected
 form (answer, intent, reject), and the time per case measured by the caller.
 """
 

@@ -1,7 +1,7 @@
 """What the answer-understanding layer makes of one message: exactly one of
 `Answer`, `Command` or `Reject`.
 
-Values by question kind (see shared/eval/FORMAT.md):
+Values by question kind (see docs/evaluation.md):
 yes_no -> bool; choice -> the choice id (str); multi_choice -> tuple of choice ids
 in the question's order; number and scale -> int; postal_code -> "45000";
 commune -> INSEE code "45234"; date -> ISO date "2026-07-03"; free_text -> the

@@ -54,7 +54,7 @@ from nlu.dates import parse_date
 from nlu.greetings import Greetings
 from nlu.interpretation import Answer, Command, CommandName, Interpretation, Reject
 from nlu.lexicon import Lexicon
-from nlu.normalize import fold, has_letters_or_digits, tokens, word_set
+from nlu.normalize import fold, has_letters_or_digits, is_blank, tokens, word_set
 from nlu.numbers import parse_number
 from nlu.postal_code import parse_postal_code
 from nlu.question import ChoiceOption, QuestionSpec
@@ -232,7 +232,7 @@ class Interpreter:
         self, text: str, question: QuestionSpec, lang: str, today: dt.date
     ) -> Answer | Reject:
         kind = question.kind
-        if not text:
+        if is_blank(text):  # spaces only, or zero-width characters only
             return Reject("empty")
         if kind == "free_text":
             if question.max_length is not None and len(text) > question.max_length:

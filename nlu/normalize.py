@@ -69,6 +69,19 @@ def key(text: str) -> str:
     return " ".join(tokens(text))
 
 
+# Letters that show nothing (Hangul fillers, the blank Braille pattern).
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def is_blank(text: str) -> bool:
+    """Nothing a person could see: white space, zero-width and other invisible
+    characters (format and control characters, fillers) only."""
+    return all(
+        c.isspace() or c in _INVISIBLE_LETTERS or unicodedata.category(c) in ("Cf", "Cc")
+        for c in text
+    )
+
+
 def has_letters_or_digits(text: str) -> bool:
     return any(c.isalnum() for c in text)
 

@@ -17,8 +17,19 @@ argument (timezone-aware), and return frozen records:
     inbound        claim (dedupe by platform message id), store_replies
     outbox         enqueue, pending, mark_delivered, mark_failed
     erasure        delete_participant_data (audited)
+    erasure_receipts  record, exists (keyed hashes of erasing messages)
+    pre_consent    find, keep, forget, purge_expired (before consent: no text)
+    readiness      probe (one write, for /readyz)
     retention      purge (audited; in batches with `limit`)
-    audit          record, recent
+    audit          record (who, which item, state before/after), recent
+    moderation     approve, reject, tag (first decision wins; outbox event and
+                   audit in the same transaction), hold, release, state, record_erased
+    review_queue   page (filters, cursor), item, unscanned, mark_scanned
+    console_accounts  add, get, find, by_email, all_users, change, add_link,
+                   use_link, link_user, end_sessions
+    console_sessions  open_session, find, touch, advance, close, close_idle,
+                   record_failure, failures_since, forget_failures
+    transcript_search  header, search, consultation_ids
 
 The per-message path of the conversation service, in one transaction:
 

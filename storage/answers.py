@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.errors import NotFound
-from storage.models import AnswerRow, FlowVersionRow, ModerationStatus, SessionRow
+from storage.models import AnswerRow, FlowVersionRow, ModerationStatus, SessionRow, table
 from storage.prepared import Prepared
-from storage.statements import rowcount, table
+from storage.writes import rowcount
 
 
 @dataclass(frozen=True, slots=True)

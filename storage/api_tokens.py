@@ -12,7 +12,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ApiTokenRow
-from storage.statements import rowcount
+from storage.writes import rowcount
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 In WAL mode every commit appends to the log, and by default the committing
 connection copies the log back into the database file (a checkpoint, with its
 disk flushes) every thousand pages, on the event loop's thread: a pause for
-whichever resident's message happened to cross the line, and about a sixth of
+whichever resident's message happened to cross the line, and a large share of
 the server's time under load. Here the serving connection never checkpoints
 (wal_autocheckpoint = 0); after every `every` transactions a worker thread runs a
 PASSIVE checkpoint on a connection of its own, which never blocks the writer
@@ -13,7 +13,7 @@ A checkpoint that runs while commits go on can never copy the whole log, and
 SQLite starts the log file over only when all of it was copied: under steady
 load it would grow without end. So once the worker is done, the serving
 connection copies the few pages committed meanwhile itself, before its next
-transaction (`catch_up`, about a millisecond), and that transaction
+transaction (`catch_up`, a few pages), and that transaction
 starts the log over.
 
 Nothing committed depends on it: a log not yet checkpointed is read back by

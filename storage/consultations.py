@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
 from storage.errors import NotFound
-from storage.models import ConsultationRow, FlowVersionRow, SessionRow
+from storage.models import ConsultationRow, FlowVersionRow, SessionRow, table
 from storage.prepared import Prepared
-from storage.statements import insert_if_new, table
+from storage.writes import insert_if_new
 
 DEPLOYED_EVENT = "consultation.deployed"  # the outbox event of a new live version
 

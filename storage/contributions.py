@@ -20,8 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import outbox
 from storage.columns import JsonValue
 from storage.commit_order import START, Position, after
-from storage.models import ContributionRow, OutboxEventRow, SessionRow
-from storage.statements import table
+from storage.models import ContributionRow, OutboxEventRow, SessionRow, table
 
 COMPLETED = "contribution.completed"
 PARTIAL = "contribution.partial"

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, contributions
+from storage import audit, contributions, moderation
 from storage.errors import NotFound
 from storage.models import (
     AnswerRow,
@@ -31,7 +31,7 @@ from storage.models import (
     SessionStatus,
     TranscriptLineRow,
 )
-from storage.statements import rowcount
+from storage.writes import rowcount
 
 AUDIT_ACTION = "delete_data"
 
@@ -76,6 +76,7 @@ async def delete_participant_data(
     anonymised = 0
     if keep_anonymised_answers:
         anonymised = await _anonymise_answers(session, participant_id, now)
+    await moderation.record_erased(session, their_sessions, now=now)
     answers_deleted = rowcount(
         await session.execute(delete(AnswerRow).where(AnswerRow.session_id.in_(their_sessions)))
     )

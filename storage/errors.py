@@ -8,7 +8,9 @@ must handle; str() says what to do.
     │   └── Conflict         a concurrent transaction wrote the same unique row
     ├── DatabaseFull         no space left: nothing was written
     ├── SchemaOutOfDate      migrations not applied: run `consultbot db upgrade`
-    └── NotFound             a row the caller named does not exist
+    ├── NotFound             a row the caller named does not exist
+    └── InvalidModeration    a moderation request the caller must correct
+                             (no reason, empty text, too many tags, a search too long)
 """
 
 
@@ -41,3 +43,7 @@ class SchemaOutOfDate(StorageError):
 
 class NotFound(StorageError):
     """A row named by the caller does not exist."""
+
+
+class InvalidModeration(StorageError):
+    """A moderation request that cannot be carried out as given; nothing was written."""

@@ -24,9 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.errors import NotFound
-from storage.models import InboundRow
+from storage.models import InboundRow, table
 from storage.prepared import Prepared
-from storage.statements import insert_if_new, table
+from storage.writes import insert_if_new
 
 
 @dataclass(frozen=True, slots=True)

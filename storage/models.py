@@ -22,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -186,6 +187,28 @@ class AnswerRow(Base):
             postgresql_where=text("superseded_at IS NULL"),
         ),
         Index("ix_answers_moderation_status", "moderation_status"),
+        # The review queue: pending current answers in id (= age) order.
+        Index(
+            "ix_answers_pending",
+            "id",
+            sqlite_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
+            postgresql_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
+        ),
+        # The review queue filtered by question.
+        Index(
+            "ix_answers_pending_question",
+            "question_id",
+            "id",
+            sqlite_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
+            postgresql_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
+        ),
+        # Pending answers not scanned for personal data yet.
+        Index(
+            "ix_answers_unscanned",
+            "id",
+            sqlite_where=text("moderation_status = 'pending' AND personal_data IS NULL"),
+            postgresql_where=text("moderation_status = 'pending' AND personal_data IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -202,6 +225,24 @@ class AnswerRow(Base):
     redacted_text: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[Any] = mapped_column(Json, nullable=True)
     moderated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    moderated_by: Mapped[str | None] = mapped_column(String(254))  # who decided
+    rejection_reason: Mapped[str | None] = mapped_column(String(64))
+    moderation_note: Mapped[str | None] = mapped_column(Text)  # the moderator's, not the resident's
+    # A moderator who opened the item holds it until then; others cannot decide it.
+    held_by: Mapped[str | None] = mapped_column(String(254))
+    held_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # Whether the text holds personal data (phone, e-mail, address); NULL until scanned.
+    personal_data: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class ErasedAnswerRow(Base):
+    """The id of a free-text answer its author erased, so that a moderator
+    deciding on it is told so; nothing else about it is kept."""
+
+    __tablename__ = "erased_answers"
+
+    answer_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    erased_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class InboundRow(Base):
@@ -320,12 +361,131 @@ class WebhookEndpointRow(Base):
 
 
 class AuditRow(Base):
-    """What was done to personal data, when and to how many rows; no content."""
+    """What was done to personal data or by a console user, when, by whom, to
+    which item and how many rows; no content."""
 
     __tablename__ = "audit_records"
+    __table_args__ = (Index("ix_audit_records_at", "at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     action: Mapped[str] = mapped_column(String(64))
     counts: Mapped[Any] = mapped_column(Json)  # {"transcript_lines": 12, ...}
     details: Mapped[Any] = mapped_column(Json, nullable=True)  # e.g. the purge cutoff
+    actor: Mapped[str | None] = mapped_column(String(254))  # who: an account, "cli:...", ...
+    subject: Mapped[str | None] = mapped_column(String(128))  # which item, e.g. "answer:12"
+    state_before: Mapped[str | None] = mapped_column(String(64))
+    state_after: Mapped[str | None] = mapped_column(String(64))
+
+
+class ConsoleRole(enum.StrEnum):
+    MODERATOR = "moderator"
+    ORGANIZER = "organizer"
+    ADMIN = "admin"
+
+
+class ConsoleUserRow(Base):
+    """A person who signs in to the console."""
+
+    __tablename__ = "console_users"
+    __table_args__ = (
+        CheckConstraint(_one_of("role", ConsoleRole), name="role"),
+        UniqueConstraint("email"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))  # lower case
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(String(256))  # argon2id; NULL until set
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted by the application
+    # The consultations a moderator may see; NULL: all of them.
+    consultations: Mapped[Any] = mapped_column(Json, nullable=True)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ConsoleLinkRow(Base):
+    """A one-time link to set a password; only a hash of its token is kept."""
+
+    __tablename__ = "console_links"
+    __table_args__ = (Index("ix_console_links_user_id", "user_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class ConsoleSessionRow(Base):
+    """A signed-in browser; the cookie holds a random id, this row its hash."""
+
+    __tablename__ = "console_sessions"
+    __table_args__ = (Index("ix_console_sessions_user_id", "user_id"),)
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_users.id"))
+    # "full", or a step of signing in still missing: "code" (TOTP), "enrol" (set TOTP up).
+    stage: Mapped[str] = mapped_column(String(16))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class LoginFailureRow(Base):
+    """A failed sign-in, counted per account and per address to slow guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(128))  # "account:<hash>" or "address:<hash>"
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class PreConsentRow(Base):
+    """What a resident who has not consented yet chose, for a short while:
+    keyed by the pseudonymous hash, no text. Lets their "oui" join the
+    consultation and language they chose on any process, and only if the
+    consent question was asked just before (`asked_version_id`)."""
+
+    __tablename__ = "pre_consent"
+    __table_args__ = (Index("ix_pre_consent_expires_at", "expires_at"),)
+
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_hash: Mapped[str] = mapped_column(String(128), primary_key=True)
+    consultation_id: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))
+    # The flow version whose consent question the last replies asked; NULL if none.
+    asked_version_id: Mapped[int | None] = mapped_column(BigId)
+    # A keyed hash of the message that was answered with it: its retry is no answer.
+    asked_by: Mapped[str | None] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ErasureReceiptRow(Base):
+    """A message that erased a participant's data, as a keyed hash of (channel,
+    user hash, message id) and nothing else, so that a retry of it is answered
+    as the first time and re-creates nothing."""
+
+    __tablename__ = "erasure_receipts"
+    __table_args__ = (Index("ix_erasure_receipts_created_at", "created_at"),)
+
+    digest: Mapped[str] = mapped_column(String(128), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ReadinessProbeRow(Base):
+    """One row `/readyz` writes to, to know the database takes writes."""
+
+    __tablename__ = "readiness_probe"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    checked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+def table(model: type[DeclarativeBase]) -> Table:
+    """The Core table of a model, for statements that need no ORM machinery."""
+    found = model.__table__
+    assert isinstance(found, Table)
+    return found

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.commit_order import START, Position, after
-from storage.models import OutboxEventRow
+from storage.models import OutboxEventRow, table
 from storage.prepared import Prepared
-from storage.statements import rowcount, table
+from storage.writes import rowcount
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,9 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
-from storage.models import ParticipantRow
+from storage.models import ParticipantRow, table
 from storage.prepared import Prepared
-from storage.statements import insert_if_new, table
+from storage.writes import insert_if_new
 
 
 @dataclass(frozen=True, slots=True)

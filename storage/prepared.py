@@ -1,9 +1,9 @@
 """Statements of the per-message path, compiled once and run on SQLite directly.
 
-SQLAlchemy spends tens of microseconds of Python on every execution (cache
-key, execution context, result machinery) where SQLite itself spends a few; on
-the per-message path, some eight statements per message, that overhead was most of
-the server's time. A `Prepared` statement is compiled once per set of
+SQLAlchemy spends far more Python on every execution (cache key, execution
+context, result machinery) than SQLite spends running an indexed statement; on
+the per-message path, several statements per message, that overhead would be
+most of the server's time. A `Prepared` statement is compiled once per set of
 parameter names, with the column types' own bind and result processors, and
 run on the sqlite3 connection of the session's transaction, so what is stored
 and read back is exactly what SQLAlchemy would store and read.

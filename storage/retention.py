@@ -1,6 +1,6 @@
 """The retention period: `purge` erases transcript lines, processed message ids
-(which hold the replies sent) and delivered outbox events older than a cutoff,
-and audits how many. Answers are the consultation's result and are kept.
+(which hold the replies sent), erasure receipts and delivered outbox events
+older than a cutoff, and audits how many. Answers are the consultation's result and are kept.
 
 A large backlog (the first purge after a year) is best erased in batches
 (`limit`), one transaction each, so that the bot is never kept waiting for the
@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from sqlalchemy import Delete, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage import audit
-from storage.models import InboundRow, OutboxEventRow, TranscriptLineRow
-from storage.statements import rowcount
+from storage.models import ErasureReceiptRow, InboundRow, OutboxEventRow, TranscriptLineRow
+from storage.writes import rowcount
 
 AUDIT_ACTION = "purge"
 
@@ -29,16 +31,18 @@ class PurgeCounts:
     transcript_lines: int
     inbound_messages: int
     outbox_events: int  # delivered ones only
+    erasure_receipts: int = 0
 
     def reached(self, limit: int) -> bool:
         """Whether a batch of `limit` was full for some kind (more may remain)."""
-        return max(self.transcript_lines, self.inbound_messages, self.outbox_events) >= limit
+        return max(int(count) for count in asdict(self).values()) >= limit
 
     def __add__(self, other: PurgeCounts) -> PurgeCounts:
         return PurgeCounts(
             self.transcript_lines + other.transcript_lines,
             self.inbound_messages + other.inbound_messages,
             self.outbox_events + other.outbox_events,
+            self.erasure_receipts + other.erasure_receipts,
         )
 
 
@@ -52,18 +56,21 @@ async def purge(
     """Erase what is older than `older_than` (at most `limit` rows of each kind)
     and audit it; the counts."""
     transcript_lines = await _delete(
-        session, TranscriptLineRow, TranscriptLineRow.at < older_than, limit
+        session, TranscriptLineRow.id, TranscriptLineRow.at < older_than, limit
     )
     inbound_messages = await _delete(
-        session, InboundRow, InboundRow.received_at < older_than, limit
+        session, InboundRow.id, InboundRow.received_at < older_than, limit
     )
     outbox_events = await _delete(
         session,
-        OutboxEventRow,
+        OutboxEventRow.id,
         OutboxEventRow.delivered_at.is_not(None) & (OutboxEventRow.created_at < older_than),
         limit,
     )
-    counts = PurgeCounts(transcript_lines, inbound_messages, outbox_events)
+    receipts = await _delete(
+        session, ErasureReceiptRow.digest, ErasureReceiptRow.created_at < older_than, limit
+    )
+    counts = PurgeCounts(transcript_lines, inbound_messages, outbox_events, receipts)
     await audit.record(
         session,
         AUDIT_ACTION,
@@ -76,15 +83,16 @@ async def purge(
 
 async def _delete(
     session: AsyncSession,
-    model: type[TranscriptLineRow] | type[InboundRow] | type[OutboxEventRow],
+    key: InstrumentedAttribute[Any],
     condition: ColumnElement[bool],
     limit: int | None,
 ) -> int:
-    statement: Delete = delete(model)
+    """Delete the rows of `key`'s table that meet `condition`."""
+    statement: Delete = delete(key.class_)
     if limit is None:
         statement = statement.where(condition)
     else:
-        # DELETE ... LIMIT is not standard SQL: pick the ids first.
-        batch = select(model.id).where(condition).order_by(model.id).limit(limit)
-        statement = statement.where(model.id.in_(batch.scalar_subquery()))
+        # DELETE ... LIMIT is not standard SQL: pick the keys first.
+        batch = select(key).where(condition).order_by(key).limit(limit)
+        statement = statement.where(key.in_(batch.scalar_subquery()))
     return rowcount(await session.execute(statement))

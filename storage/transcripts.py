@@ -12,9 +12,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
-from storage.models import Direction, TranscriptLineRow
+from storage.models import Direction, TranscriptLineRow, table
 from storage.prepared import Prepared
-from storage.statements import table
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.commit_order import Position
 from storage.models import WebhookEndpointRow
-from storage.statements import rowcount
+from storage.writes import rowcount
 
 
 @dataclass(frozen=True, slots=True)

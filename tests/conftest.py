@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import URL, make_url
 
+from nlu import Interpreter
 from storage.database import Database
+from tests.serving import shared_interpreter
 
 POSTGRES_ENV = "CONSULTBOT_TEST_DATABASE_URL"
 REQUIRE_POSTGRES_ENV = "CONSULTBOT_REQUIRE_POSTGRES"
@@ -41,6 +43,12 @@ async def _admin_connection(server: URL) -> Any:  # an asyncpg connection
         database=server.database or "postgres",
         timeout=10,
     )
+
+
+@pytest.fixture(scope="session")
+def interpreter() -> Interpreter:
+    """The interpreter as start-up builds it, built once for the whole run."""
+    return shared_interpreter()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The import rules of DESIGN.md, enforced: layers point down and the pure core
+"""The import rules of docs/architecture.md, enforced: layers point down and the pure core
 (flows, nlu) imports no I/O library."""
 
 from pathlib import Path

@@ -11,6 +11,7 @@ Pages are {data, next_cursor, has_more}: keep `next_cursor` and pass it as
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api import cursors
 from bot.api.access import RateLimiter, authenticate, bearer
@@ -32,9 +34,10 @@ from bot.api.serializer import (
 )
 from bot.api.vocabulary import CONTRIBUTIONS_READ, EVENT_TYPES, EVENTS_READ
 from bot.contributions import from_stored
-from bot.flow_catalog import FlowCatalog
+from bot.flow_catalog import DeployedFlow, FlowCatalog
 from bot.pseudonyms import Pseudonymizer
 from storage import answers, consultations, contributions, outbox
+from storage.contributions import StoredContribution
 from storage.database import Database
 from storage.errors import StorageError
 
@@ -64,16 +67,19 @@ class Api:
         self._catalog = FlowCatalog()
 
     async def consultations(self, request: web.Request) -> Any:
-        async with self.database.transaction() as session:
+        async def read(session: AsyncSession) -> list[tuple[DeployedFlow, dt.datetime]]:
             live = await consultations.live_versions(session)
-            deployed = [(await self._catalog.version(session, v.id), v.deployed_at) for v in live]
+            return [(await self._catalog.version(session, v.id), v.deployed_at) for v in live]
+
+        deployed = await self._catalog.within(self.database, read)
         return {"data": [consultation_json(flow, at) for flow, at in deployed]}
 
     async def contributions(self, request: web.Request) -> Any:
         consultation_id = request.match_info["consultation"]
         after = cursors.decode(request.query.get("after"))
         limit = _limit(request)
-        async with self.database.transaction() as session:
+
+        async def read(session: AsyncSession) -> tuple[list[StoredContribution], Any, Any]:
             if await consultations.live_version(session, consultation_id) is None:
                 raise ApiError(
                     404,
@@ -88,8 +94,12 @@ class Api:
             current = await answers.current_of(session, [row.session_id for row in page])
             flows = {
                 version_id: await self._catalog.version(session, version_id)
-                for version_id in {row.flow_version_id for row in page}
+                for version_id in {row.flow_version_id for row in rows[:limit]}
             }
+            return rows, current, flows
+
+        rows, current, flows = await self._catalog.within(self.database, read)
+        page = rows[:limit]
         data = [
             contribution_json(
                 from_stored(row, flows[row.flow_version_id], current[row.session_id]), self._ids

@@ -1,2 +1,2 @@
-"""Channel adapters: each turns a platform's events into `bot.inbound.InboundMessage`
+"""Channel adapters: each turns a platform's events into `bot.channel_contract.InboundMessage`
 and renders `flows.replies.Reply` natively."""

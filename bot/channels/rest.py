@@ -6,6 +6,11 @@ answers a JSON list of `{"recipient_id", "text", "buttons"?: [{"title", "payload
 once everything the message caused is committed. `GET /webhooks/rest/` answers
 `{"status": "ok"}`.
 
+When the message could not be stored (the database failed), the answer is the
+same list, saying so, with status 503 and `Retry-After`: send it again later
+(with the same `message_id`). While the server restarts: 503, `Retry-After` and
+`{"error": "unavailable", "message": ...}`.
+
 Extensions Rasa clients may ignore: `message_id` (a client id of the message: the
 same id sent twice is handled once, so a client may retry safely), and in
 `metadata`, `consultation` (a consultation id) and `language` ("fr" or "en").
@@ -21,14 +26,16 @@ from typing import Annotated, Any, Final, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage
+from bot.web.clients import read_body
 from bot.web.lifecycle import Draining, Lifecycle
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES: Final = 16 * 1024
 MAX_TEXT_CHARS: Final = 4000
+RETRY_AFTER_S: Final = "5"  # seconds, for a 503
 
 
 class RestMetadata(BaseModel):
@@ -46,7 +53,10 @@ class RestMessage(BaseModel):
     message: str = Field(max_length=MAX_TEXT_CHARS)
     metadata: RestMetadata | None = None
     input_channel: str | None = None  # sent by some Rasa clients; ignored
-    message_id: str | None = Field(default=None, min_length=1, max_length=128)
+    # No control characters (NUL above all): refused with 400, never retried.
+    message_id: str | None = Field(
+        default=None, min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f]+$"
+    )
 
 
 class RestChannel:
@@ -58,7 +68,7 @@ class RestChannel:
         return web.json_response({"status": "ok"})
 
     async def webhook(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await read_body(request, MAX_BODY_BYTES)
         if body is None:
             return _error(413, "too_large", f"The body holds at most {MAX_BODY_BYTES} bytes.")
         try:
@@ -75,11 +85,16 @@ class RestChannel:
             consultation_id=metadata.consultation,
             language=metadata.language,
         )
+        status = 200
         try:
             async with self.lifecycle.message():
                 replies = await self.conversations.handle(inbound)
         except Draining:
             return _error(503, "unavailable", "The server is restarting; send again shortly.")
+        except Unavailable as error:  # nothing stored: the client sends it again later
+            status, replies = 503, error.replies
+        except ButtonOutdated as outdated:  # a button of a question answered since
+            replies = outdated.replies
         except UserError as error:  # the server is misconfigured, e.g. no consultation
             log.error("REST channel: message not handled: %s", error)
             return _error(500, "server_error", "The message could not be handled; try again.")
@@ -93,23 +108,11 @@ class RestChannel:
                 item["buttons"] = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
             answer.append(item)
         return web.Response(
+            status=status,
             text=json.dumps(answer, ensure_ascii=False, separators=(",", ":")),
             content_type="application/json",
+            headers={"Retry-After": RETRY_AFTER_S} if status == 503 else None,
         )
-
-
-async def _body(request: web.Request) -> bytes | None:
-    """The whole body, or None past MAX_BODY_BYTES (read no further)."""
-    if request.content_length is not None:
-        if request.content_length > MAX_BODY_BYTES:
-            return None
-        return await request.read()
-    body = bytearray()
-    async for chunk in request.content.iter_chunked(MAX_BODY_BYTES):
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            return None
-    return bytes(body)
 
 
 def _explain(error: ValidationError) -> tuple[str, str]:
@@ -126,8 +129,11 @@ def _explain(error: ValidationError) -> tuple[str, str]:
         return "bad_request", f"{where}: unknown field (expected sender, message, metadata)."
     if kind == "missing":
         return "bad_request", f"{where}: required."
+    if kind == "string_pattern_mismatch" and where == "message_id":
+        return "bad_request", "message_id: must not contain control characters such as NUL."
     return "bad_request", f"{where}: {problem['msg']}."
 
 
 def _error(status: int, code: str, message: str) -> web.Response:
-    return web.json_response({"error": code, "message": message}, status=status)
+    headers = {"Retry-After": RETRY_AFTER_S} if status == 503 else None
+    return web.json_response({"error": code, "message": message}, status=status, headers=headers)

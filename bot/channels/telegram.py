@@ -1,5 +1,5 @@
 """The Telegram channel: a thin adapter between python-telegram-bot and
-`bot.inbound.Conversations`.
+`bot.channel_contract.Conversations`.
 
 Each update becomes at most one `InboundMessage` (channel "telegram", the user id
 as text: the conversation service stores only its keyed hash); the replies come
@@ -56,6 +56,7 @@ from telegram import (
     Update,
 )
 
+from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage
 from bot.channels.telegram_address import ChatAddressCipher
 from bot.channels.telegram_rendering import (
     CallbackCodec,
@@ -66,6 +67,7 @@ from bot.channels.telegram_rendering import (
     language_keyboard,
     read_toggles,
     reply_keyboard,
+    shown_at,
     split_text,
     toggles_keyboard,
 )
@@ -79,7 +81,6 @@ from bot.channels.telegram_sending import (
 from bot.channels.telegram_texts import TextId, say
 from bot.config import Settings
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage
 from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import resolve_secret_key
 from flows.replies import Reply
@@ -87,7 +88,8 @@ from flows.replies import Reply
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-# Sticky on Telegram's side: name every type we handle (TELEGRAM.md).
+# Sticky on Telegram's side (getUpdates and setWebhook remember the last list
+# given): name every type we handle.
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 _LANGUAGE_NAMES = {"fr": "fr", "français": "fr", "francais": "fr", "en": "en", "english": "en"}
 _DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -287,7 +289,7 @@ class TelegramChannel:
             if not chosen:
                 await self._answer(query, say("choose_one", language))
                 return
-            text = confirmed_text(toggles)
+            text = confirmed_text(toggles, shown_at(toggles))
             shown = ", ".join(toggle.title for toggle in chosen)
         else:
             text = decoded.payload
@@ -367,6 +369,10 @@ class TelegramChannel:
     ) -> Sequence[Reply] | None:
         try:
             return await self.conversations.handle(inbound)
+        except ButtonOutdated:  # nothing stored; the old keyboard stays as it was
+            if query is not None:
+                await self._answer(query, say("already_answered", language))
+            return None
         except Exception as error:  # the resident must hear something; logged for us
             log.error(
                 "telegram: the conversation service failed on %s: %s",

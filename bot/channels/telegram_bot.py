@@ -15,6 +15,7 @@ from telegram import Bot, BotCommand, WebhookInfo
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.channel_contract import Conversations
 from bot.channels.telegram import (
     ALLOWED_UPDATES,
     Reachability,
@@ -28,7 +29,6 @@ from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
 from bot.channels.telegram_texts import COMMAND_MENU
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.inbound import Conversations
 
 log = logging.getLogger(__name__)
 

@@ -32,6 +32,7 @@ from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.button_steps import read as read_button
 from flows.replies import Button, Reply
 
 MAX_TEXT_UNITS = 4096  # Telegram's limit for one message, in UTF-16 code units
@@ -166,15 +167,24 @@ def _is_command(button: Button) -> bool:
     return button.payload.startswith("/")
 
 
-def confirmed_text(toggles: Sequence[Toggle]) -> str:
+def confirmed_text(toggles: Sequence[Toggle], step: str | None = None) -> str:
     """What a confirmed multi-choice sends: the ticked labels, as a resident would
     type them ("Bus, Vélo"), which the interpreter reads as several choices; their
     positions ("2, 4") when a label holds a comma. (Choice ids are not read as a
-    list in French: "bike, walk" is not understood.)"""
+    list in French: "bike, walk" is not understood.) With the step the toggles
+    were shown at (`bot.button_steps`), so that an old keyboard answers nothing."""
     ticked = [(index, toggle) for index, toggle in enumerate(toggles, 1) if toggle.checked]
     if any("," in toggle.title for _, toggle in ticked):
-        return ", ".join(str(index) for index, _ in ticked)
-    return ", ".join(toggle.title for _, toggle in ticked)
+        text = ", ".join(str(index) for index, _ in ticked)
+    else:
+        text = ", ".join(toggle.title for _, toggle in ticked)
+    return text if step is None else f"[{step}] {text}"
+
+
+def shown_at(toggles: Sequence[Toggle]) -> str | None:
+    """The step the toggles were shown at, read off their payloads."""
+    steps = {read_button(toggle.payload)[1] for toggle in toggles}
+    return steps.pop() if len(steps) == 1 else None
 
 
 def _rows(

@@ -29,10 +29,11 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import Update
 
+from bot.channel_contract import Conversations
 from bot.channels.telegram_bot import TelegramBot, running_bot
 from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
 from bot.config import Settings
-from bot.inbound import Conversations
+from bot.web.clients import read_body
 from bot.web.lifecycle import Draining, Lifecycle
 
 log = logging.getLogger(__name__)
@@ -89,14 +90,16 @@ def add_telegram_routes(app: web.Application, settings: Settings) -> None:
 async def receive_update(request: web.Request) -> web.Response:
     app = request.app
     expected = app.get(_WEBHOOK_SECRET)
-    given = request.headers.get(SECRET_HEADER, "")
-    if expected is None or not hmac.compare_digest(given.encode(), expected.encode()):
+    # Headers arrive as bytes decoded with surrogate escapes: compared as bytes,
+    # so any header (even not UTF-8) is simply right or wrong.
+    given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
+    if expected is None or not hmac.compare_digest(given, expected.encode()):
         log.warning("telegram webhook: call without the right secret refused (403)")
         return web.json_response({"error": "forbidden"}, status=403)
     bot = app.get(TELEGRAM_BOT)
     if bot is None:
         return web.json_response({"error": "the Telegram bot is not running"}, status=503)
-    body = await _read_limited(request)
+    body = await read_body(request, MAX_UPDATE_BYTES)
     if body is None:
         log.warning("telegram webhook: update over %d bytes refused (413)", MAX_UPDATE_BYTES)
         return web.json_response({"error": "update too large"}, status=413)
@@ -116,24 +119,13 @@ async def receive_update(request: web.Request) -> web.Response:
     return web.Response()
 
 
-async def _read_limited(request: web.Request) -> bytes | None:
-    if request.content_length is not None and request.content_length > MAX_UPDATE_BYTES:
-        return None
-    body = bytearray()
-    async for chunk in request.content.iter_chunked(64 * 1024):
-        body += chunk
-        if len(body) > MAX_UPDATE_BYTES:
-            return None
-    return bytes(body)
-
-
 def _parse_update(body: bytes, bot: TelegramBot) -> Update | str:
     """The update, or why it is not one."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to be an update
         return "body is not JSON"
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:  # not `true`
         return "body is not a Telegram update (no integer update_id)"
     try:
         return Update.de_json(data, bot.application.bot)

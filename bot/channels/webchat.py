@@ -24,32 +24,29 @@ Server -> client:
            handled and stays with the client to be sent again
 
 Caps per connection: frames over MAX_FRAME_BYTES close it (1009); a sustained
-flood closes it (1008); a browser page from an origin not allowed is refused (403).
+flood closes it (1008) after FLOOD_CLOSE_AFTER refusals in a row, each answered
+with a `rate_limited` error frame; a browser page from an origin not allowed is refused (403).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
-import re
-import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Final, Literal, TypeAlias
-from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
 
+from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage, Unavailable
+from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.errors import UserError
-from bot.inbound import Conversations, InboundMessage
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
 
@@ -66,12 +63,12 @@ FLOOD_CLOSE_AFTER: Final = 50  # messages refused in a row before the socket is 
 QUEUE_SIZE: Final = 8
 ACK_AFTER_S: Final = 0.15
 _ID_PATTERN: Final = r"^[A-Za-z0-9_.:-]{1,64}$"
-_ID = re.compile(_ID_PATTERN)
 
 
 class _Frame(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    v: Literal[1]
+    # Strict: `true` and `1.0` are not version 1.
+    v: StrictInt = Field(ge=PROTOCOL_VERSION, le=PROTOCOL_VERSION)
 
 
 class HelloFrame(_Frame):
@@ -92,57 +89,6 @@ _FRAMES: TypeAdapter[HelloFrame | MessageFrame] = TypeAdapter(
 )
 
 
-class ParticipantTokens:
-    """Random participant ids signed with the server's secret key.
-
-    A token is `<id>.<mac>`: the id is 16 random bytes, the mac an HMAC-SHA256 of
-    it truncated to 16 bytes, both base64url. The id alone is the participant's
-    user id for the conversation service, which stores only a keyed hash of it.
-    """
-
-    __slots__ = ("_key",)
-
-    def __init__(self, key: bytes) -> None:
-        self._key = key
-
-    def issue(self) -> str:
-        raw = secrets.token_urlsafe(16)
-        return f"{raw}.{self._mac(raw)}"
-
-    def verify(self, token: object) -> str | None:
-        """The participant id of a valid token, None for anything else."""
-        if not isinstance(token, str) or len(token) > 100:
-            return None
-        raw, _, mac = token.partition(".")
-        if not raw or not hmac.compare_digest(mac, self._mac(raw)):
-            return None
-        return raw
-
-    def _mac(self, raw: str) -> str:
-        digest = hmac.new(self._key, b"webchat-token\x00" + raw.encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
-
-
-class OriginPolicy:
-    """Browser pages allowed to open the socket: the configured origins, and the
-    server's own pages. Clients that send no Origin (not browsers) are allowed:
-    the check protects residents' browsers, not the server."""
-
-    __slots__ = ("_allowed",)
-
-    def __init__(self, allowed: Sequence[str]) -> None:
-        self._allowed = frozenset(origin.rstrip("/").lower() for origin in allowed)
-
-    def allows(self, request: web.Request) -> bool:
-        origin = request.headers.get("Origin")
-        if origin is None:
-            return True
-        origin = origin.rstrip("/").lower()
-        if origin in self._allowed:
-            return True
-        return urlsplit(origin).netloc == request.host.lower()
-
-
 # The title of a consultation (None: the default one) in a language, if deployed.
 TitleLookup: TypeAlias = Callable[[str | None, str | None], Awaitable[str | None]]
 
@@ -157,8 +103,10 @@ class WebChat:
         origins: OriginPolicy,
         lifecycle: Lifecycle,
         titles: TitleLookup | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.conversations = conversations
+        self.clock = clock  # seconds, for the rate limit (tests set their own)
         self.tokens = tokens
         self.origins = origins
         self.lifecycle = lifecycle
@@ -217,7 +165,7 @@ class _Connection:
         self._lang: str | None = None
         self._queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue(QUEUE_SIZE)
         self._allowance = float(RATE_BURST)
-        self._checked_at = time.monotonic()
+        self._checked_at = chat.clock()
         self._refused = 0
         self._unanswered: set[str] = set()
         self._sending: set[asyncio.Task[None]] = set()
@@ -231,7 +179,7 @@ class _Connection:
                 if frame.type is WSMsgType.TEXT:
                     await self._on_frame(frame.data)
                 elif frame.type is WSMsgType.BINARY:
-                    await self._error("bad_frame", "Frames must be JSON text.")
+                    await self._on_invalid("bad_frame", "Frames must be JSON text.")
         finally:
             # Messages not yet started stay with the client, which sends them again.
             while not self._queue.empty():
@@ -250,19 +198,19 @@ class _Connection:
             if frame.type not in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
                 await self.ws.close(code=WSCloseCode.PROTOCOL_ERROR, message=b"hello expected")
             return False
-        hello = await self._parse(frame.data)
+        hello = read_frame(frame.data)
+        if isinstance(hello, Refusal):
+            await self._error(hello.code, hello.message, hello.id)
+        elif isinstance(hello, MessageFrame):
+            await self._error("bad_hello", "The first frame must be a hello.")
         if not isinstance(hello, HelloFrame):
-            if hello is not None:
-                await self._error("bad_hello", "The first frame must be a hello.")
             await self.ws.close(code=WSCloseCode.PROTOCOL_ERROR, message=b"hello expected")
             return False
-        token = hello.token
-        participant = self.chat.tokens.verify(token)
-        if token is None or participant is None:
-            token = self.chat.tokens.issue()
-            participant = self.chat.tokens.verify(token)
-            assert participant is not None
-        self._participant = participant
+        # A valid token is renewed (its lifetime starts again), anything else
+        # gets a new participant.
+        participant = self.chat.tokens.verify(hello.token)
+        token = self.chat.tokens.issue(participant)
+        self._participant = participant or token.partition(".")[0]
         self._consultation = hello.consultation
         self._lang = hello.lang
         title = None
@@ -283,11 +231,12 @@ class _Connection:
         return True
 
     async def _on_frame(self, raw: str) -> None:
-        frame = await self._parse(raw)
-        if frame is None:
+        frame = read_frame(raw)
+        if isinstance(frame, Refusal):
+            await self._on_invalid(frame.code, frame.message, frame.id)
             return
         if not isinstance(frame, MessageFrame):
-            await self._error("bad_message", "Say hello once, then send messages.")
+            await self._on_invalid("bad_message", "Say hello once, then send messages.")
             return
         if not self._take_allowance() or self._queue.full():
             await self._refuse(frame.id)
@@ -295,6 +244,14 @@ class _Connection:
         self._refused = 0
         self._queue.put_nowait((frame.id, frame.text))
         self._ack_later(frame.id)
+
+    async def _on_invalid(self, code: str, message: str, message_id: str | None = None) -> None:
+        """A frame that is not a message: it spends the allowance of one, so a
+        flood of garbage is refused, then closed, like a flood of messages."""
+        if not self._take_allowance():
+            await self._refuse(message_id)
+            return
+        await self._error(code, message, message_id)
 
     def _ack_later(self, message_id: str) -> None:
         self._unanswered.add(message_id)
@@ -317,7 +274,7 @@ class _Connection:
         self._unanswered.discard(message_id)
 
     def _take_allowance(self) -> bool:
-        now = time.monotonic()
+        now = self.chat.clock()
         self._allowance = min(
             float(RATE_BURST), self._allowance + (now - self._checked_at) * RATE_PER_S
         )
@@ -327,13 +284,13 @@ class _Connection:
         self._allowance -= 1.0
         return True
 
-    async def _refuse(self, message_id: str) -> None:
+    async def _refuse(self, message_id: str | None) -> None:
+        # Told each time, the last one too: the client keeps the message and
+        # sends it again later (after a reconnect, once the socket is closed).
+        await self._error("rate_limited", "Too many messages; slow down.", message_id)
         self._refused += 1
         if self._refused >= FLOOD_CLOSE_AFTER:
             await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
-            return
-        # Told each time: the client keeps the message and sends it again later.
-        await self._error("rate_limited", "Too many messages; slow down.", message_id)
 
     async def _work(self) -> None:
         while (item := await self._queue.get()) is not None:
@@ -350,8 +307,15 @@ class _Connection:
             try:
                 async with self.chat.lifecycle.message():
                     replies = await self.chat.conversations.handle(inbound)
+            except ButtonOutdated as outdated:  # answered: nothing to send again
+                replies = outdated.replies
             except Draining:
                 await self._error("unavailable", "The server is restarting.", message_id)
+                continue
+            except Unavailable:  # logged by the service; the client sends it again
+                await self._error(
+                    "unavailable", "The message could not be handled; try again.", message_id
+                )
                 continue
             except UserError as error:  # the server is misconfigured, e.g. no consultation
                 log.error("web chat: message not handled: %s", error)
@@ -376,15 +340,6 @@ class _Connection:
                 }
             )
 
-    async def _parse(self, raw: str) -> HelloFrame | MessageFrame | None:
-        """The frame, or None once the client was told what is wrong with it."""
-        try:
-            return _FRAMES.validate_json(raw)
-        except ValidationError as error:
-            code, message = _explain(error)
-            await self._error(code, message, _id_of(raw))
-            return None
-
     async def _error(self, code: str, message: str, message_id: str | None = None) -> None:
         frame: dict[str, object] = {
             "v": PROTOCOL_VERSION,
@@ -404,6 +359,25 @@ class _Connection:
             await self.ws.send_str(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a frame is not one: the error frame's code and message, and the id of
+    the refused message when it has one."""
+
+    code: str
+    message: str
+    id: str | None = None
+
+
+def read_frame(raw: str) -> HelloFrame | MessageFrame | Refusal:
+    """The frame a client sent, or why it is not one. Never raises: any text,
+    nested however deep, is a frame or a refusal."""
+    try:
+        return _FRAMES.validate_json(raw)
+    except ValidationError as error:
+        return Refusal(*_explain(error), _id_of(raw))
+
+
 def _explain(error: ValidationError) -> tuple[str, str]:
     problem = error.errors(include_url=False, include_context=False)[0]
     kind, where = problem["type"], ".".join(str(part) for part in problem["loc"])
@@ -419,14 +393,20 @@ def _explain(error: ValidationError) -> tuple[str, str]:
     return "bad_message", f"{field}: {problem['msg']}."
 
 
+class _Identified(BaseModel):
+    """Only the id of a frame refused for something else."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    id: str = Field(pattern=_ID_PATTERN)
+
+
 def _id_of(raw: str) -> str | None:
-    """The id of a refused message, so the client stops sending it again."""
+    """The id of a refused message, so the client stops sending it again. (Read
+    by pydantic's parser, which bounds nesting, like the frame itself.)"""
     try:
-        data = json.loads(raw)
-    except ValueError:
+        return _Identified.model_validate_json(raw).id
+    except ValidationError:
         return None
-    message_id = data.get("id") if isinstance(data, dict) else None
-    return message_id if isinstance(message_id, str) and _ID.fullmatch(message_id) else None
 
 
 def _reply_json(reply: Reply) -> dict[str, object]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cli.flows_deploy import add_deploy_commands
+from bot.cli.flows_poster import add_poster_command
 
 if TYPE_CHECKING:
     from flows.conditions import Condition
@@ -51,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     schema.set_defaults(handler=schema_)
 
     add_deploy_commands(commands)
+    add_poster_command(commands)
 
 
 def _doc(function: Any) -> str:

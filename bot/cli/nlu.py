@@ -12,14 +12,14 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 from bot.errors import UserError
-from nlu.question import QUESTION_KINDS, QuestionKind
+from nlu.question import QUESTION_KINDS
 
 if TYPE_CHECKING:
     from nlu import Interpretation, Interpreter
-    from nlu.evaluation import Case, Report
+    from nlu.evaluation import Report
 
 
 class NluInputError(UserError):
@@ -50,26 +50,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _interpreter(region: str | None) -> Interpreter:
+    """The interpreter `consultbot serve` would build (./config.yml and the
+    environment), for another region if asked."""
     from bot.config import load_settings
-    from nlu import Interpreter
-    from nlu.training_data import TrainingDataError
+    from bot.understanding import build_interpreter
 
     settings = load_settings()
-    texts = []
-    for path in settings.nlu.training_files:
-        try:
-            texts.append(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as error:
-            raise NluInputError(f"nlu.training_files: {path} cannot be read ({error})") from None
-    try:
-        return Interpreter(region=region or settings.region, extra_training=texts)
-    except TrainingDataError as error:
-        raise NluInputError(f"nlu.training_files: {error}") from None
+    if region is not None:
+        settings = settings.model_copy(update={"region": region})
+    return build_interpreter(settings)
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import load_cases, score
+
     cases = load_cases(args.file)
-    report = run(_interpreter(args.region), cases)
+    report = score(_interpreter(args.region), cases)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
     else:
@@ -87,22 +83,6 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def run(interpreter: Interpreter, cases: list[Case]) -> Report:
-    """Interpret every case, timing each one."""
-    import time
-
-    from nlu.evaluation import REFERENCE_DAY, Outcome, Report, passes
-
-    outcomes = []
-    for case in cases:
-        started, started_cpu = time.perf_counter(), time.thread_time()
-        got = interpreter.interpret(case.text, case.question, case.lang, REFERENCE_DAY)
-        cpu = time.thread_time() - started_cpu
-        elapsed = time.perf_counter() - started
-        outcomes.append(Outcome(case, got, passes(case, got), elapsed, cpu))
-    return Report(tuple(outcomes))
-
-
 def _describe(report: Report) -> str:
     lines = [f"cases: {report.cases}   accuracy: {report.accuracy:.1%}"]
     lines.append("by kind:")
@@ -116,64 +96,6 @@ def _describe(report: Report) -> str:
         f"p99 {report.percentile_ms(0.99, cpu=True):.3f} ms)"
     )
     return "\n".join(lines)
-
-
-def load_cases(path: Path) -> list[Case]:
-    """Read and validate an evaluation file; NluInputError names the bad line."""
-    from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-    from nlu import ChoiceOption, QuestionSpec
-    from nlu.evaluation import Case
-
-    class Choice(BaseModel):
-        model_config = ConfigDict(extra="forbid")
-        id: str
-        label: str
-
-    class RawCase(BaseModel):
-        model_config = ConfigDict(extra="forbid")
-        id: str
-        lang: Literal["fr", "en"]
-        kind: QuestionKind
-        text: str
-        expected: dict[str, Any]
-        choices: list[Choice] = Field(default_factory=list)
-        min: int | None = None
-        max: int | None = None
-
-        @model_validator(mode="after")
-        def _one_form(self) -> RawCase:
-            if len(self.expected) != 1 or not set(self.expected) <= {"answer", "intent", "reject"}:
-                raise ValueError('expected must be exactly one of "answer", "intent" or "reject"')
-            return self
-
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise NluInputError(f"{path}: cannot be read ({error})") from None
-    cases = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = RawCase.model_validate(json.loads(line))
-        except json.JSONDecodeError as error:
-            raise NluInputError(f"{path}:{number}: not valid JSON ({error.msg})") from None
-        except ValidationError as error:
-            problem = error.errors()[0]
-            where = ".".join(str(part) for part in problem["loc"]) or "case"
-            raise NluInputError(f"{path}:{number}: {where}: {problem['msg']}") from None
-        question = QuestionSpec(
-            kind=raw.kind,
-            choices=tuple(ChoiceOption(c.id, (c.label,)) for c in raw.choices),
-            min=raw.min,
-            max=raw.max,
-        )
-        form, expected = next(iter(raw.expected.items()))
-        cases.append(Case(raw.id, raw.lang, question, raw.text, form, expected))
-    if not cases:
-        raise NluInputError(f"{path}: no cases (one JSON object a line expected)")
-    return cases
 
 
 def parse_choices(raw: str) -> tuple[tuple[str, str], ...]:

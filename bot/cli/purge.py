@@ -77,7 +77,8 @@ def _purge(args: argparse.Namespace) -> int:
             f"purged what was older than {age.days} days (before {cutoff:%Y-%m-%d %H:%M} UTC): "
             f"{counts.transcript_lines} transcript lines, "
             f"{counts.inbound_messages} processed message ids, "
-            f"{counts.outbox_events} delivered outbox events; recorded in the audit log"
+            f"{counts.outbox_events} delivered outbox events, "
+            f"{counts.erasure_receipts} erasure receipts; recorded in the audit log"
         )
         return 0
 

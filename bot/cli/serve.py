@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import signal
 import sys
@@ -72,7 +71,9 @@ async def serve(settings: Settings) -> None:
     from aiohttp import web
 
     from bot.app import create_app
+    from bot.web.clients import ConnectionGuard, hide_client_addresses
 
+    hide_client_addresses(settings.server)
     app = create_app(settings)
     # No access log: one line per message costs throughput and would log ids.
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=30.0)
@@ -80,21 +81,12 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    await runner.setup()
-    # What start-up loaded (flows, the interpreter's tables, libraries) lives as
-    # long as the process: kept out of the garbage collector's full passes,
-    # which would otherwise scan it all, a pause felt by whoever is waiting.
-    gc.collect()
-    gc.freeze()
-    # Each closed WebSocket leaves a few dozen objects in reference cycles
-    # (aiohttp's); collected twice as often as by default, each pause is half
-    # as long: a few milliseconds instead of up to fifteen under load.
-    gc.set_threshold(700, 10, 2)
+    await runner.setup()  # start-up, garbage collector tuning included (bot/app.py)
     try:
         host, port = settings.server.host, settings.server.port
-        site = web.TCPSite(runner, host, port, backlog=1024)
+        guard = ConnectionGuard(runner.server, settings.server)  # type: ignore[arg-type]
         try:
-            await site.start()
+            listening = await loop.create_server(guard, host, port, backlog=1024)
         except OSError as error:
             raise ServeError(f"cannot listen on {host}:{port}: {error.strerror}") from None
         print(
@@ -105,6 +97,7 @@ async def serve(settings: Settings) -> None:
         )
         await stop.wait()
         print("consultbot: stopping after the messages in flight", file=sys.stderr, flush=True)
+        listening.close()  # no new connections; those open finish in runner.cleanup()
     finally:
         await runner.cleanup()
 

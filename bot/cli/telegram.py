@@ -116,9 +116,9 @@ async def _run_polling(settings: Any) -> None:
     import signal
 
     from bot.channels.telegram_bot import running_bot
-    from bot.conversation import ConversationService
+    from bot.startup import open_service
 
-    service = await ConversationService.open(settings)
+    service = await open_service(settings)
     try:
         async with running_bot(settings, service) as bot:
             stop = asyncio.Event()

@@ -16,6 +16,7 @@ from bot.web.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
     from bot.flow_catalog import FlowCatalog
+    from bot.web.readiness import WriteCheck
     from flows.model import Flow
     from storage.database import Database
 
@@ -71,13 +72,16 @@ class Pages:
         self._database: Database | None = None
         self._catalog: FlowCatalog | None = None
         self._flows: dict[str, tuple[float, Flow | None]] = {}
+        self._writes: WriteCheck | None = None
 
     def consultations_from(self, database: Database) -> None:
         """Look consultations up in this database (once the service is open)."""
         from bot.flow_catalog import FlowCatalog
+        from bot.web.readiness import WriteCheck
 
         self._database = database
         self._catalog = FlowCatalog()
+        self._writes = WriteCheck(database)
 
     async def default_chat(self, request: web.Request) -> web.Response:
         consultation = self.settings.default_consultation
@@ -135,8 +139,10 @@ class Pages:
         cached = self._flows.get(consultation)
         if cached is not None and now - cached[0] < _FLOW_CACHE_S:
             return cached[1]
-        async with self._database.transaction() as session:
-            deployed = await self._catalog.live(session, consultation)
+        catalog = self._catalog
+        deployed = await catalog.within(
+            self._database, lambda session: catalog.live(session, consultation)
+        )
         flow = deployed.flow if deployed is not None else None
         if len(self._flows) >= _FLOW_CACHE_SIZE:
             self._flows.clear()
@@ -168,8 +174,11 @@ class Pages:
         return web.json_response({"status": "ok"})
 
     async def readyz(self, request: web.Request) -> web.Response:
-        """The process takes messages: started, and not shutting down."""
-        if self.lifecycle.accepting:
-            return web.json_response({"status": "ready"})
-        status = "draining" if self.lifecycle.draining else "starting"
-        return web.json_response({"status": status}, status=503)
+        """The process takes messages: started, not shutting down, and its
+        database takes writes (checked by a write, at most every few seconds)."""
+        if not self.lifecycle.accepting:
+            status = "draining" if self.lifecycle.draining else "starting"
+            return web.json_response({"status": status}, status=503)
+        if self._writes is not None and not await self._writes.takes_writes():
+            return web.json_response({"status": "database_read_only"}, status=503)
+        return web.json_response({"status": "ready"})

@@ -7,12 +7,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from bot.config import Settings, load_settings
 from bot.conversation import ConversationService
-from nlu import Interpreter
 from tests.bot.channels.fake_bot_api import FakeBotApi
+from tests.serving import settings_for, start_service
 
-SECRET = "test-secret-key-0123456789abcdef"
 ServiceFactory = Callable[..., Awaitable[ConversationService]]
 
 
@@ -25,34 +23,15 @@ async def fake() -> AsyncIterator[FakeBotApi]:
     await api.close()
 
 
-@pytest.fixture(scope="session")
-def interpreter() -> Interpreter:
-    """Built once: it is immutable, and training it takes a second or two."""
-    return Interpreter()
-
-
-def settings_for(database_url: str, **environ: str) -> Settings:
-    return load_settings(
-        environ={
-            "CONSULTBOT_DATABASE_URL": database_url,
-            "CONSULTBOT_SECRET_KEY": SECRET,
-            **{f"CONSULTBOT_{key.upper()}": value for key, value in environ.items()},
-        }
-    )
-
-
 @pytest.fixture
-async def open_service(
-    database_url: str, interpreter: Interpreter
-) -> AsyncIterator[ServiceFactory]:
-    """Opens services on the test database (several = several processes, or a
-    restart); all are closed at the end."""
+async def open_service(database_url: str) -> AsyncIterator[ServiceFactory]:
+    """Opens services on the test database as start-up does (several = several
+    processes, or a restart); all are closed at the end. Keyword arguments are
+    settings (`tests.serving.settings_for`)."""
     opened: list[ConversationService] = []
 
-    async def factory(**environ: str) -> ConversationService:
-        service = await ConversationService.open(
-            settings_for(database_url, **environ), interpreter=interpreter
-        )
+    async def factory(**overrides: object) -> ConversationService:
+        service = await start_service(settings_for(database_url, **overrides))
         opened.append(service)
         return service
 

@@ -7,11 +7,12 @@ import asyncio
 
 from sqlalchemy import text
 
+from bot.button_steps import read as read_button
+from bot.channel_contract import Unavailable
 from bot.client import Client
 from storage import answers, audit, outbox, participants, sessions, transcripts
 from storage.models import SessionStatus
-
-DEMO = ["bonjour", "oui", "train", "4", "45000", "Plus de trains le soir entre Orléans et Tours"]
+from tests.serving import DEMO
 
 
 async def count(service, table: str) -> int:
@@ -37,7 +38,8 @@ async def test_a_resident_completes_the_demo_consultation(open_service, clock):
     client = Client(service, now=clock)
     replies = await client.converse("alice", *DEMO)
     assert "Acceptez-vous" in replies[0][-1].text
-    assert [b.payload for b in replies[1][-1].buttons] == ["car", "train", "bus", "bike", "walk"]
+    payloads = [read_button(b.payload)[0] for b in replies[1][-1].buttons]
+    assert payloads == ["car", "train", "bus", "bike", "walk"]
     assert replies[-1][-1].text.startswith("Merci")
 
     participant, stored = await only_session(service)
@@ -60,7 +62,7 @@ async def test_a_resident_completes_the_demo_consultation(open_service, clock):
     # The transcript shows what they agreed to, then every exchange from consent on.
     assert "Acceptez-vous" in lines[0].text
     said = [line.text for line in lines if line.direction == "in"]
-    assert said == DEMO[1:]
+    assert said == list(DEMO[1:])
     assert lines[-1].text.startswith("Merci")
     assert [e.type for e in events] == ["contribution.completed"]
     contributed = {a["question"]: a["value"] for a in events[0].payload["answers"]}
@@ -74,7 +76,9 @@ async def test_nothing_is_stored_before_consent(open_service, clock):
     await client.send("bob", "bonjour")
     await client.send("bob", "c'est quoi ?")
     refused = await client.send("bob", "non")
-    assert refused  # a polite goodbye
+    assert [reply.text for reply in refused] == [
+        "Entendu, je n'ai rien enregistré. Si vous changez d'avis, écrivez-moi à tout moment."
+    ]
     for table in ("participants", "sessions", "transcript_lines", "answers", "processed_inbound"):
         assert await count(service, table) == 0, table
 
@@ -165,9 +169,15 @@ async def test_a_returning_resident_after_expiry_may_resume(open_service, clock)
     await client.converse("alice", "bonjour", "oui", "bus")
     clock.advance(days=8)
     offer = await client.send("alice", "coucou")
-    assert offer[-1].buttons  # resume or start again
+    assert [button.title for button in offer[-1].buttons] == ["Reprendre", "Recommencer"]
     resumed = await client.send("alice", offer[-1].buttons[0].payload)
-    assert "1 à 5" in resumed[-1].text or "satisf" in resumed[-1].text
+    assert resumed[-1].text.startswith("De 1 à 5, êtes-vous satisfait")
+    assert [button.title for button in resumed[-1].buttons] == ["1", "2", "3", "4", "5"]
+    async with service.database.transaction() as s:
+        found = await participants.find(s, "client", service.pseudonym("client", "alice"))
+        assert found is not None
+        kept = await answers.current(s, (await sessions.latest(s, found.id)).id)
+    assert {a.question_id: a.value for a in kept} == {"mode": "bus"}  # resumed, not restarted
 
 
 async def test_sessions_stay_on_the_version_they_started(open_service, clock, tmp_path):
@@ -299,11 +309,12 @@ async def test_a_locked_database_asks_to_try_again_and_writes_nothing(
     other = sqlite3.connect(database_url.split(":///", 1)[1], isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-        replies = await client.send("alice", "train")
+        with pytest.raises(Unavailable) as refused:
+            await client.send("alice", "train")
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert "renvoyer" in replies[0].text
+    assert "renvoyer" in refused.value.replies[0].text
     assert await count(service, "answers") == 0
     assert await count(service, "transcript_lines") == lines
     replies = await client.send("alice", "train")
@@ -333,3 +344,12 @@ async def test_a_greeting_in_the_middle_changes_no_language(open_service, clock)
     await client.converse("erin", "bonjour", "oui")
     replies = await client.send("erin", "hello")
     assert "Comment vous déplacez-vous" in replies[-1].text
+
+
+async def test_a_nul_in_a_message_is_dropped_and_the_rest_is_stored(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("nul", "bonjour", "oui", "train", "4", "45000")
+    replies = await client.send("nul", "avant\x00apres")
+    assert replies[-1].text.startswith("Merci")
+    assert (await current_answers(service, user="nul"))["proposal"].value == "avantapres"

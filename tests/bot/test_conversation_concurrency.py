@@ -9,8 +9,8 @@ import datetime as dt
 
 from sqlalchemy import text
 
+from bot.channel_contract import InboundMessage
 from bot.client import Client
-from bot.inbound import InboundMessage
 
 
 def message(text_: str, message_id: str, now: dt.datetime, user: str = "alice") -> InboundMessage:

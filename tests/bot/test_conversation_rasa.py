@@ -60,7 +60,7 @@ async def test_a_rasa_server_that_is_down_leaves_the_builtin_classifier(open_ser
 
 def test_a_broken_training_file_stops_start_up_with_its_name(tmp_path):
     from bot.config import load_settings
-    from bot.conversation import build_interpreter
+    from bot.understanding import build_interpreter
 
     bad = tmp_path / "extra.yml"
     bad.write_text("nlu:\n  - intent: help\n    examples: 42\n", encoding="utf-8")

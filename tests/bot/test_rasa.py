@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 
 from bot.rasa import RasaCommands, RasaUnavailable, interpret_with_rasa
-from nlu import Answer, Command, Interpreter, QuestionSpec, Reject
+from nlu import Answer, Command, QuestionSpec, Reject
 
 TODAY = dt.date(2026, 6, 15)
 # What the stand-in model answers: text -> (intent, confidence).
@@ -32,8 +32,8 @@ def rasa_app(mode: dict[str, str]) -> web.Application:
             return web.json_response({"error": "model not loaded"}, status=500)
         if mode.get("fail") == "garbage":
             return web.Response(text="<html>proxy error</html>", content_type="text/html")
-        if mode.get("fail") == "slow":
-            await asyncio.sleep(1)
+        if mode.get("fail") == "slow":  # never answers: the client's time-out decides
+            await asyncio.Event().wait()
         name, confidence = MODEL.get(body["text"], ("nlu_fallback", 0.4))
         ranking = [{"name": name, "confidence": confidence}]
         return web.json_response(
@@ -60,11 +60,6 @@ async def rasa_server() -> AsyncIterator[tuple[str, dict[str, str]]]:
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     yield f"http://127.0.0.1:{port}", mode
     await runner.cleanup()
-
-
-@pytest.fixture(scope="module")
-def interpreter() -> Interpreter:
-    return Interpreter()
 
 
 async def test_rasa_recognises_commands_and_aliases(rasa_server):

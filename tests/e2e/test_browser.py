@@ -16,9 +16,9 @@ import pytest
 from aiohttp import web
 
 from bot.app import WEBCHAT
-from bot.inbound import Conversations, InboundMessage
+from bot.channel_contract import Conversations, InboundMessage
 from flows.replies import Reply
-from tests.bot.web.serving import DEMO, running, settings_for
+from tests.serving import DEMO, running, settings_for
 
 playwright_api = pytest.importorskip("playwright.async_api")
 

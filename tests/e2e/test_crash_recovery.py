@@ -20,9 +20,9 @@ import aiohttp
 from sqlalchemy import text
 
 from storage.database import Database
+from tests.serving import DEMO
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ["bonjour", "oui", "train", "4", "45000", "Plus de trains le soir entre Orléans et Tours"]
 EXPECTED = {
     "mode": "train",
     "satisfaction": 4,

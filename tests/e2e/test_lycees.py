@@ -14,7 +14,7 @@ from flows.loader import load_flow
 from tests.e2e.transcript import EXAMPLES, play
 from tests.flows.engine_flows import Chat
 
-OPEN_DAY = ("--today", "2026-10-01")
+OPEN_DAY = "2026-10-01"
 CONSENT = "Acceptez-vous ?\n[Oui] [Non]"
 ASKED_ROLE = (
     "Vous êtes…\n[Lycéen ou lycéenne] [Parent d'élève] [Personnel du lycée] [Autre habitant]"
@@ -29,24 +29,22 @@ ASKED_MEETING = "Souhaitez-vous être invité(e) à une réunion publique"
 ASKED_IDEAS = "Une autre idée pour les lycées"
 
 
-def test_another_resident_skipping_what_they_may(capsys, tmp_path):
+def test_another_resident_skipping_what_they_may():
     play(
-        capsys,
-        tmp_path,
         "lycees.yml",
         [
             ("bonjour", "Bonjour ! La Région construit, rénove", CONSENT),
-            ("oui", "(stored: ConsentGiven)", ASKED_ROLE),
+            ("oui", "(stored: consent given)", ASKED_ROLE),
             ("aide", "Choisissez ce qui vous décrit le mieux", ASKED_ROLE),
-            ("Autre habitant", "(stored: answer to role = 'other')", ASKED_POSTAL_CODE, "[Passer]"),
+            ("Autre habitant", '(stored: answer to role = "other")', ASKED_POSTAL_CODE, "[Passer]"),
             ("123", "Vous pouvez aussi écrire « passer »", ASKED_POSTAL_CODE, "!stored"),
-            ("passer", "(stored: AnswerSkipped postal_code)", ASKED_HOME, "[Passer]"),
+            ("passer", "(stored: postal_code skipped)", ASKED_HOME, "[Passer]"),
             ("xqzw", "Écrivez le nom de votre commune", ASKED_HOME, "!stored"),
             ("xqzw", ASKED_HOME, "!stored"),
             (
                 "xqzw",
                 "elle est facultative, passons à la suivante",
-                "(stored: AnswerSkipped home_commune)",
+                "(stored: home_commune skipped)",
                 ASKED_BUILDINGS,  # no school commune and no journey for another resident
                 "1 = très mauvais état",
                 "[1] [2] [3] [4] [5]",
@@ -54,78 +52,75 @@ def test_another_resident_skipping_what_they_may(capsys, tmp_path):
             ("2", "(stored: answer to buildings = 2)", ASKED_PRIORITIES, "!rénové"),
             (
                 "cantine",
-                "(stored: answer to priorities = ('canteen',))",
+                '(stored: answer to priorities = ["canteen"])',
                 ASKED_LOCAL_FOOD,
                 "[Oui] [Non]",
             ),
             ("xyz", "Répondez par oui ou par non.", ASKED_LOCAL_FOOD, "!stored"),
-            ("oui", "(stored: answer to local_food = True)", ASKED_MEETING),
-            ("non", "(stored: answer to meeting = False)", ASKED_IDEAS, "!À partir de"),
+            ("oui", "(stored: answer to local_food = true)", ASKED_MEETING),
+            ("non", "(stored: answer to meeting = false)", ASKED_IDEAS, "!À partir de"),
             (
                 "passer",
-                "(stored: AnswerSkipped other_ideas)",
+                "(stored: other_ideas skipped)",
                 "Merci pour votre contribution ! Les réponses seront présentées",
-                "(stored: Completed)",
+                "(stored: session completed)",
             ),
         ],
-        *OPEN_DAY,
+        today=OPEN_DAY,
     )
 
 
-def test_a_student_is_asked_the_commune_of_the_school(capsys, tmp_path):
+def test_a_student_is_asked_the_commune_of_the_school():
     play(
-        capsys,
-        tmp_path,
         "lycees.yml",
         [
+            ("bonjour", CONSENT),
             ("oui", ASKED_ROLE),
-            ("élève", "(stored: answer to role = 'student')", ASKED_POSTAL_CODE),
-            ("45000", "(stored: answer to postal_code = '45000')", ASKED_SCHOOL, "!Passer"),
+            ("élève", '(stored: answer to role = "student")', ASKED_POSTAL_CODE),
+            ("45000", '(stored: answer to postal_code = "45000")', ASKED_SCHOOL, "!Passer"),
             ("xqzw", "par exemple Bourges ou Chartres", ASKED_SCHOOL, "!stored"),
             ("passer", "obligatoire", ASKED_SCHOOL),
             ("retour", "Votre réponse était : 45000", ASKED_POSTAL_CODE),
-            ("passer", "(stored: AnswerSkipped postal_code)", ASKED_HOME),
-            ("passer", "(stored: AnswerSkipped home_commune)", ASKED_SCHOOL),
-            ("recommencer", "(stored: Restarted)", "(stored: AnswerWithdrawn role)", ASKED_ROLE),
+            ("passer", "(stored: postal_code skipped)", ASKED_HOME),
+            ("passer", "(stored: home_commune skipped)", ASKED_SCHOOL),
+            ("recommencer", "(stored: answer to role withdrawn)", ASKED_ROLE),
         ],
-        *OPEN_DAY,
+        today=OPEN_DAY,
     )
 
 
-def test_a_parent_whose_child_takes_the_school_bus(capsys, tmp_path):
+def test_a_parent_whose_child_takes_the_school_bus():
     play(
-        capsys,
-        tmp_path,
         "lycees.yml",
         [
+            ("bonjour", CONSENT),
             ("oui", ASKED_ROLE),
-            ("Parent d'élève", "(stored: answer to role = 'parent')", ASKED_POSTAL_CODE),
+            ("Parent d'élève", '(stored: answer to role = "parent")', ASKED_POSTAL_CODE),
             ("45000", ASKED_SCHOOL, "!" + ASKED_HOME),
-            ("Orléans", "(stored: answer to school_commune = '45234')", "Combien de minutes"),
+            ("Orléans", '(stored: answer to school_commune = "45234")', "Combien de minutes"),
             ("35", "Comment faites-vous ce trajet ?", "[Car scolaire] [Train] [Voiture]"),
             (
                 "car scolaire et voiture",
-                "(stored: answer to travel_modes = ('school_bus', 'car'))",
+                '(stored: answer to travel_modes = ["school_bus", "car"])',
                 ASKED_BUILDINGS,
             ),
             ("2", "Qu'est-ce qui devrait être rénové en priorité ?", "[Passer]"),
-            ("Les fenêtres", "(stored: answer to renovation = 'Les fenêtres')", ASKED_PRIORITIES),
-            ("numérique", "(stored: answer to priorities = ('digital',))", ASKED_LOCAL_FOOD),
+            ("Les fenêtres", '(stored: answer to renovation = "Les fenêtres")', ASKED_PRIORITIES),
+            ("numérique", '(stored: answer to priorities = ["digital"])', ASKED_LOCAL_FOOD),
             ("oui", ASKED_MEETING),
             ("oui", "À partir de quelle date seriez-vous disponible ?", "[Passer]"),
-            ("15/10/2026", "(stored: answer to meeting_date = '2026-10-15')", ASKED_IDEAS),
-            ("passer", "Merci pour votre contribution !", "(stored: Completed)"),
+            ("15/10/2026", '(stored: answer to meeting_date = "2026-10-15")', ASKED_IDEAS),
+            ("passer", "Merci pour votre contribution !", "(stored: session completed)"),
         ],
-        *OPEN_DAY,
+        today=OPEN_DAY,
     )
 
 
-def test_each_kind_of_unclear_answer_gets_its_hint(capsys, tmp_path):
+def test_each_kind_of_unclear_answer_gets_its_hint():
     play(
-        capsys,
-        tmp_path,
         "lycees.yml",
         [
+            ("bonjour", CONSENT),
             ("oui", ASKED_ROLE),
             ("?!", "Je n'ai pas reçu de réponse.", ASKED_ROLE, "!stored"),
             ("Parent d'élève", ASKED_POSTAL_CODE),
@@ -151,16 +146,14 @@ def test_each_kind_of_unclear_answer_gets_its_hint(capsys, tmp_path):
                 "entre le 1er septembre 2026 et le 30 juin 2027",
                 "!stored",
             ),
-            ("passer", "(stored: AnswerSkipped meeting_date)", ASKED_IDEAS),
+            ("passer", "(stored: meeting_date skipped)", ASKED_IDEAS),
         ],
-        *OPEN_DAY,
+        today=OPEN_DAY,
     )
 
 
-def test_in_english(capsys, tmp_path):
+def test_in_english():
     play(
-        capsys,
-        tmp_path,
         "lycees.yml",
         [
             ("hello", "Hello! The Region builds", "Do you agree?\n[Yes] [No]"),
@@ -171,34 +164,27 @@ def test_in_english(capsys, tmp_path):
             ("wifi", "Would you like to be invited", "!Should the canteen"),
             ("yes", "From which date would you be available?", "[Skip]"),
             ("2027-08-01", "between 1 September 2026 and 30 June 2027", "!stored"),
-            ("2026-10-15", "(stored: answer to meeting_date = '2026-10-15')", "Any other idea"),
-            ("More trees", "Thank you for your contribution!", "(stored: Completed)"),
+            ("2026-10-15", '(stored: answer to meeting_date = "2026-10-15")', "Any other idea"),
+            ("More trees", "Thank you for your contribution!", "(stored: session completed)"),
         ],
-        "--lang",
-        "en",
-        *OPEN_DAY,
+        lang="en",
+        today=OPEN_DAY,
     )
 
 
-def test_before_it_opens_the_consultation_says_when(capsys, tmp_path):
+def test_before_it_opens_the_consultation_says_when():
     play(
-        capsys,
-        tmp_path,
         "lycees.yml",
         [("bonjour", "ouvrira le 1er septembre 2026", "!Acceptez"), ("oui", "ouvrira", "!stored")],
-        "--today",
-        "2026-08-31",
+        today="2026-08-31",
     )
 
 
-def test_after_it_closes_the_consultation_says_so(capsys, tmp_path):
+def test_after_it_closes_the_consultation_says_so():
     play(
-        capsys,
-        tmp_path,
         "lycees.yml",
         [("oui", "a pris fin le 30 juin 2027", "!stored")],
-        "--today",
-        "2027-07-01",
+        today="2027-07-01",
     )
 
 

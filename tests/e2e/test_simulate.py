@@ -34,6 +34,23 @@ def test_interactive_the_bot_speaks_first_and_a_closed_input_ends_quietly(tmp_pa
     assert out.index("Acceptez-vous ?\n[Oui] [Non]") < out.index("> ")
     assert "Comment vous déplacez-vous le plus souvent ?" in out
     assert "De 1 à 5" in out
+    assert list(tmp_path.iterdir()) == []  # nothing kept: no database, no key file
+
+
+def test_the_deployments_training_files_are_used(tmp_path):
+    """The simulator understands what the served bot understands: a deployment's
+    own training data (here a synonym) counts in both."""
+    (tmp_path / "ours.yml").write_text(
+        'version: "3.1"\nnlu:\n- synonym: train\n  examples: |\n    - micheline\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "config.yml").write_text("nlu:\n  training_files: [ours.yml]\n", encoding="utf-8")
+    script = tmp_path / "s.txt"
+    script.write_text("oui\nla micheline\n", encoding="utf-8")
+    run = consultbot("simulate", MOBILITE, "--script", str(script), "--effects", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert '(stored: answer to mode = "train")' in run.stdout
+    assert "De 1 à 5" in run.stdout
 
 
 def test_interactive_in_english(tmp_path):

@@ -1,14 +1,19 @@
-"""Run `consultbot simulate --script` and check its transcript step by step."""
+"""Play a script through the simulator (bot/simulation.py: the real conversation
+service on a temporary database, as `consultbot simulate --script --effects`
+does) and check its transcript step by step."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from bot.cli import main
+from bot.config import Settings
+from bot.simulation import simulation
+from tests.serving import shared_interpreter
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "flows" / "examples"
@@ -25,15 +30,24 @@ class Turn:
 
 
 def simulate(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, flow: str, lines: list[str], *options: str
+    flow: str, lines: list[str], *, today: str | None = None, lang: str | None = None
 ) -> list[Turn]:
-    script = tmp_path / "script.txt"
-    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    code = main(["simulate", str(EXAMPLES / flow), "--script", str(script), "--effects", *options])
-    out = capsys.readouterr()
-    assert out.err == ""
-    assert code == 0
-    return parse(out.out)
+    """The transcript of `lines` sent to the bundled flow `flow`, with effects."""
+
+    async def converse() -> str:
+        out = io.StringIO()
+        async with simulation(
+            EXAMPLES / flow,
+            Settings(),
+            language=lang,
+            today=None if today is None else dt.date.fromisoformat(today),
+            interpreter=shared_interpreter(),
+            show_effects=True,
+        ) as simulated:
+            await simulated.play(lines, out, echo=True, start=False)
+        return out.getvalue()
+
+    return parse(asyncio.run(converse()))
 
 
 def parse(transcript: str) -> list[Turn]:
@@ -47,14 +61,10 @@ def parse(transcript: str) -> list[Turn]:
 
 
 def play(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    flow: str,
-    steps: list[Step],
-    *options: str,
+    flow: str, steps: list[Step], *, today: str | None = None, lang: str | None = None
 ) -> list[Turn]:
     """Send each step's message; check the bot's answer to it."""
-    turns = simulate(capsys, tmp_path, flow, [step[0] for step in steps], *options)
+    turns = simulate(flow, [step[0] for step in steps], today=today, lang=lang)
     assert [turn.said for turn in turns] == [step[0] for step in steps]
     for number, (step, turn) in enumerate(zip(steps, turns, strict=True), start=1):
         for expected in step[1:]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flows.conditions import AllOf, Answered, AnyOf, Compare, Not, Skipped
-from flows.effects import Effect
+from flows.effects import ConsentAsked, Effect
 from flows.engine import Transition, advance
 from flows.events import Event, Message, Start
 from flows.model import Choice, Flow, Question
@@ -179,15 +179,17 @@ class Chat:
         self.now = now
         self.state: SessionState | None = None
         self.effects: list[Effect] = []
+        self.consent_asked = False  # as the bot remembers it before consent
 
     def event(self, event: Event) -> Transition:
         transition = advance(self.flow, self.state, event, self.now)
         self.state = transition.state
+        self.consent_asked = any(isinstance(e, ConsentAsked) for e in transition.effects)
         self.effects.extend(transition.effects)
         return transition
 
     def send(self, interpretation: Interpretation, text: str = "…") -> Transition:
-        return self.event(Message(text, interpretation))
+        return self.event(Message(text, interpretation, consent_asked=self.consent_asked))
 
     def answer(self, value: AnswerValue, text: str | None = None) -> Transition:
         return self.send(Answer(value), str(value) if text is None else text)

@@ -7,6 +7,7 @@ from flows.effects import (
     AnswerRecorded,
     AnswerWithdrawn,
     Completed,
+    ConsentAsked,
     ConsentGiven,
     ConsentRefused,
     DeletionConfirmed,
@@ -38,7 +39,7 @@ def answered_up_to_postal_code() -> Chat:
 def test_start_says_the_intro_then_asks_consent_with_yes_no_buttons():
     t = advance(mobilite(), None, Start(), NOW)
     assert t.state is None
-    assert t.effects == ()
+    assert t.effects == (ConsentAsked(),)
     assert t.replies[0].text.startswith("Bonjour")
     assert t.replies[-1].text == "Acceptez-vous ?"
     assert [b.title for b in t.replies[-1].buttons] == ["Oui", "Non"]
@@ -48,13 +49,13 @@ def test_start_says_the_intro_then_asks_consent_with_yes_no_buttons():
 def test_a_first_message_that_is_not_yes_or_no_gets_intro_and_consent_and_keeps_nothing():
     t = advance(mobilite(), None, Message("bonjour", Reject("not_understood")), NOW)
     assert t.state is None
-    assert t.effects == ()
+    assert t.effects == (ConsentAsked(),)
     assert t.replies[0].text.startswith("Bonjour")
     assert t.replies[-1].text == "Acceptez-vous ?"
 
 
 def test_yes_gives_consent_and_asks_the_first_question_with_its_choices():
-    t = advance(mobilite(), None, Message("oui", Answer(True)), NOW)
+    t = advance(mobilite(), None, Message("oui", Answer(True), consent_asked=True), NOW)
     assert t.effects == (ConsentGiven(),)
     assert t.state is not None
     assert t.state.status == "asking"
@@ -65,11 +66,27 @@ def test_yes_gives_consent_and_asks_the_first_question_with_its_choices():
 
 
 def test_no_refuses_politely_and_records_nothing():
-    t = advance(mobilite(), None, Message("non", Answer(False)), NOW)
+    t = advance(mobilite(), None, Message("non", Answer(False), consent_asked=True), NOW)
     assert t.state is None
     assert t.effects == (ConsentRefused(),)
     assert "rien enregistré" in texts(t)
     assert "Comment" not in texts(t)
+
+
+def test_a_yes_or_no_to_a_consent_question_not_just_asked_answers_nothing():
+    for said in (Message("oui", Answer(True)), Message("non", Answer(False))):
+        t = advance(mobilite(), None, said, NOW)
+        assert t.state is None
+        assert t.effects == (ConsentAsked(),)  # now it is asked
+        assert t.replies[-1].text == "Acceptez-vous ?"
+
+
+def test_a_yes_after_stop_before_consent_is_no_consent():
+    chat = Chat(mobilite())
+    chat.event(Start())
+    chat.command("stop")
+    assert chat.answer(True, "oui").effects == (ConsentAsked(),)
+    assert chat.state is None
 
 
 def test_commands_before_consent_are_answered_without_keeping_anything():
@@ -78,7 +95,7 @@ def test_commands_before_consent_are_answered_without_keeping_anything():
     for name in ("help", "stop", "restart", "back", "skip", "delete_data", "human"):
         t = advance(flow, None, Message(name, Command(name)), NOW)
         assert t.state is None, name
-        assert t.effects == (), name
+        assert t.effects in ((), (ConsentAsked(),)), name  # asked again, or not
         said[name] = texts(t)
     assert "Mobilité en Centre-Val de Loire" in said["help"]
     assert "oui" in said["help"]
@@ -91,7 +108,7 @@ def test_before_consent_the_platform_language_hint_chooses_the_language():
     t = advance(mobilite(), None, Start(language="en-GB"), NOW)
     assert t.replies[-1].text == "Do you agree?"
     assert [b.title for b in t.replies[-1].buttons] == ["Yes", "No"]
-    t = advance(mobilite(), None, Message("yes", Answer(True), language="en"), NOW)
+    t = advance(mobilite(), None, Message("yes", Answer(True), "en", consent_asked=True), NOW)
     assert t.state is not None
     assert t.state.language == "en"
     assert t.replies[-1].text == "How do you usually travel?"
@@ -468,7 +485,8 @@ def test_a_closed_consultation_says_so_and_asks_nothing():
 
 def test_the_closing_day_is_still_open():
     flow = mobilite(closes=NOW.date())
-    assert advance(flow, None, Message("oui", Answer(True)), NOW).effects == (ConsentGiven(),)
+    yes = Message("oui", Answer(True), consent_asked=True)
+    assert advance(flow, None, yes, NOW).effects == (ConsentGiven(),)
 
 
 def test_a_consultation_not_yet_open_says_when_it_opens():
@@ -559,9 +577,9 @@ def test_the_question_reply_is_the_wording_recorded():
 
 
 def test_a_number_is_not_taken_for_yes_to_consent_or_to_deletion():
-    t = advance(mobilite(), None, Message("1", Answer(1)), NOW)
+    t = advance(mobilite(), None, Message("1", Answer(1), consent_asked=True), NOW)
     assert t.state is None
-    assert t.effects == ()
+    assert t.effects == (ConsentAsked(),)  # asked again
     chat = answered_up_to_postal_code()
     chat.command("delete_data")
     assert chat.answer(1).effects == ()

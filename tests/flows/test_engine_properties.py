@@ -4,14 +4,14 @@ answers, never records an answer on a reject, and its state stays a JSON value.
 No deadlines: timing is no property (and a loaded machine is no failure)."""
 
 import datetime as dt
-import functools
 import json
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flows.conditions import evaluate
-from flows.effects import AnswerRecorded, ConsentGiven, DeletionConfirmed
+from flows.effects import AnswerRecorded, ConsentAsked, ConsentGiven, DeletionConfirmed
 from flows.engine import advance, expecting
 from flows.events import ChangeLanguage, Message, Returned, Start
 from flows.question_spec import fit
@@ -19,6 +19,7 @@ from flows.state import SessionState
 from nlu import COMMAND_NAMES, Interpreter
 from nlu.interpretation import Answer, Command, Reject, RejectReason
 from tests.flows.engine_flows import mobilite, rich
+from tests.serving import shared_interpreter
 
 REASONS: tuple[RejectReason, ...] = (
     "empty",
@@ -60,7 +61,7 @@ interpretations = st.one_of(
 )
 languages = st.sampled_from(("fr", "en", "de", "en-GB", ""))
 events = st.one_of(
-    st.builds(Message, st.text(max_size=20), interpretations, st.none() | languages),
+    st.builds(Message, st.text(max_size=20), interpretations, st.none() | languages, st.booleans()),
     st.builds(Start, st.none() | st.just("mobilite"), st.none() | languages),
     st.just(Returned()),
     st.builds(ChangeLanguage, languages),
@@ -83,6 +84,13 @@ def check_step(flow, before, event, now):
         assert fit(question, recorded[0].value) == Answer(recorded[0].value)
     if any(isinstance(e, ConsentGiven) for e in t.effects):
         assert before is None
+        # Consent answers only the consent question the resident was just asked.
+        assert isinstance(event, Message)
+        assert event.consent_asked
+    if any(isinstance(e, ConsentAsked) for e in t.effects):
+        assert t.state is None
+        consents = {flow.consent.get(language) for language in flow.languages}
+        assert any(reply.text in consents for reply in t.replies)
     if any(isinstance(e, DeletionConfirmed) for e in t.effects):
         assert t.state is None
     if t.state is not None:
@@ -107,10 +115,29 @@ def test_any_sequence_of_events(flow, steps):
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(FLOWS),
+    st.lists(st.tuples(events, st.sampled_from(TIMES)), max_size=40),
+)
+def test_consent_is_only_ever_the_answer_to_the_consent_question_just_asked(flow, steps):
+    """Driven as the bot drives it: `consent_asked` is what the previous
+    transition said, never what the message claims."""
+    state, asked = None, False
+    for event, now in steps:
+        if isinstance(event, Message):
+            event = replace(event, consent_asked=asked)
+        t = check_step(flow, state, event, now)
+        if any(isinstance(e, ConsentGiven) for e in t.effects):
+            assert asked, "consent given to a question that was not asked just before"
+        asked = state is None and any(isinstance(e, ConsentAsked) for e in t.effects)
+        state = t.state
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(FLOWS), st.lists(interpretations, max_size=60))
 def test_any_sequence_of_messages_after_consent(flow, interpretations_):
     now = TIMES[1]
-    state = check_step(flow, None, Message("oui", Answer(True)), now).state
+    state = check_step(flow, None, Message("oui", Answer(True), consent_asked=True), now).state
     for interpretation in interpretations_:
         state = check_step(flow, state, Message("…", interpretation), now).state
 
@@ -147,9 +174,8 @@ texts = st.one_of(
 )
 
 
-@functools.cache
 def interpreter() -> Interpreter:
-    return Interpreter()  # built once: it may load its data at construction
+    return shared_interpreter()  # the test run's one interpreter (tests/serving.py)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

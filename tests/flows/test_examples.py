@@ -1,4 +1,4 @@
-"""Every bundled flow is a valid flow (STYLE.md rule 12: flows are example programs)."""
+"""Every bundled flow is a valid flow: flows are tested as example programs."""
 
 import datetime as dt
 import re
@@ -150,7 +150,9 @@ def dry_run(flow, answer_for, skip_optional=False):
     now = dt.datetime.combine(flow.opens or dt.date(2026, 10, 1), dt.time(12), dt.UTC)
     lang = flow.languages[-1]
     transition = advance(flow, None, Start(flow.id, lang), now)
-    transition = advance(flow, transition.state, Message("oui", Answer(True), lang), now)
+    transition = advance(
+        flow, transition.state, Message("oui", Answer(True), lang, consent_asked=True), now
+    )
     asked = []
     while transition.state is not None and transition.state.status == "asking":
         question = flow.question(transition.state.question_id)

@@ -1,11 +1,11 @@
-"""Shared fixtures of the nlu tests: one interpreter (building it reads the
-bundled data) and a few questions as a flow would describe them."""
+"""Shared fixtures of the nlu tests: `interpret` with the test run's one
+interpreter (tests/conftest.py), and a few questions as a flow would describe them."""
 
 import datetime as dt
 
 import pytest
 
-from nlu import ChoiceOption, Interpreter, QuestionSpec
+from nlu import ChoiceOption, QuestionSpec
 
 TODAY = dt.date(2026, 6, 15)  # a Monday
 
@@ -16,11 +16,6 @@ def question(kind, choices=(), **bounds) -> QuestionSpec:
         for ident, names in choices
     )
     return QuestionSpec(kind, choices=options, **bounds)
-
-
-@pytest.fixture(scope="session")
-def interpreter() -> Interpreter:
-    return Interpreter()
 
 
 @pytest.fixture(scope="session")

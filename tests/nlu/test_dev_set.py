@@ -6,7 +6,7 @@ cannot hide a collapse of another: each kind has its own floor too.
 
 from pathlib import Path
 
-from bot.cli.nlu import load_cases, run
+from bot.evaluation import load_cases, score
 
 DATA = Path(__file__).parent / "data"
 DEV_SET = DATA / "nlu_dev.jsonl"
@@ -16,7 +16,7 @@ KIND_FLOOR = 0.94
 
 
 def test_dev_set_accuracy_stays_above_the_floor(interpreter):
-    report = run(interpreter, load_cases(DEV_SET))
+    report = score(interpreter, load_cases(DEV_SET))
     failures = [f"{o.case.id}: {o.case.text!r} -> {o.got}" for o in report.outcomes if not o.passed]
     assert report.cases == 425
     assert report.accuracy >= OVERALL_FLOOR, "\n".join(failures)
@@ -25,6 +25,6 @@ def test_dev_set_accuracy_stays_above_the_floor(interpreter):
 
 
 def test_regression_set_accuracy_stays_above_the_floor(interpreter):
-    report = run(interpreter, load_cases(REGRESSION_SET))
+    report = score(interpreter, load_cases(REGRESSION_SET))
     failures = [f"{o.case.id}: {o.case.text!r} -> {o.got}" for o in report.outcomes if not o.passed]
     assert report.accuracy >= OVERALL_FLOOR, "\n".join(failures)

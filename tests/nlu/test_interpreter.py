@@ -87,6 +87,26 @@ def test_free_text(interpret):
     assert interpret("x" * 21, free) == Reject("too_long")
 
 
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\u200b\u200c\u200d", "\ufeff\u2060", " \u200b \u00ad ", "\u3164"]
+)
+def test_free_text_of_invisible_characters_only_is_empty_like_spaces(interpret, invisible):
+    assert interpret(invisible, question("free_text")) == Reject("empty")
+    assert interpret(f"{invisible}oui{invisible}", question("free_text")) != Reject("empty")
+
+
+_INVISIBLE = st.text(
+    alphabet=st.sampled_from(" \t\n\r\u00a0\u200b\u200c\u200d\u2060\ufeff\u00ad\u3164\u180e"),
+    min_size=1,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_INVISIBLE, kind=st.sampled_from(["free_text", "choice", "yes_no", "number", "date"]))
+def test_nothing_visible_is_never_an_answer(interpret, text, kind):
+    assert not isinstance(interpret(text, spec(kind)), Answer)
+
+
 def test_choice_ids_are_button_payloads(interpret):
     assert interpret("train", spec("choice")) == Answer("train")
     assert interpret("none", spec("multi_choice")) == Answer(("none",))

@@ -52,13 +52,17 @@ async def test_a_claim_that_rolled_back_leaves_the_message_new(database: Databas
     assert retried.is_new
 
 
-async def _handle(db: Database, seeded: Seeded, message_id: str) -> tuple[bool, object]:
-    """What the conversation service does with one message, slowly."""
+async def _handle(
+    db: Database, seeded: Seeded, message_id: str, holding=None
+) -> tuple[bool, object]:
+    """What the conversation service does with one message; `holding`, if given,
+    is awaited once the message is claimed."""
     async with db.transaction() as s:
         claim = await inbound.claim(s, "telegram", seeded.user_hash, message_id, now=NOW)
         if not claim.is_new:
             return False, claim.replies
-        await asyncio.sleep(0.05)  # let the other deliveries arrive meanwhile
+        if holding is not None:
+            await holding()
         await transcripts.append(
             s, seeded.session_id, [TranscriptLine(Direction.IN, "voiture", NOW, None, message_id)]
         )
@@ -67,17 +71,25 @@ async def _handle(db: Database, seeded: Seeded, message_id: str) -> tuple[bool, 
 
 
 async def test_concurrent_deliveries_of_one_message_are_handled_once(
-    database: Database, database_url: str, seeded: Seeded
+    database: Database, database_url: str, seeded: Seeded, contention
 ):
     others = [await Database.connect(database_url) for _ in range(3)]
+    redelivered: list[asyncio.Task[tuple[bool, object]]] = []
+
+    async def let_the_others_arrive() -> None:  # they claim while this one has claimed
+        contention.holding()
+        redelivered.extend(contention.start(_handle(db, seeded, "m-7")) for db in others)
+        await contention.until_waiting(len(others))
+
     try:
-        results = await asyncio.gather(
-            *(_handle(db, seeded, "m-7") for db in [database, database, *others])
-        )
+        results = [
+            await _handle(database, seeded, "m-7", let_the_others_arrive),
+            *[await task for task in redelivered],
+        ]
     finally:
         for db in others:
             await db.close()
-    assert sorted(new for new, _ in results) == [False, False, False, False, True]
+    assert sorted(new for new, _ in results) == [False, False, False, True]
     assert all(replies == REPLIES for _, replies in results)
     async with database.transaction() as s:
         lines = await transcripts.for_session(s, seeded.session_id)

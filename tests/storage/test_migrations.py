@@ -21,6 +21,14 @@ TABLES = {
     "processed_inbound",
     "outbox_events",
     "audit_records",
+    "erased_answers",
+    "console_users",
+    "console_links",
+    "console_sessions",
+    "login_failures",
+    "pre_consent",
+    "erasure_receipts",
+    "readiness_probe",
     "contributions",
     "api_tokens",
     "webhook_endpoints",
@@ -91,6 +99,8 @@ async def test_a_database_migrated_by_a_newer_version_is_refused_untouched(datab
 
 
 async def test_an_unknown_target_revision_lists_the_known_ones(database: Database):
-    with pytest.raises(StorageError, match=r"unknown revision 'nope'; known: base, 0001, 0005"):
+    with pytest.raises(
+        StorageError, match=r"unknown revision 'nope'; known: base, 0001, 0002, 0004, 0005"
+    ):
         await database.downgrade("nope")
     assert await database.current_revision() == Database.head_revision()

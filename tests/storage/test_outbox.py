@@ -37,21 +37,35 @@ async def test_a_failed_delivery_is_retried_after_a_while(database: Database):
     assert [(e.id, e.attempts, e.last_attempt_at) for e in later] == [(event_id, 1, NOW)]
 
 
-async def _deliver(db: Database) -> list[int]:
+async def _deliver(db: Database, sending=None) -> list[int]:
     async with db.transaction() as s:
         events = await outbox.pending(s, now=NOW, limit=3)
-        await asyncio.sleep(0.05)  # sending them; another deliverer runs meanwhile
+        if sending is not None:  # another deliverer runs meanwhile
+            await sending()
         await outbox.mark_delivered(s, [e.id for e in events], now=NOW)
     return [e.id for e in events]
 
 
-async def test_two_deliverers_never_send_the_same_event(database: Database, database_url: str):
+async def test_two_deliverers_never_send_the_same_event(
+    database: Database, database_url: str, contention
+):
     async with database.transaction() as s:
         ids = [await outbox.enqueue(s, "session.completed", {"n": n}, now=NOW) for n in range(6)]
     other = await Database.connect(database_url)
+    second: list[asyncio.Task[list[int]]] = []
+
+    async def let_the_other_run() -> None:
+        contention.holding()
+        second.append(contention.start(_deliver(other)))
+        if database.backend == "sqlite":
+            await contention.until_waiting(1)  # one writer at a time: it waits
+        else:
+            await asyncio.wait([second[0]])  # SKIP LOCKED: it takes the others meanwhile
+
     try:
-        first, second = await asyncio.gather(_deliver(database), _deliver(other))
+        first = await _deliver(database, let_the_other_run)
+        second_ids = await second[0]
     finally:
         await other.close()
-    assert not set(first) & set(second)
-    assert sorted(first + second) == ids
+    assert not set(first) & set(second_ids)
+    assert sorted(first + second_ids) == ids

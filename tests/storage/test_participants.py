@@ -69,18 +69,27 @@ async def test_timestamps_come_back_in_utc_whatever_zone_they_were_given_in(data
     assert stored.created_at.utcoffset() == dt.timedelta(0)
 
 
-async def _first_message(db: Database) -> int:
+async def _first_message(db: Database, holding=None) -> int:
     async with db.transaction() as s:
         participant, _ = await participants.get_or_create(s, "telegram", HASH, now=NOW)
-        await asyncio.sleep(0.02)
+        if holding is not None:
+            await holding()
         return participant.id
 
 
-async def test_concurrent_first_messages_create_one_participant(database_url: str):
-    dbs = [await Database.connect(database_url) for _ in range(4)]
+async def test_concurrent_first_messages_create_one_participant(
+    database: Database, database_url: str, contention
+):
+    dbs = [await Database.connect(database_url) for _ in range(3)]
+    others: list[asyncio.Task[int]] = []
+
+    async def let_the_others_come() -> None:  # they create while this one has created
+        contention.holding()
+        others.extend(contention.start(_first_message(db)) for db in dbs)
+        await contention.until_waiting(len(dbs))
+
     try:
-        await dbs[0].upgrade()
-        ids = await asyncio.gather(*(_first_message(db) for db in dbs))
+        ids = [await _first_message(database, let_the_others_come), *[await t for t in others]]
     finally:
         for db in dbs:
             await db.close()

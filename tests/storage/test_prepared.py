@@ -9,9 +9,8 @@ from sqlalchemy import bindparam, insert, select, update
 from storage import participants
 from storage.database import Database
 from storage.errors import Conflict
-from storage.models import AnswerRow, ModerationStatus, ParticipantRow
+from storage.models import AnswerRow, ModerationStatus, ParticipantRow, table
 from storage.prepared import Prepared
-from storage.statements import table
 from tests.storage.seeding import Seeded
 
 PARIS = dt.timezone(dt.timedelta(hours=2))

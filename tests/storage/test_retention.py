@@ -47,7 +47,12 @@ async def test_purge_erases_old_transcripts_keeps_answers_and_audits(
     assert [(r.action, r.counts, r.details) for r in records] == [
         (
             "purge",
-            {"transcript_lines": 2, "inbound_messages": 1, "outbox_events": 1},
+            {
+                "transcript_lines": 2,
+                "inbound_messages": 1,
+                "outbox_events": 1,
+                "erasure_receipts": 0,
+            },
             {"older_than": CUTOFF.isoformat()},
         )
     ]

@@ -78,26 +78,34 @@ async def test_recent_sessions_do_not_expire(database: Database, seeded: Seeded)
     assert expired == 0
 
 
-async def _increment(db: Database, participant_id: int) -> None:
-    """Read-modify-write of the session state, as the conversation service does."""
+async def _increment(db: Database, participant_id: int, holding=None) -> None:
+    """Read-modify-write of the session state, as the conversation service does;
+    `holding`, if given, is awaited between the read and the write."""
     async with db.transaction() as s:
         current = await sessions.find_open(s, participant_id, lock=True)
         assert current is not None
         assert isinstance(current.state, dict)
         step = current.state["step"]
-        await asyncio.sleep(0.05)  # the other writer arrives meanwhile
+        if holding is not None:
+            await holding()
         await sessions.save(s, current.id, now=NOW, state={"step": step + 1})
 
 
 async def test_the_session_lock_serialises_concurrent_writers(
-    database: Database, database_url: str, seeded: Seeded
+    database: Database, database_url: str, seeded: Seeded, contention
 ):
     # Two Database objects are two processes: nothing but the database orders them.
     other = await Database.connect(database_url)
+    second: list[asyncio.Task[None]] = []
+
+    async def let_the_other_come() -> None:  # it reads while this one has read
+        contention.holding()
+        second.append(contention.start(_increment(other, seeded.participant_id)))
+        await contention.until_waiting(1)
+
     try:
-        await asyncio.gather(
-            _increment(database, seeded.participant_id), _increment(other, seeded.participant_id)
-        )
+        await _increment(database, seeded.participant_id, let_the_other_come)
+        await second[0]
     finally:
         await other.close()
     async with database.transaction() as s:

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from storage import api_tokens
 from storage.database import Database
-from tests.bot.web.serving import running, settings_for
+from tests.serving import running, settings_for
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -60,7 +60,7 @@ async def serve(database_url: str, tmp_path: Path) -> AsyncIterator[Serve]:
         stack: list[Any] = []
 
         async def start(**overrides: Any) -> Served:
-            context = running(settings_for(tmp_path, database_url=database_url, **overrides))
+            context = running(settings_for(database_url, **overrides))
             url, app = await context.__aenter__()
             stack.append(context)
             database = await Database.connect(database_url)

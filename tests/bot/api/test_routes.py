@@ -12,7 +12,7 @@ import pytest
 from bot.api.openapi import document
 from storage import answers, contributions
 from tests.bot.api.conftest import Served
-from tests.bot.web.serving import DEMO
+from tests.serving import DEMO
 from tests.storage.seeding import moderate
 
 
@@ -190,7 +190,7 @@ async def test_an_unknown_consultation_is_a_json_404(serve):
 
 
 async def test_each_token_is_rate_limited(serve):
-    served = await serve(api={"rate_per_minute": 1, "burst": 2})
+    served = await serve(api__rate_per_minute=1, api__burst=2)
     token, other = await served.token("events:read"), await served.token("events:read")
     statuses = [(await served.get("/api/v1/events", token))[0] for _ in range(3)]
     assert statuses == [200, 200, 429]

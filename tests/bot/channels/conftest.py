@@ -4,6 +4,7 @@ update (no sleeps, no timing asserts)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
@@ -11,20 +12,31 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from bot.channel_contract import InboundMessage
 from bot.channels.telegram_bot import TelegramBot
 from bot.channels.telegram_sending import RetryPolicy
 from bot.config import Settings, TelegramSettings
 from bot.conversation import ConversationService
-from bot.inbound import InboundMessage
 from flows.replies import Reply
-from nlu import Interpreter
 from storage import answers, participants, sessions
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
-from tests.bot.conftest import settings_for
+from tests.serving import settings_for, start_service
 
-# Fast retries so that tests of 5xx bursts take milliseconds; 429 waits are
-# Telegram's retry_after (1 s in the fake).
-FAST = RetryPolicy(max_attempts=5, backoff=0.01, max_wait=5)
+
+class Waits:
+    """The bot's waits between retries, noted instead of slept: no test waits
+    real seconds, and a test can check what the bot would have waited."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+        await asyncio.sleep(0)  # still lets the other tasks run
+
+
+WAITS = Waits()
+FAST = RetryPolicy(max_attempts=5, backoff=0.01, max_wait=5, sleep=WAITS)
 WEBHOOK_SECRET = "s3cret_for-tests"
 
 
@@ -34,9 +46,9 @@ def sqlite_url(tmp_path) -> str:
 
 
 @pytest.fixture
-async def service(sqlite_url: str, interpreter: Interpreter) -> AsyncIterator[ConversationService]:
+async def service(sqlite_url: str) -> AsyncIterator[ConversationService]:
     """The real conversation service on a real SQLite file."""
-    opened = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
+    opened = await start_service(settings_for(sqlite_url))
     yield opened
     await opened.close()
 

@@ -15,17 +15,16 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from bot.channel_contract import InboundMessage
 from bot.channels.telegram_bot import TelegramBot, running_bot
 from bot.channels.telegram_rendering import Toggle, confirmed_text
-from bot.conversation import ConversationService
-from bot.inbound import InboundMessage
 from flows.replies import Button, Reply
-from tests.bot.channels.conftest import FAST, Chat, Recorder, telegram_settings
+from tests.bot.channels.conftest import FAST, WAITS, Chat, Recorder, telegram_settings
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
-from tests.bot.conftest import settings_for
+from tests.serving import DEMO, settings_for, start_service
 
 ROOT = Path(__file__).resolve().parents[3]
-PROPOSAL = "Plus de trains le soir entre Orléans et Tours"
+PROPOSAL = DEMO[-1]
 
 
 @pytest.fixture
@@ -85,6 +84,16 @@ async def test_a_resident_completes_the_demo_by_typing(fake, bot, conversations,
     }
     assert TOKEN not in caplog.text
     assert PROPOSAL not in caplog.text
+
+
+async def test_a_first_oui_never_shown_the_consent_question_enrols_nobody(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1099))
+    first = await chat.say("oui")
+    assert any("Acceptez-vous" in text for text in texts(first))
+    assert await conversations.participant(1099) is None
+    await chat.tap("Oui")  # the question they were shown
+    assert "Comment vous déplacez-vous" in chat.messages[-1]["text"]
+    assert await conversations.participant(1099) is not None
 
 
 async def test_no_telegram_id_is_stored_in_clear(fake, bot, conversations):
@@ -256,8 +265,10 @@ async def test_buttons_issued_to_another_chat_are_refused(fake, bot, conversatio
 
 async def test_a_burst_of_429_is_waited_out(fake, bot, conversations):
     chat = Chat(fake, bot, Resident(1013))
-    fake.fail_next(3, 429, retry_after=1)
+    fake.fail_next(3, 429, retry_after=3)
+    WAITS.seconds.clear()
     replies = await chat.say("bonjour")
+    assert WAITS.seconds == [3, 3, 3]  # what Telegram asked, not slept for real
     assert any("Acceptez-vous" in text for text in texts(replies))
     refused = [m for m, _ in fake.calls if m == "sendMessage"]
     assert len(refused) == len(replies) + 3  # each 429 retried, nothing sent twice
@@ -270,6 +281,9 @@ async def test_server_errors_are_retried_with_backoff(fake, bot, conversations):
     fake.fail_next(1, 500)
     replies = await chat.say("bonjour")
     assert any("Acceptez-vous" in text for text in texts(replies))
+    sent = [m for m, _ in fake.calls if m == "sendMessage"]
+    assert len(sent) == len(replies) + 3  # each failure retried, nothing sent twice
+    assert len(texts(replies)) == len(set(texts(replies)))
 
 
 async def test_endless_server_errors_give_up_and_the_bot_carries_on(fake, bot, conversations):
@@ -341,7 +355,7 @@ async def test_long_replies_are_split_under_4096(fake):
 
 async def test_chats_run_concurrently_and_each_stays_in_order(fake, bot, conversations):
     residents = [Chat(fake, bot, Resident(2000 + n)) for n in range(10)]
-    script = ["bonjour", "oui", "train", "4", "45000", PROPOSAL]
+    script = DEMO
     updates = []
     for text in script:  # everybody types the next line before any reply arrives
         updates += [fake.user_sends(chat.resident, text) for chat in residents]
@@ -359,14 +373,14 @@ async def test_a_restart_in_the_middle_of_a_conversation(fake, sqlite_url, inter
     question and its answer; a button shown before the restart still answers."""
     settings = telegram_settings(fake)
     resident = Resident(1022)
-    service = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
+    service = await start_service(settings_for(sqlite_url))
     async with running_bot(settings, service, policy=FAST, poll_timeout=1) as first:
         chat = Chat(fake, first, resident)
         await chat.say("bonjour")
         await chat.tap("Oui")
         mode_question = chat.last_keyboard()
     await service.close()
-    service = await ConversationService.open(settings_for(sqlite_url), interpreter=interpreter)
+    service = await start_service(settings_for(sqlite_url))
     try:
         async with running_bot(settings, service, policy=FAST, poll_timeout=1) as second:
             chat.attach(second)
@@ -626,3 +640,40 @@ async def test_a_refused_token_or_a_failing_api_stops_start_up_with_one_clear_li
     ):
         async with running_bot(telegram_settings(fake), conversations):
             pass
+
+
+LYCEES_TO_LOCAL_FOOD = (
+    "/start lycees",
+    "oui",
+    "Autre habitant",
+    "passer",
+    "xqzw",
+    "xqzw",
+    "xqzw",
+    "2",
+    "cantine",
+)
+
+
+async def test_an_old_button_does_not_answer_the_question_asked_now(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1050))
+    for text in LYCEES_TO_LOCAL_FOOD:
+        await chat.say(text)
+    local_food = chat.last_keyboard()
+    assert "La cantine devrait-elle servir" in local_food["text"]
+    meeting = (await chat.say("non"))[-1]
+    assert "réunion publique" in meeting["text"]
+    edits = len(fake.edits)
+    await chat.tap("Oui", local_food)
+    assert fake.callback_answers[-1]["text"] == "Vous avez déjà répondu à cette question."
+    assert await conversations.answers(1050) == {
+        "role": "other",
+        "buildings": 2,
+        "priorities": ["canteen"],
+        "local_food": False,
+    }
+    assert len(fake.edits) == edits  # the old message is not marked "✓ Oui"
+    assert "✓" not in fake.message_now(local_food)["text"]
+    # The question asked now is still asked, and its own buttons answer it.
+    await chat.tap("Oui", meeting)
+    assert (await conversations.answers(1050))["meeting"] is True

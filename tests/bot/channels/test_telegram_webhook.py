@@ -4,16 +4,20 @@ before answering 2xx."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
 from aiohttp import web
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from bot.channels.telegram_bot import TelegramBot, set_webhook
@@ -26,6 +30,7 @@ from bot.channels.telegram_webhook import (
 from bot.config import Settings
 from tests.bot.channels.conftest import FAST, WEBHOOK_SECRET, Chat, Recorder, telegram_settings
 from tests.bot.channels.fake_bot_api import FakeBotApi, Resident
+from tests.serving import start_service
 
 PROPOSAL = "Plus de trains le soir entre Orléans et Tours"
 
@@ -142,6 +147,25 @@ async def test_a_wrong_or_missing_secret_is_refused_and_nothing_processed(
     assert fake.messages_to(resident) == []
 
 
+@pytest.mark.parametrize("secret", [b"\xff\xfe\x80", WEBHOOK_SECRET.encode() + b"\xc3"])
+async def test_a_secret_header_of_bytes_that_are_not_utf8_is_refused(
+    fake, server, conversations, caplog, secret
+):
+    body = json.dumps(update_for(Resident(3010), "bonjour")).encode()
+    target = urlsplit(server.url)
+    reader, writer = await asyncio.open_connection(target.hostname, target.port)
+    writer.write(
+        b"POST " + target.path.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\n" + SECRET_HEADER.encode() + b": " + secret + b"\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
+    )
+    status_line = await reader.readline()
+    writer.close()
+    assert status_line.split()[1] == b"403"
+    assert conversations.handled == []
+    assert "Traceback" not in caplog.text
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [
@@ -150,6 +174,10 @@ async def test_a_wrong_or_missing_secret_is_refused_and_nothing_processed(
         (b"[1, 2, 3]", 400),
         (b'{"message": {"text": "no update id"}}', 400),
         (b'{"update_id": "12"}', 400),
+        (json.dumps({**update_for(Resident(3011), "oui"), "update_id": True}).encode(), 400),
+        (json.dumps({**update_for(Resident(3011), "oui"), "update_id": 12.0}).encode(), 400),
+        (b'{"update_id": 16, "message": ' + b"[" * 100_000 + b"}", 400),
+        (b"[" * 100_000, 400),
         (b'{"update_id": 12, "message": "not an object"}', 400),
         (b'{"update_id": 13, "message": {"message_id": 1}}', 400),
         (json.dumps({"update_id": 14, "x": "a" * 1_048_576}).encode(), 413),
@@ -225,8 +253,7 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, interpreter, sqlit
     Telegram when a token is set: a resident completes the demo through webhooks, and while the
     server drains for shutdown Telegram is told to deliver later."""
     from bot.app import CONVERSATIONS, LIFECYCLE, create_app
-    from bot.conversation import ConversationService
-    from tests.bot.conftest import SECRET
+    from tests.serving import SECRET
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -236,10 +263,7 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, interpreter, sqlit
         update={"database_url": sqlite_url, "secret_key": SecretStr(SECRET)}
     )
 
-    async def open_service(settings):  # the real service, with the already-trained interpreter
-        return await ConversationService.open(settings, interpreter=interpreter)
-
-    app = create_app(settings, open_service=open_service)  # Telegram installed: a token is set
+    app = create_app(settings, open_service=start_service)  # Telegram installed: a token is set
     runner = web.AppRunner(app)
     await runner.setup()
     await web.SockSite(runner, sock).start()
@@ -280,3 +304,27 @@ async def test_a_webhook_mode_bot_says_when_the_webhook_is_not_registered(
     )
     await runner.cleanup()
     assert "set-webhook" not in caplog.text  # registered: nothing to say
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=12,
+)
+_UPDATES = st.one_of(
+    _JSON.map(lambda value: json.dumps(value).encode()),
+    st.fixed_dictionaries(
+        {"update_id": st.integers(10_000, 10**9) | _JSON},
+        optional={"message": _JSON, "callback_query": _JSON, "edited_message": _JSON},
+    ).map(lambda value: json.dumps(value).encode()),
+    st.integers(1, 200_000).map(lambda depth: b'{"update_id": 1, "message": ' + b"[" * depth),
+    st.binary(max_size=64),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=_UPDATES)
+async def test_any_body_is_answered_below_500(server, body):
+    assert await post(server.url, body) in (200, 400, 413)

@@ -4,35 +4,49 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.channels.webchat import FLOOD_CLOSE_AFTER, MAX_FRAME_BYTES, ParticipantTokens
-from bot.inbound import Conversations, InboundMessage
+from bot.app import WEBCHAT
+from bot.channel_contract import Conversations, InboundMessage
+from bot.channels.webchat import (
+    FLOOD_CLOSE_AFTER,
+    MAX_FRAME_BYTES,
+    RATE_BURST,
+    Refusal,
+    WebChat,
+    read_frame,
+)
+from bot.channels.webchat_access import ParticipantTokens
+from bot.pseudonyms import resolve_secret_key
 from flows.replies import Reply
-from tests.bot.web.serving import DEMO, running, settings_for
+from tests.serving import DEMO, running, settings_for
 
 
 @pytest.fixture
 async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
     settings = settings_for(tmp_path, server={"allowed_origins": ["https://www.region.example"]})
     async with (
-        running(settings) as (base, _app),
+        running(settings) as (base, app),
         aiohttp.ClientSession() as session,
     ):
-        yield Chat(base, session)
+        yield Chat(base, session, app[WEBCHAT])
 
 
 class Chat:
     """A resident's tab, speaking the protocol by hand."""
 
-    def __init__(self, base: str, session: aiohttp.ClientSession) -> None:
+    def __init__(self, base: str, session: aiohttp.ClientSession, webchat: WebChat) -> None:
         self.base = base
         self.session = session
+        self.webchat = webchat
 
     async def connect(self, **headers: str) -> aiohttp.ClientWebSocketResponse:
         return await self.session.ws_connect(self.base + "/ws", headers=headers)
@@ -87,13 +101,19 @@ async def test_a_tapped_button_sends_its_payload(chat):
     assert question["text"] == "Comment vous déplacez-vous le plus souvent ?"
 
 
+async def test_a_first_oui_never_shown_the_consent_question_enrols_nobody(chat):
+    tab = await chat.hello()
+    assert "Acceptez-vous" in (await tab.say("oui"))[-1]["text"]
+    assert "Comment vous déplacez-vous" in (await tab.say("oui"))[-1]["text"]
+
+
 async def test_the_token_resumes_the_conversation_on_a_new_connection(chat):
     tab = await chat.hello()
     await tab.say("bonjour")
     await tab.say("oui")
     await tab.ws.close()
     again = await chat.hello(tab.token)
-    assert again.token == tab.token
+    assert again.token.split(".")[0] == tab.token.split(".")[0]  # the same participant
     assert "1 à 5" in (await again.say("train", "after-reload"))[-1]["text"]
 
 
@@ -176,6 +196,7 @@ async def test_a_one_megabyte_frame_closes_the_connection(chat):
 
 
 async def test_a_flood_is_refused_then_closed_and_others_are_unaffected(chat):
+    chat.webchat.clock = lambda: 0.0  # no time passes: no allowance is earned meanwhile
     calm = await chat.hello()
     flood = await chat.hello()
     for n in range(1000):
@@ -190,12 +211,17 @@ async def test_a_flood_is_refused_then_closed_and_others_are_unaffected(chat):
             break
         seen.append(json.loads(frame.data))
     assert flood.ws.close_code == aiohttp.WSCloseCode.POLICY_VIOLATION
-    refused = [f for f in seen if f["type"] == "error"]
-    assert {f["code"] for f in refused} == {"rate_limited"}
-    # Each refusal names its message; the socket was closed long before the
-    # 1000th (FLOOD_CLOSE_AFTER refusals in a row; an allowance earned meanwhile
-    # lets one message through and starts the count again).
-    assert FLOOD_CLOSE_AFTER <= len(refused) < 500
+    refused = [int(f["id"][1:]) for f in seen if f["type"] == "error"]
+    assert {f["code"] for f in seen if f["type"] == "error"} == {"rate_limited"}
+    # The burst allowance is spent on the first RATE_BURST messages; every later
+    # one is refused, each with its own error frame, and the FLOOD_CLOSE_AFTER-th
+    # refusal in a row (told like the others) closes the socket.
+    last = refused[-1]
+    accepted = set(range(last + 1)) - set(refused)
+    assert max(accepted) < RATE_BURST <= min(set(range(RATE_BURST, last + 1)) & set(refused))
+    in_a_row = [n for n in refused if n > max(accepted)]
+    assert in_a_row == list(range(max(accepted) + 1, last + 1))
+    assert len(in_a_row) == FLOOD_CLOSE_AFTER
     assert (await calm.say("bonjour"))[0]["text"].startswith("Bonjour")
 
 
@@ -279,8 +305,8 @@ async def run_demo(tab: Tab) -> str:
 
 async def test_a_message_the_server_cannot_answer_stays_with_the_client(tmp_path):
     settings = settings_for(tmp_path, default_consultation="not_deployed")
-    async with running(settings) as (base, _app), aiohttp.ClientSession() as session:
-        tab = await Chat(base, session).hello()
+    async with running(settings) as (base, app), aiohttp.ClientSession() as session:
+        tab = await Chat(base, session, app[WEBCHAT]).hello()
         await tab.ws.send_json({"v": 1, "type": "message", "id": "m1", "text": "bonjour"})
         error = await tab.frame()
         if error["type"] == "ack":
@@ -307,12 +333,161 @@ async def test_a_reply_that_takes_a_while_is_acknowledged_first(tmp_path):
         return held[0]
 
     async with (
-        running(settings_for(tmp_path), wrap) as (base, _app),
+        running(settings_for(tmp_path), wrap) as (base, app),
         aiohttp.ClientSession() as session,
     ):
-        tab = await Chat(base, session).hello()
+        tab = await Chat(base, session, app[WEBCHAT]).hello()
         await tab.ws.send_json({"v": 1, "type": "message", "id": "slow", "text": "bonjour"})
         assert await tab.frame() == {"v": 1, "type": "ack", "id": "slow"}
         held[0].release.set()
         reply = await tab.frame()
         assert (reply["type"], reply["id"]) == ("reply", "slow")
+
+
+async def test_a_token_that_is_not_ascii_gets_a_fresh_participant(chat):
+    tab = await chat.hello("abc.é")
+    assert tab.token != "abc.é"
+    assert (await tab.say("bonjour"))[0]["text"].startswith("Bonjour")
+
+
+async def test_a_deeply_nested_frame_is_refused_and_its_text_never_logged(chat, caplog):
+    tab = await chat.hello()
+    secret = "mes mots a moi"
+    for nested in ("[" * 5000, '{"v":1,"type":"message","id":"n1","text":' + "[" * 5000):
+        await tab.ws.send_str(nested + json.dumps(secret))
+        error = await tab.frame()
+        assert (error["type"], error["code"]) == ("error", "bad_json")
+    assert (await tab.say("bonjour"))[0]["text"].startswith("Bonjour")
+    assert secret not in caplog.text
+    assert "Traceback" not in caplog.text
+    assert "RecursionError" not in caplog.text
+
+
+async def test_a_flood_of_garbage_frames_is_refused_then_closed(chat):
+    chat.webchat.clock = lambda: 0.0  # no time passes: no allowance is earned meanwhile
+    flood = await chat.hello()
+    for n in range(1000):
+        if flood.ws.closed:
+            break
+        await (flood.ws.send_str(f"garbage {n}") if n % 2 else flood.ws.send_bytes(b"\x00"))
+    codes: list[str] = []
+    while True:
+        frame = await flood.ws.receive(timeout=10)
+        if frame.type is not aiohttp.WSMsgType.TEXT:
+            break
+        codes.append(json.loads(frame.data)["code"])
+    assert flood.ws.close_code == aiohttp.WSCloseCode.POLICY_VIOLATION
+    # Each frame of the burst allowance is told what is wrong with it; then each
+    # is refused, and the FLOOD_CLOSE_AFTER-th refusal closes the socket.
+    assert "rate_limited" not in codes[:RATE_BURST]
+    assert codes[RATE_BURST:] == ["rate_limited"] * FLOOD_CLOSE_AFTER
+
+
+@pytest.mark.parametrize("version", [True, 1.0, "1"])
+async def test_only_the_integer_1_is_protocol_version_1(chat, version):
+    tab = await chat.hello()
+    await tab.ws.send_json({"v": version, "type": "message", "id": "a", "text": "bonjour"})
+    assert (await tab.frame())["code"] == "unsupported_version"
+    ws = await chat.connect()
+    await ws.send_json({"v": version, "type": "hello", "token": None})
+    assert (await ws.receive_json())["code"] == "unsupported_version"
+    assert (await ws.receive()).type is aiohttp.WSMsgType.CLOSE
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://www.region.example"},  # the allowed host, another scheme
+        {"Origin": "https://www.region.example:8443"},  # another port
+        {"Origin": "http://evil.example", "Host": "evil.example"},  # a rebinding page
+        {"Origin": "https://evil.example", "Host": "evil.example"},
+    ],
+)
+async def test_the_origin_check_compares_schemes_and_ignores_the_host_header(chat, headers):
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await chat.connect(**headers)
+    assert refused.value.status == 403
+
+
+async def test_the_servers_own_pages_may_connect_by_the_name_localhost(chat):
+    port = chat.base.rsplit(":", 1)[1]
+    ws = await chat.connect(Origin=f"http://localhost:{port}")
+    await ws.send_json({"v": 1, "type": "hello", "token": None})
+    assert (await ws.receive_json())["type"] == "welcome"
+
+
+async def test_each_welcome_renews_the_token_for_the_same_participant(chat):
+    tab = await chat.hello()
+    await tab.say("bonjour")
+    await tab.say("oui")
+    again = await chat.hello(tab.token)
+    assert again.token.split(".")[0] == tab.token.split(".")[0]
+    assert "1 à 5" in (await again.say("train"))[-1]["text"]
+
+
+async def test_an_expired_token_gets_a_fresh_participant(chat):
+    key = resolve_secret_key(settings_for(Path(".")))
+    week_and_a_day_ago = time.time() - 8 * 86400
+    old = ParticipantTokens(key, clock=lambda: week_and_a_day_ago).issue()
+    tab = await chat.hello(old)
+    assert tab.token.split(".")[0] != old.split(".")[0]
+    fresh = ParticipantTokens(key).issue(old.split(".")[0])
+    assert (await chat.hello(fresh)).token.split(".")[0] == old.split(".")[0]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=20,
+)
+_FRAME_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "v": _JSON | st.just(1),
+        "type": _JSON | st.sampled_from(["hello", "message"]),
+        "id": _JSON | st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True),
+        "text": _JSON,
+        "token": _JSON,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        _JSON.map(json.dumps),
+        _FRAME_FIELDS.map(json.dumps),
+        st.integers(1, 20_000).map(lambda depth: "[" * depth + "]" * depth),
+        st.integers(1, 20_000).map(lambda depth: '{"a":' * depth + "1" + "}" * depth),
+    )
+)
+def test_any_text_is_a_frame_or_a_refusal(raw):
+    frame = read_frame(raw)
+    if isinstance(frame, Refusal):
+        assert frame.code in {"bad_json", "unsupported_version", "unknown_type", "too_long"} | {
+            "bad_message"
+        }
+        assert frame.message
+        assert raw[:40] not in frame.message or len(raw) < 3
+
+
+LYCEES_TO_BUILDINGS = ("bonjour", "oui", "Autre habitant", "passer", "xqzw", "xqzw", "xqzw")
+
+
+async def test_an_old_button_does_not_answer_the_question_asked_now(chat):
+    tab = await chat.hello(consultation="lycees", lang="fr")
+    for text in LYCEES_TO_BUILDINGS:
+        await tab.say(text)
+    priorities = (await tab.say("2"))[-1]
+    payloads = [b["payload"] for b in priorities["buttons"]]
+    local_food = (await tab.say(payloads[1]))[-1]  # "Cantine locale et bio"
+    assert "La cantine devrait-elle servir" in local_food["text"]
+    old_yes = local_food["buttons"][0]["payload"]
+    assert "réunion publique" in (await tab.say("non"))[-1]["text"]
+    stale = await tab.say(old_yes)
+    assert [m["text"] for m in stale] == ["Vous avez déjà répondu à cette question."]
+    stale = await tab.say(", ".join(payloads[:2]))  # an old multiple choice, as the widget joins
+    assert [m["text"] for m in stale] == ["Vous avez déjà répondu à cette question."]
+    # Nothing was stored: "non" still answers the meeting (no date asked).
+    assert "Une autre idée" in (await tab.say("non"))[-1]["text"]

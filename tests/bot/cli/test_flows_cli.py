@@ -51,6 +51,14 @@ def test_validate_accepts_the_bundled_flows(capsys):
     assert len(out.splitlines()) == len(paths)
 
 
+def test_a_number_too_long_to_read_is_a_problem_and_the_other_files_are_checked(capsys):
+    paths = [INVALID / "number_too_long.yml", EXAMPLES / "mobilite.yml"]
+    code, out, err = run(capsys, "flows", "validate", *map(str, paths))
+    assert code == 1
+    assert "number_too_long.yml:9: the number 999999999999… (5000 digits) is too long" in out + err
+    assert "mobilite.yml: ok" in out
+
+
 def test_validate_lists_every_problem_of_every_file_and_exits_1(capsys):
     broken = [INVALID / "when_bad_shape.yml", INVALID / "selections_upside_down.yml"]
     code, out, err = run(

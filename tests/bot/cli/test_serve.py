@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 
 from tests.bot.cli.running import ROOT
-from tests.bot.web.serving import DEMO
+from tests.serving import DEMO
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -169,6 +169,21 @@ async def test_a_wrong_port_is_refused(tmp_path, port):
     _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2
     assert "is not a port number" in err.decode()
+
+
+async def test_a_broken_flow_in_flows_dir_stops_the_start_with_one_line_naming_it(tmp_path):
+    folder = tmp_path / "flows"
+    folder.mkdir()
+    broken = folder / "broken.yml"
+    broken.write_bytes((ROOT / "tests/flows/invalid/number_too_long.yml").read_bytes())
+    config = tmp_path / "config.yml"
+    config.write_text(f"flows_dir: {folder}\n", encoding="utf-8")
+    process = await start(tmp_path, "--config", str(config))
+    _, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 1
+    lines = err.decode().strip().splitlines()
+    assert lines[-1].startswith(f"consultbot: {broken}:9: the number 999999999999…")
+    assert "Traceback" not in err.decode()
 
 
 async def test_a_bad_configuration_is_one_clear_line(tmp_path):

@@ -11,10 +11,10 @@ import pytest
 from aiohttp import web
 
 from bot.app import LIFECYCLE, create_app
-from bot.inbound import Conversations, InboundMessage
+from bot.channel_contract import Conversations, InboundMessage
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.replies import Reply
-from tests.bot.web.serving import open_service, settings_for
+from tests.serving import settings_for, start_service
 
 
 class Gate:
@@ -38,7 +38,7 @@ async def test_shutdown_answers_messages_in_flight_then_closes_sockets(tmp_path:
         gates.append(Gate(service))
         return gates[0]
 
-    app = create_app(settings_for(tmp_path), open_service=open_service, wrap=wrap)
+    app = create_app(settings_for(tmp_path), open_service=start_service, wrap=wrap)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

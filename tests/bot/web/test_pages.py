@@ -9,7 +9,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.bot.web.serving import running, settings_for
+from tests.serving import running, settings_for
 
 WIDGET_BUDGET_BYTES = 30 * 1024
 

@@ -1,9 +1,10 @@
-"""SQL shapes shared by the repositories.
+"""Write statements shared by the repositories: INSERT-if-new, and how many
+rows an UPDATE or DELETE touched.
 
-The per-message path runs some eight statements per message, so its
-statements are built once, at import, with named parameters, and executed with
-a dict of values (storage.prepared runs them on SQLite directly): building a
-SQLAlchemy statement costs several times what SQLite spends running it.
+The per-message path runs several statements per message, so they are built
+once, at import, with named parameters, and executed with a dict of values
+(storage.prepared runs them on SQLite directly): building a SQLAlchemy statement
+costs more than SQLite spends running it.
 """
 
 from __future__ import annotations
@@ -12,14 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import CursorResult, Table, TextClause, TextualSelect, bindparam, text
-from sqlalchemy.orm import DeclarativeBase
-
-
-def table(model: type[DeclarativeBase]) -> Table:
-    """The Core table of a model, for statements that need no ORM machinery."""
-    found = model.__table__
-    assert isinstance(found, Table)
-    return found
 
 
 def insert_if_new(

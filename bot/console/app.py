@@ -1,0 +1,88 @@
+"""The console's aiohttp application, mounted at /console/ by `bot.app`: its
+routes with their access, its templates and static files. `open_console`
+connects it to the database once the conversation service has opened it."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Final
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from bot.config import Settings
+from bot.console import account_pages, queue_pages, record_pages
+from bot.console.accounts import Accounts
+from bot.console.guard import (
+    ADMINS,
+    ANYONE,
+    MODERATORS,
+    PUBLIC,
+    SIGNING_IN,
+    STATE,
+    ConsoleRoutes,
+    ConsoleState,
+    guard,
+)
+from bot.console.totp import TotpCipher
+from bot.pseudonyms import resolve_secret_key
+from storage.database import Database
+
+STATIC: Final = ("console.js", "console.css")
+
+
+def create_console(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=[guard], client_max_size=256 * 1024)
+    app[STATE] = ConsoleState(settings)
+    env = aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.PackageLoader("bot.console", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals["prefix"] = "/console"
+    files = resources.files("bot.console") / "static"
+    static = {name: (files / name).read_bytes() for name in STATIC}
+
+    async def static_file(request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in static:
+            raise web.HTTPNotFound()
+        kind = "text/javascript" if name.endswith(".js") else "text/css"
+        return web.Response(
+            body=static[name], content_type=kind, headers={"Cache-Control": "max-age=300"}
+        )
+
+    routes = ConsoleRoutes(app)
+    routes.get("/static/{name}", static_file, PUBLIC)
+    routes.get("/login", account_pages.login_form, PUBLIC)
+    routes.post("/login", account_pages.login, PUBLIC)
+    routes.get("/welcome/{token}", account_pages.welcome_form, PUBLIC)
+    routes.post("/welcome/{token}", account_pages.welcome, PUBLIC)
+    routes.get("/login/code", account_pages.code_form, SIGNING_IN)
+    routes.post("/login/code", account_pages.code, SIGNING_IN)
+    routes.get("/2fa", account_pages.enrol_form, SIGNING_IN)
+    routes.post("/2fa", account_pages.enrol, SIGNING_IN)
+    routes.post("/logout", account_pages.logout, SIGNING_IN)
+    routes.post("/logout-everywhere", account_pages.logout_everywhere, ANYONE)
+    routes.get("/", account_pages.home, ANYONE)
+    routes.get("/queue", queue_pages.queue, MODERATORS)
+    routes.post("/queue/bulk", queue_pages.bulk, MODERATORS)
+    routes.get("/answers/{answer}", queue_pages.answer, MODERATORS)
+    routes.post("/answers/{answer}/approve", queue_pages.approve, MODERATORS)
+    routes.post("/answers/{answer}/reject", queue_pages.reject, MODERATORS)
+    routes.post("/answers/{answer}/tag", queue_pages.tag, MODERATORS)
+    routes.get("/transcripts", record_pages.search, MODERATORS)
+    routes.get("/transcripts/{session}", record_pages.transcript, MODERATORS)
+    routes.get("/audit", record_pages.audit_log, ADMINS)
+    routes.get("/audit.csv", record_pages.audit_csv, ADMINS)
+    return app
+
+
+def open_console(console: web.Application, database: Database) -> None:
+    """Serve the console from `database` (the conversation service's)."""
+    state = console[STATE]
+    state.accounts = Accounts(
+        database, state.settings, TotpCipher(resolve_secret_key(state.settings))
+    )

@@ -1,0 +1,263 @@
+"""Who may do what in the console, checked once for every request.
+
+Each route is declared with its access (`ConsoleRoutes`): public (signing in,
+the one-time link, the static files), a step of signing in (one-time code), or
+the roles allowed. A route declared without access does not exist for anyone.
+The middleware, in order:
+
+- refuses an unsafe request (POST) that says it comes from another site
+  (`Sec-Fetch-Site: cross-site|same-site`, or an `Origin` of another host);
+- finds the session of the cookie (a random token; the row holds its hash);
+- sends a visitor without a (complete) session to the sign-in page;
+- answers 403 to a role without the right;
+- refuses a POST without the session's CSRF token (anonymous forms carry a
+  token also set as a cookie, compared with it);
+- adds the security headers (a strict Content-Security-Policy among them).
+"""
+
+from __future__ import annotations
+
+import enum
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Final
+from urllib.parse import quote, urlsplit
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from bot.config import Settings
+from bot.console.accounts import CODE, ENROL, FULL, Accounts, Viewer
+from storage.models import ConsoleRole
+
+COOKIE: Final = "consultbot_console"
+FORM_COOKIE: Final = "consultbot_console_form"
+PREFIX: Final = "/console"
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+HEADERS: Final = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+class Stage(enum.Enum):
+    PUBLIC = "public"  # anyone
+    SIGNING_IN = "signing_in"  # a session still owing its one-time code
+    SIGNED_IN = "signed_in"  # a complete session, any role
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    stage: Stage
+    roles: frozenset[ConsoleRole] = frozenset(ConsoleRole)
+
+    @property
+    def public(self) -> bool:
+        return self.stage is Stage.PUBLIC
+
+
+PUBLIC: Final = Access(Stage.PUBLIC)
+SIGNING_IN: Final = Access(Stage.SIGNING_IN)
+ANYONE: Final = Access(Stage.SIGNED_IN)
+MODERATORS: Final = Access(Stage.SIGNED_IN, frozenset({ConsoleRole.MODERATOR, ConsoleRole.ADMIN}))
+ADMINS: Final = Access(Stage.SIGNED_IN, frozenset({ConsoleRole.ADMIN}))
+
+
+class ConsoleState:
+    """What the console's handlers share: its settings, and its accounts once
+    the database is open."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.accounts: Accounts | None = None
+        self.access: dict[web.AbstractRoute, Access] = {}
+
+
+STATE: Final = web.AppKey("console_state", ConsoleState)
+VIEWER: Final = web.RequestKey("console_viewer", Viewer)
+FORM_TOKEN: Final = web.RequestKey("console_form_token", str)
+
+
+class ConsoleRoutes:
+    """Adds routes with their access; what the middleware and the tests read."""
+
+    def __init__(self, app: web.Application) -> None:
+        self._router = app.router
+        self.access = app[STATE].access
+
+    def get(self, path: str, handler: Handler, access: Access) -> None:
+        self.access[self._router.add_get(path, handler, allow_head=False)] = access
+
+    def post(self, path: str, handler: Handler, access: Access) -> None:
+        self.access[self._router.add_post(path, handler)] = access
+
+
+def accounts_of(request: web.Request) -> Accounts:
+    found = request.app[STATE].accounts
+    if found is None:
+        raise web.HTTPServiceUnavailable(text="the console is starting; try again in a moment")
+    return found
+
+
+def viewer_of(request: web.Request) -> Viewer:
+    found = request.get(VIEWER)
+    assert isinstance(found, Viewer), "a signed-in route without a viewer"
+    return found
+
+
+def maybe_viewer(request: web.Request) -> Viewer | None:
+    return request.get(VIEWER)
+
+
+def csrf_token(request: web.Request) -> str:
+    """The token the page's forms carry: the session's, or for anonymous forms
+    the one of the form cookie (set on the response if new)."""
+    viewer = maybe_viewer(request)
+    if viewer is not None:
+        return viewer.session.csrf_token
+    token = request.get(FORM_TOKEN)
+    if token is None:
+        token = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(32)
+        request[FORM_TOKEN] = token
+    return token
+
+
+def safe_back(target: str | None, default: str = f"{PREFIX}/queue") -> str:
+    """A console path to return to, never another site."""
+    if not target or not target.startswith(f"{PREFIX}/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return default
+    return target
+
+
+def _cross_site(request: web.Request) -> bool:
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    if origin == "null":
+        return True
+    return urlsplit(origin).netloc.lower() != (request.host or "").lower()
+
+
+def _is_secure(request: web.Request, public_url: str | None) -> bool:
+    return request.secure or bool(public_url and public_url.startswith("https://"))
+
+
+def set_cookie(response: web.StreamResponse, request: web.Request, name: str, value: str) -> None:
+    public_url = request.app[STATE].settings.server.public_url
+    response.set_cookie(
+        name,
+        value,
+        path=f"{PREFIX}/",
+        httponly=True,
+        samesite="Strict",
+        secure=_is_secure(request, public_url),
+    )
+
+
+async def _submitted_token(request: web.Request) -> str:
+    header = request.headers.get("X-CSRF-Token")
+    if header:
+        return header
+    form = await request.post()
+    value = form.get("csrf")
+    return value if isinstance(value, str) else ""
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and hmac.compare_digest(a.encode(), b.encode())
+
+
+def redirect(target: str) -> web.Response:
+    """303 See Other: after a form, the browser GETs `target`."""
+    return web.Response(status=303, headers={"Location": target})
+
+
+def _to_sign_in(request: web.Request) -> web.HTTPSeeOther:
+    back = quote(request.path_qs, safe="") if request.method == "GET" else ""
+    return web.HTTPSeeOther(f"{PREFIX}/login" + (f"?next={back}" if back else ""))
+
+
+def refusal(request: web.Request, status: int, message: str) -> web.Response:
+    return aiohttp_jinja2.render_template(
+        "refused.html",
+        request,
+        {
+            "message": message,
+            "viewer": maybe_viewer(request),
+            "csrf": csrf_token(request),
+            "title": "Refused" if status == 403 else "Not found",
+        },
+        status=status,
+    )
+
+
+@web.middleware
+async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await _guarded(request, handler)
+    response.headers.update(HEADERS)
+    token = request.get(FORM_TOKEN)
+    if token is not None and request.cookies.get(FORM_COOKIE) != token:
+        set_cookie(response, request, FORM_COOKIE, token)
+    return response
+
+
+async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
+    route = request.match_info.route
+    access = request.app[STATE].access.get(route)
+    if access is None:  # not found, or a route nobody declared: the same to everyone
+        try:
+            return await handler(request)  # aiohttp's own 404/405
+        except web.HTTPException as error:
+            if error.status in (404, 405):
+                return refusal(request, error.status, "There is no such page.")
+            raise
+    unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+    if unsafe and _cross_site(request):
+        return refusal(request, 403, "Refused: this form was sent from another site.")
+    viewer = None
+    cookie = request.cookies.get(COOKIE)
+    if cookie:
+        viewer = await accounts_of(request).viewer(cookie)
+    if viewer is not None:
+        request[VIEWER] = viewer
+    if not access.public:
+        if viewer is None:
+            raise _to_sign_in(request)
+        stage = viewer.session.stage
+        if access.stage is Stage.SIGNING_IN:
+            if stage not in (CODE, ENROL, FULL):
+                raise _to_sign_in(request)
+        elif stage != FULL:
+            raise web.HTTPSeeOther(f"{PREFIX}/login/code" if stage == CODE else f"{PREFIX}/2fa")
+        elif viewer.role not in access.roles:
+            return refusal(request, 403, "Your role does not give access to this page.")
+    if unsafe:
+        expected = viewer.session.csrf_token if viewer else request.cookies.get(FORM_COOKIE, "")
+        if not _same(await _submitted_token(request), expected):
+            return refusal(
+                request,
+                403,
+                "Refused: the form had expired or was not sent from this console. "
+                "Reload the page and try again.",
+            )
+    return await handler(request)
+
+
+def public_paths(access: dict[web.AbstractRoute, Access]) -> Iterable[str]:
+    for route, declared in access.items():
+        if declared.public:
+            info = route.resource.get_info() if route.resource else {}
+            yield str(info.get("path") or info.get("formatter"))

@@ -1,0 +1,124 @@
+"""Transcripts (a conversation as the resident saw it, and a text search
+within a consultation) and the audit log (admins; CSV export audited too)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from aiohttp import web
+
+from bot.cli.audit import CSV_HEADER, audit_row
+from bot.console.guard import viewer_of
+from bot.console.queue_pages import database_of
+from bot.console.rendering import page
+from storage import audit, transcript_search, transcripts
+from storage.models import ConsoleRole
+
+AUDIT_PAGE = 100
+MAX_SEARCH = transcript_search.MAX_SEARCH
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    try:
+        return max(0, int(value or default))
+    except ValueError:
+        return default
+
+
+def _allowed(request: web.Request) -> frozenset[str] | None:
+    viewer = viewer_of(request)
+    return None if viewer.role is ConsoleRole.ADMIN else viewer.user.consultations
+
+
+async def transcript(request: web.Request) -> web.Response:
+    session_id = _int(request.match_info["session"], -1)
+    async with database_of(request).transaction() as session:
+        found = await transcript_search.header(session, session_id)
+        if found is None:
+            raise web.HTTPNotFound()
+        if not viewer_of(request).may_see(found.consultation_id):
+            raise web.HTTPForbidden(text="this conversation belongs to another consultation")
+        lines = await transcripts.for_session(session, session_id)
+    return page(
+        request,
+        "transcript.html",
+        title=f"Conversation {session_id}",
+        header=found,
+        lines=lines,
+    )
+
+
+async def search(request: web.Request) -> web.Response:
+    consultation = request.query.get("consultation", "")
+    words = request.query.get("q", "").strip()
+    error = None
+    found: list[transcript_search.FoundLine] = []
+    async with database_of(request).transaction() as session:
+        consultations = await transcript_search.consultation_ids(session, _allowed(request))
+        if len(words) > MAX_SEARCH:
+            error = f"Search for at most {MAX_SEARCH} characters."
+        elif words and consultation:
+            if consultation not in consultations:
+                raise web.HTTPForbidden(text="you do not moderate this consultation")
+            found = await transcript_search.search(
+                session, consultation, words, after_line_id=_int(request.query.get("after"))
+            )
+    next_url = None
+    if len(found) == 50:
+        next_url = str(request.rel_url.update_query(after=found[-1].line_id))
+    return page(
+        request,
+        "transcripts.html",
+        400 if error else 200,
+        title="Transcripts",
+        consultations=consultations,
+        consultation=consultation,
+        words=words[:MAX_SEARCH],
+        found=found,
+        next_url=next_url,
+        error=error,
+    )
+
+
+async def audit_log(request: web.Request) -> web.Response:
+    action = request.query.get("action") or None
+    before = _int(request.query.get("before")) or None
+    async with database_of(request).transaction() as session:
+        records = await audit.recent(session, action=action, before_id=before, limit=AUDIT_PAGE)
+    next_url = None
+    if len(records) == AUDIT_PAGE:
+        next_url = str(request.rel_url.update_query(before=records[-1].id))
+    return page(
+        request,
+        "audit.html",
+        title="Audit log",
+        records=records,
+        action=action or "",
+        next_url=next_url,
+    )
+
+
+async def audit_csv(request: web.Request) -> web.Response:
+    days = min(_int(request.query.get("days"), 30) or 30, 3660)
+    now = dt.datetime.now(dt.UTC)
+    async with database_of(request).transaction() as session:
+        records = await audit.recent(session, since=now - dt.timedelta(days=days), limit=100_000)
+        await audit.record(
+            session,
+            "audit.export",
+            {"records": len(records)},
+            now=now,
+            actor=viewer_of(request).name,
+            details={"days": str(days)},
+        )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(audit_row(r) for r in records)
+    return web.Response(
+        text=out.getvalue(),
+        content_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="audit-{now:%Y%m%d}.csv"'},
+    )

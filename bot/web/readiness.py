@@ -1,0 +1,66 @@
+"""Whether the database takes writes, for `/readyz`.
+
+A database that answers reads but refuses writes (a read-only file or mount, a
+read-only PostgreSQL transaction or standby, a full disk) would answer every
+resident "try again": such a process is not ready. The check writes one row
+(storage.readiness); a success is trusted for `fresh_for` seconds, so frequent
+probes cost no write each, and a failure is tried again at most every
+`retry_after` seconds. Concurrent probes share one write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from typing import Final
+
+from storage import readiness
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+FRESH_FOR_S: Final = 10.0
+RETRY_AFTER_S: Final = 1.0
+PROBE_TIMEOUT_S: Final = 2.0
+
+
+class WriteCheck:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        fresh_for: float = FRESH_FOR_S,
+        retry_after: float = RETRY_AFTER_S,
+    ) -> None:
+        self._database = database
+        self._clock = clock
+        self._fresh_for = fresh_for
+        self._retry_after = retry_after
+        self._checked_at: float | None = None
+        self._ok = False
+        self._probing = asyncio.Lock()
+
+    async def takes_writes(self) -> bool:
+        async with self._probing:
+            now = self._clock()
+            if self._checked_at is not None:
+                wait = self._fresh_for if self._ok else self._retry_after
+                if now - self._checked_at < wait:
+                    return self._ok
+            self._ok = await self._probe()
+            self._checked_at = self._clock()
+            return self._ok
+
+    async def _probe(self) -> bool:
+        try:
+            async with asyncio.timeout(PROBE_TIMEOUT_S):
+                async with self._database.transaction() as session:
+                    await readiness.probe(session, now=dt.datetime.now(dt.UTC))
+        except Exception as error:  # any refusal means: not ready
+            log.warning("readiness: the database refuses writes: %s", type(error).__name__)
+            return False
+        return True

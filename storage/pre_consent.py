@@ -1,0 +1,99 @@
+"""What a resident chose before consenting, for a short while: the consultation,
+the language, and which flow version's consent question they were last asked.
+
+Keyed by channel and pseudonymous hash; no text, nothing they wrote. It exists
+so that their "oui" joins what they chose on whichever process takes it, and
+consents only to a question they were shown; it expires soon after (`expires_at`,
+given by the caller) and `purge_expired` deletes what has.
+
+    note = await pre_consent.find(s, channel, user_hash, now=now)
+    await pre_consent.keep(s, channel, user_hash, PreConsent(...), expires_at=...)
+    await pre_consent.forget(s, channel, user_hash)   # consent given or refused
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import PreConsentRow, table
+from storage.prepared import Prepared
+from storage.writes import rowcount
+
+
+@dataclass(frozen=True, slots=True)
+class PreConsent:
+    consultation_id: str
+    language: str | None
+    asked_version_id: int | None  # the flow version whose consent was last asked
+    asked_by: str | None = None  # a keyed hash of the message answered with it
+
+
+_t = table(PreConsentRow)
+_KEY = (_t.c.channel == bindparam("b_channel")) & (_t.c.user_hash == bindparam("b_user_hash"))
+_FIND = Prepared(
+    select(_t.c.consultation_id, _t.c.language, _t.c.asked_version_id, _t.c.asked_by).where(
+        _KEY, _t.c.expires_at > bindparam("b_now", type_=_t.c.expires_at.type)
+    )
+)
+_COLUMNS = (
+    "channel",
+    "user_hash",
+    "consultation_id",
+    "language",
+    "asked_version_id",
+    "asked_by",
+    "expires_at",
+)
+# Spelled as text: both backends accept it as is (see storage.writes).
+_KEEP = Prepared(
+    text(
+        f"INSERT INTO {_t.name} ({', '.join(_COLUMNS)}) "
+        f"VALUES ({', '.join(':' + name for name in _COLUMNS)}) "
+        "ON CONFLICT (channel, user_hash) DO UPDATE SET "
+        + ", ".join(f"{name} = excluded.{name}" for name in _COLUMNS[2:])
+    ).bindparams(*(bindparam(name, type_=_t.c[name].type) for name in _COLUMNS))
+)
+_FORGET = Prepared(delete(_t).where(_KEY))
+
+
+async def find(
+    session: AsyncSession, channel: str, user_hash: str, *, now: dt.datetime
+) -> PreConsent | None:
+    """The resident's note, unless it has expired."""
+    values = {"b_channel": channel, "b_user_hash": user_hash, "b_now": now}
+    row = (await _FIND.execute(session, values)).first()
+    return None if row is None else PreConsent(*row)
+
+
+async def keep(
+    session: AsyncSession,
+    channel: str,
+    user_hash: str,
+    note: PreConsent,
+    *,
+    expires_at: dt.datetime,
+) -> None:
+    """Write the note (replacing any earlier one) until `expires_at`."""
+    values = {
+        "channel": channel,
+        "user_hash": user_hash,
+        "consultation_id": note.consultation_id,
+        "language": note.language,
+        "asked_version_id": note.asked_version_id,
+        "asked_by": note.asked_by,
+        "expires_at": expires_at,
+    }
+    await _KEEP.execute(session, values)
+
+
+async def forget(session: AsyncSession, channel: str, user_hash: str) -> None:
+    await _FORGET.execute(session, {"b_channel": channel, "b_user_hash": user_hash})
+
+
+async def purge_expired(session: AsyncSession, *, now: dt.datetime) -> int:
+    """Delete the notes that have expired; how many."""
+    return rowcount(await session.execute(delete(_t).where(_t.c.expires_at <= now)))

@@ -1,0 +1,188 @@
+"""Every console route, as the router lists them, refuses the anonymous and
+the wrong role; forms need their token and must come from the console."""
+
+import re
+from pathlib import Path
+
+import aiohttp
+import pyotp
+
+from bot.app import CONSOLE
+from bot.console.guard import STATE
+from storage.models import ConsoleRole
+from tests.bot.console.site import PASSWORD, client, console_site, csrf_of, sign_in
+
+PUBLIC = {"/console/static/{name}", "/console/login", "/console/welcome/{token}"}
+SAMPLE = {"answer": "1", "session": "1", "token": "nope", "name": "console.css"}
+
+
+def _routes(app):
+    console = app[CONSOLE]
+    declared = console[STATE].access
+    for route in console.router.routes():
+        info = route.resource.get_info()
+        template = info.get("path") or info.get("formatter")
+        url = re.sub(r"\{(\w+)\}", lambda m: SAMPLE[m.group(1)], template)
+        yield route.method, template, url, declared.get(route)
+
+
+async def test_every_route_declares_its_access_and_only_sign_in_pages_are_public(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        routes = list(_routes(site.app))
+    assert len(routes) >= 20
+    assert all(access is not None for *_, access in routes)
+    assert {template for _, template, _, access in routes if access.public} == PUBLIC
+
+
+async def test_anonymous_visitors_are_sent_to_sign_in_and_wrong_roles_get_403(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("mod@region.fr", ConsoleRole.MODERATOR)
+        await site.user("org@region.fr", ConsoleRole.ORGANIZER)
+        checked = 0
+        async with client() as anonymous:
+            for method, _template, url, access in _routes(site.app):
+                if access.public:
+                    continue
+                async with anonymous.request(
+                    method, site.url + url, allow_redirects=False, data={}
+                ) as response:
+                    assert response.status == 303, (method, url)
+                    assert response.headers["Location"].startswith("/console/login"), url
+                    checked += 1
+        for email, role in (("mod@region.fr", "moderator"), ("org@region.fr", "organizer")):
+            async with client() as http:
+                token = await sign_in(http, site, email)
+                for method, _template, url, access in _routes(site.app):
+                    if access.public or ConsoleRole(role) in access.roles:
+                        continue
+                    async with http.request(
+                        method,
+                        site.url + url,
+                        allow_redirects=False,
+                        data={"csrf": token},
+                        headers={"Origin": site.url},
+                    ) as response:
+                        assert response.status == 403, (role, method, url)
+                        checked += 1
+    assert checked > 20
+
+
+async def test_a_form_without_its_token_or_from_another_site_is_refused(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("mod@region.fr", ConsoleRole.MODERATOR)
+        answer_id = await site.pending("Trop cher")
+        async with client() as http:
+            token = await sign_in(http, site, "mod@region.fr")
+            approve = f"{site.url}/console/answers/{answer_id}/approve"
+            async with http.post(approve, data={}, allow_redirects=False) as missing:
+                assert missing.status == 403
+                assert "the form had expired" in await missing.text()
+            async with http.post(
+                approve, data={"csrf": token}, headers={"Origin": "https://evil.example"}
+            ) as foreign:
+                assert foreign.status == 403
+            async with http.post(
+                approve, data={"csrf": token}, headers={"Sec-Fetch-Site": "cross-site"}
+            ) as cross:
+                assert cross.status == 403
+            async with http.get(f"{site.url}/console/answers/{answer_id}") as page:
+                assert "Status: pending" in await page.text()
+            async with http.post(
+                approve, data={"csrf": token, "back": "/console/queue"}, allow_redirects=False
+            ) as ok:
+                assert ok.status == 303
+
+
+async def test_a_login_form_without_its_token_is_refused(database_url: str, tmp_path: Path):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("mod@region.fr", ConsoleRole.MODERATOR)
+        async with (
+            client() as http,
+            http.post(
+                f"{site.url}/console/login", data={"email": "mod@region.fr", "password": PASSWORD}
+            ) as response,
+        ):
+            assert response.status == 403
+            assert "Sign out" not in await response.text()
+
+
+async def test_a_cookie_from_before_logging_out_everywhere_is_refused(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("mod@region.fr", ConsoleRole.MODERATOR)
+        async with client() as first, client() as second:
+            await sign_in(first, site, "mod@region.fr")
+            token = await sign_in(second, site, "mod@region.fr")
+            old_cookies = {c.key: c.value for c in first.cookie_jar}
+            async with second.post(
+                f"{site.url}/console/logout-everywhere",
+                data={"csrf": token},
+                allow_redirects=False,
+            ) as out:
+                assert out.status == 303
+            async with (
+                aiohttp.ClientSession(cookies=old_cookies) as replay,
+                replay.get(f"{site.url}/console/queue", allow_redirects=False) as refused,
+            ):
+                assert refused.status == 303
+                assert refused.headers["Location"].startswith("/console/login")
+
+
+async def test_the_session_cookie_is_http_only_and_strict(database_url: str, tmp_path: Path):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("mod@region.fr", ConsoleRole.MODERATOR)
+        async with client() as http:
+            async with http.get(f"{site.url}/console/login") as page:
+                token = csrf_of(await page.text())
+            async with http.post(
+                f"{site.url}/console/login",
+                data={"csrf": token, "email": "mod@region.fr", "password": PASSWORD},
+                allow_redirects=False,
+            ) as response:
+                cookie = response.cookies["consultbot_console"]
+        assert cookie["httponly"]
+        assert cookie["samesite"] == "Strict"
+        assert cookie["path"] == "/console/"
+
+
+async def test_a_session_owing_its_code_cannot_skip_it_by_setting_up_a_new_one(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        email = await site.user("root@region.fr", ConsoleRole.ADMIN)
+        cookie, _ = await site.accounts.sign_in(email, PASSWORD, "10.0.0.1")
+        viewer = await site.accounts.viewer(cookie)
+        assert viewer is not None
+        secret = pyotp.random_base32()
+        await site.accounts.enrol(viewer, secret, pyotp.TOTP(secret).now())
+        async with client() as http:
+            async with http.get(f"{site.url}/console/login") as page:
+                token = csrf_of(await page.text())
+            async with http.post(
+                f"{site.url}/console/login",
+                data={"csrf": token, "email": email, "password": PASSWORD},
+            ) as owing:
+                assert owing.url.path == "/console/login/code"
+                token = csrf_of(await owing.text())
+            other = pyotp.random_base32()
+            async with http.post(
+                f"{site.url}/console/2fa",
+                data={"csrf": token, "secret": other, "code": pyotp.TOTP(other).now()},
+                allow_redirects=False,
+            ) as skipped:
+                assert skipped.status == 303
+                assert skipped.headers["Location"] == "/console/login/code"
+            async with http.get(f"{site.url}/console/queue", allow_redirects=False) as still:
+                assert still.headers["Location"] == "/console/login/code"
+            async with http.post(
+                f"{site.url}/console/login/code",
+                data={"csrf": token, "code": pyotp.TOTP(secret).now()},
+            ) as passed:
+                assert passed.url.path == "/console/"

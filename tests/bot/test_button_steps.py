@@ -1,0 +1,48 @@
+"""Button payloads carry the step they were shown at."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.button_steps import read, stamp, step_of
+from flows.replies import Button, Reply
+from flows.state import SessionState
+
+ASKING = SessionState(language="fr", status="asking", question_id="meeting", history=("a", "b"))
+
+
+def test_a_stamped_payload_reads_back_with_its_step():
+    step = step_of(7, ASKING)
+    [reply] = stamp([Reply("?", (Button("Oui", "yes"), Button("Non", "no")))], step)
+    assert [read(b.payload) for b in reply.buttons] == [("yes", step), ("no", step)]
+
+
+def test_steps_differ_by_session_question_and_position():
+    steps = {
+        step_of(7, ASKING),
+        step_of(8, ASKING),
+        step_of(None, ASKING),
+        step_of(7, SessionState("fr", "asking", "local_food", history=("a", "b"))),
+        step_of(7, SessionState("fr", "asking", "meeting", history=("a",))),
+        step_of(7, SessionState("fr", "paused", "meeting", history=("a", "b"))),
+        step_of(None, None),
+    }
+    assert len(steps) == 7
+    assert step_of(7, ASKING) == step_of(
+        7, SessionState("fr", "asking", "meeting", retries=2, history=("x", "y"))
+    )
+
+
+def test_a_joined_multiple_choice_reads_as_its_payloads():
+    step = step_of(3, ASKING)
+    assert read(f"[{step}] bus, [{step}] bike") == ("bus, bike", step)
+
+
+@given(st.text())
+def test_typed_text_has_no_step_unless_it_looks_stamped(text):
+    payload, step = read(text)
+    if step is None:
+        assert payload == text
+    else:
+        assert text.startswith(f"[{step}] ")

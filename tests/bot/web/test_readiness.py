@@ -1,0 +1,96 @@
+"""`/readyz` checks that the database takes writes, with a write at most every
+few seconds."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bot.web.readiness import WriteCheck
+from storage.database import Database
+from tests.conftest import _admin_connection
+from tests.serving import running, settings_for
+
+
+class Ticks:
+    """Monotonic seconds as the test decides them."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def probe_time(database: Database):
+    async with database.transaction() as s:
+        return await s.scalar(text("SELECT checked_at FROM readiness_probe"))
+
+
+async def test_a_successful_write_is_trusted_for_a_while_then_checked_again(database):
+    ticks = Ticks()
+    check = WriteCheck(database, clock=ticks, fresh_for=10)
+    assert await probe_time(database) is None
+    assert await check.takes_writes()
+    first = await probe_time(database)
+    assert first is not None
+    ticks.now = 9.9
+    assert await check.takes_writes()
+    assert await probe_time(database) == first  # no write for this probe
+    ticks.now = 10.0
+    assert await check.takes_writes()
+    assert await probe_time(database) != first  # written again
+
+
+@contextmanager
+def immutable(*files: Path) -> Iterator[None]:
+    """The files can be neither written nor replaced, even by root (chattr +i)."""
+    names = [str(f) for f in files if f.exists()]
+    done = subprocess.run(["chattr", "+i", *names], capture_output=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot make the database file read-only here: {done.stderr.decode()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", *names], check=True)
+
+
+async def readyz(base: str) -> tuple[int, dict[str, str]]:
+    async with aiohttp.ClientSession() as http, http.get(base + "/readyz") as response:
+        return response.status, await response.json()
+
+
+async def test_a_read_only_sqlite_file_is_not_ready(tmp_path):
+    async with running(settings_for(tmp_path)) as (base, _app):
+        db = tmp_path / "consultbot.db"
+        with immutable(db, db.with_name(db.name + "-wal")):
+            assert await readyz(base) == (503, {"status": "database_read_only"})
+
+
+@pytest.mark.postgres
+async def test_a_read_only_postgresql_database_is_not_ready(tmp_path, postgres_server_url):
+    server = make_url(postgres_server_url)
+    admin = await _admin_connection(server)
+    name = "consultbot_test_readonly_" + tmp_path.name[-8:].replace("-", "_")
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        async with running(settings_for(url)) as (base, _app):
+            await admin.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+            # The server's connections end; the ones it opens next are read-only.
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                name,
+            )
+            assert await readyz(base) == (503, {"status": "database_read_only"})
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
