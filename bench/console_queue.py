@@ -28,6 +28,7 @@ from sqlalchemy import insert, text
 from bot.config import Settings
 from bot.console.accounts import Accounts
 from bot.console.totp import TotpCipher
+from bot.keys import Keys
 from storage import consultations, moderation
 from storage.database import Database
 from storage.models import AnswerRow, ConsoleRole, ParticipantRow, SessionRow
@@ -125,7 +126,7 @@ async def bench(url: str, count: int, requests: int) -> None:
     settings = Settings.model_validate(
         {"database_url": url, "secret_key": "a bench key, not a secret at all"}
     )
-    accounts = Accounts(db, settings, TotpCipher(b"a bench key, not a secret at all"))
+    accounts = Accounts(db, settings, TotpCipher(Keys.from_settings(settings)))
     link = await accounts.add("bench@region.fr", ConsoleRole.MODERATOR, by="bench")
     await accounts.set_password(link.url.rsplit("/", 1)[1], PASSWORD)
     async with running(settings) as (base, _app):

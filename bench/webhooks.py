@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.delivery.deliverer import Deliverer  # noqa: E402
 from bot.delivery.secrets import WebhookSecrets  # noqa: E402
+from bot.keys import Keys  # noqa: E402
 from bot.pseudonyms import Pseudonymizer  # noqa: E402
 from storage import outbox, webhooks  # noqa: E402
 from storage.commit_order import START  # noqa: E402
@@ -72,7 +73,7 @@ async def main(events: int, database_url: str) -> None:
             now=now,
         )
     stop = asyncio.Event()
-    deliverer = Deliverer(database, Pseudonymizer(KEY), KEY, poll_interval_s=0.01)
+    deliverer = Deliverer(database, Pseudonymizer(Keys(KEY)), KEY, poll_interval_s=0.01)
     started = time.perf_counter()
     task = asyncio.create_task(deliverer.run(stop))
     await done.wait()

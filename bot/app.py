@@ -30,13 +30,15 @@ from bot.channels.webchat import WebChat
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.config import Settings
 from bot.console.app import create_console, open_console
-from bot.pseudonyms import Pseudonymizer, resolve_secret_key
+from bot.keys import Keys, resolve_secret_key
+from bot.pseudonyms import Pseudonymizer
 from bot.web.clients import BODY_TIMEOUT, quiet_disconnects
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
 
 if TYPE_CHECKING:
     from bot.conversation import ConversationService
+    from bot.team_messages import TeamMessages
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,8 @@ CONVERSATIONS: web.AppKey[Conversations] = web.AppKey("conversations")
 REST: Final = web.AppKey("rest_channel", RestChannel)
 WEBCHAT: Final = web.AppKey("webchat", WebChat)
 API: Final = web.AppKey("api", Api)
+# Messages from the consultation team to residents (bot.team_messages), for the console.
+TEAM_MESSAGES: web.AppKey[TeamMessages] = web.AppKey("team_messages")
 CONSOLE: Final = web.AppKey("console", web.Application)
 
 # How long shutdown waits for messages in flight before closing anyway.
@@ -87,7 +91,7 @@ def create_app(
     app.on_shutdown.append(_drain)
     if settings.telegram.bot_token is not None:
         # Imported only when used: python-telegram-bot is a large import.
-        from bot.channels.telegram_webhook import install_telegram
+        from bot.channels.telegram.webhook import install_telegram
 
         # Started after the service and stopped before it (cleanup_ctx order).
         install_telegram(
@@ -139,15 +143,22 @@ def _conversation_service(
         channels_see = service if wrap is None else wrap(service)
         app[CONVERSATIONS] = channels_see
         app[REST] = RestChannel(channels_see, lifecycle)
+        from bot.channels.webchat_push import WebChatPush
+        from bot.team_messages import TeamMessages
+
+        push = await WebChatPush.start(service.database, service.pseudonym)
+        app[TEAM_MESSAGES] = TeamMessages.for_settings(service.database, settings, web=push)
         app[WEBCHAT] = WebChat(
             channels_see,
             ParticipantTokens(
-                resolve_secret_key(settings),
+                Keys.from_settings(settings),
                 lifetime=dt.timedelta(days=settings.sessions.expire_after_days),
             ),
             OriginPolicy(settings.server.allowed_origins),
             lifecycle,
             titles=pages.title,
+            push=push,
+            default_language=settings.default_language,
         )
         pages.consultations_from(service.database)
         from bot.startup import tune_garbage_collector  # with the service: loaded by now
@@ -158,7 +169,7 @@ def _conversation_service(
         limits = settings.api
         app[API] = Api(
             service.database,
-            Pseudonymizer(key),
+            Pseudonymizer(Keys(key)),
             RateLimiter(limits.rate_per_minute, limits.burst),
         )
         stop_delivering = asyncio.Event()
@@ -166,7 +177,7 @@ def _conversation_service(
         if settings.delivery.in_serve:
             from bot.delivery.deliverer import Deliverer
 
-            deliverer = Deliverer(service.database, Pseudonymizer(key), key)
+            deliverer = Deliverer(service.database, Pseudonymizer(Keys(key)), key)
             delivering = asyncio.create_task(deliverer.run(stop_delivering))
         sweeper = asyncio.create_task(_sweep_expired(service))
         lifecycle.ready = True
@@ -182,6 +193,8 @@ def _conversation_service(
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            await app[TEAM_MESSAGES].close()
+            await push.close()
             if owned:
                 await service.close()
 

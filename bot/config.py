@@ -2,9 +2,15 @@
 
 Every key can be overridden by an environment variable named `CONSULTBOT_` plus
 the key path in capitals, nested keys joined by `__`
-(`telegram.api_base_url` -> `CONSULTBOT_TELEGRAM__API_BASE_URL`).
-Secrets (`secret_key`, `telegram.bot_token`, `telegram.webhook_secret`, database
-passwords) are accepted only from the environment.
+(`telegram.api_base_url` -> `CONSULTBOT_TELEGRAM__API_BASE_URL`); lists and maps
+are given as JSON. Reading the environment is pydantic-settings' (its
+`EnvSettingsSource`); the file is read here, so that its errors name a line and
+so that secrets (`secret_key`, `telegram.bot_token`, `telegram.webhook_secret`,
+database passwords) are refused in it: they are accepted only from the
+environment.
+
+`Settings(...)` built in code takes only what it is given; `load_settings`
+reads the file and the environment.
 """
 
 from __future__ import annotations
@@ -13,10 +19,17 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -91,11 +104,15 @@ class DeliverySettings(_Section):
     in_serve: bool = True
 
 
-class Settings(_Section):
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        extra="forbid", frozen=True, env_prefix=ENV_PREFIX, env_nested_delimiter="__"
+    )
+
     database_url: str = "sqlite+aiosqlite:///./consultbot.db"
     secret_key: SecretStr | None = None
     region: str = "24"
-    default_language: Literal["fr", "en"] = "fr"
+    default_language: str = "fr"  # a language of the text catalogue (flows/texts)
     default_consultation: str = "mobilite"
     flows_dir: Path | None = None
     debug: bool = False
@@ -108,21 +125,55 @@ class Settings(_Section):
     api: ApiSettings = ApiSettings()
     delivery: DeliverySettings = DeliverySettings()
 
+    @field_validator("default_language")
+    @classmethod
+    def _catalogue_language(cls, value: str) -> str:
+        from flows.catalogue import CATALOGUE
+
+        if value not in CATALOGUE.languages:
+            raise ValueError(
+                f"the text catalogue has no {value!r}; use one of "
+                f"{', '.join(CATALOGUE.languages)}, or add flows/texts/{value}.yml"
+            )
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
+        # Imported here: storage.database pulls in Alembic, and settings load early.
+        from storage.database import parse_url
+        from storage.errors import StorageError
+
         try:
-            url = make_url(value)
-        except ArgumentError:
-            raise ValueError(
-                "not a database URL; use sqlite+aiosqlite:///path/to/file.db "
-                "or postgresql+asyncpg://user@host:5432/db"
-            ) from None
-        if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
-            raise ValueError(
-                f"unsupported driver {url.drivername!r}; use sqlite+aiosqlite or postgresql+asyncpg"
-            )
+            parse_url(value)
+        except StorageError as error:
+            raise ValueError(str(error)) from None
         return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only the values given: `load_settings` adds the file and the environment."""
+        return (init_settings,)
+
+
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' reading of `CONSULTBOT_*` variables, from a given mapping
+    (the process environment, or a test's)."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(Settings)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        # Names are matched case-insensitively, as pydantic-settings does by default.
+        return {name.lower(): value for name, value in self._environ.items()}
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -144,13 +195,11 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
             f"{file}: database_url holds a password; set the URL in "
             f"{ENV_PREFIX}DATABASE_URL instead"
         )
-    for name, raw in environ.items():
-        if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
-            continue
-        path_keys = tuple(part.lower() for part in name[len(ENV_PREFIX) :].split("__"))
-        if path_keys[0] not in Settings.model_fields:
-            continue  # e.g. CONSULTBOT_TEST_DATABASE_URL, read by the test suite
-        _assign(data, path_keys, _env_value(raw))
+    try:
+        overrides = _Environment(environ)()
+    except SettingsError:  # a list or map that is not JSON
+        raise ConfigError(_not_json(environ)) from None
+    _merge(data, overrides)
     try:
         return Settings.model_validate(data)
     except ValidationError as error:
@@ -193,26 +242,35 @@ def _lookup(data: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
     return node
 
 
-def _assign(data: dict[str, Any], keys: tuple[str, ...], value: Any) -> None:
-    node = data
-    for key in keys[:-1]:
-        child = node.get(key)
-        if not isinstance(child, dict):
-            child = {}
-            node[key] = child
-        node = child
-    node[keys[-1]] = value
+def _not_json(environ: Mapping[str, str]) -> str:
+    names = [
+        name
+        for name in sorted(environ)
+        if name.upper().startswith(ENV_PREFIX) and not _is_json(environ[name])
+    ]
+    return (
+        f"config: {' or '.join(names)}: a list or a map must be given as JSON, "
+        'e.g. ["https://www.region.example"]'
+    )
 
 
-def _env_value(raw: str) -> Any:
-    """Lists and maps may be given as JSON; anything else stays a string that
-    pydantic converts ("8080" -> 8080, "true" -> True)."""
-    if raw.startswith(("[", "{")):
-        try:
-            return json.loads(raw)
-        except json.JSONDecodeError:
-            return raw
-    return raw
+def _is_json(value: str) -> bool:
+    if not value.lstrip().startswith(("[", "{")):
+        return True  # a plain value, not the culprit
+    try:
+        json.loads(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _merge(data: dict[str, Any], overrides: Mapping[str, Any]) -> None:
+    """The environment's values over the file's, section by section."""
+    for key, value in overrides.items():
+        if isinstance(value, Mapping) and isinstance(data.get(key), dict):
+            _merge(data[key], value)
+        else:
+            data[key] = value
 
 
 def _env_name(keys: tuple[str, ...]) -> str:

@@ -9,12 +9,11 @@ only after the commit: a resident who sees the next question knows the last
 answer is stored.
 
 Privacy: nothing about a resident is written before consent. Until then the
-engine treats "no state" as "consent not given yet", and a short-lived note keyed
-by the pseudonymous hash (storage.pre_consent: no text) says which consultation
-and language they chose and whether the consent question was just asked: only
-then does their "oui" consent, on whichever process takes it. A message that
-erased a resident's data leaves a receipt (a keyed hash of its id, nothing
-else): its retry gets the same reply and starts nothing.
+engine treats "no state" as "consent not given yet", and bot.before_consent
+keeps a short-lived note with no text of what they chose and whether the consent
+question was just asked: only then does their "oui" consent. A message that
+erased a resident's data leaves a receipt (a keyed hash): its retry gets the
+same reply and starts nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.before_consent import BeforeConsent, Chosen
 from bot.button_steps import already_answered, stamp, step_of
 from bot.button_steps import read as read_button
 from bot.channel_contract import ButtonOutdated, InboundMessage, Unavailable
@@ -45,15 +45,15 @@ from bot.records import (
     replies_from_json,
     transcript_reply,
 )
+from bot.team_messages import note_human_request, waiting_replies
 from flows import engine
+from flows.catalogue import CATALOGUE
 from flows.effects import (
     AnswerRecorded,
     AnswerSkipped,
     AnswerWithdrawn,
     Completed,
-    ConsentAsked,
     ConsentGiven,
-    ConsentRefused,
     DeletionConfirmed,
     Effect,
 )
@@ -66,10 +66,8 @@ from nlu import CommandName, Interpretation, Interpreter, QuestionSpec
 from storage import (
     answers,
     erasure,
-    erasure_receipts,
     inbound,
     participants,
-    pre_consent,
     sessions,
     transcripts,
 )
@@ -84,8 +82,6 @@ from storage.transcripts import TranscriptLine
 log = logging.getLogger(__name__)
 
 REGION_TIMEZONE = ZoneInfo("Europe/Paris")  # "demain" means tomorrow where residents live
-# How long what a resident chose before consenting is kept (storage.pre_consent).
-PRE_CONSENT_KEPT = dt.timedelta(hours=24)
 
 _STATUS: dict[Status, SessionStatus] = {
     "asking": SessionStatus.ACTIVE,
@@ -135,6 +131,7 @@ class ConversationService:
         self._interpreter = interpreter
         self._pseudonyms = pseudonymizer
         self._contributions = ContributionRecorder(pseudonymizer)
+        self._outside = BeforeConsent(pseudonymizer)  # notes kept outside consent
         self._settings = settings
         self._catalog = FlowCatalog()
         self._locks = ParticipantLocks()
@@ -179,8 +176,9 @@ class ConversationService:
                 )
             except StorageError:
                 log.exception("message on %s not handled: storage failed", message.channel)
+                language = (message.language, self._settings.default_language)
                 raise Unavailable(
-                    [Reply(_TRY_AGAIN.get(message.language or "", _TRY_AGAIN["fr"]))]
+                    [Reply(CATALOGUE.text("service", "try_again", *language))]
                 ) from None
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
@@ -202,7 +200,7 @@ class ConversationService:
         inactive_since = now - self._expire_after
 
         async def expire(session: AsyncSession) -> int:
-            await pre_consent.purge_expired(session, now=now)
+            await self._outside.purge_expired(session, now)
             for stored in await sessions.inactive(session, inactive_since=inactive_since):
                 deployed = await self._catalog.version(session, stored.flow_version_id)
                 if deployed.flow.partial_contributions and stored.participant_id is not None:
@@ -252,12 +250,8 @@ class ConversationService:
     ) -> list[Reply]:
         now = message.received_at
         participant = await participants.find(session, message.channel, user_hash, lock=True)
-        if participant is None and message.message_id is not None:
-            receipt = self._pseudonyms.erasure_receipt(
-                message.channel, user_hash, message.message_id
-            )
-            if await erasure_receipts.exists(session, receipt):
-                return [await self._erased_reply(session, message)]  # a retry: same reply
+        if participant is None and await self._outside.erased_by(session, message, user_hash):
+            return [await self._erased_reply(session, message)]  # a retry: same reply
         claim_id: int | None = None
         if participant is not None:
             claim_id, replayed = await self._claim(session, message, user_hash)
@@ -279,12 +273,23 @@ class ConversationService:
             # Raised inside the transaction: nothing of this message is kept.
             raise ButtonOutdated([already_answered(_language(context.state, message))])
         transition, interpretation = self._advance(context)
+        said = transition.replies  # the bot's own words, for the transcript
+        if participant is not None:  # what the consultation team wrote them goes first
+            waiting = await waiting_replies(session, participant, now)
+            transition = replace(transition, replies=(*waiting, *said))
         consented = any(isinstance(e, ConsentGiven) for e in transition.effects)
         if context.stored is None and not consented:
-            await self._note_before_consent(session, context, transition.effects)
+            chosen = Chosen(
+                context.deployed.consultation_id,
+                context.deployed.version_id,
+                self._resident_language_hint(context),
+            )
+            await self._outside.note(
+                session, message, user_hash, chosen, transition.effects, context.before
+            )
             return stamp(transition.replies, step_of(None, transition.state))
         if context.before is not None:
-            await pre_consent.forget(session, message.channel, user_hash)
+            await self._outside.forget(session, message, user_hash)
         if context.participant is None:
             context.participant = await participants.create(
                 session,
@@ -306,15 +311,14 @@ class ConversationService:
                 now=now,
                 keep_anonymised_answers=self._settings.privacy.keep_anonymised_answers_on_delete,
             )
-            if message.message_id is not None:  # their every row is gone, this one too
-                receipt = self._pseudonyms.erasure_receipt(
-                    message.channel, user_hash, message.message_id
-                )
-                await erasure_receipts.record(session, receipt, now=now)
+            await self._outside.record_erasure(session, message, user_hash)  # all else is gone
             return stamp(transition.replies, step_of(None, None))
         session_id = await self._save(session, context, transition.state)
         await self._apply(session, context, session_id, transition.effects, transition.state)
-        lines = self._transcript(context, interpretation, transition.replies, consented)
+        await note_human_request(
+            session, session_id, context.state, interpretation, transition.effects, now
+        )
+        lines = self._transcript(context, interpretation, said, consented)
         await transcripts.append(session, session_id, lines)
         replies = stamp(transition.replies, step_of(session_id, transition.state))
         if claim_id is not None:
@@ -371,9 +375,7 @@ class ConversationService:
                     )
                 stored = None
         if stored is None:
-            before = await pre_consent.find(
-                session, message.channel, user_hash, now=message.received_at
-            )
+            before = await self._outside.find(session, message, user_hash)
             deployed = await self._choose_flow(session, message, before)
             context = _Context(message, user_hash, participant, None, deployed, None, False)
             context.before = before
@@ -420,7 +422,9 @@ class ConversationService:
             language = state.language if state else self._flow_language(context)
             spec = engine.expecting(flow, state, language)
             interpretation = self._interpret(context, spec, language, now.date())
-            asked = self._consent_asked(context)
+            asked = self._outside.asked(
+                context.before, context.deployed.version_id, message, context.user_hash
+            )
             event = Message(message.text, interpretation, self._flow_language(context), asked)
         return engine.advance(flow, state, event, now), interpretation
 
@@ -449,44 +453,6 @@ class ConversationService:
         return flow.language_for(
             self._resident_language_hint(context), self._settings.default_language
         )
-
-    def _consent_asked(self, context: _Context) -> bool:
-        """Before consent: whether the replies to their previous message asked
-        this flow version's consent question. A retry of that very message
-        (same id) is no answer to it: they may never have seen those replies."""
-        before, message = context.before, context.message
-        if before is None or before.asked_version_id != context.deployed.version_id:
-            return False
-        return message.message_id is None or before.asked_by != self._message_digest(context)
-
-    def _message_digest(self, context: _Context) -> str | None:
-        message = context.message
-        if message.message_id is None:
-            return None
-        return self._pseudonyms.message_digest(
-            message.channel, context.user_hash, message.message_id
-        )
-
-    async def _note_before_consent(
-        self, session: AsyncSession, context: _Context, effects: Sequence[Effect]
-    ) -> None:
-        """Note which consultation and language a resident who has not consented
-        yet chose, and whether these replies ask the consent question: only then
-        does their next "oui" consent. A refusal leaves nothing behind."""
-        channel, user_hash = context.message.channel, context.user_hash
-        if any(isinstance(effect, ConsentRefused) for effect in effects):
-            if context.before is not None:
-                await pre_consent.forget(session, channel, user_hash)
-            return
-        asked = any(isinstance(effect, ConsentAsked) for effect in effects)
-        note = PreConsent(
-            context.deployed.consultation_id,
-            self._resident_language_hint(context),
-            context.deployed.version_id if asked else None,
-            self._message_digest(context) if asked else None,
-        )
-        expires_at = context.message.received_at + PRE_CONSENT_KEPT
-        await pre_consent.keep(session, channel, user_hash, note, expires_at=expires_at)
 
     async def _erased_reply(self, session: AsyncSession, message: InboundMessage) -> Reply:
         """What a retried erasing message is told again: its data is gone."""
@@ -585,14 +551,6 @@ class ConversationService:
         )
         lines.extend(transcript_reply(reply, now) for reply in replies)
         return lines
-
-
-_TRY_AGAIN = {
-    "fr": "Désolé, un problème technique nous empêche d'enregistrer votre message. "
-    "Pouvez-vous le renvoyer dans un instant ?",
-    "en": "Sorry, a technical problem stopped us from saving your message. "
-    "Could you send it again in a moment?",
-}
 
 
 def _is_start(message: InboundMessage) -> bool:

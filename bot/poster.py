@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import quote
@@ -25,6 +26,8 @@ import segno
 
 from bot.errors import UserError
 from bot.poster_fonts import text_width
+from flows.catalogue import CATALOGUE
+from flows.messages import format_date
 from flows.model import Flow
 
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0  # A4, millimetres
@@ -109,8 +112,11 @@ def links_for(
 
 
 def layout(flow: Flow, links: PosterLinks, language: str) -> list[Shape]:
-    """The poster of `flow` in `language` (its title also in its other languages)."""
-    words = _WORDS[language if language in _WORDS else "fr"]
+    """The poster of `flow` in `language` (its title also in its other languages);
+    its own words come from the text catalogue (section `poster`), in `language`
+    or else the flow's main language (`flows.language`)."""
+    own = CATALOGUE.language(language, *flow.languages)
+    words = CATALOGUE.section("poster", own)
     shapes: list[Shape] = [Box(0, 0, PAGE_WIDTH, 34, BAND_COLOUR)]
     shapes.append(Text(PAGE_WIDTH / 2, 22, 26, words["call"], bold=True, colour="#ffffff"))
     y = 56.0
@@ -127,7 +133,7 @@ def layout(flow: Flow, links: PosterLinks, language: str) -> list[Shape]:
         for line in _wrap(flow.intro.get(language), 17):
             shapes.append(Text(PAGE_WIDTH / 2, y, 17, line))
             y += 8
-    when = _period(flow.opens, flow.closes, language)
+    when = _period(flow.opens, flow.closes, words, own)
     if when:
         y += 2
         shapes.append(Text(PAGE_WIDTH / 2, y, 17, when, bold=True, colour=BAND_COLOUR))
@@ -138,7 +144,7 @@ def layout(flow: Flow, links: PosterLinks, language: str) -> list[Shape]:
     return shapes
 
 
-def _codes(links: PosterLinks, words: dict[str, str], top: float) -> list[Shape]:
+def _codes(links: PosterLinks, words: Mapping[str, str], top: float) -> list[Shape]:
     targets = [
         (link, words[kind])
         for kind, link in (("web", links.web), ("telegram", links.telegram))
@@ -199,46 +205,12 @@ def _wrap(text: str, size: float, *, bold: bool = False, width: float | None = N
     return lines
 
 
-def _period(opens: dt.date | None, closes: dt.date | None, language: str) -> str | None:
-    words = _WORDS[language if language in _WORDS else "fr"]
+def _period(
+    opens: dt.date | None, closes: dt.date | None, words: Mapping[str, str], language: str
+) -> str | None:
     if closes is None:
         return None
-    end = _date(closes, language)
+    end = format_date(closes, language)
     if opens is None:
         return words["until"].format(end=end)
-    return words["from_to"].format(start=_date(opens, language), end=end)
-
-
-def _date(day: dt.date, language: str) -> str:
-    if language == "en":
-        return f"{_MONTHS['en'].split()[day.month - 1]} {day.day}, {day.year}"
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {_MONTHS['fr'].split()[day.month - 1]} {day.year}"
-
-
-_MONTHS = {
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "en": "January February March April May June July August September October November December",
-}
-
-_WORDS: dict[str, dict[str, str]] = {
-    "fr": {
-        "call": "Donnez votre avis",
-        "web": "Répondre dans le navigateur",
-        "telegram": "Répondre sur Telegram",
-        "until": "Jusqu'au {end}",
-        "from_to": "Du {start} au {end}",
-        "footer": "Scannez un code avec l'appareil photo de votre téléphone. Vos réponses "
-        "sont pseudonymes ; écrivez « aide » à tout moment, ou « humain » pour parler "
-        "à une personne.",
-    },
-    "en": {
-        "call": "Have your say",
-        "web": "Answer in your browser",
-        "telegram": "Answer on Telegram",
-        "until": "Until {end}",
-        "from_to": "From {start} to {end}",
-        "footer": "Scan a code with your phone's camera. Your answers are pseudonymous; "
-        "write “help” at any time, or “human” to talk to a person.",
-    },
-}
+    return words["from_to"].format(start=format_date(opens, language), end=end)

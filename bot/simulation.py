@@ -36,6 +36,7 @@ from bot.config import Settings
 from bot.conversation import REGION_TIMEZONE, ConversationService
 from bot.deployment import deploy_file
 from bot.errors import UserError
+from bot.keys import Keys
 from bot.pseudonyms import Pseudonymizer
 from bot.startup import connect_rasa, open_database
 from bot.understanding import build_interpreter
@@ -90,7 +91,7 @@ async def simulation(
         except BaseException:
             await database.close()
             raise
-        pseudonyms = Pseudonymizer(secrets.token_bytes(32))  # forgotten with the database
+        pseudonyms = Pseudonymizer(Keys(secrets.token_bytes(32)))  # forgotten with the database
         service = ConversationService(
             database, interpreter, pseudonyms, settings, connect_rasa(settings)
         )

@@ -23,7 +23,8 @@ from pathlib import Path
 from bot.config import Settings
 from bot.conversation import ConversationService
 from bot.deployment import BUNDLED_FLOWS, deploy_initial
-from bot.pseudonyms import Pseudonymizer, resolve_secret_key
+from bot.keys import Keys
+from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands
 from bot.understanding import build_interpreter
 from nlu import Interpreter
@@ -39,7 +40,7 @@ async def open_service(
     """The conversation service of a deployment, on its migrated database.
     `interpreter`: one already built from these settings (tests share one).
     Raises ConfigError or StorageError; nothing is left open then."""
-    pseudonymizer = Pseudonymizer(resolve_secret_key(settings))
+    pseudonymizer = Pseudonymizer(Keys.from_settings(settings))
     if interpreter is None:
         interpreter = build_interpreter(settings)
     folders = [BUNDLED_FLOWS, *([settings.flows_dir] if settings.flows_dir else [])]

@@ -1,18 +1,29 @@
 """A flow file's YAML read into plain values, with the line of every key and item.
 
-PyYAML's composer gives nodes with their marks; we build the plain values
-ourselves instead of using its constructor so that:
+ruamel.yaml (YAML 1.2) composes the nodes with their marks; we build the plain
+values ourselves instead of using its constructor so that:
 - every mapping key and list item gets its line (errors point at the right line),
-- YAML 1.1 surprises are avoided where they hurt organizers: `no`, `yes`, `on`,
-  `off` stay texts (a choice labelled "No" is not `False`; only `true`/`false`
-  are booleans), and numbers with a leading zero (`01000`, a postal code) stay
-  texts instead of becoming octal,
-- a `?` inside a text in `{...}` or `[...]` is part of the text, as in YAML 1.2
-  (`{fr: Acceptez-vous ?, en: Do you agree?}`); PyYAML (YAML 1.1) refuses it,
-  and French questions end with " ?",
-- a duplicated key is reported instead of silently overwriting the first,
+- YAML 1.1 surprises stay away from organizers: `no`, `yes`, `on`, `off` are
+  texts (a choice labelled "No" is not `False`; only `true`/`false` are
+  booleans), and numbers with a leading zero (`01000`, a postal code) stay texts,
+- a `?` inside a text in `{...}` or `[...]` is part of the text
+  (`{fr: Acceptez-vous ?, en: Do you agree?}`), as YAML 1.2 says: French
+  questions end with " ?",
+- a duplicated key is reported with the line of the first one, among the
+  file's other problems (ruamel's constructor would stop at the first),
 - aliases cannot blow up: expanded values and nesting depth are capped (YAML
-  bombs, self-referencing aliases).
+  bombs, self-referencing aliases),
+- no tag builds anything: `!!python/...` and other tags are reported.
+
+Why ruamel.yaml, measured: it replaces a patched copy of PyYAML's scanner
+(PyYAML, YAML 1.1, ends a plain text at `?` inside braces). Its pure-Python
+reader is slower: best of 5x20 reads on a shared machine (load average 12 on 2
+cores), `flows/examples/lycees.yml` (8 KB) 329 ms against PyYAML's 106 ms,
+`mobilite.yml` (2.4 KB) 96 ms against 53 ms; unloaded, divide by several. Its
+faster C reader (libyaml, YAML 1.1) refuses the `?` as PyYAML does, so it is
+not used. A flow is read when it is checked or deployed, and once per deployed
+version and process (`bot.flow_catalog` keeps it), never per message: the cost
+is paid off the residents' path.
 """
 
 from __future__ import annotations
@@ -21,11 +32,14 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.tokens import ScalarToken
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from flows.errors import FlowProblem, FlowValidationError
 
@@ -57,68 +71,32 @@ class Document:
         return None
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader whose plain scalars may contain `?` in flow context, and whose
-    (recursive) composer refuses to nest deeper than MAX_DEPTH."""
+class _Composer(Composer):
+    """ruamel.yaml's (recursive) composer, refusing to nest deeper than MAX_DEPTH."""
 
     depth = 0
 
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+    def compose_node(self, parent: Any, index: Any) -> Any:
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in the stubs
-                raise _TooDeep(event.start_mark)
+                raise _TooDeep(self.parser.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
-    # Adapted from PyYAML's Scanner.scan_plain (MIT licence, (c) Kirill Simonov):
-    # the only change is that '?' no longer ends a plain scalar inside {...}/[...].
-    def scan_plain(self) -> ScalarToken:
-        chunks: list[str] = []
-        start_mark = self.get_mark()
-        end_mark = start_mark
-        indent = self.indent + 1
-        spaces: list[str] = []
-        blank = "\0 \t\r\n\x85\u2028\u2029"
-        while True:
-            length = 0
-            if self.peek() == "#":
-                break
-            while True:
-                ch = self.peek(length)
-                if (
-                    ch in blank
-                    or (
-                        ch == ":"
-                        and self.peek(length + 1) in blank + (",[]{}" if self.flow_level else "")
-                    )
-                    or (self.flow_level and ch in ",[]{}")
-                ):
-                    break
-                length += 1
-            if length == 0:
-                break
-            self.allow_simple_key = False
-            chunks.extend(spaces)
-            chunks.append(self.prefix(length))
-            self.forward(length)
-            end_mark = self.get_mark()
-            spaces = self.scan_plain_spaces(indent, start_mark) or []
-            if not spaces or self.peek() == "#" or (not self.flow_level and self.column < indent):
-                break
-        return ScalarToken("".join(chunks), True, start_mark, end_mark)
+
+def _reader() -> YAML:
+    reader = YAML(typ="safe", pure=True)
+    reader.Composer = _Composer
+    return reader
 
 
 def parse_document(text: str, source: str) -> Document:
     """Read YAML text; raise FlowValidationError if it is not usable YAML at all."""
+    reader = _reader()
     try:
-        loader = _Loader(text)  # checks every character at once
-    except yaml.YAMLError as error:
-        raise _yaml_error(error, text, source) from None
-    try:
-        root = loader.get_single_node()
+        root = reader.compose(text)
     except _TooDeep as error:
         raise _fatal(
             source,
@@ -126,13 +104,11 @@ def parse_document(text: str, source: str) -> Document:
             f"the YAML nests more than {MAX_DEPTH} levels deep",
             "a flow needs far fewer; check the indentation and brackets",
         ) from None
-    except yaml.YAMLError as error:
+    except YAMLError as error:
         raise _yaml_error(error, text, source) from None
-    finally:
-        loader.dispose()
     if root is None:
         raise _fatal(source, 1, "the file is empty", "a flow starts with `id:`, `title:`, ...")
-    builder = _Builder(source)
+    builder = _Builder(source, reader.constructor)
     data = builder.value(root, ())
     return Document(data, source, builder.lines, tuple(builder.problems))
 
@@ -144,7 +120,7 @@ class _TooDeep(Exception):
 
 
 def _line(mark: object) -> int | None:
-    line = getattr(mark, "line", None)  # yaml.Mark, or the C loader's
+    line = getattr(mark, "line", None)
     return line + 1 if isinstance(line, int) else None
 
 
@@ -152,8 +128,8 @@ def _fatal(source: str, line: int | None, message: str, hint: str | None) -> Flo
     return FlowValidationError([FlowProblem(source, line, None, message, hint)])
 
 
-def _yaml_error(error: yaml.YAMLError, text: str, source: str) -> FlowValidationError:
-    if isinstance(error, yaml.reader.ReaderError):
+def _yaml_error(error: YAMLError, text: str, source: str) -> FlowValidationError:
+    if isinstance(error, ReaderError):
         line = text.count("\n", 0, error.position) + 1
         return _fatal(
             source,
@@ -161,7 +137,7 @@ def _yaml_error(error: yaml.YAMLError, text: str, source: str) -> FlowValidation
             f"the file contains a character that YAML does not allow ({_codepoint(error)})",
             "remove control characters; save the file as plain UTF-8 text",
         )
-    if isinstance(error, yaml.MarkedYAMLError):
+    if isinstance(error, MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         if "end of stream" in (error.problem or "") and error.context_mark is not None:
             mark = error.context_mark  # an unclosed quote or bracket: where it opened
@@ -171,7 +147,7 @@ def _yaml_error(error: yaml.YAMLError, text: str, source: str) -> FlowValidation
     return _fatal(source, None, f"malformed YAML: {error}", None)
 
 
-def _codepoint(error: yaml.reader.ReaderError) -> str:
+def _codepoint(error: ReaderError) -> str:
     character = error.character
     code = character if isinstance(character, int) else ord(str(character)[:1] or "?")
     return f"U+{code:04X}"
@@ -195,12 +171,12 @@ def _yaml_hint(problem: str) -> str:
 
 
 class _Builder:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, constructor: SafeConstructor) -> None:
         self.source = source
         self.lines: dict[YamlPath, int] = {}
         self.problems: list[FlowProblem] = []
         self.count = 0
-        self.constructor = SafeConstructor()
+        self.constructor = constructor  # for floats and dates, as YAML 1.2 writes them
 
     def problem(self, node: Node, message: str, hint: str | None = None) -> None:
         self.problems.append(FlowProblem(self.source, _line(node.start_mark), None, message, hint))
@@ -236,7 +212,7 @@ class _Builder:
         return self.lines.get(path[:1]) or _line(node.start_mark)
 
     def check_tag(self, node: Node, expected: str) -> None:
-        if node.tag != _TAG + expected:
+        if _full_tag(node) != _TAG + expected:
             self.problem(node, f"the YAML tag {_tag(node)} is not allowed in a flow", "remove it")
 
     def mapping(self, node: MappingNode, path: YamlPath) -> dict[str, object]:
@@ -262,7 +238,7 @@ class _Builder:
         return result
 
     def scalar(self, node: ScalarNode) -> object:
-        tag = node.tag.removeprefix(_TAG)
+        tag = _full_tag(node).removeprefix(_TAG)
         text = node.value
         if tag == "str":
             return text
@@ -301,4 +277,9 @@ class _Builder:
 
 
 def _tag(node: Node) -> str:
-    return "!!" + node.tag.removeprefix(_TAG) if node.tag.startswith(_TAG) else node.tag
+    tag = _full_tag(node)
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+def _full_tag(node: Node) -> str:
+    return node.tag or ""  # ruamel.yaml resolves every node's tag; typed as optional

@@ -2,11 +2,13 @@
 
 `FlowError` is the base; `FlowValidationError` carries every problem found in
 one file (`FlowProblem`: file, line, question id, message, hint), so the CLI
-lists them all at once.
+lists them all at once. `CatalogueError` does the same for the text catalogue
+(`flows.catalogue`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -28,6 +30,15 @@ class FlowProblem:
             where += f" (question {self.question_id})"
         text = f"{where}: {self.message}"
         return f"{text}. Hint: {self.hint}" if self.hint else text
+
+
+class CatalogueError(FlowError):
+    """The text catalogue (flows/texts) is incomplete or malformed; the message
+    lists every problem."""
+
+    def __init__(self, problems: Sequence[FlowProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in problems))
 
 
 class FlowValidationError(FlowError):

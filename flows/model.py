@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flows.conditions import Condition
+from flows.language import pick_language
 from flows.translated import Translated
 from nlu.question import QuestionKind
 
@@ -66,10 +67,6 @@ class Flow:
         raise KeyError(question_id)
 
     def language_for(self, *hints: str | None) -> str:
-        """The first hint ("fr", "en-GB") the flow speaks, else its first language."""
-        for hint in hints:
-            if hint is not None:
-                for candidate in (hint, hint.split("-")[0].lower()):
-                    if candidate in self.languages:
-                        return candidate
-        return self.languages[0] if self.languages else "fr"
+        """The conversation's language: `flows.language.pick_language` among the
+        flow's languages."""
+        return pick_language(self.languages or ("fr",), *hints)

@@ -87,7 +87,7 @@ class Database:
         process's write lock before failing with DatabaseBusy.
 
         Raises DatabaseUnavailable with the host (never the password) and the cause."""
-        parsed = _parse(url)
+        parsed = parse_url(url)
         backend = parsed.get_backend_name()
         checkpoints = None
         if backend == "sqlite":
@@ -253,7 +253,10 @@ class Database:
                 raise translated from error
 
 
-def _parse(url: str | URL) -> URL:
+def parse_url(url: str | URL) -> URL:
+    """The URL of a database we support (SUPPORTED_DRIVERS), or StorageError
+    saying what to write instead. The one check of the driver: the settings
+    use it too."""
     try:
         parsed = make_url(url)
     except ArgumentError:

@@ -1,7 +1,8 @@
 """Deleting a participant's data on their request ("delete my data").
 
 Erased: the transcript of every session, the processed message ids (they hold
-the replies sent), undelivered outbox events, the sessions and the participant
+the replies sent), the messages the consultation team sent them, undelivered
+outbox events, the sessions and the participant
 row itself. Answers are erased too, or, when the operator chose to keep them,
 kept fully anonymised: current answers move to a new session row linked to no
 participant, with their times cut to the day, and superseded answers are
@@ -20,7 +21,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, contributions, moderation
+from storage import audit, contributions, moderation, team_messages
 from storage.errors import NotFound
 from storage.models import (
     AnswerRow,
@@ -45,6 +46,7 @@ class ErasureCounts:
     answers_anonymised: int
     inbound_messages: int
     outbox_events: int  # undelivered events deleted
+    team_messages: int = 0  # messages from the consultation team
 
 
 async def delete_participant_data(
@@ -73,6 +75,7 @@ async def delete_participant_data(
             delete(TranscriptLineRow).where(TranscriptLineRow.session_id.in_(their_sessions))
         )
     )
+    team_messages_deleted = await team_messages.delete_for_participant(session, participant_id)
     anonymised = 0
     if keep_anonymised_answers:
         anonymised = await _anonymise_answers(session, participant_id, now)
@@ -115,6 +118,7 @@ async def delete_participant_data(
         answers_anonymised=anonymised,
         inbound_messages=inbound_messages,
         outbox_events=outbox_events,
+        team_messages=team_messages_deleted,
     )
     await audit.record(session, AUDIT_ACTION, asdict(counts), now=now)
     return counts

@@ -52,10 +52,19 @@ class SessionStatus(enum.StrEnum):
 # A participant has at most one session in these states.
 OPEN_STATUSES = (SessionStatus.ACTIVE, SessionStatus.PAUSED)
 
+# A session whose resident asked for a person and was not answered yet.
+HUMAN_WAITING = "human_requested_at IS NOT NULL AND human_handled_at IS NULL"
+
 
 class Direction(enum.StrEnum):
     IN = "in"  # from the resident
     OUT = "out"  # from the bot
+
+
+class TeamMessageState(enum.StrEnum):
+    QUEUED = "queued"  # not yet shown: waits for the resident's chat or next message
+    DELIVERED = "delivered"
+    UNREACHABLE = "unreachable"  # the platform refused it (e.g. the bot is blocked)
 
 
 class ModerationStatus(enum.StrEnum):
@@ -136,6 +145,13 @@ class SessionRow(Base):
             sqlite_where=text("status IN ('active', 'paused')"),
             postgresql_where=text("status IN ('active', 'paused')"),
         ),
+        # The residents waiting for a person (bot.team_messages.inbox).
+        Index(
+            "ix_sessions_human_waiting",
+            "human_requested_at",
+            sqlite_where=text(HUMAN_WAITING),
+            postgresql_where=text(HUMAN_WAITING),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -145,6 +161,10 @@ class SessionRow(Base):
     state: Mapped[Any] = mapped_column(Json)  # the engine's state, as flows serialises it
     status: Mapped[str] = mapped_column(String(16))
     human_requested: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # When the resident last asked for a person, and who of the team handled it.
+    human_requested_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    human_handled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    human_handled_by: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     last_activity_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
@@ -161,6 +181,8 @@ class TranscriptLineRow(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
     direction: Mapped[str] = mapped_column(String(3))
+    # An outgoing line written by the consultation team, not by the bot.
+    from_team: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[Any] = mapped_column(Json, nullable=True)  # buttons shown with a bot line
     platform_message_id: Mapped[str | None] = mapped_column(String(128))
@@ -243,6 +265,33 @@ class ErasedAnswerRow(Base):
 
     answer_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     erased_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class TeamMessageRow(Base):
+    """A message from the consultation team to a resident (a reply to "human",
+    a follow-up), delivered over the resident's own channel."""
+
+    __tablename__ = "team_messages"
+    __table_args__ = (
+        CheckConstraint(_one_of("state", TeamMessageState), name="state"),
+        Index("ix_team_messages_session_id", "session_id"),
+        # What still waits for each resident.
+        Index(
+            "ix_team_messages_waiting",
+            "participant_id",
+            sqlite_where=text("state <> 'delivered'"),
+            postgresql_where=text("state <> 'delivered'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(128))  # who of the team wrote it
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class InboundRow(Base):

@@ -1,6 +1,7 @@
 """The retention period: `purge` erases transcript lines, processed message ids
-(which hold the replies sent), erasure receipts and delivered outbox events
-older than a cutoff, and audits how many. Answers are the consultation's result and are kept.
+(which hold the replies sent), erasure receipts, messages from the consultation
+team and delivered outbox events older than a cutoff, and audits how many.
+Answers are the consultation's result and are kept.
 
 A large backlog (the first purge after a year) is best erased in batches
 (`limit`), one transaction each, so that the bot is never kept waiting for the
@@ -20,7 +21,13 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage import audit
-from storage.models import ErasureReceiptRow, InboundRow, OutboxEventRow, TranscriptLineRow
+from storage.models import (
+    ErasureReceiptRow,
+    InboundRow,
+    OutboxEventRow,
+    TeamMessageRow,
+    TranscriptLineRow,
+)
 from storage.writes import rowcount
 
 AUDIT_ACTION = "purge"
@@ -32,6 +39,7 @@ class PurgeCounts:
     inbound_messages: int
     outbox_events: int  # delivered ones only
     erasure_receipts: int = 0
+    team_messages: int = 0
 
     def reached(self, limit: int) -> bool:
         """Whether a batch of `limit` was full for some kind (more may remain)."""
@@ -43,6 +51,7 @@ class PurgeCounts:
             self.inbound_messages + other.inbound_messages,
             self.outbox_events + other.outbox_events,
             self.erasure_receipts + other.erasure_receipts,
+            self.team_messages + other.team_messages,
         )
 
 
@@ -70,7 +79,10 @@ async def purge(
     receipts = await _delete(
         session, ErasureReceiptRow.digest, ErasureReceiptRow.created_at < older_than, limit
     )
-    counts = PurgeCounts(transcript_lines, inbound_messages, outbox_events, receipts)
+    team_messages = await _delete(
+        session, TeamMessageRow.id, TeamMessageRow.created_at < older_than, limit
+    )
+    counts = PurgeCounts(transcript_lines, inbound_messages, outbox_events, receipts, team_messages)
     await audit.record(
         session,
         AUDIT_ACTION,

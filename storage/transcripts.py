@@ -1,5 +1,6 @@
 """Transcript lines: what the resident said and what the bot answered, with the
-buttons shown and how each resident line was interpreted."""
+buttons shown and how each resident line was interpreted. Lines written by the
+consultation team (storage.team_messages) are outgoing lines marked `from_team`."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class TranscriptLine:
     interpretation: JsonValue | None = None  # how a resident line was read
     id: int | None = None  # set once stored
     session_id: int | None = None
+    from_team: bool = False  # an outgoing line written by the consultation team
 
 
 _INSERT = Prepared(insert(table(TranscriptLineRow)))
@@ -64,6 +66,7 @@ async def for_session(session: AsyncSession, session_id: int) -> list[Transcript
             TranscriptLineRow.interpretation,
             TranscriptLineRow.id,
             TranscriptLineRow.session_id,
+            TranscriptLineRow.from_team,
         )
         .where(TranscriptLineRow.session_id == session_id)
         .order_by(TranscriptLineRow.id)

@@ -22,6 +22,9 @@ from nlu import Interpreter
 from storage.database import Database
 from tests.serving import shared_interpreter
 
+# What `consultbot` sets at start-up (bot/cli/__init__.py), for the bots the tests start.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 POSTGRES_ENV = "CONSULTBOT_TEST_DATABASE_URL"
 REQUIRE_POSTGRES_ENV = "CONSULTBOT_REQUIRE_POSTGRES"
 

@@ -21,11 +21,18 @@ Server -> client:
            "multi_select"}]}  everything the message caused, committed before it
            is sent; a reply for an id already answered is ignored by the client
   error    {"code": str, "message": str, "id"?: str}  the message (if `id`) was not
-           handled and stays with the client to be sent again
+           handled and stays with the client to be sent again; `message` is for
+           people, in the hello's language (catalogue section `protocol`), or the
+           deployment's default language before a hello
+  team     {"id": str, "text": str, "at": str}  a message from the consultation team
+           (a person, not the bot), at any time: pushed while the chat is open,
+           else sent right after the next welcome; `at` is when it was written
+           (ISO 8601); the id is unique (a client may drop a repeat)
 
 Caps per connection: frames over MAX_FRAME_BYTES close it (1009); a sustained
 flood closes it (1008) after FLOOD_CLOSE_AFTER refusals in a row, each answered
-with a `rate_limited` error frame; a browser page from an origin not allowed is refused (403).
+with a `rate_limited` error frame; a browser page from an origin not allowed is
+refused (403).
 """
 
 from __future__ import annotations
@@ -39,16 +46,29 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Final, Literal, TypeAlias
 
 from aiohttp import WSCloseCode, WSMsgType, web
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.errors import UserError
 from bot.web.lifecycle import Draining, Lifecycle
+from flows.catalogue import CATALOGUE
 from flows.replies import Reply
+
+if TYPE_CHECKING:
+    from bot.channels.webchat_push import WebChatPush
+    from storage.team_messages import TeamMessage
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +95,14 @@ class HelloFrame(_Frame):
     type: Literal["hello"]
     token: str | None = Field(default=None, max_length=100)
     consultation: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
-    lang: Literal["fr", "en"] | None = None
+    lang: str | None = None
+
+    @field_validator("lang")
+    @classmethod
+    def _catalogue_language(cls, lang: str | None) -> str | None:
+        if lang is not None and lang not in CATALOGUE.languages:
+            raise ValueError(f"one of {', '.join(CATALOGUE.languages)}")
+        return lang
 
 
 class MessageFrame(_Frame):
@@ -103,6 +130,8 @@ class WebChat:
         origins: OriginPolicy,
         lifecycle: Lifecycle,
         titles: TitleLookup | None = None,
+        push: WebChatPush | None = None,
+        default_language: str = "fr",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.conversations = conversations
@@ -111,13 +140,17 @@ class WebChat:
         self.origins = origins
         self.lifecycle = lifecycle
         self.titles = titles
+        self.push = push  # messages from the consultation team
+        self.default_language = default_language  # for errors before a hello
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if not self.origins.allows(request):
+            message = CATALOGUE.text(
+                "protocol", "origin_not_allowed", request.query.get("lang"), self.default_language
+            )
             return web.json_response(
-                {"error": "origin_not_allowed", "message": "This page may not open the chat."},
-                status=403,
+                {"error": "origin_not_allowed", "message": message}, status=403
             )
         ws = web.WebSocketResponse(
             max_msg_size=MAX_FRAME_BYTES, heartbeat=30.0, compress=False, timeout=1.0
@@ -173,14 +206,16 @@ class _Connection:
     async def run(self) -> None:
         if not await self._greet():
             return
+        leave = await self._join_team_push()
         worker = asyncio.create_task(self._work())
         try:
             async for frame in self.ws:
                 if frame.type is WSMsgType.TEXT:
                     await self._on_frame(frame.data)
                 elif frame.type is WSMsgType.BINARY:
-                    await self._on_invalid("bad_frame", "Frames must be JSON text.")
+                    await self._on_invalid("bad_frame", "bad_frame")
         finally:
+            leave()
             # Messages not yet started stay with the client, which sends them again.
             while not self._queue.empty():
                 self._queue.get_nowait()
@@ -200,9 +235,9 @@ class _Connection:
             return False
         hello = read_frame(frame.data)
         if isinstance(hello, Refusal):
-            await self._error(hello.code, hello.message, hello.id)
+            await self._error(hello.code, hello.text_id, hello.id, **dict(hello.values))
         elif isinstance(hello, MessageFrame):
-            await self._error("bad_hello", "The first frame must be a hello.")
+            await self._error("bad_hello", "bad_hello")
         if not isinstance(hello, HelloFrame):
             await self.ws.close(code=WSCloseCode.PROTOCOL_ERROR, message=b"hello expected")
             return False
@@ -230,13 +265,36 @@ class _Connection:
         )
         return True
 
+    async def _join_team_push(self) -> Callable[[], None]:
+        """Messages from the consultation team reach this chat from now on
+        (those waiting first); returns what to call when it closes."""
+        if self.chat.push is None:
+            return lambda: None
+        return await self.chat.push.join(self._participant, self._show_team_message)
+
+    async def _show_team_message(self, message: TeamMessage) -> bool:
+        if self.ws.closed:
+            return False
+        frame = {
+            "v": PROTOCOL_VERSION,
+            "type": "team",
+            "id": f"team-{message.id}",
+            "text": message.text,
+            "at": message.created_at.isoformat(),
+        }
+        try:
+            await self.ws.send_str(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+        except ConnectionError:
+            return False
+        return True
+
     async def _on_frame(self, raw: str) -> None:
         frame = read_frame(raw)
         if isinstance(frame, Refusal):
-            await self._on_invalid(frame.code, frame.message, frame.id)
+            await self._on_invalid(frame.code, frame.text_id, frame.id, **dict(frame.values))
             return
         if not isinstance(frame, MessageFrame):
-            await self._on_invalid("bad_message", "Say hello once, then send messages.")
+            await self._on_invalid("bad_message", "hello_once")
             return
         if not self._take_allowance() or self._queue.full():
             await self._refuse(frame.id)
@@ -245,13 +303,15 @@ class _Connection:
         self._queue.put_nowait((frame.id, frame.text))
         self._ack_later(frame.id)
 
-    async def _on_invalid(self, code: str, message: str, message_id: str | None = None) -> None:
+    async def _on_invalid(
+        self, code: str, text_id: str, message_id: str | None = None, **values: object
+    ) -> None:
         """A frame that is not a message: it spends the allowance of one, so a
         flood of garbage is refused, then closed, like a flood of messages."""
         if not self._take_allowance():
             await self._refuse(message_id)
             return
-        await self._error(code, message, message_id)
+        await self._error(code, text_id, message_id, **values)
 
     def _ack_later(self, message_id: str) -> None:
         self._unanswered.add(message_id)
@@ -287,7 +347,7 @@ class _Connection:
     async def _refuse(self, message_id: str | None) -> None:
         # Told each time, the last one too: the client keeps the message and
         # sends it again later (after a reconnect, once the socket is closed).
-        await self._error("rate_limited", "Too many messages; slow down.", message_id)
+        await self._error("rate_limited", "rate_limited", message_id)
         self._refused += 1
         if self._refused >= FLOOD_CLOSE_AFTER:
             await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
@@ -310,24 +370,18 @@ class _Connection:
             except ButtonOutdated as outdated:  # answered: nothing to send again
                 replies = outdated.replies
             except Draining:
-                await self._error("unavailable", "The server is restarting.", message_id)
+                await self._error("unavailable", "restarting", message_id)
                 continue
             except Unavailable:  # logged by the service; the client sends it again
-                await self._error(
-                    "unavailable", "The message could not be handled; try again.", message_id
-                )
+                await self._error("unavailable", "not_handled", message_id)
                 continue
             except UserError as error:  # the server is misconfigured, e.g. no consultation
                 log.error("web chat: message not handled: %s", error)
-                await self._error(
-                    "unavailable", "The message could not be handled; try again.", message_id
-                )
+                await self._error("unavailable", "not_handled", message_id)
                 continue
             except Exception:
                 log.exception("web chat: the conversation service failed on a message")
-                await self._error(
-                    "unavailable", "The message could not be handled; try again.", message_id
-                )
+                await self._error("unavailable", "not_handled", message_id)
                 continue
             finally:
                 self._answered(message_id)  # no ack needed any more
@@ -340,7 +394,14 @@ class _Connection:
                 }
             )
 
-    async def _error(self, code: str, message: str, message_id: str | None = None) -> None:
+    async def _error(
+        self, code: str, text_id: str, message_id: str | None = None, **values: object
+    ) -> None:
+        """Tell the client; `text_id` names the message in the catalogue's
+        `protocol` section."""
+        message = CATALOGUE.text(
+            "protocol", text_id, self._lang, self.chat.default_language, **values
+        )
         frame: dict[str, object] = {
             "v": PROTOCOL_VERSION,
             "type": "error",
@@ -361,12 +422,17 @@ class _Connection:
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
-    """Why a frame is not one: the error frame's code and message, and the id of
-    the refused message when it has one."""
+    """Why a frame is not one: the error frame's code, its message (a text id of
+    the catalogue's `protocol` section and its values), and the id of the
+    refused message when it has one."""
 
     code: str
-    message: str
+    text_id: str
+    values: tuple[tuple[str, object], ...] = ()
     id: str | None = None
+
+    def message(self, *languages: str | None) -> str:
+        return CATALOGUE.text("protocol", self.text_id, *languages, **dict(self.values))
 
 
 def read_frame(raw: str) -> HelloFrame | MessageFrame | Refusal:
@@ -375,22 +441,24 @@ def read_frame(raw: str) -> HelloFrame | MessageFrame | Refusal:
     try:
         return _FRAMES.validate_json(raw)
     except ValidationError as error:
-        return Refusal(*_explain(error), _id_of(raw))
+        code, text_id, values = _explain(error)
+        return Refusal(code, text_id, tuple(values.items()), _id_of(raw))
 
 
-def _explain(error: ValidationError) -> tuple[str, str]:
+def _explain(error: ValidationError) -> tuple[str, str, dict[str, object]]:
+    """The error code, the catalogue's text id and its values."""
     problem = error.errors(include_url=False, include_context=False)[0]
     kind, where = problem["type"], ".".join(str(part) for part in problem["loc"])
     if kind in ("json_invalid", "dict_type", "model_type", "model_attributes_type"):
-        return "bad_json", "Frames must be JSON objects."
+        return "bad_json", "bad_json", {}
     if where == "v" or where.endswith(".v"):
-        return "unsupported_version", f"Use protocol version {PROTOCOL_VERSION}."
+        return "unsupported_version", "unsupported_version", {"version": PROTOCOL_VERSION}
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return "unknown_type", "The type must be hello or message."
+        return "unknown_type", "unknown_type", {}
     if where.endswith("text") and kind == "string_too_long":
-        return "too_long", f"A message holds at most {MAX_TEXT_CHARS} characters."
+        return "too_long", "too_long", {"limit": MAX_TEXT_CHARS}
     field = where.split(".", 1)[-1]
-    return "bad_message", f"{field}: {problem['msg']}."
+    return "bad_message", "bad_field", {"field": field, "problem": problem["msg"]}
 
 
 class _Identified(BaseModel):

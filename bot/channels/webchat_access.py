@@ -3,10 +3,7 @@ the origins of the pages allowed to open the socket."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import secrets
 import time
 from collections.abc import Callable, Sequence
@@ -14,27 +11,31 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.keys import Keys
+from bot.signatures import Signer
+
 
 class ParticipantTokens:
-    """Random participant ids signed with the server's secret key, for a while.
+    """Random participant ids signed (`bot.signatures`) with the key of the
+    purpose "web chat participant token" (`bot.keys`), for a while.
 
-    A token is `<id>.<issued>.<mac>`: the id is 16 random bytes (base64url), issued
-    the Unix time it was issued, the mac an HMAC-SHA256 of both truncated to 16
-    bytes (base64url). The id alone is the participant's user id for the
-    conversation service, which stores only a keyed hash of it. A token is valid
-    for `lifetime` after it was issued (the sessions' expiry); each welcome gives
-    a fresh one for the same id, so a token in use never expires.
+    A token is `<id>.<issued>.<signature>`: the id is 16 random bytes (base64url),
+    issued the Unix time it was issued, the signature (22 characters) covers both.
+    The id alone is the participant's user id for the conversation service,
+    which stores only a keyed hash of it. A token is valid for `lifetime` after
+    it was issued (the sessions' expiry); each welcome gives a fresh one for the
+    same id, so a token in use never expires.
     """
 
-    __slots__ = ("_clock", "_key", "_lifetime")
+    __slots__ = ("_clock", "_lifetime", "_signer")
 
     def __init__(
         self,
-        key: bytes,
+        keys: Keys,
         lifetime: dt.timedelta = dt.timedelta(days=7),
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._key = key
+        self._signer = Signer(keys.derive("web chat participant token"), 22)
         self._lifetime = lifetime.total_seconds()
         self._clock = clock
 
@@ -42,7 +43,7 @@ class ParticipantTokens:
         """A token for `participant` (a new one when None), valid from now."""
         raw = participant or secrets.token_urlsafe(16)
         issued = str(int(self._clock()))
-        return f"{raw}.{issued}.{self._mac(raw, issued)}"
+        return f"{raw}.{issued}.{self._signer.sign(f'{raw}.{issued}')}"
 
     def verify(self, token: object) -> str | None:
         """The participant id of a valid, unexpired token, None for anything else."""
@@ -53,15 +54,10 @@ class ParticipantTokens:
         raw, issued, mac = token.split(".")
         if not raw or not issued.isdigit():
             return None
-        if not hmac.compare_digest(mac.encode(), self._mac(raw, issued).encode()):
+        if not self._signer.valid(mac, f"{raw}.{issued}"):
             return None
         age = self._clock() - int(issued)
         return raw if -60 <= age <= self._lifetime else None
-
-    def _mac(self, raw: str, issued: str) -> str:
-        message = b"webchat-token\x00" + raw.encode() + b"\x00" + issued.encode()
-        digest = hmac.new(self._key, message, hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
 
 
 class OriginPolicy:

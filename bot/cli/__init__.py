@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
@@ -36,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The process opts in to python-telegram-bot's coming timedelta durations:
+    # reading the old int ones (RetryAfter.retry_after, read inside PTB itself)
+    # warns on every 429. Set here, at start-up, not by the Telegram channel.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:

@@ -37,7 +37,8 @@ def _deliver(args: argparse.Namespace) -> int:
 
     async def run() -> None:
         from bot.delivery.deliverer import Deliverer
-        from bot.pseudonyms import Pseudonymizer, resolve_secret_key
+        from bot.keys import Keys, resolve_secret_key
+        from bot.pseudonyms import Pseudonymizer
         from storage.database import Database
 
         key = resolve_secret_key(settings)
@@ -49,7 +50,7 @@ def _deliver(args: argparse.Namespace) -> int:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, stop.set)
             print("consultbot: delivering webhooks; Ctrl-C stops", file=sys.stderr, flush=True)
-            await Deliverer(database, Pseudonymizer(key), key).run(stop)
+            await Deliverer(database, Pseudonymizer(Keys(key)), key).run(stop)
         finally:
             await database.close()
 

@@ -60,10 +60,19 @@ def _doc(function: Any) -> str:
 
 
 def validate_(args: argparse.Namespace) -> int:
-    """Check flow files; list every problem of every file (exit code 1 if any)."""
-    from flows.errors import FlowValidationError
+    """Check flow files, and the bot's own text catalogue (flows/texts); list
+    every problem of every file (exit code 1 if any)."""
+    from flows.errors import CatalogueError, FlowValidationError
     from flows.loader import load_flow
 
+    try:
+        from flows.catalogue import CATALOGUE
+    except CatalogueError as error:
+        count = len(error.problems)
+        print(f"the text catalogue: {count} problem{'s' if count > 1 else ''}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
     failed = 0
     for path in args.paths:
         try:
@@ -79,6 +88,12 @@ def validate_(args: argparse.Namespace) -> int:
             f"{path}: ok: '{flow.id}', {len(flow.questions)} questions,"
             f" in {', '.join(flow.languages)}"
         )
+        for lang in flow.languages:
+            if lang not in CATALOGUE.languages:
+                print(
+                    f"{path}: note: the text catalogue has no '{lang}' (flows/texts/{lang}.yml):"
+                    f" the bot's own texts will be in {CATALOGUE.languages[0]} for it"
+                )
     if failed and len(args.paths) > 1:
         print(f"{failed} of {len(args.paths)} files have problems", file=sys.stderr)
     return 1 if failed else 0

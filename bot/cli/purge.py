@@ -64,7 +64,7 @@ def _purge(args: argparse.Namespace) -> int:
 
         await database.check_schema()
         cutoff = dt.datetime.now(dt.UTC) - age
-        counts = retention.PurgeCounts(0, 0, 0)
+        counts = retention.PurgeCounts(0, 0, 0, 0, 0)
         while True:  # in batches, so the running bot never waits long for the database
             async with database.transaction() as session:
                 batch = await retention.purge(
@@ -78,7 +78,8 @@ def _purge(args: argparse.Namespace) -> int:
             f"{counts.transcript_lines} transcript lines, "
             f"{counts.inbound_messages} processed message ids, "
             f"{counts.outbox_events} delivered outbox events, "
-            f"{counts.erasure_receipts} erasure receipts; recorded in the audit log"
+            f"{counts.erasure_receipts} erasure receipts, "
+            f"{counts.team_messages} messages from the team; recorded in the audit log"
         )
         return 0
 

@@ -73,7 +73,7 @@ def _settings(args: argparse.Namespace) -> Any:
 
 
 def _set_webhook(args: argparse.Namespace) -> int:
-    from bot.channels.telegram_bot import set_webhook
+    from bot.channels.telegram.bot import set_webhook
 
     url = asyncio.run(set_webhook(_settings(args)))
     print(f"Telegram will send updates to {url}")
@@ -81,7 +81,7 @@ def _set_webhook(args: argparse.Namespace) -> int:
 
 
 def _delete_webhook(args: argparse.Namespace) -> int:
-    from bot.channels.telegram_bot import delete_webhook
+    from bot.channels.telegram.bot import delete_webhook
 
     asyncio.run(delete_webhook(_settings(args), drop_pending_updates=args.drop_pending_updates))
     print("Webhook deleted: the bot can poll (never with the production bot's token).")
@@ -89,7 +89,7 @@ def _delete_webhook(args: argparse.Namespace) -> int:
 
 
 def _webhook_info(args: argparse.Namespace) -> int:
-    from bot.channels.telegram_bot import webhook_info
+    from bot.channels.telegram.bot import webhook_info
 
     info = asyncio.run(webhook_info(_settings(args)))
     print(f"url: {info.url or '(none: polling)'}")
@@ -115,7 +115,7 @@ def _poll(args: argparse.Namespace) -> int:
 async def _run_polling(settings: Any) -> None:
     import signal
 
-    from bot.channels.telegram_bot import running_bot
+    from bot.channels.telegram.bot import running_bot
     from bot.startup import open_service
 
     service = await open_service(settings)

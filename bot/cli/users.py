@@ -67,10 +67,10 @@ def _with_accounts(args: argparse.Namespace, use: Any) -> int:
     from bot.config import load_settings
     from bot.console.accounts import Accounts
     from bot.console.totp import TotpCipher
-    from bot.pseudonyms import resolve_secret_key
+    from bot.keys import Keys
 
     settings = load_settings(getattr(args, "config", None))
-    cipher = TotpCipher(resolve_secret_key(settings))
+    cipher = TotpCipher(Keys.from_settings(settings))
 
     async def run(database: Database) -> int:
         await database.check_schema()

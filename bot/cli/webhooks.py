@@ -84,7 +84,7 @@ def _date(value: str) -> dt.datetime:
 def _add(args: argparse.Namespace) -> int:
     from bot.config import load_settings
     from bot.delivery.secrets import WebhookSecrets
-    from bot.pseudonyms import resolve_secret_key
+    from bot.keys import resolve_secret_key
     from storage import outbox, webhooks
 
     sealer = WebhookSecrets(resolve_secret_key(load_settings(getattr(args, "config", None))))

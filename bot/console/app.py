@@ -26,7 +26,7 @@ from bot.console.guard import (
     guard,
 )
 from bot.console.totp import TotpCipher
-from bot.pseudonyms import resolve_secret_key
+from bot.keys import Keys
 from storage.database import Database
 
 STATIC: Final = ("console.js", "console.css")
@@ -84,5 +84,5 @@ def open_console(console: web.Application, database: Database) -> None:
     """Serve the console from `database` (the conversation service's)."""
     state = console[STATE]
     state.accounts = Accounts(
-        database, state.settings, TotpCipher(resolve_secret_key(state.settings))
+        database, state.settings, TotpCipher(Keys.from_settings(state.settings))
     )

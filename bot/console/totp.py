@@ -8,12 +8,10 @@ import base64
 
 import pyotp
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.errors import UserError
+from bot.keys import Keys
 
-_INFO = b"consultbot console totp"
 ISSUER = "consultbot"
 
 
@@ -22,11 +20,9 @@ class TotpUnreadable(UserError):
 
 
 class TotpCipher:
-    def __init__(self, secret_key: bytes) -> None:
-        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(
-            secret_key
-        )
-        self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+    def __init__(self, keys: Keys) -> None:
+        key = keys.derive("console totp")  # HKDF, info "consultbot console totp"
+        self._fernet = Fernet(base64.urlsafe_b64encode(key))
 
     def seal(self, secret: str) -> bytes:
         return self._fernet.encrypt(secret.encode("ascii"))

@@ -3,6 +3,7 @@ health checks that a load balancer or an orchestrator polls."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from importlib import resources
@@ -13,6 +14,8 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.web.lifecycle import Lifecycle
+from flows.catalogue import CATALOGUE
+from flows.language import pick_language
 
 if TYPE_CHECKING:
     from bot.flow_catalog import FlowCatalog
@@ -21,27 +24,7 @@ if TYPE_CHECKING:
     from storage.database import Database
 
 _CONSULTATION = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-LANGUAGES: Final = ("fr", "en")
 
-# Strings of the page around the chat; the widget carries its own.
-PAGE_TEXT: Final = {
-    "fr": {
-        "title": "Consultation citoyenne",
-        # Narrow no-break spaces keep French punctuation with its word.
-        "intro": "Répondez à quelques questions\u202f: vos réponses aident la Région à décider.",
-        "privacy": "Vos réponses sont enregistrées de façon pseudonyme. "
-        "Pour les effacer, écrivez «\u202fsupprimer mes données\u202f».",
-        "noscript": "Cette discussion a besoin de JavaScript.",
-        "not_found": "Cette consultation n'existe pas.",
-    },
-    "en": {
-        "title": "Public consultation",
-        "intro": "Answer a few questions: your answers help the Region decide.",
-        "privacy": 'Your answers are stored pseudonymously. To erase them, write "delete my data".',
-        "noscript": "This chat needs JavaScript.",
-        "not_found": "There is no such consultation.",
-    },
-}
 _SECURITY_HEADERS: Final = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
     "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
@@ -69,6 +52,7 @@ class Pages:
         self._static = {
             name: (static / name).read_bytes() for name in ("widget.js", "widget.css", "page.css")
         }
+        self._static["widget.js"] = _with_texts(self._static["widget.js"], settings)
         self._database: Database | None = None
         self._catalog: FlowCatalog | None = None
         self._flows: dict[str, tuple[float, Flow | None]] = {}
@@ -94,14 +78,14 @@ class Pages:
         )
         if flow is None:
             lang = self._language(request, None)
-            raise web.HTTPNotFound(text=PAGE_TEXT[lang]["not_found"])
+            raise web.HTTPNotFound(text=CATALOGUE.text("page", "not_found", lang))
         return self._chat_page(request, consultation, flow)
 
     def _chat_page(
         self, request: web.Request, consultation: str, flow: Flow | None
     ) -> web.Response:
         lang = self._language(request, flow)
-        text = PAGE_TEXT[lang]
+        text = CATALOGUE.section("page", lang)
         title = flow.title.get(lang) if flow is not None else text["title"]
         html = self._templates.get_template("chat.html").render(
             lang=lang, text=text, title=title, consultation=consultation
@@ -110,19 +94,13 @@ class Pages:
 
     def _language(self, request: web.Request, flow: Flow | None) -> str:
         """?lang= if the consultation speaks it, else the configured default if
-        it does, else the consultation's first language."""
-        spoken = (
-            tuple(
-                code
-                for code in (flow.languages if flow is not None else LANGUAGES)
-                if code in LANGUAGES
-            )
-            or LANGUAGES
+        it does, else the consultation's first language (`flows.language`), among
+        the languages the text catalogue has."""
+        known = CATALOGUE.languages
+        spoken = tuple(code for code in flow.languages if code in known) if flow else ()
+        return pick_language(
+            spoken or known, request.query.get("lang"), self.settings.default_language
         )
-        for candidate in (request.query.get("lang", ""), self.settings.default_language):
-            if candidate in spoken:
-                return candidate
-        return spoken[0]
 
     async def title(self, consultation: str | None, lang: str | None) -> str | None:
         """The live title of a consultation (None: the default one) in `lang`,
@@ -182,3 +160,13 @@ class Pages:
         if self._writes is not None and not await self._writes.takes_writes():
             return web.json_response({"status": "database_read_only"}, status=503)
         return web.json_response({"status": "ready"})
+
+
+def _with_texts(widget: bytes, settings: Settings) -> bytes:
+    """The widget with its texts (catalogue section `widget`, every language)
+    and the default language written in."""
+    texts = {lang: dict(CATALOGUE.section("widget", lang)) for lang in CATALOGUE.languages}
+    default = CATALOGUE.language(settings.default_language)
+    return widget.replace(b"__WIDGET_TEXTS__", json.dumps(texts).encode("ascii")).replace(
+        b"__DEFAULT_LANGUAGE__", json.dumps(default).encode("ascii")
+    )

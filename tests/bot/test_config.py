@@ -1,8 +1,9 @@
+import os
 from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +36,19 @@ def test_environment_overrides_nested_keys(tmp_path):
     assert settings.telegram.bot_token.get_secret_value() == "123:abc"
 
 
+def test_the_file_and_the_environment_merge_section_by_section(tmp_path):
+    file = tmp_path / "config.yml"
+    file.write_text("server:\n  host: 0.0.0.0\n  port: 8000\n")
+    settings = load_settings(file, environ={"CONSULTBOT_SERVER__PORT": "9000"})
+    assert (settings.server.host, settings.server.port) == ("0.0.0.0", 9000)
+
+
+def test_settings_built_in_code_ignore_the_environment(monkeypatch):
+    monkeypatch.setenv("CONSULTBOT_REGION", "45")
+    assert Settings().region == "24"
+    assert load_settings(environ=dict(os.environ)).region == "45"
+
+
 def test_missing_default_file_means_defaults(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert load_settings(environ={}).server.host == "127.0.0.1"
@@ -46,7 +60,14 @@ def test_missing_default_file_means_defaults(tmp_path, monkeypatch):
         ("server:\n  prot: 80\n", {}, "server.prot"),
         ("server:\n  port: many\n", {}, "server.port"),
         ("", {"CONSULTBOT_SERVER__PORT": "99999"}, "CONSULTBOT_SERVER__PORT"),
-        ("database_url: mysql://x\n", {}, "unsupported driver"),
+        ("", {"CONSULTBOT_TELEGRAM__BOT_TOKN": "1:a"}, "CONSULTBOT_TELEGRAM__BOT_TOKN"),
+        (
+            "",
+            {"CONSULTBOT_SERVER__ALLOWED_ORIGINS": "[https://a.example"},
+            "CONSULTBOT_SERVER__ALLOWED_ORIGINS: a list or a map must be given as JSON",
+        ),
+        ("database_url: mysql://x\n", {}, "unsupported database driver"),
+        ("default_language: de\n", {}, "add flows/texts/de.yml"),
         ("telegram:\n  bot_token: '123:abc'\n", {}, "CONSULTBOT_TELEGRAM__BOT_TOKEN"),
         ("secret_key: hunter2\n", {}, "only from the environment"),
         ("database_url: postgresql+asyncpg://u:pw@h/db\n", {}, "CONSULTBOT_DATABASE_URL"),

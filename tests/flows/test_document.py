@@ -95,3 +95,17 @@ def test_an_empty_file_and_broken_yaml_are_refused_with_a_line():
     (problem,) = broken.value.problems
     assert problem.file == "broken.yml"
     assert problem.line is not None
+
+
+def test_numbers_nulls_and_underscores_are_read_as_yaml_1_2_writes_them():
+    document = parse_document(
+        "count: 1_000\nratio: 0.5\nbig: 1e3\nnothing: ~\nempty:\n", "demo.yml"
+    )
+    assert document.data == {
+        "count": 1000,
+        "ratio": 0.5,
+        "big": 1000.0,
+        "nothing": None,
+        "empty": None,
+    }
+    assert document.problems == ()

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from storage import answers, audit, inbound, outbox, retention, transcripts
+from storage import answers, audit, inbound, outbox, retention, team_messages, transcripts
 from storage.database import Database
 from storage.models import Direction
 from storage.transcripts import TranscriptLine
@@ -52,6 +52,7 @@ async def test_purge_erases_old_transcripts_keeps_answers_and_audits(
                 "inbound_messages": 1,
                 "outbox_events": 1,
                 "erasure_receipts": 0,
+                "team_messages": 0,
             },
             {"older_than": CUTOFF.isoformat()},
         )
@@ -84,3 +85,17 @@ async def test_a_backlog_is_purged_in_batches_each_audited(database: Database, s
     assert sum(batches[1:], batches[0]).transcript_lines == 5
     assert remaining == []
     assert sorted(r.counts["transcript_lines"] for r in records) == [1, 2, 2]
+
+
+async def test_purge_erases_old_messages_from_the_team(database: Database, seeded: Seeded):
+    async with database.transaction() as s:
+        for text, when in (("vieux", OLD), ("récent", NOW)):
+            await team_messages.add(
+                s, seeded.session_id, seeded.participant_id, text, "moderator-7", now=when
+            )
+    async with database.transaction() as s:
+        counts = await retention.purge(s, older_than=CUTOFF, now=NOW)
+        kept = await team_messages.for_session(s, seeded.session_id)
+        lines = await transcripts.for_session(s, seeded.session_id)
+    assert (counts.team_messages, counts.transcript_lines) == (1, 1)
+    assert [m.text for m in kept] == [line.text for line in lines] == ["récent"]

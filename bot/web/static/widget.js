@@ -1,63 +1,24 @@
 /* consultbot web chat: one <script src=".../widget.js" defer> adds a launcher button
  * that opens the chat; data-mode="page" data-target="#id" shows it inline instead.
- * Other attributes: data-consultation (a consultation id), data-lang (fr or en).
+ * Other attributes: data-consultation (a consultation id), data-lang (a language of
+ * the text catalogue: fr, en).
  * Plain JavaScript, no build step. Protocol: bot/channels/webchat.py (version 1). */
 (function () {
   "use strict";
   var script = document.currentScript;
   if (!script || !window.WebSocket) return;
 
-  var STRINGS = {
-    fr: {
-      launcher: "Donner mon avis",
-      title: "Consultation citoyenne",
-      chat: "Discussion",
-      close: "Fermer la discussion",
-      you: "Vous : ",
-      bot: "Assistant : ",
-      input: "Votre message",
-      send: "Envoyer",
-      suggestions: "Réponses proposées",
-      confirm: "Valider ma sélection",
-      typing: "L'assistant écrit…",
-      connecting: "Connexion…",
-      offline: "Connexion perdue. Nouvelle tentative dans {s} s…",
-      start: "Commencer",
-      startHint: "Appuyez sur « Commencer » ou écrivez « bonjour » pour répondre à la consultation.",
-      greeting: "bonjour",
-      notSent: "Ce message n'a pas pu être envoyé : ",
-      tooLong: "Ce message est trop long ({n} caractères au plus).",
-      slowDown: "Trop de messages à la fois : nouvel envoi dans un instant."
-    },
-    en: {
-      launcher: "Have your say",
-      title: "Public consultation",
-      chat: "Chat",
-      close: "Close the chat",
-      you: "You: ",
-      bot: "Assistant: ",
-      input: "Your message",
-      send: "Send",
-      suggestions: "Suggested answers",
-      confirm: "Confirm my selection",
-      typing: "The assistant is typing…",
-      connecting: "Connecting…",
-      offline: "Connection lost. Trying again in {s} s…",
-      start: "Start",
-      startHint: "Press “Start” or write “hello” to take part in the consultation.",
-      greeting: "hello",
-      notSent: "This message could not be sent: ",
-      tooLong: "This message is too long (at most {n} characters).",
-      slowDown: "Too many messages at once: sending again in a moment."
-    }
-  };
+  // The text catalogue's "widget" section by language, and the deployment's
+  // default language: the server fills both in (bot/web/pages.py).
+  var STRINGS = __WIDGET_TEXTS__;
+  var DEFAULT_LANG = __DEFAULT_LANGUAGE__;
 
   var base = new URL(script.src, location.href);
   var cfg = script.dataset;
   var pageMode = cfg.mode === "page";
   var query = new URLSearchParams(location.search);
   var lang = [query.get("lang"), cfg.lang, document.documentElement.lang.slice(0, 2)]
-    .filter(function (l) { return l && STRINGS[l]; })[0] || "fr";
+    .filter(function (l) { return l && STRINGS[l]; })[0] || DEFAULT_LANG;
   var T = STRINGS[lang];
   var consultation = cfg.consultation || null;
   var maxText = 4000;
@@ -221,6 +182,11 @@
       });
       if (!state.pending.length) { say(status, ""); status.classList.remove("typing"); }
       save();
+    } else if (data.type === "team") { // a person of the consultation team writes
+      if (state.answered.indexOf(data.id) >= 0) return;
+      state.answered = state.answered.concat([data.id]).slice(-100);
+      add({ who: "team", text: String(data.text) });
+      save();
     } else if (data.type === "error") {
       onError(data);
     }
@@ -263,7 +229,8 @@
 
   function render(item) {
     var bubble = el("div", { class: "msg " + item.who }, [
-      el("span", { class: "sr" }, item.who === "me" ? T.you : T.bot),
+      el("span", { class: item.who === "team" ? "from" : "sr" },
+        item.who === "me" ? T.you : item.who === "team" ? T.team : T.bot),
       el("p", {}, item.who === "bot" ? typeset(item.text) : item.text)
     ]);
     log.appendChild(bubble);

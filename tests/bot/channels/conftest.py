@@ -13,8 +13,8 @@ import pytest
 from pydantic import SecretStr
 
 from bot.channel_contract import InboundMessage
-from bot.channels.telegram_bot import TelegramBot
-from bot.channels.telegram_sending import RetryPolicy
+from bot.channels.telegram.bot import TelegramBot
+from bot.channels.telegram.sending import RetryPolicy
 from bot.config import Settings, TelegramSettings
 from bot.conversation import ConversationService
 from flows.replies import Reply

@@ -25,7 +25,7 @@ from bot.channels.webchat import (
     read_frame,
 )
 from bot.channels.webchat_access import ParticipantTokens
-from bot.pseudonyms import resolve_secret_key
+from bot.keys import Keys
 from flows.replies import Reply
 from tests.serving import DEMO, running, settings_for
 
@@ -121,7 +121,7 @@ async def test_a_forged_or_foreign_token_gets_a_fresh_participant(chat):
     tab = await chat.hello()
     await tab.say("bonjour")
     forged = tab.token.split(".")[0] + ".AAAAAAAAAAAAAAAAAAAAAA"
-    foreign = ParticipantTokens(b"another key, another server").issue()
+    foreign = ParticipantTokens(Keys(b"another key, another server")).issue()
     for token in (forged, foreign, "nonsense"):
         other = await chat.hello(token)
         assert other.token != token
@@ -172,6 +172,26 @@ async def test_a_bad_frame_gets_an_error_and_the_connection_goes_on(chat, frame,
     assert (error["type"], error["code"]) == ("error", code)
     assert error["message"]
     assert (await tab.say("bonjour"))[0]["text"].startswith("Bonjour")
+
+
+async def test_protocol_errors_speak_the_hello_s_language(chat):
+    french = await chat.hello(lang="fr")
+    english = await chat.hello(lang="en")
+    too_long = json.dumps({"v": 1, "type": "message", "id": "a", "text": "x" * 4001})
+    for tab in (french, english):
+        await tab.ws.send_str(too_long)
+    assert (await french.frame())["message"] == "Un message compte au plus 4000 caractères."
+    assert (await english.frame())["message"] == "A message holds at most 4000 characters."
+
+
+async def test_a_hello_in_a_language_the_catalogue_lacks_is_refused_in_the_default_one(chat):
+    ws = await chat.connect()
+    await ws.send_json({"v": 1, "type": "hello", "lang": "xx"})
+    error = await ws.receive_json(timeout=5)
+    assert (error["code"], error["message"]) == (
+        "bad_message",
+        "lang : Value error, one of en, fr.",
+    )
 
 
 async def test_a_binary_frame_gets_an_error(chat):
@@ -426,7 +446,7 @@ async def test_each_welcome_renews_the_token_for_the_same_participant(chat):
 
 
 async def test_an_expired_token_gets_a_fresh_participant(chat):
-    key = resolve_secret_key(settings_for(Path(".")))
+    key = Keys.from_settings(settings_for(Path(".")))
     week_and_a_day_ago = time.time() - 8 * 86400
     old = ParticipantTokens(key, clock=lambda: week_and_a_day_ago).issue()
     tab = await chat.hello(old)
@@ -468,8 +488,9 @@ def test_any_text_is_a_frame_or_a_refusal(raw):
         assert frame.code in {"bad_json", "unsupported_version", "unknown_type", "too_long"} | {
             "bad_message"
         }
-        assert frame.message
-        assert raw[:40] not in frame.message or len(raw) < 3
+        message = frame.message("en")
+        assert message
+        assert raw[:40] not in message or len(raw) < 3
 
 
 LYCEES_TO_BUILDINGS = ("bonjour", "oui", "Autre habitant", "passer", "xqzw", "xqzw", "xqzw")

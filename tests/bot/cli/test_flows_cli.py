@@ -51,6 +51,27 @@ def test_validate_accepts_the_bundled_flows(capsys):
     assert len(out.splitlines()) == len(paths)
 
 
+def test_validate_notes_a_flow_language_the_text_catalogue_lacks(capsys, tmp_path):
+    flow = tmp_path / "demo.yml"
+    flow.write_text(
+        "id: demo\n"
+        "title: {fr: Démo, de: Demo}\n"
+        "languages: [fr, de]\n"
+        "consent: {fr: Acceptez-vous ?, de: Einverstanden?}\n"
+        "outro: {fr: Merci !, de: Danke!}\n"
+        "questions:\n"
+        "  - id: ok\n"
+        "    type: yes_no\n"
+        "    text: {fr: D'accord ?, de: Einverstanden?}\n"
+    )
+    code, out, _ = run(capsys, "flows", "validate", str(flow))
+    assert code == 0
+    assert out.splitlines()[1] == (
+        f"{flow}: note: the text catalogue has no 'de' (flows/texts/de.yml):"
+        " the bot's own texts will be in en for it"
+    )
+
+
 def test_a_number_too_long_to_read_is_a_problem_and_the_other_files_are_checked(capsys):
     paths = [INVALID / "number_too_long.yml", EXAMPLES / "mobilite.yml"]
     code, out, err = run(capsys, "flows", "validate", *map(str, paths))

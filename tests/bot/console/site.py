@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.console.accounts import Accounts
 from bot.console.totp import TotpCipher
+from bot.keys import Keys
 from storage import answers, consultations, participants, sessions, transcripts
 from storage.database import Database
 from storage.models import ConsoleRole, Direction
@@ -90,7 +91,7 @@ async def console_site(database_url: str, tmp_path: Path, **console: Any) -> Asy
     async with running(settings) as (url, app):
         database = await Database.connect(database_url)
         try:
-            accounts = Accounts(database, settings, TotpCipher(b"a test key, not a secret"))
+            accounts = Accounts(database, settings, TotpCipher(Keys.from_settings(settings)))
             yield Site(url, app, database, accounts)
         finally:
             await database.close()

@@ -17,6 +17,7 @@ from bot.console.accounts import (
 )
 from bot.console.passwords import WeakPassword
 from bot.console.totp import TotpCipher, new_secret
+from bot.keys import Keys
 from storage import audit
 from storage.database import Database
 from storage.models import ConsoleLinkRow, ConsoleRole, ConsoleSessionRow
@@ -27,7 +28,7 @@ KEY = b"k" * 32
 
 def _accounts(database: Database, **console: object) -> Accounts:
     settings = Settings(console=ConsoleSettings(**console))  # type: ignore[arg-type]
-    return Accounts(database, settings, TotpCipher(KEY))
+    return Accounts(database, settings, TotpCipher(Keys(KEY)))
 
 
 async def _user(accounts: Accounts, role: ConsoleRole = ConsoleRole.MODERATOR) -> str:

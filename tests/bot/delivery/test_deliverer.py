@@ -14,6 +14,7 @@ import pytest
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.retries import RetryPolicy
 from bot.delivery.secrets import WebhookSecrets
+from bot.keys import Keys
 from bot.pseudonyms import Pseudonymizer
 from storage import outbox, webhooks
 from storage.commit_order import START
@@ -53,7 +54,7 @@ async def endpoint_now(database: Database, endpoint_id: int) -> Endpoint:
 def deliverer(database: Database, **options) -> Deliverer:
     options.setdefault("policy", FAST)
     options.setdefault("poll_interval_s", 0.02)
-    return Deliverer(database, Pseudonymizer(KEY), KEY, **options)
+    return Deliverer(database, Pseudonymizer(Keys(KEY)), KEY, **options)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.telegram_rendering import (
+from bot.channels.telegram.rendering import (
     MAX_CALLBACK_BYTES,
     CallbackCodec,
     read_toggles,
@@ -14,9 +14,10 @@ from bot.channels.telegram_rendering import (
     split_text,
     utf16_length,
 )
+from bot.keys import Keys
 from flows.replies import Button, Reply
 
-KEY = b"k" * 32
+KEYS = Keys(b"k" * 32)
 
 
 def test_a_short_text_is_one_message():
@@ -47,7 +48,7 @@ def test_splitting_loses_no_word_and_respects_the_limit(text):
 
 
 def test_callback_data_round_trips_and_is_bound_to_its_chat():
-    codec = CallbackCodec(KEY)
+    codec = CallbackCodec(KEYS)
     data = codec.encode("answer", 42, "train")
     assert codec.decode(42, data).payload == "train"
     assert codec.decode(43, data) is None  # issued to another chat
@@ -55,32 +56,32 @@ def test_callback_data_round_trips_and_is_bound_to_its_chat():
 
 @pytest.mark.parametrize("payload", ["x" * 200, "é" * 40, "🚲" * 20])
 def test_long_payloads_stay_within_64_bytes(payload):
-    codec = CallbackCodec(KEY)
+    codec = CallbackCodec(KEYS)
     data = codec.encode("answer", 42, payload)
     assert len(data.encode()) <= MAX_CALLBACK_BYTES
     assert codec.decode(42, data).payload == payload
     # after a restart the reference is gone: refused, not misread
-    assert CallbackCodec(KEY).decode(42, data) is None
+    assert CallbackCodec(KEYS).decode(42, data) is None
 
 
 def test_short_payloads_survive_a_restart():
-    data = CallbackCodec(KEY).encode("toggle", 42, "bike")
-    decoded = CallbackCodec(KEY).decode(42, data)
+    data = CallbackCodec(KEYS).encode("toggle", 42, "bike")
+    decoded = CallbackCodec(KEYS).decode(42, data)
     assert (decoded.kind, decoded.payload) == ("toggle", "bike")
 
 
 @pytest.mark.parametrize("data", ["", "a", "zzzzzzzzzz", "a00000000train", "\x00" * 64])
 def test_data_we_never_issued_is_refused(data):
-    assert CallbackCodec(KEY).decode(42, data) is None
+    assert CallbackCodec(KEYS).decode(42, data) is None
 
 
 def test_data_signed_with_another_key_is_refused():
-    data = CallbackCodec(b"other" * 8).encode("answer", 42, "train")
-    assert CallbackCodec(KEY).decode(42, data) is None
+    data = CallbackCodec(Keys(b"other" * 8)).encode("answer", 42, "train")
+    assert CallbackCodec(KEYS).decode(42, data) is None
 
 
 def test_scales_fit_on_one_row_and_choices_get_a_row_each():
-    codec = CallbackCodec(KEY)
+    codec = CallbackCodec(KEYS)
     scale = Reply("?", tuple(Button(str(n), str(n)) for n in range(1, 6)))
     choices = Reply("?", (Button("Voiture", "car"), Button("Train", "train"), Button("Bus", "bus")))
     scale_rows = reply_keyboard(scale, 1, codec).inline_keyboard
@@ -95,12 +96,12 @@ def test_scales_fit_on_one_row_and_choices_get_a_row_each():
 )
 def test_short_buttons_fill_balanced_rows_of_at_most_six(count, rows):
     scale = Reply("?", tuple(Button(str(n), str(n)) for n in range(count)))
-    keyboard = reply_keyboard(scale, 1, CallbackCodec(KEY)).inline_keyboard
+    keyboard = reply_keyboard(scale, 1, CallbackCodec(KEYS)).inline_keyboard
     assert [len(row) for row in keyboard] == rows
 
 
 def test_multi_select_toggles_read_back_from_the_keyboard():
-    codec = CallbackCodec(KEY)
+    codec = CallbackCodec(KEYS)
     reply = Reply("?", (Button("Bus", "bus"), Button("Vélo", "bike")), multi_select=True)
     toggles = read_toggles(reply_keyboard(reply, 7, codec), 7, codec)
     assert [(t.title, t.payload, t.checked) for t in toggles] == [

@@ -5,8 +5,8 @@ Residents are identified in storage by a keyed hash of their Telegram user id (t
 conversation service hashes it), which cannot be reversed. Writing to someone
 needs their chat id (in private chats, the same number), so it is kept encrypted:
 Fernet (AES-128-CBC + HMAC-SHA256, random IV, so two encryptions of one id differ
-and cannot be linked) with a key derived by HKDF-SHA256 from `CONSULTBOT_SECRET_KEY`
-(info "consultbot telegram chat address": this key serves nothing else).
+and cannot be linked) with the key of the purpose "telegram chat address"
+(`bot.keys`: HKDF-SHA256 from `CONSULTBOT_SECRET_KEY`; this key serves nothing else).
 Whoever reads the database without the environment's secret learns nothing; losing
 the secret only loses the ability to write first, never the answers.
 """
@@ -16,14 +16,10 @@ from __future__ import annotations
 import base64
 
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.config import Settings
 from bot.errors import UserError
-from bot.pseudonyms import resolve_secret_key
-
-_INFO = b"consultbot telegram chat address"
+from bot.keys import Keys
 
 
 class AddressError(UserError):
@@ -31,16 +27,13 @@ class AddressError(UserError):
 
 
 class ChatAddressCipher:
-    def __init__(self, secret_key: bytes) -> None:
-        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(
-            secret_key
-        )
-        self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+    def __init__(self, keys: Keys) -> None:
+        key = keys.derive("telegram chat address")
+        self._fernet = Fernet(base64.urlsafe_b64encode(key))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ChatAddressCipher:
-        """Keyed by the deployment's secret key (`bot.pseudonyms.resolve_secret_key`)."""
-        return cls(resolve_secret_key(settings))
+        return cls(Keys.from_settings(settings))
 
     def encrypt(self, chat_id: int) -> str:
         return self._fernet.encrypt(str(chat_id).encode("ascii")).decode("ascii")

@@ -1,15 +1,16 @@
 """Calls to the Bot API that survive Telegram's real answers
-(bot/channels/telegram_sending.py), against the fake Bot API on loopback: what is
+(bot/channels/telegram/sending.py), against the fake Bot API on loopback: what is
 retried, how long it waits, and what is never sent twice."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 from telegram import Bot
 
-from bot.channels.telegram_sending import Blocked, DeliveryFailed, RetryPolicy, call_api
+from bot.channels.telegram.sending import Blocked, DeliveryFailed, RetryPolicy, call_api
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
 
 POLICY = RetryPolicy(max_attempts=4, backoff=0.5, max_wait=60.0)
@@ -39,7 +40,7 @@ def sends(fake: FakeBotApi) -> int:
 
 async def send(bot: Bot, waits: Waits, text: str = "Bonjour") -> object:
     return await call_api(
-        "sendMessage", lambda: bot.send_message(RESIDENT.id, text), POLICY, sleep=waits
+        "sendMessage", lambda: bot.send_message(RESIDENT.id, text), replace(POLICY, sleep=waits)
     )
 
 
@@ -101,8 +102,7 @@ async def test_an_edit_that_changes_nothing_is_done(fake, bot):
     same = await call_api(
         "editMessageText",
         lambda: bot.edit_message_text("Oui ?", RESIDENT.id, message.message_id),
-        POLICY,
-        sleep=waits,
+        replace(POLICY, sleep=waits),
     )
     assert same is None
     assert fake.edits == []

@@ -11,9 +11,10 @@ keyboard whose `callback_data` (at most 64 bytes) is
 - the same kinds in capitals when the payload does not fit: the body is then a
   short reference to the payload kept in memory by `CallbackCodec` (lost on a
   restart: the resident is asked to type the answer instead);
-- the signature is a keyed hash of kind, chat and body, so data we never issued
-  (or issued to another chat) is recognised and refused. The key is derived from
-  the deployment's secret, so buttons shown before a restart still work after it.
+- the signature (`bot.signatures`) is a keyed hash of kind, chat and body, so data
+  we never issued (or issued to another chat) is recognised and refused. The key
+  is the purpose "telegram callback data" of the deployment's secret (`bot.keys`),
+  so buttons shown before a restart still work after it.
 
 Multi-choice toggles carry their state in their title ("☑ Bus" / "☐ Bus"), so a
 keyboard can be rebuilt from the message Telegram sends back with each tap.
@@ -21,9 +22,6 @@ keyboard can be rebuilt from the message Telegram sends back with each tap.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -33,6 +31,9 @@ from typing import Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.button_steps import read as read_button
+from bot.keys import Keys
+from bot.signatures import Signer
+from flows.catalogue import CATALOGUE
 from flows.replies import Button, Reply
 
 MAX_TEXT_UNITS = 4096  # Telegram's limit for one message, in UTF-16 code units
@@ -95,8 +96,8 @@ class DecodedCallback:
 class CallbackCodec:
     """Signs and checks the `callback_data` of our buttons."""
 
-    def __init__(self, key: bytes) -> None:
-        self._key = key
+    def __init__(self, keys: Keys) -> None:
+        self._signer = Signer(keys.derive("telegram callback data"), _SIGNATURE_CHARS)
         self._references: OrderedDict[str, str] = OrderedDict()
 
     def encode(self, kind: CallbackKind, chat_id: int, payload: str) -> str:
@@ -121,7 +122,7 @@ class CallbackCodec:
             data[1 + _SIGNATURE_CHARS :],
         )
         kind = _CODE_KINDS.get(code.lower())
-        if kind is None or not hmac.compare_digest(signature, self._sign(code, chat_id, body)):
+        if kind is None or not self._signer.valid(signature, _signed(code, chat_id, body)):
             return None
         if code.isupper():
             payload = self._references.get(body)
@@ -131,12 +132,12 @@ class CallbackCodec:
         return DecodedCallback(kind, body)
 
     def _data(self, code: str, chat_id: int, body: str) -> str:
-        return code + self._sign(code, chat_id, body) + body
+        return code + self._signer.sign(_signed(code, chat_id, body)) + body
 
-    def _sign(self, code: str, chat_id: int, body: str) -> str:
-        message = f"{code}|{chat_id}|{body}".encode()
-        digest = hmac.new(self._key, message, hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).decode("ascii")[:_SIGNATURE_CHARS]
+
+def _signed(code: str, chat_id: int, body: str) -> str:
+    """What a signature covers: the kind, the chat it was issued to, the body."""
+    return f"{code}|{chat_id}|{body}"
 
 
 def reply_keyboard(reply: Reply, chat_id: int, codec: CallbackCodec) -> InlineKeyboardMarkup | None:
@@ -204,15 +205,18 @@ def _button(title: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(title, callback_data=data)
 
 
-def language_keyboard(chat_id: int, codec: CallbackCodec) -> InlineKeyboardMarkup:
+def language_keyboard(chat_id: int, codec: CallbackCodec, first: str) -> InlineKeyboardMarkup:
+    """One button per language of the text catalogue, each named in itself:
+    `first` (the deployment's default language), then the others by name."""
+    order = sorted(CATALOGUE.languages, key=lambda code: (code != first, _own_name(code)))
     return InlineKeyboardMarkup(
-        [
-            [
-                _button("Français", codec.encode("language", chat_id, "fr")),
-                _button("English", codec.encode("language", chat_id, "en")),
-            ]
-        ]
+        [[_button(_own_name(code), codec.encode("language", chat_id, code)) for code in order]]
     )
+
+
+def _own_name(code: str) -> str:
+    name = CATALOGUE.text("language_names", code, code)
+    return name[:1].upper() + name[1:]
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 
 Each update becomes at most one `InboundMessage` (channel "telegram", the user id
 as text: the conversation service stores only its keyed hash); the replies come
-back as Telegram messages with inline keyboards (see `telegram_rendering`).
+back as Telegram messages with inline keyboards (see `rendering`).
 The conversation state is the service's, not PTB's: no ConversationHandler, no
 PTB persistence.
 
@@ -13,36 +13,36 @@ Reliability, since Telegram delivers at least once:
   a button, so two taps on one keyboard are one answer);
 - one chat's updates are processed one at a time, in arrival order, while chats
   run concurrently (a lock per chat, taken before the first await);
-- sends retry on 429 and 5xx (`telegram_sending`); a 403 marks the resident
+- sends retry on 429 and 5xx (`sending`); a 403 marks the resident
   unreachable through the service (`Reachability`) and stops sends to them until
   they write again;
 - every callback query is answered; an answered keyboard is removed and the
   choice written under the question, so an old button cannot answer twice.
 
 Privacy: logs carry update ids and kinds, never texts or user ids. The chat id
-needed to write first later is kept encrypted (`telegram_address`).
+needed to write first later is kept encrypted (`address`).
 
 In memory only (lost on a restart, harmless): the update ids seen, the keyboards
 answered (Telegram removed them anyway), multi-choice ticks not yet confirmed
 (rebuilt from the keyboard Telegram sends back with each tap), the language chosen
 with /langue (the platform's language hint applies again).
 
-Modules: `telegram_bot` starts PTB's Application (used for its Bot and lifecycle)
+Modules: `bot` starts PTB's Application (used for its Bot and lifecycle)
 in one of two modes: polling (a token and no `telegram.webhook_url`) through our
-own getUpdates loop (`telegram_polling`, which confirms updates only once
-processed), or webhook, where `telegram_webhook` adds a route to `consultbot serve`
+own getUpdates loop (`polling`, which confirms updates only once
+processed), or webhook, where `webhook` adds a route to `consultbot serve`
 that checks Telegram's secret header and processes each update before answering
-2xx. `telegram_rendering` draws replies and signs buttons, `telegram_sending`
-retries calls, `telegram_texts` holds what the channel itself says.
+2xx. `rendering` draws replies and signs buttons, `sending`
+retries calls; what the channel itself says is in the text catalogue
+(`flows.catalogue`, sections `telegram` and `telegram_menu`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
 import re
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -57,8 +57,8 @@ from telegram import (
 )
 
 from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage
-from bot.channels.telegram_address import ChatAddressCipher
-from bot.channels.telegram_rendering import (
+from bot.channels.telegram.address import ChatAddressCipher
+from bot.channels.telegram.rendering import (
     CallbackCodec,
     Toggle,
     answered_text,
@@ -71,18 +71,17 @@ from bot.channels.telegram_rendering import (
     split_text,
     toggles_keyboard,
 )
-from bot.channels.telegram_sending import (
+from bot.channels.telegram.sending import (
     DEFAULT_POLICY,
     Blocked,
     DeliveryFailed,
     RetryPolicy,
     call_api,
 )
-from bot.channels.telegram_texts import TextId, say
-from bot.config import Settings
 from bot.errors import UserError
+from bot.keys import Keys
 from bot.participant_locks import ParticipantLocks
-from bot.pseudonyms import resolve_secret_key
+from flows.catalogue import CATALOGUE
 from flows.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -91,7 +90,6 @@ CHANNEL = "telegram"
 # Sticky on Telegram's side (getUpdates and setWebhook remember the last list
 # given): name every type we handle.
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
-_LANGUAGE_NAMES = {"fr": "fr", "français": "fr", "francais": "fr", "en": "en", "english": "en"}
 _DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REMEMBERED = 100_000  # entries of each in-memory table, oldest dropped first
 
@@ -120,20 +118,30 @@ class LanguageChoice(Protocol):
     ) -> Sequence[Reply]: ...
 
 
+def language_named(word: str) -> str | None:
+    """The catalogue language a resident names after /langue: its code, or its
+    name in any catalogue language, with or without accents ("francais")."""
+    wanted = _unaccented(word.strip().lower())
+    for code in CATALOGUE.languages:
+        names = {code} | {
+            CATALOGUE.text("language_names", code, lang).lower() for lang in CATALOGUE.languages
+        }
+        if wanted in {_unaccented(name) for name in names}:
+            return code
+    return None
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def language_of(code: str | None) -> str | None:
-    """Telegram's IETF tag ("fr", "fr-BE", "en-GB") -> "fr" / "en" / None."""
+    """Telegram's IETF tag ("fr", "fr-BE", "en-GB") -> a catalogue language ("fr",
+    "en") or None."""
     if not code:
         return None
     base = code.split("-")[0].lower()
-    return base if base in ("fr", "en") else None
-
-
-def callback_key(settings: Settings) -> bytes:
-    """Key of the buttons' signatures, derived from the deployment's secret key
-    (the pseudonyms' key), so that buttons survive restarts."""
-    return hmac.new(
-        resolve_secret_key(settings), b"consultbot telegram callback data", hashlib.sha256
-    ).digest()
+    return base if base in CATALOGUE.languages else None
 
 
 class TelegramChannel:
@@ -144,16 +152,18 @@ class TelegramChannel:
         bot: Bot,
         conversations: Conversations,
         *,
-        key: bytes,
+        keys: Keys,
         reachability: Reachability | None = None,
         policy: RetryPolicy = DEFAULT_POLICY,
         addresses: ChatAddressCipher | None = None,
+        default_language: str = "fr",
     ) -> None:
         self.bot = bot
+        self.default_language = default_language  # the channel's texts when no hint fits
         self.conversations = conversations
         self.reachability = reachability
         self.policy = policy
-        self.codec = CallbackCodec(key)
+        self.codec = CallbackCodec(keys)
         self.addresses = addresses
         self._done: OrderedDict[int, None] = OrderedDict()
         self._locks = ParticipantLocks()
@@ -233,15 +243,15 @@ class TelegramChannel:
         text, consultation = message.text, None
         command, argument = _command(message)
         if command in ("langue", "language", "lang"):
-            chosen = _LANGUAGE_NAMES.get(argument.lower())
+            chosen = language_named(argument)
             if chosen is not None:
                 await self._switch_language(chat_id, user.id, chosen)
                 return
             await self._send(
                 chat_id,
                 user.id,
-                say("choose_language", language),
-                language_keyboard(chat_id, self.codec),
+                self._text("choose_language", language),
+                language_keyboard(chat_id, self.codec, self.default_language),
             )
             return
         if command == "start":
@@ -267,7 +277,7 @@ class TelegramChannel:
         message = query.message if isinstance(query.message, Message) else None
         if decoded is None:
             log.info("telegram: callback data we did not issue (query %s) refused", query.id)
-            await self._answer(query, say("stale_button", language))
+            await self._answer(query, self._text("stale_button", language))
             return
         if decoded.kind == "language":
             await self._answer(query, None)
@@ -276,7 +286,7 @@ class TelegramChannel:
             return
         key = (chat_id, message.message_id) if message is not None else None
         if key is not None and key in self._answered:
-            await self._answer(query, say("already_answered", language))
+            await self._answer(query, self._text("already_answered", language))
             return
         if decoded.kind == "toggle":
             await self._toggle(query, message, key, decoded.payload)
@@ -287,7 +297,7 @@ class TelegramChannel:
                 toggles = read_toggles(_markup(message), chat_id, self.codec)
             chosen = [toggle for toggle in toggles if toggle.checked]
             if not chosen:
-                await self._answer(query, say("choose_one", language))
+                await self._answer(query, self._text("choose_one", language))
                 return
             text = confirmed_text(toggles, shown_at(toggles))
             shown = ", ".join(toggle.title for toggle in chosen)
@@ -371,7 +381,7 @@ class TelegramChannel:
             return await self.conversations.handle(inbound)
         except ButtonOutdated:  # nothing stored; the old keyboard stays as it was
             if query is not None:
-                await self._answer(query, say("already_answered", language))
+                await self._answer(query, self._text("already_answered", language))
             return None
         except Exception as error:  # the resident must hear something; logged for us
             log.error(
@@ -381,9 +391,11 @@ class TelegramChannel:
                 exc_info=log.isEnabledFor(logging.DEBUG),
             )
             if query is not None:
-                await self._answer(query, say("try_again", language))
+                await self._answer(query, self._text("try_again", language))
             else:
-                await self._send(chat_id, int(inbound.user_id), say("try_again", language), None)
+                await self._send(
+                    chat_id, int(inbound.user_id), self._text("try_again", language), None
+                )
             return None
 
     async def _send_replies(
@@ -408,8 +420,13 @@ class TelegramChannel:
             self.policy,
         )
 
-    async def _say(self, chat_id: int, user_id: int, text_id: TextId, language: str | None) -> None:
-        await self._send(chat_id, user_id, say(text_id, language), None)
+    async def _say(self, chat_id: int, user_id: int, text_id: str, language: str | None) -> None:
+        await self._send(chat_id, user_id, self._text(text_id, language), None)
+
+    def _text(self, text_id: str, language: str | None) -> str:
+        """What the channel itself says (catalogue section `telegram`), in the
+        resident's language, else the deployment's default (`flows.language`)."""
+        return CATALOGUE.text("telegram", text_id, language, self.default_language)
 
     async def _answer(self, query: CallbackQuery, text: str | None) -> None:
         await call_api(

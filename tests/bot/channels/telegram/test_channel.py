@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,14 +17,15 @@ import pytest
 from pydantic import SecretStr
 
 from bot.channel_contract import InboundMessage
-from bot.channels.telegram_bot import TelegramBot, running_bot
-from bot.channels.telegram_rendering import Toggle, confirmed_text
+from bot.channels.telegram.bot import TelegramBot, running_bot
+from bot.channels.telegram.channel import language_named
+from bot.channels.telegram.rendering import Toggle, confirmed_text
 from flows.replies import Button, Reply
 from tests.bot.channels.conftest import FAST, WAITS, Chat, Recorder, telegram_settings
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
 from tests.serving import DEMO, settings_for, start_service
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 PROPOSAL = DEMO[-1]
 
 
@@ -54,8 +56,10 @@ class ScriptedReplies:
 
 
 @asynccontextmanager
-async def scripted_bot(fake: FakeBotApi, respond: Any) -> AsyncIterator[TelegramBot]:
-    settings = telegram_settings(fake)
+async def scripted_bot(
+    fake: FakeBotApi, respond: Any, default_language: str = "fr"
+) -> AsyncIterator[TelegramBot]:
+    settings = telegram_settings(fake).model_copy(update={"default_language": default_language})
     async with running_bot(settings, ScriptedReplies(respond), policy=FAST, poll_timeout=1) as bot:
         yield bot
 
@@ -114,7 +118,7 @@ async def test_no_telegram_id_is_stored_in_clear(fake, bot, conversations):
     for table, rows in dump:
         assert "987654321" not in repr(rows), table
     # The chat id is kept, encrypted, to write to the resident later.
-    from bot.channels.telegram_address import ChatAddressCipher
+    from bot.channels.telegram.address import ChatAddressCipher
 
     participant = await conversations.participant(resident.id)
     cipher = ChatAddressCipher.from_settings(telegram_settings(fake))
@@ -330,7 +334,7 @@ async def test_an_edited_message_changes_nothing(fake, bot, conversations):
 @pytest.mark.parametrize("kind", ["photo", "voice", "sticker", "location", "contact"])
 async def test_non_text_messages_get_a_polite_text_only(fake, bot, conversations, kind, caplog):
     chat = Chat(fake, bot, Resident(1020))
-    caplog.set_level("INFO", logger="bot.channels.telegram")
+    caplog.set_level("INFO", logger="bot.channels.telegram.channel")
     replies = await chat.settle(fake.user_sends_content(chat.resident, kind))
     assert replies[0]["text"].startswith("Désolé, je ne comprends que le texte")
     assert conversations.handled == []
@@ -408,6 +412,18 @@ async def test_a_service_failure_tells_the_resident_to_try_again(fake):
         replies = await chat.say("bonjour")
         assert replies[0]["text"].startswith("Un problème technique")
         assert await chat.say("bonjour")  # and the next message is tried again
+
+
+async def test_the_channel_s_texts_fall_back_to_the_deployment_s_language(fake):
+    async def broken(message):
+        raise OSError("database is locked")
+
+    async with scripted_bot(fake, broken, default_language="en") as bot:
+        german = Chat(fake, bot, Resident(1040, language_code="de"))
+        french = Chat(fake, bot, Resident(1041, language_code="fr-BE"))
+        assert (await german.say("hallo"))[0]["text"].startswith("A technical problem")
+        assert (await french.say("bonjour"))[0]["text"].startswith("Un problème technique")
+    assert fake.commands[""][0] == {"command": "start", "description": "Start the consultation"}
 
 
 async def test_unknown_or_unreadable_updates_are_skipped(fake, bot, conversations):
@@ -622,7 +638,7 @@ async def test_the_token_never_reaches_the_logs_even_in_debug(fake, conversation
 async def test_a_refused_token_or_a_failing_api_stops_start_up_with_one_clear_line(
     fake, conversations
 ):
-    from bot.channels.telegram import TelegramStartError
+    from bot.channels.telegram.channel import TelegramStartError
 
     wrong = telegram_settings(fake).model_copy(
         update={
@@ -640,6 +656,31 @@ async def test_a_refused_token_or_a_failing_api_stops_start_up_with_one_clear_li
     ):
         async with running_bot(telegram_settings(fake), conversations):
             pass
+
+
+def test_building_the_bot_leaves_the_process_environment_alone(fake, monkeypatch):
+    monkeypatch.delenv("PTB_TIMEDELTA", raising=False)
+    before = dict(os.environ)
+    TelegramBot(telegram_settings(fake), ScriptedReplies(lambda message: []), polling=True)
+    assert dict(os.environ) == before
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [
+        ("fr", "fr"),
+        ("Français", "fr"),
+        ("francais", "fr"),
+        ("french", "fr"),
+        ("EN", "en"),
+        ("anglais", "en"),
+        ("English", "en"),
+        ("klingon", None),
+        ("", None),
+    ],
+)
+def test_a_language_is_named_by_its_code_or_its_name_in_any_catalogue_language(word, code):
+    assert language_named(word) == code
 
 
 LYCEES_TO_LOCAL_FOOD = (

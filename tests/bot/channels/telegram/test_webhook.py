@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from bot.channels.telegram_bot import TelegramBot, set_webhook
-from bot.channels.telegram_webhook import (
+from bot.channels.telegram.bot import TelegramBot, set_webhook
+from bot.channels.telegram.webhook import (
     SECRET_HEADER,
     TELEGRAM_BOT,
     add_telegram_routes,
@@ -213,8 +213,8 @@ async def test_a_callback_we_never_issued_is_answered_and_ignored(fake, server, 
 
 
 async def test_polling_refuses_to_delete_a_webhook(fake, server, conversations):
-    from bot.channels.telegram import TelegramStartError
-    from bot.channels.telegram_bot import running_bot
+    from bot.channels.telegram.bot import running_bot
+    from bot.channels.telegram.channel import TelegramStartError
 
     polling = telegram_settings(fake)  # no webhook_url: polling
     with pytest.raises(TelegramStartError, match="delete-webhook"):
@@ -291,7 +291,7 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, interpreter, sqlit
 async def test_a_webhook_mode_bot_says_when_the_webhook_is_not_registered(
     fake, conversations, caplog
 ):
-    caplog.set_level("WARNING", logger="bot.channels.telegram_bot")
+    caplog.set_level("WARNING", logger="bot.channels.telegram.bot")
     runner, running = await start_server(fake, conversations)  # no set_webhook
     try:
         assert "consultbot telegram set-webhook" in caplog.text

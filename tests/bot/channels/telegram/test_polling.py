@@ -1,4 +1,4 @@
-"""Long polling (bot/channels/telegram_polling.py) against the fake Bot API on
+"""Long polling (bot/channels/telegram/polling.py) against the fake Bot API on
 loopback: an update is confirmed only once processed, one that cannot be read is
 skipped without deafening the bot, and a failing update spoils no other."""
 
@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot, Update
 
-from bot.channels.telegram_polling import Poller
+from bot.channels.telegram.polling import Poller
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
 
 ALICE, BOB = Resident(5001), Resident(5002)

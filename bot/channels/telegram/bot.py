@@ -5,7 +5,6 @@ registered in French (the default) and English."""
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,19 +15,19 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.channel_contract import Conversations
-from bot.channels.telegram import (
+from bot.channels.telegram.address import ChatAddressCipher
+from bot.channels.telegram.channel import (
     ALLOWED_UPDATES,
     Reachability,
     TelegramChannel,
     TelegramStartError,
-    callback_key,
 )
-from bot.channels.telegram_address import ChatAddressCipher
-from bot.channels.telegram_polling import Poller
-from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
-from bot.channels.telegram_texts import COMMAND_MENU
+from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.sending import DEFAULT_POLICY, RetryPolicy
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.keys import Keys
+from flows.catalogue import CATALOGUE
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +44,6 @@ class TelegramBot:
         policy: RetryPolicy = DEFAULT_POLICY,
         poll_timeout: float = 10.0,
     ) -> None:
-        # Opt in to PTB's coming timedelta durations now: reading the old int ones
-        # (RetryAfter.retry_after, even inside PTB) warns on every 429.
-        os.environ.setdefault("PTB_TIMEDELTA", "true")
         quiet_http_logs()
         token = settings.telegram.bot_token
         if token is None:
@@ -56,7 +52,7 @@ class TelegramBot:
             ApplicationBuilder()
             .token(token.get_secret_value())
             .base_url(settings.telegram.api_base_url)
-            .updater(None)  # polling is ours (telegram_polling), webhooks come to our route
+            .updater(None)  # polling is ours (`polling`), webhooks come to our route
         )
         self.application: Application = builder.build()  # type: ignore[type-arg]
         self.api_base_url = settings.telegram.api_base_url
@@ -64,13 +60,15 @@ class TelegramBot:
         self.polling = polling
         self.poll_timeout = poll_timeout
         reachability = conversations if isinstance(conversations, Reachability) else None
+        keys = Keys.from_settings(settings)
         self.channel = TelegramChannel(
             self.application.bot,
             conversations,
-            key=callback_key(settings),
-            addresses=ChatAddressCipher.from_settings(settings),
+            keys=keys,
+            addresses=ChatAddressCipher(keys),
             reachability=reachability,
             policy=policy,
+            default_language=settings.default_language,
         )
         self.poller: Poller | None = None
 
@@ -97,7 +95,7 @@ class TelegramBot:
                 "`consultbot telegram delete-webhook` first (never poll with the "
                 "production bot's token)"
             )
-        await register_commands(bot)
+        await register_commands(bot, self.channel.default_language)
         await self.application.start()
         if self.polling:
             # The channel is read at each update, so tests may wrap `channel.process`.
@@ -131,11 +129,12 @@ def quiet_http_logs() -> None:
     logging.getLogger("telegram.ext.ExtBot").setLevel(logging.INFO)
 
 
-async def register_commands(bot: Bot) -> None:
-    """The command menu in French (also the default) and English."""
-    for language in (None, "fr", "en"):
-        menu = COMMAND_MENU["en" if language == "en" else "fr"]
-        commands = [BotCommand(name, description) for name, description in menu]
+async def register_commands(bot: Bot, default_language: str) -> None:
+    """The command menu (catalogue section `telegram_menu`) in each catalogue
+    language, and in the deployment's default language for the others."""
+    for language in (None, *CATALOGUE.languages):
+        menu = CATALOGUE.section("telegram_menu", language, default_language)
+        commands = [BotCommand(name, description) for name, description in menu.items()]
         try:
             await bot.set_my_commands(commands, language_code=language)
         except TelegramError as error:  # the bot works without a menu
@@ -195,7 +194,7 @@ async def set_webhook(settings: Settings) -> str:
             secret_token=secret.get_secret_value(),
             allowed_updates=list(ALLOWED_UPDATES),
         )
-        await register_commands(bot)
+        await register_commands(bot, settings.default_language)
     return url
 
 
@@ -223,7 +222,6 @@ async def _bot(settings: Settings) -> AsyncIterator[Bot]:
     token = settings.telegram.bot_token
     if token is None:
         raise ConfigError("telegram: set CONSULTBOT_TELEGRAM__BOT_TOKEN")
-    os.environ.setdefault("PTB_TIMEDELTA", "true")
     quiet_http_logs()
     bot = Bot(token.get_secret_value(), base_url=settings.telegram.api_base_url)
     try:

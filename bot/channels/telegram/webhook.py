@@ -30,8 +30,8 @@ from aiohttp import web
 from telegram import Update
 
 from bot.channel_contract import Conversations
-from bot.channels.telegram_bot import TelegramBot, running_bot
-from bot.channels.telegram_sending import DEFAULT_POLICY, RetryPolicy
+from bot.channels.telegram.bot import TelegramBot, running_bot
+from bot.channels.telegram.sending import DEFAULT_POLICY, RetryPolicy
 from bot.config import Settings
 from bot.web.clients import read_body
 from bot.web.lifecycle import Draining, Lifecycle

@@ -1,0 +1,15 @@
+"""The Telegram channel, as a package of one module per concern.
+
+- `channel`: `TelegramChannel`, which turns each update into an `InboundMessage`
+  for the conversation service and sends its replies back;
+- `bot`: `TelegramBot`, python-telegram-bot's application and our channel,
+  started and stopped together, and the webhook's registration;
+- `polling`: our getUpdates loop (confirms updates only once processed);
+- `webhook`: the route `consultbot serve` adds for Telegram's webhook calls;
+- `rendering`: how a reply looks in Telegram, and the signed data of buttons;
+- `sending`: Bot API calls with retries (429, 5xx);
+- `address`: the encrypted chat id kept to write first later.
+
+What the channel says itself is in the text catalogue (`flows/texts`, sections
+`telegram` and `telegram_menu`).
+"""

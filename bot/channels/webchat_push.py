@@ -1,0 +1,177 @@
+"""Team messages pushed to residents' open web chats, whichever `serve`
+process holds the chat.
+
+Each process keeps its open chats by the resident's pseudonym (`join` when a
+chat says hello, the returned function when it closes). A chat that opens is
+sent at once what waits for it. A new message (`push`, after it was committed)
+is shown by this process if the chat is open here; otherwise, on PostgreSQL,
+a notification carrying only the message's id ("q:<id>") reaches every
+process, the one holding the chat shows it and answers "d:<id>", and `push`
+returns True once that answer arrives (within `confirm_within` seconds; the
+message is then shown anyway if it arrives later). On SQLite, one process
+serves everything: no notification is needed.
+
+Taking a message for display is a claim in the database, so a message is shown
+once even if two processes or tabs race for it; a chat that closed in between
+gives it back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Final, TypeAlias
+
+from storage import participants, team_messages
+from storage.database import Database
+from storage.notifications import Listener, notify
+from storage.team_messages import TeamMessage
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL: Final = "consultbot_team"
+WEB: Final = "web"
+CONFIRM_WITHIN_S: Final = 1.0
+
+# Shows a team message in one open chat; whether it was written to the socket.
+Show: TypeAlias = Callable[[TeamMessage], Awaitable[bool]]
+
+
+class WebChatPush:
+    def __init__(
+        self,
+        database: Database,
+        pseudonym: Callable[[str, str], str],
+        *,
+        confirm_within: float = CONFIRM_WITHIN_S,
+    ) -> None:
+        self._db = database
+        self._pseudonym = pseudonym
+        self._confirm_within = confirm_within
+        self._chats: dict[str, list[Show]] = {}
+        self._confirmations: dict[int, asyncio.Future[None]] = {}
+        self._listener: Listener | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @classmethod
+    async def start(
+        cls,
+        database: Database,
+        pseudonym: Callable[[str, str], str],
+        *,
+        confirm_within: float = CONFIRM_WITHIN_S,
+    ) -> WebChatPush:
+        """Ready to push; on PostgreSQL, listening to the other processes."""
+        push = cls(database, pseudonym, confirm_within=confirm_within)
+        if database.backend == "postgresql":
+            push._listener = await Listener.start(database, NOTIFY_CHANNEL, push._notified)
+        return push
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            await self._listener.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def join(self, user_id: str, show: Show) -> Callable[[], None]:
+        """A resident's chat is open (`user_id`: the web chat's participant id):
+        what waits for them is shown now, what comes later while it stays open.
+        Returns the function to call when the chat closes."""
+        key = self._pseudonym(WEB, user_id)
+        self._chats.setdefault(key, []).append(show)
+
+        def leave() -> None:
+            shows = self._chats.get(key, [])
+            with contextlib.suppress(ValueError):
+                shows.remove(show)
+            if not shows:
+                self._chats.pop(key, None)
+
+        try:
+            await self._show_waiting(key, show)
+        except Exception:  # the chat works without; they get them with their next message
+            log.exception("web chat: team messages waiting for a resident were not shown")
+        return leave
+
+    async def push(self, message_id: int) -> bool:
+        """Show a committed message in the resident's open chat, if any process
+        has it open; whether it was shown (within `confirm_within` on another
+        process)."""
+        if await self._show(message_id):
+            return True
+        if self._listener is None:
+            return False
+        confirmed = asyncio.get_running_loop().create_future()
+        self._confirmations[message_id] = confirmed
+        try:
+            async with self._db.transaction() as session:
+                await notify(session, NOTIFY_CHANNEL, f"q:{message_id}")
+            async with asyncio.timeout(self._confirm_within):
+                await confirmed
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            self._confirmations.pop(message_id, None)
+
+    # ---- inside -------------------------------------------------------------
+
+    async def _show_waiting(self, key: str, show: Show) -> None:
+        now = dt.datetime.now(dt.UTC)
+        async with self._db.transaction() as session:
+            found = await participants.find(session, WEB, key)
+            if found is None:
+                return
+            waiting = await team_messages.claim_waiting(session, found.id, now=now)
+        for message in waiting:
+            if not await show(message):
+                await self._give_back(message.id)
+
+    async def _show(self, message_id: int) -> bool:
+        """Show the message if its resident's chat is open in this process."""
+        if not self._chats:
+            return False
+        async with self._db.transaction() as session:
+            addressee = await team_messages.addressee(session, message_id)
+        if addressee is None or addressee[0] != WEB or addressee[1] not in self._chats:
+            return False
+        async with self._db.transaction() as session:
+            message = await team_messages.claim(session, message_id, now=dt.datetime.now(dt.UTC))
+        if message is None:  # shown already, or erased
+            return False
+        shown = False
+        for show in list(self._chats.get(addressee[1], [])):  # every open tab
+            shown = await show(message) or shown
+        if not shown:
+            await self._give_back(message_id)
+        return shown
+
+    async def _give_back(self, message_id: int) -> None:
+        async with self._db.transaction() as session:
+            await team_messages.release(session, message_id)
+
+    def _notified(self, payload: str) -> None:
+        kind, _, number = payload.partition(":")
+        if not number.isdigit():
+            return
+        message_id = int(number)
+        if kind == "d":
+            confirmed = self._confirmations.get(message_id)
+            if confirmed is not None and not confirmed.done():
+                confirmed.set_result(None)
+        elif kind == "q" and self._chats and message_id not in self._confirmations:
+            task = asyncio.get_running_loop().create_task(self._show_notified(message_id))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _show_notified(self, message_id: int) -> None:
+        try:
+            if await self._show(message_id):
+                async with self._db.transaction() as session:
+                    await notify(session, NOTIFY_CHANNEL, f"d:{message_id}")
+        except Exception:  # it waits for the resident's next visit
+            log.exception("web chat: a team message announced by another process failed")

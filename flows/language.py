@@ -1,0 +1,30 @@
+"""The one rule that picks a language, wherever the bot has to choose one.
+
+`pick_language(offered, *hints)` returns the first hint that `offered` holds,
+exactly ("fr-BE") or by its primary subtag ("fr-BE" -> "fr"), else the first
+language offered. Every choice goes through it, each caller saying what it
+offers and which hints it has, most specific first:
+
+- a conversation: the flow's languages; the resident's own (chosen, or given by
+  their platform, or guessed from a greeting), then the deployment's
+  `default_language` (`Flow.language_for`);
+- a text of the catalogue (`flows.catalogue`): the catalogue's languages, the
+  fallback language `en` first; the conversation's language, then, in the
+  channels, the deployment's `default_language`;
+- the web chat page: the consultation's languages that the catalogue has; the
+  page's `?lang=`, then the deployment's `default_language`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def pick_language(offered: Sequence[str], *hints: str | None) -> str:
+    """The first hint ("fr", "en-GB") that `offered` holds, else `offered[0]`."""
+    for hint in hints:
+        if hint:
+            for candidate in (hint, hint.split("-")[0].lower()):
+                if candidate in offered:
+                    return candidate
+    return offered[0]
