@@ -21,13 +21,17 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 
 from aiohttp import web
 
+from bot.api.access import RateLimiter
+from bot.api.errors import ApiError
+from bot.api.routes import Api, install_api
 from bot.channel_contract import Conversations
 from bot.channels.rest import RestChannel
 from bot.channels.webchat import WebChat
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.config import Settings
 from bot.console.app import create_console, open_console
-from bot.keys import Keys
+from bot.keys import Keys, resolve_secret_key
+from bot.pseudonyms import Pseudonymizer
 from bot.web.clients import BODY_TIMEOUT, quiet_disconnects
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
@@ -43,6 +47,7 @@ LIFECYCLE: Final = web.AppKey("lifecycle", Lifecycle)
 CONVERSATIONS: web.AppKey[Conversations] = web.AppKey("conversations")
 REST: Final = web.AppKey("rest_channel", RestChannel)
 WEBCHAT: Final = web.AppKey("webchat", WebChat)
+API: Final = web.AppKey("api", Api)
 # Messages from the consultation team to residents (bot.team_messages), for the console.
 TEAM_MESSAGES: web.AppKey[TeamMessages] = web.AppKey("team_messages")
 CONSOLE: Final = web.AppKey("console", web.Application)
@@ -96,6 +101,7 @@ def create_app(
             lifecycle_of=lambda app: app[LIFECYCLE],
         )
 
+    install_api(app, _api)
     router = app.router
     router.add_get("/", pages.default_chat)
     router.add_get("/c/{consultation}", pages.chat)
@@ -159,12 +165,31 @@ def _conversation_service(
 
         tune_garbage_collector()
         open_console(console, service.database)
+        key = resolve_secret_key(settings)
+        limits = settings.api
+        app[API] = Api(
+            service.database,
+            Pseudonymizer(Keys(key)),
+            RateLimiter(limits.rate_per_minute, limits.burst),
+        )
+        stop_delivering = asyncio.Event()
+        delivering = None
+        if settings.delivery.in_serve:
+            from bot.delivery.deliverer import Deliverer
+
+            deliverer = Deliverer(service.database, Pseudonymizer(Keys(key)), key)
+            delivering = asyncio.create_task(deliverer.run(stop_delivering))
         sweeper = asyncio.create_task(_sweep_expired(service))
         lifecycle.ready = True
         try:
             yield
         finally:
             lifecycle.ready = False
+            stop_delivering.set()
+            if delivering is not None:
+                # A send in flight is given its time-out; its event goes again later if cut.
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(delivering, DRAIN_TIMEOUT_S)
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
@@ -198,6 +223,12 @@ async def _drain(app: web.Application) -> None:
         log.warning("shutdown: messages still in flight after %.0f s", DRAIN_TIMEOUT_S)
     if WEBCHAT in app:
         await app[WEBCHAT].close_all()
+
+
+def _api(app: web.Application) -> Api:
+    if API not in app:
+        raise ApiError(503, "starting", "the server is starting: try again in a moment")
+    return app[API]
 
 
 async def _webchat(request: web.Request) -> web.StreamResponse:

@@ -91,6 +91,19 @@ class ConsoleSettings(_Section):
     session_idle_hours: float = Field(default=12, gt=0)
 
 
+class ApiSettings(_Section):
+    """The engine's pull API: requests per minute per token, and the burst allowed."""
+
+    rate_per_minute: int = Field(default=600, ge=1)
+    burst: int = Field(default=120, ge=1)
+
+
+class DeliverySettings(_Section):
+    """Webhook deliveries: run by `consultbot serve` too (false: only by `consultbot deliver`)."""
+
+    in_serve: bool = True
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         extra="forbid", frozen=True, env_prefix=ENV_PREFIX, env_nested_delimiter="__"
@@ -109,6 +122,8 @@ class Settings(BaseSettings):
     nlu: NluSettings = NluSettings()
     telegram: TelegramSettings = TelegramSettings()
     console: ConsoleSettings = ConsoleSettings()
+    api: ApiSettings = ApiSettings()
+    delivery: DeliverySettings = DeliverySettings()
 
     @field_validator("default_language")
     @classmethod

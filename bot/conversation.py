@@ -32,6 +32,7 @@ from bot.button_steps import already_answered, stamp, step_of
 from bot.button_steps import read as read_button
 from bot.channel_contract import ButtonOutdated, InboundMessage, Unavailable
 from bot.config import Settings
+from bot.contributions import ContributionRecorder
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
 from bot.participant_locks import ParticipantLocks
@@ -39,7 +40,6 @@ from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands, RasaUnavailable
 from bot.records import (
     as_json,
-    contribution,
     interpretation_json,
     plain_value,
     replies_from_json,
@@ -67,7 +67,6 @@ from storage import (
     answers,
     erasure,
     inbound,
-    outbox,
     participants,
     sessions,
     transcripts,
@@ -131,6 +130,7 @@ class ConversationService:
         self._rasa = rasa
         self._interpreter = interpreter
         self._pseudonyms = pseudonymizer
+        self._contributions = ContributionRecorder(pseudonymizer)
         self._outside = BeforeConsent(pseudonymizer)  # notes kept outside consent
         self._settings = settings
         self._catalog = FlowCatalog()
@@ -193,13 +193,39 @@ class ConversationService:
     async def expire_inactive(self, now: dt.datetime) -> int:
         """Mark sessions left alone longer than the configured inactivity
         expired (for the figures; a returning resident is offered to resume
-        either way); how many. Also deletes the expired notes of residents who
-        never consented. Run periodically by `consultbot serve`."""
-        async with self._db.transaction() as session:
+        either way); how many. Where the flow says `partial_contributions:
+        true`, their answers reach the engine as partial contributions. Also
+        deletes the expired notes of residents who never consented. Run
+        periodically by `consultbot serve`."""
+        inactive_since = now - self._expire_after
+
+        async def expire(session: AsyncSession) -> int:
             await self._outside.purge_expired(session, now)
-            return await sessions.expire_inactive(
-                session, inactive_since=now - self._expire_after, now=now
-            )
+            for stored in await sessions.inactive(session, inactive_since=inactive_since):
+                deployed = await self._catalog.version(session, stored.flow_version_id)
+                if deployed.flow.partial_contributions and stored.participant_id is not None:
+                    await self._record_partial(session, deployed, stored, now)
+            return await sessions.expire_inactive(session, inactive_since=inactive_since, now=now)
+
+        return await self._catalog.within(self._db, expire)
+
+    async def _record_partial(
+        self, session: AsyncSession, deployed: DeployedFlow, stored: StoredSession, now: dt.datetime
+    ) -> None:
+        assert stored.participant_id is not None
+        participant = await participants.get(session, stored.participant_id)
+        state = SessionState.from_json(cast(dict[str, object], stored.state))
+        await self._contributions.record(
+            session,
+            deployed,
+            session_id=stored.id,
+            participant_id=participant.id,
+            user_hash=participant.user_hash,
+            channel=participant.channel,
+            language=state.language,
+            partial=True,
+            now=now,
+        )
 
     # ---- one message ------------------------------------------------------
 
@@ -490,12 +516,16 @@ class ConversationService:
                     session, session_id, now=now, question_ids=[effect.question_id]
                 )
             elif isinstance(effect, Completed) and state is not None:
-                await outbox.enqueue(
+                await self._contributions.record(
                     session,
-                    "contribution.completed",
-                    as_json(contribution(context.deployed, session_id, state, context.message)),
-                    now=now,
+                    context.deployed,
+                    session_id=session_id,
                     participant_id=context.participant.id if context.participant else None,
+                    user_hash=context.user_hash,
+                    channel=context.message.channel,
+                    language=state.language,
+                    partial=False,
+                    now=now,
                 )
 
     def _transcript(

@@ -47,6 +47,7 @@ Purpose = Literal[
     "erasure receipt",
     "message digest",
     "console totp",
+    "engine feed",
 ]
 
 

@@ -11,6 +11,7 @@ of message ids) use keys of their own purposes (`bot.keys`).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 
@@ -22,6 +23,7 @@ class Pseudonymizer:
         self._key = keys.pseudonyms
         self._receipts = keys.derive("erasure receipt")
         self._messages = keys.derive("message digest")
+        self._engine = keys.derive("engine feed")
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         message = f"{channel}\x00{user_id}".encode()
@@ -36,6 +38,16 @@ class Pseudonymizer:
         """A keyed hash of a message id, to tell a retry of a message before
         consent apart from a new message without keeping the id."""
         return _digest(self._messages, channel, user_hash, message_id)[:32]
+
+    def in_consultation(self, consultation_id: str, user_hash: str) -> str:
+        """The resident as one consultation's engine knows them: keyed by the
+        consultation, so that two consultations' pseudonyms cannot be linked."""
+        return "p_" + _digest(self._engine, "consultation", consultation_id, user_hash)[:32]
+
+    def public_id(self, kind: str, number: int) -> str:
+        """A stable opaque id (e.g. of a contribution) that reveals no row number."""
+        digest = bytes.fromhex(_digest(self._engine, "public", kind, str(number)))
+        return f"{kind}_" + base64.b32encode(digest[:15]).decode("ascii").lower()
 
 
 def _digest(key: bytes, *parts: str) -> str:

@@ -6,10 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from bot.channel_contract import InboundMessage
-from bot.flow_catalog import DeployedFlow
 from flows.replies import Reply
-from flows.state import SessionState
 from nlu import Answer, Command, Confirm, Interpretation
 from storage.columns import JsonValue
 from storage.models import Direction
@@ -50,18 +47,3 @@ def replies_from_json(data: object) -> list[Reply]:
     if not isinstance(data, list):
         return []
     return [Reply.from_json(item) for item in data]
-
-
-def contribution(
-    deployed: DeployedFlow, session_id: int, state: SessionState, message: InboundMessage
-) -> dict[str, object]:
-    """The event a completed session sends to the consultation engine."""
-    return {
-        "consultation": deployed.consultation_id,
-        "flow_version": deployed.version,
-        "session": session_id,
-        "language": state.language,
-        "answers": {qid: plain_value(value) for qid, value in state.answers},
-        "skipped": list(state.skipped),
-        "completed_at": message.received_at.isoformat(),
-    }

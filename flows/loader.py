@@ -122,6 +122,7 @@ def _build(
         opens=doc.opens,
         closes=doc.closes,
         source=source,
+        partial_contributions=doc.partial_contributions,
     )
 
 

@@ -58,6 +58,7 @@ class Flow:
     opens: dt.date | None = None
     closes: dt.date | None = None
     source: str = "<memory>"  # the file it came from, for messages
+    partial_contributions: bool = False  # unfinished sessions reach the engine on expiry
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:

@@ -316,6 +316,11 @@ class FlowDoc(_Doc):
     )
     questions: list[QuestionDoc] = Field(description="The questions, in the order asked.")
     outro: TranslatedText = Field(description="Said when the resident has answered everything.")
+    partial_contributions: bool = Field(
+        default=False,
+        description="true to send the consultation engine the answers of a session left"
+        " unfinished, as a partial contribution, when it expires.",
+    )
 
 
 def json_schema() -> dict[str, Any]:

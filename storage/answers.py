@@ -134,6 +134,33 @@ async def current(session: AsyncSession, session_id: int) -> list[StoredAnswer]:
     return [_answer(row) for row in rows]
 
 
+async def current_of(
+    session: AsyncSession, session_ids: Sequence[int]
+) -> dict[int, list[StoredAnswer]]:
+    """The current answers of each of `session_ids`, oldest first."""
+    found: dict[int, list[StoredAnswer]] = {session_id: [] for session_id in session_ids}
+    if session_ids:
+        rows = await session.execute(
+            select(*_COLUMNS)
+            .where(AnswerRow.session_id.in_(list(session_ids)), AnswerRow.superseded_at.is_(None))
+            .order_by(AnswerRow.id)
+        )
+        for row in rows:
+            answer = _answer(row)
+            found[answer.session_id].append(answer)
+    return found
+
+
+async def sessions_of(session: AsyncSession, answer_ids: Sequence[int]) -> dict[int, int]:
+    """The session of each answer still stored, by answer id."""
+    if not answer_ids:
+        return {}
+    rows = await session.execute(
+        select(AnswerRow.id, AnswerRow.session_id).where(AnswerRow.id.in_(list(answer_ids)))
+    )
+    return {int(answer_id): int(session_id) for answer_id, session_id in rows.tuples()}
+
+
 async def history(session: AsyncSession, session_id: int) -> list[StoredAnswer]:
     """Every answer of the session, superseded ones included, oldest first."""
     rows = await session.execute(

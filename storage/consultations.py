@@ -1,8 +1,9 @@
 """Consultations and their deployed flow versions.
 
 A flow file is stored whole, with a checksum, who deployed it and when. Deploying
-an unchanged definition stores nothing; a changed one becomes a new live version,
-and sessions in progress stay on the version they started with.
+an unchanged definition stores nothing; a changed one becomes a new live version
+(announced to the consultation engine by a `consultation.deployed` event), and
+sessions in progress stay on the version they started with.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import outbox
 from storage.errors import NotFound
 from storage.models import ConsultationRow, FlowVersionRow, SessionRow, table
 from storage.prepared import Prepared
 from storage.writes import insert_if_new
+
+DEPLOYED_EVENT = "consultation.deployed"  # the outbox event of a new live version
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,14 @@ async def deploy(
             .returning(*_COLUMNS)
         )
     ).one()
-    return Deployment(_version(row), changed=True)
+    deployed = _version(row)
+    await outbox.enqueue(
+        session,
+        DEPLOYED_EVENT,
+        {"consultation_id": consultation_id, "version": deployed.version, "title": title},
+        now=now,
+    )
+    return Deployment(deployed, changed=True)
 
 
 async def live_version(session: AsyncSession, consultation_id: str) -> FlowVersion | None:

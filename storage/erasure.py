@@ -6,7 +6,9 @@ outbox events, the sessions and the participant
 row itself. Answers are erased too, or, when the operator chose to keep them,
 kept fully anonymised: current answers move to a new session row linked to no
 participant, with their times cut to the day, and superseded answers are
-erased. Delivered outbox events lose their link to the participant.
+erased. Their contributions go; delivered outbox events keep only ids and
+lose their link to the participant; a `participant.erased` event tells the
+consultation engine which contributions to delete (storage.contributions).
 
 One audit record says when and how many rows of each kind; it names no one.
 """
@@ -19,7 +21,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, moderation, team_messages
+from storage import audit, contributions, moderation, team_messages
 from storage.errors import NotFound
 from storage.models import (
     AnswerRow,
@@ -64,6 +66,8 @@ async def delete_participant_data(
     ).first()
     if participant is None:
         raise NotFound(f"no participant {participant_id}")
+    # First, while their sessions still name them: the engine is told what to delete.
+    await contributions.erase_participant(session, participant_id, now=now)
     their_sessions = select(SessionRow.id).where(SessionRow.participant_id == participant_id)
 
     transcript_lines = rowcount(

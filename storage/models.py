@@ -13,6 +13,7 @@ import enum
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -324,6 +325,7 @@ class OutboxEventRow(Base):
             sqlite_where=text("delivered_at IS NULL"),
             postgresql_where=text("delivered_at IS NULL"),
         ),
+        Index("ix_outbox_events_txid_id", "txid", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -336,6 +338,75 @@ class OutboxEventRow(Base):
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     last_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # The writing transaction (storage.commit_order); the feeds page by (txid, id).
+    txid: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+
+
+class ContributionRow(Base):
+    """A session's answers as the consultation engine gets them: written when
+    the resident completes (or, where the flow allows, when the session
+    expires: partial). Its public id is derived from the session id."""
+
+    __tablename__ = "contributions"
+    __table_args__ = (
+        UniqueConstraint("session_id"),
+        Index("ix_contributions_feed", "consultation_id", "txid", "id"),
+        Index("ix_contributions_participant_id", "participant_id"),
+        # A replaced row gets a new id, never the old one again: it is read anew.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    consultation_id: Mapped[str] = mapped_column(String(64))
+    flow_version_id: Mapped[int] = mapped_column(ForeignKey("flow_versions.id"))
+    participant_id: Mapped[int | None] = mapped_column(BigId)
+    channel: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(16))
+    partial: Mapped[bool] = mapped_column(Boolean)
+    # Keyed hash scoped to the consultation: two consultations' cannot be linked.
+    pseudonym: Mapped[str] = mapped_column(String(128))
+    completed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    txid: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+
+
+class ApiTokenRow(Base):
+    """A bearer token of the pull API; only its hash is kept."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("name"), UniqueConstraint("token_hash"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    token_hash: Mapped[str] = mapped_column(String(128))
+    scopes: Mapped[Any] = mapped_column(Json)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebhookEndpointRow(Base):
+    """Where events are pushed, how far they went (a position in the outbox
+    feed), and the state of the current retry."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    events: Mapped[Any] = mapped_column(Json)  # event types sent
+    secret: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted by the application
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    cursor_txid: Mapped[int] = mapped_column(BigInteger)
+    cursor_id: Mapped[int] = mapped_column(BigInteger)
+    delivered: Mapped[int] = mapped_column(BigInteger)
+    attempts: Mapped[int] = mapped_column(Integer)  # failed attempts at the head event
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    failing_since: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class AuditRow(Base):

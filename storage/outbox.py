@@ -12,6 +12,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
+from storage.commit_order import START, Position, after
 from storage.models import OutboxEventRow, table
 from storage.prepared import Prepared
 from storage.writes import rowcount
@@ -85,6 +86,69 @@ async def pending(
         .with_for_update(skip_locked=True)
     )
     return [OutboxEvent(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEvent:
+    """An event as the feeds hand it out, with its place in commit order."""
+
+    id: int
+    type: str
+    payload: JsonValue
+    created_at: dt.datetime
+    position: Position
+
+
+async def feed(
+    session: AsyncSession,
+    *,
+    after_position: Position = START,
+    limit: int = 100,
+    types: Sequence[str] | None = None,
+) -> list[FeedEvent]:
+    """Events past `after_position`, in commit order (`storage.commit_order`):
+    a cursor kept by a reader never skips an event committed late. With
+    `types`, only those (a reader's position still moves past the others: see
+    `last_position`)."""
+    query = select(
+        OutboxEventRow.id,
+        OutboxEventRow.type,
+        OutboxEventRow.payload,
+        OutboxEventRow.created_at,
+        OutboxEventRow.txid,
+    ).where(after(session, OutboxEventRow.txid, OutboxEventRow.id, after_position))
+    if types is not None:
+        query = query.where(OutboxEventRow.type.in_(list(types)))
+    rows = await session.execute(
+        query.order_by(OutboxEventRow.txid, OutboxEventRow.id).limit(limit)
+    )
+    return [FeedEvent(i, t, p, c, Position(x, i)) for i, t, p, c, x in rows]
+
+
+async def last_position(session: AsyncSession, *, after_position: Position = START) -> Position:
+    """The position of the last event a reader may see now (or `after_position`)."""
+    query = (
+        select(OutboxEventRow.txid, OutboxEventRow.id)
+        .where(after(session, OutboxEventRow.txid, OutboxEventRow.id, after_position))
+        .order_by(OutboxEventRow.txid.desc(), OutboxEventRow.id.desc())
+        .limit(1)
+    )
+    row = (await session.execute(query)).first()
+    return after_position if row is None else Position(row[0], row[1])
+
+
+async def position_before(session: AsyncSession, since: dt.datetime) -> Position | None:
+    """A position just before the first event (in commit order) created at or
+    after `since`, to read again from there; None if there is none."""
+    row = (
+        await session.execute(
+            select(OutboxEventRow.txid, OutboxEventRow.id)
+            .where(OutboxEventRow.created_at >= since)
+            .order_by(OutboxEventRow.txid, OutboxEventRow.id)
+            .limit(1)
+        )
+    ).first()
+    return None if row is None else Position(row[0], row[1] - 1)
 
 
 async def mark_delivered(

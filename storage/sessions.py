@@ -154,6 +154,24 @@ async def save(
         raise NotFound(f"no session {session_id}")
 
 
+async def inactive(
+    session: AsyncSession, *, inactive_since: dt.datetime, limit: int = 1000
+) -> list[StoredSession]:
+    """Open sessions with no activity since `inactive_since`, locked until the
+    transaction ends (those `expire_inactive` is about to expire)."""
+    rows = await session.execute(
+        select(*_COLUMNS)
+        .where(
+            or_(*(_t.c.status == status for status in _OPEN)),
+            _t.c.last_activity_at < inactive_since,
+        )
+        .order_by(_t.c.id)
+        .limit(limit)
+        .with_for_update()
+    )
+    return [_session(row) for row in rows]
+
+
 async def expire_inactive(
     session: AsyncSession, *, inactive_since: dt.datetime, now: dt.datetime
 ) -> int:

@@ -64,8 +64,10 @@ async def test_a_resident_completes_the_demo_consultation(open_service, clock):
     said = [line.text for line in lines if line.direction == "in"]
     assert said == list(DEMO[1:])
     assert lines[-1].text.startswith("Merci")
+    events = [e for e in events if e.type != "consultation.deployed"]
     assert [e.type for e in events] == ["contribution.completed"]
-    assert events[0].payload["answers"]["mode"] == "train"
+    contributed = {a["question"]: a["value"] for a in events[0].payload["answers"]}
+    assert contributed == {"mode": "train", "satisfaction": 4, "postal_code": "45000"}
     assert events[0].payload["consultation"] == "mobilite"
 
 

@@ -28,3 +28,30 @@ async def seed(db: Database, user_hash: str = "a1" * 32, channel: str = "telegra
             s, participant.id, deployment.version.id, {"step": 0}, now=NOW
         )
     return Seeded(participant.id, deployment.version.id, stored.id, user_hash)
+
+
+async def moderate(
+    db: Database, answer_id: int, *, approved: bool, text: str = "", now: dt.datetime = NOW
+) -> None:
+    """A moderator's decision as the moderation module records it: the answer's
+    columns and the outbox event."""
+    from storage import answers, outbox
+    from storage.models import ModerationStatus
+
+    async with db.transaction() as s:
+        stored = await answers.get(s, answer_id)
+        status = ModerationStatus.APPROVED if approved else ModerationStatus.REJECTED
+        await answers.moderate(s, answer_id, status, now=now, redacted_text=text or None)
+        base = {
+            "answer_id": answer_id,
+            "consultation_id": "mobilite",
+            "question_id": stored.question_id,
+            "language": stored.language,
+        }
+        if approved:
+            payload = {**base, "text": text, "tags": [], "approved_at": now.isoformat()}
+        else:
+            payload = {**base, "reason": "off_topic", "rejected_at": now.isoformat()}
+        await outbox.enqueue(
+            s, "answer.approved" if approved else "answer.rejected", payload, now=now
+        )

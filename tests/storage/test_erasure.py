@@ -80,7 +80,13 @@ async def test_deleting_erases_everything_of_the_person_and_audits_counts(
         # The bystander keeps everything.
         assert len(await answers.history(s, bystander.session_id)) == 3
         assert len(await transcripts.for_session(s, bystander.session_id)) == 2
-    assert [e.participant_id for e in pending] == [bystander.participant_id]
+    # The engine is told which sessions' contributions to delete.
+    kept = [e for e in pending if e.type != "consultation.deployed"]
+    assert [(e.participant_id, e.type) for e in kept] == [
+        (bystander.participant_id, "session.completed"),
+        (None, "participant.erased"),
+    ]
+    assert kept[1].payload == {"sessions": [seeded.session_id]}
     assert len(records) == 1
     assert records[0].at == LATER
     assert records[0].counts["answers_deleted"] == 3

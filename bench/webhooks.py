@@ -1,0 +1,95 @@
+"""Webhook deliveries per second from one process to a local receiver.
+
+    python bench/webhooks.py [--events 5000] [--database-url URL]
+
+Enqueues N events in a fresh SQLite database (or the given one, which must be
+empty), adds one endpoint pointing at an aiohttp receiver on loopback that
+checks every signature with the `standardwebhooks` library, runs the deliverer
+until the receiver has them all, and prints deliveries/s (target: >= 1,000/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from aiohttp import web
+from standardwebhooks import Webhook
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.delivery.deliverer import Deliverer  # noqa: E402
+from bot.delivery.secrets import WebhookSecrets  # noqa: E402
+from bot.keys import Keys  # noqa: E402
+from bot.pseudonyms import Pseudonymizer  # noqa: E402
+from storage import outbox, webhooks  # noqa: E402
+from storage.commit_order import START  # noqa: E402
+from storage.database import Database  # noqa: E402
+
+KEY = b"bench-secret-key-0123456789abcdef"
+
+
+async def main(events: int, database_url: str) -> None:
+    database = await Database.connect(database_url)
+    await database.upgrade()
+    now = dt.datetime.now(dt.UTC)
+    async with database.transaction() as s:
+        for n in range(events):
+            payload = {"consultation_id": "bench", "version": n, "title": "Bench"}
+            await outbox.enqueue(s, "consultation.deployed", payload, now=now)
+    received: set[str] = set()
+    done = asyncio.Event()
+    sealer = WebhookSecrets(KEY)
+    secret = sealer.new()
+    verifier = Webhook(secret)
+
+    async def receive(request: web.Request) -> web.Response:
+        verifier.verify(await request.text(), dict(request.headers))
+        received.add(request.headers["webhook-id"])
+        if len(received) >= events:
+            done.set()
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hook", receive)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    async with database.transaction() as s:
+        await webhooks.add(
+            s,
+            f"http://127.0.0.1:{port}/hook",
+            ["consultation.deployed"],
+            sealer.seal(secret),
+            start=START,
+            now=now,
+        )
+    stop = asyncio.Event()
+    deliverer = Deliverer(database, Pseudonymizer(Keys(KEY)), KEY, poll_interval_s=0.01)
+    started = time.perf_counter()
+    task = asyncio.create_task(deliverer.run(stop))
+    await done.wait()
+    elapsed = time.perf_counter() - started
+    stop.set()
+    await task
+    await runner.cleanup()
+    await database.close()
+    print(f"{events} webhook deliveries in {elapsed:.2f} s: {events / elapsed:,.0f} deliveries/s")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        asyncio.run(main(args.events, url))

@@ -1,0 +1,100 @@
+"""Who may call the API: bearer tokens with scopes, and a rate limit per token.
+
+Tokens are checked against the database on every request, so a revoked token
+stops working at once in every process. The rate limit is a token bucket per
+API token, kept in the process's memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.api.errors import ApiError
+from storage import api_tokens
+from storage.api_tokens import ApiToken
+from storage.database import Database
+
+LAST_USED_EVERY = dt.timedelta(minutes=1)  # how often last_used_at is written
+
+
+def bearer(request: web.Request) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(
+            401,
+            "unauthorized",
+            "send a token as `Authorization: Bearer <token>` "
+            "(make one with `consultbot tokens create NAME --scope ...`)",
+            {"WWW-Authenticate": 'Bearer realm="consultbot"'},
+        )
+    return token.strip()
+
+
+async def authenticate(database: Database, token: str, scope: str | None) -> ApiToken:
+    """The token's record if it is known, not revoked and has `scope`."""
+    now = dt.datetime.now(dt.UTC)
+    async with database.transaction() as session:
+        found = await api_tokens.find(session, token)
+        if found is not None and found.revoked_at is None and _stale(found, now):
+            await api_tokens.used(session, found.id, now=now)
+    if found is None or found.revoked_at is not None:
+        raise ApiError(
+            401,
+            "unauthorized",
+            "this token is unknown or revoked: ask for a new one",
+            {"WWW-Authenticate": 'Bearer realm="consultbot", error="invalid_token"'},
+        )
+    if scope is not None and scope not in found.scopes:
+        raise ApiError(
+            403,
+            "insufficient_scope",
+            f"this token lacks the scope {scope}: make one with "
+            f"`consultbot tokens create NAME --scope {scope}`",
+        )
+    return found
+
+
+def _stale(token: ApiToken, now: dt.datetime) -> bool:
+    return token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY
+
+
+@dataclass(slots=True)
+class _Bucket:
+    tokens: float
+    at: float
+
+
+class RateLimiter:
+    """`per_minute` requests a minute per API token, in bursts of up to `burst`."""
+
+    def __init__(
+        self, per_minute: int, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._rate = per_minute / 60.0
+        self._burst = float(burst)
+        self._clock = clock
+        self._buckets: dict[int, _Bucket] = {}
+
+    def take(self, token_id: int) -> None:
+        """Count one request; ApiError 429 (with Retry-After) when over the limit."""
+        now = self._clock()
+        bucket = self._buckets.setdefault(token_id, _Bucket(self._burst, now))
+        bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.at) * self._rate)
+        bucket.at = now
+        if bucket.tokens >= 1.0:
+            bucket.tokens -= 1.0
+            return
+        wait = math.ceil((1.0 - bucket.tokens) / self._rate) if self._rate > 0 else 3600
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"too many requests with this token: try again in {wait} s",
+            {"Retry-After": str(wait)},
+        )

@@ -1,0 +1,292 @@
+"""The OpenAPI 3.1 description of /api/v1/, served at /api/v1/openapi.json.
+Its schemas are JSON Schema 2020-12; the tests check real responses against
+them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TEXTS = {"type": "object", "additionalProperties": {"type": "string"}}
+_STRING_OR_NULL = {"type": ["string", "null"]}
+_CURSOR = {
+    "name": "after",
+    "in": "query",
+    "required": False,
+    "description": "The next_cursor of the previous page; leave out to start at the beginning.",
+    "schema": {"type": "string"},
+}
+_LIMIT = {
+    "name": "limit",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+}
+
+
+def _page(item: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["data", "next_cursor", "has_more"],
+        "additionalProperties": False,
+        "properties": {
+            "data": {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}},
+            "next_cursor": {"type": "string", "description": "Pass as `after` to read on."},
+            "has_more": {"type": "boolean"},
+        },
+    }
+
+
+_SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["code", "message"],
+        "additionalProperties": False,
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+    },
+    "Consultation": {
+        "type": "object",
+        "required": ["id", "title", "languages", "version", "deployed_at", "questions"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string"},
+            "title": _TEXTS,
+            "languages": {"type": "array", "items": {"type": "string"}},
+            "version": {"type": "integer"},
+            "deployed_at": {"type": "string", "format": "date-time"},
+            "opens": _STRING_OR_NULL,
+            "closes": _STRING_OR_NULL,
+            "partial_contributions": {"type": "boolean"},
+            "questions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "type", "text", "choices"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": {"type": "string"},
+                        "type": {"type": "string"},
+                        "text": _TEXTS,
+                        "choices": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "label"],
+                                "additionalProperties": False,
+                                "properties": {"id": {"type": "string"}, "label": _TEXTS},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "ConsultationList": {
+        "type": "object",
+        "required": ["data"],
+        "additionalProperties": False,
+        "properties": {
+            "data": {"type": "array", "items": {"$ref": "#/components/schemas/Consultation"}}
+        },
+    },
+    "Answer": {
+        "type": "object",
+        "required": ["id", "question", "type", "value", "labels", "wording", "language"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "pattern": "^ans_"},
+            "question": {"type": "string"},
+            "type": {"type": "string"},
+            "value": {
+                "description": "A choice id, a list of choice ids, a number, a yes/no, a"
+                " postal code, a commune, a date; for free text the approved, redacted text.",
+                "type": ["string", "integer", "number", "boolean", "array"],
+            },
+            "labels": {"type": "array", "items": {"type": "string"}},
+            "wording": {"type": "string", "description": "The question exactly as asked."},
+            "language": {"type": "string"},
+        },
+    },
+    "Contribution": {
+        "type": "object",
+        "required": [
+            "id",
+            "consultation",
+            "flow_version",
+            "status",
+            "channel",
+            "language",
+            "completed_at",
+            "participant",
+            "answers",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "pattern": "^ctb_"},
+            "consultation": {"type": "string"},
+            "flow_version": {"type": "integer"},
+            "status": {"enum": ["completed", "partial"]},
+            "channel": {"type": "string"},
+            "language": {"type": "string"},
+            "completed_at": {"type": "string", "format": "date-time"},
+            "participant": {
+                "type": "string",
+                "description": "Pseudonym of the resident, scoped to this consultation.",
+            },
+            "answers": {"type": "array", "items": {"$ref": "#/components/schemas/Answer"}},
+        },
+    },
+    "ContributionPage": _page("Contribution"),
+    "Event": {
+        "type": "object",
+        "required": ["id", "type", "timestamp", "data"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "pattern": "^evt_", "description": "= webhook-id"},
+            "type": {
+                "enum": [
+                    "contribution.completed",
+                    "contribution.partial",
+                    "answer.approved",
+                    "answer.rejected",
+                    "participant.erased",
+                    "consultation.deployed",
+                ]
+            },
+            "timestamp": {"type": "string", "format": "date-time"},
+            "data": {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/Contribution"},
+                    {
+                        "type": "object",
+                        "description": "answer.approved / answer.rejected",
+                        "required": ["contribution", "answer", "consultation", "question"],
+                        "properties": {
+                            "contribution": _STRING_OR_NULL,
+                            "answer": {"type": "string"},
+                            "consultation": _STRING_OR_NULL,
+                            "question": _STRING_OR_NULL,
+                            "text": {"type": "string"},
+                            "tags": {"type": "array", "items": {"type": "string"}},
+                            "reason": _STRING_OR_NULL,
+                            "erased": {"const": True},
+                        },
+                        "additionalProperties": False,
+                    },
+                    {
+                        "type": "object",
+                        "description": "participant.erased: delete these contributions",
+                        "required": ["contributions"],
+                        "properties": {
+                            "contributions": {"type": "array", "items": {"type": "string"}}
+                        },
+                        "additionalProperties": False,
+                    },
+                    {
+                        "type": "object",
+                        "description": "a contribution whose resident erased their data",
+                        "required": ["contribution", "erased"],
+                        "properties": {
+                            "contribution": {"type": "string"},
+                            "erased": {"const": True},
+                        },
+                        "additionalProperties": False,
+                    },
+                    {
+                        "type": "object",
+                        "description": "consultation.deployed",
+                        "required": ["consultation", "version"],
+                        "properties": {
+                            "consultation": {"type": "string"},
+                            "version": {"type": "integer"},
+                            "title": _STRING_OR_NULL,
+                        },
+                        "additionalProperties": False,
+                    },
+                ]
+            },
+        },
+    },
+    "EventPage": _page("Event"),
+}
+
+
+def _responses(schema: str) -> dict[str, Any]:
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        },
+        "400": {"description": "Bad cursor, limit or type", **error},
+        "401": {"description": "No token, or an unknown or revoked one", **error},
+        "403": {"description": "The token lacks the scope", **error},
+        "404": {"description": "Unknown consultation", **error},
+        "429": {"description": "Rate limited (see Retry-After)", **error},
+    }
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "consultbot engine feed",
+            "version": "1.0.0",
+            "description": "Contributions of residents and the event feed, for the region's"
+            " consultation engine. Free text appears only once approved, redacted.",
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/consultations": {
+                "get": {
+                    "summary": "The consultations, with their live version's questions",
+                    "description": "Scope contributions:read.",
+                    "responses": _responses("ConsultationList"),
+                }
+            },
+            "/api/v1/consultations/{consultation}/contributions": {
+                "get": {
+                    "summary": "A consultation's contributions in commit order",
+                    "description": "Scope contributions:read.",
+                    "parameters": [
+                        {
+                            "name": "consultation",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        _CURSOR,
+                        _LIMIT,
+                    ],
+                    "responses": _responses("ContributionPage"),
+                }
+            },
+            "/api/v1/events": {
+                "get": {
+                    "summary": "The event feed, replayable from any cursor",
+                    "description": "Scope events:read.",
+                    "parameters": [
+                        _CURSOR,
+                        _LIMIT,
+                        {
+                            "name": "type",
+                            "in": "query",
+                            "required": False,
+                            "description": "Comma-separated event types (default: all).",
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": _responses("EventPage"),
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "responses": {"200": {"description": "OpenAPI 3.1 document"}},
+                }
+            },
+        },
+        "components": {
+            "schemas": _SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,197 @@
+"""The routes of the pull API, each with the scope its token needs.
+
+    GET /api/v1/consultations                                  contributions:read
+    GET /api/v1/consultations/{id}/contributions?after=&limit=  contributions:read
+    GET /api/v1/events?after=&limit=&type=                      events:read
+    GET /api/v1/openapi.json                                    any valid token
+
+Pages are {data, next_cursor, has_more}: keep `next_cursor` and pass it as
+`after` to get what came since; a cursor never skips a row committed late.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.api import cursors
+from bot.api.access import RateLimiter, authenticate, bearer
+from bot.api.errors import ApiError, error_response
+from bot.api.openapi import document
+from bot.api.serializer import (
+    PublicIds,
+    answer_ids,
+    consultation_json,
+    contribution_json,
+    event_json,
+)
+from bot.api.vocabulary import CONTRIBUTIONS_READ, EVENT_TYPES, EVENTS_READ
+from bot.contributions import from_stored
+from bot.flow_catalog import DeployedFlow, FlowCatalog
+from bot.pseudonyms import Pseudonymizer
+from storage import answers, consultations, contributions, outbox
+from storage.contributions import StoredContribution
+from storage.database import Database
+from storage.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/api/v1"
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+Handler = Callable[["Api", web.Request], Awaitable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRoute:
+    path: str
+    scope: str | None  # None: any valid token
+    handler: Handler
+
+
+class Api:
+    """The API's handlers on one database."""
+
+    def __init__(self, database: Database, pseudonyms: Pseudonymizer, limiter: RateLimiter) -> None:
+        self.database = database
+        self.limiter = limiter
+        self._ids = PublicIds(pseudonyms)
+        self._catalog = FlowCatalog()
+
+    async def consultations(self, request: web.Request) -> Any:
+        async def read(session: AsyncSession) -> list[tuple[DeployedFlow, dt.datetime]]:
+            live = await consultations.live_versions(session)
+            return [(await self._catalog.version(session, v.id), v.deployed_at) for v in live]
+
+        deployed = await self._catalog.within(self.database, read)
+        return {"data": [consultation_json(flow, at) for flow, at in deployed]}
+
+    async def contributions(self, request: web.Request) -> Any:
+        consultation_id = request.match_info["consultation"]
+        after = cursors.decode(request.query.get("after"))
+        limit = _limit(request)
+
+        async def read(session: AsyncSession) -> tuple[list[StoredContribution], Any, Any]:
+            if await consultations.live_version(session, consultation_id) is None:
+                raise ApiError(
+                    404,
+                    "unknown_consultation",
+                    f"there is no consultation {consultation_id!r}: "
+                    f"GET {PREFIX}/consultations lists them",
+                )
+            rows = await contributions.page(
+                session, consultation_id, after_position=after, limit=limit + 1
+            )
+            page = rows[:limit]
+            current = await answers.current_of(session, [row.session_id for row in page])
+            flows = {
+                version_id: await self._catalog.version(session, version_id)
+                for version_id in {row.flow_version_id for row in rows[:limit]}
+            }
+            return rows, current, flows
+
+        rows, current, flows = await self._catalog.within(self.database, read)
+        page = rows[:limit]
+        data = [
+            contribution_json(
+                from_stored(row, flows[row.flow_version_id], current[row.session_id]), self._ids
+            )
+            for row in page
+        ]
+        last = page[-1].position if page else after
+        return {"data": data, "next_cursor": cursors.encode(last), "has_more": len(rows) > limit}
+
+    async def events(self, request: web.Request) -> Any:
+        after = cursors.decode(request.query.get("after"))
+        limit = _limit(request)
+        types = _types(request)
+        async with self.database.transaction() as session:
+            rows = await outbox.feed(session, after_position=after, limit=limit + 1, types=types)
+            page = rows[:limit]
+            sessions_of = await answers.sessions_of(session, answer_ids(page))
+        data = [event_json(event, self._ids, sessions_of) for event in page]
+        last = page[-1].position if page else after
+        return {"data": data, "next_cursor": cursors.encode(last), "has_more": len(rows) > limit}
+
+    async def openapi(self, request: web.Request) -> Any:
+        return document()
+
+
+ROUTES: Final = (
+    ApiRoute(f"{PREFIX}/consultations", CONTRIBUTIONS_READ, Api.consultations),
+    ApiRoute(
+        f"{PREFIX}/consultations/{{consultation}}/contributions",
+        CONTRIBUTIONS_READ,
+        Api.contributions,
+    ),
+    ApiRoute(f"{PREFIX}/events", EVENTS_READ, Api.events),
+    ApiRoute(f"{PREFIX}/openapi.json", None, Api.openapi),
+)
+
+
+def _limit(request: web.Request) -> int:
+    raw = request.query.get("limit")
+    if raw is None:
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ApiError(400, "invalid_limit", f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(raw)
+
+
+def _types(request: web.Request) -> list[str]:
+    raw = request.query.get("type")
+    if raw is None:
+        return list(EVENT_TYPES)
+    wanted = [part.strip() for part in raw.split(",") if part.strip()]
+    unknown = [name for name in wanted if name not in EVENT_TYPES]
+    if unknown or not wanted:
+        raise ApiError(
+            400,
+            "invalid_type",
+            f"unknown event type {', '.join(unknown) or '(none)'}; known: {', '.join(EVENT_TYPES)}",
+        )
+    return wanted
+
+
+def install_api(app: web.Application, api_of: Callable[[web.Application], Api]) -> None:
+    """Add the API's routes; `api_of` gives the Api once the app has started."""
+    for route in ROUTES:
+        app.router.add_get(route.path, _guarded(route, api_of))
+    # Anything else under /api/ is a JSON 404, after the same token check.
+    app.router.add_get("/api/{tail:.*}", _guarded(ApiRoute("", None, _not_found), api_of))
+
+
+async def _not_found(api: Api, request: web.Request) -> Any:
+    raise ApiError(404, "not_found", f"no such API route; see {PREFIX}/openapi.json")
+
+
+def _guarded(
+    route: ApiRoute, api_of: Callable[[web.Application], Api]
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        try:
+            api = api_of(request.app)
+            token = await authenticate(api.database, bearer(request), route.scope)
+            api.limiter.take(token.id)
+            body = await route.handler(api, request)
+        except ApiError as error:
+            return error.response()
+        except StorageError:
+            log.exception("API request failed: storage unavailable")
+            return error_response(
+                503, "unavailable", "the database is unavailable: try again in a moment"
+            )
+        return web.Response(
+            body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+            content_type="application/json",
+        )
+
+    return handle

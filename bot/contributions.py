@@ -1,0 +1,216 @@
+"""Contributions: a session's answers as the consultation engine may see them.
+
+Built from the stored answers and the flow version they were given on:
+structured answers with their choice labels and the exact wording asked; free
+text only once a moderator approved it, and then only its redacted form
+(pending and rejected text never leave, not even as a count). The record is
+kept as JSON in the outbox event that announces it (`to_json`/`from_json`); the
+public shape is `bot.api.serializer`'s business.
+
+`ContributionRecorder` writes one when a session completes, or when it
+expires in a flow with `partial_contributions: true`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.flow_catalog import DeployedFlow
+from bot.pseudonyms import Pseudonymizer
+from flows.model import Flow, Question
+from storage import answers, contributions
+from storage.answers import StoredAnswer
+from storage.columns import JsonValue
+from storage.contributions import StoredContribution
+from storage.models import ModerationStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ContributedAnswer:
+    answer_id: int
+    question_id: str
+    type: str
+    value: JsonValue  # a choice id, ids, a number, a date...; redacted text for free text
+    labels: tuple[str, ...]  # the chosen choices' labels, in the answer's language
+    wording: str  # the question exactly as the resident read it
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    session_id: int
+    consultation_id: str
+    flow_version: int
+    channel: str
+    language: str
+    partial: bool
+    participant: str  # pseudonym scoped to the consultation
+    completed_at: dt.datetime
+    answers: tuple[ContributedAnswer, ...]
+
+    def to_json(self) -> JsonValue:
+        return {
+            "session": self.session_id,
+            "consultation": self.consultation_id,
+            "flow_version": self.flow_version,
+            "channel": self.channel,
+            "language": self.language,
+            "partial": self.partial,
+            "participant": self.participant,
+            "completed_at": self.completed_at.isoformat(),
+            "answers": [
+                {
+                    "answer": a.answer_id,
+                    "question": a.question_id,
+                    "type": a.type,
+                    "value": a.value,
+                    "labels": list[JsonValue](a.labels),
+                    "wording": a.wording,
+                    "language": a.language,
+                }
+                for a in self.answers
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JsonValue]) -> Contribution:
+        items = cast(list[dict[str, JsonValue]], data["answers"])
+        return cls(
+            session_id=int(cast(int, data["session"])),
+            consultation_id=str(data["consultation"]),
+            flow_version=int(cast(int, data["flow_version"])),
+            channel=str(data["channel"]),
+            language=str(data["language"]),
+            partial=bool(data["partial"]),
+            participant=str(data["participant"]),
+            completed_at=dt.datetime.fromisoformat(str(data["completed_at"])),
+            answers=tuple(
+                ContributedAnswer(
+                    answer_id=int(cast(int, item["answer"])),
+                    question_id=str(item["question"]),
+                    type=str(item["type"]),
+                    value=item["value"],
+                    labels=tuple(str(label) for label in cast(list[str], item["labels"])),
+                    wording=str(item["wording"]),
+                    language=str(item["language"]),
+                )
+                for item in items
+            ),
+        )
+
+
+def contributed_answers(
+    flow: Flow, stored: Sequence[StoredAnswer]
+) -> tuple[ContributedAnswer, ...]:
+    """What of a session's current answers may leave, in the order asked."""
+    order = {question.id: index for index, question in enumerate(flow.questions)}
+    kept = []
+    for answer in sorted(stored, key=lambda a: (order.get(a.question_id, len(order)), a.id)):
+        question = _question(flow, answer.question_id)
+        if question is None:
+            continue
+        if question.type == "free_text" or answer.moderation_status is not None:
+            if answer.moderation_status != ModerationStatus.APPROVED:
+                continue
+            value: JsonValue = answer.redacted_text
+        else:
+            value = answer.value
+        kept.append(
+            ContributedAnswer(
+                answer_id=answer.id,
+                question_id=answer.question_id,
+                type=question.type,
+                value=value,
+                labels=_labels(question, value, answer.language),
+                wording=answer.question_text,
+                language=answer.language,
+            )
+        )
+    return tuple(kept)
+
+
+def _question(flow: Flow, question_id: str) -> Question | None:
+    try:
+        return flow.question(question_id)
+    except KeyError:
+        return None
+
+
+def _labels(question: Question, value: JsonValue, language: str) -> tuple[str, ...]:
+    if not question.choices:
+        return ()
+    chosen = value if isinstance(value, list) else [value]
+    return tuple(c.label.get(language) for c in question.choices if c.id in chosen)
+
+
+class ContributionRecorder:
+    """Writes a session's contribution and its event, in the caller's transaction."""
+
+    def __init__(self, pseudonyms: Pseudonymizer) -> None:
+        self._pseudonyms = pseudonyms
+
+    async def record(
+        self,
+        session: AsyncSession,
+        deployed: DeployedFlow,
+        *,
+        session_id: int,
+        participant_id: int | None,
+        user_hash: str,
+        channel: str,
+        language: str,
+        partial: bool,
+        now: dt.datetime,
+    ) -> Contribution | None:
+        """The contribution recorded; None for a partial one with no answer."""
+        current = await answers.current(session, session_id)
+        if partial and not current:
+            return None
+        contribution = Contribution(
+            session_id=session_id,
+            consultation_id=deployed.consultation_id,
+            flow_version=deployed.version,
+            channel=channel,
+            language=language,
+            partial=partial,
+            participant=self._pseudonyms.in_consultation(deployed.consultation_id, user_hash),
+            completed_at=now,
+            answers=contributed_answers(deployed.flow, current),
+        )
+        await contributions.record(
+            session,
+            session_id=session_id,
+            consultation_id=deployed.consultation_id,
+            flow_version_id=deployed.version_id,
+            participant_id=participant_id,
+            channel=channel,
+            language=language,
+            partial=partial,
+            pseudonym=contribution.participant,
+            now=now,
+            payload=contribution.to_json(),
+        )
+        return contribution
+
+
+def from_stored(
+    stored: StoredContribution, deployed: DeployedFlow, current: Sequence[StoredAnswer]
+) -> Contribution:
+    """A stored contribution with its session's answers as they are now (a
+    text approved since completion is in it)."""
+    return Contribution(
+        session_id=stored.session_id,
+        consultation_id=stored.consultation_id,
+        flow_version=deployed.version,
+        channel=stored.channel,
+        language=stored.language,
+        partial=stored.partial,
+        participant=stored.pseudonym,
+        completed_at=stored.completed_at,
+        answers=contributed_answers(deployed.flow, current),
+    )

@@ -1,0 +1,243 @@
+"""The deliverer: pushes the outbox to every enabled webhook endpoint, in order,
+at least once, signed as Standard Webhooks.
+
+Each round leases the endpoints that are due (storage.webhooks.claim; several
+processes on one PostgreSQL never hold the same endpoint), then, for each, sends
+the events after its position one at a time (per-endpoint order), recording
+progress after every batch. A failure stops that endpoint until its retry time
+(exponential backoff with jitter, or the endpoint's Retry-After; given up after
+three days: the endpoint is disabled, its backlog kept). A 410 Gone disables the
+endpoint. Redirects are not followed (a failure), the time-out is 15 s.
+
+The same event always goes with the same `webhook-id` (its public id), so a
+receiver dedupes retries. Endpoints are read from the database every round:
+webhooks added or disabled while `serve` runs take effect without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import secrets
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import aiohttp
+from standardwebhooks import Webhook
+
+from bot.api.serializer import PublicIds, answer_ids, event_json
+from bot.delivery.retries import RetryPolicy
+from bot.delivery.secrets import WebhookSecrets
+from bot.errors import ConfigError
+from bot.pseudonyms import Pseudonymizer
+from storage import answers, outbox, webhooks
+from storage.database import Database
+from storage.errors import StorageError
+from storage.outbox import FeedEvent
+from storage.webhooks import Endpoint
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_S = 15.0
+LEASE = dt.timedelta(minutes=2)
+BATCH = 200  # events read, sent and recorded at a time
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    sent: bool
+    error: str = ""
+    retry_after: str | None = None
+    gone: bool = False
+
+
+class Deliverer:
+    def __init__(
+        self,
+        database: Database,
+        pseudonyms: Pseudonymizer,
+        secret_key: bytes,
+        *,
+        policy: RetryPolicy | None = None,
+        timeout_s: float = TIMEOUT_S,
+        poll_interval_s: float = 1.0,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        max_endpoints: int = 16,
+    ) -> None:
+        self._db = database
+        self._ids = PublicIds(pseudonyms)
+        self._secrets = WebhookSecrets(secret_key)
+        self._policy = policy or RetryPolicy()
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._timeout_s = timeout_s
+        self._poll = poll_interval_s
+        self._clock = clock
+        self._max_endpoints = max_endpoints
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Deliver until `stop` is set (or cancelled)."""
+        stop = stop or asyncio.Event()
+        connector = aiohttp.TCPConnector(limit_per_host=4)
+        async with aiohttp.ClientSession(connector=connector, timeout=self._timeout) as http:
+            while not stop.is_set():
+                try:
+                    busy = await self.round(http)
+                except StorageError as error:
+                    log.warning("webhook deliveries paused: %s", error)
+                    busy = False
+                except Exception:
+                    log.exception("webhook deliveries failed; trying again shortly")
+                    busy = False
+                if not busy:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), self._poll)
+
+    async def round(self, http: aiohttp.ClientSession) -> bool:
+        """One pass over the due endpoints; whether any event was sent."""
+        async with self._db.transaction() as session:
+            claimed = await webhooks.claim(
+                session, self.owner, now=self._clock(), lease=LEASE, limit=self._max_endpoints
+            )
+        if not claimed:
+            return False
+        sent = await asyncio.gather(*(self._serve(http, endpoint) for endpoint in claimed))
+        return any(sent)
+
+    async def _serve(self, http: aiohttp.ClientSession, endpoint: Endpoint) -> bool:
+        """Send the endpoint's backlog until it is empty, fails, or the lease
+        runs short; whether anything was sent."""
+        try:
+            signer = Webhook(self._secrets.open(endpoint.secret))
+        except ConfigError as error:
+            log.error("webhook %d (%s) skipped: %s", endpoint.id, endpoint.url, error)
+            async with self._db.transaction() as session:
+                await webhooks.failed(
+                    session,
+                    endpoint.id,
+                    self.owner,
+                    error=str(error),
+                    retry_at=self._clock() + LEASE,
+                    now=self._clock(),
+                )
+            return False
+        position, sent_any = endpoint.position, False
+        lease_until = self._clock() + LEASE
+        while True:
+            async with self._db.transaction() as session:
+                events = await outbox.feed(
+                    session, after_position=position, limit=BATCH, types=endpoint.events
+                )
+                sessions_of = await answers.sessions_of(session, answer_ids(events))
+            if not events:
+                async with self._db.transaction() as session:
+                    await webhooks.release(session, endpoint.id, self.owner)
+                return sent_any
+            delivered: list[FeedEvent] = []
+            outcome = _Outcome(sent=True)
+            for event in events:
+                outcome = await self._send(http, endpoint.url, signer, event, sessions_of)
+                if not outcome.sent:
+                    break
+                delivered.append(event)
+            if delivered:
+                position, sent_any = delivered[-1].position, True
+                lease_until = self._clock() + LEASE
+                async with self._db.transaction() as session:
+                    kept = await webhooks.advance(
+                        session,
+                        endpoint.id,
+                        self.owner,
+                        position,
+                        len(delivered),
+                        lease_until=lease_until,
+                    )
+                    await outbox.mark_delivered(
+                        session, [e.id for e in delivered], now=self._clock()
+                    )
+                if not kept:
+                    return sent_any  # disabled meanwhile, or another deliverer took over
+            if not outcome.sent:
+                await self._failed(endpoint, outcome)
+                return sent_any
+            if lease_until - self._clock() < dt.timedelta(seconds=2 * self._timeout_s):
+                async with self._db.transaction() as session:
+                    await webhooks.release(session, endpoint.id, self.owner)
+                return sent_any
+
+    async def _failed(self, endpoint: Endpoint, outcome: _Outcome) -> None:
+        now = self._clock()
+        async with self._db.transaction() as session:
+            current = next(
+                (e for e in await webhooks.all_endpoints(session) if e.id == endpoint.id), endpoint
+            )
+            if outcome.gone:
+                reason = f"disabled: the endpoint answered 410 Gone ({now:%Y-%m-%d %H:%M} UTC)"
+                await webhooks.disable(session, endpoint.id, self.owner, reason=reason)
+            elif self._policy.gives_up(current.failing_since, now):
+                reason = (
+                    f"disabled after failing for 3 days ({outcome.error}); the backlog is "
+                    f"kept: `consultbot webhooks enable {endpoint.id}` tries again"
+                )
+                await webhooks.disable(session, endpoint.id, self.owner, reason=reason)
+            else:
+                delay = self._policy.delay(current.attempts + 1, outcome.retry_after, now=now)
+                await webhooks.failed(
+                    session,
+                    endpoint.id,
+                    self.owner,
+                    error=outcome.error,
+                    retry_at=now + delay,
+                    now=now,
+                )
+        log.warning("webhook %d (%s): %s", endpoint.id, endpoint.url, outcome.error)
+
+    async def _send(
+        self,
+        http: aiohttp.ClientSession,
+        url: str,
+        signer: Webhook,
+        event: FeedEvent,
+        sessions_of: dict[int, int],
+    ) -> _Outcome:
+        body = json.dumps(
+            event_json(event, self._ids, sessions_of), ensure_ascii=False, separators=(",", ":")
+        )
+        webhook_id = self._ids.event(event.id)
+        moment = self._clock()
+        headers = {
+            "webhook-id": webhook_id,
+            "webhook-timestamp": str(int(moment.timestamp())),
+            "webhook-signature": signer.sign(webhook_id, moment, body),
+            "content-type": "application/json",
+            "user-agent": "consultbot-webhooks/1",
+        }
+        try:
+            async with http.post(
+                url,
+                data=body.encode("utf-8"),
+                headers=headers,
+                allow_redirects=False,
+                timeout=self._timeout,
+            ) as response:
+                status = response.status
+                retry_after = response.headers.get("Retry-After")
+                await response.read()
+        except TimeoutError:
+            return _Outcome(False, f"no answer within {self._timeout_s:g} s")
+        except aiohttp.ClientSSLError as error:
+            return _Outcome(False, f"TLS certificate refused: {error}")
+        except aiohttp.ClientError as error:
+            return _Outcome(False, f"cannot reach it: {error}")
+        if 200 <= status < 300:
+            return _Outcome(True)
+        if status == 410:
+            return _Outcome(False, "HTTP 410 Gone", gone=True)
+        if 300 <= status < 400:
+            return _Outcome(False, f"HTTP {status}: redirects are not followed; give its final URL")
+        return _Outcome(False, f"HTTP {status}", retry_after)

@@ -1,0 +1,200 @@
+"""The pull API over real HTTP: who may call it, what it gives, and that its
+answers match its own OpenAPI document."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jsonschema
+import pytest
+
+from bot.api.openapi import document
+from storage import answers, contributions
+from tests.bot.api.conftest import Served
+from tests.serving import DEMO
+from tests.storage.seeding import moderate
+
+
+def check(schema: str, body: Any) -> None:
+    """`body` is valid against the named schema of the OpenAPI document."""
+    doc = document()
+    validator = jsonschema.Draft202012Validator(
+        {"$ref": f"#/components/schemas/{schema}", "components": doc["components"]}
+    )
+    validator.validate(body)
+
+
+def api_paths(served: Served) -> list[str]:
+    """Every API route of the application's router, with its parameters filled."""
+    paths = []
+    for resource in served.app.router.resources():
+        path = resource.canonical
+        if path.startswith("/api/"):
+            paths.append(re.sub(r"\{[^}]*\}", "mobilite", path))
+    return paths
+
+
+async def test_every_api_route_refuses_anonymous_revoked_and_wrong_scope_tokens(serve):
+    served = await serve()
+    revoked = await served.token("contributions:read", "events:read", revoked=True)
+    paths = api_paths(served)
+    assert len(paths) >= 5
+    for path in paths:
+        for token in (None, "cbt_made-up", revoked):
+            status, body, _ = await served.get(path, token)
+            assert (status, body["code"]) == (401, "unauthorized"), (path, token)
+            check("Error", body)
+    events_only = await served.token("events:read")
+    contributions_only = await served.token("contributions:read")
+    for path, wrong in [
+        ("/api/v1/consultations", events_only),
+        ("/api/v1/consultations/mobilite/contributions", events_only),
+        ("/api/v1/events", contributions_only),
+    ]:
+        status, body, _ = await served.get(path, wrong)
+        assert (status, body["code"]) == (403, "insufficient_scope"), path
+
+
+async def test_the_openapi_document_describes_every_route(serve):
+    served = await serve()
+    token = await served.token("events:read")
+    status, doc, _ = await served.get("/api/v1/openapi.json", token)
+    assert status == 200
+    assert doc["openapi"] == "3.1.0"
+    routes = {
+        resource.canonical
+        for resource in served.app.router.resources()
+        if resource.canonical.startswith("/api/v1/")
+    }
+    assert routes == set(doc["paths"])
+    jsonschema.Draft202012Validator.check_schema({"$defs": doc["components"]["schemas"]})
+
+
+async def test_contributions_are_paged_with_cursors_and_show_only_approved_text(serve):
+    served = await serve()
+    token = await served.token("contributions:read")
+    for resident in ("alice", "bob", "carol"):
+        await served.say(resident, *DEMO)
+    status, body, _ = await served.get("/api/v1/consultations", token)
+    assert status == 200
+    check("ConsultationList", body)
+    assert "mobilite" in {c["id"] for c in body["data"]}
+
+    path = "/api/v1/consultations/mobilite/contributions"
+    status, first, _ = await served.get(path + "?limit=2", token)
+    assert status == 200
+    check("ContributionPage", first)
+    assert (len(first["data"]), first["has_more"]) == (2, True)
+    _, rest, _ = await served.get(f"{path}?limit=2&after={first['next_cursor']}", token)
+    check("ContributionPage", rest)
+    assert (len(rest["data"]), rest["has_more"]) == (1, False)
+    every = first["data"] + rest["data"]
+    assert len({c["id"] for c in every}) == 3
+    contribution = every[0]
+    assert contribution["status"] == "completed"
+    mode = contribution["answers"][0]
+    assert (mode["question"], mode["value"], mode["labels"]) == ("mode", "train", ["Train"])
+    assert "proposal" not in {a["question"] for a in contribution["answers"]}
+
+    # A moderator approves one proposal (redacted) and rejects another.
+    async with served.database.transaction() as s:
+        pending = await answers.for_moderation(s)
+    await moderate(served.database, pending[0].id, approved=True, text="Plus de trains le soir")
+    await moderate(served.database, pending[1].id, approved=False)
+    _, again, _ = await served.get(path + "?limit=10", token)
+    proposals = [
+        a["value"] for c in again["data"] for a in c["answers"] if a["question"] == "proposal"
+    ]
+    assert proposals == ["Plus de trains le soir"]
+    assert "Orléans" not in str(again)
+    # Nothing new past the last cursor.
+    _, after, _ = await served.get(f"{path}?after={rest['next_cursor']}", token)
+    assert (after["data"], after["next_cursor"]) == ([], rest["next_cursor"])
+
+
+async def test_the_event_feed_replays_every_kind_of_event(serve):
+    served = await serve()
+    token = await served.token("events:read")
+    await served.say("alice", *DEMO)
+    await served.say("bob", *DEMO)
+    async with served.database.transaction() as s:
+        pending = await answers.for_moderation(s)
+    await moderate(served.database, pending[0].id, approved=True, text="Plus de trains")
+    await moderate(served.database, pending[1].id, approved=False)
+    _, before, _ = await served.get("/api/v1/events?limit=1000", token)
+    bob = before["data"][-3]["data"]
+    await served.say("bob", "supprimer mes données", "oui")
+
+    status, body, _ = await served.get("/api/v1/events?limit=1000", token)
+    assert status == 200
+    check("EventPage", body)
+    kinds = [event["type"] for event in body["data"]]
+    assert kinds.count("consultation.deployed") >= 1
+    # Bob's completion, never delivered, went with his data; the engine is told.
+    assert kinds[-4:] == [
+        "contribution.completed",
+        "answer.approved",
+        "answer.rejected",
+        "participant.erased",
+    ]
+    alice = body["data"][-4]["data"]
+    approved, rejected, erased = (e["data"] for e in body["data"][-3:])
+    assert approved == {
+        "contribution": alice["id"],
+        "answer": approved["answer"],
+        "consultation": "mobilite",
+        "question": "proposal",
+        "text": "Plus de trains",
+        "tags": [],
+    }
+    assert rejected["reason"] == "off_topic"
+    assert "text" not in rejected
+    assert erased == {"contributions": [bob["id"]]}
+    assert bob["id"] != alice["id"]
+    # Replayed from the cursor before the last two: the same events, same ids.
+    _, part, _ = await served.get("/api/v1/events?limit=3", token)
+    _, tail, _ = await served.get(f"/api/v1/events?after={part['next_cursor']}", token)
+    assert [e["id"] for e in part["data"] + tail["data"]] == [e["id"] for e in body["data"]]
+    _, only, _ = await served.get("/api/v1/events?type=participant.erased", token)
+    assert [e["type"] for e in only["data"]] == ["participant.erased"]
+    async with served.database.transaction() as s:
+        assert [c.pseudonym for c in await contributions.page(s, "mobilite")] == [
+            alice["participant"]
+        ]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("after=not-a-cursor", "invalid_cursor"),
+        ("after=c1_%%%", "invalid_cursor"),
+        ("limit=1000000000", "invalid_limit"),
+        ("limit=-1", "invalid_limit"),
+        ("type=contribution.exploded", "invalid_type"),
+    ],
+)
+async def test_bad_parameters_are_a_clear_json_error(serve, query, code):
+    served = await serve()
+    token = await served.token("events:read")
+    status, body, _ = await served.get(f"/api/v1/events?{query}", token)
+    assert (status, body["code"]) == (400, code)
+    check("Error", body)
+
+
+async def test_an_unknown_consultation_is_a_json_404(serve):
+    served = await serve()
+    token = await served.token("contributions:read")
+    status, body, _ = await served.get("/api/v1/consultations/nope/contributions", token)
+    assert (status, body["code"]) == (404, "unknown_consultation")
+
+
+async def test_each_token_is_rate_limited(serve):
+    served = await serve(api__rate_per_minute=1, api__burst=2)
+    token, other = await served.token("events:read"), await served.token("events:read")
+    statuses = [(await served.get("/api/v1/events", token))[0] for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    status, body, headers = await served.get("/api/v1/events", token)
+    assert (status, body["code"]) == (429, "rate_limited")
+    assert int(headers["Retry-After"]) >= 1
+    assert (await served.get("/api/v1/events", other))[0] == 200

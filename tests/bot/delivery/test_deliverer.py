@@ -1,0 +1,209 @@
+"""The deliverer against a real receiver on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import gc
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import aiohttp
+import pytest
+
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.retries import RetryPolicy
+from bot.delivery.secrets import WebhookSecrets
+from bot.keys import Keys
+from bot.pseudonyms import Pseudonymizer
+from storage import outbox, webhooks
+from storage.commit_order import START
+from storage.database import Database
+from storage.webhooks import Endpoint
+from tests.bot.delivery.receiver import Receiver
+
+KEY = b"test-secret-key-0123456789abcdef"
+FAST = RetryPolicy(
+    first_delay=dt.timedelta(milliseconds=10), longest_delay=dt.timedelta(milliseconds=50)
+)
+NOW = dt.datetime.now(dt.UTC)
+
+
+async def enqueue(database: Database, count: int, start: int = 0) -> None:
+    async with database.transaction() as s:
+        for n in range(start, start + count):
+            payload = {"consultation_id": f"c{n}", "version": n, "title": None}
+            await outbox.enqueue(s, "consultation.deployed", payload, now=NOW)
+
+
+async def add_endpoint(
+    database: Database, url: str, events: tuple[str, ...] = ("consultation.deployed",)
+) -> tuple[Endpoint, str]:
+    sealer = WebhookSecrets(KEY)
+    secret = sealer.new()
+    async with database.transaction() as s:
+        endpoint = await webhooks.add(s, url, events, sealer.seal(secret), start=START, now=NOW)
+    return endpoint, secret
+
+
+async def endpoint_now(database: Database, endpoint_id: int) -> Endpoint:
+    async with database.transaction() as s:
+        return next(e for e in await webhooks.all_endpoints(s) if e.id == endpoint_id)
+
+
+def deliverer(database: Database, **options) -> Deliverer:
+    options.setdefault("policy", FAST)
+    options.setdefault("poll_interval_s", 0.02)
+    return Deliverer(database, Pseudonymizer(Keys(KEY)), KEY, **options)
+
+
+@pytest.fixture
+async def run_deliverer() -> AsyncIterator[Callable[[Deliverer], Awaitable[None]]]:
+    stops: list[tuple[asyncio.Event, asyncio.Task[None]]] = []
+
+    async def start(d: Deliverer) -> None:
+        stop = asyncio.Event()
+        stops.append((stop, asyncio.create_task(d.run(stop))))
+
+    yield start
+    for stop, task in stops:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    # The client library leaves the socket of a refused connection (a receiver
+    # that was down) to the collector, which reports it unclosed: collected here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+
+
+async def until(condition: Callable[[], Awaitable[bool] | bool], what: str) -> None:
+    """Wait for `condition`, checking at each step of the loop; fail after 60 s."""
+    async with asyncio.timeout(60):
+        while True:
+            outcome = condition()
+            if outcome if isinstance(outcome, bool) else await outcome:
+                return
+            await asyncio.sleep(0.01)
+    raise AssertionError(what)
+
+
+async def test_a_receiver_stopped_mid_run_gets_every_event_once_after_dedupe(
+    database: Database, run_deliverer
+):
+    await enqueue(database, 60)
+    receiver = Receiver(secret="")
+    endpoint, receiver.secret = await add_endpoint(database, receiver.url + "/hook")
+    await receiver.start()
+    await run_deliverer(deliverer(database))
+    await until(lambda: len(receiver.raw) >= 20, "the first deliveries")
+    await receiver.stop()  # mid-run
+    await enqueue(database, 20, start=60)  # events keep coming meanwhile
+
+    async def failing() -> bool:
+        return (await endpoint_now(database, endpoint.id)).failing_since is not None
+
+    await until(failing, "the failure to be recorded")
+    down = await endpoint_now(database, endpoint.id)
+    assert "cannot reach it" in (down.last_error or "")
+    await receiver.start()
+    await until(lambda: len(receiver.unique()) == 80, "every event after the restart")
+    assert receiver.forged == 0
+    versions = sorted(body["data"]["version"] for body in receiver.bodies.values())
+    assert versions == list(range(80))
+    # In order: each first arrival comes after the previous event's.
+    first_seen = list(dict.fromkeys(webhook_id for _, webhook_id in receiver.raw))
+    assert [receiver.bodies[i]["data"]["version"] for i in first_seen] == list(range(80))
+
+    async def recovered() -> bool:
+        return (await endpoint_now(database, endpoint.id)).failing_since is None
+
+    await until(recovered, "the endpoint to be healthy again")
+
+
+async def test_a_webhook_added_while_running_takes_effect_and_disabling_stops_it(
+    database: Database, run_deliverer
+):
+    await run_deliverer(deliverer(database))
+    receiver = Receiver(secret="")
+    await receiver.start()
+    try:
+        endpoint, receiver.secret = await add_endpoint(database, receiver.url + "/late")
+        await enqueue(database, 3)
+        await until(lambda: len(receiver.unique()) == 3, "the new webhook's deliveries")
+        async with database.transaction() as s:
+            assert await webhooks.set_enabled(s, endpoint.id, False)
+        await enqueue(database, 3, start=3)
+        _, other_secret = await add_endpoint(database, receiver.url + "/witness")
+        receiver.secret = other_secret
+        await until(lambda: any(p == "/witness" for p, _ in receiver.raw), "the witness")
+        await until(
+            lambda: len([k for k in receiver.raw if k[0] == "/witness"]) == 6, "all 6 to witness"
+        )
+        assert len([k for k in receiver.raw if k[0] == "/late"]) == 3  # none after disabling
+    finally:
+        await receiver.stop()
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "hang", "error"),
+    [
+        (500, {}, False, "HTTP 500"),
+        (302, {"Location": "http://127.0.0.1:1/"}, False, "redirects are not followed"),
+        (200, {}, True, "no answer within 0.2 s"),
+    ],
+)
+async def test_a_failing_endpoint_keeps_its_backlog_and_says_why(
+    database: Database, status, headers, hang, error
+):
+    await enqueue(database, 2)
+    receiver = Receiver(secret="", status=status, headers=headers, hang=hang)
+    endpoint, receiver.secret = await add_endpoint(database, receiver.url + "/x")
+    await receiver.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            d = deliverer(database, timeout_s=0.2)
+            await d.round(http)
+    finally:
+        await receiver.stop()
+    after = await endpoint_now(database, endpoint.id)
+    assert error in (after.last_error or "")
+    assert (after.position, after.delivered, after.attempts) == (START, 0, 1)
+    assert after.enabled
+    assert after.next_attempt_at is not None
+
+
+async def test_retry_after_is_honoured_and_410_disables(database: Database):
+    await enqueue(database, 1)
+    receiver = Receiver(secret="", status=429, headers={"Retry-After": "120"})
+    endpoint, receiver.secret = await add_endpoint(database, receiver.url + "/x")
+    await receiver.start()
+    moment = dt.datetime.now(dt.UTC)
+    try:
+        async with aiohttp.ClientSession() as http:
+            d = deliverer(database, clock=lambda: moment)
+            await d.round(http)
+            throttled = await endpoint_now(database, endpoint.id)
+            assert throttled.next_attempt_at == moment + dt.timedelta(seconds=120)
+            assert await d.round(http) is False  # not due yet
+            receiver.status, receiver.headers = 410, {}
+            later = moment + dt.timedelta(seconds=121)
+            await deliverer(database, clock=lambda: later).round(http)
+    finally:
+        await receiver.stop()
+    gone = await endpoint_now(database, endpoint.id)
+    assert not gone.enabled
+    assert "410 Gone" in (gone.disabled_reason or "")
+    assert gone.position == START  # the backlog is kept
+
+
+def test_backoff_grows_with_jitter_up_to_its_ceiling():
+    policy = RetryPolicy()
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert policy.delay(1, now=now, jitter=lambda: 1.0) == dt.timedelta(seconds=5)
+    assert policy.delay(3, now=now, jitter=lambda: 1.0) == dt.timedelta(seconds=20)
+    assert policy.delay(3, now=now, jitter=lambda: 0.0) == dt.timedelta(seconds=10)
+    assert policy.delay(40, now=now, jitter=lambda: 1.0) == dt.timedelta(hours=6)
+    http_date = "Thu, 01 Jan 2026 00:01:00 GMT"
+    assert policy.delay(1, http_date, now=now) == dt.timedelta(minutes=1)
+    assert policy.gives_up(now - dt.timedelta(days=3), now)
+    assert not policy.gives_up(now - dt.timedelta(days=2), now)
