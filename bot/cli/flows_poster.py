@@ -67,9 +67,8 @@ def poster_(args: argparse.Namespace) -> int:
 
 
 async def _flow(consultation: str, database_url: str) -> Flow:
-    from bot.flow_catalog import FlowCatalog
     from bot.poster import PosterError
-    from flows.loader import load_flow
+    from flows.loader import load_flow, parse_flow
     from storage import consultations
     from storage.database import Database
 
@@ -79,10 +78,10 @@ async def _flow(consultation: str, database_url: str) -> Flow:
     async with await Database.connect(database_url) as database:
         await database.check_schema()
         async with database.transaction() as session:
-            deployed = await FlowCatalog().live(session, consultation)
-            if deployed is not None:
-                return deployed.flow
+            live = await consultations.live_version(session, consultation)
             known = [c.id for c in await consultations.overview(session)]
+    if live is not None:
+        return parse_flow(live.definition, f"{live.consultation_id} v{live.version}")
     raise PosterError(
         f"no consultation '{consultation}' is deployed"
         + (f" (deployed: {', '.join(known)})" if known else "")
