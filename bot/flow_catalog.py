@@ -48,6 +48,9 @@ class FlowNotParsed(Exception):
 class FlowCatalog:
     def __init__(self) -> None:
         self._parsed: dict[int, DeployedFlow] = {}
+        # One read per version however many residents need it at once: fifty
+        # threads parsing the same file would starve the event loop of the GIL.
+        self._reading: dict[int, asyncio.Task[DeployedFlow]] = {}
 
     async def within(self, database: Database, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """`work` in one transaction, with every flow it needs already read."""
@@ -70,13 +73,21 @@ class FlowCatalog:
 
     async def read(self, version: FlowVersion) -> DeployedFlow:
         """Read a flow version (in a thread: it must not stop other residents'
-        replies) and keep it."""
+        replies) and keep it. Callers asking at once share one read."""
         cached = self._parsed.get(version.id)
-        if cached is None:
-            source = f"{version.consultation_id} v{version.version}"
-            flow = await asyncio.to_thread(parse_flow, version.definition, source)
-            cached = self._parsed.setdefault(
-                version.id,
-                DeployedFlow(version.id, version.consultation_id, version.version, flow),
-            )
-        return cached
+        if cached is not None:
+            return cached
+        reading = self._reading.get(version.id)
+        if reading is None:
+            reading = asyncio.ensure_future(self._read(version))
+            self._reading[version.id] = reading
+            reading.add_done_callback(lambda _: self._reading.pop(version.id, None))
+        # shield: one caller giving up (a client gone) must not cancel the others' read.
+        return await asyncio.shield(reading)
+
+    async def _read(self, version: FlowVersion) -> DeployedFlow:
+        source = f"{version.consultation_id} v{version.version}"
+        flow = await asyncio.to_thread(parse_flow, version.definition, source)
+        return self._parsed.setdefault(
+            version.id, DeployedFlow(version.id, version.consultation_id, version.version, flow)
+        )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
@@ -66,9 +66,14 @@ _SUPERSEDE_ONE = Prepared(
     )
 )
 _INSERT = Prepared(insert(_t).returning(_t.c.id))
+_CURRENT = Prepared(
+    select(*_COLUMNS)
+    .where(_t.c.session_id == bindparam("b_session"), _t.c.superseded_at.is_(None))
+    .order_by(_t.c.id)
+)
 
 
-def _answer(row: Row[Any]) -> StoredAnswer:
+def _answer(row: Sequence[Any]) -> StoredAnswer:
     fields = list(row)
     fields[9] = None if fields[9] is None else ModerationStatus(fields[9])
     fields[11] = tuple(fields[11] or ())
@@ -126,12 +131,8 @@ async def supersede(
 
 async def current(session: AsyncSession, session_id: int) -> list[StoredAnswer]:
     """The session's current (not superseded) answers, oldest first."""
-    rows = await session.execute(
-        select(*_COLUMNS)
-        .where(AnswerRow.session_id == session_id, AnswerRow.superseded_at.is_(None))
-        .order_by(AnswerRow.id)
-    )
-    return [_answer(row) for row in rows]
+    found = await _CURRENT.execute(session, {"b_session": session_id})
+    return [_answer(row) for row in found.rows]
 
 
 async def current_of(

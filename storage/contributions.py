@@ -21,6 +21,7 @@ from storage import outbox
 from storage.columns import JsonValue
 from storage.commit_order import START, Position, after
 from storage.models import ContributionRow, OutboxEventRow, SessionRow, table
+from storage.prepared import Prepared
 
 COMPLETED = "contribution.completed"
 PARTIAL = "contribution.partial"
@@ -71,6 +72,10 @@ _COLUMNS = (
 )
 
 
+_DELETE_OF_SESSION = Prepared(delete(_t).where(_t.c.session_id == bindparam("b_session")))
+_INSERT = Prepared(insert(_t))
+
+
 def _contribution(row: Row[Any]) -> StoredContribution:
     (id_, session_id, consultation, version_id, participant, channel, language, partial) = row[:8]
     pseudonym, completed_at, txid = row[8:]
@@ -105,19 +110,20 @@ async def record(
 ) -> int:
     """Store the session's contribution (replacing an earlier one) and enqueue
     `contribution.completed` (or `.partial`) with `payload`; the event's id."""
-    await session.execute(delete(ContributionRow).where(ContributionRow.session_id == session_id))
-    await session.execute(
-        insert(_t).values(
-            session_id=session_id,
-            consultation_id=consultation_id,
-            flow_version_id=flow_version_id,
-            participant_id=participant_id,
-            channel=channel,
-            language=language,
-            partial=partial,
-            pseudonym=pseudonym,
-            completed_at=now,
-        )
+    await _DELETE_OF_SESSION.execute(session, {"b_session": session_id})
+    await _INSERT.execute(
+        session,
+        {
+            "session_id": session_id,
+            "consultation_id": consultation_id,
+            "flow_version_id": flow_version_id,
+            "participant_id": participant_id,
+            "channel": channel,
+            "language": language,
+            "partial": partial,
+            "pseudonym": pseudonym,
+            "completed_at": now,
+        },
     )
     return await outbox.enqueue(
         session, PARTIAL if partial else COMPLETED, payload, now=now, participant_id=participant_id
