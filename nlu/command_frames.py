@@ -24,6 +24,7 @@ _SAID = (
 )
 _PERSON = (
     r"humain|etre humain|vraie personne|personne (?:reelle|physique|de l equipe)"
+    r"|(?:avec|a) une personne$"
     r"|vrai (?:humain|gens|quelqu un)|quelqu un de (?:reel|l equipe|la mairie)"
 )
 _PREVIOUS = (
@@ -57,11 +58,22 @@ _SKIP_EN = (
     r"\b(?:rather not|don t want to|do not want to|prefer not to)\b.*\banswer\b"
     r".*\b(?:this|that|it)\b"
 )
+_STOP_FR = r"\b(?:on peut|on va|je vais|je prefere|restons) en rester la\b|\brestons en la\b"
 _FRAMES: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("delete_data", re.compile(f"{_DELETE_FR}|{_DELETE_EN}")),
     ("human", re.compile(f"{_HUMAN_FR}|{_HUMAN_EN}")),
     ("back", re.compile(f"{_BACK_FR}|{_BACK_EN}")),
     ("skip", re.compile(f"{_SKIP_FR}|{_SKIP_EN}")),
+)
+# Said without a request's "je"/"vous": a question about who reads the
+# conversation ("y a-t-il un humain qui lit ça ?") and "on peut en rester là".
+_WHO_READS = (
+    r"^(?:(?:mais|et|bonjour|allo) )?(?:y a t il|est ce qu il y a|il y a|y a) "
+    r"(?:un humain|un etre humain|une vraie personne|quelqu un de (?:reel|vrai))\b"
+)
+_UNADDRESSED: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
+    ("human", re.compile(_WHO_READS)),
+    ("stop", re.compile(_STOP_FR)),
 )
 
 # A request is made in the first or second person: "je voudrais...", "pouvez-
@@ -75,7 +87,13 @@ def framed_command(text: str) -> CommandName | None:
     """The command a request framed as one asks for, or None."""
     folded = fold(text[:400]).replace("'", " ")
     folded = re.sub(r"[^a-z0-9 -]", " ", folded)
-    if len(folded.split()) > MAX_WORDS or not _REQUEST.search(folded):
+    if len(folded.split()) > MAX_WORDS:
+        return None
+    folded = " ".join(folded.split())
+    for name, pattern in _UNADDRESSED:
+        if pattern.search(folded):
+            return name
+    if not _REQUEST.search(folded):
         return None
     for name, pattern in _FRAMES:
         if pattern.search(folded):
