@@ -44,7 +44,9 @@ def step_of(session_id: int | None, state: SessionState | None) -> str:
     else:
         where = f"{state.status}|{state.question_id}|{len(state.history)}"
     digest = hashlib.sha256(f"{session_id}|{where}".encode()).digest()
-    return base64.b32encode(digest).decode("ascii")[:8].lower()
+    # Five bytes are exactly eight base32 letters: encoding only those is the
+    # same stamp as cutting the whole digest's encoding, at a tenth of the cost.
+    return base64.b32encode(digest[:5]).decode("ascii").lower()
 
 
 def stamp(replies: Sequence[Reply], step: str) -> list[Reply]:
