@@ -266,6 +266,18 @@ class TeamMessages:
                 )
         return changed
 
+    async def deliver(self, message_id: int, now: dt.datetime) -> Outcome:
+        """Hand a message already stored (a follow-up's copy) to its resident's
+        channel now, as `reply` does; ERASED if it is gone."""
+        async with self._db.transaction() as session:
+            message = await team_messages.get(session, message_id)
+            if message is None:
+                return Outcome.ERASED
+            if message.state is TeamMessageState.DELIVERED:
+                return Outcome.DELIVERED
+            resident = await participants.get(session, message.participant_id)
+        return await self._deliver(resident, message, now)
+
     async def _deliver(
         self, resident: Participant, message: TeamMessage, now: dt.datetime
     ) -> Outcome:

@@ -1,7 +1,8 @@
 """Deleting a participant's data on their request ("delete my data").
 
 Erased: the transcript of every session, the processed message ids (they hold
-the replies sent), the messages the consultation team sent them, undelivered
+the replies sent), the messages the consultation team sent them and their wish
+to hear follow-ups, undelivered
 outbox events, the sessions and the participant
 row itself. Answers are erased too, or, when the operator chose to keep them,
 kept fully anonymised: current answers move to a new session row linked to no
@@ -21,7 +22,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, contributions, moderation, team_messages
+from storage import audit, contributions, follow_ups, moderation, team_messages
 from storage.errors import NotFound
 from storage.models import (
     AnswerRow,
@@ -76,6 +77,7 @@ async def delete_participant_data(
         )
     )
     team_messages_deleted = await team_messages.delete_for_participant(session, participant_id)
+    await follow_ups.delete_for_participant(session, participant_id)
     anonymised = 0
     if keep_anonymised_answers:
         anonymised = await _anonymise_answers(session, participant_id, now)

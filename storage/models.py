@@ -275,6 +275,7 @@ class TeamMessageRow(Base):
     __table_args__ = (
         CheckConstraint(_one_of("state", TeamMessageState), name="state"),
         Index("ix_team_messages_session_id", "session_id"),
+        Index("ix_team_messages_follow_up_id", "follow_up_id"),
         # What still waits for each resident.
         Index(
             "ix_team_messages_waiting",
@@ -292,6 +293,8 @@ class TeamMessageRow(Base):
     state: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # The follow-up this message carries to the resident, if it is one.
+    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_ups.id"))
 
 
 class InboundRow(Base):
@@ -531,6 +534,33 @@ class ReadinessProbeRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     checked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class FollowUpConsentRow(Base):
+    """A resident's wish to hear what became of a consultation, kept apart from
+    the consent to take part: given at the end of a flow with `follow_up: true`,
+    revoked by "stop" or with their data."""
+
+    __tablename__ = "follow_up_consents"
+
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), primary_key=True)
+    consultation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    given_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class FollowUpRow(Base):
+    """News of a consultation that organizers send to the residents who asked
+    for it: one text per language, each resident's copy a team message."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_consultation_id", "consultation_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    consultation_id: Mapped[str] = mapped_column(String(64))
+    texts: Mapped[Any] = mapped_column(Json)  # {"fr": "...", "en": "..."}
+    author: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 def table(model: type[DeclarativeBase]) -> Table:

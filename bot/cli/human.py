@@ -76,7 +76,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     add_config_option(parser)
 
 
-def _author(args: argparse.Namespace) -> str:
+def acting_author(args: argparse.Namespace) -> str:
     if args.author:
         return str(args.author)
     try:
@@ -85,7 +85,7 @@ def _author(args: argparse.Namespace) -> str:
         return "cli"
 
 
-def _run(args: argparse.Namespace, use: Any) -> int:
+def run_with_team_messages(args: argparse.Namespace, use: Any) -> int:
     """Open the database and the team messages service; run `use(messages, database)`."""
     from bot.config import load_settings
 
@@ -144,7 +144,7 @@ def _time(moment: dt.datetime | None) -> str:
 def _list(args: argparse.Namespace) -> int:
     async def use(messages: TeamMessages, database: Database) -> int:
         waiting = await messages.inbox(consultations=args.consultation, limit=args.limit)
-        await _audit(database, "human.list", len(waiting), _author(args), None)
+        await _audit(database, "human.list", len(waiting), acting_author(args), None)
         if not waiting:
             print("No resident is waiting for a reply.")
             return 0
@@ -165,7 +165,7 @@ def _list(args: argparse.Namespace) -> int:
             print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
         return 0
 
-    return _run(args, use)
+    return run_with_team_messages(args, use)
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -173,11 +173,11 @@ def _show(args: argparse.Namespace) -> int:
 
     async def use(messages: TeamMessages, database: Database) -> int:
         conversation = await messages.conversation(args.session)
-        await _audit(database, "transcript.read", 1, _author(args), subject(args.session))
+        await _audit(database, "transcript.read", 1, acting_author(args), subject(args.session))
         print(_render(conversation))
         return 0
 
-    return _run(args, use)
+    return run_with_team_messages(args, use)
 
 
 def _render(conversation: Conversation) -> str:
@@ -223,7 +223,7 @@ def _reply(args: argparse.Namespace) -> int:
     from bot.team_messages import Outcome
 
     async def use(messages: TeamMessages, database: Database) -> int:
-        author = _author(args)
+        author = acting_author(args)
         outcome = await messages.reply(args.session, args.text, author, _now())
         print(f"conversation {args.session}: {_SAID[outcome.value]}")
         if args.done and outcome is not Outcome.ERASED:
@@ -231,13 +231,13 @@ def _reply(args: argparse.Namespace) -> int:
             print(f"conversation {args.session}: marked handled")
         return 0 if outcome in (Outcome.DELIVERED, Outcome.QUEUED) else 1
 
-    return _run(args, use)
+    return run_with_team_messages(args, use)
 
 
 def _done(args: argparse.Namespace) -> int:
     async def use(messages: TeamMessages, database: Database) -> int:
         handled = not args.reopen
-        changed = await messages.mark_handled(args.session, handled, _author(args), _now())
+        changed = await messages.mark_handled(args.session, handled, acting_author(args), _now())
         if handled:
             said = "marked handled" if changed else "was already handled"
         else:
@@ -245,4 +245,4 @@ def _done(args: argparse.Namespace) -> int:
         print(f"conversation {args.session}: {said}")
         return 0
 
-    return _run(args, use)
+    return run_with_team_messages(args, use)

@@ -100,6 +100,11 @@ class FakeBotApi:
     webhook: dict[str, Any] = field(default_factory=dict)
     webhook_responses: list[int] = field(default_factory=list)
     blocked: set[int] = field(default_factory=set)
+    # As Telegram does: after a 429, refuse every sending call until its
+    # retry_after has passed, and count those that came too early.
+    enforce_flood_wait: bool = False
+    too_early: int = 0
+    sent_at: list[float] = field(default_factory=list)  # monotonic, per sendMessage
 
     def __post_init__(self) -> None:
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
@@ -115,6 +120,7 @@ class FakeBotApi:
         self.port = 0
         self._closing = False
         self._allowed: list[str] | None = None
+        self._flood_until = 0.0
 
     # --- server ---------------------------------------------------------------
 
@@ -164,8 +170,15 @@ class FakeBotApi:
         return web.json_response({"ok": True, "result": result})
 
     def _maybe_fail(self, method: str) -> None:
+        now = time.monotonic()
+        if self.enforce_flood_wait and method in SENDING_METHODS and now < self._flood_until:
+            self.too_early += 1
+            wait = max(1, int(self._flood_until - now + 0.999))
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", wait)
         if self._failures and method in self._failures[0].methods:
             failure = self._failures.popleft()
+            if failure.retry_after is not None:
+                self._flood_until = now + failure.retry_after
             raise ApiError(failure.status, failure.description, failure.retry_after)
 
     async def notify(self) -> None:
@@ -271,6 +284,7 @@ class FakeBotApi:
             message["reply_markup"] = markup
         self._messages[(chat_id, message_id)] = message
         self.sent.append(message)
+        self.sent_at.append(time.monotonic())
         return message
 
     async def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:

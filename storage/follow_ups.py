@@ -1,0 +1,273 @@
+"""Follow-ups: residents who asked to hear what became of a consultation
+(`follow_up_consents`, kept apart from the consent to take part), and the news
+organizers send them (`follow_ups`).
+
+Each resident's copy of a follow-up is a team message in their latest
+conversation of the consultation (storage.team_messages), in their language:
+it is delivered the way team messages are (claimed by one UPDATE that only one
+process can win, so never shown twice), it shows in their transcript as from
+the consultation team, and it is erased with their data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Direction,
+    FlowVersionRow,
+    FollowUpConsentRow,
+    FollowUpRow,
+    ParticipantRow,
+    SessionRow,
+    TeamMessageRow,
+    TeamMessageState,
+    TranscriptLineRow,
+)
+from storage.writes import rowcount
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    id: int
+    consultation_id: str
+    texts: Mapping[str, str]  # per language
+    author: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a follow-up's copies stand."""
+
+    total: int
+    delivered: int
+    waiting: int  # queued: for a Telegram resident, not sent yet; else until they return
+    unreachable: int  # the platform refused it (the resident blocked the bot)
+
+    @property
+    def done(self) -> bool:
+        return self.delivered + self.unreachable == self.total
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """A resident's copy of a follow-up, still waiting to be sent."""
+
+    message_id: int
+    channel: str
+
+
+_COLUMNS = (
+    FollowUpRow.id,
+    FollowUpRow.consultation_id,
+    FollowUpRow.texts,
+    FollowUpRow.author,
+    FollowUpRow.created_at,
+)
+
+
+def _follow_up(row: Any) -> FollowUp:
+    return FollowUp(row[0], row[1], dict(row[2]), row[3], row[4])
+
+
+# ---- consent -----------------------------------------------------------------
+
+
+async def give(
+    session: AsyncSession, participant_id: int, consultation_id: str, *, now: dt.datetime
+) -> None:
+    """The participant wants the consultation's follow-ups (again)."""
+    changed = await session.execute(
+        update(FollowUpConsentRow)
+        .where(
+            FollowUpConsentRow.participant_id == participant_id,
+            FollowUpConsentRow.consultation_id == consultation_id,
+        )
+        .values(given_at=now, revoked_at=None)
+    )
+    if rowcount(changed) == 0:
+        await session.execute(
+            insert(FollowUpConsentRow).values(
+                participant_id=participant_id, consultation_id=consultation_id, given_at=now
+            )
+        )
+
+
+async def revoke(session: AsyncSession, participant_id: int, *, now: dt.datetime) -> int:
+    """The participant wants no more follow-ups, of any consultation; how many
+    consents this ended."""
+    return rowcount(
+        await session.execute(
+            update(FollowUpConsentRow)
+            .where(
+                FollowUpConsentRow.participant_id == participant_id,
+                FollowUpConsentRow.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
+    )
+
+
+async def wanted(session: AsyncSession, participant_id: int) -> list[str]:
+    """The consultations whose follow-ups the participant wants."""
+    rows = await session.execute(
+        select(FollowUpConsentRow.consultation_id)
+        .where(
+            FollowUpConsentRow.participant_id == participant_id,
+            FollowUpConsentRow.revoked_at.is_(None),
+        )
+        .order_by(FollowUpConsentRow.consultation_id)
+    )
+    return list(rows.scalars())
+
+
+async def delete_for_participant(session: AsyncSession, participant_id: int) -> int:
+    """Erase the participant's follow-up consents (their data is being erased)."""
+    return rowcount(
+        await session.execute(
+            delete(FollowUpConsentRow).where(FollowUpConsentRow.participant_id == participant_id)
+        )
+    )
+
+
+# ---- follow-ups --------------------------------------------------------------
+
+
+async def create(
+    session: AsyncSession,
+    consultation_id: str,
+    texts: Mapping[str, str],
+    main_language: str,
+    author: str,
+    *,
+    now: dt.datetime,
+) -> tuple[FollowUp, int]:
+    """A follow-up, with a queued copy for every resident who wants the
+    consultation's follow-ups, in their language (`main_language` for a
+    language the texts lack); the follow-up and how many copies."""
+    follow_up = _follow_up(
+        (
+            await session.execute(
+                insert(FollowUpRow)
+                .values(
+                    consultation_id=consultation_id,
+                    texts=dict(texts),
+                    author=author,
+                    created_at=now,
+                )
+                .returning(*_COLUMNS)
+            )
+        ).one()
+    )
+    recipients = (await session.execute(_recipients(consultation_id))).all()
+    if not recipients:
+        return follow_up, 0
+    copies = [
+        {
+            "session_id": session_id,
+            "participant_id": participant_id,
+            "text": texts.get(language or "", texts[main_language]),
+            "author": author,
+            "state": TeamMessageState.QUEUED.value,
+            "created_at": now,
+            "follow_up_id": follow_up.id,
+        }
+        for participant_id, session_id, language in recipients
+    ]
+    await session.execute(insert(TeamMessageRow), copies)
+    await session.execute(
+        insert(TranscriptLineRow),
+        [
+            {
+                "session_id": copy["session_id"],
+                "direction": Direction.OUT.value,
+                "from_team": True,
+                "text": copy["text"],
+                "at": now,
+            }
+            for copy in copies
+        ],
+    )
+    return follow_up, len(copies)
+
+
+def _recipients(consultation_id: str) -> Any:
+    """(participant, their latest session of the consultation, language) of
+    every resident who wants its follow-ups."""
+    latest = (
+        select(func.max(SessionRow.id))
+        .join(FlowVersionRow, FlowVersionRow.id == SessionRow.flow_version_id)
+        .where(
+            SessionRow.participant_id == ParticipantRow.id,
+            FlowVersionRow.consultation_id == consultation_id,
+        )
+        .correlate(ParticipantRow)
+        .scalar_subquery()
+    )
+    return (
+        select(ParticipantRow.id, latest, ParticipantRow.language)
+        .join(
+            FollowUpConsentRow,
+            and_(
+                FollowUpConsentRow.participant_id == ParticipantRow.id,
+                FollowUpConsentRow.consultation_id == consultation_id,
+                FollowUpConsentRow.revoked_at.is_(None),
+            ),
+        )
+        .where(latest.is_not(None))
+        .order_by(ParticipantRow.id)
+    )
+
+
+async def get(session: AsyncSession, follow_up_id: int) -> FollowUp | None:
+    row = (await session.execute(select(*_COLUMNS).where(FollowUpRow.id == follow_up_id))).first()
+    return None if row is None else _follow_up(row)
+
+
+async def of_consultation(session: AsyncSession, consultation_id: str) -> list[FollowUp]:
+    rows = await session.execute(
+        select(*_COLUMNS)
+        .where(FollowUpRow.consultation_id == consultation_id)
+        .order_by(FollowUpRow.id)
+    )
+    return [_follow_up(row) for row in rows]
+
+
+async def progress(session: AsyncSession, follow_up_id: int) -> Progress:
+    rows = await session.execute(
+        select(TeamMessageRow.state, func.count())
+        .where(TeamMessageRow.follow_up_id == follow_up_id)
+        .group_by(TeamMessageRow.state)
+    )
+    counts = {state: int(count) for state, count in rows.tuples()}
+    return Progress(
+        total=sum(counts.values()),
+        delivered=counts.get(TeamMessageState.DELIVERED.value, 0),
+        waiting=counts.get(TeamMessageState.QUEUED.value, 0),
+        unreachable=counts.get(TeamMessageState.UNREACHABLE.value, 0),
+    )
+
+
+async def waiting_copies(
+    session: AsyncSession, follow_up_id: int, *, after: int = 0, limit: int = 500
+) -> list[Copy]:
+    """The follow-up's copies still queued, past message id `after`, in order."""
+    rows = await session.execute(
+        select(TeamMessageRow.id, ParticipantRow.channel)
+        .join(ParticipantRow, ParticipantRow.id == TeamMessageRow.participant_id)
+        .where(
+            TeamMessageRow.follow_up_id == follow_up_id,
+            TeamMessageRow.state == TeamMessageState.QUEUED.value,
+            TeamMessageRow.id > after,
+        )
+        .order_by(TeamMessageRow.id)
+        .limit(limit)
+    )
+    return [Copy(message_id, channel) for message_id, channel in rows.tuples()]
