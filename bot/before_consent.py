@@ -38,6 +38,7 @@ class Chosen:
     consultation_id: str
     version_id: int
     language: str | None
+    source: str | None = None  # the source tag of the link they came by
 
 
 class BeforeConsent:
@@ -79,6 +80,7 @@ class BeforeConsent:
             chosen.language,
             chosen.version_id if asked else None,
             self._digest(message, user_hash) if asked else None,
+            chosen.source or (before.source if before else None),
         )
         expires_at = message.received_at + PRE_CONSENT_KEPT
         await pre_consent.keep(session, message.channel, user_hash, note, expires_at=expires_at)

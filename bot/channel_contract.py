@@ -28,6 +28,8 @@ class InboundMessage:
     # The step of the conversation a tapped button was shown at (`bot.button_steps`),
     # read off its payload by the service; None for typed text.
     shown_at: str | None = None
+    # The source tag of the link the resident came by (`bot.source_tags`), if any.
+    source: str | None = None
 
 
 class Unavailable(Exception):

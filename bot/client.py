@@ -36,6 +36,7 @@ class Client:
         consultation_id: str | None = None,
         language: str | None = None,
         message_id: str | None = None,
+        source: str | None = None,
     ) -> list[Reply]:
         message = InboundMessage(
             channel=self._channel,
@@ -45,6 +46,7 @@ class Client:
             received_at=self._now(),
             consultation_id=consultation_id,
             language=language,
+            source=source,
         )
         return list(await self._conversations.handle(message))
 

@@ -283,6 +283,7 @@ class ConversationService:
                 context.deployed.consultation_id,
                 context.deployed.version_id,
                 self._resident_language_hint(context),
+                context.message.source,
             )
             await self._outside.note(
                 session, message, user_hash, chosen, transition.effects, context.before
@@ -473,6 +474,7 @@ class ConversationService:
                 as_json(state.to_json()),
                 now=now,
                 status=_STATUS[state.status],
+                source=_source(context),
             )
             return created.id
         if state is None:  # the engine let go of the conversation
@@ -551,6 +553,13 @@ class ConversationService:
         )
         lines.extend(transcript_reply(reply, now) for reply in replies)
         return lines
+
+
+def _source(context: _Context) -> str | None:
+    """The source tag of the link they came by: this message's, or the one
+    noted before they consented."""
+    before = context.before
+    return context.message.source or (before.source if before else None)
 
 
 def _is_start(message: InboundMessage) -> bool:

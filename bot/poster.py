@@ -16,7 +16,6 @@ so that organizers can tell which places bring residents.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -26,6 +25,7 @@ import segno
 
 from bot.errors import UserError
 from bot.poster_fonts import text_width
+from bot.source_tags import SOURCE_PATTERN, start_parameter
 from flows.catalogue import CATALOGUE
 from flows.messages import format_date
 from flows.model import Flow
@@ -33,7 +33,6 @@ from flows.model import Flow
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0  # A4, millimetres
 MARGIN = 16.0
 BAND_COLOUR = "#1d4f91"
-SOURCE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 _POINT = 25.4 / 72  # one typographic point in millimetres
 
 
@@ -106,8 +105,9 @@ def links_for(
             web += f"?src={source}"
     telegram = None
     if telegram_bot:
-        # Telegram's start parameter carries the consultation; it has no room for a tag.
-        telegram = f"https://t.me/{telegram_bot.lstrip('@')}?start={quote(consultation_id)}"
+        # Telegram's one start parameter carries the consultation and the tag.
+        start = start_parameter(consultation_id, source or None)
+        telegram = f"https://t.me/{telegram_bot.lstrip('@')}?start={quote(start)}"
     return PosterLinks(web, telegram)
 
 

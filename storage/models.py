@@ -168,6 +168,8 @@ class SessionRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     last_activity_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # The source tag of the link the resident came by (`bot.source_tags`), if any.
+    source: Mapped[str | None] = mapped_column(String(40))
 
 
 class TranscriptLineRow(Base):
@@ -513,6 +515,7 @@ class PreConsentRow(Base):
     # A keyed hash of the message that was answered with it: its retry is no answer.
     asked_by: Mapped[str | None] = mapped_column(String(64))
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    source: Mapped[str | None] = mapped_column(String(40))  # the link's source tag
 
 
 class ErasureReceiptRow(Base):

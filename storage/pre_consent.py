@@ -30,14 +30,19 @@ class PreConsent:
     language: str | None
     asked_version_id: int | None  # the flow version whose consent was last asked
     asked_by: str | None = None  # a keyed hash of the message answered with it
+    source: str | None = None  # the source tag of the link they came by
 
 
 _t = table(PreConsentRow)
 _KEY = (_t.c.channel == bindparam("b_channel")) & (_t.c.user_hash == bindparam("b_user_hash"))
 _FIND = Prepared(
-    select(_t.c.consultation_id, _t.c.language, _t.c.asked_version_id, _t.c.asked_by).where(
-        _KEY, _t.c.expires_at > bindparam("b_now", type_=_t.c.expires_at.type)
-    )
+    select(
+        _t.c.consultation_id,
+        _t.c.language,
+        _t.c.asked_version_id,
+        _t.c.asked_by,
+        _t.c.source,
+    ).where(_KEY, _t.c.expires_at > bindparam("b_now", type_=_t.c.expires_at.type))
 )
 _COLUMNS = (
     "channel",
@@ -47,6 +52,7 @@ _COLUMNS = (
     "asked_version_id",
     "asked_by",
     "expires_at",
+    "source",
 )
 # Spelled as text: both backends accept it as is (see storage.writes).
 _KEEP = Prepared(
@@ -86,6 +92,7 @@ async def keep(
         "asked_version_id": note.asked_version_id,
         "asked_by": note.asked_by,
         "expires_at": expires_at,
+        "source": note.source,
     }
     await _KEEP.execute(session, values)
 

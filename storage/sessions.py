@@ -87,9 +87,11 @@ async def create(
     *,
     now: dt.datetime,
     status: SessionStatus = SessionStatus.ACTIVE,
+    source: str | None = None,
 ) -> StoredSession:
     """A new session. The participant must have no open session (close it first
-    with `save(..., status=...)`); else the transaction fails with Conflict."""
+    with `save(..., status=...)`); else the transaction fails with Conflict.
+    `source`: the source tag of the link the resident came by."""
     values = {
         "participant_id": participant_id,
         "flow_version_id": flow_version_id,
@@ -99,6 +101,7 @@ async def create(
         "created_at": now,
         "updated_at": now,
         "last_activity_at": now,
+        "source": source,
     }
     return _session((await _INSERT.execute(session, values)).one())
 

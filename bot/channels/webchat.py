@@ -3,7 +3,8 @@
 Protocol version 1, one JSON object per text frame, each with `"v": 1` and a `type`.
 
 Client -> server:
-  hello    {"token": str|null, "consultation": str|null, "lang": "fr"|"en"|null}
+  hello    {"token": str|null, "consultation": str|null, "lang": "fr"|"en"|null,
+            "src": str|null (a source tag, bot.source_tags; not a slug: ignored)}
            first frame; the token is the participant token the server gave earlier
            (kept in localStorage), so a reload or a reconnect resumes the session.
   message  {"id": str, "text": str}  typed text or the payload of a tapped button;
@@ -62,6 +63,7 @@ from pydantic import (
 from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
 from bot.errors import UserError
+from bot.source_tags import valid_source
 from bot.web.lifecycle import Draining, Lifecycle
 from flows.catalogue import CATALOGUE
 from flows.replies import Reply
@@ -96,6 +98,7 @@ class HelloFrame(_Frame):
     token: str | None = Field(default=None, max_length=100)
     consultation: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     lang: str | None = None
+    src: str | None = Field(default=None, max_length=100)  # a link's source tag
 
     @field_validator("lang")
     @classmethod
@@ -185,6 +188,7 @@ class _Connection:
         "_queue",
         "_refused",
         "_sending",
+        "_source",
         "_unanswered",
         "chat",
         "ws",
@@ -196,6 +200,7 @@ class _Connection:
         self._participant = ""
         self._consultation: str | None = None
         self._lang: str | None = None
+        self._source: str | None = None
         self._queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue(QUEUE_SIZE)
         self._allowance = float(RATE_BURST)
         self._checked_at = chat.clock()
@@ -248,6 +253,7 @@ class _Connection:
         self._participant = participant or token.partition(".")[0]
         self._consultation = hello.consultation
         self._lang = hello.lang
+        self._source = valid_source(hello.src)  # not a slug: ignored
         title = None
         if self.chat.titles is not None:
             try:
@@ -363,6 +369,7 @@ class _Connection:
                 received_at=dt.datetime.now(dt.UTC),
                 consultation_id=self._consultation,
                 language=self._lang,
+                source=self._source,
             )
             try:
                 async with self.chat.lifecycle.message():

@@ -12,12 +12,13 @@ import jinja2
 from aiohttp import web
 
 from bot.config import Settings
-from bot.console import account_pages, queue_pages, record_pages
+from bot.console import account_pages, queue_pages, record_pages, results_pages
 from bot.console.accounts import Accounts
 from bot.console.guard import (
     ADMINS,
     ANYONE,
     MODERATORS,
+    ORGANIZERS,
     PUBLIC,
     SIGNING_IN,
     STATE,
@@ -75,6 +76,9 @@ def create_console(settings: Settings) -> web.Application:
     routes.post("/answers/{answer}/tag", queue_pages.tag, MODERATORS)
     routes.get("/transcripts", record_pages.search, MODERATORS)
     routes.get("/transcripts/{session}", record_pages.transcript, MODERATORS)
+    routes.get("/results", results_pages.index, ORGANIZERS)
+    routes.get("/results/{consultation}", results_pages.consultation, ORGANIZERS)
+    routes.get("/results/{consultation}/{table}.csv", results_pages.export, ORGANIZERS)
     routes.get("/audit", record_pages.audit_log, ADMINS)
     routes.get("/audit.csv", record_pages.audit_csv, ADMINS)
     return app

@@ -68,6 +68,7 @@ PUBLIC: Final = Access(Stage.PUBLIC)
 SIGNING_IN: Final = Access(Stage.SIGNING_IN)
 ANYONE: Final = Access(Stage.SIGNED_IN)
 MODERATORS: Final = Access(Stage.SIGNED_IN, frozenset({ConsoleRole.MODERATOR, ConsoleRole.ADMIN}))
+ORGANIZERS: Final = Access(Stage.SIGNED_IN, frozenset({ConsoleRole.ORGANIZER, ConsoleRole.ADMIN}))
 ADMINS: Final = Access(Stage.SIGNED_IN, frozenset({ConsoleRole.ADMIN}))
 
 

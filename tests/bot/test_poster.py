@@ -34,7 +34,7 @@ def test_each_code_of_the_png_opens_its_link():
     png = render(layout(MOBILITE, links, "fr"), "png", "t")
     assert scanned(png) == {
         "https://consultation.example.fr/c/mobilite?src=gare-tours",
-        "https://t.me/CvlConsultBot?start=mobilite",
+        "https://t.me/CvlConsultBot?start=mobilite_S_gare-tours",
     }
     image = Image.open(io.BytesIO(png))
     assert image.size == (1654, 2339)  # A4 at 200 dpi

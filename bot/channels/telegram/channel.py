@@ -81,6 +81,7 @@ from bot.channels.telegram.sending import (
 from bot.errors import UserError
 from bot.keys import Keys
 from bot.participant_locks import ParticipantLocks
+from bot.source_tags import split_start
 from flows.catalogue import CATALOGUE
 from flows.replies import Reply
 
@@ -240,7 +241,7 @@ class TelegramChannel:
             log.info("telegram: %s message %s answered 'text only'", kind, message.message_id)
             await self._say(chat_id, user.id, "text_only", language)
             return
-        text, consultation = message.text, None
+        text, consultation, source = message.text, None, None
         command, argument = _command(message)
         if command in ("langue", "language", "lang"):
             chosen = language_named(argument)
@@ -256,7 +257,8 @@ class TelegramChannel:
             return
         if command == "start":
             text = "/start"
-            consultation = argument if _DEEP_LINK.fullmatch(argument) else None
+            if _DEEP_LINK.fullmatch(argument):
+                consultation, source = split_start(argument)
         inbound = InboundMessage(
             channel=CHANNEL,
             user_id=str(user.id),
@@ -266,6 +268,7 @@ class TelegramChannel:
             consultation_id=consultation,
             language=language,
             address=self._address(chat_id),
+            source=source,
         )
         replies = await self._handle(inbound, chat_id, language)
         await self._send_replies(chat_id, user.id, replies)

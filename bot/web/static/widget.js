@@ -1,7 +1,7 @@
 /* consultbot web chat: one <script src=".../widget.js" defer> adds a launcher button
  * that opens the chat; data-mode="page" data-target="#id" shows it inline instead.
  * Other attributes: data-consultation (a consultation id), data-lang (a language of
- * the text catalogue: fr, en).
+ * the text catalogue: fr, en), data-source (a source tag; the page's ?src= wins).
  * Plain JavaScript, no build step. Protocol: bot/channels/webchat.py (version 1). */
 (function () {
   "use strict";
@@ -21,6 +21,7 @@
     .filter(function (l) { return l && STRINGS[l]; })[0] || DEFAULT_LANG;
   var T = STRINGS[lang];
   var consultation = cfg.consultation || null;
+  var source = query.get("src") || cfg.source || null; // which poster brought them
   var maxText = 4000;
   var uid = "cb" + Math.random().toString(36).slice(2, 8);
   var store = storage();
@@ -120,7 +121,7 @@
     url.protocol = base.protocol === "https:" ? "wss:" : "ws:";
     try { ws = new WebSocket(url.href); } catch (e) { ws = null; retry(); return; }
     ws.onopen = function () {
-      frame({ type: "hello", token: store.get(tokenKey), consultation: consultation, lang: lang });
+      frame({ type: "hello", token: store.get(tokenKey), consultation: consultation, lang: lang, src: source });
     };
     ws.onmessage = function (event) {
       var data;

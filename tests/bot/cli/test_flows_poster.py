@@ -27,7 +27,7 @@ def test_a_poster_of_a_deployed_consultation(monkeypatch, tmp_path, capsys):
     codes = {c.text for c in zxingcpp.read_barcodes(Image.open(io.BytesIO(out.read_bytes())))}
     assert codes == {
         "https://consultation.example.fr/c/mobilite?src=gare-tours",
-        "https://t.me/CvlConsultBot?start=mobilite",
+        "https://t.me/CvlConsultBot?start=mobilite_S_gare-tours",
     }
 
 

@@ -13,7 +13,14 @@ from storage.models import ConsoleRole
 from tests.bot.console.site import PASSWORD, client, console_site, csrf_of, sign_in
 
 PUBLIC = {"/console/static/{name}", "/console/login", "/console/welcome/{token}"}
-SAMPLE = {"answer": "1", "session": "1", "token": "nope", "name": "console.css"}
+SAMPLE = {
+    "answer": "1",
+    "session": "1",
+    "token": "nope",
+    "name": "console.css",
+    "consultation": "mobilite",
+    "table": "progress",
+}
 
 
 def _routes(app):

@@ -1,0 +1,195 @@
+"""The results pages (organizers and admins; an organizer limited to some
+consultations sees only theirs): the list of consultations, one
+consultation's results with its filters, and each of its tables as CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.console import results
+from bot.console.guard import viewer_of
+from bot.console.queue_pages import database_of
+from bot.console.rendering import page
+from bot.conversation import REGION_TIMEZONE
+from bot.errors import UserError
+from flows.loader import parse_flow
+from flows.model import Flow
+from storage import consultations
+from storage import results as figures
+from storage.consultations import FlowVersion
+
+_DEPARTEMENT = re.compile(r"(?:[0-9]{2}|2[ABab]|9[78][0-9])")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+class BadFilter(UserError):
+    """A results filter that cannot be read; str() says how to write it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """The filters as typed, to show them again."""
+
+    since: str = ""
+    until: str = ""
+    channel: str = ""
+    language: str = ""
+    version: str = ""
+    departement: str = ""
+    source: str = ""
+
+
+@functools.lru_cache(maxsize=32)
+def _flow(definition: str, source: str) -> Flow:
+    return parse_flow(definition, source)
+
+
+def _day(value: str, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadFilter(
+            f"the {name} date {value[:20]!r} is not a date: write it YYYY-MM-DD"
+        ) from None
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    """The start of a day in the region (filters speak the region's days)."""
+    return dt.datetime.combine(day, dt.time(), REGION_TIMEZONE)
+
+
+def read_filter(consultation_id: str, query: dict[str, str]) -> tuple[figures.ResultFilter, Form]:
+    form = Form(**{k: query.get(k, "").strip()[:100] for k in Form.__dataclass_fields__})
+    since, until = _day(form.since, "from"), _day(form.until, "to")
+    if since and until and until < since:
+        raise BadFilter("the 'to' date is before the 'from' date: swap them")
+    version = None
+    if form.version:
+        if not form.version.isdigit():
+            raise BadFilter(f"the version {form.version!r} is not a number: pick one in the list")
+        version = int(form.version)
+    if form.departement and not _DEPARTEMENT.fullmatch(form.departement):
+        raise BadFilter(
+            f"{form.departement!r} is not a département code: two digits (45), 2A/2B, "
+            "or three for overseas (974)"
+        )
+    for name in ("channel", "language", "source"):
+        value = getattr(form, name)
+        if value and not _SLUG.fullmatch(value):
+            raise BadFilter(f"the {name} {value!r} is not one of the list: pick one in the list")
+    chosen = figures.ResultFilter(
+        consultation_id,
+        since=_start_of(since) if since else None,
+        until=_start_of(until + dt.timedelta(days=1)) if until else None,
+        channel=form.channel or None,
+        language=form.language or None,
+        version=version,
+        departement=form.departement.upper() or None,
+        source=form.source or None,
+    )
+    return chosen, form
+
+
+async def _versions(session: AsyncSession, consultation_id: str) -> list[FlowVersion]:
+    found = []
+    for summary in await consultations.overview(session):
+        if summary.id == consultation_id:
+            for version in summary.versions:
+                found.append(await consultations.get_version(session, version.id))
+    return found
+
+
+def _shown_flow(versions: list[FlowVersion], wanted: int | None) -> FlowVersion:
+    """The version whose questions are shown: the one filtered on, else the
+    live one, else the latest."""
+    for version in versions:
+        if version.version == wanted:
+            return version
+    if wanted is not None:
+        raise BadFilter(f"there is no version {wanted}: pick one in the list")
+    return next((v for v in versions if v.live), versions[-1])
+
+
+async def index(request: web.Request) -> web.Response:
+    viewer = viewer_of(request)
+    async with database_of(request).transaction() as session:
+        found = [c for c in await consultations.overview(session) if viewer.may_see(c.id)]
+    return page(request, "results_index.html", title="Results", consultations=found)
+
+
+async def _view(request: web.Request) -> tuple[str, results.ResultsView | None, dict[str, object]]:
+    consultation_id = request.match_info["consultation"]
+    if not viewer_of(request).may_see(consultation_id):
+        raise web.HTTPForbidden(text="you do not organise this consultation")
+    context: dict[str, object] = {"consultation": consultation_id}
+    async with database_of(request).transaction() as session:
+        versions = await _versions(session, consultation_id)
+        if not versions:
+            raise web.HTTPNotFound()
+        context["choices"] = await figures.choices(session, consultation_id)
+        try:
+            chosen, form = read_filter(consultation_id, dict(request.query))
+            context["form"] = form
+            deployed = _shown_flow(versions, chosen.version)
+        except BadFilter as error:
+            context["form"] = Form()
+            context["error"] = str(error)
+            return consultation_id, None, context
+        flow = _flow(deployed.definition, f"{consultation_id} v{deployed.version}")
+        questions = results.questions_of(flow)
+        progress = await figures.progress(session, chosen, questions)
+        steps = await figures.funnel(session, chosen, questions)
+        answers = await figures.answers(session, chosen, questions)
+        texts = {
+            q: await figures.approved_texts(session, chosen, questions, q)
+            for q in questions.free_text
+            if answers.moderation.get(q, {}).get("approved", 0) >= results.MIN_RESIDENTS
+        }
+    language = flow.languages[0]
+    context["flow"] = flow
+    context["shown_version"] = deployed.version
+    context["title_text"] = flow.title.get(language)
+    view = results.build(flow, language, progress, steps, answers, texts)
+    return consultation_id, view, context
+
+
+async def consultation(request: web.Request) -> web.Response:
+    consultation_id, view, context = await _view(request)
+    query = request.rel_url.query
+    return page(
+        request,
+        "results.html",
+        400 if context.get("error") else 200,
+        title=f"Results: {consultation_id}",
+        view=view,
+        note=results.HIDDEN_NOTE,
+        hidden=results.HIDDEN,
+        filtered=any(query.get(k) for k in Form.__dataclass_fields__),
+        query_string=request.rel_url.query_string,
+        **context,
+    )
+
+
+async def export(request: web.Request) -> web.Response:
+    consultation_id, view, context = await _view(request)
+    if view is None:
+        raise web.HTTPBadRequest(text=str(context.get("error")))
+    wanted = request.match_info["table"]
+    for table in view.tables():
+        if table.key == wanted:
+            return web.Response(
+                text=results.as_csv(table),
+                content_type="text/csv",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{consultation_id}-{wanted}.csv"'
+                },
+            )
+    raise web.HTTPNotFound()

@@ -1,0 +1,136 @@
+"""Results counted from a database filled by residents talking to the real
+conversation service (tests/bot/console/results_residents.py), on SQLite and
+PostgreSQL: progress, the drop-off funnel, answers per question, filters, and
+small figures hidden."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.console import results
+from bot.console.results_pages import read_filter
+from bot.flow_catalog import FlowCatalog
+from storage import consultations
+from storage import results as figures
+from tests.bot.console.results_residents import approve_train_texts, fill
+
+HIDDEN = results.HIDDEN
+
+
+async def _view(service, **query: str) -> results.ResultsView:
+    chosen, _ = read_filter("mobilite", query)
+    async with service.database.transaction() as s:
+        live = await consultations.live_version(s, "mobilite")
+        flow = (await FlowCatalog().read(live)).flow
+        questions = results.questions_of(flow)
+        progress = await figures.progress(s, chosen, questions)
+        steps = await figures.funnel(s, chosen, questions)
+        answers = await figures.answers(s, chosen, questions)
+        texts = {"proposal": await figures.approved_texts(s, chosen, questions, "proposal")}
+    return results.build(flow, "fr", progress, steps, answers, texts)
+
+
+def _rows(table: results.Table) -> dict[str, tuple[str, ...]]:
+    return {row[0]: row[1:] for row in table.rows}
+
+
+def _table(view: results.ResultsView, key: str) -> results.Table:
+    return next(t for t in view.tables() if t.key == key)
+
+
+async def test_the_results_count_consenting_residents_and_hide_small_figures(open_service):
+    service = await open_service()
+    await fill(service)
+    await approve_train_texts(service.database)
+
+    view = await _view(service)
+    assert view.residents == 19  # the two who refused consent are not counted
+    assert dict(view.summary) == {
+        "Residents who consented": "19",
+        "Completed": "14",
+        "Completion rate": "73.7 %",
+        "Median time to complete": "2 min 00 s",  # consent, then 4 answers 30 s apart
+    }
+    assert _rows(view.progress)["In progress"] == ("5", "26.3 %")
+    funnel = _rows(view.funnel)
+    assert funnel["1. mode"] == ("19", "19", "0", "0")
+    assert funnel["2. satisfaction"] == ("19", "14", "0", "5")
+    assert funnel["4. proposal"] == ("14", "14", "0", "0")
+    assert view.most_left == "2. satisfaction"
+    # Walk (2) is hidden, and so is the next smallest (car, 5): the total would tell.
+    mode = _rows(_table(view, "q-mode"))
+    assert mode == {
+        "Voiture": (HIDDEN, HIDDEN),
+        "Train": ("7", "36.8 %"),
+        "Bus": ("5", "26.3 %"),
+        "Vélo": ("0", "0.0 %"),
+        "À pied": (HIDDEN, HIDDEN),
+    }
+    assert _rows(_table(view, "q-satisfaction"))["4"] == ("7", "50.0 %")
+    assert _rows(_table(view, "q-postal_code"))["45 Loiret"] == ("7", "50.0 %")
+    # 18 Cher (2) is hidden, and 37 with it.
+    assert _rows(_table(view, "q-postal_code"))["37 Indre-et-Loire"] == (HIDDEN, HIDDEN)
+    assert _rows(_table(view, "q-postal_code"))["18 Cher"] == (HIDDEN, HIDDEN)
+    moderation = _rows(_table(view, "q-proposal"))
+    assert moderation["Approved"][0] == "7"
+    assert moderation["Pending"][0] == "7"  # car 5, walk 2
+    words = _rows(_table(view, "words-proposal"))
+    assert words["trains"] == ("6",)
+    assert "les" not in words
+    assert "des" not in words
+    proposal = next(q for q in view.questions if q.question.id == "proposal")
+    assert len(proposal.texts) == 7
+    assert "Moins de bouchons" not in proposal.texts
+
+
+async def test_filters_narrow_the_residents_counted(open_service):
+    service = await open_service()
+    await fill(service)
+
+    poster = await _view(service, source="gare-tours")
+    assert poster.residents == 7  # the tag given on their first message, kept past consent
+    assert _rows(_table(poster, "q-mode"))["Train"] == ("7", "100.0 %")
+    assert _rows(_table(poster, "q-mode"))["Bus"] == ("0", "0.0 %")
+
+    tours = await _view(service, departement="37")
+    assert tours.residents == 5
+    assert _rows(_table(tours, "q-mode"))["Voiture"][0] == "5"
+    web = await _view(service, channel="web")
+    assert web.residents == 5
+    later = await _view(service, since="2026-11-03", until="2026-11-03")
+    assert later.residents == 5
+    assert dict(later.summary)["Completed"] == "0"
+
+    # Two residents match: nothing is shown about them.
+    few = await _view(service, since="2026-11-04")
+    assert few.residents == 2
+    assert not few.enough
+    assert dict(few.summary)["Residents who consented"] == HIDDEN
+    assert few.questions == ()
+    assert all(cell in (HIDDEN, "0", "–") for row in few.progress.rows for cell in row[1:])
+    nobody = await _view(service, language="en")
+    assert nobody.residents == 0
+    assert not nobody.enough
+
+
+def test_a_csv_cell_that_looks_like_a_formula_is_neutralised():
+    table = results.Table(
+        "t", "c", ("Word", "n"), (("=HYPERLINK(1)", "5"), ("+1", "5"), ("-2", "5"), ("ok", "5"))
+    )
+    lines = results.as_csv(table).splitlines()
+    assert lines == ["Word,n", "'=HYPERLINK(1),5", "'+1,5", "'-2,5", "ok,5"]
+
+
+def test_a_filter_that_cannot_be_read_says_how_to_write_it():
+    import pytest
+
+    from bot.console.results_pages import BadFilter
+
+    with pytest.raises(BadFilter, match="YYYY-MM-DD"):
+        read_filter("mobilite", {"since": "03/11/2026"})
+    with pytest.raises(BadFilter, match="département code"):
+        read_filter("mobilite", {"departement": "Loiret"})
+    with pytest.raises(BadFilter, match="before"):
+        read_filter("mobilite", {"since": "2026-11-05", "until": "2026-11-01"})
+    chosen, _ = read_filter("mobilite", {"since": "2026-11-03"})
+    assert chosen.since == dt.datetime(2026, 11, 2, 23, 0, tzinfo=dt.UTC)
