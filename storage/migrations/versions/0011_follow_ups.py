@@ -40,7 +40,9 @@ def upgrade() -> None:
         "follow_ups",
         sa.Column("id", _BIG, nullable=False),
         sa.Column("consultation_id", sa.String(64), nullable=False),
-        sa.Column("texts", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+        sa.Column(
+            "texts", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
+        ),
         sa.Column("author", sa.String(128), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_follow_ups"),
