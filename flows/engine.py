@@ -40,7 +40,7 @@ from flows.events import ChangeLanguage, Event, Message, Returned, Start
 from flows.messages import language_name, say
 from flows.model import Flow, Question
 from flows.progress import Transition as Transition
-from flows.progress import find, move_on, repair
+from flows.progress import find, move_on, present, repair
 from flows.prompts import (
     RESUME,
     ask,
@@ -379,7 +379,7 @@ def _back(flow: Flow, state: SessionState) -> Transition:
         retries=0,
         pending=None,
     )
-    return Transition(returned, (Reply(note), ask(previous, lang)))
+    return Transition(returned, (Reply(note), present(flow, returned, previous)))
 
 
 def _restart(flow: Flow, state: SessionState) -> Transition:
@@ -408,7 +408,7 @@ def _paused(flow: Flow, state: SessionState, message: Message) -> Transition:
         resumed = replace(state, status="asking", retries=0, pending=None)
         return Transition(
             resumed,
-            (Reply(say("resumed", state.language)), ask(question, state.language)),
+            (Reply(say("resumed", state.language)), present(flow, resumed, question)),
             (Resumed(),),
         )
     return Transition(state, (resume_offer(state.language),))
@@ -465,7 +465,7 @@ def _reprompt(flow: Flow, state: SessionState, now: dt.datetime | None) -> tuple
     if state.status == "asking" and question is not None and state.pending is not None:
         return (confirmation_question(state.pending, question, lang),)
     if state.status == "asking" and question is not None:
-        return (ask(question, lang),)
+        return (present(flow, state, question),)
     return (resume_offer(lang),)
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal, TypeAlias
 
 from flows.conditions import Condition
 from flows.language import pick_language
 from flows.translated import Translated
 from nlu.question import QuestionKind
+
+# What residents see of their progress (`progress:` in a flow file).
+Progress: TypeAlias = Literal["none", "questions", "sections"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,8 @@ class Question:
     max_length: int | None = None  # free_text
     min_date: dt.date | None = None  # date
     max_date: dt.date | None = None
+    before: tuple[Translated, ...] = ()  # information steps (`say:`) said just before it
+    section: int | None = None  # index in `Flow.sections` of the section it belongs to
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,9 @@ class Flow:
     closes: dt.date | None = None
     source: str = "<memory>"  # the file it came from, for messages
     partial_contributions: bool = False  # unfinished sessions reach the engine on expiry
+    sections: tuple[Translated, ...] = ()  # section titles, in order
+    closing: tuple[Translated, ...] = ()  # information steps after the last question
+    progress: Progress = "none"
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:
