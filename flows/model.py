@@ -20,6 +20,7 @@ class Choice:
     id: str  # snake_case, stable: stored answers refer to it
     label: Translated
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # language -> synonyms
+    other: bool = False  # "other, please specify": a detail in the resident's words
 
     def synonyms_in(self, lang: str) -> tuple[str, ...]:
         for code, words in self.synonyms:
@@ -50,6 +51,10 @@ class Question:
     max_date: dt.date | None = None
     before: tuple[Translated, ...] = ()  # information steps (`say:`) said just before it
     section: int | None = None  # index in `Flow.sections` of the section it belongs to
+
+    def other_choice(self) -> Choice | None:
+        """The choice marked `other: true`, if any."""
+        return next((choice for choice in self.choices if choice.other), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from flows.conditions import evaluate, references
-from flows.effects import AnswerWithdrawn, Completed, Effect
+from flows.effects import AnswerRecorded, AnswerWithdrawn, Completed, Effect
 from flows.messages import say
 from flows.model import Flow, Question
+from flows.other import detail_prompt, read_detail, takes_detail
 from flows.prompts import ask
 from flows.replies import Reply
 from flows.state import SessionState
+from nlu.interpretation import AnswerValue, Interpretation, Reject
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
                 question_id=question.id,
                 retries=0,
                 pending=None,
+                detail_asked=False,
                 passed_over=tuple(q for q in state.passed_over if q != question.id),
             )
             entered = question.section is not None and (
@@ -66,6 +69,47 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
     effects.append(Completed())
     closing = tuple(Reply(text.get(lang)) for text in flow.closing)
     return Transition(done, (*closing, Reply(flow.outro.get(lang))), tuple(effects))
+
+
+def record(
+    flow: Flow,
+    state: SessionState,
+    question: Question,
+    value: AnswerValue,
+    text: str,
+    detail: str | None = None,
+) -> Transition:
+    """Store an answer and move on; an "other" choice without its detail is
+    stored, then the detail is asked for (`flows.other`)."""
+    lang = state.language
+    wanted = takes_detail(question, value)
+    recorded = AnswerRecorded(
+        question_id=question.id,
+        value=value,
+        raw_text=text,
+        wording=ask(question, lang).text,
+        language=lang,
+        detail=detail if wanted else None,
+    )
+    answered = state.with_answer(question.id, value)
+    if wanted and detail is None:
+        asking = replace(answered, retries=0, detail_asked=True)
+        return Transition(asking, (detail_prompt(question, lang),), (recorded,))
+    moved = move_on(flow, answered, question.id)
+    return Transition(moved.state, moved.replies, (recorded, *moved.effects))
+
+
+def specified(
+    flow: Flow, state: SessionState, question: Question, interpretation: Interpretation, text: str
+) -> Transition:
+    """The reply to "please specify": the detail, stored with the answer given."""
+    value = state.answer(question.id)
+    detail = read_detail(interpretation)
+    if isinstance(detail, Reject) or value is None:
+        hint = say("specify_again", state.language)
+        return Transition(state, (Reply(hint), detail_prompt(question, state.language)))
+    done = replace(state, detail_asked=False)
+    return record(flow, done, question, value, text, detail)
 
 
 def present(flow: Flow, state: SessionState, question: Question) -> Reply:

@@ -171,6 +171,12 @@ class ChoiceDoc(_Doc):
         description="Other words residents may type for this choice, per language,"
         " e.g. {fr: [bagnole, auto]}.",
     )
+    other: bool = Field(
+        default=False,
+        description="true for an 'other, please specify' choice: the resident's own words"
+        " after it ('autre : la trottinette'), or asked right after, are stored with the"
+        " answer as free text that moderators review.",
+    )
 
 
 class _QuestionDoc(_Doc):

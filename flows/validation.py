@@ -337,6 +337,13 @@ class _Checker:
                 " a question may have",
                 "group them, or ask a free text question",
             )
+        others = [index for index, choice in enumerate(choices) if choice.other]
+        for index in others[1:]:
+            self.add(
+                (*path, "choices", index, "other"),
+                "a question may have only one choice marked 'other: true'",
+                f"keep it on '{choices[others[0]].id}' only",
+            )
         seen: dict[str, int] = {}
         words: dict[tuple[str, str], str] = {}  # (language, word) -> choice id
         for index, choice in enumerate(choices):
