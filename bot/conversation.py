@@ -56,6 +56,7 @@ from flows.effects import (
     ConsentGiven,
     DeletionConfirmed,
     Effect,
+    detail_id,
 )
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
 from flows.messages import say
@@ -513,9 +514,14 @@ class ConversationService:
                     raw_text=effect.raw_text,
                     needs_moderation=flow.question(effect.question_id).type == "free_text",
                 )
+                if flow.question(effect.question_id).other_choice() is not None:
+                    await self._store_detail(session, session_id, effect, now)
             elif isinstance(effect, AnswerSkipped | AnswerWithdrawn):
                 await answers.supersede(
-                    session, session_id, now=now, question_ids=[effect.question_id]
+                    session,
+                    session_id,
+                    now=now,
+                    question_ids=[effect.question_id, detail_id(effect.question_id)],
                 )
             elif isinstance(effect, Completed) and state is not None:
                 await self._contributions.record(
@@ -529,6 +535,28 @@ class ConversationService:
                     partial=False,
                     now=now,
                 )
+
+    async def _store_detail(
+        self, session: AsyncSession, session_id: int, effect: AnswerRecorded, now: dt.datetime
+    ) -> None:
+        """An "other" choice's detail: free text beside its answer, for moderators;
+        an answer without one replaces any detail given before."""
+        if effect.detail is None:
+            await answers.supersede(
+                session, session_id, now=now, question_ids=[detail_id(effect.question_id)]
+            )
+            return
+        await answers.record(
+            session,
+            session_id,
+            detail_id(effect.question_id),
+            effect.detail,
+            question_text=effect.wording,
+            language=effect.language,
+            now=now,
+            raw_text=effect.detail,
+            needs_moderation=True,
+        )
 
     def _transcript(
         self,

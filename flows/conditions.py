@@ -82,6 +82,18 @@ def evaluate(condition: Condition, answers: Mapping[str, AnswerValue | None]) ->
     return False  # unreachable with well-typed conditions; false is the safe side
 
 
+def references(condition: Condition) -> tuple[str, ...]:
+    """The question ids a condition looks at."""
+    match condition:
+        case Answered(question_id) | Skipped(question_id) | Compare(question_id, _, _):
+            return (question_id,)
+        case AllOf(conditions) | AnyOf(conditions):
+            return tuple(ref for inner in conditions for ref in references(inner))
+        case Not(inner):
+            return references(inner)
+    return ()
+
+
 def _compare(answer: AnswerValue, op: CompareOp, value: ConditionValue) -> bool:
     if isinstance(answer, tuple):
         return _compare_selections(answer, op, value)

@@ -38,6 +38,15 @@ class AnswerRecorded:
     raw_text: str  # what the resident typed (or the payload of the button)
     wording: str  # the exact question text shown, in `language`
     language: str
+    # An "other" choice's detail in the resident's words (free text to moderate);
+    # stored under `detail_id(question_id)`, replaced with the answer.
+    detail: str | None = None
+
+
+def detail_id(question_id: str) -> str:
+    """Where the detail of an "other" choice is kept beside its answer: no
+    question id has a dot, so it cannot be another question's."""
+    return f"{question_id}.other"
 
 
 @dataclass(frozen=True, slots=True)

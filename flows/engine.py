@@ -23,7 +23,6 @@ from dataclasses import replace
 
 from flows.confirmation import Picked, confirmation_question, confirmation_spec, decide
 from flows.effects import (
-    AnswerRecorded,
     AnswerSkipped,
     AnswerWithdrawn,
     ConsentAsked,
@@ -39,8 +38,9 @@ from flows.effects import (
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
 from flows.messages import language_name, say
 from flows.model import Flow, Question
+from flows.other import DETAIL_SPEC, detail_prompt
 from flows.progress import Transition as Transition
-from flows.progress import find, move_on, repair
+from flows.progress import find, move_on, present, record, repair, specified
 from flows.prompts import (
     RESUME,
     ask,
@@ -105,6 +105,8 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
             ),
         )
     question = find(flow, state.question_id)
+    if state.status == "asking" and question is not None and state.detail_asked:
+        return DETAIL_SPEC
     if state.status == "asking" and question is not None and state.pending is not None:
         return confirmation_spec(state.pending, question, lang)
     if state.status == "asking" and question is not None:
@@ -262,8 +264,13 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
     if question is None:  # _repair leaves none such; a safe answer all the same
         return move_on(flow, state, after=None)
     interpretation = message.interpretation
+    if isinstance(interpretation, Command) and state.detail_asked and interpretation.name == "skip":
+        return move_on(flow, replace(state, detail_asked=False), question.id)  # no detail
     if isinstance(interpretation, Command):
-        return _command(flow, replace(state, pending=None), question, interpretation.name)
+        cleared = replace(state, pending=None, detail_asked=False)
+        return _command(flow, cleared, question, interpretation.name)
+    if state.detail_asked:
+        return specified(flow, state, question, interpretation, message.text)
     if state.pending is not None:
         return _confirming_answer(flow, state, question, state.pending, interpretation)
     if isinstance(interpretation, Confirm):
@@ -275,11 +282,13 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
             pending = Pending(fitting, message.text)
             confirm = confirmation_question(pending, question, state.language)
             return Transition(replace(state, pending=pending), (confirm,))
+    detail = None
     if isinstance(interpretation, Answer):
+        detail = interpretation.detail
         interpretation = fit(question, interpretation.value)
     if isinstance(interpretation, Reject):
         return _not_taken(flow, state, question, interpretation.reason)
-    return _record(flow, state, question, interpretation.value, message.text)
+    return record(flow, state, question, interpretation.value, message.text, detail)
 
 
 def _confirming_answer(
@@ -292,25 +301,10 @@ def _confirming_answer(
     """The reply to "did you mean ...?": store what was picked, else ask again."""
     decision = decide(pending, interpretation)
     if isinstance(decision, Picked):
-        return _record(flow, replace(state, pending=None), question, decision.value, pending.text)
+        return record(flow, replace(state, pending=None), question, decision.value, pending.text)
     lang = state.language
     said = say("confirm_no" if decision == "declined" else "confirm_unclear", lang)
     return Transition(replace(state, pending=None), (Reply(said), ask(question, lang)))
-
-
-def _record(
-    flow: Flow, state: SessionState, question: Question, value: AnswerValue, text: str
-) -> Transition:
-    lang = state.language
-    recorded = AnswerRecorded(
-        question_id=question.id,
-        value=value,
-        raw_text=text,
-        wording=ask(question, lang).text,
-        language=lang,
-    )
-    moved = move_on(flow, state.with_answer(question.id, value), question.id)
-    return Transition(moved.state, moved.replies, (recorded, *moved.effects))
 
 
 def _fits(question: Question, value: AnswerValue) -> bool:
@@ -378,8 +372,9 @@ def _back(flow: Flow, state: SessionState) -> Transition:
         history=state.history[:-1],
         retries=0,
         pending=None,
+        detail_asked=False,
     )
-    return Transition(returned, (Reply(note), ask(previous, lang)))
+    return Transition(returned, (Reply(note), present(flow, returned, previous)))
 
 
 def _restart(flow: Flow, state: SessionState) -> Transition:
@@ -405,10 +400,10 @@ def _paused(flow: Flow, state: SessionState, message: Message) -> Transition:
         question = find(flow, state.question_id)
         if question is None:
             return move_on(flow, replace(state, status="asking"), after=None)
-        resumed = replace(state, status="asking", retries=0, pending=None)
+        resumed = replace(state, status="asking", retries=0, pending=None, detail_asked=False)
         return Transition(
             resumed,
-            (Reply(say("resumed", state.language)), ask(question, state.language)),
+            (Reply(say("resumed", state.language)), present(flow, resumed, question)),
             (Resumed(),),
         )
     return Transition(state, (resume_offer(state.language),))
@@ -462,10 +457,12 @@ def _reprompt(flow: Flow, state: SessionState, now: dt.datetime | None) -> tuple
     if unavailable is not None:
         return (unavailable,)
     question = find(flow, state.question_id)
+    if state.status == "asking" and question is not None and state.detail_asked:
+        return (detail_prompt(question, lang),)
     if state.status == "asking" and question is not None and state.pending is not None:
         return (confirmation_question(state.pending, question, lang),)
     if state.status == "asking" and question is not None:
-        return (ask(question, lang),)
+        return (present(flow, state, question),)
     return (resume_offer(lang),)
 
 

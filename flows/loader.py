@@ -26,7 +26,9 @@ from flows.schema import (
     MultiChoiceQuestion,
     NumberQuestion,
     QuestionDoc,
+    SayStep,
     ScaleQuestion,
+    SectionStep,
 )
 from flows.translated import Translated
 from flows.validation import validate_document
@@ -108,21 +110,37 @@ def _build(
 ) -> Flow:
     languages = tuple(doc.languages)
     translate = _Translator(languages)
+    questions: list[Question] = []
+    sections: list[Translated] = []
+    says: list[Translated] = []  # information steps waiting for the next question
+    for index, item in enumerate(doc.questions):
+        if isinstance(item, SayStep):
+            says.append(translate(item.say))
+            continue
+        if isinstance(item, SectionStep):
+            sections.append(translate(item.section))
+            continue
+        question = _question(
+            item, conditions.get(item.id), lines.get(("questions", index), 0), translate
+        )
+        section = len(sections) - 1 if sections else None
+        questions.append(replace(question, before=tuple(says), section=section))
+        says = []
     return Flow(
         id=doc.id,
         title=translate(doc.title),
         languages=languages,
         consent=translate(doc.consent),
         outro=translate(doc.outro),
-        questions=tuple(
-            _question(q, conditions.get(q.id), lines.get(("questions", i), 0), translate)
-            for i, q in enumerate(doc.questions)
-        ),
+        questions=tuple(questions),
         intro=translate.optional(doc.intro),
         opens=doc.opens,
         closes=doc.closes,
         source=source,
         partial_contributions=doc.partial_contributions,
+        sections=tuple(sections),
+        closing=tuple(says),
+        progress=doc.progress,
     )
 
 
@@ -182,4 +200,4 @@ def _with_type_fields(question: Question, doc: QuestionDoc, translate: _Translat
 
 def _choice(doc: ChoiceDoc, translate: _Translator) -> Choice:
     synonyms = tuple((lang, tuple(words)) for lang, words in (doc.synonyms or {}).items())
-    return Choice(id=doc.id, label=translate(doc.label), synonyms=synonyms)
+    return Choice(id=doc.id, label=translate(doc.label), synonyms=synonyms, other=doc.other)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal, TypeAlias
 
 from flows.conditions import Condition
 from flows.language import pick_language
 from flows.translated import Translated
 from nlu.question import QuestionKind
+
+# What residents see of their progress (`progress:` in a flow file).
+Progress: TypeAlias = Literal["none", "questions", "sections"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +20,7 @@ class Choice:
     id: str  # snake_case, stable: stored answers refer to it
     label: Translated
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # language -> synonyms
+    other: bool = False  # "other, please specify": a detail in the resident's words
 
     def synonyms_in(self, lang: str) -> tuple[str, ...]:
         for code, words in self.synonyms:
@@ -44,6 +49,12 @@ class Question:
     max_length: int | None = None  # free_text
     min_date: dt.date | None = None  # date
     max_date: dt.date | None = None
+    before: tuple[Translated, ...] = ()  # information steps (`say:`) said just before it
+    section: int | None = None  # index in `Flow.sections` of the section it belongs to
+
+    def other_choice(self) -> Choice | None:
+        """The choice marked `other: true`, if any."""
+        return next((choice for choice in self.choices if choice.other), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +70,9 @@ class Flow:
     closes: dt.date | None = None
     source: str = "<memory>"  # the file it came from, for messages
     partial_contributions: bool = False  # unfinished sessions reach the engine on expiry
+    sections: tuple[Translated, ...] = ()  # section titles, in order
+    closing: tuple[Translated, ...] = ()  # information steps after the last question
+    progress: Progress = "none"
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:

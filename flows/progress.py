@@ -1,17 +1,26 @@
 """Moving through a flow's questions: the engine's transition value, the next
-question to ask after an answer (or completion), and the repair of a state whose
-question is gone. Pure, like the engine that uses it."""
+question to ask after an answer (or completion) with the section title and the
+information steps before it, where the resident is ("Question 12 sur 37",
+"Partie 2 sur 4 : ..."), and the repair of a state whose question is gone. Pure,
+like the engine that uses it.
+
+Progress counts only the questions that will be asked: those answered or skipped
+before the current one, the current one, and the later ones whose `when` holds
+or cannot be decided yet (it looks at questions still unanswered)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from flows.conditions import evaluate
-from flows.effects import AnswerWithdrawn, Completed, Effect
+from flows.conditions import evaluate, references
+from flows.effects import AnswerRecorded, AnswerWithdrawn, Completed, Effect
+from flows.messages import say
 from flows.model import Flow, Question
+from flows.other import detail_prompt, read_detail, takes_detail
 from flows.prompts import ask
 from flows.replies import Reply
 from flows.state import SessionState
+from nlu.interpretation import AnswerValue, Interpretation, Reject
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +40,8 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
     if after is not None:
         start = next((i + 1 for i, q in enumerate(flow.questions) if q.id == after), 0)
     effects: list[Effect] = []
+    lang = state.language
+    previous = find(flow, after)
     for question in flow.questions[start:]:
         if question.when is None or evaluate(question.when, state.known()):
             asking = replace(
@@ -39,15 +50,115 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
                 question_id=question.id,
                 retries=0,
                 pending=None,
+                detail_asked=False,
                 passed_over=tuple(q for q in state.passed_over if q != question.id),
             )
-            return Transition(asking, (ask(question, state.language),), tuple(effects))
+            entered = question.section is not None and (
+                previous is None or previous.section != question.section
+            )
+            replies = (
+                *((section_heading(flow, asking, question),) if entered else ()),
+                *(Reply(text.get(lang)) for text in question.before),
+                present(flow, asking, question),
+            )
+            return Transition(asking, replies, tuple(effects))
         if state.responded(question.id):
             effects.append(AnswerWithdrawn(question.id))
         state = state.with_pass_over(question.id)
     done = replace(state, status="completed", question_id=None, retries=0)
     effects.append(Completed())
-    return Transition(done, (Reply(flow.outro.get(state.language)),), tuple(effects))
+    closing = tuple(Reply(text.get(lang)) for text in flow.closing)
+    return Transition(done, (*closing, Reply(flow.outro.get(lang))), tuple(effects))
+
+
+def record(
+    flow: Flow,
+    state: SessionState,
+    question: Question,
+    value: AnswerValue,
+    text: str,
+    detail: str | None = None,
+) -> Transition:
+    """Store an answer and move on; an "other" choice without its detail is
+    stored, then the detail is asked for (`flows.other`)."""
+    lang = state.language
+    wanted = takes_detail(question, value)
+    recorded = AnswerRecorded(
+        question_id=question.id,
+        value=value,
+        raw_text=text,
+        wording=ask(question, lang).text,
+        language=lang,
+        detail=detail if wanted else None,
+    )
+    answered = state.with_answer(question.id, value)
+    if wanted and detail is None:
+        asking = replace(answered, retries=0, detail_asked=True)
+        return Transition(asking, (detail_prompt(question, lang),), (recorded,))
+    moved = move_on(flow, answered, question.id)
+    return Transition(moved.state, moved.replies, (recorded, *moved.effects))
+
+
+def specified(
+    flow: Flow, state: SessionState, question: Question, interpretation: Interpretation, text: str
+) -> Transition:
+    """The reply to "please specify": the detail, stored with the answer given."""
+    value = state.answer(question.id)
+    detail = read_detail(interpretation)
+    if isinstance(detail, Reject) or value is None:
+        hint = say("specify_again", state.language)
+        return Transition(state, (Reply(hint), detail_prompt(question, state.language)))
+    done = replace(state, detail_asked=False)
+    return record(flow, done, question, value, text, detail)
+
+
+def present(flow: Flow, state: SessionState, question: Question) -> Reply:
+    """The question as shown, under "Question 12 sur 37" when the flow shows
+    progress by question. The stored wording is `ask`'s, without the line."""
+    asked = ask(question, state.language)
+    if flow.progress != "questions":
+        return asked
+    number, total = position(flow, state, question)
+    line = say("progress_question", state.language, n=number, total=total)
+    return replace(asked, text=f"{line}\n{asked.text}")
+
+
+def section_heading(flow: Flow, state: SessionState, question: Question) -> Reply:
+    """The title of the section `question` opens, as "Partie 2 sur 4 : ..." when
+    the flow shows progress by section."""
+    lang = state.language
+    index = question.section if question.section is not None else 0
+    title = flow.sections[index].get(lang)
+    if flow.progress != "sections":
+        return Reply(title)
+    sections = sorted({q.section for q in will_ask(flow, state, question) if q.section is not None})
+    number = sections.index(index) + 1 if index in sections else 1
+    return Reply(say("progress_section", lang, n=number, total=len(sections), title=title))
+
+
+def position(flow: Flow, state: SessionState, question: Question) -> tuple[int, int]:
+    """(number of `question`, number of questions) among those that will be asked."""
+    asked = will_ask(flow, state, question)
+    return asked.index(question) + 1, len(asked)
+
+
+def will_ask(flow: Flow, state: SessionState, current: Question) -> list[Question]:
+    """The questions of the resident's way through the flow, `current` included."""
+    known = state.without(current.id).known()  # its answer may change: back, restart
+    asked: list[Question] = []
+    reached = False
+    for question in flow.questions:
+        if question.id == current.id:
+            reached = True
+            asked.append(question)
+        elif not reached:
+            if state.responded(question.id):
+                asked.append(question)
+        elif question.when is None or evaluate(question.when, known):
+            asked.append(question)
+        elif any(ref not in known for ref in references(question.when)):
+            asked.append(question)  # undecided: it looks at a question not answered yet
+    return asked
 
 
 def repair(flow: Flow, state: SessionState) -> SessionState:

@@ -18,6 +18,7 @@ def question_spec(question: Question, lang: str) -> QuestionSpec:
             ChoiceOption(
                 id=choice.id,
                 names=_unique((choice.label.get(lang), *choice.synonyms_in(lang))),
+                other=choice.other,
             )
             for choice in question.choices
         ),

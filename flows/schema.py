@@ -16,9 +16,11 @@ from typing import Annotated, Any, Literal, TypeAlias
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PlainValidator,
     StrictInt,
+    Tag,
     TypeAdapter,
     WithJsonSchema,
 )
@@ -27,6 +29,9 @@ from pydantic_core import PydanticCustomError
 from nlu.question import QUESTION_KINDS
 
 QUESTION_TYPES: tuple[str, ...] = QUESTION_KINDS
+# Items of `questions:` that are not questions: an information step, a section title.
+STEP_KINDS: tuple[str, ...] = ("say", "section")
+PROGRESS_KINDS: tuple[str, ...] = ("none", "questions", "sections")
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 # Checked by flows.validation with a suggestion; given to editors through the schema.
 SNAKE_CASE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
@@ -166,6 +171,12 @@ class ChoiceDoc(_Doc):
         description="Other words residents may type for this choice, per language,"
         " e.g. {fr: [bagnole, auto]}.",
     )
+    other: bool = Field(
+        default=False,
+        description="true for an 'other, please specify' choice: the resident's own words"
+        " after it ('autre : la trottinette'), or asked right after, are stored with the"
+        " answer as free text that moderators review.",
+    )
 
 
 class _QuestionDoc(_Doc):
@@ -278,6 +289,49 @@ QuestionDoc: TypeAlias = Annotated[
     Field(discriminator="type"),
 ]
 QUESTION = TypeAdapter(QuestionDoc)
+
+
+class SayStep(_Doc):
+    """An information step: said just before the question that follows it, when
+    that question is asked (at the end of the flow: before the outro)."""
+
+    say: TranslatedText = Field(description="What the bot says; no answer is expected.")
+
+
+class SectionStep(_Doc):
+    """The start of a section: its title is said before the first question asked in it."""
+
+    section: TranslatedText = Field(description="The section's title, e.g. 'La citoyenneté'.")
+
+
+def step_kind(value: object) -> str | None:
+    """Which kind of item of `questions:` a raw value is: a question type, say or section."""
+    if not isinstance(value, dict):
+        return None
+    if "type" not in value:
+        for step in STEP_KINDS:
+            if step in value:
+                return step
+    kind = value.get("type")
+    return kind if isinstance(kind, str) else None
+
+
+STEP_MODELS: dict[str, type[_Doc]] = {"say": SayStep, "section": SectionStep}
+
+StepDoc: TypeAlias = Annotated[
+    Annotated[YesNoQuestion, Tag("yes_no")]
+    | Annotated[ChoiceQuestion, Tag("choice")]
+    | Annotated[MultiChoiceQuestion, Tag("multi_choice")]
+    | Annotated[NumberQuestion, Tag("number")]
+    | Annotated[ScaleQuestion, Tag("scale")]
+    | Annotated[FreeTextQuestion, Tag("free_text")]
+    | Annotated[PostalCodeQuestion, Tag("postal_code")]
+    | Annotated[CommuneQuestion, Tag("commune")]
+    | Annotated[DateQuestion, Tag("date")]
+    | Annotated[SayStep, Tag("say")]
+    | Annotated[SectionStep, Tag("section")],
+    Discriminator(step_kind),
+]
 QUESTION_MODELS: dict[str, type[_QuestionDoc]] = {
     "yes_no": YesNoQuestion,
     "choice": ChoiceQuestion,
@@ -314,12 +368,21 @@ class FlowDoc(_Doc):
     consent: TranslatedText = Field(
         description="The consent question (answered yes or no): nothing is stored before yes."
     )
-    questions: list[QuestionDoc] = Field(description="The questions, in the order asked.")
+    questions: list[StepDoc] = Field(
+        description="The questions, in the order asked; between them, information steps"
+        " ({say: ...}) and section titles ({section: ...})."
+    )
     outro: TranslatedText = Field(description="Said when the resident has answered everything.")
     partial_contributions: bool = Field(
         default=False,
         description="true to send the consultation engine the answers of a session left"
         " unfinished, as a partial contribution, when it expires.",
+    )
+    progress: Literal["none", "questions", "sections"] = Field(
+        default="none",
+        description="What residents see of their progress: questions ('Question 12 sur"
+        " 37' above each question), sections ('Partie 2 sur 4 : ...' as each section"
+        " starts) or none (section titles only).",
     )
 
 

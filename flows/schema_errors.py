@@ -15,13 +15,21 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from flows.document import YamlPath
-from flows.schema import QUESTION_MODELS, QUESTION_TYPES, ChoiceDoc, FlowDoc, describe
+from flows.schema import (
+    QUESTION_MODELS,
+    QUESTION_TYPES,
+    STEP_KINDS,
+    STEP_MODELS,
+    ChoiceDoc,
+    FlowDoc,
+    describe,
+)
 from flows.when import did_you_mean
 
 
 def strip_tag(loc: tuple[int | str, ...]) -> tuple[YamlPath, str | None]:
     """Drop the question type pydantic puts in the location of union members."""
-    if len(loc) >= 3 and loc[0] == "questions" and loc[2] in QUESTION_TYPES:
+    if len(loc) >= 3 and loc[0] == "questions" and loc[2] in (*QUESTION_TYPES, *STEP_KINDS):
         return (*loc[:2], *loc[3:]), str(loc[2])
     return tuple(loc), None
 
@@ -30,6 +38,8 @@ def _owner(path: YamlPath, tag: str | None) -> tuple[type[BaseModel] | None, str
     """The model of the mapping at `path`, and how to name it."""
     if not path:
         return FlowDoc, "the flow"
+    if len(path) == 2 and path[0] == "questions" and tag in STEP_MODELS:
+        return STEP_MODELS[tag], f"a {tag} step"
     if len(path) == 2 and path[0] == "questions" and tag is not None:
         return QUESTION_MODELS[tag], f"a {tag} question"
     if len(path) == 4 and path[2] == "choices":
@@ -51,7 +61,11 @@ def explain(details: ErrorDetails, path: YamlPath, tag: str | None) -> tuple[str
         )
         return f"{name} needs the key '{field}'", hint
     if kind == "union_tag_not_found":
-        return "this question has no type", "add 'type:' with one of " + ", ".join(QUESTION_TYPES)
+        return "this question has no type", (
+            "add 'type:' with one of "
+            + ", ".join(QUESTION_TYPES)
+            + " (or write 'say:' for an information step, 'section:' for a section title)"
+        )
     if kind == "union_tag_invalid":
         tag_value = str(value.get("type")) if isinstance(value, dict) else "?"
         return f"unknown question type '{tag_value}'", did_you_mean(
@@ -144,7 +158,7 @@ def _unknown_key(key: str, path: YamlPath, tag: str | None) -> tuple[str, str | 
     close = did_you_mean(key, allowed)
     if close:
         return f"unknown key '{key}' in {name}", close
-    if tag is not None:
+    if tag is not None and tag not in STEP_MODELS:
         users = [t for t, model in QUESTION_MODELS.items() if key in model.model_fields]
         if users:
             return (

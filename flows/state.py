@@ -52,6 +52,7 @@ class SessionState:
     human_requested: bool = False
     before_delete: Status | None = None  # status to return to if deletion is cancelled
     pending: Pending | None = None  # asking: an answer awaiting the resident's confirmation
+    detail_asked: bool = False  # asking: "other" was chosen; its detail is asked for
 
     # ---- reading -------------------------------------------------------------
 
@@ -124,6 +125,7 @@ class SessionState:
             "human_requested": self.human_requested,
             "before_delete": self.before_delete,
             "pending": None if self.pending is None else _pending_to_json(self.pending),
+            "detail_asked": self.detail_asked,
         }
 
     @classmethod
@@ -132,9 +134,9 @@ class SessionState:
             raise InvalidState(f"session state must be an object, not {type(data).__name__}")
         if data.get("version") != FORMAT_VERSION:
             raise InvalidState(f"unknown session state version {data.get('version')!r}")
-        # States saved before `passed_over` and `pending` existed lack them:
-        # nothing was passed over, nothing awaits confirmation.
-        data = {"passed_over": [], "pending": None, **data}
+        # States saved before `passed_over`, `pending` and `detail_asked` existed
+        # lack them: nothing was passed over, nothing awaits confirmation or detail.
+        data = {"passed_over": [], "pending": None, "detail_asked": False, **data}
         expected = {
             "version",
             "language",
@@ -148,6 +150,7 @@ class SessionState:
             "human_requested",
             "before_delete",
             "pending",
+            "detail_asked",
         }
         if set(data) != expected:
             raise InvalidState(f"session state keys differ: {sorted(set(data) ^ expected)}")
@@ -160,6 +163,9 @@ class SessionState:
         human = data["human_requested"]
         if not isinstance(human, bool):
             raise InvalidState("session state human_requested must be true or false")
+        detail_asked = data["detail_asked"]
+        if not isinstance(detail_asked, bool):
+            raise InvalidState("session state detail_asked must be true or false")
         return cls(
             language=_string(data["language"], "language"),
             status=_status(data["status"], "status"),
@@ -176,6 +182,7 @@ class SessionState:
                 else _status(data["before_delete"], "before_delete")
             ),
             pending=None if data["pending"] is None else _pending_from_json(data["pending"]),
+            detail_asked=detail_asked,
         )
 
 

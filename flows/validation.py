@@ -37,6 +37,7 @@ from flows.schema import (
     QUESTION,
     QUESTION_MODELS,
     SNAKE_CASE_PATTERN,
+    STEP_KINDS,
     TRANSLATED,
     ChoiceDoc,
     ChoiceQuestion,
@@ -47,6 +48,7 @@ from flows.schema import (
     QuestionDoc,
     ScaleQuestion,
     describe,
+    step_kind,
 )
 from flows.schema_errors import explain, strip_tag
 from flows.when import WhenReader, did_you_mean
@@ -149,11 +151,11 @@ class _Checker:
                 "the flow has no questions",
                 "add at least one question under 'questions:'",
             )
-        if len(self.raw_questions) > MAX_QUESTIONS:
+        count = sum(1 for raw in self.raw_questions if step_kind(raw) not in STEP_KINDS)
+        if count > MAX_QUESTIONS:
             self.add(
                 ("questions",),
-                f"the flow has {len(self.raw_questions)} questions, more than the"
-                f" {MAX_QUESTIONS} a flow may have",
+                f"the flow has {count} questions, more than the {MAX_QUESTIONS} a flow may have",
                 "split it into several consultations",
             )
         return self._questions()
@@ -218,6 +220,10 @@ class _Checker:
         conditions: dict[str, Condition] = {}
         for index, raw in enumerate(self.raw_questions):
             path: YamlPath = ("questions", index)
+            kind = step_kind(raw)
+            if kind in STEP_KINDS:
+                self._step(path, str(kind), index)
+                continue
             question_id = order[index]
             if question_id in first_line:
                 self.add(
@@ -243,6 +249,23 @@ class _Checker:
                     conditions[question.id] = condition
                     self._condition_size((*path, "when"), condition)
         return conditions
+
+    def _step(self, path: YamlPath, kind: str, index: int) -> None:
+        """An information step or a section title: its text, and a section has questions."""
+        self._translated((*path, kind), "the section title" if kind == "section" else "the text")
+        if kind != "section":
+            return
+        following = (step_kind(raw) for raw in self.raw_questions[index + 1 :])
+        for after in following:
+            if after == "section":
+                break
+            if after not in STEP_KINDS:
+                return
+        self.add(
+            path,
+            "this section has no questions",
+            "put its questions after it, or remove it",
+        )
 
     def _condition_size(self, path: YamlPath, condition: Condition) -> None:
         terms, depth = condition_size(condition)
@@ -313,6 +336,13 @@ class _Checker:
                 f"this question has {len(choices)} choices, more than the {MAX_CHOICES}"
                 " a question may have",
                 "group them, or ask a free text question",
+            )
+        others = [index for index, choice in enumerate(choices) if choice.other]
+        for index in others[1:]:
+            self.add(
+                (*path, "choices", index, "other"),
+                "a question may have only one choice marked 'other: true'",
+                f"keep it on '{choices[others[0]].id}' only",
             )
         seen: dict[str, int] = {}
         words: dict[tuple[str, str], str] = {}  # (language, word) -> choice id

@@ -42,6 +42,9 @@ RejectReason = Literal[
 @dataclass(frozen=True, slots=True)
 class Answer:
     value: AnswerValue
+    # choice, multi_choice: what the resident wrote after an "other" option
+    # ("autre : la trottinette" -> "la trottinette"), kept as free text.
+    detail: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,7 @@ from nlu.normalize import (
     word_set,
 )
 from nlu.numbers import parse_number
+from nlu.other import split_other
 from nlu.pictographs import EmojiNames
 from nlu.postal_code import parse_postal_code
 from nlu.question import ChoiceOption, QuestionSpec
@@ -265,12 +266,8 @@ class Interpreter:
             return Answer(text)
         if kind == "yes_no":
             answer = self._yes_no.parse(text)
-        elif kind == "choice":
-            named = self._emoji.spelt_out(text, lang)
-            answer = parse_choice(named, question, self._matcher(question, lang), lang, today)
-        elif kind == "multi_choice":
-            named = self._emoji.spelt_out(text, lang)
-            answer = parse_multi_choice(named, question, self._matcher(question, lang))
+        elif kind in ("choice", "multi_choice"):
+            answer = self._choices(text, question, lang, today)
         elif kind in ("number", "scale"):
             answer = parse_number(text, lang, question.min, question.max, scale=kind == "scale")
         elif kind == "postal_code":
@@ -288,6 +285,30 @@ class Interpreter:
         if answer == Reject("not_understood") and not has_letters_or_digits(text):
             return Reject("empty")
         return answer
+
+    def _choices(
+        self, text: str, question: QuestionSpec, lang: str, today: dt.date
+    ) -> Answer | Reject | Confirm:
+        """The options named; with an "other" option named and words after it
+        ("autre : la trottinette"), those words are the answer's detail."""
+        split = split_other(text, question)
+        if split is not None:
+            chosen = self._options(split.head, question, lang, today)
+            others = {choice.id for choice in question.choices if choice.other}
+            value = chosen.value if isinstance(chosen, Answer) else None
+            if isinstance(value, str) and value in others:
+                return Answer(value, split.detail)
+            if isinstance(value, tuple) and others.intersection(value):
+                return Answer(value, split.detail)
+        return self._options(text, question, lang, today)
+
+    def _options(
+        self, text: str, question: QuestionSpec, lang: str, today: dt.date
+    ) -> Answer | Reject | Confirm:
+        named = self._emoji.spelt_out(text, lang)
+        if question.kind == "choice":
+            return parse_choice(named, question, self._matcher(question, lang), lang, today)
+        return parse_multi_choice(named, question, self._matcher(question, lang))
 
     def _matcher(self, question: QuestionSpec, lang: str) -> ChoiceMatcher:
         """The question's option index, built once per question and language."""

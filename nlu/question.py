@@ -31,6 +31,7 @@ class ChoiceOption:
 
     id: str
     names: tuple[str, ...]
+    other: bool = False  # "other, please specify": the words after its name are a detail
 
     @property
     def label(self) -> str:

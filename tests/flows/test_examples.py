@@ -72,6 +72,19 @@ def test_the_readme_question_example_is_valid():
     assert flow.question("priorities").max_selections == 2
 
 
+def test_the_readme_sections_example_is_valid():
+    (snippet,) = [block for block in reference_blocks() if block.startswith("progress:")]
+    head = FLOW_FOR_SNIPPETS.replace("questions:\n", "")
+    flow = parse_flow(head + snippet + "outro: {fr: Merci, en: Thanks}\n", "README.md")
+    assert flow.progress == "sections"
+    assert [title.get("en") for title in flow.sections] == [
+        "You and your high school",
+        "The buildings",
+    ]
+    assert flow.question("buildings").section == 1
+    assert flow.question("buildings").before[0].get("fr") == "La Région entretient 99 lycées."
+
+
 FLOW_FOR_SNIPPETS = """\
 id: demo
 languages: [fr, en]

@@ -1,0 +1,69 @@
+"""Other, please specify: the words after an option marked `other` are the
+answer's detail, in the resident's own spelling; the rest is read as usual."""
+
+import pytest
+
+from nlu import Answer, ChoiceOption, QuestionSpec, Reject
+from nlu.other import split_other
+
+CHOICES = (
+    ChoiceOption("bike", ("Vélo ou trottinette", "vélo", "trottinette")),
+    ChoiceOption("carpool", ("Covoiturage", "covoit")),
+    ChoiceOption("bus", ("Bus",)),
+    ChoiceOption("other", ("Autre (précisez)", "autre chose"), other=True),
+)
+MODES = QuestionSpec("multi_choice", choices=CHOICES)
+MODE = QuestionSpec("choice", choices=CHOICES)
+MODES_EN = QuestionSpec(
+    "multi_choice",
+    choices=(
+        ChoiceOption("bus", ("Bus",)),
+        ChoiceOption("car", ("Car",)),
+        ChoiceOption("other", ("Other",), other=True),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("autre : la trottinette", "la trottinette"),
+        ("Autre - Le Rémi à la demande", "Le Rémi à la demande"),
+        ("autre chose, la trottinette", "la trottinette"),
+        ("autre (précisez) : mon cheval", "mon cheval"),
+        ("autre, c'est le bateau", "le bateau"),
+    ],
+)
+def test_the_words_after_other_are_the_detail(interpret, text, detail):
+    assert interpret(text, MODE) == Answer("other", detail)
+
+
+def test_options_named_before_other_are_kept(interpret):
+    said = "le covoit et autre chose, la trottinette"
+    assert interpret(said, MODES) == Answer(("carpool", "other"), "la trottinette")
+    said = "bus and other: my horse"
+    assert interpret(said, MODES_EN, "en") == Answer(("bus", "other"), "my horse")
+
+
+def test_other_alone_has_no_detail(interpret):
+    assert interpret("autre", MODE) == Answer("other")
+    assert interpret("other", MODE) == Answer("other")  # the button's payload
+    assert interpret("vélo et autre", MODES) == Answer(("bike", "other"))
+
+
+def test_another_is_not_the_option(interpret):
+    assert split_other("un autre bus", MODES) is None
+    assert split_other("une autre fois, le bus", MODES) is None
+
+
+def test_questions_without_other_read_as_before(interpret):
+    plain = QuestionSpec("choice", choices=CHOICES[:3])
+    assert split_other("autre : la trottinette", plain) is None
+    assert interpret("autre", plain) == Reject("not_understood")
+
+
+def test_the_detail_keeps_the_residents_spelling():
+    split = split_other("AUTRE:   Le TER, souvent en retard !", MODES)
+    assert split is not None
+    assert split.head == "AUTRE"
+    assert split.detail == "Le TER, souvent en retard !"
