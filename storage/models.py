@@ -524,6 +524,21 @@ class ErasureReceiptRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class SavedReplyRow(Base):
+    """A reply the team often writes to residents who asked for a person, kept
+    by an admin, per language; a moderator picks one instead of typing."""
+
+    __tablename__ = "saved_replies"
+    __table_args__ = (Index("ix_saved_replies_language_title", "language", "title"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(254))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 class ReadinessProbeRow(Base):
     """One row `/readyz` writes to, to know the database takes writes."""
 

@@ -13,7 +13,7 @@ from storage.models import ConsoleRole
 from tests.bot.console.site import PASSWORD, client, console_site, csrf_of, sign_in
 
 PUBLIC = {"/console/static/{name}", "/console/login", "/console/welcome/{token}"}
-SAMPLE = {"answer": "1", "session": "1", "token": "nope", "name": "console.css"}
+SAMPLE = {"answer": "1", "session": "1", "token": "nope", "name": "console.css", "saved": "1"}
 
 
 def _routes(app):
