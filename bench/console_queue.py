@@ -3,11 +3,13 @@ queue page (real HTTP, signed in, templates rendered), unfiltered and with
 each filter, and time to approve an answer (the storage transaction, and the
 whole POST).
 
-    PYTHONPATH=. python bench/console_queue.py [--url URL] [--answers 100000] [--requests 200]
+    PYTHONPATH=. python bench/console_queue.py [--database-url URL] [--answers N] [--requests N]
+    PYTHONPATH=. python bench/console_queue.py \
+        --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench_queue
 
 Default URL: a fresh SQLite file in a temporary folder. A PostgreSQL URL must
-name an empty database (it is migrated here). Prints p50/p95 per page kind;
-targets: queue page p95 <= 100 ms, approve <= 20 ms. Asserts nothing.
+name an empty database (it is migrated here; `createdb bench_queue` first).
+Prints p50/p95 per page kind; targets: queue page p95 <= 100 ms, approve <= 20 ms. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -189,7 +191,12 @@ async def bench(url: str, count: int, requests: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument(
+        "--database-url",
+        "--url",
+        dest="url",
+        help="database URL (default: a fresh SQLite file); PostgreSQL: an empty database",
+    )
     parser.add_argument("--answers", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()

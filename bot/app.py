@@ -164,7 +164,7 @@ def _conversation_service(
         from bot.startup import tune_garbage_collector  # with the service: loaded by now
 
         tune_garbage_collector()
-        open_console(console, service.database)
+        open_console(console, service.database, app[TEAM_MESSAGES])
         key = resolve_secret_key(settings)
         limits = settings.api
         app[API] = Api(

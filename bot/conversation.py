@@ -40,6 +40,7 @@ from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands, RasaUnavailable
 from bot.records import (
     as_json,
+    holds_personal_data,
     interpretation_json,
     plain_value,
     replies_from_json,
@@ -503,6 +504,7 @@ class ConversationService:
         flow = context.deployed.flow
         for effect in effects:
             if isinstance(effect, AnswerRecorded):
+                free_text = flow.question(effect.question_id).type == "free_text"
                 await answers.record(
                     session,
                     session_id,
@@ -512,7 +514,8 @@ class ConversationService:
                     language=effect.language,
                     now=now,
                     raw_text=effect.raw_text,
-                    needs_moderation=flow.question(effect.question_id).type == "free_text",
+                    needs_moderation=free_text,
+                    personal_data=holds_personal_data(effect.raw_text) if free_text else None,
                 )
                 if flow.question(effect.question_id).other_choice() is not None:
                     await self._store_detail(session, session_id, effect, now)

@@ -8,6 +8,7 @@ from typing import cast
 
 from flows.replies import Reply
 from nlu import Answer, Command, Confirm, Interpretation
+from nlu.redaction import redact
 from storage.columns import JsonValue
 from storage.models import Direction
 from storage.transcripts import TranscriptLine
@@ -22,6 +23,12 @@ def as_json(value: object) -> JsonValue:
     """Values built here from JSON-safe parts (the engine's state, answers,
     replies) typed as storage expects them."""
     return cast(JsonValue, value)
+
+
+def holds_personal_data(text: str | None) -> bool:
+    """Whether a free-text answer holds personal data (a phone number, an
+    e-mail, an address), stored with it for the review queue's filter."""
+    return bool(text) and bool(redact(text or "").found)
 
 
 def plain_value(value: object) -> object:

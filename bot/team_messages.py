@@ -54,6 +54,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.errors import UserError
+from flows.catalogue import CATALOGUE
 from flows.effects import Effect, HumanRequested
 from flows.replies import Reply
 from flows.state import SessionState
@@ -77,12 +78,6 @@ MAX_AUTHOR_CHARS: Final = 128
 AUDIT_REPLY: Final = "team.reply"
 AUDIT_HANDLED: Final = "human.handled"
 AUDIT_REOPENED: Final = "human.reopened"
-
-# Said before a team message in the channels that show no sender (Telegram, REST).
-HEADER: Final = {
-    "fr": "Message de l'équipe de la consultation :",
-    "en": "Message from the consultation team:",
-}
 
 __all__ = ["Conversation", "HumanRequest", "Outcome", "TeamMessage", "TeamMessages"]
 
@@ -118,8 +113,10 @@ class Conversation:
 
 
 def shown_text(text: str, language: str | None) -> str:
-    """A team message as channels without a sender label show it."""
-    return f"{HEADER.get(language or 'fr', HEADER['fr'])}\n{text}"
+    """A team message as channels without a sender label show it: under the
+    catalogue's `service.team_message` header, in the resident's language
+    (French when it is not known)."""
+    return f"{CATALOGUE.text('service', 'team_message', language, 'fr')}\n{text}"
 
 
 async def note_human_request(

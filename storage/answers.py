@@ -91,9 +91,12 @@ async def record(
     now: dt.datetime,
     raw_text: str | None = None,
     needs_moderation: bool = False,
+    personal_data: bool | None = None,
 ) -> int:
     """Store the answer to `question_id`, superseding the current one if any;
-    the new answer's id. `needs_moderation` (free text) queues it as pending."""
+    the new answer's id. `needs_moderation` (free text) queues it as pending;
+    `personal_data`: whether the application found personal data in it (None:
+    not looked at; the review queue scans it later)."""
     await _SUPERSEDE_ONE.execute(
         session, {"b_session": session_id, "b_question": question_id, "superseded_at": now}
     )
@@ -106,6 +109,7 @@ async def record(
         "language": language,
         "answered_at": now,
         "moderation_status": ModerationStatus.PENDING.value if needs_moderation else None,
+        "personal_data": personal_data,
     }
     answer_id = (await _INSERT.execute(session, values)).scalar()
     assert isinstance(answer_id, int)

@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditRow
+from storage.models import AuditRow, table
+from storage.prepared import Prepared
+
+# Compiled once: every moderation decision writes one.
+_INSERT = Prepared(insert(table(AuditRow)).returning(table(AuditRow).c.id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,20 +44,17 @@ async def record(
     state_after: str | None = None,
 ) -> int:
     """Write an audit record; its id."""
-    record_id = await session.scalar(
-        insert(AuditRow)
-        .values(
-            at=now,
-            action=action,
-            counts=dict(counts),
-            details=dict(details or {}),
-            actor=actor,
-            subject=subject,
-            state_before=state_before,
-            state_after=state_after,
-        )
-        .returning(AuditRow.id)
-    )
+    values = {
+        "at": now,
+        "action": action,
+        "counts": dict(counts),
+        "details": dict(details or {}),
+        "actor": actor,
+        "subject": subject,
+        "state_before": state_before,
+        "state_after": state_after,
+    }
+    record_id: int | None = (await _INSERT.execute(session, values)).scalar()
     assert record_id is not None
     return record_id
 

@@ -192,6 +192,12 @@ class TranscriptLineRow(Base):
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+# Spelled as storage.review_queue's filter is, so that both databases use the index.
+_PENDING_PERSONAL = (
+    "moderation_status = 'pending' AND superseded_at IS NULL AND personal_data = true"
+)
+
+
 class AnswerRow(Base):
     __tablename__ = "answers"
     __table_args__ = (
@@ -210,8 +216,9 @@ class AnswerRow(Base):
             sqlite_where=text("superseded_at IS NULL"),
             postgresql_where=text("superseded_at IS NULL"),
         ),
-        Index("ix_answers_moderation_status", "moderation_status"),
-        # The review queue: pending current answers in id (= age) order.
+        # The review queue: pending current answers in id (= age) order. (No
+        # index on moderation_status alone: three values, and SQLite's planner
+        # preferred it to the partial indexes below, scanning every pending row.)
         Index(
             "ix_answers_pending",
             "id",
@@ -225,6 +232,26 @@ class AnswerRow(Base):
             "id",
             sqlite_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
             postgresql_where=text("moderation_status = 'pending' AND superseded_at IS NULL"),
+        ),
+        # The review queue filtered on "contains personal data".
+        Index(
+            "ix_answers_pending_personal",
+            "id",
+            sqlite_where=text(_PENDING_PERSONAL),
+            postgresql_where=text(_PENDING_PERSONAL),
+        ),
+        # The review queue of decided answers, by status.
+        Index(
+            "ix_answers_approved",
+            "id",
+            sqlite_where=text("moderation_status = 'approved' AND superseded_at IS NULL"),
+            postgresql_where=text("moderation_status = 'approved' AND superseded_at IS NULL"),
+        ),
+        Index(
+            "ix_answers_rejected",
+            "id",
+            sqlite_where=text("moderation_status = 'rejected' AND superseded_at IS NULL"),
+            postgresql_where=text("moderation_status = 'rejected' AND superseded_at IS NULL"),
         ),
         # Pending answers not scanned for personal data yet.
         Index(
@@ -528,6 +555,21 @@ class ErasureReceiptRow(Base):
 
     digest: Mapped[str] = mapped_column(String(128), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class SavedReplyRow(Base):
+    """A reply the team often writes to residents who asked for a person, kept
+    by an admin, per language; a moderator picks one instead of typing."""
+
+    __tablename__ = "saved_replies"
+    __table_args__ = (Index("ix_saved_replies_language_title", "language", "title"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(254))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class ReadinessProbeRow(Base):

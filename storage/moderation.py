@@ -36,7 +36,9 @@ from storage.models import (
     FlowVersionRow,
     ModerationStatus,
     SessionRow,
+    table,
 )
+from storage.prepared import Prepared
 from storage.writes import rowcount
 
 HOLD = dt.timedelta(minutes=5)
@@ -86,6 +88,37 @@ class _Context:
     raw_text: str | None
     value: JsonValue
     tags: JsonValue
+
+
+_a, _s, _f = table(AnswerRow), table(SessionRow), table(FlowVersionRow)
+# A decision, compiled once (the columns it sets are the execution's other names):
+# pending, current, not held by someone else.
+_DECIDE = Prepared(
+    update(_a).where(
+        _a.c.id == bindparam("b_id"),
+        _a.c.moderation_status == ModerationStatus.PENDING.value,
+        _a.c.superseded_at.is_(None),
+        or_(
+            _a.c.held_by.is_(None),
+            _a.c.held_by == bindparam("b_by"),
+            _a.c.held_until <= bindparam("b_now"),
+        ),
+    )
+)
+_CONTEXT = Prepared(
+    select(
+        _s.c.participant_id,
+        _f.c.consultation_id,
+        _f.c.version,
+        _a.c.question_id,
+        _a.c.language,
+        _a.c.raw_text,
+        _a.c.value,
+        _a.c.tags,
+    )
+    .select_from(_a.join(_s, _s.c.id == _a.c.session_id).join(_f, _f.c.id == _s.c.flow_version_id))
+    .where(_a.c.id == bindparam("b_id"))
+)
 
 
 def _decidable(answer_id: int, by: str, now: dt.datetime) -> Any:
@@ -310,10 +343,8 @@ async def _decide(
 ) -> Decision | None:
     """Apply `values` if the answer is decidable by `by`: None if applied,
     otherwise why not."""
-    result = await session.execute(
-        update(AnswerRow).where(_decidable(answer_id, by, now)).values(**values)
-    )
-    if rowcount(result) == 1:
+    result = await _DECIDE.execute(session, {"b_id": answer_id, "b_by": by, "b_now": now, **values})
+    if result.rowcount == 1:
         return None
     return await _why_not(session, answer_id, now)
 
@@ -359,24 +390,7 @@ async def _why_not(session: AsyncSession, answer_id: int, now: dt.datetime) -> D
 
 
 async def _context(session: AsyncSession, answer_id: int) -> _Context:
-    row = (
-        await session.execute(
-            select(
-                SessionRow.participant_id,
-                FlowVersionRow.consultation_id,
-                FlowVersionRow.version,
-                AnswerRow.question_id,
-                AnswerRow.language,
-                AnswerRow.raw_text,
-                AnswerRow.value,
-                AnswerRow.tags,
-            )
-            .join(SessionRow, SessionRow.id == AnswerRow.session_id)
-            .join(FlowVersionRow, FlowVersionRow.id == SessionRow.flow_version_id)
-            .where(AnswerRow.id == answer_id)
-        )
-    ).one()
-    return _Context(*row)
+    return _Context(*(await _CONTEXT.execute(session, {"b_id": answer_id})).one())
 
 
 def _event_base(answer_id: int, context: _Context) -> dict[str, JsonValue]:

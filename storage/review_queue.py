@@ -3,8 +3,10 @@ a page at a time (cursor: the last id seen), with filters, each item with the
 question as it was asked and where it came from (consultation, flow version,
 channel, pseudonymous participant).
 
-Whether an answer holds personal data is scanned by the application (storage
-knows no text analysis): `unscanned` hands out answers not scanned yet and
+Whether an answer holds personal data is found by the application (storage
+knows no text analysis) when the answer is written (`answers.record`), so the
+"contains personal data" filter is an indexed column. Answers written before
+that (or by other means) are NULL: `unscanned` hands them out and
 `mark_scanned` records the findings.
 """
 
@@ -15,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, String, bindparam, literal, select, update
+from sqlalchemy import Row, String, bindparam, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import InvalidModeration
@@ -30,6 +32,9 @@ from storage.models import (
 
 PAGE = 50
 MAX_SEARCH = 200
+# A text search reads at most this many answers per page, so that a word no
+# answer holds costs a bounded time; the page then offers to search further.
+SEARCH_WINDOW = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,10 +150,11 @@ async def page(
     criteria: QueueFilter = QueueFilter(),
     *,
     after_id: int = 0,
+    until_id: int | None = None,
     limit: int = PAGE,
 ) -> list[QueueItem]:
     """Up to `limit` current answers matching `criteria` with an id above
-    `after_id`, oldest first."""
+    `after_id` (and at most `until_id`), oldest first."""
     query = _base().where(AnswerRow.superseded_at.is_(None), AnswerRow.id > after_id)
     query = query.where(AnswerRow.moderation_status == _status(criteria.status))
     if criteria.allowed_consultations is not None:
@@ -158,19 +164,51 @@ async def page(
     if criteria.question_id is not None:
         query = query.where(AnswerRow.question_id == criteria.question_id)
     if criteria.channel is not None:
-        query = query.where(ParticipantRow.channel == criteria.channel)
+        # A correlated EXISTS keeps the answers in id order as the outer loop
+        # (joined, SQLite started from the participants of the channel and
+        # sorted all their answers).
+        query = query.where(
+            select(_p.c.id)
+            .where(_p.c.id == SessionRow.participant_id, _p.c.channel == criteria.channel)
+            .exists()
+        )
     if criteria.answered_from is not None:
         query = query.where(AnswerRow.answered_at >= criteria.answered_from)
     if criteria.answered_before is not None:
         query = query.where(AnswerRow.answered_at < criteria.answered_before)
-    if criteria.personal_data is not None:
-        query = query.where(AnswerRow.personal_data.is_(criteria.personal_data))
+    if criteria.personal_data:
+        # Spelled as the partial index ix_answers_pending_personal is.
+        query = query.where(text("answers.personal_data = true"))
+    elif criteria.personal_data is not None:
+        query = query.where(AnswerRow.personal_data.is_(False))
     if criteria.search:
         if len(criteria.search) > MAX_SEARCH:
             raise InvalidModeration(f"search for at most {MAX_SEARCH} characters")
         query = query.where(AnswerRow.raw_text.icontains(criteria.search, autoescape=True))
+    if until_id is not None:
+        query = query.where(AnswerRow.id <= until_id)
     rows = await session.execute(query.order_by(AnswerRow.id).limit(limit))
     return [_item(row) for row in rows]
+
+
+async def search_window_end(
+    session: AsyncSession, criteria: QueueFilter, *, after_id: int = 0
+) -> int | None:
+    """Where a text search of one page stops (pass it to `page` as `until_id`):
+    the id of the SEARCH_WINDOW-th current answer of the status after
+    `after_id`; None when fewer remain (the search reaches the end)."""
+    found: int | None = await session.scalar(
+        select(AnswerRow.id)
+        .where(
+            AnswerRow.superseded_at.is_(None),
+            AnswerRow.id > after_id,
+            AnswerRow.moderation_status == _status(criteria.status),
+        )
+        .order_by(AnswerRow.id)
+        .offset(SEARCH_WINDOW - 1)
+        .limit(1)
+    )
+    return found
 
 
 async def item(session: AsyncSession, answer_id: int) -> QueueItem | None:
@@ -198,6 +236,7 @@ async def unscanned(session: AsyncSession, *, limit: int = 500) -> list[tuple[in
 
 
 _t = table(AnswerRow)
+_p = table(ParticipantRow).alias("channel_of")
 _MARK = update(_t).where(_t.c.id == bindparam("b_id")).values(personal_data=bindparam("b_found"))
 
 

@@ -65,6 +65,7 @@ class HumanRequest:
     handled_by: str | None
     last_activity_at: dt.datetime
     team_messages: int  # how many the team sent in this conversation
+    reachable: bool | None = None  # False: the platform refused the last message (bot blocked)
 
     @property
     def waiting(self) -> bool:
@@ -119,6 +120,7 @@ def _requests() -> Select[Any]:
             SessionRow.human_handled_by,
             SessionRow.last_activity_at,
             sent,
+            ParticipantRow.reachable,
         )
         .join(FlowVersionRow, FlowVersionRow.id == SessionRow.flow_version_id)
         .outerjoin(ParticipantRow, ParticipantRow.id == SessionRow.participant_id)
@@ -174,6 +176,23 @@ async def waiting(
         )
     query = query.order_by(SessionRow.human_requested_at, SessionRow.id).limit(limit)
     return [HumanRequest(*row) for row in await session.execute(query)]
+
+
+async def waiting_count(
+    session: AsyncSession, *, consultations: Sequence[str] | None = None
+) -> int:
+    """How many conversations wait for someone of the team (of `consultations`
+    if given)."""
+    query = (
+        select(func.count())
+        .select_from(SessionRow)
+        .where(SessionRow.human_requested_at.is_not(None), SessionRow.human_handled_at.is_(None))
+    )
+    if consultations is not None:
+        query = query.join(FlowVersionRow, FlowVersionRow.id == SessionRow.flow_version_id).where(
+            FlowVersionRow.consultation_id.in_(list(consultations))
+        )
+    return int(await session.scalar(query) or 0)
 
 
 async def request(session: AsyncSession, session_id: int) -> HumanRequest:

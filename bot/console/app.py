@@ -12,7 +12,14 @@ import jinja2
 from aiohttp import web
 
 from bot.config import Settings
-from bot.console import account_pages, queue_pages, record_pages, results_pages
+from bot.console import (
+    account_pages,
+    inbox_pages,
+    queue_pages,
+    record_pages,
+    results_pages,
+    saved_reply_pages,
+)
 from bot.console.accounts import Accounts
 from bot.console.guard import (
     ADMINS,
@@ -28,13 +35,16 @@ from bot.console.guard import (
 )
 from bot.console.totp import TotpCipher
 from bot.keys import Keys
+from bot.team_messages import TeamMessages
 from storage.database import Database
 
 STATIC: Final = ("console.js", "console.css")
 
 
 def create_console(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[guard], client_max_size=256 * 1024)
+    app = web.Application(
+        middlewares=[guard, inbox_pages.count_waiting], client_max_size=256 * 1024
+    )
     app[STATE] = ConsoleState(settings)
     env = aiohttp_jinja2.setup(
         app,
@@ -79,14 +89,27 @@ def create_console(settings: Settings) -> web.Application:
     routes.get("/results", results_pages.index, ORGANIZERS)
     routes.get("/results/{consultation}", results_pages.consultation, ORGANIZERS)
     routes.get("/results/{consultation}/{table}.csv", results_pages.export, ORGANIZERS)
+    routes.get("/inbox", inbox_pages.inbox, MODERATORS)
+    routes.get("/inbox/{session}", inbox_pages.conversation, MODERATORS)
+    routes.post("/inbox/{session}/reply", inbox_pages.reply, MODERATORS)
+    routes.post("/inbox/{session}/handled", inbox_pages.handled, MODERATORS)
+    routes.post("/inbox/{session}/reopen", inbox_pages.reopen, MODERATORS)
+    routes.get("/saved-replies", saved_reply_pages.show, ADMINS)
+    routes.post("/saved-replies", saved_reply_pages.add, ADMINS)
+    routes.post("/saved-replies/{saved}", saved_reply_pages.change, ADMINS)
+    routes.post("/saved-replies/{saved}/delete", saved_reply_pages.remove, ADMINS)
     routes.get("/audit", record_pages.audit_log, ADMINS)
     routes.get("/audit.csv", record_pages.audit_csv, ADMINS)
     return app
 
 
-def open_console(console: web.Application, database: Database) -> None:
-    """Serve the console from `database` (the conversation service's)."""
+def open_console(
+    console: web.Application, database: Database, team_messages: TeamMessages | None = None
+) -> None:
+    """Serve the console from `database` (the conversation service's); replies
+    to residents go through `team_messages` (the application's)."""
     state = console[STATE]
+    state.team_messages = team_messages
     state.accounts = Accounts(
         database, state.settings, TotpCipher(Keys.from_settings(state.settings))
     )

@@ -22,7 +22,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import quote, urlsplit
 
 import aiohttp_jinja2
@@ -31,6 +31,9 @@ from aiohttp import web
 from bot.config import Settings
 from bot.console.accounts import CODE, ENROL, FULL, Accounts, Viewer
 from storage.models import ConsoleRole
+
+if TYPE_CHECKING:
+    from bot.team_messages import TeamMessages
 
 COOKIE: Final = "consultbot_console"
 FORM_COOKIE: Final = "consultbot_console_form"
@@ -79,12 +82,15 @@ class ConsoleState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.accounts: Accounts | None = None
+        self.team_messages: TeamMessages | None = None
         self.access: dict[web.AbstractRoute, Access] = {}
 
 
 STATE: Final = web.AppKey("console_state", ConsoleState)
 VIEWER: Final = web.RequestKey("console_viewer", Viewer)
 FORM_TOKEN: Final = web.RequestKey("console_form_token", str)
+# How many residents wait for a person (bot.console.inbox_pages), for the navigation.
+WAITING: Final = web.RequestKey("console_waiting", int)
 
 
 class ConsoleRoutes:

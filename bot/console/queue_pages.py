@@ -117,15 +117,26 @@ async def queue(request: web.Request) -> web.Response:
         await scan_personal_data(database)
     error = None
     items: list[QueueItem] = []
+    until = None
     try:
         async with database.transaction() as session:
-            items = await review_queue.page(session, criteria, after_id=_after(request))
+            if criteria.search:
+                until = await review_queue.search_window_end(
+                    session, criteria, after_id=_after(request)
+                )
+            items = await review_queue.page(
+                session, criteria, after_id=_after(request), until_id=until
+            )
     except InvalidModeration as invalid:
         error = str(invalid)
     now = _now()
     next_url = None
+    searched_to = None
     if len(items) == review_queue.PAGE:
         next_url = str(request.rel_url.update_query(after=items[-1].id))
+    elif until is not None:  # the search read its window: it can go further
+        searched_to = until
+        next_url = str(request.rel_url.update_query(after=until))
     return page(
         request,
         "queue.html",
@@ -135,6 +146,7 @@ async def queue(request: web.Request) -> web.Response:
         query=request.query,
         statuses=[s.value for s in ModerationStatus],
         next_url=next_url,
+        searched_to=searched_to,
         back=str(request.rel_url),
         notice=notice_text(request.query.get("notice", "")),
         error=error,

@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.console.guard import STATE, csrf_token, maybe_viewer
+from bot.console.guard import STATE, WAITING, csrf_token, maybe_viewer
 
 
 def page(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
@@ -21,6 +21,7 @@ def page(request: web.Request, template: str, status: int = 200, **context: Any)
             "viewer": viewer,
             "csrf": csrf_token(request),
             "reasons": request.app[STATE].settings.console.rejection_reasons,
+            "waiting_count": request.get(WAITING),
             **context,
         },
         status=status,

@@ -10,7 +10,7 @@ import pytest
 from bot.channel_contract import InboundMessage
 from bot.channels.telegram.address import ChatAddressCipher
 from bot.conversation import ConversationService
-from bot.team_messages import HEADER, InvalidReply, NotAsked, Outcome, TeamMessages
+from bot.team_messages import InvalidReply, NotAsked, Outcome, TeamMessages, shown_text
 from storage import audit, participants, sessions, team_messages
 from storage.models import TeamMessageState
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
@@ -18,6 +18,8 @@ from tests.bot.conftest import Clock, ServiceFactory
 from tests.serving import settings_for
 
 MODERATOR = "moderator-7"
+
+FR_HEADER = "Message de l'équipe de la consultation :"
 
 
 class People:
@@ -85,7 +87,7 @@ async def test_a_rest_resident_gets_the_reply_before_the_bots_next_replies(peopl
     assert outcome is Outcome.QUEUED
     assert await people.state_of(session_id) == state  # the questionnaire is undisturbed
     replies = await people.say("rest", "alice", "train")
-    assert replies[0] == f"{HEADER['fr']}\nBonjour Alice, nous regardons votre question."
+    assert replies[0] == f"{FR_HEADER}\nBonjour Alice, nous regardons votre question."
     assert "1 à 5" in replies[-1]  # and the questionnaire carries on
     assert (await people.say("rest", "alice", "4"))[0] != replies[0]  # shown once
     conversation = await people.messages.conversation(session_id)
@@ -104,7 +106,7 @@ async def test_a_telegram_resident_gets_the_reply_in_their_chat(
     assert await people.reply(session_id, "Bonjour, voici notre réponse.") is Outcome.DELIVERED
 
     [sent] = fake.messages_to(camille)
-    assert sent["text"] == f"{HEADER['fr']}\nBonjour, voici notre réponse."
+    assert sent["text"] == f"{FR_HEADER}\nBonjour, voici notre réponse."
     assert "un membre de l'équipe" not in (await people.say("telegram", "4242", "train"))[0]
 
 
@@ -184,3 +186,9 @@ async def _quiet_conversation(people: People) -> int:
     for text in ("bonjour", "oui"):
         await people.say("rest", "quiet", text)
     return await people.session_of("rest", "quiet")
+
+
+def test_the_header_comes_from_the_text_catalogue_in_the_residents_language():
+    assert shown_text("Hello", "en") == "Message from the consultation team:\nHello"
+    assert shown_text("Bonjour", "fr") == f"{FR_HEADER}\nBonjour"
+    assert shown_text("Bonjour", None) == f"{FR_HEADER}\nBonjour"

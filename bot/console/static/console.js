@@ -1,5 +1,5 @@
-// The console's keyboard shortcuts on the review queue; everything also works
-// without them (plain forms and links).
+// The console's keyboard shortcuts on the review queue, and the inbox's saved
+// replies; everything also works without them (plain forms and links).
 (function () {
   "use strict";
   function items() { return Array.prototype.slice.call(document.querySelectorAll(".item")); }
@@ -58,5 +58,16 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     if (items().length && !document.querySelector("[autofocus]")) select(0);
+    // The inbox: a saved reply chosen fills the reply box, where it can be changed.
+    var saved = document.getElementById("saved");
+    var box = document.getElementById("reply-text");
+    if (saved && box) {
+      var filled = "";
+      saved.addEventListener("change", function () {
+        var option = saved.options[saved.selectedIndex];
+        var text = option ? option.getAttribute("data-text") || "" : "";
+        if (box.value === "" || box.value === filled) { box.value = text; filled = text; }
+      });
+    }
   });
 })();

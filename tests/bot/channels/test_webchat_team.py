@@ -14,13 +14,15 @@ import pytest
 from aiohttp import web
 
 from bot.app import TEAM_MESSAGES, WEBCHAT
-from bot.team_messages import HEADER, Outcome
+from bot.team_messages import Outcome
 from storage import team_messages
 from storage.database import Database
 from storage.models import TeamMessageState
 from tests.bot.channels.test_webchat import Chat, Tab
 from tests.bot.cli.running import consultbot
 from tests.serving import SECRET, running, settings_for
+
+FR_HEADER = "Message de l'équipe de la consultation :"
 
 
 @dataclass
@@ -98,7 +100,7 @@ async def test_a_rest_resident_gets_the_reply_with_their_next_message(server: Se
         [waiting] = await server.app[TEAM_MESSAGES].inbox()
         assert await server.reply(waiting.session_id, "Réponse de l'équipe") is Outcome.QUEUED
         replies = await say("train")
-    assert replies[0]["text"] == f"{HEADER['fr']}\nRéponse de l'équipe"
+    assert replies[0]["text"] == f"{FR_HEADER}\nRéponse de l'équipe"
     assert "1 à 5" in replies[-1]["text"]
 
 

@@ -14,8 +14,11 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.app import CONVERSATIONS
+from bot.channel_contract import InboundMessage
 from bot.console.accounts import Accounts
 from bot.console.totp import TotpCipher
+from bot.conversation import ConversationService
 from bot.keys import Keys
 from storage import answers, consultations, participants, sessions, transcripts
 from storage.database import Database
@@ -33,6 +36,7 @@ class Site:
     app: web.Application
     database: Database
     accounts: Accounts
+    said: int = 0
 
     async def user(
         self, email: str, role: ConsoleRole, consultations: list[str] | None = None
@@ -40,6 +44,54 @@ class Site:
         link = await self.accounts.add(email, role, by="test", consultations=consultations)
         await self.accounts.set_password(link.url.rsplit("/", 1)[1], PASSWORD)
         return email
+
+    async def says(
+        self,
+        channel: str,
+        user: str,
+        text: str,
+        *,
+        consultation: str | None = None,
+        address: str | None = None,
+    ) -> list[str]:
+        """A resident of `channel` writes `text` through the real conversation
+        service; the texts of the replies."""
+        service = self.app[CONVERSATIONS]
+        self.said += 1
+        message = InboundMessage(
+            channel,
+            user,
+            text,
+            f"{user}-{self.said}",
+            dt.datetime.now(dt.UTC),
+            consultation_id=consultation,
+            address=address,
+        )
+        return [reply.text for reply in await service.handle(message)]
+
+    async def asks_for_a_person(
+        self,
+        channel: str,
+        user: str,
+        *,
+        consultation: str | None = None,
+        address: str | None = None,
+    ) -> int:
+        """A resident greets, consents and writes "humain"; their conversation's number."""
+        replies: list[str] = []
+        for text in ("bonjour", "oui", "humain"):
+            replies = await self.says(
+                channel, user, text, consultation=consultation, address=address
+            )
+        assert "un membre de l'équipe" in replies[0], replies
+        service = self.app[CONVERSATIONS]
+        assert isinstance(service, ConversationService)
+        async with self.database.transaction() as s:
+            found = await participants.find(s, channel, service.pseudonym(channel, user))
+            assert found is not None
+            latest = await sessions.latest(s, found.id)
+            assert latest is not None
+            return latest.id
 
     async def pending(
         self,
@@ -86,8 +138,14 @@ class Site:
 
 
 @asynccontextmanager
-async def console_site(database_url: str, tmp_path: Path, **console: Any) -> AsyncIterator[Site]:
-    settings = settings_for(database_url, console=console)
+async def console_site(
+    database_url: str,
+    tmp_path: Path,
+    telegram: dict[str, Any] | None = None,
+    **console: Any,
+) -> AsyncIterator[Site]:
+    extra = {"telegram": telegram} if telegram else {}
+    settings = settings_for(database_url, console=console, **extra)
     async with running(settings) as (url, app):
         database = await Database.connect(database_url)
         try:

@@ -6,6 +6,7 @@ on any page, at 320 px wide with nothing to scroll sideways."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from storage import answers, audit
+from storage import answers, audit, saved_replies
 from storage.models import ConsoleRole, ModerationStatus, OutboxEventRow
 from tests.bot.console.site import PASSWORD, Site, console_site
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, _browser_or_skip, shot
@@ -230,6 +231,10 @@ async def test_every_console_page_passes_axe_at_320_px(browser, database_url: st
         link = await site.accounts.add("new@region.fr", ConsoleRole.MODERATOR, by="test")
         async with site.database.transaction() as s:
             session_id = (await answers.get(s, answer_id)).session_id
+            await saved_replies.add(
+                s, "fr", "Accusé de réception", "Bien reçu, merci.", by="test", now=_now()
+            )
+        waiting = await site.asks_for_a_person("rest", "alice")
         page = await _page(browser, NARROW, bypass_csp=True)  # only to inject axe
         checked = []
         welcome = site.url + "/console/welcome/" + link.url.rsplit("/", 1)[1]
@@ -246,6 +251,9 @@ async def test_every_console_page_passes_axe_at_320_px(browser, database_url: st
             "/console/transcripts?consultation=mobilite&q=bus",
             "/console/audit",
             "/console/2fa",
+            "/console/inbox",
+            f"/console/inbox/{waiting}",
+            "/console/saved-replies",
         ):
             await page.goto(site.url + path)
             checked.append((path, await _axe(page), await _overflow(page)))
@@ -256,6 +264,10 @@ async def test_every_console_page_passes_axe_at_320_px(browser, database_url: st
     problems = [(url, violations, wide) for url, violations, wide in checked if violations or wide]
     assert problems == []
     assert page.errors == []
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 async def _overflow(page) -> bool:

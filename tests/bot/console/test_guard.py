@@ -20,6 +20,7 @@ SAMPLE = {
     "name": "console.css",
     "consultation": "mobilite",
     "table": "progress",
+    "saved": "1",
 }
 
 

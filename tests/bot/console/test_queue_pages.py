@@ -44,6 +44,46 @@ async def test_filters_narrow_the_queue_and_a_huge_search_is_refused_plainly(
             assert "search for at most 200 characters" in html
 
 
+async def test_a_text_search_reads_a_bounded_number_of_answers_and_offers_to_go_further(
+    database_url: str, tmp_path: Path, monkeypatch
+):
+    monkeypatch.setattr(review_queue, "SEARCH_WINDOW", 3)
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("ana@region.fr", ConsoleRole.ADMIN)
+        others = [await site.pending(f"Le tram numéro {n}") for n in range(4)]
+        found = await site.pending("Le vélo en ville")
+        async with client() as http:
+            await sign_in(http, site, "ana@region.fr")
+            status, html = await _get(http, f"{site.url}/console/queue?q=v%C3%A9lo")
+            assert status == 200
+            assert "No answers here so far." in html
+            assert f"The search read the answers up to number {others[2]}." in html
+            further = html.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0]
+            status, html = await _get(http, site.url + further.replace("&amp;", "&"))
+            assert f'id="item-{found}"' in html
+            assert "Search the next answers" not in html
+
+
+async def test_a_free_text_answer_holding_a_phone_number_is_flagged_when_written(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        for text in ("bonjour", "oui", "train", "4", "45000"):
+            await site.says("rest", "alice", text)
+        await site.says("rest", "alice", "Rappelez-moi au 06 12 34 56 78")
+        for text in ("bonjour", "oui", "bus", "3", "37000"):
+            await site.says("rest", "bruno", text)
+        await site.says("rest", "bruno", "Trop de retards")
+        async with site.database.transaction() as s:
+            items = await review_queue.page(s)
+            unscanned = await review_queue.unscanned(s)
+        assert {(item.text, item.personal_data) for item in items} == {
+            ("Rappelez-moi au 06 12 34 56 78", True),
+            ("Trop de retards", False),
+        }
+        assert unscanned == []  # nothing left for the queue page to scan
+
+
 async def test_a_moderator_limited_to_a_consultation_sees_and_decides_only_it(
     database_url: str, tmp_path: Path
 ):
