@@ -97,7 +97,12 @@ def questions_of(flow: Flow) -> Questions:
     kinds: dict[str, list[str]] = {kind: [] for kind in set(_KIND.values())}
     for question in flow.questions:
         kinds[_KIND[question.type]].append(question.id)
-    return Questions(**{kind: tuple(ids) for kind, ids in kinds.items()})
+    ranges = {
+        q.id: (q.min, q.max)
+        for q in flow.questions
+        if q.type == "number" and q.min is not None and q.max is not None
+    }
+    return Questions(**{kind: tuple(ids) for kind, ids in kinds.items()}, ranges=ranges)
 
 
 def shown(count: int | None) -> str:

@@ -98,7 +98,7 @@ def read_filter(consultation_id: str, query: dict[str, str]) -> tuple[figures.Re
     return chosen, form
 
 
-async def _versions(session: AsyncSession, consultation_id: str) -> list[FlowVersion]:
+async def versions_of(session: AsyncSession, consultation_id: str) -> list[FlowVersion]:
     found = []
     for summary in await consultations.overview(session):
         if summary.id == consultation_id:
@@ -125,39 +125,47 @@ async def index(request: web.Request) -> web.Response:
     return page(request, "results_index.html", title="Results", consultations=found)
 
 
+async def gather(
+    session: AsyncSession, versions: list[FlowVersion], chosen: figures.ResultFilter
+) -> tuple[FlowVersion, Flow, results.ResultsView]:
+    """Everything the results page shows for `chosen`: the flow version whose
+    questions are shown, its flow, and the figures (BadFilter for a version
+    that does not exist)."""
+    deployed = _shown_flow(versions, chosen.version)
+    flow = _flow(deployed.definition, f"{chosen.consultation_id} v{deployed.version}")
+    questions = results.questions_of(flow)
+    found = await figures.figures(session, chosen, questions)
+    texts = {
+        q: await figures.approved_texts(session, chosen, questions, q)
+        for q in questions.free_text
+        if found.answers.moderation.get(q, {}).get("approved", 0) >= results.MIN_RESIDENTS
+    }
+    view = results.build(
+        flow, flow.languages[0], found.progress, found.funnel, found.answers, texts
+    )
+    return deployed, flow, view
+
+
 async def _view(request: web.Request) -> tuple[str, results.ResultsView | None, dict[str, object]]:
     consultation_id = request.match_info["consultation"]
     if not viewer_of(request).may_see(consultation_id):
         raise web.HTTPForbidden(text="you do not organise this consultation")
     context: dict[str, object] = {"consultation": consultation_id}
     async with database_of(request).transaction() as session:
-        versions = await _versions(session, consultation_id)
+        versions = await versions_of(session, consultation_id)
         if not versions:
             raise web.HTTPNotFound()
         context["choices"] = await figures.choices(session, consultation_id)
         try:
             chosen, form = read_filter(consultation_id, dict(request.query))
             context["form"] = form
-            deployed = _shown_flow(versions, chosen.version)
+            deployed, flow, view = await gather(session, versions, chosen)
         except BadFilter as error:
             context["form"] = Form()
             context["error"] = str(error)
             return consultation_id, None, context
-        flow = _flow(deployed.definition, f"{consultation_id} v{deployed.version}")
-        questions = results.questions_of(flow)
-        progress = await figures.progress(session, chosen, questions)
-        steps = await figures.funnel(session, chosen, questions)
-        answers = await figures.answers(session, chosen, questions)
-        texts = {
-            q: await figures.approved_texts(session, chosen, questions, q)
-            for q in questions.free_text
-            if answers.moderation.get(q, {}).get("approved", 0) >= results.MIN_RESIDENTS
-        }
-    language = flow.languages[0]
-    context["flow"] = flow
     context["shown_version"] = deployed.version
-    context["title_text"] = flow.title.get(language)
-    view = results.build(flow, language, progress, steps, answers, texts)
+    context["title_text"] = flow.title.get(flow.languages[0])
     return consultation_id, view, context
 
 

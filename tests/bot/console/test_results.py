@@ -23,11 +23,9 @@ async def _view(service, **query: str) -> results.ResultsView:
         live = await consultations.live_version(s, "mobilite")
         flow = (await FlowCatalog().read(live)).flow
         questions = results.questions_of(flow)
-        progress = await figures.progress(s, chosen, questions)
-        steps = await figures.funnel(s, chosen, questions)
-        answers = await figures.answers(s, chosen, questions)
+        found = await figures.figures(s, chosen, questions)
         texts = {"proposal": await figures.approved_texts(s, chosen, questions, "proposal")}
-    return results.build(flow, "fr", progress, steps, answers, texts)
+    return results.build(flow, "fr", found.progress, found.funnel, found.answers, texts)
 
 
 def _rows(table: results.Table) -> dict[str, tuple[str, ...]]:
