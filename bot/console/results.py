@@ -85,6 +85,8 @@ class ResultsView:
     funnel: Table
     most_left: str | None  # the question where most residents leave
     questions: tuple[QuestionResults, ...]
+    # Residents who opened it (reached the consent question), as shown.
+    opened: str = "–"
 
     def tables(self) -> Iterable[Table]:
         yield self.progress
@@ -265,7 +267,7 @@ def _question(
         tables.append(_counted(key, caption, "Moderation", labelled))
         if len(texts) >= MIN_RESIDENTS:
             shown_texts = tuple(texts)
-            words = frequent_words(texts)
+            words = [(w, n) for w, n in frequent_words(texts) if n >= MIN_RESIDENTS]
             tables.append(
                 Table(
                     f"words-{q.id}",
@@ -273,7 +275,8 @@ def _question(
                     ("Word", "Approved answers using it"),
                     tuple((w, str(n)) for w, n in words),
                     _bars([w for w, _ in words], [n for _, n in words]),
-                    "Counted once per answer, common words (stop words) left out.",
+                    "Counted once per answer; common words (stop words) left out, and "
+                    f"words in fewer than {MIN_RESIDENTS} answers.",
                 )
             )
     return QuestionResults(q, number, q.text.get(language), tuple(tables), shown_texts)

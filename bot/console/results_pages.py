@@ -7,20 +7,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.before_consent import REGION_TIMEZONE
 from bot.console import results
 from bot.console.guard import viewer_of
 from bot.console.queue_pages import database_of
 from bot.console.rendering import page
-from bot.conversation import REGION_TIMEZONE
 from bot.errors import UserError
 from flows.loader import parse_flow
 from flows.model import Flow
-from storage import consultations
+from storage import consultations, openings
 from storage import results as figures
 from storage.consultations import FlowVersion
 
@@ -143,7 +143,26 @@ async def gather(
     view = results.build(
         flow, flow.languages[0], found.progress, found.funnel, found.answers, texts
     )
+    view = replace(view, opened=await _opened(session, chosen))
     return deployed, flow, view
+
+
+async def _opened(session: AsyncSession, chosen: figures.ResultFilter) -> str:
+    """Residents who opened the consultation, counted per day, channel and
+    source only (no one is behind those counters): "–" under other filters."""
+    if chosen.language or chosen.version is not None or chosen.departement:
+        return "–"
+    since = chosen.since.astimezone(REGION_TIMEZONE).date() if chosen.since else None
+    until = chosen.until.astimezone(REGION_TIMEZONE).date() if chosen.until else None
+    opened = await openings.total(
+        session,
+        chosen.consultation_id,
+        since=since,
+        until=until - dt.timedelta(days=1) if until else None,
+        channel=chosen.channel,
+        source=chosen.source,
+    )
+    return results.shown(opened if opened == 0 or opened >= results.MIN_RESIDENTS else None)
 
 
 async def _view(request: web.Request) -> tuple[str, results.ResultsView | None, dict[str, object]]:

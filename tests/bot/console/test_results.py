@@ -73,9 +73,7 @@ async def test_the_results_count_consenting_residents_and_hide_small_figures(ope
     assert moderation["Approved"][0] == "7"
     assert moderation["Pending"][0] == "7"  # car 5, walk 2
     words = _rows(_table(view, "words-proposal"))
-    assert words["trains"] == ("6",)
-    assert "les" not in words
-    assert "des" not in words
+    assert words == {"trains": ("6",)}  # the others are in fewer than 5 answers
     proposal = next(q for q in view.questions if q.question.id == "proposal")
     assert len(proposal.texts) == 7
     assert "Moins de bouchons" not in proposal.texts
@@ -132,3 +130,21 @@ def test_a_filter_that_cannot_be_read_says_how_to_write_it():
         read_filter("mobilite", {"since": "2026-11-05", "until": "2026-11-01"})
     chosen, _ = read_filter("mobilite", {"since": "2026-11-03"})
     assert chosen.since == dt.datetime(2026, 11, 2, 23, 0, tzinfo=dt.UTC)
+
+
+def test_frequent_words_leave_out_stop_words_in_french_and_english():
+    from bot.console.results_words import frequent_words, words_of
+
+    assert words_of("Les trains de l'internat sont en retard, 2 fois !") == {
+        "trains",
+        "internat",
+        "retard",
+    }
+    assert words_of("The buses are always late and we need more of them") == {
+        "buses",
+        "always",
+        "late",
+        "need",
+    }
+    texts = ["Plus de bus", "Des bus le soir", "bus bus bus", "Le train"]
+    assert frequent_words(texts)[:2] == [("bus", 3), ("soir", 1)]

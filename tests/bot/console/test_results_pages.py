@@ -27,9 +27,12 @@ async def test_an_organizer_reads_the_results_and_exports_them(database_url: str
             assert response.status == 200
             assert "Mobilité en Centre-Val de Loire" in html
             assert "<dd>19</dd>" in html  # residents who consented
+            # Who opened it: the 19, and the 2 who refused.
+            assert "<dt>Residents who opened it</dt><dd>21</dd>" in html
             assert "Most residents who leave do so at question <strong>2. satisfaction" in html
-            assert html.count("<svg") == html.count("<table>")  # each chart has its table
-            assert "<svg" in html
+            # Each chart has its table (the commune list has a table only).
+            assert html.count("<svg") == html.count("<table>") - 1
+            assert html.count("<svg") >= 6
             assert "Plus de trains le soir entre Orléans et Tours" in html  # approved
             assert "Moins de bouchons" not in html  # pending: not shown
 
@@ -41,6 +44,8 @@ async def test_an_organizer_reads_the_results_and_exports_them(database_url: str
                 rows = list(csv.reader(io.StringIO(await export.text())))
             assert rows[0] == ["Choice", "Residents", "Share"]
             assert ["Train", "7", "100.0 %"] in rows
+            async with http.get(f"{site.url}/console/results/mobilite?source=gare-tours") as tag:
+                assert "<dt>Residents who opened it</dt><dd>7</dd>" in await tag.text()
 
             async with http.get(f"{site.url}/console/results/mobilite?language=en") as empty:
                 assert "No resident matches these filters." in await empty.text()
