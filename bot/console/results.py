@@ -188,7 +188,7 @@ def build(
         if step.question_id not in numbered:
             continue
         answered, skipped, left = hide([step.answered, step.skipped, step.left])
-        reached = step.reached if step.reached >= MIN_RESIDENTS else None
+        reached = hide([step.reached], total_shown=False)[0]
         name = f"{numbered[step.question_id]}. {step.question_id}"
         funnel_rows.append((name, shown(reached), shown(answered), shown(skipped), shown(left)))
         if left is not None and left > 0:

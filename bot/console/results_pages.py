@@ -66,8 +66,13 @@ def _start_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), REGION_TIMEZONE)
 
 
+def form_of(query: dict[str, str]) -> Form:
+    return Form(**{k: query.get(k, "").strip()[:100] for k in Form.__dataclass_fields__})
+
+
 def read_filter(consultation_id: str, query: dict[str, str]) -> tuple[figures.ResultFilter, Form]:
-    form = Form(**{k: query.get(k, "").strip()[:100] for k in Form.__dataclass_fields__})
+    """The filters of a results page's query (BadFilter saying how to fix one)."""
+    form = form_of(query)
     since, until = _day(form.since, "from"), _day(form.until, "to")
     if since and until and until < since:
         raise BadFilter("the 'to' date is before the 'from' date: swap them")
@@ -180,7 +185,7 @@ async def _view(request: web.Request) -> tuple[str, results.ResultsView | None, 
             context["form"] = form
             deployed, flow, view = await gather(session, versions, chosen)
         except BadFilter as error:
-            context["form"] = Form()
+            context["form"] = form_of(dict(request.query))  # shown again, to be fixed
             context["error"] = str(error)
             return consultation_id, None, context
     context["shown_version"] = deployed.version

@@ -148,3 +148,52 @@ def test_frequent_words_leave_out_stop_words_in_french_and_english():
     }
     texts = ["Plus de bus", "Des bus le soir", "bus bus bus", "Le train"]
     assert frequent_words(texts)[:2] == [("bus", 3), ("soir", 1)]
+
+
+LYCEE_STUDENT = (
+    "oui",
+    "élève",
+    "45000",
+    "Orléans",
+    "35",
+    "bus, train",
+    "2",
+    "Les fenêtres",
+    "cantine, internat",
+    "oui",
+    "oui",
+    "15/10/2026",
+    "passer",
+)
+
+
+async def test_every_question_type_is_counted(open_service):
+    from bot.client import Client
+    from tests.bot.console.results_residents import START, Ticking
+
+    service = await open_service()
+    client = Client(service, now=Ticking(START))
+    for i in range(6):
+        await client.send(f"student{i}", "bonjour", consultation_id="lycees")
+        replies = await client.converse(f"student{i}", *LYCEE_STUDENT)
+        assert replies[-1][-1].text.startswith("Merci"), [r.text for r in replies[-1]]
+    chosen, _ = read_filter("lycees", {})
+    async with service.database.transaction() as s:
+        live = await consultations.live_version(s, "lycees")
+        flow = (await FlowCatalog().read(live)).flow
+        found = await figures.figures(s, chosen, results.questions_of(flow))
+    view = results.build(flow, "fr", found.progress, found.funnel, found.answers, {})
+    assert dict(view.summary)["Completed"] == "6"
+    modes = _rows(_table(view, "q-travel_modes"))  # several per resident
+    assert modes["Car scolaire"] == ("6", "100.0 %")
+    assert modes["Train"] == ("6", "100.0 %")
+    assert modes["Voiture"] == ("0", "0.0 %")
+    assert _rows(_table(view, "q-travel_minutes"))["25–49"] == ("6", "100.0 %")
+    assert _rows(_table(view, "q-meeting_date")) == {"Oct 2026": ("6", "100.0 %")}
+    assert _rows(_table(view, "q-local_food"))["Yes"] == ("6", "100.0 %")
+    assert _rows(_table(view, "q-school_commune"))["45 Loiret"] == ("6", "100.0 %")
+    assert _rows(_table(view, "q-school_commune-places")) == {"45234 Orléans": ("6", "100.0 %")}
+    assert _rows(_table(view, "q-priorities"))["Internats"] == ("6", "100.0 %")
+    funnel = _rows(view.funnel)
+    assert funnel["3. home_commune"] == ("0", "0", "0", "0")  # never asked
+    assert funnel["13. other_ideas"] == ("6", "0", "6", "0")  # skipped by all
