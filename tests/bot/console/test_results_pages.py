@@ -53,6 +53,11 @@ async def test_an_organizer_reads_the_results_and_exports_them(database_url: str
                 text = await few.text()
             assert "Fewer than 5 residents match these filters" in text
             assert "<dd>fewer than 5</dd>" in text
+            async with http.get(f"{site.url}/console/results/mobilite?version=1") as first:
+                assert "<dd>19</dd>" in await first.text()
+            async with http.get(f"{site.url}/console/results/mobilite?version=9") as unknown:
+                assert unknown.status == 400
+                assert "there is no version 9" in await unknown.text()
             async with http.get(f"{site.url}/console/results/mobilite?since=4/11") as bad:
                 assert bad.status == 400
                 assert "write it YYYY-MM-DD" in await bad.text()
