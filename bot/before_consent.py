@@ -18,14 +18,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channel_contract import InboundMessage
 from bot.pseudonyms import Pseudonymizer
 from flows.effects import ConsentAsked, ConsentRefused, Effect
-from storage import erasure_receipts, pre_consent
+from storage import erasure_receipts, openings, pre_consent
 from storage.pre_consent import PreConsent
+
+# The region's days: an opening counts on the day it is where residents live.
+REGION_TIMEZONE = ZoneInfo("Europe/Paris")
 
 # How long what a resident chose before consenting is kept.
 PRE_CONSENT_KEPT = dt.timedelta(hours=24)
@@ -69,7 +73,13 @@ class BeforeConsent:
         effects: Sequence[Effect],
         before: PreConsent | None,
     ) -> None:
-        """Note what they chose and whether these replies ask the consent question."""
+        """Note what they chose and whether these replies ask the consent
+        question; a resident with no note yet opens the consultation (counted,
+        `storage.openings`)."""
+        if before is None or before.consultation_id != chosen.consultation_id:
+            day = message.received_at.astimezone(REGION_TIMEZONE).date()
+            source = chosen.source or (before.source if before else None)
+            await openings.count(session, chosen.consultation_id, message.channel, source, day=day)
         if any(isinstance(effect, ConsentRefused) for effect in effects):
             if before is not None:
                 await pre_consent.forget(session, message.channel, user_hash)

@@ -23,10 +23,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.before_consent import REGION_TIMEZONE as REGION_TIMEZONE  # where residents live
 from bot.before_consent import BeforeConsent, Chosen
 from bot.button_steps import already_answered, stamp, step_of
 from bot.button_steps import read as read_button
@@ -82,8 +82,6 @@ from storage.sessions import StoredSession
 from storage.transcripts import TranscriptLine
 
 log = logging.getLogger(__name__)
-
-REGION_TIMEZONE = ZoneInfo("Europe/Paris")  # "demain" means tomorrow where residents live
 
 _STATUS: dict[Status, SessionStatus] = {
     "asking": SessionStatus.ACTIVE,

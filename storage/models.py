@@ -545,6 +545,19 @@ class PreConsentRow(Base):
     source: Mapped[str | None] = mapped_column(String(40))  # the link's source tag
 
 
+class OpeningRow(Base):
+    """Residents who opened a consultation (reached its consent question),
+    counted per day, channel and source tag ('' for none): no one in it."""
+
+    __tablename__ = "openings"
+
+    consultation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, the region's
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    opened: Mapped[int] = mapped_column(Integer)
+
+
 class ErasureReceiptRow(Base):
     """A message that erased a participant's data, as a keyed hash of (channel,
     user hash, message id) and nothing else, so that a retry of it is answered

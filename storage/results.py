@@ -13,12 +13,13 @@ Storage does not know flows: the caller says which questions are of which
 kind (`Questions`).
 
     chosen = ResultFilter("mobilite", channel="web")
-    figures = await results.progress(s, chosen, places=("commune",))
+    found = await results.figures(s, chosen, Questions(categorical=("mode",)))
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,9 @@ class Questions:
     dates: tuple[str, ...] = ()  # date: counted per month
     places: tuple[str, ...] = ()  # postal_code, commune: per département and value
     free_text: tuple[str, ...] = ()  # counted per moderation status
+    # The range (min, max) of the number questions that have one: their bars
+    # are counted in the same pass as the other answers.
+    ranges: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -128,6 +132,10 @@ class _Dialect:
         """An answer's JSON value as text (a string unquoted)."""
         return f"json_extract({column}, '$')" if self.sqlite else f"({column} #>> '{{}}')"
 
+    def raw(self, column: str) -> str:
+        """A JSON value as stored, as text ('"train"', '4', 'true')."""
+        return column if self.sqlite else f"CAST({column} AS TEXT)"
+
     def number(self, column: str) -> str:
         return (
             f"CAST(json_extract({column}, '$') AS INTEGER)"
@@ -138,20 +146,17 @@ class _Dialect:
     def state(self, key: str) -> str:
         return f"json_extract(s.state, '$.{key}')" if self.sqlite else f"(s.state ->> '{key}')"
 
-    def state_array(self, key: str) -> str:
-        return f"json_extract(s.state, '$.{key}')" if self.sqlite else f"(s.state -> '{key}')"
+    def state_raw(self, key: str) -> str:
+        """A value of the session state as JSON text."""
+        if self.sqlite:
+            return f"json_extract(s.state, '$.{key}')"
+        return f"CAST(s.state -> '{key}' AS TEXT)"
 
     def bucket(self, number: str) -> str:
         """Which bar of width :width from :low a whole number falls in."""
         if self.sqlite:
             return f"(({number} - :low) / :width)"
         return f"CAST(FLOOR(({number} - :low) / :width) AS INTEGER)"
-
-    def elements(self, column: str, alias: str) -> str:
-        """Join each element of a JSON array as `alias.value` (text)."""
-        if self.sqlite:
-            return f"JOIN json_each({column}) AS {alias}"
-        return f"CROSS JOIN LATERAL jsonb_array_elements_text({column}) AS {alias}(value)"
 
     def seconds(self, later: str, earlier: str) -> str:
         if self.sqlite:
@@ -235,127 +240,158 @@ async def _rows(
 # ---- the figures ------------------------------------------------------------------
 
 
-async def progress(session: AsyncSession, f: ResultFilter, questions: Questions) -> Progress:
+@dataclass(frozen=True, slots=True)
+class Figures:
+    progress: Progress
+    funnel: tuple[Step, ...]
+    answers: Answers
+
+
+async def figures(session: AsyncSession, f: ResultFilter, questions: Questions) -> Figures:
+    """Progress, the funnel and the answers: one pass over the residents
+    counted, one over their answers (plus one per number question without a
+    range), and one for the median."""
     d = _dialect(session)
     cte, values = _chosen(d, f, questions.places)
-    rows = await _rows(session, cte + "SELECT status, COUNT(*) FROM chosen GROUP BY status", values)
-    by_status = {str(status): int(count) for status, count in rows}
-    completed = by_status.get("completed", 0)
-    median = None
-    if completed:
-        took = d.seconds("k.completed_at", "c.created_at")
-        median_rows = await _rows(
-            session,
-            cte + f"SELECT {took} AS took FROM chosen c JOIN contributions k "
-            "ON k.session_id = c.id AND NOT k.partial WHERE c.status = 'completed' "
-            "ORDER BY took LIMIT 1 OFFSET :middle",
-            {**values, "middle": (completed - 1) // 2},
+    where = await _rows(
+        session,
+        cte + f"SELECT s.status, {d.state('question_id')} AS q, "
+        f"{d.state_raw('skipped')} AS k, COUNT(*) FROM chosen s GROUP BY s.status, q, k",
+        values,
+    )
+    by_status: dict[str, int] = {}
+    left: dict[str, int] = {}
+    skipped: dict[str, int] = {}
+    for status, q, k, n in where:
+        by_status[str(status)] = by_status.get(str(status), 0) + int(n)
+        if status != "completed" and q is not None:
+            left[str(q)] = left.get(str(q), 0) + int(n)
+        for skipped_id in _listed(k):
+            skipped[skipped_id] = skipped.get(skipped_id, 0) + int(n)
+    median = await _median(session, d, cte, values, by_status.get("completed", 0))
+    counted, answered, moderation = await _grouped(session, d, cte, values, questions)
+    places: dict[str, dict[tuple[str, str], int]] = {}
+    for q in questions.places:
+        for code, n in counted.pop(q, {}).items():
+            places.setdefault(q, {})[(_departement(code), code)] = n
+    bins = {q: _binned(counted.pop(q, {}), questions.ranges[q]) for q in questions.ranges}
+    bins.update(
+        await _bins(
+            session, d, cte, values, [q for q in questions.numbers if q not in questions.ranges]
         )
-        if median_rows:
-            median = float(median_rows[0][0])
-    return Progress(by_status, median)
-
-
-async def funnel(session: AsyncSession, f: ResultFilter, questions: Questions) -> list[Step]:
-    """Per question: answered (a current answer), skipped, left there."""
-    d = _dialect(session)
-    cte, values = _chosen(d, f, questions.places)
-    answered = await _rows(
-        session,
-        cte + "SELECT a.question_id, COUNT(*) FROM chosen c JOIN answers a "
-        "ON a.session_id = c.id AND a.superseded_at IS NULL GROUP BY a.question_id",
-        values,
     )
-    skipped = await _rows(
-        session,
-        cte + "SELECT k.value, COUNT(*) FROM chosen s "
-        f"{d.elements(d.state_array('skipped'), 'k')} "
-        "GROUP BY k.value",
-        values,
+    steps = tuple(
+        Step(q, answered.get(q, 0), skipped.get(q, 0), left.get(q, 0)) for q in questions.all
     )
-    left = await _rows(
-        session,
-        cte + f"SELECT {d.state('question_id')} AS q, COUNT(*) FROM chosen s "
-        "WHERE s.status <> 'completed' GROUP BY q",
-        values,
+    return Figures(
+        Progress(by_status, median),
+        steps,
+        Answers(counted, answered, bins, places, moderation),
     )
-    tables = [
-        {str(q): int(n) for q, n in rows if q is not None} for rows in (answered, skipped, left)
-    ]
-    return [
-        Step(q, tables[0].get(q, 0), tables[1].get(q, 0), tables[2].get(q, 0))
-        for q in questions.all
-    ]
 
 
-async def answers(session: AsyncSession, f: ResultFilter, questions: Questions) -> Answers:
-    d = _dialect(session)
-    cte, values = _chosen(d, f, questions.places)
-    current = "FROM chosen c JOIN answers a ON a.session_id = c.id AND a.superseded_at IS NULL "
-    value = d.value("a.value")
+def _listed(stored: Any) -> list[str]:
+    """The ids of a JSON list as stored (None or not a list: none)."""
+    if stored is None:
+        return []
+    try:
+        value = json.loads(stored) if isinstance(stored, str) else stored
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _binned(counts: Mapping[str, int], bounds: tuple[int, int]) -> tuple[Bin, ...]:
+    """Equal-width bars over a number question's range, from counts per value."""
+    low, high = bounds
+    width = max(1, -(-(high - low + 1) // NUMBER_BINS))
+    bars = [0] * ((high - low) // width + 1)
+    for value, n in counts.items():
+        try:
+            number = int(float(value))
+        except ValueError:
+            continue
+        index = min(max((number - low) // width, 0), len(bars) - 1)
+        bars[index] += n
+    return tuple(
+        Bin(low + i * width, min(high, low + (i + 1) * width - 1), n) for i, n in enumerate(bars)
+    )
+
+
+async def _median(
+    session: AsyncSession, d: _Dialect, cte: str, values: Mapping[str, Any], completed: int
+) -> float | None:
+    """The median time from consent to completion (the lower middle one)."""
+    if not completed:
+        return None
+    took = d.seconds("k.completed_at", "c.created_at")
+    rows = await _rows(
+        session,
+        cte + f"SELECT {took} AS took FROM chosen c JOIN contributions k "
+        "ON k.session_id = c.id AND NOT k.partial WHERE c.status = 'completed' "
+        "ORDER BY took LIMIT 1 OFFSET :middle",
+        {**values, "middle": (completed - 1) // 2},
+    )
+    return float(rows[0][0]) if rows else None
+
+
+async def _grouped(
+    session: AsyncSession,
+    d: _Dialect,
+    cte: str,
+    values: Mapping[str, Any],
+    questions: Questions,
+) -> tuple[dict[str, dict[str, int]], dict[str, int], dict[str, dict[str, int]]]:
+    """One pass over the current answers: residents per question and value
+    (dates by month; free texts by moderation status; multiple choices per
+    combination, then per choice; numbers without a range only counted).
+    Values are grouped as stored (JSON text) and decoded afterwards."""
+    raw = d.raw("a.value")
+    bucket = (
+        "CASE WHEN a.question_id IN :whole THEN '' "
+        "WHEN a.moderation_status IS NOT NULL THEN a.moderation_status "
+        f"WHEN a.question_id IN :dates THEN substr({raw}, 2, 7) ELSE {raw} END"
+    )
+    rows = await _rows(
+        session,
+        cte + f"SELECT a.question_id, {bucket} AS b, COUNT(*) FROM chosen c JOIN answers a "
+        "ON a.session_id = c.id AND a.superseded_at IS NULL GROUP BY a.question_id, b",
+        {
+            **values,
+            "whole": tuple(q for q in questions.numbers if q not in questions.ranges) or ("",),
+            "dates": questions.dates or ("",),
+        },
+        "whole",
+        "dates",
+    )
+    free, dates, multi = set(questions.free_text), set(questions.dates), set(questions.multi)
     counted: dict[str, dict[str, int]] = {}
     answered: dict[str, int] = {}
-    listed = (*questions.categorical, *questions.dates)
-    if listed:
-        bucket = f"CASE WHEN a.question_id IN :dates THEN substr({value}, 1, 7) ELSE {value} END"
-        rows = await _rows(
-            session,
-            cte + f"SELECT a.question_id, {bucket} AS b, COUNT(*) {current}"
-            "WHERE a.question_id IN :listed GROUP BY a.question_id, b",
-            {**values, "listed": listed, "dates": questions.dates or ("",)},
-            "listed",
-            "dates",
-        )
-        for q, b, n in rows:
-            counted.setdefault(str(q), {})[_text(b)] = int(n)
-    if questions.multi:
-        rows = await _rows(
-            session,
-            cte + f"SELECT a.question_id, e.value, COUNT(*) {current}"
-            f"{d.elements('a.value', 'e')} WHERE a.question_id IN :multi "
-            "GROUP BY a.question_id, e.value",
-            {**values, "multi": questions.multi},
-            "multi",
-        )
-        for q, choice, n in rows:
-            counted.setdefault(str(q), {})[_text(choice)] = int(n)
-    with_answers = (*questions.multi, *questions.numbers, *questions.places)
-    if with_answers:
-        rows = await _rows(
-            session,
-            cte + f"SELECT a.question_id, COUNT(*) {current}"
-            "WHERE a.question_id IN :qs GROUP BY a.question_id",
-            {**values, "qs": with_answers},
-            "qs",
-        )
-        answered.update((str(q), int(n)) for q, n in rows)
-    for q, per_value in counted.items():
-        answered.setdefault(q, sum(per_value.values()))
-    bins = await _bins(session, d, cte, values, current, questions.numbers)
-    places: dict[str, dict[tuple[str, str], int]] = {}
-    if questions.places:
-        rows = await _rows(
-            session,
-            cte + f"SELECT a.question_id, {value} AS b, COUNT(*) {current}"
-            "WHERE a.question_id IN :places GROUP BY a.question_id, b",
-            {**values, "places": questions.places},
-            "places",
-        )
-        for q, code, n in rows:
-            code = _text(code)
-            places.setdefault(str(q), {})[(_departement(code), code)] = int(n)
     moderation: dict[str, dict[str, int]] = {}
-    if questions.free_text:
-        rows = await _rows(
-            session,
-            cte + f"SELECT a.question_id, a.moderation_status, COUNT(*) {current}"
-            "WHERE a.question_id IN :free GROUP BY a.question_id, a.moderation_status",
-            {**values, "free": questions.free_text},
-            "free",
-        )
-        for q, status, n in rows:
-            moderation.setdefault(str(q), {})[str(status)] = int(n)
-    return Answers(counted, answered, bins, places, moderation)
+    for q, b, n in rows:
+        q, n = str(q), int(n)
+        answered[q] = answered.get(q, 0) + n
+        if q in free:
+            moderation.setdefault(q, {})[str(b)] = n
+        elif b != "":
+            per_value = counted.setdefault(q, {})
+            # A multiple choice's choices picked together: counted per choice.
+            keys = _listed(str(b)) if q in multi else [str(b) if q in dates else _decoded(str(b))]
+            for key in keys:
+                per_value[key] = per_value.get(key, 0) + n
+    return counted, answered, moderation
+
+
+def _decoded(stored: str) -> str:
+    """A stored JSON value as the text the results use: "train" for a choice,
+    "4" for a number, "true" for a yes."""
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return stored
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 async def _bins(
@@ -363,22 +399,23 @@ async def _bins(
     d: _Dialect,
     cte: str,
     values: Mapping[str, Any],
-    current: str,
     numbers: Sequence[str],
 ) -> dict[str, tuple[Bin, ...]]:
     """Equal-width histograms of whole numbers (at most NUMBER_BINS bars)."""
     if not numbers:
         return {}
+    current = "FROM chosen c JOIN answers a ON a.session_id = c.id AND a.superseded_at IS NULL "
     number = d.number("a.value")
-    ranges = await _rows(
-        session,
-        cte + f"SELECT a.question_id, MIN({number}), MAX({number}) {current}"
-        "WHERE a.question_id IN :qs GROUP BY a.question_id",
-        {**values, "qs": tuple(numbers)},
-        "qs",
-    )
     found: dict[str, tuple[Bin, ...]] = {}
-    for q, low, high in ranges:
+    for q in numbers:
+        ranges = await _rows(
+            session,
+            cte + f"SELECT MIN({number}), MAX({number}) {current}WHERE a.question_id = :q",
+            {**values, "q": q},
+        )
+        low, high = ranges[0] if ranges else (None, None)
+        if low is None or high is None:
+            continue
         low, high = int(low), int(high)
         width = max(1, -(-(high - low + 1) // NUMBER_BINS))
         rows = await _rows(
@@ -388,7 +425,7 @@ async def _bins(
             {**values, "q": q, "low": low, "width": width},
         )
         counts = {int(b): int(n) for b, n in rows}
-        found[str(q)] = tuple(
+        found[q] = tuple(
             Bin(low + i * width, min(high, low + (i + 1) * width - 1), counts.get(i, 0))
             for i in range((high - low) // width + 1)
         )

@@ -85,6 +85,8 @@ class ResultsView:
     funnel: Table
     most_left: str | None  # the question where most residents leave
     questions: tuple[QuestionResults, ...]
+    # Residents who opened it (reached the consent question), as shown.
+    opened: str = "–"
 
     def tables(self) -> Iterable[Table]:
         yield self.progress
@@ -97,7 +99,12 @@ def questions_of(flow: Flow) -> Questions:
     kinds: dict[str, list[str]] = {kind: [] for kind in set(_KIND.values())}
     for question in flow.questions:
         kinds[_KIND[question.type]].append(question.id)
-    return Questions(**{kind: tuple(ids) for kind, ids in kinds.items()})
+    ranges = {
+        q.id: (q.min, q.max)
+        for q in flow.questions
+        if q.type == "number" and q.min is not None and q.max is not None
+    }
+    return Questions(**{kind: tuple(ids) for kind, ids in kinds.items()}, ranges=ranges)
 
 
 def shown(count: int | None) -> str:
@@ -181,7 +188,7 @@ def build(
         if step.question_id not in numbered:
             continue
         answered, skipped, left = hide([step.answered, step.skipped, step.left])
-        reached = step.reached if step.reached >= MIN_RESIDENTS else None
+        reached = hide([step.reached], total_shown=False)[0]
         name = f"{numbered[step.question_id]}. {step.question_id}"
         funnel_rows.append((name, shown(reached), shown(answered), shown(skipped), shown(left)))
         if left is not None and left > 0:
@@ -260,7 +267,7 @@ def _question(
         tables.append(_counted(key, caption, "Moderation", labelled))
         if len(texts) >= MIN_RESIDENTS:
             shown_texts = tuple(texts)
-            words = frequent_words(texts)
+            words = [(w, n) for w, n in frequent_words(texts) if n >= MIN_RESIDENTS]
             tables.append(
                 Table(
                     f"words-{q.id}",
@@ -268,7 +275,8 @@ def _question(
                     ("Word", "Approved answers using it"),
                     tuple((w, str(n)) for w, n in words),
                     _bars([w for w, _ in words], [n for _, n in words]),
-                    "Counted once per answer, common words (stop words) left out.",
+                    "Counted once per answer; common words (stop words) left out, and "
+                    f"words in fewer than {MIN_RESIDENTS} answers.",
                 )
             )
     return QuestionResults(q, number, q.text.get(language), tuple(tables), shown_texts)

@@ -7,20 +7,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.before_consent import REGION_TIMEZONE
 from bot.console import results
 from bot.console.guard import viewer_of
 from bot.console.queue_pages import database_of
 from bot.console.rendering import page
-from bot.conversation import REGION_TIMEZONE
 from bot.errors import UserError
 from flows.loader import parse_flow
 from flows.model import Flow
-from storage import consultations
+from storage import consultations, openings
 from storage import results as figures
 from storage.consultations import FlowVersion
 
@@ -66,8 +66,13 @@ def _start_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), REGION_TIMEZONE)
 
 
+def form_of(query: dict[str, str]) -> Form:
+    return Form(**{k: query.get(k, "").strip()[:100] for k in Form.__dataclass_fields__})
+
+
 def read_filter(consultation_id: str, query: dict[str, str]) -> tuple[figures.ResultFilter, Form]:
-    form = Form(**{k: query.get(k, "").strip()[:100] for k in Form.__dataclass_fields__})
+    """The filters of a results page's query (BadFilter saying how to fix one)."""
+    form = form_of(query)
     since, until = _day(form.since, "from"), _day(form.until, "to")
     if since and until and until < since:
         raise BadFilter("the 'to' date is before the 'from' date: swap them")
@@ -98,7 +103,7 @@ def read_filter(consultation_id: str, query: dict[str, str]) -> tuple[figures.Re
     return chosen, form
 
 
-async def _versions(session: AsyncSession, consultation_id: str) -> list[FlowVersion]:
+async def versions_of(session: AsyncSession, consultation_id: str) -> list[FlowVersion]:
     found = []
     for summary in await consultations.overview(session):
         if summary.id == consultation_id:
@@ -125,39 +130,66 @@ async def index(request: web.Request) -> web.Response:
     return page(request, "results_index.html", title="Results", consultations=found)
 
 
+async def gather(
+    session: AsyncSession, versions: list[FlowVersion], chosen: figures.ResultFilter
+) -> tuple[FlowVersion, Flow, results.ResultsView]:
+    """Everything the results page shows for `chosen`: the flow version whose
+    questions are shown, its flow, and the figures (BadFilter for a version
+    that does not exist)."""
+    deployed = _shown_flow(versions, chosen.version)
+    flow = _flow(deployed.definition, f"{chosen.consultation_id} v{deployed.version}")
+    questions = results.questions_of(flow)
+    found = await figures.figures(session, chosen, questions)
+    texts = {
+        q: await figures.approved_texts(session, chosen, questions, q)
+        for q in questions.free_text
+        if found.answers.moderation.get(q, {}).get("approved", 0) >= results.MIN_RESIDENTS
+    }
+    view = results.build(
+        flow, flow.languages[0], found.progress, found.funnel, found.answers, texts
+    )
+    view = replace(view, opened=await _opened(session, chosen))
+    return deployed, flow, view
+
+
+async def _opened(session: AsyncSession, chosen: figures.ResultFilter) -> str:
+    """Residents who opened the consultation, counted per day, channel and
+    source only (no one is behind those counters): "–" under other filters."""
+    if chosen.language or chosen.version is not None or chosen.departement:
+        return "–"
+    since = chosen.since.astimezone(REGION_TIMEZONE).date() if chosen.since else None
+    until = chosen.until.astimezone(REGION_TIMEZONE).date() if chosen.until else None
+    opened = await openings.total(
+        session,
+        chosen.consultation_id,
+        since=since,
+        until=until - dt.timedelta(days=1) if until else None,
+        channel=chosen.channel,
+        source=chosen.source,
+    )
+    return results.shown(opened if opened == 0 or opened >= results.MIN_RESIDENTS else None)
+
+
 async def _view(request: web.Request) -> tuple[str, results.ResultsView | None, dict[str, object]]:
     consultation_id = request.match_info["consultation"]
     if not viewer_of(request).may_see(consultation_id):
         raise web.HTTPForbidden(text="you do not organise this consultation")
     context: dict[str, object] = {"consultation": consultation_id}
     async with database_of(request).transaction() as session:
-        versions = await _versions(session, consultation_id)
+        versions = await versions_of(session, consultation_id)
         if not versions:
             raise web.HTTPNotFound()
         context["choices"] = await figures.choices(session, consultation_id)
         try:
             chosen, form = read_filter(consultation_id, dict(request.query))
             context["form"] = form
-            deployed = _shown_flow(versions, chosen.version)
+            deployed, flow, view = await gather(session, versions, chosen)
         except BadFilter as error:
-            context["form"] = Form()
+            context["form"] = form_of(dict(request.query))  # shown again, to be fixed
             context["error"] = str(error)
             return consultation_id, None, context
-        flow = _flow(deployed.definition, f"{consultation_id} v{deployed.version}")
-        questions = results.questions_of(flow)
-        progress = await figures.progress(session, chosen, questions)
-        steps = await figures.funnel(session, chosen, questions)
-        answers = await figures.answers(session, chosen, questions)
-        texts = {
-            q: await figures.approved_texts(session, chosen, questions, q)
-            for q in questions.free_text
-            if answers.moderation.get(q, {}).get("approved", 0) >= results.MIN_RESIDENTS
-        }
-    language = flow.languages[0]
-    context["flow"] = flow
     context["shown_version"] = deployed.version
-    context["title_text"] = flow.title.get(language)
-    view = results.build(flow, language, progress, steps, answers, texts)
+    context["title_text"] = flow.title.get(flow.languages[0])
     return consultation_id, view, context
 
 

@@ -90,3 +90,13 @@ def test_a_source_tag_unusable_in_a_link_is_refused(source):
 def test_a_poster_with_nowhere_to_go_says_what_to_set():
     with pytest.raises(PosterError, match=r"server\.public_url"):
         links_for("mobilite", None, None, None)
+
+
+def test_a_source_tag_rides_in_the_telegram_start_parameter_when_it_fits():
+    from bot.source_tags import split_start, start_parameter
+
+    assert split_start(start_parameter("mobilite", "gare-tours")) == ("mobilite", "gare-tours")
+    assert split_start("lycees") == ("lycees", None)
+    assert split_start("mobilite_S_Not A Tag") == ("mobilite", None)
+    long_id = "x" * 60
+    assert start_parameter(long_id, "gare-tours") == long_id  # 64 characters at most

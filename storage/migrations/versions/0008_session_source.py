@@ -1,6 +1,8 @@
 """Where a resident came from: the source tag of the link they followed (a
 poster's `?src=gare-tours`, a Telegram start parameter), kept with their
-session, and with what they chose before consenting until they consent.
+session, and with what they chose before consenting until they consent; and
+how many residents opened each consultation (counters per day, channel and
+source tag, no one in them).
 
 Revision ID: 0008
 Revises: 0011
@@ -25,9 +27,21 @@ def upgrade() -> None:
         batch.add_column(sa.Column("source", sa.String(40), nullable=True))
     with op.batch_alter_table("pre_consent") as batch:
         batch.add_column(sa.Column("source", sa.String(40), nullable=True))
+    op.create_table(
+        "openings",
+        sa.Column("consultation_id", sa.String(64), nullable=False),
+        sa.Column("day", sa.String(10), nullable=False),
+        sa.Column("channel", sa.String(32), nullable=False),
+        sa.Column("source", sa.String(40), nullable=False),
+        sa.Column("opened", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "consultation_id", "day", "channel", "source", name=op.f("pk_openings")
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("openings")
     with op.batch_alter_table("pre_consent") as batch:
         batch.drop_column("source")
     with op.batch_alter_table("sessions") as batch:

@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text as sql
 
 from bot.app import WEBCHAT
 from bot.channel_contract import Conversations, InboundMessage
@@ -143,6 +144,22 @@ async def test_language_comes_from_the_hello(chat):
     tab = await chat.hello(lang="en", consultation="mobilite")
     assert tab.title == "Mobility in Centre-Val de Loire"
     assert (await tab.say("hello"))[0]["text"].startswith("Hello")
+
+
+async def _sources(chat: Chat) -> list[str | None]:
+    database = chat.webchat.conversations.database
+    async with database.transaction() as s:
+        return list((await s.scalars(sql("SELECT source FROM sessions ORDER BY id"))).all())
+
+
+async def test_the_source_tag_of_the_page_is_kept_with_the_session(chat):
+    tab = await chat.hello(consultation="mobilite", src="gare-tours")
+    await tab.say("bonjour")
+    await tab.say("oui")
+    other = await chat.hello(consultation="mobilite", src="=cmd|' /C calc'!A0")  # ignored
+    await other.say("bonjour")
+    await other.say("oui")
+    assert await _sources(chat) == ["gare-tours", None]
 
 
 async def test_the_welcome_names_the_consultation(chat):

@@ -23,11 +23,9 @@ async def _view(service, **query: str) -> results.ResultsView:
         live = await consultations.live_version(s, "mobilite")
         flow = (await FlowCatalog().read(live)).flow
         questions = results.questions_of(flow)
-        progress = await figures.progress(s, chosen, questions)
-        steps = await figures.funnel(s, chosen, questions)
-        answers = await figures.answers(s, chosen, questions)
+        found = await figures.figures(s, chosen, questions)
         texts = {"proposal": await figures.approved_texts(s, chosen, questions, "proposal")}
-    return results.build(flow, "fr", progress, steps, answers, texts)
+    return results.build(flow, "fr", found.progress, found.funnel, found.answers, texts)
 
 
 def _rows(table: results.Table) -> dict[str, tuple[str, ...]]:
@@ -75,9 +73,7 @@ async def test_the_results_count_consenting_residents_and_hide_small_figures(ope
     assert moderation["Approved"][0] == "7"
     assert moderation["Pending"][0] == "7"  # car 5, walk 2
     words = _rows(_table(view, "words-proposal"))
-    assert words["trains"] == ("6",)
-    assert "les" not in words
-    assert "des" not in words
+    assert words == {"trains": ("6",)}  # the others are in fewer than 5 answers
     proposal = next(q for q in view.questions if q.question.id == "proposal")
     assert len(proposal.texts) == 7
     assert "Moins de bouchons" not in proposal.texts
@@ -134,3 +130,70 @@ def test_a_filter_that_cannot_be_read_says_how_to_write_it():
         read_filter("mobilite", {"since": "2026-11-05", "until": "2026-11-01"})
     chosen, _ = read_filter("mobilite", {"since": "2026-11-03"})
     assert chosen.since == dt.datetime(2026, 11, 2, 23, 0, tzinfo=dt.UTC)
+
+
+def test_frequent_words_leave_out_stop_words_in_french_and_english():
+    from bot.console.results_words import frequent_words, words_of
+
+    assert words_of("Les trains de l'internat sont en retard, 2 fois !") == {
+        "trains",
+        "internat",
+        "retard",
+    }
+    assert words_of("The buses are always late and we need more of them") == {
+        "buses",
+        "always",
+        "late",
+        "need",
+    }
+    texts = ["Plus de bus", "Des bus le soir", "bus bus bus", "Le train"]
+    assert frequent_words(texts)[:2] == [("bus", 3), ("soir", 1)]
+
+
+LYCEE_STUDENT = (
+    "oui",
+    "élève",
+    "45000",
+    "Orléans",
+    "35",
+    "bus, train",
+    "2",
+    "Les fenêtres",
+    "cantine, internat",
+    "oui",
+    "oui",
+    "15/10/2026",
+    "passer",
+)
+
+
+async def test_every_question_type_is_counted(open_service):
+    from bot.client import Client
+    from tests.bot.console.results_residents import START, Ticking
+
+    service = await open_service()
+    client = Client(service, now=Ticking(START))
+    for i in range(6):
+        await client.send(f"student{i}", "bonjour", consultation_id="lycees")
+        replies = await client.converse(f"student{i}", *LYCEE_STUDENT)
+        assert replies[-1][-1].text.startswith("Merci"), [r.text for r in replies[-1]]
+    chosen, _ = read_filter("lycees", {})
+    async with service.database.transaction() as s:
+        live = await consultations.live_version(s, "lycees")
+        flow = (await FlowCatalog().read(live)).flow
+        found = await figures.figures(s, chosen, results.questions_of(flow))
+    view = results.build(flow, "fr", found.progress, found.funnel, found.answers, {})
+    assert dict(view.summary)["Completed"] == "6"
+    modes = _rows(_table(view, "q-travel_modes"))  # several per resident
+    assert modes["Car scolaire"] == ("6", "100.0 %")
+    assert modes["Train"] == ("6", "100.0 %")
+    assert modes["Voiture"] == ("0", "0.0 %")
+    assert _rows(_table(view, "q-travel_minutes"))["25–49"] == ("6", "100.0 %")
+    assert _rows(_table(view, "q-meeting_date")) == {"Oct 2026": ("6", "100.0 %")}
+    assert _rows(_table(view, "q-local_food"))["Yes"] == ("6", "100.0 %")
+    assert _rows(_table(view, "q-school_commune"))["45 Loiret"] == ("6", "100.0 %")
+    assert _rows(_table(view, "q-school_commune-places")) == {"45234 Orléans": ("6", "100.0 %")}
+    assert _rows(_table(view, "q-priorities"))["Internats"] == ("6", "100.0 %")
+    funnel = _rows(view.funnel)
+    assert funnel["3. home_commune"] == ("0", "0", "0", "0")  # never asked
+    assert funnel["13. other_ideas"] == ("6", "0", "6", "0")  # skipped by all

@@ -172,6 +172,16 @@ async def test_a_deep_link_chooses_the_consultation(fake, bot, conversations):
     assert conversations.handled[-1].consultation_id is None
 
 
+async def test_a_poster_deep_link_carries_its_source_tag(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1014))
+    await chat.say("/start mobilite_S_gare-tours")
+    assert conversations.handled[-1].consultation_id == "mobilite"
+    assert conversations.handled[-1].source == "gare-tours"
+    await chat.say("/start mobilite_S_GARE")  # not a source tag: ignored
+    assert conversations.handled[-1].consultation_id == "mobilite"
+    assert conversations.handled[-1].source is None
+
+
 async def test_commands_reach_the_service_as_words_it_understands(fake, bot, conversations):
     chat = Chat(fake, bot, Resident(1005))
     await chat.say("bonjour")

@@ -1,0 +1,85 @@
+"""The results pages over real HTTP: who may see them, what they show of a
+database filled by scripted residents, filters, CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from bot.app import CONVERSATIONS
+from storage.models import ConsoleRole
+from tests.bot.console.results_residents import approve_train_texts, fill
+from tests.bot.console.site import client, console_site, sign_in
+
+
+async def test_an_organizer_reads_the_results_and_exports_them(database_url: str, tmp_path: Path):
+    async with console_site(database_url, tmp_path) as site:
+        await fill(site.app[CONVERSATIONS])
+        await approve_train_texts(site.database)
+        await site.user("olga@region.fr", ConsoleRole.ORGANIZER)
+        async with client() as http:
+            await sign_in(http, site, "olga@region.fr")
+            async with http.get(f"{site.url}/console/results") as listing:
+                assert 'href="/console/results/mobilite"' in await listing.text()
+            async with http.get(f"{site.url}/console/results/mobilite") as response:
+                html = await response.text()
+            assert response.status == 200
+            assert "Mobilité en Centre-Val de Loire" in html
+            assert "<dd>19</dd>" in html  # residents who consented
+            # Who opened it: the 19, and the 2 who refused.
+            assert "<dt>Residents who opened it</dt><dd>21</dd>" in html
+            assert "Most residents who leave do so at question <strong>2. satisfaction" in html
+            # Each chart has its table (the commune list has a table only).
+            assert html.count("<svg") == html.count("<table>") - 1
+            assert html.count("<svg") >= 6
+            assert "Plus de trains le soir entre Orléans et Tours" in html  # approved
+            assert "Moins de bouchons" not in html  # pending: not shown
+
+            async with http.get(
+                f"{site.url}/console/results/mobilite/q-mode.csv?source=gare-tours"
+            ) as export:
+                assert export.status == 200
+                assert export.content_type == "text/csv"
+                rows = list(csv.reader(io.StringIO(await export.text())))
+            assert rows[0] == ["Choice", "Residents", "Share"]
+            assert ["Train", "7", "100.0 %"] in rows
+            async with http.get(f"{site.url}/console/results/mobilite?source=gare-tours") as tag:
+                assert "<dt>Residents who opened it</dt><dd>7</dd>" in await tag.text()
+
+            async with http.get(f"{site.url}/console/results/mobilite?language=en") as empty:
+                assert "No resident matches these filters." in await empty.text()
+            async with http.get(f"{site.url}/console/results/mobilite?since=2026-11-04") as few:
+                text = await few.text()
+            assert "Fewer than 5 residents match these filters" in text
+            assert "<dd>fewer than 5</dd>" in text
+            async with http.get(f"{site.url}/console/results/mobilite?version=1") as first:
+                assert "<dd>19</dd>" in await first.text()
+            async with http.get(f"{site.url}/console/results/mobilite?version=9") as unknown:
+                assert unknown.status == 400
+                assert "there is no version 9" in await unknown.text()
+            async with http.get(f"{site.url}/console/results/mobilite?since=4/11") as bad:
+                assert bad.status == 400
+                assert "write it YYYY-MM-DD" in await bad.text()
+
+
+async def test_moderators_and_organizers_of_other_consultations_are_refused(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("mo@region.fr", ConsoleRole.MODERATOR)
+        await site.user("lea@region.fr", ConsoleRole.ORGANIZER, consultations=["lycees"])
+        async with client() as http:
+            await sign_in(http, site, "mo@region.fr")
+            for path in ("/console/results", "/console/results/mobilite"):
+                async with http.get(site.url + path) as refused:
+                    assert refused.status == 403
+        async with client() as http:
+            await sign_in(http, site, "lea@region.fr")
+            async with http.get(f"{site.url}/console/results") as listing:
+                text = await listing.text()
+            assert "/console/results/lycees" in text
+            assert "/console/results/mobilite" not in text
+            for path in ("/console/results/mobilite", "/console/results/mobilite/progress.csv"):
+                async with http.get(site.url + path) as refused:
+                    assert refused.status == 403
