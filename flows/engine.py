@@ -50,6 +50,7 @@ from flows.prompts import (
     expectation,
     intro_and_consent,
     reject_hint,
+    reject_text,
     resume_offer,
 )
 from flows.prompts import describe as describe_answer
@@ -338,7 +339,7 @@ def _not_taken(
     hint = reject_hint(reason, question, lang)
     if tries >= MAX_TRIES:
         hint = (
-            say(f"reject_{reason}", lang)
+            reject_text(reason, question, lang)
             + " "
             + say("tries_help", lang, expectation=expectation(question, lang))
         )

@@ -200,4 +200,10 @@ def _with_type_fields(question: Question, doc: QuestionDoc, translate: _Translat
 
 def _choice(doc: ChoiceDoc, translate: _Translator) -> Choice:
     synonyms = tuple((lang, tuple(words)) for lang, words in (doc.synonyms or {}).items())
-    return Choice(id=doc.id, label=translate(doc.label), synonyms=synonyms, other=doc.other)
+    return Choice(
+        id=doc.id,
+        label=translate(doc.label),
+        synonyms=synonyms,
+        other=doc.other,
+        exclusive=doc.exclusive,
+    )

@@ -21,6 +21,7 @@ class Choice:
     label: Translated
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # language -> synonyms
     other: bool = False  # "other, please specify": a detail in the resident's words
+    exclusive: bool = False  # multi_choice: cannot be combined with others ("Aucune")
 
     def synonyms_in(self, lang: str) -> tuple[str, ...]:
         for code, words in self.synonyms:

@@ -85,10 +85,18 @@ def expectation(question: Question, lang: str) -> str:
 def reject_hint(reason: RejectReason, question: Question, lang: str) -> str:
     """Why the answer was not taken, what is expected, and the organizer's retry
     text if the question has one."""
-    parts = [say(f"reject_{reason}", lang), expectation(question, lang)]
+    parts = [reject_text(reason, question, lang), expectation(question, lang)]
     if question.retry is not None:
         parts.append(question.retry.get(lang))
     return " ".join(parts)
+
+
+def reject_text(reason: RejectReason, question: Question, lang: str) -> str:
+    """Why an answer was not taken, in one sentence."""
+    if reason == "exclusive":
+        labels = " / ".join(c.label.get(lang) for c in question.choices if c.exclusive)
+        return say("reject_exclusive", lang, labels=labels or "?")
+    return say(f"reject_{reason}", lang)
 
 
 def describe(question: Question, value: AnswerValue, lang: str) -> str:

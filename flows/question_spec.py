@@ -19,6 +19,7 @@ def question_spec(question: Question, lang: str) -> QuestionSpec:
                 id=choice.id,
                 names=_unique((choice.label.get(lang), *choice.synonyms_in(lang))),
                 other=choice.other,
+                exclusive=choice.exclusive,
             )
             for choice in question.choices
         ),
@@ -85,7 +86,15 @@ def _fit_selections(question: Question, value: AnswerValue) -> Answer | Reject:
         return Reject("not_understood")
     # Stored in the question's order, each choice once, whatever order it came in.
     selections = tuple(i for i in ids if i in value)
-    if question.min_selections is not None and len(selections) < question.min_selections:
+    exclusive = {c.id for c in question.choices if c.exclusive}
+    if len(selections) > 1 and exclusive.intersection(selections):
+        return Reject("exclusive")
+    alone = len(selections) == 1 and selections[0] in exclusive
+    if (
+        question.min_selections is not None
+        and len(selections) < question.min_selections
+        and not alone
+    ):
         return Reject("too_few")
     if question.max_selections is not None and len(selections) > question.max_selections:
         return Reject("too_many")

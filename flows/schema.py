@@ -177,6 +177,11 @@ class ChoiceDoc(_Doc):
         " after it ('autre : la trottinette'), or asked right after, are stored with the"
         " answer as free text that moderators review.",
     )
+    exclusive: bool = Field(
+        default=False,
+        description="multi_choice: true for a choice that cannot be combined with others"
+        " ('Aucune', 'Je ne sais pas'); 'aucune sauf X' is X.",
+    )
 
 
 class _QuestionDoc(_Doc):

@@ -295,6 +295,15 @@ class _Checker:
             self._translated((*path, key), f"the {key.replace('_', ' ')}")
         if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
             self._choices(path, question.choices)
+        if isinstance(question, ChoiceQuestion):
+            for index, choice in enumerate(question.choices):
+                if choice.exclusive:
+                    self.add(
+                        (*path, "choices", index, "exclusive"),
+                        "'exclusive' applies to multi_choice questions only: a choice"
+                        " question takes one answer anyway",
+                        "remove it",
+                    )
         if isinstance(question, MultiChoiceQuestion):
             self._selections(path, question)
         if isinstance(question, NumberQuestion | ScaleQuestion | DateQuestion):

@@ -99,6 +99,7 @@ class ChoiceMatcher:
     exclusive: frozenset[int]  # options that exclude the others ("aucun")
     sizes: tuple[int, ...]  # content words in each option's label
     ranges: tuple[Range | None, ...]  # numbers each option covers ("18 à 25 ans")
+    declared: frozenset[int] = frozenset()  # options the flow marks exclusive
 
     def find(self, words: Sequence[str]) -> list[_Mention]:
         mentions = [_Mention(f.start, f.end, f.value) for f in self.index.find(words)]
@@ -180,8 +181,18 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     negative = frozenset(
         i for i, c in enumerate(question.choices) if _NEGATIONS.intersection(stems(c.label))
     )
+    declared = frozenset(i for i, c in enumerate(question.choices) if c.exclusive)
     return ChoiceMatcher(
-        ids, negatable, negative, exact, index, vocabulary, frozenset(exclusive), sizes, ranges
+        ids,
+        negatable,
+        negative,
+        exact,
+        index,
+        vocabulary,
+        frozenset(exclusive) | declared,
+        sizes,
+        ranges,
+        declared,
     )
 
 
@@ -336,8 +347,18 @@ def parse_multi_choice(
     if not selected:
         return Reject("not_understood")
     if len(selected) > 1 and selected & matcher.exclusive:
-        return Reject("ambiguous")  # "isolation et aucun"
-    if question.min_selections is not None and len(selected) < question.min_selections:
+        if _except_position(words) is not None and selected - matcher.exclusive:
+            selected -= matcher.exclusive  # "aucune sauf la cantine", "je ne sais pas, sauf X"
+        elif selected & matcher.declared:
+            return Reject("exclusive")  # "isolation et aucune"
+        else:
+            return Reject("ambiguous")  # "isolation et aucun"
+    alone = len(selected) == 1 and bool(selected & matcher.exclusive)
+    if (
+        question.min_selections is not None
+        and len(selected) < question.min_selections
+        and not alone
+    ):
         return Reject("too_few")
     if question.max_selections is not None and len(selected) > question.max_selections:
         return Reject("too_many")

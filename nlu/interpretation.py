@@ -34,6 +34,7 @@ RejectReason = Literal[
     "too_long",  # free text longer than the question's max length
     "too_few",  # multi_choice: fewer selections than min_selections
     "too_many",  # multi_choice: more selections than max_selections
+    "exclusive",  # multi_choice: a choice marked exclusive ("Aucune") with others
     "unknown_postal_code",  # five digits that are no French postal code
     "unknown_commune",  # no commune of that name or postal code
 ]

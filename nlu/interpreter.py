@@ -85,7 +85,15 @@ _COMMAND_OVER_REJECT = 0.45
 _COMMAND_OVER_NEAR_ANSWER = 0.55
 # Rejects of messages that almost answered the question.
 _NEAR_ANSWERS = frozenset(
-    {"ambiguous", "out_of_range", "unknown_postal_code", "too_few", "too_many", "too_long"}
+    {
+        "ambiguous",
+        "out_of_range",
+        "unknown_postal_code",
+        "too_few",
+        "too_many",
+        "too_long",
+        "exclusive",
+    }
 )
 _COMMAND_OVER_ANSWER = 0.70
 _COMMAND_OVER_YES_NO = 0.85

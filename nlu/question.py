@@ -32,6 +32,7 @@ class ChoiceOption:
     id: str
     names: tuple[str, ...]
     other: bool = False  # "other, please specify": the words after its name are a detail
+    exclusive: bool = False  # multi_choice: cannot be combined with others ("Aucune")
 
     @property
     def label(self) -> str:

@@ -90,3 +90,43 @@ async def test_the_detail_waits_in_the_moderation_queue(database_url: str):
     assert pending == [("travel_modes.other", "la trottinette électrique")]
     # The moderator reads it under the question as the resident saw it.
     assert queue[0].question_text.startswith("Comment faites-vous ce trajet ?")
+
+
+# -- exclusive choices: lycees.yml's "Aucune en particulier" --------------------
+
+ASKED_PRIORITIES = "Quelles sont vos deux priorités"
+TO_PRIORITIES = [
+    ("bonjour", "Acceptez-vous ?"),
+    ("oui", "Vous êtes…"),
+    ("un habitant", "Quel est votre code postal ?"),
+    ("45000", "De 1 à 5"),
+    ("4", ASKED_PRIORITIES, "[Aucune en particulier]"),
+]
+
+
+def test_an_exclusive_choice_stands_alone():
+    play(
+        "lycees.yml",
+        [
+            *TO_PRIORITIES,
+            (
+                "la cantine et aucune en particulier",
+                "« Aucune en particulier » ne se combine avec aucune autre réponse",
+                ASKED_PRIORITIES,
+                "!stored",
+            ),
+            ("aucune en particulier", '(stored: answer to priorities = ["no_priority"])'),
+        ],
+        today=OPEN_DAY,
+    )
+
+
+def test_none_except_one_is_that_one():
+    play(
+        "lycees.yml",
+        [
+            *TO_PRIORITIES,
+            ("aucune sauf l'internat", '(stored: answer to priorities = ["boarding"])'),
+        ],
+        today=OPEN_DAY,
+    )

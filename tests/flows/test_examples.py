@@ -144,7 +144,7 @@ def first_answer(question):
 
 def last_answer(question):
     """The largest answer a question accepts (another path through the branches)."""
-    choices = question.choices
+    choices = [c for c in question.choices if not c.exclusive]  # "Aucune" stands alone
     return {
         "yes_no": lambda: True,
         "choice": lambda: choices[-1].id,
@@ -168,6 +168,10 @@ def dry_run(flow, answer_for, skip_optional=False):
     )
     asked = []
     while transition.state is not None and transition.state.status == "asking":
+        if transition.state.detail_asked:  # "other, please specify"
+            message = Message("…", Answer("la trottinette"), lang)
+            transition = advance(flow, transition.state, message, now)
+            continue
         question = flow.question(transition.state.question_id)
         assert question.id not in asked, f"{question.id} asked twice"
         asked.append(question.id)

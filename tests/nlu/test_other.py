@@ -67,3 +67,36 @@ def test_the_detail_keeps_the_residents_spelling():
     assert split is not None
     assert split.head == "AUTRE"
     assert split.detail == "Le TER, souvent en retard !"
+
+
+# -- exclusive choices ("Aucune", "Je ne sais pas") ---------------------------
+
+PRIORITIES = QuestionSpec(
+    "multi_choice",
+    choices=(
+        ChoiceOption("canteen", ("Cantine locale", "cantine")),
+        ChoiceOption("boarding", ("Internats", "internat")),
+        ChoiceOption("none", ("Aucune en particulier",), exclusive=True),
+        ChoiceOption("dunno", ("Je ne sais pas",), exclusive=True),
+    ),
+    min_selections=2,
+)
+
+
+def test_an_exclusive_choice_is_an_answer_alone_whatever_the_minimum(interpret):
+    assert interpret("aucune en particulier", PRIORITIES) == Answer(("none",))
+    assert interpret("je ne sais pas", PRIORITIES) == Answer(("dunno",))
+
+
+def test_an_exclusive_choice_with_others_is_refused_with_its_own_reason(interpret):
+    assert interpret("cantine et je ne sais pas", PRIORITIES) == Reject("exclusive")
+    assert interpret("cantine, internat, aucune en particulier", PRIORITIES) == Reject("exclusive")
+
+
+def test_none_except_something_is_that_thing(interpret):
+    assert interpret("aucune sauf la cantine et l'internat", PRIORITIES) == Answer(
+        ("canteen", "boarding")
+    )
+    assert interpret("je ne sais pas, sauf la cantine et l'internat", PRIORITIES) == Answer(
+        ("canteen", "boarding")
+    )
