@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from flows import export_spec
 from flows.conditions import Condition
 from flows.document import YamlPath, parse_document
 from flows.errors import FlowError, FlowProblem, FlowValidationError
@@ -123,6 +124,7 @@ def _build(
         closes=doc.closes,
         source=source,
         partial_contributions=doc.partial_contributions,
+        decidim_export=export_spec.build(doc.export, translate),
     )
 
 

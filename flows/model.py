@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flows.conditions import Condition
+from flows.export_spec import DecidimExport
 from flows.language import pick_language
 from flows.translated import Translated
 from nlu.question import QuestionKind
@@ -59,6 +60,7 @@ class Flow:
     closes: dt.date | None = None
     source: str = "<memory>"  # the file it came from, for messages
     partial_contributions: bool = False  # unfinished sessions reach the engine on expiry
+    decidim_export: DecidimExport | None = None  # the flow's export: {decidim: ...}
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:

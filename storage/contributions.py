@@ -149,6 +149,17 @@ async def page(
     return [_contribution(row) for row in rows]
 
 
+async def versions_of(
+    session: AsyncSession, consultation_id: str, *, since: dt.datetime | None = None
+) -> list[int]:
+    """The flow version ids the consultation's contributions were given on."""
+    query = select(_t.c.flow_version_id).where(_t.c.consultation_id == consultation_id)
+    if since is not None:
+        query = query.where(_t.c.completed_at >= since)
+    rows = await session.scalars(query.distinct().order_by(_t.c.flow_version_id))
+    return list(rows)
+
+
 async def erase_participant(session: AsyncSession, participant_id: int, *, now: dt.datetime) -> int:
     """Before a participant's rows are deleted: drop their contributions, keep
     only ids in the payloads of their stored events, and enqueue
