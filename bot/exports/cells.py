@@ -20,8 +20,8 @@ _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def cell(value: str) -> str:
     """`value` as a cell that no spreadsheet evaluates."""
-    if _NOT_IN_XML.search(value):
+    if not value.isprintable():  # rare: only then look for what XML cannot hold
         value = _NOT_IN_XML.sub("", value)
-    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+    if value[:1] in _FORMULA_START and value and not _NUMBER.fullmatch(value):
         return "'" + value
     return value

@@ -19,7 +19,7 @@ from bot.contributions import Contribution, from_stored
 from bot.errors import UserError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
 from flows.model import Question
-from storage import answers, consultations, contributions
+from storage import consultations, contributions
 from storage.commit_order import START, Position
 from storage.database import Database
 
@@ -99,7 +99,9 @@ class ContributionSource:
                 rows = await contributions.page(
                     session, consultation_id, after_position=after, limit=self._page, since=since
                 )
-                current = await answers.current_of(session, [row.session_id for row in rows])
+                current = await contributions.answers_of(
+                    session, rows, after_position=after, since=since
+                )
                 found: list[Exported] = []
                 for row in rows:
                     flow = by_id.get(row.flow_version_id)

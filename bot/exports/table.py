@@ -3,7 +3,8 @@ one column per question (two for choice questions: the choice ids and their
 labels in the flow's main language). Every cell is text (`bot.exports.cells`).
 
 The metadata and the answers are those of the API's contribution object
-(`bot.api.serializer.contribution_json`), so that a file and the API agree.
+(`bot.api.serializer.contribution_fields`, and its answers' values), so that
+a file and the API agree.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.api.serializer import PublicIds, contribution_json
+from bot.api.serializer import PublicIds, contribution_fields
 from bot.exports.cells import cell
 from bot.exports.source import Exported, ExportedConsultation
 from flows.model import Question
@@ -54,9 +55,9 @@ class Table:
 
     def row(self, exported: Exported) -> list[str]:
         contribution, deployed = exported
-        data = contribution_json(contribution, self._ids)
+        data = contribution_fields(contribution, self._ids)
         cells = [text(data[_FIELDS.get(key, key)]) for key in METADATA]
-        by_question = {answer["question"]: answer["value"] for answer in data["answers"]}
+        by_question = {answer.question_id: answer.value for answer in contribution.answers}
         for column in self._columns:
             value = by_question.get(column.question)
             cells.append(text(value))
