@@ -3,6 +3,9 @@ mistakes, each at its line, are in tests/flows/invalid/decidim_export.yml)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from flows.errors import FlowValidationError
@@ -67,3 +70,36 @@ def test_the_title_needs_every_language():
             FLOW + 'export:\n  decidim:\n    body: idea\n    title: {fr: "Idée"}\n', "demo.yml"
         )
     assert "the Decidim title has no translation for en" in str(raised.value)
+
+
+def test_the_readme_export_example_is_valid():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    (snippet,) = re.findall(r"```yaml\n(export:.*?)```", readme, flags=re.DOTALL)
+    flow = parse_flow(
+        """\
+id: demo
+title: {fr: Démo, en: Demo}
+languages: [fr, en]
+consent: {fr: Acceptez-vous ?, en: Agreed?}
+questions:
+  - id: mode
+    type: choice
+    text: {fr: Mode ?, en: Mode?}
+    choices:
+      - {id: car, label: {fr: Voiture, en: Car}}
+      - {id: train, label: {fr: Train, en: Train}}
+  - id: area
+    type: choice
+    text: {fr: Où ?, en: Where?}
+    choices:
+      - {id: north, label: {fr: Nord, en: North}}
+      - {id: south, label: {fr: Sud, en: South}}
+  - {id: proposal, type: free_text, text: {fr: Idée ?, en: Idea?}}
+outro: {fr: Merci, en: Thanks}
+"""
+        + snippet,
+        "README.md",
+    )
+    spec = flow.decidim_export
+    assert spec is not None
+    assert (spec.body, spec.taxonomies) == ("proposal", True)
