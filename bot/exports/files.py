@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import os
 import sys
@@ -61,6 +62,8 @@ def destination(out: Path | None) -> Iterator[Path | None]:
 @contextlib.contextmanager
 def text_stream(path: Path | None) -> Iterator[TextIO]:
     if path is None:
+        if isinstance(sys.stdout, io.TextIOWrapper):  # UTF-8 whatever the locale says
+            sys.stdout.reconfigure(encoding="utf-8")
         yield sys.stdout
         sys.stdout.flush()
         return
