@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Protocol, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,10 +24,29 @@ from bot.flow_catalog import DeployedFlow
 from bot.pseudonyms import Pseudonymizer
 from flows.model import Flow, Question
 from storage import answers, contributions
-from storage.answers import StoredAnswer
 from storage.columns import JsonValue
 from storage.contributions import StoredContribution
 from storage.models import ModerationStatus
+
+
+class AnswerFields(Protocol):
+    """What a stored answer gives a contribution (`storage.answers.StoredAnswer`,
+    `storage.contributions.LeavingAnswer`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def question_id(self) -> str: ...
+    @property
+    def value(self) -> JsonValue: ...
+    @property
+    def question_text(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def moderation_status(self) -> ModerationStatus | None: ...
+    @property
+    def redacted_text(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +124,14 @@ class Contribution:
 
 
 def contributed_answers(
-    flow: Flow, stored: Sequence[StoredAnswer]
+    flow: Flow, stored: Sequence[AnswerFields]
 ) -> tuple[ContributedAnswer, ...]:
     """What of a session's current answers may leave, in the order asked."""
-    order = {question.id: index for index, question in enumerate(flow.questions)}
+    index = _index(flow)
+    end = (len(index), None)
     kept = []
-    for answer in sorted(stored, key=lambda a: (order.get(a.question_id, len(order)), a.id)):
-        question = _question(flow, answer.question_id)
+    for answer in sorted(stored, key=lambda a: (index.get(a.question_id, end)[0], a.id)):
+        question = index.get(answer.question_id, end)[1]
         if question is None:
             continue
         if question.type == "free_text" or answer.moderation_status is not None:
@@ -134,11 +154,19 @@ def contributed_answers(
     return tuple(kept)
 
 
-def _question(flow: Flow, question_id: str) -> Question | None:
-    try:
-        return flow.question(question_id)
-    except KeyError:
-        return None
+# Each flow's questions by id, with their rank: built once per parsed flow
+# (a feed page maps thousands of answers on a handful of flows).
+_INDEXES: dict[int, tuple[Flow, dict[str, tuple[int, Question]]]] = {}
+
+
+def _index(flow: Flow) -> dict[str, tuple[int, Question]]:
+    cached = _INDEXES.get(id(flow))
+    if cached is None or cached[0] is not flow:
+        if len(_INDEXES) >= 256:
+            _INDEXES.clear()
+        cached = (flow, {q.id: (rank, q) for rank, q in enumerate(flow.questions)})
+        _INDEXES[id(flow)] = cached
+    return cached[1]
 
 
 def _labels(question: Question, value: JsonValue, language: str) -> tuple[str, ...]:
@@ -199,7 +227,7 @@ class ContributionRecorder:
 
 
 def from_stored(
-    stored: StoredContribution, deployed: DeployedFlow, current: Sequence[StoredAnswer]
+    stored: StoredContribution, deployed: DeployedFlow, current: Sequence[AnswerFields]
 ) -> Contribution:
     """A stored contribution with its session's answers as they are now (a
     text approved since completion is in it)."""

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from flows import export_spec
 from flows.conditions import Condition
 from flows.document import YamlPath, parse_document
 from flows.errors import FlowError, FlowProblem, FlowValidationError
@@ -141,6 +142,7 @@ def _build(
         sections=tuple(sections),
         closing=tuple(says),
         progress=doc.progress,
+        decidim_export=export_spec.build(doc.export, translate),
     )
 
 

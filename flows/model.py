@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from flows.conditions import Condition
+from flows.export_spec import DecidimExport
 from flows.language import pick_language
 from flows.translated import Translated
 from nlu.question import QuestionKind
@@ -74,6 +75,7 @@ class Flow:
     sections: tuple[Translated, ...] = ()  # section titles, in order
     closing: tuple[Translated, ...] = ()  # information steps after the last question
     progress: Progress = "none"
+    decidim_export: DecidimExport | None = None  # the flow's export: {decidim: ...}
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:

@@ -350,6 +350,42 @@ QUESTION_MODELS: dict[str, type[_QuestionDoc]] = {
 }
 
 
+class DecidimMappingDoc(_Doc):
+    """A choice question whose choices stand for Decidim scopes or categories."""
+
+    question: str = Field(description="The id of the choice question.")
+    ids: dict[str, PositiveInt] = Field(
+        description="Decidim's id for each choice id, e.g. {north: 12, south: 13};"
+        " a choice left out gets none."
+    )
+
+
+class DecidimExportDoc(_Doc):
+    """How a contribution becomes a proposal in Decidim's "Import proposals from a file"."""
+
+    body: str = Field(description="The free_text question whose approved text is the body.")
+    title: TranslatedText | None = Field(
+        default=None,
+        description="The proposal's title; {question_id} stands for that answer"
+        " (default: the beginning of the body).",
+    )
+    version: str | None = Field(
+        default=None,
+        description='The Decidim version, in quotes ("0.29"); from "0.30" the category'
+        " is written as taxonomies/ids.",
+    )
+    scope: DecidimMappingDoc | None = Field(default=None, description="Fills scope/id.")
+    category: DecidimMappingDoc | None = Field(
+        default=None, description="Fills category/id (taxonomies/ids from 0.30)."
+    )
+
+
+class ExportDoc(_Doc):
+    """What the exports of this consultation's contributions need to know."""
+
+    decidim: DecidimExportDoc | None = Field(default=None)
+
+
 class FlowDoc(_Doc):
     """A consultation: the conversation a resident has with the bot."""
 
@@ -388,6 +424,9 @@ class FlowDoc(_Doc):
         description="What residents see of their progress: questions ('Question 12 sur"
         " 37' above each question), sections ('Partie 2 sur 4 : ...' as each section"
         " starts) or none (section titles only).",
+    )
+    export: ExportDoc | None = Field(
+        default=None, description="How `consultbot export` writes the contributions."
     )
 
 

@@ -21,6 +21,7 @@ from typing import Any, TypeGuard
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from flows import export_spec
 from flows.conditions import Condition
 from flows.document import Document, YamlPath
 from flows.errors import FlowProblem, FlowValidationError
@@ -145,6 +146,8 @@ class _Checker:
             self.add(("closes",), f"the flow closes ({closes}) before it opens ({opens})")
         for key in ("title", "intro", "consent", "outro"):
             self._translated((key,), key)
+        self._translated(("export", "decidim", "title"), "the Decidim title")
+        export_spec.check(self.data, self.add)
         if "questions" in self.data and self.data["questions"] in (None, []):
             self.add(
                 ("questions",),

@@ -11,16 +11,38 @@ their words out of the events already stored, and announces it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    Integer,
+    Row,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    insert,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
 from storage.columns import JsonValue
 from storage.commit_order import START, Position, after
-from storage.models import ContributionRow, OutboxEventRow, SessionRow, table
+from storage.models import (
+    AnswerRow,
+    ContributionRow,
+    ModerationStatus,
+    OutboxEventRow,
+    SessionRow,
+    table,
+)
 from storage.prepared import Prepared
 
 COMPLETED = "contribution.completed"
@@ -56,7 +78,42 @@ class StoredContribution:
     position: Position
 
 
+@dataclass(frozen=True, slots=True)
+class LeavingAnswer:
+    """A current answer as the feeds read it: the value of a structured answer,
+    the redacted text of an approved one; never a resident's own unmoderated
+    words (they are not even read)."""
+
+    id: int
+    session_id: int
+    question_id: str
+    value: JsonValue  # None for an answer under moderation
+    question_text: str
+    language: str
+    moderation_status: ModerationStatus | None
+    redacted_text: str | None  # approved answers only
+
+
 _t = table(ContributionRow)
+_a = table(AnswerRow)
+_STATUS = {status.value: status for status in ModerationStatus}
+# Only the columns the feeds need: reading the others (times, raw text) cost
+# more than the rest of a page (a time column is parsed in Python, row by row).
+# Read as the driver gives them (no per-row type processing): the value as
+# JSON text (cast in SQL, on either database), parsed here.
+_LEAVING = (
+    type_coerce(_a.c.id, Integer()),
+    type_coerce(_a.c.session_id, Integer()),
+    type_coerce(_a.c.question_id, Text()),
+    cast(case((_a.c.moderation_status.is_(None), _a.c.value)), Text()),
+    type_coerce(_a.c.question_text, Text()),
+    type_coerce(_a.c.language, Text()),
+    type_coerce(_a.c.moderation_status, Text()),
+    type_coerce(
+        case((_a.c.moderation_status == ModerationStatus.APPROVED.value, _a.c.redacted_text)),
+        Text(),
+    ),
+)
 _COLUMNS = (
     _t.c.id,
     _t.c.session_id,
@@ -147,6 +204,89 @@ async def page(
         query = query.where(_t.c.completed_at >= since)
     rows = await session.execute(query.order_by(_t.c.txid, _t.c.id).limit(limit))
     return [_contribution(row) for row in rows]
+
+
+def _json(value: str) -> JsonValue:
+    parsed: JsonValue = json.loads(value)
+    return parsed
+
+
+def _answers_of_page(since: bool) -> Prepared:
+    # The page's contributions are the consultation's rows in (after, last] of
+    # commit order (and since, if given): one statement, whatever the page size.
+    past = or_(
+        _t.c.txid > bindparam("b_after_tx"),
+        and_(_t.c.txid == bindparam("b_after_tx"), _t.c.id > bindparam("b_after_id")),
+    )
+    upto = or_(
+        _t.c.txid < bindparam("b_last_tx"),
+        and_(_t.c.txid == bindparam("b_last_tx"), _t.c.id <= bindparam("b_last_id")),
+    )
+    contributions = select(_t.c.session_id).where(
+        _t.c.consultation_id == bindparam("b_consultation"), past, upto
+    )
+    if since:
+        contributions = contributions.where(_t.c.completed_at >= bindparam("b_since"))
+    return Prepared(
+        select(*_LEAVING)
+        .where(_a.c.session_id.in_(contributions.scalar_subquery()), _a.c.superseded_at.is_(None))
+        .order_by(_a.c.id)
+    )
+
+
+_ANSWERS_OF_PAGE = {since: _answers_of_page(since) for since in (False, True)}
+
+
+async def answers_of(
+    session: AsyncSession,
+    page: list[StoredContribution],
+    *,
+    after_position: Position,
+    since: dt.datetime | None = None,
+) -> dict[int, list[LeavingAnswer]]:
+    """The current answers of each session of `page` (as `page()` gave it
+    with these arguments), oldest first, as they may leave."""
+    found: dict[int, list[LeavingAnswer]] = {row.session_id: [] for row in page}
+    if not page:
+        return found
+    last = page[-1].position
+    values: dict[str, Any] = {
+        "b_consultation": page[0].consultation_id,
+        "b_after_tx": after_position.txid,
+        "b_after_id": after_position.id,
+        "b_last_tx": last.txid,
+        "b_last_id": last.id,
+    }
+    if since is not None:
+        values["b_since"] = since
+    rows = (await _ANSWERS_OF_PAGE[since is not None].execute(session, values)).rows
+    for id_, session_id, question, value, wording, language, status, redacted in rows:
+        if session_id not in found:
+            continue  # replaced since the page was read: not in it
+        found[session_id].append(
+            LeavingAnswer(
+                id_,
+                session_id,
+                question,
+                None if value is None else _json(value),
+                wording,
+                language,
+                None if status is None else _STATUS[status],
+                redacted,
+            )
+        )
+    return found
+
+
+async def versions_of(
+    session: AsyncSession, consultation_id: str, *, since: dt.datetime | None = None
+) -> list[int]:
+    """The flow version ids the consultation's contributions were given on."""
+    query = select(_t.c.flow_version_id).where(_t.c.consultation_id == consultation_id)
+    if since is not None:
+        query = query.where(_t.c.completed_at >= since)
+    rows = await session.scalars(query.distinct().order_by(_t.c.flow_version_id))
+    return list(rows)
 
 
 async def erase_participant(session: AsyncSession, participant_id: int, *, now: dt.datetime) -> int:

@@ -77,7 +77,8 @@ def consultation_json(deployed: DeployedFlow, deployed_at: dt.datetime) -> Json:
     }
 
 
-def contribution_json(contribution: Contribution, ids: PublicIds) -> Json:
+def contribution_fields(contribution: Contribution, ids: PublicIds) -> Json:
+    """A contribution's fields besides its answers."""
     return {
         "id": ids.contribution(contribution.session_id),
         "consultation": contribution.consultation_id,
@@ -87,6 +88,12 @@ def contribution_json(contribution: Contribution, ids: PublicIds) -> Json:
         "language": contribution.language,
         "completed_at": _time(contribution.completed_at),
         "participant": contribution.participant,
+    }
+
+
+def contribution_json(contribution: Contribution, ids: PublicIds) -> Json:
+    return {
+        **contribution_fields(contribution, ids),
         "answers": [
             {
                 "id": ids.answer(answer.answer_id),

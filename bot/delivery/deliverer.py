@@ -84,7 +84,13 @@ class Deliverer:
         """Deliver until `stop` is set (or cancelled)."""
         stop = stop or asyncio.Event()
         connector = aiohttp.TCPConnector(limit_per_host=4)
-        async with aiohttp.ClientSession(connector=connector, timeout=self._timeout) as http:
+        # No cookies kept, no bodies decompressed: a receiver's answer is only a status.
+        async with aiohttp.ClientSession(
+            connector=connector,
+            timeout=self._timeout,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            auto_decompress=False,
+        ) as http:
             while not stop.is_set():
                 try:
                     busy = await self.round(http)
@@ -205,10 +211,9 @@ class Deliverer:
         event: FeedEvent,
         sessions_of: dict[int, int],
     ) -> _Outcome:
-        body = json.dumps(
-            event_json(event, self._ids, sessions_of), ensure_ascii=False, separators=(",", ":")
-        )
-        webhook_id = self._ids.event(event.id)
+        public = event_json(event, self._ids, sessions_of)
+        body = json.dumps(public, ensure_ascii=False, separators=(",", ":"))
+        webhook_id: str = public["id"]
         moment = self._clock()
         headers = {
             "webhook-id": webhook_id,

@@ -21,3 +21,15 @@ def test_pseudonyms_stored_by_earlier_versions_still_match():
     assert pseudonymizer.pseudonym("web", "abc") == (
         "9bc96c820d0ef13b4a21dd403319b0bca222bddb5787813c862f9e130629face"
     )
+
+
+def test_public_ids_given_out_earlier_still_match():
+    # Computed by the first release of the engine feed (HMAC hex -> base32).
+    pseudonymizer = Pseudonymizer(Keys(b"a deployment secret key, long enough"))
+    assert [
+        pseudonymizer.public_id(k, n) for k, n in [("ctb", 1), ("ans", 123456), ("evt", 0)]
+    ] == [
+        "ctb_ruih35bhgtbpdfkmiezgtjws",
+        "ans_tlcvaoyxopunwjjoh6lriuwz",
+        "evt_kaleemp4lwqgpmmw2zraqd6t",
+    ]

@@ -1,0 +1,86 @@
+"""Contributions as a table: one row per contribution, metadata columns, then
+one column per question (two for choice questions: the choice ids and their
+labels in the flow's main language). Every cell is text (`bot.exports.cells`).
+
+The metadata and the answers are those of the API's contribution object
+(`bot.api.serializer.contribution_fields`, and its answers' values), so that
+a file and the API agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.api.serializer import PublicIds, contribution_fields
+from bot.exports.cells import cell
+from bot.exports.source import Exported, ExportedConsultation
+from flows.model import Question
+
+METADATA = (
+    "contribution",
+    "consultation",
+    "flow_version",
+    "status",
+    "channel",
+    "language",
+    "completed_at",
+    "participant",
+)
+_FIELDS = {"contribution": "id"}  # column -> the API object's field, where they differ
+LIST_SEPARATOR = ", "  # between the ids (or labels) of a multi_choice answer
+LABEL_SUFFIX = " (label)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    question: str
+    labelled: bool  # a choice question: its ids, then their labels
+
+
+class Table:
+    def __init__(self, consultation: ExportedConsultation, ids: PublicIds) -> None:
+        self._ids = ids
+        self._language = consultation.main_language
+        self._columns = [_Column(q.id, bool(q.choices)) for q in consultation.questions()]
+
+    def header(self) -> list[str]:
+        names = list(METADATA)
+        for column in self._columns:
+            names.append(column.question)
+            if column.labelled:
+                names.append(column.question + LABEL_SUFFIX)
+        return [cell(name) for name in names]
+
+    def row(self, exported: Exported) -> list[str]:
+        contribution, deployed = exported
+        data = contribution_fields(contribution, self._ids)
+        cells = [text(data[_FIELDS.get(key, key)]) for key in METADATA]
+        by_question = {answer.question_id: answer.value for answer in contribution.answers}
+        for column in self._columns:
+            value = by_question.get(column.question)
+            cells.append(text(value))
+            if column.labelled:
+                cells.append(self._labels(deployed.flow.questions, column.question, value))
+        return [cell(c) for c in cells]
+
+    def _labels(self, questions: Sequence[Question], question_id: str, value: Any) -> str:
+        chosen = value if isinstance(value, list) else [value]
+        for question in questions:
+            if question.id == question_id:
+                return LIST_SEPARATOR.join(
+                    c.label.get(self._language) for c in question.choices if c.id in chosen
+                )
+        return ""
+
+
+def text(value: Any) -> str:
+    """An answer's value (or a metadata field) as the text of a cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(text(item) for item in value)
+    return str(value)
