@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.console import (
     account_pages,
+    follow_up_pages,
     inbox_pages,
     queue_pages,
     record_pages,
@@ -46,6 +47,8 @@ def create_console(settings: Settings) -> web.Application:
         middlewares=[guard, inbox_pages.count_waiting], client_max_size=256 * 1024
     )
     app[STATE] = ConsoleState(settings)
+    app[follow_up_pages.SENDING] = {}
+    app.on_cleanup.append(follow_up_pages.stop_sending)
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.PackageLoader("bot.console", "templates"),
@@ -89,6 +92,10 @@ def create_console(settings: Settings) -> web.Application:
     routes.get("/results", results_pages.index, ORGANIZERS)
     routes.get("/results/{consultation}", results_pages.consultation, ORGANIZERS)
     routes.get("/results/{consultation}/{table}.csv", results_pages.export, ORGANIZERS)
+    routes.get("/follow-ups", follow_up_pages.index, ORGANIZERS)
+    routes.get("/follow-ups/{consultation}/new", follow_up_pages.new, ORGANIZERS)
+    routes.post("/follow-ups/{consultation}/new", follow_up_pages.write, ORGANIZERS)
+    routes.post("/follow-ups/{consultation}/{follow_up}/send", follow_up_pages.send, ORGANIZERS)
     routes.get("/inbox", inbox_pages.inbox, MODERATORS)
     routes.get("/inbox/{session}", inbox_pages.conversation, MODERATORS)
     routes.post("/inbox/{session}/reply", inbox_pages.reply, MODERATORS)

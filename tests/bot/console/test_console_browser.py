@@ -254,6 +254,8 @@ async def test_every_console_page_passes_axe_at_320_px(browser, database_url: st
             "/console/inbox",
             f"/console/inbox/{waiting}",
             "/console/saved-replies",
+            "/console/follow-ups",
+            "/console/follow-ups/mobilite/new",
         ):
             await page.goto(site.url + path)
             checked.append((path, await _axe(page), await _overflow(page)))

@@ -21,6 +21,7 @@ SAMPLE = {
     "consultation": "mobilite",
     "table": "progress",
     "saved": "1",
+    "follow_up": "1",
 }
 
 

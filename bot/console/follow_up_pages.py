@@ -1,0 +1,184 @@
+"""Follow-ups in the console (organizers and admins; an organizer limited to
+some consultations sees only theirs): each consultation's follow-ups with
+where their copies stand, a form to write one (a text per language of the
+flow, previewed as residents will read it), and "send now".
+
+The work is bot.follow_ups' (the same as `consultbot followups`): texts are
+checked against the flow, creating is audited, sending is paced for Telegram
+and never shows a copy twice. "Send now" runs in the `serve` process; if that
+process stops, `consultbot followups send ID` (or "send now" again) carries on
+where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Final
+
+from aiohttp import web
+
+from bot.console.guard import redirect, viewer_of
+from bot.console.inbox_pages import messages_of
+from bot.console.queue_pages import database_of
+from bot.console.rendering import page
+from bot.follow_ups import FollowUpError, FollowUps, Pace
+from bot.team_messages import MAX_TEXT_CHARS, shown_text
+from flows.loader import parse_flow
+from storage import audit, consultations, follow_ups
+
+log = logging.getLogger(__name__)
+
+PREFIX: Final = "/console/follow-ups"
+AUDIT_SEND: Final = "follow_up.send"
+NOTICES: Final = {
+    "stored": "Stored. It reaches no one until you send it.",
+    "sending": "Sending: Telegram residents and open web chats get it now, at Telegram's "
+    "pace; the others when they next write or open the chat. Reload to see progress.",
+}
+# Sends running in this process, by follow-up: a second click does not start another.
+SENDING: Final = web.AppKey("follow_ups_sending", dict[int, "asyncio.Task[None]"])
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _service(request: web.Request) -> FollowUps:
+    return FollowUps(database_of(request), messages_of(request))
+
+
+def _consultation(request: web.Request) -> str:
+    consultation_id = request.match_info["consultation"]
+    if not viewer_of(request).may_see(consultation_id):
+        raise web.HTTPForbidden(text="you do not organise this consultation")
+    return consultation_id
+
+
+async def index(request: web.Request) -> web.Response:
+    viewer = viewer_of(request)
+    sending = request.app[SENDING]
+    listed = []
+    async with database_of(request).transaction() as session:
+        for summary in await consultations.overview(session):
+            if not viewer.may_see(summary.id):
+                continue
+            found = await follow_ups.of_consultation(session, summary.id)
+            rows = [(f, await follow_ups.progress(session, f.id)) for f in found]
+            listed.append((summary, rows))
+    return page(
+        request,
+        "follow_ups.html",
+        title="Follow-ups",
+        listed=listed,
+        sending={k for k, task in sending.items() if not task.done()},
+        notice=NOTICES.get(request.query.get("notice", "")),
+    )
+
+
+async def new(request: web.Request) -> web.Response:
+    consultation_id = _consultation(request)
+    languages = await _languages(request, consultation_id)
+    return _form(request, consultation_id, languages, {})
+
+
+async def write(request: web.Request) -> web.Response:
+    """Preview the texts, or store the follow-up (`action=store`)."""
+    consultation_id = _consultation(request)
+    languages = await _languages(request, consultation_id)
+    form = await request.post()
+    texts = {
+        language: str(form.get(f"text_{language}", ""))[: MAX_TEXT_CHARS + 1]
+        for language in languages
+    }
+    author = viewer_of(request).name
+    if form.get("action") != "store":
+        return _form(request, consultation_id, languages, texts, preview=True)
+    try:
+        await _service(request).create(consultation_id, texts, author, _now())
+    except FollowUpError as wrong:
+        return _form(request, consultation_id, languages, texts, error=str(wrong), status=400)
+    return redirect(f"{PREFIX}?notice=stored")
+
+
+async def send(request: web.Request) -> web.Response:
+    consultation_id = _consultation(request)
+    follow_up_id = _number(request.match_info["follow_up"])
+    async with database_of(request).transaction() as session:
+        found = None if follow_up_id is None else await follow_ups.get(session, follow_up_id)
+        if found is None or found.consultation_id != consultation_id:
+            raise web.HTTPNotFound(text="there is no such follow-up")
+        await audit.record(
+            session,
+            AUDIT_SEND,
+            {"follow_ups": 1},
+            now=_now(),
+            actor=viewer_of(request).name,
+            subject=f"follow_up:{found.id}",
+        )
+    sending = request.app[SENDING]
+    running = sending.get(found.id)
+    if running is None or running.done():
+        sending[found.id] = asyncio.create_task(_send(_service(request), found.id))
+    return redirect(f"{PREFIX}?notice=sending")
+
+
+async def _send(service: FollowUps, follow_up_id: int) -> None:
+    try:
+        progress = await service.send(follow_up_id, now=_now, pace=Pace())
+    except Exception:  # the console stays up; `send` again resumes
+        log.exception("follow-up %d: sending stopped", follow_up_id)
+        return
+    log.info("follow-up %d: %d of %d delivered", follow_up_id, progress.delivered, progress.total)
+
+
+async def stop_sending(app: web.Application) -> None:
+    """On shutdown: what was not sent yet waits for `send` again."""
+    for task in app[SENDING].values():
+        task.cancel()
+    await asyncio.gather(*app[SENDING].values(), return_exceptions=True)
+
+
+async def _languages(request: web.Request, consultation_id: str) -> tuple[str, ...]:
+    async with database_of(request).transaction() as session:
+        version = await consultations.live_version(session, consultation_id)
+    if version is None:
+        raise web.HTTPNotFound(text=f"no consultation {consultation_id} is deployed")
+    flow = await asyncio.to_thread(parse_flow, version.definition, consultation_id)
+    return flow.languages or ("fr",)
+
+
+def _form(
+    request: web.Request,
+    consultation_id: str,
+    languages: tuple[str, ...],
+    texts: dict[str, str],
+    *,
+    preview: bool = False,
+    error: str | None = None,
+    status: int = 200,
+) -> web.Response:
+    previews = (
+        [(language, shown_text(texts[language], language)) for language in languages]
+        if preview and all(texts.get(language, "").strip() for language in languages)
+        else []
+    )
+    if preview and not previews:
+        error = "Write a text in every language to see how residents will read it."
+    return page(
+        request,
+        "follow_up_form.html",
+        status,
+        title=f"A follow-up of {consultation_id}",
+        consultation=consultation_id,
+        languages=languages,
+        texts=texts,
+        previews=previews,
+        max_text=MAX_TEXT_CHARS,
+        error=error,
+    )
+
+
+def _number(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) <= 18 else None

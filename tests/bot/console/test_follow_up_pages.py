@@ -1,0 +1,126 @@
+"""Follow-ups in the console, over real HTTP on both databases: an organizer
+writes one in every language of the flow, previews it as residents will read
+it, stores it and sends it; a text missing a language is shown again with a
+message and nothing is stored; another consultation's organizer is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import aiohttp
+
+from bot.app import CONVERSATIONS
+from bot.conversation import ConversationService
+from storage import audit, follow_ups, participants, team_messages
+from storage.models import ConsoleRole
+from tests.bot.console.site import Site, client, console_site, sign_in
+
+NEWS = "La Région ajoute <b>deux trains</b> le soir entre Orléans et Tours."
+
+
+async def _post(
+    http: aiohttp.ClientSession, site: Site, path: str, data: dict[str, str]
+) -> tuple[int, str, str]:
+    async with http.post(
+        site.url + path, data=data, headers={"Origin": site.url}, allow_redirects=True
+    ) as response:
+        return response.status, response.url.path_qs, await response.text()
+
+
+async def _resident_who_asked_for_news(site: Site) -> int:
+    """A REST resident who took part in mobilite and asked for its follow-ups."""
+    for text in ("bonjour", "oui", "train"):
+        await site.says("rest", "camille", text)
+    conversations = site.app[CONVERSATIONS]
+    assert isinstance(conversations, ConversationService)
+    async with site.database.transaction() as s:
+        found = await participants.find(s, "rest", conversations.pseudonym("rest", "camille"))
+        assert found is not None
+        await follow_ups.give(s, found.id, "mobilite", now=found.created_at)
+        return found.id
+
+
+async def test_an_organizer_writes_previews_stores_and_sends_a_follow_up(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("olga@region.fr", ConsoleRole.ORGANIZER, consultations=["mobilite"])
+        resident = await _resident_who_asked_for_news(site)
+        async with client() as http:
+            token = await sign_in(http, site, "olga@region.fr")
+            async with http.get(f"{site.url}/console/follow-ups/mobilite/new") as response:
+                form = await response.text()
+            assert response.status == 200
+            assert re.findall(r'name="text_(\w+)"', form) == ["fr", "en"]
+
+            texts = {"csrf": token, "text_fr": NEWS, "text_en": "Two more evening trains."}
+            status, _, preview = await _post(
+                http, site, "/console/follow-ups/mobilite/new", {**texts, "action": "preview"}
+            )
+            assert status == 200
+            assert "Message de l&#39;équipe de la consultation" in preview
+            assert "&lt;b&gt;deux trains&lt;/b&gt;" in preview  # shown as text
+            async with site.database.transaction() as s:
+                assert (
+                    await follow_ups.of_consultation(s, "mobilite") == []
+                )  # a preview stores nothing
+
+            status, where, listing = await _post(
+                http, site, "/console/follow-ups/mobilite/new", {**texts, "action": "store"}
+            )
+            assert (status, where) == (200, "/console/follow-ups?notice=stored")
+            async with site.database.transaction() as s:
+                [stored] = await follow_ups.of_consultation(s, "mobilite")
+            assert re.search(
+                r"<td>1</td>\s*<td>0</td>\s*<td>1</td>", listing
+            )  # 1 resident, waiting
+
+            status, where, _ = await _post(
+                http, site, f"/console/follow-ups/mobilite/{stored.id}/send", {"csrf": token}
+            )
+            assert (status, where) == (200, "/console/follow-ups?notice=sending")
+            await asyncio.sleep(0.5)  # the send runs in the server: a REST copy stays waiting
+        async with site.database.transaction() as s:
+            copies = await team_messages.claim_waiting(s, resident, now=stored.created_at)
+            created = await audit.recent(s, action="follow_up.create")
+            sent = await audit.recent(s, action="follow_up.send")
+        assert [copy.text for copy in copies] == [NEWS]  # French, their language
+        assert [(r.actor, r.subject) for r in created + sent] == [
+            ("olga@region.fr", f"follow_up:{stored.id}"),
+            ("olga@region.fr", f"follow_up:{stored.id}"),
+        ]
+
+
+async def test_a_missing_language_is_shown_again_and_nothing_is_stored(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("olga@region.fr", ConsoleRole.ORGANIZER)
+        async with client() as http:
+            token = await sign_in(http, site, "olga@region.fr")
+            status, _, page = await _post(
+                http,
+                site,
+                "/console/follow-ups/mobilite/new",
+                {"csrf": token, "text_fr": NEWS, "text_en": " ", "action": "store"},
+            )
+        assert status == 400
+        assert "no text in &#39;en&#39;" in page
+        assert "deux trains" in page  # what was typed is kept
+        async with site.database.transaction() as s:
+            assert await follow_ups.of_consultation(s, "mobilite") == []
+
+
+async def test_another_consultations_organizer_and_a_moderator_are_refused(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("lea@region.fr", ConsoleRole.ORGANIZER, consultations=["lycees"])
+        await site.user("ana@region.fr", ConsoleRole.MODERATOR)
+        for email in ("lea@region.fr", "ana@region.fr"):
+            async with client() as http:
+                await sign_in(http, site, email)
+                async with http.get(f"{site.url}/console/follow-ups/mobilite/new") as response:
+                    assert response.status == 403
