@@ -86,6 +86,7 @@ REGION_TIMEZONE = ZoneInfo("Europe/Paris")  # "demain" means tomorrow where resi
 
 _STATUS: dict[Status, SessionStatus] = {
     "asking": SessionStatus.ACTIVE,
+    "reviewing": SessionStatus.ACTIVE,
     "confirming_delete": SessionStatus.ACTIVE,
     "paused": SessionStatus.PAUSED,
     "completed": SessionStatus.COMPLETED,

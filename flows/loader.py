@@ -17,6 +17,7 @@ from flows.conditions import Condition
 from flows.document import YamlPath, parse_document
 from flows.errors import FlowError, FlowProblem, FlowValidationError
 from flows.model import Choice, Flow, Question
+from flows.review import REVIEW_THRESHOLD
 from flows.schema import (
     ChoiceDoc,
     ChoiceQuestion,
@@ -141,6 +142,7 @@ def _build(
         sections=tuple(sections),
         closing=tuple(says),
         progress=doc.progress,
+        review=doc.review if doc.review is not None else len(questions) > REVIEW_THRESHOLD,
     )
 
 

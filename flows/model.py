@@ -74,6 +74,7 @@ class Flow:
     sections: tuple[Translated, ...] = ()  # section titles, in order
     closing: tuple[Translated, ...] = ()  # information steps after the last question
     progress: Progress = "none"
+    review: bool = False  # a summary of the answers to send or change, at the end
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:

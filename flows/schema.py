@@ -383,6 +383,12 @@ class FlowDoc(_Doc):
         description="true to send the consultation engine the answers of a session left"
         " unfinished, as a partial contribution, when it expires.",
     )
+    review: bool | None = Field(
+        default=None,
+        description="true to show a summary of the answers at the end, to send them or"
+        " change one ('modifier la question 5'); by default, on for flows of more than"
+        " 10 questions.",
+    )
     progress: Literal["none", "questions", "sections"] = Field(
         default="none",
         description="What residents see of their progress: questions ('Question 12 sur"
