@@ -194,7 +194,7 @@ def _with_type_fields(question: Question, doc: QuestionDoc, translate: _Translat
             max_label=translate.optional(doc.max_label),
         )
     if isinstance(doc, FreeTextQuestion):
-        question = replace(question, max_length=doc.max_length)
+        question = replace(question, max_length=doc.max_length, min_length=doc.min_length)
     if isinstance(doc, DateQuestion):
         question = replace(question, min_date=doc.min, max_date=doc.max)
     return question

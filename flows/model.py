@@ -48,6 +48,7 @@ class Question:
     min_selections: int | None = None  # multi_choice
     max_selections: int | None = None
     max_length: int | None = None  # free_text
+    min_length: int | None = None
     min_date: dt.date | None = None  # date
     max_date: dt.date | None = None
     before: tuple[Translated, ...] = ()  # information steps (`say:`) said just before it

@@ -256,6 +256,11 @@ class FreeTextQuestion(_QuestionDoc):
     """An answer in the resident's own words."""
 
     type: Literal["free_text"]
+    min_length: PositiveInt | None = Field(
+        default=None,
+        description="The fewest characters accepted, e.g. 20 for a reason worth reading;"
+        " a shorter answer is kindly asked again (default: no minimum).",
+    )
     max_length: PositiveInt | None = Field(
         default=None, description="The most characters accepted (default: no limit)."
     )
