@@ -85,6 +85,7 @@ log = logging.getLogger(__name__)
 
 _STATUS: dict[Status, SessionStatus] = {
     "asking": SessionStatus.ACTIVE,
+    "reviewing": SessionStatus.ACTIVE,
     "confirming_delete": SessionStatus.ACTIVE,
     "paused": SessionStatus.PAUSED,
     "completed": SessionStatus.COMPLETED,

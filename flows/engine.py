@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from flows.changing import change, reviewing
 from flows.confirmation import Picked, confirmation_question, confirmation_spec, decide
 from flows.effects import (
     AnswerSkipped,
@@ -56,7 +57,9 @@ from flows.prompts import (
 from flows.prompts import describe as describe_answer
 from flows.question_spec import fit, question_spec
 from flows.replies import Reply
+from flows.review import review_spec, summary
 from flows.state import Pending, SessionState
+from nlu.change import change_request
 from nlu.interpretation import (
     Answer,
     AnswerValue,
@@ -106,6 +109,8 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
             ),
         )
     question = find(flow, state.question_id)
+    if state.status == "reviewing":
+        return review_spec(lang)
     if state.status == "asking" and question is not None and state.detail_asked:
         return DETAIL_SPEC
     if state.status == "asking" and question is not None and state.pending is not None:
@@ -235,7 +240,27 @@ def _on_message(flow: Flow, state: SessionState, message: Message, now: dt.datet
         return _paused(flow, state, message)
     if state.status == "completed":
         return _completed(flow, state, message)
+    number = change_request(message.text)
+    if number is not None:
+        changed = change(flow, state, number)
+        if changed.state is state:  # no such question: say so, then what they were asked
+            return replace(changed, replies=(*changed.replies, *_reprompt(flow, state, now)))
+        return changed
+    if state.status == "reviewing":
+        return _review_message(flow, state, message)
     return _asking(flow, state, message)
+
+
+def _review_message(flow: Flow, state: SessionState, message: Message) -> Transition:
+    interpretation = message.interpretation
+    if interpretation == Command("back") and state.history:
+        return _back(flow, replace(state, status="asking"))
+    if interpretation == Command("restart"):
+        return _restart(flow, state)
+    if interpretation == Command("stop"):
+        paused = replace(state, status="paused", retries=0)
+        return Transition(paused, (Reply(say("paused", state.language)),), (Paused(),))
+    return reviewing(flow, state, message)
 
 
 def _anytime_command(
@@ -399,8 +424,8 @@ def _paused(flow: Flow, state: SessionState, message: Message) -> Transition:
         return replace(restarted, effects=(Resumed(), *restarted.effects))
     if interpretation == Answer(RESUME):
         question = find(flow, state.question_id)
-        if question is None:
-            return move_on(flow, replace(state, status="asking"), after=None)
+        if question is None:  # paused at the review: back to it
+            return move_on(flow, replace(state, status="asking", changing=True), after=None)
         resumed = replace(state, status="asking", retries=0, pending=None, detail_asked=False)
         return Transition(
             resumed,
@@ -454,6 +479,8 @@ def _reprompt(flow: Flow, state: SessionState, now: dt.datetime | None) -> tuple
         return (delete_question(lang),)
     if state.status == "completed":
         return (Reply(say("already_completed", lang)),)
+    if state.status == "reviewing":
+        return (summary(flow, state),)
     unavailable = None if now is None else closed_notice(flow, now, lang)
     if unavailable is not None:
         return (unavailable,)
@@ -477,6 +504,8 @@ def _help_text(flow: Flow, state: SessionState, now: dt.datetime | None) -> str:
         return own + expectation(question, lang) + " " + say("commands", lang)
     if state.status in ("paused", "closed"):
         return say("resume_offer", lang) + " " + say("commands", lang)
+    if state.status == "reviewing":
+        return say("review_how", lang) + " " + say("commands", lang)
     return say("commands", lang)
 
 

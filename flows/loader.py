@@ -18,6 +18,7 @@ from flows.conditions import Condition
 from flows.document import YamlPath, parse_document
 from flows.errors import FlowError, FlowProblem, FlowValidationError
 from flows.model import Choice, Flow, Question
+from flows.review import REVIEW_THRESHOLD
 from flows.schema import (
     ChoiceDoc,
     ChoiceQuestion,
@@ -143,6 +144,7 @@ def _build(
         closing=tuple(says),
         progress=doc.progress,
         decidim_export=export_spec.build(doc.export, translate),
+        review=doc.review if doc.review is not None else len(questions) > REVIEW_THRESHOLD,
     )
 
 
@@ -194,7 +196,7 @@ def _with_type_fields(question: Question, doc: QuestionDoc, translate: _Translat
             max_label=translate.optional(doc.max_label),
         )
     if isinstance(doc, FreeTextQuestion):
-        question = replace(question, max_length=doc.max_length)
+        question = replace(question, max_length=doc.max_length, min_length=doc.min_length)
     if isinstance(doc, DateQuestion):
         question = replace(question, min_date=doc.min, max_date=doc.max)
     return question

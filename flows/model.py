@@ -49,6 +49,7 @@ class Question:
     min_selections: int | None = None  # multi_choice
     max_selections: int | None = None
     max_length: int | None = None  # free_text
+    min_length: int | None = None
     min_date: dt.date | None = None  # date
     max_date: dt.date | None = None
     before: tuple[Translated, ...] = ()  # information steps (`say:`) said just before it
@@ -76,6 +77,7 @@ class Flow:
     closing: tuple[Translated, ...] = ()  # information steps after the last question
     progress: Progress = "none"
     decidim_export: DecidimExport | None = None  # the flow's export: {decidim: ...}
+    review: bool = False  # a summary of the answers to send or change, at the end
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:

@@ -19,6 +19,7 @@ from flows.model import Flow, Question
 from flows.other import detail_prompt, read_detail, takes_detail
 from flows.prompts import ask
 from flows.replies import Reply
+from flows.review import summary
 from flows.state import SessionState
 from nlu.interpretation import AnswerValue, Interpretation, Reject
 
@@ -43,7 +44,10 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
     lang = state.language
     previous = find(flow, after)
     for question in flow.questions[start:]:
-        if question.when is None or evaluate(question.when, state.known()):
+        applies = question.when is None or evaluate(question.when, state.known())
+        if applies and state.changing and state.responded(question.id):
+            continue  # a changed answer: on to what is still to answer
+        if applies:
             asking = replace(
                 state,
                 status="asking",
@@ -65,9 +69,12 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
         if state.responded(question.id):
             effects.append(AnswerWithdrawn(question.id))
         state = state.with_pass_over(question.id)
-    done = replace(state, status="completed", question_id=None, retries=0)
-    effects.append(Completed())
     closing = tuple(Reply(text.get(lang)) for text in flow.closing)
+    if flow.review:
+        reviewing = replace(state, status="reviewing", question_id=None, retries=0, changing=False)
+        return Transition(reviewing, (*closing, summary(flow, reviewing)), tuple(effects))
+    done = replace(state, status="completed", question_id=None, retries=0, changing=False)
+    effects.append(Completed())
     return Transition(done, (*closing, Reply(flow.outro.get(lang))), tuple(effects))
 
 
@@ -169,6 +176,8 @@ def repair(flow: Flow, state: SessionState) -> SessionState:
         return state
     if find(flow, state.question_id) is not None:
         return state
+    if state.question_id is None and state.status != "asking" and flow.review:
+        return state  # paused or closed at the review: resuming shows it again
     for question in flow.questions:
         applies = question.when is None or evaluate(question.when, state.known())
         if applies and not state.responded(question.id):

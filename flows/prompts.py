@@ -75,8 +75,7 @@ def expectation(question: Question, lang: str) -> str:
     if kind == "scale":
         return say("expect_scale", lang, low=question.min, high=question.max)
     if kind == "free_text":
-        limit = "" if question.max_length is None else say("limit", lang, n=question.max_length)
-        return say("expect_free_text", lang, limit=limit)
+        return say("expect_free_text", lang, limit=_length_limit(question, lang))
     if kind == "date":
         return say("expect_date", lang, range=_date_range(question, lang))
     return say(f"expect_{kind}", lang)  # yes_no, postal_code, commune
@@ -120,6 +119,15 @@ def _choice_label(question: Question, choice_id: str, lang: str) -> str:
         if choice.id == choice_id:
             return choice.label.get(lang)
     return choice_id
+
+
+def _length_limit(question: Question, lang: str) -> str:
+    shortest, longest = question.min_length, question.max_length
+    if shortest is not None and longest is not None:
+        return say("limit_both", lang, low=shortest, high=longest)
+    if shortest is not None:
+        return say("limit_min", lang, n=shortest)
+    return "" if longest is None else say("limit", lang, n=longest)
 
 
 def _bounds(low: int | None, high: int | None, lang: str) -> str:

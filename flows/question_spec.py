@@ -28,6 +28,7 @@ def question_spec(question: Question, lang: str) -> QuestionSpec:
         min_selections=question.min_selections,
         max_selections=question.max_selections,
         max_length=question.max_length,
+        min_length=question.min_length,
         min_date=question.min_date,
         max_date=question.max_date,
     )
@@ -75,6 +76,8 @@ def fit(question: Question, value: AnswerValue) -> Answer | Reject:
         return Answer(text) if well_formed else Reject("not_understood")
     if question.max_length is not None and len(text) > question.max_length:
         return Reject("too_long")
+    if question.min_length is not None and len(text) < question.min_length:
+        return Reject("too_short")
     return Answer(text)
 
 

@@ -256,6 +256,11 @@ class FreeTextQuestion(_QuestionDoc):
     """An answer in the resident's own words."""
 
     type: Literal["free_text"]
+    min_length: PositiveInt | None = Field(
+        default=None,
+        description="The fewest characters accepted, e.g. 20 for a reason worth reading;"
+        " a shorter answer is kindly asked again (default: no minimum).",
+    )
     max_length: PositiveInt | None = Field(
         default=None, description="The most characters accepted (default: no limit)."
     )
@@ -418,6 +423,12 @@ class FlowDoc(_Doc):
         default=False,
         description="true to send the consultation engine the answers of a session left"
         " unfinished, as a partial contribution, when it expires.",
+    )
+    review: bool | None = Field(
+        default=None,
+        description="true to show a summary of the answers at the end, to send them or"
+        " change one ('modifier la question 5'); by default, on for flows of more than"
+        " 10 questions.",
     )
     progress: Literal["none", "questions", "sections"] = Field(
         default="none",

@@ -18,6 +18,7 @@ Status: TypeAlias = Literal[
     "asking",  # waiting for the answer to `question_id`
     "paused",  # stopped or returned after expiry: any message offers to resume
     "confirming_delete",  # asked "really delete?"; `before_delete` is where to go back
+    "reviewing",  # the summary of the answers is shown: send, or change one
     "completed",  # the outro was said
     "closed",  # the consultation closed before the resident finished
 ]
@@ -53,6 +54,7 @@ class SessionState:
     before_delete: Status | None = None  # status to return to if deletion is cancelled
     pending: Pending | None = None  # asking: an answer awaiting the resident's confirmation
     detail_asked: bool = False  # asking: "other" was chosen; its detail is asked for
+    changing: bool = False  # asking: a changed answer; then on to what is still to answer
 
     # ---- reading -------------------------------------------------------------
 
@@ -126,6 +128,7 @@ class SessionState:
             "before_delete": self.before_delete,
             "pending": None if self.pending is None else _pending_to_json(self.pending),
             "detail_asked": self.detail_asked,
+            "changing": self.changing,
         }
 
     @classmethod
@@ -136,7 +139,13 @@ class SessionState:
             raise InvalidState(f"unknown session state version {data.get('version')!r}")
         # States saved before `passed_over`, `pending` and `detail_asked` existed
         # lack them: nothing was passed over, nothing awaits confirmation or detail.
-        data = {"passed_over": [], "pending": None, "detail_asked": False, **data}
+        data = {
+            "passed_over": [],
+            "pending": None,
+            "detail_asked": False,
+            "changing": False,
+            **data,
+        }
         expected = {
             "version",
             "language",
@@ -151,6 +160,7 @@ class SessionState:
             "before_delete",
             "pending",
             "detail_asked",
+            "changing",
         }
         if set(data) != expected:
             raise InvalidState(f"session state keys differ: {sorted(set(data) ^ expected)}")
@@ -163,9 +173,9 @@ class SessionState:
         human = data["human_requested"]
         if not isinstance(human, bool):
             raise InvalidState("session state human_requested must be true or false")
-        detail_asked = data["detail_asked"]
-        if not isinstance(detail_asked, bool):
-            raise InvalidState("session state detail_asked must be true or false")
+        detail_asked, changing = data["detail_asked"], data["changing"]
+        if not isinstance(detail_asked, bool) or not isinstance(changing, bool):
+            raise InvalidState("session state detail_asked and changing must be true or false")
         return cls(
             language=_string(data["language"], "language"),
             status=_status(data["status"], "status"),
@@ -183,6 +193,7 @@ class SessionState:
             ),
             pending=None if data["pending"] is None else _pending_from_json(data["pending"]),
             detail_asked=detail_asked,
+            changing=changing,
         )
 
 

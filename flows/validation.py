@@ -44,6 +44,7 @@ from flows.schema import (
     ChoiceQuestion,
     DateQuestion,
     FlowDoc,
+    FreeTextQuestion,
     MultiChoiceQuestion,
     NumberQuestion,
     QuestionDoc,
@@ -311,6 +312,17 @@ class _Checker:
             self._selections(path, question)
         if isinstance(question, NumberQuestion | ScaleQuestion | DateQuestion):
             self._range(path, question)
+        lengths = (
+            (question.min_length, question.max_length)
+            if isinstance(question, FreeTextQuestion)
+            else (None, None)
+        )
+        if lengths[0] is not None and lengths[1] is not None and lengths[0] > lengths[1]:
+            self.add(
+                (*path, "min_length"),
+                f"min_length ({lengths[0]}) is greater than max_length ({lengths[1]})",
+                "swap them",
+            )
         if isinstance(question, ScaleQuestion) and question.max - question.min + 1 > (
             MAX_SCALE_POINTS
         ):

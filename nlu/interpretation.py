@@ -32,6 +32,7 @@ RejectReason = Literal[
     "out_of_range",  # a number, scale or date outside the question's bounds
     "approximate",  # "une dizaine", "about 20": ask for a precise figure
     "too_long",  # free text longer than the question's max length
+    "too_short",  # free text shorter than the question's min length
     "too_few",  # multi_choice: fewer selections than min_selections
     "too_many",  # multi_choice: more selections than max_selections
     "exclusive",  # multi_choice: a choice marked exclusive ("Aucune") with others

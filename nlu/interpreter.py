@@ -92,6 +92,7 @@ _NEAR_ANSWERS = frozenset(
         "too_few",
         "too_many",
         "too_long",
+        "too_short",
         "exclusive",
     }
 )
@@ -271,6 +272,8 @@ class Interpreter:
         if kind == "free_text":
             if question.max_length is not None and len(text) > question.max_length:
                 return Reject("too_long")
+            if question.min_length is not None and len(text) < question.min_length:
+                return Reject("too_short")  # "non", "rien": a command may say more
             return Answer(text)
         if kind == "yes_no":
             answer = self._yes_no.parse(text)

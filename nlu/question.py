@@ -48,5 +48,6 @@ class QuestionSpec:
     min_selections: int | None = None  # multi_choice
     max_selections: int | None = None
     max_length: int | None = None  # free_text
+    min_length: int | None = None
     min_date: dt.date | None = None  # date
     max_date: dt.date | None = None

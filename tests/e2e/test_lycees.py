@@ -62,6 +62,13 @@ def test_another_resident_skipping_what_they_may():
             (
                 "passer",
                 "(stored: other_ideas skipped)",
+                "Voici vos réponses :",
+                "1. Vous êtes… Autre habitant",
+                "[Envoyer mes réponses]",
+                "!session completed",
+            ),
+            (
+                "envoyer",
                 "Merci pour votre contribution ! Les réponses seront présentées",
                 "(stored: session completed)",
             ),
@@ -110,7 +117,8 @@ def test_a_parent_whose_child_takes_the_school_bus():
             ("oui", ASKED_MEETING),
             ("oui", "À partir de quelle date seriez-vous disponible ?", "[Passer]"),
             ("15/10/2026", '(stored: answer to meeting_date = "2026-10-15")', ASKED_IDEAS),
-            ("passer", "Merci pour votre contribution !", "(stored: session completed)"),
+            ("passer", "Voici vos réponses :", "!session completed"),
+            ("Envoyer mes réponses", "Merci pour votre contribution !", "session completed"),
         ],
         today=OPEN_DAY,
     )
@@ -165,7 +173,8 @@ def test_in_english():
             ("yes", "From which date would you be available?", "[Skip]"),
             ("2027-08-01", "between 1 September 2026 and 30 June 2027", "!stored"),
             ("2026-10-15", '(stored: answer to meeting_date = "2026-10-15")', "Any other idea"),
-            ("More trees", "Thank you for your contribution!", "(stored: session completed)"),
+            ("More trees", "Here are your answers:", "!session completed"),
+            ("send", "Thank you for your contribution!", "(stored: session completed)"),
         ],
         lang="en",
         today=OPEN_DAY,
@@ -207,6 +216,8 @@ def run(flow, answers):
         else:
             chat.answer(value)
         assert chat.question_id != expected_question, f"{expected_question} not taken"
+    if chat.status == "reviewing":  # lycees.yml shows the answers before they are sent
+        chat.answer("send")
     return chat
 
 

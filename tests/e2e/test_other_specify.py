@@ -130,3 +130,31 @@ def test_none_except_one_is_that_one():
         ],
         today=OPEN_DAY,
     )
+
+
+# -- free text lengths: lycees.yml's renovation takes 10 characters at least ------
+
+
+def test_a_too_short_answer_is_asked_again_kindly():
+    play(
+        "lycees.yml",
+        [
+            ("bonjour", "Acceptez-vous ?"),
+            ("oui", "Vous êtes…"),
+            ("parent", "Quel est votre code postal ?"),
+            ("45000", "Dans quelle commune se trouve le lycée ?"),
+            ("Orléans", "Combien de minutes"),
+            ("30", ASKED_MODES),
+            ("voiture", "De 1 à 5"),
+            ("2", "Qu'est-ce qui devrait être rénové en priorité ?"),
+            (
+                "tout",
+                "Merci ! Pouvez-vous en dire un peu plus ?",
+                "(de 10 à 1000 caractères)",
+                "Qu'est-ce qui devrait être rénové en priorité ?",
+                "!stored",
+            ),
+            ("Les fenêtres", '(stored: answer to renovation = "Les fenêtres")'),
+        ],
+        today=OPEN_DAY,
+    )

@@ -24,7 +24,8 @@ def test_each_part_is_announced_once_with_its_number():
             ("4", "!Partie", "Quelles sont vos deux priorités"),
             ("internat", "!Partie 2", "Souhaitez-vous être invité(e)", PART_3),
             ("non", "!Partie", "Une autre idée"),
-            ("passer", "Merci pour votre contribution", "!Partie"),
+            ("passer", "Voici vos réponses :", "!Partie"),
+            ("envoyer", "Merci pour votre contribution", "!Partie"),
         ],
         today=OPEN_DAY,
     )
@@ -58,4 +59,35 @@ def test_english_parts():
         ],
         today=OPEN_DAY,
         lang="en",
+    )
+
+
+def test_a_resident_changes_one_answer_from_the_review():
+    play(
+        "lycees.yml",
+        [
+            ("bonjour", "Acceptez-vous ?"),
+            ("oui", PART_1),
+            ("un habitant", "Quel est votre code postal ?"),
+            ("45000", "De 1 à 5"),
+            ("4", "Quelles sont vos deux priorités"),
+            ("internat", "Souhaitez-vous être invité(e)"),
+            ("non", "Une autre idée"),
+            ("passer", "Voici vos réponses :", "4. Quelles sont vos deux priorités", "Internats"),
+            (
+                "modifier la question 4",
+                "Question 4 : votre réponse était : Internats.",
+                "Quelles sont vos deux priorités",
+                "!Partie",
+            ),
+            (
+                "la cantine",
+                '(stored: answer to priorities = ["canteen"])',
+                # a new branch: the local food question, then the review again
+                "La cantine devrait-elle servir",
+            ),
+            ("oui", "Voici vos réponses :", "Cantine locale et bio", "!session completed"),
+            ("envoyer", "Merci pour votre contribution", "(stored: session completed)"),
+        ],
+        today=OPEN_DAY,
     )

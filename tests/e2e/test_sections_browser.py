@@ -11,10 +11,12 @@ import pytest
 
 from tests.e2e.test_browser import (
     _browser_or_skip,
+    answered,
     browser,  # noqa: F401 (a fixture)
     expect,
     log_of,
     new_page,
+    say,
     shot,
     tap,
     type_message,
@@ -61,4 +63,33 @@ async def test_parts_are_announced_on_the_page(lycees, browser):  # noqa: F811
     assert new[2].startswith("De 1 à 5"), new
     await expect(log_of(page)).to_contain_text("Partie 2 sur 3")
     await shot(page, "page-360-sections")
+    assert page.errors == []
+
+
+async def test_the_review_is_read_and_sent_on_the_page(lycees, browser):  # noqa: F811
+    page = await new_page(browser)
+    await page.goto(lycees + "/")
+    await tap(page, "Commencer")
+    await tap(page, "Oui")
+    for text in ("un habitant", "45000", "4", "internat", "non"):
+        await say(page, text)
+    review = await say(page, "passer")
+    assert review.startswith("Voici vos réponses")
+    assert "4. Quelles sont vos deux priorités pour les lycées de la région\u202f? Internats" in (
+        review
+    )
+    send = page.get_by_role("button", name="Envoyer mes réponses", exact=True)
+    await expect(send).to_be_visible()
+    changing = await say(page, "modifier la question 4")
+    assert changing.startswith("Quelles sont vos deux priorités")
+    review = await say(page, "cantine")
+    assert "Cantine locale et bio" not in review  # a new branch first: local food
+    review = await say(page, "oui")
+    assert "4. Quelles sont vos deux priorités" in review
+    assert "Cantine locale et bio" in review
+    await shot(page, "page-360-review")
+    sends = page.get_by_role("button", name="Envoyer mes réponses", exact=True)
+    await expect(sends.first).to_be_disabled()  # the first summary's, answered since
+    done = await answered(page, sends.last.click())
+    assert done.startswith("Merci pour votre contribution")
     assert page.errors == []

@@ -181,6 +181,9 @@ def dry_run(flow, answer_for, skip_optional=False):
             message = Message("…", Answer(answer_for(question)), lang)
         transition = advance(flow, transition.state, message, now)
     assert transition.state is not None
+    if flow.review:
+        assert transition.state.status == "reviewing"
+        transition = advance(flow, transition.state, Message("…", Answer("send"), lang), now)
     assert transition.state.status == "completed"
     assert transition.replies[-1].text == flow.outro.get(lang)
     return asked

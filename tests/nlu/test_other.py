@@ -100,3 +100,20 @@ def test_none_except_something_is_that_thing(interpret):
     assert interpret("je ne sais pas, sauf la cantine et l'internat", PRIORITIES) == Answer(
         ("canteen", "boarding")
     )
+
+
+# -- free text lengths -----------------------------------------------------------
+
+
+def test_a_free_text_below_its_minimum_is_too_short(interpret):
+    why = QuestionSpec("free_text", min_length=20)
+    assert interpret("trop cher", why) == Reject("too_short")
+    assert interpret("trop cher pour les familles", why) == Answer("trop cher pour les familles")
+
+
+def test_a_command_below_the_minimum_is_still_a_command(interpret):
+    from nlu import Command
+
+    why = QuestionSpec("free_text", min_length=20)
+    assert interpret("passer", why) == Command("skip")
+    assert interpret("retour", why) == Command("back")

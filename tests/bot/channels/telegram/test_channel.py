@@ -551,9 +551,10 @@ def test_what_a_confirm_sends_is_read_as_those_choices(interpreter, question, la
     """The contract with nlu: for every multi-choice of the bundled flows, the
     text a confirm sends for any two ticked options is read as exactly them."""
     from flows.question_spec import question_spec
-    from nlu.interpretation import Answer
+    from nlu.interpretation import Answer, Reject
 
     spec = question_spec(question, language)
+    exclusive = {c.id for c in question.choices if c.exclusive}  # "Aucune" stands alone
     toggles = [Toggle(c.label.get(language), c.id, False) for c in question.choices]
     for first, second in itertools.combinations(range(len(toggles)), 2):
         ticked = [
@@ -562,6 +563,9 @@ def test_what_a_confirm_sends_is_read_as_those_choices(interpreter, question, la
         text = confirmed_text(ticked)
         meaning = interpreter.interpret(text, spec, language, dt.date(2026, 11, 30))
         expected = (question.choices[first].id, question.choices[second].id)
+        if exclusive.intersection(expected):
+            assert meaning == Reject("exclusive"), text
+            continue
         assert meaning == Answer(expected), text
 
 

@@ -1,0 +1,50 @@
+"""Review before sending: at the end of a flow with `review` on, the resident
+reads a short summary of their answers, numbered, and sends them ("envoyer") or
+changes one ("modifier la question 5", which `nlu.change` reads at any time).
+After a changed answer the conversation goes on with the first question still
+to answer, or back to the summary: no walking through the others again."""
+
+from __future__ import annotations
+
+from flows.messages import say
+from flows.model import Flow, Question
+from flows.prompts import describe
+from flows.replies import Button, Reply
+from flows.state import SessionState
+from nlu.question import ChoiceOption, QuestionSpec
+
+SEND = "send"  # the payload of the "send" button: a choice of the review
+SEND_WORDS = ("envoyer", "valider", "send", "submit", "oui", "yes", "ok", "c'est bon")
+# A flow without a `review:` key shows the review when it has more questions than this.
+REVIEW_THRESHOLD = 10
+MAX_SHOWN = 80  # characters of a question's text in the summary
+
+
+def numbered(flow: Flow, state: SessionState) -> list[Question]:
+    """The questions answered or skipped, in the flow's order: "question N" is
+    the Nth of them, as progress numbers them."""
+    return [question for question in flow.questions if state.responded(question.id)]
+
+
+def summary(flow: Flow, state: SessionState) -> Reply:
+    lang = state.language
+    lines = [say("review_intro", lang)]
+    for number, question in enumerate(numbered(flow, state), start=1):
+        value = state.answer(question.id)
+        shown = say("review_skipped", lang) if value is None else describe(question, value, lang)
+        lines.append(f"{number}. {_short(question.text.get(lang))} {shown}")
+    lines.append(say("review_how", lang))
+    return Reply("\n".join(lines), (Button(say("review_send", lang), SEND),))
+
+
+def review_spec(lang: str) -> QuestionSpec:
+    """What a message is read against while the summary is shown."""
+    return QuestionSpec(
+        kind="choice", choices=(ChoiceOption(SEND, (say("review_send", lang), *SEND_WORDS)),)
+    )
+
+
+def _short(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else text
+    shown = line if len(line) <= MAX_SHOWN else line[: MAX_SHOWN - 1].rstrip() + "…"
+    return shown if shown.endswith(("?", ":", "…")) else shown + " :"

@@ -1,0 +1,175 @@
+"""Review before sending: a numbered summary at the end, "modifier la question
+N" at any time, and "send" completing the contribution."""
+
+from flows.effects import AnswerRecorded, AnswerWithdrawn, Completed
+from flows.engine import expecting
+from flows.events import Message
+from flows.loader import parse_flow
+from nlu.interpretation import Answer
+from tests.flows.engine_flows import Chat, texts
+
+HEAD = """
+id: vie
+title: Vie locale
+languages: [fr]
+consent: Acceptez-vous ?
+"""
+QUESTIONS = """
+questions:
+  - {id: bus, type: yes_no, text: Prenez-vous le bus ?}
+  - {id: lines, type: number, text: Combien de lignes ?, when: {bus: {eq: true}}}
+  - {id: mark, type: scale, min: 1, max: 5, text: Votre note ?}
+  - {id: idea, type: free_text, optional: true, text: Une idée ?}
+outro: Merci !
+"""
+
+
+def flow(review: str = "review: true\n"):
+    return parse_flow(HEAD + review + QUESTIONS, "vie.yml")
+
+
+def typed(chat: Chat, text: str, interpretation=None):
+    """A message whose text matters (a change request), read as `interpretation`."""
+    return chat.event(Message(text, interpretation or Answer(text), consent_asked=False))
+
+
+def done(chat: Chat):
+    chat.consent()
+    chat.answer(True)
+    chat.answer(2)
+    chat.answer(4)
+    return chat.command("skip")
+
+
+def test_the_summary_numbers_the_answers_and_offers_to_send():
+    chat = Chat(flow())
+    shown = done(chat)
+    assert chat.status == "reviewing"
+    assert texts(shown) == (
+        "Voici vos réponses :\n"
+        "1. Prenez-vous le bus ? Oui\n"
+        "2. Combien de lignes ? 2\n"
+        "3. Votre note ? 4\n"
+        "4. Une idée ? (passée)\n"
+        "Pour changer une réponse, écrivez « modifier la question » et son numéro, par"
+        " exemple « modifier la question 2 ». Si tout est juste, envoyez vos réponses."
+    )
+    assert [b.payload for b in shown.replies[-1].buttons] == ["send"]
+    assert not any(isinstance(e, Completed) for e in chat.effects)
+    assert expecting(chat.flow, chat.state, "fr").choices[0].id == "send"
+
+
+def test_send_completes_with_the_outro():
+    chat = Chat(flow())
+    done(chat)
+    sent = chat.answer("send")
+    assert texts(sent) == "Merci !"
+    assert chat.status == "completed"
+    assert chat.effects[-1] == Completed()
+
+
+def test_anything_else_at_the_review_says_what_to_do():
+    chat = Chat(flow())
+    done(chat)
+    again = chat.send(Answer("bonjour"), "bonjour")
+    assert "modifier la question" in texts(again)
+    assert chat.status == "reviewing"
+
+
+def test_changing_one_answer_comes_back_to_the_review_without_the_others():
+    chat = Chat(flow())
+    done(chat)
+    changing = typed(chat, "modifier la question 3")
+    assert [r.text for r in changing.replies] == [
+        "Question 3 : votre réponse était : 4.",
+        "Votre note ?",
+    ]
+    assert chat.question_id == "mark"
+    back = chat.answer(5)
+    assert chat.status == "reviewing"
+    assert "3. Votre note ? 5" in texts(back)
+    recorded = [e for e in chat.effects if isinstance(e, AnswerRecorded)]
+    assert recorded[-1].value == 5
+
+
+def test_a_change_that_opens_a_branch_asks_it_then_reviews():
+    chat = Chat(flow())
+    chat.consent()
+    chat.answer(False)  # no bus: no lines
+    chat.answer(3)
+    chat.command("skip")
+    assert chat.status == "reviewing"
+    typed(chat, "modifier la question 1")
+    shown = chat.answer(True)
+    assert chat.question_id == "lines", texts(shown)
+    shown = chat.answer(4)
+    assert chat.status == "reviewing"
+    assert "2. Combien de lignes ? 4" in texts(shown)
+
+
+def test_a_change_that_closes_a_branch_withdraws_its_answer():
+    chat = Chat(flow())
+    done(chat)
+    typed(chat, "changer la réponse 1")
+    shown = chat.answer(False)
+    assert chat.status == "reviewing"
+    assert AnswerWithdrawn("lines") in chat.effects
+    assert "Combien de lignes" not in texts(shown)
+
+
+def test_a_change_at_any_time_then_on_to_the_question_still_to_answer():
+    chat = Chat(flow())
+    chat.consent()
+    chat.answer(True)
+    chat.answer(2)
+    assert chat.question_id == "mark"
+    typed(chat, "modifier la question 1")
+    assert chat.question_id == "bus"
+    chat.answer(True)
+    assert chat.question_id == "mark", "lines was answered: not asked again"
+
+
+def test_an_unknown_number_says_how_many_there_are_and_asks_again():
+    chat = Chat(flow())
+    chat.consent()
+    chat.answer(True)
+    shown = typed(chat, "modifier la question 9")
+    assert "Il n'y a pas de question 9 parmi vos réponses (de 1 à 1)." in texts(shown)
+    assert "Combien de lignes ?" in texts(shown)
+    assert chat.question_id == "lines"
+
+
+def test_back_from_the_review_goes_to_the_last_question():
+    chat = Chat(flow())
+    done(chat)
+    chat.command("back")
+    assert chat.question_id == "idea"
+    chat.answer("Plus de bus")
+    assert chat.status == "reviewing"
+
+
+def test_stop_at_the_review_resumes_at_the_review():
+    chat = Chat(flow())
+    done(chat)
+    chat.command("stop")
+    assert chat.status == "paused"
+    resumed = chat.answer("resume")
+    assert chat.status == "reviewing"
+    assert "Voici vos réponses" in texts(resumed)
+
+
+def test_review_is_on_by_default_beyond_ten_questions_only():
+    assert not flow("").review
+    many = "".join(f"  - {{id: q{n}, type: yes_no, text: Question {n} ?}}\n" for n in range(11))
+    big = parse_flow(HEAD + "questions:\n" + many + "outro: Merci !\n", "big.yml")
+    assert big.review
+    assert not parse_flow(
+        HEAD + "review: false\nquestions:\n" + many + "outro: Merci !\n", "big.yml"
+    ).review
+
+
+def test_without_review_the_flow_completes_at_once():
+    chat = Chat(flow("review: false\n"))
+    shown = done(chat)
+    assert texts(shown) == "Merci !"
+    assert chat.status == "completed"
