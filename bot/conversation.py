@@ -57,6 +57,7 @@ from flows.effects import (
     ConsentGiven,
     DeletionConfirmed,
     Effect,
+    FollowUpChosen,
     detail_id,
 )
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
@@ -68,6 +69,7 @@ from nlu import CommandName, Interpretation, Interpreter, QuestionSpec
 from storage import (
     answers,
     erasure,
+    follow_ups,
     inbound,
     participants,
     sessions,
@@ -525,6 +527,8 @@ class ConversationService:
                     now=now,
                     question_ids=[effect.question_id, detail_id(effect.question_id)],
                 )
+            elif isinstance(effect, FollowUpChosen) and context.participant is not None:
+                await self._follow_up_chosen(session, context, effect.wanted, now)
             elif isinstance(effect, Completed) and state is not None:
                 await self._contributions.record(
                     session,
@@ -537,6 +541,19 @@ class ConversationService:
                     partial=False,
                     now=now,
                 )
+
+    @staticmethod
+    async def _follow_up_chosen(
+        session: AsyncSession, context: _Context, wanted: bool, now: dt.datetime
+    ) -> None:
+        assert context.participant is not None
+        consultation = context.deployed.consultation_id
+        if wanted:
+            await follow_ups.give(session, context.participant.id, consultation, now=now)
+        else:
+            await follow_ups.revoke(
+                session, context.participant.id, now=now, consultation_id=consultation
+            )
 
     async def _store_detail(
         self, session: AsyncSession, session_id: int, effect: AnswerRecorded, now: dt.datetime

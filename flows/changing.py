@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows.effects import Completed
 from flows.events import Message
 from flows.messages import say
 from flows.model import Flow
-from flows.progress import Transition, present
+from flows.progress import Transition, complete, present
 from flows.prompts import describe
 from flows.replies import Button, Reply
 from flows.review import SEND, numbered
@@ -46,9 +45,7 @@ def reviewing(flow: Flow, state: SessionState, message: Message) -> Transition:
     """A message while the summary is shown: "send" completes the contribution."""
     lang = state.language
     if isinstance(message.interpretation, Answer) and message.interpretation.value == SEND:
-        done = replace(state, status="completed")
-        closing = Reply(flow.outro.get(lang))
-        return Transition(done, (closing,), (Completed(),))
+        return complete(flow, state, ())
     return Transition(state, (Reply(say("review_again", lang), _send_button(lang)),))
 
 

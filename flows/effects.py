@@ -65,6 +65,15 @@ class AnswerWithdrawn:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUpChosen:
+    """After the last question of a flow with `follow_up: true`, the resident
+    said whether they want the consultation's follow-ups; or said "stop" to
+    them. Kept apart from the answers."""
+
+    wanted: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Paused:
     pass
 
@@ -106,6 +115,7 @@ Effect: TypeAlias = (
     | Resumed
     | Restarted
     | Completed
+    | FollowUpChosen
     | DeletionConfirmed
     | HumanRequested
 )

@@ -31,6 +31,7 @@ from flows.effects import (
     ConsentRefused,
     DeletionConfirmed,
     Effect,
+    FollowUpChosen,
     HumanRequested,
     Paused,
     Restarted,
@@ -111,6 +112,8 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
     question = find(flow, state.question_id)
     if state.status == "reviewing":
         return review_spec(lang)
+    if state.status == "completed" and state.follow_up_asked:
+        return QuestionSpec(kind="yes_no")
     if state.status == "asking" and question is not None and state.detail_asked:
         return DETAIL_SPEC
     if state.status == "asking" and question is not None and state.pending is not None:
@@ -437,11 +440,23 @@ def _paused(flow: Flow, state: SessionState, message: Message) -> Transition:
 
 def _completed(flow: Flow, state: SessionState, message: Message) -> Transition:
     interpretation = message.interpretation
+    if state.follow_up_asked and isinstance(interpretation, Answer):
+        return _follow_up_chosen(state, interpretation.value is True)
+    if state.follows and interpretation == Command("stop"):
+        stopped = replace(state, follows=False, follow_up_asked=False)
+        said = Reply(say("follow_up_stopped", state.language))
+        return Transition(stopped, (said,), (FollowUpChosen(False),))
     if interpretation == Command("restart"):
         return _restart(flow, state)
     if interpretation == Command("back") and state.history:
         return _back(flow, state)
     return Transition(state, (Reply(say("already_completed", state.language)),))
+
+
+def _follow_up_chosen(state: SessionState, wanted: bool) -> Transition:
+    chosen = replace(state, follow_up_asked=False, follows=wanted)
+    said = Reply(say("follow_up_yes" if wanted else "follow_up_no", state.language))
+    return Transition(chosen, (said,), (FollowUpChosen(wanted),))
 
 
 def _confirming_delete(

@@ -140,6 +140,7 @@ def _build(
         closes=doc.closes,
         source=source,
         partial_contributions=doc.partial_contributions,
+        follow_up=doc.follow_up,
         sections=tuple(sections),
         closing=tuple(says),
         progress=doc.progress,

@@ -73,6 +73,7 @@ class Flow:
     closes: dt.date | None = None
     source: str = "<memory>"  # the file it came from, for messages
     partial_contributions: bool = False  # unfinished sessions reach the engine on expiry
+    follow_up: bool = False  # at the end, offer to hear what became of the consultation
     sections: tuple[Translated, ...] = ()  # section titles, in order
     closing: tuple[Translated, ...] = ()  # information steps after the last question
     progress: Progress = "none"

@@ -17,7 +17,7 @@ from flows.effects import AnswerRecorded, AnswerWithdrawn, Completed, Effect
 from flows.messages import say
 from flows.model import Flow, Question
 from flows.other import detail_prompt, read_detail, takes_detail
-from flows.prompts import ask
+from flows.prompts import ask, follow_up_question
 from flows.replies import Reply
 from flows.review import summary
 from flows.state import SessionState
@@ -73,9 +73,27 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
     if flow.review:
         reviewing = replace(state, status="reviewing", question_id=None, retries=0, changing=False)
         return Transition(reviewing, (*closing, summary(flow, reviewing)), tuple(effects))
-    done = replace(state, status="completed", question_id=None, retries=0, changing=False)
-    effects.append(Completed())
-    return Transition(done, (*closing, Reply(flow.outro.get(lang))), tuple(effects))
+    return complete(flow, state, closing, tuple(effects))
+
+
+def complete(
+    flow: Flow, state: SessionState, closing: tuple[Reply, ...], effects: tuple[Effect, ...] = ()
+) -> Transition:
+    """Everything answered (or the review sent): the outro; with `follow_up:
+    true`, then the question whether they want to hear what becomes of it."""
+    lang = state.language
+    done = replace(
+        state,
+        status="completed",
+        question_id=None,
+        retries=0,
+        changing=False,
+        follow_up_asked=flow.follow_up,
+    )
+    replies = (*closing, Reply(flow.outro.get(lang)))
+    if flow.follow_up:
+        replies = (*replies, follow_up_question(lang))
+    return Transition(done, replies, (*effects, Completed()))
 
 
 def record(

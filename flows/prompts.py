@@ -162,6 +162,10 @@ def consent_question(flow: Flow, lang: str) -> Reply:
     return Reply(flow.consent.get(lang), yes_no_buttons(lang))
 
 
+def follow_up_question(lang: str) -> Reply:
+    return Reply(say("follow_up_question", lang), yes_no_buttons(lang))
+
+
 def resume_offer(lang: str) -> Reply:
     return Reply(
         say("resume_offer", lang),

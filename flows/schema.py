@@ -424,6 +424,12 @@ class FlowDoc(_Doc):
         description="true to send the consultation engine the answers of a session left"
         " unfinished, as a partial contribution, when it expires.",
     )
+    follow_up: bool = Field(
+        default=False,
+        description="true to ask, once the resident has answered everything, whether they"
+        " want to hear what becomes of the consultation (the organizers' follow-ups)."
+        " Their wish is kept apart from their answers; 'stop' ends it.",
+    )
     review: bool | None = Field(
         default=None,
         description="true to show a summary of the answers at the end, to send them or"

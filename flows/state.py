@@ -54,6 +54,8 @@ class SessionState:
     before_delete: Status | None = None  # status to return to if deletion is cancelled
     pending: Pending | None = None  # asking: an answer awaiting the resident's confirmation
     detail_asked: bool = False  # asking: "other" was chosen; its detail is asked for
+    follow_up_asked: bool = False  # completed: "do you want the follow-ups?" awaits yes or no
+    follows: bool = False  # completed: they want the follow-ups ("stop" ends it)
     changing: bool = False  # asking: a changed answer; then on to what is still to answer
 
     # ---- reading -------------------------------------------------------------
@@ -129,6 +131,8 @@ class SessionState:
             "pending": None if self.pending is None else _pending_to_json(self.pending),
             "detail_asked": self.detail_asked,
             "changing": self.changing,
+            "follow_up_asked": self.follow_up_asked,
+            "follows": self.follows,
         }
 
     @classmethod
@@ -144,6 +148,8 @@ class SessionState:
             "pending": None,
             "detail_asked": False,
             "changing": False,
+            "follow_up_asked": False,
+            "follows": False,
             **data,
         }
         expected = {
@@ -161,6 +167,8 @@ class SessionState:
             "pending",
             "detail_asked",
             "changing",
+            "follow_up_asked",
+            "follows",
         }
         if set(data) != expected:
             raise InvalidState(f"session state keys differ: {sorted(set(data) ^ expected)}")
@@ -176,6 +184,9 @@ class SessionState:
         detail_asked, changing = data["detail_asked"], data["changing"]
         if not isinstance(detail_asked, bool) or not isinstance(changing, bool):
             raise InvalidState("session state detail_asked and changing must be true or false")
+        asked, follows = data["follow_up_asked"], data["follows"]
+        if not isinstance(asked, bool) or not isinstance(follows, bool):
+            raise InvalidState("session state follow_up_asked and follows must be true or false")
         return cls(
             language=_string(data["language"], "language"),
             status=_status(data["status"], "status"),
@@ -194,6 +205,8 @@ class SessionState:
             pending=None if data["pending"] is None else _pending_from_json(data["pending"]),
             detail_asked=detail_asked,
             changing=changing,
+            follow_up_asked=asked,
+            follows=follows,
         )
 
 

@@ -100,19 +100,22 @@ async def give(
         )
 
 
-async def revoke(session: AsyncSession, participant_id: int, *, now: dt.datetime) -> int:
-    """The participant wants no more follow-ups, of any consultation; how many
-    consents this ended."""
-    return rowcount(
-        await session.execute(
-            update(FollowUpConsentRow)
-            .where(
-                FollowUpConsentRow.participant_id == participant_id,
-                FollowUpConsentRow.revoked_at.is_(None),
-            )
-            .values(revoked_at=now)
-        )
+async def revoke(
+    session: AsyncSession,
+    participant_id: int,
+    *,
+    now: dt.datetime,
+    consultation_id: str | None = None,
+) -> int:
+    """The participant wants no more follow-ups of `consultation_id` (of any
+    consultation when None); how many wishes this ended."""
+    query = update(FollowUpConsentRow).where(
+        FollowUpConsentRow.participant_id == participant_id,
+        FollowUpConsentRow.revoked_at.is_(None),
     )
+    if consultation_id is not None:
+        query = query.where(FollowUpConsentRow.consultation_id == consultation_id)
+    return rowcount(await session.execute(query.values(revoked_at=now)))
 
 
 async def wanted(session: AsyncSession, participant_id: int) -> list[str]:

@@ -197,3 +197,41 @@ def _most_in_one_second(times: list[float]) -> int:
             start += 1
         most = max(most, end - start + 1)
     return most
+
+
+async def test_a_resident_asks_for_the_follow_ups_gets_one_and_stops_them(
+    open_service: ServiceFactory, clock: Clock, tmp_path: Path
+):
+    service = await open_service()
+    asking = tmp_path / "mobilite.yml"
+    asking.write_text(
+        (BUNDLED_FLOWS / "mobilite.yml").read_text(encoding="utf-8") + "\nfollow_up: true\n",
+        encoding="utf-8",
+    )
+    await deploy_file(service.database, asking, now=clock(), deployed_by="t")
+
+    async def say(text: str) -> list[str]:
+        clock.advance(seconds=5)
+        found = await service.handle(
+            InboundMessage("rest", "camille", text, f"m{clock().timestamp()}", clock())
+        )
+        return [reply.text for reply in found]
+
+    for text in ["bonjour", "oui", "train", "4", "45000"]:
+        await say(text)
+    last = await say("Plus de trains le soir")
+    assert last[-1] == "Voulez-vous être informé(e) ici des suites données à cette consultation ?"
+    assert "vous recevrez ici les suites" in (await say("oui"))[0]
+    async with service.database.transaction() as s:
+        resident = await participants.find(s, "rest", service.pseudonym("rest", "camille"))
+        assert resident is not None
+        assert await follow_ups.wanted(s, resident.id) == ["mobilite"]
+    _, copies = await FollowUps(service.database, TeamMessages(service.database)).create(
+        "mobilite", TEXTS, "organizer-1", clock()
+    )
+    assert copies == 1
+    news = await say("stop")
+    assert TEXTS["fr"] in news[0]  # the follow-up first, then the answer to "stop"
+    assert "ne recevrez plus" in news[-1]
+    async with service.database.transaction() as s:
+        assert await follow_ups.wanted(s, resident.id) == []
