@@ -54,6 +54,9 @@ def create_console(settings: Settings) -> web.Application:
         loader=jinja2.PackageLoader("bot.console", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        # Package data: no need to stat every template (and each item's
+        # include, fifty a queue page) on every render.
+        auto_reload=False,
     )
     env.globals["prefix"] = "/console"
     files = resources.files("bot.console") / "static"
