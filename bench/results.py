@@ -160,8 +160,8 @@ async def seed(db: Database, residents: int) -> None:
             await s.execute(text("ANALYZE"))
 
 
-async def measure(db: Database, runs: int) -> None:
-    for query in FILTERS:
+async def measure(db: Database, runs: int, only: int | None = None) -> None:
+    for query in FILTERS if only is None else FILTERS[only : only + 1]:
         times = []
         for _ in range(runs):
             began = time.perf_counter()
@@ -182,6 +182,7 @@ async def main() -> None:
     parser.add_argument("--url", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--residents", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", type=int, help="time only this filter (its number, from 0)")
     parser.add_argument(
         "--reuse", action="store_true", help="the database at --url was seeded by an earlier run"
     )
@@ -198,7 +199,7 @@ async def main() -> None:
                 f"{db.engine.dialect.name}: {args.residents} residents, "
                 f"{args.residents * 10} answers written in {time.perf_counter() - began:.0f} s"
             )
-            await measure(db, args.runs)
+            await measure(db, args.runs, args.only)
         finally:
             await db.close()
 

@@ -20,7 +20,7 @@ from bot.console.rendering import page
 from bot.errors import UserError
 from flows.loader import parse_flow
 from flows.model import Flow
-from storage import consultations, openings
+from storage import audit, consultations, openings
 from storage import results as figures
 from storage.consultations import FlowVersion
 
@@ -217,6 +217,16 @@ async def export(request: web.Request) -> web.Response:
     wanted = request.match_info["table"]
     for table in view.tables():
         if table.key == wanted:
+            async with database_of(request).transaction() as session:
+                await audit.record(
+                    session,
+                    "results.export",
+                    {"rows": len(table.rows)},
+                    now=dt.datetime.now(dt.UTC),
+                    actor=viewer_of(request).name,
+                    subject=f"consultation:{consultation_id}",
+                    details={"table": wanted, "filters": request.rel_url.query_string[:500]},
+                )
             return web.Response(
                 text=results.as_csv(table),
                 content_type="text/csv",

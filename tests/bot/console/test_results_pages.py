@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 from bot.app import CONVERSATIONS
+from storage import audit
 from storage.models import ConsoleRole
 from tests.bot.console.results_residents import approve_train_texts, fill
 from tests.bot.console.site import client, console_site, sign_in
@@ -44,6 +45,9 @@ async def test_an_organizer_reads_the_results_and_exports_them(database_url: str
                 rows = list(csv.reader(io.StringIO(await export.text())))
             assert rows[0] == ["Choice", "Residents", "Share"]
             assert ["Train", "7", "100.0 %"] in rows
+            async with site.database.transaction() as s:
+                (exported,) = await audit.recent(s, action="results.export", limit=5)
+            assert (exported.actor, exported.subject) == ("olga@region.fr", "consultation:mobilite")
             async with http.get(f"{site.url}/console/results/mobilite?source=gare-tours") as tag:
                 assert "<dt>Residents who opened it</dt><dd>7</dd>" in await tag.text()
 
