@@ -5,12 +5,17 @@ next message as a person would.
     python bench/load.py                          # starts its own `consultbot serve`
     python bench/load.py --channel ws --residents 50 --total 2000
     python bench/load.py --url http://127.0.0.1:8080 --channel rest
+    python bench/load.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench
+    python bench/load.py --database-url ... --workers 2
 
 Without --url it starts `consultbot serve` on a free port with a fresh SQLite
-database in a temporary folder, measures the time from launch to /readyz, and
-after the run reports the server's resident memory, then stops it with SIGTERM.
+database in a temporary folder (or, with --database-url, a fresh PostgreSQL
+database of that name, created for the run and dropped after it), measures the
+time from launch to /readyz, and after the run reports the server's resident
+memory, then stops it with SIGTERM.
 Prints messages/s, p50/p95/p99 latency per message, completed residents and
-errors, then the same as one JSON line.
+errors, the server's CPU time per message (all its processes), then the same as
+one JSON line.
 """
 
 from __future__ import annotations
@@ -152,22 +157,25 @@ def summary(
 
 
 class Server:
-    """`consultbot serve` in a subprocess on a fresh SQLite database."""
+    """`consultbot serve` in a subprocess on a fresh database."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, database_url: str, workers: int) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
         env.update(
             {
-                "CONSULTBOT_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'bench.db'}",
+                "CONSULTBOT_DATABASE_URL": database_url,
                 "CONSULTBOT_SECRET_KEY": "bench-only-key-not-a-secret-0123456789",
                 "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
             }
         )
         self.launched = time.perf_counter()
+        command = [sys.executable, "-m", "bot", "serve", "--port", str(self.port)]
+        if workers > 1:
+            command += ["--workers", str(workers)]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
+            command,
             cwd=folder,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -190,9 +198,27 @@ class Server:
                 await asyncio.sleep(0.01)
 
     def rss_mb(self) -> float:
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+        kb = 0
+        for pid in self.pids():
+            status = Path(f"/proc/{pid}/status").read_text()
+            kb += next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
+            )
         return round(kb / 1024, 1)
+
+    def pids(self) -> list[int]:
+        """The server's process and its workers (children), if any."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [self.process.pid, *(int(pid) for pid in children.read_text().split())]
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time used so far by the server's processes."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
@@ -212,38 +238,89 @@ async def main() -> int:
     parser.add_argument("--residents", type=int, default=50, help="residents at once")
     parser.add_argument("--total", type=int, default=2000, help="residents in all, per channel")
     parser.add_argument("--warmup", type=int, default=100, help="residents before measuring")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL URL whose database is created for the run and dropped after it "
+        "(default: SQLite in a temporary folder)",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
     args = parser.parse_args()
     channels = ("rest", "ws") if args.channel == "both" else (args.channel,)
     with tempfile.TemporaryDirectory(prefix="consultbot-bench-") as folder:
-        server = None if args.url else Server(Path(folder))
-        url = args.url or ""
-        if server is not None:
-            await server.wait_ready()
-            url = server.url
-            print(f"server ready in {server.ready_s:.2f} s after launch")
-        results = []
-        for channel in channels:
-            if args.warmup:
-                await drive(url, channel, args.residents, args.warmup)
-            result = await drive(url, channel, args.residents, args.total)
-            if server is not None:
-                result["server_rss_mb"] = server.rss_mb()
-                result["server_ready_s"] = round(server.ready_s, 2)
-            results.append(result)
-            print(
-                f"{channel:>4}: {result['messages_per_s']} messages/s, "
-                f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
-                f"p99 {result['p99_ms']} ms; {result['completed_residents']}/{args.total} "
-                f"residents completed, {result['errors']} errors"
-                + (f", server RSS {result['server_rss_mb']} MB" if server else "")
-            )
-        if server is not None:
-            code = server.stop()
-            print(f"server stopped by SIGTERM, exit code {code}")
-            for result in results:
-                result["server_exit_code"] = code
+        database_url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        if args.database_url:
+            database_url = args.database_url
+            await _postgres(database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            await _postgres(database_url, "CREATE DATABASE {}")
+        try:
+            results = await _run(args, channels, folder, database_url)
+        finally:
+            if args.database_url:
+                await _postgres(database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
         print(json.dumps(results if len(results) > 1 else results[0]))
     return 0 if all(r["errors"] == 0 for r in results) else 1
+
+
+async def _run(
+    args: argparse.Namespace, channels: tuple[str, ...], folder: str, database_url: str
+) -> list[dict[str, object]]:
+    server = None if args.url else Server(Path(folder), database_url, args.workers)
+    url = args.url or ""
+    if server is not None:
+        await server.wait_ready()
+        url = server.url
+        print(f"server ready in {server.ready_s:.2f} s after launch")
+    results = []
+    for channel in channels:
+        if args.warmup:
+            await drive(url, channel, args.residents, args.warmup)
+        cpu = server.cpu_seconds() if server is not None else 0.0
+        result = await drive(url, channel, args.residents, args.total)
+        if server is not None:
+            messages = int(str(result["messages"])) or 1
+            result["server_cpu_ms_per_message"] = round(
+                (server.cpu_seconds() - cpu) * 1000 / messages, 3
+            )
+            result["server_rss_mb"] = server.rss_mb()
+            result["server_ready_s"] = round(server.ready_s, 2)
+        results.append(result)
+        print(
+            f"{channel:>4}: {result['messages_per_s']} messages/s, "
+            f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
+            f"p99 {result['p99_ms']} ms; {result['completed_residents']}/{args.total} "
+            f"residents completed, {result['errors']} errors"
+            + (
+                f", server CPU {result['server_cpu_ms_per_message']} ms/message, "
+                f"RSS {result['server_rss_mb']} MB"
+                if server
+                else ""
+            )
+        )
+    if server is not None:
+        code = server.stop()
+        print(f"server stopped by SIGTERM, exit code {code}")
+        for result in results:
+            result["server_exit_code"] = code
+    return results
+
+
+async def _postgres(database_url: str, statement: str) -> None:
+    """Run `statement` (CREATE or DROP DATABASE {}) on the server of `database_url`."""
+    import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    connection = await asyncpg.connect(
+        user=url.username,
+        password=url.password,
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        database="postgres",
+    )
+    try:
+        await connection.execute(statement.format(f'"{url.database}"'))
+    finally:
+        await connection.close()
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ from storage import (
     transcripts,
 )
 from storage.database import Database
-from storage.errors import StorageError
+from storage.errors import DatabaseBusy, StorageError
 from storage.models import Direction, SessionStatus
 from storage.participants import Participant
 from storage.pre_consent import PreConsent
@@ -84,6 +84,11 @@ from storage.sessions import StoredSession
 from storage.transcripts import TranscriptLine
 
 log = logging.getLogger(__name__)
+
+# Tries of a message whose transaction met another's (the same resident's first
+# message handled by two processes at once: one creates them, the other retries
+# and finds them) before the resident is asked to send it again.
+BUSY_RETRIES = 3
 
 _STATUS: dict[Status, SessionStatus] = {
     "asking": SessionStatus.ACTIVE,
@@ -174,6 +179,14 @@ class ConversationService:
         rasa = await self._ask_rasa(message) if event is None else None
         async with self._locks.hold(f"{message.channel}:{user_hash}"):
             try:
+                for _ in range(BUSY_RETRIES - 1):
+                    try:
+                        return await self._catalog.within(
+                            self._db,
+                            lambda session: self._handle(session, message, user_hash, rasa, event),
+                        )
+                    except DatabaseBusy:  # e.g. another process created them at once
+                        continue  # rolled back: nothing of it was written
                 return await self._catalog.within(
                     self._db, lambda session: self._handle(session, message, user_hash, rasa, event)
                 )
@@ -253,6 +266,9 @@ class ConversationService:
     ) -> list[Reply]:
         now = message.received_at
         participant = await participants.find(session, message.channel, user_hash, lock=True)
+        if participant is None:  # no row to lock: lock their pseudonym, then look again
+            await participants.lock_newcomer(session, message.channel, user_hash)
+            participant = await participants.find(session, message.channel, user_hash, lock=True)
         if participant is None and await self._outside.erased_by(session, message, user_hash):
             return [await self._erased_reply(session, message)]  # a retry: same reply
         claim_id: int | None = None

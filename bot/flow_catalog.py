@@ -52,11 +52,18 @@ class FlowCatalog:
         # threads parsing the same file would starve the event loop of the GIL.
         self._reading: dict[int, asyncio.Task[DeployedFlow]] = {}
 
-    async def within(self, database: Database, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        """`work` in one transaction, with every flow it needs already read."""
+    async def within(
+        self,
+        database: Database,
+        work: Callable[[AsyncSession], Awaitable[T]],
+        *,
+        read_only: bool = False,
+    ) -> T:
+        """`work` in one transaction (`read_only`: a `Database.read()`), with
+        every flow it needs already read."""
         while True:
             try:
-                async with database.transaction() as session:
+                async with database.read() if read_only else database.transaction() as session:
                     return await work(session)
             except FlowNotParsed as missing:  # rolled back: nothing was written
                 await self.read(missing.version)

@@ -4,6 +4,8 @@
     await db.upgrade()                       # Alembic to head; safe to run at every start
     async with db.transaction() as session:  # commit on success, rollback on error
         participant = await participants.get_or_create(session, ...)
+    async with db.read() as session:         # reads only: never waits for a writer
+        found = await participants.find(session, ...)
     await db.close()
 
 Statement parameters (residents' words among them) never appear in error
@@ -15,12 +17,15 @@ IMMEDIATE (they take the write lock at once, so a read followed by a write can
 never fail half-way on a snapshot another process moved), waiting for another
 process's lock up to a timeout without blocking the loop, and transactions of one
 process queue on an asyncio lock instead of polling the file lock; those queued
-together share one commit (storage.group_commit).
+together share one commit (storage.group_commit). A `read()` begins a plain
+(deferred) transaction on a connection of its own instead: it reads the last
+committed snapshot and neither waits for the writer nor makes it wait.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from contextvars import ContextVar
@@ -33,13 +38,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_only
 
 from storage import prepared, sqlite_inline
@@ -53,6 +59,17 @@ _inside_transaction: ContextVar[bool] = ContextVar("inside_transaction", default
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds
+# PostgreSQL connections each process keeps open (URL option `pool_size`): one
+# message holds one for its transaction, a few milliseconds; more than the
+# server's cores rarely helps (README, "Running in production").
+POOL_SIZE = 10
+# A connection unused for this long is pinged before use (a server restarted
+# meanwhile is noticed then, not by a resident's message); one in use more often
+# is not: a ping is a round trip, and under load every message would pay it.
+PING_AFTER_IDLE_S = 2.0
+# Execution option of the engine `Database.read` uses: its SQLite transactions begin
+# DEFERRED (a snapshot, no write lock) instead of IMMEDIATE.
+READ_ONLY = "consultbot_read_only"
 # Key of the PostgreSQL advisory lock that makes concurrent start-ups migrate one at a time.
 MIGRATION_LOCK_KEY = 0x636F6E73756C74  # "consult"
 
@@ -64,6 +81,9 @@ class Database:
         self._engine = engine
         self._url = engine.url
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self._readers = async_sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, autoflush=False
+        )
         self._checkpoints = checkpoints
         self._group: GroupCommit | None = None  # SQLite's transactions share commits
         if self._url.get_backend_name() == "sqlite":
@@ -79,12 +99,14 @@ class Database:
         cls,
         url: str | URL,
         *,
-        pool_size: int = 5,
+        pool_size: int | None = None,
         sqlite_busy_timeout: float = SQLITE_BUSY_TIMEOUT,
     ) -> Database:
         """Open the database at `url` and check that it answers. On SQLite, a
         transaction waits up to `sqlite_busy_timeout` seconds for another
-        process's write lock before failing with DatabaseBusy.
+        process's write lock before failing with DatabaseBusy. On PostgreSQL,
+        `pool_size` connections are kept open (default: the URL's `pool_size`,
+        else POOL_SIZE; see `_postgresql_engine` for the other URL options).
 
         Raises DatabaseUnavailable with the host (never the password) and the cause."""
         parsed = parse_url(url)
@@ -95,9 +117,7 @@ class Database:
             checkpoints = WalCheckpointer(_sqlite_path(parsed))
             engine = _sqlite_engine(parsed, sqlite_busy_timeout, checkpoints)
         else:
-            engine = create_async_engine(
-                parsed, pool_size=pool_size, pool_pre_ping=True, hide_parameters=True
-            )
+            engine = _postgresql_engine(parsed, pool_size)
         database = cls(engine, checkpoints)
         try:
             async with engine.connect() as connection:
@@ -144,6 +164,34 @@ class Database:
             else:
                 async with self._sessions() as session, session.begin():
                     yield session
+        except Exception as error:
+            translated = translate(error, self._url)
+            if translated is error:
+                raise
+            raise translated from error
+        finally:
+            _inside_transaction.reset(token)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A transaction for reads only: a consistent snapshot of what was
+        committed when it began, rolled back at the end (anything written in it
+        is discarded). On SQLite it takes no write lock, so it neither waits for
+        the transactions of `transaction()` nor delays them; on PostgreSQL it is
+        an ordinary transaction (reads never wait there). Errors come out as
+        StorageErrors, as from `transaction()`."""
+        if _inside_transaction.get():
+            raise RuntimeError(
+                "Database.read() opened inside a transaction; use the session of the "
+                "outer transaction"
+            )
+        token = _inside_transaction.set(True)
+        try:
+            async with self._readers() as session:
+                try:
+                    yield session
+                finally:
+                    await session.rollback()
         except Exception as error:
             translated = translate(error, self._url)
             if translated is error:
@@ -327,8 +375,76 @@ def _sqlite_engine(url: URL, busy_timeout: float, checkpoints: WalCheckpointer) 
     def on_begin(connection: Connection) -> None:
         driver = connection.connection.driver_connection
         assert isinstance(driver, sqlite_inline.InlineConnection)
+        if connection.get_execution_options().get(READ_ONLY):
+            driver.sqlite3.execute("BEGIN DEFERRED")  # a snapshot at the first read
+            return
         checkpoints.catch_up(driver.sqlite3)
         await_only(driver.begin_immediate(busy_timeout))
+
+    return engine
+
+
+def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
+    """The engine of a PostgreSQL URL. Options of ours in the URL's query:
+
+    - `pool_size` (default POOL_SIZE): connections kept per process, with as
+      many again opened for bursts and closed after;
+    - `synchronous_commit` (default: the server's, `on`: a commit returns once
+      on disk): `off` answers residents before the commit is flushed, a power
+      cut or server crash then loses the last ~0.6 s of acknowledged messages;
+      only as an explicit choice;
+    - `prepared_statement_cache_size` (asyncpg's, default 100 per connection):
+      statements are prepared once per connection and reused; set 0 behind a
+      pooler in transaction mode (PgBouncer) that cannot keep them.
+    """
+    query = dict(url.query)
+    size = query.pop("pool_size", None)
+    synchronous_commit = query.pop("synchronous_commit", None)
+    if pool_size is None:
+        try:
+            pool_size = int(size) if isinstance(size, str) else POOL_SIZE
+        except ValueError:
+            pool_size = 0
+        if pool_size < 1:
+            raise StorageError(f"{redact(url)}: pool_size must be a whole number of 1 or more")
+    connect_args: dict[str, Any] = {}
+    if synchronous_commit is not None:
+        if synchronous_commit not in ("on", "off", "local", "remote_write", "remote_apply"):
+            raise StorageError(
+                f"{redact(url)}: synchronous_commit must be on, off, local, remote_write "
+                "or remote_apply"
+            )
+        connect_args["server_settings"] = {"synchronous_commit": synchronous_commit}
+    engine = create_async_engine(
+        url.set(query=query),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        hide_parameters=True,
+        connect_args=connect_args,
+    )
+    dialect = engine.dialect
+
+    @event.listens_for(engine.sync_engine.pool, "checkin")
+    def on_checkin(_: Any, entry: ConnectionPoolEntry) -> None:
+        entry.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine.pool, "checkout")
+    def on_checkout(dbapi_connection: Any, entry: ConnectionPoolEntry, _: Any) -> None:
+        # SQLAlchemy's documented pessimistic disconnect handling, without a
+        # round trip under load: raising DisconnectionError makes the pool open a
+        # new connection instead. A connection the server closed (a restart) is
+        # known closed by asyncpg at once; one idle for a while is pinged.
+        if entry.driver_connection is None or entry.driver_connection.is_closed():
+            raise DisconnectionError("the server closed the connection")
+        idle_since = entry.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception:
+            alive = False
+        if not alive:
+            raise DisconnectionError("the connection was lost while idle")
 
     return engine
 

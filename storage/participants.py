@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
@@ -53,6 +53,10 @@ _INSERT_IF_NEW = insert_if_new(
     returning=[column.name for column in _COLUMNS],
 )
 _CHANGE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")))
+# hashtextextended: PostgreSQL's own 64-bit hash, the key space of advisory locks.
+_LOCK_NEWCOMER = select(
+    func.pg_advisory_xact_lock(func.hashtextextended(bindparam("b_key"), 0x636F6E73))
+)
 
 
 async def find(
@@ -65,6 +69,15 @@ async def find(
     result = await statement.execute(session, {"b_channel": channel, "b_user_hash": user_hash})
     row = result.first()
     return None if row is None else Participant(*row)
+
+
+async def lock_newcomer(session: AsyncSession, channel: str, user_hash: str) -> None:
+    """For someone with no participant row yet (nothing to lock): hold a lock on
+    their pseudonym until the transaction ends, so that two processes handling
+    their first messages at once take turns, the second seeing what the first
+    committed. A no-op on SQLite, whose transactions never overlap."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(_LOCK_NEWCOMER, {"b_key": f"{channel}:{user_hash}"})
 
 
 async def get(session: AsyncSession, participant_id: int) -> Participant:

@@ -29,6 +29,25 @@ POSTGRES_ENV = "CONSULTBOT_TEST_DATABASE_URL"
 REQUIRE_POSTGRES_ENV = "CONSULTBOT_REQUIRE_POSTGRES"
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say loudly when the PostgreSQL half of the contract did not run: every
+    behaviour test runs on both databases, and production runs on PostgreSQL."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "PostgreSQL tests skipped" in str(report.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_sep(
+            "!",
+            f"{len(skipped)} tests did NOT run on PostgreSQL: half the storage contract "
+            f"is unchecked (set {POSTGRES_ENV}, e.g. "
+            "postgresql+asyncpg://postgres@127.0.0.1:5432/test)",
+            red=True,
+            bold=True,
+        )
+
+
 def _postgres_unavailable(reason: str) -> None:
     if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
         pytest.fail(f"PostgreSQL is required ({REQUIRE_POSTGRES_ENV}=1) but {reason}")

@@ -113,7 +113,7 @@ class Api:
         after = cursors.decode(request.query.get("after"))
         limit = _limit(request)
         types = _types(request)
-        async with self.database.transaction() as session:
+        async with self.database.read() as session:
             rows = await outbox.feed(session, after_position=after, limit=limit + 1, types=types)
             page = rows[:limit]
             sessions_of = await answers.sessions_of(session, answer_ids(page))

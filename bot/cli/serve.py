@@ -1,11 +1,16 @@
 """`consultbot serve`: the web chat, the REST channel and the health checks in one
-process. SIGTERM or Ctrl-C finishes the messages in flight, then exits 0."""
+process. SIGTERM or Ctrl-C finishes the messages in flight, then exits 0.
+
+`--workers N` (PostgreSQL only) runs N such processes on one port instead, each
+with its own connections, started and stopped by a supervisor
+(bot/cli/workers.py)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -31,7 +36,26 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
     parser.add_argument("--port", type=_port, help="port to listen on (default: server.port, 8080)")
     parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="serving processes on the one port (default 1; more needs PostgreSQL)",
+    )
+    # Set by the supervisor for its workers: listen with SO_REUSEPORT beside the others.
+    parser.add_argument("--worker-of", type=int, default=0, help=argparse.SUPPRESS)
     parser.set_defaults(handler=_serve)
+
+
+def _workers(value: str) -> int:
+    try:
+        workers = int(value)
+    except ValueError:
+        workers = 0
+    if not 1 <= workers <= 64:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers (1-64)")
+    return workers
 
 
 def _port(value: str) -> int:
@@ -62,12 +86,18 @@ def _serve(args: argparse.Namespace) -> int:
     )
     if not settings.debug:
         logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin otherwise
-    asyncio.run(serve(settings))
+    if args.workers > 1:
+        from bot.cli.workers import supervise
+
+        return supervise(settings, args.workers, args.config)
+    asyncio.run(serve(settings, shared_port=args.worker_of > 0))
     return 0
 
 
-async def serve(settings: Settings) -> None:
-    """Run until SIGTERM or SIGINT, then shut down gracefully."""
+async def serve(settings: Settings, *, shared_port: bool = False) -> None:
+    """Run until SIGTERM or SIGINT, then shut down gracefully. `shared_port`:
+    listen with SO_REUSEPORT, beside the supervisor's other workers (the kernel
+    spreads new connections among them)."""
     from aiohttp import web
 
     from bot.app import create_app
@@ -86,7 +116,9 @@ async def serve(settings: Settings) -> None:
         host, port = settings.server.host, settings.server.port
         guard = ConnectionGuard(runner.server, settings.server)  # type: ignore[arg-type]
         try:
-            listening = await loop.create_server(guard, host, port, backlog=1024)
+            listening = await loop.create_server(
+                guard, host, port, backlog=1024, reuse_port=shared_port or None
+            )
         except OSError as error:
             raise ServeError(f"cannot listen on {host}:{port}: {error.strerror}") from None
         print(
@@ -95,11 +127,24 @@ async def serve(settings: Settings) -> None:
             file=sys.stderr,
             flush=True,
         )
+        if shared_port:  # a worker: stop too if the supervisor is gone (SIGKILLed)
+            orphaned = asyncio.create_task(_stop_when_orphaned(os.getppid(), stop))
         await stop.wait()
+        if shared_port:
+            orphaned.cancel()
         print("consultbot: stopping after the messages in flight", file=sys.stderr, flush=True)
         listening.close()  # no new connections; those open finish in runner.cleanup()
     finally:
         await runner.cleanup()
+
+
+async def _stop_when_orphaned(supervisor: int, stop: asyncio.Event) -> None:
+    while True:
+        await asyncio.sleep(1.0)
+        if os.getppid() != supervisor:
+            break
+    print("consultbot: the supervisor is gone; this worker stops", file=sys.stderr, flush=True)
+    stop.set()
 
 
 def _display(host: str) -> str:

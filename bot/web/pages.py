@@ -119,7 +119,7 @@ class Pages:
             return cached[1]
         catalog = self._catalog
         deployed = await catalog.within(
-            self._database, lambda session: catalog.live(session, consultation)
+            self._database, lambda session: catalog.live(session, consultation), read_only=True
         )
         flow = deployed.flow if deployed is not None else None
         if len(self._flows) >= _FLOW_CACHE_SIZE:
