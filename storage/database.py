@@ -387,8 +387,9 @@ def _sqlite_engine(url: URL, busy_timeout: float, checkpoints: WalCheckpointer) 
 def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
     """The engine of a PostgreSQL URL. Options of ours in the URL's query:
 
-    - `pool_size` (default POOL_SIZE): connections kept per process, with as
-      many again opened for bursts and closed after;
+    - `pool_size` (default POOL_SIZE): connections per process, no more; a
+      burst waits its turn for one (a connection opened for a burst and closed
+      after would prepare its statements again, a round trip each);
     - `synchronous_commit` (default: the server's, `on`: a commit returns once
       on disk): `off` answers residents before the commit is flushed, a power
       cut or server crash then loses the last ~0.6 s of acknowledged messages;
@@ -418,7 +419,7 @@ def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
     engine = create_async_engine(
         url.set(query=query),
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,
         hide_parameters=True,
         connect_args=connect_args,
     )
