@@ -18,6 +18,7 @@ SEND_WORDS = ("envoyer", "valider", "send", "submit", "oui", "yes", "ok", "c'est
 # A flow without a `review:` key shows the review when it has more questions than this.
 REVIEW_THRESHOLD = 10
 MAX_SHOWN = 80  # characters of a question's text in the summary
+MAX_ANSWER_SHOWN = 60  # and of an answer (a long free text is cut)
 
 
 def numbered(flow: Flow, state: SessionState) -> list[Question]:
@@ -32,7 +33,7 @@ def summary(flow: Flow, state: SessionState) -> Reply:
     for number, question in enumerate(numbered(flow, state), start=1):
         value = state.answer(question.id)
         shown = say("review_skipped", lang) if value is None else describe(question, value, lang)
-        lines.append(f"{number}. {_short(question.text.get(lang))} {shown}")
+        lines.append(f"{number}. {_short(question.text.get(lang))} {_clipped(shown)}")
     lines.append(say("review_how", lang))
     return Reply("\n".join(lines), (Button(say("review_send", lang), SEND),))
 
@@ -42,6 +43,14 @@ def review_spec(lang: str) -> QuestionSpec:
     return QuestionSpec(
         kind="choice", choices=(ChoiceOption(SEND, (say("review_send", lang), *SEND_WORDS)),)
     )
+
+
+def _clipped(answer: str) -> str:
+    one_line = " ".join(answer.split())
+    if len(one_line) <= MAX_ANSWER_SHOWN:
+        return one_line
+    cut = one_line[: MAX_ANSWER_SHOWN - 1]
+    return cut[: cut.rfind(" ")].rstrip(" ,;:") + "…"  # at a word's end
 
 
 def _short(text: str) -> str:

@@ -173,3 +173,13 @@ def test_without_review_the_flow_completes_at_once():
     shown = done(chat)
     assert texts(shown) == "Merci !"
     assert chat.status == "completed"
+
+
+def test_a_long_free_text_is_cut_in_the_summary():
+    chat = Chat(flow())
+    chat.consent()
+    chat.answer(False)
+    chat.answer(3)
+    long = "Des bus plus fréquents le soir et le week-end, surtout\nentre Orléans et Tours"
+    shown = texts(chat.answer(long))
+    assert "3. Une idée ? Des bus plus fréquents le soir et le week-end, surtout…" in shown
