@@ -130,11 +130,12 @@ def contributed_answers(
     index = _index(flow)
     end = (len(index), None)
     kept = []
-    for answer in sorted(stored, key=lambda a: (index.get(a.question_id, end)[0], a.id)):
-        question = index.get(answer.question_id, end)[1]
+    for answer in sorted(stored, key=lambda a: (index.get(_asked(a.question_id), end)[0], a.id)):
+        question = index.get(_asked(answer.question_id), end)[1]
         if question is None:
             continue
-        if question.type == "free_text" or answer.moderation_status is not None:
+        detail = answer.question_id != question.id  # an "other" choice's detail: free text
+        if detail or question.type == "free_text" or answer.moderation_status is not None:
             if answer.moderation_status != ModerationStatus.APPROVED:
                 continue
             value: JsonValue = answer.redacted_text
@@ -144,9 +145,9 @@ def contributed_answers(
             ContributedAnswer(
                 answer_id=answer.id,
                 question_id=answer.question_id,
-                type=question.type,
+                type="free_text" if detail else question.type,
                 value=value,
-                labels=_labels(question, value, answer.language),
+                labels=() if detail else _labels(question, value, answer.language),
                 wording=answer.question_text,
                 language=answer.language,
             )
@@ -167,6 +168,12 @@ def _index(flow: Flow) -> dict[str, tuple[int, Question]]:
         cached = (flow, {q.id: (rank, q) for rank, q in enumerate(flow.questions)})
         _INDEXES[id(flow)] = cached
     return cached[1]
+
+
+def _asked(answer_question_id: str) -> str:
+    """The question an answer row belongs to: an "other" choice's detail is
+    kept as `<question>.other` (flows.effects.detail_id), beside its answer."""
+    return answer_question_id.removesuffix(".other")
 
 
 def _labels(question: Question, value: JsonValue, language: str) -> tuple[str, ...]:

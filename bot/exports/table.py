@@ -1,6 +1,7 @@
 """Contributions as a table: one row per contribution, metadata columns, then
 one column per question (two for choice questions: the choice ids and their
-labels in the flow's main language). Every cell is text (`bot.exports.cells`).
+labels in the flow's main language; a question with an "other" choice has a
+third, `<question>.other`, for the detail the resident wrote, once approved). Every cell is text (`bot.exports.cells`).
 
 The metadata and the answers are those of the API's contribution object
 (`bot.api.serializer.contribution_fields`, and its answers' values), so that
@@ -16,6 +17,7 @@ from typing import Any
 from bot.api.serializer import PublicIds, contribution_fields
 from bot.exports.cells import cell
 from bot.exports.source import Exported, ExportedConsultation
+from flows.effects import detail_id
 from flows.model import Question
 
 METADATA = (
@@ -43,7 +45,11 @@ class Table:
     def __init__(self, consultation: ExportedConsultation, ids: PublicIds) -> None:
         self._ids = ids
         self._language = consultation.main_language
-        self._columns = [_Column(q.id, bool(q.choices)) for q in consultation.questions()]
+        self._columns = []
+        for question in consultation.questions():
+            self._columns.append(_Column(question.id, bool(question.choices)))
+            if question.other_choice() is not None:  # its detail, as the resident wrote it
+                self._columns.append(_Column(detail_id(question.id), False))
 
     def header(self) -> list[str]:
         names = list(METADATA)

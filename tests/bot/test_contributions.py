@@ -79,3 +79,36 @@ async def test_an_expired_session_is_a_partial_contribution_only_if_the_flow_say
         "satisfaction": 2,
     }
     assert event.created_at == clock.now.astimezone(dt.UTC)
+
+
+def test_an_other_choices_detail_leaves_once_approved_beside_its_answer():
+    from bot.contributions import contributed_answers
+    from flows.loader import parse_flow
+    from storage.answers import StoredAnswer
+    from storage.models import ModerationStatus
+
+    flow = parse_flow((BUNDLED_FLOWS / "lycees.yml").read_text(encoding="utf-8"), "lycees.yml")
+    asked = next(q for q in flow.questions if q.other_choice() is not None)
+    other = asked.other_choice()
+    assert other is not None
+    now = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
+
+    def stored(id_: int, question_id: str, value, status=None, redacted=None):
+        return StoredAnswer(
+            id_, 1, question_id, value, None, "…", "fr", now, None, status, redacted, (), None
+        )
+
+    chosen = [other.id] if asked.type == "multi_choice" else other.id
+    pending = [stored(2, f"{asked.id}.other", "la trottinette", ModerationStatus.PENDING)]
+    approved = [
+        stored(2, f"{asked.id}.other", "la trottinette", ModerationStatus.APPROVED, "trottinette")
+    ]
+    first = stored(1, asked.id, chosen)
+    assert [a.question_id for a in contributed_answers(flow, [*pending, first])] == [asked.id]
+    leaving = contributed_answers(flow, [*approved, first])
+    assert [(a.question_id, a.type, a.value, a.labels) for a in leaving][1] == (
+        f"{asked.id}.other",
+        "free_text",
+        "trottinette",
+        (),
+    )
