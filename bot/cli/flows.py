@@ -165,9 +165,27 @@ class FlowPrinter:
         if flow.intro is not None:
             self._block("Introduction", flow.intro)
         self._block("Consent (yes / no; nothing is recorded before yes)", flow.consent)
+        section: int | None = None
         for question in flow.questions:
+            if question.section is not None and question.section != section:
+                section = question.section
+                self._block(f"Part {section + 1}", flow.sections[section])
+            for said in question.before:
+                self._block("Said before the next question", said, "   ")
             self._question(question)
+        for said in flow.closing:
+            self._block("Said after the last question", said)
+        if flow.review:
+            self.lines.append("")
+            self.lines.append(
+                "Then a numbered summary of the answers: the resident sends them, or changes"
+                ' one first ("modifier la question 2").'
+            )
         self._block("End", flow.outro)
+        if flow.follow_up:
+            self.lines.append(
+                "  Then: would they like to hear what becomes of the consultation? (yes / no)"
+            )
         return "\n".join(self.lines) + "\n"
 
     def _dates(self) -> str:
@@ -204,6 +222,8 @@ class FlowPrinter:
             labels = " / ".join(choice.label.get(lang) for lang in self.languages)
             words = [w for lang in self.languages for w in choice.synonyms_in(lang)]
             also = f"  (also understood: {', '.join(words)})" if words else ""
+            also += "  (the resident then says which)" if choice.other else ""
+            also += "  (only on its own)" if choice.exclusive else ""
             self.lines.append(f"     {index}) {labels}  [{choice.id}]{also}")
         for point, label in (
             (question.min, question.min_label),
@@ -227,8 +247,13 @@ class FlowPrinter:
             low = question.min_selections or 1
             high = question.max_selections or len(question.choices)
             kind += f", pick {low}" if low == high else f", pick {low} to {high}"
-        elif question.type == "free_text" and question.max_length:
-            kind += f", at most {question.max_length} characters"
+        elif question.type == "free_text" and (question.min_length or question.max_length):
+            if question.min_length and question.max_length:
+                kind += f", {question.min_length} to {question.max_length} characters"
+            elif question.min_length:
+                kind += f", at least {question.min_length} characters"
+            else:
+                kind += f", at most {question.max_length} characters"
         return kind
 
     # -- conditions in words ------------------------------------------------

@@ -194,6 +194,16 @@ def test_show_explains_branching_and_optional_questions(capsys):
     assert not any(line.lstrip().startswith("fr:") for line in lines)  # only the asked language
 
 
+def test_show_tells_parts_other_exclusive_lengths_and_the_review(capsys):
+    code, out, _ = run(capsys, "flows", "show", str(EXAMPLES / "lycees.yml"), "--lang", "en")
+    assert code == 0
+    assert "Part 2\n  en: " in out
+    assert "[other_mode]  (the resident then says which)" in out
+    assert "[no_priority]  (only on its own)" in out
+    assert "free text, 10 to 1000 characters" in out
+    assert "Then a numbered summary of the answers" in out
+
+
 def test_show_refuses_a_language_the_flow_lacks(capsys):
     code, out, err = run(capsys, "flows", "show", str(EXAMPLES / "mobilite.yml"), "--lang", "de")
     assert code == 1
