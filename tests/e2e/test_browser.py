@@ -38,6 +38,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 expect = playwright_api.expect
+# What a person would wait for, not Playwright's 5 s: the suite also runs on a
+# loaded 2-core machine, where a page and its server share the cores.
+expect.set_options(timeout=15_000)
 
 
 def _browser_or_skip() -> None:

@@ -164,6 +164,7 @@ LYCEE_STUDENT = (
     "oui",
     "15/10/2026",
     "passer",
+    "envoyer",  # from the review of the answers (lycees.yml has `review: true`)
 )
 
 
