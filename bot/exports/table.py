@@ -1,7 +1,8 @@
 """Contributions as a table: one row per contribution, metadata columns, then
 one column per question (two for choice questions: the choice ids and their
 labels in the flow's main language; a question with an "other" choice has a
-third, `<question>.other`, for the detail the resident wrote, once approved). Every cell is text (`bot.exports.cells`).
+third, `<question>.other`, for the detail the resident wrote, once approved).
+Every cell is text (`bot.exports.cells`).
 
 The metadata and the answers are those of the API's contribution object
 (`bot.api.serializer.contribution_fields`, and its answers' values), so that
