@@ -12,7 +12,7 @@ the consultation team, and it is erased with their data.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,10 +50,6 @@ class Progress:
     delivered: int
     waiting: int  # queued: for a Telegram resident, not sent yet; else until they return
     unreachable: int  # the platform refused it (the resident blocked the bot)
-
-    @property
-    def done(self) -> bool:
-        return self.delivered + self.unreachable == self.total
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,12 +240,25 @@ async def of_consultation(session: AsyncSession, consultation_id: str) -> list[F
 
 
 async def progress(session: AsyncSession, follow_up_id: int) -> Progress:
-    rows = await session.execute(
-        select(TeamMessageRow.state, func.count())
-        .where(TeamMessageRow.follow_up_id == follow_up_id)
-        .group_by(TeamMessageRow.state)
-    )
-    counts = {state: int(count) for state, count in rows.tuples()}
+    return (await progress_of(session, [follow_up_id]))[follow_up_id]
+
+
+async def progress_of(session: AsyncSession, follow_up_ids: Sequence[int]) -> dict[int, Progress]:
+    """Where each follow-up's copies stand, in one query."""
+    counts: dict[int, dict[str, int]] = {follow_up_id: {} for follow_up_id in follow_up_ids}
+    if follow_up_ids:
+        rows = await session.execute(
+            select(TeamMessageRow.follow_up_id, TeamMessageRow.state, func.count())
+            .where(TeamMessageRow.follow_up_id.in_(list(follow_up_ids)))
+            .group_by(TeamMessageRow.follow_up_id, TeamMessageRow.state)
+        )
+        for follow_up_id, state, count in rows.tuples():
+            if follow_up_id is not None:
+                counts[follow_up_id][state] = int(count)
+    return {follow_up_id: _progress(found) for follow_up_id, found in counts.items()}
+
+
+def _progress(counts: Mapping[str, int]) -> Progress:
     return Progress(
         total=sum(counts.values()),
         delivered=counts.get(TeamMessageState.DELIVERED.value, 0),

@@ -65,8 +65,8 @@ async def index(request: web.Request) -> web.Response:
             if not viewer.may_see(summary.id):
                 continue
             found = await follow_ups.of_consultation(session, summary.id)
-            rows = [(f, await follow_ups.progress(session, f.id)) for f in found]
-            listed.append((summary, rows))
+            progress = await follow_ups.progress_of(session, [f.id for f in found])
+            listed.append((summary, [(f, progress[f.id]) for f in found]))
     return page(
         request,
         "follow_ups.html",

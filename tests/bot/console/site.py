@@ -155,6 +155,17 @@ async def console_site(
             await database.close()
 
 
+async def post_form(
+    http: aiohttp.ClientSession, site: Site, path: str, data: dict[str, str]
+) -> tuple[int, str, str]:
+    """Post a console form as the browser does (same origin), following the
+    redirect: the status, the path landed on and the page."""
+    async with http.post(
+        site.url + path, data=data, headers={"Origin": site.url}, allow_redirects=True
+    ) as response:
+        return response.status, response.url.path, await response.text()
+
+
 def client() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
 

@@ -9,24 +9,13 @@ import asyncio
 import re
 from pathlib import Path
 
-import aiohttp
-
 from bot.app import CONVERSATIONS
 from bot.conversation import ConversationService
 from storage import audit, follow_ups, participants, team_messages
 from storage.models import ConsoleRole
-from tests.bot.console.site import Site, client, console_site, sign_in
+from tests.bot.console.site import Site, client, console_site, post_form, sign_in
 
 NEWS = "La Région ajoute <b>deux trains</b> le soir entre Orléans et Tours."
-
-
-async def _post(
-    http: aiohttp.ClientSession, site: Site, path: str, data: dict[str, str]
-) -> tuple[int, str, str]:
-    async with http.post(
-        site.url + path, data=data, headers={"Origin": site.url}, allow_redirects=True
-    ) as response:
-        return response.status, response.url.path_qs, await response.text()
 
 
 async def _resident_who_asked_for_news(site: Site) -> int:
@@ -56,7 +45,7 @@ async def test_an_organizer_writes_previews_stores_and_sends_a_follow_up(
             assert re.findall(r'name="text_(\w+)"', form) == ["fr", "en"]
 
             texts = {"csrf": token, "text_fr": NEWS, "text_en": "Two more evening trains."}
-            status, _, preview = await _post(
+            status, _, preview = await post_form(
                 http, site, "/console/follow-ups/mobilite/new", {**texts, "action": "preview"}
             )
             assert status == 200
@@ -67,20 +56,22 @@ async def test_an_organizer_writes_previews_stores_and_sends_a_follow_up(
                     await follow_ups.of_consultation(s, "mobilite") == []
                 )  # a preview stores nothing
 
-            status, where, listing = await _post(
+            status, where, listing = await post_form(
                 http, site, "/console/follow-ups/mobilite/new", {**texts, "action": "store"}
             )
-            assert (status, where) == (200, "/console/follow-ups?notice=stored")
+            assert (status, where) == (200, "/console/follow-ups")
+            assert "Stored. It reaches no one until you send it." in listing
             async with site.database.transaction() as s:
                 [stored] = await follow_ups.of_consultation(s, "mobilite")
             assert re.search(
                 r"<td>1</td>\s*<td>0</td>\s*<td>1</td>", listing
             )  # 1 resident, waiting
 
-            status, where, _ = await _post(
+            status, where, sending = await post_form(
                 http, site, f"/console/follow-ups/mobilite/{stored.id}/send", {"csrf": token}
             )
-            assert (status, where) == (200, "/console/follow-ups?notice=sending")
+            assert (status, where) == (200, "/console/follow-ups")
+            assert "Sending: Telegram residents and open web chats get it now" in sending
             await asyncio.sleep(0.5)  # the send runs in the server: a REST copy stays waiting
         async with site.database.transaction() as s:
             copies = await team_messages.claim_waiting(s, resident, now=stored.created_at)
@@ -100,7 +91,7 @@ async def test_a_missing_language_is_shown_again_and_nothing_is_stored(
         await site.user("olga@region.fr", ConsoleRole.ORGANIZER)
         async with client() as http:
             token = await sign_in(http, site, "olga@region.fr")
-            status, _, page = await _post(
+            status, _, page = await post_form(
                 http,
                 site,
                 "/console/follow-ups/mobilite/new",

@@ -13,18 +13,9 @@ import aiohttp
 
 from storage import audit, saved_replies, team_messages
 from storage.models import ConsoleRole, TeamMessageState
-from tests.bot.console.site import Site, client, console_site, sign_in
+from tests.bot.console.site import Site, client, console_site, post_form, sign_in
 
 FR_HEADER = "Message de l'équipe de la consultation :"
-
-
-async def _post(
-    http: aiohttp.ClientSession, site: Site, path: str, data: dict[str, str]
-) -> tuple[int, str, str]:
-    async with http.post(
-        site.url + path, data=data, headers={"Origin": site.url}, allow_redirects=True
-    ) as response:
-        return response.status, response.url.path, await response.text()
 
 
 async def _get(http: aiohttp.ClientSession, site: Site, path: str) -> tuple[int, str]:
@@ -60,7 +51,7 @@ async def test_a_moderator_answers_a_rest_resident_and_marks_the_request_handled
             assert status == 200
             assert "humain" in html  # the conversation as the resident saw it
             assert "waiting" in html
-            status, path, html = await _post(
+            status, path, html = await post_form(
                 http,
                 site,
                 f"/console/inbox/{first}/reply",
@@ -80,7 +71,7 @@ async def test_a_moderator_answers_a_rest_resident_and_marks_the_request_handled
             [message] = await _messages(site, first)
             assert message.state is TeamMessageState.DELIVERED
 
-            status, path, html = await _post(
+            status, path, html = await post_form(
                 http, site, f"/console/inbox/{first}/handled", {"csrf": token}
             )
             assert (status, path) == (200, "/console/inbox")
@@ -88,7 +79,7 @@ async def test_a_moderator_answers_a_rest_resident_and_marks_the_request_handled
             assert _conversations(html) == [second]
             assert 'Residents waiting <span class="count">(1)</span>' in html
 
-            status, path, html = await _post(
+            status, path, html = await post_form(
                 http, site, f"/console/inbox/{first}/reopen", {"csrf": token}
             )
             assert (status, path) == (200, f"/console/inbox/{first}")
@@ -122,11 +113,11 @@ async def test_a_moderator_limited_to_a_consultation_sees_and_answers_only_its_r
             assert status == 403
             status, _ = await _get(http, site, f"/console/inbox/{mobility}")
             assert status == 403
-            status, _, _ = await _post(
+            status, _, _ = await post_form(
                 http, site, f"/console/inbox/{mobility}/reply", {"csrf": token, "text": "Bonjour"}
             )
             assert status == 403
-            status, _, _ = await _post(
+            status, _, _ = await post_form(
                 http, site, f"/console/inbox/{mobility}/handled", {"csrf": token}
             )
             assert status == 403
@@ -144,7 +135,7 @@ async def test_an_admin_keeps_saved_replies_and_a_moderator_sends_one(
         session_id = await site.asks_for_a_person("rest", "alice")
         async with client() as admin:
             token = await sign_in(admin, site, "root@region.fr")
-            status, _, html = await _post(
+            status, _, html = await post_form(
                 admin,
                 site,
                 "/console/saved-replies",
@@ -152,13 +143,13 @@ async def test_an_admin_keeps_saved_replies_and_a_moderator_sends_one(
             )
             assert status == 200
             assert "Saved reply added." in html
-            await _post(
+            await post_form(
                 admin,
                 site,
                 "/console/saved-replies",
                 {"csrf": token, "language": "en", "title": "Thanks", "text": "Got it, thanks."},
             )
-            status, _, html = await _post(
+            status, _, html = await post_form(
                 admin,
                 site,
                 "/console/saved-replies",
@@ -170,7 +161,7 @@ async def test_an_admin_keeps_saved_replies_and_a_moderator_sends_one(
                 kept = await saved_replies.listing(s)
             assert [(r.language, r.title) for r in kept] == [("en", "Thanks"), ("fr", "Accusé")]
             french = kept[1]
-            status, _, html = await _post(
+            status, _, html = await post_form(
                 admin,
                 site,
                 f"/console/saved-replies/{french.id}",
@@ -183,7 +174,7 @@ async def test_an_admin_keeps_saved_replies_and_a_moderator_sends_one(
             status, html = await _get(http, site, f"/console/inbox/{session_id}")
             assert "Accusé" in html  # offered to a French-speaking resident...
             assert "Thanks" not in html  # ...not the English one
-            status, path, html = await _post(
+            status, path, html = await post_form(
                 http,
                 site,
                 f"/console/inbox/{session_id}/reply",
@@ -196,11 +187,11 @@ async def test_an_admin_keeps_saved_replies_and_a_moderator_sends_one(
 
         async with client() as admin:
             token = await sign_in(admin, site, "root@region.fr")
-            status, _, html = await _post(
+            status, _, html = await post_form(
                 admin, site, f"/console/saved-replies/{french.id}/delete", {"csrf": token}
             )
             assert "Saved reply removed." in html
-            status, _, html = await _post(
+            status, _, html = await post_form(
                 admin, site, f"/console/saved-replies/{french.id}/delete", {"csrf": token}
             )
             assert status == 404
@@ -220,23 +211,23 @@ async def test_bad_replies_are_refused_with_a_message_and_nothing_changes(
         session_id = await site.asks_for_a_person("rest", "alice")
         async with client() as http:
             token = await sign_in(http, site, "ana@region.fr")
-            status, _, html = await _post(
+            status, _, html = await post_form(
                 http, site, f"/console/inbox/{session_id}/reply", {"csrf": token, "text": "  "}
             )
             assert status == 400
             assert "the reply is empty" in html
             long = "x" * 4000
-            status, _, html = await _post(
+            status, _, html = await post_form(
                 http, site, f"/console/inbox/{session_id}/reply", {"csrf": token, "text": long}
             )
             assert status == 400
             assert "at most 3900 fit in one message" in html
             assert long in html  # what was typed is kept in the form
-            status, _, html = await _post(
+            status, _, html = await post_form(
                 http, site, f"/console/inbox/{session_id}/reply", {"text": "Bonjour"}
             )
             assert status == 403  # no form token
-            status, _, html = await _post(
+            status, _, html = await post_form(
                 http, site, "/console/inbox/999999/reply", {"csrf": token, "text": "Bonjour"}
             )
             assert status == 410
