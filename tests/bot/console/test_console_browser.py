@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -58,7 +59,9 @@ async def _page(browser, viewport=DESKTOP, **options):
 async def _sign_in(page, site: Site, email: str) -> None:
     """With the keyboard only: type, Tab, type, Enter."""
     await page.goto(f"{site.url}/console/login")
-    await page.keyboard.type(email)  # the e-mail field has the focus
+    # autofocus applies after "load" on a busy machine: wait for it, do not race it
+    await playwright_api.expect(page.get_by_label("E-mail")).to_be_focused()
+    await page.keyboard.type(email)
     await page.keyboard.press("Tab")
     await page.keyboard.type(PASSWORD)
     await page.keyboard.press("Enter")
@@ -159,8 +162,10 @@ async def test_two_moderators_on_one_answer_make_one_decision(
         await _first_item_is(bob, answer_id)
         await asyncio.gather(ana.keyboard.press("a"), bob.keyboard.press("a"))
         outcomes = []
+        decided = re.compile(rf"Answer {answer_id} approved\.|was already approved by")
         for page in (ana, bob):
-            await page.wait_for_load_state()
+            # the key press submits a form: wait for its answer, not for the old page
+            await playwright_api.expect(page.locator("main")).to_contain_text(decided)
             outcomes.append(await page.locator("main").inner_text())
         winners = [o for o in outcomes if f"Answer {answer_id} approved." in o]
         losers = [o for o in outcomes if "was already approved by" in o]
