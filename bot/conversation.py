@@ -38,6 +38,7 @@ from bot.flow_catalog import DeployedFlow, FlowCatalog
 from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands, RasaUnavailable
+from bot.receipts import Receipts
 from bot.records import (
     as_json,
     holds_personal_data,
@@ -58,6 +59,7 @@ from flows.effects import (
     DeletionConfirmed,
     Effect,
     FollowUpChosen,
+    StatusAsked,
     detail_id,
 )
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
@@ -139,6 +141,7 @@ class ConversationService:
         self._interpreter = interpreter
         self._pseudonyms = pseudonymizer
         self._contributions = ContributionRecorder(pseudonymizer)
+        self._receipts = Receipts(pseudonymizer)
         self._outside = BeforeConsent(pseudonymizer)  # notes kept outside consent
         self._settings = settings
         self._catalog = FlowCatalog()
@@ -265,10 +268,11 @@ class ConversationService:
         event: Event | None,
     ) -> list[Reply]:
         now = message.received_at
-        participant = await participants.find(session, message.channel, user_hash, lock=True)
+        found = participants.find_for_message
+        participant, team_waiting = await found(session, message.channel, user_hash)
         if participant is None:  # no row to lock: lock their pseudonym, then look again
             await participants.lock_newcomer(session, message.channel, user_hash)
-            participant = await participants.find(session, message.channel, user_hash, lock=True)
+            participant, team_waiting = await found(session, message.channel, user_hash)
         if participant is None and await self._outside.erased_by(session, message, user_hash):
             return [await self._erased_reply(session, message)]  # a retry: same reply
         claim_id: int | None = None
@@ -292,8 +296,9 @@ class ConversationService:
             # Raised inside the transaction: nothing of this message is kept.
             raise ButtonOutdated([already_answered(_language(context.state, message))])
         transition, interpretation = self._advance(context)
+        transition = await self._with_receipts(session, context, transition)
         said = transition.replies  # the bot's own words, for the transcript
-        if participant is not None:  # what the consultation team wrote them goes first
+        if participant is not None and team_waiting:  # what the team wrote them goes first
             waiting = await waiting_replies(session, participant, now)
             transition = replace(transition, replies=(*waiting, *said))
         consented = any(isinstance(e, ConsentGiven) for e in transition.effects)
@@ -346,6 +351,30 @@ class ConversationService:
                 session, claim_id, as_json([reply.to_json() for reply in replies])
             )
         return replies
+
+    async def _with_receipts(
+        self, session: AsyncSession, context: _Context, transition: engine.Transition
+    ) -> engine.Transition:
+        """The receipt code after the outro of a completed contribution; where
+        their contributions are, first, for a resident who asks."""
+        lang = _language(transition.state, context.message) or self._settings.default_language
+        replies = transition.replies
+        if context.stored is not None and any(isinstance(e, Completed) for e in transition.effects):
+            given = self._receipts.given(context.deployed.consultation_id, context.stored.id, lang)
+            # In the outro, which a question may follow (the follow-up offer).
+            at = len(replies) - 2 if len(replies) > 1 and replies[-1].buttons else len(replies) - 1
+            if at >= 0:
+                outro = replies[at]
+                ended = replace(outro, text=f"{outro.text}\n\n{given.text}")
+                replies = (*replies[:at], ended, *replies[at + 1 :])
+        if context.participant is not None and any(
+            isinstance(e, StatusAsked) for e in transition.effects
+        ):
+            told = await self._receipts.status(
+                session, context.participant.id, context.message.text, lang
+            )
+            replies = (told, *replies)
+        return replace(transition, replies=replies)
 
     @staticmethod
     async def _claim(
@@ -522,7 +551,7 @@ class ConversationService:
         for effect in effects:
             if isinstance(effect, AnswerRecorded):
                 free_text = flow.question(effect.question_id).type == "free_text"
-                await answers.record(
+                await answers.add(
                     session,
                     session_id,
                     effect.question_id,
@@ -581,7 +610,7 @@ class ConversationService:
                 session, session_id, now=now, question_ids=[detail_id(effect.question_id)]
             )
             return
-        await answers.record(
+        await answers.add(
             session,
             session_id,
             detail_id(effect.question_id),

@@ -13,6 +13,8 @@ secret or the other keys.
 | `erasure receipt`              | keyed hashes of the messages that erased data      |
 | `message digest`               | keyed hashes of message ids before consent         |
 | `console totp`                 | encrypting moderators' one-time-code secrets       |
+| `engine feed`                  | pseudonyms and public ids in the engine's feeds    |
+| `contribution receipt`         | the codes residents follow their contributions by  |
 | pseudonyms (the secret itself) | the keyed hash of platform user ids (`pseudonyms`) |
 
 The pseudonyms are the one exception: they are keyed by the secret itself, as
@@ -48,6 +50,7 @@ Purpose = Literal[
     "message digest",
     "console totp",
     "engine feed",
+    "contribution receipt",
 ]
 
 

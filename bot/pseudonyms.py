@@ -23,6 +23,7 @@ class Pseudonymizer:
         self._receipts = keys.derive("erasure receipt")
         self._messages = keys.derive("message digest")
         self._engine = keys.derive("engine feed")
+        self._contribution_receipts = keys.derive("contribution receipt")
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         message = f"{channel}\x00{user_id}".encode()
@@ -42,6 +43,12 @@ class Pseudonymizer:
         """The resident as one consultation's engine knows them: keyed by the
         consultation, so that two consultations' pseudonyms cannot be linked."""
         return "p_" + _digest(self._engine, "consultation", consultation_id, user_hash)[:32]
+
+    def contribution_digest(self, session_id: int) -> bytes:
+        """A keyed hash of a completed session, from which its receipt code is
+        written (bot.receipts)."""
+        message = f"receipt\x00{session_id}".encode()
+        return hmac.digest(self._contribution_receipts, message, "sha256")
 
     def public_id(self, kind: str, number: int) -> str:
         """A stable opaque id (e.g. of a contribution) that reveals no row number:

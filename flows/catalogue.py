@@ -44,6 +44,7 @@ SECTIONS = (
     "dates",
     "engine",
     "service",
+    "receipts",
     "telegram",
     "telegram_menu",
     "page",

@@ -104,6 +104,13 @@ class HumanRequested:
     """Flag the conversation for a moderator, who replies in the same channel."""
 
 
+@dataclass(frozen=True, slots=True)
+class StatusAsked:
+    """The resident asks where their contribution is ("où en est ma
+    contribution ?", or its receipt code): what storage knows goes first in
+    the reply, before the question asked again."""
+
+
 Effect: TypeAlias = (
     ConsentAsked
     | ConsentGiven
@@ -118,4 +125,5 @@ Effect: TypeAlias = (
     | FollowUpChosen
     | DeletionConfirmed
     | HumanRequested
+    | StatusAsked
 )

@@ -36,6 +36,7 @@ from flows.effects import (
     Paused,
     Restarted,
     Resumed,
+    StatusAsked,
 )
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
 from flows.messages import language_name, say
@@ -176,6 +177,8 @@ def _command_before_consent(flow: Flow, name: CommandName, lang: str) -> tuple[R
         return (Reply(say("before_consent_delete", lang)),)
     if name == "human":
         return (Reply(say("before_consent_human", lang)), consent_question(flow, lang))
+    if name == "status":
+        return (Reply(say("before_consent_status", lang)), consent_question(flow, lang))
     return (Reply(say("not_started", lang)), consent_question(flow, lang))  # restart, back, skip
 
 
@@ -232,6 +235,7 @@ def _on_message(flow: Flow, state: SessionState, message: Message, now: dt.datet
         "help",
         "delete_data",
         "human",
+        "status",
     ):
         return _anytime_command(flow, state, interpretation.name, now)
     unavailable = closed_notice(flow, now, state.language)
@@ -277,6 +281,9 @@ def _anytime_command(
         return Transition(
             state, (Reply(_help_text(flow, state, now)), *_reprompt(flow, state, now))
         )
+    if name == "status":  # the answer comes from storage (StatusAsked), then the question
+        again = _reprompt(flow, state, now) if state.status != "completed" else ()
+        return Transition(state, again, (StatusAsked(),))
     # human
     carry_on = state.status in ("asking", "paused")
     text = say("human", lang) + (" " + say("carry_on", lang) if carry_on else "")

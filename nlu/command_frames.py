@@ -71,10 +71,35 @@ _WHO_READS = (
     r"^(?:(?:mais|et|bonjour|allo) )?(?:y a t il|est ce qu il y a|il y a|y a) "
     r"(?:un humain|un etre humain|une vraie personne|quelqu un de (?:reel|vrai))\b"
 )
+# A question about one's own contribution: "où en est ma contribution ?",
+# "ma réponse a été publiée ?", "what happened to my contribution?".
+_MINE_FR = r"\b(?:ma|mes) (?:contribution|participation|reponse|avis|proposition)s?\b"
+_STATUS_FR = (
+    rf"\b(?:ou en (?:est|sont)|qu est devenue?s?|que (?:devient|deviennent)|statut|suivi|etat)\b"
+    rf".*{_MINE_FR}"
+    rf"|{_MINE_FR}.*\b(?:publiee?s?|retenue?s?|prise?s? en compte|lue?s?|validee?s?|acceptee?s?)\b"
+)
+_MINE_EN = r"\bmy (?:contribution|submission|answers?|response|feedback)s?\b"
+_STATUS_EN = (
+    rf"\b(?:status|where is|what happened to|what s happening with|track)\b.*{_MINE_EN}"
+    rf"|{_MINE_EN}.*\b(?:published|accepted|read|taken into account)\b"
+)
 _UNADDRESSED: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("human", re.compile(_WHO_READS)),
     ("stop", re.compile(_STOP_FR)),
+    ("status", re.compile(f"{_STATUS_FR}|{_STATUS_EN}")),
 )
+# The code a completed contribution is given ("MOB-7K3Q"), sent alone to ask
+# where that contribution is. Its part after the dash starts with a digit, so
+# that a word such as "demi-tour" or "auto-stop" is never one.
+RECEIPT_CODE = re.compile(r"([A-Za-z]{2,4})-([2-9][0-9A-Za-z]{3})")
+
+
+def receipt_code(text: str) -> str | None:
+    """The receipt code `text` is (spaces and a final "?" aside), upper case; else None."""
+    found = RECEIPT_CODE.fullmatch(text.strip().rstrip("?!. ").strip())
+    return f"{found[1]}-{found[2]}".upper() if found else None
+
 
 # A request is made in the first or second person: "je voudrais...", "pouvez-
 # vous...", "can you...", "let me..."; "il faudrait effacer..." is an opinion.

@@ -1,5 +1,5 @@
 """Recognising the global commands (help, stop, restart, back, skip, delete_data,
-human) in what a resident typed.
+human, status) in what a resident typed.
 
 Two layers:
 
@@ -57,6 +57,9 @@ SLASH_COMMANDS: Mapping[str, CommandName] = {
     "humain": "human",
     "agent": "human",
     "contact": "human",
+    "status": "status",
+    "statut": "status",
+    "suivi": "status",
 }
 # Rasa intent names that regions commonly use for our commands.
 INTENT_ALIASES: Mapping[str, CommandName] = {
@@ -74,6 +77,8 @@ INTENT_ALIASES: Mapping[str, CommandName] = {
     "human_handoff": "human",
     "handoff": "human",
     "talk_to_human": "human",
+    "contribution_status": "status",
+    "check_status": "status",
 }
 _SLASH = re.compile(r"/([a-z_]{1,30})(?:@[a-z0-9_]{1,64})?")
 _NEIGHBOURS = 2

@@ -51,7 +51,7 @@ from nlu.choice import (
     parse_choice,
     parse_multi_choice,
 )
-from nlu.command_frames import framed_command
+from nlu.command_frames import framed_command, receipt_code
 from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.commune import Places
 from nlu.dates import parse_date
@@ -184,6 +184,8 @@ class Interpreter:
         slash = slash_command(stripped) if len(stripped) <= 80 else None
         if slash is not None:
             return Command(slash)
+        if recognise_commands and receipt_code(stripped) is not None:
+            return Command("status")  # "MOB-7K3Q": where is that contribution?
         payload = self._button_payload(stripped, question, lang)
         if payload is not None:
             return payload

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,9 +63,11 @@ _SUPERSEDE_ONE = Prepared(
         _t.c.session_id == bindparam("b_session"),
         _t.c.question_id == bindparam("b_question"),
         _t.c.superseded_at.is_(None),
-    )
+    ),
+    deferrable=True,
 )
 _INSERT = Prepared(insert(_t).returning(_t.c.id))
+_INSERT_HELD = Prepared(insert(_t), deferrable=True)
 _CURRENT = Prepared(
     select(*_COLUMNS)
     .where(_t.c.session_id == bindparam("b_session"), _t.c.superseded_at.is_(None))
@@ -80,40 +82,67 @@ def _answer(row: Sequence[Any]) -> StoredAnswer:
     return StoredAnswer(*fields)
 
 
+class Details(TypedDict):
+    """What an answer is stored with, beside its question and value."""
+
+    question_text: str  # the wording shown
+    language: str
+    now: dt.datetime
+    raw_text: NotRequired[str | None]  # what the resident typed
+    needs_moderation: NotRequired[bool]  # free text: queued as pending
+    # Whether the application found personal data in it (absent or None: not
+    # looked at; the review queue scans it later).
+    personal_data: NotRequired[bool | None]
+
+
 async def record(
     session: AsyncSession,
     session_id: int,
     question_id: str,
     value: JsonValue,
-    *,
-    question_text: str,
-    language: str,
-    now: dt.datetime,
-    raw_text: str | None = None,
-    needs_moderation: bool = False,
-    personal_data: bool | None = None,
+    **details: Unpack[Details],
 ) -> int:
     """Store the answer to `question_id`, superseding the current one if any;
-    the new answer's id. `needs_moderation` (free text) queues it as pending;
-    `personal_data`: whether the application found personal data in it (None:
-    not looked at; the review queue scans it later)."""
-    await _SUPERSEDE_ONE.execute(
-        session, {"b_session": session_id, "b_question": question_id, "superseded_at": now}
-    )
-    values = {
-        "session_id": session_id,
-        "question_id": question_id,
-        "value": value,
-        "raw_text": raw_text,
-        "question_text": question_text,
-        "language": language,
-        "answered_at": now,
-        "moderation_status": ModerationStatus.PENDING.value if needs_moderation else None,
-        "personal_data": personal_data,
-    }
+    the new answer's id."""
+    values = await _superseding(session, session_id, question_id, value, details)
     answer_id = (await _INSERT.execute(session, values)).scalar()
     assert isinstance(answer_id, int)
     return answer_id
+
+
+async def add(
+    session: AsyncSession,
+    session_id: int,
+    question_id: str,
+    value: JsonValue,
+    **details: Unpack[Details],
+) -> None:
+    """`record`, for a caller that needs no id: on PostgreSQL both writes go
+    with the transaction's next statement (storage.write_batch)."""
+    values = await _superseding(session, session_id, question_id, value, details)
+    await _INSERT_HELD.write(session, values)
+
+
+async def _superseding(
+    session: AsyncSession, session_id: int, question_id: str, value: JsonValue, details: Details
+) -> dict[str, Any]:
+    """Supersede the current answer to `question_id`; the new answer's row."""
+    now = details["now"]
+    await _SUPERSEDE_ONE.write(
+        session, {"b_session": session_id, "b_question": question_id, "superseded_at": now}
+    )
+    needs_moderation = details.get("needs_moderation", False)
+    return {
+        "session_id": session_id,
+        "question_id": question_id,
+        "value": value,
+        "raw_text": details.get("raw_text"),
+        "question_text": details["question_text"],
+        "language": details["language"],
+        "answered_at": now,
+        "moderation_status": ModerationStatus.PENDING.value if needs_moderation else None,
+        "personal_data": details.get("personal_data"),
+    }
 
 
 async def supersede(

@@ -163,7 +163,12 @@ class Database:
                     yield session
             else:
                 async with self._sessions() as session, session.begin():
-                    yield session
+                    session.info[prepared.POSTGRESQL_DIALECT] = self._engine.dialect
+                    try:
+                        yield session
+                        await prepared.send_held(session)  # before COMMIT
+                    finally:
+                        await prepared.let_go(session)
         except Exception as error:
             translated = translate(error, self._url)
             if translated is error:
@@ -188,6 +193,8 @@ class Database:
         token = _inside_transaction.set(True)
         try:
             async with self._readers() as session:
+                if self._group is None:
+                    session.info[prepared.POSTGRESQL_DIALECT] = self._engine.dialect
                 try:
                     yield session
                 finally:
@@ -424,6 +431,14 @@ def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
         connect_args=connect_args,
     )
     dialect = engine.dialect
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def send_held(connection: Connection, *_: Any) -> None:
+        # A statement of SQLAlchemy's own sees the writes held before it
+        # (storage.write_batch); it runs inside SQLAlchemy's greenlet.
+        batch = connection.info.get(prepared.BATCH)
+        if batch is not None and batch.held:
+            await_only(batch.send())
 
     @event.listens_for(engine.sync_engine.pool, "checkin")
     def on_checkin(_: Any, entry: ConnectionPoolEntry) -> None:

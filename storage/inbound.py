@@ -52,7 +52,7 @@ _FIND = Prepared(
         _t.c.message_id == bindparam("b_message_id"),
     )
 )
-_STORE_REPLIES = Prepared(update(_t).where(_t.c.id == bindparam("b_id")))
+_STORE_REPLIES = Prepared(update(_t).where(_t.c.id == bindparam("b_id")), deferrable=True)
 
 
 async def claim(
@@ -81,6 +81,7 @@ async def claim(
 
 async def store_replies(session: AsyncSession, claim_id: int, replies: JsonValue) -> None:
     """Keep the replies sent for a claimed message, for its redeliveries."""
-    result = await _STORE_REPLIES.execute(session, {"b_id": claim_id, "replies": replies})
-    if result.rowcount == 0:
+    # Held on PostgreSQL (storage.write_batch), count unknown: the claim is this
+    # transaction's own row.
+    if await _STORE_REPLIES.write(session, {"b_id": claim_id, "replies": replies}) == 0:
         raise NotFound(f"no processed inbound message {claim_id}")

@@ -1,4 +1,4 @@
-"""Statements of the per-message path, compiled once and run on SQLite directly.
+"""Statements of the per-message path, compiled once and run on the driver directly.
 
 SQLAlchemy spends far more Python on every execution (cache key, execution
 context, result machinery) than SQLite spends running an indexed statement; on
@@ -8,8 +8,12 @@ parameter names, with the column types' own bind and result processors, and
 run on the sqlite3 connection of the session's transaction, so what is stored
 and read back is exactly what SQLAlchemy would store and read.
 
-On PostgreSQL (or a session that `Database.transaction` did not open), it runs
-through `session.execute` as any statement: same rows, same errors.
+On PostgreSQL they run on the asyncpg connection of the session's transaction
+(asyncpg prepares each statement once per connection and keeps it), once
+SQLAlchemy has begun that transaction: the first statement of a transaction goes
+through `session.execute`, which sends BEGIN with it. A session that
+`Database.transaction` or `Database.read` did not open runs every statement
+through `session.execute`: same rows, same errors.
 
     _FIND = Prepared(select(t.c.id).where(t.c.name == bindparam("b_name")))
     row = (await _FIND.execute(session, {"b_name": name})).first()
@@ -23,7 +27,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CursorResult, Dialect, Result
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
+from sqlalchemy import (
+    CursorResult,
+    Delete,
+    Dialect,
+    Insert,
+    Result,
+    TableClause,
+    Update,
+    bindparam,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
@@ -31,8 +45,14 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from storage.write_batch import Batch, Write
+
 # session.info key: (sqlite3 connection, dialect) of the session's transaction.
 SQLITE_CONNECTION = "consultbot.sqlite_connection"
+# session.info key: the PostgreSQL dialect, set by Database for its sessions; the
+# transaction's asyncpg connection and held writes are then kept under BATCH.
+POSTGRESQL_DIALECT = "consultbot.postgresql_dialect"
+BATCH = "consultbot.write_batch"
 
 Processor = Callable[[Any], Any] | None
 
@@ -63,23 +83,82 @@ class _Compiled:
     # value fixed in the statement), the fixed value, and the bind processor.
     binds: tuple[tuple[str | None, Any, Processor], ...]
     results: tuple[Processor, ...]  # per result column; empty when none applies
+    returns_rows: bool  # a SELECT, or a write with RETURNING
+    table: str  # what an INSERT, UPDATE or DELETE writes ("" otherwise)
+    changes_rows: bool  # an UPDATE or DELETE
 
 
 class Prepared:
-    """A Core statement run without SQLAlchemy's per-execution machinery on
-    SQLite. Parameters are given by name at execution; for INSERT and UPDATE,
-    the names given are the columns written."""
+    """A Core statement run without SQLAlchemy's per-execution machinery.
+    Parameters are given by name at execution; for INSERT and UPDATE, the names
+    given are the columns written.
 
-    __slots__ = ("_compiled", "statement")
+    `deferrable`: a write whose outcome the transaction does not read; run with
+    `write`/`write_many`, PostgreSQL gets it with the transaction's next
+    statement (storage.write_batch)."""
 
-    def __init__(self, statement: Executable) -> None:
+    __slots__ = ("_compiled", "_deferrable", "statement")
+
+    def __init__(self, statement: Executable, *, deferrable: bool = False) -> None:
+        assert not deferrable or isinstance(statement, Insert | Update | Delete)
         self.statement = statement
-        self._compiled: dict[frozenset[str], _Compiled] = {}
+        self._deferrable = deferrable
+        # By dialect (one process may use both databases, e.g. the tests), the
+        # names given, and for write_many the number of rows.
+        self._compiled: dict[tuple[str, frozenset[str], int], _Compiled] = {}
+
+    async def write(self, session: AsyncSession, values: Mapping[str, Any]) -> int | None:
+        """Run a write with `values`; the count of rows it touched, or None when
+        it is held for the transaction's next statement (PostgreSQL)."""
+        batch = await _batch(session) if self._deferrable else None
+        if batch is None:
+            return (await self.execute(session, values)).rowcount
+        compiled = self._compiled_for(frozenset(values), batch.dialect)
+        await batch.hold(
+            Write(
+                compiled.sql,
+                tuple(_arguments(compiled, values)),
+                compiled.table,
+                compiled.changes_rows,
+            )
+        )
+        return None
+
+    async def write_many(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert `rows` (all with the same names), held as `write` is."""
+        batch = await _batch(session) if self._deferrable else None
+        if batch is None:
+            await self.execute_many(session, rows)
+            return
+        names = frozenset(rows[0])
+        key = (batch.dialect.name, names, len(rows))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compile_rows(names, len(rows), batch.dialect)
+            self._compiled[key] = compiled
+        numbered = {f"{name}_{n}": row[name] for n, row in enumerate(rows) for name in names}
+        arguments = tuple(_arguments(compiled, numbered))
+        await batch.hold(Write(compiled.sql, arguments, compiled.table, False))
+
+    def _compile_rows(self, names: frozenset[str], count: int, dialect: Dialect) -> _Compiled:
+        # One INSERT of `count` rows, parameters named <column>_<row>.
+        assert isinstance(self.statement, Insert)
+        columns = self.statement.table.c
+        rows = [
+            {name: bindparam(f"{name}_{n}", type_=columns[name].type) for name in names}
+            for n in range(count)
+        ]
+        numbered = frozenset(f"{name}_{n}" for n in range(count) for name in names)
+        return _compile(self.statement.values(rows), numbered, dialect)
 
     async def execute(self, session: AsyncSession, values: Mapping[str, Any]) -> Rows:
         """Run with `values`; the rows returned and the count of rows touched."""
         found = session.info.get(SQLITE_CONNECTION)
         if found is None:
+            batch = await _batch(session)
+            if batch is not None:
+                await batch.send()  # this statement sees every write before it
+                return await self._execute_postgresql(batch, values)
             result = await session.execute(self.statement, values)
             return Rows(
                 [tuple(row) for row in result] if _returns_rows(result) else [], _count(result)
@@ -99,6 +178,18 @@ class Prepared:
         """Run once per item of `rows` (all with the same names), e.g. an INSERT."""
         found = session.info.get(SQLITE_CONNECTION)
         if found is None:
+            batch = await _batch(session)
+            if batch is not None:
+                await batch.send()
+                dialect = batch.dialect
+                compiled = self._compiled_for(frozenset(rows[0]), dialect)
+                try:
+                    await batch.driver.executemany(
+                        compiled.sql, [_arguments(compiled, values) for values in rows]
+                    )
+                except asyncpg.PostgresError as error:
+                    raise _as_sqlalchemy_error(error, compiled, dialect) from error
+                return
             await session.execute(self.statement, list(rows))
             return
         connection, dialect = found
@@ -108,11 +199,30 @@ class Prepared:
         except sqlite3.Error as error:
             raise _as_sqlalchemy_error(error, compiled, dialect) from error
 
+    async def _execute_postgresql(self, batch: Batch, values: Mapping[str, Any]) -> Rows:
+        dialect = batch.dialect
+        compiled = self._compiled_for(frozenset(values), dialect)
+        arguments = _arguments(compiled, values)
+        try:
+            if compiled.returns_rows:
+                records = await batch.driver.fetch(compiled.sql, *arguments)
+                rows = [tuple(record) for record in records]
+                count = len(rows)
+            else:
+                status = await batch.driver.execute(compiled.sql, *arguments)
+                rows, count = [], _status_count(status)
+        except asyncpg.PostgresError as error:
+            raise _as_sqlalchemy_error(error, compiled, dialect) from error
+        if rows and compiled.results:
+            rows = [_processed(row, compiled.results) for row in rows]
+        return Rows(rows, count)
+
     def _compiled_for(self, names: frozenset[str], dialect: Dialect) -> _Compiled:
-        compiled = self._compiled.get(names)
+        key = (dialect.name, names, 0)
+        compiled = self._compiled.get(key)
         if compiled is None:
             compiled = _compile(self.statement, names, dialect)
-            self._compiled[names] = compiled
+            self._compiled[key] = compiled
         return compiled
 
 
@@ -120,7 +230,7 @@ def _compile(statement: Executable, names: frozenset[str], dialect: Dialect) -> 
     assert isinstance(statement, ClauseElement)
     compiled = statement.compile(dialect=dialect, column_keys=sorted(names))
     assert isinstance(compiled, SQLCompiler)
-    assert compiled.positiontup is not None, "SQLite's paramstyle is positional"
+    assert compiled.positiontup is not None, "SQLite's and asyncpg's paramstyles are positional"
     binds: list[tuple[str | None, Any, Processor]] = []
     for name in compiled.positiontup:
         bind = compiled.binds[name]
@@ -135,15 +245,66 @@ def _compile(statement: Executable, names: frozenset[str], dialect: Dialect) -> 
     results = tuple(
         column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
     )
-    return _Compiled(compiled.string, tuple(binds), results if any(results) else ())
+    table = getattr(statement, "table", None)
+    return _Compiled(
+        compiled.string,
+        tuple(binds),
+        results if any(results) else (),
+        bool(columns),
+        table.name if isinstance(table, TableClause) else "",
+        bool(compiled.isupdate or compiled.isdelete),
+    )
+
+
+async def _batch(session: AsyncSession) -> Batch | None:
+    """The PostgreSQL transaction of the session (its asyncpg connection and
+    held writes), once SQLAlchemy has begun it (before, None: the statement
+    goes through SQLAlchemy, which sends BEGIN first); None also for a session
+    Database did not open, and on SQLite."""
+    batch = session.info.get(BATCH)
+    if batch is None:
+        dialect = session.info.get(POSTGRESQL_DIALECT)
+        if dialect is None or not session.in_transaction():
+            return None
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        assert isinstance(raw.driver_connection, asyncpg.Connection)
+        batch = Batch(raw.driver_connection, dialect)
+        session.info[BATCH] = batch
+        connection.info[BATCH] = batch  # for SQLAlchemy's own statements (storage.database)
+    assert isinstance(batch, Batch)
+    return batch if batch.driver.is_in_transaction() else None
+
+
+async def send_held(session: AsyncSession) -> None:
+    """Run the writes the session's transaction holds (before its COMMIT)."""
+    batch = session.info.get(BATCH)
+    if batch is not None:
+        await batch.send()
+
+
+async def let_go(session: AsyncSession) -> None:
+    """The transaction ends: forget its held writes (sent, or rolled back)."""
+    batch = session.info.pop(BATCH, None)
+    if batch is not None:
+        batch.discard()
+        if session.in_transaction():
+            (await session.connection()).info.pop(BATCH, None)
+
+
+def _status_count(status: str) -> int:
+    # asyncpg returns the command tag: "UPDATE 3", "DELETE 0", "INSERT 0 1".
+    last = status.rpartition(" ")[2]
+    return int(last) if last.isdigit() else -1
 
 
 def _as_sqlalchemy_error(
-    error: sqlite3.Error, compiled: _Compiled, dialect: Dialect
+    error: sqlite3.Error | asyncpg.PostgresError, compiled: _Compiled, dialect: Dialect
 ) -> BaseException:
     # As SQLAlchemy would raise it, so that storage.diagnosis reads it alike.
+    base = sqlite3.Error if isinstance(error, sqlite3.Error) else asyncpg.PostgresError
     return DBAPIError.instance(
-        compiled.sql, None, error, sqlite3.Error, hide_parameters=True, dialect=dialect
+        compiled.sql, None, error, base, hide_parameters=True, dialect=dialect
     )
 
 

@@ -70,7 +70,7 @@ _LATEST = Prepared(
 _GET = select(*_COLUMNS).where(_t.c.id == bindparam("b_id"))
 _GET_LOCKED = _GET.with_for_update()
 # SET takes the columns given at execution.
-_SAVE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")))
+_SAVE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")), deferrable=True)
 
 
 def _session(row: Row[Any] | tuple[Any, ...]) -> StoredSession:
@@ -153,7 +153,9 @@ async def save(
         values["human_requested"] = human_requested
     if activity:
         values["last_activity_at"] = now
-    if (await _SAVE.execute(session, values)).rowcount == 0:
+    # Held on PostgreSQL (storage.write_batch): its count is then unknown, and
+    # the row is there, locked by find_open or written by this transaction.
+    if await _SAVE.write(session, values) == 0:
         raise NotFound(f"no session {session_id}")
 
 

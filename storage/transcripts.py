@@ -30,14 +30,14 @@ class TranscriptLine:
     from_team: bool = False  # an outgoing line written by the consultation team
 
 
-_INSERT = Prepared(insert(table(TranscriptLineRow)))
+_INSERT = Prepared(insert(table(TranscriptLineRow)), deferrable=True)
 
 
 async def append(session: AsyncSession, session_id: int, lines: Sequence[TranscriptLine]) -> None:
     """Store `lines` in order, in one statement."""
     if not lines:
         return
-    await _INSERT.execute_many(
+    await _INSERT.write_many(
         session,
         [
             {

@@ -17,6 +17,7 @@ engine:
   yes: "Yes"
   closed: The consultation "{title}" ended on {date}.
 service: {try_again: Try again.}
+receipts: {none: No contribution yet.}
 telegram: {edited: Edited.}
 telegram_menu: {start: Start}
 page: {title: Public consultation}
@@ -34,6 +35,7 @@ engine:
   yes: Oui
   closed: La consultation « {title} » a pris fin le {date}.
 service: {try_again: Réessayez.}
+receipts: {none: Pas encore de contribution.}
 telegram: {edited: Modifié.}
 telegram_menu: {start: Commencer}
 page: {title: Consultation citoyenne}

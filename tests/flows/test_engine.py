@@ -15,6 +15,7 @@ from flows.effects import (
     Paused,
     Restarted,
     Resumed,
+    StatusAsked,
 )
 from flows.engine import advance, expecting
 from flows.events import ChangeLanguage, Message, Returned, Start
@@ -695,3 +696,31 @@ def test_a_state_whose_question_left_the_flow_carries_on_with_the_next_one():
     t = advance(flow, done, Message("x", Answer("x")), NOW)
     assert t.state is not None
     assert t.state.status == "completed"
+
+
+def test_status_asks_storage_for_the_contributions_then_asks_the_question_again():
+    chat = Chat(mobilite())
+    chat.consent()
+    before = chat.state
+    t = chat.command("status")
+    assert t.effects == (StatusAsked(),)  # what storage knows goes first (bot.receipts)
+    assert chat.state == before
+    assert texts(t) == "Comment vous déplacez-vous le plus souvent ?"
+
+
+def test_status_after_completion_reopens_nothing():
+    chat = answered_up_to_postal_code()
+    chat.answer("45000")
+    chat.answer("Des bus")
+    t = chat.command("status")
+    assert t.effects == (StatusAsked(),)
+    assert t.replies == ()
+    assert chat.status == "completed"
+
+
+def test_status_before_consent_says_how_a_code_is_given_and_keeps_nothing():
+    chat = Chat(mobilite())
+    t = chat.command("status")
+    assert t.state is None
+    assert "code" in t.replies[0].text
+    assert "Acceptez-vous" in t.replies[-1].text

@@ -1,0 +1,106 @@
+"""The writes of a PostgreSQL transaction that nothing reads back at once, sent
+together as one statement.
+
+Every statement is a round trip to PostgreSQL: asyncpg waits for the server's
+answer to each. A resident's message ends with several writes whose outcome the
+transaction never reads (the session's state, the answer, the transcript lines,
+the replies kept for redeliveries); they are held and sent as one statement of
+data-modifying CTEs, `WITH w0 AS (UPDATE ...), w1 AS (INSERT ...) SELECT 1`,
+just before the transaction's next statement or its COMMIT. PostgreSQL runs each
+of them exactly once, to completion, whether or not the query reads them.
+
+The statements of one such query share one snapshot, none sees what another
+wrote, and PostgreSQL runs them in no set order. That is the same as running
+them one by one as long as they write different tables, or only add rows to the
+same one; so a write that changes rows (UPDATE, DELETE) of a table a held write
+touched, or that adds rows to a table a held write changed (a unique index may
+depend on the order: an answer superseded, then its replacement), sends what is
+held first. The transaction's other statements send what is held first too
+(`Batch.send`, called by storage.prepared and, for SQLAlchemy's own statements,
+by storage.database), so every read sees every write before it.
+
+A held write that fails (a constraint) fails the statement it is sent with, or
+the commit: the transaction is rolled back whole, as it would have been.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
+from sqlalchemy import Dialect
+from sqlalchemy.exc import DBAPIError
+
+# A positional parameter of asyncpg's SQL ($1, $2, ...), renumbered when the
+# statements are put together.
+_PARAMETER = re.compile(r"\$(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """A write statement ready to run: its SQL, its arguments (bind processors
+    applied), the table it writes and whether it may change existing rows."""
+
+    sql: str
+    arguments: tuple[Any, ...]
+    table: str
+    changes_rows: bool  # an UPDATE or DELETE; an INSERT only adds
+
+
+@dataclass(slots=True)
+class Batch:
+    """The held writes of one transaction on one asyncpg connection."""
+
+    driver: Any  # asyncpg.Connection
+    dialect: Dialect
+    held: list[Write] = field(default_factory=list)
+    _added: set[str] = field(default_factory=set)  # tables held writes add rows to
+    _changed: set[str] = field(default_factory=set)  # tables whose rows they change
+
+    async def hold(self, write: Write) -> None:
+        """Hold `write` until the next statement; send what is held first if
+        the order of the two could matter."""
+        if write.table in self._changed or (write.changes_rows and write.table in self._added):
+            await self.send()
+        self.held.append(write)
+        (self._changed if write.changes_rows else self._added).add(write.table)
+
+    async def send(self) -> None:
+        """Run what is held, as one statement."""
+        if not self.held:
+            return
+        sql, arguments = together(self.held)
+        self.discard()
+        try:
+            await self.driver.execute(sql, *arguments)
+        except asyncpg.PostgresError as error:
+            # As SQLAlchemy would raise it, so that storage.diagnosis reads it alike.
+            raise DBAPIError.instance(
+                sql, None, error, asyncpg.PostgresError, hide_parameters=True, dialect=self.dialect
+            ) from error
+
+    def discard(self) -> None:
+        """Forget what is held (sent, or rolled back with the transaction)."""
+        self.held.clear()
+        self._added.clear()
+        self._changed.clear()
+
+
+def together(writes: list[Write]) -> tuple[str, list[Any]]:
+    """One statement running `writes`, and its arguments."""
+    if len(writes) == 1:
+        return writes[0].sql, list(writes[0].arguments)
+    parts: list[str] = []
+    arguments: list[Any] = []
+    for number, write in enumerate(writes):
+        offset = len(arguments)
+        sql = _renumbered(write.sql, offset) if offset else write.sql
+        parts.append(f"w{number} AS ({sql})")
+        arguments.extend(write.arguments)
+    return "WITH " + ", ".join(parts) + " SELECT 1", arguments
+
+
+def _renumbered(sql: str, offset: int) -> str:
+    return _PARAMETER.sub(lambda found: f"${int(found.group(1)) + offset}", sql)

@@ -1,0 +1,119 @@
+"""Writes held for the transaction's next statement (storage.write_batch) give
+what running them one by one gives, on both databases: every later read sees
+them, an UPDATE sees the rows written before it, a broken constraint among them
+keeps nothing of the transaction, and a rolled-back transaction sends none."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import bindparam, func, insert, select, update
+
+from storage.database import Database
+from storage.errors import Conflict
+from storage.models import AnswerRow, ParticipantRow, table
+from storage.prepared import Prepared
+from storage.write_batch import Write, together
+from tests.storage.seeding import Seeded
+
+AT = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC)
+_answers = table(AnswerRow)
+_ADD = Prepared(insert(_answers), deferrable=True)
+_SUPERSEDE = Prepared(
+    update(_answers).where(
+        _answers.c.session_id == bindparam("b_session"),
+        _answers.c.question_id == bindparam("b_question"),
+        _answers.c.superseded_at.is_(None),
+    ),
+    deferrable=True,
+)
+_CURRENT = Prepared(
+    select(_answers.c.question_id, _answers.c.value)
+    .where(_answers.c.session_id == bindparam("b_session"), _answers.c.superseded_at.is_(None))
+    .order_by(_answers.c.question_id)
+)
+
+
+def _answer(seeded: Seeded, question: str, value: object) -> dict[str, object]:
+    return {
+        "session_id": seeded.session_id,
+        "question_id": question,
+        "value": value,
+        "question_text": "?",
+        "language": "fr",
+        "answered_at": AT,
+    }
+
+
+async def _current(database: Database, seeded: Seeded) -> list[tuple[str, object]]:
+    async with database.read() as s:
+        return list((await _CURRENT.execute(s, {"b_session": seeded.session_id})).rows)
+
+
+async def test_a_read_after_held_writes_sees_them(database: Database, seeded: Seeded):
+    async with database.transaction() as s:
+        await _ADD.write(s, _answer(seeded, "mode", "train"))
+        await _ADD.write_many(s, [_answer(seeded, "age", 30), _answer(seeded, "cp", "45000")])
+        prepared = (await _CURRENT.execute(s, {"b_session": seeded.session_id})).rows
+        # A statement of SQLAlchemy's own sees them too.
+        counted = await s.scalar(
+            select(func.count()).where(AnswerRow.session_id == seeded.session_id)
+        )
+    assert prepared == [("age", 30), ("cp", "45000"), ("mode", "train")]
+    assert counted == 3
+
+
+async def test_an_update_sees_the_rows_held_before_it(database: Database, seeded: Seeded):
+    async with database.transaction() as s:
+        await _ADD.write(s, _answer(seeded, "mode", "train"))
+        # As one statement, this UPDATE would not see the row above: it is sent first.
+        await _SUPERSEDE.write(
+            s, {"b_session": seeded.session_id, "b_question": "mode", "superseded_at": AT}
+        )
+        await _ADD.write(s, _answer(seeded, "mode", "vélo"))
+    assert await _current(database, seeded) == [("mode", "vélo")]
+
+
+async def test_a_broken_constraint_among_held_writes_keeps_nothing(database: Database):
+    add_participant = Prepared(insert(table(ParticipantRow)), deferrable=True)
+    row = {"channel": "web", "user_hash": "ab" * 32, "created_at": AT}
+
+    async def insert_twice() -> None:
+        async with database.transaction() as s:
+            await add_participant.write(s, {**row, "user_hash": "cd" * 32})
+            await add_participant.write(s, row)
+            await add_participant.write(s, row)
+
+    with pytest.raises(Conflict):
+        await insert_twice()
+    async with database.read() as s:
+        assert await s.scalar(select(func.count()).select_from(ParticipantRow)) == 0
+
+
+async def test_a_transaction_that_fails_sends_nothing_it_held(database: Database, seeded: Seeded):
+    async def fail() -> None:
+        async with database.transaction() as s:
+            await _ADD.write(s, _answer(seeded, "mode", "train"))
+            raise RuntimeError("the message could not be handled")
+
+    with pytest.raises(RuntimeError):
+        await fail()
+    assert await _current(database, seeded) == []
+    async with database.transaction() as s:  # the connection's next transaction is clean
+        await _ADD.write(s, _answer(seeded, "mode", "bus"))
+    assert await _current(database, seeded) == [("mode", "bus")]
+
+
+def test_statements_put_together_number_their_parameters_in_turn():
+    sql, arguments = together(
+        [
+            Write("UPDATE a SET x=$1 WHERE id=$2", (1, 2), "a", True),
+            Write("INSERT INTO b (y, z) VALUES ($1, $2), ($3, $4)", (3, 4, 5, 6), "b", False),
+            Write("UPDATE c SET x=$1 WHERE id=$12", (7,) * 12, "c", True),
+        ]
+    )
+    assert sql == (
+        "WITH w0 AS (UPDATE a SET x=$1 WHERE id=$2), "
+        "w1 AS (INSERT INTO b (y, z) VALUES ($3, $4), ($5, $6)), "
+        "w2 AS (UPDATE c SET x=$7 WHERE id=$18) SELECT 1"
+    )
+    assert arguments == [1, 2, 3, 4, 5, 6, *(7,) * 12]
