@@ -198,6 +198,7 @@ class Database:
                 try:
                     yield session
                 finally:
+                    await prepared.let_go(session)  # what it would have written: nothing
                     await session.rollback()
         except Exception as error:
             translated = translate(error, self._url)

@@ -117,3 +117,15 @@ def test_statements_put_together_number_their_parameters_in_turn():
         "w2 AS (UPDATE c SET x=$7 WHERE id=$18) SELECT 1"
     )
     assert arguments == [1, 2, 3, 4, 5, 6, *(7,) * 12]
+
+
+async def test_a_write_held_in_a_read_is_discarded_and_never_reaches_a_later_transaction(
+    database: Database, seeded: Seeded
+):
+    async with database.read() as s:
+        await _CURRENT.execute(s, {"b_session": seeded.session_id})  # the transaction begins
+        await _ADD.write(s, _answer(seeded, "mode", "train"))  # held, then discarded
+    async with database.transaction() as s:  # the same pooled connection, maybe
+        counted = await s.scalar(select(func.count()).select_from(AnswerRow))
+    assert counted == 0
+    assert await _current(database, seeded) == []
