@@ -39,12 +39,14 @@ from bot.web.pages import Pages
 if TYPE_CHECKING:
     from bot.conversation import ConversationService
     from bot.team_messages import TeamMessages
+    from storage.database import Database
 
 log = logging.getLogger(__name__)
 
 SETTINGS: Final = web.AppKey("settings", Settings)
 LIFECYCLE: Final = web.AppKey("lifecycle", Lifecycle)
 CONVERSATIONS: web.AppKey[Conversations] = web.AppKey("conversations")
+DATABASE: web.AppKey[Database] = web.AppKey("database")
 REST: Final = web.AppKey("rest_channel", RestChannel)
 WEBCHAT: Final = web.AppKey("webchat", WebChat)
 API: Final = web.AppKey("api", Api)
@@ -99,6 +101,7 @@ def create_app(
             settings,
             conversations_of=lambda app: app[CONVERSATIONS],
             lifecycle_of=lambda app: app[LIFECYCLE],
+            database_of=lambda app: app[DATABASE],  # one poller per deployment
         )
 
     install_api(app, _api)
@@ -142,6 +145,7 @@ def _conversation_service(
             service = await open_service(settings)
         channels_see = service if wrap is None else wrap(service)
         app[CONVERSATIONS] = channels_see
+        app[DATABASE] = service.database
         app[REST] = RestChannel(channels_see, lifecycle)
         from bot.channels.webchat_push import WebChatPush
         from bot.team_messages import TeamMessages

@@ -115,11 +115,8 @@ def check(settings: Settings, workers: int) -> None:
             "time. Set CONSULTBOT_DATABASE_URL=postgresql+asyncpg://user@host:5432/db, "
             "or run one process (--workers 1)"
         )
-    if settings.telegram.bot_token is not None and settings.telegram.webhook_url is None:
-        raise WorkersRefused(
-            f"--workers {workers} with Telegram needs its webhook mode (telegram.webhook_url): "
-            "updates are polled by one process only; or run one process (--workers 1)"
-        )
+    # Telegram in polling mode is fine: one process polls at a time
+    # (storage.sole_holder), the others stand by to take over.
 
 
 def _start(command: list[str], number: int) -> tuple[subprocess.Popen[bytes], float]:

@@ -38,7 +38,9 @@ def test_the_demo_script_completes_the_consultation(tmp_path):
     assert run.stderr == ""
     lines = run.stdout.splitlines()
     assert [line[2:] for line in lines if line.startswith("> ")] == list(DEMO)
-    assert lines[-1].startswith("Merci")
+    outro = lines[-3:]  # the thanks, a blank line, the receipt code
+    assert outro[0].startswith("Merci")
+    assert outro[-1].startswith("Votre code de suivi : MOB-")
     assert "[Voiture] [Train] [Bus] [Vélo] [À pied]" in lines
     assert "[1] [2] [3] [4] [5]" in lines
 

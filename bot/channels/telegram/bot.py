@@ -28,6 +28,8 @@ from bot.config import Settings
 from bot.errors import ConfigError
 from bot.keys import Keys
 from flows.catalogue import CATALOGUE
+from storage.database import Database
+from storage.sole_holder import TELEGRAM_POLLING, SoleHolder
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ class TelegramBot:
         polling: bool,
         policy: RetryPolicy = DEFAULT_POLICY,
         poll_timeout: float = 10.0,
+        sole: SoleHolder | None = None,
     ) -> None:
         quiet_http_logs()
         token = settings.telegram.bot_token
@@ -59,6 +62,7 @@ class TelegramBot:
         self.webhook_url = settings.telegram.webhook_url
         self.polling = polling
         self.poll_timeout = poll_timeout
+        self.sole = sole  # polling: the deployment's polling lock (None: one process)
         reachability = conversations if isinstance(conversations, Reachability) else None
         keys = Keys.from_settings(settings)
         self.channel = TelegramChannel(
@@ -104,6 +108,7 @@ class TelegramBot:
                 lambda update: self.channel.process(update),
                 allowed_updates=ALLOWED_UPDATES,
                 timeout=self.poll_timeout,
+                sole=self.sole,
             )
             self.poller.start()
         log.info(
@@ -148,16 +153,24 @@ async def running_bot(
     *,
     policy: RetryPolicy = DEFAULT_POLICY,
     poll_timeout: float = 10.0,
+    database: Database | None = None,
 ) -> AsyncIterator[TelegramBot]:
-    """Start the bot in the mode the settings choose; stop it on exit."""
+    """Start the bot in the mode the settings choose; stop it on exit. With
+    `database`, polling is done by one process of the deployment at a time."""
     polling = settings.telegram.webhook_url is None
     if not polling and settings.telegram.webhook_secret is None:
         raise ConfigError(
             "telegram: webhook_url is set but CONSULTBOT_TELEGRAM__WEBHOOK_SECRET is not; "
             "set it to 1-256 characters among A-Z a-z 0-9 _ -"
         )
+    sole = SoleHolder(database, TELEGRAM_POLLING) if polling and database is not None else None
     bot = TelegramBot(
-        settings, conversations, polling=polling, policy=policy, poll_timeout=poll_timeout
+        settings,
+        conversations,
+        polling=polling,
+        policy=policy,
+        poll_timeout=poll_timeout,
+        sole=sole,
     )
     await bot.start()
     try:

@@ -8,7 +8,12 @@ later fetch of the batch and the bot goes deaf. Here:
 - a batch is processed (chats concurrently, each chat in order) BEFORE its
   updates are confirmed by the next `offset`: a crash means redelivery, which the
   channel and the conversation service deduplicate;
-- errors back off (bounded); 429 waits `retry_after`; a refused token stops.
+- errors back off (bounded); 429 waits `retry_after`; a refused token stops;
+- with several processes (`--workers`, several machines), one polls: the one
+  holding the deployment's polling lock (storage.sole_holder), asked for before
+  each fetch; the others stand by and one takes over within `standby` seconds
+  of the poller's death. Updates it fetched and did not confirm come again to
+  the new poller, and are deduplicated as any redelivery.
 """
 
 from __future__ import annotations
@@ -22,9 +27,12 @@ from typing import Any
 from aiohttp import ClientError, ClientSession, ClientTimeout
 from telegram import Bot, Update
 
+from storage.sole_holder import SoleHolder
+
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
+STANDBY = 2.0  # seconds between a standing-by process's asks for the polling lock
 
 
 class Poller:
@@ -35,8 +43,13 @@ class Poller:
         *,
         allowed_updates: tuple[str, ...],
         timeout: float = 10.0,
+        sole: SoleHolder | None = None,
+        standby: float = STANDBY,
     ) -> None:
         self.bot = bot
+        self.sole = sole  # None: this process is the only one
+        self.standby = standby
+        self._polling: bool | None = None  # for the log: whether we poll or stand by
         self.process = process
         self.allowed_updates = allowed_updates
         self.timeout = timeout
@@ -53,9 +66,11 @@ class Poller:
         self._stopping = True
         if self._task is None:
             return
-        if self._fetching:
+        if self._fetching or not self._polling:
             self._task.cancel()
         await asyncio.gather(self._task, return_exceptions=True)
+        if self.sole is not None:
+            await self.sole.release()
 
     async def _run(self) -> None:
         failures = 0
@@ -63,6 +78,9 @@ class Poller:
         timeout = ClientTimeout(total=self.timeout + 30)
         async with ClientSession(timeout=timeout) as http:
             while not self._stopping:
+                if not await self._ours():
+                    await asyncio.sleep(self.standby)
+                    continue
                 self._fetching = True
                 try:
                     batch, wait = await self._fetch(http, url)
@@ -76,6 +94,19 @@ class Poller:
                     return
                 failures = 0
                 await self._process(batch)
+
+    async def _ours(self) -> bool:
+        """Whether this process polls now (it holds the polling lock)."""
+        if self.sole is None:
+            return True
+        polling = await self.sole.held()
+        if polling != self._polling:
+            log.info(
+                "telegram: %s",
+                "this process polls" if polling else "another process polls; standing by",
+            )
+            self._polling = polling
+        return polling
 
     async def _fetch(self, http: ClientSession, url: str) -> tuple[list[Any] | None, float]:
         """(updates, 0) or (None, seconds to wait) or ([], -1) to stop for good."""

@@ -35,6 +35,7 @@ from bot.channels.telegram.sending import DEFAULT_POLICY, RetryPolicy
 from bot.config import Settings
 from bot.web.clients import read_body
 from bot.web.lifecycle import Draining, Lifecycle
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ def telegram_app_context(
     *,
     lifecycle_of: Callable[[web.Application], Lifecycle] | None = None,
     policy: RetryPolicy = DEFAULT_POLICY,
+    database_of: Callable[[web.Application], Database] | None = None,
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     """A cleanup_ctx entry; add it after the one that opens the conversation
     service, which `conversations_of(app)` returns. With `lifecycle_of`, webhook
@@ -74,7 +76,9 @@ def telegram_app_context(
         secret = settings.telegram.webhook_secret
         if secret is not None:
             app[_WEBHOOK_SECRET] = secret.get_secret_value()
-        async with running_bot(settings, conversations_of(app), policy=policy) as bot:
+        database = database_of(app) if database_of is not None else None
+        running = running_bot(settings, conversations_of(app), policy=policy, database=database)
+        async with running as bot:
             app[TELEGRAM_BOT] = bot
             yield
 
@@ -140,6 +144,7 @@ def install_telegram(
     conversations_of: Callable[[web.Application], Conversations],
     lifecycle_of: Callable[[web.Application], Lifecycle] | None = None,
     policy: RetryPolicy = DEFAULT_POLICY,
+    database_of: Callable[[web.Application], Database] | None = None,
 ) -> None:
     """All `consultbot serve` needs for Telegram: the bot started and stopped with
     the application (after the conversation service's own cleanup_ctx entry), and
@@ -148,6 +153,12 @@ def install_telegram(
         return
     app[_INSTALLED] = True
     app.cleanup_ctx.append(
-        telegram_app_context(settings, conversations_of, lifecycle_of=lifecycle_of, policy=policy)
+        telegram_app_context(
+            settings,
+            conversations_of,
+            lifecycle_of=lifecycle_of,
+            policy=policy,
+            database_of=database_of,
+        )
     )
     add_telegram_routes(app, settings)

@@ -98,6 +98,9 @@ class FakeBotApi:
     callback_answers: list[dict[str, Any]] = field(default_factory=list)
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     webhook: dict[str, Any] = field(default_factory=dict)
+    # getUpdates calls cut short by another one, as Telegram does when two
+    # processes poll one bot: 409 "terminated by other getUpdates request".
+    poll_conflicts: int = 0
     webhook_responses: list[int] = field(default_factory=list)
     blocked: set[int] = field(default_factory=set)
     # As Telegram does: after a 429, refuse every sending call until its
@@ -121,6 +124,8 @@ class FakeBotApi:
         self._closing = False
         self._allowed: list[str] | None = None
         self._flood_until = 0.0
+        self._polls = itertools.count(1)
+        self._latest_poll = 0
 
     # --- server ---------------------------------------------------------------
 
@@ -207,8 +212,17 @@ class FakeBotApi:
         # Updates of a type the bot did not ask for are never delivered.
         self.updates = [u for u in self.updates if self._wanted(u)]
         deadline = time.monotonic() + timeout
+        poll = self._latest_poll = next(self._polls)
+        await self.notify()  # a poll still waiting learns it was overtaken
         async with self._changed:
             while not self.updates and not self._closing and time.monotonic() < deadline:
+                if poll != self._latest_poll:
+                    self.poll_conflicts += 1
+                    raise ApiError(
+                        409,
+                        "Conflict: terminated by other getUpdates request; make sure that "
+                        "only one bot instance is running",
+                    )
                 try:
                     await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())
                 except TimeoutError:
