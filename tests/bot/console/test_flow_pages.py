@@ -155,6 +155,18 @@ async def test_a_file_too_large_binary_or_a_bomb_gets_one_clear_message(
         assert await _state(site) == before
 
 
+async def test_a_form_larger_than_the_server_takes_is_refused_with_a_message(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("olga@region.fr", ConsoleRole.ORGANIZER)
+        async with client() as http:
+            token = await sign_in(http, site, "olga@region.fr")
+            status, page = await upload(http, site, token, b"#" * (5 * MAX_FILE_BYTES))
+        assert status == 413
+        assert "Refused: the form is too large (a flow is at most 1 MB)." in page
+
+
 async def test_a_valid_flow_is_previewed_simulated_without_storing_and_deployed(
     database_url: str, tmp_path: Path
 ):
