@@ -116,6 +116,7 @@ def checked_page(
     transcript: list[tuple[str, str]] | None = None,
     said: list[str] | None = None,
     language: str | None = None,
+    today: dt.date | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> web.Response:
@@ -136,6 +137,7 @@ def checked_page(
         transcript=transcript or [],
         said=said or [],
         language=language or (flow.languages[0] if flow else ""),
+        today=today,
         error=error,
     )
 

@@ -11,6 +11,7 @@ messages). A conversation is at most MAX_MESSAGES messages.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Final
 
 from aiohttp import web
@@ -42,15 +43,23 @@ async def simulate(request: web.Request) -> web.Response:
     language = str(form.get("language", ""))
     if language not in checked.flow.languages:
         language = checked.flow.languages[0]
+    today = _day(str(form.get("today", "")))
     try:
-        transcript = await _converse(request, checked.text, checked.source, language, said)
+        transcript = await _converse(request, checked.text, checked.source, language, said, today)
     except UserError as wrong:
         return checked_page(request, checked, error=str(wrong), status=400)
-    return checked_page(request, checked, transcript=transcript, said=said, language=language)
+    return checked_page(
+        request, checked, transcript=transcript, said=said, language=language, today=today
+    )
 
 
 async def _converse(
-    request: web.Request, text: str, source: str, language: str, said: list[str]
+    request: web.Request,
+    text: str,
+    source: str,
+    language: str,
+    said: list[str],
+    today: dt.date | None,
 ) -> list[tuple[str, str]]:
     """The conversation replayed: ("bot" | "resident", text) in order."""
     settings = request.app[STATE].settings
@@ -59,10 +68,18 @@ async def _converse(
         kept.append(await asyncio.to_thread(build_interpreter, settings))
     transcript: list[tuple[str, str]] = []
     async with simulation_of_text(
-        text, source or PASTED, settings, language=language, interpreter=kept[0]
+        text, source or PASTED, settings, language=language, today=today, interpreter=kept[0]
     ) as simulated:
         transcript += [("bot", reply) for reply in await simulated.send("/start")]
         for line in said:
             transcript.append(("resident", line))
             transcript += [("bot", reply) for reply in await simulated.send(line)]
     return transcript
+
+
+def _day(value: str) -> dt.date | None:
+    """ "Pretend it is" (to try a flow before it opens); empty or not a date: today."""
+    try:
+        return dt.date.fromisoformat(value.strip()) if value.strip() else None
+    except ValueError:
+        return None

@@ -352,3 +352,21 @@ async def test_an_organizer_of_another_consultation_cannot_deploy_nor_see_it(
             async with http.get(f"{site.url}/console/flows") as listing:
                 assert "History, differences and dates of mobilite" not in await listing.text()
         assert await _state(site) == before
+
+
+async def test_the_simulator_can_pretend_it_is_another_day(database_url: str, tmp_path: Path):
+    lycees = (BUNDLED_FLOWS / "lycees.yml").read_text(encoding="utf-8")  # opens 2026-09-01
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("olga@region.fr", ConsoleRole.ORGANIZER)
+        async with client() as http:
+            token = await sign_in(http, site, "olga@region.fr")
+            start = [("csrf", token), ("source", "lycees.yml"), ("text", lycees)]
+            _, before = await post_fields(
+                http, site, "/console/flows/simulate", [*start, ("today", "2026-08-31")]
+            )
+            _, opened = await post_fields(
+                http, site, "/console/flows/simulate", [*start, ("today", "2026-09-01")]
+            )
+        assert "ouvrira le 1er septembre 2026" in html.unescape(before)
+        assert 'name="today" type="date" value="2026-08-31"' in before
+        assert "ouvrira le" not in html.unescape(opened)
