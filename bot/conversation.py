@@ -411,7 +411,7 @@ class ConversationService:
                     stored = latest
         wanted = message.consultation_id
         if stored is not None:
-            deployed = await self._catalog.version(session, stored.flow_version_id)
+            deployed = await self._catalog.version(session, stored.flow_version_id, dated=True)
             if _is_start(message) and wanted and wanted != deployed.consultation_id:
                 # A deep link to another consultation: leave this one.
                 if stored.status in (SessionStatus.ACTIVE, SessionStatus.PAUSED):
@@ -446,7 +446,7 @@ class ConversationService:
         ]
         for consultation_id in candidates:
             if consultation_id:
-                deployed = await self._catalog.live(session, consultation_id)
+                deployed = await self._catalog.live(session, consultation_id, dated=True)
                 if deployed is not None:
                     return deployed
         raise ConfigError(

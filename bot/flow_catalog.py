@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,6 +48,7 @@ class FlowNotParsed(Exception):
 class FlowCatalog:
     def __init__(self) -> None:
         self._parsed: dict[int, DeployedFlow] = {}
+        self._redated: dict[int, DeployedFlow] = {}  # with the console's dates
         # One read per version however many residents need it at once: fifty
         # threads parsing the same file would starve the event loop of the GIL.
         self._reading: dict[int, asyncio.Task[DeployedFlow]] = {}
@@ -68,15 +69,37 @@ class FlowCatalog:
             except FlowNotParsed as missing:  # rolled back: nothing was written
                 await self.read(missing.version)
 
-    async def live(self, session: AsyncSession, consultation_id: str) -> DeployedFlow | None:
+    async def live(
+        self, session: AsyncSession, consultation_id: str, *, dated: bool = False
+    ) -> DeployedFlow | None:
         version_id = await consultations.live_version_id(session, consultation_id)
-        return None if version_id is None else await self.version(session, version_id)
+        if version_id is None:
+            return None
+        return await self.version(session, version_id, dated=dated)
 
-    async def version(self, session: AsyncSession, version_id: int) -> DeployedFlow:
+    async def version(
+        self, session: AsyncSession, version_id: int, *, dated: bool = False
+    ) -> DeployedFlow:
+        """A deployed flow version; `dated`: with the opening and closing dates
+        set in the console since it was deployed, if any (what residents are
+        held to; one more primary-key read)."""
         cached = self._parsed.get(version_id)
-        if cached is not None:
+        if cached is None:
+            raise FlowNotParsed(await consultations.get_version(session, version_id))
+        if not dated:
             return cached
-        raise FlowNotParsed(await consultations.get_version(session, version_id))
+        dates = await consultations.dates_of(session, cached.consultation_id)
+        if dates is None:
+            return cached
+        # One object per version and dates: what is keyed by flow stays valid.
+        redated = self._redated.get(version_id)
+        if redated is None or (redated.flow.opens, redated.flow.closes) != (
+            dates.opens,
+            dates.closes,
+        ):
+            flow = replace(cached.flow, opens=dates.opens, closes=dates.closes)
+            redated = self._redated[version_id] = replace(cached, flow=flow)
+        return redated
 
     async def read(self, version: FlowVersion) -> DeployedFlow:
         """Read a flow version (in a thread: it must not stop other residents'

@@ -20,6 +20,7 @@ language through the platform) and `/return` (the resident comes back, as
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 import json
@@ -34,13 +35,13 @@ from typing import TextIO, cast
 from bot.channel_contract import InboundMessage
 from bot.config import Settings
 from bot.conversation import REGION_TIMEZONE, ConversationService
-from bot.deployment import deploy_file
+from bot.deployment import deploy_text
 from bot.errors import UserError
 from bot.keys import Keys
 from bot.pseudonyms import Pseudonymizer
 from bot.startup import connect_rasa, open_database
 from bot.understanding import build_interpreter
-from flows.loader import load_flow
+from flows.loader import parse_flow, read_flow_text
 from flows.model import Flow
 from flows.replies import Reply
 from flows.state import SessionState
@@ -67,11 +68,36 @@ async def simulation(
 ) -> AsyncIterator[Simulation]:
     """The flow at `path` deployed alone on a temporary database, and one
     resident to talk to it. `interpreter`: one built from `settings` already."""
-    flow = load_flow(path)
+    async with simulation_of_text(
+        read_flow_text(path),
+        str(path),
+        settings,
+        language=language,
+        today=today,
+        interpreter=interpreter,
+        show_effects=show_effects,
+    ) as simulated:
+        yield simulated
+
+
+@asynccontextmanager
+async def simulation_of_text(
+    text: str,
+    source: str,
+    settings: Settings,
+    *,
+    language: str | None = None,
+    today: dt.date | None = None,
+    interpreter: Interpreter | None = None,
+    show_effects: bool = False,
+) -> AsyncIterator[Simulation]:
+    """`simulation` of a flow given as text (an upload not deployed yet);
+    `source` names it in messages."""
+    flow = await asyncio.to_thread(parse_flow, text, source)
     language = language or flow.languages[0]
     if language not in flow.languages:
         raise UserError(
-            f"{path}: the flow has no language {language!r}; "
+            f"{source}: the flow has no language {language!r}; "
             f"choose one of: {', '.join(flow.languages)}"
         )
     if interpreter is None:
@@ -87,7 +113,7 @@ async def simulation(
         now = dt.datetime.now(dt.UTC)
         database = await open_database(settings, [], now=now)
         try:
-            await deploy_file(database, path, now=now, deployed_by="consultbot simulate")
+            await deploy_text(database, text, source, now=now, deployed_by="consultbot simulate")
         except BaseException:
             await database.close()
             raise

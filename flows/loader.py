@@ -69,6 +69,12 @@ def read_flow_text(path: Path) -> str:
         raise _refuse(source, "permission denied", "check the file's permissions") from None
     except OSError as error:
         raise _refuse(source, f"cannot read the file ({error.strerror})", None) from None
+    return flow_text(raw, source)
+
+
+def flow_text(raw: bytes, source: str) -> str:
+    """The text of a flow file's bytes (read or uploaded: at most
+    MAX_FILE_BYTES + 1 of them), or a FlowValidationError saying why it is not one."""
     if len(raw) > MAX_FILE_BYTES:
         raise _refuse(source, "the file is larger than 1 MB", _SIZE_HINT)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):

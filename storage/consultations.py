@@ -45,6 +45,16 @@ class Deployment:
 
 
 @dataclass(frozen=True, slots=True)
+class Dates:
+    """Opening and closing dates set in the console, for every version of a
+    consultation (None: no limit); they last until the next deployment."""
+
+    opens: dt.date | None
+    closes: dt.date | None
+    changed_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class VersionSummary:
     id: int
     version: int
@@ -60,6 +70,7 @@ class ConsultationSummary:
     id: str
     title: str | None
     versions: tuple[VersionSummary, ...]  # oldest first
+    dates: Dates | None = None  # set in the console; None: each version's file's
 
     @property
     def live(self) -> VersionSummary | None:
@@ -128,6 +139,11 @@ async def deploy(
         await session.execute(
             update(FlowVersionRow).where(FlowVersionRow.id == live.id).values(live=False)
         )
+    await session.execute(  # the new file's dates apply again
+        update(ConsultationRow)
+        .where(ConsultationRow.id == consultation_id, ConsultationRow.dates_changed_at.is_not(None))
+        .values(opens=None, closes=None, dates_changed_at=None)
+    )
     row = (
         await session.execute(
             insert(FlowVersionRow)
@@ -206,7 +222,13 @@ async def overview(session: AsyncSession) -> list[ConsultationSummary]:
     consultations."""
     consultations = (
         await session.execute(
-            select(ConsultationRow.id, ConsultationRow.title).order_by(ConsultationRow.id)
+            select(
+                ConsultationRow.id,
+                ConsultationRow.title,
+                ConsultationRow.opens,
+                ConsultationRow.closes,
+                ConsultationRow.dates_changed_at,
+            ).order_by(ConsultationRow.id)
         )
     ).all()
     session_counts = (
@@ -232,6 +254,55 @@ async def overview(session: AsyncSession) -> list[ConsultationSummary]:
     for consultation_id, *fields in versions:
         by_consultation.setdefault(consultation_id, []).append(VersionSummary(*fields))
     return [
-        ConsultationSummary(id=cid, title=title, versions=tuple(by_consultation.get(cid, ())))
-        for cid, title in consultations
+        ConsultationSummary(
+            id=cid,
+            title=title,
+            versions=tuple(by_consultation.get(cid, ())),
+            dates=None if changed_at is None else Dates(opens, closes, changed_at),
+        )
+        for cid, title, opens, closes, changed_at in consultations
     ]
+
+
+async def versions(session: AsyncSession, consultation_id: str) -> list[FlowVersion]:
+    """Every version of a consultation with its text, oldest first."""
+    rows = await session.execute(
+        select(*_COLUMNS)
+        .where(FlowVersionRow.consultation_id == consultation_id)
+        .order_by(FlowVersionRow.version)
+    )
+    return [_version(row) for row in rows]
+
+
+_DATES = Prepared(
+    select(ConsultationRow.opens, ConsultationRow.closes, ConsultationRow.dates_changed_at).where(
+        ConsultationRow.id == bindparam("b_consultation"),
+        ConsultationRow.dates_changed_at.is_not(None),
+    )
+)
+
+
+async def dates_of(session: AsyncSession, consultation_id: str) -> Dates | None:
+    """The dates set in the console for the consultation; None if its flow
+    files' apply (on the per-message path: one primary-key read)."""
+    row = (await _DATES.execute(session, {"b_consultation": consultation_id})).first()
+    return None if row is None else Dates(*row)
+
+
+async def set_dates(
+    session: AsyncSession,
+    consultation_id: str,
+    opens: dt.date | None,
+    closes: dt.date | None,
+    *,
+    now: dt.datetime,
+) -> None:
+    """Make these the dates of every version of the consultation, conversations
+    in progress included, until the next deployment."""
+    result = await session.execute(
+        update(ConsultationRow)
+        .where(ConsultationRow.id == consultation_id)
+        .values(opens=opens, closes=closes, dates_changed_at=now)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound(f"no consultation {consultation_id}")

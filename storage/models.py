@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -104,6 +105,11 @@ class ConsultationRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the flow's id
     title: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # Dates set in the console (when dates_changed_at is set): they replace the
+    # flow file's for every version until the next deployment.
+    opens: Mapped[dt.date | None] = mapped_column(Date)
+    closes: Mapped[dt.date | None] = mapped_column(Date)
+    dates_changed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class FlowVersionRow(Base):

@@ -14,6 +14,9 @@ from aiohttp import web
 from bot.config import Settings
 from bot.console import (
     account_pages,
+    flow_history_pages,
+    flow_pages,
+    flow_simulator,
     follow_up_pages,
     inbox_pages,
     queue_pages,
@@ -44,10 +47,13 @@ STATIC: Final = ("console.js", "console.css")
 
 def create_console(settings: Settings) -> web.Application:
     app = web.Application(
-        middlewares=[guard, inbox_pages.count_waiting], client_max_size=256 * 1024
+        middlewares=[flow_pages.larger_forms, guard, inbox_pages.count_waiting],
+        client_max_size=256 * 1024,
     )
     app[STATE] = ConsoleState(settings)
     app[follow_up_pages.SENDING] = {}
+    app[flow_pages.PARSED] = {}
+    app[flow_simulator.INTERPRETER] = []
     app.on_cleanup.append(follow_up_pages.stop_sending)
     env = aiohttp_jinja2.setup(
         app,
@@ -99,6 +105,14 @@ def create_console(settings: Settings) -> web.Application:
     routes.get("/follow-ups/{consultation}/new", follow_up_pages.new, ORGANIZERS)
     routes.post("/follow-ups/{consultation}/new", follow_up_pages.write, ORGANIZERS)
     routes.post("/follow-ups/{consultation}/{follow_up}/send", follow_up_pages.send, ORGANIZERS)
+    routes.get("/flows", flow_pages.index, ORGANIZERS)
+    routes.get("/flows/new", flow_pages.new, ORGANIZERS)
+    routes.post("/flows/new", flow_pages.check, ORGANIZERS)
+    routes.post("/flows/simulate", flow_simulator.simulate, ORGANIZERS)
+    routes.post("/flows/deploy", flow_pages.deploy, ORGANIZERS)
+    routes.get("/flows/{consultation}", flow_history_pages.history, ORGANIZERS)
+    routes.post("/flows/{consultation}/dates", flow_history_pages.change_dates, ORGANIZERS)
+    routes.post("/flows/{consultation}/close", flow_history_pages.close_now, ORGANIZERS)
     routes.get("/inbox", inbox_pages.inbox, MODERATORS)
     routes.get("/inbox/{session}", inbox_pages.conversation, MODERATORS)
     routes.post("/inbox/{session}/reply", inbox_pages.reply, MODERATORS)

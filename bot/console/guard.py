@@ -205,7 +205,7 @@ def refusal(request: web.Request, status: int, message: str) -> web.Response:
             "message": message,
             "viewer": maybe_viewer(request),
             "csrf": csrf_token(request),
-            "title": "Refused" if status == 403 else "Not found",
+            "title": "Not found" if status in (404, 405) else "Refused",
         },
         status=status,
     )
@@ -253,7 +253,11 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
             return refusal(request, 403, "Your role does not give access to this page.")
     if unsafe:
         expected = viewer.session.csrf_token if viewer else request.cookies.get(FORM_COOKIE, "")
-        if not _same(await _submitted_token(request), expected):
+        try:
+            submitted = await _submitted_token(request)
+        except web.HTTPRequestEntityTooLarge:
+            return refusal(request, 413, "Refused: the form is too large (a flow is at most 1 MB).")
+        if not _same(submitted, expected):
             return refusal(
                 request,
                 403,

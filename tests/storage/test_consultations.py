@@ -98,3 +98,25 @@ async def test_live_version_id_follows_deployments(database):
             session, "velo", "id: velo # 2\n", deployed_by="t", now=now
         )
         assert await consultations.live_version_id(session, "velo") == second.version.id
+
+
+async def test_dates_set_last_until_a_changed_version_is_deployed(database: Database):
+    opens, closes = dt.date(2026, 6, 1), dt.date(2026, 6, 30)
+    async with database.transaction() as s:
+        await consultations.deploy(s, "mobilite", V1, deployed_by="a", now=NOW)
+        assert await consultations.dates_of(s, "mobilite") is None  # the file's apply
+        await consultations.set_dates(s, "mobilite", opens, closes, now=NOW)
+        with pytest.raises(NotFound):
+            await consultations.set_dates(s, "budget", None, None, now=NOW)
+    async with database.transaction() as s:
+        dates = await consultations.dates_of(s, "mobilite")
+        await consultations.deploy(s, "mobilite", V1, deployed_by="a", now=NOW)  # unchanged
+        kept = await consultations.dates_of(s, "mobilite")
+        [summary] = await consultations.overview(s)
+    assert dates == consultations.Dates(opens, closes, NOW)
+    assert kept == dates
+    assert summary.dates == dates
+    async with database.transaction() as s:
+        await consultations.deploy(s, "mobilite", V2, deployed_by="a", now=NOW)
+        assert await consultations.dates_of(s, "mobilite") is None
+        assert [v.version for v in await consultations.versions(s, "mobilite")] == [1, 2]
