@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from bot.api.access import RateLimiter
 from bot.api.errors import ApiError
@@ -35,6 +36,7 @@ from bot.pseudonyms import Pseudonymizer
 from bot.web.clients import BODY_TIMEOUT, quiet_disconnects
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
+from bot.web.proxies import forwarded_for, networks
 
 if TYPE_CHECKING:
     from bot.conversation import ConversationService
@@ -82,7 +84,10 @@ def create_app(
             return opened
 
         open_service = open_given
-    app = web.Application(client_max_size=64 * 1024, middlewares=[quiet_disconnects])
+    middlewares: list[Middleware] = [quiet_disconnects]
+    if settings.server.trusted_proxies:  # behind a reverse proxy: the client's address
+        middlewares.append(forwarded_for(networks(settings.server.trusted_proxies)))
+    app = web.Application(client_max_size=64 * 1024, middlewares=middlewares)
     app[SETTINGS] = settings
     app[BODY_TIMEOUT] = settings.server.body_timeout_s
     app[LIFECYCLE] = Lifecycle()

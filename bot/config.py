@@ -34,6 +34,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.errors import ConfigError
+from bot.web.proxies import networks
 
 ENV_PREFIX = "CONSULTBOT_"
 DEFAULT_CONFIG_FILE = Path("config.yml")
@@ -58,6 +59,14 @@ class ServerSettings(_Section):
     max_connections_per_address: int = Field(default=200, ge=0)
     log_client_addresses: bool = False
     public_url: str | None = None
+    # Reverse proxies whose X-Forwarded-For / -Proto are believed (bot.web.proxies).
+    trusted_proxies: tuple[str, ...] = ()
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        networks(values)  # a value that is no address or network: its own message
+        return values
 
 
 class SessionSettings(_Section):

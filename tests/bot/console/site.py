@@ -142,9 +142,12 @@ async def console_site(
     database_url: str,
     tmp_path: Path,
     telegram: dict[str, Any] | None = None,
+    server: dict[str, Any] | None = None,
     **console: Any,
 ) -> AsyncIterator[Site]:
     extra = {"telegram": telegram} if telegram else {}
+    if server:
+        extra["server"] = server
     settings = settings_for(database_url, console=console, **extra)
     async with running(settings) as (url, app):
         database = await Database.connect(database_url)
