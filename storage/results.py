@@ -144,15 +144,6 @@ class _Dialect:
             else f"CAST({column} #>> '{{}}' AS NUMERIC)"
         )
 
-    def state(self, key: str) -> str:
-        return f"json_extract(s.state, '$.{key}')" if self.sqlite else f"(s.state ->> '{key}')"
-
-    def state_raw(self, key: str) -> str:
-        """A value of the session state as JSON text."""
-        if self.sqlite:
-            return f"json_extract(s.state, '$.{key}')"
-        return f"CAST(s.state -> '{key}' AS TEXT)"
-
     def bucket(self, number: str) -> str:
         """Which bar of width :width from :low a whole number falls in."""
         if self.sqlite:
@@ -178,7 +169,8 @@ def _dialect(session: AsyncSession) -> _Dialect:
 
 
 def _chosen(d: _Dialect, f: ResultFilter, places: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    """The CTE `chosen` (id, status, state, created_at) of the residents counted."""
+    """The CTE `chosen` (id, status, question_id, skipped, created_at) of the
+    residents counted."""
     where = ["v.consultation_id = :c"]
     values: dict[str, Any] = {"c": f.consultation_id}
     if f.version is not None:
@@ -194,7 +186,7 @@ def _chosen(d: _Dialect, f: ResultFilter, places: Sequence[str]) -> tuple[str, d
         where.append("p.channel = :channel")
         values["channel"] = f.channel
     if f.language is not None:
-        where.append(f"{d.state('language')} = :language")
+        where.append("s.language = :language")
         values["language"] = f.language
     if f.source is not None:
         where.append("s.source = :source")
@@ -215,7 +207,8 @@ def _chosen(d: _Dialect, f: ResultFilter, places: Sequence[str]) -> tuple[str, d
         "AND v2.consultation_id = :c AND s2.id > s.id)"
     )
     cte = (
-        "WITH chosen AS (SELECT s.id, s.status, s.state, s.created_at FROM sessions s "
+        "WITH chosen AS (SELECT s.id, s.status, s.question_id, s.skipped, s.created_at "
+        "FROM sessions s "
         "JOIN flow_versions v ON v.id = s.flow_version_id "
         "LEFT JOIN participants p ON p.id = s.participant_id "
         f"WHERE {' AND '.join(where)}) "
@@ -260,8 +253,8 @@ async def figures(session: AsyncSession, f: ResultFilter, questions: Questions) 
     cte, values = _chosen(d, f, questions.places)
     where = await _rows(
         session,
-        cte + f"SELECT s.status, {d.state('question_id')} AS q, "
-        f"{d.state_raw('skipped')} AS k, COUNT(*) FROM chosen s GROUP BY s.status, q, k",
+        cte + f"SELECT s.status, s.question_id AS q, {d.raw('s.skipped')} AS k, COUNT(*) "
+        "FROM chosen s GROUP BY s.status, q, k",
         values,
     )
     by_status: dict[str, int] = {}
@@ -457,7 +450,6 @@ async def approved_texts(
 
 async def choices(session: AsyncSession, consultation_id: str) -> Choices:
     """The channels, languages, versions and source tags the filters offer."""
-    d = _dialect(session)
     base = (
         "FROM sessions s JOIN flow_versions v ON v.id = s.flow_version_id "
         "LEFT JOIN participants p ON p.id = s.participant_id WHERE v.consultation_id = :c "
@@ -479,7 +471,7 @@ async def choices(session: AsyncSession, consultation_id: str) -> Choices:
     )
     return Choices(
         tuple(map(str, await distinct("p.channel"))),
-        tuple(map(str, await distinct(d.state("language")))),
+        tuple(map(str, await distinct("s.language"))),
         tuple(int(v) for (v,) in versions),
         tuple(map(str, await distinct("s.source"))),
     )

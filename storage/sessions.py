@@ -1,6 +1,9 @@
 """Sessions: one participant's run through one flow version, with the engine's
 state (JSON, as flows serialises it) and a status.
 
+The state's language, current question and skipped questions are copied into
+columns of their own whenever it is written, for the results.
+
 A participant has at most one open (active or paused) session; the database
 enforces it. The per-message path reads the open session with a row lock
 (`find_open(..., lock=True)`: SELECT ... FOR UPDATE on PostgreSQL) and writes it
@@ -102,8 +105,27 @@ async def create(
         "updated_at": now,
         "last_activity_at": now,
         "source": source,
+        **_progress(state),
     }
     return _session((await _INSERT.execute(session, values)).one())
+
+
+def _progress(state: JsonValue) -> dict[str, Any]:
+    """What the results count of a state, kept in columns of its own (the
+    language, the question the conversation is at, the questions skipped) so
+    that they need not read every state."""
+    if not isinstance(state, dict):
+        return {"language": None, "question_id": None, "skipped": None}
+    skipped = state.get("skipped")
+    return {
+        "language": _text(state.get("language")),
+        "question_id": _text(state.get("question_id")),
+        "skipped": skipped if isinstance(skipped, list) else None,
+    }
+
+
+def _text(value: JsonValue) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 async def find_open(
@@ -147,6 +169,7 @@ async def save(
     values: dict[str, Any] = {"b_id": session_id, "updated_at": now}
     if state is not None:
         values["state"] = state
+        values.update(_progress(state))
     if status is not None:
         values["status"] = status.value
     if human_requested is not None:
