@@ -176,6 +176,10 @@ class SessionRow(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     question_id: Mapped[str | None] = mapped_column(String(64))
     skipped: Mapped[Any] = mapped_column(Json, nullable=True)
+    # A later session of the same participant in the same consultation exists
+    # (set by storage.sessions.create): the results count each resident once,
+    # by their latest conversation.
+    replaced: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
 
 class TranscriptLineRow(Base):

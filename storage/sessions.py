@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.errors import NotFound
-from storage.models import OPEN_STATUSES, SessionRow, SessionStatus, table
+from storage.models import OPEN_STATUSES, FlowVersionRow, SessionRow, SessionStatus, table
 from storage.prepared import Prepared
 from storage.writes import rowcount
 
@@ -72,6 +72,20 @@ _LATEST = Prepared(
 )
 _GET = select(*_COLUMNS).where(_t.c.id == bindparam("b_id"))
 _GET_LOCKED = _GET.with_for_update()
+_v = table(FlowVersionRow)
+_same_consultation = (
+    select(_v.c.consultation_id).where(_v.c.id == bindparam("b_version")).scalar_subquery()
+)
+# The participant's earlier sessions in the consultation of a new one.
+_REPLACED = (
+    update(_t)
+    .where(
+        _t.c.participant_id == bindparam("b_participant"),
+        _t.c.id < bindparam("b_id"),
+        _t.c.flow_version_id.in_(select(_v.c.id).where(_v.c.consultation_id == _same_consultation)),
+    )
+    .values(replaced=True)
+)
 # SET takes the columns given at execution.
 _SAVE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")))
 
@@ -94,7 +108,9 @@ async def create(
 ) -> StoredSession:
     """A new session. The participant must have no open session (close it first
     with `save(..., status=...)`); else the transaction fails with Conflict.
+    Their earlier sessions in the same consultation are marked replaced.
     `source`: the source tag of the link the resident came by."""
+    version = flow_version_id
     values = {
         "participant_id": participant_id,
         "flow_version_id": flow_version_id,
@@ -107,7 +123,11 @@ async def create(
         "source": source,
         **_progress(state),
     }
-    return _session((await _INSERT.execute(session, values)).one())
+    created = _session((await _INSERT.execute(session, values)).one())
+    await session.execute(
+        _REPLACED, {"b_participant": participant_id, "b_id": created.id, "b_version": version}
+    )
+    return created
 
 
 def _progress(state: JsonValue) -> dict[str, Any]:

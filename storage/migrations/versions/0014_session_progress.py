@@ -1,7 +1,9 @@
 """What the results count of a session, in columns of its own: the
 conversation's language, the question it is at and the questions skipped,
 copied from the state JSON whenever it is written (storage.sessions), so that
-the results page does not read every session's state.
+the results page does not read every session's state; and whether a later
+session of the same participant in the same consultation replaced it (the
+results count each resident's latest only).
 
 Revision ID: 0014
 Revises: 0006
@@ -31,6 +33,9 @@ def upgrade() -> None:
                 "skipped", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True
             )
         )
+        batch.add_column(
+            sa.Column("replaced", sa.Boolean(), server_default=sa.text("false"), nullable=False)
+        )
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "UPDATE sessions SET language = json_extract(state, '$.language'), "
@@ -43,9 +48,18 @@ def upgrade() -> None:
             "question_id = state ->> 'question_id', skipped = state -> 'skipped'"
         )
 
+    op.execute(
+        "UPDATE sessions SET replaced = true WHERE EXISTS (SELECT 1 FROM sessions later "
+        "JOIN flow_versions lv ON lv.id = later.flow_version_id "
+        "JOIN flow_versions v ON v.id = sessions.flow_version_id "
+        "WHERE later.participant_id = sessions.participant_id "
+        "AND lv.consultation_id = v.consultation_id AND later.id > sessions.id)"
+    )
+
 
 def downgrade() -> None:
     with op.batch_alter_table("sessions") as batch:
+        batch.drop_column("replaced")
         batch.drop_column("skipped")
         batch.drop_column("question_id")
         batch.drop_column("language")
