@@ -25,17 +25,17 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sessions") as batch:
-        batch.add_column(sa.Column("language", sa.String(16), nullable=True))
-        batch.add_column(sa.Column("question_id", sa.String(64), nullable=True))
-        batch.add_column(
-            sa.Column(
-                "skipped", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True
-            )
-        )
-        batch.add_column(
-            sa.Column("replaced", sa.Boolean(), server_default=sa.text("false"), nullable=False)
-        )
+    # ALTER TABLE ADD COLUMN, not batch mode: on SQLite, batch mode copies the
+    # table, and its DROP fails while other tables' rows refer to sessions.
+    for column in (
+        sa.Column("language", sa.String(16), nullable=True),
+        sa.Column("question_id", sa.String(64), nullable=True),
+        sa.Column(
+            "skipped", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True
+        ),
+        sa.Column("replaced", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+    ):
+        op.add_column("sessions", column)
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "UPDATE sessions SET language = json_extract(state, '$.language'), "
@@ -47,7 +47,6 @@ def upgrade() -> None:
             "UPDATE sessions SET language = state ->> 'language', "
             "question_id = state ->> 'question_id', skipped = state -> 'skipped'"
         )
-
     op.execute(
         "UPDATE sessions SET replaced = true WHERE EXISTS (SELECT 1 FROM sessions later "
         "JOIN flow_versions lv ON lv.id = later.flow_version_id "
@@ -58,8 +57,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sessions") as batch:
-        batch.drop_column("replaced")
-        batch.drop_column("skipped")
-        batch.drop_column("question_id")
-        batch.drop_column("language")
+    for name in ("replaced", "skipped", "question_id", "language"):
+        op.drop_column("sessions", name)
