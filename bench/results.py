@@ -2,8 +2,8 @@
 residents: time to gather every figure the page shows (the same functions the
 page's handler calls: the filters' choices, progress, funnel, answers per
 question, approved texts and their words, small figures hidden), unfiltered
-and with filters, and the CPU time of this process per page (the database's
-own on SQLite; on PostgreSQL the server's is not in it).
+and with filters, and the CPU time per page: of this process (the database's own on SQLite),
+and on PostgreSQL of the server's backend and its parallel workers.
 
     PYTHONPATH=. python bench/results.py [--url URL] [--residents 100000] [--runs 5]
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import random
 import statistics
 import tempfile
@@ -167,16 +168,36 @@ async def seed(db: Database, residents: int) -> None:
             await s.execute(text("ANALYZE"))
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _server_cpu(backend: int | None) -> float:
+    """CPU seconds of a PostgreSQL backend on this machine and of the parallel
+    workers its server reaped (the postmaster's children's time); 0 if not local."""
+    if backend is None or not Path(f"/proc/{backend}/stat").exists():
+        return 0.0
+    mine = _stat(backend)
+    parent = _stat(int(mine[1]))
+    ticks = sum(int(mine[i]) for i in (11, 12)) + sum(int(parent[i]) for i in (13, 14))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 async def measure(db: Database, runs: int, only: int | None = None) -> None:
     for query in FILTERS if only is None else FILTERS[only : only + 1]:
-        times, cpu = [], []
+        times, cpu, server = [], [], []
         for _ in range(runs):
             began, began_cpu = time.perf_counter(), time.process_time()
             async with db.read() as s:  # as the page: its filters' choices, then the figures
+                backend = None
+                if db.backend == "postgresql":
+                    backend = await s.scalar(text("SELECT pg_backend_pid()"))
+                began_server = _server_cpu(backend)
                 versions = await versions_of(s, "lycees")
                 await choices(s, "lycees")
                 chosen, _ = read_filter("lycees", query)
                 _, _, view = await gather(s, versions, chosen)
+                server.append(_server_cpu(backend) - began_server)
             times.append(time.perf_counter() - began)
             cpu.append(time.process_time() - began_cpu)
         name = ", ".join(f"{k}={v}" for k, v in query.items()) or "no filter"
@@ -184,6 +205,7 @@ async def measure(db: Database, runs: int, only: int | None = None) -> None:
             f"  {name:45} {view.residents:>7} residents  "
             f"median {statistics.median(times):.3f} s  worst {max(times):.3f} s  "
             f"CPU {statistics.median(cpu):.3f} s"
+            + (f" + server {statistics.median(server):.3f} s" if backend else "")
         )
 
 
