@@ -7,6 +7,7 @@ next message as a person would.
     python bench/load.py --url http://127.0.0.1:8080 --channel rest
     python bench/load.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench
     python bench/load.py --database-url ... --workers 2
+    python bench/load.py --channel rest --moderator   # while a moderator pages the queue
 
 Without --url it starts `consultbot serve` on a free port with a fresh SQLite
 database in a temporary folder (or, with --database-url, a fresh PostgreSQL
@@ -15,16 +16,21 @@ time from launch to /readyz, and after the run reports the server's resident
 memory, then stops it with SIGTERM.
 Prints messages/s, p50/p95/p99 latency per message, completed residents and
 errors, the server's CPU time per message (all its processes), then the same as
-one JSON line.
+one JSON line. With --moderator, a moderator signed in to the console pages
+through the review queue (50 answers a page, next page at once, back to the
+first at the end) for the whole measured run; their pages/s and p50/p95 are
+printed too (to compare with a run without: the residents' figures should hold).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import itertools
 import json
 import os
+import re
 import signal
 import socket
 import statistics
@@ -44,6 +50,8 @@ from bot.simulation import read_script
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = tuple(read_script(DEMO_SCRIPT))
 OUTRO_START = "Merci"  # the French outro of flows/examples/mobilite.yml
+SECRET_KEY = "bench-only-key-not-a-secret-0123456789"
+MODERATOR = ("bench-moderator@region.fr", "bench moderator password, long enough")
 
 
 @dataclass
@@ -166,7 +174,7 @@ class Server:
         env.update(
             {
                 "CONSULTBOT_DATABASE_URL": database_url,
-                "CONSULTBOT_SECRET_KEY": "bench-only-key-not-a-secret-0123456789",
+                "CONSULTBOT_SECRET_KEY": SECRET_KEY,
                 "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
             }
         )
@@ -225,6 +233,59 @@ class Server:
         return self.process.wait(timeout=60)
 
 
+async def add_moderator(database_url: str) -> None:
+    """The console account of --moderator, in the server's database."""
+    from bot.config import Settings
+    from bot.console.accounts import Accounts
+    from bot.console.totp import TotpCipher
+    from bot.keys import Keys
+    from storage.database import Database
+    from storage.models import ConsoleRole
+
+    settings = Settings.model_validate({"database_url": database_url, "secret_key": SECRET_KEY})
+    db = await Database.connect(database_url)
+    try:
+        accounts = Accounts(db, settings, TotpCipher(Keys.from_settings(settings)))
+        link = await accounts.add(MODERATOR[0], ConsoleRole.MODERATOR, by="bench")
+        await accounts.set_password(link.url.rsplit("/", 1)[1], MODERATOR[1])
+    finally:
+        await db.close()
+
+
+async def moderate(url: str, stop: asyncio.Event) -> dict[str, object]:
+    """Sign in, then page through the review queue until `stop` is set."""
+    token = re.compile(r'name="csrf" value="([^"]+)"')
+    following = re.compile(r'href="([^"]+)" rel="next"')
+    pages: list[float] = []
+    errors = 0
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as session:
+        async with session.get(url + "/console/login") as response:
+            found = token.search(await response.text())
+        assert found is not None, "no sign-in form"
+        form = {"csrf": found.group(1), "email": MODERATOR[0], "password": MODERATOR[1]}
+        async with session.post(url + "/console/login", data=form) as response:
+            if response.status != 200 or response.url.path == "/console/login":
+                raise SystemExit("the bench moderator could not sign in")
+        path = "/console/queue"
+        while not stop.is_set():
+            started = time.perf_counter()
+            async with session.get(url + path) as response:
+                page = await response.text()
+                if response.status != 200 or "Review queue" not in page:
+                    errors += 1
+            pages.append(time.perf_counter() - started)
+            link = following.search(page)
+            path = html.unescape(link.group(1)) if link else "/console/queue"
+    ms = sorted(p * 1000 for p in pages)
+    return {
+        "queue_pages": len(ms),
+        "queue_p50_ms": round(ms[len(ms) // 2], 1) if ms else 0.0,
+        "queue_p95_ms": round(ms[int(len(ms) * 0.95)], 1) if ms else 0.0,
+        "queue_errors": errors,
+    }
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -244,7 +305,14 @@ async def main() -> int:
         "(default: SQLite in a temporary folder)",
     )
     parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
+    parser.add_argument(
+        "--moderator",
+        action="store_true",
+        help="a moderator pages through the review queue during the measured run",
+    )
     args = parser.parse_args()
+    if args.moderator and args.url:
+        parser.error("--moderator needs the server this script starts (no --url)")
     channels = ("rest", "ws") if args.channel == "both" else (args.channel,)
     with tempfile.TemporaryDirectory(prefix="consultbot-bench-") as folder:
         database_url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
@@ -270,12 +338,19 @@ async def _run(
         await server.wait_ready()
         url = server.url
         print(f"server ready in {server.ready_s:.2f} s after launch")
+        if args.moderator:
+            await add_moderator(database_url)
     results = []
     for channel in channels:
         if args.warmup:
             await drive(url, channel, args.residents, args.warmup)
         cpu = server.cpu_seconds() if server is not None else 0.0
+        stop = asyncio.Event()
+        moderator = asyncio.create_task(moderate(url, stop)) if args.moderator else None
         result = await drive(url, channel, args.residents, args.total)
+        stop.set()
+        if moderator is not None:
+            result.update(await moderator)
         if server is not None:
             messages = int(str(result["messages"])) or 1
             result["server_cpu_ms_per_message"] = round(
@@ -289,6 +364,13 @@ async def _run(
             f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
             f"p99 {result['p99_ms']} ms; {result['completed_residents']}/{args.total} "
             f"residents completed, {result['errors']} errors"
+            + (
+                f"; moderator: {result['queue_pages']} queue pages, "
+                f"p50 {result['queue_p50_ms']} ms, p95 {result['queue_p95_ms']} ms, "
+                f"{result['queue_errors']} errors"
+                if args.moderator
+                else ""
+            )
             + (
                 f", server CPU {result['server_cpu_ms_per_message']} ms/message, "
                 f"RSS {result['server_rss_mb']} MB"

@@ -1,7 +1,9 @@
 """The results page of a consultation with 1,000,000 answers from 100,000
-residents: time to gather every figure the page shows (the same function the
-page's handler calls: progress, funnel, answers per question, approved texts
-and their words, small figures hidden), unfiltered and with filters.
+residents: time to gather every figure the page shows (the same functions the
+page's handler calls: the filters' choices, progress, funnel, answers per
+question, approved texts and their words, small figures hidden), unfiltered
+and with filters, and the CPU time per page: of this process (the database's own on SQLite),
+and on PostgreSQL of the server's backend and its parallel workers.
 
     PYTHONPATH=. python bench/results.py [--url URL] [--residents 100000] [--runs 5]
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import random
 import statistics
 import tempfile
@@ -30,6 +33,7 @@ from bot.console.results_pages import gather, read_filter, versions_of
 from bot.deployment import BUNDLED_FLOWS, deploy_file
 from storage.database import Database
 from storage.models import AnswerRow, ParticipantRow, SessionRow
+from storage.results import choices
 
 START = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
 BATCH = 5000
@@ -113,6 +117,10 @@ async def seed(db: Database, residents: int) -> None:
                     "updated_at": at,
                     "last_activity_at": at,
                     "source": SOURCES[n % len(SOURCES)],
+                    # As storage.sessions copies them from the state.
+                    "language": state["language"],
+                    "question_id": state["question_id"],
+                    "skipped": state["skipped"],
                 }
             )
             for question, value in given:
@@ -160,20 +168,44 @@ async def seed(db: Database, residents: int) -> None:
             await s.execute(text("ANALYZE"))
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _server_cpu(backend: int | None) -> float:
+    """CPU seconds of a PostgreSQL backend on this machine and of the parallel
+    workers its server reaped (the postmaster's children's time); 0 if not local."""
+    if backend is None or not Path(f"/proc/{backend}/stat").exists():
+        return 0.0
+    mine = _stat(backend)
+    parent = _stat(int(mine[1]))
+    ticks = sum(int(mine[i]) for i in (11, 12)) + sum(int(parent[i]) for i in (13, 14))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 async def measure(db: Database, runs: int, only: int | None = None) -> None:
     for query in FILTERS if only is None else FILTERS[only : only + 1]:
-        times = []
+        times, cpu, server = [], [], []
         for _ in range(runs):
-            began = time.perf_counter()
-            async with db.transaction() as s:
+            began, began_cpu = time.perf_counter(), time.process_time()
+            async with db.read() as s:  # as the page: its filters' choices, then the figures
+                backend = None
+                if db.backend == "postgresql":
+                    backend = await s.scalar(text("SELECT pg_backend_pid()"))
+                began_server = _server_cpu(backend)
                 versions = await versions_of(s, "lycees")
+                await choices(s, "lycees")
                 chosen, _ = read_filter("lycees", query)
                 _, _, view = await gather(s, versions, chosen)
+                server.append(_server_cpu(backend) - began_server)
             times.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
         name = ", ".join(f"{k}={v}" for k, v in query.items()) or "no filter"
         print(
             f"  {name:45} {view.residents:>7} residents  "
-            f"median {statistics.median(times):.3f} s  worst {max(times):.3f} s"
+            f"median {statistics.median(times):.3f} s  worst {max(times):.3f} s  "
+            f"CPU {statistics.median(cpu):.3f} s"
+            + (f" + server {statistics.median(server):.3f} s" if backend else "")
         )
 
 
@@ -192,8 +224,8 @@ async def main() -> None:
         db = await Database.connect(url)
         try:
             began = time.perf_counter()
+            await db.upgrade()
             if not args.reuse:
-                await db.upgrade()
                 await seed(db, args.residents)
             print(
                 f"{db.engine.dialect.name}: {args.residents} residents, "

@@ -176,6 +176,16 @@ class SessionRow(Base):
     last_activity_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     # The source tag of the link the resident came by (`bot.source_tags`), if any.
     source: Mapped[str | None] = mapped_column(String(40))
+    # Copied from `state` whenever it is written (storage.sessions), for the
+    # results to count without reading every state: the conversation's
+    # language, the question it is at, the questions skipped (a JSON list).
+    language: Mapped[str | None] = mapped_column(String(16))
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    skipped: Mapped[Any] = mapped_column(Json, nullable=True)
+    # A later session of the same participant in the same consultation exists
+    # (set by storage.sessions.create): the results count each resident once,
+    # by their latest conversation.
+    replaced: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
 
 class TranscriptLineRow(Base):

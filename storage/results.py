@@ -144,15 +144,6 @@ class _Dialect:
             else f"CAST({column} #>> '{{}}' AS NUMERIC)"
         )
 
-    def state(self, key: str) -> str:
-        return f"json_extract(s.state, '$.{key}')" if self.sqlite else f"(s.state ->> '{key}')"
-
-    def state_raw(self, key: str) -> str:
-        """A value of the session state as JSON text."""
-        if self.sqlite:
-            return f"json_extract(s.state, '$.{key}')"
-        return f"CAST(s.state -> '{key}' AS TEXT)"
-
     def bucket(self, number: str) -> str:
         """Which bar of width :width from :low a whole number falls in."""
         if self.sqlite:
@@ -178,7 +169,8 @@ def _dialect(session: AsyncSession) -> _Dialect:
 
 
 def _chosen(d: _Dialect, f: ResultFilter, places: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    """The CTE `chosen` (id, status, state, created_at) of the residents counted."""
+    """The CTE `chosen` (id, status, question_id, skipped, created_at) of the
+    residents counted."""
     where = ["v.consultation_id = :c"]
     values: dict[str, Any] = {"c": f.consultation_id}
     if f.version is not None:
@@ -194,7 +186,7 @@ def _chosen(d: _Dialect, f: ResultFilter, places: Sequence[str]) -> tuple[str, d
         where.append("p.channel = :channel")
         values["channel"] = f.channel
     if f.language is not None:
-        where.append(f"{d.state('language')} = :language")
+        where.append("s.language = :language")
         values["language"] = f.language
     if f.source is not None:
         where.append("s.source = :source")
@@ -209,13 +201,10 @@ def _chosen(d: _Dialect, f: ResultFilter, places: Sequence[str]) -> tuple[str, d
         )
         values["departement"] = f.departement
     # Each resident once: their latest conversation in this consultation.
-    where.append(
-        "NOT EXISTS (SELECT 1 FROM sessions s2 JOIN flow_versions v2 "
-        "ON v2.id = s2.flow_version_id WHERE s2.participant_id = s.participant_id "
-        "AND v2.consultation_id = :c AND s2.id > s.id)"
-    )
+    where.append("NOT s.replaced")
     cte = (
-        "WITH chosen AS (SELECT s.id, s.status, s.state, s.created_at FROM sessions s "
+        "WITH chosen AS (SELECT s.id, s.status, s.question_id, s.skipped, s.created_at "
+        "FROM sessions s "
         "JOIN flow_versions v ON v.id = s.flow_version_id "
         "LEFT JOIN participants p ON p.id = s.participant_id "
         f"WHERE {' AND '.join(where)}) "
@@ -254,14 +243,16 @@ async def figures(session: AsyncSession, f: ResultFilter, questions: Questions) 
     range), and one for the median."""
     d = _dialect(session)
     if not d.sqlite:
-        # Enough memory to group in a hash table rather than sort on disk; for
-        # this transaction only.
+        # Enough memory to group in a hash table rather than sort on disk, and
+        # no JIT compilation (about 100 ms per statement here, for queries that
+        # run once); for this transaction only.
         await session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+        await session.execute(text("SET LOCAL jit = off"))
     cte, values = _chosen(d, f, questions.places)
     where = await _rows(
         session,
-        cte + f"SELECT s.status, {d.state('question_id')} AS q, "
-        f"{d.state_raw('skipped')} AS k, COUNT(*) FROM chosen s GROUP BY s.status, q, k",
+        cte + f"SELECT s.status, s.question_id AS q, {d.raw('s.skipped')} AS k, COUNT(*) "
+        "FROM chosen s GROUP BY s.status, q, k",
         values,
     )
     by_status: dict[str, int] = {}
@@ -456,33 +447,25 @@ async def approved_texts(
 
 
 async def choices(session: AsyncSession, consultation_id: str) -> Choices:
-    """The channels, languages, versions and source tags the filters offer."""
-    d = _dialect(session)
-    base = (
-        "FROM sessions s JOIN flow_versions v ON v.id = s.flow_version_id "
-        "LEFT JOIN participants p ON p.id = s.participant_id WHERE v.consultation_id = :c "
+    """The channels, languages, versions and source tags the filters offer (one
+    pass over the consultation's sessions: their few combinations)."""
+    rows = await _rows(
+        session,
+        "SELECT DISTINCT p.channel, s.language, s.source FROM sessions s "
+        "JOIN flow_versions v ON v.id = s.flow_version_id "
+        "LEFT JOIN participants p ON p.id = s.participant_id WHERE v.consultation_id = :c",
+        {"c": consultation_id},
     )
-    values = {"c": consultation_id}
-
-    async def distinct(expression: str) -> list[Any]:
-        rows = await _rows(
-            session,
-            f"SELECT DISTINCT {expression} AS x {base}AND {expression} IS NOT NULL ORDER BY x",
-            values,
-        )
-        return [x for (x,) in rows]
-
     versions = await _rows(
         session,
         "SELECT version FROM flow_versions WHERE consultation_id = :c ORDER BY version",
-        values,
+        {"c": consultation_id},
     )
-    return Choices(
-        tuple(map(str, await distinct("p.channel"))),
-        tuple(map(str, await distinct(d.state("language")))),
-        tuple(int(v) for (v,) in versions),
-        tuple(map(str, await distinct("s.source"))),
-    )
+
+    def found(column: int) -> tuple[str, ...]:
+        return tuple(sorted({str(row[column]) for row in rows if row[column] is not None}))
+
+    return Choices(found(0), found(1), tuple(int(v) for (v,) in versions), found(2))
 
 
 def _text(value: Any) -> str:

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, String, bindparam, literal, select, text, update
+from sqlalchemy import Row, String, any_, bindparam, literal, select, text, update
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import InvalidModeration
@@ -161,7 +162,15 @@ async def page(
         query = query.where(FlowVersionRow.consultation_id.in_(criteria.allowed_consultations))
     if criteria.consultation_id is not None:
         query = query.where(FlowVersionRow.consultation_id == criteria.consultation_id)
-    if criteria.question_id is not None:
+    order: tuple[Any, ...] = (AnswerRow.id,)
+    if criteria.question_id is not None and session.get_bind().dialect.name == "postgresql":
+        # `= ANY (ARRAY[...])` and ordered by (question, id): with a plain `=`,
+        # PostgreSQL's planner walks ix_answers_pending in id order, filtering
+        # (through every other question's answers when this one's came late);
+        # so it uses ix_answers_pending_question.
+        query = query.where(AnswerRow.question_id == any_(array([criteria.question_id])))
+        order = (AnswerRow.question_id, AnswerRow.id)
+    elif criteria.question_id is not None:
         query = query.where(AnswerRow.question_id == criteria.question_id)
     if criteria.channel is not None:
         # A correlated EXISTS keeps the answers in id order as the outer loop
@@ -187,7 +196,7 @@ async def page(
         query = query.where(AnswerRow.raw_text.icontains(criteria.search, autoescape=True))
     if until_id is not None:
         query = query.where(AnswerRow.id <= until_id)
-    rows = await session.execute(query.order_by(AnswerRow.id).limit(limit))
+    rows = await session.execute(query.order_by(*order).limit(limit))
     return [_item(row) for row in rows]
 
 

@@ -1,6 +1,9 @@
 """Sessions: one participant's run through one flow version, with the engine's
 state (JSON, as flows serialises it) and a status.
 
+The state's language, current question and skipped questions are copied into
+columns of their own whenever it is written, for the results.
+
 A participant has at most one open (active or paused) session; the database
 enforces it. The per-message path reads the open session with a row lock
 (`find_open(..., lock=True)`: SELECT ... FOR UPDATE on PostgreSQL) and writes it
@@ -18,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.errors import NotFound
-from storage.models import OPEN_STATUSES, SessionRow, SessionStatus, table
+from storage.models import OPEN_STATUSES, FlowVersionRow, SessionRow, SessionStatus, table
 from storage.prepared import Prepared
 from storage.writes import rowcount
 
@@ -69,6 +72,20 @@ _LATEST = Prepared(
 )
 _GET = select(*_COLUMNS).where(_t.c.id == bindparam("b_id"))
 _GET_LOCKED = _GET.with_for_update()
+_v = table(FlowVersionRow)
+_same_consultation = (
+    select(_v.c.consultation_id).where(_v.c.id == bindparam("b_version")).scalar_subquery()
+)
+# The participant's earlier sessions in the consultation of a new one.
+_REPLACED = (
+    update(_t)
+    .where(
+        _t.c.participant_id == bindparam("b_participant"),
+        _t.c.id < bindparam("b_id"),
+        _t.c.flow_version_id.in_(select(_v.c.id).where(_v.c.consultation_id == _same_consultation)),
+    )
+    .values(replaced=True)
+)
 # SET takes the columns given at execution.
 _SAVE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")), deferrable=True)
 
@@ -91,7 +108,9 @@ async def create(
 ) -> StoredSession:
     """A new session. The participant must have no open session (close it first
     with `save(..., status=...)`); else the transaction fails with Conflict.
+    Their earlier sessions in the same consultation are marked replaced.
     `source`: the source tag of the link the resident came by."""
+    version = flow_version_id
     values = {
         "participant_id": participant_id,
         "flow_version_id": flow_version_id,
@@ -102,8 +121,31 @@ async def create(
         "updated_at": now,
         "last_activity_at": now,
         "source": source,
+        **_progress(state),
     }
-    return _session((await _INSERT.execute(session, values)).one())
+    created = _session((await _INSERT.execute(session, values)).one())
+    await session.execute(
+        _REPLACED, {"b_participant": participant_id, "b_id": created.id, "b_version": version}
+    )
+    return created
+
+
+def _progress(state: JsonValue) -> dict[str, Any]:
+    """What the results count of a state, kept in columns of its own (the
+    language, the question the conversation is at, the questions skipped) so
+    that they need not read every state."""
+    if not isinstance(state, dict):
+        return {"language": None, "question_id": None, "skipped": None}
+    skipped = state.get("skipped")
+    return {
+        "language": _text(state.get("language")),
+        "question_id": _text(state.get("question_id")),
+        "skipped": skipped if isinstance(skipped, list) else None,
+    }
+
+
+def _text(value: JsonValue) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 async def find_open(
@@ -147,6 +189,7 @@ async def save(
     values: dict[str, Any] = {"b_id": session_id, "updated_at": now}
     if state is not None:
         values["state"] = state
+        values.update(_progress(state))
     if status is not None:
         values["status"] = status.value
     if human_requested is not None:

@@ -38,6 +38,8 @@ MAX_FAILURES_PER_ADDRESS: Final = 30
 TOUCH_EVERY: Final = dt.timedelta(minutes=1)
 
 FULL, CODE, ENROL = "full", "code", "enrol"
+# What a console session's row needs after a request (Accounts.viewer_in).
+UPKEEP_NONE, UPKEEP_TOUCH, UPKEEP_CLOSE = "none", "touch", "close"
 
 
 class SignInRefused(UserError):
@@ -272,21 +274,38 @@ class Accounts:
     async def viewer(self, token: str) -> Viewer | None:
         """The session of a cookie token, if it exists, is not idle too long and
         its account is active; kept alive."""
-        now = _now()
-        hashed = token_hash(token)
         async with self.database.transaction() as session:
-            found = await console_sessions.find(session, hashed)
-            if found is None:
-                return None
-            if found.last_seen_at < now - self._idle:
-                await console_sessions.close(session, hashed)
-                return None
-            user = await console_accounts.get(session, found.user_id)
-            if not user.active:
-                return None
-            if found.last_seen_at < now - TOUCH_EVERY:
-                await console_sessions.touch(session, hashed, now=now)
-        return Viewer(user, found)
+            found, upkeep = await self.viewer_in(session, token)
+            await self._keep(session, token, upkeep)
+        return found
+
+    async def viewer_in(self, session: AsyncSession, token: str) -> tuple[Viewer | None, str]:
+        """`viewer` read in `session` (a read-only one will do), and what the
+        session row then needs, to pass to `keep` once it ended: UPKEEP_NONE,
+        UPKEEP_TOUCH (in use: seen now) or UPKEEP_CLOSE (idle too long)."""
+        now = _now()
+        found = await console_sessions.find(session, token_hash(token))
+        if found is None:
+            return None, UPKEEP_NONE
+        if found.last_seen_at < now - self._idle:
+            return None, UPKEEP_CLOSE
+        user = await console_accounts.get(session, found.user_id)
+        if not user.active:
+            return None, UPKEEP_NONE
+        touch = found.last_seen_at < now - TOUCH_EVERY
+        return Viewer(user, found), UPKEEP_TOUCH if touch else UPKEEP_NONE
+
+    async def keep(self, token: str, upkeep: str) -> None:
+        """What `viewer_in` said the session row needs, in a transaction of its own."""
+        if upkeep != UPKEEP_NONE:
+            async with self.database.transaction() as session:
+                await self._keep(session, token, upkeep)
+
+    async def _keep(self, session: AsyncSession, token: str, upkeep: str) -> None:
+        if upkeep == UPKEEP_CLOSE:
+            await console_sessions.close(session, token_hash(token))
+        elif upkeep == UPKEEP_TOUCH:
+            await console_sessions.touch(session, token_hash(token), now=_now())
 
     async def confirm_code(self, viewer: Viewer, code: str) -> None:
         if viewer.user.totp_secret is None or not totp.code_matches(

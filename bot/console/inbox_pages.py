@@ -16,7 +16,16 @@ from typing import Final
 
 from aiohttp import web
 
-from bot.console.guard import STATE, VIEWER, WAITING, Handler, redirect, viewer_of
+from bot.console.guard import (
+    STATE,
+    VIEWER,
+    WAITING,
+    Handler,
+    reading,
+    reads_only,
+    redirect,
+    viewer_of,
+)
 from bot.console.queue_pages import database_of
 from bot.console.rendering import page
 from bot.team_messages import MAX_TEXT_CHARS, Outcome, TeamMessageError, TeamMessages
@@ -89,11 +98,12 @@ async def count_waiting(request: web.Request, handler: Handler) -> web.StreamRes
         and request.app[STATE].accounts is not None
     ):
         allowed = None if viewer.role is ConsoleRole.ADMIN else viewer.user.consultations
-        async with database_of(request).transaction() as session:
+        async with reading(request) as session:
             request[WAITING] = await team_messages.waiting_count(session, consultations=allowed)
     return await handler(request)
 
 
+@reads_only()
 async def inbox(request: web.Request) -> web.Response:
     allowed = _allowed(request)
     consultation = request.query.get("consultation", "")
@@ -103,7 +113,7 @@ async def inbox(request: web.Request) -> web.Response:
             raise web.HTTPForbidden(text="you do not moderate this consultation")
         chosen = [consultation]
     after_id = _number(request.query.get("after"))
-    async with database_of(request).transaction() as session:
+    async with reading(request) as session:
         consultations = await transcript_search.consultation_ids(session, allowed)
         after: HumanRequest | None = None
         if after_id is not None:

@@ -20,7 +20,7 @@ from bot.console.decisions import (
     outcome_message,
     scan_personal_data,
 )
-from bot.console.guard import STATE, redirect, safe_back, viewer_of
+from bot.console.guard import STATE, reading, reads_only, redirect, safe_back, viewer_of
 from bot.console.rendering import page
 from bot.errors import UserError
 from storage import audit, moderation, review_queue
@@ -109,6 +109,12 @@ def _after(request: web.Request) -> int:
         return 0
 
 
+def _no_scan_first(request: web.Request) -> bool:
+    # The personal-data filter first scans the answers not scanned yet (writes).
+    return not request.query.get("pd")
+
+
+@reads_only(_no_scan_first)
 async def queue(request: web.Request) -> web.Response:
     viewer = viewer_of(request)
     criteria = _filter(request)
@@ -119,7 +125,7 @@ async def queue(request: web.Request) -> web.Response:
     items: list[QueueItem] = []
     until = None
     try:
-        async with database.transaction() as session:
+        async with reading(request) as session:
             if criteria.search:
                 until = await review_queue.search_window_end(
                     session, criteria, after_id=_after(request)
@@ -154,8 +160,13 @@ async def queue(request: web.Request) -> web.Response:
 
 
 async def _visible_item(request: web.Request, answer_id: int) -> QueueItem | None:
-    async with database_of(request).transaction() as session:
-        item = await review_queue.item(session, answer_id)
+    async with database_of(request).read() as session:
+        return await _visible_in(session, request, answer_id)
+
+
+async def _visible_in(session: Any, request: web.Request, answer_id: int) -> QueueItem | None:
+    """The answer, refused (403) in a consultation the moderator does not moderate."""
+    item = await review_queue.item(session, answer_id)
     if item is not None and not viewer_of(request).may_see(item.consultation_id):
         raise web.HTTPForbidden(text="this answer belongs to a consultation you do not moderate")
     return item
@@ -229,10 +240,6 @@ def _back_with(back: str, notice: str) -> str:
     return str(URL(back).update_query(notice=notice))
 
 
-async def _answer_or_refuse(request: web.Request, answer_id: int) -> None:
-    await _visible_item(request, answer_id)
-
-
 async def _decided(request: web.Request, decision: Decision, back: str) -> web.Response:
     if decision.applied:
         return redirect(_back_with(back, f"{decision.status} {decision.answer_id}"))
@@ -251,10 +258,10 @@ async def approve(request: web.Request) -> web.Response:
     answer_id = _answer_id(request)
     form = await _fields(request)
     back = safe_back(form.get("back"))
-    await _answer_or_refuse(request, answer_id)
     text = form.get("text") or None
     try:
         async with database_of(request).transaction() as session:
+            await _visible_in(session, request, answer_id)
             decision = await moderation.approve(
                 session, answer_id, by=viewer.name, now=_now(), text=text
             )
@@ -272,12 +279,12 @@ async def reject(request: web.Request) -> web.Response:
     answer_id = _answer_id(request)
     form = await _fields(request)
     back = safe_back(form.get("back"))
-    await _answer_or_refuse(request, answer_id)
     try:
         reason = checked_reason(
             form.get("reason", ""), request.app[STATE].settings.console.rejection_reasons
         )
         async with database_of(request).transaction() as session:
+            await _visible_in(session, request, answer_id)
             decision = await moderation.reject(
                 session,
                 answer_id,
@@ -300,10 +307,10 @@ async def tag(request: web.Request) -> web.Response:
     answer_id = _answer_id(request)
     form = await _fields(request)
     back = safe_back(form.get("back"))
-    await _answer_or_refuse(request, answer_id)
     tags = [t for t in form.get("tags", "").split(",") if t.strip()]
     try:
         async with database_of(request).transaction() as session:
+            await _visible_in(session, request, answer_id)
             decision = await moderation.tag(session, answer_id, tags, by=viewer.name, now=_now())
     except NotFound:
         raise web.HTTPNotFound() from None

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.before_consent import REGION_TIMEZONE
 from bot.console import results
-from bot.console.guard import viewer_of
+from bot.console.guard import reading, reads_only, viewer_of
 from bot.console.queue_pages import database_of
 from bot.console.rendering import page
 from bot.errors import UserError
@@ -123,9 +123,10 @@ def _shown_flow(versions: list[FlowVersion], wanted: int | None) -> FlowVersion:
     return next((v for v in versions if v.live), versions[-1])
 
 
+@reads_only()
 async def index(request: web.Request) -> web.Response:
     viewer = viewer_of(request)
-    async with database_of(request).transaction() as session:
+    async with reading(request) as session:
         found = [c for c in await consultations.overview(session) if viewer.may_see(c.id)]
     return page(request, "results_index.html", title="Results", consultations=found)
 
@@ -175,7 +176,9 @@ async def _view(request: web.Request) -> tuple[str, results.ResultsView | None, 
     if not viewer_of(request).may_see(consultation_id):
         raise web.HTTPForbidden(text="you do not organise this consultation")
     context: dict[str, object] = {"consultation": consultation_id}
-    async with database_of(request).transaction() as session:
+    # A read-only transaction: on SQLite it takes no write lock, so residents'
+    # answers are not kept waiting while the figures are counted.
+    async with reading(request) as session:
         versions = await versions_of(session, consultation_id)
         if not versions:
             raise web.HTTPNotFound()
@@ -193,6 +196,7 @@ async def _view(request: web.Request) -> tuple[str, results.ResultsView | None, 
     return consultation_id, view, context
 
 
+@reads_only()
 async def consultation(request: web.Request) -> web.Response:
     consultation_id, view, context = await _view(request)
     query = request.rel_url.query

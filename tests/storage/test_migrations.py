@@ -5,11 +5,14 @@ import asyncio
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import bindparam, inspect, select, text
 
+from storage import consultations, participants
+from storage.columns import Json
 from storage.database import Database
 from storage.errors import SchemaOutOfDate, StorageError
-from storage.models import Base
+from storage.models import Base, SessionRow
+from tests.storage.seeding import NOW
 
 TABLES = {
     "participants",
@@ -101,7 +104,65 @@ async def test_a_database_migrated_by_a_newer_version_is_refused_untouched(datab
 
 
 async def test_an_unknown_target_revision_lists_the_known_ones(database: Database):
-    known = r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012"
+    known = r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012, 0014"
     with pytest.raises(StorageError, match=r"unknown revision 'nope'; " + known):
         await database.downgrade("nope")
     assert await database.current_revision() == Database.head_revision()
+
+
+async def test_0014_fills_the_sessions_progress_columns_from_their_states(database_url: str):
+    db = await Database.connect(database_url)
+    try:
+        await db.upgrade("0012")  # the revision before 0014
+        async with db.transaction() as s:
+            deployed = await consultations.deploy(
+                s, "mobilite", "id: mobilite\nquestions: []\n", deployed_by="test", now=NOW
+            )
+            resident, _ = await participants.get_or_create(s, "telegram", "a1" * 32, now=NOW)
+            for number, state in enumerate(
+                (
+                    {"language": "fr", "question_id": None, "skipped": ["mode"]},
+                    {"language": "en", "question_id": "why", "skipped": []},
+                ),
+                start=1,
+            ):
+                await s.execute(
+                    text(
+                        "INSERT INTO sessions (id, participant_id, flow_version_id, state, "
+                        "status, human_requested, created_at, updated_at, last_activity_at) "
+                        "VALUES (:id, :p, :v, :state, 'completed', false, :now, :now, :now)"
+                    ).bindparams(bindparam("state", type_=Json)),
+                    {
+                        "id": number,
+                        "p": resident.id,
+                        "v": deployed.version.id,
+                        "state": state,
+                        "now": NOW,
+                    },
+                )
+            await s.execute(  # a row referring to a session: the table is altered, not copied
+                text(
+                    "INSERT INTO transcript_lines (session_id, direction, text, at) "
+                    "VALUES (1, 'in', 'bonjour', :now)"
+                ),
+                {"now": NOW},
+            )
+        await db.upgrade()
+        async with db.read() as s:
+            rows = (
+                await s.execute(
+                    select(
+                        SessionRow.id,
+                        SessionRow.language,
+                        SessionRow.question_id,
+                        SessionRow.skipped,
+                        SessionRow.replaced,
+                    ).order_by(SessionRow.id)
+                )
+            ).all()
+        assert [tuple(row) for row in rows] == [
+            (1, "fr", None, ["mode"], True),
+            (2, "en", "why", [], False),
+        ]
+    finally:
+        await db.close()

@@ -1,15 +1,17 @@
 """Every console route, as the router lists them, refuses the anonymous and
 the wrong role; forms need their token and must come from the console."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import aiohttp
 import pyotp
+from sqlalchemy import select, update
 
 from bot.app import CONSOLE
 from bot.console.guard import STATE
-from storage.models import ConsoleRole
+from storage.models import ConsoleRole, ConsoleSessionRow
 from tests.bot.console.site import PASSWORD, client, console_site, csrf_of, sign_in
 
 PUBLIC = {"/console/static/{name}", "/console/login", "/console/welcome/{token}"}
@@ -195,3 +197,33 @@ async def test_a_session_owing_its_code_cannot_skip_it_by_setting_up_a_new_one(
                 data={"csrf": token, "code": pyotp.TOTP(secret).now()},
             ) as passed:
                 assert passed.url.path == "/console/"
+
+
+async def _seen(site, ago: dt.timedelta | None = None) -> list[dt.datetime]:
+    """When the console sessions were last used; moved back by `ago` first."""
+    async with site.database.transaction() as s:
+        if ago is not None:
+            await s.execute(
+                update(ConsoleSessionRow).values(last_seen_at=dt.datetime.now(dt.UTC) - ago)
+            )
+        return list((await s.execute(select(ConsoleSessionRow.last_seen_at))).scalars())
+
+
+async def test_pages_that_only_read_keep_a_used_session_alive_and_end_an_idle_one(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        email = await site.user("mod@region.fr", ConsoleRole.MODERATOR)
+        async with client() as http:
+            await sign_in(http, site, email)
+            for page in ("/console/queue", "/console/inbox"):
+                await _seen(site, dt.timedelta(minutes=5))
+                async with http.get(site.url + page, allow_redirects=False) as response:
+                    assert response.status == 200
+                (seen,) = await _seen(site)
+                assert dt.datetime.now(dt.UTC) - seen < dt.timedelta(minutes=1)
+            await _seen(site, dt.timedelta(hours=13))  # idle longer than 12 hours
+            async with http.get(site.url + "/console/queue", allow_redirects=False) as response:
+                assert response.status == 303
+                assert response.headers["Location"].startswith("/console/login")
+            assert await _seen(site) == []
