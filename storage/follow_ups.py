@@ -283,3 +283,23 @@ async def waiting_copies(
         .limit(limit)
     )
     return [Copy(message_id, channel) for message_id, channel in rows.tuples()]
+
+
+async def with_queued_copies(
+    session: AsyncSession, follow_up_ids: Sequence[int], channel: str
+) -> list[int]:
+    """Those of `follow_up_ids` with copies still queued for residents of `channel`."""
+    if not follow_up_ids:
+        return []
+    rows = await session.execute(
+        select(TeamMessageRow.follow_up_id)
+        .distinct()
+        .join(ParticipantRow, ParticipantRow.id == TeamMessageRow.participant_id)
+        .where(
+            TeamMessageRow.follow_up_id.in_(list(follow_up_ids)),
+            TeamMessageRow.state == TeamMessageState.QUEUED.value,
+            ParticipantRow.channel == channel,
+        )
+        .order_by(TeamMessageRow.follow_up_id)
+    )
+    return [found for found in rows.scalars() if found is not None]

@@ -1,6 +1,7 @@
 """Work that one process of the deployment does at a time, whatever the number
 of processes and machines: polling Telegram (two pollers of one bot make
-Telegram refuse both in turn with 409).
+Telegram refuse both in turn with 409), resuming follow-ups at start (two
+senders would each keep to Telegram's pace, together exceed it).
 
 On PostgreSQL, a session-level advisory lock on a connection of its own: the
 process that takes it holds it as long as that connection lives; when the
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 # Advisory lock keys (64-bit), one per kind of sole work.
 TELEGRAM_POLLING = 0x636F6E7374656C  # "constel"
+FOLLOW_UP_SENDING = 0x636F6E7366757  # "consfu": resuming follow-ups at start
 
 
 class SoleHolder:

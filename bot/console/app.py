@@ -134,6 +134,8 @@ def open_console(
     to residents go through `team_messages` (the application's)."""
     state = console[STATE]
     state.team_messages = team_messages
+    if team_messages is not None:  # a send cut short by a restart goes on
+        follow_up_pages.start_resuming(console, database, team_messages)
     state.accounts = Accounts(
         database, state.settings, TotpCipher(Keys.from_settings(state.settings))
     )

@@ -6,8 +6,8 @@ flow, previewed as residents will read it), and "send now".
 The work is bot.follow_ups' (the same as `consultbot followups`): texts are
 checked against the flow, creating is audited, sending is paced for Telegram
 and never shows a copy twice. "Send now" runs in the `serve` process; if that
-process stops, `consultbot followups send ID` (or "send now" again) carries on
-where it stopped.
+process stops, the next start carries on where it stopped (by one process of
+the deployment), as `consultbot followups send ID` or "send now" again does.
 """
 
 from __future__ import annotations
@@ -24,14 +24,18 @@ from bot.console.inbox_pages import messages_of
 from bot.console.queue_pages import database_of
 from bot.console.rendering import page
 from bot.follow_ups import FollowUpError, FollowUps, Pace
-from bot.team_messages import MAX_TEXT_CHARS, shown_text
+from bot.team_messages import MAX_TEXT_CHARS, TeamMessages, shown_text
 from flows.loader import parse_flow
 from storage import audit, consultations, follow_ups
+from storage.database import Database
+from storage.sole_holder import FOLLOW_UP_SENDING, SoleHolder
 
 log = logging.getLogger(__name__)
 
 PREFIX: Final = "/console/follow-ups"
 AUDIT_SEND: Final = "follow_up.send"
+# The latest sends looked at when resuming at start (older ones are long done).
+_RESUMED_AT_MOST: Final = 200
 NOTICES: Final = {
     "stored": "Stored. It reaches no one until you send it.",
     "sending": "Sending: Telegram residents and open web chats get it now, at Telegram's "
@@ -131,6 +135,30 @@ async def _send(service: FollowUps, follow_up_id: int) -> None:
         log.exception("follow-up %d: sending stopped", follow_up_id)
         return
     log.info("follow-up %d: %d of %d delivered", follow_up_id, progress.delivered, progress.total)
+
+
+async def resume_sending(console: web.Application, database: Database, team: TeamMessages) -> None:
+    """At start: follow-ups someone asked to send (in the audit log) whose
+    Telegram copies still wait, sent on where they stopped (a restart, a
+    crash); by one process of the deployment."""
+    sole = SoleHolder(database, FOLLOW_UP_SENDING)
+    if not await sole.held():
+        return  # another process resumes them
+    try:
+        async with database.read() as session:
+            asked = await audit.recent(session, action=AUDIT_SEND, limit=_RESUMED_AT_MOST)
+            ids = sorted({int(r.subject.partition(":")[2]) for r in asked if r.subject})
+            unfinished = await follow_ups.with_queued_copies(session, ids, "telegram")
+        for follow_up_id in unfinished:
+            log.info("follow-up %d: sending resumed", follow_up_id)
+            await _send(FollowUps(database, team), follow_up_id)
+    finally:
+        await sole.release()
+
+
+def start_resuming(console: web.Application, database: Database, team: TeamMessages) -> None:
+    """`resume_sending` in the background, stopped with the others on shutdown."""
+    console[SENDING][0] = asyncio.create_task(resume_sending(console, database, team))
 
 
 async def stop_sending(app: web.Application) -> None:

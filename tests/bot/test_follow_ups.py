@@ -17,16 +17,17 @@ from sqlalchemy import func, select
 
 from bot.channel_contract import InboundMessage
 from bot.channels.telegram.address import ChatAddressCipher
+from bot.console.follow_up_pages import AUDIT_SEND
 from bot.deployment import BUNDLED_FLOWS, deploy_file
 from bot.follow_ups import FollowUpError, FollowUps, Pace
 from bot.team_messages import TeamMessages
-from storage import consultations, follow_ups, participants, sessions
+from storage import audit, consultations, follow_ups, participants, sessions
 from storage.database import Database
 from storage.models import FollowUpRow
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
 from tests.bot.cli.running import ROOT
 from tests.bot.conftest import Clock, ServiceFactory
-from tests.serving import SECRET, settings_for
+from tests.serving import SECRET, running, settings_for
 
 NOW = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
 TEXTS = {"fr": "La Région a retenu vos idées : plus de trains le soir.", "en": "More trains."}
@@ -235,3 +236,33 @@ async def test_a_resident_asks_for_the_follow_ups_gets_one_and_stops_them(
     assert "ne recevrez plus" in news[-1]
     async with service.database.transaction() as s:
         assert await follow_ups.wanted(s, resident.id) == []
+
+
+async def test_a_send_cut_short_by_a_restart_goes_on_when_serve_starts_again(
+    database: Database, database_url: str, fake: FakeBotApi
+):
+    await _telegram_residents(database, database_url, 3)
+    service = FollowUps(database, TeamMessages(database))
+    asked, _ = await service.create("mobilite", TEXTS, "organizer-1", NOW)
+    draft, _ = await service.create("mobilite", {"fr": "Brouillon", "en": "Draft"}, "o-1", NOW)
+    async with database.transaction() as s:  # "send now" was pressed; then serve stopped
+        await audit.record(
+            s,
+            AUDIT_SEND,
+            {"follow_ups": 1},
+            now=NOW,
+            actor="olga@region.fr",
+            subject=f"follow_up:{asked.id}",
+        )
+    settings = settings_for(
+        database_url, telegram__bot_token=TOKEN, telegram__api_base_url=fake.base_url
+    )
+    async with running(settings):  # nobody presses anything
+        await fake.wait_for(lambda: len(fake.sent) >= 3, within=60)
+        await asyncio.sleep(1)
+    received = Counter(message["chat"]["id"] for message in fake.sent)
+    assert sorted(received) == [CHAT_IDS + n for n in range(3)]
+    assert set(received.values()) == {1}
+    assert all(TEXTS["fr"] in message["text"] for message in fake.sent)  # not the draft
+    async with database.transaction() as s:
+        assert (await follow_ups.progress(s, draft.id)).waiting == 3  # never asked to be sent
