@@ -23,6 +23,7 @@ class Pseudonymizer:
         self._receipts = keys.derive("erasure receipt")
         self._messages = keys.derive("message digest")
         self._engine = keys.derive("engine feed")
+        self._public = _Hmac(self._engine)
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         message = f"{channel}\x00{user_id}".encode()
@@ -46,10 +47,10 @@ class Pseudonymizer:
     def public_id(self, kind: str, number: int) -> str:
         """A stable opaque id (e.g. of a contribution) that reveals no row number:
         the lowercase base32 of the first 15 bytes of a keyed hash. Written out
-        (one-shot HMAC, two base32 letters per 10 bits) as the feeds make
-        thousands a page."""
+        (HMAC from hash states keyed once, two base32 letters per 10 bits) as
+        the feeds make thousands a page."""
         message = f"public\x00{kind}\x00{number}".encode()
-        value = int.from_bytes(hmac.digest(self._engine, message, "sha256")[:15], "big")
+        value = int.from_bytes(self._public.digest(message)[:15], "big")
         return f"{kind}_" + "".join([_BASE32_PAIRS[(value >> s) & 1023] for s in _SHIFTS])
 
 
@@ -60,3 +61,26 @@ _SHIFTS = range(110, -1, -10)  # 120 bits, 10 at a time, most significant first
 
 def _digest(key: bytes, *parts: str) -> str:
     return hmac.new(key, "\x00".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+class _Hmac:
+    """HMAC-SHA256 (RFC 2104) with one key: the key's inner and outer hash
+    states are computed once and copied for each message, a third of the
+    cost of `hmac.digest`, which keys both again every time."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > _BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(_BLOCK, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def digest(self, message: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
+_BLOCK = 64  # SHA-256's block size, in bytes
