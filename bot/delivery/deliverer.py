@@ -145,7 +145,7 @@ class Deliverer:
         position, sent_any = endpoint.position, False
         lease_until = self._clock() + LEASE
         while True:
-            async with self._db.transaction() as session:
+            async with self._db.read() as session:  # no write lock on SQLite
                 if not await webhooks.held(session, endpoint.id, self.owner):
                     return sent_any  # disabled meanwhile, or another deliverer took over
                 events = await outbox.feed(
