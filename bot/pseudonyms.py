@@ -20,10 +20,10 @@ from bot.keys import Keys
 class Pseudonymizer:
     def __init__(self, keys: Keys) -> None:
         self._key = keys.pseudonyms
+        self._public = _Hmac(keys.derive("engine feed"))  # public ids (feeds make thousands)
         self._receipts = keys.derive("erasure receipt")
         self._messages = keys.derive("message digest")
         self._engine = keys.derive("engine feed")
-        self._public = _Hmac(self._engine)
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         message = f"{channel}\x00{user_id}".encode()
@@ -47,8 +47,8 @@ class Pseudonymizer:
     def public_id(self, kind: str, number: int) -> str:
         """A stable opaque id (e.g. of a contribution) that reveals no row number:
         the lowercase base32 of the first 15 bytes of a keyed hash. Written out
-        (HMAC from hash states keyed once, two base32 letters per 10 bits) as
-        the feeds make thousands a page."""
+        (one-shot HMAC, two base32 letters per 10 bits) as the feeds make
+        thousands a page."""
         message = f"public\x00{kind}\x00{number}".encode()
         value = int.from_bytes(self._public.digest(message)[:15], "big")
         return f"{kind}_" + "".join([_BASE32_PAIRS[(value >> s) & 1023] for s in _SHIFTS])
