@@ -2,8 +2,10 @@
 in <= 10 s, memory flat: the same peak for 10,000 as for 100,000).
 
     python bench/export.py [--contributions 100000] [--small 10000] [--formats csv,xlsx]
+        [--database-url URL]
 
-Makes a fresh SQLite database in a temporary folder, deploys a consultation
+Makes a fresh SQLite database in a temporary folder (or uses the given one,
+which must be empty, e.g. a PostgreSQL database just created), deploys a consultation
 whose flow maps Decidim proposals, stores `--small` contributions (five answers
 each, half with an approved free text), runs each export as a separate
 `consultbot export ... --out FILE` process and reads its wall time and peak
@@ -139,9 +141,9 @@ def run_export(url: str, fmt: str, out: Path) -> tuple[float, float, float, int]
     return elapsed, cpu, usage.ru_maxrss / 1024, out.stat().st_size
 
 
-async def main(total: int, small: int, formats: list[str]) -> None:
+async def main(total: int, small: int, formats: list[str], database_url: str | None) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        url = database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         database = await Database.connect(url)
         try:
             await database.upgrade()
@@ -172,5 +174,6 @@ if __name__ == "__main__":
     parser.add_argument("--contributions", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--formats", default="csv,jsonl,xlsx,decidim")
+    parser.add_argument("--database-url", help="an empty database (default: SQLite, temporary)")
     args = parser.parse_args()
-    asyncio.run(main(args.contributions, args.small, args.formats.split(",")))
+    asyncio.run(main(args.contributions, args.small, args.formats.split(","), args.database_url))

@@ -186,7 +186,12 @@ def _conversation_service(
         if settings.delivery.in_serve:
             from bot.delivery.deliverer import Deliverer
 
-            deliverer = Deliverer(service.database, Pseudonymizer(Keys(key)), key)
+            deliverer = Deliverer(
+                service.database,
+                Pseudonymizer(Keys(key)),
+                key,
+                in_flight=settings.delivery.in_flight,
+            )
             delivering = asyncio.create_task(deliverer.run(stop_delivering))
         sweeper = asyncio.create_task(_sweep_expired(service))
         lifecycle.ready = True

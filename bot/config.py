@@ -111,6 +111,9 @@ class DeliverySettings(_Section):
     """Webhook deliveries: run by `consultbot serve` too (false: only by `consultbot deliver`)."""
 
     in_serve: bool = True
+    # Events sent to one endpoint at once: 1 keeps each endpoint's order;
+    # more is faster to a receiver that takes requests in parallel, in any order.
+    in_flight: int = Field(default=1, ge=1, le=64)
 
 
 class Settings(BaseSettings):

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flow_catalog import DeployedFlow
 from bot.pseudonyms import Pseudonymizer
+from flows.effects import detail_id
 from flows.model import Flow, Question
 from storage import answers, contributions
 from storage.columns import JsonValue
@@ -128,14 +129,16 @@ def contributed_answers(
 ) -> tuple[ContributedAnswer, ...]:
     """What of a session's current answers may leave, in the order asked."""
     index = _index(flow)
-    end = (len(index), None)
+    asked = []
+    for answer in stored:
+        found = index.get(answer.question_id)
+        if found is not None:
+            asked.append((found.rank, answer.id, answer, found))
+    asked.sort(key=_order)
     kept = []
-    for answer in sorted(stored, key=lambda a: (index.get(_asked(a.question_id), end)[0], a.id)):
-        question = index.get(_asked(answer.question_id), end)[1]
-        if question is None:
-            continue
-        detail = answer.question_id != question.id  # an "other" choice's detail: free text
-        if detail or question.type == "free_text" or answer.moderation_status is not None:
+    for _, _, answer, found in asked:
+        question = found.question
+        if found.detail or question.type == "free_text" or answer.moderation_status is not None:
             if answer.moderation_status != ModerationStatus.APPROVED:
                 continue
             value: JsonValue = answer.redacted_text
@@ -145,9 +148,9 @@ def contributed_answers(
             ContributedAnswer(
                 answer_id=answer.id,
                 question_id=answer.question_id,
-                type="free_text" if detail else question.type,
+                type="free_text" if found.detail else question.type,
                 value=value,
-                labels=() if detail else _labels(question, value, answer.language),
+                labels=() if found.detail else found.labels(value, answer.language),
                 wording=answer.question_text,
                 language=answer.language,
             )
@@ -155,32 +158,57 @@ def contributed_answers(
     return tuple(kept)
 
 
-# Each flow's questions by id, with their rank: built once per parsed flow
-# (a feed page maps thousands of answers on a handful of flows).
-_INDEXES: dict[int, tuple[Flow, dict[str, tuple[int, Question]]]] = {}
+def _order(item: tuple[int, int, AnswerFields, _Asked]) -> tuple[int, int]:
+    return item[0], item[1]
 
 
-def _index(flow: Flow) -> dict[str, tuple[int, Question]]:
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """The question an answer row belongs to: an "other" choice's detail is
+    kept as `<question>.other` (flows.effects.detail_id), beside its answer."""
+
+    rank: int
+    question: Question
+    detail: bool
+    by_language: Mapping[str, Mapping[str, str]]  # the flow's languages: choice id -> label
+
+    def labels(self, value: JsonValue, language: str) -> tuple[str, ...]:
+        """The chosen choices' labels in `language`, in the flow's order."""
+        if not self.question.choices:
+            return ()
+        labels = self.by_language.get(language)
+        if labels is None:  # a language the flow does not declare
+            labels = {c.id: c.label.get(language) for c in self.question.choices}
+        if isinstance(value, str):
+            label = labels.get(value)
+            return () if label is None else (label,)
+        if isinstance(value, list):
+            return tuple(label for id_, label in labels.items() if id_ in value)
+        return ()
+
+
+# Each flow's questions by the ids of the answers they hold ("<id>" and its
+# "<id>.other"), with their rank: built once per parsed flow (a feed page maps
+# thousands of answers on a handful of flows).
+_INDEXES: dict[int, tuple[Flow, dict[str, _Asked]]] = {}
+
+
+def _index(flow: Flow) -> dict[str, _Asked]:
     cached = _INDEXES.get(id(flow))
     if cached is None or cached[0] is not flow:
         if len(_INDEXES) >= 256:
             _INDEXES.clear()
-        cached = (flow, {q.id: (rank, q) for rank, q in enumerate(flow.questions)})
+        index: dict[str, _Asked] = {}
+        for rank, question in enumerate(flow.questions):
+            labels = {
+                language: {c.id: c.label.get(language) for c in question.choices}
+                for language in flow.languages
+            }
+            index[question.id] = _Asked(rank, question, False, labels)
+            index[detail_id(question.id)] = _Asked(rank, question, True, {})
+        cached = (flow, index)
         _INDEXES[id(flow)] = cached
     return cached[1]
-
-
-def _asked(answer_question_id: str) -> str:
-    """The question an answer row belongs to: an "other" choice's detail is
-    kept as `<question>.other` (flows.effects.detail_id), beside its answer."""
-    return answer_question_id.removesuffix(".other")
-
-
-def _labels(question: Question, value: JsonValue, language: str) -> tuple[str, ...]:
-    if not question.choices:
-        return ()
-    chosen = value if isinstance(value, list) else [value]
-    return tuple(c.label.get(language) for c in question.choices if c.id in chosen)
 
 
 class ContributionRecorder:

@@ -242,6 +242,15 @@ async def disable(session: AsyncSession, endpoint_id: int, owner: str, *, reason
     )
 
 
+async def held(session: AsyncSession, endpoint_id: int, owner: str) -> bool:
+    """Whether `owner` still leases the endpoint and it is enabled (checked
+    before each batch: a webhook disabled meanwhile gets nothing more)."""
+    found = await session.scalar(
+        select(_E.id).where(_mine(endpoint_id, owner), _E.enabled.is_(True))
+    )
+    return found is not None
+
+
 async def release(session: AsyncSession, endpoint_id: int, owner: str) -> None:
     await session.execute(
         update(_E).where(_mine(endpoint_id, owner)).values(lease_owner=None, lease_until=None)

@@ -40,9 +40,10 @@ def bearer(request: web.Request) -> str:
 async def authenticate(database: Database, token: str, scope: str | None) -> ApiToken:
     """The token's record if it is known, not revoked and has `scope`."""
     now = dt.datetime.now(dt.UTC)
-    async with database.transaction() as session:
+    async with database.read() as session:  # no write lock on SQLite for most requests
         found = await api_tokens.find(session, token)
-        if found is not None and found.revoked_at is None and _stale(found, now):
+    if found is not None and found.revoked_at is None and _stale(found, now):
+        async with database.transaction() as session:
             await api_tokens.used(session, found.id, now=now)
     if found is None or found.revoked_at is not None:
         raise ApiError(

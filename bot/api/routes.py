@@ -71,7 +71,7 @@ class Api:
             live = await consultations.live_versions(session)
             return [(await self._catalog.version(session, v.id), v.deployed_at) for v in live]
 
-        deployed = await self._catalog.within(self.database, read)
+        deployed = await self._catalog.within(self.database, read, read_only=True)
         return {"data": [consultation_json(flow, at) for flow, at in deployed]}
 
     async def contributions(self, request: web.Request) -> Any:
@@ -98,7 +98,8 @@ class Api:
             }
             return rows, current, flows
 
-        rows, current, flows = await self._catalog.within(self.database, read)
+        # A read: on SQLite it takes no write lock, so residents' answers never wait for it.
+        rows, current, flows = await self._catalog.within(self.database, read, read_only=True)
         page = rows[:limit]
         data = [
             contribution_json(

@@ -50,7 +50,10 @@ def _deliver(args: argparse.Namespace) -> int:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, stop.set)
             print("consultbot: delivering webhooks; Ctrl-C stops", file=sys.stderr, flush=True)
-            await Deliverer(database, Pseudonymizer(Keys(key)), key).run(stop)
+            deliverer = Deliverer(
+                database, Pseudonymizer(Keys(key)), key, in_flight=settings.delivery.in_flight
+            )
+            await deliverer.run(stop)
         finally:
             await database.close()
 

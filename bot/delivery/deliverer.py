@@ -3,8 +3,9 @@ at least once, signed as Standard Webhooks.
 
 Each round leases the endpoints that are due (storage.webhooks.claim; several
 processes on one PostgreSQL never hold the same endpoint), then, for each, sends
-the events after its position one at a time (per-endpoint order), recording
-progress after every batch. A failure stops that endpoint until its retry time
+the events after its position one at a time (per-endpoint order; `in_flight`
+above 1 sends that many at once, order not kept), recording progress after
+every batch. A failure stops that endpoint until its retry time
 (exponential backoff with jitter, or the endpoint's Retry-After; given up after
 three days: the endpoint is disabled, its backlog kept). A 410 Gone disables the
 endpoint. Redirects are not followed (a failure), the time-out is 15 s.
@@ -68,7 +69,14 @@ class Deliverer:
         poll_interval_s: float = 1.0,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         max_endpoints: int = 16,
+        in_flight: int = 1,
     ) -> None:
+        """`in_flight`: events sent to one endpoint at once. 1 keeps each
+        endpoint's order (an event is sent once the one before it was
+        received); more sends faster to a receiver that handles requests in
+        parallel, in any order, each event still at least once."""
+        if in_flight < 1:
+            raise ValueError("in_flight is at least 1")
         self._db = database
         self._ids = PublicIds(pseudonyms)
         self._secrets = WebhookSecrets(secret_key)
@@ -78,12 +86,14 @@ class Deliverer:
         self._poll = poll_interval_s
         self._clock = clock
         self._max_endpoints = max_endpoints
+        self._in_flight = in_flight
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Deliver until `stop` is set (or cancelled)."""
         stop = stop or asyncio.Event()
-        connector = aiohttp.TCPConnector(limit_per_host=4)
+        # Connections are kept alive and reused: one per event in flight.
+        connector = aiohttp.TCPConnector(limit_per_host=max(4, self._in_flight))
         # No cookies kept, no bodies decompressed: a receiver's answer is only a status.
         async with aiohttp.ClientSession(
             connector=connector,
@@ -135,7 +145,9 @@ class Deliverer:
         position, sent_any = endpoint.position, False
         lease_until = self._clock() + LEASE
         while True:
-            async with self._db.transaction() as session:
+            async with self._db.read() as session:  # no write lock on SQLite
+                if not await webhooks.held(session, endpoint.id, self.owner):
+                    return sent_any  # disabled meanwhile, or another deliverer took over
                 events = await outbox.feed(
                     session, after_position=position, limit=BATCH, types=endpoint.events
                 )
@@ -144,13 +156,9 @@ class Deliverer:
                 async with self._db.transaction() as session:
                     await webhooks.release(session, endpoint.id, self.owner)
                 return sent_any
-            delivered: list[FeedEvent] = []
-            outcome = _Outcome(sent=True)
-            for event in events:
-                outcome = await self._send(http, endpoint.url, signer, event, sessions_of)
-                if not outcome.sent:
-                    break
-                delivered.append(event)
+            delivered, outcome = await self._send_batch(
+                http, endpoint.url, signer, events, sessions_of
+            )
             if delivered:
                 position, sent_any = delivered[-1].position, True
                 lease_until = self._clock() + LEASE
@@ -175,6 +183,34 @@ class Deliverer:
                 async with self._db.transaction() as session:
                     await webhooks.release(session, endpoint.id, self.owner)
                 return sent_any
+
+    async def _send_batch(
+        self,
+        http: aiohttp.ClientSession,
+        url: str,
+        signer: Webhook,
+        events: list[FeedEvent],
+        sessions_of: dict[int, int],
+    ) -> tuple[list[FeedEvent], _Outcome]:
+        """Send `events`, `in_flight` at a time; those delivered (the events
+        before the first failure: the endpoint's position moves past them only)
+        and the last outcome. With more than one in flight, an event that
+        succeeded after a failed one is sent again later (at least once)."""
+        delivered: list[FeedEvent] = []
+        outcome = _Outcome(sent=True)
+        for start in range(0, len(events), self._in_flight):
+            window = events[start : start + self._in_flight]
+            if len(window) == 1:
+                outcomes = [await self._send(http, url, signer, window[0], sessions_of)]
+            else:
+                outcomes = await asyncio.gather(
+                    *(self._send(http, url, signer, event, sessions_of) for event in window)
+                )
+            for event, outcome in zip(window, outcomes, strict=True):
+                if not outcome.sent:
+                    return delivered, outcome
+                delivered.append(event)
+        return delivered, outcome
 
     async def _failed(self, endpoint: Endpoint, outcome: _Outcome) -> None:
         now = self._clock()

@@ -3,9 +3,8 @@
 A file is written under a temporary name beside it and renamed into place once
 complete, so that a failed export (a full disk, a database gone, Ctrl-C) leaves
 nothing behind, and a reader never sees half a file. The writers stream: a row
-is written as soon as it is made; XLSX goes through XlsxWriter's
-constant_memory mode (rows flushed to a temporary file as they are written),
-every cell with `write_string`, never as a formula or a number.
+is written as soon as it is made; XLSX is compressed as it is written
+(`bot.exports.xlsx`), every cell an inline string, never a formula or a number.
 """
 
 from __future__ import annotations
@@ -21,8 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-import xlsxwriter
-
+from bot.exports import xlsx
 from bot.exports.source import ExportError
 
 
@@ -83,32 +81,11 @@ class CsvWriter:
 def xlsx_writer(path: Path | None, sheet: str) -> Iterator[RowWriter]:
     if path is None:
         raise ExportError("an XLSX file cannot go to the terminal: add --out FILE.xlsx")
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
     try:
-        yield _XlsxRows(workbook.add_worksheet(sheet))
-    finally:
-        workbook.close()
-
-
-class _XlsxRows:
-    def __init__(self, sheet: Any) -> None:
-        self._sheet = sheet
-        self._next = 0
-
-    def row(self, cells: Sequence[str]) -> None:
-        write = self._sheet.write_string
-        number = self._next
-        for column, value in enumerate(cells):
-            write(number, column, value)
-        self._next += 1
+        with xlsx.workbook(path, sheet) as rows:
+            yield rows
+    except xlsx.TooManyRows as error:
+        raise ExportError(f"{error}: export as csv or jsonl instead, or use --since") from None
 
 
 class JsonLinesWriter:

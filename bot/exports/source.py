@@ -3,8 +3,9 @@
 The same reading as the pull API's (`storage.contributions.page`, then the
 sessions' current answers through `bot.contributions.from_stored`): only what
 may leave is in them, free text only once approved and then redacted. Each page
-is its own short transaction, so an export of any size holds no lock for long
-and keeps no more than a page in memory.
+is its own short read-only transaction (no write lock on SQLite: residents'
+answers never wait for an export), so an export of any size holds no lock for
+long and keeps no more than a page in memory.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class ContributionSource:
                 versions[deployed.version] = deployed
             return ExportedConsultation(live, versions)
 
-        found = await self._catalog.within(self._database, read)
+        found = await self._catalog.within(self._database, read, read_only=True)
         if found is None:
             async with self._database.transaction() as session:
                 known = [v.consultation_id for v in await consultations.live_versions(session)]
@@ -111,7 +112,7 @@ class ContributionSource:
                     found.append((from_stored(row, flow, current[row.session_id]), flow))
                 return found, rows[-1].position if rows else after
 
-            page, position = await self._catalog.within(self._database, read)
+            page, position = await self._catalog.within(self._database, read, read_only=True)
             if page:
                 yield page
             if len(page) < self._page:

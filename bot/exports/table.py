@@ -11,15 +11,14 @@ a file and the API agree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.api.serializer import PublicIds, contribution_fields
 from bot.exports.cells import cell
 from bot.exports.source import Exported, ExportedConsultation
+from bot.flow_catalog import DeployedFlow
 from flows.effects import detail_id
-from flows.model import Question
 
 METADATA = (
     "contribution",
@@ -47,6 +46,7 @@ class Table:
         self._ids = ids
         self._language = consultation.main_language
         self._columns = []
+        self._labels: dict[int, dict[str, dict[str, str]]] = {}  # by flow version id
         for question in consultation.questions():
             self._columns.append(_Column(question.id, bool(question.choices)))
             if question.other_choice() is not None:  # its detail, as the resident wrote it
@@ -65,21 +65,33 @@ class Table:
         data = contribution_fields(contribution, self._ids)
         cells = [text(data[_FIELDS.get(key, key)]) for key in METADATA]
         by_question = {answer.question_id: answer.value for answer in contribution.answers}
+        labels = self._labels_of(deployed)
         for column in self._columns:
             value = by_question.get(column.question)
             cells.append(text(value))
             if column.labelled:
-                cells.append(self._labels(deployed.flow.questions, column.question, value))
+                cells.append(_labels(labels.get(column.question), value))
         return [cell(c) for c in cells]
 
-    def _labels(self, questions: Sequence[Question], question_id: str, value: Any) -> str:
-        chosen = value if isinstance(value, list) else [value]
-        for question in questions:
-            if question.id == question_id:
-                return LIST_SEPARATOR.join(
-                    c.label.get(self._language) for c in question.choices if c.id in chosen
-                )
+    def _labels_of(self, deployed: DeployedFlow) -> dict[str, dict[str, str]]:
+        """The version's choice labels in the main language, by question and choice."""
+        found = self._labels.get(deployed.version_id)
+        if found is None:
+            found = {
+                q.id: {c.id: c.label.get(self._language) for c in q.choices}
+                for q in deployed.flow.questions
+                if q.choices
+            }
+            self._labels[deployed.version_id] = found
+        return found
+
+
+def _labels(choices: dict[str, str] | None, value: Any) -> str:
+    if not choices:
         return ""
+    if isinstance(value, list):  # in the flow's order of choices
+        return LIST_SEPARATOR.join(label for id_, label in choices.items() if id_ in value)
+    return choices.get(value, "") if isinstance(value, str) else ""
 
 
 def text(value: Any) -> str:

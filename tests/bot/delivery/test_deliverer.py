@@ -120,6 +120,43 @@ async def test_a_receiver_stopped_mid_run_gets_every_event_once_after_dedupe(
     await until(recovered, "the endpoint to be healthy again")
 
 
+async def test_with_several_in_flight_a_failing_receiver_still_gets_every_event(
+    database: Database, run_deliverer
+):
+    await enqueue(database, 120)
+    receiver = Receiver(secret="")
+    endpoint, receiver.secret = await add_endpoint(database, receiver.url + "/hook")
+    await receiver.start()
+    try:
+        await run_deliverer(deliverer(database, in_flight=8))
+        await until(lambda: len(receiver.raw) >= 30, "the first deliveries")
+        receiver.status = 500  # mid-run: some requests of a window answered, others not
+        await enqueue(database, 20, start=120)
+
+        async def failing() -> bool:
+            return (await endpoint_now(database, endpoint.id)).failing_since is not None
+
+        await until(failing, "the failure to be recorded")
+        receiver.status = 200
+        await until(lambda: len(receiver.bodies) == 140, "every event once it answers again")
+        assert receiver.forged == 0
+        versions = sorted(body["data"]["version"] for body in receiver.bodies.values())
+        assert versions == list(range(140))
+
+        async def caught_up() -> bool:
+            now = await endpoint_now(database, endpoint.id)
+            return now.failing_since is None and now.delivered >= 140
+
+        await until(caught_up, "the endpoint to be healthy and past every event")
+    finally:
+        await receiver.stop()
+
+
+def test_in_flight_is_at_least_one(database: Database):
+    with pytest.raises(ValueError, match="at least 1"):
+        deliverer(database, in_flight=0)
+
+
 async def test_a_webhook_added_while_running_takes_effect_and_disabling_stops_it(
     database: Database, run_deliverer
 ):
