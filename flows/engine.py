@@ -42,7 +42,15 @@ from flows.messages import language_name, say
 from flows.model import Flow, Question
 from flows.other import DETAIL_SPEC, detail_prompt
 from flows.progress import Transition as Transition
-from flows.progress import find, move_on, present, record, repair, specified
+from flows.progress import (
+    find,
+    move_on,
+    present,
+    question_again,
+    record,
+    repair,
+    specified,
+)
 from flows.prompts import (
     RESUME,
     ask,
@@ -57,6 +65,7 @@ from flows.prompts import (
 )
 from flows.prompts import describe as describe_answer
 from flows.question_spec import fit, question_spec
+from flows.ranking import extended, finished
 from flows.replies import Reply
 from flows.review import review_spec, summary
 from flows.state import Pending, SessionState
@@ -295,8 +304,11 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
     interpretation = message.interpretation
     if isinstance(interpretation, Command) and state.detail_asked and interpretation.name == "skip":
         return move_on(flow, replace(state, detail_asked=False), question.id)  # no detail
+    if interpretation == Command("back") and state.ranked:
+        unpicked = replace(state, ranked=state.ranked[:-1], retries=0)  # the last pick off
+        return Transition(unpicked, (question_again(unpicked, question),))
     if isinstance(interpretation, Command):
-        cleared = replace(state, pending=None, detail_asked=False)
+        cleared = replace(state, pending=None, detail_asked=False, ranked=())
         return _command(flow, cleared, question, interpretation.name)
     if state.detail_asked:
         return specified(flow, state, question, interpretation, message.text)
@@ -315,9 +327,25 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
     if isinstance(interpretation, Answer):
         detail = interpretation.detail
         interpretation = fit(question, interpretation.value)
+    if isinstance(interpretation, Answer) and question.type == "ranking":
+        return _ranked(flow, state, question, interpretation.value, message.text)
     if isinstance(interpretation, Reject):
         return _not_taken(flow, state, question, interpretation.reason)
     return record(flow, state, question, interpretation.value, message.text, detail)
+
+
+def _ranked(
+    flow: Flow, state: SessionState, question: Question, value: AnswerValue, text: str
+) -> Transition:
+    """Picks for a ranking: stored once every rank is filled (`flows.ranking`)."""
+    picks = value if isinstance(value, tuple) else (str(value),)
+    ranking = extended(question, state.ranked, picks)
+    if isinstance(ranking, Reject):
+        return _not_taken(flow, state, question, ranking.reason)
+    if not finished(question, ranking):
+        picked = replace(state, ranked=ranking, retries=0)
+        return Transition(picked, (question_again(picked, question),))
+    return record(flow, replace(state, ranked=()), question, ranking, text)
 
 
 def _confirming_answer(
@@ -375,7 +403,7 @@ def _not_taken(
             hint += " " + question.help.get(lang)
     # Counted up to MAX_TRIES only: from there on every re-ask offers help anyway.
     kept = replace(state, retries=min(tries, MAX_TRIES))
-    return Transition(kept, (Reply(hint), ask(question, lang)))
+    return Transition(kept, (Reply(hint), question_again(kept, question)))
 
 
 def _skip(flow: Flow, state: SessionState, question: Question) -> Transition:
@@ -402,6 +430,7 @@ def _back(flow: Flow, state: SessionState) -> Transition:
         retries=0,
         pending=None,
         detail_asked=False,
+        ranked=(),
     )
     return Transition(returned, (Reply(note), present(flow, returned, previous)))
 
@@ -429,7 +458,9 @@ def _paused(flow: Flow, state: SessionState, message: Message) -> Transition:
         question = find(flow, state.question_id)
         if question is None:  # paused at the review: back to it
             return move_on(flow, replace(state, status="asking", changing=True), after=None)
-        resumed = replace(state, status="asking", retries=0, pending=None, detail_asked=False)
+        resumed = replace(
+            state, status="asking", retries=0, pending=None, detail_asked=False, ranked=()
+        )
         return Transition(
             resumed,
             (Reply(say("resumed", state.language)), present(flow, resumed, question)),

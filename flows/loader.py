@@ -28,6 +28,7 @@ from flows.schema import (
     MultiChoiceQuestion,
     NumberQuestion,
     QuestionDoc,
+    RankingQuestion,
     SayStep,
     ScaleQuestion,
     SectionStep,
@@ -182,8 +183,10 @@ def _question(
 
 
 def _with_type_fields(question: Question, doc: QuestionDoc, translate: _Translator) -> Question:
-    if isinstance(doc, ChoiceQuestion | MultiChoiceQuestion):
+    if isinstance(doc, ChoiceQuestion | MultiChoiceQuestion | RankingQuestion):
         question = replace(question, choices=tuple(_choice(c, translate) for c in doc.choices))
+    if isinstance(doc, RankingQuestion):
+        question = replace(question, ranks=doc.ranks)
     if isinstance(doc, MultiChoiceQuestion):
         question = replace(
             question, min_selections=doc.min_selections, max_selections=doc.max_selections

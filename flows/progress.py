@@ -18,6 +18,7 @@ from flows.messages import say
 from flows.model import Flow, Question
 from flows.other import detail_prompt, read_detail, takes_detail
 from flows.prompts import ask, follow_up_question
+from flows.ranking import next_pick
 from flows.replies import Reply
 from flows.review import summary
 from flows.state import SessionState
@@ -55,6 +56,7 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
                 retries=0,
                 pending=None,
                 detail_asked=False,
+                ranked=(),
                 passed_over=tuple(q for q in state.passed_over if q != question.id),
             )
             entered = question.section is not None and (
@@ -139,13 +141,21 @@ def specified(
 
 def present(flow: Flow, state: SessionState, question: Question) -> Reply:
     """The question as shown, under "Question 12 sur 37" when the flow shows
-    progress by question. The stored wording is `ask`'s, without the line."""
-    asked = ask(question, state.language)
+    progress by question. The stored wording is `ask`'s, without the line. A
+    ranking under way shows what is ranked so far and the choices still free."""
+    asked = question_again(state, question)
     if flow.progress != "questions":
         return asked
     number, total = position(flow, state, question)
     line = say("progress_question", state.language, n=number, total=total)
     return replace(asked, text=f"{line}\n{asked.text}")
+
+
+def question_again(state: SessionState, question: Question) -> Reply:
+    """The question as asked again (after an answer not taken, a command)."""
+    if question.type == "ranking" and state.ranked:
+        return next_pick(question, state.ranked, state.language)
+    return ask(question, state.language)
 
 
 def section_heading(flow: Flow, state: SessionState, question: Question) -> Reply:

@@ -120,6 +120,7 @@ _COMPARISON_SCHEMA: dict[str, Any] = {
         "eq": {"description": "the answer equals this value (or, for multi_choice, includes it)"},
         "ne": {"description": "the answer differs from this value"},
         "in": {"type": "array", "minItems": 1, "description": "the answer is one of these"},
+        "first": {"description": "ranking: the choice ranked first is this one"},
         "lt": {"description": "less than (numbers, scales, dates)"},
         "lte": {"description": "less than or equal (numbers, scales, dates)"},
         "gt": {"description": "greater than (numbers, scales, dates)"},
@@ -228,6 +229,19 @@ class MultiChoiceQuestion(_QuestionDoc):
     )
 
 
+class RankingQuestion(_QuestionDoc):
+    """Choices put in order of importance ("classez vos trois priorités"): the
+    answer is the list of choice ids, most important first."""
+
+    type: Literal["ranking"]
+    choices: list[ChoiceDoc] = Field(description="At least two choices.")
+    ranks: PositiveInt | None = Field(
+        default=None,
+        description="How many choices the resident ranks, e.g. 3 for 'your three"
+        " priorities' (default: all of them).",
+    )
+
+
 class NumberQuestion(_QuestionDoc):
     """A whole number, e.g. a distance in km."""
 
@@ -290,6 +304,7 @@ QuestionDoc: TypeAlias = Annotated[
     YesNoQuestion
     | ChoiceQuestion
     | MultiChoiceQuestion
+    | RankingQuestion
     | NumberQuestion
     | ScaleQuestion
     | FreeTextQuestion
@@ -346,6 +361,7 @@ QUESTION_MODELS: dict[str, type[_QuestionDoc]] = {
     "yes_no": YesNoQuestion,
     "choice": ChoiceQuestion,
     "multi_choice": MultiChoiceQuestion,
+    "ranking": RankingQuestion,
     "number": NumberQuestion,
     "scale": ScaleQuestion,
     "free_text": FreeTextQuestion,

@@ -57,6 +57,7 @@ class SessionState:
     follow_up_asked: bool = False  # completed: "do you want the follow-ups?" awaits yes or no
     follows: bool = False  # completed: they want the follow-ups ("stop" ends it)
     changing: bool = False  # asking: a changed answer; then on to what is still to answer
+    ranked: tuple[str, ...] = ()  # asking a ranking: the choices picked so far, in order
 
     # ---- reading -------------------------------------------------------------
 
@@ -133,6 +134,7 @@ class SessionState:
             "changing": self.changing,
             "follow_up_asked": self.follow_up_asked,
             "follows": self.follows,
+            "ranked": list(self.ranked),
         }
 
     @classmethod
@@ -141,8 +143,9 @@ class SessionState:
             raise InvalidState(f"session state must be an object, not {type(data).__name__}")
         if data.get("version") != FORMAT_VERSION:
             raise InvalidState(f"unknown session state version {data.get('version')!r}")
-        # States saved before `passed_over`, `pending` and `detail_asked` existed
-        # lack them: nothing was passed over, nothing awaits confirmation or detail.
+        # States saved before `passed_over`, `pending`, `detail_asked`, `ranked`...
+        # existed lack them: nothing was passed over, awaits confirmation or detail,
+        # or is half ranked.
         data = {
             "passed_over": [],
             "pending": None,
@@ -150,6 +153,7 @@ class SessionState:
             "changing": False,
             "follow_up_asked": False,
             "follows": False,
+            "ranked": [],
             **data,
         }
         expected = {
@@ -169,6 +173,7 @@ class SessionState:
             "changing",
             "follow_up_asked",
             "follows",
+            "ranked",
         }
         if set(data) != expected:
             raise InvalidState(f"session state keys differ: {sorted(set(data) ^ expected)}")
@@ -207,6 +212,7 @@ class SessionState:
             changing=changing,
             follow_up_asked=asked,
             follows=follows,
+            ranked=_strings(data["ranked"], "ranked"),
         )
 
 

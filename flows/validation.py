@@ -48,6 +48,7 @@ from flows.schema import (
     MultiChoiceQuestion,
     NumberQuestion,
     QuestionDoc,
+    RankingQuestion,
     ScaleQuestion,
     describe,
     step_kind,
@@ -297,17 +298,19 @@ class _Checker:
             )
         for key in ("text", "retry", "help", "min_label", "max_label"):
             self._translated((*path, key), f"the {key.replace('_', ' ')}")
-        if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
+        if isinstance(question, ChoiceQuestion | MultiChoiceQuestion | RankingQuestion):
             self._choices(path, question.choices)
-        if isinstance(question, ChoiceQuestion):
+        if isinstance(question, ChoiceQuestion | RankingQuestion):
             for index, choice in enumerate(question.choices):
                 if choice.exclusive:
                     self.add(
                         (*path, "choices", index, "exclusive"),
-                        "'exclusive' applies to multi_choice questions only: a choice"
-                        " question takes one answer anyway",
+                        f"'exclusive' applies to multi_choice questions only: a {question.type}"
+                        " question takes no combination of choices",
                         "remove it",
                     )
+        if isinstance(question, RankingQuestion):
+            self._ranking(path, question)
         if isinstance(question, MultiChoiceQuestion):
             self._selections(path, question)
         if isinstance(question, NumberQuestion | ScaleQuestion | DateQuestion):
@@ -407,6 +410,22 @@ class _Checker:
                 )
             found.extend((lang, word) for word in synonyms)
         return [(lang, word) for lang, word in found if word.strip()]
+
+    def _ranking(self, path: YamlPath, question: RankingQuestion) -> None:
+        for index, choice in enumerate(question.choices):
+            if choice.other:
+                self.add(
+                    (*path, "choices", index, "other"),
+                    "'other' applies to choice and multi_choice questions, not to a ranking",
+                    "remove it, and ask a free_text question after the ranking",
+                )
+        count = len(question.choices)
+        if question.ranks is not None and count >= 2 and question.ranks > count:
+            self.add(
+                (*path, "ranks"),
+                f"ranks is {question.ranks} but the question has only {count} choices",
+                f"use at most {count}",
+            )
 
     def _selections(self, path: YamlPath, question: MultiChoiceQuestion) -> None:
         low, high, count = question.min_selections, question.max_selections, len(question.choices)

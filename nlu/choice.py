@@ -227,7 +227,7 @@ def parse_choice(
         if len(ordinals) == 1:
             return Answer(matcher.ids[ordinals[0]])
         return Reject("ambiguous")
-    mentions = _affirmed(words, matcher.find(words), matcher)
+    mentions = affirmed(words, matcher.find(words), matcher)
     if not mentions:
         return Reject("not_understood")
     # Words shared by options ("d'accord") name one of the same sign as the
@@ -240,7 +240,7 @@ def parse_choice(
     return Answer(matcher.ids[chosen])
 
 
-def _affirmed(
+def affirmed(
     words: Sequence[str], mentions: list[_Mention], matcher: ChoiceMatcher
 ) -> list[_Mention]:
     """Mentions that are not denied: "surtout pas le bus" names no option;
@@ -266,10 +266,10 @@ def _decide_single(
     sizes: Sequence[int],
     signed: frozenset[int] | None = None,
 ) -> int | None:
-    named = _named(mentions, sizes, signed)
-    if len(named) == 1:
-        return next(iter(named))
-    if not named:
+    chosen = named(mentions, sizes, signed)
+    if len(chosen) == 1:
+        return next(iter(chosen))
+    if not chosen:
         return None
     correction = _CORRECTIONS.first_end(words)
     if correction is not None:
@@ -282,7 +282,7 @@ def _decide_single(
     return None
 
 
-def _named(
+def named(
     mentions: list[_Mention], sizes: Sequence[int], signed: frozenset[int] | None = None
 ) -> set[int]:
     """Options named by something of their own. When only shared words name
@@ -382,19 +382,19 @@ def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int
         if except_at is None:
             return everything
         tail = _after_except(text)
-        excluded = _named(matcher.find(tail), matcher.sizes) if tail else set()
+        excluded = named(matcher.find(tail), matcher.sizes) if tail else set()
         ordinal_excluded = positions(tail, count) if tail else None
         if isinstance(ordinal_excluded, list):
             excluded |= set(ordinal_excluded)
         return everything - excluded if excluded else Reject("not_understood")
-    mentions = _affirmed(words, matcher.find(words), matcher)
+    mentions = affirmed(words, matcher.find(words), matcher)
     own: set[int] = set()
     for mention in mentions:
         if len(mention.choices) == 1:
             own |= mention.choices
     for mention in mentions:
         if len(mention.choices) > 1 and not mention.choices & own:
-            resolved = _named([mention], matcher.sizes)
+            resolved = named([mention], matcher.sizes)
             if not resolved:
                 return Reject("ambiguous")  # a shared word naming none of the others
             own |= resolved

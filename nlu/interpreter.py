@@ -71,6 +71,7 @@ from nlu.other import split_other
 from nlu.pictographs import EmojiNames
 from nlu.postal_code import parse_postal_code
 from nlu.question import ChoiceOption, QuestionSpec
+from nlu.ranking import parse_ranking
 from nlu.training_data import TrainingData, parse_many
 from nlu.yes_no import YesNoParser
 
@@ -153,6 +154,7 @@ class Interpreter:
             (QuestionSpec("yes_no"), "oui bien sûr"),
             (QuestionSpec("choice", choices=choices), "la bagnole"),
             (QuestionSpec("multi_choice", choices=choices), "tout sauf le trian"),
+            (QuestionSpec("ranking", choices=choices), "1 le train 2 la bagnole"),
             (QuestionSpec("number", min=0, max=10), "vingt-deux"),
             (QuestionSpec("scale", min=1, max=5), "4/5 ⭐"),
             (QuestionSpec("postal_code"), "trente-sept mille"),
@@ -256,7 +258,7 @@ class Interpreter:
                 return Answer(True)
             if folded in _NO_PAYLOADS:
                 return Answer(False)
-        if question.kind in ("choice", "multi_choice"):
+        if question.kind in ("choice", "multi_choice", "ranking"):
             for choice in question.choices:
                 if text == choice.id:
                     return Answer(choice.id if question.kind == "choice" else (choice.id,))
@@ -279,6 +281,9 @@ class Interpreter:
             answer = self._yes_no.parse(text)
         elif kind in ("choice", "multi_choice"):
             answer = self._choices(text, question, lang, today)
+        elif kind == "ranking":
+            named = self._emoji.spelt_out(text, lang)
+            answer = parse_ranking(named, question, self._matcher(question, lang))
         elif kind in ("number", "scale"):
             answer = parse_number(text, lang, question.min, question.max, scale=kind == "scale")
         elif kind == "postal_code":
