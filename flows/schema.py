@@ -347,6 +347,7 @@ StepDoc: TypeAlias = Annotated[
     Annotated[YesNoQuestion, Tag("yes_no")]
     | Annotated[ChoiceQuestion, Tag("choice")]
     | Annotated[MultiChoiceQuestion, Tag("multi_choice")]
+    | Annotated[RankingQuestion, Tag("ranking")]
     | Annotated[NumberQuestion, Tag("number")]
     | Annotated[ScaleQuestion, Tag("scale")]
     | Annotated[FreeTextQuestion, Tag("free_text")]

@@ -1,6 +1,7 @@
 """Contributions as a table: one row per contribution, metadata columns, then
 one column per question (two for choice questions: the choice ids and their
-labels in the flow's main language; a question with an "other" choice has a
+labels in the flow's main language; a ranking's ids and labels read in rank
+order, "canteen > boarding", "Cantine > Internat"; a question with an "other" choice has a
 third, `<question>.other`, for the detail the resident wrote, once approved).
 Every cell is text (`bot.exports.cells`).
 
@@ -20,6 +21,7 @@ from bot.exports.cells import cell
 from bot.exports.source import Exported, ExportedConsultation
 from flows.effects import detail_id
 from flows.model import Question
+from flows.prompts import RANK_SEPARATOR
 
 METADATA = (
     "contribution",
@@ -40,6 +42,7 @@ LABEL_SUFFIX = " (label)"
 class _Column:
     question: str
     labelled: bool  # a choice question: its ids, then their labels
+    ranked: bool = False  # a ranking: its ids and labels in rank order
 
 
 class Table:
@@ -48,7 +51,8 @@ class Table:
         self._language = consultation.main_language
         self._columns = []
         for question in consultation.questions():
-            self._columns.append(_Column(question.id, bool(question.choices)))
+            ranked = question.type == "ranking"
+            self._columns.append(_Column(question.id, bool(question.choices), ranked))
             if question.other_choice() is not None:  # its detail, as the resident wrote it
                 self._columns.append(_Column(detail_id(question.id), False))
 
@@ -67,7 +71,10 @@ class Table:
         by_question = {answer.question_id: answer.value for answer in contribution.answers}
         for column in self._columns:
             value = by_question.get(column.question)
-            cells.append(text(value))
+            if column.ranked and isinstance(value, list):
+                cells.append(RANK_SEPARATOR.join(text(item) for item in value))
+            else:
+                cells.append(text(value))
             if column.labelled:
                 cells.append(self._labels(deployed.flow.questions, column.question, value))
         return [cell(c) for c in cells]
@@ -75,6 +82,9 @@ class Table:
     def _labels(self, questions: Sequence[Question], question_id: str, value: Any) -> str:
         chosen = value if isinstance(value, list) else [value]
         for question in questions:
+            if question.id == question_id and question.type == "ranking":
+                labels = {c.id: c.label.get(self._language) for c in question.choices}
+                return RANK_SEPARATOR.join(labels.get(str(v), str(v)) for v in chosen)
             if question.id == question_id:
                 return LIST_SEPARATOR.join(
                     c.label.get(self._language) for c in question.choices if c.id in chosen

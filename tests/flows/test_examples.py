@@ -133,6 +133,7 @@ def first_answer(question):
         "multi_choice": lambda: tuple(
             c.id for c in question.choices[: question.min_selections or 1]
         ),
+        "ranking": lambda: tuple(c.id for c in question.choices[: question.rank_count()]),
         "number": lambda: question.min if question.min is not None else 0,
         "scale": lambda: question.min,
         "free_text": lambda: "Rien à ajouter.",
@@ -149,6 +150,7 @@ def last_answer(question):
         "yes_no": lambda: True,
         "choice": lambda: choices[-1].id,
         "multi_choice": lambda: tuple(c.id for c in choices[-(question.max_selections or 1) :]),
+        "ranking": lambda: tuple(c.id for c in reversed(choices))[: question.rank_count()],
         "number": lambda: question.max if question.max is not None else 1000,
         "scale": lambda: question.max,
         "free_text": lambda: "Plus de trains le soir.",

@@ -185,12 +185,12 @@ def test_show_explains_branching_and_optional_questions(capsys):
         " and the answer to 1 [role] is not “Another resident”."
     ) in lines
     assert (
-        "   Asked only if the answer to 9 [priorities] includes “Local and organic canteen”"
+        "   Asked only if the answer to 10 [priorities] includes “Local and organic canteen”"
         " or the answer to 1 [role] is “A parent”."
     ) in lines
-    assert "   Asked only if the answer to 11 [meeting] is yes." in lines
+    assert "   Asked only if the answer to 12 [meeting] is yes." in lines
     assert "6. [travel_modes] several choices, pick 1 to 3" in lines
-    assert "12. [meeting_date] a date from 2026-09-01 to 2027-06-30 (optional)" in lines
+    assert "13. [meeting_date] a date from 2026-09-01 to 2027-06-30 (optional)" in lines
     assert not any(line.lstrip().startswith("fr:") for line in lines)  # only the asked language
 
 
@@ -202,6 +202,19 @@ def test_show_tells_parts_other_exclusive_lengths_and_the_review(capsys):
     assert "[no_priority]  (only on its own)" in out
     assert "free text, 10 to 1000 characters" in out
     assert "Then a numbered summary of the answers" in out
+
+
+def test_show_tells_a_ranking_and_a_condition_on_its_first_choice(capsys, tmp_path):
+    from tests.flows.test_engine_ranking import FLOW
+
+    path = tmp_path / "rang.yml"
+    path.write_text(FLOW, encoding="utf-8")
+    code, out, _ = run(capsys, "flows", "show", str(path), "--lang", "en")
+    assert code == 0
+    lines = out.splitlines()
+    assert "1. [priorities] a ranking of 3 of its 4 choices, the most important first" in lines
+    assert "   Asked only if the answer to 1 [priorities] puts “Canteen” first." in lines
+    assert "3. [order] a ranking of its 2 choices, the most important first" in lines
 
 
 def test_show_refuses_a_language_the_flow_lacks(capsys):
