@@ -239,7 +239,7 @@ def _question(
                     for (label, _), n in zip(labelled, hidden, strict=True)
                 ),
                 _bars([label for label, _ in labelled], hidden),
-                ("Choices ranked, whatever their rank" if q.type == "ranking" else "Several choices")
+                ("Ranked choices" if q.type == "ranking" else "Several choices")
                 + f" per resident: shares are of the {shown(_min(total))} "
                 "residents who answered, and add up to more than 100 %.",
             )
