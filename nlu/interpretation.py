@@ -9,7 +9,7 @@ engine asks and stores only what the resident confirms. A clear answer is an
 
 Values by question kind (see docs/evaluation.md):
 yes_no -> bool; choice -> the choice id (str); multi_choice -> tuple of choice ids
-in the question's order; number and scale -> int; postal_code -> "45000";
+in the question's order; ranking -> tuple of choice ids, most important first; number and scale -> int; postal_code -> "45000";
 commune -> INSEE code "45234"; date -> ISO date "2026-07-03"; free_text -> the
 stripped text.
 """
