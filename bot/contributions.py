@@ -134,7 +134,8 @@ def contributed_answers(
         question = index.get(_asked(answer.question_id), end)[1]
         if question is None:
             continue
-        detail = answer.question_id != question.id  # an "other" choice's detail: free text
+        # An "other" choice's detail or an answer's comment: free text.
+        detail = answer.question_id != question.id
         if detail or question.type == "free_text" or answer.moderation_status is not None:
             if answer.moderation_status != ModerationStatus.APPROVED:
                 continue
@@ -172,14 +173,18 @@ def _index(flow: Flow) -> dict[str, tuple[int, Question]]:
 
 def _asked(answer_question_id: str) -> str:
     """The question an answer row belongs to: an "other" choice's detail is
-    kept as `<question>.other` (flows.effects.detail_id), beside its answer."""
-    return answer_question_id.removesuffix(".other")
+    kept as `<question>.other` (flows.effects.detail_id), a closed answer's
+    comment as `<question>.comment` (flows.effects.comment_id), beside it."""
+    return answer_question_id.removesuffix(".other").removesuffix(".comment")
 
 
 def _labels(question: Question, value: JsonValue, language: str) -> tuple[str, ...]:
     if not question.choices:
         return ()
     chosen = value if isinstance(value, list) else [value]
+    if question.type == "ranking":  # in rank order
+        labels = {c.id: c.label.get(language) for c in question.choices}
+        return tuple(labels[v] for v in chosen if isinstance(v, str) and v in labels)
     return tuple(c.label.get(language) for c in question.choices if c.id in chosen)
 
 

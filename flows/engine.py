@@ -323,15 +323,15 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
             pending = Pending(fitting, message.text)
             confirm = confirmation_question(pending, question, state.language)
             return Transition(replace(state, pending=pending), (confirm,))
-    detail = None
+    detail = comment = None
     if isinstance(interpretation, Answer):
-        detail = interpretation.detail
+        detail, comment = interpretation.detail, interpretation.comment
         interpretation = fit(question, interpretation.value)
     if isinstance(interpretation, Answer) and question.type == "ranking":
         return _ranked(flow, state, question, interpretation.value, message.text)
     if isinstance(interpretation, Reject):
         return _not_taken(flow, state, question, interpretation.reason)
-    return record(flow, state, question, interpretation.value, message.text, detail)
+    return record(flow, state, question, interpretation.value, message.text, detail, comment)
 
 
 def _ranked(

@@ -178,6 +178,7 @@ def _question(
         retry=translate.optional(doc.retry),
         help=translate.optional(doc.help),
         when=condition,
+        skip_if_commented=doc.skip_if_commented,
     )
     return _with_type_fields(question, doc, translate)
 

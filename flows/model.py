@@ -12,6 +12,10 @@ from flows.language import pick_language
 from flows.translated import Translated
 from nlu.question import QuestionKind
 
+# Question types whose answers may come with a comment ("oui, surtout ..."),
+# stored beside the answer (`flows.effects.comment_id`) for moderation.
+COMMENTED_TYPES: tuple[str, ...] = ("yes_no", "choice", "scale")
+
 # What residents see of their progress (`progress:` in a flow file).
 Progress: TypeAlias = Literal["none", "questions", "sections"]
 
@@ -55,6 +59,7 @@ class Question:
     max_date: dt.date | None = None
     before: tuple[Translated, ...] = ()  # information steps (`say:`) said just before it
     section: int | None = None  # index in `Flow.sections` of the section it belongs to
+    skip_if_commented: str | None = None  # not asked when that question's answer had a comment
 
     def rank_count(self) -> int:
         """ranking: how many choices the answer orders."""

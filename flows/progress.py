@@ -45,7 +45,7 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
     lang = state.language
     previous = find(flow, after)
     for question in flow.questions[start:]:
-        applies = question.when is None or evaluate(question.when, state.known())
+        applies = _applies(question, state)
         if applies and state.changing and state.responded(question.id):
             continue  # a changed answer: on to what is still to answer
         if applies:
@@ -105,9 +105,12 @@ def record(
     value: AnswerValue,
     text: str,
     detail: str | None = None,
+    comment: str | None = None,
 ) -> Transition:
     """Store an answer and move on; an "other" choice without its detail is
-    stored, then the detail is asked for (`flows.other`)."""
+    stored, then the detail is asked for (`flows.other`). A comment ("oui,
+    surtout ...") is stored beside the answer, and passes over the questions
+    marked `skip_if_commented` with this one."""
     lang = state.language
     wanted = takes_detail(question, value)
     recorded = AnswerRecorded(
@@ -117,8 +120,12 @@ def record(
         wording=ask(question, lang).text,
         language=lang,
         detail=detail if wanted else None,
+        comment=comment,
+        drops_comment=comment is None and question.id in state.commented,
     )
     answered = state.with_answer(question.id, value)
+    if comment is not None:
+        answered = answered.with_comment(question.id)
     if wanted and detail is None:
         asking = replace(answered, retries=0, detail_asked=True)
         return Transition(asking, (detail_prompt(question, lang),), (recorded,))
@@ -189,6 +196,8 @@ def will_ask(flow: Flow, state: SessionState, current: Question) -> list[Questio
         elif not reached:
             if state.responded(question.id):
                 asked.append(question)
+        elif commented_already(question, state):
+            continue
         elif question.when is None or evaluate(question.when, known):
             asked.append(question)
         elif any(ref not in known for ref in references(question.when)):
@@ -207,10 +216,25 @@ def repair(flow: Flow, state: SessionState) -> SessionState:
     if state.question_id is None and state.status != "asking" and flow.review:
         return state  # paused or closed at the review: resuming shows it again
     for question in flow.questions:
-        applies = question.when is None or evaluate(question.when, state.known())
+        applies = _applies(question, state)
         if applies and not state.responded(question.id):
             return replace(state, question_id=question.id, retries=0)
     return replace(state, status="completed", question_id=None, retries=0)
+
+
+def _applies(question: Question, state: SessionState) -> bool:
+    """Whether `question` is asked: its `when` holds and no comment answered it."""
+    if commented_already(question, state):
+        return False
+    return question.when is None or evaluate(question.when, state.known())
+
+
+def commented_already(question: Question, state: SessionState) -> bool:
+    """`skip_if_commented: q`: the answer to q came with a comment, which says
+    what this question asks ("oui, surtout les conseillers départementaux")."""
+    return question.skip_if_commented is not None and question.skip_if_commented in (
+        state.commented
+    )
 
 
 def find(flow: Flow, question_id: str | None) -> Question | None:

@@ -201,6 +201,12 @@ class _QuestionDoc(_Doc):
         default=None, description="Said when the resident asks for help on this question."
     )
     when: WhenDoc | None = Field(default=None)
+    skip_if_commented: str | None = Field(
+        default=None,
+        description="The id of an earlier yes_no, choice or scale question: this question is"
+        " not asked when that answer came with a comment ('oui, surtout les conseillers"
+        " départementaux'), which already says what this question asks.",
+    )
 
 
 class YesNoQuestion(_QuestionDoc):

@@ -58,6 +58,7 @@ class SessionState:
     follows: bool = False  # completed: they want the follow-ups ("stop" ends it)
     changing: bool = False  # asking: a changed answer; then on to what is still to answer
     ranked: tuple[str, ...] = ()  # asking a ranking: the choices picked so far, in order
+    commented: tuple[str, ...] = ()  # questions whose answer came with a comment
 
     # ---- reading -------------------------------------------------------------
 
@@ -88,6 +89,12 @@ class SessionState:
             history=(*cleared.history, question_id),
         )
 
+    def with_comment(self, question_id: str) -> SessionState:
+        """The answer to `question_id` came with a comment (`skip_if_commented`)."""
+        if question_id in self.commented:
+            return self
+        return replace(self, commented=(*self.commented, question_id))
+
     def with_skip(self, question_id: str) -> SessionState:
         cleared = self.without(question_id)
         return replace(
@@ -112,6 +119,7 @@ class SessionState:
             skipped=tuple(q for q in self.skipped if q != question_id),
             passed_over=tuple(q for q in self.passed_over if q != question_id),
             history=tuple(q for q in self.history if q != question_id),
+            commented=tuple(q for q in self.commented if q != question_id),
         )
 
     # ---- JSON ----------------------------------------------------------------
@@ -135,6 +143,7 @@ class SessionState:
             "follow_up_asked": self.follow_up_asked,
             "follows": self.follows,
             "ranked": list(self.ranked),
+            "commented": list(self.commented),
         }
 
     @classmethod
@@ -154,6 +163,7 @@ class SessionState:
             "follow_up_asked": False,
             "follows": False,
             "ranked": [],
+            "commented": [],
             **data,
         }
         expected = {
@@ -174,6 +184,7 @@ class SessionState:
             "follow_up_asked",
             "follows",
             "ranked",
+            "commented",
         }
         if set(data) != expected:
             raise InvalidState(f"session state keys differ: {sorted(set(data) ^ expected)}")
@@ -213,6 +224,7 @@ class SessionState:
             follow_up_asked=asked,
             follows=follows,
             ranked=_strings(data["ranked"], "ranked"),
+            commented=_strings(data["commented"], "commented"),
         )
 
 

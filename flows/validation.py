@@ -32,6 +32,7 @@ from flows.limits import (
     MAX_QUESTIONS,
     condition_size,
 )
+from flows.model import COMMENTED_TYPES
 from flows.schema import (
     FLOW_ID_PATTERN,
     LANGUAGE_PATTERN,
@@ -243,6 +244,8 @@ class _Checker:
                 question = QUESTION.validate_python(_known_keys(raw))
             except ValidationError:
                 continue  # reported by the first pass
+            if question.skip_if_commented is not None:
+                self._commented((*path, "skip_if_commented"), question, known)
             known.setdefault(question.id, question)
             self._question(path, question)
             if question.when is not None:
@@ -254,6 +257,26 @@ class _Checker:
                     conditions[question.id] = condition
                     self._condition_size((*path, "when"), condition)
         return conditions
+
+    def _commented(
+        self, path: YamlPath, question: QuestionDoc, earlier: Mapping[str, QuestionDoc]
+    ) -> None:
+        """`skip_if_commented` names an earlier question whose answer takes a comment."""
+        target_id = question.skip_if_commented
+        target = earlier.get(target_id or "")
+        if target is None:
+            self.add(
+                path,
+                f"skip_if_commented refers to '{target_id}', which is not an earlier question",
+                did_you_mean(str(target_id), list(earlier))
+                or "name a yes_no, choice or scale question asked before this one",
+            )
+        elif target.type not in COMMENTED_TYPES:
+            self.add(
+                path,
+                f"'{target_id}' is a {target.type} question, whose answers take no comment",
+                "name a yes_no, choice or scale question",
+            )
 
     def _step(self, path: YamlPath, kind: str, index: int) -> None:
         """An information step or a section title: its text, and a section has questions."""

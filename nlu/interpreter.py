@@ -53,6 +53,7 @@ from nlu.choice import (
 )
 from nlu.command_frames import framed_command
 from nlu.commands import CommandClassifier, CommandScore, slash_command
+from nlu.comment import split_comment
 from nlu.commune import Places
 from nlu.dates import parse_date
 from nlu.greetings import Greetings
@@ -107,6 +108,8 @@ _COMMAND_OVER_WEAK_ANSWER = 0.45
 _COMMAND_OVER_FREE_TEXT = 0.53
 _EXTERNAL_CONFIDENCE = 0.70
 _MATCHER_CACHE_SIZE = 512
+# Closed answers that keep the rest of the message as a comment (nlu.comment).
+_COMMENTED = frozenset({"yes_no", "choice", "scale"})
 _YES_PAYLOADS = frozenset({"yes", "oui", "true"})
 _NO_PAYLOADS = frozenset({"no", "non", "false"})
 
@@ -300,7 +303,24 @@ class Interpreter:
             answer = Reject("not_understood")
         if answer == Reject("not_understood") and not has_letters_or_digits(text):
             return Reject("empty")
+        if isinstance(answer, Answer) and kind in _COMMENTED and answer.detail is None:
+            return self._with_comment(answer, text, question, lang, today)
         return answer
+
+    def _with_comment(
+        self, answer: Answer, text: str, question: QuestionSpec, lang: str, today: dt.date
+    ) -> Answer:
+        """The answer with the rest of the message as its comment, when the
+        answer stands in the head alone and the rest answers nothing."""
+        split = split_comment(text[:MAX_PARSED_CHARS])
+        if split is None:
+            return answer
+        head = self._answer(split.head, question, lang, today)
+        if not isinstance(head, Answer) or head.value != answer.value:
+            return answer
+        if not isinstance(self._answer(split.comment, question, lang, today), Reject):
+            return answer  # "oui, enfin non", "oui, je suis d'accord": no comment
+        return Answer(answer.value, comment=split.comment)
 
     def _choices(
         self, text: str, question: QuestionSpec, lang: str, today: dt.date

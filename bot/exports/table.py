@@ -2,7 +2,9 @@
 one column per question (two for choice questions: the choice ids and their
 labels in the flow's main language; a ranking's ids and labels read in rank
 order, "canteen > boarding", "Cantine > Internat"; a question with an "other" choice has a
-third, `<question>.other`, for the detail the resident wrote, once approved).
+third, `<question>.other`, for the detail the resident wrote, once approved;
+yes/no, choice and scale questions one more, `<question>.comment`, for the
+words a resident wrote after the answer, once approved).
 Every cell is text (`bot.exports.cells`).
 
 The metadata and the answers are those of the API's contribution object
@@ -19,8 +21,8 @@ from typing import Any
 from bot.api.serializer import PublicIds, contribution_fields
 from bot.exports.cells import cell
 from bot.exports.source import Exported, ExportedConsultation
-from flows.effects import detail_id
-from flows.model import Question
+from flows.effects import comment_id, detail_id
+from flows.model import COMMENTED_TYPES, Question
 from flows.prompts import RANK_SEPARATOR
 
 METADATA = (
@@ -55,6 +57,8 @@ class Table:
             self._columns.append(_Column(question.id, bool(question.choices), ranked))
             if question.other_choice() is not None:  # its detail, as the resident wrote it
                 self._columns.append(_Column(detail_id(question.id), False))
+            if question.type in COMMENTED_TYPES:  # "oui, surtout ...": the comment
+                self._columns.append(_Column(comment_id(question.id), False))
 
     def header(self) -> list[str]:
         names = list(METADATA)

@@ -111,6 +111,10 @@ def test_every_readme_condition_example_is_valid():
     text: P
     choices: [{id: canteen, label: C}, {id: boarding, label: B}]
   - {id: meeting, type: yes_no, text: M}
+  - id: works_order
+    type: ranking
+    text: W
+    choices: [{id: heating, label: H}, {id: roofs, label: R}]
 """
     for condition in conditions:
         text = (
