@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from flows.changing import change, reviewing
 from flows.confirmation import Picked, confirmation_question, confirmation_spec, decide
+from flows.echo import echo_line, literal, with_echo
 from flows.effects import (
     AnswerSkipped,
     AnswerWithdrawn,
@@ -331,21 +332,27 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
         return _ranked(flow, state, question, interpretation.value, message.text)
     if isinstance(interpretation, Reject):
         return _not_taken(flow, state, question, interpretation.reason)
-    return record(flow, state, question, interpretation.value, message.text, detail, comment)
+    value = interpretation.value
+    line = echo_line(question, value, message.text, state.language)
+    moved = record(flow, state, question, value, message.text, detail, comment)
+    return replace(moved, replies=with_echo(moved.replies, line))
 
 
 def _ranked(
     flow: Flow, state: SessionState, question: Question, value: AnswerValue, text: str
 ) -> Transition:
     """Picks for a ranking: stored once every rank is filled (`flows.ranking`)."""
+    lang = state.language
     picks = value if isinstance(value, tuple) else (str(value),)
     ranking = extended(question, state.ranked, picks)
     if isinstance(ranking, Reject):
         return _not_taken(flow, state, question, ranking.reason)
-    if not finished(question, ranking):
+    if not finished(question, ranking):  # what is ranked so far is said anyway
         picked = replace(state, ranked=ranking, retries=0)
         return Transition(picked, (question_again(picked, question),))
-    return record(flow, replace(state, ranked=()), question, ranking, text)
+    line = None if literal(question, picks, text) else echo_line(question, ranking, text, lang)
+    moved = record(flow, replace(state, ranked=()), question, ranking, text)
+    return replace(moved, replies=with_echo(moved.replies, line))
 
 
 def _confirming_answer(
