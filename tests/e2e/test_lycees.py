@@ -353,3 +353,26 @@ def test_staff_rank_the_works_one_pick_at_a_time_or_in_one_message():
         ],
         today=OPEN_DAY,
     )
+
+
+def test_what_was_read_from_a_sentence_is_said_back_and_buttons_are_not():
+    play(
+        "lycees.yml",
+        [
+            ("bonjour", CONSENT),
+            ("oui", ASKED_ROLE),
+            ("Parent d'élève", ASKED_POSTAL_CODE, "!Noté"),
+            ("45000", ASKED_SCHOOL),
+            ("Orléans", "Combien de minutes"),
+            ("trente-cinq", "Noté : 35.", "Comment faites-vous ce trajet ?"),
+            (
+                "le bus le matin et le TER le soir",
+                "Noté : Car scolaire, Train.",
+                '(stored: answer to travel_modes = ["school_bus", "train"])',
+                ASKED_BUILDINGS,
+            ),
+            ("retour", "Votre réponse était : Car scolaire, Train"),
+            ("train", "!Noté", ASKED_BUILDINGS),
+        ],
+        today=OPEN_DAY,
+    )
