@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from flows.ambiguity import which_one
 from flows.changing import change, reviewing
 from flows.confirmation import Picked, confirmation_question, confirmation_spec, decide
 from flows.echo import echo_line, literal, with_echo
@@ -331,7 +332,7 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
     if isinstance(interpretation, Answer) and question.type == "ranking":
         return _ranked(flow, state, question, interpretation.value, message.text)
     if isinstance(interpretation, Reject):
-        return _not_taken(flow, state, question, interpretation.reason)
+        return _not_taken(flow, state, question, interpretation.reason, interpretation)
     value = interpretation.value
     line = echo_line(question, value, message.text, state.language)
     moved = record(flow, state, question, value, message.text, detail, comment)
@@ -392,13 +393,23 @@ def _command(flow: Flow, state: SessionState, question: Question, name: CommandN
 
 
 def _not_taken(
-    flow: Flow, state: SessionState, question: Question, reason: RejectReason
+    flow: Flow,
+    state: SessionState,
+    question: Question,
+    reason: RejectReason,
+    reject: Reject | None = None,
 ) -> Transition:
     lang = state.language
     tries = state.retries + 1
     if tries >= MAX_TRIES and question.optional:
         skipped = _skip(flow, state, question)
         return replace(skipped, replies=(Reply(say("tries_skip", lang)), *skipped.replies))
+    which = None if reject is None or tries >= MAX_TRIES else which_one(question, reject, lang)
+    if which is not None:  # "« transports » : Transports en commun, ou ... ?"
+        kept = replace(state, retries=tries)
+        if question.type == "choice":
+            return Transition(kept, (which,))
+        return Transition(kept, (which, question_again(kept, question)))
     hint = reject_hint(reason, question, lang)
     if tries >= MAX_TRIES:
         hint = (

@@ -98,6 +98,8 @@ def reject_hint(reason: RejectReason, question: Question, lang: str) -> str:
 
 def reject_text(reason: RejectReason, question: Question, lang: str) -> str:
     """Why an answer was not taken, in one sentence."""
+    if reason == "ambiguous" and question.type == "yes_no":  # "bof", "oui et non"
+        return say("reject_ambiguous_yes_no", lang)
     if reason == "too_many" and question.type == "ranking":
         return say("reject_ranking_too_many", lang, n=question.rank_count())
     if reason == "exclusive":

@@ -236,8 +236,28 @@ def parse_choice(
     signed = matcher.negative if negated else frozenset(range(len(matcher.ids))) - matcher.negative
     chosen = _decide_single(words, mentions, matcher.sizes, signed if matcher.negative else None)
     if chosen is None:
-        return Reject("ambiguous")
+        return ambiguity(text[:MAX_PARSED_CHARS], mentions, matcher)
     return Answer(matcher.ids[chosen])
+
+
+_SURFACE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def ambiguity(text: str, mentions: Sequence[_Mention], matcher: ChoiceMatcher) -> Reject:
+    """An ambiguous reject naming the words and the options they may mean:
+    the options named by words of their own ("bus ou train"), else those a
+    shared word names ("transports")."""
+    own = [m for m in mentions if len(m.choices) == 1]
+    shared = [m for m in mentions if len(m.choices) > 1]
+    used = own if len({c for m in own for c in m.choices}) > 1 else shared or own
+    options = sorted({c for m in used for c in m.choices})
+    surface = _SURFACE.findall(text)
+    if len(surface) != len(tokens(text)):
+        surface = tokens(text)
+    spans = dict.fromkeys(" ".join(surface[m.start : m.end]) for m in used)
+    return Reject(
+        "ambiguous", words=" … ".join(spans), options=tuple(matcher.ids[i] for i in options)
+    )
 
 
 def affirmed(
@@ -395,8 +415,8 @@ def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int
     for mention in mentions:
         if len(mention.choices) > 1 and not mention.choices & own:
             resolved = named([mention], matcher.sizes)
-            if not resolved:
-                return Reject("ambiguous")  # a shared word naming none of the others
+            if not resolved:  # a shared word naming none of the others
+                return ambiguity(text, [mention], matcher)
             own |= resolved
     return own
 

@@ -16,7 +16,7 @@ date -> ISO date "2026-07-03"; free_text -> the stripped text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, TypeAlias, get_args
 
 AnswerValue: TypeAlias = bool | int | str | tuple[str, ...]
@@ -60,6 +60,12 @@ class Command:
 @dataclass(frozen=True, slots=True)
 class Reject:
     reason: RejectReason
+    # ambiguous choices: the resident's words that name several options, and
+    # those options' ids, so that the bot can name both ("« transports » :
+    # Transports en commun, ou Transport à la demande ?"). Not part of equality:
+    # a reject is its reason.
+    words: str = field(default="", compare=False)
+    options: tuple[str, ...] = field(default=(), compare=False)
 
 
 # Why an answer is put to the resident before it is stored.

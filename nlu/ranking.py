@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nlu.choice import ChoiceMatcher, affirmed, named
+from nlu.choice import ChoiceMatcher, affirmed, ambiguity, named
 from nlu.interpretation import Answer, Reject
 from nlu.normalize import MAX_PARSED_CHARS, tokens, word_set
 from nlu.positions import positions, rank_marker
@@ -45,7 +45,7 @@ def parse_ranking(text: str, question: QuestionSpec, matcher: ChoiceMatcher) -> 
     for mention in affirmed(words, matcher.find(words), matcher):
         choices = mention.choices if len(mention.choices) == 1 else named([mention], matcher.sizes)
         if len(choices) != 1:
-            return Reject("ambiguous")  # a word shared by several options
+            return ambiguity(clipped, [mention], matcher)  # a word shared by several options
         (choice,) = choices
         if choice in order:
             continue

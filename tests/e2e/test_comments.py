@@ -63,3 +63,22 @@ async def test_the_comment_waits_in_the_moderation_queue(database_url: str):
         ("local_food.comment", "surtout des légumes de saison")
     ]
     assert queue[0].question_text.startswith(ASKED_LOCAL_FOOD)
+
+
+def test_an_undecided_yes_or_no_is_told_what_is_expected():
+    play(
+        "lycees.yml",
+        [
+            *TO_LOCAL_FOOD,
+            (
+                "bof",
+                "Je n'ai pas pu lire un oui ou un non.",
+                "Répondez par oui ou par non.",
+                "!plusieurs choix",
+                ASKED_LOCAL_FOOD,
+            ),
+            ("oui et non", "Je n'ai pas pu lire un oui ou un non.", "!stored"),
+            ("plutôt oui", "(stored: answer to local_food = true)"),
+        ],
+        today=OPEN_DAY,
+    )

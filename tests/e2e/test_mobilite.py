@@ -217,3 +217,20 @@ def test_coming_back_after_expiry_and_switching_language():
 
 def test_the_simulator_tries_a_flow_on_a_given_day():
     play("mobilite.yml", [("bonjour", CONSENT), ("oui", ASKED_MODE)], today="2030-01-01")
+
+
+def test_an_ambiguous_answer_offers_its_candidates_as_buttons():
+    play(
+        "mobilite.yml",
+        [
+            ("bonjour", CONSENT),
+            ("oui", ASKED_MODE),
+            (
+                "le bus ou le train",
+                "Une seule réponse ici : Train, ou Bus ?\n[Train] [Bus]",
+                "!plusieurs choix",
+                "!stored",
+            ),
+            ("bus", '(stored: answer to mode = "bus")', ASKED_SATISFACTION),
+        ],
+    )
