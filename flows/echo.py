@@ -7,6 +7,9 @@ label or id, or digits as typed are echoed by nothing.
 Echoed: choice, multi_choice, ranking, number and scale answers. Yes/no
 answers, free text (the resident's own words), places and dates (shown in the
 confirmations of `flows.confirmation` when unsure) are not.
+
+And the other way round: "oui" to a free-text question shown again with its
+answer keeps that answer (`keeps_answer`); it says so in the same place.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from flows.messages import say
 from flows.model import Question
 from flows.prompts import describe
 from flows.replies import Reply
+from flows.state import SessionState
 from nlu.interpretation import AnswerValue
 from nlu.normalize import fold, tokens
 
@@ -63,6 +67,25 @@ def literal(question: Question, value: AnswerValue, text: str) -> bool:
     if question.type == "multi_choice":
         return set(said) == set(chosen)
     return tuple(said) == chosen
+
+
+# "retour" shows a free-text answer again; these keep it ("oui", "c'est bon").
+_KEEP = frozenset(
+    {
+        "oui", "ouais", "ok", "okay", "yes", "yep", "d accord", "c est bon", "oui c est bon",
+        "ca me va", "je confirme", "confirme", "pareil", "idem", "inchange", "je garde",
+        "on garde", "garder", "keep", "keep it", "same", "that s fine", "fine", "correct",
+    }
+)  # fmt: skip
+
+
+def keeps_answer(state: SessionState, question: Question, text: str) -> bool:
+    """A yes to a free-text question shown again with its answer (after
+    "retour" or "modifier la question N"): the resident confirms the text they
+    wrote, they do not replace it by "oui"."""
+    if question.type != "free_text" or state.answer(question.id) is None:
+        return False
+    return _key(text) in _KEEP
 
 
 def _key(text: str) -> str:

@@ -24,7 +24,7 @@ from dataclasses import replace
 from flows.ambiguity import which_one
 from flows.changing import change, reviewing
 from flows.confirmation import Picked, confirmation_question, confirmation_spec, decide
-from flows.echo import echo_line, literal, with_echo
+from flows.echo import echo_line, keeps_answer, literal, with_echo
 from flows.effects import (
     AnswerSkipped,
     AnswerWithdrawn,
@@ -316,6 +316,8 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
         return specified(flow, state, question, interpretation, message.text)
     if state.pending is not None:
         return _confirming_answer(flow, state, question, state.pending, interpretation)
+    if keeps_answer(state, question, message.text):  # even below min_length: "oui"
+        return _kept(flow, state, question)
     if isinstance(interpretation, Confirm):
         # Only candidates the question takes are offered; none: say why as for an answer.
         fitting = tuple(c for c in interpretation.candidates if _fits(question, c.value))
@@ -337,6 +339,15 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
     line = echo_line(question, value, message.text, state.language)
     moved = record(flow, state, question, value, message.text, detail, comment)
     return replace(moved, replies=with_echo(moved.replies, line))
+
+
+def _kept(flow: Flow, state: SessionState, question: Question) -> Transition:
+    """ "oui" to a free-text question shown again with its answer: that answer
+    stays as it was (nothing stored again, nothing to moderate again)."""
+    value = state.answer(question.id)
+    assert value is not None  # keeps_answer checked it
+    moved = move_on(flow, state.with_answer(question.id, value), question.id)
+    return replace(moved, replies=with_echo(moved.replies, say("answer_kept", state.language)))
 
 
 def _ranked(

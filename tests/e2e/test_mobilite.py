@@ -234,3 +234,21 @@ def test_an_ambiguous_answer_offers_its_candidates_as_buttons():
             ("bus", '(stored: answer to mode = "bus")', ASKED_SATISFACTION),
         ],
     )
+
+
+def test_retour_then_oui_keeps_the_text_and_a_new_text_replaces_it():
+    play(
+        "mobilite.yml",
+        [
+            ("bonjour", CONSENT),
+            ("oui", ASKED_MODE),
+            ("train", ASKED_SATISFACTION),
+            ("4", ASKED_POSTAL_CODE),
+            ("45000", ASKED_PROPOSAL),
+            ("Plus de bus le soir", '(stored: answer to proposal = "Plus de bus le soir")'),
+            ("retour", "Votre réponse était : Plus de bus le soir.", ASKED_PROPOSAL),
+            ("oui", "D'accord, je garde votre réponse.", "!answer to proposal", "Merci"),
+            ("retour", ASKED_PROPOSAL),
+            ("Des trains le dimanche", '(stored: answer to proposal = "Des trains le dimanche")'),
+        ],
+    )
