@@ -55,6 +55,7 @@ from flows.schema import (
     step_kind,
 )
 from flows.schema_errors import explain, strip_tag
+from flows.synonym_checks import Name, misfires
 from flows.when import WhenReader, did_you_mean
 
 SNAKE_CASE = re.compile(SNAKE_CASE_PATTERN)
@@ -68,6 +69,9 @@ class CheckedFlow:
 
     doc: FlowDoc
     conditions: Mapping[str, Condition]
+    # Not errors: synonyms that will misfire (`flows.synonym_checks`); the CLI
+    # lists them, `--strict` refuses them.
+    warnings: tuple[FlowProblem, ...] = ()
 
 
 def validate_document(document: Document) -> CheckedFlow:
@@ -97,7 +101,7 @@ def validate_document(document: Document) -> CheckedFlow:
     conditions = checker.check()
     if checker.problems or doc is None:
         raise FlowValidationError(sorted(checker.problems, key=lambda p: p.line or 0))
-    return CheckedFlow(doc, conditions)
+    return CheckedFlow(doc, conditions, tuple(sorted(checker.warnings, key=lambda p: p.line or 0)))
 
 
 class _Checker:
@@ -105,12 +109,18 @@ class _Checker:
         self.document = document
         self.data = data
         self.problems: list[FlowProblem] = list(document.problems)
+        self.warnings: list[FlowProblem] = []
         self.reading_lines = {problem.line for problem in document.problems}
         raw_questions = data.get("questions")
         self.raw_questions: list[object] = raw_questions if isinstance(raw_questions, list) else []
         self.languages: tuple[str, ...] | None = None
 
     # -- reporting ---------------------------------------------------------
+
+    def warn(self, path: YamlPath, message: str, hint: str | None = None) -> None:
+        before = len(self.problems)
+        self.add(path, message, hint)
+        self.warnings.append(self.problems.pop(before))
 
     def add(self, path: YamlPath, message: str, hint: str | None = None) -> None:
         question_id = None
@@ -416,6 +426,27 @@ class _Checker:
                         f"'{word}' ({lang}) would match both '{other}' and '{choice.id}'",
                         "keep the word for one choice only",
                     )
+
+        self._misfires(path, choices)
+
+    def _misfires(self, path: YamlPath, choices: list[ChoiceDoc]) -> None:
+        """Warnings for synonyms that will misfire (`flows.synonym_checks`)."""
+        langs = self.languages or ()
+        if not langs:
+            return  # the languages have their own problem
+        names: list[Name] = []
+        for choice in choices:
+            label = choice.label
+            labels = list(label.items()) if isinstance(label, dict) else [(langs[0], label)]
+            names.extend(Name(choice.id, lang, text, None) for lang, text in labels)
+            for lang, words in (choice.synonyms or {}).items():
+                names.extend(Name(choice.id, lang, w, k) for k, w in enumerate(words))
+        at = {c.id: i for i, c in enumerate(choices)}
+        for misfire in misfires(names):
+            name = misfire.name
+            index = name.synonym_at if name.synonym_at is not None else 0
+            where = (*path, "choices", at[name.choice], "synonyms", name.language, index)
+            self.warn(where, misfire.message, misfire.hint)
 
     def _words(self, at: YamlPath, choice: ChoiceDoc) -> list[tuple[str, str]]:
         langs = self.languages or ()

@@ -132,6 +132,13 @@ class ChoiceMatcher:
         return frozenset()
 
 
+def content_words(name: str) -> list[str]:
+    """The words of an option's name that name it alone, as `build_matcher`
+    indexes them: stemmed, without stopwords (all of them if none is left)."""
+    words = stems(name)
+    return [w for w in words if w not in _STOPWORDS] or words
+
+
 def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     """Index every name of every option, with the lexicon groups its names touch."""
     exact: dict[str, int] = {}

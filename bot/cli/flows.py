@@ -1,7 +1,8 @@
 """`consultbot flows validate|show|schema`: check, read and edit flow files.
 
 - `validate PATH...` checks each file and lists every problem of every file
-  (exit 1 if any has one);
+  (exit 1 if any has one), then the warnings of valid files (synonyms that
+  will misfire; `--strict` makes them problems);
 - `show PATH` prints the questions as a resident will see them, numbered, with
   their choices, ranges and the condition under which each is asked, for an
   organizer to proofread;
@@ -36,6 +37,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "validate", help="check flow files and list every problem", description=_doc(validate_)
     )
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="flow file(s)")
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (synonyms that will misfire) as problems: exit code 1",
+    )
     validate.set_defaults(handler=validate_)
 
     show = commands.add_parser(
@@ -63,7 +69,7 @@ def validate_(args: argparse.Namespace) -> int:
     """Check flow files, and the bot's own text catalogue (flows/texts); list
     every problem of every file (exit code 1 if any)."""
     from flows.errors import CatalogueError, FlowValidationError
-    from flows.loader import load_flow
+    from flows.loader import parse_flow_with_warnings, read_flow_text
 
     try:
         from flows.catalogue import CATALOGUE
@@ -76,7 +82,7 @@ def validate_(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.paths:
         try:
-            flow = load_flow(path)
+            flow, warnings = parse_flow_with_warnings(read_flow_text(path), str(path))
         except FlowValidationError as error:
             failed += 1
             count = len(error.problems)
@@ -84,10 +90,19 @@ def validate_(args: argparse.Namespace) -> int:
             for problem in error.problems:
                 print(f"  {problem}", file=sys.stderr)
             continue
+        if warnings and args.strict:
+            failed += 1
+            count = len(warnings)
+            print(f"{path}: {count} warning{'s' if count > 1 else ''} (--strict)", file=sys.stderr)
+            for warning in warnings:
+                print(f"  {warning}", file=sys.stderr)
+            continue
         print(
             f"{path}: ok: '{flow.id}', {len(flow.questions)} questions,"
             f" in {', '.join(flow.languages)}"
         )
+        for warning in warnings:
+            print(f"  warning: {warning}")
         for lang in flow.languages:
             if lang not in CATALOGUE.languages:
                 print(

@@ -48,7 +48,40 @@ def test_validate_accepts_the_bundled_flows(capsys):
     assert (
         f"{EXAMPLES / 'mobilite.yml'}: ok: 'mobilite', 4 questions, in fr, en" in out.splitlines()
     )
-    assert len(out.splitlines()) == len(paths)
+    oks = [line for line in out.splitlines() if not line.startswith("  warning: ")]
+    assert len(oks) == len(paths)
+
+
+def test_validate_lists_warnings_and_strict_makes_them_problems(capsys, tmp_path):
+    from tests.flows.test_synonym_checks import FLOW
+
+    path = tmp_path / "mobilite.yml"
+    path.write_text(FLOW, encoding="utf-8")
+    code, out, err = run(capsys, "flows", "validate", str(path))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"{path}: ok: 'mobilite', 1 questions, in fr"
+    assert (
+        f"  warning: {path}:12 (question mode): the synonym 'car' (fr) of 'coach' is a common"
+        " word: it will be read in sentences that do not mean this choice. Hint: remove it, or"
+        " use a longer phrase"
+    ) in out.splitlines()
+    code, out, err = run(capsys, "flows", "validate", "--strict", str(path))
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == f"{path}: 3 warnings (--strict)"
+    assert f"  {path}:12 (question mode): the synonym 'car' (fr)" in err
+
+
+def test_validate_says_to_use_in_for_eq_with_a_list(capsys, tmp_path):
+    from tests.flows.test_engine_ranking import FLOW
+
+    path = tmp_path / "rang.yml"
+    path.write_text(FLOW.replace("{first: canteen}", "{eq: [canteen, digital]}"), encoding="utf-8")
+    code, _, err = run(capsys, "flows", "validate", str(path))
+    assert code == 1
+    assert (
+        "'eq' compares with one value, got a list. Hint: to accept any of several values, use"
+        " in: write in: [canteen, digital]"
+    ) in err
 
 
 def test_validate_notes_a_flow_language_the_text_catalogue_lacks(capsys, tmp_path):
