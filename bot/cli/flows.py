@@ -233,6 +233,9 @@ class FlowPrinter:
         self.lines.append(f"{number}. [{question.id}] {self._kind(question)}{marks}")
         if question.when is not None:
             self.lines.append(f"   Asked only if {self.condition(question.when)}.")
+        if question.skip_if_commented is not None:
+            ref = self._ref(question.skip_if_commented)
+            self.lines.append(f"   Not asked if {ref} came with a comment.")
         self._texts(question.text, "   ")
         for index, choice in enumerate(question.choices, start=1):
             labels = " / ".join(choice.label.get(lang) for lang in self.languages)

@@ -71,6 +71,16 @@ def test_validate_lists_warnings_and_strict_makes_them_problems(capsys, tmp_path
     assert f"  {path}:12 (question mode): the synonym 'car' (fr)" in err
 
 
+def test_show_tells_a_question_skipped_after_a_comment(capsys, tmp_path):
+    from tests.flows.test_engine_comments import FLOW
+
+    path = tmp_path / "democratie.yml"
+    path.write_text(FLOW, encoding="utf-8")
+    code, out, _ = run(capsys, "flows", "show", str(path))
+    assert code == 0
+    assert "   Not asked if the answer to 1 [closer] came with a comment." in out.splitlines()
+
+
 def test_validate_says_to_use_in_for_eq_with_a_list(capsys, tmp_path):
     from tests.flows.test_engine_ranking import FLOW
 
