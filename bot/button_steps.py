@@ -9,7 +9,8 @@ text, and a button shown at another step than the current one is answered "you
 already answered this question" with nothing stored (`bot.channel_contract.ButtonOutdated`).
 
 A step is the session and where it stands: its status, the question asked and
-how many questions were answered before it. So an old "Oui" of a question
+how many questions were answered before it (and, in a ranking, how many
+choices are picked). So an old "Oui" of a question
 answered since (typed, or by another button) no longer answers the question
 asked now, while the buttons of a question asked again (after "retour") answer
 it again. Typed text carries no step and is always read against the current
@@ -43,6 +44,8 @@ def step_of(session_id: int | None, state: SessionState | None) -> str:
         where = "consent"
     else:
         where = f"{state.status}|{state.question_id}|{len(state.history)}"
+        if state.ranked:  # each pick of a ranking is a step of its own
+            where += f"|{len(state.ranked)}"
     digest = hashlib.sha256(f"{session_id}|{where}".encode()).digest()
     # Five bytes are exactly eight base32 letters: encoding only those is the
     # same stamp as cutting the whole digest's encoding, at a tenth of the cost.

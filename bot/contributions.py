@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flow_catalog import DeployedFlow
 from bot.pseudonyms import Pseudonymizer
-from flows.effects import detail_id
+from flows.effects import comment_id, detail_id
 from flows.model import Flow, Question
 from storage import answers, contributions
 from storage.columns import JsonValue
@@ -165,11 +165,12 @@ def _order(item: tuple[int, int, AnswerFields, _Asked]) -> tuple[int, int]:
 @dataclass(frozen=True, slots=True)
 class _Asked:
     """The question an answer row belongs to: an "other" choice's detail is
-    kept as `<question>.other` (flows.effects.detail_id), beside its answer."""
+    kept as `<question>.other` (flows.effects.detail_id), a closed answer's
+    comment as `<question>.comment` (flows.effects.comment_id), beside it."""
 
     rank: int
     question: Question
-    detail: bool
+    detail: bool  # the free text beside an answer: an "other" detail or a comment
     by_language: Mapping[str, Mapping[str, str]]  # the flow's languages: choice id -> label
 
     def labels(self, value: JsonValue, language: str) -> tuple[str, ...]:
@@ -182,13 +183,15 @@ class _Asked:
         if isinstance(value, str):
             label = labels.get(value)
             return () if label is None else (label,)
+        if isinstance(value, list) and self.question.type == "ranking":  # in rank order
+            return tuple(labels[v] for v in value if isinstance(v, str) and v in labels)
         if isinstance(value, list):
             return tuple(label for id_, label in labels.items() if id_ in value)
         return ()
 
 
-# Each flow's questions by the ids of the answers they hold ("<id>" and its
-# "<id>.other"), with their rank: built once per parsed flow (a feed page maps
+# Each flow's questions by the ids of the answers they hold ("<id>", its
+# "<id>.other" and "<id>.comment"), with their rank: built once per parsed flow (a feed page maps
 # thousands of answers on a handful of flows).
 _INDEXES: dict[int, tuple[Flow, dict[str, _Asked]]] = {}
 
@@ -206,6 +209,7 @@ def _index(flow: Flow) -> dict[str, _Asked]:
             }
             index[question.id] = _Asked(rank, question, False, labels)
             index[detail_id(question.id)] = _Asked(rank, question, True, {})
+            index[comment_id(question.id)] = _Asked(rank, question, True, {})
         cached = (flow, index)
         _INDEXES[id(flow)] = cached
     return cached[1]

@@ -60,10 +60,12 @@ from flows.effects import (
     Effect,
     FollowUpChosen,
     StatusAsked,
+    comment_id,
     detail_id,
 )
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
 from flows.messages import say
+from flows.model import COMMENTED_TYPES
 from flows.prompts import consent_question
 from flows.replies import Reply
 from flows.state import SessionState, Status
@@ -563,14 +565,23 @@ class ConversationService:
                     needs_moderation=free_text,
                     personal_data=holds_personal_data(effect.raw_text) if free_text else None,
                 )
-                if flow.question(effect.question_id).other_choice() is not None:
-                    await self._store_detail(session, session_id, effect, now)
+                question = flow.question(effect.question_id)
+                if question.other_choice() is not None:
+                    detail = (detail_id(effect.question_id), effect.detail)
+                    await self._store_detail(session, session_id, effect, detail, now)
+                if question.type in COMMENTED_TYPES and (effect.comment or effect.drops_comment):
+                    comment = (comment_id(effect.question_id), effect.comment)
+                    await self._store_detail(session, session_id, effect, comment, now)
             elif isinstance(effect, AnswerSkipped | AnswerWithdrawn):
                 await answers.supersede(
                     session,
                     session_id,
                     now=now,
-                    question_ids=[effect.question_id, detail_id(effect.question_id)],
+                    question_ids=[
+                        effect.question_id,
+                        detail_id(effect.question_id),
+                        comment_id(effect.question_id),
+                    ],
                 )
             elif isinstance(effect, FollowUpChosen) and context.participant is not None:
                 await self._follow_up_chosen(session, context, effect.wanted, now)
@@ -601,24 +612,29 @@ class ConversationService:
             )
 
     async def _store_detail(
-        self, session: AsyncSession, session_id: int, effect: AnswerRecorded, now: dt.datetime
+        self,
+        session: AsyncSession,
+        session_id: int,
+        effect: AnswerRecorded,
+        beside: tuple[str, str | None],
+        now: dt.datetime,
     ) -> None:
-        """An "other" choice's detail: free text beside its answer, for moderators;
-        an answer without one replaces any detail given before."""
-        if effect.detail is None:
-            await answers.supersede(
-                session, session_id, now=now, question_ids=[detail_id(effect.question_id)]
-            )
+        """An "other" choice's detail or a closed answer's comment (`beside`: its
+        row id and text): free text beside its answer, for moderators; an answer
+        without one replaces any given before."""
+        row_id, text = beside
+        if text is None:
+            await answers.supersede(session, session_id, now=now, question_ids=[row_id])
             return
         await answers.add(
             session,
             session_id,
-            detail_id(effect.question_id),
-            effect.detail,
+            row_id,
+            text,
             question_text=effect.wording,
             language=effect.language,
             now=now,
-            raw_text=effect.detail,
+            raw_text=text,
             needs_moderation=True,
         )
 

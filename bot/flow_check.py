@@ -1,5 +1,5 @@
 """Checking a flow file, with what `consultbot flows validate` reports for it:
-every problem with its line, or a one-line summary and notes. The command line
+every problem with its line, or a one-line summary, notes and warnings. The command line
 and the console's flow pages both use it, so they say the same thing."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flows.errors import FlowProblem, FlowValidationError
-from flows.loader import flow_text, parse_flow
+from flows.loader import flow_text, parse_flow_with_warnings
 from flows.model import Flow
 
 
@@ -18,6 +18,8 @@ class FlowCheck:
     flow: Flow | None  # None: the flow has problems
     problems: tuple[FlowProblem, ...] = ()
     notes: tuple[str, ...] = ()
+    # Of a valid flow: synonyms that will misfire (flows.synonym_checks), with lines.
+    warnings: tuple[FlowProblem, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -43,10 +45,10 @@ def check_bytes(raw: bytes, source: str) -> FlowCheck:
 def check_text(text: str, source: str) -> FlowCheck:
     """Every problem of a flow's text, or the flow with its notes."""
     try:
-        flow = parse_flow(text, source)
+        flow, warnings = parse_flow_with_warnings(text, source)
     except FlowValidationError as error:
         return FlowCheck(source, text, None, error.problems)
-    return FlowCheck(source, text, flow, notes=catalogue_notes(flow, source))
+    return FlowCheck(source, text, flow, notes=catalogue_notes(flow, source), warnings=warnings)
 
 
 def catalogue_notes(flow: Flow, source: str) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ _TYPES = {
     "yes_no": "yes / no",
     "choice": "one choice",
     "multi_choice": "several choices",
+    "ranking": "a ranking",
     "number": "a number",
     "scale": "a scale",
     "free_text": "free text",
@@ -92,6 +93,9 @@ class FlowPrinter:
         self.lines.append(f"{number}. [{question.id}] {self._kind(question)}{marks}")
         if question.when is not None:
             self.lines.append(f"   Asked only if {self.condition(question.when)}.")
+        if question.skip_if_commented is not None:
+            ref = self._ref(question.skip_if_commented)
+            self.lines.append(f"   Not asked if {ref} came with a comment.")
         self._texts(question.text, "   ")
         for index, choice in enumerate(question.choices, start=1):
             labels = " / ".join(choice.label.get(lang) for lang in self.languages)
@@ -122,6 +126,10 @@ class FlowPrinter:
             low = question.min_selections or 1
             high = question.max_selections or len(question.choices)
             kind += f", pick {low}" if low == high else f", pick {low} to {high}"
+        elif question.type == "ranking":
+            count, total = question.rank_count(), len(question.choices)
+            of = f"{count} of its {total}" if count < total else f"its {total}"
+            kind += f" of {of} choices, the most important first"
         elif question.type == "free_text" and (question.min_length or question.max_length):
             if question.min_length and question.max_length:
                 kind += f", {question.min_length} to {question.max_length} characters"
@@ -160,7 +168,10 @@ class FlowPrinter:
         values = compare.value if isinstance(compare.value, tuple) else (compare.value,)
         shown = [self._value(question, value) for value in values]
         op = _NEGATED[compare.op] if negated else compare.op
-        if question.type == "multi_choice":
+        if op in ("first", "not_first"):
+            puts = "puts" if op == "first" else "does not put"
+            return f"{self._ref(question.id)} {puts} {', '.join(shown)} first"
+        if question.type in ("multi_choice", "ranking"):
             words = _MULTI_WORDS[op]
         elif question.type == "date":
             words = _DATE_WORDS.get(op, _WORDS[op])
@@ -201,6 +212,7 @@ _MULTI_WORDS = {
     "not_in": "includes none of",
 }
 _NEGATED = {
+    "first": "not_first",
     "eq": "ne",
     "ne": "eq",
     "in": "not_in",

@@ -36,6 +36,7 @@ def change(flow: Flow, state: SessionState, number: int) -> Transition:
         pending=None,
         detail_asked=False,
         changing=True,
+        ranked=(),
     )
     note = say("change_to", lang, n=number, answer=shown)
     return Transition(changing, (Reply(note), present(flow, changing, question)))

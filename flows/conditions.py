@@ -3,6 +3,7 @@
 YAML forms (the flow-language reference in README.md is authoritative):
     when: {satisfaction: {lte: 2}}        # Compare
     when: {mode: {in: [car, bus]}}
+    when: {priorities: {first: canteen}}  # a ranking's first choice
     when: {why: answered}                 # Answered
     when: {why: skipped}                  # Skipped
     when: {all: [..., ...]} / {any: [...]} / {not: {...}}
@@ -12,7 +13,9 @@ question that was not answered (unanswered or skipped) is false, `ne` included:
 only `skipped` and `not` say something about missing answers. Values compare
 strictly by type (true is not 1). A multi_choice answer (a tuple of choice ids)
 `eq` a choice id when that choice is among the selections, and is `in` a list
-when any of its selections is. ISO dates compare as text, which orders them.
+when any of its selections is. A ranking (a tuple too, most important first) is
+compared the same way, and `first` looks at its first choice only. ISO dates
+compare as text, which orders them.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Literal, TypeAlias, TypeVar
 
 from nlu.interpretation import AnswerValue
 
-CompareOp = Literal["eq", "ne", "in", "lt", "lte", "gt", "gte"]
+CompareOp = Literal["eq", "ne", "in", "first", "lt", "lte", "gt", "gte"]
 ConditionValue: TypeAlias = bool | int | str | tuple[bool | int | str, ...]
 
 
@@ -119,6 +122,8 @@ def _compare_selections(answer: tuple[str, ...], op: CompareOp, value: Condition
         return not _selected(answer, value)
     if op == "in":
         return isinstance(value, tuple) and any(_selected(answer, v) for v in value)
+    if op == "first":
+        return isinstance(value, str) and answer[:1] == (value,)
     return False
 
 

@@ -72,9 +72,14 @@ class Document:
 
 
 class _Composer(Composer):
-    """ruamel.yaml's (recursive) composer, refusing to nest deeper than MAX_DEPTH."""
+    """ruamel.yaml's (recursive) composer, refusing to nest deeper than MAX_DEPTH.
+    An anchor defined again is YAML 1.2 (an alias names the latest): no warning."""
 
     depth = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.warn_double_anchors = False
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self.depth += 1

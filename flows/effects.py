@@ -41,6 +41,15 @@ class AnswerRecorded:
     # An "other" choice's detail in the resident's words (free text to moderate);
     # stored under `detail_id(question_id)`, replaced with the answer.
     detail: str | None = None
+    # yes_no, choice, scale: the resident's words after the answer ("oui, surtout
+    # les conseillers départementaux"); stored under `comment_id(question_id)`.
+    comment: str | None = None
+    drops_comment: bool = False  # a comment kept with an earlier answer no longer holds
+
+
+def comment_id(question_id: str) -> str:
+    """Where the comment of a closed answer is kept beside it (as `detail_id`)."""
+    return f"{question_id}.comment"
 
 
 def detail_id(question_id: str) -> str:

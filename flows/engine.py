@@ -21,8 +21,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from flows.ambiguity import which_one
 from flows.changing import change, reviewing
 from flows.confirmation import Picked, confirmation_question, confirmation_spec, decide
+from flows.echo import echo_line, keeps_answer, literal, with_echo
 from flows.effects import (
     AnswerSkipped,
     AnswerWithdrawn,
@@ -43,7 +45,15 @@ from flows.messages import language_name, say
 from flows.model import Flow, Question
 from flows.other import DETAIL_SPEC, detail_prompt
 from flows.progress import Transition as Transition
-from flows.progress import find, move_on, present, record, repair, specified
+from flows.progress import (
+    find,
+    move_on,
+    present,
+    question_again,
+    record,
+    repair,
+    specified,
+)
 from flows.prompts import (
     RESUME,
     ask,
@@ -58,6 +68,7 @@ from flows.prompts import (
 )
 from flows.prompts import describe as describe_answer
 from flows.question_spec import fit, question_spec
+from flows.ranking import extended, finished
 from flows.replies import Reply
 from flows.review import review_spec, summary
 from flows.state import Pending, SessionState
@@ -302,13 +313,18 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
     interpretation = message.interpretation
     if isinstance(interpretation, Command) and state.detail_asked and interpretation.name == "skip":
         return move_on(flow, replace(state, detail_asked=False), question.id)  # no detail
+    if interpretation == Command("back") and state.ranked:
+        unpicked = replace(state, ranked=state.ranked[:-1], retries=0)  # the last pick off
+        return Transition(unpicked, (question_again(unpicked, question),))
     if isinstance(interpretation, Command):
-        cleared = replace(state, pending=None, detail_asked=False)
+        cleared = replace(state, pending=None, detail_asked=False, ranked=())
         return _command(flow, cleared, question, interpretation.name)
     if state.detail_asked:
         return specified(flow, state, question, interpretation, message.text)
     if state.pending is not None:
         return _confirming_answer(flow, state, question, state.pending, interpretation)
+    if keeps_answer(state, question, message.text):  # even below min_length: "oui"
+        return _kept(flow, state, question)
     if isinstance(interpretation, Confirm):
         # Only candidates the question takes are offered; none: say why as for an answer.
         fitting = tuple(c for c in interpretation.candidates if _fits(question, c.value))
@@ -318,13 +334,44 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
             pending = Pending(fitting, message.text)
             confirm = confirmation_question(pending, question, state.language)
             return Transition(replace(state, pending=pending), (confirm,))
-    detail = None
+    detail = comment = None
     if isinstance(interpretation, Answer):
-        detail = interpretation.detail
+        detail, comment = interpretation.detail, interpretation.comment
         interpretation = fit(question, interpretation.value)
+    if isinstance(interpretation, Answer) and question.type == "ranking":
+        return _ranked(flow, state, question, interpretation.value, message.text)
     if isinstance(interpretation, Reject):
-        return _not_taken(flow, state, question, interpretation.reason)
-    return record(flow, state, question, interpretation.value, message.text, detail)
+        return _not_taken(flow, state, question, interpretation.reason, interpretation)
+    value = interpretation.value
+    line = echo_line(question, value, message.text, state.language)
+    moved = record(flow, state, question, value, message.text, detail, comment)
+    return replace(moved, replies=with_echo(moved.replies, line))
+
+
+def _kept(flow: Flow, state: SessionState, question: Question) -> Transition:
+    """ "oui" to a free-text question shown again with its answer: that answer
+    stays as it was (nothing stored again, nothing to moderate again)."""
+    value = state.answer(question.id)
+    assert value is not None  # keeps_answer checked it
+    moved = move_on(flow, state.with_answer(question.id, value), question.id)
+    return replace(moved, replies=with_echo(moved.replies, say("answer_kept", state.language)))
+
+
+def _ranked(
+    flow: Flow, state: SessionState, question: Question, value: AnswerValue, text: str
+) -> Transition:
+    """Picks for a ranking: stored once every rank is filled (`flows.ranking`)."""
+    lang = state.language
+    picks = value if isinstance(value, tuple) else (str(value),)
+    ranking = extended(question, state.ranked, picks)
+    if isinstance(ranking, Reject):
+        return _not_taken(flow, state, question, ranking.reason)
+    if not finished(question, ranking):  # what is ranked so far is said anyway
+        picked = replace(state, ranked=ranking, retries=0)
+        return Transition(picked, (question_again(picked, question),))
+    line = None if literal(question, picks, text) else echo_line(question, ranking, text, lang)
+    moved = record(flow, replace(state, ranked=()), question, ranking, text)
+    return replace(moved, replies=with_echo(moved.replies, line))
 
 
 def _confirming_answer(
@@ -364,13 +411,23 @@ def _command(flow: Flow, state: SessionState, question: Question, name: CommandN
 
 
 def _not_taken(
-    flow: Flow, state: SessionState, question: Question, reason: RejectReason
+    flow: Flow,
+    state: SessionState,
+    question: Question,
+    reason: RejectReason,
+    reject: Reject | None = None,
 ) -> Transition:
     lang = state.language
     tries = state.retries + 1
     if tries >= MAX_TRIES and question.optional:
         skipped = _skip(flow, state, question)
         return replace(skipped, replies=(Reply(say("tries_skip", lang)), *skipped.replies))
+    which = None if reject is None or tries >= MAX_TRIES else which_one(question, reject, lang)
+    if which is not None:  # "« transports » : Transports en commun, ou ... ?"
+        kept = replace(state, retries=tries)
+        if question.type == "choice":
+            return Transition(kept, (which,))
+        return Transition(kept, (which, question_again(kept, question)))
     hint = reject_hint(reason, question, lang)
     if tries >= MAX_TRIES:
         hint = (
@@ -382,7 +439,7 @@ def _not_taken(
             hint += " " + question.help.get(lang)
     # Counted up to MAX_TRIES only: from there on every re-ask offers help anyway.
     kept = replace(state, retries=min(tries, MAX_TRIES))
-    return Transition(kept, (Reply(hint), ask(question, lang)))
+    return Transition(kept, (Reply(hint), question_again(kept, question)))
 
 
 def _skip(flow: Flow, state: SessionState, question: Question) -> Transition:
@@ -409,6 +466,7 @@ def _back(flow: Flow, state: SessionState) -> Transition:
         retries=0,
         pending=None,
         detail_asked=False,
+        ranked=(),
     )
     return Transition(returned, (Reply(note), present(flow, returned, previous)))
 
@@ -436,7 +494,9 @@ def _paused(flow: Flow, state: SessionState, message: Message) -> Transition:
         question = find(flow, state.question_id)
         if question is None:  # paused at the review: back to it
             return move_on(flow, replace(state, status="asking", changing=True), after=None)
-        resumed = replace(state, status="asking", retries=0, pending=None, detail_asked=False)
+        resumed = replace(
+            state, status="asking", retries=0, pending=None, detail_asked=False, ranked=()
+        )
         return Transition(
             resumed,
             (Reply(say("resumed", state.language)), present(flow, resumed, question)),

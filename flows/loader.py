@@ -28,6 +28,7 @@ from flows.schema import (
     MultiChoiceQuestion,
     NumberQuestion,
     QuestionDoc,
+    RankingQuestion,
     SayStep,
     ScaleQuestion,
     SectionStep,
@@ -45,11 +46,18 @@ def load_flow(path: Path) -> Flow:
 
 def parse_flow(text: str, source: str) -> Flow:
     """Validate a flow written as YAML text; `source` names it in messages."""
+    return parse_flow_with_warnings(text, source)[0]
+
+
+def parse_flow_with_warnings(text: str, source: str) -> tuple[Flow, tuple[FlowProblem, ...]]:
+    """`parse_flow`, and the warnings of a valid flow (synonyms that will
+    misfire: `flows.synonym_checks`), with their lines."""
     if len(text) > MAX_FILE_BYTES:
         raise _refuse(source, f"the flow is too large ({len(text)} characters)", _SIZE_HINT)
     document = parse_document(text, source)
     checked = validate_document(document)
-    return _build(checked.doc, checked.conditions, document.lines, source)
+    flow = _build(checked.doc, checked.conditions, document.lines, source)
+    return flow, checked.warnings
 
 
 _SIZE_HINT = f"a flow file is at most {MAX_FILE_BYTES // 1000} kB; is this the right file?"
@@ -183,13 +191,16 @@ def _question(
         retry=translate.optional(doc.retry),
         help=translate.optional(doc.help),
         when=condition,
+        skip_if_commented=doc.skip_if_commented,
     )
     return _with_type_fields(question, doc, translate)
 
 
 def _with_type_fields(question: Question, doc: QuestionDoc, translate: _Translator) -> Question:
-    if isinstance(doc, ChoiceQuestion | MultiChoiceQuestion):
+    if isinstance(doc, ChoiceQuestion | MultiChoiceQuestion | RankingQuestion):
         question = replace(question, choices=tuple(_choice(c, translate) for c in doc.choices))
+    if isinstance(doc, RankingQuestion):
+        question = replace(question, ranks=doc.ranks)
     if isinstance(doc, MultiChoiceQuestion):
         question = replace(
             question, min_selections=doc.min_selections, max_selections=doc.max_selections

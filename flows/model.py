@@ -12,6 +12,10 @@ from flows.language import pick_language
 from flows.translated import Translated
 from nlu.question import QuestionKind
 
+# Question types whose answers may come with a comment ("oui, surtout ..."),
+# stored beside the answer (`flows.effects.comment_id`) for moderation.
+COMMENTED_TYPES: tuple[str, ...] = ("yes_no", "choice", "scale")
+
 # What residents see of their progress (`progress:` in a flow file).
 Progress: TypeAlias = Literal["none", "questions", "sections"]
 
@@ -48,12 +52,19 @@ class Question:
     max_label: Translated | None = None
     min_selections: int | None = None  # multi_choice
     max_selections: int | None = None
+    ranks: int | None = None  # ranking: how many choices are ranked (None: all)
     max_length: int | None = None  # free_text
     min_length: int | None = None
     min_date: dt.date | None = None  # date
     max_date: dt.date | None = None
     before: tuple[Translated, ...] = ()  # information steps (`say:`) said just before it
     section: int | None = None  # index in `Flow.sections` of the section it belongs to
+    skip_if_commented: str | None = None  # not asked when that question's answer had a comment
+
+    def rank_count(self) -> int:
+        """ranking: how many choices the answer orders."""
+        count = len(self.choices)
+        return count if self.ranks is None else min(self.ranks, count)
 
     def other_choice(self) -> Choice | None:
         """The choice marked `other: true`, if any."""

@@ -18,6 +18,7 @@ from flows.messages import say
 from flows.model import Flow, Question
 from flows.other import detail_prompt, read_detail, takes_detail
 from flows.prompts import ask, follow_up_question
+from flows.ranking import next_pick
 from flows.replies import Reply
 from flows.review import summary
 from flows.state import SessionState
@@ -44,7 +45,7 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
     lang = state.language
     previous = find(flow, after)
     for question in flow.questions[start:]:
-        applies = question.when is None or evaluate(question.when, state.known())
+        applies = _applies(question, state)
         if applies and state.changing and state.responded(question.id):
             continue  # a changed answer: on to what is still to answer
         if applies:
@@ -55,6 +56,7 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
                 retries=0,
                 pending=None,
                 detail_asked=False,
+                ranked=(),
                 passed_over=tuple(q for q in state.passed_over if q != question.id),
             )
             entered = question.section is not None and (
@@ -103,9 +105,12 @@ def record(
     value: AnswerValue,
     text: str,
     detail: str | None = None,
+    comment: str | None = None,
 ) -> Transition:
     """Store an answer and move on; an "other" choice without its detail is
-    stored, then the detail is asked for (`flows.other`)."""
+    stored, then the detail is asked for (`flows.other`). A comment ("oui,
+    surtout ...") is stored beside the answer, and passes over the questions
+    marked `skip_if_commented` with this one."""
     lang = state.language
     wanted = takes_detail(question, value)
     recorded = AnswerRecorded(
@@ -115,8 +120,12 @@ def record(
         wording=ask(question, lang).text,
         language=lang,
         detail=detail if wanted else None,
+        comment=comment,
+        drops_comment=comment is None and question.id in state.commented,
     )
     answered = state.with_answer(question.id, value)
+    if comment is not None:
+        answered = answered.with_comment(question.id)
     if wanted and detail is None:
         asking = replace(answered, retries=0, detail_asked=True)
         return Transition(asking, (detail_prompt(question, lang),), (recorded,))
@@ -139,13 +148,21 @@ def specified(
 
 def present(flow: Flow, state: SessionState, question: Question) -> Reply:
     """The question as shown, under "Question 12 sur 37" when the flow shows
-    progress by question. The stored wording is `ask`'s, without the line."""
-    asked = ask(question, state.language)
+    progress by question. The stored wording is `ask`'s, without the line. A
+    ranking under way shows what is ranked so far and the choices still free."""
+    asked = question_again(state, question)
     if flow.progress != "questions":
         return asked
     number, total = position(flow, state, question)
     line = say("progress_question", state.language, n=number, total=total)
     return replace(asked, text=f"{line}\n{asked.text}")
+
+
+def question_again(state: SessionState, question: Question) -> Reply:
+    """The question as asked again (after an answer not taken, a command)."""
+    if question.type == "ranking" and state.ranked:
+        return next_pick(question, state.ranked, state.language)
+    return ask(question, state.language)
 
 
 def section_heading(flow: Flow, state: SessionState, question: Question) -> Reply:
@@ -179,6 +196,8 @@ def will_ask(flow: Flow, state: SessionState, current: Question) -> list[Questio
         elif not reached:
             if state.responded(question.id):
                 asked.append(question)
+        elif commented_already(question, state):
+            continue
         elif question.when is None or evaluate(question.when, known):
             asked.append(question)
         elif any(ref not in known for ref in references(question.when)):
@@ -197,10 +216,25 @@ def repair(flow: Flow, state: SessionState) -> SessionState:
     if state.question_id is None and state.status != "asking" and flow.review:
         return state  # paused or closed at the review: resuming shows it again
     for question in flow.questions:
-        applies = question.when is None or evaluate(question.when, state.known())
+        applies = _applies(question, state)
         if applies and not state.responded(question.id):
             return replace(state, question_id=question.id, retries=0)
     return replace(state, status="completed", question_id=None, retries=0)
+
+
+def _applies(question: Question, state: SessionState) -> bool:
+    """Whether `question` is asked: its `when` holds and no comment answered it."""
+    if commented_already(question, state):
+        return False
+    return question.when is None or evaluate(question.when, state.known())
+
+
+def commented_already(question: Question, state: SessionState) -> bool:
+    """`skip_if_commented: q`: the answer to q came with a comment, which says
+    what this question asks ("oui, surtout les conseillers départementaux")."""
+    return question.skip_if_commented is not None and question.skip_if_commented in (
+        state.commented
+    )
 
 
 def find(flow: Flow, question_id: str | None) -> Question | None:

@@ -16,6 +16,7 @@ MAX_SCALE_RANGE = 10
 SKIP_PAYLOAD = "/skip"
 RESUME = "resume"  # payload of the "resume" button: a choice id of the paused state
 RESTART_PAYLOAD = "/restart"
+RANK_SEPARATOR = " > "  # between the labels of a ranking, most important first
 
 
 def ask(question: Question, lang: str) -> Reply:
@@ -30,6 +31,8 @@ def ask(question: Question, lang: str) -> Reply:
         lines.append(f"({', '.join(ends)})")
     if question.type == "multi_choice":
         lines.append(say("several", lang))
+    if question.type == "ranking":
+        lines.append(say("rank_how", lang, n=question.rank_count(), **_examples(question, lang)))
     buttons = _answer_buttons(question, lang)
     if question.optional:
         buttons = (*buttons, Button(say("skip", lang), SKIP_PAYLOAD))
@@ -45,7 +48,7 @@ def yes_no_buttons(lang: str, yes: str = "yes", no: str = "no") -> tuple[Button,
 
 
 def _answer_buttons(question: Question, lang: str) -> tuple[Button, ...]:
-    if question.type in ("choice", "multi_choice"):
+    if question.type in ("choice", "multi_choice", "ranking"):
         return tuple(Button(c.label.get(lang), c.id) for c in question.choices)
     if question.type == "yes_no":
         return yes_no_buttons(lang)
@@ -70,6 +73,9 @@ def expectation(question: Question, lang: str) -> str:
             high = question.max_selections or len(question.choices)
             text = text[:-1] + say("expect_selections", lang, low=low, high=high) + "."
         return text
+    if kind == "ranking":
+        examples = _examples(question, lang)
+        return say("expect_ranking", lang, labels=labels, n=question.rank_count(), **examples)
     if kind == "number":
         return say("expect_number", lang, bounds=_bounds(question.min, question.max, lang))
     if kind == "scale":
@@ -92,6 +98,10 @@ def reject_hint(reason: RejectReason, question: Question, lang: str) -> str:
 
 def reject_text(reason: RejectReason, question: Question, lang: str) -> str:
     """Why an answer was not taken, in one sentence."""
+    if reason == "ambiguous" and question.type == "yes_no":  # "bof", "oui et non"
+        return say("reject_ambiguous_yes_no", lang)
+    if reason == "too_many" and question.type == "ranking":
+        return say("reject_ranking_too_many", lang, n=question.rank_count())
     if reason == "exclusive":
         labels = " / ".join(c.label.get(lang) for c in question.choices if c.exclusive)
         return say("reject_exclusive", lang, labels=labels or "?")
@@ -102,6 +112,8 @@ def describe(question: Question, value: AnswerValue, lang: str) -> str:
     """An answer as the resident would recognise it (used when going back)."""
     if isinstance(value, bool):
         return say("yes" if value else "no", lang)
+    if isinstance(value, tuple) and question.type == "ranking":
+        return RANK_SEPARATOR.join(_choice_label(question, v, lang) for v in value)
     if isinstance(value, tuple):
         return ", ".join(_choice_label(question, v, lang) for v in value)
     if isinstance(value, str) and question.type == "choice":
@@ -112,6 +124,12 @@ def describe(question: Question, value: AnswerValue, lang: str) -> str:
         except ValueError:
             return value
     return str(value)
+
+
+def _examples(question: Question, lang: str) -> dict[str, str]:
+    """The first two labels, to show how a ranking is written."""
+    labels = [c.label.get(lang) for c in question.choices[:2]]
+    return {"first": labels[0] if labels else "", "second": labels[-1] if labels else ""}
 
 
 def _choice_label(question: Question, choice_id: str, lang: str) -> str:

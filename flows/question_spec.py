@@ -27,6 +27,7 @@ def question_spec(question: Question, lang: str) -> QuestionSpec:
         max=question.max,
         min_selections=question.min_selections,
         max_selections=question.max_selections,
+        ranks=question.rank_count() if question.type == "ranking" else None,
         max_length=question.max_length,
         min_length=question.min_length,
         min_date=question.min_date,
@@ -54,6 +55,8 @@ def fit(question: Question, value: AnswerValue) -> Answer | Reject:
         return Answer(value) if known else Reject("not_understood")
     if kind == "multi_choice":
         return _fit_selections(question, value)
+    if kind == "ranking":
+        return _fit_ranking(question, value)
     if kind in ("number", "scale"):
         if not isinstance(value, int) or isinstance(value, bool):
             return Reject("not_understood")
@@ -102,6 +105,19 @@ def _fit_selections(question: Question, value: AnswerValue) -> Answer | Reject:
     if question.max_selections is not None and len(selections) > question.max_selections:
         return Reject("too_many")
     return Answer(selections)
+
+
+def _fit_ranking(question: Question, value: AnswerValue) -> Answer | Reject:
+    """A ranking keeps its order; each choice once; no more than `ranks` (a
+    shorter one is a ranking under way: `flows.ranking`)."""
+    if not isinstance(value, tuple) or not value:
+        return Reject("not_understood")
+    ids = [c.id for c in question.choices]
+    if any(v not in ids for v in value) or len(set(value)) != len(value):
+        return Reject("not_understood")
+    if len(value) > question.rank_count():
+        return Reject("too_many")
+    return Answer(value)
 
 
 def _fit_date(question: Question, value: str) -> Answer | Reject:

@@ -120,6 +120,7 @@ _COMPARISON_SCHEMA: dict[str, Any] = {
         "eq": {"description": "the answer equals this value (or, for multi_choice, includes it)"},
         "ne": {"description": "the answer differs from this value"},
         "in": {"type": "array", "minItems": 1, "description": "the answer is one of these"},
+        "first": {"description": "ranking: the choice ranked first is this one"},
         "lt": {"description": "less than (numbers, scales, dates)"},
         "lte": {"description": "less than or equal (numbers, scales, dates)"},
         "gt": {"description": "greater than (numbers, scales, dates)"},
@@ -200,6 +201,12 @@ class _QuestionDoc(_Doc):
         default=None, description="Said when the resident asks for help on this question."
     )
     when: WhenDoc | None = Field(default=None)
+    skip_if_commented: str | None = Field(
+        default=None,
+        description="The id of an earlier yes_no, choice or scale question: this question is"
+        " not asked when that answer came with a comment ('oui, surtout les conseillers"
+        " départementaux'), which already says what this question asks.",
+    )
 
 
 class YesNoQuestion(_QuestionDoc):
@@ -225,6 +232,19 @@ class MultiChoiceQuestion(_QuestionDoc):
     )
     max_selections: PositiveInt | None = Field(
         default=None, description="The most choices a resident may pick (default: all)."
+    )
+
+
+class RankingQuestion(_QuestionDoc):
+    """Choices put in order of importance ("classez vos trois priorités"): the
+    answer is the list of choice ids, most important first."""
+
+    type: Literal["ranking"]
+    choices: list[ChoiceDoc] = Field(description="At least two choices.")
+    ranks: PositiveInt | None = Field(
+        default=None,
+        description="How many choices the resident ranks, e.g. 3 for 'your three"
+        " priorities' (default: all of them).",
     )
 
 
@@ -290,6 +310,7 @@ QuestionDoc: TypeAlias = Annotated[
     YesNoQuestion
     | ChoiceQuestion
     | MultiChoiceQuestion
+    | RankingQuestion
     | NumberQuestion
     | ScaleQuestion
     | FreeTextQuestion
@@ -332,6 +353,7 @@ StepDoc: TypeAlias = Annotated[
     Annotated[YesNoQuestion, Tag("yes_no")]
     | Annotated[ChoiceQuestion, Tag("choice")]
     | Annotated[MultiChoiceQuestion, Tag("multi_choice")]
+    | Annotated[RankingQuestion, Tag("ranking")]
     | Annotated[NumberQuestion, Tag("number")]
     | Annotated[ScaleQuestion, Tag("scale")]
     | Annotated[FreeTextQuestion, Tag("free_text")]
@@ -346,6 +368,7 @@ QUESTION_MODELS: dict[str, type[_QuestionDoc]] = {
     "yes_no": YesNoQuestion,
     "choice": ChoiceQuestion,
     "multi_choice": MultiChoiceQuestion,
+    "ranking": RankingQuestion,
     "number": NumberQuestion,
     "scale": ScaleQuestion,
     "free_text": FreeTextQuestion,

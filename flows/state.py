@@ -57,6 +57,8 @@ class SessionState:
     follow_up_asked: bool = False  # completed: "do you want the follow-ups?" awaits yes or no
     follows: bool = False  # completed: they want the follow-ups ("stop" ends it)
     changing: bool = False  # asking: a changed answer; then on to what is still to answer
+    ranked: tuple[str, ...] = ()  # asking a ranking: the choices picked so far, in order
+    commented: tuple[str, ...] = ()  # questions whose answer came with a comment
 
     # ---- reading -------------------------------------------------------------
 
@@ -87,6 +89,12 @@ class SessionState:
             history=(*cleared.history, question_id),
         )
 
+    def with_comment(self, question_id: str) -> SessionState:
+        """The answer to `question_id` came with a comment (`skip_if_commented`)."""
+        if question_id in self.commented:
+            return self
+        return replace(self, commented=(*self.commented, question_id))
+
     def with_skip(self, question_id: str) -> SessionState:
         cleared = self.without(question_id)
         return replace(
@@ -111,6 +119,7 @@ class SessionState:
             skipped=tuple(q for q in self.skipped if q != question_id),
             passed_over=tuple(q for q in self.passed_over if q != question_id),
             history=tuple(q for q in self.history if q != question_id),
+            commented=tuple(q for q in self.commented if q != question_id),
         )
 
     # ---- JSON ----------------------------------------------------------------
@@ -133,6 +142,8 @@ class SessionState:
             "changing": self.changing,
             "follow_up_asked": self.follow_up_asked,
             "follows": self.follows,
+            "ranked": list(self.ranked),
+            "commented": list(self.commented),
         }
 
     @classmethod
@@ -141,8 +152,9 @@ class SessionState:
             raise InvalidState(f"session state must be an object, not {type(data).__name__}")
         if data.get("version") != FORMAT_VERSION:
             raise InvalidState(f"unknown session state version {data.get('version')!r}")
-        # States saved before `passed_over`, `pending` and `detail_asked` existed
-        # lack them: nothing was passed over, nothing awaits confirmation or detail.
+        # States saved before `passed_over`, `pending`, `detail_asked`, `ranked`...
+        # existed lack them: nothing was passed over, awaits confirmation or detail,
+        # or is half ranked.
         data = {
             "passed_over": [],
             "pending": None,
@@ -150,6 +162,8 @@ class SessionState:
             "changing": False,
             "follow_up_asked": False,
             "follows": False,
+            "ranked": [],
+            "commented": [],
             **data,
         }
         expected = {
@@ -169,6 +183,8 @@ class SessionState:
             "changing",
             "follow_up_asked",
             "follows",
+            "ranked",
+            "commented",
         }
         if set(data) != expected:
             raise InvalidState(f"session state keys differ: {sorted(set(data) ^ expected)}")
@@ -207,6 +223,8 @@ class SessionState:
             changing=changing,
             follow_up_asked=asked,
             follows=follows,
+            ranked=_strings(data["ranked"], "ranked"),
+            commented=_strings(data["commented"], "commented"),
         )
 
 

@@ -32,6 +32,7 @@ from flows.limits import (
     MAX_QUESTIONS,
     condition_size,
 )
+from flows.model import COMMENTED_TYPES
 from flows.schema import (
     FLOW_ID_PATTERN,
     LANGUAGE_PATTERN,
@@ -48,11 +49,13 @@ from flows.schema import (
     MultiChoiceQuestion,
     NumberQuestion,
     QuestionDoc,
+    RankingQuestion,
     ScaleQuestion,
     describe,
     step_kind,
 )
 from flows.schema_errors import explain, strip_tag
+from flows.synonym_checks import Name, misfires
 from flows.when import WhenReader, did_you_mean
 
 SNAKE_CASE = re.compile(SNAKE_CASE_PATTERN)
@@ -66,6 +69,9 @@ class CheckedFlow:
 
     doc: FlowDoc
     conditions: Mapping[str, Condition]
+    # Not errors: synonyms that will misfire (`flows.synonym_checks`); the CLI
+    # lists them, `--strict` refuses them.
+    warnings: tuple[FlowProblem, ...] = ()
 
 
 def validate_document(document: Document) -> CheckedFlow:
@@ -95,7 +101,7 @@ def validate_document(document: Document) -> CheckedFlow:
     conditions = checker.check()
     if checker.problems or doc is None:
         raise FlowValidationError(sorted(checker.problems, key=lambda p: p.line or 0))
-    return CheckedFlow(doc, conditions)
+    return CheckedFlow(doc, conditions, tuple(sorted(checker.warnings, key=lambda p: p.line or 0)))
 
 
 class _Checker:
@@ -103,12 +109,18 @@ class _Checker:
         self.document = document
         self.data = data
         self.problems: list[FlowProblem] = list(document.problems)
+        self.warnings: list[FlowProblem] = []
         self.reading_lines = {problem.line for problem in document.problems}
         raw_questions = data.get("questions")
         self.raw_questions: list[object] = raw_questions if isinstance(raw_questions, list) else []
         self.languages: tuple[str, ...] | None = None
 
     # -- reporting ---------------------------------------------------------
+
+    def warn(self, path: YamlPath, message: str, hint: str | None = None) -> None:
+        before = len(self.problems)
+        self.add(path, message, hint)
+        self.warnings.append(self.problems.pop(before))
 
     def add(self, path: YamlPath, message: str, hint: str | None = None) -> None:
         question_id = None
@@ -242,6 +254,8 @@ class _Checker:
                 question = QUESTION.validate_python(_known_keys(raw))
             except ValidationError:
                 continue  # reported by the first pass
+            if question.skip_if_commented is not None:
+                self._commented((*path, "skip_if_commented"), question, known)
             known.setdefault(question.id, question)
             self._question(path, question)
             if question.when is not None:
@@ -253,6 +267,26 @@ class _Checker:
                     conditions[question.id] = condition
                     self._condition_size((*path, "when"), condition)
         return conditions
+
+    def _commented(
+        self, path: YamlPath, question: QuestionDoc, earlier: Mapping[str, QuestionDoc]
+    ) -> None:
+        """`skip_if_commented` names an earlier question whose answer takes a comment."""
+        target_id = question.skip_if_commented
+        target = earlier.get(target_id or "")
+        if target is None:
+            self.add(
+                path,
+                f"skip_if_commented refers to '{target_id}', which is not an earlier question",
+                did_you_mean(str(target_id), list(earlier))
+                or "name a yes_no, choice or scale question asked before this one",
+            )
+        elif target.type not in COMMENTED_TYPES:
+            self.add(
+                path,
+                f"'{target_id}' is a {target.type} question, whose answers take no comment",
+                "name a yes_no, choice or scale question",
+            )
 
     def _step(self, path: YamlPath, kind: str, index: int) -> None:
         """An information step or a section title: its text, and a section has questions."""
@@ -297,17 +331,19 @@ class _Checker:
             )
         for key in ("text", "retry", "help", "min_label", "max_label"):
             self._translated((*path, key), f"the {key.replace('_', ' ')}")
-        if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
+        if isinstance(question, ChoiceQuestion | MultiChoiceQuestion | RankingQuestion):
             self._choices(path, question.choices)
-        if isinstance(question, ChoiceQuestion):
+        if isinstance(question, ChoiceQuestion | RankingQuestion):
             for index, choice in enumerate(question.choices):
                 if choice.exclusive:
                     self.add(
                         (*path, "choices", index, "exclusive"),
-                        "'exclusive' applies to multi_choice questions only: a choice"
-                        " question takes one answer anyway",
+                        f"'exclusive' applies to multi_choice questions only: a {question.type}"
+                        " question takes no combination of choices",
                         "remove it",
                     )
+        if isinstance(question, RankingQuestion):
+            self._ranking(path, question)
         if isinstance(question, MultiChoiceQuestion):
             self._selections(path, question)
         if isinstance(question, NumberQuestion | ScaleQuestion | DateQuestion):
@@ -391,6 +427,27 @@ class _Checker:
                         "keep the word for one choice only",
                     )
 
+        self._misfires(path, choices)
+
+    def _misfires(self, path: YamlPath, choices: list[ChoiceDoc]) -> None:
+        """Warnings for synonyms that will misfire (`flows.synonym_checks`)."""
+        langs = self.languages or ()
+        if not langs:
+            return  # the languages have their own problem
+        names: list[Name] = []
+        for choice in choices:
+            label = choice.label
+            labels = list(label.items()) if isinstance(label, dict) else [(langs[0], label)]
+            names.extend(Name(choice.id, lang, text, None) for lang, text in labels)
+            for lang, words in (choice.synonyms or {}).items():
+                names.extend(Name(choice.id, lang, w, k) for k, w in enumerate(words))
+        at = {c.id: i for i, c in enumerate(choices)}
+        for misfire in misfires(names):
+            name = misfire.name
+            index = name.synonym_at if name.synonym_at is not None else 0
+            where = (*path, "choices", at[name.choice], "synonyms", name.language, index)
+            self.warn(where, misfire.message, misfire.hint)
+
     def _words(self, at: YamlPath, choice: ChoiceDoc) -> list[tuple[str, str]]:
         langs = self.languages or ()
         label = choice.label
@@ -407,6 +464,22 @@ class _Checker:
                 )
             found.extend((lang, word) for word in synonyms)
         return [(lang, word) for lang, word in found if word.strip()]
+
+    def _ranking(self, path: YamlPath, question: RankingQuestion) -> None:
+        for index, choice in enumerate(question.choices):
+            if choice.other:
+                self.add(
+                    (*path, "choices", index, "other"),
+                    "'other' applies to choice and multi_choice questions, not to a ranking",
+                    "remove it, and ask a free_text question after the ranking",
+                )
+        count = len(question.choices)
+        if question.ranks is not None and count >= 2 and question.ranks > count:
+            self.add(
+                (*path, "ranks"),
+                f"ranks is {question.ranks} but the question has only {count} choices",
+                f"use at most {count}",
+            )
 
     def _selections(self, path: YamlPath, question: MultiChoiceQuestion) -> None:
         low, high, count = question.min_selections, question.max_selections, len(question.choices)

@@ -35,6 +35,7 @@ from flows.schema import (
     NumberQuestion,
     PostalCodeQuestion,
     QuestionDoc,
+    RankingQuestion,
     ScaleQuestion,
     YesNoQuestion,
     describe,
@@ -42,7 +43,7 @@ from flows.schema import (
 
 YamlPath = tuple[str | int, ...]
 INSEE_CODE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")  # a commune's official code (Corsica: 2A, 2B)
-OPS: tuple[CompareOp, ...] = ("eq", "ne", "in", "lt", "lte", "gt", "gte")
+OPS: tuple[CompareOp, ...] = ("eq", "ne", "in", "first", "lt", "lte", "gt", "gte")
 ORDERED_OPS = ("lt", "lte", "gt", "gte")
 _YES = ("yes", "oui")
 _NO = ("no", "non")
@@ -198,6 +199,14 @@ class WhenReader:
                 did_you_mean(str(name), OPS) or "use one of " + ", ".join(OPS),
             )
         target = self.known.get(question_id)
+        if op in ("eq", "ne", "first") and isinstance(expected, list):
+            raise _Invalid(f"'{op}' compares with one value, got a list", _list_hint(op, expected))
+        if op == "first" and target is not None and not isinstance(target, RankingQuestion):
+            raise _Invalid(
+                f"'first' looks at the first choice of a ranking, but '{question_id}' is a"
+                f" {target.type} question",
+                "use eq or in",
+            )
         if op == "in":
             if not isinstance(expected, list) or not expected:
                 raise _Invalid(
@@ -222,7 +231,7 @@ def _value(target: QuestionDoc, op: CompareOp, value: object) -> bool | int | st
         )
     if isinstance(target, YesNoQuestion):
         return _yes_no(name, value)
-    if isinstance(target, ChoiceQuestion | MultiChoiceQuestion):
+    if isinstance(target, ChoiceQuestion | MultiChoiceQuestion | RankingQuestion):
         ids = [choice.id for choice in target.choices]
         if not isinstance(value, str) or value not in ids:
             listing = "its choices are " + ", ".join(ids)
@@ -255,6 +264,15 @@ def _value(target: QuestionDoc, op: CompareOp, value: object) -> bool | int | st
     raise _Invalid(
         f"a free-text answer cannot be compared ({name})", "use answered or skipped instead"
     )
+
+
+def _list_hint(op: str, values: list[object]) -> str:
+    listed = "[" + ", ".join(str(v) for v in values) + "]"
+    if op == "eq":
+        return f"to accept any of several values, use in: write in: {listed}"
+    if op == "ne":
+        return f"to exclude several values, write not: {{<question>: {{in: {listed}}}}}"
+    return "to accept several first choices, write any: [{<question>: {first: a}}, ...]"
 
 
 def _yes_no(name: str, value: object) -> bool:

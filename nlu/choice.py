@@ -132,6 +132,13 @@ class ChoiceMatcher:
         return frozenset()
 
 
+def content_words(name: str) -> list[str]:
+    """The words of an option's name that name it alone, as `build_matcher`
+    indexes them: stemmed, without stopwords (all of them if none is left)."""
+    words = stems(name)
+    return [w for w in words if w not in _STOPWORDS] or words
+
+
 def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     """Index every name of every option, with the lexicon groups its names touch."""
     exact: dict[str, int] = {}
@@ -227,7 +234,7 @@ def parse_choice(
         if len(ordinals) == 1:
             return Answer(matcher.ids[ordinals[0]])
         return Reject("ambiguous")
-    mentions = _affirmed(words, matcher.find(words), matcher)
+    mentions = affirmed(words, matcher.find(words), matcher)
     if not mentions:
         return Reject("not_understood")
     # Words shared by options ("d'accord") name one of the same sign as the
@@ -236,11 +243,31 @@ def parse_choice(
     signed = matcher.negative if negated else frozenset(range(len(matcher.ids))) - matcher.negative
     chosen = _decide_single(words, mentions, matcher.sizes, signed if matcher.negative else None)
     if chosen is None:
-        return Reject("ambiguous")
+        return ambiguity(text[:MAX_PARSED_CHARS], mentions, matcher)
     return Answer(matcher.ids[chosen])
 
 
-def _affirmed(
+_SURFACE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def ambiguity(text: str, mentions: Sequence[_Mention], matcher: ChoiceMatcher) -> Reject:
+    """An ambiguous reject naming the words and the options they may mean:
+    the options named by words of their own ("bus ou train"), else those a
+    shared word names ("transports")."""
+    own = [m for m in mentions if len(m.choices) == 1]
+    shared = [m for m in mentions if len(m.choices) > 1]
+    used = own if len({c for m in own for c in m.choices}) > 1 else shared or own
+    options = sorted({c for m in used for c in m.choices})
+    surface = _SURFACE.findall(text)
+    if len(surface) != len(tokens(text)):
+        surface = tokens(text)
+    spans = dict.fromkeys(" ".join(surface[m.start : m.end]) for m in used)
+    return Reject(
+        "ambiguous", words=" … ".join(spans), options=tuple(matcher.ids[i] for i in options)
+    )
+
+
+def affirmed(
     words: Sequence[str], mentions: list[_Mention], matcher: ChoiceMatcher
 ) -> list[_Mention]:
     """Mentions that are not denied: "surtout pas le bus" names no option;
@@ -266,10 +293,10 @@ def _decide_single(
     sizes: Sequence[int],
     signed: frozenset[int] | None = None,
 ) -> int | None:
-    named = _named(mentions, sizes, signed)
-    if len(named) == 1:
-        return next(iter(named))
-    if not named:
+    chosen = named(mentions, sizes, signed)
+    if len(chosen) == 1:
+        return next(iter(chosen))
+    if not chosen:
         return None
     correction = _CORRECTIONS.first_end(words)
     if correction is not None:
@@ -282,7 +309,7 @@ def _decide_single(
     return None
 
 
-def _named(
+def named(
     mentions: list[_Mention], sizes: Sequence[int], signed: frozenset[int] | None = None
 ) -> set[int]:
     """Options named by something of their own. When only shared words name
@@ -382,21 +409,21 @@ def _select_many(text: str, words: list[str], matcher: ChoiceMatcher) -> set[int
         if except_at is None:
             return everything
         tail = _after_except(text)
-        excluded = _named(matcher.find(tail), matcher.sizes) if tail else set()
+        excluded = named(matcher.find(tail), matcher.sizes) if tail else set()
         ordinal_excluded = positions(tail, count) if tail else None
         if isinstance(ordinal_excluded, list):
             excluded |= set(ordinal_excluded)
         return everything - excluded if excluded else Reject("not_understood")
-    mentions = _affirmed(words, matcher.find(words), matcher)
+    mentions = affirmed(words, matcher.find(words), matcher)
     own: set[int] = set()
     for mention in mentions:
         if len(mention.choices) == 1:
             own |= mention.choices
     for mention in mentions:
         if len(mention.choices) > 1 and not mention.choices & own:
-            resolved = _named([mention], matcher.sizes)
-            if not resolved:
-                return Reject("ambiguous")  # a shared word naming none of the others
+            resolved = named([mention], matcher.sizes)
+            if not resolved:  # a shared word naming none of the others
+                return ambiguity(text, [mention], matcher)
             own |= resolved
     return own
 

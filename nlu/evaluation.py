@@ -202,4 +202,10 @@ def _same_value(case: Case, value: object, expected: object) -> bool:
             and isinstance(expected, list | tuple)
             and (set(value) == set(expected))
         )
+    if case.question.kind == "ranking":  # the order is the answer
+        return (
+            isinstance(value, tuple)
+            and isinstance(expected, list | tuple)
+            and (value == tuple(expected))
+        )
     return bool(value == expected and type(value) is type(expected))

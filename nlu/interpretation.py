@@ -9,14 +9,14 @@ engine asks and stores only what the resident confirms. A clear answer is an
 
 Values by question kind (see docs/evaluation.md):
 yes_no -> bool; choice -> the choice id (str); multi_choice -> tuple of choice ids
-in the question's order; number and scale -> int; postal_code -> "45000";
-commune -> INSEE code "45234"; date -> ISO date "2026-07-03"; free_text -> the
-stripped text.
+in the question's order; ranking -> tuple of choice ids, most important first;
+number and scale -> int; postal_code -> "45000"; commune -> INSEE code "45234";
+date -> ISO date "2026-07-03"; free_text -> the stripped text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, TypeAlias, get_args
 
 AnswerValue: TypeAlias = bool | int | str | tuple[str, ...]
@@ -47,6 +47,9 @@ class Answer:
     # choice, multi_choice: what the resident wrote after an "other" option
     # ("autre : la trottinette" -> "la trottinette"), kept as free text.
     detail: str | None = None
+    # yes_no, choice, scale: the rest of the message after the answer ("oui,
+    # surtout les conseillers départementaux"), kept as free text (nlu.comment).
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,12 @@ class Command:
 @dataclass(frozen=True, slots=True)
 class Reject:
     reason: RejectReason
+    # ambiguous choices: the resident's words that name several options, and
+    # those options' ids, so that the bot can name both ("« transports » :
+    # Transports en commun, ou Transport à la demande ?"). Not part of equality:
+    # a reject is its reason.
+    words: str = field(default="", compare=False)
+    options: tuple[str, ...] = field(default=(), compare=False)
 
 
 # Why an answer is put to the resident before it is stored.

@@ -53,6 +53,7 @@ from nlu.choice import (
 )
 from nlu.command_frames import framed_command, receipt_code
 from nlu.commands import CommandClassifier, CommandScore, slash_command
+from nlu.comment import split_comment
 from nlu.commune import Places
 from nlu.dates import parse_date
 from nlu.greetings import Greetings
@@ -71,6 +72,7 @@ from nlu.other import split_other
 from nlu.pictographs import EmojiNames
 from nlu.postal_code import parse_postal_code
 from nlu.question import ChoiceOption, QuestionSpec
+from nlu.ranking import parse_ranking
 from nlu.training_data import TrainingData, parse_many
 from nlu.yes_no import YesNoParser
 
@@ -106,6 +108,8 @@ _COMMAND_OVER_WEAK_ANSWER = 0.45
 _COMMAND_OVER_FREE_TEXT = 0.53
 _EXTERNAL_CONFIDENCE = 0.70
 _MATCHER_CACHE_SIZE = 512
+# Closed answers that keep the rest of the message as a comment (nlu.comment).
+_COMMENTED = frozenset({"yes_no", "choice", "scale"})
 _YES_PAYLOADS = frozenset({"yes", "oui", "true"})
 _NO_PAYLOADS = frozenset({"no", "non", "false"})
 
@@ -153,6 +157,7 @@ class Interpreter:
             (QuestionSpec("yes_no"), "oui bien sûr"),
             (QuestionSpec("choice", choices=choices), "la bagnole"),
             (QuestionSpec("multi_choice", choices=choices), "tout sauf le trian"),
+            (QuestionSpec("ranking", choices=choices), "1 le train 2 la bagnole"),
             (QuestionSpec("number", min=0, max=10), "vingt-deux"),
             (QuestionSpec("scale", min=1, max=5), "4/5 ⭐"),
             (QuestionSpec("postal_code"), "trente-sept mille"),
@@ -258,7 +263,7 @@ class Interpreter:
                 return Answer(True)
             if folded in _NO_PAYLOADS:
                 return Answer(False)
-        if question.kind in ("choice", "multi_choice"):
+        if question.kind in ("choice", "multi_choice", "ranking"):
             for choice in question.choices:
                 if text == choice.id:
                     return Answer(choice.id if question.kind == "choice" else (choice.id,))
@@ -281,6 +286,9 @@ class Interpreter:
             answer = self._yes_no.parse(text)
         elif kind in ("choice", "multi_choice"):
             answer = self._choices(text, question, lang, today)
+        elif kind == "ranking":
+            named = self._emoji.spelt_out(text, lang)
+            answer = parse_ranking(named, question, self._matcher(question, lang))
         elif kind in ("number", "scale"):
             answer = parse_number(text, lang, question.min, question.max, scale=kind == "scale")
         elif kind == "postal_code":
@@ -297,7 +305,24 @@ class Interpreter:
             answer = Reject("not_understood")
         if answer == Reject("not_understood") and not has_letters_or_digits(text):
             return Reject("empty")
+        if isinstance(answer, Answer) and kind in _COMMENTED and answer.detail is None:
+            return self._with_comment(answer, text, question, lang, today)
         return answer
+
+    def _with_comment(
+        self, answer: Answer, text: str, question: QuestionSpec, lang: str, today: dt.date
+    ) -> Answer:
+        """The answer with the rest of the message as its comment, when the
+        answer stands in the head alone and the rest answers nothing."""
+        split = split_comment(text[:MAX_PARSED_CHARS])
+        if split is None:
+            return answer
+        head = self._answer(split.head, question, lang, today)
+        if not isinstance(head, Answer) or head.value != answer.value:
+            return answer
+        if not isinstance(self._answer(split.comment, question, lang, today), Reject):
+            return answer  # "oui, enfin non", "oui, je suis d'accord": no comment
+        return Answer(answer.value, comment=split.comment)
 
     def _choices(
         self, text: str, question: QuestionSpec, lang: str, today: dt.date

@@ -121,3 +121,12 @@ def _ordinal_value(word: str, count: int) -> int | None:
         return _CARDINAL_WORDS[word]
     match = _ORDINAL_TOKEN.fullmatch(word)
     return int(match[1]) if match else None
+
+
+def rank_marker(word: str) -> int | None:
+    """The rank a (stemmed) word gives the option next to it: "1", "1er",
+    "premier", "deuxième", "3e"; None for any other word ("un" is an article)."""
+    if word in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[word]
+    match = _ORDINAL_TOKEN.fullmatch(word)
+    return int(match[1]) if match and len(match[1]) <= 2 else None

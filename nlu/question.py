@@ -14,6 +14,7 @@ QuestionKind: TypeAlias = Literal[
     "yes_no",
     "choice",
     "multi_choice",
+    "ranking",
     "number",
     "scale",
     "free_text",
@@ -47,6 +48,7 @@ class QuestionSpec:
     max: int | None = None
     min_selections: int | None = None  # multi_choice
     max_selections: int | None = None
+    ranks: int | None = None  # ranking: how many options are still to rank
     max_length: int | None = None  # free_text
     min_length: int | None = None
     min_date: dt.date | None = None  # date

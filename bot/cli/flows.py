@@ -1,7 +1,8 @@
 """`consultbot flows validate|show|schema`: check, read and edit flow files.
 
 - `validate PATH...` checks each file and lists every problem of every file
-  (exit 1 if any has one);
+  (exit 1 if any has one), then the warnings of valid files (synonyms that
+  will misfire; `--strict` makes them problems);
 - `show PATH` prints the questions as a resident will see them, numbered, with
   their choices, ranges and the condition under which each is asked, for an
   organizer to proofread;
@@ -31,6 +32,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "validate", help="check flow files and list every problem", description=_doc(validate_)
     )
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="flow file(s)")
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (synonyms that will misfire) as problems: exit code 1",
+    )
     validate.set_defaults(handler=validate_)
 
     show = commands.add_parser(
@@ -81,7 +87,16 @@ def validate_(args: argparse.Namespace) -> int:
             for problem in check.problems:
                 print(f"  {problem}", file=sys.stderr)
             continue
+        if check.warnings and args.strict:
+            failed += 1
+            count = len(check.warnings)
+            print(f"{path}: {count} warning{'s' if count > 1 else ''} (--strict)", file=sys.stderr)
+            for warning in check.warnings:
+                print(f"  {warning}", file=sys.stderr)
+            continue
         print(check.summary)
+        for warning in check.warnings:
+            print(f"  warning: {warning}")
         for note in check.notes:
             print(note)
     if failed and len(args.paths) > 1:

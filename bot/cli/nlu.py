@@ -137,7 +137,7 @@ def _parse(args: argparse.Namespace) -> int:
     from nlu import ChoiceOption, QuestionSpec
 
     choices = parse_choices(args.choices)
-    if args.kind in ("choice", "multi_choice") and not choices:
+    if args.kind in ("choice", "multi_choice", "ranking") and not choices:
         raise NluInputError(f'--kind {args.kind} needs --choices "id:Label,id:Label"')
     if args.today is None:
         today = dt.date.today()

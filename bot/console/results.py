@@ -41,6 +41,7 @@ _KIND = {
     "choice": "categorical",
     "scale": "categorical",
     "multi_choice": "multi",
+    "ranking": "multi",  # counted per choice ranked, whatever its rank
     "number": "numbers",
     "date": "dates",
     "postal_code": "places",
@@ -223,10 +224,10 @@ def _question(
     tables: list[Table] = []
     shown_texts: tuple[str, ...] = ()
     counts = answers.values.get(q.id, {})
-    if q.type in ("choice", "multi_choice"):
+    if q.type in ("choice", "multi_choice", "ranking"):
         labelled = [(c.label.get(language), counts.get(c.id, 0)) for c in q.choices]
         table = _counted(key, caption, "Choice", labelled)
-        if q.type == "multi_choice":
+        if q.type in ("multi_choice", "ranking"):
             total = answers.answered.get(q.id, 0)
             hidden = hide([n for _, n in labelled], total_shown=False)
             table = Table(
@@ -238,7 +239,8 @@ def _question(
                     for (label, _), n in zip(labelled, hidden, strict=True)
                 ),
                 _bars([label for label, _ in labelled], hidden),
-                f"Several choices per resident: shares are of the {shown(_min(total))} "
+                ("Ranked choices" if q.type == "ranking" else "Several choices")
+                + f" per resident: shares are of the {shown(_min(total))} "
                 "residents who answered, and add up to more than 100 %.",
             )
         tables.append(table)

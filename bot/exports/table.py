@@ -1,7 +1,10 @@
 """Contributions as a table: one row per contribution, metadata columns, then
 one column per question (two for choice questions: the choice ids and their
-labels in the flow's main language; a question with an "other" choice has a
-third, `<question>.other`, for the detail the resident wrote, once approved).
+labels in the flow's main language; a ranking's ids and labels read in rank
+order, "canteen > boarding", "Cantine > Internat"; a question with an "other" choice has a
+third, `<question>.other`, for the detail the resident wrote, once approved;
+yes/no, choice and scale questions one more, `<question>.comment`, for the
+words a resident wrote after the answer, once approved).
 Every cell is text (`bot.exports.cells`).
 
 The metadata and the answers are those of the API's contribution object
@@ -18,7 +21,9 @@ from bot.api.serializer import PublicIds, contribution_fields
 from bot.exports.cells import cell
 from bot.exports.source import Exported, ExportedConsultation
 from bot.flow_catalog import DeployedFlow
-from flows.effects import detail_id
+from flows.effects import comment_id, detail_id
+from flows.model import COMMENTED_TYPES
+from flows.prompts import RANK_SEPARATOR
 
 METADATA = (
     "contribution",
@@ -39,6 +44,7 @@ LABEL_SUFFIX = " (label)"
 class _Column:
     question: str
     labelled: bool  # a choice question: its ids, then their labels
+    ranked: bool = False  # a ranking: its ids and labels in rank order
 
 
 class Table:
@@ -48,9 +54,12 @@ class Table:
         self._columns = []
         self._labels: dict[int, dict[str, dict[str, str]]] = {}  # by flow version id
         for question in consultation.questions():
-            self._columns.append(_Column(question.id, bool(question.choices)))
+            ranked = question.type == "ranking"
+            self._columns.append(_Column(question.id, bool(question.choices), ranked))
             if question.other_choice() is not None:  # its detail, as the resident wrote it
                 self._columns.append(_Column(detail_id(question.id), False))
+            if question.type in COMMENTED_TYPES:  # "oui, surtout ...": the comment
+                self._columns.append(_Column(comment_id(question.id), False))
 
     def header(self) -> list[str]:
         names = list(METADATA)
@@ -68,9 +77,12 @@ class Table:
         labels = self._labels_of(deployed)
         for column in self._columns:
             value = by_question.get(column.question)
-            cells.append(text(value))
+            if column.ranked and isinstance(value, list):
+                cells.append(RANK_SEPARATOR.join(text(item) for item in value))
+            else:
+                cells.append(text(value))
             if column.labelled:
-                cells.append(_labels(labels.get(column.question), value))
+                cells.append(_labels(labels.get(column.question), value, column.ranked))
         return [cell(c) for c in cells]
 
     def _labels_of(self, deployed: DeployedFlow) -> dict[str, dict[str, str]]:
@@ -86,9 +98,11 @@ class Table:
         return found
 
 
-def _labels(choices: dict[str, str] | None, value: Any) -> str:
+def _labels(choices: dict[str, str] | None, value: Any, ranked: bool) -> str:
     if not choices:
         return ""
+    if isinstance(value, list) and ranked:  # in rank order
+        return RANK_SEPARATOR.join(choices.get(str(v), str(v)) for v in value)
     if isinstance(value, list):  # in the flow's order of choices
         return LIST_SEPARATOR.join(label for id_, label in choices.items() if id_ in value)
     return choices.get(value, "") if isinstance(value, str) else ""

@@ -27,8 +27,9 @@ def test_steps_differ_by_session_question_and_position():
         step_of(7, SessionState("fr", "asking", "meeting", history=("a",))),
         step_of(7, SessionState("fr", "paused", "meeting", history=("a", "b"))),
         step_of(None, None),
+        step_of(7, SessionState("fr", "asking", "meeting", history=("a", "b"), ranked=("x",))),
     }
-    assert len(steps) == 7
+    assert len(steps) == 8
     assert step_of(7, ASKING) == step_of(
         7, SessionState("fr", "asking", "meeting", retries=2, history=("x", "y"))
     )

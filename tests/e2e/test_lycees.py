@@ -278,6 +278,7 @@ def test_staff_are_asked_the_school_but_not_the_journey(lycees):
             ("school_commune", "28085"),
             ("buildings", 1),
             ("renovation", "Les fenêtres"),
+            ("works_order", ("heating", "roofs", "kitchens")),
             ("priorities", ("canteen",)),
             ("local_food", False),
             ("meeting", True),
@@ -317,3 +318,61 @@ def test_changing_role_withdraws_the_answers_that_no_longer_apply(lycees):
     assert withdrawn == ["school_commune", "travel_minutes"]
     assert chat.question_id == "buildings"
     assert t.effects[0] == AnswerRecorded("role", "other", "other", "Vous êtes…", "fr")
+
+
+def test_staff_rank_the_works_one_pick_at_a_time_or_in_one_message():
+    play(
+        "lycees.yml",
+        [
+            ("bonjour", CONSENT),
+            ("oui", ASKED_ROLE),
+            ("prof", '(stored: answer to role = "staff")', ASKED_POSTAL_CODE),
+            ("28000", ASKED_SCHOOL),
+            ("Chartres", ASKED_BUILDINGS),
+            ("1", "Qu'est-ce qui devrait être rénové en priorité ?"),
+            (
+                "Les fenêtres",
+                "classez les trois chantiers les plus urgents",
+                "Classez-en 3, la plus importante d'abord",
+                "[Toitures et fenêtres] [Chauffage] [Cuisines de la cantine]",
+            ),
+            (
+                "heating",  # a button
+                "Pour l'instant : Chauffage. Et en n° 2 ?",
+                "[Toitures et fenêtres] [Cuisines de la cantine] [Chambres de l'internat]",
+                "!stored",
+                "![Chauffage]",
+            ),
+            ("la toiture", "Pour l'instant : Chauffage > Toitures et fenêtres. Et en n° 3 ?"),
+            ("retour", "Pour l'instant : Chauffage. Et en n° 2 ?", "!stored"),
+            (
+                "1 cuisines 2 chaudière 3 gymnase",
+                '(stored: answer to works_order = ["kitchens", "heating", "sports"])',
+                ASKED_PRIORITIES,
+            ),
+        ],
+        today=OPEN_DAY,
+    )
+
+
+def test_what_was_read_from_a_sentence_is_said_back_and_buttons_are_not():
+    play(
+        "lycees.yml",
+        [
+            ("bonjour", CONSENT),
+            ("oui", ASKED_ROLE),
+            ("Parent d'élève", ASKED_POSTAL_CODE, "!Noté"),
+            ("45000", ASKED_SCHOOL),
+            ("Orléans", "Combien de minutes"),
+            ("trente-cinq", "Noté : 35.", "Comment faites-vous ce trajet ?"),
+            (
+                "le bus le matin et le TER le soir",
+                "Noté : Car scolaire, Train.",
+                '(stored: answer to travel_modes = ["school_bus", "train"])',
+                ASKED_BUILDINGS,
+            ),
+            ("retour", "Votre réponse était : Car scolaire, Train"),
+            ("train", "!Noté", ASKED_BUILDINGS),
+        ],
+        today=OPEN_DAY,
+    )

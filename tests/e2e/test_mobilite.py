@@ -219,3 +219,38 @@ def test_coming_back_after_expiry_and_switching_language():
 
 def test_the_simulator_tries_a_flow_on_a_given_day():
     play("mobilite.yml", [("bonjour", CONSENT), ("oui", ASKED_MODE)], today="2030-01-01")
+
+
+def test_an_ambiguous_answer_offers_its_candidates_as_buttons():
+    play(
+        "mobilite.yml",
+        [
+            ("bonjour", CONSENT),
+            ("oui", ASKED_MODE),
+            (
+                "le bus ou le train",
+                "Une seule réponse ici : Train, ou Bus ?\n[Train] [Bus]",
+                "!plusieurs choix",
+                "!stored",
+            ),
+            ("bus", '(stored: answer to mode = "bus")', ASKED_SATISFACTION),
+        ],
+    )
+
+
+def test_retour_then_oui_keeps_the_text_and_a_new_text_replaces_it():
+    play(
+        "mobilite.yml",
+        [
+            ("bonjour", CONSENT),
+            ("oui", ASKED_MODE),
+            ("train", ASKED_SATISFACTION),
+            ("4", ASKED_POSTAL_CODE),
+            ("45000", ASKED_PROPOSAL),
+            ("Plus de bus le soir", '(stored: answer to proposal = "Plus de bus le soir")'),
+            ("retour", "Votre réponse était : Plus de bus le soir.", ASKED_PROPOSAL),
+            ("oui", "D'accord, je garde votre réponse.", "!answer to proposal", "Merci"),
+            ("retour", ASKED_PROPOSAL),
+            ("Des trains le dimanche", '(stored: answer to proposal = "Des trains le dimanche")'),
+        ],
+    )

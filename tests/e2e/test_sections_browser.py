@@ -83,7 +83,10 @@ async def test_the_review_is_read_and_sent_on_the_page(lycees, browser):  # noqa
     changing = await say(page, "modifier la question 4")
     assert changing.startswith("Quelles sont vos deux priorités")
     review = await say(page, "cantine")
-    assert "Cantine locale et bio" not in review  # a new branch first: local food
+    # What "cantine" was read as, on a line of its own, then a new branch: local food.
+    echo, asked = review.split("\n", 1)
+    assert echo == "Noté\u202f: Cantine locale et bio."
+    assert asked.startswith("La cantine devrait-elle servir")
     review = await say(page, "oui")
     assert "4. Quelles sont vos deux priorités" in review
     assert "Cantine locale et bio" in review

@@ -192,7 +192,10 @@ class Chat:
         return self.event(Message(text, interpretation, consent_asked=self.consent_asked))
 
     def answer(self, value: AnswerValue, text: str | None = None) -> Transition:
-        return self.send(Answer(value), str(value) if text is None else text)
+        """The answer as a button or an exact reply would send it: nothing to echo."""
+        if text is None:
+            text = ", ".join(value) if isinstance(value, tuple) else str(value)
+        return self.send(Answer(value), text)
 
     def command(self, name: CommandName) -> Transition:
         return self.send(Command(name), name)

@@ -137,14 +137,17 @@ def test_an_answer_is_recorded_with_the_exact_wording_shown_and_the_next_questio
         ),
     )
     scale = t.replies[-1]
-    assert scale.text.startswith("De 1 à 5")
+    # "TER" is a synonym: what was recorded is said first, on a line of its own.
+    echo, asked = scale.text.split("\n", 1)
+    assert echo == "Noté : Train."
+    assert asked.startswith("De 1 à 5")
     assert "1 = pas du tout satisfait" in scale.text
     assert "5 = très satisfait" in scale.text
     assert payloads(scale) == ["1", "2", "3", "4", "5"]
     t = chat.answer(4)
     recorded = t.effects[0]
     assert isinstance(recorded, AnswerRecorded)
-    assert recorded.wording == scale.text
+    assert recorded.wording == asked
 
 
 def test_the_demo_consultation_completes_with_the_outro():

@@ -64,7 +64,7 @@ def test_multi_choice_shows_toggle_buttons_and_records_the_selections_in_order()
     assert "plusieurs réponses possibles" in question.text
     t = chat.answer(("train", "car"))
     assert t.effects[0] == AnswerRecorded(
-        "transport", ("car", "train"), "('train', 'car')", t.effects[0].wording, "fr"
+        "transport", ("car", "train"), "train, car", t.effects[0].wording, "fr"
     )
 
 

@@ -111,6 +111,10 @@ def test_every_readme_condition_example_is_valid():
     text: P
     choices: [{id: canteen, label: C}, {id: boarding, label: B}]
   - {id: meeting, type: yes_no, text: M}
+  - id: works_order
+    type: ranking
+    text: W
+    choices: [{id: heating, label: H}, {id: roofs, label: R}]
 """
     for condition in conditions:
         text = (
@@ -133,6 +137,7 @@ def first_answer(question):
         "multi_choice": lambda: tuple(
             c.id for c in question.choices[: question.min_selections or 1]
         ),
+        "ranking": lambda: tuple(c.id for c in question.choices[: question.rank_count()]),
         "number": lambda: question.min if question.min is not None else 0,
         "scale": lambda: question.min,
         "free_text": lambda: "Rien à ajouter.",
@@ -149,6 +154,7 @@ def last_answer(question):
         "yes_no": lambda: True,
         "choice": lambda: choices[-1].id,
         "multi_choice": lambda: tuple(c.id for c in choices[-(question.max_selections or 1) :]),
+        "ranking": lambda: tuple(c.id for c in reversed(choices))[: question.rank_count()],
         "number": lambda: question.max if question.max is not None else 1000,
         "scale": lambda: question.max,
         "free_text": lambda: "Plus de trains le soir.",

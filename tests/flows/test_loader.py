@@ -82,7 +82,7 @@ def test_a_plain_text_is_the_first_language_and_maps_follow_the_declared_order()
 def test_every_question_type_and_field_reaches_the_model():
     flow = load_flow(EXAMPLES / "lycees.yml")
     assert {q.type for q in flow.questions} == {
-        "yes_no", "choice", "multi_choice", "number", "scale",
+        "yes_no", "choice", "multi_choice", "ranking", "number", "scale",
         "free_text", "postal_code", "commune", "date",
     }  # fmt: skip
     assert (flow.opens, flow.closes) == (dt.date(2026, 9, 1), dt.date(2027, 6, 30))
@@ -102,6 +102,9 @@ def test_every_question_type_and_field_reaches_the_model():
     assert buildings.min_label.get("en") == "very poor condition"
     assert flow.question("renovation").max_length == 1000
     assert flow.question("renovation").optional
+    works = flow.question("works_order")
+    assert works.ranks == 3
+    assert [c.id for c in works.choices][:2] == ["roofs", "heating"]
     date = flow.question("meeting_date")
     assert (date.min_date, date.max_date) == (dt.date(2026, 9, 1), dt.date(2027, 6, 30))
 

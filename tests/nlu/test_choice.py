@@ -183,3 +183,29 @@ def test_a_positive_message_never_picks_a_negative_option(interpret):
 
 def test_a_birth_year_in_two_digits_is_no_age(interpret):
     assert interpret("je suis né en 70", AGES) == Answer("b")  # 55 or 56, not 70
+
+
+def test_an_ambiguous_answer_names_its_words_and_the_options(interpret):
+    modes = question(
+        "choice",
+        [
+            ("public", "Transports en commun"),
+            ("on_demand", "Transport à la demande"),
+            ("car", "Voiture"),
+        ],
+    )
+    shared = interpret("les transports", modes)
+    assert shared == Reject("ambiguous")
+    assert (shared.words, shared.options) == ("transports", ("public", "on_demand"))
+    both = interpret("bus ou voiture", question("choice", [("bus", "Bus"), ("car", "Voiture")]))
+    assert (both.words, both.options) == ("bus … voiture", ("bus", "car"))
+    several = interpret("vélo et transports", question("multi_choice", [*modes_choices()]))
+    assert several.options == ("public", "on_demand")
+
+
+def modes_choices():
+    return [
+        ("public", "Transports en commun"),
+        ("on_demand", "Transport à la demande"),
+        ("bike", "Vélo"),
+    ]

@@ -48,7 +48,50 @@ def test_validate_accepts_the_bundled_flows(capsys):
     assert (
         f"{EXAMPLES / 'mobilite.yml'}: ok: 'mobilite', 4 questions, in fr, en" in out.splitlines()
     )
-    assert len(out.splitlines()) == len(paths)
+    oks = [line for line in out.splitlines() if not line.startswith("  warning: ")]
+    assert len(oks) == len(paths)
+
+
+def test_validate_lists_warnings_and_strict_makes_them_problems(capsys, tmp_path):
+    from tests.flows.test_synonym_checks import FLOW
+
+    path = tmp_path / "mobilite.yml"
+    path.write_text(FLOW, encoding="utf-8")
+    code, out, err = run(capsys, "flows", "validate", str(path))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"{path}: ok: 'mobilite', 1 questions, in fr"
+    assert (
+        f"  warning: {path}:12 (question mode): the synonym 'car' (fr) of 'coach' is a common"
+        " word: it will be read in sentences that do not mean this choice. Hint: remove it, or"
+        " use a longer phrase"
+    ) in out.splitlines()
+    code, out, err = run(capsys, "flows", "validate", "--strict", str(path))
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == f"{path}: 3 warnings (--strict)"
+    assert f"  {path}:12 (question mode): the synonym 'car' (fr)" in err
+
+
+def test_show_tells_a_question_skipped_after_a_comment(capsys, tmp_path):
+    from tests.flows.test_engine_comments import FLOW
+
+    path = tmp_path / "democratie.yml"
+    path.write_text(FLOW, encoding="utf-8")
+    code, out, _ = run(capsys, "flows", "show", str(path))
+    assert code == 0
+    assert "   Not asked if the answer to 1 [closer] came with a comment." in out.splitlines()
+
+
+def test_validate_says_to_use_in_for_eq_with_a_list(capsys, tmp_path):
+    from tests.flows.test_engine_ranking import FLOW
+
+    path = tmp_path / "rang.yml"
+    path.write_text(FLOW.replace("{first: canteen}", "{eq: [canteen, digital]}"), encoding="utf-8")
+    code, _, err = run(capsys, "flows", "validate", str(path))
+    assert code == 1
+    assert (
+        "'eq' compares with one value, got a list. Hint: to accept any of several values, use"
+        " in: write in: [canteen, digital]"
+    ) in err
 
 
 def test_validate_notes_a_flow_language_the_text_catalogue_lacks(capsys, tmp_path):
@@ -185,12 +228,12 @@ def test_show_explains_branching_and_optional_questions(capsys):
         " and the answer to 1 [role] is not “Another resident”."
     ) in lines
     assert (
-        "   Asked only if the answer to 9 [priorities] includes “Local and organic canteen”"
+        "   Asked only if the answer to 10 [priorities] includes “Local and organic canteen”"
         " or the answer to 1 [role] is “A parent”."
     ) in lines
-    assert "   Asked only if the answer to 11 [meeting] is yes." in lines
+    assert "   Asked only if the answer to 12 [meeting] is yes." in lines
     assert "6. [travel_modes] several choices, pick 1 to 3" in lines
-    assert "12. [meeting_date] a date from 2026-09-01 to 2027-06-30 (optional)" in lines
+    assert "13. [meeting_date] a date from 2026-09-01 to 2027-06-30 (optional)" in lines
     assert not any(line.lstrip().startswith("fr:") for line in lines)  # only the asked language
 
 
@@ -202,6 +245,19 @@ def test_show_tells_parts_other_exclusive_lengths_and_the_review(capsys):
     assert "[no_priority]  (only on its own)" in out
     assert "free text, 10 to 1000 characters" in out
     assert "Then a numbered summary of the answers" in out
+
+
+def test_show_tells_a_ranking_and_a_condition_on_its_first_choice(capsys, tmp_path):
+    from tests.flows.test_engine_ranking import FLOW
+
+    path = tmp_path / "rang.yml"
+    path.write_text(FLOW, encoding="utf-8")
+    code, out, _ = run(capsys, "flows", "show", str(path), "--lang", "en")
+    assert code == 0
+    lines = out.splitlines()
+    assert "1. [priorities] a ranking of 3 of its 4 choices, the most important first" in lines
+    assert "   Asked only if the answer to 1 [priorities] puts “Canteen” first." in lines
+    assert "3. [order] a ranking of its 2 choices, the most important first" in lines
 
 
 def test_show_refuses_a_language_the_flow_lacks(capsys):

@@ -197,4 +197,5 @@ async def test_every_question_type_is_counted(open_service):
     assert _rows(_table(view, "q-priorities"))["Internats"] == ("6", "100.0 %")
     funnel = _rows(view.funnel)
     assert funnel["3. home_commune"] == ("0", "0", "0", "0")  # never asked
-    assert funnel["13. other_ideas"] == ("6", "0", "6", "0")  # skipped by all
+    assert funnel["9. works_order"] == ("0", "0", "0", "0")  # asked of staff only
+    assert funnel["14. other_ideas"] == ("6", "0", "6", "0")  # skipped by all

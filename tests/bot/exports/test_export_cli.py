@@ -233,3 +233,48 @@ async def test_every_export_is_in_the_audit_log(
     assert "consultation:velo" in line
     assert "contributions=5" in line
     assert "format=jsonl" in line
+
+
+RANKED_FLOW = """\
+id: lycees_rang
+title: Lycées
+languages: [fr]
+consent: D'accord ?
+questions:
+  - id: works
+    type: ranking
+    ranks: 2
+    text: Classez les deux chantiers les plus urgents.
+    choices:
+      - {id: roofs, label: Toitures}
+      - {id: heating, label: Chauffage}
+      - {id: kitchens, label: Cuisines}
+outro: Merci
+"""
+
+
+async def test_a_ranking_reads_in_rank_order(database: Database, database_url: str, tmp_path: Path):
+    from storage import answers, consultations, contributions, participants, sessions
+
+    async with database.transaction() as s:
+        deployed = await consultations.deploy(
+            s, "lycees_rang", RANKED_FLOW, deployed_by="test", now=NOW
+        )
+        participant = await participants.create(s, "web", "ab" * 32, now=NOW)
+        stored = await sessions.create(s, participant.id, deployed.version.id, {}, now=NOW)
+        await answers.record(
+            s, stored.id, "works", ["kitchens", "roofs"], question_text="Classez…",
+            language="fr", now=NOW,
+        )  # fmt: skip
+        await contributions.record(
+            s, session_id=stored.id, consultation_id="lycees_rang",
+            flow_version_id=deployed.version.id, participant_id=participant.id, channel="web",
+            language="fr", partial=False, pseudonym="p" * 32, now=NOW, payload={},
+        )  # fmt: skip
+    out = tmp_path / "rang.csv"
+    outcome = await _export(
+        tmp_path, database_url, "lycees_rang", "--format", "csv", "--out", str(out)
+    )
+    assert outcome.code == 0, outcome.err
+    (row,) = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+    assert (row["works"], row["works (label)"]) == ("kitchens > roofs", "Cuisines > Toitures")

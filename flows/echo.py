@@ -1,0 +1,92 @@
+"""Saying what was recorded when the reading was not literal: several choices
+read from a sentence, a synonym, a misspelling, a number in words. The next
+message then starts with one short line ("Noté : Vélo, Covoiturage."), so
+that a resident can say "retour" when it is wrong. A button press, an exact
+label or id, or digits as typed are echoed by nothing.
+
+Echoed: choice, multi_choice, ranking, number and scale answers. Yes/no
+answers, free text (the resident's own words), places and dates (shown in the
+confirmations of `flows.confirmation` when unsure) are not.
+
+And the other way round: "oui" to a free-text question shown again with its
+answer keeps that answer (`keeps_answer`); it says so in the same place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flows.messages import say
+from flows.model import Question
+from flows.prompts import describe
+from flows.replies import Reply
+from flows.state import SessionState
+from nlu.interpretation import AnswerValue
+from nlu.normalize import fold, tokens
+
+ECHOED = ("choice", "multi_choice", "ranking", "number", "scale")
+_NUMBER = re.compile(r"\s*(-?\d+)\s*(?:/\s*\d+)?\s*[.!]?\s*")
+# What separates the items of a list typed or sent by buttons ("bus, bike").
+_ITEMS = re.compile(r"\s*[,;+\n]\s*|\s+(?:et|and|puis|then|>)\s+", re.IGNORECASE)
+
+
+def echo_line(question: Question, value: AnswerValue, text: str, lang: str) -> str | None:
+    """The line to say before the next message, or None when `text` said
+    the answer literally."""
+    if question.type not in ECHOED or literal(question, value, text):
+        return None
+    return say("echo", lang, answer=describe(question, value, lang))
+
+
+def with_echo(replies: tuple[Reply, ...], line: str | None) -> tuple[Reply, ...]:
+    """`line` at the start of the first reply."""
+    if line is None or not replies:
+        return replies
+    first, *rest = replies
+    return (Reply(f"{line}\n{first.text}", first.buttons, first.multi_select), *rest)
+
+
+def literal(question: Question, value: AnswerValue, text: str) -> bool:
+    """Whether `text` is the answer as the question names it: digits for a
+    number, ids or labels for choices (each once, in any order for a
+    multiple choice, in rank order for a ranking)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        found = _NUMBER.fullmatch(text)
+        return found is not None and int(found[1]) == value
+    chosen = value if isinstance(value, tuple) else (value,)
+    if not all(isinstance(v, str) for v in chosen):
+        return False
+    names = {}
+    for choice in question.choices:
+        for name in (choice.id, *(label for _, label in choice.label.texts)):
+            names[_key(name)] = choice.id
+    items = [_key(item) for item in _ITEMS.split(text.strip()) if item.strip()]
+    said = [names.get(item) for item in items]
+    if None in said or len(said) != len(chosen):
+        return False
+    if question.type == "multi_choice":
+        return set(said) == set(chosen)
+    return tuple(said) == chosen
+
+
+# "retour" shows a free-text answer again; these keep it ("oui", "c'est bon").
+_KEEP = frozenset(
+    {
+        "oui", "ouais", "ok", "okay", "yes", "yep", "d accord", "c est bon", "oui c est bon",
+        "ca me va", "je confirme", "confirme", "pareil", "idem", "inchange", "je garde",
+        "on garde", "garder", "keep", "keep it", "same", "that s fine", "fine", "correct",
+    }
+)  # fmt: skip
+
+
+def keeps_answer(state: SessionState, question: Question, text: str) -> bool:
+    """A yes to a free-text question shown again with its answer (after
+    "retour" or "modifier la question N"): the resident confirms the text they
+    wrote, they do not replace it by "oui"."""
+    if question.type != "free_text" or state.answer(question.id) is None:
+        return False
+    return _key(text) in _KEEP
+
+
+def _key(text: str) -> str:
+    return " ".join(tokens(fold(text)))
