@@ -76,15 +76,17 @@ _v = table(FlowVersionRow)
 _same_consultation = (
     select(_v.c.consultation_id).where(_v.c.id == bindparam("b_version")).scalar_subquery()
 )
-# The participant's earlier sessions in the consultation of a new one.
-_REPLACED = (
+# The participant's earlier sessions in the consultation of a new one (prepared,
+# and held on PostgreSQL: nothing reads it back in the message's transaction).
+_REPLACED = Prepared(
     update(_t)
     .where(
         _t.c.participant_id == bindparam("b_participant"),
         _t.c.id < bindparam("b_id"),
         _t.c.flow_version_id.in_(select(_v.c.id).where(_v.c.consultation_id == _same_consultation)),
     )
-    .values(replaced=True)
+    .values(replaced=True),
+    deferrable=True,
 )
 # SET takes the columns given at execution.
 _SAVE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")), deferrable=True)
@@ -124,8 +126,8 @@ async def create(
         **_progress(state),
     }
     created = _session((await _INSERT.execute(session, values)).one())
-    await session.execute(
-        _REPLACED, {"b_participant": participant_id, "b_id": created.id, "b_version": version}
+    await _REPLACED.write(
+        session, {"b_participant": participant_id, "b_id": created.id, "b_version": version}
     )
     return created
 
