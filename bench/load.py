@@ -8,6 +8,7 @@ next message as a person would.
     python bench/load.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench
     python bench/load.py --database-url ... --workers 2
     python bench/load.py --channel rest --moderator   # while a moderator pages the queue
+    python bench/load.py --channel rest --moderator --moderator-pages-per-s 5   # at a pace
 
 Without --url it starts `consultbot serve` on a free port with a fresh SQLite
 database in a temporary folder (or, with --database-url, a fresh PostgreSQL
@@ -252,8 +253,9 @@ async def add_moderator(database_url: str) -> None:
         await db.close()
 
 
-async def moderate(url: str, stop: asyncio.Event) -> dict[str, object]:
-    """Sign in, then page through the review queue until `stop` is set."""
+async def moderate(url: str, stop: asyncio.Event, pace: float) -> dict[str, object]:
+    """Sign in, then page through the review queue until `stop` is set: a page
+    as soon as the last one came (`pace` 0), else `pace` pages a second."""
     token = re.compile(r'name="csrf" value="([^"]+)"')
     following = re.compile(r'href="([^"]+)" rel="next"')
     pages: list[float] = []
@@ -277,6 +279,8 @@ async def moderate(url: str, stop: asyncio.Event) -> dict[str, object]:
             pages.append(time.perf_counter() - started)
             link = following.search(page)
             path = html.unescape(link.group(1)) if link else "/console/queue"
+            if pace > 0:
+                await asyncio.sleep(max(0.0, 1 / pace - (time.perf_counter() - started)))
     ms = sorted(p * 1000 for p in pages)
     return {
         "queue_pages": len(ms),
@@ -309,6 +313,13 @@ async def main() -> int:
         "--moderator",
         action="store_true",
         help="a moderator pages through the review queue during the measured run",
+    )
+    parser.add_argument(
+        "--moderator-pages-per-s",
+        type=float,
+        default=0.0,
+        help="the moderator's pace (default 0: a page as soon as the last one came; "
+        "people read a page for seconds)",
     )
     args = parser.parse_args()
     if args.moderator and args.url:
@@ -346,7 +357,11 @@ async def _run(
             await drive(url, channel, args.residents, args.warmup)
         cpu = server.cpu_seconds() if server is not None else 0.0
         stop = asyncio.Event()
-        moderator = asyncio.create_task(moderate(url, stop)) if args.moderator else None
+        moderator = (
+            asyncio.create_task(moderate(url, stop, args.moderator_pages_per_s))
+            if args.moderator
+            else None
+        )
         result = await drive(url, channel, args.residents, args.total)
         stop.set()
         if moderator is not None:
