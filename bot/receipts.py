@@ -45,6 +45,12 @@ class Receipts:
         rest = "".join(_CROCKFORD[(value >> shift) & 31] for shift in (10, 5, 0))
         return f"{prefix}-{_FIRST[digest[0] % 8]}{rest}"
 
+    def is_code_of(self, typed: str, consultation_id: str, session_id: int) -> bool:
+        """Whether `typed` (as a resident or organizer writes it) is the code of
+        that contribution."""
+        code = receipt_code(typed)
+        return code is not None and _normalised(code) == self.code(consultation_id, session_id)
+
     def given(self, consultation_id: str, session_id: int, lang: str) -> Reply:
         """The line that gives the code, added to the outro."""
         code = self.code(consultation_id, session_id)

@@ -20,6 +20,7 @@ from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    ContributionRow,
     Direction,
     FlowVersionRow,
     FollowUpConsentRow,
@@ -303,3 +304,25 @@ async def with_queued_copies(
         .order_by(TeamMessageRow.follow_up_id)
     )
     return [found for found in rows.scalars() if found is not None]
+
+
+async def completed_by_followers(
+    session: AsyncSession, consultation_id: str
+) -> list[tuple[int, str | None]]:
+    """The completed conversations of the consultation whose residents want its
+    follow-ups (their wish not revoked): (session id, the resident's language)."""
+    rows = await session.execute(
+        select(ContributionRow.session_id, ParticipantRow.language)
+        .join(ParticipantRow, ParticipantRow.id == ContributionRow.participant_id)
+        .join(
+            FollowUpConsentRow,
+            (FollowUpConsentRow.participant_id == ContributionRow.participant_id)
+            & (FollowUpConsentRow.consultation_id == ContributionRow.consultation_id),
+        )
+        .where(
+            ContributionRow.consultation_id == consultation_id,
+            ~ContributionRow.partial,
+            FollowUpConsentRow.revoked_at.is_(None),
+        )
+    )
+    return [(session_id, language) for session_id, language in rows.tuples()]

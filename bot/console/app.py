@@ -105,6 +105,7 @@ def create_console(settings: Settings) -> web.Application:
     routes.get("/follow-ups/{consultation}/new", follow_up_pages.new, ORGANIZERS)
     routes.post("/follow-ups/{consultation}/new", follow_up_pages.write, ORGANIZERS)
     routes.post("/follow-ups/{consultation}/{follow_up}/send", follow_up_pages.send, ORGANIZERS)
+    routes.post("/follow-ups/{consultation}/{follow_up}/test", follow_up_pages.test, ORGANIZERS)
     routes.get("/flows", flow_pages.index, ORGANIZERS)
     routes.get("/flows/new", flow_pages.new, ORGANIZERS)
     routes.post("/flows/new", flow_pages.check, ORGANIZERS)

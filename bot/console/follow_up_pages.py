@@ -19,11 +19,14 @@ from typing import Final
 
 from aiohttp import web
 
-from bot.console.guard import redirect, viewer_of
+from bot.console.guard import STATE, redirect, viewer_of
 from bot.console.inbox_pages import messages_of
 from bot.console.queue_pages import database_of
 from bot.console.rendering import page
 from bot.follow_ups import FollowUpError, FollowUps, Pace
+from bot.keys import Keys
+from bot.pseudonyms import Pseudonymizer
+from bot.receipts import Receipts
 from bot.team_messages import MAX_TEXT_CHARS, TeamMessages, shown_text
 from flows.loader import parse_flow
 from storage import audit, consultations, follow_ups
@@ -37,10 +40,17 @@ AUDIT_SEND: Final = "follow_up.send"
 # The latest sends looked at when resuming at start (older ones are long done).
 _RESUMED_AT_MOST: Final = 200
 NOTICES: Final = {
-    "stored": "Stored. It reaches no one until you send it.",
+    "stored": "Stored. Residents who write again, or open the web chat, see it from now on; "
+    "Send now pushes it to Telegram and to open web chats.",
     "sending": "Sending: Telegram residents and open web chats get it now, at Telegram's "
     "pace; the others when they next write or open the chat. Reload to see progress.",
+    "tested": "Test sent to that conversation only, marked [Test]; the follow-up itself "
+    "is unchanged.",
+    "untested": "No resident who asked for this consultation's follow-ups has that code: "
+    "take the consultation yourself, say yes to the follow-ups, and type the code its "
+    "last message gives.",
 }
+TEST_MARK: Final = "[Test] "
 # Sends running in this process, by follow-up: a second click does not start another.
 SENDING: Final = web.AppKey("follow_ups_sending", dict[int, "asyncio.Task[None]"])
 
@@ -126,6 +136,32 @@ async def send(request: web.Request) -> web.Response:
     if running is None or running.done():
         sending[found.id] = asyncio.create_task(_send(_service(request), found.id))
     return redirect(f"{PREFIX}?notice=sending")
+
+
+async def test(request: web.Request) -> web.Response:
+    """Send a follow-up to one conversation as a test: the organizer took the
+    consultation themselves, asked for its follow-ups, and gives the receipt
+    code its last message gave them. Only residents who asked for the
+    follow-ups can be reached this way."""
+    consultation_id = _consultation(request)
+    follow_up_id = _number(request.match_info["follow_up"])
+    form = await request.post()
+    typed = str(form.get("code", ""))[:40]
+    async with database_of(request).read() as session:
+        found = None if follow_up_id is None else await follow_ups.get(session, follow_up_id)
+        if found is None or found.consultation_id != consultation_id:
+            raise web.HTTPNotFound(text="there is no such follow-up")
+        followers = await follow_ups.completed_by_followers(session, consultation_id)
+    receipts = Receipts(Pseudonymizer(Keys.from_settings(request.app[STATE].settings)))
+    target = next((f for f in followers if receipts.is_code_of(typed, consultation_id, f[0])), None)
+    if target is None:
+        return redirect(f"{PREFIX}?notice=untested")
+    session_id, language = target
+    texts = found.texts
+    text = texts.get(language or "") or next(iter(texts.values()))
+    author = viewer_of(request).name
+    await messages_of(request).reply(session_id, TEST_MARK + text, author, _now())
+    return redirect(f"{PREFIX}?notice=tested")
 
 
 async def _send(service: FollowUps, follow_up_id: int) -> None:

@@ -14,6 +14,7 @@ from bot.conversation import ConversationService
 from storage import audit, follow_ups, participants, team_messages
 from storage.models import ConsoleRole
 from tests.bot.console.site import Site, client, console_site, post_form, sign_in
+from tests.serving import DEMO
 
 NEWS = "La Région ajoute <b>deux trains</b> le soir entre Orléans et Tours."
 
@@ -60,7 +61,7 @@ async def test_an_organizer_writes_previews_stores_and_sends_a_follow_up(
                 http, site, "/console/follow-ups/mobilite/new", {**texts, "action": "store"}
             )
             assert (status, where) == (200, "/console/follow-ups")
-            assert "Stored. It reaches no one until you send it." in listing
+            assert "Stored. Residents who write again" in listing
             async with site.database.transaction() as s:
                 [stored] = await follow_ups.of_consultation(s, "mobilite")
             assert re.search(
@@ -115,3 +116,49 @@ async def test_another_consultations_organizer_and_a_moderator_are_refused(
                 await sign_in(http, site, email)
                 async with http.get(f"{site.url}/console/follow-ups/mobilite/new") as response:
                     assert response.status == 403
+
+
+async def test_an_organizer_tries_a_follow_up_on_their_own_conversation_only(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("olga@region.fr", ConsoleRole.ORGANIZER, consultations=["mobilite"])
+        await _resident_who_asked_for_news(site)  # camille, who asked for the news too
+        # Olga takes the consultation herself and asks for its follow-ups.
+        for text in DEMO:
+            said = await site.says("rest", "olga", text)
+        found = re.search(r"code de suivi : (MOB-[0-9A-Z]{4})", " ".join(said))
+        assert found is not None, said
+        conversations = site.app[CONVERSATIONS]
+        assert isinstance(conversations, ConversationService)
+        async with site.database.transaction() as s:
+            olga = await participants.find(s, "rest", conversations.pseudonym("rest", "olga"))
+            assert olga is not None
+            await follow_ups.give(s, olga.id, "mobilite", now=olga.created_at)
+        async with client() as http:
+            token = await sign_in(http, site, "olga@region.fr")
+            texts = {"csrf": token, "text_fr": NEWS, "text_en": "Two more evening trains."}
+            await post_form(
+                http, site, "/console/follow-ups/mobilite/new", {**texts, "action": "store"}
+            )
+            async with site.database.transaction() as s:
+                [stored] = await follow_ups.of_consultation(s, "mobilite")
+            path = f"/console/follow-ups/mobilite/{stored.id}/test"
+            status, where, page = await post_form(
+                http, site, path, {"csrf": token, "code": "MOB-2ZZZ"}
+            )
+            assert (status, where) == (200, "/console/follow-ups")
+            assert "No resident who asked for this consultation&#39;s follow-ups" in page
+            status, where, page = await post_form(
+                http, site, path, {"csrf": token, "code": found[1].lower()}
+            )
+            assert "Test sent to that conversation only" in page
+        olga_reads = " ".join(await site.says("rest", "olga", "merci"))
+        camille_reads = " ".join(await site.says("rest", "camille", "merci"))
+        assert f"[Test] {NEWS}" in olga_reads
+        assert "[Test]" not in camille_reads  # the others get the follow-up itself only
+        async with site.database.transaction() as s:
+            progress = await follow_ups.progress(s, stored.id)
+            replies = await audit.recent(s, action="team.reply")
+        assert progress.total == 2  # the test is no copy of the follow-up
+        assert [r.actor for r in replies] == ["olga@region.fr"]
