@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.cli.nlu import load_cases  # noqa: E402
+from bot.evaluation import load_cases  # noqa: E402
 from nlu import ChoiceOption, Interpreter, QuestionSpec  # noqa: E402
 from nlu.evaluation import REFERENCE_DAY  # noqa: E402
 from nlu.redaction import redact  # noqa: E402
