@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import REJECTION_REASONS
 from bot.pseudonyms import Pseudonymizer
 from flows.catalogue import CATALOGUE
 from flows.messages import format_date
@@ -27,8 +28,6 @@ from storage.receipts import ContributionStatus
 _FIRST = "23456789"  # a digit first: a code is never a word ("auto-stop")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: nothing to misread
 _MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
-# The reason categories residents are told (console.rejection_reasons may add others).
-_REASONS = ("off-topic", "abusive", "personal-data", "duplicate", "spam")
 
 
 class Receipts:
@@ -93,7 +92,8 @@ def _normalised(code: str) -> str:
 
 
 def _reasons(rejected: Sequence[str], lang: str) -> str:
-    categories = dict.fromkeys(r if r in _REASONS else "other" for r in rejected)
+    # A reason a deployment added to console.rejection_reasons is said as "other".
+    categories = dict.fromkeys(r if r in REJECTION_REASONS else "other" for r in rejected)
     return ", ".join(
         CATALOGUE.text("receipts", "reason_" + c.replace("-", "_"), lang) for c in categories
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import socket
 
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import DBAPIError
 
 from storage.errors import (
@@ -163,3 +163,12 @@ def _translate_postgres(
     if sqlstate in (_PG_NO_TABLE, _PG_NO_COLUMN):
         return SchemaOutOfDate(f"{at} is not up to date; {UPGRADE}")
     return error
+
+
+def as_dbapi_error(error: Exception, statement: str, dialect: Dialect) -> BaseException:
+    """An error of the driver (sqlite3, asyncpg) from a statement run on it
+    directly, as SQLAlchemy would have raised it, so that `translate` reads it
+    alike (storage.prepared, storage.write_batch)."""
+    return DBAPIError.instance(
+        statement, None, error, type(error), hide_parameters=True, dialect=dialect
+    )

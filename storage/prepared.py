@@ -38,13 +38,13 @@ from sqlalchemy import (
     Update,
     bindparam,
 )
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from storage.diagnosis import as_dbapi_error
 from storage.write_batch import Batch, Write
 
 # session.info key: (sqlite3 connection, dialect) of the session's transaction.
@@ -169,7 +169,7 @@ class Prepared:
             cursor = connection.execute(compiled.sql, _arguments(compiled, values))
             rows = cursor.fetchall()
         except sqlite3.Error as error:
-            raise _as_sqlalchemy_error(error, compiled, dialect) from error
+            raise as_dbapi_error(error, compiled.sql, dialect) from error
         if rows and compiled.results:
             rows = [_processed(row, compiled.results) for row in rows]
         return Rows(rows, cursor.rowcount)
@@ -188,7 +188,7 @@ class Prepared:
                         compiled.sql, [_arguments(compiled, values) for values in rows]
                     )
                 except asyncpg.PostgresError as error:
-                    raise _as_sqlalchemy_error(error, compiled, dialect) from error
+                    raise as_dbapi_error(error, compiled.sql, dialect) from error
                 return
             await session.execute(self.statement, list(rows))
             return
@@ -197,7 +197,7 @@ class Prepared:
         try:
             connection.executemany(compiled.sql, [_arguments(compiled, values) for values in rows])
         except sqlite3.Error as error:
-            raise _as_sqlalchemy_error(error, compiled, dialect) from error
+            raise as_dbapi_error(error, compiled.sql, dialect) from error
 
     async def _execute_postgresql(self, batch: Batch, values: Mapping[str, Any]) -> Rows:
         dialect = batch.dialect
@@ -212,7 +212,7 @@ class Prepared:
                 status = await batch.driver.execute(compiled.sql, *arguments)
                 rows, count = [], _status_count(status)
         except asyncpg.PostgresError as error:
-            raise _as_sqlalchemy_error(error, compiled, dialect) from error
+            raise as_dbapi_error(error, compiled.sql, dialect) from error
         if rows and compiled.results:
             rows = [_processed(row, compiled.results) for row in rows]
         return Rows(rows, count)
@@ -296,16 +296,6 @@ def _status_count(status: str) -> int:
     # asyncpg returns the command tag: "UPDATE 3", "DELETE 0", "INSERT 0 1".
     last = status.rpartition(" ")[2]
     return int(last) if last.isdigit() else -1
-
-
-def _as_sqlalchemy_error(
-    error: sqlite3.Error | asyncpg.PostgresError, compiled: _Compiled, dialect: Dialect
-) -> BaseException:
-    # As SQLAlchemy would raise it, so that storage.diagnosis reads it alike.
-    base = sqlite3.Error if isinstance(error, sqlite3.Error) else asyncpg.PostgresError
-    return DBAPIError.instance(
-        compiled.sql, None, error, base, hide_parameters=True, dialect=dialect
-    )
 
 
 def _returns_rows(result: Result[Any]) -> bool:

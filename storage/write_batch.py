@@ -31,7 +31,8 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 from sqlalchemy import Dialect
-from sqlalchemy.exc import DBAPIError
+
+from storage.diagnosis import as_dbapi_error
 
 # A positional parameter of asyncpg's SQL ($1, $2, ...), renumbered when the
 # statements are put together.
@@ -76,10 +77,7 @@ class Batch:
         try:
             await self.driver.execute(sql, *arguments)
         except asyncpg.PostgresError as error:
-            # As SQLAlchemy would raise it, so that storage.diagnosis reads it alike.
-            raise DBAPIError.instance(
-                sql, None, error, asyncpg.PostgresError, hide_parameters=True, dialect=self.dialect
-            ) from error
+            raise as_dbapi_error(error, sql, self.dialect) from error
 
     def discard(self) -> None:
         """Forget what is held (sent, or rolled back with the transaction)."""

@@ -39,6 +39,8 @@ from bot.console.guard import (
 )
 from bot.console.totp import TotpCipher
 from bot.keys import Keys
+from bot.pseudonyms import Pseudonymizer
+from bot.receipts import Receipts
 from bot.team_messages import TeamMessages
 from storage.database import Database
 
@@ -137,6 +139,6 @@ def open_console(
     state.team_messages = team_messages
     if team_messages is not None:  # a send cut short by a restart goes on
         follow_up_pages.start_resuming(console, database, team_messages)
-    state.accounts = Accounts(
-        database, state.settings, TotpCipher(Keys.from_settings(state.settings))
-    )
+    keys = Keys.from_settings(state.settings)
+    state.accounts = Accounts(database, state.settings, TotpCipher(keys))
+    state.receipts = Receipts(Pseudonymizer(keys))

@@ -24,9 +24,6 @@ from bot.console.inbox_pages import messages_of
 from bot.console.queue_pages import database_of
 from bot.console.rendering import page
 from bot.follow_ups import FollowUpError, FollowUps, Pace
-from bot.keys import Keys
-from bot.pseudonyms import Pseudonymizer
-from bot.receipts import Receipts
 from bot.team_messages import MAX_TEXT_CHARS, TeamMessages, shown_text
 from flows.loader import parse_flow
 from storage import audit, consultations, follow_ups
@@ -152,7 +149,9 @@ async def test(request: web.Request) -> web.Response:
         if found is None or found.consultation_id != consultation_id:
             raise web.HTTPNotFound(text="there is no such follow-up")
         followers = await follow_ups.completed_by_followers(session, consultation_id)
-    receipts = Receipts(Pseudonymizer(Keys.from_settings(request.app[STATE].settings)))
+    receipts = request.app[STATE].receipts
+    if receipts is None:
+        raise web.HTTPServiceUnavailable(text="the console is starting; try again in a moment")
     target = next((f for f in followers if receipts.is_code_of(typed, consultation_id, f[0])), None)
     if target is None:
         return redirect(f"{PREFIX}?notice=untested")

@@ -37,6 +37,7 @@ from bot.console.accounts import CODE, ENROL, FULL, UPKEEP_NONE, Accounts, Viewe
 from storage.models import ConsoleRole
 
 if TYPE_CHECKING:
+    from bot.receipts import Receipts
     from bot.team_messages import TeamMessages
 
 COOKIE: Final = "consultbot_console"
@@ -87,6 +88,7 @@ class ConsoleState:
         self.settings = settings
         self.accounts: Accounts | None = None
         self.team_messages: TeamMessages | None = None
+        self.receipts: Receipts | None = None  # residents' receipt codes, once open
         self.access: dict[web.AbstractRoute, Access] = {}
 
 
