@@ -272,8 +272,10 @@ class ConversationService:
         now = message.received_at
         found = participants.find_for_message
         participant, team_waiting = await found(session, message.channel, user_hash)
-        if participant is None:  # no row to lock: lock their pseudonym, then look again
-            await participants.lock_newcomer(session, message.channel, user_hash)
+        # No row to lock: lock their pseudonym, then look again if that could wait.
+        if participant is None and await participants.lock_newcomer(
+            session, message.channel, user_hash
+        ):
             participant, team_waiting = await found(session, message.channel, user_hash)
         if participant is None and await self._outside.erased_by(session, message, user_hash):
             return [await self._erased_reply(session, message)]  # a retry: same reply
@@ -359,9 +361,18 @@ class ConversationService:
     ) -> engine.Transition:
         """The receipt code after the outro of a completed contribution; where
         their contributions are, first, for a resident who asks."""
+        completed = context.stored is not None and any(
+            isinstance(e, Completed) for e in transition.effects
+        )
+        asked = context.participant is not None and any(
+            isinstance(e, StatusAsked) for e in transition.effects
+        )
+        if not (completed or asked):  # most messages
+            return transition
         lang = _language(transition.state, context.message) or self._settings.default_language
         replies = transition.replies
-        if context.stored is not None and any(isinstance(e, Completed) for e in transition.effects):
+        if completed:
+            assert context.stored is not None
             given = self._receipts.given(context.deployed.consultation_id, context.stored.id, lang)
             # In the outro, which a question may follow (the follow-up offer).
             at = len(replies) - 2 if len(replies) > 1 and replies[-1].buttons else len(replies) - 1
@@ -369,9 +380,8 @@ class ConversationService:
                 outro = replies[at]
                 ended = replace(outro, text=f"{outro.text}\n\n{given.text}")
                 replies = (*replies[:at], ended, *replies[at + 1 :])
-        if context.participant is not None and any(
-            isinstance(e, StatusAsked) for e in transition.effects
-        ):
+        if asked:
+            assert context.participant is not None
             told = await self._receipts.status(
                 session, context.participant.id, context.message.text, lang
             )
@@ -413,7 +423,8 @@ class ConversationService:
                     stored = latest
         wanted = message.consultation_id
         if stored is not None:
-            deployed = await self._catalog.version(session, stored.flow_version_id, dated=True)
+            deployed = await self._catalog.version(session, stored.flow_version_id)
+            deployed = self._catalog.dated(deployed, stored.dates)  # read with the session
             if _is_start(message) and wanted and wanted != deployed.consultation_id:
                 # A deep link to another consultation: leave this one.
                 if stored.status in (SessionStatus.ACTIVE, SessionStatus.PAUSED):

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.loader import parse_flow
 from flows.model import Flow
 from storage import consultations
-from storage.consultations import FlowVersion
+from storage.consultations import Dates, FlowVersion
 from storage.database import Database
 
 T = TypeVar("T")
@@ -72,10 +72,14 @@ class FlowCatalog:
     async def live(
         self, session: AsyncSession, consultation_id: str, *, dated: bool = False
     ) -> DeployedFlow | None:
-        version_id = await consultations.live_version_id(session, consultation_id)
-        if version_id is None:
+        """The live version of a consultation; `dated`: held to the dates set in
+        the console, if any (read with the version, in one statement)."""
+        live = await consultations.live_id_and_dates(session, consultation_id)
+        if live is None:
             return None
-        return await self.version(session, version_id, dated=dated)
+        version_id, dates = live
+        deployed = await self.version(session, version_id)
+        return self.dated(deployed, dates) if dated else deployed
 
     async def version(
         self, session: AsyncSession, version_id: int, *, dated: bool = False
@@ -88,17 +92,20 @@ class FlowCatalog:
             raise FlowNotParsed(await consultations.get_version(session, version_id))
         if not dated:
             return cached
-        dates = await consultations.dates_of(session, cached.consultation_id)
+        return self.dated(cached, await consultations.dates_of(session, cached.consultation_id))
+
+    def dated(self, deployed: DeployedFlow, dates: Dates | None) -> DeployedFlow:
+        """`deployed` with the dates set in the console (None: its file's)."""
         if dates is None:
-            return cached
+            return deployed
         # One object per version and dates: what is keyed by flow stays valid.
-        redated = self._redated.get(version_id)
+        redated = self._redated.get(deployed.version_id)
         if redated is None or (redated.flow.opens, redated.flow.closes) != (
             dates.opens,
             dates.closes,
         ):
-            flow = replace(cached.flow, opens=dates.opens, closes=dates.closes)
-            redated = self._redated[version_id] = replace(cached, flow=flow)
+            flow = replace(deployed.flow, opens=dates.opens, closes=dates.closes)
+            redated = self._redated[deployed.version_id] = replace(deployed, flow=flow)
         return redated
 
     async def read(self, version: FlowVersion) -> DeployedFlow:

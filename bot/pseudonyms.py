@@ -12,23 +12,22 @@ of message ids) use keys of their own purposes (`bot.keys`).
 from __future__ import annotations
 
 import hashlib
-import hmac
 
+from bot.base32 import letters
 from bot.keys import Keys
 
 
 class Pseudonymizer:
     def __init__(self, keys: Keys) -> None:
-        self._key = keys.pseudonyms
-        self._public = _Hmac(keys.derive("engine feed"))  # public ids (feeds make thousands)
-        self._receipts = keys.derive("erasure receipt")
-        self._messages = keys.derive("message digest")
-        self._engine = keys.derive("engine feed")
-        self._contribution_receipts = keys.derive("contribution receipt")
+        # Keyed once: every message needs a pseudonym, the feeds thousands of ids.
+        self._key = _Hmac(keys.pseudonyms)
+        self._engine = self._public = _Hmac(keys.derive("engine feed"))
+        self._receipts = _Hmac(keys.derive("erasure receipt"))
+        self._messages = _Hmac(keys.derive("message digest"))
+        self._contribution_receipts = _Hmac(keys.derive("contribution receipt"))
 
     def pseudonym(self, channel: str, user_id: str) -> str:
-        message = f"{channel}\x00{user_id}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        return self._key.digest(f"{channel}\x00{user_id}".encode()).hex()
 
     def erasure_receipt(self, channel: str, user_hash: str, message_id: str) -> str:
         """The keyed hash that marks a message as one that erased a resident's
@@ -48,8 +47,7 @@ class Pseudonymizer:
     def contribution_digest(self, session_id: int) -> bytes:
         """A keyed hash of a completed session, from which its receipt code is
         written (bot.receipts)."""
-        message = f"receipt\x00{session_id}".encode()
-        return hmac.digest(self._contribution_receipts, message, "sha256")
+        return self._contribution_receipts.digest(f"receipt\x00{session_id}".encode())
 
     def public_id(self, kind: str, number: int) -> str:
         """A stable opaque id (e.g. of a contribution) that reveals no row number:
@@ -57,17 +55,11 @@ class Pseudonymizer:
         (one-shot HMAC, two base32 letters per 10 bits) as the feeds make
         thousands a page."""
         message = f"public\x00{kind}\x00{number}".encode()
-        value = int.from_bytes(self._public.digest(message)[:15], "big")
-        return f"{kind}_" + "".join([_BASE32_PAIRS[(value >> s) & 1023] for s in _SHIFTS])
+        return f"{kind}_" + letters(self._public.digest(message)[:15])
 
 
-_BASE32 = "abcdefghijklmnopqrstuvwxyz234567"  # RFC 4648, lowercase
-_BASE32_PAIRS = [first + second for first in _BASE32 for second in _BASE32]
-_SHIFTS = range(110, -1, -10)  # 120 bits, 10 at a time, most significant first
-
-
-def _digest(key: bytes, *parts: str) -> str:
-    return hmac.new(key, "\x00".join(parts).encode(), hashlib.sha256).hexdigest()
+def _digest(key: _Hmac, *parts: str) -> str:
+    return key.digest("\x00".join(parts).encode()).hex()
 
 
 class _Hmac:

@@ -56,17 +56,35 @@ def literal(question: Question, value: AnswerValue, text: str) -> bool:
     chosen = value if isinstance(value, tuple) else (value,)
     if not all(isinstance(v, str) for v in chosen):
         return False
-    names = {}
-    for choice in question.choices:
-        for name in (choice.id, *(label for _, label in choice.label.texts)):
-            names[_key(name)] = choice.id
-    items = [_key(item) for item in _ITEMS.split(text.strip()) if item.strip()]
-    said = [names.get(item) for item in items]
-    if None in said or len(said) != len(chosen):
+    items = [item for item in _ITEMS.split(text.strip()) if item.strip()]
+    if len(items) != len(chosen):
+        return False
+    # Only the chosen choices' names matter: an item naming another choice, or
+    # none, is not literal. Folded only when not typed exactly (every message
+    # that answers a choice comes here).
+    names = {
+        choice.id: (choice.id, *(label for _, label in choice.label.texts))
+        for choice in question.choices
+        if choice.id in chosen
+    }
+    said = [_named(item, names) for item in items]
+    if None in said:
         return False
     if question.type == "multi_choice":
         return set(said) == set(chosen)
     return tuple(said) == chosen
+
+
+def _named(item: str, names: dict[str, tuple[str, ...]]) -> str | None:
+    """The id of the choice that `item` names, exactly or folded; None if none."""
+    for choice_id, spelled in names.items():
+        if item in spelled:
+            return choice_id
+    key = _key(item)
+    for choice_id, spelled in names.items():
+        if any(_key(name) == key for name in spelled):
+            return choice_id
+    return None
 
 
 # "retour" shows a free-text answer again; these keep it ("oui", "c'est bon").

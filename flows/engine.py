@@ -46,7 +46,6 @@ from flows.model import Flow, Question
 from flows.other import DETAIL_SPEC, detail_prompt
 from flows.progress import Transition as Transition
 from flows.progress import (
-    find,
     move_on,
     present,
     question_again,
@@ -121,7 +120,7 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
                 ChoiceOption("restart", (say("restart", lang), "restart", "recommencer")),
             ),
         )
-    question = find(flow, state.question_id)
+    question = flow.find(state.question_id)
     if state.status == "reviewing":
         return review_spec(lang)
     if state.status == "completed" and state.follow_up_asked:
@@ -197,7 +196,7 @@ def _command_before_consent(flow: Flow, name: CommandName, lang: str) -> tuple[R
 
 
 def _on_start(flow: Flow, state: SessionState, now: dt.datetime) -> Transition:
-    question = find(flow, state.question_id)
+    question = flow.find(state.question_id)
     if state.status == "asking" and question is not None:
         unavailable = closed_notice(flow, now, state.language)
         if unavailable is not None:
@@ -307,7 +306,7 @@ def _anytime_command(
 
 
 def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
-    question = find(flow, state.question_id)
+    question = flow.find(state.question_id)
     if question is None:  # _repair leaves none such; a safe answer all the same
         return move_on(flow, state, after=None)
     interpretation = message.interpretation
@@ -449,7 +448,7 @@ def _skip(flow: Flow, state: SessionState, question: Question) -> Transition:
 
 def _back(flow: Flow, state: SessionState) -> Transition:
     lang = state.language
-    previous = find(flow, state.history[-1]) if state.history else None
+    previous = flow.find(state.history[-1]) if state.history else None
     if previous is None:
         return Transition(state, (Reply(say("back_first", lang)), *_reprompt(flow, state, None)))
     value = state.answer(previous.id)
@@ -491,7 +490,7 @@ def _paused(flow: Flow, state: SessionState, message: Message) -> Transition:
         restarted = _restart(flow, state)
         return replace(restarted, effects=(Resumed(), *restarted.effects))
     if interpretation == Answer(RESUME):
-        question = find(flow, state.question_id)
+        question = flow.find(state.question_id)
         if question is None:  # paused at the review: back to it
             return move_on(flow, replace(state, status="asking", changing=True), after=None)
         resumed = replace(
@@ -566,7 +565,7 @@ def _reprompt(flow: Flow, state: SessionState, now: dt.datetime | None) -> tuple
     unavailable = None if now is None else closed_notice(flow, now, lang)
     if unavailable is not None:
         return (unavailable,)
-    question = find(flow, state.question_id)
+    question = flow.find(state.question_id)
     if state.status == "asking" and question is not None and state.detail_asked:
         return (detail_prompt(question, lang),)
     if state.status == "asking" and question is not None and state.pending is not None:
@@ -580,7 +579,7 @@ def _help_text(flow: Flow, state: SessionState, now: dt.datetime | None) -> str:
     lang = state.language
     if now is not None and closed_notice(flow, now, lang) is not None:
         return say("closed_help", lang)
-    question = find(flow, state.question_id)
+    question = flow.find(state.question_id)
     if state.status == "asking" and question is not None:
         own = "" if question.help is None else question.help.get(lang) + " "
         return own + expectation(question, lang) + " " + say("commands", lang)

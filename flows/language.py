@@ -24,7 +24,9 @@ def pick_language(offered: Sequence[str], *hints: str | None) -> str:
     """The first hint ("fr", "en-GB") that `offered` holds, else `offered[0]`."""
     for hint in hints:
         if hint:
-            for candidate in (hint, hint.split("-")[0].lower()):
-                if candidate in offered:
-                    return candidate
+            if hint in offered:  # most often: a code the flow offers
+                return hint
+            base = hint.split("-")[0].lower()
+            if base in offered:
+                return base
     return offered[0]

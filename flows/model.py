@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 from flows.conditions import Condition
@@ -90,12 +90,24 @@ class Flow:
     progress: Progress = "none"
     decidim_export: DecidimExport | None = None  # the flow's export: {decidim: ...}
     review: bool = False  # a summary of the answers to send or change, at the end
+    # Where each question is in `questions`, by id: looked up at every message.
+    _positions: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        positions = {question.id: n for n, question in enumerate(self.questions)}
+        object.__setattr__(self, "_positions", positions)  # frozen: set once, here
 
     def question(self, question_id: str) -> Question:
-        for question in self.questions:
-            if question.id == question_id:
-                return question
-        raise KeyError(question_id)
+        return self.questions[self._positions[question_id]]
+
+    def find(self, question_id: str | None) -> Question | None:
+        """The question with this id; None if there is none."""
+        position = self._positions.get(question_id) if question_id is not None else None
+        return None if position is None else self.questions[position]
+
+    def position(self, question_id: str) -> int | None:
+        """The index of the question with this id in `questions`; None if none."""
+        return self._positions.get(question_id)
 
     def language_for(self, *hints: str | None) -> str:
         """The conversation's language: `flows.language.pick_language` among the

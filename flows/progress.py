@@ -40,10 +40,11 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
     changed an earlier answer)."""
     start = 0
     if after is not None:
-        start = next((i + 1 for i, q in enumerate(flow.questions) if q.id == after), 0)
+        position = flow.position(after)
+        start = 0 if position is None else position + 1
     effects: list[Effect] = []
     lang = state.language
-    previous = find(flow, after)
+    previous = flow.find(after)
     for question in flow.questions[start:]:
         applies = _applies(question, state)
         if applies and state.changing and state.responded(question.id):
@@ -211,7 +212,7 @@ def repair(flow: Flow, state: SessionState) -> SessionState:
     version, so this only guards against damaged data."""
     if state.status not in ("asking", "paused", "closed"):
         return state
-    if find(flow, state.question_id) is not None:
+    if flow.find(state.question_id) is not None:
         return state
     if state.question_id is None and state.status != "asking" and flow.review:
         return state  # paused or closed at the review: resuming shows it again
@@ -235,10 +236,3 @@ def commented_already(question: Question, state: SessionState) -> bool:
     return question.skip_if_commented is not None and question.skip_if_commented in (
         state.commented
     )
-
-
-def find(flow: Flow, question_id: str | None) -> Question | None:
-    for question in flow.questions:
-        if question.id == question_id:
-            return question
-    return None

@@ -82,11 +82,10 @@ class SessionState:
     # ---- changing ------------------------------------------------------------
 
     def with_answer(self, question_id: str, value: AnswerValue) -> SessionState:
-        cleared = self.without(question_id)
-        return replace(
-            cleared,
-            answers=(*cleared.answers, (question_id, value)),
-            history=(*cleared.history, question_id),
+        return self._forgetting(
+            question_id,
+            answers=(*_without_answer(self.answers, question_id), (question_id, value)),
+            history=(*_without(self.history, question_id), question_id),
         )
 
     def with_comment(self, question_id: str) -> SessionState:
@@ -96,31 +95,35 @@ class SessionState:
         return replace(self, commented=(*self.commented, question_id))
 
     def with_skip(self, question_id: str) -> SessionState:
-        cleared = self.without(question_id)
-        return replace(
-            cleared,
-            skipped=(*cleared.skipped, question_id),
-            history=(*cleared.history, question_id),
+        return self._forgetting(
+            question_id,
+            skipped=(*_without(self.skipped, question_id), question_id),
+            history=(*_without(self.history, question_id), question_id),
         )
 
     def with_pass_over(self, question_id: str) -> SessionState:
         """A question not asked because its `when` is false."""
         if question_id in self.passed_over:
             return self
-        cleared = self.without(question_id)
-        return replace(cleared, passed_over=(*cleared.passed_over, question_id))
+        return self._forgetting(question_id, passed_over=(*self.passed_over, question_id))
 
     def without(self, question_id: str) -> SessionState:
         """Forget what is known of a question: its answer, skip or passing over,
         and its place in history."""
-        return replace(
-            self,
-            answers=tuple((q, v) for q, v in self.answers if q != question_id),
-            skipped=tuple(q for q in self.skipped if q != question_id),
-            passed_over=tuple(q for q in self.passed_over if q != question_id),
-            history=tuple(q for q in self.history if q != question_id),
-            commented=tuple(q for q in self.commented if q != question_id),
-        )
+        return self._forgetting(question_id)
+
+    def _forgetting(self, question_id: str, **changes: object) -> SessionState:
+        # `without`, then `changes`, as one new state: on the path of every
+        # answer, where a state is 18 fields to copy.
+        forgotten: dict[str, object] = {
+            "answers": _without_answer(self.answers, question_id),
+            "skipped": _without(self.skipped, question_id),
+            "passed_over": _without(self.passed_over, question_id),
+            "history": _without(self.history, question_id),
+            "commented": _without(self.commented, question_id),
+        }
+        forgotten.update(changes)
+        return replace(self, **forgotten)  # type: ignore[arg-type]
 
     # ---- JSON ----------------------------------------------------------------
 
@@ -226,6 +229,16 @@ class SessionState:
             ranked=_strings(data["ranked"], "ranked"),
             commented=_strings(data["commented"], "commented"),
         )
+
+
+def _without(ids: tuple[str, ...], question_id: str) -> tuple[str, ...]:
+    return tuple(q for q in ids if q != question_id) if question_id in ids else ids
+
+
+def _without_answer(
+    answers: tuple[tuple[str, AnswerValue], ...], question_id: str
+) -> tuple[tuple[str, AnswerValue], ...]:
+    return tuple(item for item in answers if item[0] != question_id)
 
 
 def _pending_to_json(pending: Pending) -> dict[str, object]:

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, FromClause, Row, and_, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
@@ -196,6 +196,41 @@ async def live_version_id(session: AsyncSession, consultation_id: str) -> int | 
     version_id = (await _LIVE_ID.execute(session, {"b_consultation": consultation_id})).scalar()
     assert version_id is None or isinstance(version_id, int)
     return version_id
+
+
+_c = table(ConsultationRow)
+_v = table(FlowVersionRow)
+# The dates set in the console (when set), joined to what the message path
+# reads anyway: they may change at any time, in any process.
+CONSOLE_DATES = (_c.c.opens, _c.c.closes, _c.c.dates_changed_at)
+_DATED = and_(_c.c.id == _v.c.consultation_id, _c.c.dates_changed_at.is_not(None))
+
+
+def with_console_dates(versions: FromClause, version_id: ColumnElement[int]) -> FromClause:
+    """`versions` joined to the console dates of the consultation of `version_id`
+    (NULLs when its flow files' dates apply)."""
+    return versions.join(_v, _v.c.id == version_id).outerjoin(_c, _DATED)
+
+
+def console_dates(opens: Any, closes: Any, changed_at: Any) -> Dates | None:
+    """The Dates of the CONSOLE_DATES columns of a row, or None."""
+    return None if changed_at is None else Dates(opens, closes, changed_at)
+
+
+_LIVE = Prepared(
+    select(_v.c.id, *CONSOLE_DATES)
+    .select_from(_v.outerjoin(_c, _DATED))
+    .where(_v.c.consultation_id == bindparam("b_consultation"), _v.c.live.is_(True))
+)
+
+
+async def live_id_and_dates(
+    session: AsyncSession, consultation_id: str
+) -> tuple[int, Dates | None] | None:
+    """The live version's id and the console's dates, in one read, for the
+    per-message path; None when nothing is deployed."""
+    row = (await _LIVE.execute(session, {"b_consultation": consultation_id})).first()
+    return None if row is None else (row[0], console_dates(*row[1:]))
 
 
 async def live_versions(session: AsyncSession) -> list[FlowVersion]:

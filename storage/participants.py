@@ -94,13 +94,16 @@ async def find_for_message(
     return Participant(*participant), bool(waiting)
 
 
-async def lock_newcomer(session: AsyncSession, channel: str, user_hash: str) -> None:
+async def lock_newcomer(session: AsyncSession, channel: str, user_hash: str) -> bool:
     """For someone with no participant row yet (nothing to lock): hold a lock on
     their pseudonym until the transaction ends, so that two processes handling
     their first messages at once take turns, the second seeing what the first
-    committed. A no-op on SQLite, whose transactions never overlap."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(_LOCK_NEWCOMER, {"b_key": f"{channel}:{user_hash}"})
+    committed. Whether to look again (another transaction may have created them
+    meanwhile): never on SQLite, whose transactions never overlap (a no-op there)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    await session.execute(_LOCK_NEWCOMER, {"b_key": f"{channel}:{user_hash}"})
+    return True
 
 
 async def get(session: AsyncSession, participant_id: int) -> Participant:

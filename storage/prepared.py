@@ -25,6 +25,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
@@ -79,10 +80,9 @@ class Rows:
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
-    # Per positional parameter: the execution parameter's name (or None for a
-    # value fixed in the statement), the fixed value, and the bind processor.
-    binds: tuple[tuple[str | None, Any, Processor], ...]
-    results: tuple[Processor, ...]  # per result column; empty when none applies
+    # The positional parameters from the values given by name, processed.
+    arguments: Callable[[Mapping[str, Any]], list[Any]]
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column, its processor)
     returns_rows: bool  # a SELECT, or a write with RETURNING
     table: str  # what an INSERT, UPDATE or DELETE writes ("" otherwise)
     changes_rows: bool  # an UPDATE or DELETE
@@ -110,7 +110,9 @@ class Prepared:
     async def write(self, session: AsyncSession, values: Mapping[str, Any]) -> int | None:
         """Run a write with `values`; the count of rows it touched, or None when
         it is held for the transaction's next statement (PostgreSQL)."""
-        batch = await _batch(session) if self._deferrable else None
+        batch = None
+        if self._deferrable and SQLITE_CONNECTION not in session.info:  # SQLite holds nothing
+            batch = await _batch(session)
         if batch is None:
             return (await self.execute(session, values)).rowcount
         compiled = self._compiled_for(frozenset(values), batch.dialect)
@@ -126,7 +128,9 @@ class Prepared:
 
     async def write_many(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert `rows` (all with the same names), held as `write` is."""
-        batch = await _batch(session) if self._deferrable else None
+        batch = None
+        if self._deferrable and SQLITE_CONNECTION not in session.info:  # SQLite holds nothing
+            batch = await _batch(session)
         if batch is None:
             await self.execute_many(session, rows)
             return
@@ -242,14 +246,15 @@ def _compile(statement: Executable, names: frozenset[str], dialect: Dialect) -> 
         else:  # a value written in the statement, e.g. status == "active"
             binds.append((None, bind.effective_value, processor))
     columns = getattr(statement, "exported_columns", ())
-    results = tuple(
-        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+    results = (
+        (index, column.type.dialect_impl(dialect).result_processor(dialect, None))
+        for index, column in enumerate(columns)
     )
     table = getattr(statement, "table", None)
     return _Compiled(
         compiled.string,
-        tuple(binds),
-        results if any(results) else (),
+        _arguments_of(binds),
+        tuple((index, processor) for index, processor in results if processor is not None),
         bool(columns),
         table.name if isinstance(table, TableClause) else "",
         bool(compiled.isupdate or compiled.isdelete),
@@ -343,17 +348,47 @@ _TIMESTAMPS: dict[tuple[type, str], Callable[[Any], Any]] = {}
 
 
 def _arguments(compiled: _Compiled, values: Mapping[str, Any]) -> list[Any]:
-    arguments = []
-    for name, fixed, processor in compiled.binds:
-        value = fixed if name is None else values[name]
-        arguments.append(value if processor is None else processor(value))
+    return compiled.arguments(values)
+
+
+def _arguments_of(
+    binds: list[tuple[str | None, Any, Processor]],
+) -> Callable[[Mapping[str, Any]], list[Any]]:
+    """For the positional parameters `binds` (each: the name of the value
+    given at execution, or None and the value fixed in the statement; and the
+    bind processor), the function that makes the arguments from the values.
+    Only the parameters with a processor are touched one by one: several
+    statements with a dozen parameters run for every message."""
+    names = [name for name, _, _ in binds if name is not None]
+    fixed = [(index, value) for index, (name, value, _) in enumerate(binds) if name is None]
+    processed = [(index, p) for index, (_, _, p) in enumerate(binds) if p is not None]
+    take = _getter(names)
+
+    def arguments(values: Mapping[str, Any]) -> list[Any]:
+        found = list(take(values))
+        for index, value in fixed:  # in order: each lands at its place
+            found.insert(index, value)
+        for index, processor in processed:
+            found[index] = processor(found[index])
+        return found
+
     return arguments
 
 
-def _processed(row: tuple[Any, ...], processors: tuple[Processor, ...]) -> tuple[Any, ...]:
-    return tuple(
-        [
-            value if processor is None else processor(value)
-            for value, processor in zip(row, processors, strict=True)
-        ]
-    )
+def _getter(names: list[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """The values of `names` from a mapping, as a tuple (itemgetter's speed)."""
+    if len(names) > 1:
+        return itemgetter(*names)
+    if names:
+        one = itemgetter(names[0])  # itemgetter of one name gives the value alone
+        return lambda values: (one(values),)
+    return lambda values: ()
+
+
+def _processed(
+    row: tuple[Any, ...], processors: tuple[tuple[int, Callable[[Any], Any]], ...]
+) -> tuple[Any, ...]:
+    values = list(row)
+    for index, processor in processors:
+        values[index] = processor(values[index])
+    return tuple(values)

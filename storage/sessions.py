@@ -20,6 +20,7 @@ from sqlalchemy import Row, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
+from storage.consultations import CONSOLE_DATES, Dates, console_dates, with_console_dates
 from storage.errors import NotFound
 from storage.models import OPEN_STATUSES, FlowVersionRow, SessionRow, SessionStatus, table
 from storage.prepared import Prepared
@@ -37,6 +38,9 @@ class StoredSession:
     created_at: dt.datetime
     updated_at: dt.datetime
     last_activity_at: dt.datetime
+    # The consultation's dates set in the console, read with the session by
+    # `find_open` and `latest` (None: its flow files' dates apply, or not read).
+    dates: Dates | None = None
 
     @property
     def is_open(self) -> bool:
@@ -55,17 +59,24 @@ _COLUMNS = (
     _t.c.updated_at,
     _t.c.last_activity_at,
 )
+_READ = len(_COLUMNS)
 _OPEN = [status.value for status in OPEN_STATUSES]
 _INSERT = Prepared(insert(_t).returning(*_COLUMNS))
+_DATED = with_console_dates(_t, _t.c.flow_version_id)
 # Spelled with OR rather than IN: an IN list is expanded at every execution.
-_FIND_OPEN = select(*_COLUMNS).where(
-    _t.c.participant_id == bindparam("b_participant"),
-    or_(*(_t.c.status == status for status in _OPEN)),
+_FIND_OPEN = (
+    select(*_COLUMNS, *CONSOLE_DATES)
+    .select_from(_DATED)
+    .where(
+        _t.c.participant_id == bindparam("b_participant"),
+        or_(*(_t.c.status == status for status in _OPEN)),
+    )
 )
-_FIND_OPEN_LOCKED = Prepared(_FIND_OPEN.with_for_update())
+_FIND_OPEN_LOCKED = Prepared(_FIND_OPEN.with_for_update(of=_t))
 _FIND_OPEN_UNLOCKED = Prepared(_FIND_OPEN)
 _LATEST = Prepared(
-    select(*_COLUMNS)
+    select(*_COLUMNS, *CONSOLE_DATES)
+    .select_from(_DATED)
     .where(_t.c.participant_id == bindparam("b_participant"))
     .order_by(_t.c.id.desc())
     .limit(1)
@@ -93,8 +104,9 @@ _SAVE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")), deferrable=True
 
 
 def _session(row: Row[Any] | tuple[Any, ...]) -> StoredSession:
-    fields = list(row)
+    fields = list(row[:_READ])
     fields[4] = SessionStatus(fields[4])
+    fields.append(console_dates(*row[_READ:]) if len(row) > _READ else None)  # dates
     return StoredSession(*fields)
 
 

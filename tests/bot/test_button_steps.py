@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,3 +50,14 @@ def test_typed_text_has_no_step_unless_it_looks_stamped(text):
         assert payload == text
     else:
         assert text.startswith(f"[{step}] ")
+
+
+def test_a_step_is_the_base32_start_of_the_digest_of_where_the_conversation_is() -> None:
+    # The stamp's letters are computed by table look-ups; they must be the
+    # standard base32 encoding, so that buttons already shown keep answering.
+    for session_id in (None, 1, 42, 10**9):
+        for state in (None, SessionState("fr", "asking", "q1", history=("a", "b"))):
+            where = "consent" if state is None else "asking|q1|2"
+            digest = hashlib.sha256(f"{session_id}|{where}".encode()).digest()
+            expected = base64.b32encode(digest).decode("ascii").lower()[:8]
+            assert step_of(session_id, state) == expected

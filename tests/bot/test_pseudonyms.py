@@ -1,5 +1,8 @@
 """Pseudonyms: keyed, stable, per channel, and the same as those already stored."""
 
+import hashlib
+import hmac
+
 from bot.keys import Keys
 from bot.pseudonyms import Pseudonymizer
 
@@ -33,3 +36,25 @@ def test_public_ids_given_out_earlier_still_match():
         "ans_tlcvaoyxopunwjjoh6lriuwz",
         "evt_kaleemp4lwqgpmmw2zraqd6t",
     ]
+
+
+def test_stored_keyed_hashes_are_standard_hmac_sha256_of_their_purpose_keys():
+    # Erasure receipts and message digests are stored: computing them with
+    # keys prepared once must give what HMAC-SHA256 gives.
+    keys = Keys(b"a deployment secret key, long enough")
+    pseudonymizer = Pseudonymizer(keys)
+
+    def standard(purpose: str, *parts: str) -> str:
+        message = "\x00".join(parts).encode()
+        return hmac.new(keys.derive(purpose), message, hashlib.sha256).hexdigest()
+
+    assert pseudonymizer.erasure_receipt("web", "h", "m1") == standard(
+        "erasure receipt", "web", "h", "m1"
+    )
+    assert (
+        pseudonymizer.message_digest("web", "h", "m1")
+        == standard("message digest", "web", "h", "m1")[:32]
+    )
+    assert pseudonymizer.contribution_digest(7) == hmac.digest(
+        keys.derive("contribution receipt"), b"receipt\x007", "sha256"
+    )
