@@ -32,6 +32,7 @@ from sqlalchemy import insert, text
 from bot.console.results_pages import gather, read_filter, versions_of
 from bot.deployment import BUNDLED_FLOWS, deploy_file
 from storage.database import Database
+from storage.departements import departement_of
 from storage.models import AnswerRow, ParticipantRow, SessionRow
 from storage.results import choices
 
@@ -121,6 +122,8 @@ async def seed(db: Database, residents: int) -> None:
                     "language": state["language"],
                     "question_id": state["question_id"],
                     "skipped": state["skipped"],
+                    # As bot.places reads it: the first place answered, the postal code.
+                    "departement": departement_of(str(given[1][1])),
                 }
             )
             for question, value in given:

@@ -36,6 +36,7 @@ from bot.contributions import ContributionRecorder
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
 from bot.participant_locks import ParticipantLocks
+from bot.places import resident_departement
 from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands, RasaUnavailable
 from bot.receipts import Receipts
@@ -536,6 +537,7 @@ class ConversationService:
                 now=now,
                 status=_STATUS[state.status],
                 source=_source(context),
+                departement=resident_departement(context.deployed.flow, state),
             )
             return created.id
         if state is None:  # the engine let go of the conversation
@@ -548,6 +550,7 @@ class ConversationService:
                 state=as_json(state.to_json()),
                 status=_STATUS[state.status],
                 human_requested=state.human_requested,
+                departement=resident_departement(context.deployed.flow, state),
             )
         return context.stored.id
 

@@ -131,7 +131,13 @@ async def _anonymise_answers(session: AsyncSession, participant_id: int, now: dt
     session row with no participant; how many answers moved."""
     rows = (
         await session.execute(
-            select(AnswerRow.id, AnswerRow.answered_at, SessionRow.id, SessionRow.flow_version_id)
+            select(
+                AnswerRow.id,
+                AnswerRow.answered_at,
+                SessionRow.id,
+                SessionRow.flow_version_id,
+                SessionRow.departement,
+            )
             .join(SessionRow, SessionRow.id == AnswerRow.session_id)
             .where(SessionRow.participant_id == participant_id, AnswerRow.superseded_at.is_(None))
             .order_by(AnswerRow.id)
@@ -139,10 +145,10 @@ async def _anonymise_answers(session: AsyncSession, participant_id: int, now: dt
     ).all()
     new_session_ids: dict[int, int] = {}
     moves: list[dict[str, object]] = []
-    for answer_id, answered_at, old_session_id, flow_version_id in rows:
+    for answer_id, answered_at, old_session_id, flow_version_id, departement in rows:
         if old_session_id not in new_session_ids:
             new_session_ids[old_session_id] = await _anonymous_session(
-                session, flow_version_id, _day(answered_at)
+                session, flow_version_id, _day(answered_at), departement
             )
         moves.append(
             {
@@ -163,7 +169,11 @@ async def _anonymise_answers(session: AsyncSession, participant_id: int, now: dt
     return len(moves)
 
 
-async def _anonymous_session(session: AsyncSession, flow_version_id: int, day: dt.datetime) -> int:
+async def _anonymous_session(
+    session: AsyncSession, flow_version_id: int, day: dt.datetime, departement: str | None
+) -> int:
+    # The département goes with the place answers kept (it says no more than
+    # they do), so that the results filtered by it count them as before.
     session_id = await session.scalar(
         insert(SessionRow)
         .values(
@@ -175,6 +185,7 @@ async def _anonymous_session(session: AsyncSession, flow_version_id: int, day: d
             created_at=day,
             updated_at=day,
             last_activity_at=day,
+            departement=departement,
         )
         .returning(SessionRow.id)
     )

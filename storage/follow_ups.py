@@ -2,11 +2,13 @@
 (`follow_up_consents`, kept apart from the consent to take part), and the news
 organizers send them (`follow_ups`).
 
-Each resident's copy of a follow-up is a team message in their latest
-conversation of the consultation (storage.team_messages), in their language:
-it is delivered the way team messages are (claimed by one UPDATE that only one
-process can win, so never shown twice), it shows in their transcript as from
-the consultation team, and it is erased with their data.
+A follow-up is stored as a draft (`create`): no resident sees it. `release`
+(an organizer's "send now") queues its copies: each resident's copy is a team
+message in their latest conversation of the consultation
+(storage.team_messages), in their language. It is delivered the way team
+messages are (claimed by one UPDATE that only one process can win, so never
+shown twice), it shows in their transcript as from the consultation team, and
+it is erased with their data.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -144,15 +146,12 @@ async def create(
     session: AsyncSession,
     consultation_id: str,
     texts: Mapping[str, str],
-    main_language: str,
     author: str,
     *,
     now: dt.datetime,
-) -> tuple[FollowUp, int]:
-    """A follow-up, with a queued copy for every resident who wants the
-    consultation's follow-ups, in their language (`main_language` for a
-    language the texts lack); the follow-up and how many copies."""
-    follow_up = _follow_up(
+) -> FollowUp:
+    """A follow-up, stored as a draft: no resident sees it until `release`."""
+    return _follow_up(
         (
             await session.execute(
                 insert(FollowUpRow)
@@ -166,18 +165,47 @@ async def create(
             )
         ).one()
     )
-    recipients = (await session.execute(_recipients(consultation_id))).all()
+
+
+async def followers(session: AsyncSession, consultation_id: str) -> int:
+    """How many residents want the consultation's follow-ups (and took part)."""
+    found = await session.execute(
+        select(func.count()).select_from(_recipients(consultation_id, None).subquery())
+    )
+    return int(found.scalar() or 0)
+
+
+async def release(
+    session: AsyncSession, follow_up_id: int, main_language: str, *, now: dt.datetime
+) -> int | None:
+    """Queue a copy of the follow-up for every resident who wants the
+    consultation's follow-ups and has none yet, in their language
+    (`main_language` for a language the texts lack), with its transcript line:
+    from now on they see it. How many copies; None when there is no such
+    follow-up. The follow-up's row stays locked until the transaction ends, so
+    two releases at once cannot both queue a copy for the same resident."""
+    found = (
+        await session.execute(
+            select(*_COLUMNS).where(FollowUpRow.id == follow_up_id).with_for_update()
+        )
+    ).first()
+    if found is None:
+        return None
+    follow_up = _follow_up(found)
+    texts = follow_up.texts
+    fallback = texts[main_language] if main_language in texts else texts[min(texts)]
+    recipients = (await session.execute(_recipients(follow_up.consultation_id, follow_up_id))).all()
     if not recipients:
-        return follow_up, 0
+        return 0
     copies = [
         {
             "session_id": session_id,
             "participant_id": participant_id,
-            "text": texts.get(language or "", texts[main_language]),
-            "author": author,
+            "text": texts.get(language or "", fallback),
+            "author": follow_up.author,
             "state": TeamMessageState.QUEUED.value,
             "created_at": now,
-            "follow_up_id": follow_up.id,
+            "follow_up_id": follow_up_id,
         }
         for participant_id, session_id, language in recipients
     ]
@@ -195,12 +223,13 @@ async def create(
             for copy in copies
         ],
     )
-    return follow_up, len(copies)
+    return len(copies)
 
 
-def _recipients(consultation_id: str) -> Any:
+def _recipients(consultation_id: str, without_copy_of: int | None) -> Any:
     """(participant, their latest session of the consultation, language) of
-    every resident who wants its follow-ups."""
+    every resident who wants its follow-ups (and has no copy yet of the
+    follow-up `without_copy_of`)."""
     latest = (
         select(func.max(SessionRow.id))
         .join(FlowVersionRow, FlowVersionRow.id == SessionRow.flow_version_id)
@@ -211,7 +240,7 @@ def _recipients(consultation_id: str) -> Any:
         .correlate(ParticipantRow)
         .scalar_subquery()
     )
-    return (
+    query = (
         select(ParticipantRow.id, latest, ParticipantRow.language)
         .join(
             FollowUpConsentRow,
@@ -224,6 +253,14 @@ def _recipients(consultation_id: str) -> Any:
         .where(latest.is_not(None))
         .order_by(ParticipantRow.id)
     )
+    if without_copy_of is not None:
+        query = query.where(
+            ~exists().where(
+                TeamMessageRow.follow_up_id == without_copy_of,
+                TeamMessageRow.participant_id == ParticipantRow.id,
+            )
+        )
+    return query
 
 
 async def get(session: AsyncSession, follow_up_id: int) -> FollowUp | None:

@@ -158,6 +158,9 @@ class SessionRow(Base):
             sqlite_where=text(HUMAN_WAITING),
             postgresql_where=text(HUMAN_WAITING),
         ),
+        # The results filtered by département (storage.results): the sessions of
+        # a consultation's versions in one département.
+        Index("ix_sessions_departement", "flow_version_id", "departement"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -186,6 +189,10 @@ class SessionRow(Base):
     # (set by storage.sessions.create): the results count each resident once,
     # by their latest conversation.
     replaced: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # The résident's département (storage.departements), from their first place
+    # answer in flow order (postal code or commune), written with the state
+    # (bot.places): what the results filter by.
+    departement: Mapped[str | None] = mapped_column(String(3))
 
 
 class TranscriptLineRow(Base):

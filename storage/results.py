@@ -5,8 +5,9 @@ in SQL); nothing returns a resident's row, except the approved free texts.
 Whom it counts: consenting residents only (a session exists only after
 consent), each once, by their latest conversation in the consultation; then
 the filters (`ResultFilter`): when the conversation started, channel,
-language, flow version, département (of an answer to a postal code or commune
-question), the source tag of the link they came by. Hiding small figures is
+language, flow version, département (the résident's, kept with the session:
+that of their first place answer, see bot.places), the source tag of the link
+they came by. Hiding small figures is
 the caller's policy (`bot.console.results`): these are the exact counts.
 
 Storage does not know flows: the caller says which questions are of which
@@ -26,6 +27,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.departements import departement_of
 
 MAX_TEXTS = 500  # approved free texts returned at most, newest first
 NUMBER_BINS = 10
@@ -155,20 +158,12 @@ class _Dialect:
             return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
         return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
 
-    def departement(self, value: str) -> str:
-        """The département of a postal code or INSEE code (97x and 98x: three
-        characters; 2A/2B: Corsica's INSEE codes)."""
-        return (
-            f"CASE WHEN substr({value}, 1, 2) IN ('97', '98') "
-            f"THEN substr({value}, 1, 3) ELSE substr({value}, 1, 2) END"
-        )
-
 
 def _dialect(session: AsyncSession) -> _Dialect:
     return _Dialect(session.get_bind().dialect.name)
 
 
-def _chosen(d: _Dialect, f: ResultFilter, places: Sequence[str]) -> tuple[str, dict[str, Any]]:
+def _chosen(d: _Dialect, f: ResultFilter) -> tuple[str, dict[str, Any]]:
     """The CTE `chosen` (id, status, question_id, skipped, created_at) of the
     residents counted."""
     where = ["v.consultation_id = :c"]
@@ -192,13 +187,9 @@ def _chosen(d: _Dialect, f: ResultFilter, places: Sequence[str]) -> tuple[str, d
         where.append("s.source = :source")
         values["source"] = f.source
     if f.departement is not None:
-        names = ", ".join(f":place{i}" for i in range(len(places))) or "NULL"
-        values.update({f"place{i}": q for i, q in enumerate(places)})
-        where.append(
-            "EXISTS (SELECT 1 FROM answers pa WHERE pa.session_id = s.id "
-            f"AND pa.superseded_at IS NULL AND pa.question_id IN ({names}) "
-            f"AND {d.departement(d.value('pa.value'))} = :departement)"
-        )
+        # A column of the session (index ix_sessions_departement), not a look
+        # at every session's answers.
+        where.append("s.departement = :departement")
         values["departement"] = f.departement
     # Each resident once: their latest conversation in this consultation.
     where.append("NOT s.replaced")
@@ -248,7 +239,7 @@ async def figures(session: AsyncSession, f: ResultFilter, questions: Questions) 
         # run once); for this transaction only.
         await session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
         await session.execute(text("SET LOCAL jit = off"))
-    cte, values = _chosen(d, f, questions.places)
+    cte, values = _chosen(d, f)
     where = await _rows(
         session,
         cte + f"SELECT s.status, s.question_id AS q, {d.raw('s.skipped')} AS k, COUNT(*) "
@@ -269,7 +260,7 @@ async def figures(session: AsyncSession, f: ResultFilter, questions: Questions) 
     places: dict[str, dict[tuple[str, str], int]] = {}
     for q in questions.places:
         for code, n in counted.pop(q, {}).items():
-            places.setdefault(q, {})[(_departement(code), code)] = n
+            places.setdefault(q, {})[(departement_of(code), code)] = n
     bins = {q: _binned(counted.pop(q, {}), questions.ranges[q]) for q in questions.ranges}
     bins.update(
         await _bins(
@@ -428,13 +419,11 @@ async def _bins(
     return found
 
 
-async def approved_texts(
-    session: AsyncSession, f: ResultFilter, questions: Questions, question_id: str
-) -> list[str]:
+async def approved_texts(session: AsyncSession, f: ResultFilter, question_id: str) -> list[str]:
     """The approved free texts of a question (as published: redacted if they
     were), newest first, at most MAX_TEXTS."""
     d = _dialect(session)
-    cte, values = _chosen(d, f, questions.places)
+    cte, values = _chosen(d, f)
     rows = await _rows(
         session,
         cte + f"SELECT COALESCE(a.redacted_text, {d.value('a.value')}) FROM chosen c "
@@ -470,7 +459,3 @@ async def choices(session: AsyncSession, consultation_id: str) -> Choices:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
-
-
-def _departement(code: str) -> str:
-    return code[:3] if code[:2] in ("97", "98") else code[:2]

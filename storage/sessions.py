@@ -2,7 +2,9 @@
 state (JSON, as flows serialises it) and a status.
 
 The state's language, current question and skipped questions are copied into
-columns of their own whenever it is written, for the results.
+columns of their own whenever it is written, for the results; so is the
+résident's département, which the caller reads from the state (storage does
+not know which questions are places) and gives with it.
 
 A participant has at most one open (active or paused) session; the database
 enforces it. The per-message path reads the open session with a row lock
@@ -119,11 +121,13 @@ async def create(
     now: dt.datetime,
     status: SessionStatus = SessionStatus.ACTIVE,
     source: str | None = None,
+    departement: str | None = None,
 ) -> StoredSession:
     """A new session. The participant must have no open session (close it first
     with `save(..., status=...)`); else the transaction fails with Conflict.
     Their earlier sessions in the same consultation are marked replaced.
-    `source`: the source tag of the link the resident came by."""
+    `source`: the source tag of the link the resident came by; `departement`:
+    the résident's, as the state says (see `save`)."""
     version = flow_version_id
     values = {
         "participant_id": participant_id,
@@ -135,6 +139,7 @@ async def create(
         "updated_at": now,
         "last_activity_at": now,
         "source": source,
+        "departement": departement,
         **_progress(state),
     }
     created = _session((await _INSERT.execute(session, values)).one())
@@ -196,13 +201,18 @@ async def save(
     status: SessionStatus | None = None,
     human_requested: bool | None = None,
     activity: bool = True,
+    departement: str | None = None,
 ) -> None:
     """Write back what changed (fields left None stay as they are), in one
     UPDATE. `activity` also moves last_activity_at to `now` (a resident's
-    message); false for housekeeping such as expiry."""
+    message); false for housekeeping such as expiry. `departement` is written
+    with `state`, as what that state says (None: no place answered, or the
+    place answer withdrawn), in the same UPDATE: no statement of its own on the
+    resident's path."""
     values: dict[str, Any] = {"b_id": session_id, "updated_at": now}
     if state is not None:
         values["state"] = state
+        values["departement"] = departement
         values.update(_progress(state))
     if status is not None:
         values["status"] = status.value

@@ -2,12 +2,14 @@
 for it what became of a consultation (bot.follow_ups).
 
     consultbot followups create mobilite --text fr="Merci ! ..." --text en="Thank you! ..."
-    consultbot followups send 3          hand the copies out, paced; resumes if interrupted
+    consultbot followups send 3          queue the copies, hand them out, paced; resumes
     consultbot followups status 3        delivered, waiting, unreachable
     consultbot followups list mobilite
 
-`create` prints how many residents it goes to and stores it; `send` delivers it
-(run it again after an interruption: what was handed out is never sent twice).
+`create` stores it as a draft (no resident sees it) and prints how many
+residents asked for the follow-ups; `send` queues a copy for each (audited)
+and delivers them (run it again after an interruption: what was handed out is
+never sent twice).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def register(subparsers: Any) -> None:
     )
     actions = parser.add_subparsers(dest="followups_action", required=True, metavar="ACTION")
 
-    create = actions.add_parser("create", help="store a follow-up for the residents who asked")
+    create = actions.add_parser("create", help="store a follow-up as a draft (no one sees it)")
     create.add_argument("consultation", metavar="CONSULTATION")
     create.add_argument(
         "--text",
@@ -48,7 +50,7 @@ def register(subparsers: Any) -> None:
     _common(create)
     create.set_defaults(handler=_create)
 
-    send = actions.add_parser("send", help="hand a follow-up's copies out, paced")
+    send = actions.add_parser("send", help="send a follow-up to the residents who asked, paced")
     send.add_argument("follow_up", type=int, metavar="ID", help="its number, from `create`")
     send.add_argument(
         "--per-second",
@@ -105,12 +107,13 @@ def _create(args: argparse.Namespace) -> int:
     async def use(messages: TeamMessages, database: Database) -> int:
         from bot.follow_ups import FollowUps
 
-        follow_up, copies = await FollowUps(database, messages).create(
+        follow_up, asking = await FollowUps(database, messages).create(
             args.consultation, texts, acting_author(args), _now()
         )
         print(
-            f"Follow-up {follow_up.id} of {follow_up.consultation_id} stored for {copies} "
-            f"residents. Send it with: consultbot followups send {follow_up.id}"
+            f"Follow-up {follow_up.id} of {follow_up.consultation_id} stored as a draft: no "
+            f"resident sees it until it is sent; {asking} residents asked for the follow-ups. "
+            f"Send it with: consultbot followups send {follow_up.id}"
         )
         return 0
 
@@ -133,7 +136,9 @@ def _send(args: argparse.Namespace) -> int:
             if handled % 100 == 0:
                 print(f"  {handled} handed out", flush=True)
 
-        progress = await FollowUps(database, messages).send(
+        service = FollowUps(database, messages)
+        await service.release(args.follow_up, acting_author(args), _now())
+        progress = await service.send(
             args.follow_up, now=_now, pace=Pace(args.per_second), on_progress=note
         )
         _print_progress(progress)

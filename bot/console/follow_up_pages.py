@@ -4,10 +4,13 @@ where their copies stand, a form to write one (a text per language of the
 flow, previewed as residents will read it), and "send now".
 
 The work is bot.follow_ups' (the same as `consultbot followups`): texts are
-checked against the flow, creating is audited, sending is paced for Telegram
-and never shows a copy twice. "Send now" runs in the `serve` process; if that
-process stops, the next start carries on where it stopped (by one process of
-the deployment), as `consultbot followups send ID` or "send now" again does.
+checked against the flow, a stored follow-up is a draft no resident sees,
+storing and sending are audited, sending is paced for Telegram and never shows
+a copy twice. "Send now" queues the copies before the page answers (from then
+on residents who write or open the web chat see it) and hands them out in the
+`serve` process; if that process stops, the next start carries on where it
+stopped (by one process of the deployment; only follow-ups someone sent), as
+`consultbot followups send ID` or "send now" again does.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from bot.console.guard import STATE, redirect, viewer_of
 from bot.console.inbox_pages import messages_of
 from bot.console.queue_pages import database_of
 from bot.console.rendering import page
+from bot.follow_ups import AUDIT_SEND as AUDIT_SEND  # where the console's tests look
 from bot.follow_ups import FollowUpError, FollowUps, Pace
 from bot.team_messages import MAX_TEXT_CHARS, TeamMessages, shown_text
 from flows.loader import parse_flow
@@ -33,12 +37,12 @@ from storage.sole_holder import FOLLOW_UP_SENDING, SoleHolder
 log = logging.getLogger(__name__)
 
 PREFIX: Final = "/console/follow-ups"
-AUDIT_SEND: Final = "follow_up.send"
 # The latest sends looked at when resuming at start (older ones are long done).
 _RESUMED_AT_MOST: Final = 200
 NOTICES: Final = {
-    "stored": "Stored. Residents who write again, or open the web chat, see it from now on; "
-    "Send now pushes it to Telegram and to open web chats.",
+    "stored": "Stored as a draft: no resident sees it until you press Send now. Then "
+    "Telegram residents and open web chats get it at once, the others when they next "
+    "write or open the chat.",
     "sending": "Sending: Telegram residents and open web chats get it now, at Telegram's "
     "pace; the others when they next write or open the chat. Reload to see progress.",
     "tested": "Test sent to that conversation only, marked [Test]; the follow-up itself "
@@ -116,22 +120,19 @@ async def write(request: web.Request) -> web.Response:
 async def send(request: web.Request) -> web.Response:
     consultation_id = _consultation(request)
     follow_up_id = _number(request.match_info["follow_up"])
-    async with database_of(request).transaction() as session:
+    async with database_of(request).read() as session:
         found = None if follow_up_id is None else await follow_ups.get(session, follow_up_id)
-        if found is None or found.consultation_id != consultation_id:
-            raise web.HTTPNotFound(text="there is no such follow-up")
-        await audit.record(
-            session,
-            AUDIT_SEND,
-            {"follow_ups": 1},
-            now=_now(),
-            actor=viewer_of(request).name,
-            subject=f"follow_up:{found.id}",
-        )
+    if found is None or found.consultation_id != consultation_id:
+        raise web.HTTPNotFound(text="there is no such follow-up")
+    service = _service(request)
+    try:  # the copies are queued (and the send audited) before the page answers
+        await service.release(found.id, viewer_of(request).name, _now())
+    except FollowUpError as gone:
+        raise web.HTTPNotFound(text=str(gone)) from None
     sending = request.app[SENDING]
     running = sending.get(found.id)
     if running is None or running.done():
-        sending[found.id] = asyncio.create_task(_send(_service(request), found.id))
+        sending[found.id] = asyncio.create_task(_send(service, found.id))
     return redirect(f"{PREFIX}?notice=sending")
 
 
@@ -173,9 +174,10 @@ async def _send(service: FollowUps, follow_up_id: int) -> None:
 
 
 async def resume_sending(console: web.Application, database: Database, team: TeamMessages) -> None:
-    """At start: follow-ups someone asked to send (in the audit log) whose
-    Telegram copies still wait, sent on where they stopped (a restart, a
-    crash); by one process of the deployment."""
+    """At start: follow-ups someone sent (in the audit log, with their copies
+    queued in the same transaction) whose Telegram copies still wait, sent on
+    where they stopped (a restart, a crash); by one process of the deployment.
+    A draft has no copies: it stays one."""
     sole = SoleHolder(database, FOLLOW_UP_SENDING)
     if not await sole.held():
         return  # another process resumes them

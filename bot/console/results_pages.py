@@ -142,7 +142,7 @@ async def gather(
     questions = results.questions_of(flow)
     found = await figures.figures(session, chosen, questions)
     texts = {
-        q: await figures.approved_texts(session, chosen, questions, q)
+        q: await figures.approved_texts(session, chosen, q)
         for q in questions.free_text
         if found.answers.moderation.get(q, {}).get("approved", 0) >= results.MIN_RESIDENTS
     }

@@ -44,7 +44,14 @@ async def _converse(db: Database, seeded: Seeded) -> None:
         await outbox.enqueue(
             s, "session.completed", {"n": 2}, now=NOW, participant_id=seeded.participant_id
         )
-        await sessions.save(s, seeded.session_id, now=NOW, status=SessionStatus.COMPLETED)
+        await sessions.save(
+            s,
+            seeded.session_id,
+            now=NOW,
+            status=SessionStatus.COMPLETED,
+            state={"answers": [["postal_code", "45000"]]},
+            departement="45",
+        )
 
 
 async def _count(db: Database, column) -> int:
@@ -115,6 +122,7 @@ async def test_kept_answers_are_anonymised_with_no_link_to_the_person(
                     SessionRow.participant_id,
                     SessionRow.flow_version_id,
                     SessionRow.state,
+                    SessionRow.departement,
                 ).join(SessionRow, SessionRow.id == AnswerRow.session_id)
             )
         ).all()
@@ -129,6 +137,8 @@ async def test_kept_answers_are_anonymised_with_no_link_to_the_person(
     assert {k.answered_at for k in kept} == {midnight}
     assert {k.flow_version_id for k in kept} == {seeded.flow_version_id}
     assert all(k.state == {} for k in kept)  # no engine state left
+    # The results still count them in their département (their place answers are kept).
+    assert {k.departement for k in kept} == {"45"}
     assert "pending" in {k.moderation_status for k in kept}  # still to be moderated
     assert records[0].counts["answers_anonymised"] == 2
     assert await _count(database, SessionRow.id) == 1

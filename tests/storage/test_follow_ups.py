@@ -32,10 +32,12 @@ async def test_copies_go_to_residents_who_asked_in_their_language(database: Data
         for participant_id in (seeded.participant_id, english, revoked):
             await follow_ups.give(s, participant_id, "mobilite", now=NOW)
         await follow_ups.revoke(s, revoked, now=NOW)
-        follow_up, copies = await follow_ups.create(
-            s, "mobilite", TEXTS, "fr", "organizer-1", now=NOW
-        )
-    assert copies == 2
+        follow_up = await follow_ups.create(s, "mobilite", TEXTS, "organizer-1", now=NOW)
+        assert await follow_ups.followers(s, "mobilite") == 2
+        assert (await follow_ups.progress(s, follow_up.id)).total == 0  # a draft: no copy
+        copies = await follow_ups.release(s, follow_up.id, "fr", now=NOW)
+        again = await follow_ups.release(s, follow_up.id, "fr", now=NOW)
+    assert (copies, again) == (2, 0)  # released again: nobody gets a second copy
     async with database.transaction() as s:
         to_first = await team_messages.for_session(s, seeded.session_id)
         to_english = await team_messages.claim_waiting(s, english, now=NOW)
@@ -65,8 +67,9 @@ async def test_giving_again_after_revoking_asks_again(database: Database):
 async def test_a_follow_up_with_no_one_who_asked_goes_to_no_one(database: Database):
     await seed(database)
     async with database.transaction() as s:
-        follow_up, copies = await follow_ups.create(s, "mobilite", TEXTS, "fr", "o", now=NOW)
-        assert copies == 0
+        follow_up = await follow_ups.create(s, "mobilite", TEXTS, "o", now=NOW)
+        assert await follow_ups.release(s, follow_up.id, "fr", now=NOW) == 0
+        assert await follow_ups.release(s, follow_up.id + 1, "fr", now=NOW) is None
         assert (await follow_ups.progress(s, follow_up.id)).total == 0
         assert [f.id for f in await follow_ups.of_consultation(s, "mobilite")] == [follow_up.id]
 
@@ -75,7 +78,8 @@ async def test_erasure_takes_the_wish_and_the_copies(database: Database):
     seeded = await seed(database)
     async with database.transaction() as s:
         await follow_ups.give(s, seeded.participant_id, "mobilite", now=NOW)
-        follow_up, _ = await follow_ups.create(s, "mobilite", TEXTS, "fr", "o", now=NOW)
+        follow_up = await follow_ups.create(s, "mobilite", TEXTS, "o", now=NOW)
+        await follow_ups.release(s, follow_up.id, "fr", now=NOW)
     async with database.transaction() as s:
         await erasure.delete_participant_data(
             s, seeded.participant_id, now=NOW, keep_anonymised_answers=False
@@ -93,7 +97,8 @@ async def test_waiting_copies_page_in_order_and_skip_delivered(database: Databas
     async with database.transaction() as s:
         for participant_id in (seeded.participant_id, *others):
             await follow_ups.give(s, participant_id, "mobilite", now=NOW)
-        follow_up, _ = await follow_ups.create(s, "mobilite", TEXTS, "fr", "o", now=NOW)
+        follow_up = await follow_ups.create(s, "mobilite", TEXTS, "o", now=NOW)
+        await follow_ups.release(s, follow_up.id, "fr", now=NOW)
     async with database.transaction() as s:
         first = await follow_ups.waiting_copies(s, follow_up.id, limit=2)
         await team_messages.claim(s, first[0].message_id, now=NOW)

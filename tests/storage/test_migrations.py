@@ -104,7 +104,7 @@ async def test_a_database_migrated_by_a_newer_version_is_refused_untouched(datab
 
 
 async def test_an_unknown_target_revision_lists_the_known_ones(database: Database):
-    known = r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012, 0014"
+    known = r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012, 0014, 0015"
     with pytest.raises(StorageError, match=r"unknown revision 'nope'; " + known):
         await database.downgrade("nope")
     assert await database.current_revision() == Database.head_revision()
@@ -164,5 +164,83 @@ async def test_0014_fills_the_sessions_progress_columns_from_their_states(databa
             (1, "fr", None, ["mode"], True),
             (2, "en", "why", [], False),
         ]
+    finally:
+        await db.close()
+
+
+PLACES_FLOW = """id: lycees
+questions:
+  - id: role
+    type: choice
+  - id: postal_code
+    type: postal_code
+  - id: home_commune
+    type: commune
+  - id: school_commune
+    type: commune
+"""
+
+
+async def test_0015_fills_the_residents_departement_from_their_place_answers(database_url: str):
+    db = await Database.connect(database_url)
+    try:
+        await db.upgrade("0014")  # the revision before 0015
+        async with db.transaction() as s:
+            places = await consultations.deploy(
+                s, "lycees", PLACES_FLOW, deployed_by="test", now=NOW
+            )
+            other = await consultations.deploy(  # no place question
+                s, "mobilite", "id: mobilite\nquestions: []\n", deployed_by="test", now=NOW
+            )
+            # Session ids far apart: filled in several batches.
+            stored = {
+                1: (places, [("role", "student", False), ("postal_code", "45000", False)]),
+                # A changed postal code: the current one counts.
+                2: (places, [("postal_code", "45000", True), ("postal_code", "37000", False)]),
+                # No postal code: the home commune, before the school's (flow order).
+                40_001: (
+                    places,
+                    [("school_commune", "45234", False), ("home_commune", "2B033", False)],
+                ),
+                40_002: (places, [("postal_code", "20090", False)]),  # Ajaccio: 2A
+                40_003: (places, [("role", "staff", False)]),
+                40_004: (other, [("postal_code", "45000", False)]),  # not a place question there
+            }
+            for number, (deployed, given) in stored.items():
+                resident, _ = await participants.get_or_create(
+                    s, "telegram", f"{number:064x}", now=NOW
+                )
+                await s.execute(
+                    text(
+                        "INSERT INTO sessions (id, participant_id, flow_version_id, state, "
+                        "status, human_requested, created_at, updated_at, last_activity_at) "
+                        "VALUES (:id, :p, :v, '{}', 'completed', false, :now, :now, :now)"
+                    ),
+                    {"id": number, "p": resident.id, "v": deployed.version.id, "now": NOW},
+                )
+                for question, value, superseded in given:
+                    await s.execute(
+                        text(
+                            "INSERT INTO answers (session_id, question_id, value, question_text, "
+                            "language, answered_at, superseded_at) "
+                            "VALUES (:s, :q, :value, 'q', 'fr', :now, :gone)"
+                        ).bindparams(bindparam("value", type_=Json)),
+                        {
+                            "s": number,
+                            "q": question,
+                            "value": value,
+                            "now": NOW,
+                            "gone": NOW if superseded else None,
+                        },
+                    )
+        await db.upgrade()
+        async with db.read() as s:
+            rows = await s.execute(
+                select(SessionRow.id, SessionRow.departement).order_by(SessionRow.id)
+            )
+            found = dict(rows.tuples().all())
+        assert found == {1: "45", 2: "37", 40_001: "2B", 40_002: "2A", 40_003: None, 40_004: None}
+        await db.downgrade("0014")  # and back
+        await db.upgrade()
     finally:
         await db.close()

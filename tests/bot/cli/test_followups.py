@@ -30,7 +30,8 @@ async def test_create_status_list_and_send(database: Database, database_url: str
         database_url, tmp_path, "create", "mobilite", "--text", "fr=Merci !", "--text", "en=Thanks!"
     )
     assert created.code == 0, created.err
-    assert "Follow-up 1 of mobilite stored for 0 residents" in created.out
+    assert "Follow-up 1 of mobilite stored as a draft: no resident sees it" in created.out
+    assert "0 residents asked" in created.out
     status = await _followups(database_url, tmp_path, "status", "1")
     assert "0 residents: 0 delivered" in status.out
     listed = await _followups(database_url, tmp_path, "list", "mobilite")
@@ -39,7 +40,9 @@ async def test_create_status_list_and_send(database: Database, database_url: str
     assert sent.code == 0, sent.err
     async with database.transaction() as s:
         [record] = await audit.recent(s, action="follow_up.create")
+        [sent_record] = await audit.recent(s, action="follow_up.send")
     assert (record.actor, record.subject) == ("organizer-2", "follow_up:1")
+    assert (sent_record.actor, sent_record.subject) == ("organizer-2", "follow_up:1")
 
 
 async def test_mistakes_get_a_message_and_store_nothing(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from storage import answers, audit, saved_replies
+from storage import answers, audit, follow_ups, saved_replies
 from storage.models import ConsoleRole, ModerationStatus, OutboxEventRow
 from tests.bot.console.site import PASSWORD, Site, console_site
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, _browser_or_skip, shot
@@ -239,6 +239,8 @@ async def test_every_console_page_passes_axe_at_320_px(browser, database_url: st
             await saved_replies.add(
                 s, "fr", "Accusé de réception", "Bien reçu, merci.", by="test", now=_now()
             )
+            # A draft follow-up, listed with its "Send now".
+            await follow_ups.create(s, "mobilite", {"fr": "Merci", "en": "Thanks"}, "t", now=_now())
         waiting = await site.asks_for_a_person("rest", "alice")
         page = await _page(browser, NARROW, bypass_csp=True)  # only to inject axe
         checked = []

@@ -1,7 +1,8 @@
 """Follow-ups in the console, over real HTTP on both databases: an organizer
 writes one in every language of the flow, previews it as residents will read
-it, stores it and sends it; a text missing a language is shown again with a
-message and nothing is stored; another consultation's organizer is refused."""
+it, stores it as a draft that no resident sees, and sends it; a text missing a
+language is shown again with a message and nothing is stored; another
+consultation's organizer is refused."""
 
 from __future__ import annotations
 
@@ -61,24 +62,31 @@ async def test_an_organizer_writes_previews_stores_and_sends_a_follow_up(
                 http, site, "/console/follow-ups/mobilite/new", {**texts, "action": "store"}
             )
             assert (status, where) == (200, "/console/follow-ups")
-            assert "Stored. Residents who write again" in listing
+            assert "Stored as a draft: no resident sees it until you press Send now" in listing
             async with site.database.transaction() as s:
                 [stored] = await follow_ups.of_consultation(s, "mobilite")
-            assert re.search(
-                r"<td>1</td>\s*<td>0</td>\s*<td>1</td>", listing
-            )  # 1 resident, waiting
+            assert re.search(r"<td>0</td>\s*<td>0</td>\s*<td>0</td>", listing)  # no copy yet
+            assert "Not sent to anyone yet" in listing
+            # The resident writes before "Send now": the draft is not for them yet.
+            before = " ".join(await site.says("rest", "camille", "4"))
+            assert "deux trains" not in before
 
             status, where, sending = await post_form(
                 http, site, f"/console/follow-ups/mobilite/{stored.id}/send", {"csrf": token}
             )
             assert (status, where) == (200, "/console/follow-ups")
             assert "Sending: Telegram residents and open web chats get it now" in sending
+            assert re.search(r"<td>1</td>\s*<td>0</td>\s*<td>1</td>", sending)  # 1, waiting
             await asyncio.sleep(0.5)  # the send runs in the server: a REST copy stays waiting
+        after = " ".join(await site.says("rest", "camille", "45000"))
+        assert "deux trains" in after  # French, their language, with their next replies
         async with site.database.transaction() as s:
             copies = await team_messages.claim_waiting(s, resident, now=stored.created_at)
+            progress = await follow_ups.progress(s, stored.id)
             created = await audit.recent(s, action="follow_up.create")
             sent = await audit.recent(s, action="follow_up.send")
-        assert [copy.text for copy in copies] == [NEWS]  # French, their language
+        assert copies == []  # shown once
+        assert (progress.total, progress.delivered) == (1, 1)
         assert [(r.actor, r.subject) for r in created + sent] == [
             ("olga@region.fr", f"follow_up:{stored.id}"),
             ("olga@region.fr", f"follow_up:{stored.id}"),
@@ -160,5 +168,5 @@ async def test_an_organizer_tries_a_follow_up_on_their_own_conversation_only(
         async with site.database.transaction() as s:
             progress = await follow_ups.progress(s, stored.id)
             replies = await audit.recent(s, action="team.reply")
-        assert progress.total == 2  # the test is no copy of the follow-up
+        assert progress.total == 0  # still a draft: the test is no copy of the follow-up
         assert [r.actor for r in replies] == ["olga@region.fr"]

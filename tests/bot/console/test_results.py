@@ -24,7 +24,7 @@ async def _view(service, **query: str) -> results.ResultsView:
         flow = (await FlowCatalog().read(live)).flow
         questions = results.questions_of(flow)
         found = await figures.figures(s, chosen, questions)
-        texts = {"proposal": await figures.approved_texts(s, chosen, questions, "proposal")}
+        texts = {"proposal": await figures.approved_texts(s, chosen, "proposal")}
     return results.build(flow, "fr", found.progress, found.funnel, found.answers, texts)
 
 
@@ -199,3 +199,23 @@ async def test_every_question_type_is_counted(open_service):
     assert funnel["3. home_commune"] == ("0", "0", "0", "0")  # never asked
     assert funnel["9. works_order"] == ("0", "0", "0", "0")  # asked of staff only
     assert funnel["14. other_ideas"] == ("6", "0", "6", "0")  # skipped by all
+
+
+async def test_a_changed_postal_code_moves_the_resident_to_its_departement(open_service):
+    from bot.client import Client
+    from tests.bot.console.results_residents import START, Ticking
+
+    service = await open_service()
+    client = Client(service, now=Ticking(START))
+    await client.converse("alice", "bonjour", "oui", "train", "4", "45000")
+    assert (await _view(service, departement="45")).residents == 1
+    await client.send("alice", "retour")  # back to the postal code
+    await client.send("alice", "37000")
+    assert (await _view(service, departement="45")).residents == 0
+    assert (await _view(service, departement="37")).residents == 1
+    # Corsica: one postal prefix, two départements.
+    await client.converse("bruno", "bonjour", "oui", "train", "4", "20200")
+    await client.converse("carla", "bonjour", "oui", "train", "4", "20000")
+    assert (await _view(service, departement="2B")).residents == 1
+    assert (await _view(service, departement="2A")).residents == 1
+    assert (await _view(service, departement="20")).residents == 0
