@@ -344,7 +344,7 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
     value = interpretation.value
     line = echo_line(question, value, message.text, state.language)
     moved = record(flow, state, question, value, message.text, detail, comment)
-    return replace(moved, replies=with_echo(moved.replies, line))
+    return moved if line is None else replace(moved, replies=with_echo(moved.replies, line))
 
 
 def _kept(flow: Flow, state: SessionState, question: Question) -> Transition:
