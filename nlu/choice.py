@@ -43,7 +43,9 @@ _STOPWORDS = stemmed(
         """
     )
 )
-_ALL_WORDS = stemmed(["tout", "tous", "toute", "toutes", "tt", "ts", "all", "everything"])
+_ALL_WORDS = stemmed(
+    ["tout", "tous", "toute", "toutes", "tt", "ts", "all", "everything", "anything"]
+)
 _ALL_CONTEXT = stemmed(
     word_set("them ensemble everything choisis prends coche cocher j ai veux want take pick")
 )
@@ -70,8 +72,32 @@ _NONE_KEYS = stemmed(
 _BOTH = frozenset({"les deux", "tous les deux", "toutes les deux", "both", "both of them"})
 # "surtout pas le bus", "not the car", "jamais en voiture": the option that
 # follows is excluded (unless option names themselves say "pas").
-_NEGATIONS = stemmed(word_set("pas jamais not never sans without ni"))
-_NEGATION_SKIP = stemmed(word_set("le la les l de d du des un une en the a an by in mon ma mes my"))
+_NEGATIONS = stemmed(
+    word_set("pas jamais not never sans without ni don doesn didn dont isn aren wasn won")
+)
+_NEGATION_SKIP = stemmed(
+    word_set("le la les l de d du des un une en the a an by in mon ma mes my t")
+)
+# One word may stand between a negation and the option it denies ("je ne
+# prends jamais le train", "i don't take the bus"), but not these: "pas que le
+# bus" (not only), "pas mal de bus" (quite a lot).
+_NEGATION_KEEPS = stemmed(
+    word_set("que seulement uniquement juste mal only just merely simply forcement necessarily")
+)
+# After the option, at the end of the message: "le bus surtout pas", "the car, never".
+_AFTER_NEGATIONS = stemmed(word_set("pas jamais not never non no"))
+_AFTER_INTENSIFIERS = stemmed(
+    word_set("surtout absolument vraiment certainement really definitely absolutely merci")
+)
+# Labels on the disagreeing side without a negation word of their own.
+_NEGATIVE_WORDS = stemmed(
+    word_set(
+        """
+        disagree desaccord defavorable unfavourable unfavorable dissatisfied
+        insatisfait insatisfaite mecontent mecontente unsatisfied unhappy
+        """
+    )
+)
 # "aucun à part le dentiste", "rien sauf le bus", "none except the train".
 _NOTHING_WORDS = stemmed(word_set("aucun aucune rien none nothing personne"))
 _NO_DAY = dt.date(2000, 1, 1)  # birth years need the conversation's day
@@ -186,7 +212,9 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         _NEGATIONS.intersection(stems(n)) for c in question.choices for n in c.names
     )
     negative = frozenset(
-        i for i, c in enumerate(question.choices) if _NEGATIONS.intersection(stems(c.label))
+        i
+        for i, c in enumerate(question.choices)
+        if (_NEGATIONS | _NEGATIVE_WORDS).intersection(stems(c.label))
     )
     declared = frozenset(i for i, c in enumerate(question.choices) if c.exclusive)
     return ChoiceMatcher(
@@ -219,6 +247,9 @@ def parse_choice(
         return Reject("not_understood")
     if " ".join(words) in _BOTH:
         return Reject("ambiguous")  # "les deux" on a single-choice question
+    except_at = _except_position(words)
+    if except_at is not None and _says_all(words[:except_at]) and len(matcher.ids) > 2:
+        return Reject("ambiguous")  # "tout sauf la voiture" leaves several options
     by_value = option_for_value(text[:MAX_PARSED_CHARS], lang, matcher.ranges, today)
     if isinstance(by_value, BirthYear):
         if by_value.said and len(by_value.options) == 1:
@@ -277,14 +308,54 @@ def affirmed(
     except_at = _except_position(words)
     if except_at is not None and _NOTHING_WORDS.intersection(words[:except_at]):
         return [m for m in mentions if m.start > except_at]
-    return [m for m in mentions if not _denied(words, m.start)]
+    ends = [m.end for m in mentions]
+    named_at = {i for m in mentions for i in range(m.start, m.end)}
+    return [
+        m
+        for n, m in enumerate(mentions)
+        if not _denied(words, m.start, named_at) and not _denied_after(words, m.end, ends[n + 1 :])
+    ]
 
 
-def _denied(words: Sequence[str], start: int) -> bool:
+def _denied(
+    words: Sequence[str], start: int, named_at: set[int] | frozenset[int] = frozenset()
+) -> bool:
+    """A negation just before the option, over articles and at most one other
+    word: "pas le bus", "jamais en train", "je ne prends plus le train", "i
+    don't take the bus"."""
     position = start - 1
     while position >= 0 and words[position] in _NEGATION_SKIP and start - position <= 3:
         position -= 1
-    return position >= 0 and words[position] in _NEGATIONS and start - position <= 3
+    if position < 0:
+        return False
+    if _negates(words, position):
+        return start - position <= 3
+    if words[position] in _NEGATION_KEEPS or position == 0 or position in named_at:
+        return False  # "ni bus ni train, en voiture": the word between is an option
+    return _negates(words, position - 1) and start - position <= 3
+
+
+def _negates(words: Sequence[str], position: int) -> bool:
+    if position < 0:
+        return False
+    word = words[position]
+    if word in _NEGATIONS:
+        return True
+    # "ne ... plus": "je ne prends plus le train" ("plus" alone may mean more).
+    return word == "plus" and bool({"ne", "n"}.intersection(words[max(0, position - 3) : position]))
+
+
+def _denied_after(words: Sequence[str], end: int, later_ends: Sequence[int]) -> bool:
+    """A negation after the option that closes the message: "le bus surtout
+    pas", "the car, never" (not "le bus, pas le train": that one is denied)."""
+    if later_ends:
+        return False
+    rest = [w for w in words[end:] if w not in _AFTER_INTENSIFIERS]
+    return (
+        1 <= len(rest) <= 3
+        and rest[0] in _AFTER_NEGATIONS
+        and rest[-1] in (_AFTER_NEGATIONS | {"tout", "plus"})
+    )
 
 
 def _decide_single(
@@ -439,7 +510,7 @@ def _except_position(words: Sequence[str]) -> int | None:
 
 
 _EXCEPT_CLAUSE = re.compile(
-    r"\b(?:sauf|except|excepte|hormis|but not|other than|apart from|a part|excluding)\b"
+    r"\b(?:sauf|except|excepte|hormis|but not|other than|apart from|a part|excluding|but)\b"
     r"([^,.;!?]{0,200})"
 )
 

@@ -21,6 +21,7 @@ _SAID = (
     r"(?:dit|ecrit|donne|envoye|raconte|repondu|saisi)"
     r"|(?:toutes |tous )?mes (?:reponses|donnees|informations|infos|messages|coordonnees)"
     r"|(?:toutes )?les reponses que je (?:vous )?ai (?:donnees|envoyees|ecrites)"
+    r"|(?:tout )?ce que vous (?:avez|savez|gardez|conservez) sur moi"
 )
 _PERSON = (
     r"humain|etre humain|vraie personne|personne (?:reelle|physique|de l equipe)"
@@ -32,14 +33,23 @@ _PREVIOUS = (
     r"|(?:repondu|reponse) (?:juste avant|tout a l heure)"
 )
 _THIS_ONE = r"celle[ -]?(?:ci|la)|cette question|a ca|a celle"
-_DELETE_FR = rf"\b(?:supprim|effac|oubli|retir|detrui)\w*\b.*\b(?:{_SAID})\b"
+_DELETE_FR = (
+    rf"\b(?:supprim|effac|oubli|retir|detrui)\w*\b.*\b(?:{_SAID})\b"
+    rf"|\b(?:{_SAID})\b.*\b(?:soient|soit|etre) (?:supprim|effac|detrui|retir)\w*"
+)
 _DELETE_EN = (
     r"\b(?:delete|erase|remove|wipe|forget)\b.*\b(?:everything i|all (?:the |my )?"
     r"(?:answers|data|messages)|(?:the )?answers i|my (?:answers|data|messages|information))\b"
 )
-_HUMAN_FR = rf"\b(?:parler|discuter|echanger|contact|joindre|rappel)\w*\b.*\b(?:{_PERSON})\b"
+_HUMAN_FR = (
+    rf"\b(?:parler|discuter|echanger|contact|joindre|rappel)\w*\b.*\b(?:{_PERSON})\b"
+    r"|\b(?:avoir|passez moi|passe moi|mettre en relation avec|veux|voudrais|aimerais)"
+    r" (?:un|une) (?:vrai|vraie|etre) (?:humain|personne)\b"
+)
 _HUMAN_EN = (
     r"\b(?:talk|speak|chat)\b.*\b(?:human|real person|actual person|someone from|a person)\b"
+    r"|\b(?:get|give|want|need|connect|transfer|put)\b(?: me)?(?: to| through to)?"
+    r" (?:a|an|some) (?:real )?(?:human|person|agent|operator)\b"
 )
 _BACK_FR = (
     r"\b(?:trompe|tromper|erreur|faute|mal repondu|corriger|modifier|changer)\w*\b"
@@ -54,6 +64,11 @@ _SKIP_FR = (
     r"\b(?:pas envie|prefere(?:rais)? ne pas|veux pas|souhaite pas|prefere pas)\b"
     rf".*\brepondre\b.*\b(?:{_THIS_ONE})\b"
 )
+# Keeping the answer to oneself: "je préfère garder ça pour moi", "c'est personnel".
+_PRIVATE_FR = (
+    r"\b(?:garder|garde) (?:ca|cela|cette info\w*|l info|la reponse) pour moi\b"
+    r"|\bca ne vous regarde pas\b|\bca vous regarde pas\b"
+)
 _SKIP_EN = (
     r"\b(?:rather not|don t want to|do not want to|prefer not to)\b.*\banswer\b"
     r".*\b(?:this|that|it)\b"
@@ -63,7 +78,7 @@ _FRAMES: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("delete_data", re.compile(f"{_DELETE_FR}|{_DELETE_EN}")),
     ("human", re.compile(f"{_HUMAN_FR}|{_HUMAN_EN}")),
     ("back", re.compile(f"{_BACK_FR}|{_BACK_EN}")),
-    ("skip", re.compile(f"{_SKIP_FR}|{_SKIP_EN}")),
+    ("skip", re.compile(f"{_SKIP_FR}|{_PRIVATE_FR}|{_SKIP_EN}")),
 )
 # Said without a request's "je"/"vous": a question about who reads the
 # conversation ("y a-t-il un humain qui lit ça ?") and "on peut en rester là".

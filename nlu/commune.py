@@ -53,6 +53,19 @@ _LANDMARK_BEFORE = (
     ("outside",),
     ("banlieue", "de"),
     ("region", "de"),
+    # "à 10 km de Gien", "20 minutes from Tours": a distance from a landmark.
+    ("km", "de"),
+    ("km", "d"),
+    ("kms", "de"),
+    ("kilometres", "de"),
+    ("minutes", "de"),
+    ("min", "de"),
+    ("km", "from"),
+    ("miles", "from"),
+    ("minutes", "from"),
+    ("loin", "de"),
+    ("environs", "de"),
+    ("alentours", "de"),
 )
 _CORRECTIONS = PhraseIndex.of(["en fait", "enfin", "finalement", "actually", "i mean", "non"])
 _DEPARTMENT_BEFORE = (

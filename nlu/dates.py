@@ -93,6 +93,21 @@ _HOLIDAY = re.compile(
 )
 
 
+# Two days offered for one date: "le 3 ou le 4 juillet", "du 3 au 5 juillet",
+# "entre le 3 et le 5", "july 3 or 4".
+_DAY_CHOICE = re.compile(
+    rf"\b\d{{1,2}}{_ORDINAL} (?:ou|or|et|and|a|au|to|-) (?:le |the )?\d{{1,2}}{_ORDINAL} "
+    rf"(?:de |d |of )?(?:{_MONTH})\b"
+    rf"|\b(?:{_MONTH}) \d{{1,2}}{_ORDINAL} (?:ou|or|et|and|to|-) \d{{1,2}}{_ORDINAL}\b"
+    r"|\b(?:entre|between) (?:le |the )?\d{1,2}\w* (?:et|and) (?:le |the )?\d{1,2}\b"
+)
+# A part of a month, not a day: "fin juin", "mi-juillet", "early july".
+_PART_OF_MONTH = re.compile(
+    rf"\b(?:fin|debut|mi|milieu|courant|end|beginning|early|mid|late|middle)"
+    rf"(?: de| du| d| of| the)* (?:{_MONTH}|mois|month)\b"
+)
+
+
 class _Invalid(Exception):
     """A date that does not exist, such as 31 June."""
 
@@ -123,6 +138,10 @@ def parse_date(
         converted = folded
     converted = _ONE_UNIT.sub("1", converted)
     converted = converted.replace("1 er", "1er")
+    if _DAY_CHOICE.search(converted):
+        return Reject("ambiguous")
+    if _PART_OF_MONTH.search(converted) and not re.search(r"\d", converted):
+        return Reject("ambiguous")  # several days: which one?
     doubts = _Doubts()
     try:
         found = _dates(converted, lang, today, doubts)

@@ -56,6 +56,7 @@ from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.comment import split_comment
 from nlu.commune import Places
 from nlu.dates import parse_date
+from nlu.dont_know import is_dont_know_label, says_dont_know
 from nlu.greetings import Greetings
 from nlu.interpretation import Answer, Command, CommandName, Confirm, Interpretation, Reject
 from nlu.lexicon import Lexicon
@@ -194,6 +195,8 @@ class Interpreter:
         payload = self._button_payload(stripped, question, lang)
         if payload is not None:
             return payload
+        if question.kind != "free_text" and says_dont_know(stripped):
+            return _dont_know(question)  # "jsp": never a value, never a request for help
         answer = self._answer(stripped, question, lang, today)
         if isinstance(answer, Reject) and answer.reason == "empty":
             return answer
@@ -363,6 +366,15 @@ class Interpreter:
 def _extra_greetings(extra: TrainingData, lang: str) -> tuple[str, ...]:
     # A deployment's own files name the language in the table: greeting_fr, greeting_en.
     return extra.lookups.get(f"greeting_{lang}", ())
+
+
+def _dont_know(question: QuestionSpec) -> Answer | Reject:
+    """The question's own "don't know" option, if it has one."""
+    if question.kind in ("choice", "multi_choice"):
+        for choice in question.choices:
+            if any(is_dont_know_label(name) for name in (*choice.names, choice.id)):
+                return Answer(choice.id if question.kind == "choice" else (choice.id,))
+    return Reject("ambiguous" if question.kind == "yes_no" else "not_understood")
 
 
 def _weak_answer(text: str, question: QuestionSpec) -> bool:

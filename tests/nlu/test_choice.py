@@ -209,3 +209,42 @@ def modes_choices():
         ("on_demand", "Transport à la demande"),
         ("bike", "Vélo"),
     ]
+
+
+AGREE_EN = question(
+    "choice",
+    [("sa", "Strongly agree"), ("a", "Agree"), ("d", "Disagree"), ("sd", "Strongly disagree")],
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tout sauf la voiture",
+        "le bus surtout pas",
+        "je ne prends plus le train",
+        "le train non plus",
+    ],
+)
+def test_an_option_denied_before_or_after_is_not_chosen(interpret, text):
+    assert isinstance(interpret(text, MODE), Reject)
+
+
+def test_anything_but_is_no_single_choice(interpret):
+    assert isinstance(interpret("anything but the bus", MODE_EN, "en"), Reject)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ni bus ni train, en voiture", "car"),
+        ("pas en voiture mais a velo", "bike"),
+        ("je prends plus souvent le train", "train"),
+    ],
+)
+def test_the_option_left_after_a_denial_is_chosen(interpret, text, expected):
+    assert interpret(text, MODE) == Answer(expected)
+
+
+def test_an_english_negated_agreement_is_the_disagreeing_side(interpret):
+    assert interpret("i don't agree", AGREE_EN, "en") == Answer("d")

@@ -14,6 +14,11 @@ from nlu.command_frames import framed_command
         ("i got the previous question wrong", "back"),
         ("je préfère ne pas répondre à cette question", "skip"),
         ("i'd rather not answer that", "skip"),
+        ("supprimez tout ce que vous avez sur moi svp", "delete_data"),
+        ("je veux que mes donnees soient effacees", "delete_data"),
+        ("je peux avoir un vrai humain", "human"),
+        ("get me a human", "human"),
+        ("je prefere garder ca pour moi", "skip"),
     ],
 )
 def test_requests_framed_as_commands(text, command):

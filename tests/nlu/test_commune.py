@@ -104,3 +104,11 @@ def test_a_small_commune_far_away_whose_name_starts_names_of_the_region_is_asked
         "partial",
     )
     assert interpret("Bordeaux", COMMUNE) == Answer("33063")  # a city, not Bordeaux-en-Gâtinais
+
+
+@pytest.mark.parametrize(
+    "text", ["a 10 km de Gien", "20 minutes from Tours", "aux alentours de Vierzon"]
+)
+def test_a_distance_from_a_town_is_not_that_town(interpret, text):
+    assert isinstance(interpret(text, question("commune")), Reject)
+    assert isinstance(interpret(text, question("postal_code")), Reject)

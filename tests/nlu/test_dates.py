@@ -5,6 +5,8 @@ import pytest
 from nlu import Answer, Candidate, Confirm, Reject
 from nlu.dates import parse_date
 
+from .conftest import question
+
 TODAY = dt.date(2026, 6, 15)  # a Monday
 
 
@@ -76,3 +78,20 @@ def test_an_english_date_that_reads_both_ways_is_confirmed_a_french_one_is_day_f
     )
     assert parse_date("05/08", "fr", TODAY) == Answer("2026-08-05")
     assert parse_date("05/20", "en", TODAY) == Answer("2026-05-20")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["le 3 ou le 4 juillet", "du 3 au 5 juillet", "entre le 3 et le 5", "july 3 or 4"],
+)
+def test_two_days_offered_for_one_date_are_asked_again(text):
+    assert parse_date(text, "fr", TODAY) == Reject("ambiguous")
+
+
+@pytest.mark.parametrize("text", ["fin juin", "mi-juillet", "début juillet", "end of june"])
+def test_a_part_of_a_month_is_no_day(text):
+    assert parse_date(text, "fr", TODAY) == Reject("ambiguous")
+
+
+def test_a_part_of_a_month_is_not_the_stop_command(interpret):
+    assert interpret("fin juin", question("date")) == Reject("ambiguous")
