@@ -39,7 +39,8 @@ _STOPWORDS = stemmed(
         for with par pour sur dans avec chez plus moins more less tres trop very too je
         j me mon ma mes my i c est ce ca que qui il y pas ne non no not s n t m qu is
         are it its this that ces cet cette son sa ses leur leurs our your votre vos nos
-        notre by from as be tous tout toute toutes chaque every each
+        notre by from as be tous tout toute toutes chaque every each mais donc alors
+        aussi quand comme sinon parce puis but so also when
         """
     )
 )
@@ -69,7 +70,12 @@ _NONE_KEYS = stemmed(
         """
     )
 )
-_BOTH = frozenset({"les deux", "tous les deux", "toutes les deux", "both", "both of them"})
+_BOTH = frozenset(
+    {
+        *("les deux", "tous les deux", "toutes les deux", "both", "both of them", "les 2"),
+        *("tous les 2", "toutes les 2", "the 2", "the two", "all 2"),
+    }
+)
 # "surtout pas le bus", "not the car", "jamais en voiture": the option that
 # follows is excluded (unless option names themselves say "pas").
 _NEGATIONS = stemmed(
@@ -117,7 +123,9 @@ class ChoiceMatcher:
     """What one question's options are called, ready for matching."""
 
     ids: tuple[str, ...]
-    negatable: bool  # no option name contains a negation word
+    # Negation words that deny an option: those no option name contains ("Sans
+    # avis" keeps "pas"; "Pas du tout d'accord" takes "pas" away).
+    negators: frozenset[str]
     negative: frozenset[int]  # options whose label is negative ("Pas du tout d'accord")
     exact: Mapping[str, int]  # folded id, label or synonym -> option index
     index: PhraseIndex[frozenset[int]]
@@ -208,8 +216,8 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         len([w for w in stems(c.label) if w not in _STOPWORDS]) or 1 for c in question.choices
     )
     ranges = tuple(label_range(c.label) for c in question.choices)
-    negatable = not any(
-        _NEGATIONS.intersection(stems(n)) for c in question.choices for n in c.names
+    negators = _NEGATIONS - frozenset(
+        w for c in question.choices for n in c.names for w in stems(n)
     )
     negative = frozenset(
         i
@@ -219,7 +227,7 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     declared = frozenset(i for i, c in enumerate(question.choices) if c.exclusive)
     return ChoiceMatcher(
         ids,
-        negatable,
+        negators,
         negative,
         exact,
         index,
@@ -303,23 +311,31 @@ def affirmed(
 ) -> list[_Mention]:
     """Mentions that are not denied: "surtout pas le bus" names no option;
     "aucun à part le dentiste" names the dentist only."""
-    if not matcher.negatable:
+    if not matcher.negators:
         return mentions
     except_at = _except_position(words)
     if except_at is not None and _NOTHING_WORDS.intersection(words[:except_at]):
         return [m for m in mentions if m.start > except_at]
     ends = [m.end for m in mentions]
     named_at = {i for m in mentions for i in range(m.start, m.end)}
+    kept: list[_Mention] = []
+    denied: set[int] = set()
+    for n, m in enumerate(mentions):
+        if _denied(words, m.start, matcher.negators, named_at) or _denied_after(
+            words, m.end, ends[n + 1 :], matcher.negators
+        ):
+            denied |= m.choices
+        else:
+            kept.append(m)
+    # "locataire mais pas en HLM": a word shared by options names those not denied.
     return [
-        m
-        for n, m in enumerate(mentions)
-        if not _denied(words, m.start, named_at) and not _denied_after(words, m.end, ends[n + 1 :])
+        _Mention(m.start, m.end, m.choices - denied) if len(m.choices) > 1 else m
+        for m in kept
+        if len(m.choices) == 1 or m.choices - denied
     ]
 
 
-def _denied(
-    words: Sequence[str], start: int, named_at: set[int] | frozenset[int] = frozenset()
-) -> bool:
+def _denied(words: Sequence[str], start: int, negators: frozenset[str], named_at: set[int]) -> bool:
     """A negation just before the option, over articles and at most one other
     word: "pas le bus", "jamais en train", "je ne prends plus le train", "i
     don't take the bus"."""
@@ -328,34 +344,33 @@ def _denied(
         position -= 1
     if position < 0:
         return False
-    if _negates(words, position):
+    if _negates(words, position, negators):
         return start - position <= 3
     if words[position] in _NEGATION_KEEPS or position == 0 or position in named_at:
         return False  # "ni bus ni train, en voiture": the word between is an option
-    return _negates(words, position - 1) and start - position <= 3
+    return _negates(words, position - 1, negators) and start - position <= 3
 
 
-def _negates(words: Sequence[str], position: int) -> bool:
+def _negates(words: Sequence[str], position: int, negators: frozenset[str]) -> bool:
     if position < 0:
         return False
     word = words[position]
-    if word in _NEGATIONS:
+    if word in negators:
         return True
     # "ne ... plus": "je ne prends plus le train" ("plus" alone may mean more).
     return word == "plus" and bool({"ne", "n"}.intersection(words[max(0, position - 3) : position]))
 
 
-def _denied_after(words: Sequence[str], end: int, later_ends: Sequence[int]) -> bool:
+def _denied_after(
+    words: Sequence[str], end: int, later_ends: Sequence[int], negators: frozenset[str]
+) -> bool:
     """A negation after the option that closes the message: "le bus surtout
     pas", "the car, never" (not "le bus, pas le train": that one is denied)."""
     if later_ends:
         return False
     rest = [w for w in words[end:] if w not in _AFTER_INTENSIFIERS]
-    return (
-        1 <= len(rest) <= 3
-        and rest[0] in _AFTER_NEGATIONS
-        and rest[-1] in (_AFTER_NEGATIONS | {"tout", "plus"})
-    )
+    closing = _AFTER_NEGATIONS & (negators | {"non", "no"})
+    return 1 <= len(rest) <= 3 and rest[0] in closing and rest[-1] in (closing | {"tout", "plus"})
 
 
 def _decide_single(

@@ -23,6 +23,7 @@ _PHRASES = PhraseIndex.of(
         # French, with the spellings of phones
         *("je ne sais pas", "je sais pas", "j sais pas", "jsais pas", "sais pas", "jsp"),
         *("chais pas", "chai pas", "chepa", "chpa", "je ne sais", "ne sait pas", "nsp"),
+        *("ne sais pas", "ne sais", "sais pas trop", "je sais pas trop"),
         *("je ne sais plus", "je sais plus", "j sais plus", "jsais plus", "sais plus"),
         *("aucune idee", "aucun idee", "aucune idee du tout", "pas la moindre idee"),
         *("j en sais rien", "je n en sais rien", "j en sais trop rien", "sais rien"),

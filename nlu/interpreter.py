@@ -74,6 +74,7 @@ from nlu.pictographs import EmojiNames
 from nlu.postal_code import parse_postal_code
 from nlu.question import ChoiceOption, QuestionSpec
 from nlu.ranking import parse_ranking
+from nlu.stems import stems
 from nlu.training_data import TrainingData, parse_many
 from nlu.yes_no import YesNoParser
 
@@ -212,7 +213,10 @@ class Interpreter:
         )
         if isinstance(answer, Answer) and question.kind == "free_text" and not short:
             return answer  # a contribution of some length is never a command (see below)
-        score = self._command_score(stripped, command, recognise_commands, answer)
+        said = stripped
+        if question.kind in ("choice", "multi_choice", "ranking") and not said.isascii():
+            said = self._emoji.spelt_out(said, lang)  # "pas de 🚗" says "pas de voiture"
+        score = self._command_score(said, command, recognise_commands, answer)
         if score.command is None:
             return answer
         if isinstance(answer, Confirm):
@@ -222,11 +226,8 @@ class Interpreter:
             # A message that almost answered ("locataire" between two kinds of
             # tenant, a number out of range) needs a clearer command than one
             # that said nothing the question could use.
-            needed = (
-                _COMMAND_OVER_NEAR_ANSWER
-                if answer.reason in _NEAR_ANSWERS
-                else _COMMAND_OVER_REJECT
-            )
+            near = answer.reason in _NEAR_ANSWERS or self._names_option(stripped, question, lang)
+            needed = _COMMAND_OVER_NEAR_ANSWER if near else _COMMAND_OVER_REJECT
             return Command(score.command) if score.score >= needed else answer
         if question.kind == "free_text":
             if short and score.score >= _COMMAND_OVER_FREE_TEXT:
@@ -350,6 +351,14 @@ class Interpreter:
         if question.kind == "choice":
             return parse_choice(named, question, self._matcher(question, lang), lang, today)
         return parse_multi_choice(named, question, self._matcher(question, lang))
+
+    def _names_option(self, text: str, question: QuestionSpec, lang: str) -> bool:
+        """Whether a message that chose nothing still named an option ("pas de
+        🚗", "surtout pas le bus"): it was about the question, not a command."""
+        if question.kind not in ("choice", "multi_choice", "ranking"):
+            return False
+        named = self._emoji.spelt_out(text[:MAX_PARSED_CHARS], lang)
+        return bool(self._matcher(question, lang).find(stems(named)))
 
     def _matcher(self, question: QuestionSpec, lang: str) -> ChoiceMatcher:
         """The question's option index, built once per question and language."""

@@ -40,6 +40,17 @@ _ZERO_WORDS = frozenset(
     """
     )
 )
+# "j'en ai pas", "i don't have any": none of what was asked.
+_ZERO_PHRASES = PhraseIndex.of(
+    [
+        *("j en ai pas", "j en ai aucun", "je n en ai pas", "j en ai point", "pas un seul"),
+        *("pas une seule", "j en ai zero", "y en a pas", "il y en a pas", "il n y en a pas"),
+        *("i don t have any", "i dont have any", "i do not have any", "i have none"),
+        *("not a single one", "not one", "there are none", "there aren t any"),
+    ]
+)
+# "une trentaine" written "30aine": about 30, not 30.
+_ABOUT_SUFFIX = re.compile(r"\d ?aines?\b")
 _ONE_PHRASES = PhraseIndex.of(
     [
         *("juste moi", "moi seul", "moi seule", "que moi", "seulement moi", "just me"),
@@ -107,8 +118,10 @@ def read_numbers(text: str, lang: str) -> NumberReading:
     """All whole numbers of `text` (words converted), in order of appearance."""
     folded = fold(text[:MAX_PARSED_CHARS])
     words = tokens(folded)
-    approximate = bool(_APPROXIMATE_WORDS.intersection(words)) or _APPROXIMATE_PHRASES.occurs_in(
-        words
+    approximate = (
+        bool(_APPROXIMATE_WORDS.intersection(words))
+        or _APPROXIMATE_PHRASES.occurs_in(words)
+        or _ABOUT_SUFFIX.search(folded) is not None
     )
     marked = _ARTICLE_ONE.sub(_WEAK_ONE, folded)
     try:
@@ -169,11 +182,44 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
 def _sum_of_parts(text: str) -> int | None:
     """The total of a count given in parts, or None."""
     words = " ".join(tokens(text[:MAX_PARSED_CHARS].replace("+", " plus ")))
-    if len(words) > 120 or not _PARTS.fullmatch(words):
+    if len(words) > 120:
         return None
+    if not _PARTS.fullmatch(words):
+        return _household(words.split())
     found = re.findall(rf"(?:^|(?<=et )|(?<=and )|(?<=plus )){_PART}\b", words)
     values = [int(w) if w.isdigit() else _PART_WORDS[w] for w in found]
     return sum(values) if len(values) >= 2 else None
+
+
+_SELF = frozenset({"moi", "me", "myself", "i"})
+_ONE_OF = frozenset({"mon", "ma", "my", "un", "une", "a", "an"})
+_SOME_OF = frozenset({"mes", "nos", "our", "my", "les", "the", "leurs"})
+_JOINS = frozenset({"et", "and", "plus", "avec", "with"})
+
+
+def _household(words: list[str]) -> int | None:
+    """The people of a household counted one by one: "moi, ma femme et nos 2
+    enfants" is 4, "me and my 3 kids" is 4; None when the words are anything else."""
+    if not 3 <= len(words) <= 14 or not _SELF.intersection(words[:1]):
+        return None
+    total, position = 1, 1
+    while position < len(words):
+        word = words[position]
+        following = words[position + 1 : position + 3]
+        if word in _JOINS:
+            position += 1
+        elif word in _SOME_OF and len(following) == 2 and following[0].isdigit():
+            total, position = total + int(following[0]), position + 3
+        elif word.isdigit() and following[:1] and following[0].isalpha():
+            total, position = total + int(word), position + 2
+        elif word in _PART_WORDS and following[:1] and following[0].isalpha():
+            total, position = total + _PART_WORDS[word], position + 2
+        elif word in _ONE_OF and following[:1] and following[0].isalpha():
+            total, position = total + 1, position + 2
+        else:
+            return None
+    counted = any(w.isdigit() or w in _PART_WORDS for w in words)
+    return total if total > 2 or (total == 2 and counted) else None  # "moi et ma femme": 2
 
 
 def _single_number(
@@ -201,7 +247,7 @@ def _single_number(
         return high
     if scale and _MIN_WORDS.intersection(words) and low is not None:
         return low
-    if _ZERO_WORDS.intersection(words):
+    if _ZERO_WORDS.intersection(words) or _ZERO_PHRASES.occurs_in(words):
         return 0
     if _ONE_PHRASES.occurs_in(words):
         return 1

@@ -248,3 +248,23 @@ def test_the_option_left_after_a_denial_is_chosen(interpret, text, expected):
 
 def test_an_english_negated_agreement_is_the_disagreeing_side(interpret):
     assert interpret("i don't agree", AGREE_EN, "en") == Answer("d")
+
+
+OPINION = question("choice", [("for", "Pour"), ("against", "Contre"), ("none", "Sans avis")])
+
+
+def test_an_option_named_sans_still_lets_pas_deny(interpret):
+    assert isinstance(interpret("pas pour", OPINION), Reject)
+    assert interpret("plutot contre", OPINION) == Answer("against")
+
+
+def test_a_shared_word_names_the_options_not_denied(interpret):
+    assert interpret("on est locataires mais pas en hlm", HOUSING) == Answer("private")
+
+
+def test_both_in_digits_is_no_single_choice(interpret):
+    assert isinstance(interpret("les 2", MODE), Reject)
+
+
+def test_a_denied_emoji_is_not_a_command(interpret):
+    assert isinstance(interpret("pas de 🚗", MODE), Reject)

@@ -109,3 +109,28 @@ def test_a_number_word_inside_a_request_yields_to_the_command(interpret):
         "restart"
     )
     assert interpret("zéro", spec) == Answer(0)
+
+
+def test_an_approximate_count_written_with_digits_is_asked_again(interpret):
+    assert interpret("30aine", question("number", min=0, max=100)) == Reject("approximate")
+
+
+@pytest.mark.parametrize("text", ["j'en ai pas", "je n'en ai pas", "i don't have any"])
+def test_having_none_is_zero_not_a_command(interpret, text):
+    assert interpret(text, question("number", min=0, max=10)) == Answer(0)
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        ("moi ma femme et nos 2 enfants", 4),
+        ("me and my 3 kids", 4),
+        ("moi, ma femme et mon fils", 3),
+    ],
+)
+def test_a_household_counted_one_by_one_is_confirmed(interpret, text, total):
+    assert interpret(text, question("number", min=0, max=20)) == Confirm((Candidate(total),), "sum")
+
+
+def test_a_couple_is_two(interpret):
+    assert interpret("moi et mon mari", question("number", min=0, max=20)) == Answer(2)
