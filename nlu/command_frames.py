@@ -39,7 +39,8 @@ _DELETE_FR = (
 )
 _DELETE_EN = (
     r"\b(?:delete|erase|remove|wipe|forget)\b.*\b(?:everything i|all (?:the |my )?"
-    r"(?:answers|data|messages)|(?:the )?answers i|my (?:answers|data|messages|information))\b"
+    r"(?:answers|data|messages)|(?:the )?answers i|my (?:answers|data|messages|information)"
+    r"|what i (?:said|wrote|told you|answered|gave you))\b"
 )
 _HUMAN_FR = (
     rf"\b(?:parler|discuter|echanger|contact|joindre|rappel)\w*\b.*\b(?:{_PERSON})\b"
@@ -73,12 +74,42 @@ _SKIP_EN = (
     r"\b(?:rather not|don t want to|do not want to|prefer not to)\b.*\banswer\b"
     r".*\b(?:this|that|it)\b"
 )
+# Not understanding the question itself: "je vois pas trop ce que vous demandez".
+_HELP_FR = (
+    r"\b(?:comprends|comprend|compris|vois|saisis|pige|capte)\b.*\b(?:pas|rien)\b.*"
+    r"\b(?:ce que vous|ce que tu|la question|ce qu il faut|ce qu on (?:me|attend)|quoi repondre)\b"
+)
+_HELP_EN = (
+    r"\b(?:don t|do not|didn t|can t) (?:understand|get)\b.*"
+    r"\b(?:the question|what you|what i should|what to answer|what this)\b"
+)
+# Starting the questionnaire over: "je voudrais reprendre le questionnaire du début".
+_RESTART_FR = (
+    r"\b(?:recommencer|reprendre|refaire|redemarrer|recommence|reprend)\b"
+    r"(?: tout| le questionnaire| la consultation| les questions)?"
+    r" (?:depuis le debut|du debut|au debut|a zero|de zero)\b"
+    r"|\b(?:recommencer|reprendre|refaire) (?:le questionnaire|la consultation)\b"
+    r"|\btout (?:recommencer|reprendre|refaire)$"
+)
+# No more messages: "vous pouvez arrêter de m'écrire ?", "stop messaging me".
+_NO_MORE = (
+    r"\b(?:arret|stop|cess)\w*\b (?:de m ecrire|de m envoyer|les messages|les questions"
+    r"|de me (?:contacter|relancer|harceler|poser des questions))\b"
+    r"|\bstop (?:messaging|texting|contacting|writing to) me\b"
+)
+_SKIP_ANY = (
+    r"\b(?:skip|pass on)\b (?:this|that|it|the question|this question|this one|that one)\b"
+    r"|\bpasser (?:cette question|celle ci|celle la|mon tour)\b|\bje passe mon tour\b"
+)
 _STOP_FR = r"\b(?:on peut|on va|je vais|je prefere|restons) en rester la\b|\brestons en la\b"
 _FRAMES: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("delete_data", re.compile(f"{_DELETE_FR}|{_DELETE_EN}")),
     ("human", re.compile(f"{_HUMAN_FR}|{_HUMAN_EN}")),
     ("back", re.compile(f"{_BACK_FR}|{_BACK_EN}")),
-    ("skip", re.compile(f"{_SKIP_FR}|{_PRIVATE_FR}|{_SKIP_EN}")),
+    ("skip", re.compile(f"{_SKIP_FR}|{_PRIVATE_FR}|{_SKIP_EN}|{_SKIP_ANY}")),
+    ("help", re.compile(f"{_HELP_FR}|{_HELP_EN}")),
+    ("restart", re.compile(_RESTART_FR)),
+    ("stop", re.compile(_NO_MORE)),
 )
 # Said without a request's "je"/"vous": a question about who reads the
 # conversation ("y a-t-il un humain qui lit ça ?") and "on peut en rester là".
@@ -120,6 +151,7 @@ def receipt_code(text: str) -> str | None:
 # vous...", "can you...", "let me..."; "il faudrait effacer..." is an opinion.
 _REQUEST = re.compile(
     r"\b(?:je|j|me|m|moi|vous|pouvez|pourriez|svp|stp|plait|i|me|my|you|can|could|please|let)\b"
+    r"|\b(?:on peut|peut on|est ce qu on|on pourrait|can we|could we)\b"
 )
 
 

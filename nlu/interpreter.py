@@ -102,9 +102,10 @@ _NEAR_ANSWERS = frozenset(
 )
 _COMMAND_OVER_ANSWER = 0.70
 _COMMAND_OVER_YES_NO = 0.85
-# Messages opening with these answer a yes/no question, whatever follows.
+# Messages opening with these answer a yes/no question, whatever follows ("ok"
+# may only acknowledge: "ok j'arrête là" stops).
 _POLAR = tuple(
-    [word] for word in word_set("oui ouais ouai ui yes yep yeah ok okay non nan nn no nope nah si")
+    [word] for word in word_set("oui ouais ouai ui yes yep yeah non nan nn no nope nah si")
 )
 _COMMAND_OVER_WEAK_ANSWER = 0.45
 _COMMAND_OVER_FREE_TEXT = 0.53

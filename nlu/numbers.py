@@ -51,6 +51,8 @@ _ZERO_PHRASES = PhraseIndex.of(
 )
 # "une trentaine" written "30aine": about 30, not 30.
 _ABOUT_SUFFIX = re.compile(r"\d ?aines?\b")
+# "3 et demi", "3 and a half": not a whole number.
+_FRACTION = re.compile(r"\d (?:et|and) (?:a |an |one )?(?:demi|demie|half|quart|quarter)\b")
 _ONE_PHRASES = PhraseIndex.of(
     [
         *("juste moi", "moi seul", "moi seule", "que moi", "seulement moi", "just me"),
@@ -131,7 +133,7 @@ def read_numbers(text: str, lang: str) -> NumberReading:
     spaced = " ".join(re.findall(r"[a-z]+|\d+(?:[ .]\d{3})*(?:[.,]\d+)?|[/~+-]", converted))
     weak_one = _WEAK_ONE in spaced.split()
     values: list[int] = []
-    decimal = False
+    decimal = _FRACTION.search(folded) is not None
     for match in _NUMBER.finditer(spaced):
         if match[2]:
             decimal = True
@@ -232,16 +234,18 @@ def _single_number(
     if reading.approximate:
         return Reject("approximate")
     if reading.ratio is not None:
+        if len(set(reading.values) - set(reading.ratio)) > 0:
+            return Reject("ambiguous")  # "4/5 voire 3"
         return _rated(reading.ratio, low, high)
     if reading.has_range:
         return Reject("ambiguous")
     distinct = set(reading.values)
     if len(reading.values) > 1:
         return Reject("ambiguous")  # "7 ou 8", "2 adultes et 2 enfants"
+    if reading.decimal:
+        return Reject("not_understood")  # "3,5", "3 et demi": not a whole number
     if distinct:
         return distinct.pop()
-    if reading.decimal:
-        return Reject("not_understood")
     words = tokens(text[:MAX_PARSED_CHARS])
     if scale and _MAX_WORDS.intersection(words) and high is not None:
         return high

@@ -43,3 +43,32 @@ def test_answers_that_mention_command_words_are_no_frame(text):
 def test_a_long_contribution_is_never_a_frame():
     text = "je voudrais que vous effaciez mes réponses " + "et aussi " * 30
     assert framed_command(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("je vois pas trop ce que vous demandez", "help"),
+        ("i don't understand the question", "help"),
+        ("je voudrais reprendre le questionnaire du debut", "restart"),
+        ("est ce qu'on peut tout recommencer ?", "restart"),
+        ("vous pouvez arreter de m'ecrire ?", "stop"),
+        ("i'd like to skip this one", "skip"),
+        ("can you delete what i said", "delete_data"),
+    ],
+)
+def test_frames_for_help_restart_stop_and_skip(text, command):
+    assert framed_command(text) == command
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je ne comprends pas pourquoi le bus ne passe plus",
+        "je pense qu'il faut tout refaire dans ce quartier",
+        "recommencer les travaux de la piscine",
+        "on peut ameliorer les horaires du soir",
+    ],
+)
+def test_opinions_near_those_frames_stay_answers(text):
+    assert framed_command(text) is None

@@ -134,3 +134,13 @@ def test_a_household_counted_one_by_one_is_confirmed(interpret, text, total):
 
 def test_a_couple_is_two(interpret):
     assert interpret("moi et mon mari", question("number", min=0, max=20)) == Answer(2)
+
+
+@pytest.mark.parametrize("text", ["3 et demi", "3 and a half", "4/5 voire 3"])
+def test_halves_hedges_and_second_figures_are_no_whole_rating(interpret, text):
+    assert isinstance(interpret(text, question("scale", min=1, max=5)), Reject)
+
+
+@pytest.mark.parametrize("text", ["bien", "tres bien", "moyen"])
+def test_a_word_rating_is_asked_again_not_taken_for_help(interpret, text):
+    assert isinstance(interpret(text, question("scale", min=1, max=5)), Reject)
