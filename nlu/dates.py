@@ -101,6 +101,11 @@ _DAY_CHOICE = re.compile(
     rf"|\b(?:{_MONTH}) \d{{1,2}}{_ORDINAL} (?:ou|or|et|and|to|-) \d{{1,2}}{_ORDINAL}\b"
     r"|\b(?:entre|between) (?:le |the )?\d{1,2}\w* (?:et|and) (?:le |the )?\d{1,2}\b"
 )
+# A bound, not a day: "avant le 10 juillet", "after the 3rd", "jusqu'au 14".
+_BOUND = re.compile(
+    r"\b(?:avant|apres|jusqu|jusque|before|after|until|till|no later than|au plus tard)\b"
+    rf"(?: (?:le|la|l|the|au|du|a|on))* (?:\d{{1,2}}(?![\d:h])(?! h\b)|(?:{_MONTH})\b)"
+)
 # A part of a month, not a day: "fin juin", "mi-juillet", "early july".
 _PART_OF_MONTH = re.compile(
     rf"\b(?:fin|debut|mi|milieu|courant|end|beginning|early|mid|late|middle)"
@@ -138,7 +143,7 @@ def parse_date(
         converted = folded
     converted = _ONE_UNIT.sub("1", converted)
     converted = converted.replace("1 er", "1er")
-    if _DAY_CHOICE.search(converted):
+    if _DAY_CHOICE.search(converted) or _BOUND.search(converted):
         return Reject("ambiguous")
     if _PART_OF_MONTH.search(converted) and not re.search(r"\d", converted):
         return Reject("ambiguous")  # several days: which one?

@@ -285,6 +285,16 @@ _NO_PHRASES = [
     "not ok",
     "not okay",
     "not so much",
+    # No longer: "plus maintenant", "not anymore", "avant oui, plus maintenant".
+    "plus maintenant",
+    "plus du tout",
+    "plus jamais",
+    "plus vraiment",
+    "pas plus",
+    "not anymore",
+    "not any more",
+    "no longer",
+    "not these days",
 ]
 _UNSURE_PHRASES = [
     "ca depend",
@@ -328,6 +338,11 @@ _UNSURE_PHRASES = [
     "je suis pas sur",
     "pas sur",
     "pas sure",
+    # A past yes says nothing of today: "avant oui" (then "plus maintenant").
+    "avant oui",
+    "avant si",
+    "used to",
+    "i used to",
     # "not necessarily" and "no clue" hedge: neither the yes nor the no they contain.
     "pas forcement",
     "pas obligatoirement",

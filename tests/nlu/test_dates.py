@@ -95,3 +95,12 @@ def test_a_part_of_a_month_is_no_day(text):
 
 def test_a_part_of_a_month_is_not_the_stop_command(interpret):
     assert interpret("fin juin", question("date")) == Reject("ambiguous")
+
+
+@pytest.mark.parametrize("text", ["avant le 10 juillet", "before july 10", "jusqu'au 14 juillet"])
+def test_a_bound_is_no_day(text):
+    assert parse_date(text, "fr", TODAY) == Reject("ambiguous")
+
+
+def test_a_time_after_the_day_keeps_the_day():
+    assert parse_date("demain apres 18h", "fr", TODAY) == Answer("2026-06-16")

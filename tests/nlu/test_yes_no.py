@@ -101,3 +101,8 @@ def test_contradictions_and_hedges_are_no_answer(text):
 def test_a_but_clause_that_says_more_keeps_the_answer():
     assert YesNoParser().parse("oui mais pas le dimanche") == Answer(True)
     assert YesNoParser().parse("bien sûr que non") == Answer(False)
+
+
+@pytest.mark.parametrize("text", ["plus maintenant", "not anymore", "avant oui, plus maintenant"])
+def test_no_longer_is_no(text):
+    assert YesNoParser().parse(text) == Answer(False)
