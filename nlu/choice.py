@@ -30,7 +30,7 @@ from nlu.option_ranges import BirthYear, Range, label_range, option_for_value
 from nlu.phrases import PhraseIndex
 from nlu.positions import ORDINAL_FILLER, position_range, positions
 from nlu.question import QuestionSpec
-from nlu.stems import stemmed, stems
+from nlu.stems import stem, stemmed, stems
 
 _STOPWORDS = stemmed(
     word_set(
@@ -178,6 +178,10 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     exact: dict[str, int] = {}
     names_by_choice: list[set[tuple[str, ...]]] = []
     exclusive: set[int] = set()
+    # Each name folded and stemmed once: a list of 200 options is indexed at its
+    # first message, and that message should not wait for it.
+    folded = {n: tokens(n) for c in question.choices for n in (*c.names, c.label)}
+    stemmed_names = {n: [stem(w) for w in words] for n, words in folded.items()}
     for position, choice in enumerate(question.choices):
         exact.setdefault(fold(choice.id), position)
         # Ids are button payloads (matched exactly above), often in another
@@ -185,8 +189,8 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         names = list(choice.names) or [choice.id.replace("_", " ")]
         phrases: set[tuple[str, ...]] = set()
         for name in names:
-            exact.setdefault(" ".join(tokens(name)), position)
-            words = tuple(stems(name))
+            exact.setdefault(" ".join(folded.get(name) or tokens(name)), position)
+            words = tuple(stemmed_names.get(name) or stems(name))
             if not words:
                 continue
             phrases.add(words)
@@ -213,16 +217,17 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
             vocabulary[phrase[0]] = frozenset(choices)
     ids = tuple(choice.id for choice in question.choices)
     sizes = tuple(
-        len([w for w in stems(c.label) if w not in _STOPWORDS]) or 1 for c in question.choices
+        len([w for w in stemmed_names[c.label] if w not in _STOPWORDS]) or 1
+        for c in question.choices
     )
     ranges = tuple(label_range(c.label) for c in question.choices)
     negators = _NEGATIONS - frozenset(
-        w for c in question.choices for n in c.names for w in stems(n)
+        w for c in question.choices for n in c.names for w in stemmed_names[n]
     )
     negative = frozenset(
         i
         for i, c in enumerate(question.choices)
-        if (_NEGATIONS | _NEGATIVE_WORDS).intersection(stems(c.label))
+        if (_NEGATIONS | _NEGATIVE_WORDS).intersection(stemmed_names[c.label])
     )
     declared = frozenset(i for i, c in enumerate(question.choices) if c.exclusive)
     return ChoiceMatcher(
