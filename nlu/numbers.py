@@ -84,7 +84,8 @@ _MINUS = re.compile(r"(?:^|\s)- ?$")
 # "moins de 10", "plus de 50", "at least 3": a bound, not a figure.
 _BOUND = re.compile(
     r"\b(?:moins|plus|less|more|over|under|au moins|at least|au plus|at most|jusqu a|up to"
-    r"|pas loin|presque|quasiment|quasi|almost|nearly) (?:de |d |than |que )?\d"
+    r"|pas loin|presque|quasiment|quasi|almost|nearly|bientot|soon|bientot plus de)"
+    r" (?:de |d |than |que )?\d"
 )
 _STARS = "⭐★🌟✩☆"
 # "deux adultes et un enfant", "2 kids + 1 baby": a count given in parts.
