@@ -50,7 +50,9 @@ _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\d/.-])")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORDINAL}(?: of)? ({_MONTH})\b\.?(?: (\d{{4}}))?")
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.? (\d{{1,2}}){_ORDINAL}\b,?(?: (\d{{4}}))?")
-_WEEKDAY_DAY = re.compile(rf"\b({_WEEKDAY}) (\d{{1,2}}){_ORDINAL}\b(?! ?(?:{_MONTH}|[/.-]\d))")
+_WEEKDAY_DAY = re.compile(
+    rf"\b({_WEEKDAY}),? (?:the |le )?(\d{{1,2}}){_ORDINAL}\b(?! ?(?:(?:of )?(?:{_MONTH})|[/.-]\d))"
+)
 _LONE_DAY = re.compile(rf"^(?:le |the |on the )?(\d{{1,2}}){_ORDINAL}$")
 _SOME = re.compile(r"(?:^| )(?:un|1|a) $")
 _WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")

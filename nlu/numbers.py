@@ -188,9 +188,57 @@ def _sum_of_parts(text: str) -> int | None:
     if len(words) > 120:
         return None
     if not _PARTS.fullmatch(words):
-        return _household(words.split())
+        return _parts_listed(words.split()) or _household(words.split())
     found = re.findall(rf"(?:^|(?<=et )|(?<=and )|(?<=plus )){_PART}\b", words)
     values = [int(w) if w.isdigit() else _PART_WORDS[w] for w in found]
+    return sum(values) if len(values) >= 2 else None
+
+
+# Units are not parts of a count: "12 km 3 fois" is two figures, not 15.
+_UNIT_WORDS = word_set(
+    """
+    km kms kilometre kilometres m metre metres min mn minute minutes h heure heures hour hours
+    eur euro euros fois times an ans annee annees year years jour jours day days semaine
+    semaines week weeks mois month months pourcent percent
+    """
+)
+_LEAD_INS = (("on", "est"), ("nous", "sommes"), ("we", "are"), ("there", "are"), ("il", "y", "a"))
+
+
+def _count(word: str) -> int | None:
+    if word.isdigit() and len(word) <= 3:
+        return int(word)
+    return _PART_WORDS.get(word)
+
+
+def _parts_listed(words: list[str]) -> int | None:
+    """A count in parts listed without "et" between every part: "2 grown ups 2
+    kids", "3 adultes, 1 ado et 2 petits", "on est 2 adultes + 1 bébé"."""
+    for lead in _LEAD_INS:
+        if tuple(words[: len(lead)]) == lead:
+            words = words[len(lead) :]
+            break
+    if len(words) > 14:
+        return None
+    values: list[int] = []
+    position = 0
+    while position < len(words):
+        value = _count(words[position])
+        if value is None or position + 1 >= len(words) or not words[position + 1].isalpha():
+            return None
+        noun = words[position + 1]
+        if _count(noun) is not None or noun in _JOINS or noun in _UNIT_WORDS:
+            return None
+        values.append(value)
+        position += 2
+        if (
+            position < len(words)
+            and words[position] not in _JOINS
+            and _count(words[position]) is None
+        ):
+            position += 1  # a second word of the part: "grown ups", "petits enfants"
+        if position < len(words) and words[position] in _JOINS:
+            position += 1
     return sum(values) if len(values) >= 2 else None
 
 

@@ -104,3 +104,9 @@ def test_a_bound_is_no_day(text):
 
 def test_a_time_after_the_day_keeps_the_day():
     assert parse_date("demain apres 18h", "fr", TODAY) == Answer("2026-06-16")
+
+
+def test_an_english_weekday_before_the_day_is_checked():
+    assert parse_date("thursday the 17th", "en", TODAY) == Confirm(
+        (Candidate("2026-06-17"), Candidate("2026-06-18")), "weekday"
+    )
