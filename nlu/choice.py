@@ -362,6 +362,8 @@ def _negates(words: Sequence[str], position: int, negators: frozenset[str]) -> b
     word = words[position]
     if word in negators:
         return True
+    if word == "t" and position > 0 and words[position - 1] in negators:
+        return True  # "i don't take the car": "don" "t"
     # "ne ... plus": "je ne prends plus le train" ("plus" alone may mean more).
     return word == "plus" and bool({"ne", "n"}.intersection(words[max(0, position - 3) : position]))
 

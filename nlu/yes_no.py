@@ -295,6 +295,12 @@ _NO_PHRASES = [
     "not any more",
     "no longer",
     "not these days",
+    "not at the moment",
+    "not right now",
+    "not currently",
+    "pas en ce moment",
+    "pas pour l instant",
+    "pas actuellement",
 ]
 _UNSURE_PHRASES = [
     "ca depend",

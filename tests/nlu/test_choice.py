@@ -268,3 +268,7 @@ def test_both_in_digits_is_no_single_choice(interpret):
 
 def test_a_denied_emoji_is_not_a_command(interpret):
     assert isinstance(interpret("pas de 🚗", MODE), Reject)
+
+
+def test_an_english_contraction_denies_the_option_after_its_verb(interpret):
+    assert isinstance(interpret("i don't take the car", MODE_EN, "en"), Reject)

@@ -106,3 +106,8 @@ def test_a_but_clause_that_says_more_keeps_the_answer():
 @pytest.mark.parametrize("text", ["plus maintenant", "not anymore", "avant oui, plus maintenant"])
 def test_no_longer_is_no(text):
     assert YesNoParser().parse(text) == Answer(False)
+
+
+@pytest.mark.parametrize("text", ["not at the moment", "pas pour l'instant"])
+def test_not_now_is_no(text):
+    assert YesNoParser().parse(text) == Answer(False)
