@@ -63,10 +63,11 @@ _RELATIVE_WORDS: Mapping[str, int] = {
     "avant hier": -2, "avant-hier": -2, "day before yesterday": -2,
 }  # fmt: skip
 _RELATIVE = re.compile(
-    r"\b(?:(dans|in) (\d{1,3}) "
+    r"\b(?:(dans|in|d ici) (\d{1,3}) "
     r"(jours?|j|semaines?|sem|mois|ans?|annees?|days?|weeks?|months?|years?)"
     r"|(il y a) (\d{1,3}) (jours?|semaines?|mois|ans?|annees?)"
-    r"|(\d{1,3}) (days?|weeks?|months?|years?) ago)\b"
+    r"|(\d{1,3}) (days?|weeks?|months?|years?) ago"
+    r"|(\d{1,3}) (days?|weeks?|months?|years?) from (?:today|now))\b"
 )
 # "dans un mois", "a week ago": the article counts as one.
 _ONE_UNIT = re.compile(
@@ -108,6 +109,8 @@ _BOUND = re.compile(
     r"\b(?:avant|apres|jusqu|jusque|before|after|until|till|no later than|au plus tard)\b"
     rf"(?: (?:le|la|l|the|au|du|a|on))* (?:\d{{1,2}}(?![\d:h])(?! h\b)|(?:{_MONTH})\b)"
 )
+# "vendredi en huit": the Friday after next; said rarely enough to be asked again.
+_EN_HUIT = re.compile(rf"\b(?:{_WEEKDAY}) en (?:huit|quinze|8|15)\b")
 # A part of a month, not a day: "fin juin", "mi-juillet", "early july".
 _PART_OF_MONTH = re.compile(
     rf"\b(?:fin|debut|mi|milieu|courant|end|beginning|early|mid|late|middle)"
@@ -145,7 +148,7 @@ def parse_date(
         converted = folded
     converted = _ONE_UNIT.sub("1", converted)
     converted = converted.replace("1 er", "1er")
-    if _DAY_CHOICE.search(converted) or _BOUND.search(converted):
+    if _DAY_CHOICE.search(converted) or _BOUND.search(converted) or _EN_HUIT.search(converted):
         return Reject("ambiguous")
     if _PART_OF_MONTH.search(converted) and not re.search(r"\d", converted):
         return Reject("ambiguous")  # several days: which one?
@@ -283,8 +286,10 @@ def _relative(match: re.Match[str], today: dt.date) -> dt.date:
         amount, unit, sign = int(match[2]), match[3], 1
     elif match[4]:
         amount, unit, sign = int(match[5]), match[6], -1
-    else:
+    elif match[7]:
         amount, unit, sign = int(match[7]), match[8], -1
+    else:
+        amount, unit, sign = int(match[9]), match[10], 1  # "a week from today"
     if unit.startswith(("j", "d")):
         return today + dt.timedelta(days=sign * amount)
     if unit.startswith(("sem", "w")):

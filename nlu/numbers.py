@@ -70,7 +70,9 @@ _MAX_WORDS = frozenset(
 )
 _MIN_WORDS = frozenset(["min", "minimum", "mini", "pire", "worst", "lowest"])
 # "4/5", "8 sur 10", "4 out of 5": the first figure is the rating.
-_RATIO = re.compile(r"(\d{1,6}) ?(?:/|sur|out of|on) ?(\d{1,6})")
+_RATIO = re.compile(
+    r"(\d{1,6}) ?(?:(?:etoiles?|stars?|points?|pts?) )?(?:/|sur|out of|on) ?(\d{1,6})"
+)
 _RANGE = re.compile(
     r"(?:entre|between) \d{1,9} (?:et|and) \d{1,9}"
     r"|\d{1,9} ?(?:ou|or|a|to|-|/) ?\d{1,9}(?! ?\d)"
@@ -202,6 +204,13 @@ _UNIT_WORDS = word_set(
     semaines week weeks mois month months pourcent percent
     """
 )
+# Words after a figure that make it no part of a count: "2 sur 5", "3 ou 4".
+_NOT_NOUNS = word_set(
+    """
+    sur out of on ou or a au aux en de des du par per pour for to pas not plus moins more less
+    fois x
+    """
+)
 _LEAD_INS = (("on", "est"), ("nous", "sommes"), ("we", "are"), ("there", "are"), ("il", "y", "a"))
 
 
@@ -227,13 +236,14 @@ def _parts_listed(words: list[str]) -> int | None:
         if value is None or position + 1 >= len(words) or not words[position + 1].isalpha():
             return None
         noun = words[position + 1]
-        if _count(noun) is not None or noun in _JOINS or noun in _UNIT_WORDS:
+        if _count(noun) is not None or noun in _JOINS or noun in _UNIT_WORDS or noun in _NOT_NOUNS:
             return None
         values.append(value)
         position += 2
         if (
             position < len(words)
             and words[position] not in _JOINS
+            and words[position] not in _NOT_NOUNS
             and _count(words[position]) is None
         ):
             position += 1  # a second word of the part: "grown ups", "petits enfants"
@@ -277,6 +287,8 @@ def _single_number(
     text: str, lang: str, low: int | None, high: int | None, *, scale: bool
 ) -> int | Reject:
     stars = sum(text.count(star) for star in _STARS)
+    if not stars and scale and 1 <= len(text.strip()) <= 10 and set(text.strip()) == {"*"}:
+        stars = len(text.strip())  # "****": stars typed on a keyboard
     reading = read_numbers(text, lang)
     if stars and not reading.values:
         return stars

@@ -110,3 +110,14 @@ def test_an_english_weekday_before_the_day_is_checked():
     assert parse_date("thursday the 17th", "en", TODAY) == Confirm(
         (Candidate("2026-06-17"), Candidate("2026-06-18")), "weekday"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"), [("a week from today", "2026-06-22"), ("d'ici 2 semaines", "2026-06-29")]
+)
+def test_a_span_from_today(text, iso):
+    assert parse_date(text, "en", TODAY) == Answer(iso)
+
+
+def test_a_weekday_en_huit_is_asked_again():
+    assert parse_date("vendredi en huit", "fr", TODAY) == Reject("ambiguous")

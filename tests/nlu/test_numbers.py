@@ -152,3 +152,10 @@ def test_a_word_rating_is_asked_again_not_taken_for_help(interpret, text):
 
 def test_figures_with_units_are_not_summed(interpret):
     assert interpret("12 km 3 fois", question("number", min=0, max=20)) == Reject("ambiguous")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("****", 4), ("3 etoiles sur 5", 3), ("2 sur 5 pas plus", 2)]
+)
+def test_ratings_typed_with_asterisks_or_a_unit(interpret, text, value):
+    assert interpret(text, question("scale", min=1, max=5)) == Answer(value)
