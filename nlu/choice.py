@@ -344,6 +344,8 @@ def _denied(words: Sequence[str], start: int, negators: frozenset[str], named_at
     """A negation just before the option, over articles and at most one other
     word: "pas le bus", "jamais en train", "je ne prends plus le train", "i
     don't take the bus"."""
+    if start > 0 and words[start - 1] == "no" and start - 1 not in named_at:
+        return True  # "no car, i take the bus" (but "no, the bus" corrects)
     position = start - 1
     while position >= 0 and words[position] in _NEGATION_SKIP and start - position <= 3:
         position -= 1

@@ -272,3 +272,8 @@ def test_a_denied_emoji_is_not_a_command(interpret):
 
 def test_an_english_contraction_denies_the_option_after_its_verb(interpret):
     assert isinstance(interpret("i don't take the car", MODE_EN, "en"), Reject)
+
+
+def test_no_right_before_an_option_denies_it(interpret):
+    assert interpret("no car, i take the bus", MODE_EN, "en") == Answer("bus")
+    assert interpret("no, the bus", MODE_EN, "en") == Answer("bus")
