@@ -277,3 +277,8 @@ def test_an_english_contraction_denies_the_option_after_its_verb(interpret):
 def test_no_right_before_an_option_denies_it(interpret):
     assert interpret("no car, i take the bus", MODE_EN, "en") == Answer("bus")
     assert interpret("no, the bus", MODE_EN, "en") == Answer("bus")
+
+
+@pytest.mark.parametrize("text", ["je m'en fous", "ni l'un ni l'autre", "peu importe"])
+def test_indifference_is_no_opinion_not_a_command(interpret, text):
+    assert interpret(text, OPINION) == Answer("none")
