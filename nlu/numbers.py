@@ -88,6 +88,9 @@ _BOUND = re.compile(
     r"\b(?:moins|plus|less|more|over|under|au moins|at least|au plus|at most|jusqu a|up to"
     r"|pas loin|presque|quasiment|quasi|almost|nearly|bientot|soon|bientot plus de)"
     r" (?:de |d |than |que )?\d"
+    # after the figure: "12 max", "20 minimum", "3 ou plus", "10 at most"
+    r"|\d (?:max|maxi|maximum|minimum|au plus|au moins|ou plus|et plus|ou moins|or more"
+    r"|or less|at most|at least|tops|grand max)\b"
 )
 _STARS = "⭐★🌟✩☆"
 # "deux adultes et un enfant", "2 kids + 1 baby": a count given in parts.
@@ -121,7 +124,8 @@ class NumberReading:
 
 def read_numbers(text: str, lang: str) -> NumberReading:
     """All whole numbers of `text` (words converted), in order of appearance."""
-    folded = fold(text[:MAX_PARSED_CHARS])
+    # "+/- 12", "± 12": about 12, not minus 12.
+    folded = fold(text[:MAX_PARSED_CHARS].replace("+/-", " ~ ").replace("±", " ~ "))
     words = tokens(folded)
     approximate = (
         bool(_APPROXIMATE_WORDS.intersection(words))

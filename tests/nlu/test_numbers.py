@@ -159,3 +159,13 @@ def test_figures_with_units_are_not_summed(interpret):
 )
 def test_ratings_typed_with_asterisks_or_a_unit(interpret, text, value):
     assert interpret(text, question("scale", min=1, max=5)) == Answer(value)
+
+
+@pytest.mark.parametrize("text", ["12 max", "20 minimum", "3 ou plus", "10 at most"])
+def test_a_bound_said_after_the_figure_is_no_figure(interpret, text):
+    assert interpret(text, question("number", min=0, max=100)) == Reject("approximate")
+
+
+def test_plus_or_minus_is_about_the_figure(interpret):
+    assert interpret("+/- 12", question("number", min=0, max=100)) == Answer(12)
+    assert interpret("12 min", question("number", min=0, max=100)) == Answer(12)
