@@ -42,6 +42,7 @@ command, so nlu stays pure and synchronous.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from importlib import resources
 
@@ -107,6 +108,11 @@ _COMMAND_OVER_YES_NO = 0.85
 _POLAR = tuple(
     [word] for word in word_set("oui ouais ouai ui yes yep yeah non nan nn no nope nah si")
 )
+# "ok", "d'accord" that only acknowledge, and the request after them.
+_ACKNOWLEDGMENT = re.compile(
+    r"(?:ok|okay|oki|d'accord|d accord|dac|bon|ben|bah|alors)\b[ ,.!]*(.+)"
+)
+_COMMAND_AFTER_ACKNOWLEDGMENT = 0.80
 _COMMAND_OVER_WEAK_ANSWER = 0.45
 _COMMAND_OVER_FREE_TEXT = 0.53
 _EXTERNAL_CONFIDENCE = 0.70
@@ -236,10 +242,28 @@ class Interpreter:
             return answer
         if question.kind == "yes_no":
             # "je ne veux pas répondre" reads as "no" but asks to skip.
-            return Command(score.command) if score.score >= _COMMAND_OVER_YES_NO else answer
+            if score.score >= _COMMAND_OVER_YES_NO:
+                return Command(score.command)
+            return (
+                self._acknowledged_command(stripped, recognise_commands and command is None)
+                or answer
+            )
         weak = _weak_answer(stripped[:MAX_PARSED_CHARS], question)
         needed = _COMMAND_OVER_WEAK_ANSWER if weak else _COMMAND_OVER_ANSWER
         return Command(score.command) if score.score >= needed else answer
+
+    def _acknowledged_command(self, text: str, recognise: bool) -> Command | None:
+        """A command after an acknowledgment that read as yes: "ok je passe",
+        "d'accord, je veux parler à quelqu'un" (not "ok c'est bon")."""
+        if not recognise:
+            return None
+        found = _ACKNOWLEDGMENT.match(fold(text[:_MAX_COMMAND_CHARS]))
+        if found is None:
+            return None
+        scored = self._classifier.score(found[1])
+        if scored.command is not None and scored.score >= _COMMAND_AFTER_ACKNOWLEDGMENT:
+            return Command(scored.command)
+        return None
 
     def greeting_language(self, text: str) -> str | None:
         """The language of the greeting `text` opens with ("hello": "en"), or None."""
