@@ -12,7 +12,9 @@ How one message is read, in order:
 1. a slash command or command button ("/help", "/stop@bot", "/supprimer") is
    that command, whatever the question;
 2. an exact button payload (a choice id, "yes"/"no", a choice label) is that
-   answer;
+   answer; a whole "don't know" ("jsp", "aucune idée", nlu.dont_know) is the
+   question's "don't know" option if it has one, else asked again, never a
+   value or a request for help;
 3. the typed parser of the question's kind proposes an answer or a reject; a
    request framed as a command ("pourriez-vous effacer tout ce que je vous ai
    écrit", nlu.command_frames) is that command; otherwise the command
@@ -28,7 +30,10 @@ How one message is read, in order:
      found in a sentence;
    - on yes/no questions a message that opens with "oui"/"non"/"yes"/"no" is
      always the answer ("non" never stops the consultation); others yield at
-     0.85 ("je ne veux pas répondre" skips);
+     0.85 ("je ne veux pas répondre" skips), or when a clear request (0.80)
+     follows an acknowledgment ("ok je passe");
+   - on choice questions a message that named an option, even to deny it
+     ("pas de 🚗"), is a near answer, and emoji are spelt out for the classifier;
    - on free-text questions only a short message (14 words at most) that is
      close to the command examples (0.53) is a command: "stop aux incivilités
      dans les bus" is an answer.
