@@ -11,7 +11,14 @@ Single choice: two different options named in one message are ambiguous
 ("bus ou train") unless the message says which one counts ("surtout la bagnole,
 le vélo quand il fait beau"; "bus, enfin non, train"). A word shared by
 several options ("locataire") counts only when one of them is also named by
-something of its own ("locataire HLM").
+something of its own ("locataire HLM"), or when the others are denied
+("locataires mais pas en HLM").
+
+Denied options are not chosen: a negation before them ("pas le bus", "je ne
+prends plus le train", "i don't take the car", "no car"), after them at the
+end of the message ("le bus surtout pas"), or "tout sauf la voiture" on a
+single choice (it leaves several). Negation words that option names contain
+("Sans avis", "Pas du tout d'accord") are not negations on that question.
 """
 
 from __future__ import annotations
