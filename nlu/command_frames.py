@@ -44,11 +44,14 @@ _DELETE_EN = (
 )
 _HUMAN_FR = (
     rf"\b(?:parler|discuter|echanger|contact|joindre|rappel)\w*\b.*\b(?:{_PERSON})\b"
+    r"|\b(?:quelqu un|un humain|une personne|un conseiller|une conseillere|un agent)\b"
+    r".*\b(?:m appeler|me rappeler|me contacter|me telephoner|m ecrire)\b"
     r"|\b(?:avoir|passez moi|passe moi|mettre en relation avec|veux|voudrais|aimerais)"
     r" (?:un|une) (?:vrai|vraie|etre) (?:humain|personne)\b"
 )
 _HUMAN_EN = (
     r"\b(?:talk|speak|chat)\b.*\b(?:human|real person|actual person|someone from|a person)\b"
+    r"|\b(?:human|person|someone|somebody|agent|advisor)\b.*\b(?:call|ring|phone|contact) me\b"
     r"|\b(?:get|give|want|need|connect|transfer|put)\b(?: me)?(?: to| through to)?"
     r" (?:a|an|some) (?:real )?(?:human|person|agent|operator)\b"
 )
@@ -71,7 +74,8 @@ _PRIVATE_FR = (
     r"|\bca ne vous regarde pas\b|\bca vous regarde pas\b"
 )
 _SKIP_EN = (
-    r"\b(?:rather not|don t want to|do not want to|prefer not to)\b.*\banswer\b"
+    r"\b(?:rather not|don t want to|do not want to|prefer not to|won t|will not|not going to"
+    r"|refuse to)\b.*\banswer\b"
     r".*\b(?:this|that|it)\b"
 )
 # Not understanding the question itself: "je vois pas trop ce que vous demandez".
@@ -152,6 +156,8 @@ def receipt_code(text: str) -> str | None:
 _REQUEST = re.compile(
     r"\b(?:je|j|me|m|moi|vous|pouvez|pourriez|svp|stp|plait|i|me|my|you|can|could|please|let)\b"
     r"|\b(?:on peut|peut on|est ce qu on|on pourrait|can we|could we)\b"
+    # an apology says the resident speaks to the bot: "oops, previous answer was wrong"
+    r"|\b(?:oops|oups|sorry|desole|desolee|pardon|my bad)\b"
 )
 
 

@@ -282,3 +282,11 @@ def test_no_right_before_an_option_denies_it(interpret):
 @pytest.mark.parametrize("text", ["je m'en fous", "ni l'un ni l'autre", "peu importe"])
 def test_indifference_is_no_opinion_not_a_command(interpret, text):
     assert interpret(text, OPINION) == Answer("none")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("agreed", "a"), ("totally", "sa"), ("i do not agree at all", "sd"), ("kinda agree", "a")],
+)
+def test_english_agreement_said_every_way(interpret, text, expected):
+    assert interpret(text, AGREE_EN, "en") == Answer(expected)

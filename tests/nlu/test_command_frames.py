@@ -55,6 +55,10 @@ def test_a_long_contribution_is_never_a_frame():
         ("vous pouvez arreter de m'ecrire ?", "stop"),
         ("i'd like to skip this one", "skip"),
         ("can you delete what i said", "delete_data"),
+        ("oops, previous answer was wrong", "back"),
+        ("i won't answer that", "skip"),
+        ("can a human call me", "human"),
+        ("un conseiller peut me rappeler ?", "human"),
     ],
 )
 def test_frames_for_help_restart_stop_and_skip(text, command):
