@@ -88,10 +88,12 @@ _HELP_EN = (
     r"\b(?:the question|what you|what i should|what to answer|what this)\b"
 )
 # Starting the questionnaire over: "je voudrais reprendre le questionnaire du début".
+# Politeness that may close a request: "on reprend au début svp".
+_POLITE_END = r"(?: svp| stp| merci| s il vous plait| please| thanks)*$"
 _RESTART_FR = (
     r"\b(?:recommencer|reprendre|refaire|redemarrer|recommence|reprend)\b"
     r"(?: tout| le questionnaire| la consultation| les questions)?"
-    r" (?:depuis le debut|du debut|au debut|a zero|de zero)\b"
+    rf" (?:depuis le debut|du debut|au debut|a zero|de zero){_POLITE_END}"
     r"|\b(?:recommencer|reprendre|refaire) (?:le questionnaire|la consultation)\b"
     r"|\btout (?:recommencer|reprendre|refaire)$"
 )
@@ -100,6 +102,13 @@ _NO_MORE = (
     r"\b(?:arret|stop|cess)\w*\b (?:de m ecrire|de m envoyer|les messages|les questions"
     r"|de me (?:contacter|relancer|harceler|poser des questions))\b"
     r"|\bstop (?:messaging|texting|contacting|writing to) me\b"
+)
+# Erasing everything, said last: "je veux tout effacer", "supprimez tout".
+_DELETE_ALL = (
+    r"^(?:(?:je veux|je voudrais|j aimerais|je souhaite|vous pouvez|pouvez vous|pourriez vous"
+    r"|svp|stp|please|can you|could you) )?"
+    r"(?:tout (?:effacer|supprimer)|(?:effacer|supprimer|effacez|supprimez|efface|supprime) tout"
+    rf"|(?:delete|erase|wipe) (?:it all|everything)){_POLITE_END}"
 )
 _SKIP_ANY = (
     r"\b(?:skip|pass on)\b (?:this|that|it|the question|this question|this one|that one)\b"
@@ -112,8 +121,8 @@ _FRAMES: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("back", re.compile(f"{_BACK_FR}|{_BACK_EN}")),
     ("skip", re.compile(f"{_SKIP_FR}|{_PRIVATE_FR}|{_SKIP_EN}|{_SKIP_ANY}")),
     ("help", re.compile(f"{_HELP_FR}|{_HELP_EN}")),
-    ("restart", re.compile(_RESTART_FR)),
     ("stop", re.compile(_NO_MORE)),
+    ("delete_data", re.compile(_DELETE_ALL)),
 )
 # Said without a request's "je"/"vous": a question about who reads the
 # conversation ("y a-t-il un humain qui lit ça ?") and "on peut en rester là".
@@ -136,6 +145,8 @@ _STATUS_EN = (
 )
 _UNADDRESSED: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("human", re.compile(_WHO_READS)),
+    # "on reprend au début": the questionnaire, whoever says it
+    ("restart", re.compile(_RESTART_FR)),
     ("stop", re.compile(_STOP_FR)),
     ("status", re.compile(f"{_STATUS_FR}|{_STATUS_EN}")),
 )

@@ -387,7 +387,7 @@ _YES_WORDS = word_set(
 )
 _NO_WORDS = word_set(
     """
-    non nan nn no nope nah naan jamais aucunement nullement negatif refuse never n
+    non nan nn no nope nop nah naan jamais aucunement nullement negatif refuse never n
     ko refuser
     """
 )

@@ -59,6 +59,9 @@ def test_a_long_contribution_is_never_a_frame():
         ("i won't answer that", "skip"),
         ("can a human call me", "human"),
         ("un conseiller peut me rappeler ?", "human"),
+        ("je veux tout effacer", "delete_data"),
+        ("supprimez tout svp", "delete_data"),
+        ("on reprend au debut", "restart"),
     ],
 )
 def test_frames_for_help_restart_stop_and_skip(text, command):
@@ -72,6 +75,9 @@ def test_frames_for_help_restart_stop_and_skip(text, command):
         "je pense qu'il faut tout refaire dans ce quartier",
         "recommencer les travaux de la piscine",
         "on peut ameliorer les horaires du soir",
+        "je pense qu'il faudrait tout supprimer",
+        "recommencer a zero le projet de rocade",
+        "il faut reprendre les travaux au debut de la rue",
     ],
 )
 def test_opinions_near_those_frames_stay_answers(text):
