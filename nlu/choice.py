@@ -195,17 +195,19 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         # language than the labels: they do not name options in sentences.
         names = list(choice.names) or [choice.id.replace("_", " ")]
         phrases: set[tuple[str, ...]] = set()
+        whole: list[tuple[str, ...]] = []  # each name's words (the others are inside them)
         for name in names:
             exact.setdefault(" ".join(folded.get(name) or tokens(name)), position)
             words = tuple(stemmed_names.get(name) or stems(name))
             if not words:
                 continue
             phrases.add(words)
+            whole.append(words)
             content = [w for w in words if w not in _STOPWORDS] or list(words)
             phrases.update((w,) for w in content)
         if any(" ".join(p) in _NONE_KEYS or set(p) <= _NONE_KEYS for p in phrases):
             exclusive.add(position)
-        for group in lexicon.groups_touching(list(phrases)):
+        for group in lexicon.groups_touching(whole):
             for member in group:
                 phrases.add(member)
                 content = [w for w in member if w not in _STOPWORDS]
