@@ -11,7 +11,14 @@ Single choice: two different options named in one message are ambiguous
 ("bus ou train") unless the message says which one counts ("surtout la bagnole,
 le vélo quand il fait beau"; "bus, enfin non, train"). A word shared by
 several options ("locataire") counts only when one of them is also named by
-something of its own ("locataire HLM").
+something of its own ("locataire HLM"), or when the others are denied
+("locataires mais pas en HLM").
+
+Denied options are not chosen: a negation before them ("pas le bus", "je ne
+prends plus le train", "i don't take the car", "no car"), after them at the
+end of the message ("le bus surtout pas"), or "tout sauf la voiture" on a
+single choice (it leaves several). Negation words that option names contain
+("Sans avis", "Pas du tout d'accord") are not negations on that question.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from nlu.option_ranges import BirthYear, Range, label_range, option_for_value
 from nlu.phrases import PhraseIndex
 from nlu.positions import ORDINAL_FILLER, position_range, positions
 from nlu.question import QuestionSpec
-from nlu.stems import stemmed, stems
+from nlu.stems import stem, stemmed, stems
 
 _STOPWORDS = stemmed(
     word_set(
@@ -39,11 +46,14 @@ _STOPWORDS = stemmed(
         for with par pour sur dans avec chez plus moins more less tres trop very too je
         j me mon ma mes my i c est ce ca que qui il y pas ne non no not s n t m qu is
         are it its this that ces cet cette son sa ses leur leurs our your votre vos nos
-        notre by from as be tous tout toute toutes chaque every each
+        notre by from as be tous tout toute toutes chaque every each mais donc alors
+        aussi quand comme sinon parce puis but so also when
         """
     )
 )
-_ALL_WORDS = stemmed(["tout", "tous", "toute", "toutes", "tt", "ts", "all", "everything"])
+_ALL_WORDS = stemmed(
+    ["tout", "tous", "toute", "toutes", "tt", "ts", "all", "everything", "anything"]
+)
 _ALL_CONTEXT = stemmed(
     word_set("them ensemble everything choisis prends coche cocher j ai veux want take pick")
 )
@@ -67,11 +77,40 @@ _NONE_KEYS = stemmed(
         """
     )
 )
-_BOTH = frozenset({"les deux", "tous les deux", "toutes les deux", "both", "both of them"})
+_BOTH = frozenset(
+    {
+        *("les deux", "tous les deux", "toutes les deux", "both", "both of them", "les 2"),
+        *("tous les 2", "toutes les 2", "the 2", "the two", "all 2"),
+    }
+)
 # "surtout pas le bus", "not the car", "jamais en voiture": the option that
 # follows is excluded (unless option names themselves say "pas").
-_NEGATIONS = stemmed(word_set("pas jamais not never sans without ni"))
-_NEGATION_SKIP = stemmed(word_set("le la les l de d du des un une en the a an by in mon ma mes my"))
+_NEGATIONS = stemmed(
+    word_set("pas jamais not never sans without ni don doesn didn dont isn aren wasn won")
+)
+_NEGATION_SKIP = stemmed(
+    word_set("le la les l de d du des un une en the a an by in mon ma mes my t")
+)
+# One word may stand between a negation and the option it denies ("je ne
+# prends jamais le train", "i don't take the bus"), but not these: "pas que le
+# bus" (not only), "pas mal de bus" (quite a lot).
+_NEGATION_KEEPS = stemmed(
+    word_set("que seulement uniquement juste mal only just merely simply forcement necessarily")
+)
+# After the option, at the end of the message: "le bus surtout pas", "the car, never".
+_AFTER_NEGATIONS = stemmed(word_set("pas jamais not never non no"))
+_AFTER_INTENSIFIERS = stemmed(
+    word_set("surtout absolument vraiment certainement really definitely absolutely merci")
+)
+# Labels on the disagreeing side without a negation word of their own.
+_NEGATIVE_WORDS = stemmed(
+    word_set(
+        """
+        disagree desaccord defavorable unfavourable unfavorable dissatisfied
+        insatisfait insatisfaite mecontent mecontente unsatisfied unhappy
+        """
+    )
+)
 # "aucun à part le dentiste", "rien sauf le bus", "none except the train".
 _NOTHING_WORDS = stemmed(word_set("aucun aucune rien none nothing personne"))
 _NO_DAY = dt.date(2000, 1, 1)  # birth years need the conversation's day
@@ -91,7 +130,9 @@ class ChoiceMatcher:
     """What one question's options are called, ready for matching."""
 
     ids: tuple[str, ...]
-    negatable: bool  # no option name contains a negation word
+    # Negation words that deny an option: those no option name contains ("Sans
+    # avis" keeps "pas"; "Pas du tout d'accord" takes "pas" away).
+    negators: frozenset[str]
     negative: frozenset[int]  # options whose label is negative ("Pas du tout d'accord")
     exact: Mapping[str, int]  # folded id, label or synonym -> option index
     index: PhraseIndex[frozenset[int]]
@@ -144,23 +185,29 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     exact: dict[str, int] = {}
     names_by_choice: list[set[tuple[str, ...]]] = []
     exclusive: set[int] = set()
+    # Each name folded and stemmed once: a list of 200 options is indexed at its
+    # first message, and that message should not wait for it.
+    folded = {n: tokens(n) for c in question.choices for n in (*c.names, c.label)}
+    stemmed_names = {n: [stem(w) for w in words] for n, words in folded.items()}
     for position, choice in enumerate(question.choices):
         exact.setdefault(fold(choice.id), position)
         # Ids are button payloads (matched exactly above), often in another
         # language than the labels: they do not name options in sentences.
         names = list(choice.names) or [choice.id.replace("_", " ")]
         phrases: set[tuple[str, ...]] = set()
+        whole: list[tuple[str, ...]] = []  # each name's words (the others are inside them)
         for name in names:
-            exact.setdefault(" ".join(tokens(name)), position)
-            words = tuple(stems(name))
+            exact.setdefault(" ".join(folded.get(name) or tokens(name)), position)
+            words = tuple(stemmed_names.get(name) or stems(name))
             if not words:
                 continue
             phrases.add(words)
+            whole.append(words)
             content = [w for w in words if w not in _STOPWORDS] or list(words)
             phrases.update((w,) for w in content)
         if any(" ".join(p) in _NONE_KEYS or set(p) <= _NONE_KEYS for p in phrases):
             exclusive.add(position)
-        for group in lexicon.groups_touching(list(phrases)):
+        for group in lexicon.groups_touching(whole):
             for member in group:
                 phrases.add(member)
                 content = [w for w in member if w not in _STOPWORDS]
@@ -179,19 +226,22 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
             vocabulary[phrase[0]] = frozenset(choices)
     ids = tuple(choice.id for choice in question.choices)
     sizes = tuple(
-        len([w for w in stems(c.label) if w not in _STOPWORDS]) or 1 for c in question.choices
+        len([w for w in stemmed_names[c.label] if w not in _STOPWORDS]) or 1
+        for c in question.choices
     )
     ranges = tuple(label_range(c.label) for c in question.choices)
-    negatable = not any(
-        _NEGATIONS.intersection(stems(n)) for c in question.choices for n in c.names
+    negators = _NEGATIONS - frozenset(
+        w for c in question.choices for n in c.names for w in stemmed_names[n]
     )
     negative = frozenset(
-        i for i, c in enumerate(question.choices) if _NEGATIONS.intersection(stems(c.label))
+        i
+        for i, c in enumerate(question.choices)
+        if (_NEGATIONS | _NEGATIVE_WORDS).intersection(stemmed_names[c.label])
     )
     declared = frozenset(i for i, c in enumerate(question.choices) if c.exclusive)
     return ChoiceMatcher(
         ids,
-        negatable,
+        negators,
         negative,
         exact,
         index,
@@ -219,6 +269,9 @@ def parse_choice(
         return Reject("not_understood")
     if " ".join(words) in _BOTH:
         return Reject("ambiguous")  # "les deux" on a single-choice question
+    except_at = _except_position(words)
+    if except_at is not None and _says_all(words[:except_at]) and len(matcher.ids) > 2:
+        return Reject("ambiguous")  # "tout sauf la voiture" leaves several options
     by_value = option_for_value(text[:MAX_PARSED_CHARS], lang, matcher.ranges, today)
     if isinstance(by_value, BirthYear):
         if by_value.said and len(by_value.options) == 1:
@@ -272,19 +325,70 @@ def affirmed(
 ) -> list[_Mention]:
     """Mentions that are not denied: "surtout pas le bus" names no option;
     "aucun à part le dentiste" names the dentist only."""
-    if not matcher.negatable:
+    if not matcher.negators:
         return mentions
     except_at = _except_position(words)
     if except_at is not None and _NOTHING_WORDS.intersection(words[:except_at]):
         return [m for m in mentions if m.start > except_at]
-    return [m for m in mentions if not _denied(words, m.start)]
+    ends = [m.end for m in mentions]
+    named_at = {i for m in mentions for i in range(m.start, m.end)}
+    kept: list[_Mention] = []
+    denied: set[int] = set()
+    for n, m in enumerate(mentions):
+        if _denied(words, m.start, matcher.negators, named_at) or _denied_after(
+            words, m.end, ends[n + 1 :], matcher.negators
+        ):
+            denied |= m.choices
+        else:
+            kept.append(m)
+    # "locataire mais pas en HLM": a word shared by options names those not denied.
+    return [
+        _Mention(m.start, m.end, m.choices - denied) if len(m.choices) > 1 else m
+        for m in kept
+        if len(m.choices) == 1 or m.choices - denied
+    ]
 
 
-def _denied(words: Sequence[str], start: int) -> bool:
+def _denied(words: Sequence[str], start: int, negators: frozenset[str], named_at: set[int]) -> bool:
+    """A negation just before the option, over articles and at most one other
+    word: "pas le bus", "jamais en train", "je ne prends plus le train", "i
+    don't take the bus"."""
+    if start > 0 and words[start - 1] == "no" and start - 1 not in named_at:
+        return True  # "no car, i take the bus" (but "no, the bus" corrects)
     position = start - 1
     while position >= 0 and words[position] in _NEGATION_SKIP and start - position <= 3:
         position -= 1
-    return position >= 0 and words[position] in _NEGATIONS and start - position <= 3
+    if position < 0:
+        return False
+    if _negates(words, position, negators):
+        return start - position <= 3
+    if words[position] in _NEGATION_KEEPS or position == 0 or position in named_at:
+        return False  # "ni bus ni train, en voiture": the word between is an option
+    return _negates(words, position - 1, negators) and start - position <= 3
+
+
+def _negates(words: Sequence[str], position: int, negators: frozenset[str]) -> bool:
+    if position < 0:
+        return False
+    word = words[position]
+    if word in negators:
+        return True
+    if word == "t" and position > 0 and words[position - 1] in negators:
+        return True  # "i don't take the car": "don" "t"
+    # "ne ... plus": "je ne prends plus le train" ("plus" alone may mean more).
+    return word == "plus" and bool({"ne", "n"}.intersection(words[max(0, position - 3) : position]))
+
+
+def _denied_after(
+    words: Sequence[str], end: int, later_ends: Sequence[int], negators: frozenset[str]
+) -> bool:
+    """A negation after the option that closes the message: "le bus surtout
+    pas", "the car, never" (not "le bus, pas le train": that one is denied)."""
+    if later_ends:
+        return False
+    rest = [w for w in words[end:] if w not in _AFTER_INTENSIFIERS]
+    closing = _AFTER_NEGATIONS & (negators | {"non", "no"})
+    return 1 <= len(rest) <= 3 and rest[0] in closing and rest[-1] in (closing | {"tout", "plus"})
 
 
 def _decide_single(
@@ -439,7 +543,7 @@ def _except_position(words: Sequence[str]) -> int | None:
 
 
 _EXCEPT_CLAUSE = re.compile(
-    r"\b(?:sauf|except|excepte|hormis|but not|other than|apart from|a part|excluding)\b"
+    r"\b(?:sauf|except|excepte|hormis|but not|other than|apart from|a part|excluding|but)\b"
     r"([^,.;!?]{0,200})"
 )
 

@@ -21,6 +21,7 @@ _SAID = (
     r"(?:dit|ecrit|donne|envoye|raconte|repondu|saisi)"
     r"|(?:toutes |tous )?mes (?:reponses|donnees|informations|infos|messages|coordonnees)"
     r"|(?:toutes )?les reponses que je (?:vous )?ai (?:donnees|envoyees|ecrites)"
+    r"|(?:tout )?ce que vous (?:avez|savez|gardez|conservez) sur moi"
 )
 _PERSON = (
     r"humain|etre humain|vraie personne|personne (?:reelle|physique|de l equipe)"
@@ -32,14 +33,27 @@ _PREVIOUS = (
     r"|(?:repondu|reponse) (?:juste avant|tout a l heure)"
 )
 _THIS_ONE = r"celle[ -]?(?:ci|la)|cette question|a ca|a celle"
-_DELETE_FR = rf"\b(?:supprim|effac|oubli|retir|detrui)\w*\b.*\b(?:{_SAID})\b"
+_DELETE_FR = (
+    rf"\b(?:supprim|effac|oubli|retir|detrui)\w*\b.*\b(?:{_SAID})\b"
+    rf"|\b(?:{_SAID})\b.*\b(?:soient|soit|etre) (?:supprim|effac|detrui|retir)\w*"
+)
 _DELETE_EN = (
     r"\b(?:delete|erase|remove|wipe|forget)\b.*\b(?:everything i|all (?:the |my )?"
-    r"(?:answers|data|messages)|(?:the )?answers i|my (?:answers|data|messages|information))\b"
+    r"(?:answers|data|messages)|(?:the )?answers i|my (?:answers|data|messages|information)"
+    r"|what i (?:said|wrote|told you|answered|gave you))\b"
 )
-_HUMAN_FR = rf"\b(?:parler|discuter|echanger|contact|joindre|rappel)\w*\b.*\b(?:{_PERSON})\b"
+_HUMAN_FR = (
+    rf"\b(?:parler|discuter|echanger|contact|joindre|rappel)\w*\b.*\b(?:{_PERSON})\b"
+    r"|\b(?:quelqu un|un humain|une personne|un conseiller|une conseillere|un agent)\b"
+    r".*\b(?:m appeler|me rappeler|me contacter|me telephoner|m ecrire)\b"
+    r"|\b(?:avoir|passez moi|passe moi|mettre en relation avec|veux|voudrais|aimerais)"
+    r" (?:un|une) (?:vrai|vraie|etre) (?:humain|personne)\b"
+)
 _HUMAN_EN = (
     r"\b(?:talk|speak|chat)\b.*\b(?:human|real person|actual person|someone from|a person)\b"
+    r"|\b(?:human|person|someone|somebody|agent|advisor)\b.*\b(?:call|ring|phone|contact) me\b"
+    r"|\b(?:get|give|want|need|connect|transfer|put)\b(?: me)?(?: to| through to)?"
+    r" (?:a|an|some) (?:real )?(?:human|person|agent|operator)\b"
 )
 _BACK_FR = (
     r"\b(?:trompe|tromper|erreur|faute|mal repondu|corriger|modifier|changer)\w*\b"
@@ -54,16 +68,61 @@ _SKIP_FR = (
     r"\b(?:pas envie|prefere(?:rais)? ne pas|veux pas|souhaite pas|prefere pas)\b"
     rf".*\brepondre\b.*\b(?:{_THIS_ONE})\b"
 )
+# Keeping the answer to oneself: "je préfère garder ça pour moi", "c'est personnel".
+_PRIVATE_FR = (
+    r"\b(?:garder|garde) (?:ca|cela|cette info\w*|l info|la reponse) pour moi\b"
+    r"|\bca ne vous regarde pas\b|\bca vous regarde pas\b"
+)
 _SKIP_EN = (
-    r"\b(?:rather not|don t want to|do not want to|prefer not to)\b.*\banswer\b"
+    r"\b(?:rather not|don t want to|do not want to|prefer not to|won t|will not|not going to"
+    r"|refuse to)\b.*\banswer\b"
     r".*\b(?:this|that|it)\b"
+)
+# Not understanding the question itself: "je vois pas trop ce que vous demandez".
+_HELP_FR = (
+    r"\b(?:comprends|comprend|compris|vois|saisis|pige|capte)\b.*\b(?:pas|rien)\b.*"
+    r"\b(?:ce que vous|ce que tu|la question|ce qu il faut|ce qu on (?:me|attend)|quoi repondre)\b"
+)
+_HELP_EN = (
+    r"\b(?:don t|do not|didn t|can t) (?:understand|get)\b.*"
+    r"\b(?:the question|what you|what i should|what to answer|what this)\b"
+)
+# Starting the questionnaire over: "je voudrais reprendre le questionnaire du début".
+# Politeness that may close a request: "on reprend au début svp".
+_POLITE_END = r"(?: svp| stp| merci| s il vous plait| please| thanks)*$"
+_RESTART_FR = (
+    r"\b(?:recommencer|reprendre|refaire|redemarrer|recommence|reprend)\b"
+    r"(?: tout| le questionnaire| la consultation| les questions)?"
+    rf" (?:depuis le debut|du debut|au debut|a zero|de zero){_POLITE_END}"
+    r"|\b(?:recommencer|reprendre|refaire) (?:le questionnaire|la consultation)\b"
+    r"|\btout (?:recommencer|reprendre|refaire)$"
+)
+# No more messages: "vous pouvez arrêter de m'écrire ?", "stop messaging me".
+_NO_MORE = (
+    r"\b(?:arret|stop|cess)\w*\b (?:de m ecrire|de m envoyer|les messages|les questions"
+    r"|de me (?:contacter|relancer|harceler|poser des questions))\b"
+    r"|\bstop (?:messaging|texting|contacting|writing to) me\b"
+)
+# Erasing everything, said last: "je veux tout effacer", "supprimez tout".
+_DELETE_ALL = (
+    r"^(?:(?:je veux|je voudrais|j aimerais|je souhaite|vous pouvez|pouvez vous|pourriez vous"
+    r"|svp|stp|please|can you|could you) )?"
+    r"(?:tout (?:effacer|supprimer)|(?:effacer|supprimer|effacez|supprimez|efface|supprime) tout"
+    rf"|(?:delete|erase|wipe) (?:it all|everything)){_POLITE_END}"
+)
+_SKIP_ANY = (
+    r"\b(?:skip|pass on)\b (?:this|that|it|the question|this question|this one|that one)\b"
+    r"|\bpasser (?:cette question|celle ci|celle la|mon tour)\b|\bje passe mon tour\b"
 )
 _STOP_FR = r"\b(?:on peut|on va|je vais|je prefere|restons) en rester la\b|\brestons en la\b"
 _FRAMES: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("delete_data", re.compile(f"{_DELETE_FR}|{_DELETE_EN}")),
     ("human", re.compile(f"{_HUMAN_FR}|{_HUMAN_EN}")),
     ("back", re.compile(f"{_BACK_FR}|{_BACK_EN}")),
-    ("skip", re.compile(f"{_SKIP_FR}|{_SKIP_EN}")),
+    ("skip", re.compile(f"{_SKIP_FR}|{_PRIVATE_FR}|{_SKIP_EN}|{_SKIP_ANY}")),
+    ("help", re.compile(f"{_HELP_FR}|{_HELP_EN}")),
+    ("stop", re.compile(_NO_MORE)),
+    ("delete_data", re.compile(_DELETE_ALL)),
 )
 # Said without a request's "je"/"vous": a question about who reads the
 # conversation ("y a-t-il un humain qui lit ça ?") and "on peut en rester là".
@@ -86,6 +145,8 @@ _STATUS_EN = (
 )
 _UNADDRESSED: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("human", re.compile(_WHO_READS)),
+    # "on reprend au début": the questionnaire, whoever says it
+    ("restart", re.compile(_RESTART_FR)),
     ("stop", re.compile(_STOP_FR)),
     ("status", re.compile(f"{_STATUS_FR}|{_STATUS_EN}")),
 )
@@ -105,6 +166,9 @@ def receipt_code(text: str) -> str | None:
 # vous...", "can you...", "let me..."; "il faudrait effacer..." is an opinion.
 _REQUEST = re.compile(
     r"\b(?:je|j|me|m|moi|vous|pouvez|pourriez|svp|stp|plait|i|me|my|you|can|could|please|let)\b"
+    r"|\b(?:on peut|peut on|est ce qu on|on pourrait|can we|could we)\b"
+    # an apology says the resident speaks to the bot: "oops, previous answer was wrong"
+    r"|\b(?:oops|oups|sorry|desole|desolee|pardon|my bad)\b"
 )
 
 

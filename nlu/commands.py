@@ -150,6 +150,28 @@ SHORTHAND: Mapping[str, tuple[str, ...]] = {
     "cant": ("can", "t"),
     "im": ("i", "m"),
     "suppr": ("supprimer",),
+    # "je"/"j'" glued to the verb, as phones type it ("jarrete", "jen ai marre").
+    "jarrete": ("j", "arrete"),
+    "jarete": ("j", "arrete"),
+    "jen": ("j", "en"),
+    "jai": ("j", "ai"),
+    "jaimerais": ("j", "aimerais"),
+    "jaimerai": ("j", "aimerais"),
+    "jpp": ("j", "en", "peux", "plus"),
+    "jme": ("je", "me"),
+    "jsais": ("je", "sais"),
+    "jcrois": ("je", "crois"),
+    "jpense": ("je", "pense"),
+    "jcontinue": ("je", "continue"),
+    "jvais": ("je", "vais"),
+    "jreviens": ("je", "reviens"),
+    "jprefere": ("je", "prefere"),
+    "jdois": ("je", "dois"),
+    "jfais": ("je", "fais"),
+    "jpasse": ("je", "passe"),
+    "jveu": ("je", "veux"),
+    "cest": ("c", "est"),
+    "ya": ("y", "a"),
 }
 
 

@@ -53,7 +53,41 @@ _LANDMARK_BEFORE = (
     ("outside",),
     ("banlieue", "de"),
     ("region", "de"),
+    # "à 10 km de Gien", "20 minutes from Tours": a distance from a landmark.
+    ("km", "de"),
+    ("km", "d"),
+    ("kms", "de"),
+    ("kilometres", "de"),
+    ("minutes", "de"),
+    ("min", "de"),
+    ("km", "from"),
+    ("miles", "from"),
+    ("minutes", "from"),
+    ("loin", "de"),
+    ("environs", "de"),
+    ("alentours", "de"),
 )
+# After the name, the message says it is only near: "Amboise, enfin à côté",
+# "Blois ou pas loin", "Tours, around there".
+_NEAR_AFTER = frozenset(
+    {"cote", "pres", "loin", "autour", "environs", "alentours", "nearby", "around"}
+)
+
+
+_NEAR_FILLER = word_set(
+    "enfin a au pas juste ou bien plutot de d du la le les dans coin there the area in or"
+)
+
+
+def _near_after(rest: list[str]) -> bool:
+    """Only "near" words after the name ("Amilly près de Montargis" names a landmark)."""
+    return (
+        0 < len(rest) <= 5
+        and bool(_NEAR_AFTER.intersection(rest))
+        and all(w in _NEAR_AFTER or w in _NEAR_FILLER for w in rest)
+    )
+
+
 _CORRECTIONS = PhraseIndex.of(["en fait", "enfin", "finalement", "actually", "i mean", "non"])
 _DEPARTMENT_BEFORE = (
     ("dans", "l"),
@@ -215,14 +249,17 @@ class Places:
         chosen = self._choose(words, mentions)
         if chosen is None:
             return Reject("ambiguous")
-        if chosen.landmark:
+        if chosen.landmark or _near_after(words[chosen.end :]):
             return Reject("not_understood")  # "près de Blois": somewhere near, but where?
         others = {c.department for m in mentions if m is not chosen for c in m.communes}
         if not departments and chosen.end - chosen.start == 1:
             # "chambray" for Chambray-lès-Tours rather than Chambray in the Eure.
             regional = self._regional_by_first_word(words[chosen.start], chosen.communes)
             if regional is not None:
-                return Answer(regional.insee)
+                # Likely, but a partial name: put it to the resident first, with the
+                # communes of that exact name elsewhere.
+                elsewhere = self._resolved_first(list(chosen.communes), set())
+                return self._confirm((regional, *elsewhere), "partial")
         commune = self._resolve(chosen.communes, departments, others)
         if commune is not None and (
             departments or commune.region == self.region or commune.population >= _CITY
@@ -231,6 +268,11 @@ class Places:
         if commune is not None:
             # "Saint-Jean" names a village far away, and starts many of the region's names.
             longer = self._regional_longer_names(words, chosen)
+            if chosen.partial:
+                # "chartre": the start of a name far away ("La Chartre-sur-le-Loir"),
+                # or a region's name misspelt ("Chartres"): asked, never guessed.
+                spelt = [c for m in self._approximate(words) for c in m.communes]
+                return self._confirm((*spelt, *longer, commune), "partial")
             if not longer:
                 return Answer(commune.insee)
             return self._confirm((*self._resolved_first(longer, set()), commune), "partial")

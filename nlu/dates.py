@@ -50,7 +50,9 @@ _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\d/.-])")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORDINAL}(?: of)? ({_MONTH})\b\.?(?: (\d{{4}}))?")
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.? (\d{{1,2}}){_ORDINAL}\b,?(?: (\d{{4}}))?")
-_WEEKDAY_DAY = re.compile(rf"\b({_WEEKDAY}) (\d{{1,2}}){_ORDINAL}\b(?! ?(?:{_MONTH}|[/.-]\d))")
+_WEEKDAY_DAY = re.compile(
+    rf"\b({_WEEKDAY}),? (?:the |le )?(\d{{1,2}}){_ORDINAL}\b(?! ?(?:(?:of )?(?:{_MONTH})|[/.-]\d))"
+)
 _LONE_DAY = re.compile(rf"^(?:le |the |on the )?(\d{{1,2}}){_ORDINAL}$")
 _SOME = re.compile(r"(?:^| )(?:un|1|a) $")
 _WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
@@ -61,10 +63,11 @@ _RELATIVE_WORDS: Mapping[str, int] = {
     "avant hier": -2, "avant-hier": -2, "day before yesterday": -2,
 }  # fmt: skip
 _RELATIVE = re.compile(
-    r"\b(?:(dans|in) (\d{1,3}) "
+    r"\b(?:(dans|in|d ici) (\d{1,3}) "
     r"(jours?|j|semaines?|sem|mois|ans?|annees?|days?|weeks?|months?|years?)"
     r"|(il y a) (\d{1,3}) (jours?|semaines?|mois|ans?|annees?)"
-    r"|(\d{1,3}) (days?|weeks?|months?|years?) ago)\b"
+    r"|(\d{1,3}) (days?|weeks?|months?|years?) ago"
+    r"|(\d{1,3}) (days?|weeks?|months?|years?) from (?:today|now))\b"
 )
 # "dans un mois", "a week ago": the article counts as one.
 _ONE_UNIT = re.compile(
@@ -90,6 +93,28 @@ _EASTER_OFFSETS: Mapping[str, int] = {
 }  # fmt: skip
 _HOLIDAY = re.compile(
     r"\b(" + "|".join(sorted([*_HOLIDAYS, *_EASTER_OFFSETS], key=len, reverse=True)) + r")\b"
+)
+
+
+# Two days offered for one date: "le 3 ou le 4 juillet", "du 3 au 5 juillet",
+# "entre le 3 et le 5", "july 3 or 4".
+_DAY_CHOICE = re.compile(
+    rf"\b\d{{1,2}}{_ORDINAL} (?:ou|or|et|and|a|au|to|-) (?:le |the )?\d{{1,2}}{_ORDINAL} "
+    rf"(?:de |d |of )?(?:{_MONTH})\b"
+    rf"|\b(?:{_MONTH}) \d{{1,2}}{_ORDINAL} (?:ou|or|et|and|to|-) \d{{1,2}}{_ORDINAL}\b"
+    r"|\b(?:entre|between) (?:le |the )?\d{1,2}\w* (?:et|and) (?:le |the )?\d{1,2}\b"
+)
+# A bound, not a day: "avant le 10 juillet", "after the 3rd", "jusqu'au 14".
+_BOUND = re.compile(
+    r"\b(?:avant|apres|jusqu|jusque|before|after|until|till|no later than|au plus tard)\b"
+    rf"(?: (?:le|la|l|the|au|du|a|on))* (?:\d{{1,2}}(?![\d:h])(?! h\b)|(?:{_MONTH})\b)"
+)
+# "vendredi en huit": the Friday after next; said rarely enough to be asked again.
+_EN_HUIT = re.compile(rf"\b(?:{_WEEKDAY}) en (?:huit|quinze|8|15)\b")
+# A part of a month, not a day: "fin juin", "mi-juillet", "early july".
+_PART_OF_MONTH = re.compile(
+    rf"\b(?:fin|debut|mi|milieu|courant|end|beginning|early|mid|late|middle)"
+    rf"(?: de| du| d| of| the)* (?:{_MONTH}|mois|month)\b"
 )
 
 
@@ -123,6 +148,10 @@ def parse_date(
         converted = folded
     converted = _ONE_UNIT.sub("1", converted)
     converted = converted.replace("1 er", "1er")
+    if _DAY_CHOICE.search(converted) or _BOUND.search(converted) or _EN_HUIT.search(converted):
+        return Reject("ambiguous")
+    if _PART_OF_MONTH.search(converted) and not re.search(r"\d", converted):
+        return Reject("ambiguous")  # several days: which one?
     doubts = _Doubts()
     try:
         found = _dates(converted, lang, today, doubts)
@@ -257,8 +286,10 @@ def _relative(match: re.Match[str], today: dt.date) -> dt.date:
         amount, unit, sign = int(match[2]), match[3], 1
     elif match[4]:
         amount, unit, sign = int(match[5]), match[6], -1
-    else:
+    elif match[7]:
         amount, unit, sign = int(match[7]), match[8], -1
+    else:
+        amount, unit, sign = int(match[9]), match[10], 1  # "a week from today"
     if unit.startswith(("j", "d")):
         return today + dt.timedelta(days=sign * amount)
     if unit.startswith(("sem", "w")):

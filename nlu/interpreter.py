@@ -12,7 +12,9 @@ How one message is read, in order:
 1. a slash command or command button ("/help", "/stop@bot", "/supprimer") is
    that command, whatever the question;
 2. an exact button payload (a choice id, "yes"/"no", a choice label) is that
-   answer;
+   answer; a whole "don't know" ("jsp", "aucune idée", nlu.dont_know) is the
+   question's "don't know" option if it has one, else asked again, never a
+   value or a request for help;
 3. the typed parser of the question's kind proposes an answer or a reject; a
    request framed as a command ("pourriez-vous effacer tout ce que je vous ai
    écrit", nlu.command_frames) is that command; otherwise the command
@@ -28,7 +30,10 @@ How one message is read, in order:
      found in a sentence;
    - on yes/no questions a message that opens with "oui"/"non"/"yes"/"no" is
      always the answer ("non" never stops the consultation); others yield at
-     0.85 ("je ne veux pas répondre" skips);
+     0.85 ("je ne veux pas répondre" skips), or when a clear request (0.80)
+     follows an acknowledgment ("ok je passe");
+   - on choice questions a message that named an option, even to deny it
+     ("pas de 🚗"), is a near answer, and emoji are spelt out for the classifier;
    - on free-text questions only a short message (14 words at most) that is
      close to the command examples (0.53) is a command: "stop aux incivilités
      dans les bus" is an answer.
@@ -42,6 +47,7 @@ command, so nlu stays pure and synchronous.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from importlib import resources
 
@@ -56,6 +62,7 @@ from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.comment import split_comment
 from nlu.commune import Places
 from nlu.dates import parse_date
+from nlu.dont_know import is_dont_know_label, says_dont_know
 from nlu.greetings import Greetings
 from nlu.interpretation import Answer, Command, CommandName, Confirm, Interpretation, Reject
 from nlu.lexicon import Lexicon
@@ -73,6 +80,7 @@ from nlu.pictographs import EmojiNames
 from nlu.postal_code import parse_postal_code
 from nlu.question import ChoiceOption, QuestionSpec
 from nlu.ranking import parse_ranking
+from nlu.stems import stems
 from nlu.training_data import TrainingData, parse_many
 from nlu.yes_no import YesNoParser
 
@@ -100,10 +108,16 @@ _NEAR_ANSWERS = frozenset(
 )
 _COMMAND_OVER_ANSWER = 0.70
 _COMMAND_OVER_YES_NO = 0.85
-# Messages opening with these answer a yes/no question, whatever follows.
+# Messages opening with these answer a yes/no question, whatever follows ("ok"
+# may only acknowledge: "ok j'arrête là" stops).
 _POLAR = tuple(
-    [word] for word in word_set("oui ouais ouai ui yes yep yeah ok okay non nan nn no nope nah si")
+    [word] for word in word_set("oui ouais ouai ui yes yep yeah non nan nn no nope nah si")
 )
+# "ok", "d'accord" that only acknowledge, and the request after them.
+_ACKNOWLEDGMENT = re.compile(
+    r"(?:ok|okay|oki|d'accord|d accord|dac|bon|ben|bah|alors)\b[ ,.!]*(.+)"
+)
+_COMMAND_AFTER_ACKNOWLEDGMENT = 0.80
 _COMMAND_OVER_WEAK_ANSWER = 0.45
 _COMMAND_OVER_FREE_TEXT = 0.53
 _EXTERNAL_CONFIDENCE = 0.70
@@ -194,6 +208,8 @@ class Interpreter:
         payload = self._button_payload(stripped, question, lang)
         if payload is not None:
             return payload
+        if question.kind != "free_text" and says_dont_know(stripped):
+            return _dont_know(question)  # "jsp": never a value, never a request for help
         answer = self._answer(stripped, question, lang, today)
         if isinstance(answer, Reject) and answer.reason == "empty":
             return answer
@@ -209,7 +225,10 @@ class Interpreter:
         )
         if isinstance(answer, Answer) and question.kind == "free_text" and not short:
             return answer  # a contribution of some length is never a command (see below)
-        score = self._command_score(stripped, command, recognise_commands, answer)
+        said = stripped
+        if question.kind in ("choice", "multi_choice", "ranking") and not said.isascii():
+            said = self._emoji.spelt_out(said, lang)  # "pas de 🚗" says "pas de voiture"
+        score = self._command_score(said, command, recognise_commands, answer)
         if score.command is None:
             return answer
         if isinstance(answer, Confirm):
@@ -219,11 +238,8 @@ class Interpreter:
             # A message that almost answered ("locataire" between two kinds of
             # tenant, a number out of range) needs a clearer command than one
             # that said nothing the question could use.
-            needed = (
-                _COMMAND_OVER_NEAR_ANSWER
-                if answer.reason in _NEAR_ANSWERS
-                else _COMMAND_OVER_REJECT
-            )
+            near = answer.reason in _NEAR_ANSWERS or self._names_option(stripped, question, lang)
+            needed = _COMMAND_OVER_NEAR_ANSWER if near else _COMMAND_OVER_REJECT
             return Command(score.command) if score.score >= needed else answer
         if question.kind == "free_text":
             if short and score.score >= _COMMAND_OVER_FREE_TEXT:
@@ -231,10 +247,28 @@ class Interpreter:
             return answer
         if question.kind == "yes_no":
             # "je ne veux pas répondre" reads as "no" but asks to skip.
-            return Command(score.command) if score.score >= _COMMAND_OVER_YES_NO else answer
+            if score.score >= _COMMAND_OVER_YES_NO:
+                return Command(score.command)
+            return (
+                self._acknowledged_command(stripped, recognise_commands and command is None)
+                or answer
+            )
         weak = _weak_answer(stripped[:MAX_PARSED_CHARS], question)
         needed = _COMMAND_OVER_WEAK_ANSWER if weak else _COMMAND_OVER_ANSWER
         return Command(score.command) if score.score >= needed else answer
+
+    def _acknowledged_command(self, text: str, recognise: bool) -> Command | None:
+        """A command after an acknowledgment that read as yes: "ok je passe",
+        "d'accord, je veux parler à quelqu'un" (not "ok c'est bon")."""
+        if not recognise:
+            return None
+        found = _ACKNOWLEDGMENT.match(fold(text[:_MAX_COMMAND_CHARS]))
+        if found is None:
+            return None
+        scored = self._classifier.score(found[1])
+        if scored.command is not None and scored.score >= _COMMAND_AFTER_ACKNOWLEDGMENT:
+            return Command(scored.command)
+        return None
 
     def greeting_language(self, text: str) -> str | None:
         """The language of the greeting `text` opens with ("hello": "en"), or None."""
@@ -348,6 +382,14 @@ class Interpreter:
             return parse_choice(named, question, self._matcher(question, lang), lang, today)
         return parse_multi_choice(named, question, self._matcher(question, lang))
 
+    def _names_option(self, text: str, question: QuestionSpec, lang: str) -> bool:
+        """Whether a message that chose nothing still named an option ("pas de
+        🚗", "surtout pas le bus"): it was about the question, not a command."""
+        if question.kind not in ("choice", "multi_choice", "ranking"):
+            return False
+        named = self._emoji.spelt_out(text[:MAX_PARSED_CHARS], lang)
+        return bool(self._matcher(question, lang).find(stems(named)))
+
     def _matcher(self, question: QuestionSpec, lang: str) -> ChoiceMatcher:
         """The question's option index, built once per question and language."""
         key = (question, lang)
@@ -363,6 +405,15 @@ class Interpreter:
 def _extra_greetings(extra: TrainingData, lang: str) -> tuple[str, ...]:
     # A deployment's own files name the language in the table: greeting_fr, greeting_en.
     return extra.lookups.get(f"greeting_{lang}", ())
+
+
+def _dont_know(question: QuestionSpec) -> Answer | Reject:
+    """The question's own "don't know" option, if it has one."""
+    if question.kind in ("choice", "multi_choice"):
+        for choice in question.choices:
+            if any(is_dont_know_label(name) for name in (*choice.names, choice.id)):
+                return Answer(choice.id if question.kind == "choice" else (choice.id,))
+    return Reject("ambiguous" if question.kind == "yes_no" else "not_understood")
 
 
 def _weak_answer(text: str, question: QuestionSpec) -> bool:

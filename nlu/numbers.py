@@ -40,6 +40,19 @@ _ZERO_WORDS = frozenset(
     """
     )
 )
+# "j'en ai pas", "i don't have any": none of what was asked.
+_ZERO_PHRASES = PhraseIndex.of(
+    [
+        *("j en ai pas", "j en ai aucun", "je n en ai pas", "j en ai point", "pas un seul"),
+        *("pas une seule", "j en ai zero", "y en a pas", "il y en a pas", "il n y en a pas"),
+        *("i don t have any", "i dont have any", "i do not have any", "i have none"),
+        *("not a single one", "not one", "there are none", "there aren t any"),
+    ]
+)
+# "une trentaine" written "30aine": about 30, not 30.
+_ABOUT_SUFFIX = re.compile(r"\d ?aines?\b")
+# "3 et demi", "3 and a half": not a whole number.
+_FRACTION = re.compile(r"\d (?:et|and) (?:a |an |one )?(?:demi|demie|half|quart|quarter)\b")
 _ONE_PHRASES = PhraseIndex.of(
     [
         *("juste moi", "moi seul", "moi seule", "que moi", "seulement moi", "just me"),
@@ -57,7 +70,9 @@ _MAX_WORDS = frozenset(
 )
 _MIN_WORDS = frozenset(["min", "minimum", "mini", "pire", "worst", "lowest"])
 # "4/5", "8 sur 10", "4 out of 5": the first figure is the rating.
-_RATIO = re.compile(r"(\d{1,6}) ?(?:/|sur|out of|on) ?(\d{1,6})")
+_RATIO = re.compile(
+    r"(\d{1,6}) ?(?:(?:etoiles?|stars?|points?|pts?) )?(?:/|sur|out of|on) ?(\d{1,6})"
+)
 _RANGE = re.compile(
     r"(?:entre|between) \d{1,9} (?:et|and) \d{1,9}"
     r"|\d{1,9} ?(?:ou|or|a|to|-|/) ?\d{1,9}(?! ?\d)"
@@ -71,7 +86,11 @@ _MINUS = re.compile(r"(?:^|\s)- ?$")
 # "moins de 10", "plus de 50", "at least 3": a bound, not a figure.
 _BOUND = re.compile(
     r"\b(?:moins|plus|less|more|over|under|au moins|at least|au plus|at most|jusqu a|up to"
-    r"|pas loin|presque|quasiment|quasi|almost|nearly) (?:de |d |than |que )?\d"
+    r"|pas loin|presque|quasiment|quasi|almost|nearly|bientot|soon|bientot plus de)"
+    r" (?:de |d |than |que )?\d"
+    # after the figure: "12 max", "20 minimum", "3 ou plus", "10 at most"
+    r"|\d (?:max|maxi|maximum|minimum|au plus|au moins|ou plus|et plus|ou moins|or more"
+    r"|or less|at most|at least|tops|grand max)\b"
 )
 _STARS = "⭐★🌟✩☆"
 # "deux adultes et un enfant", "2 kids + 1 baby": a count given in parts.
@@ -105,10 +124,13 @@ class NumberReading:
 
 def read_numbers(text: str, lang: str) -> NumberReading:
     """All whole numbers of `text` (words converted), in order of appearance."""
-    folded = fold(text[:MAX_PARSED_CHARS])
+    # "+/- 12", "± 12": about 12, not minus 12.
+    folded = fold(text[:MAX_PARSED_CHARS].replace("+/-", " ~ ").replace("±", " ~ "))
     words = tokens(folded)
-    approximate = bool(_APPROXIMATE_WORDS.intersection(words)) or _APPROXIMATE_PHRASES.occurs_in(
-        words
+    approximate = (
+        bool(_APPROXIMATE_WORDS.intersection(words))
+        or _APPROXIMATE_PHRASES.occurs_in(words)
+        or _ABOUT_SUFFIX.search(folded) is not None
     )
     marked = _ARTICLE_ONE.sub(_WEAK_ONE, folded)
     try:
@@ -118,7 +140,7 @@ def read_numbers(text: str, lang: str) -> NumberReading:
     spaced = " ".join(re.findall(r"[a-z]+|\d+(?:[ .]\d{3})*(?:[.,]\d+)?|[/~+-]", converted))
     weak_one = _WEAK_ONE in spaced.split()
     values: list[int] = []
-    decimal = False
+    decimal = _FRACTION.search(folded) is not None
     for match in _NUMBER.finditer(spaced):
         if match[2]:
             decimal = True
@@ -169,39 +191,132 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
 def _sum_of_parts(text: str) -> int | None:
     """The total of a count given in parts, or None."""
     words = " ".join(tokens(text[:MAX_PARSED_CHARS].replace("+", " plus ")))
-    if len(words) > 120 or not _PARTS.fullmatch(words):
+    if len(words) > 120:
         return None
+    if not _PARTS.fullmatch(words):
+        return _parts_listed(words.split()) or _household(words.split())
     found = re.findall(rf"(?:^|(?<=et )|(?<=and )|(?<=plus )){_PART}\b", words)
     values = [int(w) if w.isdigit() else _PART_WORDS[w] for w in found]
     return sum(values) if len(values) >= 2 else None
+
+
+# Units are not parts of a count: "12 km 3 fois" is two figures, not 15.
+_UNIT_WORDS = word_set(
+    """
+    km kms kilometre kilometres m metre metres min mn minute minutes h heure heures hour hours
+    eur euro euros fois times an ans annee annees year years jour jours day days semaine
+    semaines week weeks mois month months pourcent percent
+    """
+)
+# Words after a figure that make it no part of a count: "2 sur 5", "3 ou 4".
+_NOT_NOUNS = word_set(
+    """
+    sur out of on ou or a au aux en de des du par per pour for to pas not plus moins more less
+    fois x
+    """
+)
+_LEAD_INS = (("on", "est"), ("nous", "sommes"), ("we", "are"), ("there", "are"), ("il", "y", "a"))
+
+
+def _count(word: str) -> int | None:
+    if word.isdigit() and len(word) <= 3:
+        return int(word)
+    return _PART_WORDS.get(word)
+
+
+def _parts_listed(words: list[str]) -> int | None:
+    """A count in parts listed without "et" between every part: "2 grown ups 2
+    kids", "3 adultes, 1 ado et 2 petits", "on est 2 adultes + 1 bébé"."""
+    for lead in _LEAD_INS:
+        if tuple(words[: len(lead)]) == lead:
+            words = words[len(lead) :]
+            break
+    if len(words) > 14:
+        return None
+    values: list[int] = []
+    position = 0
+    while position < len(words):
+        value = _count(words[position])
+        if value is None or position + 1 >= len(words) or not words[position + 1].isalpha():
+            return None
+        noun = words[position + 1]
+        if _count(noun) is not None or noun in _JOINS or noun in _UNIT_WORDS or noun in _NOT_NOUNS:
+            return None
+        values.append(value)
+        position += 2
+        if (
+            position < len(words)
+            and words[position] not in _JOINS
+            and words[position] not in _NOT_NOUNS
+            and _count(words[position]) is None
+        ):
+            position += 1  # a second word of the part: "grown ups", "petits enfants"
+        if position < len(words) and words[position] in _JOINS:
+            position += 1
+    return sum(values) if len(values) >= 2 else None
+
+
+_SELF = frozenset({"moi", "me", "myself", "i"})
+_ONE_OF = frozenset({"mon", "ma", "my", "un", "une", "a", "an"})
+_SOME_OF = frozenset({"mes", "nos", "our", "my", "les", "the", "leurs"})
+_JOINS = frozenset({"et", "and", "plus", "avec", "with"})
+
+
+def _household(words: list[str]) -> int | None:
+    """The people of a household counted one by one: "moi, ma femme et nos 2
+    enfants" is 4, "me and my 3 kids" is 4; None when the words are anything else."""
+    if not 3 <= len(words) <= 14 or not _SELF.intersection(words[:1]):
+        return None
+    total, position = 1, 1
+    while position < len(words):
+        word = words[position]
+        following = words[position + 1 : position + 3]
+        if word in _JOINS:
+            position += 1
+        elif word in _SOME_OF and len(following) == 2 and following[0].isdigit():
+            total, position = total + int(following[0]), position + 3
+        elif word.isdigit() and following[:1] and following[0].isalpha():
+            total, position = total + int(word), position + 2
+        elif word in _PART_WORDS and following[:1] and following[0].isalpha():
+            total, position = total + _PART_WORDS[word], position + 2
+        elif word in _ONE_OF and following[:1] and following[0].isalpha():
+            total, position = total + 1, position + 2
+        else:
+            return None
+    counted = any(w.isdigit() or w in _PART_WORDS for w in words)
+    return total if total > 2 or (total == 2 and counted) else None  # "moi et ma femme": 2
 
 
 def _single_number(
     text: str, lang: str, low: int | None, high: int | None, *, scale: bool
 ) -> int | Reject:
     stars = sum(text.count(star) for star in _STARS)
+    if not stars and scale and 1 <= len(text.strip()) <= 10 and set(text.strip()) == {"*"}:
+        stars = len(text.strip())  # "****": stars typed on a keyboard
     reading = read_numbers(text, lang)
     if stars and not reading.values:
         return stars
     if reading.approximate:
         return Reject("approximate")
     if reading.ratio is not None:
+        if len(set(reading.values) - set(reading.ratio)) > 0:
+            return Reject("ambiguous")  # "4/5 voire 3"
         return _rated(reading.ratio, low, high)
     if reading.has_range:
         return Reject("ambiguous")
     distinct = set(reading.values)
     if len(reading.values) > 1:
         return Reject("ambiguous")  # "7 ou 8", "2 adultes et 2 enfants"
+    if reading.decimal:
+        return Reject("not_understood")  # "3,5", "3 et demi": not a whole number
     if distinct:
         return distinct.pop()
-    if reading.decimal:
-        return Reject("not_understood")
     words = tokens(text[:MAX_PARSED_CHARS])
     if scale and _MAX_WORDS.intersection(words) and high is not None:
         return high
     if scale and _MIN_WORDS.intersection(words) and low is not None:
         return low
-    if _ZERO_WORDS.intersection(words):
+    if _ZERO_WORDS.intersection(words) or _ZERO_PHRASES.occurs_in(words):
         return 0
     if _ONE_PHRASES.occurs_in(words):
         return 1

@@ -83,6 +83,9 @@ def option_for_value(
     born = _birth_year(text, lang, ranges, today)
     if born is not None:
         return born
+    decade = _decade(text, ranges)
+    if decade is not None:
+        return decade
     said = label_range(text)
     if said is not None and said[0] != said[1]:
         # "plus de 60", "18-25 ans": the resident repeats a range.
@@ -102,10 +105,46 @@ def option_for_value(
         return None
     if not has_unit and 1 <= value <= len(ranges):
         return None  # "2": the second option
+    if not has_unit and value > _OLDEST and _ages(ranges):
+        return Reject("out_of_range")  # "150" is no age, though "65 and over" would hold it
     holding = [i for i, r in enumerate(ranges) if r is not None and r[0] <= value <= r[1]]
     if len(holding) == 1:
         return holding[0]
     return Reject("ambiguous") if holding else Reject("out_of_range")
+
+
+# An age said by its decade: "la quarantaine", "trentenaire", "in my forties".
+_DECADES = {
+    "vingtaine": 20, "trentaine": 30, "quarantaine": 40, "cinquantaine": 50,
+    "soixantaine": 60, "septantaine": 70, "soixante dizaine": 70, "quatre vingtaine": 80,
+    "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
+    "seventies": 70, "eighties": 80,
+}  # fmt: skip
+_DECADE_NOUNS = {
+    "trentenaire": 30, "quadragenaire": 40, "quadra": 40, "quinquagenaire": 50, "quinqua": 50,
+    "sexagenaire": 60, "septuagenaire": 70, "octogenaire": 80, "nonagenaire": 90,
+}  # fmt: skip
+# "une trentaine" is a count; "la trentaine", "ma quarantaine", "in my forties" an age.
+_DECADE = re.compile(
+    r"\b(?:la|ma|sa|dans la|in my|in their|in his|in her|my early|my late|my mid)"
+    r" (" + "|".join(_DECADES) + r")\b"
+    r"|\b(" + "|".join(_DECADE_NOUNS) + r")s?\b"
+)
+
+
+def _ages(ranges: Sequence[Range | None]) -> bool:
+    finite = [r for r in ranges if r is not None]
+    return bool(finite) and max(r[0] for r in finite) <= _OLDEST and min(r[1] for r in finite) >= 10
+
+
+def _decade(text: str, ranges: Sequence[Range | None]) -> int | Reject | None:
+    """The option holding a whole decade of age, when the options are ages."""
+    found = _DECADE.search(fold(text).replace("'", " "))
+    if found is None or not _ages(ranges):
+        return None
+    low = _DECADES.get(found[1] or "", 0) or _DECADE_NOUNS.get(found[2] or "", 0)
+    holding = [i for i, r in enumerate(ranges) if r is not None and r[0] <= low and low + 9 <= r[1]]
+    return holding[0] if len(holding) == 1 else Reject("ambiguous")
 
 
 def _birth_year(
@@ -117,6 +156,9 @@ def _birth_year(
     reading = read_numbers(text, lang)
     said = bool(_BORN.search(fold(text)))
     values = list(reading.values)
+    if said and len(values) > 1:
+        # "né le 3 mars 1980": the year is the one four-figure number.
+        values = [v for v in values if v >= 1000] or values
     if said and len(values) == 1 and 0 <= values[0] <= 99:
         # "né en 70": a year of the last century, or of this one ("né en 05").
         century = 2000 if values[0] <= today.year % 100 else 1900

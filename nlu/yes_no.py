@@ -101,6 +101,8 @@ class YesNoParser:
             if len(polar) > 1 or (polar and "unsure" in values):
                 return Reject("ambiguous")  # "oui et non", "ouais bof"
             if polar:
+                if _contradicted(polar, index, clauses, cues):
+                    return Reject("ambiguous")  # "oui mais non", "yes but no"
                 return Answer(polar.pop() == "yes")
         if any(f.value == "unsure" for _, f in cues):
             return Reject("ambiguous")  # "ça dépend", "on verra": neither yes nor no
@@ -137,6 +139,22 @@ class YesNoParser:
                 continue  # "si" is yes only when it opens the message
             resolved.append(cue)
         return resolved
+
+
+def _contradicted(
+    polar: set[Cue], answered: int, clauses: list[list[str]], cues: list[tuple[int, Found[Cue]]]
+) -> bool:
+    """A later short "mais"/"but" clause that says the opposite ("oui mais
+    non", "yes but no"): the resident has not decided. "oui mais pas le
+    dimanche" says more than a word and keeps its yes."""
+    for index in range(answered + 1, len(clauses)):
+        clause = clauses[index]
+        if clause[0] not in _BREAKS or len(clause) > 3:
+            continue
+        values = {f.value for i, f in cues if i == index}
+        if values and values <= {"yes", "no"} and not values & polar:
+            return True
+    return False
 
 
 def _clauses(text: str) -> list[list[str]]:
@@ -233,7 +251,6 @@ _NO_PHRASES = [
     "pas trop",
     "pas tellement",
     "pas specialement",
-    "pas forcement",
     "pas franchement",
     "jamais de la vie",
     "hors de question",
@@ -244,6 +261,8 @@ _NO_PHRASES = [
     "je ne crois pas",
     "pas d accord",
     "pas du tout d accord",
+    "bien sur que non",
+    "evidemment que non",
     "plutot pas",
     "plutot non",
     "non plus",
@@ -266,6 +285,22 @@ _NO_PHRASES = [
     "not ok",
     "not okay",
     "not so much",
+    # No longer: "plus maintenant", "not anymore", "avant oui, plus maintenant".
+    "plus maintenant",
+    "plus du tout",
+    "plus jamais",
+    "plus vraiment",
+    "pas plus",
+    "not anymore",
+    "not any more",
+    "no longer",
+    "not these days",
+    "not at the moment",
+    "not right now",
+    "not currently",
+    "pas en ce moment",
+    "pas pour l instant",
+    "pas actuellement",
 ]
 _UNSURE_PHRASES = [
     "ca depend",
@@ -309,6 +344,37 @@ _UNSURE_PHRASES = [
     "je suis pas sur",
     "pas sur",
     "pas sure",
+    # A past yes says nothing of today: "avant oui" (then "plus maintenant").
+    "avant oui",
+    "avant si",
+    "used to",
+    "i used to",
+    # "not necessarily" and "no clue" hedge: neither the yes nor the no they contain.
+    "pas forcement",
+    "pas obligatoirement",
+    "pas toujours",
+    "pas necessairement",
+    "not necessarily",
+    "not always",
+    "no clue",
+    "not a clue",
+    "no idea at all",
+    "who knows",
+    "beats me",
+    "can t say",
+    "cannot say",
+    "hard to tell",
+    "qui sait",
+    "j en sais rien",
+    "j en sais trop rien",
+    "pas la moindre idee",
+    "je saurais pas dire",
+    "je ne saurais pas dire",
+    "je ne saurais dire",
+    "difficile a dire",
+    "dur a dire",
+    "pas d avis",
+    "sans avis",
 ]
 _YES_WORDS = word_set(
     """
@@ -321,7 +387,7 @@ _YES_WORDS = word_set(
 )
 _NO_WORDS = word_set(
     """
-    non nan nn no nope nah naan jamais aucunement nullement negatif refuse never n
+    non nan nn no nope nop nah naan jamais aucunement nullement negatif refuse never n
     ko refuser
     """
 )

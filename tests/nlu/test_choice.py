@@ -209,3 +209,84 @@ def modes_choices():
         ("on_demand", "Transport à la demande"),
         ("bike", "Vélo"),
     ]
+
+
+AGREE_EN = question(
+    "choice",
+    [("sa", "Strongly agree"), ("a", "Agree"), ("d", "Disagree"), ("sd", "Strongly disagree")],
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tout sauf la voiture",
+        "le bus surtout pas",
+        "je ne prends plus le train",
+        "le train non plus",
+    ],
+)
+def test_an_option_denied_before_or_after_is_not_chosen(interpret, text):
+    assert isinstance(interpret(text, MODE), Reject)
+
+
+def test_anything_but_is_no_single_choice(interpret):
+    assert isinstance(interpret("anything but the bus", MODE_EN, "en"), Reject)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ni bus ni train, en voiture", "car"),
+        ("pas en voiture mais a velo", "bike"),
+        ("je prends plus souvent le train", "train"),
+    ],
+)
+def test_the_option_left_after_a_denial_is_chosen(interpret, text, expected):
+    assert interpret(text, MODE) == Answer(expected)
+
+
+def test_an_english_negated_agreement_is_the_disagreeing_side(interpret):
+    assert interpret("i don't agree", AGREE_EN, "en") == Answer("d")
+
+
+OPINION = question("choice", [("for", "Pour"), ("against", "Contre"), ("none", "Sans avis")])
+
+
+def test_an_option_named_sans_still_lets_pas_deny(interpret):
+    assert isinstance(interpret("pas pour", OPINION), Reject)
+    assert interpret("plutot contre", OPINION) == Answer("against")
+
+
+def test_a_shared_word_names_the_options_not_denied(interpret):
+    assert interpret("on est locataires mais pas en hlm", HOUSING) == Answer("private")
+
+
+def test_both_in_digits_is_no_single_choice(interpret):
+    assert isinstance(interpret("les 2", MODE), Reject)
+
+
+def test_a_denied_emoji_is_not_a_command(interpret):
+    assert isinstance(interpret("pas de 🚗", MODE), Reject)
+
+
+def test_an_english_contraction_denies_the_option_after_its_verb(interpret):
+    assert isinstance(interpret("i don't take the car", MODE_EN, "en"), Reject)
+
+
+def test_no_right_before_an_option_denies_it(interpret):
+    assert interpret("no car, i take the bus", MODE_EN, "en") == Answer("bus")
+    assert interpret("no, the bus", MODE_EN, "en") == Answer("bus")
+
+
+@pytest.mark.parametrize("text", ["je m'en fous", "ni l'un ni l'autre", "peu importe"])
+def test_indifference_is_no_opinion_not_a_command(interpret, text):
+    assert interpret(text, OPINION) == Answer("none")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("agreed", "a"), ("totally", "sa"), ("i do not agree at all", "sd"), ("kinda agree", "a")],
+)
+def test_english_agreement_said_every_way(interpret, text, expected):
+    assert interpret(text, AGREE_EN, "en") == Answer(expected)

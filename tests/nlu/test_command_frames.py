@@ -14,6 +14,11 @@ from nlu.command_frames import framed_command
         ("i got the previous question wrong", "back"),
         ("je préfère ne pas répondre à cette question", "skip"),
         ("i'd rather not answer that", "skip"),
+        ("supprimez tout ce que vous avez sur moi svp", "delete_data"),
+        ("je veux que mes donnees soient effacees", "delete_data"),
+        ("je peux avoir un vrai humain", "human"),
+        ("get me a human", "human"),
+        ("je prefere garder ca pour moi", "skip"),
     ],
 )
 def test_requests_framed_as_commands(text, command):
@@ -37,4 +42,43 @@ def test_answers_that_mention_command_words_are_no_frame(text):
 
 def test_a_long_contribution_is_never_a_frame():
     text = "je voudrais que vous effaciez mes réponses " + "et aussi " * 30
+    assert framed_command(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("je vois pas trop ce que vous demandez", "help"),
+        ("i don't understand the question", "help"),
+        ("je voudrais reprendre le questionnaire du debut", "restart"),
+        ("est ce qu'on peut tout recommencer ?", "restart"),
+        ("vous pouvez arreter de m'ecrire ?", "stop"),
+        ("i'd like to skip this one", "skip"),
+        ("can you delete what i said", "delete_data"),
+        ("oops, previous answer was wrong", "back"),
+        ("i won't answer that", "skip"),
+        ("can a human call me", "human"),
+        ("un conseiller peut me rappeler ?", "human"),
+        ("je veux tout effacer", "delete_data"),
+        ("supprimez tout svp", "delete_data"),
+        ("on reprend au debut", "restart"),
+    ],
+)
+def test_frames_for_help_restart_stop_and_skip(text, command):
+    assert framed_command(text) == command
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je ne comprends pas pourquoi le bus ne passe plus",
+        "je pense qu'il faut tout refaire dans ce quartier",
+        "recommencer les travaux de la piscine",
+        "on peut ameliorer les horaires du soir",
+        "je pense qu'il faudrait tout supprimer",
+        "recommencer a zero le projet de rocade",
+        "il faut reprendre les travaux au debut de la rue",
+    ],
+)
+def test_opinions_near_those_frames_stay_answers(text):
     assert framed_command(text) is None

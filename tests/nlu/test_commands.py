@@ -59,3 +59,15 @@ def test_dont_know_never_asks_for_help(interpret, text):
 
 def test_a_clause_that_reads_as_an_answer_does_not_hide_a_command_in_another(interpret):
     assert interpret("aucune idée, je passe", question("date")) == Command("skip")
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("jpp jarrete", "stop"),
+        ("c bon jen ai marre", "stop"),
+        ("jsais pas quoi repondre, on passe", "skip"),
+    ],
+)
+def test_phone_spelling_glued_to_the_verb_is_read(interpret, text, command):
+    assert interpret(text, question("number", min=0, max=10)) == Command(command)

@@ -55,9 +55,13 @@ def test_unknown_places(interpret):
     assert interpret("skip this", COMMUNE) != Answer("08450")
 
 
-def test_a_first_word_names_the_regional_commune_over_a_small_namesake(interpret):
-    # Chambray (Eure, a few hundred people) vs Chambray-lès-Tours in the region.
-    assert interpret("chambray", COMMUNE) == Answer("37050")
+def test_a_first_word_offers_the_regional_commune_first(interpret):
+    # Chambray (Eure, a few hundred people) vs Chambray-lès-Tours in the region:
+    # a partial name is put to the resident, the region's commune first.
+    assert interpret("chambray", COMMUNE) == Confirm(
+        (Candidate("37050", "Chambray-lès-Tours (37)"), Candidate("27140", "Chambray (27)")),
+        "partial",
+    )
     # Bordeaux is Bordeaux, not Bordeaux-en-Gâtinais (Loiret).
     assert interpret("Bordeaux", COMMUNE) == Answer("33063")
 
@@ -104,3 +108,32 @@ def test_a_small_commune_far_away_whose_name_starts_names_of_the_region_is_asked
         "partial",
     )
     assert interpret("Bordeaux", COMMUNE) == Answer("33063")  # a city, not Bordeaux-en-Gâtinais
+
+
+@pytest.mark.parametrize(
+    "text", ["a 10 km de Gien", "20 minutes from Tours", "aux alentours de Vierzon"]
+)
+def test_a_distance_from_a_town_is_not_that_town(interpret, text):
+    assert isinstance(interpret(text, question("commune")), Reject)
+    assert isinstance(interpret(text, question("postal_code")), Reject)
+
+
+def test_a_partial_name_is_confirmed_not_guessed(interpret):
+    fleury = interpret("fleury", question("commune"))
+    assert isinstance(fleury, Confirm)
+    assert fleury.reason == "partial"
+    assert fleury.candidates[0] == Candidate("45147", "Fleury-les-Aubrais (45)")
+    chartre = interpret("chartre", question("commune"))
+    assert isinstance(chartre, Confirm)
+    assert [c.value for c in chartre.candidates] == ["28085", "72068"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Amboise, enfin a cote", "Blois ou pas loin", "Tours, around there"]
+)
+def test_a_town_said_to_be_only_near_is_not_that_town(interpret, text):
+    assert isinstance(interpret(text, question("commune")), Reject)
+
+
+def test_a_town_near_a_landmark_is_that_town(interpret):
+    assert interpret("Amilly près de Montargis", question("commune")) == Answer("45004")

@@ -5,6 +5,8 @@ import pytest
 from nlu import Answer, Candidate, Confirm, Reject
 from nlu.dates import parse_date
 
+from .conftest import question
+
 TODAY = dt.date(2026, 6, 15)  # a Monday
 
 
@@ -76,3 +78,46 @@ def test_an_english_date_that_reads_both_ways_is_confirmed_a_french_one_is_day_f
     )
     assert parse_date("05/08", "fr", TODAY) == Answer("2026-08-05")
     assert parse_date("05/20", "en", TODAY) == Answer("2026-05-20")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["le 3 ou le 4 juillet", "du 3 au 5 juillet", "entre le 3 et le 5", "july 3 or 4"],
+)
+def test_two_days_offered_for_one_date_are_asked_again(text):
+    assert parse_date(text, "fr", TODAY) == Reject("ambiguous")
+
+
+@pytest.mark.parametrize("text", ["fin juin", "mi-juillet", "début juillet", "end of june"])
+def test_a_part_of_a_month_is_no_day(text):
+    assert parse_date(text, "fr", TODAY) == Reject("ambiguous")
+
+
+def test_a_part_of_a_month_is_not_the_stop_command(interpret):
+    assert interpret("fin juin", question("date")) == Reject("ambiguous")
+
+
+@pytest.mark.parametrize("text", ["avant le 10 juillet", "before july 10", "jusqu'au 14 juillet"])
+def test_a_bound_is_no_day(text):
+    assert parse_date(text, "fr", TODAY) == Reject("ambiguous")
+
+
+def test_a_time_after_the_day_keeps_the_day():
+    assert parse_date("demain apres 18h", "fr", TODAY) == Answer("2026-06-16")
+
+
+def test_an_english_weekday_before_the_day_is_checked():
+    assert parse_date("thursday the 17th", "en", TODAY) == Confirm(
+        (Candidate("2026-06-17"), Candidate("2026-06-18")), "weekday"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"), [("a week from today", "2026-06-22"), ("d'ici 2 semaines", "2026-06-29")]
+)
+def test_a_span_from_today(text, iso):
+    assert parse_date(text, "en", TODAY) == Answer(iso)
+
+
+def test_a_weekday_en_huit_is_asked_again():
+    assert parse_date("vendredi en huit", "fr", TODAY) == Reject("ambiguous")

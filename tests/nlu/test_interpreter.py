@@ -250,3 +250,20 @@ def test_bad_input_is_decided_without_an_exception(interpreter, text, kind, lang
     if isinstance(got, Answer) and kind in ("choice", "multi_choice"):
         values = got.value if isinstance(got.value, tuple) else (got.value,)
         assert set(values) <= {c.id for c in q.choices}
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("ok je passe", "skip"),
+        ("d'accord, je veux parler a quelqu'un", "human"),
+        ("ok j'arrete la", "stop"),
+    ],
+)
+def test_a_request_after_an_acknowledgment_is_a_command_on_yes_no(interpret, text, command):
+    assert interpret(text, question("yes_no")) == Command(command)
+
+
+@pytest.mark.parametrize("text", ["ok", "ok c'est bon", "ok pourquoi pas"])
+def test_an_acknowledgment_alone_is_yes(interpret, text):
+    assert interpret(text, question("yes_no")) == Answer(True)

@@ -109,3 +109,63 @@ def test_a_number_word_inside_a_request_yields_to_the_command(interpret):
         "restart"
     )
     assert interpret("zéro", spec) == Answer(0)
+
+
+def test_an_approximate_count_written_with_digits_is_asked_again(interpret):
+    assert interpret("30aine", question("number", min=0, max=100)) == Reject("approximate")
+
+
+@pytest.mark.parametrize("text", ["j'en ai pas", "je n'en ai pas", "i don't have any"])
+def test_having_none_is_zero_not_a_command(interpret, text):
+    assert interpret(text, question("number", min=0, max=10)) == Answer(0)
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        ("moi ma femme et nos 2 enfants", 4),
+        ("me and my 3 kids", 4),
+        ("moi, ma femme et mon fils", 3),
+        # parts listed without "et" between every one
+        ("2 grown ups 2 kids", 4),
+        ("3 adultes, 1 ado et 2 petits", 6),
+        ("on est 2 adultes + 1 bebe", 3),
+    ],
+)
+def test_a_household_counted_one_by_one_is_confirmed(interpret, text, total):
+    assert interpret(text, question("number", min=0, max=20)) == Confirm((Candidate(total),), "sum")
+
+
+def test_a_couple_is_two(interpret):
+    assert interpret("moi et mon mari", question("number", min=0, max=20)) == Answer(2)
+
+
+@pytest.mark.parametrize("text", ["3 et demi", "3 and a half", "4/5 voire 3"])
+def test_halves_hedges_and_second_figures_are_no_whole_rating(interpret, text):
+    assert isinstance(interpret(text, question("scale", min=1, max=5)), Reject)
+
+
+@pytest.mark.parametrize("text", ["bien", "tres bien", "moyen"])
+def test_a_word_rating_is_asked_again_not_taken_for_help(interpret, text):
+    assert isinstance(interpret(text, question("scale", min=1, max=5)), Reject)
+
+
+def test_figures_with_units_are_not_summed(interpret):
+    assert interpret("12 km 3 fois", question("number", min=0, max=20)) == Reject("ambiguous")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("****", 4), ("3 etoiles sur 5", 3), ("2 sur 5 pas plus", 2)]
+)
+def test_ratings_typed_with_asterisks_or_a_unit(interpret, text, value):
+    assert interpret(text, question("scale", min=1, max=5)) == Answer(value)
+
+
+@pytest.mark.parametrize("text", ["12 max", "20 minimum", "3 ou plus", "10 at most"])
+def test_a_bound_said_after_the_figure_is_no_figure(interpret, text):
+    assert interpret(text, question("number", min=0, max=100)) == Reject("approximate")
+
+
+def test_plus_or_minus_is_about_the_figure(interpret):
+    assert interpret("+/- 12", question("number", min=0, max=100)) == Answer(12)
+    assert interpret("12 min", question("number", min=0, max=100)) == Answer(12)

@@ -1,3 +1,4 @@
+import datetime as dt
 import math
 
 import pytest
@@ -44,3 +45,24 @@ def test_counts(interpret):
     assert interpret("10 fois", TIMES) == Answer("many")
     assert interpret("environ 4 fois", TIMES) == Answer("some")  # an estimate is the figure
     assert interpret("une dizaine de fois", TIMES) == Reject("approximate")
+
+
+@pytest.mark.parametrize(
+    ("text", "option"),
+    [("j'ai la trentaine", "26_40"), ("quinquagénaire", "41_60"), ("in my fifties", "41_60")],
+)
+def test_an_age_said_by_its_decade_picks_the_range_that_holds_it(interpret, text, option):
+    assert interpret(text, AGE) == Answer(option)
+
+
+def test_a_decade_across_two_ranges_is_asked_again(interpret):
+    assert isinstance(interpret("la soixantaine", AGE), Reject)
+
+
+@pytest.mark.parametrize("text", ["bientot 60", "presque 41", "150"])
+def test_an_age_about_to_change_or_past_any_age_is_asked_again(interpret, text):
+    assert isinstance(interpret(text, AGE), Reject)
+
+
+def test_a_birth_date_gives_its_year(interpret):
+    assert interpret("né le 3 mars 1980", AGE, today=dt.date(2026, 6, 15)) == Answer("41_60")

@@ -32,3 +32,13 @@ def test_emoji_pick_options_in_french(interpret, text, picked):
 @pytest.mark.parametrize(("text", "picked"), [("🚗", "car"), ("🚶", "walk"), ("🚲", "bike")])
 def test_emoji_pick_options_in_english(interpret, text, picked):
     assert interpret(text, MODES_EN, "en") == Answer(picked)
+
+
+def test_leisure_emoji_name_leisure_options(interpret):
+    leisure = question(
+        "multi_choice",
+        [("cinema", "Cinéma"), ("library", "Bibliothèque"), ("concerts", "Concerts")],
+    )
+    assert interpret("🎬🎵", leisure) == Answer(("cinema", "concerts"))
+    leisure_en = question("choice", [("cinema", "Cinema"), ("library", "Library")])
+    assert interpret("🎬", leisure_en, "en") == Answer("cinema")

@@ -88,3 +88,26 @@ def test_a_correction_that_ends_undecided_is_no_answer():
     assert parser.parse("ouais... enfin non, chais pas") == Reject("ambiguous")
     assert parser.parse("yes, actually no, not sure") == Reject("ambiguous")
     assert parser.parse("oui... non en fait non") == Answer(False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["oui mais non", "yes but no", "non mais oui", "pas forcément", "no clue", "not necessarily"],
+)
+def test_contradictions_and_hedges_are_no_answer(text):
+    assert isinstance(YesNoParser().parse(text), Reject)
+
+
+def test_a_but_clause_that_says_more_keeps_the_answer():
+    assert YesNoParser().parse("oui mais pas le dimanche") == Answer(True)
+    assert YesNoParser().parse("bien sûr que non") == Answer(False)
+
+
+@pytest.mark.parametrize("text", ["plus maintenant", "not anymore", "avant oui, plus maintenant"])
+def test_no_longer_is_no(text):
+    assert YesNoParser().parse(text) == Answer(False)
+
+
+@pytest.mark.parametrize("text", ["not at the moment", "pas pour l'instant"])
+def test_not_now_is_no(text):
+    assert YesNoParser().parse(text) == Answer(False)
