@@ -13,22 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Integer,
-    Row,
     Text,
-    and_,
     any_,
     bindparam,
     case,
     cast,
     delete,
+    func,
     insert,
-    or_,
     select,
+    text,
     type_coerce,
     update,
 )
@@ -46,7 +44,7 @@ from storage.models import (
     SessionRow,
     table,
 )
-from storage.prepared import Prepared
+from storage.prepared import Prepared, on_sqlite_driver
 
 COMPLETED = "contribution.completed"
 PARTIAL = "contribution.partial"
@@ -100,10 +98,21 @@ class LeavingAnswer:
 _t = table(ContributionRow)
 _a = table(AnswerRow)
 _STATUS = {status.value: status for status in ModerationStatus}
+
+# A contribution as the feeds read it, a plain tuple (a page of an export is
+# thousands; `page` makes them StoredContributions): id, session_id,
+# consultation_id, flow_version_id, participant_id, channel, language,
+# partial, pseudonym, completed_at (UTC), txid.
+ContributionTuple = tuple[int, int, str, int, "int | None", str, str, bool, str, dt.datetime, int]
+# A current answer as it may leave, the fields of LeavingAnswer in its order,
+# the moderation status as its text.
+AnswerTuple = tuple[int, int, str, JsonValue, str, str, "str | None", "str | None"]
+
 # Only the columns the feeds need: reading the others (times, raw text) cost
 # more than the rest of a page (a time column is parsed in Python, row by row).
 # Read as the driver gives them (no per-row type processing): the value as
-# JSON text (cast in SQL, on either database), parsed here.
+# JSON text (cast in SQL, on either database), parsed here; the completion time
+# as SQLite's text or asyncpg's datetime (`_utc`).
 _LEAVING = (
     type_coerce(_a.c.id, Integer()),
     type_coerce(_a.c.session_id, Integer()),
@@ -118,40 +127,36 @@ _LEAVING = (
     ),
 )
 _COLUMNS = (
-    _t.c.id,
-    _t.c.session_id,
-    _t.c.consultation_id,
-    _t.c.flow_version_id,
-    _t.c.participant_id,
-    _t.c.channel,
-    _t.c.language,
+    type_coerce(_t.c.id, Integer()),
+    type_coerce(_t.c.session_id, Integer()),
+    type_coerce(_t.c.consultation_id, Text()),
+    type_coerce(_t.c.flow_version_id, Integer()),
+    type_coerce(_t.c.participant_id, Integer()),
+    type_coerce(_t.c.channel, Text()),
+    type_coerce(_t.c.language, Text()),
     _t.c.partial,
-    _t.c.pseudonym,
-    _t.c.completed_at,
-    _t.c.txid,
+    type_coerce(_t.c.pseudonym, Text()),
+    type_coerce(_t.c.completed_at, Text()),
+    type_coerce(_t.c.txid, Integer()),
 )
+# A table just filled and not analysed yet (autovacuum has not come by, or is
+# off) has PostgreSQL read every remaining row of the consultation and sort
+# them, for each page; walking the feed's index in order is right whatever the
+# statistics say, and what the planner picks once they exist.
+_NO_BITMAP = text(
+    "SELECT current_setting('enable_bitmapscan'), set_config('enable_bitmapscan', 'off', true)"
+)
+_BITMAP_AGAIN = text("SELECT set_config('enable_bitmapscan', :setting, true)")
 
 
 _DELETE_OF_SESSION = Prepared(delete(_t).where(_t.c.session_id == bindparam("b_session")))
 _INSERT = Prepared(insert(_t))
 
 
-def _contribution(row: Row[Any]) -> StoredContribution:
-    (id_, session_id, consultation, version_id, participant, channel, language, partial) = row[:8]
-    pseudonym, completed_at, txid = row[8:]
-    return StoredContribution(
-        id_,
-        session_id,
-        consultation,
-        version_id,
-        participant,
-        channel,
-        language,
-        partial,
-        pseudonym,
-        completed_at,
-        Position(txid, id_),
-    )
+def _utc(value: str | dt.datetime) -> dt.datetime:
+    if isinstance(value, str):  # SQLite: naive UTC text
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    return value if value.tzinfo is dt.UTC else value.astimezone(dt.UTC)
 
 
 async def record(
@@ -190,6 +195,31 @@ async def record(
     )
 
 
+async def page_rows(
+    session: AsyncSession,
+    consultation_id: str,
+    *,
+    after_position: Position = START,
+    limit: int = 100,
+    since: dt.datetime | None = None,
+) -> list[ContributionTuple]:
+    """The consultation's contributions past `after_position`, in commit order."""
+    query = select(*_COLUMNS).where(
+        _t.c.consultation_id == consultation_id,
+        after(session, _t.c.txid, _t.c.id, after_position),
+    )
+    if since is not None:
+        query = query.where(_t.c.completed_at >= since)
+    query = query.order_by(_t.c.txid, _t.c.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        setting = (await session.execute(_NO_BITMAP)).scalar_one()
+        rows = (await session.execute(query)).all()
+        await session.execute(_BITMAP_AGAIN, {"setting": setting})
+    else:
+        rows = (await session.execute(query)).all()
+    return [(*row[:7], bool(row[7]), row[8], _utc(row[9]), row[10]) for row in rows]
+
+
 async def page(
     session: AsyncSession,
     consultation_id: str,
@@ -199,44 +229,22 @@ async def page(
     since: dt.datetime | None = None,
 ) -> list[StoredContribution]:
     """The consultation's contributions past `after_position`, in commit order."""
-    query = select(*_COLUMNS).where(
-        _t.c.consultation_id == consultation_id,
-        after(session, _t.c.txid, _t.c.id, after_position),
+    rows = await page_rows(
+        session, consultation_id, after_position=after_position, limit=limit, since=since
     )
-    if since is not None:
-        query = query.where(_t.c.completed_at >= since)
-    rows = (await session.execute(query.order_by(_t.c.txid, _t.c.id).limit(limit))).all()
-    return [_contribution(row) for row in rows]
+    return [StoredContribution(*row[:10], Position(row[10], row[0])) for row in rows]
 
 
-def _answers_of_page(since: bool) -> Prepared:
-    # The page's contributions are the consultation's rows in (after, last] of
-    # commit order (and since, if given): one statement, whatever the page size.
-    past = or_(
-        _t.c.txid > bindparam("b_after_tx"),
-        and_(_t.c.txid == bindparam("b_after_tx"), _t.c.id > bindparam("b_after_id")),
-    )
-    upto = or_(
-        _t.c.txid < bindparam("b_last_tx"),
-        and_(_t.c.txid == bindparam("b_last_tx"), _t.c.id <= bindparam("b_last_id")),
-    )
-    contributions = select(_t.c.session_id).where(
-        _t.c.consultation_id == bindparam("b_consultation"), past, upto
-    )
-    if since:
-        contributions = contributions.where(_t.c.completed_at >= bindparam("b_since"))
-    return Prepared(
-        select(*_LEAVING)
-        .where(_a.c.session_id.in_(contributions.scalar_subquery()), _a.c.superseded_at.is_(None))
-        .order_by(_a.c.id)
-    )
+def position_of(row: ContributionTuple) -> Position:
+    return Position(row[10], row[0])
 
 
-_ANSWERS_OF_PAGE = {since: _answers_of_page(since) for since in (False, True)}
-# On PostgreSQL, the page's sessions as one array parameter: an index scan
-# whatever the planner's statistics say (with the subquery, a table just
-# filled and not yet analysed was joined in a nested loop, seconds a page).
-_ANSWERS_OF_SESSIONS = (
+# The page's sessions as one parameter, whatever the page's size: an array on
+# PostgreSQL (an index scan whatever the planner's statistics say: with a
+# subquery, a table just filled and not yet analysed was joined in a nested
+# loop, seconds a page), a JSON array on SQLite (where a subquery for the
+# page's range of commit order walked the consultation's earlier rows).
+_ANSWERS_OF_SESSIONS = Prepared(
     select(*_LEAVING)
     .where(
         _a.c.session_id == any_(bindparam("b_sessions", type_=ARRAY(BigInteger()))),
@@ -244,46 +252,49 @@ _ANSWERS_OF_SESSIONS = (
     )
     .order_by(_a.c.id)
 )
+_SESSIONS = func.json_each(bindparam("b_sessions", type_=Text())).table_valued("value")
+_ANSWERS_OF_SESSIONS_SQLITE = Prepared(
+    select(*_LEAVING)
+    .where(_a.c.session_id.in_(select(_SESSIONS.c.value)), _a.c.superseded_at.is_(None))
+    .order_by(_a.c.id)
+)
 
 
-async def answers_of(
-    session: AsyncSession,
-    page: list[StoredContribution],
-    *,
-    after_position: Position,
-    since: dt.datetime | None = None,
-) -> dict[int, list[LeavingAnswer]]:
-    """The current answers of each session of `page` (as `page()` gave it
-    with these arguments), oldest first, as they may leave."""
-    found: dict[int, list[LeavingAnswer]] = {row.session_id: [] for row in page}
-    if not page:
+async def answer_rows(
+    session: AsyncSession, session_ids: list[int]
+) -> dict[int, list[AnswerTuple]]:
+    """The current answers of each of these sessions, oldest first, as they may leave."""
+    found: dict[int, list[AnswerTuple]] = {session_id: [] for session_id in session_ids}
+    if not session_ids:
         return found
-    rows: list[Any]
+    # On the driver directly: through SQLAlchemy, each row cost more than
+    # what is done with it.
     if session.get_bind().dialect.name == "postgresql":
-        sessions = [row.session_id for row in page]
-        result = await session.execute(_ANSWERS_OF_SESSIONS, {"b_sessions": sessions})
-        rows = list(result.tuples().all())
+        read = await _ANSWERS_OF_SESSIONS.execute(session, {"b_sessions": session_ids})
     else:
-        last = page[-1].position
-        values: dict[str, Any] = {
-            "b_consultation": page[0].consultation_id,
-            "b_after_tx": after_position.txid,
-            "b_after_id": after_position.id,
-            "b_last_tx": last.txid,
-            "b_last_id": last.id,
-        }
-        if since is not None:
-            values["b_since"] = since
-        rows = (await _ANSWERS_OF_PAGE[since is not None].execute(session, values)).rows
+        await on_sqlite_driver(session)
+        values = {"b_sessions": json.dumps(session_ids)}
+        read = await _ANSWERS_OF_SESSIONS_SQLITE.execute(session, values)
+    rows = read.rows
     # Every value of the page parsed at once (one JSON array): a parse per
     # answer cost more than the rest of the row.
     parsed = _values(["null" if row[3] is None else row[3] for row in rows])
     for (id_, session_id, question, _, wording, language, status, redacted), value in zip(
         rows, parsed, strict=True
     ):
-        if session_id not in found:
-            continue  # replaced since the page was read: not in it
         found[session_id].append(
+            (id_, session_id, question, value, wording, language, status, redacted)
+        )
+    return found
+
+
+async def answers_of(
+    session: AsyncSession, page: list[StoredContribution]
+) -> dict[int, list[LeavingAnswer]]:
+    """The current answers of each session of `page`, oldest first, as they may leave."""
+    rows = await answer_rows(session, [row.session_id for row in page])
+    return {
+        session_id: [
             LeavingAnswer(
                 id_,
                 session_id,
@@ -294,8 +305,10 @@ async def answers_of(
                 None if status is None else _STATUS[status],
                 redacted,
             )
-        )
-    return found
+            for id_, _, question, value, wording, language, status, redacted in answers
+        ]
+        for session_id, answers in rows.items()
+    }
 
 
 def _values(texts: list[str]) -> list[JsonValue]:

@@ -281,6 +281,20 @@ async def _batch(session: AsyncSession) -> Batch | None:
     return batch if batch.driver.is_in_transaction() else None
 
 
+async def on_sqlite_driver(session: AsyncSession) -> None:
+    """Run the session's prepared statements on its sqlite3 connection, as a
+    transaction's (`Database.transaction`) are, also in a read (`Database.read`),
+    where they otherwise go through SQLAlchemy: for reads of many rows, which
+    SQLAlchemy hands over a call per row. Nothing on PostgreSQL."""
+    if SQLITE_CONNECTION in session.info or POSTGRESQL_DIALECT in session.info:
+        return
+    connection = await session.connection()  # begins the read, if not yet
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    if driver is not None and hasattr(driver, "sqlite3"):  # storage.sqlite_inline's
+        session.info[SQLITE_CONNECTION] = (driver.sqlite3, connection.dialect)
+
+
 async def send_held(session: AsyncSession) -> None:
     """Run the writes the session's transaction holds (before its COMMIT)."""
     batch = session.info.get(BATCH)

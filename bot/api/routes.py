@@ -91,7 +91,7 @@ class Api:
                 session, consultation_id, after_position=after, limit=limit + 1
             )
             page = rows[:limit]
-            current = await contributions.answers_of(session, page, after_position=after)
+            current = await contributions.answers_of(session, page)
             flows = {
                 version_id: await self._catalog.version(session, version_id)
                 for version_id in {row.flow_version_id for row in rows[:limit]}

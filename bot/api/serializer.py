@@ -43,8 +43,16 @@ class PublicIds:
     def event(self, event_id: int) -> str:
         return self._pseudonyms.public_id("evt", event_id)
 
+    def contributions(self, session_ids: Sequence[int]) -> list[str]:
+        """`contribution` of each, made at once (exports make thousands a page)."""
+        return self._pseudonyms.public_ids("ctb", session_ids)
 
-def _time(moment: dt.datetime) -> str:
+    def answers(self, answer_ids: Sequence[int]) -> list[str]:
+        return self._pseudonyms.public_ids("ans", answer_ids)
+
+
+def time_text(moment: dt.datetime) -> str:
+    """A moment as the API writes it: UTC, ISO 8601, "Z"."""
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
@@ -59,7 +67,7 @@ def consultation_json(deployed: DeployedFlow, deployed_at: dt.datetime) -> Json:
         "title": _texts(flow.title),
         "languages": list(flow.languages),
         "version": deployed.version,
-        "deployed_at": _time(deployed_at),
+        "deployed_at": time_text(deployed_at),
         "opens": flow.opens.isoformat() if flow.opens else None,
         "closes": flow.closes.isoformat() if flow.closes else None,
         "partial_contributions": flow.partial_contributions,
@@ -86,7 +94,7 @@ def contribution_fields(contribution: Contribution, ids: PublicIds) -> Json:
         "status": "partial" if contribution.partial else "completed",
         "channel": contribution.channel,
         "language": contribution.language,
-        "completed_at": _time(contribution.completed_at),
+        "completed_at": time_text(contribution.completed_at),
         "participant": contribution.participant,
     }
 
@@ -126,7 +134,7 @@ def event_json(event: FeedEvent, ids: PublicIds, sessions_of: Mapping[int, int])
     return {
         "id": ids.event(event.id),
         "type": event.type,
-        "timestamp": _time(event.created_at),
+        "timestamp": time_text(event.created_at),
         "data": _data(event, ids, sessions_of),
     }
 

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.api.serializer import PublicIds
-from bot.contributions import Contribution
 from bot.exports.source import Exported, ExportedConsultation
 from bot.exports.table import LIST_SEPARATOR, text
 from flows.export_spec import DecidimExport
@@ -56,26 +55,25 @@ class Proposals:
     def of(self, exported: Exported) -> Iterator[dict[str, Any]]:
         """The proposals of one contribution (none, one, or a body's parts):
         every one with `keys`, in that order; ids as numbers or None."""
-        contribution, deployed = exported
-        values = {answer.question_id: answer for answer in contribution.answers}
-        body_answer = values.get(self._spec.body)
-        body = _clean(text(body_answer.value)) if body_answer is not None else ""
+        stored, kept, deployed = exported
+        values = {answer[3]: answer[4] for answer in kept}
+        body = _clean(text(values.get(self._spec.body)))
         if not body:
             return
-        language = contribution.language
+        language = stored[6]
         if language not in self._languages:
             language = self._languages[0]
         parts = _split(body)
         for index, part in enumerate(parts, start=1):
             marker = f" ({index}/{len(parts)})" if len(parts) > 1 else ""
-            title = self._title(contribution, language, body, marker, deployed.flow.title.get)
+            title = self._title(exported, language, body, marker, deployed.flow.title.get)
             row: dict[str, Any] = dict.fromkeys(self.keys, "")
             row[f"title/{language}"] = title
             row[f"body/{language}"] = f"({index}/{len(parts)}) {part}" if marker else part
             if self._spec.scope is not None:
-                row["scope/id"] = _first(self._spec.scope.of(_value(values, self._spec.scope)))
+                row["scope/id"] = _first(self._spec.scope.of(values.get(self._spec.scope.question)))
             if self._spec.category is not None:
-                found = self._spec.category.of(_value(values, self._spec.category))
+                found = self._spec.category.of(values.get(self._spec.category.question))
                 if self._spec.taxonomies:
                     row["taxonomies/ids"] = list(found)
                 else:
@@ -83,18 +81,19 @@ class Proposals:
             yield row
 
     def _title(
-        self, contribution: Contribution, language: str, body: str, marker: str, consultation: Any
+        self, exported: Exported, language: str, body: str, marker: str, consultation: Any
     ) -> str:
+        stored, kept, _ = exported
         template = self._spec.title
         if template is None:
             title = body
         else:
-            answers = {
-                a.question_id: LIST_SEPARATOR.join(a.labels) if a.labels else text(a.value)
-                for a in contribution.answers
-            }
+            answers = {}
+            for _, _, asked, question_id, value, _, answer_language in kept:
+                labels = asked.labels(value, answer_language)
+                answers[question_id] = LIST_SEPARATOR.join(labels) if labels else text(value)
             title = _clean(template.get(language).format_map(_Blank(answers)))
-        for more in (body, consultation(language), self._ids.contribution(contribution.session_id)):
+        for more in (body, consultation(language), self._ids.contribution(stored[1])):
             if len(title) >= TITLE_MIN:
                 break
             title = f"{title} — {more}" if title else more
@@ -104,11 +103,6 @@ class Proposals:
 class _Blank(dict[str, str]):
     def __missing__(self, key: str) -> str:  # a question not answered
         return ""
-
-
-def _value(values: dict[str, Any], mapping: Any) -> Any:
-    answer = values.get(mapping.question)
-    return None if answer is None else answer.value
 
 
 def _first(found: tuple[int, ...]) -> int | None:

@@ -23,9 +23,11 @@ from typing import Any, Protocol, TextIO
 from bot.exports import xlsx
 from bot.exports.source import ExportError
 
+_BUFFER = 1 << 20
+
 
 class RowWriter(Protocol):
-    def row(self, cells: Sequence[str]) -> None: ...
+    def rows(self, rows: Sequence[Sequence[str]]) -> None: ...
 
 
 class ObjectWriter(Protocol):
@@ -65,7 +67,8 @@ def text_stream(path: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    with path.open("w", encoding="utf-8", newline="") as stream:
+    # Written in large pieces: a write per row cost more than the row.
+    with path.open("w", encoding="utf-8", newline="", buffering=_BUFFER) as stream:
         yield stream
 
 
@@ -73,8 +76,8 @@ class CsvWriter:
     def __init__(self, stream: TextIO, delimiter: str = ",") -> None:
         self._writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
 
-    def row(self, cells: Sequence[str]) -> None:
-        self._writer.writerow(cells)
+    def rows(self, rows: Sequence[Sequence[str]]) -> None:
+        self._writer.writerows(rows)
 
 
 @contextlib.contextmanager
@@ -115,5 +118,5 @@ class _JsonArray:
         self._separator = ",\n"
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# One encoder for the whole file: json.dumps with arguments makes one per call.
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -12,12 +12,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, TextIO
+from typing import Final
 
-from bot.api.serializer import PublicIds, contribution_json
+from bot.api.serializer import PublicIds
 from bot.exports import files
 from bot.exports.cells import cell
 from bot.exports.decidim import NoDecidimExport, Proposals
+from bot.exports.json_lines import ContributionLines
 from bot.exports.source import ContributionSource, ExportedConsultation, ExportError
 from bot.exports.table import Table, text
 from bot.pseudonyms import Pseudonymizer
@@ -70,7 +71,11 @@ async def export(
         else:
             with files.text_stream(path) as stream:
                 if kind == "jsonl":
-                    await _objects(source, consultation, request, ids, stream, counting)
+                    lines = ContributionLines(ids)
+                    async for page in source.pages(consultation, request.since):
+                        stream.write(lines.text(page))
+                        counted[0] += len(page)
+                        counted[1] += len(page)
                 elif kind == "json":
                     assert proposals is not None
                     with files.json_array(stream) as array:
@@ -123,34 +128,22 @@ async def _rows(
     counting: Callable[[int], None],
 ) -> None:
     if proposals is not None:
-        writer.row([cell(key) for key in proposals.keys])
+        writer.rows([[cell(key) for key in proposals.keys]])
         async for page in source.pages(consultation, request.since):
+            rows = []
             for exported in page:
-                made = list(proposals.of(exported))
-                for proposal in made:
-                    writer.row([cell(text(proposal[key])) for key in proposals.keys])
+                made = [
+                    [cell(text(p[key])) for key in proposals.keys] for p in proposals.of(exported)
+                ]
+                rows += made
                 counting(len(made))
+            writer.rows(rows)
         return
     table = Table(consultation, ids)
-    writer.row(table.header())
+    writer.rows([table.header()])
     async for page in source.pages(consultation, request.since):
-        for exported in page:
-            writer.row(table.row(exported))
-            counting(1)
-
-
-async def _objects(
-    source: ContributionSource,
-    consultation: ExportedConsultation,
-    request: ExportRequest,
-    ids: PublicIds,
-    stream: TextIO,
-    counting: Callable[[int], None],
-) -> None:
-    writer = files.JsonLinesWriter(stream)
-    async for page in source.pages(consultation, request.since):
-        for contribution, _ in page:
-            writer.object(contribution_json(contribution, ids))
+        writer.rows(table.rows(page))
+        for _ in page:
             counting(1)
 
 

@@ -1,11 +1,13 @@
 """A consultation's contributions, read a page at a time in commit order.
 
-The same reading as the pull API's (`storage.contributions.page`, then the
-sessions' current answers through `bot.contributions.from_stored`): only what
+The same reading as the pull API's (`storage.contributions.page_rows`, then the
+sessions' current answers through `bot.contributions.leaving`): only what
 may leave is in them, free text only once approved and then redacted. Each page
 is its own short read-only transaction (no write lock on SQLite: residents'
 answers never wait for an export), so an export of any size holds no lock for
-long and keeps no more than a page in memory.
+long and keeps no more than a page in memory. Rows stay plain tuples: an export
+makes hundreds of thousands, and an object per row and per answer cost more
+than writing them.
 """
 
 from __future__ import annotations
@@ -16,17 +18,19 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.contributions import Contribution, from_stored
+from bot.contributions import Leaving, leaving
 from bot.errors import UserError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
 from flows.model import Question
 from storage import consultations, contributions
 from storage.commit_order import START, Position
+from storage.contributions import AnswerTuple, ContributionTuple, position_of
 from storage.database import Database
 
 PAGE = 1000
-# A contribution and the flow version it was given on.
-Exported = tuple[Contribution, DeployedFlow]
+# A contribution (as `storage.contributions.page_rows` gives it), what of its
+# answers may leave, and the flow version it was given on.
+Exported = tuple[ContributionTuple, list[Leaving], DeployedFlow]
 
 
 class ExportError(UserError):
@@ -96,24 +100,24 @@ class ContributionSource:
 
             async def read(
                 session: AsyncSession, after: Position = position
-            ) -> tuple[list[Exported], Position]:
-                rows = await contributions.page(
+            ) -> tuple[list[ContributionTuple], dict[int, list[AnswerTuple]]]:
+                rows = await contributions.page_rows(
                     session, consultation_id, after_position=after, limit=self._page, since=since
                 )
-                current = await contributions.answers_of(
-                    session, rows, after_position=after, since=since
-                )
-                found: list[Exported] = []
+                answers = await contributions.answer_rows(session, [row[1] for row in rows])
                 for row in rows:
-                    flow = by_id.get(row.flow_version_id)
-                    if flow is None:  # a version deployed since the export began
-                        flow = await self._catalog.version(session, row.flow_version_id)
+                    if row[3] not in by_id:  # a version deployed since the export began
+                        flow = await self._catalog.version(session, row[3])
                         by_id[flow.version_id] = flow
-                    found.append((from_stored(row, flow, current[row.session_id]), flow))
-                return found, rows[-1].position if rows else after
+                return rows, answers
 
-            page, position = await self._catalog.within(self._database, read, read_only=True)
+            rows, by_session = await self._catalog.within(self._database, read, read_only=True)
+            page: list[Exported] = []
+            for row in rows:
+                deployed = by_id[row[3]]
+                page.append((row, leaving(deployed.flow, by_session[row[1]]), deployed))
             if page:
                 yield page
-            if len(page) < self._page:
+            if len(rows) < self._page:
                 return
+            position = position_of(rows[-1])

@@ -14,10 +14,10 @@ a file and the API agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from bot.api.serializer import PublicIds, contribution_fields
+from bot.api.serializer import PublicIds, time_text
 from bot.exports.cells import cell
 from bot.exports.source import Exported, ExportedConsultation
 from bot.flow_catalog import DeployedFlow
@@ -35,9 +35,9 @@ METADATA = (
     "completed_at",
     "participant",
 )
-_FIELDS = {"contribution": "id"}  # column -> the API object's field, where they differ
 LIST_SEPARATOR = ", "  # between the ids (or labels) of a multi_choice answer
 LABEL_SUFFIX = " (label)"
+_KEPT = 4096  # cells kept per column for values seen again (choice ids, postal codes...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +47,52 @@ class _Column:
     ranked: bool = False  # a ranking: its ids and labels in rank order
 
 
+@dataclass(frozen=True, slots=True)
+class _Spot:
+    """Where a flow version's answers to one question go in a row, and how
+    they are written: built once per version, used for every row."""
+
+    at: int  # the value's cell; its labels' next to it
+    labelled: bool
+    ranked: bool
+    labels: dict[str, str] | None  # the version's choice labels, main language
+    seen: dict[Any, tuple[str, str]] = field(default_factory=dict)  # value -> its cells
+
+    def cells(self, value: Any) -> tuple[str, str]:
+        """The value's cell and its labels' cell ("" if not labelled)."""
+        key = _key(value)
+        if key is not None:
+            found = self.seen.get(key)
+            if found is not None:
+                return found
+        if self.ranked and isinstance(value, list):
+            shown = RANK_SEPARATOR.join(text(item) for item in value)
+        else:
+            shown = text(value)
+        made = (
+            cell(shown),
+            cell(_labels(self.labels, value, self.ranked)) if self.labelled else "",
+        )
+        if key is not None and len(self.seen) < _KEPT:
+            self.seen[key] = made
+        return made
+
+
+def _key(value: Any) -> str | tuple[str, ...] | None:
+    """A value's key among those seen, if kept: texts and lists of texts only
+    (as keys, 1 and True, or [1] and [True], would be taken for one another)."""
+    if type(value) is str:
+        return value
+    if type(value) is list and all(type(item) is str for item in value):
+        return tuple(value)
+    return None
+
+
 class Table:
     def __init__(self, consultation: ExportedConsultation, ids: PublicIds) -> None:
         self._ids = ids
         self._language = consultation.main_language
         self._columns = []
-        self._labels: dict[int, dict[str, dict[str, str]]] = {}  # by flow version id
         for question in consultation.questions():
             ranked = question.type == "ranking"
             self._columns.append(_Column(question.id, bool(question.choices), ranked))
@@ -60,6 +100,9 @@ class Table:
                 self._columns.append(_Column(detail_id(question.id), False))
             if question.type in COMMENTED_TYPES:  # "oui, surtout ...": the comment
                 self._columns.append(_Column(comment_id(question.id), False))
+        self._width = len(self.header())
+        self._plans: dict[int, dict[str, _Spot]] = {}  # by flow version id
+        self._short: dict[str, str] = {}  # cells of the few values metadata take
 
     def header(self) -> list[str]:
         names = list(METADATA)
@@ -69,33 +112,60 @@ class Table:
                 names.append(column.question + LABEL_SUFFIX)
         return [cell(name) for name in names]
 
-    def row(self, exported: Exported) -> list[str]:
-        contribution, deployed = exported
-        data = contribution_fields(contribution, self._ids)
-        cells = [text(data[_FIELDS.get(key, key)]) for key in METADATA]
-        by_question = {answer.question_id: answer.value for answer in contribution.answers}
-        labels = self._labels_of(deployed)
-        for column in self._columns:
-            value = by_question.get(column.question)
-            if column.ranked and isinstance(value, list):
-                cells.append(RANK_SEPARATOR.join(text(item) for item in value))
-            else:
-                cells.append(text(value))
-            if column.labelled:
-                cells.append(_labels(labels.get(column.question), value, column.ranked))
-        return [cell(c) for c in cells]
+    def rows(self, page: list[Exported]) -> list[list[str]]:
+        ids = self._ids.contributions([stored[1] for stored, _, _ in page])
+        return [self.row(exported, id_) for exported, id_ in zip(page, ids, strict=True)]
 
-    def _labels_of(self, deployed: DeployedFlow) -> dict[str, dict[str, str]]:
-        """The version's choice labels in the main language, by question and choice."""
-        found = self._labels.get(deployed.version_id)
-        if found is None:
-            found = {
-                q.id: {c.id: c.label.get(self._language) for c in q.choices}
-                for q in deployed.flow.questions
-                if q.choices
-            }
-            self._labels[deployed.version_id] = found
-        return found
+    def row(self, exported: Exported, public_id: str) -> list[str]:
+        """The contribution's cells: the metadata of the API's contribution
+        object (`bot.api.serializer.contribution_fields`), then its answers."""
+        stored, kept, deployed = exported
+        plan = self._plans.get(deployed.version_id) or self._plan(deployed)
+        short = self._short
+        cells = [""] * self._width
+        cells[0] = public_id  # ctb_ and letters: nothing to defuse
+        cells[1] = short.get(stored[2]) or self._kept(stored[2])
+        cells[2] = str(deployed.version)
+        cells[3] = "partial" if stored[7] else "completed"
+        cells[4] = short.get(stored[5]) or self._kept(stored[5])
+        cells[5] = short.get(stored[6]) or self._kept(stored[6])
+        cells[6] = time_text(stored[9])
+        cells[7] = cell(stored[8])
+        for _, _, _, question_id, value, _, _ in kept:
+            spot = plan.get(question_id)
+            if spot is None:
+                continue
+            made = spot.seen.get(value) if type(value) is str else None
+            if made is None:
+                made = spot.cells(value)
+            cells[spot.at] = made[0]
+            if spot.labelled:
+                cells[spot.at + 1] = made[1]
+        return cells
+
+    def _kept(self, value: str) -> str:
+        made = cell(value)
+        if len(self._short) < _KEPT:
+            self._short[value] = made
+        return made
+
+    def _plan(self, deployed: DeployedFlow) -> dict[str, _Spot]:
+        """Where each of the version's questions goes, with its choice labels
+        in the main language."""
+        labels = {
+            q.id: {c.id: c.label.get(self._language) for c in q.choices}
+            for q in deployed.flow.questions
+            if q.choices
+        }
+        plan = {}
+        at = len(METADATA)
+        for column in self._columns:
+            plan[column.question] = _Spot(
+                at, column.labelled, column.ranked, labels.get(column.question)
+            )
+            at += 2 if column.labelled else 1
+        self._plans[deployed.version_id] = plan
+        return plan
 
 
 def _labels(choices: dict[str, str] | None, value: Any, ranked: bool) -> str:
