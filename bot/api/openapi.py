@@ -53,8 +53,18 @@ _SCHEMAS: dict[str, Any] = {
             "languages": {"type": "array", "items": {"type": "string"}},
             "version": {"type": "integer"},
             "deployed_at": {"type": "string", "format": "date-time"},
-            "opens": _STRING_OR_NULL,
-            "closes": _STRING_OR_NULL,
+            "opens": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "The first day residents may contribute (YYYY-MM-DD): the "
+                "date an organizer set in the console, else the flow file's; null: no limit.",
+            },
+            "closes": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "The last day residents may contribute, likewise (closing "
+                "it in the console makes it yesterday).",
+            },
             "partial_contributions": {"type": "boolean"},
             "questions": {
                 "type": "array",

@@ -69,7 +69,12 @@ class Api:
     async def consultations(self, request: web.Request) -> Any:
         async def read(session: AsyncSession) -> list[tuple[DeployedFlow, dt.datetime]]:
             live = await consultations.live_versions(session)
-            return [(await self._catalog.version(session, v.id), v.deployed_at) for v in live]
+            # dated: the opening and closing dates residents are held to, those
+            # set in the console since the deployment if any.
+            return [
+                (await self._catalog.version(session, v.id, dated=True), v.deployed_at)
+                for v in live
+            ]
 
         deployed = await self._catalog.within(self.database, read, read_only=True)
         return {"data": [consultation_json(flow, at) for flow, at in deployed]}
