@@ -34,7 +34,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.errors import ConfigError
-from bot.web.proxies import networks
 
 ENV_PREFIX = "CONSULTBOT_"
 DEFAULT_CONFIG_FILE = Path("config.yml")
@@ -65,6 +64,10 @@ class ServerSettings(_Section):
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        # Imported here: bot.web brings aiohttp, which commands that serve
+        # nothing (exports, the CLI) need not load.
+        from bot.web.proxies import networks
+
         networks(values)  # a value that is no address or network: its own message
         return values
 

@@ -245,25 +245,24 @@ def position_of(row: ContributionTuple) -> Position:
 # loop, seconds a page), a JSON array on SQLite (where a subquery for the
 # page's range of commit order walked the consultation's earlier rows).
 _ANSWERS_OF_SESSIONS = Prepared(
-    select(*_LEAVING)
-    .where(
+    select(*_LEAVING).where(
         _a.c.session_id == any_(bindparam("b_sessions", type_=ARRAY(BigInteger()))),
         _a.c.superseded_at.is_(None),
     )
-    .order_by(_a.c.id)
 )
 _SESSIONS = func.json_each(bindparam("b_sessions", type_=Text())).table_valued("value")
 _ANSWERS_OF_SESSIONS_SQLITE = Prepared(
-    select(*_LEAVING)
-    .where(_a.c.session_id.in_(select(_SESSIONS.c.value)), _a.c.superseded_at.is_(None))
-    .order_by(_a.c.id)
+    select(*_LEAVING).where(
+        _a.c.session_id.in_(select(_SESSIONS.c.value)), _a.c.superseded_at.is_(None)
+    )
 )
 
 
 async def answer_rows(
     session: AsyncSession, session_ids: list[int]
 ) -> dict[int, list[AnswerTuple]]:
-    """The current answers of each of these sessions, oldest first, as they may leave."""
+    """The current answers of each of these sessions, as they may leave (in no
+    particular order: `bot.contributions.leaving` puts them in the order asked)."""
     found: dict[int, list[AnswerTuple]] = {session_id: [] for session_id in session_ids}
     if not session_ids:
         return found
@@ -291,7 +290,8 @@ async def answer_rows(
 async def answers_of(
     session: AsyncSession, page: list[StoredContribution]
 ) -> dict[int, list[LeavingAnswer]]:
-    """The current answers of each session of `page`, oldest first, as they may leave."""
+    """The current answers of each session of `page`, as they may leave (in no
+    particular order)."""
     rows = await answer_rows(session, [row.session_id for row in page])
     return {
         session_id: [

@@ -58,3 +58,13 @@ def test_stored_keyed_hashes_are_standard_hmac_sha256_of_their_purpose_keys():
     assert pseudonymizer.contribution_digest(7) == hmac.digest(
         keys.derive("contribution receipt"), b"receipt\x007", "sha256"
     )
+
+
+def test_public_ids_made_together_are_those_made_one_by_one():
+    pseudonymizer = Pseudonymizer(Keys(b"a deployment secret key, long enough"))
+    numbers = [0, 1, 9, 10, 123456, 2**40, *range(1000, 3000, 7)]
+    assert pseudonymizer.public_ids("ans", numbers) == [
+        pseudonymizer.public_id("ans", n) for n in numbers
+    ]
+    assert pseudonymizer.public_ids("ctb", [1]) == ["ctb_ruih35bhgtbpdfkmiezgtjws"]
+    assert pseudonymizer.public_ids("ctb", []) == []

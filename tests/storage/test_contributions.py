@@ -104,3 +104,35 @@ async def test_the_feed_never_skips_an_event_committed_late(database: Database, 
         late_committed.set()
         await other.close()
     assert sorted(e.payload["n"] for e in seen) == ["fast", "slow"]
+
+
+async def test_pages_hand_out_every_contribution_once_in_commit_order(
+    database: Database, seeded: Seeded
+):
+    from sqlalchemy import text
+
+    from storage import participants, sessions
+
+    made = []
+    for n in range(11):
+        async with database.transaction() as s:
+            participant, _ = await participants.get_or_create(s, "web", f"{n:064x}", now=NOW)
+            stored = await sessions.create(s, participant.id, seeded.flow_version_id, {}, now=NOW)
+            await contributions.record(
+                s, session_id=stored.id, consultation_id="mobilite",
+                flow_version_id=seeded.flow_version_id, participant_id=participant.id,
+                channel="web", language="fr", partial=False, pseudonym=f"p_{n}", now=NOW,
+                payload={},
+            )  # fmt: skip
+        made.append(stored.id)
+    read, position = [], START
+    while True:
+        async with database.read() as s:
+            page = await contributions.page(s, "mobilite", after_position=position, limit=4)
+            if database.backend == "postgresql":  # the page's planner setting stays its own
+                assert (await s.execute(text("SHOW enable_bitmapscan"))).scalar() == "on"
+        if not page:
+            break
+        read += [c.session_id for c in page]
+        position = page[-1].position
+    assert read == made
