@@ -36,46 +36,26 @@ class ContributionLines:
         """The page's objects, a line each."""
         contributions = self._ids.contributions([stored[1] for stored, _, _ in page])
         answers = iter(self._ids.answers([a[1] for _, kept, _ in page for a in kept]))
+        short = self._short
         lines = []
         for (stored, kept, deployed), public_id in zip(page, contributions, strict=True):
-            parts = [
-                '{"id":"',
-                public_id,
-                '","consultation":',
-                self._short(stored[2]),
-                ',"flow_version":',
-                str(deployed.version),
-                ',"status":"partial","channel":'
-                if stored[7]
-                else ',"status":"completed","channel":',
-                self._short(stored[5]),
-                ',"language":',
-                self._short(stored[6]),
-                ',"completed_at":"',
-                time_text(stored[9]),
-                '","participant":',
-                encode_basestring(stored[8]),
-                ',"answers":[',
-            ]
-            separator = "{"
+            status = "partial" if stored[7] else "completed"
+            lines.append(
+                f'{{"id":"{public_id}","consultation":{short(stored[2])},'
+                f'"flow_version":{deployed.version},"status":"{status}",'
+                f'"channel":{short(stored[5])},"language":{short(stored[6])},'
+                f'"completed_at":"{time_text(stored[9])}",'
+                f'"participant":{encode_basestring(stored[8])},"answers":['
+            )
+            separator = ""
             for _, _, asked, question_id, value, wording, language in kept:
-                parts += (
-                    separator,
-                    '"id":"',
-                    next(answers),
-                    self._head(asked, question_id),
-                    self._value(value),
-                    ',"labels":',
-                    self._labels_of(asked, value, language),
-                    ',"wording":',
-                    self._short(wording),
-                    ',"language":',
-                    self._short(language),
-                    "}",
+                lines.append(
+                    f'{separator}{{"id":"{next(answers)}{self._head(asked, question_id)}'
+                    f'{self._value(value)},"labels":{self._labels_of(asked, value, language)},'
+                    f'"wording":{short(wording)},"language":{short(language)}}}'
                 )
-                separator = ",{"
-            parts.append("]}\n")
-            lines.append("".join(parts))
+                separator = ","
+            lines.append("]}\n")
         return "".join(lines)
 
     def _short(self, text: str) -> str:
@@ -96,13 +76,18 @@ class ContributionLines:
         return found
 
     def _value(self, value: Any) -> str:
-        if type(value) is str:
+        kind = type(value)
+        if kind is str:
             return encode_basestring(value)
+        if kind is int:  # as json writes an int (a bool is not one here)
+            return int.__repr__(value)
         return _ENCODE(value)
 
     def _labels_of(self, asked: Asked, value: Any, language: str) -> str:
-        if type(value) is not str:  # a list, a number...: not kept
+        if type(value) is list:  # not kept
             return _ENCODE(list(asked.labels(value, language)))
+        if type(value) is not str:  # a number, a date...: no labels (Asked.labels)
+            return "[]"
         key = (id(asked), value, language)
         found = self._labels.get(key)
         if found is not None and found[0] is asked:
