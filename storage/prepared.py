@@ -46,6 +46,7 @@ from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from storage.diagnosis import as_dbapi_error
+from storage.sqlite_inline import InlineConnection
 from storage.write_batch import Batch, Write
 
 # session.info key: (sqlite3 connection, dialect) of the session's transaction.
@@ -291,7 +292,7 @@ async def on_sqlite_driver(session: AsyncSession) -> None:
     connection = await session.connection()  # begins the read, if not yet
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
-    if driver is not None and hasattr(driver, "sqlite3"):  # storage.sqlite_inline's
+    if isinstance(driver, InlineConnection):
         session.info[SQLITE_CONNECTION] = (driver.sqlite3, connection.dialect)
 
 

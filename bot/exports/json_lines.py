@@ -21,6 +21,7 @@ from bot.exports.source import Exported
 
 _ENCODE: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _KEPT: Final = 4096  # texts kept encoded (choice ids, wordings, labels...) per kind
+_LONGEST: Final = 1000  # characters of a text kept (a question's wording is seldom longer)
 
 
 class ContributionLines:
@@ -62,7 +63,7 @@ class ContributionLines:
         found = self._texts.get(text)
         if found is None:
             found = encode_basestring(text)
-            if len(self._texts) < _KEPT:
+            if len(self._texts) < _KEPT and len(text) <= _LONGEST:
                 self._texts[text] = found
         return found
 
@@ -84,6 +85,8 @@ class ContributionLines:
         return _ENCODE(value)
 
     def _labels_of(self, asked: Asked, value: Any, language: str) -> str:
+        if asked.detail or not asked.question.choices:  # free text, a number...
+            return "[]"
         if type(value) is list:  # not kept
             return _ENCODE(list(asked.labels(value, language)))
         if type(value) is not str:  # a number, a date...: no labels (Asked.labels)

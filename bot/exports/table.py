@@ -38,6 +38,7 @@ METADATA = (
 LIST_SEPARATOR = ", "  # between the ids (or labels) of a multi_choice answer
 LABEL_SUFFIX = " (label)"
 _KEPT = 4096  # cells kept per column for values seen again (choice ids, postal codes...)
+_SHORT = 64  # ...and no longer than this: residents' texts, seldom seen twice, are not kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,7 @@ def _key(value: Any) -> str | tuple[str, ...] | None:
     """A value's key among those seen, if kept: texts and lists of texts only
     (as keys, 1 and True, or [1] and [True], would be taken for one another)."""
     if type(value) is str:
-        return value
+        return value if len(value) <= _SHORT else None
     if type(value) is list and all(type(item) is str for item in value):
         return tuple(value)
     return None
@@ -145,7 +146,7 @@ class Table:
 
     def _kept(self, value: str) -> str:
         made = cell(value)
-        if len(self._short) < _KEPT:
+        if len(self._short) < _KEPT and len(value) <= _SHORT:
             self._short[value] = made
         return made
 
