@@ -53,11 +53,13 @@ def environment(database_url: str) -> dict[str, str]:
 class Serve:
     """`consultbot serve ARGS` in a process of its own."""
 
-    def __init__(self, database_url: str, *args: str) -> None:
+    def __init__(self, database_url: str, *args: str, **settings: str) -> None:
+        """`settings`: CONSULTBOT_ variables, e.g. API__BURST="4"."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._args = ("--port", str(self.port), *args)
         self._env = environment(database_url)
+        self._env.update({f"CONSULTBOT_{name}": value for name, value in settings.items()})
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self, cwd: Path) -> None:
