@@ -13,6 +13,7 @@ stops cleanly; on SQLite it is refused with what to do instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -109,10 +110,16 @@ def running(pid: int) -> bool:
 
 @pytest.fixture
 async def started(tmp_path: Path) -> AsyncIterator[list[Serve]]:
-    """The servers a test starts; any left running are killed at the end."""
+    """The servers a test starts; any left running are killed at the end, the
+    workers of a supervisor first (orphaned, they would keep serving, and keep
+    its stderr open: waiting for it would never end)."""
     servers: list[Serve] = []
     yield servers
     for server in servers:
+        if server.process is not None and server.process.returncode is None:
+            with contextlib.suppress(OSError):  # gone meanwhile
+                for pid in workers_of(server.process):
+                    os.kill(pid, signal.SIGKILL)
         server.kill()
         if server.process is not None:
             await server.process.wait()
