@@ -70,8 +70,13 @@ class WriteCheck:
     async def _probe(self) -> bool:
         try:
             async with asyncio.timeout(PROBE_TIMEOUT_S):
-                async with self._database.transaction() as session:
-                    await readiness.probe(session, now=dt.datetime.now(dt.UTC))
+                try:
+                    await self._write()
+                except DatabaseUnavailable:
+                    # A pooled connection the server cut since its last use (a
+                    # restart, a terminated backend) fails once and is replaced:
+                    # only a second failure says the database is away.
+                    await self._write()
         except (DatabaseUnavailable, TimeoutError) as error:
             self._problem = "database_unavailable"
             log.warning("readiness: the database is unreachable: %s", error or "timed out")
@@ -81,6 +86,10 @@ class WriteCheck:
             log.warning("readiness: the database refuses writes: %s", type(error).__name__)
             return False
         return True
+
+    async def _write(self) -> None:
+        async with self._database.transaction() as session:
+            await readiness.probe(session, now=dt.datetime.now(dt.UTC))
 
     @property
     def problem(self) -> str:
