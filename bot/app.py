@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from bot.api.access import RateLimiter
 from bot.api.errors import ApiError
 from bot.api.routes import Api, install_api
 from bot.channel_contract import Conversations
@@ -33,6 +32,7 @@ from bot.config import Settings
 from bot.console.app import create_console, open_console
 from bot.keys import Keys, resolve_secret_key
 from bot.pseudonyms import Pseudonymizer
+from bot.rate_limits import rate_limiter
 from bot.web.clients import BODY_TIMEOUT, quiet_disconnects
 from bot.web.lifecycle import Lifecycle
 from bot.web.pages import Pages
@@ -179,7 +179,7 @@ def _conversation_service(
         app[API] = Api(
             service.database,
             Pseudonymizer(Keys(key)),
-            RateLimiter(limits.rate_per_minute, limits.burst),
+            rate_limiter(service.database, limits.rate_per_minute, limits.burst),
         )
         stop_delivering = asyncio.Event()
         delivering = None

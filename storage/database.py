@@ -85,6 +85,7 @@ class Database:
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, autoflush=False
         )
         self._checkpoints = checkpoints
+        self._unreachable_at: float | None = None
         self._group: GroupCommit | None = None  # SQLite's transactions share commits
         if self._url.get_backend_name() == "sqlite":
             self._group = GroupCommit(
@@ -170,7 +171,7 @@ class Database:
                     finally:
                         await prepared.let_go(session)
         except Exception as error:
-            translated = translate(error, self._url)
+            translated = self._translate(error)
             if translated is error:
                 raise
             raise translated from error
@@ -201,12 +202,25 @@ class Database:
                     await prepared.let_go(session)  # what it would have written: nothing
                     await session.rollback()
         except Exception as error:
-            translated = translate(error, self._url)
+            translated = self._translate(error)
             if translated is error:
                 raise
             raise translated from error
         finally:
             _inside_transaction.reset(token)
+
+    @property
+    def unreachable_at(self) -> float | None:
+        """When (time.monotonic()) a transaction last found the database
+        unreachable (a restart, a lost connection), if ever: a readiness check
+        trusts no earlier success (bot.web.readiness)."""
+        return self._unreachable_at
+
+    def _translate(self, error: Exception) -> BaseException:
+        translated = translate(error, self._url)
+        if isinstance(translated, DatabaseUnavailable):
+            self._unreachable_at = time.monotonic()
+        return translated
 
     async def _begin_sqlite(self, session: AsyncSession) -> sqlite3.Connection:
         # Begins the transaction (BEGIN IMMEDIATE) and hands its sqlite3

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -85,7 +86,7 @@ def translate(error: BaseException, url: str | URL) -> BaseException:
         return DatabaseUnavailable(f"cannot reach {at}: timed out; is the server up?")
     if isinstance(error, OSError) and not isinstance(error, DBAPIError):
         return DatabaseUnavailable(f"cannot reach {at}: {error.strerror or error}; {SET_URL}")
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
+    if (isinstance(error, DBAPIError) and error.connection_invalidated) or _driver_lost(error):
         return DatabaseUnavailable(f"lost the connection to {at}; is the server running?")
     sqlite_name = _sqlite_error_name(error)
     if sqlite_name is not None:
@@ -94,6 +95,17 @@ def translate(error: BaseException, url: str | URL) -> BaseException:
     if sqlstate is not None:
         return _translate_postgres(error, sqlstate, at, url)
     return error
+
+
+def _driver_lost(error: BaseException) -> bool:
+    # asyncpg's state machine, cut off mid-statement by a server that went away
+    # (a restart sends its sessions a termination), says "cannot switch to state
+    # N": the connection is gone, not the statement wrong.
+    orig = error.orig if isinstance(error, DBAPIError) else error
+    cause = getattr(orig, "__cause__", None)
+    return isinstance(orig, asyncpg.exceptions.InternalClientError) or isinstance(
+        cause, asyncpg.exceptions.InternalClientError
+    )
 
 
 def _sqlite_error_name(error: BaseException) -> str | None:

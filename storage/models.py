@@ -617,6 +617,18 @@ class ReadinessProbeRow(Base):
     checked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class RateLimitRow(Base):
+    """One rate limit's state, shared by every process of a deployment on
+    PostgreSQL (storage.rate_limits): the theoretical arrival time of the next
+    request; a row whose time is past is a full allowance and may be pruned."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    granted: Mapped[bool] = mapped_column(Boolean)
+
+
 class FollowUpConsentRow(Base):
     """A resident's wish to hear what became of a consultation, kept apart from
     the consent to take part: given at the end of a flow with `follow_up: true`,

@@ -21,6 +21,7 @@ through `session.execute`: same rows, same errors.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
@@ -39,6 +40,7 @@ from sqlalchemy import (
     Update,
     bindparam,
 )
+from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -309,7 +311,11 @@ async def let_go(session: AsyncSession) -> None:
     if batch is not None:
         batch.discard()
         if session.in_transaction():
-            (await session.connection()).info.pop(BATCH, None)
+            # A connection that died under the transaction (a server restart) is
+            # replaced by SQLAlchemy, with an empty `info`; the error that killed
+            # the transaction is the one to report, not this one.
+            with contextlib.suppress(PendingRollbackError):
+                (await session.connection()).info.pop(BATCH, None)
 
 
 def _status_count(status: str) -> int:

@@ -2,20 +2,17 @@
 
 Tokens are checked against the database on every request, so a revoked token
 stops working at once in every process. The rate limit is a token bucket per
-API token, kept in the process's memory.
+API token, shared by every process of the deployment (bot.rate_limits).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from aiohttp import web
 
 from bot.api.errors import ApiError
+from bot.rate_limits import RateLimiter, retry_after
 from storage import api_tokens
 from storage.api_tokens import ApiToken
 from storage.database import Database
@@ -66,36 +63,15 @@ def _stale(token: ApiToken, now: dt.datetime) -> bool:
     return token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY
 
 
-@dataclass(slots=True)
-class _Bucket:
-    tokens: float
-    at: float
-
-
-class RateLimiter:
-    """`per_minute` requests a minute per API token, in bursts of up to `burst`."""
-
-    def __init__(
-        self, per_minute: int, burst: int, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._rate = per_minute / 60.0
-        self._burst = float(burst)
-        self._clock = clock
-        self._buckets: dict[int, _Bucket] = {}
-
-    def take(self, token_id: int) -> None:
-        """Count one request; ApiError 429 (with Retry-After) when over the limit."""
-        now = self._clock()
-        bucket = self._buckets.setdefault(token_id, _Bucket(self._burst, now))
-        bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.at) * self._rate)
-        bucket.at = now
-        if bucket.tokens >= 1.0:
-            bucket.tokens -= 1.0
-            return
-        wait = math.ceil((1.0 - bucket.tokens) / self._rate) if self._rate > 0 else 3600
+async def limit(limiter: RateLimiter, token: ApiToken) -> None:
+    """Count one request of `token`; ApiError 429 (with Retry-After) when over
+    the limit, which holds for the whole deployment (bot.rate_limits)."""
+    wait = await limiter.take(f"api:{token.id}")
+    if wait is not None:
+        seconds = retry_after(wait)
         raise ApiError(
             429,
             "rate_limited",
-            f"too many requests with this token: try again in {wait} s",
-            {"Retry-After": str(wait)},
+            f"too many requests with this token: try again in {seconds} s",
+            {"Retry-After": str(seconds)},
         )

@@ -22,7 +22,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api import cursors
-from bot.api.access import RateLimiter, authenticate, bearer
+from bot.api.access import authenticate, bearer, limit
 from bot.api.errors import ApiError, error_response
 from bot.api.openapi import document
 from bot.api.serializer import (
@@ -36,6 +36,7 @@ from bot.api.vocabulary import CONTRIBUTIONS_READ, EVENT_TYPES, EVENTS_READ
 from bot.contributions import from_stored
 from bot.flow_catalog import DeployedFlow, FlowCatalog
 from bot.pseudonyms import Pseudonymizer
+from bot.rate_limits import RateLimiter
 from storage import answers, consultations, contributions, outbox
 from storage.contributions import StoredContribution
 from storage.database import Database
@@ -186,7 +187,7 @@ def _guarded(
         try:
             api = api_of(request.app)
             token = await authenticate(api.database, bearer(request), route.scope)
-            api.limiter.take(token.id)
+            await limit(api.limiter, token)
             body = await route.handler(api, request)
         except ApiError as error:
             return error.response()

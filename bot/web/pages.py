@@ -158,7 +158,7 @@ class Pages:
             status = "draining" if self.lifecycle.draining else "starting"
             return web.json_response({"status": status}, status=503)
         if self._writes is not None and not await self._writes.takes_writes():
-            return web.json_response({"status": "database_read_only"}, status=503)
+            return web.json_response({"status": self._writes.problem}, status=503)
         return web.json_response({"status": "ready"})
 
 

@@ -5,7 +5,10 @@ read-only PostgreSQL transaction or standby, a full disk) would answer every
 resident "try again": such a process is not ready. The check writes one row
 (storage.readiness); a success is trusted for `fresh_for` seconds, so frequent
 probes cost no write each, and a failure is tried again at most every
-`retry_after` seconds. Concurrent probes share one write.
+`retry_after` seconds. Concurrent probes share one write. A success is not
+trusted past a moment a transaction found the database unreachable (a restart
+of PostgreSQL, a lost connection): the next probe writes again, so `/readyz`
+says so while residents are being asked to send again.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Final
 
 from storage import readiness
 from storage.database import Database
+from storage.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -42,25 +46,52 @@ class WriteCheck:
         self._retry_after = retry_after
         self._checked_at: float | None = None
         self._ok = False
+        self._problem = "database_read_only"
+        self._seen_unreachable_at: float | None = None
         self._probing = asyncio.Lock()
 
     async def takes_writes(self) -> bool:
         async with self._probing:
             now = self._clock()
-            if self._checked_at is not None:
+            # A success is not trusted past a loss of the database; a failure
+            # is tried again after `retry_after` whatever happens meanwhile.
+            if self._checked_at is not None and not (self._ok and self._lost_since_checked()):
                 wait = self._fresh_for if self._ok else self._retry_after
                 if now - self._checked_at < wait:
                     return self._ok
             self._ok = await self._probe()
             self._checked_at = self._clock()
+            self._seen_unreachable_at = self._database.unreachable_at
             return self._ok
+
+    def _lost_since_checked(self) -> bool:
+        return self._database.unreachable_at != self._seen_unreachable_at
 
     async def _probe(self) -> bool:
         try:
             async with asyncio.timeout(PROBE_TIMEOUT_S):
-                async with self._database.transaction() as session:
-                    await readiness.probe(session, now=dt.datetime.now(dt.UTC))
-        except Exception as error:  # any refusal means: not ready
+                try:
+                    await self._write()
+                except DatabaseUnavailable:
+                    # A pooled connection the server cut since its last use (a
+                    # restart, a terminated backend) fails once and is replaced:
+                    # only a second failure says the database is away.
+                    await self._write()
+        except (DatabaseUnavailable, TimeoutError) as error:
+            self._problem = "database_unavailable"
+            log.warning("readiness: the database is unreachable: %s", error or "timed out")
+            return False
+        except Exception as error:  # any other refusal means: not ready
+            self._problem = "database_read_only"
             log.warning("readiness: the database refuses writes: %s", type(error).__name__)
             return False
         return True
+
+    async def _write(self) -> None:
+        async with self._database.transaction() as session:
+            await readiness.probe(session, now=dt.datetime.now(dt.UTC))
+
+    @property
+    def problem(self) -> str:
+        """Why the last probe failed: database_unavailable or database_read_only."""
+        return self._problem

@@ -13,6 +13,7 @@ stops cleanly; on SQLite it is refused with what to do instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -53,11 +54,13 @@ def environment(database_url: str) -> dict[str, str]:
 class Serve:
     """`consultbot serve ARGS` in a process of its own."""
 
-    def __init__(self, database_url: str, *args: str) -> None:
+    def __init__(self, database_url: str, *args: str, **settings: str) -> None:
+        """`settings`: CONSULTBOT_ variables, e.g. API__BURST="4"."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._args = ("--port", str(self.port), *args)
         self._env = environment(database_url)
+        self._env.update({f"CONSULTBOT_{name}": value for name, value in settings.items()})
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self, cwd: Path) -> None:
@@ -107,10 +110,16 @@ def running(pid: int) -> bool:
 
 @pytest.fixture
 async def started(tmp_path: Path) -> AsyncIterator[list[Serve]]:
-    """The servers a test starts; any left running are killed at the end."""
+    """The servers a test starts; any left running are killed at the end, the
+    workers of a supervisor first (orphaned, they would keep serving, and keep
+    its stderr open: waiting for it would never end)."""
     servers: list[Serve] = []
     yield servers
     for server in servers:
+        if server.process is not None and server.process.returncode is None:
+            with contextlib.suppress(OSError):  # gone meanwhile
+                for pid in workers_of(server.process):
+                    os.kill(pid, signal.SIGKILL)
         server.kill()
         if server.process is not None:
             await server.process.wait()

@@ -104,7 +104,7 @@ async def test_a_database_migrated_by_a_newer_version_is_refused_untouched(datab
 
 
 async def test_an_unknown_target_revision_lists_the_known_ones(database: Database):
-    known = r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012, 0014, 0015"
+    known = r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012, 0014, 0015, 0016"
     with pytest.raises(StorageError, match=r"unknown revision 'nope'; " + known):
         await database.downgrade("nope")
     assert await database.current_revision() == Database.head_revision()

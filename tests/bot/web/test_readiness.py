@@ -3,6 +3,7 @@ few seconds."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,8 +16,12 @@ from sqlalchemy.engine import make_url
 
 from bot.web.readiness import WriteCheck
 from storage.database import Database
+from storage.errors import DatabaseUnavailable
 from tests.conftest import _admin_connection
 from tests.serving import running, settings_for
+from tests.throwaway_postgres import Cluster, throwaway_cluster
+
+__all__ = ["throwaway_cluster"]  # the fixture, used by name
 
 
 class Ticks:
@@ -47,6 +52,34 @@ async def test_a_successful_write_is_trusted_for_a_while_then_checked_again(data
     ticks.now = 10.0
     assert await check.takes_writes()
     assert await probe_time(database) != first  # written again
+
+
+async def test_a_success_is_not_trusted_once_the_database_was_found_unreachable(
+    throwaway_cluster: Cluster,
+):
+    database = await Database.connect(throwaway_cluster.url)
+    ticks = Ticks()
+    check = WriteCheck(database, clock=ticks, fresh_for=10, retry_after=1)
+
+    async def a_message() -> None:
+        async with database.transaction() as session:
+            await session.execute(text("SELECT 1"))
+
+    try:
+        await database.upgrade()
+        assert await check.takes_writes()
+        await asyncio.to_thread(throwaway_cluster.stop)
+        with pytest.raises(DatabaseUnavailable):
+            await a_message()  # a resident is asked to send again
+        ticks.now = 0.5  # long before the success would be checked again
+        assert not await check.takes_writes()
+        assert check.problem == "database_unavailable"
+        await asyncio.to_thread(throwaway_cluster.start)
+        assert not await check.takes_writes()  # a failure is retried after retry_after
+        ticks.now = 1.5
+        assert await check.takes_writes()
+    finally:
+        await database.close()
 
 
 @contextmanager
