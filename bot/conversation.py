@@ -196,8 +196,11 @@ class ConversationService:
                 return await self._catalog.within(
                     self._db, lambda session: self._handle(session, message, user_hash, rasa, event)
                 )
-            except StorageError:
-                log.exception("message on %s not handled: storage failed", message.channel)
+            except StorageError as error:
+                # One line a person can act on (an outage refuses every message:
+                # a traceback each would bury it); the traceback when debugging.
+                log.error("message on %s not handled: %s", message.channel, error)
+                log.debug("storage failure", exc_info=True)
                 language = (message.language, self._settings.default_language)
                 raise Unavailable(
                     [Reply(CATALOGUE.text("service", "try_again", *language))]

@@ -295,7 +295,7 @@ async def test_a_language_chosen_before_consent_is_kept(open_service, clock):
 
 
 async def test_a_locked_database_asks_to_try_again_and_writes_nothing(
-    open_service, clock, database_url
+    open_service, clock, database_url, caplog
 ):
     import sqlite3
 
@@ -316,6 +316,11 @@ async def test_a_locked_database_asks_to_try_again_and_writes_nothing(
         other.execute("ROLLBACK")
         other.close()
     assert "renvoyer" in refused.value.replies[0].text
+    # The log says why in one line, with no traceback and no message text.
+    logged = [r for r in caplog.records if "not handled" in r.getMessage()]
+    assert len(logged) == 1
+    assert logged[0].exc_info is None
+    assert "train" not in logged[0].getMessage()
     assert await count(service, "answers") == 0
     assert await count(service, "transcript_lines") == lines
     replies = await client.send("alice", "train")
