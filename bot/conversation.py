@@ -119,6 +119,7 @@ class _Context:
     rasa: _RasaVerdict | None = None  # what a Rasa server made of the text, if asked
     event: Event | None = None  # an event given by the channel instead of the text
     before: PreConsent | None = None  # before consent: what they chose, what was asked
+    new_participant: bool = False  # created by this message: no earlier sessions
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +325,7 @@ class ConversationService:
         if context.before is not None:
             await self._outside.forget(session, message, user_hash)
         if context.participant is None:
+            context.new_participant = True
             context.participant = await participants.create(
                 session,
                 message.channel,
@@ -541,6 +543,7 @@ class ConversationService:
                 status=_STATUS[state.status],
                 source=_source(context),
                 departement=resident_departement(context.deployed.flow, state),
+                first=context.new_participant,
             )
             return created.id
         if state is None:  # the engine let go of the conversation

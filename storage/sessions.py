@@ -122,10 +122,12 @@ async def create(
     status: SessionStatus = SessionStatus.ACTIVE,
     source: str | None = None,
     departement: str | None = None,
+    first: bool = False,
 ) -> StoredSession:
     """A new session. The participant must have no open session (close it first
     with `save(..., status=...)`); else the transaction fails with Conflict.
-    Their earlier sessions in the same consultation are marked replaced.
+    Their earlier sessions in the same consultation are marked replaced (`first`:
+    the participant was created in this transaction, so they have none).
     `source`: the source tag of the link the resident came by; `departement`:
     the résident's, as the state says (see `save`)."""
     version = flow_version_id
@@ -143,9 +145,10 @@ async def create(
         **_progress(state),
     }
     created = _session((await _INSERT.execute(session, values)).one())
-    await _REPLACED.write(
-        session, {"b_participant": participant_id, "b_id": created.id, "b_version": version}
-    )
+    if not first:
+        await _REPLACED.write(
+            session, {"b_participant": participant_id, "b_id": created.id, "b_version": version}
+        )
     return created
 
 
