@@ -33,6 +33,7 @@ from bot.button_steps import read as read_button
 from bot.channel_contract import ButtonOutdated, InboundMessage, Unavailable
 from bot.config import Settings
 from bot.contributions import ContributionRecorder
+from bot.effect_writes import EffectWrites, Written
 from bot.errors import ConfigError
 from bot.flow_catalog import DeployedFlow, FlowCatalog
 from bot.participant_locks import ParticipantLocks
@@ -42,9 +43,7 @@ from bot.rasa import RasaCommands, RasaUnavailable
 from bot.receipts import Receipts
 from bot.records import (
     as_json,
-    holds_personal_data,
     interpretation_json,
-    plain_value,
     replies_from_json,
     transcript_reply,
 )
@@ -52,29 +51,19 @@ from bot.team_messages import note_human_request, waiting_replies
 from flows import engine
 from flows.catalogue import CATALOGUE
 from flows.effects import (
-    AnswerRecorded,
-    AnswerSkipped,
-    AnswerWithdrawn,
     Completed,
     ConsentGiven,
     DeletionConfirmed,
-    Effect,
-    FollowUpChosen,
     StatusAsked,
-    comment_id,
-    detail_id,
 )
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
 from flows.messages import say
-from flows.model import COMMENTED_TYPES
 from flows.prompts import consent_question
 from flows.replies import Reply
 from flows.state import SessionState, Status
 from nlu import CommandName, Interpretation, Interpreter, QuestionSpec
 from storage import (
-    answers,
     erasure,
-    follow_ups,
     inbound,
     participants,
     sessions,
@@ -145,6 +134,7 @@ class ConversationService:
         self._interpreter = interpreter
         self._pseudonyms = pseudonymizer
         self._contributions = ContributionRecorder(pseudonymizer)
+        self._effects = EffectWrites(self._contributions)
         self._receipts = Receipts(pseudonymizer)
         self._outside = BeforeConsent(pseudonymizer)  # notes kept outside consent
         self._settings = settings
@@ -349,7 +339,15 @@ class ConversationService:
             await self._outside.record_erasure(session, message, user_hash)  # all else is gone
             return stamp(transition.replies, step_of(None, None))
         session_id = await self._save(session, context, transition.state)
-        await self._apply(session, context, session_id, transition.effects, transition.state)
+        written = Written(
+            context.deployed,
+            session_id,
+            context.participant.id,
+            context.user_hash,
+            message.channel,
+            now,
+        )
+        await self._effects.apply(session, written, transition.effects, transition.state)
         await note_human_request(
             session, session_id, context.state, interpretation, transition.effects, now
         )
@@ -559,104 +557,6 @@ class ConversationService:
                 departement=resident_departement(context.deployed.flow, state),
             )
         return context.stored.id
-
-    async def _apply(
-        self,
-        session: AsyncSession,
-        context: _Context,
-        session_id: int,
-        effects: Sequence[Effect],
-        state: SessionState | None,
-    ) -> None:
-        now = context.message.received_at
-        flow = context.deployed.flow
-        for effect in effects:
-            if isinstance(effect, AnswerRecorded):
-                free_text = flow.question(effect.question_id).type == "free_text"
-                await answers.add(
-                    session,
-                    session_id,
-                    effect.question_id,
-                    as_json(plain_value(effect.value)),
-                    question_text=effect.wording,
-                    language=effect.language,
-                    now=now,
-                    raw_text=effect.raw_text,
-                    needs_moderation=free_text,
-                    personal_data=holds_personal_data(effect.raw_text) if free_text else None,
-                )
-                question = flow.question(effect.question_id)
-                if question.other_choice() is not None:
-                    detail = (detail_id(effect.question_id), effect.detail)
-                    await self._store_detail(session, session_id, effect, detail, now)
-                if question.type in COMMENTED_TYPES and (effect.comment or effect.drops_comment):
-                    comment = (comment_id(effect.question_id), effect.comment)
-                    await self._store_detail(session, session_id, effect, comment, now)
-            elif isinstance(effect, AnswerSkipped | AnswerWithdrawn):
-                await answers.supersede(
-                    session,
-                    session_id,
-                    now=now,
-                    question_ids=[
-                        effect.question_id,
-                        detail_id(effect.question_id),
-                        comment_id(effect.question_id),
-                    ],
-                )
-            elif isinstance(effect, FollowUpChosen) and context.participant is not None:
-                await self._follow_up_chosen(session, context, effect.wanted, now)
-            elif isinstance(effect, Completed) and state is not None:
-                await self._contributions.record(
-                    session,
-                    context.deployed,
-                    session_id=session_id,
-                    participant_id=context.participant.id if context.participant else None,
-                    user_hash=context.user_hash,
-                    channel=context.message.channel,
-                    language=state.language,
-                    partial=False,
-                    now=now,
-                )
-
-    @staticmethod
-    async def _follow_up_chosen(
-        session: AsyncSession, context: _Context, wanted: bool, now: dt.datetime
-    ) -> None:
-        assert context.participant is not None
-        consultation = context.deployed.consultation_id
-        if wanted:
-            await follow_ups.give(session, context.participant.id, consultation, now=now)
-        else:
-            await follow_ups.revoke(
-                session, context.participant.id, now=now, consultation_id=consultation
-            )
-
-    async def _store_detail(
-        self,
-        session: AsyncSession,
-        session_id: int,
-        effect: AnswerRecorded,
-        beside: tuple[str, str | None],
-        now: dt.datetime,
-    ) -> None:
-        """An "other" choice's detail or a closed answer's comment (`beside`: its
-        row id and text): free text beside its answer, for moderators; an answer
-        without one replaces any given before."""
-        row_id, text = beside
-        if text is None:
-            await answers.supersede(session, session_id, now=now, question_ids=[row_id])
-            return
-        await answers.add(
-            session,
-            session_id,
-            row_id,
-            text,
-            question_text=effect.wording,
-            language=effect.language,
-            now=now,
-            raw_text=text,
-            needs_moderation=True,
-        )
 
     def _transcript(
         self,
