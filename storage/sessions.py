@@ -8,8 +8,9 @@ not know which questions are places) and gives with it.
 
 A participant has at most one open (active or paused) session; the database
 enforces it. The per-message path reads the open session with a row lock
-(`find_open(..., lock=True)`: SELECT ... FOR UPDATE on PostgreSQL) and writes it
-back with `save`.
+(`find_open(..., lock=True)`: SELECT ... FOR UPDATE on PostgreSQL), and with it
+the opening and closing dates set in the console for its consultation (they may
+change at any time, in any process), and writes it back with `save`.
 """
 
 from __future__ import annotations
