@@ -182,22 +182,6 @@ async def live_version(session: AsyncSession, consultation_id: str) -> FlowVersi
     return None if row is None else _version(row)
 
 
-_LIVE_ID = Prepared(
-    select(FlowVersionRow.id).where(
-        FlowVersionRow.consultation_id == bindparam("b_consultation"),
-        FlowVersionRow.live.is_(True),
-    )
-)
-
-
-async def live_version_id(session: AsyncSession, consultation_id: str) -> int | None:
-    """The id of the live version only: the per-message path keeps parsed flows
-    by version id and needs the full definition only once per version."""
-    version_id = (await _LIVE_ID.execute(session, {"b_consultation": consultation_id})).scalar()
-    assert version_id is None or isinstance(version_id, int)
-    return version_id
-
-
 _c = table(ConsultationRow)
 _v = table(FlowVersionRow)
 # The dates set in the console (when set), joined to what the message path
@@ -206,10 +190,10 @@ CONSOLE_DATES = (_c.c.opens, _c.c.closes, _c.c.dates_changed_at)
 _DATED = and_(_c.c.id == _v.c.consultation_id, _c.c.dates_changed_at.is_not(None))
 
 
-def with_console_dates(versions: FromClause, version_id: ColumnElement[int]) -> FromClause:
-    """`versions` joined to the console dates of the consultation of `version_id`
-    (NULLs when its flow files' dates apply)."""
-    return versions.join(_v, _v.c.id == version_id).outerjoin(_c, _DATED)
+def with_console_dates(rows: FromClause, version_id: ColumnElement[int]) -> FromClause:
+    """`rows` (e.g. sessions) joined to the console dates of the consultation of
+    the flow version `version_id` names (NULLs when its flow files' dates apply)."""
+    return rows.join(_v, _v.c.id == version_id).outerjoin(_c, _DATED)
 
 
 def console_dates(opens: Any, closes: Any, changed_at: Any) -> Dates | None:

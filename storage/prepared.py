@@ -122,7 +122,7 @@ class Prepared:
         await batch.hold(
             Write(
                 compiled.sql,
-                tuple(_arguments(compiled, values)),
+                tuple(compiled.arguments(values)),
                 compiled.table,
                 compiled.changes_rows,
             )
@@ -144,7 +144,7 @@ class Prepared:
             compiled = self._compile_rows(names, len(rows), batch.dialect)
             self._compiled[key] = compiled
         numbered = {f"{name}_{n}": row[name] for n, row in enumerate(rows) for name in names}
-        arguments = tuple(_arguments(compiled, numbered))
+        arguments = tuple(compiled.arguments(numbered))
         await batch.hold(Write(compiled.sql, arguments, compiled.table, False))
 
     def _compile_rows(self, names: frozenset[str], count: int, dialect: Dialect) -> _Compiled:
@@ -173,7 +173,7 @@ class Prepared:
         connection, dialect = found
         compiled = self._compiled_for(frozenset(values), dialect)
         try:
-            cursor = connection.execute(compiled.sql, _arguments(compiled, values))
+            cursor = connection.execute(compiled.sql, compiled.arguments(values))
             rows = cursor.fetchall()
         except sqlite3.Error as error:
             raise as_dbapi_error(error, compiled.sql, dialect) from error
@@ -192,7 +192,7 @@ class Prepared:
                 compiled = self._compiled_for(frozenset(rows[0]), dialect)
                 try:
                     await batch.driver.executemany(
-                        compiled.sql, [_arguments(compiled, values) for values in rows]
+                        compiled.sql, [compiled.arguments(values) for values in rows]
                     )
                 except asyncpg.PostgresError as error:
                     raise as_dbapi_error(error, compiled.sql, dialect) from error
@@ -202,14 +202,14 @@ class Prepared:
         connection, dialect = found
         compiled = self._compiled_for(frozenset(rows[0]), dialect)
         try:
-            connection.executemany(compiled.sql, [_arguments(compiled, values) for values in rows])
+            connection.executemany(compiled.sql, [compiled.arguments(values) for values in rows])
         except sqlite3.Error as error:
             raise as_dbapi_error(error, compiled.sql, dialect) from error
 
     async def _execute_postgresql(self, batch: Batch, values: Mapping[str, Any]) -> Rows:
         dialect = batch.dialect
         compiled = self._compiled_for(frozenset(values), dialect)
-        arguments = _arguments(compiled, values)
+        arguments = compiled.arguments(values)
         try:
             if compiled.returns_rows:
                 records = await batch.driver.fetch(compiled.sql, *arguments)
@@ -366,10 +366,6 @@ def _shared_timestamp_processor(
 
 _NOTHING = object()
 _TIMESTAMPS: dict[tuple[type, str], Callable[[Any], Any]] = {}
-
-
-def _arguments(compiled: _Compiled, values: Mapping[str, Any]) -> list[Any]:
-    return compiled.arguments(values)
 
 
 def _arguments_of(

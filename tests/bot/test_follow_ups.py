@@ -39,8 +39,9 @@ async def _telegram_residents(database: Database, database_url: str, count: int)
     cipher = ChatAddressCipher.from_settings(settings_for(database_url))
     await deploy_file(database, BUNDLED_FLOWS / "mobilite.yml", now=NOW, deployed_by="t")
     async with database.transaction() as s:
-        live = await consultations.live_version_id(s, "mobilite")
-        assert live is not None
+        found = await consultations.live_id_and_dates(s, "mobilite")
+        assert found is not None
+        live, _ = found
         for n in range(count):
             chat_id = CHAT_IDS + n
             resident = await participants.create(

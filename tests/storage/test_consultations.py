@@ -84,20 +84,26 @@ async def test_an_unknown_version_is_a_named_error(database: Database):
         assert await consultations.live_version(s, "nothing") is None
 
 
-async def test_live_version_id_follows_deployments(database):
+async def test_the_live_version_id_follows_deployments_and_comes_with_the_console_dates(database):
     import datetime as dt
 
     from storage import consultations
 
     now = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
     async with database.transaction() as session:
-        assert await consultations.live_version_id(session, "velo") is None
+        assert await consultations.live_id_and_dates(session, "velo") is None
         first = await consultations.deploy(session, "velo", "id: velo\n", deployed_by="t", now=now)
-        assert await consultations.live_version_id(session, "velo") == first.version.id
+        assert await consultations.live_id_and_dates(session, "velo") == (first.version.id, None)
         second = await consultations.deploy(
             session, "velo", "id: velo # 2\n", deployed_by="t", now=now
         )
-        assert await consultations.live_version_id(session, "velo") == second.version.id
+        await consultations.set_dates(session, "velo", None, dt.date(2026, 6, 30), now=now)
+        live = await consultations.live_id_and_dates(session, "velo")
+        assert live is not None
+        version_id, dates = live
+        assert version_id == second.version.id
+        assert dates is not None
+        assert (dates.opens, dates.closes) == (None, dt.date(2026, 6, 30))
 
 
 async def test_dates_set_last_until_a_changed_version_is_deployed(database: Database):
