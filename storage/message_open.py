@@ -36,7 +36,7 @@ from storage.errors import NotFound
 from storage.inbound import InboundClaim
 from storage.models import ParticipantRow, SessionRow, table
 from storage.participants import Participant
-from storage.prepared import Prepared
+from storage.prepared import POSTGRESQL_DIALECT, Prepared
 from storage.sessions import StoredSession, session_of
 
 
@@ -87,7 +87,9 @@ async def open_message(
 ) -> OpenedMessage:
     """Lock the participant, claim `message_id` (None: the platform gave none,
     nothing to dedupe), lock their open session: see the module's docstring."""
-    if session.get_bind().dialect.name == "postgresql":
+    # Set by Database for a PostgreSQL session; any other session (none on the
+    # message path) runs the statements one by one, which PostgreSQL runs too.
+    if POSTGRESQL_DIALECT in session.info:
         values = {
             "b_channel": channel,
             "b_user_hash": user_hash,
