@@ -48,7 +48,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_only
 
-from storage import prepared, sqlite_inline
+from storage import pg_transaction, prepared, sqlite_inline
 from storage.checkpoints import WalCheckpointer
 from storage.diagnosis import redact, translate, where
 from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
@@ -163,13 +163,12 @@ class Database:
                 async with self._group.transaction() as session:
                     yield session
             else:
-                async with self._sessions() as session, session.begin():
-                    session.info[prepared.POSTGRESQL_DIALECT] = self._engine.dialect
-                    try:
-                        yield session
-                        await prepared.send_held(session)  # before COMMIT
-                    finally:
-                        await prepared.let_go(session)
+                dialect = self._engine.dialect
+                async with (
+                    self._sessions() as session,
+                    pg_transaction.transaction(session, dialect),
+                ):
+                    yield session
         except Exception as error:
             translated = self._translate(error)
             if translated is error:

@@ -177,10 +177,19 @@ def _translate_postgres(
     return error
 
 
-def as_dbapi_error(error: Exception, statement: str, dialect: Dialect) -> BaseException:
+def as_dbapi_error(
+    error: Exception, statement: str, dialect: Dialect, *, lost: bool = False
+) -> BaseException:
     """An error of the driver (sqlite3, asyncpg) from a statement run on it
     directly, as SQLAlchemy would have raised it, so that `translate` reads it
-    alike (storage.prepared, storage.write_batch)."""
+    alike (storage.prepared, storage.write_batch, storage.pg_transaction).
+    `lost`: the connection is gone (asyncpg says only "connection is closed")."""
     return DBAPIError.instance(
-        statement, None, error, type(error), hide_parameters=True, dialect=dialect
+        statement,
+        None,
+        error,
+        type(error),
+        hide_parameters=True,
+        dialect=dialect,
+        connection_invalidated=lost,
     )

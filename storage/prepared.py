@@ -9,9 +9,10 @@ run on the sqlite3 connection of the session's transaction, so what is stored
 and read back is exactly what SQLAlchemy would store and read.
 
 On PostgreSQL they run on the asyncpg connection of the session's transaction
-(asyncpg prepares each statement once per connection and keeps it), once
-SQLAlchemy has begun that transaction: the first statement of a transaction goes
-through `session.execute`, which sends BEGIN with it. A session that
+(asyncpg prepares each statement once per connection and keeps it): from the
+first statement in `Database.transaction` (storage.pg_transaction begins it on
+asyncpg); in `Database.read`, once SQLAlchemy has begun it (the first statement
+goes through `session.execute`, which sends BEGIN with it). A session that
 `Database.transaction` or `Database.read` did not open runs every statement
 through `session.execute`: same rows, same errors.
 
@@ -49,7 +50,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from storage.diagnosis import as_dbapi_error
 from storage.sqlite_inline import InlineConnection
-from storage.write_batch import Batch, Write
+from storage.write_batch import DRIVER_ERRORS, Batch, Write
 
 # session.info key: (sqlite3 connection, dialect) of the session's transaction.
 SQLITE_CONNECTION = "consultbot.sqlite_connection"
@@ -194,8 +195,9 @@ class Prepared:
                     await batch.driver.executemany(
                         compiled.sql, [compiled.arguments(values) for values in rows]
                     )
-                except asyncpg.PostgresError as error:
-                    raise as_dbapi_error(error, compiled.sql, dialect) from error
+                except DRIVER_ERRORS as error:
+                    lost = batch.driver.is_closed()
+                    raise as_dbapi_error(error, compiled.sql, dialect, lost=lost) from error
                 return
             await session.execute(self.statement, list(rows))
             return
@@ -218,8 +220,9 @@ class Prepared:
             else:
                 status = await batch.driver.execute(compiled.sql, *arguments)
                 rows, count = [], _status_count(status)
-        except asyncpg.PostgresError as error:
-            raise as_dbapi_error(error, compiled.sql, dialect) from error
+        except DRIVER_ERRORS as error:
+            lost = batch.driver.is_closed()
+            raise as_dbapi_error(error, compiled.sql, dialect, lost=lost) from error
         if rows and compiled.results:
             rows = [_processed(row, compiled.results) for row in rows]
         return Rows(rows, count)
@@ -268,8 +271,9 @@ def _compile(statement: Executable, names: frozenset[str], dialect: Dialect) -> 
 
 async def _batch(session: AsyncSession) -> Batch | None:
     """The PostgreSQL transaction of the session (its asyncpg connection and
-    held writes), once SQLAlchemy has begun it (before, None: the statement
-    goes through SQLAlchemy, which sends BEGIN first); None also for a session
+    held writes): `Database.transaction`'s from the start (storage.pg_transaction);
+    a read's once SQLAlchemy has begun it (before, None: the statement goes
+    through SQLAlchemy, which sends BEGIN first); None also for a session
     Database did not open, and on SQLite."""
     batch = session.info.get(BATCH)
     if batch is None:
@@ -298,13 +302,6 @@ async def on_sqlite_driver(session: AsyncSession) -> None:
     driver = raw.driver_connection
     if isinstance(driver, InlineConnection):
         session.info[SQLITE_CONNECTION] = (driver.sqlite3, connection.dialect)
-
-
-async def send_held(session: AsyncSession) -> None:
-    """Run the writes the session's transaction holds (before its COMMIT)."""
-    batch = session.info.get(BATCH)
-    if batch is not None:
-        await batch.send()
 
 
 async def let_go(session: AsyncSession) -> None:

@@ -47,6 +47,10 @@ from sqlalchemy import Dialect
 
 from storage.diagnosis import as_dbapi_error
 
+# What asyncpg raises for a statement: the server's error, or its own, e.g.
+# "connection is closed" once the server has gone (storage.diagnosis.translate).
+DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError)
+
 # A positional parameter of asyncpg's SQL ($1, $2, ...), renumbered when the
 # statements are put together.
 _PARAMETER = re.compile(r"\$(\d+)")
@@ -99,8 +103,9 @@ class Batch:
         self.discard()
         try:
             await self.driver.execute(sql, *arguments)
-        except asyncpg.PostgresError as error:
-            raise as_dbapi_error(error, sql, self.dialect) from error
+        except DRIVER_ERRORS as error:
+            lost = self.driver.is_closed()
+            raise as_dbapi_error(error, sql, self.dialect, lost=lost) from error
 
     def discard(self) -> None:
         """Forget what is held (sent, or rolled back with the transaction)."""

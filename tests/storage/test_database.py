@@ -18,7 +18,7 @@ from storage.errors import (
     SchemaOutOfDate,
     StorageError,
 )
-from storage.models import Direction
+from storage.models import Direction, ParticipantRow
 from storage.transcripts import TranscriptLine
 from tests.storage.seeding import NOW, Seeded
 
@@ -51,6 +51,48 @@ async def test_a_statement_that_fails_half_way_undoes_the_earlier_ones(
         await break_a_constraint()
     async with database.transaction() as s:
         assert await participants.find(s, "web", HASH) is None
+
+
+async def test_sqlalchemys_own_statements_and_prepared_ones_are_one_transaction(
+    database: Database, seeded: Seeded
+):
+    # On PostgreSQL the transaction is asyncpg's (storage.pg_transaction) and
+    # SQLAlchemy's statements run inside it; SQLite's is the group commit's.
+    async def both_then_crash() -> None:
+        async with database.transaction() as s:
+            await participants.get_or_create(s, "web", HASH, now=NOW)  # prepared
+            renamed = text("UPDATE participants SET language = 'xx' WHERE id = :id")
+            await s.execute(renamed, {"id": seeded.participant_id})  # SQLAlchemy's own
+            raise RuntimeError("the engine crashed half-way")
+
+    with pytest.raises(RuntimeError):
+        await both_then_crash()
+    async with database.transaction() as s:
+        assert await participants.find(s, "web", HASH) is None
+        assert (await participants.get(s, seeded.participant_id)).language != "xx"
+
+
+async def test_objects_added_to_the_session_are_written_when_it_commits(database: Database):
+    async with database.transaction() as s:
+        s.add(ParticipantRow(channel="web", user_hash=HASH, created_at=NOW))  # never flushed
+    async with database.transaction() as s:
+        assert await participants.find(s, "web", HASH) is not None
+
+
+async def test_a_failed_statement_of_sqlalchemys_own_leaves_the_next_transaction_whole(
+    database: Database,
+):
+    async def query_a_missing_table() -> None:
+        async with database.transaction() as s:
+            await participants.get_or_create(s, "web", HASH, now=NOW)
+            await s.execute(text("SELECT * FROM no_such_table"))
+
+    with pytest.raises(SchemaOutOfDate):
+        await query_a_missing_table()
+    for _ in range(3):  # whichever pooled connection comes next
+        async with database.transaction() as s:
+            assert await participants.find(s, "web", HASH) is None
+            await participants.get_or_create(s, "web", "ab" * 32, now=NOW)
 
 
 async def test_a_full_sqlite_database_writes_nothing_and_says_so(tmp_path: Path):

@@ -1,0 +1,88 @@
+"""A PostgreSQL transaction begun and committed on its asyncpg connection.
+
+SQLAlchemy's asyncpg adapter begins a transaction lazily, with the first
+statement run through SQLAlchemy; then the first statement of every message
+took SQLAlchemy's execution path, and its COMMIT SQLAlchemy's: a third of the
+storage work's CPU (bench/storage_hot_path.py; the README has the figures).
+Here the session's connection is put in autocommit mode for SQLAlchemy (it
+sends no BEGIN or COMMIT of its own) and the transaction is asyncpg's, begun at
+once: every statement, SQLAlchemy's own
+included, runs inside it on the same connection, and the prepared statements
+of the per-message path (storage.prepared) go to asyncpg from the first.
+
+Public APIs only: `AsyncSession.connection(execution_options=...)`,
+`AsyncConnection.get_raw_connection()`, asyncpg's `Connection.transaction()`.
+The connection goes back to the pool with its isolation level reset by
+SQLAlchemy (no statement: the adapter only notes it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
+from sqlalchemy import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.diagnosis import as_dbapi_error
+from storage.prepared import BATCH, POSTGRESQL_DIALECT
+from storage.write_batch import DRIVER_ERRORS, Batch
+
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}  # for SQLAlchemy: asyncpg's transaction rules
+
+
+@contextlib.asynccontextmanager
+async def transaction(session: AsyncSession, dialect: Dialect) -> AsyncIterator[None]:
+    """The session's unit of work as one asyncpg transaction: committed when the
+    block ends (the ORM's pending changes and the held writes sent first),
+    rolled back if it raises."""
+    connection = await session.connection(execution_options=_AUTOCOMMIT)
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert isinstance(driver, asyncpg.Connection)
+    batch = Batch(driver, dialect)
+    session.info[POSTGRESQL_DIALECT] = dialect
+    session.info[BATCH] = batch
+    connection.info[BATCH] = batch  # for SQLAlchemy's own statements (storage.database)
+    underway = driver.transaction()
+    try:
+        try:
+            await _run(underway.start(), "BEGIN", driver, dialect)
+            yield
+            if session.new or session.dirty or session.deleted:
+                await session.flush()
+            await batch.send()
+            await _run(underway.commit(), "COMMIT", driver, dialect)
+        except BaseException:  # cancellation included: the connection is left clean or closed
+            batch.discard()
+            await _roll_back(underway, driver)
+            raise
+    finally:
+        session.info.pop(BATCH, None)
+        connection.info.pop(BATCH, None)
+
+
+async def _run(step: Awaitable[Any], statement: str, driver: Any, dialect: Dialect) -> None:
+    # A failed BEGIN or COMMIT as SQLAlchemy would have raised it, for
+    # storage.diagnosis.translate.
+    try:
+        await step
+    except DRIVER_ERRORS as error:
+        lost = driver.is_closed()
+        raise as_dbapi_error(error, statement, dialect, lost=lost) from error
+
+
+async def _roll_back(underway: Any, driver: Any) -> None:
+    """Roll back after an error or a cancellation. A connection that cannot
+    (a statement still running, the task cancelled again meanwhile) is
+    closed: the pool replaces a closed one at its next checkout
+    (storage.database), as it does one the server closed. The error that ended
+    the transaction is the one to tell, not this one."""
+    try:
+        if not driver.is_closed() and driver.is_in_transaction():
+            with contextlib.suppress(Exception):
+                await underway.rollback()
+    finally:
+        if not driver.is_closed() and driver.is_in_transaction():
+            driver.terminate()
