@@ -32,8 +32,8 @@ from rapidfuzz import fuzz, process
 
 from nlu.interpretation import Answer, Candidate, Confirm, Reject
 from nlu.lexicon import Lexicon
-from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
-from nlu.option_ranges import BirthYear, Range, label_range, option_for_value
+from nlu.normalize import MAX_PARSED_CHARS, fold, folded_tokens, tokens, word_set
+from nlu.option_ranges import BirthYear, Range, folded_label_range, option_for_value
 from nlu.phrases import PhraseIndex
 from nlu.positions import ORDINAL_FILLER, position_range, positions
 from nlu.question import QuestionSpec
@@ -111,6 +111,7 @@ _NEGATIVE_WORDS = stemmed(
         """
     )
 )
+_NEGATIVE_LABEL_WORDS = _NEGATIONS | _NEGATIVE_WORDS
 # "aucun à part le dentiste", "rien sauf le bus", "none except the train".
 _NOTHING_WORDS = stemmed(word_set("aucun aucune rien none nothing personne"))
 _NO_DAY = dt.date(2000, 1, 1)  # birth years need the conversation's day
@@ -187,7 +188,9 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     exclusive: set[int] = set()
     # Each name folded and stemmed once: a list of 200 options is indexed at its
     # first message, and that message should not wait for it.
-    folded = {n: tokens(n) for c in question.choices for n in (*c.names, c.label)}
+    every_name = dict.fromkeys(n for c in question.choices for n in (*c.names, c.label))
+    folded_text = {n: fold(n) for n in every_name}
+    folded = {n: folded_tokens(text) for n, text in folded_text.items()}
     stemmed_names = {n: [stem(w) for w in words] for n, words in folded.items()}
     for position, choice in enumerate(question.choices):
         exact.setdefault(fold(choice.id), position)
@@ -205,7 +208,7 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
             whole.append(words)
             content = [w for w in words if w not in _STOPWORDS] or list(words)
             phrases.update((w,) for w in content)
-        if any(" ".join(p) in _NONE_KEYS or set(p) <= _NONE_KEYS for p in phrases):
+        if any(_NONE_KEYS.issuperset(p) for p in phrases):  # "aucun", "ne sait pas"
             exclusive.add(position)
         for group in lexicon.groups_touching(whole):
             for member in group:
@@ -229,14 +232,14 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         len([w for w in stemmed_names[c.label] if w not in _STOPWORDS]) or 1
         for c in question.choices
     )
-    ranges = tuple(label_range(c.label) for c in question.choices)
+    ranges = tuple(folded_label_range(folded_text[c.label]) for c in question.choices)
     negators = _NEGATIONS - frozenset(
         w for c in question.choices for n in c.names for w in stemmed_names[n]
     )
     negative = frozenset(
         i
         for i, c in enumerate(question.choices)
-        if (_NEGATIONS | _NEGATIVE_WORDS).intersection(stemmed_names[c.label])
+        if _NEGATIVE_LABEL_WORDS.intersection(stemmed_names[c.label])
     )
     declared = frozenset(i for i, c in enumerate(question.choices) if c.exclusive)
     return ChoiceMatcher(
