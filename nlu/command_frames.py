@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
+from nlu.commands import command_words
 from nlu.interpretation import CommandName
-from nlu.normalize import fold
 
 MAX_WORDS = 25
 _SAID = (
@@ -32,7 +32,7 @@ _PREVIOUS = (
     r"(?:question|reponse) (?:precedente|d avant)|derniere (?:question|reponse)"
     r"|(?:repondu|reponse) (?:juste avant|tout a l heure)"
 )
-_THIS_ONE = r"celle[ -]?(?:ci|la)|cette question|a ca|a celle"
+_THIS_ONE = r"celle ?(?:ci|la)|cette question|a ca|a celle"
 _DELETE_FR = (
     rf"\b(?:supprim|effac|oubli|retir|detrui)\w*\b.*\b(?:{_SAID})\b"
     rf"|\b(?:{_SAID})\b.*\b(?:soient|soit|etre) (?:supprim|effac|detrui|retir)\w*"
@@ -45,7 +45,7 @@ _DELETE_EN = (
 _HUMAN_FR = (
     rf"\b(?:parler|discuter|echanger|contact|joindre|rappel)\w*\b.*\b(?:{_PERSON})\b"
     r"|\b(?:quelqu un|un humain|une personne|un conseiller|une conseillere|un agent)\b"
-    r".*\b(?:m appeler|me rappeler|me contacter|me telephoner|m ecrire)\b"
+    r".*\b(?:m appeler|me rappeler|me contacter|me telephoner|m ecrire|me repondre)\b"
     r"|\b(?:avoir|passez moi|passe moi|mettre en relation avec|veux|voudrais|aimerais)"
     r" (?:un|une) (?:vrai|vraie|etre) (?:humain|personne)\b"
 )
@@ -110,11 +110,142 @@ _DELETE_ALL = (
     r"(?:tout (?:effacer|supprimer)|(?:effacer|supprimer|effacez|supprimez|efface|supprime) tout"
     rf"|(?:delete|erase|wipe) (?:it all|everything)){_POLITE_END}"
 )
+# Erasing oneself: "effacez-moi de votre base", "je veux que tout soit effacé".
+_DELETE_ME = (
+    r"\b(?:effacez|supprimez|retirez|rayez|efface|supprime|retire) moi\b"
+    r"(?: (?:de|des) (?:votre|vos|la|les) (?:base|fichiers?|listes?|registres?|donnees))?"
+    rf"{_POLITE_END}"
+    r"|\b(?:effac|supprim|retir)\w* moi (?:de|des) (?:votre|vos|la|les) "
+    r"(?:base|fichiers?|listes?|registres?)\b"
+    rf"|\btout (?:soit|soient|sera|est) (?:supprim|effac|detrui)\w*{_POLITE_END}"
+)
 _SKIP_ANY = (
     r"\b(?:skip|pass on)\b (?:this|that|it|the question|this question|this one|that one)\b"
     r"|\bpasser (?:cette question|celle ci|celle la|mon tour)\b|\bje passe mon tour\b"
 )
 _STOP_FR = r"\b(?:on peut|on va|je vais|je prefere|restons) en rester la\b|\brestons en la\b"
+# Not following the question: "je pige rien", "g rien capté à la question",
+# "je suis pas sûr de comprendre"; said alone, so that "j'ai rien compris aux
+# nouveaux tarifs" stays an opinion.
+_ABOUT_QUESTION = r"(?: (?:a|de) (?:la|votre|cette|ta) question| a ca| a cela| la)?"
+_LOST_FR = (
+    r"\b(?:comprends|comprend|pige|capte|saisis) (?:pas|rien)(?: du tout)?"
+    rf"{_ABOUT_QUESTION}{_POLITE_END}"
+    rf"|\b(?:rien|pas) (?:compris|capte|pige|saisi)(?: du tout)?{_ABOUT_QUESTION}{_POLITE_END}"
+    r"|\bpas (?:sur|sure|certaine?) (?:de (?:bien )?(?:comprendre|saisir|piger|capter)"
+    r"|d avoir (?:bien )?(?:compris|saisi|pige|capte))\b"
+    rf"(?: (?:la|votre|cette) question)?{_POLITE_END}"
+)
+_AGAIN_VERBS = (
+    r"repeter|repetez|repete moi|reformuler|reformulez|reformule|reexpliquer|reexpliquez"
+    r"|redire|redites"
+)
+# Asking for the question again or explained: "pourriez-vous reformuler la
+# question ?", "expliquez-moi ce qu'il faut mettre", "could you rephrase that?".
+_AGAIN_FR = (
+    rf"\b(?:{_AGAIN_VERBS})(?: (?:la|votre|cette) question| ca| cela| moi)?{_POLITE_END}"
+    rf"|\b(?:{_AGAIN_VERBS}) (?:la|votre|cette) question\b"
+)
+_EXPLAIN_FR = (
+    r"\b(?:m expliquer|expliquez moi|explique moi|expliquer moi|m aider|aidez moi|aide moi)"
+    rf"(?:{_POLITE_END}| (?:a |pour )?(?:comprendre|repondre|remplir)\b| ce qu"
+    r"| quoi (?:mettre|repondre|ecrire|dire|cocher|choisir)\b| (?:la|cette|votre) question\b)"
+    rf"|\bj (?:ai|aurais) besoin (?:d |de l )?(?:un peu d )?aide{_POLITE_END}"
+)
+_AGAIN_EN = (
+    r"\b(?:rephrase|reword|repeat|clarify|explain) (?:that|this|it|the question|what you mean)"
+    rf"(?: again)?{_POLITE_END}"
+    r"|\bsay (?:that|it) again\b"
+    rf"|\b(?:i|we) (?:need|could use|would like) (?:some |a bit of |a little )?help{_POLITE_END}"
+)
+# Only a word of surprise: "quoi ?", "sorry what?", "hein".
+_HUH = r"^(?:(?:sorry|pardon|huh|hein|eh|euh|heu) )?(?:what|quoi|hein|huh|comment)$"
+# "c koi la question exactement", "la question veut dire quoi ?"
+_WHAT_QUESTION = (
+    r"\b(?:c est quoi|c quoi|quelle est|qu est ce que c est) (?:la|cette|votre) question\b"
+    r"|\b(?:la|cette|votre) question (?:veut dire|signifie) quoi\b"
+)
+# Keeping the answer to oneself, in either language; abstaining on this one.
+_PRIVATE = (
+    r"\bgard(?:er|e|erai) (?:(?:ca|cela|cette info\w*|l info|la reponse|ma reponse) )?pour moi\b"
+    r"|\bkeep (?:that|this|it) (?:to myself|private)\b"
+    rf"|\b(?:m abstenir|m abstiens)\b.*\b(?:{_THIS_ONE}|repondre)\b"
+)
+# Not saying: "je préfère ne pas le dire", "i'd rather not share that".
+_NOT_SAYING = (
+    r"\b(?:prefere(?:rais)? (?:ne pas|pas)|veux pas|voudrais pas|souhaite pas) (?:le |la |l |en )?"
+    r"(?:dire|donner|partager|communiquer|preciser|indiquer|repondre)\b"
+    rf"(?: (?:a )?(?:ca|cela|{_THIS_ONE}))?{_POLITE_END}"
+    r"|\b(?:rather not|prefer not to|don t want to|do not want to|won t|will not) "
+    r"(?:answer|say|share|tell|give|disclose|reply)\b"
+    rf"(?: (?:that|this|it|you|one|the question|this one|that one))*{_POLITE_END}"
+)
+# Nothing to say, then the next question: "rien à dire, question suivante".
+_NOTHING_NEXT = (
+    r"^(?:rien|nothing)\b.*\b(?:next|suivante?|question suivante|next question|je passe"
+    rf"|on passe|skip){_POLITE_END}"
+)
+# Leaving: "je souhaite arrêter là", "lâchez-moi avec vos questions", "ne
+# m'envoyez plus de messages", "je reprendrai plus tard", "stop asking me".
+_LEAVE_FR = (
+    r"\b(?:je|j|on)(?: [a-z]+){0,3} (?:arreter|arrete|stopper|stoppe|m arreter|m arrete)"
+    r" (?:la|ici)"
+    r"(?: pour (?:aujourd hui|le moment|l instant|ce soir|maintenant|cette fois))?"
+    rf"{_POLITE_END}"
+    r"|\b(?:lachez|lache) moi\b|\b(?:laissez|laisse) moi (?:tranquille|en paix)\b"
+    r"|\b(?:fichez|fiche|foutez|fous) moi la paix\b"
+    r"|\bne (?:m |me )?(?:envoyez|ecrivez|contactez|relancez|sollicitez|derangez|envoie"
+    r"|ecris|contacte|relance|derange) plus\b"
+    r"|\b(?:me desinscrire|me desabonner|desinscrivez moi|desabonnez moi)\b"
+    r"|\b(?:je|j|on) (?:reprendrai|reprendra|reviendrai|reviendra|continuerai|continuera"
+    r"|finirai|finira|terminerai|repasserai|repasserez)\b"
+    r"(?: (?:la suite|le reste|ca))? (?:plus tard|demain|une autre fois|ce soir"
+    rf"|tout a l heure|la semaine prochaine){_POLITE_END}"
+)
+_LEAVE_EN = (
+    r"^(?:(?:ok|okay|well|right|alright|so) )?(?:i m|i am) (?:done|finished|out)"
+    rf"(?: here| for (?:today|now)| with (?:this|it))?{_POLITE_END}"
+    r"|\bleave me alone\b"
+    r"|\bstop (?:asking|sending|bothering|bugging|pestering|spamming|harassing) me\b"
+    r"|\b(?:i ll|i will|ill|i can) (?:finish|continue|come back|do the rest|carry on)"
+    rf"(?: it| this| the rest)? (?:later|tomorrow|another time|some other time){_POLITE_END}"
+)
+# Only a goodbye: "allez au revoir et bonne journée", "bon ben salut", "bye for now".
+_GOODBYE = (
+    r"^(?:(?:bon|bah|ben|allez|ok|okay|merci|bref|voila|et|alors|well|thanks) )*"
+    r"(?:au revoir|bye|goodbye|bye bye|ciao|a plus|a bientot|see you|see ya)"
+    r"(?: (?:et |and )?(?:bonne (?:journee|soiree|nuit|fin de journee)|merci|a bientot|for now"
+    r"|see you|thanks|have a (?:nice|good) day))*$"
+    r"|^(?:bon|ben|allez|bref)(?: [a-z]+)? salut$"
+)
+# Ending the questionnaire itself, whoever says it: "end the survey".
+_END_SURVEY = (
+    r"\b(?:quitter|quitte|arreter|arrete|stopper|interrompre|abandonner|sortir du|sortir de"
+    r"|mettre fin a|fermer) (?:le |ce |la |cette )?"
+    r"(?:questionnaire|sondage|enquete|conversation|discussion|chat|quiz)\b"
+    r"|\b(?:end|quit|exit|stop|close|leave|cancel|abandon) (?:the |this )?"
+    r"(?:survey|questionnaire|conversation|chat|quiz)\b"
+)
+# Only the verb of starting again: "recommencez svp", "on recommence", "start over".
+_RESTART_ALONE = (
+    r"^(?:(?:on|je|j|i|we|let s) )?(?:(?:veux|voudrais|peux|aimerais|want to|d like to|can) )?"
+    r"(?:recommencer|recommencez|recommence|recommencons|redemarrer|redemarrez|redemarre"
+    r"|restart|start over|start again|begin again)"
+    r"(?: (?:tout|everything|a zero|de zero|from scratch|from the beginning|depuis le debut"
+    r"|du debut|svp|stp|please|pls|merci))*$"
+)
+# Someone named after a verb of talking, and nothing else but where they work:
+# "je voudrais discuter avec un conseiller", "parler à un agent de la mairie".
+_SOMEONE = (
+    r"quelqu un|un conseiller|une conseillere|un agent|un operateur|une operatrice"
+    r"|un interlocuteur|une interlocutrice|un responsable"
+)
+_TALK_TO_SOMEONE = (
+    rf"\b(?:parler|discuter|echanger|parle|discute) (?:a|avec) (?:{_SOMEONE})"
+    rf"(?: (?:de|du|d) (?:la |l )?[a-z]+)?{_POLITE_END}"
+    rf"|\b(?:passez moi|passe moi|me passer|mettez moi en (?:relation|contact) avec"
+    rf"|mettre en (?:relation|contact) avec) (?:{_SOMEONE}|un humain|une personne)\b"
+)
 _FRAMES: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("delete_data", re.compile(f"{_DELETE_FR}|{_DELETE_EN}")),
     ("human", re.compile(f"{_HUMAN_FR}|{_HUMAN_EN}")),
@@ -122,7 +253,11 @@ _FRAMES: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("skip", re.compile(f"{_SKIP_FR}|{_PRIVATE_FR}|{_SKIP_EN}|{_SKIP_ANY}")),
     ("help", re.compile(f"{_HELP_FR}|{_HELP_EN}")),
     ("stop", re.compile(_NO_MORE)),
-    ("delete_data", re.compile(_DELETE_ALL)),
+    ("delete_data", re.compile(f"{_DELETE_ALL}|{_DELETE_ME}")),
+    ("help", re.compile(f"{_AGAIN_FR}|{_EXPLAIN_FR}|{_AGAIN_EN}")),
+    ("skip", re.compile(f"{_PRIVATE}|{_NOT_SAYING}")),
+    ("stop", re.compile(f"{_LEAVE_FR}|{_LEAVE_EN}")),
+    ("human", re.compile(_TALK_TO_SOMEONE)),
 )
 # Said without a request's "je"/"vous": a question about who reads the
 # conversation ("y a-t-il un humain qui lit ça ?") and "on peut en rester là".
@@ -149,6 +284,10 @@ _UNADDRESSED: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("restart", re.compile(_RESTART_FR)),
     ("stop", re.compile(_STOP_FR)),
     ("status", re.compile(f"{_STATUS_FR}|{_STATUS_EN}")),
+    ("help", re.compile(f"{_LOST_FR}|{_HUH}|{_WHAT_QUESTION}")),
+    ("skip", re.compile(_NOTHING_NEXT)),
+    ("stop", re.compile(f"{_END_SURVEY}|{_GOODBYE}")),
+    ("restart", re.compile(_RESTART_ALONE)),
 )
 # The code a completed contribution is given ("MOB-7K3Q"), sent alone to ask
 # where that contribution is. Its part after the dash starts with a digit, so
@@ -168,17 +307,18 @@ _REQUEST = re.compile(
     r"\b(?:je|j|me|m|moi|vous|pouvez|pourriez|svp|stp|plait|i|me|my|you|can|could|please|let)\b"
     r"|\b(?:on peut|peut on|est ce qu on|on pourrait|can we|could we)\b"
     # an apology says the resident speaks to the bot: "oops, previous answer was wrong"
-    r"|\b(?:oops|oups|sorry|desole|desolee|pardon|my bad)\b"
+    r"|\b(?:oops|oups|sorry|desole|desolee|pardon|my bad|de ma part|mea culpa|my mistake)\b"
 )
 
 
 def framed_command(text: str) -> CommandName | None:
     """The command a request framed as one asks for, or None."""
-    folded = fold(text[:400]).replace("'", " ")
-    folded = re.sub(r"[^a-z0-9 -]", " ", folded)
-    if len(folded.split()) > MAX_WORDS:
+    # Chat shorthand spelt out ("jcapte" is "je capte", "qqn" "quelqu un"),
+    # politeness kept: "svp" makes a request.
+    words = command_words(text[:400], keep_politeness=True)
+    if len(words) > MAX_WORDS:
         return None
-    folded = " ".join(folded.split())
+    folded = " ".join(words)
     for name, pattern in _UNADDRESSED:
         if pattern.search(folded):
             return name
@@ -188,3 +328,17 @@ def framed_command(text: str) -> CommandName | None:
         if pattern.search(folded):
             return name
     return None
+
+
+# Wondering why something is so is an opinion, not a request: "je comprends
+# pas pourquoi la piscine a fermé", "why did you stop the night bus" (but "why
+# this question?" and "pourquoi vous me demandez ça" are about the question).
+_WONDERS_WHY = re.compile(
+    r"\b(?:pourquoi|why|how come)\b(?! (?:vous|you|tu|on me|cette|this|la question|ca|cela"
+    r"|that|it|do you|are you|is this)\b)(?: [a-z0-9]+){2}"
+)
+
+
+def wonders_why(text: str) -> bool:
+    """Whether `text` asks why something other than the question is so."""
+    return _WONDERS_WHY.search(" ".join(command_words(text[:400]))) is not None

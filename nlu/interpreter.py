@@ -57,7 +57,7 @@ from nlu.choice import (
     parse_choice,
     parse_multi_choice,
 )
-from nlu.command_frames import framed_command, receipt_code
+from nlu.command_frames import framed_command, receipt_code, wonders_why
 from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.comment import split_comment
 from nlu.commune import Places
@@ -226,11 +226,19 @@ class Interpreter:
         if isinstance(answer, Answer) and question.kind == "free_text" and not short:
             return answer  # a contribution of some length is never a command (see below)
         said = stripped
-        if question.kind in ("choice", "multi_choice", "ranking") and not said.isascii():
-            said = self._emoji.spelt_out(said, lang)  # "pas de 🚗" says "pas de voiture"
+        if (
+            question.kind in ("choice", "multi_choice", "ranking")
+            and not said.isascii()
+            and self._names_option(said, question, lang)
+        ):
+            # "pas de 🚗" says "pas de voiture"; emoji that name no option ("⬅️
+            # retour", "❓❓ je comprends pas") would only hide the request.
+            said = self._emoji.spelt_out(said, lang)
         score = self._command_score(said, command, recognise_commands, answer)
         if score.command is None:
             return answer
+        if question.kind == "free_text" and isinstance(answer, Answer) and wonders_why(stripped):
+            return answer  # "i don't understand why the library closed": an opinion
         if isinstance(answer, Confirm):
             # An answer the interpreter is unsure of yields to a likely command.
             return Command(score.command) if score.score >= _COMMAND_OVER_WEAK_ANSWER else answer

@@ -1,6 +1,7 @@
 import pytest
 
-from nlu.command_frames import framed_command
+from nlu.command_frames import framed_command, wonders_why
+from nlu.commands import command_words
 
 
 @pytest.mark.parametrize(
@@ -82,3 +83,82 @@ def test_frames_for_help_restart_stop_and_skip(text, command):
 )
 def test_opinions_near_those_frames_stay_answers(text):
     assert framed_command(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("jpige rien", "help"),
+        ("rien capté à la question", "help"),
+        ("je suis pas sûre d'avoir bien compris", "help"),
+        ("vous pourriez reformuler svp", "help"),
+        ("expliquez-moi quoi cocher", "help"),
+        ("could you repeat the question please", "help"),
+        ("sorry what", "help"),
+        ("c'est quoi la question", "help"),
+        ("je préfère garder la réponse pour moi", "skip"),
+        ("je prefere pas le dire", "skip"),
+        ("i'd rather not tell you", "skip"),
+        ("rien, suivante", "skip"),
+        ("je vais m'arrêter là pour aujourd'hui", "stop"),
+        ("lâchez-moi", "stop"),
+        ("ne me contactez plus", "stop"),
+        ("je continuerai ce soir", "stop"),
+        ("ok i'm done for today", "stop"),
+        ("i'll finish it tomorrow", "stop"),
+        ("quitter le questionnaire", "stop"),
+        ("bye and thanks", "stop"),
+        ("on recommence tout svp", "restart"),
+        ("start over from scratch", "restart"),
+        ("effacez-moi de vos fichiers", "delete_data"),
+        ("je veux que tout soit supprimé", "delete_data"),
+        ("je voudrais parler à un conseiller de la mairie", "human"),
+        ("passez-moi un responsable", "human"),
+        ("est-ce que quelqu'un peut me répondre ?", "human"),
+    ],
+)
+def test_requests_said_the_way_phones_type_them(text, command):
+    assert framed_command(text) == command
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je pense que le projet doit s'arrêter là",
+        "on ne m'écrit plus jamais de la mairie",
+        "je veux garder mon jardin pour moi",
+        "je pense que les agriculteurs ont besoin d'aide",
+        "je répète que les bus sont en retard",
+        "stop sending lorries through the village",
+        "i will continue to use my car",
+        "je voudrais pouvoir parler à un conseiller France services près de chez moi",
+        "aidez-moi à payer mon loyer, les aides ne suffisent pas",
+        "salut",
+        "rien ne change, on passe toujours par là",
+        "fermer la route du lac le dimanche",
+    ],
+)
+def test_opinions_near_the_new_frames_stay_answers(text):
+    assert framed_command(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "wonders"),
+    [
+        ("je comprends pas pourquoi la piscine a fermé", True),
+        ("why did they stop the night bus", True),
+        ("pourquoi vous me demandez ça ?", False),
+        ("why this question?", False),
+        ("pourquoi ?", False),
+    ],
+)
+def test_wondering_why_something_is_so(text, wonders):
+    assert wonders_why(text) is wonders
+
+
+def test_je_glued_to_a_consonant_is_spelt_out_but_not_abbreviations():
+    assert command_words("jcapte pas") == ["je", "capte", "pas"]
+    assert command_words("ts les jrs") == ["tous", "les", "jrs"]
+    assert command_words("id rather not") == ["i", "d", "rather", "not"]
+    assert command_words("stop svp", keep_politeness=True) == ["stop", "svp"]
+    assert command_words("stop svp") == ["stop"]

@@ -267,3 +267,28 @@ def test_a_request_after_an_acknowledgment_is_a_command_on_yes_no(interpret, tex
 @pytest.mark.parametrize("text", ["ok", "ok c'est bon", "ok pourquoi pas"])
 def test_an_acknowledgment_alone_is_yes(interpret, text):
     assert interpret(text, question("yes_no")) == Answer(True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("⬅️ retour", Command("back")),  # the arrow names no option
+        ("❓❓ je comprends pas", Command("help")),
+        ("pas de 🚗", Reject("not_understood")),  # the car names one: about the question
+        ("🚗 stp", Answer("car")),
+    ],
+)
+def test_emoji_count_for_a_command_only_when_they_name_an_option(interpret, text, expected):
+    got = interpret(text, spec("choice"))
+    if isinstance(expected, Reject):
+        assert not isinstance(got, Command)
+    else:
+        assert got == expected
+
+
+def test_wondering_why_on_a_free_text_question_is_an_opinion(interpret):
+    text = "i don't understand why the library closed"
+    assert interpret(text, question("free_text"), "en") == Answer(text)
+    assert interpret("i don't understand the question", question("free_text"), "en") == Command(
+        "help"
+    )
