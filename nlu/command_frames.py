@@ -33,6 +33,8 @@ _PREVIOUS = (
     r"|(?:repondu|reponse) (?:juste avant|tout a l heure)"
 )
 _THIS_ONE = r"celle ?(?:ci|la)|cette question|a ca|a celle"
+# Politeness that may close a request: "on reprend au début svp".
+_POLITE_END = r"(?: svp| stp| merci| s il vous plait| please| pls| plz| thanks| thx)*$"
 _DELETE_FR = (
     rf"\b(?:supprim|effac|oubli|retir|detrui)\w*\b.*\b(?:{_SAID})\b"
     rf"|\b(?:{_SAID})\b.*\b(?:soient|soit|etre) (?:supprim|effac|detrui|retir)\w*"
@@ -46,6 +48,8 @@ _HUMAN_FR = (
     rf"\b(?:parler|discuter|echanger|contact|joindre|rappel)\w*\b.*\b(?:{_PERSON})\b"
     r"|\b(?:quelqu un|un humain|une personne|un conseiller|une conseillere|un agent)\b"
     r".*\b(?:m appeler|me rappeler|me contacter|me telephoner|m ecrire|me repondre)\b"
+    # "j'aimerais être rappelé par un conseiller"
+    r"|\b(?:etre|me faire) (?:rappel|recontact|contact|appel)\w* par (?:un|une|quelqu)\b"
     r"|\b(?:avoir|passez moi|passe moi|mettre en relation avec|veux|voudrais|aimerais)"
     r" (?:un|une) (?:vrai|vraie|etre) (?:humain|personne)\b"
 )
@@ -56,10 +60,16 @@ _HUMAN_EN = (
     r" (?:a|an|some) (?:real )?(?:human|person|agent|operator)\b"
 )
 _BACK_FR = (
+    r"\b(?:je peux|on peut|peut on|puis je|est ce que je peux|est ce qu on peut)"
+    rf" (?:revenir|retourner) (?:en arriere|(?:a|sur) (?:la |une )?(?:{_PREVIOUS}))"
+    r"|"
     r"\b(?:trompe|tromper|erreur|faute|mal repondu|corriger|modifier|changer)\w*\b"
     rf".*\b(?:{_PREVIOUS})\b"
 )
 _BACK_EN = (
+    r"\b(?:can i|could i|may i|can we|could we) go back(?: to the (?:last|previous)"
+    rf" (?:question|one|answer)| one question)?{_POLITE_END}"
+    r"|"
     r"\b(?:mistake|wrong|change|fix|correct)\b.*\b(?:previous|last) (?:question|answer|one)\b"
     r"|\b(?:previous|last) (?:question|answer|one)\b.*\b(?:wrong|mistake)\b"
     r"|\bmade a mistake (?:earlier|before|just now)\b"
@@ -88,8 +98,6 @@ _HELP_EN = (
     r"\b(?:the question|what you|what i should|what to answer|what this)\b"
 )
 # Starting the questionnaire over: "je voudrais reprendre le questionnaire du début".
-# Politeness that may close a request: "on reprend au début svp".
-_POLITE_END = r"(?: svp| stp| merci| s il vous plait| please| thanks)*$"
 _RESTART_FR = (
     r"\b(?:recommencer|reprendre|refaire|redemarrer|recommence|reprend)\b"
     r"(?: tout| le questionnaire| la consultation| les questions)?"
@@ -103,6 +111,7 @@ _NO_MORE = (
     r"|de me (?:contacter|relancer|harceler|poser des questions))\b"
     r"|\bstop (?:messaging|texting|contacting|writing to) me\b"
 )
+_NO_MORE_ALONE = rf"^no more (?:messages|texts|questions|emails|notifications){_POLITE_END}"
 # Erasing everything, said last: "je veux tout effacer", "supprimez tout".
 _DELETE_ALL = (
     r"^(?:(?:je veux|je voudrais|j aimerais|je souhaite|vous pouvez|pouvez vous|pourriez vous"
@@ -117,7 +126,7 @@ _DELETE_ME = (
     rf"{_POLITE_END}"
     r"|\b(?:effac|supprim|retir)\w* moi (?:de|des) (?:votre|vos|la|les) "
     r"(?:base|fichiers?|listes?|registres?)\b"
-    rf"|\btout (?:soit|soient|sera|est) (?:supprim|effac|detrui)\w*{_POLITE_END}"
+    rf"|\btout (?:soit|soient) (?:supprim|effac|detrui)\w*{_POLITE_END}"
 )
 _SKIP_ANY = (
     r"\b(?:skip|pass on)\b (?:this|that|it|the question|this question|this one|that one)\b"
@@ -135,6 +144,9 @@ _LOST_FR = (
     r"|\bpas (?:sur|sure|certaine?) (?:de (?:bien )?(?:comprendre|saisir|piger|capter)"
     r"|d avoir (?:bien )?(?:compris|saisi|pige|capte))\b"
     rf"(?: (?:la|votre|cette) question)?{_POLITE_END}"
+    rf"|\b(?:je )?(?:ne )?vous suis (?:pas|plus){_POLITE_END}"
+    r"|\b(?:don t|do not|didn t|can t) (?:follow|get it|understand)"
+    rf"(?: you| this| that| the question)?{_POLITE_END}"
 )
 _AGAIN_VERBS = (
     r"repeter|repetez|repete moi|reformuler|reformulez|reformule|reexpliquer|reexpliquez"
@@ -194,13 +206,13 @@ _LEAVE_FR = (
     rf"{_POLITE_END}"
     r"|\b(?:lachez|lache) moi\b|\b(?:laissez|laisse) moi (?:tranquille|en paix)\b"
     r"|\b(?:fichez|fiche|foutez|fous) moi la paix\b"
-    r"|\bne (?:m |me )?(?:envoyez|ecrivez|contactez|relancez|sollicitez|derangez|envoie"
+    r"|\bne (?:m |me )(?:envoyez|ecrivez|contactez|relancez|sollicitez|derangez|envoie"
     r"|ecris|contacte|relance|derange) plus\b"
     r"|\b(?:me desinscrire|me desabonner|desinscrivez moi|desabonnez moi)\b"
     r"|\b(?:je|j|on) (?:reprendrai|reprendra|reviendrai|reviendra|continuerai|continuera"
     r"|finirai|finira|terminerai|repasserai|repasserez)\b"
-    r"(?: (?:la suite|le reste|ca))? (?:plus tard|demain|une autre fois|ce soir"
-    rf"|tout a l heure|la semaine prochaine){_POLITE_END}"
+    # only times that are no date: "je reviendrai demain" may answer a date question
+    rf"(?: (?:la suite|le reste|ca))? (?:plus tard|une autre fois|tout a l heure){_POLITE_END}"
 )
 _LEAVE_EN = (
     r"^(?:(?:ok|okay|well|right|alright|so) )?(?:i m|i am) (?:done|finished|out)"
@@ -208,7 +220,7 @@ _LEAVE_EN = (
     r"|\bleave me alone\b"
     r"|\bstop (?:asking|sending|bothering|bugging|pestering|spamming|harassing) me\b"
     r"|\b(?:i ll|i will|ill|i can) (?:finish|continue|come back|do the rest|carry on)"
-    rf"(?: it| this| the rest)? (?:later|tomorrow|another time|some other time){_POLITE_END}"
+    rf"(?: it| this| the rest)? (?:later|another time|some other time){_POLITE_END}"
 )
 # Only a goodbye: "allez au revoir et bonne journée", "bon ben salut", "bye for now".
 _GOODBYE = (
@@ -222,9 +234,10 @@ _GOODBYE = (
 _END_SURVEY = (
     r"\b(?:quitter|quitte|arreter|arrete|stopper|interrompre|abandonner|sortir du|sortir de"
     r"|mettre fin a|fermer) (?:le |ce |la |cette )?"
-    r"(?:questionnaire|sondage|enquete|conversation|discussion|chat|quiz)\b"
+    r"(?:questionnaire|sondage|enquete|conversation|discussion|chat|quiz)"
+    rf"(?: maintenant| ici)?{_POLITE_END}"
     r"|\b(?:end|quit|exit|stop|close|leave|cancel|abandon) (?:the |this )?"
-    r"(?:survey|questionnaire|conversation|chat|quiz)\b"
+    rf"(?:survey|questionnaire|conversation|chat|quiz)(?: now| here)?{_POLITE_END}"
 )
 # Only the verb of starting again: "recommencez svp", "on recommence", "start over".
 _RESTART_ALONE = (
@@ -286,7 +299,7 @@ _UNADDRESSED: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("status", re.compile(f"{_STATUS_FR}|{_STATUS_EN}")),
     ("help", re.compile(f"{_LOST_FR}|{_HUH}|{_WHAT_QUESTION}")),
     ("skip", re.compile(_NOTHING_NEXT)),
-    ("stop", re.compile(f"{_END_SURVEY}|{_GOODBYE}")),
+    ("stop", re.compile(f"{_END_SURVEY}|{_GOODBYE}|{_NO_MORE_ALONE}")),
     ("restart", re.compile(_RESTART_ALONE)),
 )
 # The code a completed contribution is given ("MOB-7K3Q"), sent alone to ask
@@ -306,6 +319,8 @@ def receipt_code(text: str) -> str | None:
 _REQUEST = re.compile(
     r"\b(?:je|j|me|m|moi|vous|pouvez|pourriez|svp|stp|plait|i|me|my|you|can|could|please|let)\b"
     r"|\b(?:on peut|peut on|est ce qu on|on pourrait|can we|could we)\b"
+    # "merci de" + an infinitive is a polite imperative: "merci d'effacer mes réponses"
+    r"|\bmerci (?:de|d)\b"
     # an apology says the resident speaks to the bot: "oops, previous answer was wrong"
     r"|\b(?:oops|oups|sorry|desole|desolee|pardon|my bad|de ma part|mea culpa|my mistake)\b"
 )
