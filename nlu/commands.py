@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from nlu.interpretation import COMMAND_NAMES, CommandName
-from nlu.normalize import fold, tokens
+from nlu.normalize import fold, folded_tokens
 
 ANSWER_INTENT = "answer"
 
@@ -192,7 +192,7 @@ def command_words(text: str, *, keep_politeness: bool = False) -> list[str]:
     if not keep_politeness:
         folded = _POLITENESS.sub(" ", folded)
     words: list[str] = []
-    for word in tokens(folded):
+    for word in folded_tokens(folded):
         spelt = SHORTHAND.get(word)
         if spelt is None:
             spelt = ("je", word[1:]) if _GLUED_JE.fullmatch(word) else (word,)
