@@ -34,14 +34,19 @@ _PREVIOUS = (
 )
 _THIS_ONE = r"celle ?(?:ci|la)|cette question|a ca|a celle"
 # Politeness that may close a request: "on reprend au début svp".
-_POLITE_END = r"(?: svp| stp| merci| s il vous plait| please| pls| plz| thanks| thx)*$"
+_POLITE_END = (
+    r"(?: svp| stp| merci| s il vous plait| si possible| si c est possible| please| pls| plz"
+    r"| thanks| thx| if possible)*$"
+)
 _DELETE_FR = (
     rf"\b(?:supprim|effac|oubli|retir|detrui)\w*\b.*\b(?:{_SAID})\b"
     rf"|\b(?:{_SAID})\b.*\b(?:soient|soit|etre) (?:supprim|effac|detrui|retir)\w*"
 )
 _DELETE_EN = (
     r"\b(?:delete|erase|remove|wipe|forget)\b.*\b(?:everything i|all (?:the |my )?"
-    r"(?:answers|data|messages)|(?:the )?answers i|my (?:answers|data|messages|information)"
+    r"(?:answers|data|messages|information|info|responses|details)"
+    r"|(?:the )?(?:answers|information|info|responses|details) i"
+    r"|my (?:answers|data|messages|information|info|responses|details)"
     r"|what i (?:said|wrote|told you|answered|gave you))\b"
 )
 _HUMAN_FR = (
@@ -63,8 +68,11 @@ _BACK_FR = (
     r"\b(?:je peux|on peut|peut on|puis je|est ce que je peux|est ce qu on peut)"
     rf" (?:revenir|retourner) (?:en arriere|(?:a|sur) (?:la |une )?(?:{_PREVIOUS}))"
     r"|"
-    r"\b(?:trompe|tromper|erreur|faute|mal repondu|corriger|modifier|changer)\w*\b"
+    r"\b(?:trompe|tromper|erreur|faute|mal repondu|corriger|modifier|changer|n importe quoi"
+    r"|mal (?:mis|lu|compris|clique|tape)|pas fait expres|plante|goure|rate)\w*\b"
     rf".*\b(?:{_PREVIOUS})\b"
+    # "la question d'avant, je voudrais la refaire"
+    rf"|\b(?:{_PREVIOUS})\b.*\b(?:refaire|corriger|modifier|changer|revoir|reprendre)\b"
 )
 _BACK_EN = (
     r"\b(?:can i|could i|may i|can we|could we) go back(?: to the (?:last|previous)"
@@ -100,8 +108,8 @@ _HELP_EN = (
 # Starting the questionnaire over: "je voudrais reprendre le questionnaire du début".
 _RESTART_FR = (
     r"\b(?:recommencer|reprendre|refaire|redemarrer|recommence|reprend)\b"
-    r"(?: tout| le questionnaire| la consultation| les questions)?"
-    rf" (?:depuis le debut|du debut|au debut|a zero|de zero){_POLITE_END}"
+    r"(?: tout)?(?: le questionnaire| la consultation| les questions)?"
+    rf" (?:(?:depuis|du|au) (?:le )?(?:tout )?debut|a zero|de zero){_POLITE_END}"
     r"|\b(?:recommencer|reprendre|refaire) (?:le questionnaire|la consultation)\b"
     r"|\btout (?:recommencer|reprendre|refaire)$"
 )
@@ -127,6 +135,8 @@ _DELETE_ME = (
     r"|\b(?:effac|supprim|retir)\w* moi (?:de|des) (?:votre|vos|la|les) "
     r"(?:base|fichiers?|listes?|registres?)\b"
     rf"|\btout (?:soit|soient) (?:supprim|effac|detrui)\w*{_POLITE_END}"
+    r"|\b(?:m|me) (?:effacer|supprimer|retirer|rayer) (?:de|des) (?:votre |vos |la |les )?"
+    r"(?:base|fichiers?|listes?|registres?)\b"
 )
 _SKIP_ANY = (
     r"\b(?:skip|pass on)\b (?:this|that|it|the question|this question|this one|that one)\b"
@@ -143,7 +153,8 @@ _LOST_FR = (
     rf"|\b(?:rien|pas) (?:compris|capte|pige|saisi)(?: du tout)?{_ABOUT_QUESTION}{_POLITE_END}"
     r"|\bpas (?:sur|sure|certaine?) (?:de (?:bien )?(?:comprendre|saisir|piger|capter)"
     r"|d avoir (?:bien )?(?:compris|saisi|pige|capte))\b"
-    rf"(?: (?:la|votre|cette) question)?{_POLITE_END}"
+    r"(?: (?:la|votre|cette) question| ce qu il faut (?:mettre|repondre|ecrire|faire|cocher|dire)"
+    rf"| ce que vous (?:demandez|voulez dire|voulez|attendez))?{_POLITE_END}"
     rf"|\b(?:je )?(?:ne )?vous suis (?:pas|plus){_POLITE_END}"
     r"|\b(?:don t|do not|didn t|can t) (?:follow|get it|understand)"
     rf"(?: you| this| that| the question)?{_POLITE_END}"
@@ -160,8 +171,12 @@ _AGAIN_FR = (
 )
 _EXPLAIN_FR = (
     r"\b(?:m expliquer|expliquez moi|explique moi|expliquer moi|m aider|aidez moi|aide moi)"
-    rf"(?:{_POLITE_END}| (?:a |pour )?(?:comprendre|repondre|remplir)\b| ce qu"
-    r"| quoi (?:mettre|repondre|ecrire|dire|cocher|choisir)\b| (?:la|cette|votre) question\b)"
+    r"(?: (?:a |pour )?(?:comprendre|repondre|remplir)(?: (?:a )?(?:la|cette|votre) question"
+    r"| ca| le questionnaire)?"
+    r"| ce qu il faut (?:mettre|repondre|ecrire|faire|cocher|dire)"
+    r"| ce que vous (?:demandez|voulez dire|voulez|attendez)"
+    r"| quoi (?:mettre|repondre|ecrire|dire|cocher|choisir)| (?:la|cette|votre) question)?"
+    rf"{_POLITE_END}"
     rf"|\bj (?:ai|aurais) besoin (?:d |de l )?(?:un peu d )?aide{_POLITE_END}"
 )
 _AGAIN_EN = (
@@ -187,10 +202,10 @@ _PRIVATE = (
 _NOT_SAYING = (
     r"\b(?:prefere(?:rais)? (?:ne pas|pas)|veux pas|voudrais pas|souhaite pas) (?:le |la |l |en )?"
     r"(?:dire|donner|partager|communiquer|preciser|indiquer|repondre)\b"
-    rf"(?: (?:a )?(?:ca|cela|{_THIS_ONE}))?{_POLITE_END}"
+    rf"(?: (?:a )?(?:ca|cela|{_THIS_ONE})| (?:mon|ma|mes) [a-z]+(?: [a-z]+)?)?{_POLITE_END}"
     r"|\b(?:rather not|prefer not to|don t want to|do not want to|won t|will not) "
     r"(?:answer|say|share|tell|give|disclose|reply)\b"
-    rf"(?: (?:that|this|it|you|one|the question|this one|that one))*{_POLITE_END}"
+    rf"(?: (?:that|this|it|you|one|the question|this one|that one|my [a-z]+))*{_POLITE_END}"
 )
 # Nothing to say, then the next question: "rien à dire, question suivante".
 _NOTHING_NEXT = (
@@ -222,6 +237,20 @@ _LEAVE_EN = (
     r"|\b(?:i ll|i will|ill|i can) (?:finish|continue|come back|do the rest|carry on)"
     rf"(?: it| this| the rest)? (?:later|another time|some other time){_POLITE_END}"
 )
+# Not going on: "je ne souhaite pas continuer ce questionnaire, bonne journée",
+# "i don't want to continue with this survey anymore" (said last: "je ne veux
+# pas continuer à payer autant" is an opinion).
+_SURVEY = r"(?:le |ce |la |cette |this |the )?(?:questionnaire|sondage|enquete|consultation|survey)"
+_NOT_GOING_ON = (
+    r"\b(?:(?:veux|souhaite|voudrais|compte|peux|souhaiterais) (?:pas|plus)"
+    r" (?:continuer|poursuivre)"
+    r"|(?:don t|do not|no longer) (?:want|wish|wanna) to (?:continue|go on|carry on|keep going))"
+) + (
+    rf"(?: (?:with )?{_SURVEY})?"
+    r"(?: (?:plus longtemps|aujourd hui|maintenant|anymore|any more|now|today))?"
+    r"(?: (?:merci|bonne journee|bonne soiree|au revoir|thanks|thank you|bye))*"
+    rf"{_POLITE_END}"
+)
 # Only a goodbye: "allez au revoir et bonne journée", "bon ben salut", "bye for now".
 _GOODBYE = (
     r"^(?:(?:bon|bah|ben|allez|ok|okay|merci|bref|voila|et|alors|well|thanks) )*"
@@ -241,11 +270,23 @@ _END_SURVEY = (
 )
 # Only the verb of starting again: "recommencez svp", "on recommence", "start over".
 _RESTART_ALONE = (
-    r"^(?:(?:on|je|j|i|we|let s) )?(?:(?:veux|voudrais|peux|aimerais|want to|d like to|can) )?"
+    r"^(?:(?:on|je|j|i|we|let s|peut on|on peut|can we|can i|could we|could i|puis je"
+    r"|est il possible de|serait il possible de|is it possible to) )?"
+    r"(?:(?:veux|voudrais|peux|aimerais|want to|d like to|can) )?"
     r"(?:recommencer|recommencez|recommence|recommencons|redemarrer|redemarrez|redemarre"
     r"|restart|start over|start again|begin again)"
     r"(?: (?:tout|everything|a zero|de zero|from scratch|from the beginning|depuis le debut"
     r"|du debut|svp|stp|please|pls|merci))*$"
+)
+# "is it possible to start the whole questionnaire again from the very beginning"
+_START_AGAIN_EN = (
+    r"\b(?:start|begin|do|restart|redo)(?: (?:the|this|it)(?: (?:whole |entire )?"
+    r"(?:questionnaire|survey|thing|consultation))?)?"
+    r"(?: (?:again|over)(?: from (?:the )?(?:very )?(?:beginning|start|scratch))?"
+    r"| from (?:the )?(?:very )?(?:beginning|start|scratch))"
+    rf"{_POLITE_END}"
+    r"|\b(?:start|begin|restart|redo) (?:the|this) (?:whole |entire )?"
+    rf"(?:questionnaire|survey|consultation){_POLITE_END}"
 )
 # Someone named after a verb of talking, and nothing else but where they work:
 # "je voudrais discuter avec un conseiller", "parler à un agent de la mairie".
@@ -269,7 +310,8 @@ _FRAMES: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("delete_data", re.compile(f"{_DELETE_ALL}|{_DELETE_ME}")),
     ("help", re.compile(f"{_AGAIN_FR}|{_EXPLAIN_FR}|{_AGAIN_EN}")),
     ("skip", re.compile(f"{_PRIVATE}|{_NOT_SAYING}")),
-    ("stop", re.compile(f"{_LEAVE_FR}|{_LEAVE_EN}")),
+    ("stop", re.compile(f"{_LEAVE_FR}|{_LEAVE_EN}|{_NOT_GOING_ON}")),
+    ("restart", re.compile(_START_AGAIN_EN)),
     ("human", re.compile(_TALK_TO_SOMEONE)),
 )
 # Said without a request's "je"/"vous": a question about who reads the
@@ -321,6 +363,7 @@ _REQUEST = re.compile(
     r"|\b(?:on peut|peut on|est ce qu on|on pourrait|can we|could we)\b"
     # "merci de" + an infinitive is a polite imperative: "merci d'effacer mes réponses"
     r"|\bmerci (?:de|d)\b"
+    r"|\b(?:il serait|il est|serait il|est il|is it|would it be) possible\b"
     # an apology says the resident speaks to the bot: "oops, previous answer was wrong"
     r"|\b(?:oops|oups|sorry|desole|desolee|pardon|my bad|de ma part|mea culpa|my mistake)\b"
 )
