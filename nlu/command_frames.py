@@ -191,6 +191,16 @@ _HUH = r"^(?:(?:sorry|pardon|huh|hein|eh|euh|heu) )?(?:what|quoi|hein|huh|commen
 _WHAT_QUESTION = (
     r"\b(?:c est quoi|c quoi|quelle est|qu est ce que c est) (?:la|cette|votre) question\b"
     r"|\b(?:la|cette|votre) question (?:veut dire|signifie) quoi\b"
+    # "je sais pas trop ce que ça veut dire", "c'est quoi la commune qu'il faut mettre"
+    r"|\b(?:sais|vois|comprends) (?:pas|plus)\b.*\bce que (?:ca|cela|ceci|vous voulez)"
+    r" (?:veut dire|signifie|dire)\b"
+    r"|\b(?:c est quoi|c quoi|quel|quelle|quels|quelles)\b.*\bqu il faut"
+    r" (?:mettre|repondre|ecrire|cocher|indiquer)\b"
+    # how many may be chosen: "on peut en cocher plusieurs ?", "can i pick two?"
+    r"|\b(?:on peut|je peux|peut on|puis je) en (?:cocher|choisir|mettre|selectionner|prendre)"
+    r" (?:plusieurs|deux|trois|2|3)$"
+    r"|\b(?:can i|can we|may i) (?:pick|choose|select|tick) (?:several|more than one|multiple"
+    r"|both|two|2)$"
 )
 # Keeping the answer to oneself, in either language; abstaining on this one.
 _PRIVATE = (
@@ -205,11 +215,13 @@ _NOT_SAYING = (
     rf"(?: (?:a )?(?:ca|cela|{_THIS_ONE})| (?:mon|ma|mes) [a-z]+(?: [a-z]+)?)?{_POLITE_END}"
     r"|\b(?:rather not|prefer not to|don t want to|do not want to|won t|will not) "
     r"(?:answer|say|share|tell|give|disclose|reply)\b"
-    rf"(?: (?:that|this|it|you|one|the question|this one|that one|my [a-z]+))*{_POLITE_END}"
+    r"(?: (?:that|this|it|you|one|the question|this one|that one|my [a-z]+"
+    rf"|(?:a|an|any) [a-z]+))*{_POLITE_END}"
 )
 # Nothing to say, then the next question: "rien à dire, question suivante".
 _NOTHING_NEXT = (
-    r"^(?:rien|nothing)\b.*\b(?:next|suivante?|question suivante|next question|je passe"
+    r"^(?:(?:euh|heu|non|nan|nah|no|bah|ben|bof|hmm) )*(?:rien|nothing)\b"
+    r".*\b(?:next|suivante?|question suivante|next question|je passe"
     rf"|on passe|skip){_POLITE_END}"
 )
 # Leaving: "je souhaite arrêter là", "lâchez-moi avec vos questions", "ne

@@ -126,6 +126,12 @@ def test_opinions_near_those_frames_stay_answers(text):
         ("je voudrais reprendre au tout début si possible", "restart"),
         ("est-il possible de recommencer ?", "restart"),
         ("pas sûr de comprendre ce qu'il faut mettre", "help"),
+        ("ben je sais pas trop ce que ça veut dire", "help"),
+        ("c'est quoi la commune qu'il faut mettre, celle du travail ?", "help"),
+        ("on peut en cocher plusieurs ?", "help"),
+        ("can i pick two", "help"),
+        ("nah nothing, next question", "skip"),
+        ("i'd rather not give a number", "skip"),
         ("quitter le questionnaire", "stop"),
         ("bye and thanks", "stop"),
         ("on recommence tout svp", "restart"),
@@ -170,6 +176,10 @@ def test_requests_said_the_way_phones_type_them(text, command):
         "aidez-moi à comprendre les nouvelles règles de stationnement",
         "la dernière réunion publique était n'importe quoi",
         "il faut refaire la dernière partie de la route",
+        "quel budget qu'il faut donner aux associations ? plus qu'avant",
+        "on peut en faire plus pour les jeunes",
+        "rien ne va ici, on passe notre temps dans les bouchons",
+        "je peux choisir les horaires et les tarifs",
     ],
 )
 def test_opinions_near_the_new_frames_stay_answers(text):
