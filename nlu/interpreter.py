@@ -71,6 +71,7 @@ from nlu.normalize import (
     fold,
     has_letters_or_digits,
     is_blank,
+    key,
     tokens,
     word_set,
 )
@@ -216,6 +217,10 @@ class Interpreter:
         words = tokens(stripped[:_MAX_COMMAND_CHARS])
         if isinstance(answer, Answer) and question.kind == "yes_no" and words[:1] in _POLAR:
             return answer  # "non", "non merci, stop": always an answer on a yes/no question
+        if isinstance(answer, Answer) and self._is_label(stripped, question, lang):
+            return (
+                answer  # an option called "Je préfère ne pas répondre", "Stop" or "Aide à domicile"
+            )
         framed = framed_command(stripped) if recognise_commands and command is None else None
         if framed is not None:
             return Command(framed)  # "pourriez-vous effacer tout ce que je vous ai écrit"
@@ -389,6 +394,13 @@ class Interpreter:
         if question.kind == "choice":
             return parse_choice(named, question, self._matcher(question, lang), lang, today)
         return parse_multi_choice(named, question, self._matcher(question, lang))
+
+    def _is_label(self, text: str, question: QuestionSpec, lang: str) -> bool:
+        """Whether `text` is exactly the name of one of the question's options:
+        a label typed or tapped is that option, whatever command it sounds like."""
+        if question.kind not in ("choice", "multi_choice", "ranking") or len(text) > 200:
+            return False
+        return key(text) in self._matcher(question, lang).exact
 
     def _names_option(self, text: str, question: QuestionSpec, lang: str) -> bool:
         """Whether a message that chose nothing still named an option ("pas de

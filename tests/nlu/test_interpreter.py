@@ -292,3 +292,14 @@ def test_wondering_why_on_a_free_text_question_is_an_opinion(interpret):
     assert interpret("i don't understand the question", question("free_text"), "en") == Command(
         "help"
     )
+
+
+@pytest.mark.parametrize(
+    "label", ["Je préfère ne pas répondre", "Parler à un conseiller", "Besoin d'aide", "Stop"]
+)
+def test_an_option_named_like_a_command_is_that_option(interpret, label):
+    spec_ = question("choice", [("a", "Oui"), ("b", "Non"), ("c", label)])
+    assert interpret(label, spec_) == Answer("c")
+    assert interpret(label.lower(), spec_) == Answer("c")
+    # the same words on a question without that option are the command
+    assert isinstance(interpret(label, spec("choice")), Command)
