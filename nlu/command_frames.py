@@ -4,8 +4,14 @@ question précédente", "une vraie personne"). The frame is what tells "pourriez
 vous effacer tout ce que je vous ai écrit" (erase my data) from "il faudrait
 effacer les tags sur les murs" (an answer): the verb alone does not.
 
-Patterns run on folded text (no accents, lower case) of messages of at most
-`MAX_WORDS` words; longer messages are contributions.
+Patterns run on the folded words (no accents, lower case, chat shorthand spelt
+out: "jcapte" is "je capte") of messages of at most `MAX_WORDS` words; longer
+messages are contributions. Most frames need a request made to the bot ("je",
+"vous", "svp", "can you"); a few are commands whoever says them ("on reprend au
+début", "c'est quoi la question", a goodbye alone). Frames that could match an
+opinion are anchored at the end of the message ("je souhaite arrêter là", not
+"je pense que le projet doit s'arrêter là ...") or name the conversation itself;
+tests/nlu/test_command_frames.py holds the near-misses of each.
 """
 
 from __future__ import annotations
