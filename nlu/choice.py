@@ -182,7 +182,9 @@ def content_words(name: str) -> list[str]:
 
 
 def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
-    """Index every name of every option, with the lexicon groups its names touch."""
+    """Index every name of every option, with the lexicon groups its names
+    touch. Only the question's options are read (the interpreter shares one
+    matcher between questions that offer the same options)."""
     exact: dict[str, int] = {}
     names_by_choice: list[set[tuple[str, ...]]] = []
     exclusive: set[int] = set()
@@ -223,10 +225,14 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
             owners.setdefault(phrase, set()).add(position)
     index: PhraseIndex[frozenset[int]] = PhraseIndex()
     vocabulary: dict[str, frozenset[int]] = {}
+    # One set per option for the phrases of that option alone: fewer objects
+    # for the garbage collector to walk while a long list is indexed.
+    alone = [frozenset((position,)) for position in range(len(question.choices))]
     for phrase, choices in owners.items():
-        index.add_words(phrase, frozenset(choices))
+        owned = alone[next(iter(choices))] if len(choices) == 1 else frozenset(choices)
+        index.add_words(phrase, owned)
         if len(phrase) == 1 and phrase[0] not in _STOPWORDS and not phrase[0].isdigit():
-            vocabulary[phrase[0]] = frozenset(choices)
+            vocabulary[phrase[0]] = owned
     ids = tuple(choice.id for choice in question.choices)
     sizes = tuple(
         len([w for w in stemmed_names[c.label] if w not in _STOPWORDS]) or 1

@@ -160,7 +160,7 @@ class Interpreter:
         self._yes_no = YesNoParser()
         self._emoji = EmojiNames(LANGUAGES)
         self._places = Places.bundled(region)
-        self._matchers: dict[tuple[QuestionSpec, str], ChoiceMatcher] = {}
+        self._matchers: dict[tuple[tuple[ChoiceOption, ...], str], ChoiceMatcher] = {}
         self._warm_up()
 
     def _warm_up(self) -> None:
@@ -411,8 +411,10 @@ class Interpreter:
         return bool(self._matcher(question, lang).find(stems(named)))
 
     def _matcher(self, question: QuestionSpec, lang: str) -> ChoiceMatcher:
-        """The question's option index, built once per question and language."""
-        key = (question, lang)
+        """The question's option index, built once per list of options and
+        language: questions that offer the same options ("Pour", "Contre",
+        "Sans avis" asked again and again) share it."""
+        key = (question.choices, lang)
         matcher = self._matchers.get(key)
         if matcher is None:
             if len(self._matchers) >= _MATCHER_CACHE_SIZE:

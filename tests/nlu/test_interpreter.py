@@ -303,3 +303,12 @@ def test_an_option_named_like_a_command_is_that_option(interpret, label):
     assert interpret(label.lower(), spec_) == Answer("c")
     # the same words on a question without that option are the command
     assert isinstance(interpret(label, spec("choice")), Command)
+
+
+def test_questions_offering_the_same_options_share_one_index(interpreter):
+    # A flow that asks "Pour / Contre / Sans avis" ten times indexes them once.
+    agree = [("pour", "Pour"), ("contre", "Contre"), ("sans_avis", "Sans avis")]
+    first, second = question("choice", agree), question("multi_choice", agree)
+    assert interpreter._matcher(first, "fr") is interpreter._matcher(second, "fr")
+    assert interpreter._matcher(first, "fr") is not interpreter._matcher(first, "en")
+    assert interpreter.interpret("contre", second, "fr", TODAY) == Answer(("contre",))
