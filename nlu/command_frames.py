@@ -25,6 +25,8 @@ MAX_WORDS = 25
 _SAID = (
     r"(?:tout )?ce que je (?:vous |t )?(?:ai|avais) "
     r"(?:dit|ecrit|donne|envoye|raconte|repondu|saisi)"
+    r"|(?:toutes |tous )?(?:les |mes )?(?:infos|informations|donnees|reponses) que vous"
+    r" (?:avez|gardez|conservez|detenez)"
     r"|(?:toutes |tous )?mes (?:reponses|donnees|informations|infos|messages|coordonnees)"
     r"|(?:toutes )?les reponses que je (?:vous )?ai (?:donnees|envoyees|ecrites)"
     r"|(?:tout )?ce que vous (?:avez|savez|gardez|conservez) sur moi"
@@ -62,7 +64,10 @@ _HUMAN_FR = (
     # "j'aimerais être rappelé par un conseiller"
     r"|\b(?:etre|me faire) (?:rappel|recontact|contact|appel)\w* par (?:un|une|quelqu)\b"
     r"|\b(?:avoir|passez moi|passe moi|mettre en relation avec|veux|voudrais|aimerais)"
-    r" (?:un|une) (?:vrai|vraie|etre) (?:humain|personne)\b"
+    r" (?:un|une) (?:vrai|vraie|etre) (?:humain|personne|conseiller|conseillere|agent"
+    r"|interlocuteur|interlocutrice)\b"
+    r"|\b(?:quelqu un|un humain|une personne|un conseiller|une conseillere|un agent)"
+    r" (?:au bout du fil|au telephone|en ligne)\b"
 )
 _HUMAN_EN = (
     r"\b(?:talk|speak|chat)\b.*\b(?:human|real person|actual person|someone from|a person)\b"
@@ -152,7 +157,7 @@ _STOP_FR = r"\b(?:on peut|on va|je vais|je prefere|restons) en rester la\b|\bres
 # Not following the question: "je pige rien", "g rien capté à la question",
 # "je suis pas sûr de comprendre"; said alone, so that "j'ai rien compris aux
 # nouveaux tarifs" stays an opinion.
-_ABOUT_QUESTION = r"(?: (?:a|de) (?:la|votre|cette|ta) question| a ca| a cela| la)?"
+_ABOUT_QUESTION = r"(?: (?:a |de )?(?:la|votre|cette|ta) question| a ca| a cela| la)?"
 _LOST_FR = (
     r"\b(?:comprends|comprend|pige|capte|saisis) (?:pas|rien)(?: du tout)?"
     rf"{_ABOUT_QUESTION}{_POLITE_END}"
@@ -208,6 +213,23 @@ _WHAT_QUESTION = (
     r"|\b(?:can i|can we|may i) (?:pick|choose|select|tick) (?:several|more than one|multiple"
     r"|both|two|2)$"
 )
+# Not knowing what to write: "je sais pas trop quoi écrire là"; "what kind of
+# date do you want".
+_WHAT_TO_WRITE = (
+    r"\bsais pas(?: trop| vraiment| bien)? (?:quoi|ce qu il faut) (?:mettre|repondre|ecrire|dire"
+    rf"|cocher|choisir)(?: la| ici)?{_POLITE_END}"
+    r"|\b(?:what|which) (?:kind|sort|type|format)(?: of [a-z]+)? (?:do you want|do you need"
+    r"|are you (?:asking|looking) for|should i)\b"
+)
+# Keeping it private: "c'est privé", "je préfère ne pas m'exprimer sur ce sujet".
+_PRIVATE_ALONE = (
+    r"^(?:c est|c|ca c est|that s|it s) (?:prive|perso|personnel|confidentiel|private)"
+    rf"{_POLITE_END}"
+)
+_NO_OPINION_SAID = (
+    r"\b(?:prefere(?:rais)? (?:ne pas|pas)|veux pas|souhaite pas) (?:m exprimer|me prononcer)\b"
+    rf"(?: (?:la dessus|sur (?:ce sujet|cette question|ca|cela|{_THIS_ONE})))?{_POLITE_END}"
+)
 # Keeping the answer to oneself, in either language; abstaining on this one.
 _PRIVATE = (
     r"\bgard(?:er|e|erai) (?:(?:ca|cela|cette info\w*|l info|la reponse|ma reponse) )?pour moi\b"
@@ -248,7 +270,8 @@ _LEAVE_FR = (
     rf"(?: (?:la suite|le reste|ca))? (?:plus tard|une autre fois|tout a l heure){_POLITE_END}"
 )
 _LEAVE_EN = (
-    r"^(?:(?:ok|okay|well|right|alright|so) )?(?:i m|i am) (?:done|finished|out)"
+    rf"^(?:i want|i wanna|let me) out{_POLITE_END}"
+    r"|^(?:(?:ok|okay|well|right|alright|so) )?(?:i m|i am) (?:done|finished|out)"
     rf"(?: here| for (?:today|now)| with (?:this|it))?{_POLITE_END}"
     r"|\bleave me alone\b"
     r"|\bstop (?:asking|sending|bothering|bugging|pestering|spamming|harassing) me\b"
@@ -327,7 +350,7 @@ _FRAMES: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("stop", re.compile(_NO_MORE)),
     ("delete_data", re.compile(f"{_DELETE_ALL}|{_DELETE_ME}")),
     ("help", re.compile(f"{_AGAIN_FR}|{_EXPLAIN_FR}|{_AGAIN_EN}")),
-    ("skip", re.compile(f"{_PRIVATE}|{_NOT_SAYING}")),
+    ("skip", re.compile(f"{_PRIVATE}|{_NOT_SAYING}|{_NO_OPINION_SAID}")),
     ("stop", re.compile(f"{_LEAVE_FR}|{_LEAVE_EN}|{_NOT_GOING_ON}")),
     ("restart", re.compile(_START_AGAIN_EN)),
     ("human", re.compile(_TALK_TO_SOMEONE)),
@@ -337,6 +360,9 @@ _FRAMES: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
 _WHO_READS = (
     r"^(?:(?:mais|et|bonjour|allo) )?(?:y a t il|est ce qu il y a|il y a|y a) "
     r"(?:un humain|un etre humain|une vraie personne|quelqu un de (?:reel|vrai))\b"
+    # "y'a quelqu'un ?", "y a quelqu'un ou c'est que des robots ?"
+    r"|^(?:(?:mais|et|bonjour|allo|euh|heu) )?(?:y a t il|est ce qu il y a|il y a|y a)"
+    r" quelqu un(?: la| ou\b.*| ici)?$"
 )
 # A question about one's own contribution: "où en est ma contribution ?",
 # "ma réponse a été publiée ?", "what happened to my contribution?".
@@ -357,8 +383,8 @@ _UNADDRESSED: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("restart", re.compile(_RESTART_FR)),
     ("stop", re.compile(_STOP_FR)),
     ("status", re.compile(f"{_STATUS_FR}|{_STATUS_EN}")),
-    ("help", re.compile(f"{_LOST_FR}|{_HUH}|{_WHAT_QUESTION}")),
-    ("skip", re.compile(_NOTHING_NEXT)),
+    ("help", re.compile(f"{_LOST_FR}|{_HUH}|{_WHAT_QUESTION}|{_WHAT_TO_WRITE}")),
+    ("skip", re.compile(f"{_NOTHING_NEXT}|{_PRIVATE_ALONE}")),
     ("stop", re.compile(f"{_END_SURVEY}|{_GOODBYE}|{_NO_MORE_ALONE}")),
     ("restart", re.compile(_RESTART_ALONE)),
 )
