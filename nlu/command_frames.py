@@ -90,7 +90,10 @@ _BACK_EN = (
     rf" (?:question|one|answer)| one question)?{_POLITE_END}"
     r"|"
     r"\b(?:mistake|wrong|change|fix|correct)\b.*\b(?:previous|last) (?:question|answer|one)\b"
-    r"|\b(?:previous|last) (?:question|answer|one)\b.*\b(?:wrong|mistake)\b"
+    r"|\b(?:previous|last) (?:question|answer|one)\b.*\b(?:wrong|mistake|fix|change|correct"
+    r"|typo)\b"
+    r"|\b(?:typo|messed up|mixed up|misclicked|wrong button)\b.*\b(?:previous|last)"
+    r" (?:question|answer|one)\b"
     r"|\bmade a mistake (?:earlier|before|just now)\b"
 )
 _SKIP_FR = (
@@ -198,8 +201,10 @@ _AGAIN_EN = (
 )
 # Only a word of surprise: "quoi ?", "sorry what?", "hein".
 _HUH = r"^(?:(?:sorry|pardon|huh|hein|eh|euh|heu) )?(?:what|quoi|hein|huh|comment)$"
-# "c koi la question exactement", "la question veut dire quoi ?"
+# "c koi la question exactement", "la question veut dire quoi ?"; which end
+# of a scale is which: "is 5 good or bad?".
 _WHAT_QUESTION = (
+    r"^is (?:[0-9]+|zero|one|five|ten) (?:good|bad|the best|the worst|high|low|better|worse)\b|"
     r"\b(?:c est quoi|c quoi|quelle est|qu est ce que c est) (?:la|cette|votre) question\b"
     r"|\b(?:la|cette|votre) question (?:veut dire|signifie) quoi\b"
     # "je sais pas trop ce que ça veut dire", "c'est quoi la commune qu'il faut mettre"
@@ -246,8 +251,11 @@ _NOT_SAYING = (
     r"(?: (?:that|this|it|you|one|the question|this one|that one|my [a-z]+"
     rf"|(?:a|an|any) [a-z]+))*{_POLITE_END}"
 )
-# Nothing to say, then the next question: "rien à dire, question suivante".
+# Nothing to say, then the next question: "rien à dire, question suivante",
+# or the other way round: "skip, nothing to say".
 _NOTHING_NEXT = (
+    r"^(?:skip|next|pass|suivante?|je passe|on passe)\b.*\b(?:rien a (?:dire|ajouter)"
+    rf"|nothing to (?:say|add)|no opinion|pas d avis){_POLITE_END}|"
     r"^(?:(?:euh|heu|non|nan|nah|no|bah|ben|bof|hmm) )*(?:rien|nothing)\b"
     r".*\b(?:next|suivante?|question suivante|next question|je passe"
     rf"|on passe|skip){_POLITE_END}"
@@ -270,6 +278,9 @@ _LEAVE_FR = (
     rf"(?: (?:la suite|le reste|ca))? (?:plus tard|une autre fois|tout a l heure){_POLITE_END}"
 )
 _LEAVE_EN = (
+    # "i don't have time for this now" (not "i don't have time to drive my kids")
+    r"\b(?:i don t|i do not|i haven t) (?:have |got )?(?:the )?time(?: for (?:this|that|it))?"
+    rf"(?: (?:now|right now|today|at the moment))?{_POLITE_END}|"
     rf"^(?:i want|i wanna|let me) out{_POLITE_END}"
     r"|^(?:(?:ok|okay|well|right|alright|so) )?(?:i m|i am) (?:done|finished|out)"
     rf"(?: here| for (?:today|now)| with (?:this|it))?{_POLITE_END}"

@@ -141,6 +141,10 @@ def test_opinions_near_those_frames_stay_answers(text):
         ("supprimez toutes les infos que vous avez sur moi", "delete_data"),
         ("je veux un vrai conseiller au bout du fil", "human"),
         ("y'a quelqu'un ou c'est que des robots ?", "human"),
+        ("is 5 good or bad?", "help"),
+        ("oops typo on the last one, can i fix it", "back"),
+        ("skip, nothing to say", "skip"),
+        ("i don't have time for this now", "stop"),
         ("quitter le questionnaire", "stop"),
         ("bye and thanks", "stop"),
         ("on recommence tout svp", "restart"),
@@ -193,6 +197,8 @@ def test_requests_said_the_way_phones_type_them(text, command):
         "un conseiller numérique au bout du fil ce serait bien pour les anciens",
         "people want out of their cars if buses are good",
         "il y a quelqu'un qui jette ses déchets dans le fossé",
+        "i don't have time to drive my kids to school",
+        "is 5 minutes enough to cross the road",
     ],
 )
 def test_opinions_near_the_new_frames_stay_answers(text):
