@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 
 from nlu.interpretation import Answer, Candidate, Confirm, Reject
 from nlu.lexicon import Lexicon
-from nlu.normalize import MAX_PARSED_CHARS, fold, folded_tokens, tokens, word_set
+from nlu.normalize import MAX_PARSED_CHARS, fold, folded_tokens, key, tokens, word_set
 from nlu.option_ranges import BirthYear, Range, folded_label_range, option_for_value
 from nlu.phrases import PhraseIndex
 from nlu.positions import ORDINAL_FILLER, position_range, positions
@@ -192,8 +192,14 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     # first message, and that message should not wait for it.
     every_name = dict.fromkeys(n for c in question.choices for n in (*c.names, c.label))
     folded_text = {n: fold(n) for n in every_name}
-    folded = {n: folded_tokens(text) for n, text in folded_text.items()}
-    stemmed_names = {n: [stem(w) for w in words] for n, words in folded.items()}
+    # Strings and tuples rather than lists: fewer objects for the garbage
+    # collector to count and walk while a long list is indexed.
+    keys: dict[str, str] = {}
+    stemmed_names: dict[str, tuple[str, ...]] = {}
+    for name, text in folded_text.items():
+        said = folded_tokens(text)
+        keys[name] = " ".join(said)
+        stemmed_names[name] = tuple([stem(w) for w in said])
     for position, choice in enumerate(question.choices):
         exact.setdefault(fold(choice.id), position)
         # Ids are button payloads (matched exactly above), often in another
@@ -202,8 +208,8 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         phrases: set[tuple[str, ...]] = set()
         whole: list[tuple[str, ...]] = []  # each name's words (the others are inside them)
         for name in names:
-            exact.setdefault(" ".join(folded.get(name) or tokens(name)), position)
-            words = tuple(stemmed_names.get(name) or stems(name))
+            exact.setdefault(keys.get(name) or key(name), position)
+            words = stemmed_names.get(name) or tuple(stems(name))
             if not words:
                 continue
             phrases.add(words)
@@ -219,17 +225,22 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
                 if len(content) == 1 and len(member) <= 2:
                     phrases.add((content[0],))
         names_by_choice.append(phrases)
-    owners: dict[tuple[str, ...], set[int]] = {}
+    # The option a phrase names, or the set of them when it names several.
+    owners: dict[tuple[str, ...], int | set[int]] = {}
     for position, phrases in enumerate(names_by_choice):
         for phrase in phrases:
-            owners.setdefault(phrase, set()).add(position)
+            owner = owners.setdefault(phrase, position)
+            if isinstance(owner, set):
+                owner.add(position)
+            elif owner != position:
+                owners[phrase] = {owner, position}
     index: PhraseIndex[frozenset[int]] = PhraseIndex()
     vocabulary: dict[str, frozenset[int]] = {}
     # One set per option for the phrases of that option alone: fewer objects
     # for the garbage collector to walk while a long list is indexed.
     alone = [frozenset((position,)) for position in range(len(question.choices))]
     for phrase, choices in owners.items():
-        owned = alone[next(iter(choices))] if len(choices) == 1 else frozenset(choices)
+        owned = alone[choices] if isinstance(choices, int) else frozenset(choices)
         index.add_words(phrase, owned)
         if len(phrase) == 1 and phrase[0] not in _STOPWORDS and not phrase[0].isdigit():
             vocabulary[phrase[0]] = owned
