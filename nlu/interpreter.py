@@ -234,7 +234,7 @@ class Interpreter:
         if (
             question.kind in ("choice", "multi_choice", "ranking")
             and not said.isascii()
-            and self._names_option(said, question, lang)
+            and self._emoji_names_option(said, question, lang)
         ):
             # "pas de 🚗" says "pas de voiture"; emoji that name no option ("⬅️
             # retour", "❓❓ je comprends pas") would only hide the request.
@@ -401,6 +401,11 @@ class Interpreter:
         if question.kind not in ("choice", "multi_choice", "ranking") or len(text) > 200:
             return False
         return key(text) in self._matcher(question, lang).exact
+
+    def _emoji_names_option(self, text: str, question: QuestionSpec, lang: str) -> bool:
+        """Whether one of the emoji in `text` names one of the question's options."""
+        names = self._emoji.names_only(text, lang)
+        return bool(names) and bool(self._matcher(question, lang).find(stems(names)))
 
     def _names_option(self, text: str, question: QuestionSpec, lang: str) -> bool:
         """Whether a message that chose nothing still named an option ("pas de
