@@ -1,5 +1,6 @@
 """Throughput of the storage side of one inbound message, as the conversation
-service will do it: dedupe claim, participant (locked), open session (locked),
+service does it: participant (locked), dedupe claim and open session (locked)
+as the message is opened (storage.message_open: one round trip on PostgreSQL),
 two transcript lines, an answer superseding the previous one, the session
 state, the replies kept for redelivery; one transaction per message.
 
@@ -19,7 +20,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from storage import answers, consultations, inbound, participants, sessions, transcripts
+from storage import (
+    answers,
+    consultations,
+    inbound,
+    message_open,
+    participants,
+    sessions,
+    transcripts,
+)
 from storage.database import Database
 from storage.models import Direction
 from storage.transcripts import TranscriptLine
@@ -34,11 +43,16 @@ async def message(db: Database, resident: int, n: int, version_id: int) -> float
     now = START + dt.timedelta(seconds=n)
     user_hash = f"{resident:064x}"
     async with db.transaction() as s:
-        claim = await inbound.claim(s, "client", user_hash, f"m{n}", now=now)
+        opened = await message_open.open_message(s, "client", user_hash, f"m{n}", now=now)
+        if opened.participant is None:  # their first message: enrolled, then opened
+            await participants.get_or_create(s, "client", user_hash, now=now)
+            opened = await message_open.open_message(s, "client", user_hash, f"m{n}", now=now)
+        participant, claim = opened.participant, opened.claim
+        assert participant is not None
+        assert claim is not None
         if not claim.is_new:
             return time.perf_counter() - begun
-        participant, _ = await participants.get_or_create(s, "client", user_hash, now=now)
-        current = await sessions.find_open(s, participant.id, lock=True)
+        current = opened.session
         if current is None:
             current = await sessions.create(s, participant.id, version_id, STATE, now=now)
         await transcripts.append(

@@ -65,12 +65,14 @@ from nlu import CommandName, Interpretation, Interpreter, QuestionSpec
 from storage import (
     erasure,
     inbound,
+    message_open,
     participants,
     sessions,
     transcripts,
 )
 from storage.database import Database
 from storage.errors import DatabaseBusy, StorageError
+from storage.inbound import InboundClaim
 from storage.models import Direction, SessionStatus
 from storage.participants import Participant
 from storage.pre_consent import PreConsent
@@ -265,18 +267,22 @@ class ConversationService:
         event: Event | None,
     ) -> list[Reply]:
         now = message.received_at
-        found = participants.find_for_message
-        participant, team_waiting = await found(session, message.channel, user_hash)
+        opened = await message_open.open_message(
+            session, message.channel, user_hash, message.message_id, now=now
+        )
         # No row to lock: lock their pseudonym, then look again if that could wait.
-        if participant is None and await participants.lock_newcomer(
+        if opened.participant is None and await participants.lock_newcomer(
             session, message.channel, user_hash
         ):
-            participant, team_waiting = await found(session, message.channel, user_hash)
+            opened = await message_open.open_message(
+                session, message.channel, user_hash, message.message_id, now=now
+            )
+        participant, team_waiting = opened.participant, opened.team_waiting
         if participant is None and await self._outside.erased_by(session, message, user_hash):
             return [await self._erased_reply(session, message)]  # a retry: same reply
         claim_id: int | None = None
         if participant is not None:
-            claim_id, replayed = await self._claim(session, message, user_hash)
+            claim_id, replayed = await self._claim(session, message, user_hash, opened.claim)
             if replayed is not None:
                 return replayed
         if participant is not None and (
@@ -289,7 +295,7 @@ class ConversationService:
                 reachable=True,
                 address=message.address.encode("ascii") if message.address else None,
             )
-        context = await self._context(session, message, user_hash, participant)
+        context = await self._context(session, message, user_hash, participant, opened.session)
         context.rasa, context.event = rasa, event
         if message.shown_at is not None and message.shown_at != _step(context):
             # Raised inside the transaction: nothing of this message is kept.
@@ -394,14 +400,18 @@ class ConversationService:
 
     @staticmethod
     async def _claim(
-        session: AsyncSession, message: InboundMessage, user_hash: str
+        session: AsyncSession,
+        message: InboundMessage,
+        user_hash: str,
+        claimed: InboundClaim | None = None,
     ) -> tuple[int | None, list[Reply] | None]:
-        """Dedupe: mark this platform message as handled. (the claim's id, None)
-        when it is new; (None, the replies sent the first time) when it was
-        handled before; (None, None) when the platform gave no message id."""
+        """Dedupe: mark this platform message as handled (`claimed`: already
+        done, as the message was opened). (the claim's id, None) when it is
+        new; (None, the replies sent the first time) when it was handled
+        before; (None, None) when the platform gave no message id."""
         if message.message_id is None:
             return None, None
-        claim = await inbound.claim(
+        claim = claimed or await inbound.claim(
             session, message.channel, user_hash, message.message_id, now=message.received_at
         )
         if not claim.is_new:
@@ -414,17 +424,15 @@ class ConversationService:
         message: InboundMessage,
         user_hash: str,
         participant: Participant | None,
+        stored: StoredSession | None,  # their open session, locked when opened
     ) -> _Context:
-        stored = None
-        if participant is not None:
-            stored = await sessions.find_open(session, participant.id, lock=True)
-            if stored is None:
-                latest = await sessions.latest(session, participant.id)
-                if latest is not None and latest.status in (
-                    SessionStatus.COMPLETED,
-                    SessionStatus.EXPIRED,
-                ):
-                    stored = latest
+        if participant is not None and stored is None:
+            latest = await sessions.latest(session, participant.id)
+            if latest is not None and latest.status in (
+                SessionStatus.COMPLETED,
+                SessionStatus.EXPIRED,
+            ):
+                stored = latest
         wanted = message.consultation_id
         if stored is not None:
             deployed = await self._catalog.version(session, stored.flow_version_id)

@@ -81,7 +81,6 @@ INTENT_ALIASES: Mapping[str, CommandName] = {
     "check_status": "status",
 }
 _SLASH = re.compile(r"/([a-z_]{1,30})(?:@[a-z0-9_]{1,64})?")
-_NEIGHBOURS = 2
 # Questions about the question itself.
 _ASKS_ABOUT = re.compile(
     r"(?:euh |mais |heu )?(?:c est quoi|c quoi|qu est ce que|qu est ce qui|pourquoi|comment"
@@ -230,12 +229,6 @@ class CommandScore:
     command: CommandName | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Example:
-    intent: str
-    norm: float
-
-
 class CommandClassifier:
     """Nearest-neighbour classifier over TF-IDF vectors, held in an inverted index."""
 
@@ -256,13 +249,13 @@ class CommandClassifier:
         # A feature never seen in training is as rare as can be.
         self._unseen_idf = math.log(total) + 1.0
         self._postings: dict[str, list[tuple[int, float]]] = {}
-        self._examples: list[_Example] = []
+        self._intents: list[str] = []  # each example's, by index
         for index, (intent, counts) in enumerate(documents):
             weights = {f: (1 + math.log(c)) * self._idf[f] for f, c in counts.items()}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             for feature, weight in weights.items():
                 self._postings.setdefault(feature, []).append((index, weight / norm))
-            self._examples.append(_Example(intent, norm))
+            self._intents.append(intent)
 
     def score_clauses(self, text: str) -> CommandScore:
         """The best command of the whole message or of one of its clauses:
@@ -283,29 +276,36 @@ class CommandClassifier:
     def score(self, text: str) -> CommandScore:
         """The best intent for `text`: the mean similarity of its closest examples."""
         counts = features(text)
-        idf, unseen = self._idf, self._unseen_idf
-        weights = {f: (1 + math.log(c)) * idf.get(f, unseen) for f, c in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values()))
+        idf, unseen, log = self._idf.get, self._unseen_idf, math.log
+        weights = [(f, (1 + log(c)) * idf(f, unseen)) for f, c in counts.items()]
+        norm = math.sqrt(sum(w * w for _, w in weights))
         if norm == 0:
             return CommandScore(ANSWER_INTENT, 0.0, None)
+        # Run for every message: the loops are kept plain (no attribute look-ups
+        # or method calls inside), the classifier's cost being most of them.
         similarity: dict[int, float] = defaultdict(float)
-        postings = self._postings
-        for feature, weight in weights.items():
-            found = postings.get(feature)
-            if found is None:
-                continue
-            share = weight / norm
-            for index, example_weight in found:
-                similarity[index] += share * example_weight
-        by_intent: dict[str, list[float]] = defaultdict(list)
+        postings = self._postings.get
+        for feature, weight in weights:
+            found = postings(feature)
+            if found is not None:
+                share = weight / norm
+                for index, example_weight in found:
+                    similarity[index] += share * example_weight
+        # The two closest examples of each intent: the best counts most, a
+        # second close one confirms it.
+        firsts: dict[str, float] = {}
+        seconds: dict[str, float] = {}
+        intents = self._intents
         for index, value in similarity.items():
-            by_intent[self._examples[index].intent].append(value)
-        scores: dict[str, float] = {}
-        for intent, values in by_intent.items():
-            values.sort(reverse=True)
-            top = values[:_NEIGHBOURS]
-            # The best neighbour counts most; a second close one confirms it.
-            scores[intent] = top[0] * 0.75 + (top[1] if len(top) > 1 else 0.0) * 0.25
+            intent = intents[index]
+            first = firsts.get(intent)
+            if first is None:
+                firsts[intent] = value
+            elif value > first:
+                firsts[intent], seconds[intent] = value, first
+            elif value > seconds.get(intent, -1.0):
+                seconds[intent] = value
+        scores = {i: v * 0.75 + seconds.get(i, 0.0) * 0.25 for i, v in firsts.items()}
         if not scores:
             return CommandScore(ANSWER_INTENT, 0.0, None)
         best_intent = max(scores, key=scores.__getitem__)

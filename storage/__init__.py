@@ -15,6 +15,8 @@ argument (timezone-aware), and return frozen records:
                    supersede (restart / back), current, history,
                    for_moderation, moderate, for_consultation (engine pull)
     inbound        claim (dedupe by platform message id), store_replies
+    message_open   open_message (participant and session locked, message id
+                   claimed: what a message reads first, one round trip)
     outbox         enqueue, pending, mark_delivered, mark_failed
     erasure        delete_participant_data (audited)
     erasure_receipts  record, exists (keyed hashes of erasing messages)
@@ -34,12 +36,12 @@ argument (timezone-aware), and return frozen records:
 The per-message path of the conversation service, in one transaction:
 
     async with db.transaction() as s:
-        if message_id is not None:
-            claim = await inbound.claim(s, channel, user_hash, message_id, now=now)
-            if not claim.is_new:
-                return claim.replies                   # redelivery: same replies
-        participant, _ = await participants.get_or_create(s, channel, user_hash, now=now)
-        current = await sessions.find_open(s, participant.id, lock=True)
+        # The participant and their open session locked, the message id claimed:
+        # one round trip on PostgreSQL (a newcomer is created once they consent).
+        opened = await message_open.open_message(s, channel, user_hash, message_id, now=now)
+        claim, current = opened.claim, opened.session
+        if claim is not None and not claim.is_new:
+            return claim.replies                       # redelivery: same replies
         ...                                            # interpret, advance the engine
         await transcripts.append(s, current.id, [line_in, *lines_out])
         await answers.record(s, current.id, question_id, value, question_text=..., ...)

@@ -29,7 +29,8 @@ class Participant:
 
 
 _t = table(ParticipantRow)
-_COLUMNS = (
+# The columns read, in the order of the record's fields.
+COLUMNS = (
     _t.c.id,
     _t.c.channel,
     _t.c.user_hash,
@@ -39,7 +40,7 @@ _COLUMNS = (
     _t.c.address,
     _t.c.created_at,
 )
-_FIND = select(*_COLUMNS).where(
+_FIND = select(*COLUMNS).where(
     _t.c.channel == bindparam("b_channel"), _t.c.user_hash == bindparam("b_user_hash")
 )
 _FIND_LOCKED = Prepared(_FIND.with_for_update())
@@ -50,17 +51,17 @@ _FIND_UNLOCKED = Prepared(_FIND)
 _team = table(TeamMessageRow)
 _WAITING = exists().where(_team.c.participant_id == _t.c.id, text("state <> 'delivered'"))
 _FIND_FOR_MESSAGE = Prepared(
-    select(*_COLUMNS, _WAITING.label("team_waiting"))
+    select(*COLUMNS, _WAITING.label("team_waiting"))
     .where(_t.c.channel == bindparam("b_channel"), _t.c.user_hash == bindparam("b_user_hash"))
     .with_for_update(of=_t)
 )
-_GET = select(*_COLUMNS).where(_t.c.id == bindparam("b_id"))
-_INSERT = Prepared(insert(_t).returning(*_COLUMNS))
+_GET = select(*COLUMNS).where(_t.c.id == bindparam("b_id"))
+_INSERT = Prepared(insert(_t).returning(*COLUMNS))
 _INSERT_IF_NEW = insert_if_new(
     _t,
     ("channel", "user_hash", "language", "reachable", "created_at"),
     ("channel", "user_hash"),
-    returning=[column.name for column in _COLUMNS],
+    returning=[column.name for column in COLUMNS],
 )
 _CHANGE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")))
 # hashtextextended: PostgreSQL's own 64-bit hash, the key space of advisory locks.

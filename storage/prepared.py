@@ -244,6 +244,8 @@ def _compile(statement: Executable, names: frozenset[str], dialect: Dialect) -> 
         processor: Processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None and _python_type(bind.type) is dt.datetime:
             processor = _shared_timestamp_processor(bind.type, dialect, processor)
+        elif processor is not None and processor(None) is not None:
+            processor = _none_once(processor)
         if name in names:
             binds.append((name, None, processor))
         else:  # a value written in the statement, e.g. status == "active"
@@ -362,6 +364,18 @@ def _shared_timestamp_processor(
 
         _TIMESTAMPS[key] = shared
     return shared
+
+
+def _none_once(processor: Callable[[Any], Any]) -> Processor:
+    """`processor` with what it makes of None worked out once: JSON columns turn
+    None into the text "null", through json.dumps (a microsecond) for each of
+    the several None values a message writes (transcript lines, answers)."""
+    none = processor(None)
+
+    def processed(value: Any) -> Any:
+        return none if value is None else processor(value)
+
+    return processed
 
 
 _NOTHING = object()

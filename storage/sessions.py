@@ -51,7 +51,8 @@ class StoredSession:
 
 
 _t = table(SessionRow)
-_COLUMNS = (
+# The columns read, in the order of the record's fields.
+COLUMNS = (
     _t.c.id,
     _t.c.participant_id,
     _t.c.flow_version_id,
@@ -62,13 +63,13 @@ _COLUMNS = (
     _t.c.updated_at,
     _t.c.last_activity_at,
 )
-_READ = len(_COLUMNS)
+_READ = len(COLUMNS)
 _OPEN = [status.value for status in OPEN_STATUSES]
-_INSERT = Prepared(insert(_t).returning(*_COLUMNS))
+_INSERT = Prepared(insert(_t).returning(*COLUMNS))
 _DATED = with_console_dates(_t, _t.c.flow_version_id)
 # Spelled with OR rather than IN: an IN list is expanded at every execution.
 _FIND_OPEN = (
-    select(*_COLUMNS, *CONSOLE_DATES)
+    select(*COLUMNS, *CONSOLE_DATES)
     .select_from(_DATED)
     .where(
         _t.c.participant_id == bindparam("b_participant"),
@@ -78,13 +79,13 @@ _FIND_OPEN = (
 _FIND_OPEN_LOCKED = Prepared(_FIND_OPEN.with_for_update(of=_t))
 _FIND_OPEN_UNLOCKED = Prepared(_FIND_OPEN)
 _LATEST = Prepared(
-    select(*_COLUMNS, *CONSOLE_DATES)
+    select(*COLUMNS, *CONSOLE_DATES)
     .select_from(_DATED)
     .where(_t.c.participant_id == bindparam("b_participant"))
     .order_by(_t.c.id.desc())
     .limit(1)
 )
-_GET = select(*_COLUMNS).where(_t.c.id == bindparam("b_id"))
+_GET = select(*COLUMNS).where(_t.c.id == bindparam("b_id"))
 _GET_LOCKED = _GET.with_for_update()
 _v = table(FlowVersionRow)
 _same_consultation = (
@@ -106,7 +107,9 @@ _REPLACED = Prepared(
 _SAVE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")), deferrable=True)
 
 
-def _session(row: Row[Any] | tuple[Any, ...]) -> StoredSession:
+def session_of(row: Row[Any] | tuple[Any, ...]) -> StoredSession:
+    """The StoredSession of a row of its columns as read here (and, after them,
+    the CONSOLE_DATES columns, if read)."""
     fields = list(row[:_READ])
     fields[4] = SessionStatus(fields[4])
     fields.append(console_dates(*row[_READ:]) if len(row) > _READ else None)  # dates
@@ -145,7 +148,7 @@ async def create(
         "departement": departement,
         **_progress(state),
     }
-    created = _session((await _INSERT.execute(session, values)).one())
+    created = session_of((await _INSERT.execute(session, values)).one())
     if not first:
         await _REPLACED.write(
             session, {"b_participant": participant_id, "b_id": created.id, "b_version": version}
@@ -179,21 +182,21 @@ async def find_open(
     whose transactions are serialised anyway)."""
     statement = _FIND_OPEN_LOCKED if lock else _FIND_OPEN_UNLOCKED
     row = (await statement.execute(session, {"b_participant": participant_id})).first()
-    return None if row is None else _session(row)
+    return None if row is None else session_of(row)
 
 
 async def latest(session: AsyncSession, participant_id: int) -> StoredSession | None:
     """The participant's most recent session in any status (e.g. to offer a
     returning resident to resume an expired one)."""
     row = (await _LATEST.execute(session, {"b_participant": participant_id})).first()
-    return None if row is None else _session(row)
+    return None if row is None else session_of(row)
 
 
 async def get(session: AsyncSession, session_id: int, *, lock: bool = False) -> StoredSession:
     row = (await session.execute(_GET_LOCKED if lock else _GET, {"b_id": session_id})).first()
     if row is None:
         raise NotFound(f"no session {session_id}")
-    return _session(row)
+    return session_of(row)
 
 
 async def save(
@@ -236,7 +239,7 @@ async def inactive(
     """Open sessions with no activity since `inactive_since`, locked until the
     transaction ends (those `expire_inactive` is about to expire)."""
     rows = await session.execute(
-        select(*_COLUMNS)
+        select(*COLUMNS)
         .where(
             or_(*(_t.c.status == status for status in _OPEN)),
             _t.c.last_activity_at < inactive_since,
@@ -245,7 +248,7 @@ async def inactive(
         .limit(limit)
         .with_for_update()
     )
-    return [_session(row) for row in rows]
+    return [session_of(row) for row in rows]
 
 
 async def expire_inactive(

@@ -13,11 +13,24 @@ The statements of one such query share one snapshot, none sees what another
 wrote, and PostgreSQL runs them in no set order. That is the same as running
 them one by one as long as they write different tables, or only add rows to the
 same one; so a write that changes rows (UPDATE, DELETE) of a table a held write
-touched, or that adds rows to a table a held write changed (a unique index may
-depend on the order: an answer superseded, then its replacement), sends what is
-held first. The transaction's other statements send what is held first too
-(`Batch.send`, called by storage.prepared and, for SQLAlchemy's own statements,
-by storage.database), so every read sees every write before it.
+touched sends what is held first.
+
+A write that adds rows to a table a held write changed (an answer superseded,
+then its replacement: the partial unique index of current answers depends on
+the order) stays in the statement, ordered after the writes it follows by what
+they return, the one way PostgreSQL gives for sub-statements to communicate:
+its rows are built from a count of their RETURNING rows, which exists only once
+they have run to completion (`INSERT INTO t (...) SELECT v.* FROM (VALUES ...)
+AS v, (SELECT count(*) FROM w0) AS w0_done`). Their snapshot is still the one
+before the statement, so the rows added are unseen by them, as when run one by
+one; and PostgreSQL's unique checks skip a row version this transaction
+replaced. An INSERT is written so only when its values are parameters that
+carry their types (`$1::BIGINT`), as SQLAlchemy writes them for asyncpg;
+otherwise what is held is sent first.
+
+The transaction's other statements send what is held first too (`Batch.send`,
+called by storage.prepared and, for SQLAlchemy's own statements, by
+storage.database), so every read sees every write before it.
 
 A held write that fails (a constraint) fails the statement it is sent with, or
 the commit: the transaction is rolled back whole, as it would have been.
@@ -26,7 +39,7 @@ the commit: the transaction is rolled back whole, as it would have been.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
@@ -48,6 +61,8 @@ class Write:
     arguments: tuple[Any, ...]
     table: str
     changes_rows: bool  # an UPDATE or DELETE; an INSERT only adds
+    # The held writes (by place) that must have run before this INSERT does.
+    after: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -62,8 +77,16 @@ class Batch:
 
     async def hold(self, write: Write) -> None:
         """Hold `write` until the next statement; send what is held first if
-        the order of the two could matter."""
-        if write.table in self._changed or (write.changes_rows and write.table in self._added):
+        the order of the two could matter, unless `write` is an INSERT that
+        can be ordered after the held writes changing its table."""
+        if write.table in self._changed and not write.changes_rows and _orderable(write.sql):
+            changed = (
+                number
+                for number, held in enumerate(self.held)
+                if held.table == write.table and held.changes_rows
+            )
+            write = replace(write, after=tuple(changed))  # an INSERT: ordered after them
+        elif write.table in self._changed or (write.changes_rows and write.table in self._added):
             await self.send()
         self.held.append(write)
         (self._changed if write.changes_rows else self._added).add(write.table)
@@ -90,11 +113,16 @@ def together(writes: list[Write]) -> tuple[str, list[Any]]:
     """One statement running `writes`, and its arguments."""
     if len(writes) == 1:
         return writes[0].sql, list(writes[0].arguments)
+    followed = {number for write in writes for number in write.after}
     parts: list[str] = []
     arguments: list[Any] = []
     for number, write in enumerate(writes):
         offset = len(arguments)
         sql = _renumbered(write.sql, offset) if offset else write.sql
+        if write.after:
+            sql = _ordered_after(sql, write.after)
+        if number in followed and not _RETURNING.search(sql):
+            sql += " RETURNING 1"  # what an INSERT after it counts
         parts.append(f"w{number} AS ({sql})")
         arguments.extend(write.arguments)
     return "WITH " + ", ".join(parts) + " SELECT 1", arguments
@@ -102,3 +130,31 @@ def together(writes: list[Write]) -> tuple[str, list[Any]]:
 
 def _renumbered(sql: str, offset: int) -> str:
     return _PARAMETER.sub(lambda found: f"${int(found.group(1)) + offset}", sql)
+
+
+# An INSERT of rows given as VALUES of parameters each with its type, as
+# SQLAlchemy writes it for asyncpg (`($1::BIGINT, $2::VARCHAR)`), and its
+# RETURNING; anything else (a literal, ON CONFLICT, a SELECT) does not match.
+_TYPED = r"\$\d+::[A-Z][A-Z0-9 _\[\]]*"
+_ROW = rf"\({_TYPED}(?:, {_TYPED})*\)"
+_INSERT_VALUES = re.compile(
+    rf"(?P<into>INSERT INTO \w+ \([\w, ]+\)) VALUES (?P<rows>{_ROW}(?:, {_ROW})*)"
+    r"(?P<returning> RETURNING [\w., ]+)?"
+)
+_RETURNING = re.compile(r" RETURNING ")
+
+
+def _orderable(sql: str) -> bool:
+    """Whether this INSERT can be ordered after other writes of its statement:
+    only parameters with their types (in a SELECT list, a parameter without one
+    would take the type text rather than its column's)."""
+    return _INSERT_VALUES.fullmatch(sql) is not None
+
+
+def _ordered_after(sql: str, after: tuple[int, ...]) -> str:
+    """The INSERT `sql` adding its rows once the writes `after` have run."""
+    found = _INSERT_VALUES.fullmatch(sql)
+    assert found is not None, sql  # _orderable said so
+    done = ", ".join(f"(SELECT count(*) FROM w{number}) AS w{number}_done" for number in after)
+    returning = found["returning"] or ""
+    return f"{found['into']} SELECT v.* FROM (VALUES {found['rows']}) AS v, {done}{returning}"

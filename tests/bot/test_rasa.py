@@ -25,7 +25,7 @@ MODEL = {
 }
 
 
-def rasa_app(mode: dict[str, str]) -> web.Application:
+def rasa_app(mode: dict[str, str], released: asyncio.Event) -> web.Application:
     async def parse(request: web.Request) -> web.Response:
         body = await request.json()
         if mode.get("fail") == "500":
@@ -33,7 +33,7 @@ def rasa_app(mode: dict[str, str]) -> web.Application:
         if mode.get("fail") == "garbage":
             return web.Response(text="<html>proxy error</html>", content_type="text/html")
         if mode.get("fail") == "slow":  # never answers: the client's time-out decides
-            await asyncio.Event().wait()
+            await released.wait()  # until the test ends (the server's stop would wait 60 s)
         name, confidence = MODEL.get(body["text"], ("nlu_fallback", 0.4))
         ranking = [{"name": name, "confidence": confidence}]
         return web.json_response(
@@ -53,12 +53,14 @@ def rasa_app(mode: dict[str, str]) -> web.Application:
 @pytest.fixture
 async def rasa_server() -> AsyncIterator[tuple[str, dict[str, str]]]:
     mode: dict[str, str] = {}
-    runner = web.AppRunner(rasa_app(mode))
+    released = asyncio.Event()
+    runner = web.AppRunner(rasa_app(mode, released))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     yield f"http://127.0.0.1:{port}", mode
+    released.set()
     await runner.cleanup()
 
 

@@ -104,7 +104,9 @@ async def test_a_database_migrated_by_a_newer_version_is_refused_untouched(datab
 
 
 async def test_an_unknown_target_revision_lists_the_known_ones(database: Database):
-    known = r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012, 0014, 0015, 0016"
+    known = (
+        r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012, 0014, 0015, 0016, 0017"
+    )
     with pytest.raises(StorageError, match=r"unknown revision 'nope'; " + known):
         await database.downgrade("nope")
     assert await database.current_revision() == Database.head_revision()
@@ -244,3 +246,23 @@ async def test_0015_fills_the_residents_departement_from_their_place_answers(dat
         await db.upgrade()
     finally:
         await db.close()
+
+
+async def _open_message_function(db: Database) -> int:
+    """How many functions named consultbot_open_message PostgreSQL knows."""
+    async with db.engine.connect() as connection:
+        found = await connection.scalar(
+            text("SELECT count(*) FROM pg_proc WHERE proname = 'consultbot_open_message'")
+        )
+    return int(found or 0)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_0017_creates_the_open_message_function_and_its_downgrade_drops_it(
+    database: Database,
+):
+    assert await _open_message_function(database) == 1
+    await database.downgrade("0016")
+    assert await _open_message_function(database) == 0
+    await database.upgrade()
+    assert await _open_message_function(database) == 1

@@ -7,12 +7,13 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
 from storage.errors import Conflict
 from storage.models import AnswerRow, ParticipantRow, table
-from storage.prepared import Prepared
-from storage.write_batch import Write, together
+from storage.prepared import BATCH, Prepared
+from storage.write_batch import Batch, Write, together
 from tests.storage.seeding import Seeded
 
 AT = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC)
@@ -73,6 +74,66 @@ async def test_an_update_sees_the_rows_held_before_it(database: Database, seeded
     assert await _current(database, seeded) == [("mode", "vélo")]
 
 
+def _held(s: AsyncSession) -> list[Write] | None:
+    """What the session's transaction holds (None: nothing is held on SQLite)."""
+    batch = s.info.get(BATCH)
+    return None if batch is None else list(batch.held)
+
+
+async def _history(database: Database, seeded: Seeded) -> list[tuple[str, object, bool]]:
+    async with database.read() as s:
+        rows = await s.execute(
+            select(AnswerRow.question_id, AnswerRow.value, AnswerRow.superseded_at.is_not(None))
+            .where(AnswerRow.session_id == seeded.session_id)
+            .order_by(AnswerRow.id)
+        )
+        return [tuple(row) for row in rows]
+
+
+async def test_an_answer_superseded_and_its_replacement_are_sent_together_in_order(
+    database: Database, seeded: Seeded
+):
+    async with database.transaction() as s:
+        await _ADD.write(s, _answer(seeded, "mode", "train"))
+    async with database.transaction() as s:
+        await _CURRENT.execute(s, {"b_session": seeded.session_id})  # begins, as a message
+        # The replacement may only be added once the answer it replaces is
+        # superseded (one current answer per question): both go in one statement.
+        await _SUPERSEDE.write(
+            s, {"b_session": seeded.session_id, "b_question": "mode", "superseded_at": AT}
+        )
+        await _ADD.write(s, _answer(seeded, "mode", "vélo"))
+        held = _held(s)
+        assert held is None or [write.after for write in held] == [(), (0,)]
+    assert await _current(database, seeded) == [("mode", "vélo")]
+    assert await _history(database, seeded) == [("mode", "train", True), ("mode", "vélo", False)]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_an_insert_whose_parameters_carry_no_type_waits_for_the_writes_before_it(
+    database: Database, seeded: Seeded
+):
+    async with database.transaction() as s:
+        await _ADD.write(s, _answer(seeded, "mode", "train"))
+    untyped = Write(
+        "INSERT INTO answers (session_id, question_id, value, question_text, language, "
+        "answered_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        (seeded.session_id, "mode", '"vélo"', "?", "fr", AT),
+        "answers",
+        False,
+    )
+    async with database.transaction() as s:
+        await _CURRENT.execute(s, {"b_session": seeded.session_id})  # begins, as a message
+        await _SUPERSEDE.write(
+            s, {"b_session": seeded.session_id, "b_question": "mode", "superseded_at": AT}
+        )
+        batch = s.info[BATCH]
+        assert isinstance(batch, Batch)
+        await batch.hold(untyped)  # in a SELECT list, $3 would be text, not JSONB
+        assert batch.held == [untyped]  # what was held before it is sent
+    assert await _current(database, seeded) == [("mode", "vélo")]
+
+
 async def test_a_broken_constraint_among_held_writes_keeps_nothing(database: Database):
     add_participant = Prepared(insert(table(ParticipantRow)), deferrable=True)
     row = {"channel": "web", "user_hash": "ab" * 32, "created_at": AT}
@@ -117,6 +178,31 @@ def test_statements_put_together_number_their_parameters_in_turn():
         "w2 AS (UPDATE c SET x=$7 WHERE id=$18) SELECT 1"
     )
     assert arguments == [1, 2, 3, 4, 5, 6, *(7,) * 12]
+
+
+def test_an_insert_ordered_after_writes_adds_its_rows_from_a_count_of_what_they_return():
+    sql, arguments = together(
+        [
+            Write("UPDATE a SET x=$1::INT WHERE id=$2::INT", (1, 2), "a", True),
+            Write("DELETE FROM a WHERE id=$1::INT RETURNING a.id", (3,), "a", True),
+            Write(
+                "INSERT INTO a (y, z) VALUES ($1::INT, $2::TEXT), ($3::INT, $4::TEXT)"
+                " RETURNING a.id",
+                (4, 5, 6, 7),
+                "a",
+                False,
+                after=(0, 1),
+            ),
+        ]
+    )
+    assert sql == (
+        "WITH w0 AS (UPDATE a SET x=$1::INT WHERE id=$2::INT RETURNING 1), "
+        "w1 AS (DELETE FROM a WHERE id=$3::INT RETURNING a.id), "
+        "w2 AS (INSERT INTO a (y, z) SELECT v.* FROM (VALUES ($4::INT, $5::TEXT), "
+        "($6::INT, $7::TEXT)) AS v, (SELECT count(*) FROM w0) AS w0_done, "
+        "(SELECT count(*) FROM w1) AS w1_done RETURNING a.id) SELECT 1"
+    )
+    assert arguments == [1, 2, 3, 4, 5, 6, 7]
 
 
 async def test_a_write_held_in_a_read_is_discarded_and_never_reaches_a_later_transaction(

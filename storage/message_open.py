@@ -1,0 +1,123 @@
+"""What a resident's message reads and locks first, in its transaction: the
+participant (locked: one resident's messages one after the other, across
+processes) and whether the team has messages waiting for them; the platform
+message id claimed (dedupe: a redelivery gets the replies of the first time);
+the open session (locked), with the dates set in the console for its
+consultation.
+
+    opened = await message_open.open_message(s, channel, user_hash, message_id, now=now)
+    if opened.claim is not None and not opened.claim.is_new:
+        return opened.claim.replies                  # a redelivery
+    ... opened.participant, opened.team_waiting, opened.session
+
+One contract for both databases; only how it runs differs. On PostgreSQL every
+statement is a round trip (asyncpg waits for each answer): the steps run in the
+function `consultbot_open_message` (migration 0017), one round trip, in the
+order and with the locks the statements of participants, inbound and sessions
+take one by one, which is how SQLite runs them (no round trips there).
+Nothing is claimed or locked by row for someone not enrolled (no participant:
+the caller locks their pseudonym, `participants.lock_newcomer`, and opens
+again), nor is the session locked for a redelivery.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Boolean, String, bindparam, column, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import inbound, participants, sessions
+from storage.columns import BigId, Json, UtcDateTime
+from storage.consultations import CONSOLE_DATES
+from storage.errors import NotFound
+from storage.inbound import InboundClaim
+from storage.models import ParticipantRow, SessionRow, table
+from storage.participants import Participant
+from storage.prepared import POSTGRESQL_DIALECT, Prepared
+from storage.sessions import StoredSession, session_of
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedMessage:
+    participant: Participant | None  # None: not enrolled (nothing else is read)
+    team_waiting: bool  # the team wrote them messages not delivered yet
+    # None without a participant or a platform message id; not `is_new`: a
+    # redelivery (then no session is read).
+    claim: InboundClaim | None
+    session: StoredSession | None  # their open session, locked
+
+
+_p, _s = table(ParticipantRow), table(SessionRow)
+# In the order of Participant's and StoredSession's fields.
+_PARTICIPANT = [c.name for c in participants.COLUMNS]
+_SESSION = [c.name for c in sessions.COLUMNS]
+# The function's outputs, typed as the columns they come from, so that what is
+# read back is what the repositories' own statements read.
+_OUTPUTS = (
+    *(column(f"o_participant_{name}", _p.c[name].type) for name in _PARTICIPANT),
+    column("o_team_waiting", Boolean()),
+    column("o_claim_id", BigId),
+    column("o_claim_new", Boolean()),
+    column("o_claim_replies", Json),
+    *(column(f"o_session_{name}", _s.c[name].type) for name in _SESSION),
+    *(column(f"o_{date.name}", date.type) for date in CONSOLE_DATES),
+)
+_OPEN = Prepared(
+    select(
+        *func.consultbot_open_message(
+            bindparam("b_channel", type_=String()),
+            bindparam("b_user_hash", type_=String()),
+            bindparam("b_message_id", type_=String()),
+            bindparam("b_now", type_=UtcDateTime()),
+        )
+        .table_valued(*_OUTPUTS, name="opened")
+        .c
+    )
+)
+_TEAM = len(_PARTICIPANT)
+_CLAIM = _TEAM + 1
+_SESSION_AT = _CLAIM + 3
+
+
+async def open_message(
+    session: AsyncSession, channel: str, user_hash: str, message_id: str | None, *, now: dt.datetime
+) -> OpenedMessage:
+    """Lock the participant, claim `message_id` (None: the platform gave none,
+    nothing to dedupe), lock their open session: see the module's docstring."""
+    # Set by Database for a PostgreSQL session; any other session (none on the
+    # message path) runs the statements one by one, which PostgreSQL runs too.
+    if POSTGRESQL_DIALECT in session.info:
+        values = {
+            "b_channel": channel,
+            "b_user_hash": user_hash,
+            "b_message_id": message_id,
+            "b_now": now,
+        }
+        return _opened((await _OPEN.execute(session, values)).one())
+    participant, waiting = await participants.find_for_message(session, channel, user_hash)
+    if participant is None:
+        return OpenedMessage(None, False, None, None)
+    claim = None
+    if message_id is not None:
+        claim = await inbound.claim(session, channel, user_hash, message_id, now=now)
+        if not claim.is_new:
+            return OpenedMessage(participant, waiting, claim, None)
+    stored = await sessions.find_open(session, participant.id, lock=True)
+    return OpenedMessage(participant, waiting, claim, stored)
+
+
+def _opened(row: tuple[Any, ...]) -> OpenedMessage:
+    if row[0] is None:
+        return OpenedMessage(None, False, None, None)
+    participant = Participant(*row[:_TEAM])
+    claim_id, claim_new, replies = row[_CLAIM : _CLAIM + 3]
+    claim = None
+    if claim_new is not None:
+        if claim_id is None:  # claimed by a transaction that is gone since
+            raise NotFound("the claim of a redelivered message vanished: send it again")
+        claim = InboundClaim(id=claim_id, is_new=claim_new, replies=replies)
+    stored = None if row[_SESSION_AT] is None else session_of(row[_SESSION_AT:])
+    return OpenedMessage(participant, bool(row[_TEAM]), claim, stored)

@@ -1,0 +1,177 @@
+"""What a message reads and locks first (storage.message_open), one contract on
+both databases: the participant, whether the team has messages waiting, the
+claim of the platform message id, the open session with the console's dates;
+and, with two processes (two Database objects on one database), one resident's
+messages one after the other and one message handled once."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from storage import consultations, inbound, message_open, sessions, team_messages
+from storage.database import Database
+from storage.message_open import OpenedMessage
+from storage.models import SessionStatus
+from tests.storage.seeding import NOW, Seeded
+
+REPLIES = [{"text": "De 1 à 5 ?", "buttons": [{"title": "1", "payload": "1"}]}]
+
+
+async def _open(db: Database, user_hash: str, message_id: str | None) -> OpenedMessage:
+    async with db.transaction() as s:
+        return await message_open.open_message(s, "telegram", user_hash, message_id, now=NOW)
+
+
+async def test_someone_not_enrolled_is_neither_claimed_nor_locked(
+    database: Database, seeded: Seeded
+):
+    opened = await _open(database, "ff" * 32, "m-1")
+    assert opened == message_open.OpenedMessage(None, False, None, None)
+    async with database.transaction() as s:  # nothing was claimed for them
+        assert (await inbound.claim(s, "telegram", "ff" * 32, "m-1", now=NOW)).is_new
+
+
+async def test_a_message_claims_its_id_and_reads_the_open_session(
+    database: Database, seeded: Seeded
+):
+    opened = await _open(database, seeded.user_hash, "m-1")
+    assert opened.participant is not None
+    assert opened.participant.id == seeded.participant_id
+    assert opened.participant.user_hash == seeded.user_hash
+    assert opened.participant.created_at == NOW
+    assert not opened.team_waiting
+    assert opened.claim is not None
+    assert opened.claim.is_new
+    assert opened.claim.replies is None
+    assert opened.session is not None
+    assert opened.session.id == seeded.session_id
+    assert opened.session.state == {"step": 0}
+    assert opened.session.status is SessionStatus.ACTIVE
+    assert opened.session.last_activity_at == NOW
+    assert opened.session.dates is None  # none set in the console
+
+
+async def test_a_redelivery_gets_the_first_replies_and_no_session(
+    database: Database, seeded: Seeded
+):
+    async with database.transaction() as s:
+        first = await message_open.open_message(s, "telegram", seeded.user_hash, "m-1", now=NOW)
+        assert first.claim is not None
+        await inbound.store_replies(s, first.claim.id, REPLIES)
+    again = await _open(database, seeded.user_hash, "m-1")
+    assert again.claim is not None
+    assert (again.claim.id, again.claim.is_new, again.claim.replies) == (
+        first.claim.id,
+        False,
+        REPLIES,
+    )
+    assert again.participant == first.participant
+    assert again.session is None
+
+
+async def test_without_a_message_id_nothing_is_claimed(database: Database, seeded: Seeded):
+    opened = await _open(database, seeded.user_hash, None)
+    assert opened.claim is None
+    assert opened.session is not None
+    assert opened.session.id == seeded.session_id
+
+
+async def test_the_console_dates_and_the_teams_waiting_messages_come_with_it(
+    database: Database, seeded: Seeded
+):
+    later = NOW + dt.timedelta(hours=1)
+    async with database.transaction() as s:
+        await consultations.set_dates(
+            s, "mobilite", dt.date(2026, 6, 1), dt.date(2026, 6, 30), now=later
+        )
+        await team_messages.add(
+            s, seeded.session_id, seeded.participant_id, "Bonjour", "equipe", now=later
+        )
+    opened = await _open(database, seeded.user_hash, "m-1")
+    assert opened.team_waiting
+    assert opened.session is not None
+    assert opened.session.dates is not None
+    dates = opened.session.dates
+    assert (dates.opens, dates.closes, dates.changed_at) == (
+        dt.date(2026, 6, 1),
+        dt.date(2026, 6, 30),
+        later,
+    )
+
+
+async def test_a_session_no_longer_open_is_not_read(database: Database, seeded: Seeded):
+    async with database.transaction() as s:
+        await sessions.save(s, seeded.session_id, now=NOW, status=SessionStatus.COMPLETED)
+    opened = await _open(database, seeded.user_hash, "m-1")
+    assert opened.participant is not None
+    assert opened.claim is not None
+    assert opened.session is None
+
+
+async def _answer(db: Database, user_hash: str, message_id: str, holding: Any = None) -> bool:
+    """A message as the conversation service handles it: opened, its session
+    state read and written back; whether it was new. `holding`, if given, is
+    awaited once the message is opened."""
+    async with db.transaction() as s:
+        opened = await message_open.open_message(s, "telegram", user_hash, message_id, now=NOW)
+        assert opened.claim is not None
+        if not opened.claim.is_new:
+            return False
+        if holding is not None:
+            await holding()
+        assert opened.session is not None
+        assert isinstance(opened.session.state, dict)
+        step = opened.session.state["step"]
+        await sessions.save(s, opened.session.id, now=NOW, state={"step": step + 1})
+        await inbound.store_replies(s, opened.claim.id, REPLIES)
+        return True
+
+
+async def test_one_residents_messages_are_handled_one_after_the_other(
+    database: Database, database_url: str, seeded: Seeded, contention
+):
+    others = [await Database.connect(database_url) for _ in range(2)]
+    waiting: list[asyncio.Task[bool]] = []
+
+    async def let_the_others_come() -> None:  # they open while this one has opened
+        contention.holding()
+        waiting.extend(
+            contention.start(_answer(db, seeded.user_hash, f"m-{n}"))
+            for n, db in enumerate(others, start=2)
+        )
+        await contention.until_waiting(len(others))
+
+    try:
+        assert await _answer(database, seeded.user_hash, "m-1", let_the_others_come)
+        assert [await task for task in waiting] == [True, True]
+    finally:
+        for db in others:
+            await db.close()
+    async with database.transaction() as s:
+        stored = await sessions.get(s, seeded.session_id)
+    assert stored.state == {"step": 3}  # each read what the one before wrote
+
+
+async def test_concurrent_deliveries_of_one_message_are_handled_once(
+    database: Database, database_url: str, seeded: Seeded, contention
+):
+    others = [await Database.connect(database_url) for _ in range(3)]
+    redelivered: list[asyncio.Task[bool]] = []
+
+    async def let_the_others_arrive() -> None:
+        contention.holding()
+        redelivered.extend(contention.start(_answer(db, seeded.user_hash, "m-7")) for db in others)
+        await contention.until_waiting(len(others))
+
+    try:
+        first = await _answer(database, seeded.user_hash, "m-7", let_the_others_arrive)
+        again = [await task for task in redelivered]
+    finally:
+        for db in others:
+            await db.close()
+    assert [first, *again] == [True, False, False, False]
+    async with database.transaction() as s:
+        stored = await sessions.get(s, seeded.session_id)
+    assert stored.state == {"step": 1}
