@@ -20,6 +20,7 @@ import re
 
 from nlu.commands import command_words
 from nlu.interpretation import CommandName
+from nlu.normalize import word_set
 
 MAX_WORDS = 25
 _SAID = (
@@ -352,19 +353,40 @@ _TALK_TO_SOMEONE = (
     rf"|\b(?:passez moi|passe moi|me passer|mettez moi en (?:relation|contact) avec"
     rf"|mettre en (?:relation|contact) avec) (?:{_SOMEONE}|un humain|une personne)\b"
 )
-_FRAMES: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
-    ("delete_data", re.compile(f"{_DELETE_FR}|{_DELETE_EN}")),
-    ("human", re.compile(f"{_HUMAN_FR}|{_HUMAN_EN}")),
-    ("back", re.compile(f"{_BACK_FR}|{_BACK_EN}")),
-    ("skip", re.compile(f"{_SKIP_FR}|{_PRIVATE_FR}|{_SKIP_EN}|{_SKIP_ANY}")),
-    ("help", re.compile(f"{_HELP_FR}|{_HELP_EN}")),
-    ("stop", re.compile(_NO_MORE)),
-    ("delete_data", re.compile(f"{_DELETE_ALL}|{_DELETE_ME}")),
-    ("help", re.compile(f"{_AGAIN_FR}|{_EXPLAIN_FR}|{_AGAIN_EN}")),
-    ("skip", re.compile(f"{_PRIVATE}|{_NOT_SAYING}|{_NO_OPINION_SAID}")),
-    ("stop", re.compile(f"{_LEAVE_FR}|{_LEAVE_EN}|{_NOT_GOING_ON}")),
-    ("restart", re.compile(_START_AGAIN_EN)),
-    ("human", re.compile(_TALK_TO_SOMEONE)),
+# Words one of which each alternative of a costly frame needs: a message with
+# none of them skips that frame's search (every message is searched, and
+# these two frames cost most; tests/nlu/test_command_frames.py checks the
+# words against every case of the evaluation files).
+_LEAVE_WORDS = word_set(
+    """
+    arreter arrete stopper stoppe lachez lache laissez laisse fichez fiche foutez fous
+    envoyez ecrivez contactez relancez sollicitez derangez envoie ecris contacte relance
+    derange desinscrire desabonner desinscrivez desabonnez reprendrai reprendra reviendrai
+    reviendra continuerai continuera finirai finira terminerai repasserai repasserez out
+    done finished time leave stop later continuer poursuivre continue go carry keep
+    """
+)
+_LOST_WORDS = word_set(
+    """
+    comprends comprend pige capte saisis compris saisi sur sure certain certaine suis
+    follow get understand what quoi hein huh comment is question sais vois faut cocher
+    choisir mettre selectionner prendre pick choose select tick which
+    """
+)
+_ALWAYS: frozenset[str] = frozenset()  # no gate: the frame is always searched
+_FRAMES: tuple[tuple[CommandName, re.Pattern[str], frozenset[str]], ...] = (
+    ("delete_data", re.compile(f"{_DELETE_FR}|{_DELETE_EN}"), _ALWAYS),
+    ("human", re.compile(f"{_HUMAN_FR}|{_HUMAN_EN}"), _ALWAYS),
+    ("back", re.compile(f"{_BACK_FR}|{_BACK_EN}"), _ALWAYS),
+    ("skip", re.compile(f"{_SKIP_FR}|{_PRIVATE_FR}|{_SKIP_EN}|{_SKIP_ANY}"), _ALWAYS),
+    ("help", re.compile(f"{_HELP_FR}|{_HELP_EN}"), _ALWAYS),
+    ("stop", re.compile(_NO_MORE), _ALWAYS),
+    ("delete_data", re.compile(f"{_DELETE_ALL}|{_DELETE_ME}"), _ALWAYS),
+    ("help", re.compile(f"{_AGAIN_FR}|{_EXPLAIN_FR}|{_AGAIN_EN}"), _ALWAYS),
+    ("skip", re.compile(f"{_PRIVATE}|{_NOT_SAYING}|{_NO_OPINION_SAID}"), _ALWAYS),
+    ("stop", re.compile(f"{_LEAVE_FR}|{_LEAVE_EN}|{_NOT_GOING_ON}"), _LEAVE_WORDS),
+    ("restart", re.compile(_START_AGAIN_EN), _ALWAYS),
+    ("human", re.compile(_TALK_TO_SOMEONE), _ALWAYS),
 )
 # Said without a request's "je"/"vous": a question about who reads the
 # conversation ("y a-t-il un humain qui lit ça ?") and "on peut en rester là".
@@ -388,16 +410,16 @@ _STATUS_EN = (
     rf"\b(?:status|where is|what happened to|what s happening with|track)\b.*{_MINE_EN}"
     rf"|{_MINE_EN}.*\b(?:published|accepted|read|taken into account)\b"
 )
-_UNADDRESSED: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
-    ("human", re.compile(_WHO_READS)),
+_UNADDRESSED: tuple[tuple[CommandName, re.Pattern[str], frozenset[str]], ...] = (
+    ("human", re.compile(_WHO_READS), _ALWAYS),
     # "on reprend au début": the questionnaire, whoever says it
-    ("restart", re.compile(_RESTART_FR)),
-    ("stop", re.compile(_STOP_FR)),
-    ("status", re.compile(f"{_STATUS_FR}|{_STATUS_EN}")),
-    ("help", re.compile(f"{_LOST_FR}|{_HUH}|{_WHAT_QUESTION}|{_WHAT_TO_WRITE}")),
-    ("skip", re.compile(f"{_NOTHING_NEXT}|{_PRIVATE_ALONE}")),
-    ("stop", re.compile(f"{_END_SURVEY}|{_GOODBYE}|{_NO_MORE_ALONE}")),
-    ("restart", re.compile(_RESTART_ALONE)),
+    ("restart", re.compile(_RESTART_FR), _ALWAYS),
+    ("stop", re.compile(_STOP_FR), _ALWAYS),
+    ("status", re.compile(f"{_STATUS_FR}|{_STATUS_EN}"), _ALWAYS),
+    ("help", re.compile(f"{_LOST_FR}|{_HUH}|{_WHAT_QUESTION}|{_WHAT_TO_WRITE}"), _LOST_WORDS),
+    ("skip", re.compile(f"{_NOTHING_NEXT}|{_PRIVATE_ALONE}"), _ALWAYS),
+    ("stop", re.compile(f"{_END_SURVEY}|{_GOODBYE}|{_NO_MORE_ALONE}"), _ALWAYS),
+    ("restart", re.compile(_RESTART_ALONE), _ALWAYS),
 )
 # The code a completed contribution is given ("MOB-7K3Q"), sent alone to ask
 # where that contribution is. Its part after the dash starts with a digit, so
@@ -432,13 +454,14 @@ def framed_command(text: str) -> CommandName | None:
     if len(words) > MAX_WORDS:
         return None
     folded = " ".join(words)
-    for name, pattern in _UNADDRESSED:
-        if pattern.search(folded):
+    said = set(words)
+    for name, pattern, gate in _UNADDRESSED:
+        if (not gate or not gate.isdisjoint(said)) and pattern.search(folded):
             return name
     if not _REQUEST.search(folded):
         return None
-    for name, pattern in _FRAMES:
-        if pattern.search(folded):
+    for name, pattern, gate in _FRAMES:
+        if (not gate or not gate.isdisjoint(said)) and pattern.search(folded):
             return name
     return None
 

@@ -1,5 +1,9 @@
+import json
+from pathlib import Path
+
 import pytest
 
+from nlu import command_frames
 from nlu.command_frames import framed_command, wonders_why
 from nlu.commands import command_words
 
@@ -225,3 +229,27 @@ def test_je_glued_to_a_consonant_is_spelt_out_but_not_abbreviations():
     assert command_words("id rather not") == ["i", "d", "rather", "not"]
     assert command_words("stop svp", keep_politeness=True) == ["stop", "svp"]
     assert command_words("stop svp") == ["stop"]
+
+
+def test_the_word_gates_of_costly_frames_skip_no_match_of_the_evaluation_files():
+    # A gate lets a message skip a frame's search when it holds none of the
+    # words every alternative of that frame needs: it must never skip a match.
+    data = Path(__file__).parent / "data"
+    texts = {
+        json.loads(line)["text"]
+        for name in ("nlu_dev.jsonl", "nlu_regression.jsonl")
+        for line in (data / name).read_text(encoding="utf-8").splitlines()
+    }
+    gated = [
+        (pattern, gate)
+        for frames in (command_frames._FRAMES, command_frames._UNADDRESSED)
+        for _, pattern, gate in frames
+        if gate
+    ]
+    assert gated
+    for text in texts:
+        words = command_words(text[:400], keep_politeness=True)
+        folded = " ".join(words)
+        for pattern, gate in gated:
+            if pattern.search(folded):
+                assert not gate.isdisjoint(words), (text, pattern.pattern[:40])
