@@ -32,8 +32,8 @@ from rapidfuzz import fuzz, process
 
 from nlu.interpretation import Answer, Candidate, Confirm, Reject
 from nlu.lexicon import Lexicon
-from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
-from nlu.option_ranges import BirthYear, Range, label_range, option_for_value
+from nlu.normalize import MAX_PARSED_CHARS, fold, folded_tokens, key, tokens, word_set
+from nlu.option_ranges import BirthYear, Range, folded_label_range, option_for_value
 from nlu.phrases import PhraseIndex
 from nlu.positions import ORDINAL_FILLER, position_range, positions
 from nlu.question import QuestionSpec
@@ -111,6 +111,7 @@ _NEGATIVE_WORDS = stemmed(
         """
     )
 )
+_NEGATIVE_LABEL_WORDS = _NEGATIONS | _NEGATIVE_WORDS
 # "aucun à part le dentiste", "rien sauf le bus", "none except the train".
 _NOTHING_WORDS = stemmed(word_set("aucun aucune rien none nothing personne"))
 _NO_DAY = dt.date(2000, 1, 1)  # birth years need the conversation's day
@@ -181,14 +182,24 @@ def content_words(name: str) -> list[str]:
 
 
 def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
-    """Index every name of every option, with the lexicon groups its names touch."""
+    """Index every name of every option, with the lexicon groups its names
+    touch. Only the question's options are read (the interpreter shares one
+    matcher between questions that offer the same options)."""
     exact: dict[str, int] = {}
     names_by_choice: list[set[tuple[str, ...]]] = []
     exclusive: set[int] = set()
     # Each name folded and stemmed once: a list of 200 options is indexed at its
     # first message, and that message should not wait for it.
-    folded = {n: tokens(n) for c in question.choices for n in (*c.names, c.label)}
-    stemmed_names = {n: [stem(w) for w in words] for n, words in folded.items()}
+    every_name = dict.fromkeys(n for c in question.choices for n in (*c.names, c.label))
+    folded_text = {n: fold(n) for n in every_name}
+    # Strings and tuples rather than lists: fewer objects for the garbage
+    # collector to count and walk while a long list is indexed.
+    keys: dict[str, str] = {}
+    stemmed_names: dict[str, tuple[str, ...]] = {}
+    for name, text in folded_text.items():
+        said = folded_tokens(text)
+        keys[name] = " ".join(said)
+        stemmed_names[name] = tuple([stem(w) for w in said])
     for position, choice in enumerate(question.choices):
         exact.setdefault(fold(choice.id), position)
         # Ids are button payloads (matched exactly above), often in another
@@ -197,15 +208,15 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         phrases: set[tuple[str, ...]] = set()
         whole: list[tuple[str, ...]] = []  # each name's words (the others are inside them)
         for name in names:
-            exact.setdefault(" ".join(folded.get(name) or tokens(name)), position)
-            words = tuple(stemmed_names.get(name) or stems(name))
+            exact.setdefault(keys.get(name) or key(name), position)
+            words = stemmed_names.get(name) or tuple(stems(name))
             if not words:
                 continue
             phrases.add(words)
             whole.append(words)
             content = [w for w in words if w not in _STOPWORDS] or list(words)
             phrases.update((w,) for w in content)
-        if any(" ".join(p) in _NONE_KEYS or set(p) <= _NONE_KEYS for p in phrases):
+        if any(_NONE_KEYS.issuperset(p) for p in phrases):  # "aucun", "ne sait pas"
             exclusive.add(position)
         for group in lexicon.groups_touching(whole):
             for member in group:
@@ -214,29 +225,38 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
                 if len(content) == 1 and len(member) <= 2:
                     phrases.add((content[0],))
         names_by_choice.append(phrases)
-    owners: dict[tuple[str, ...], set[int]] = {}
+    # The option a phrase names, or the set of them when it names several.
+    owners: dict[tuple[str, ...], int | set[int]] = {}
     for position, phrases in enumerate(names_by_choice):
         for phrase in phrases:
-            owners.setdefault(phrase, set()).add(position)
+            owner = owners.setdefault(phrase, position)
+            if isinstance(owner, set):
+                owner.add(position)
+            elif owner != position:
+                owners[phrase] = {owner, position}
     index: PhraseIndex[frozenset[int]] = PhraseIndex()
     vocabulary: dict[str, frozenset[int]] = {}
+    # One set per option for the phrases of that option alone: fewer objects
+    # for the garbage collector to walk while a long list is indexed.
+    alone = [frozenset((position,)) for position in range(len(question.choices))]
     for phrase, choices in owners.items():
-        index.add_words(phrase, frozenset(choices))
+        owned = alone[choices] if isinstance(choices, int) else frozenset(choices)
+        index.add_words(phrase, owned)
         if len(phrase) == 1 and phrase[0] not in _STOPWORDS and not phrase[0].isdigit():
-            vocabulary[phrase[0]] = frozenset(choices)
+            vocabulary[phrase[0]] = owned
     ids = tuple(choice.id for choice in question.choices)
     sizes = tuple(
         len([w for w in stemmed_names[c.label] if w not in _STOPWORDS]) or 1
         for c in question.choices
     )
-    ranges = tuple(label_range(c.label) for c in question.choices)
+    ranges = tuple(folded_label_range(folded_text[c.label]) for c in question.choices)
     negators = _NEGATIONS - frozenset(
         w for c in question.choices for n in c.names for w in stemmed_names[n]
     )
     negative = frozenset(
         i
         for i, c in enumerate(question.choices)
-        if (_NEGATIONS | _NEGATIVE_WORDS).intersection(stemmed_names[c.label])
+        if _NEGATIVE_LABEL_WORDS.intersection(stemmed_names[c.label])
     )
     declared = frozenset(i for i, c in enumerate(question.choices) if c.exclusive)
     return ChoiceMatcher(

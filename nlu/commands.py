@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from nlu.interpretation import COMMAND_NAMES, CommandName
-from nlu.normalize import fold
+from nlu.normalize import fold, folded_tokens
 
 ANSWER_INTENT = "answer"
 
@@ -124,6 +124,11 @@ SHORTHAND: Mapping[str, tuple[str, ...]] = {
     "pcq": ("parce", "que"),
     "cmt": ("comment",),
     "koi": ("quoi",),
+    "pa": ("pas",),
+    "ke": ("que",),
+    "kel": ("quel",),
+    "kelle": ("quelle",),
+    "kestion": ("question",),
     "kwa": ("quoi",),
     "stp": (),
     "svp": (),
@@ -148,6 +153,8 @@ SHORTHAND: Mapping[str, tuple[str, ...]] = {
     "dont": ("don", "t"),
     "cant": ("can", "t"),
     "im": ("i", "m"),
+    "id": ("i", "d"),
+    "ive": ("i", "ve"),
     "suppr": ("supprimer",),
     # "je"/"j'" glued to the verb, as phones type it ("jarrete", "jen ai marre").
     "jarrete": ("j", "arrete"),
@@ -176,14 +183,26 @@ SHORTHAND: Mapping[str, tuple[str, ...]] = {
 
 # Politeness says nothing about the request: "recommencer stp" is "recommencer".
 _POLITENESS = re.compile(r"\bs'? ?il (?:vous|te) plait\b|\bthank you\b")
-_WORD = re.compile(r"[a-z0-9]+")  # a word of folded text (nlu.normalize.tokens, once folded)
+# "je" glued to a verb that starts with a consonant ("jcapte", "jpige",
+# "jretourne"): no French or English word starts with "j" and a consonant
+# (abbreviations such as "jrs" for "jours" have no vowel).
+_GLUED_JE = re.compile(r"j[bcdfghjklmnpqrstvwxz](?=[a-z]*[aeiouy])[a-z]{2,}")
 
 
-def command_words(text: str) -> list[str]:
-    """The folded words of `text`, chat shorthand spelt out."""
+def command_words(text: str, *, keep_politeness: bool = False) -> list[str]:
+    """The folded words of `text`, chat shorthand spelt out; politeness
+    dropped unless `keep_politeness` (a request's frame reads "svp" as one)."""
+    folded = fold(text)
+    if not keep_politeness:
+        folded = _POLITENESS.sub(" ", folded)
     words: list[str] = []
-    for word in _WORD.findall(_POLITENESS.sub(" ", fold(text))):  # folded once
-        words.extend(SHORTHAND.get(word, (word,)))
+    for word in folded_tokens(folded):
+        spelt = SHORTHAND.get(word)
+        if spelt is None:
+            spelt = ("je", word[1:]) if _GLUED_JE.fullmatch(word) else (word,)
+        elif not spelt and keep_politeness:
+            spelt = (word,)
+        words.extend(spelt)
     return words
 
 

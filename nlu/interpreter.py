@@ -57,7 +57,7 @@ from nlu.choice import (
     parse_choice,
     parse_multi_choice,
 )
-from nlu.command_frames import framed_command, receipt_code
+from nlu.command_frames import framed_command, receipt_code, wonders_why
 from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.comment import split_comment
 from nlu.commune import Places
@@ -71,6 +71,7 @@ from nlu.normalize import (
     fold,
     has_letters_or_digits,
     is_blank,
+    key,
     tokens,
     word_set,
 )
@@ -159,7 +160,7 @@ class Interpreter:
         self._yes_no = YesNoParser()
         self._emoji = EmojiNames(LANGUAGES)
         self._places = Places.bundled(region)
-        self._matchers: dict[tuple[QuestionSpec, str], ChoiceMatcher] = {}
+        self._matchers: dict[tuple[tuple[ChoiceOption, ...], str], ChoiceMatcher] = {}
         self._warm_up()
 
     def _warm_up(self) -> None:
@@ -216,6 +217,10 @@ class Interpreter:
         words = tokens(stripped[:_MAX_COMMAND_CHARS])
         if isinstance(answer, Answer) and question.kind == "yes_no" and words[:1] in _POLAR:
             return answer  # "non", "non merci, stop": always an answer on a yes/no question
+        if isinstance(answer, Answer) and self._is_label(stripped, question, lang):
+            return (
+                answer  # an option called "Je préfère ne pas répondre", "Stop" or "Aide à domicile"
+            )
         framed = framed_command(stripped) if recognise_commands and command is None else None
         if framed is not None:
             return Command(framed)  # "pourriez-vous effacer tout ce que je vous ai écrit"
@@ -226,11 +231,19 @@ class Interpreter:
         if isinstance(answer, Answer) and question.kind == "free_text" and not short:
             return answer  # a contribution of some length is never a command (see below)
         said = stripped
-        if question.kind in ("choice", "multi_choice", "ranking") and not said.isascii():
-            said = self._emoji.spelt_out(said, lang)  # "pas de 🚗" says "pas de voiture"
+        if (
+            question.kind in ("choice", "multi_choice", "ranking")
+            and not said.isascii()
+            and self._emoji_names_option(said, question, lang)
+        ):
+            # "pas de 🚗" says "pas de voiture"; emoji that name no option ("⬅️
+            # retour", "❓❓ je comprends pas") would only hide the request.
+            said = self._emoji.spelt_out(said, lang)
         score = self._command_score(said, command, recognise_commands, answer)
         if score.command is None:
             return answer
+        if question.kind == "free_text" and isinstance(answer, Answer) and wonders_why(stripped):
+            return answer  # "i don't understand why the library closed": an opinion
         if isinstance(answer, Confirm):
             # An answer the interpreter is unsure of yields to a likely command.
             return Command(score.command) if score.score >= _COMMAND_OVER_WEAK_ANSWER else answer
@@ -382,6 +395,18 @@ class Interpreter:
             return parse_choice(named, question, self._matcher(question, lang), lang, today)
         return parse_multi_choice(named, question, self._matcher(question, lang))
 
+    def _is_label(self, text: str, question: QuestionSpec, lang: str) -> bool:
+        """Whether `text` is exactly the name of one of the question's options:
+        a label typed or tapped is that option, whatever command it sounds like."""
+        if question.kind not in ("choice", "multi_choice", "ranking") or len(text) > 200:
+            return False
+        return key(text) in self._matcher(question, lang).exact
+
+    def _emoji_names_option(self, text: str, question: QuestionSpec, lang: str) -> bool:
+        """Whether one of the emoji in `text` names one of the question's options."""
+        names = self._emoji.names_only(text, lang)
+        return bool(names) and bool(self._matcher(question, lang).find(stems(names)))
+
     def _names_option(self, text: str, question: QuestionSpec, lang: str) -> bool:
         """Whether a message that chose nothing still named an option ("pas de
         🚗", "surtout pas le bus"): it was about the question, not a command."""
@@ -391,8 +416,10 @@ class Interpreter:
         return bool(self._matcher(question, lang).find(stems(named)))
 
     def _matcher(self, question: QuestionSpec, lang: str) -> ChoiceMatcher:
-        """The question's option index, built once per question and language."""
-        key = (question, lang)
+        """The question's option index, built once per list of options and
+        language: questions that offer the same options ("Pour", "Contre",
+        "Sans avis" asked again and again) share it."""
+        key = (question.choices, lang)
         matcher = self._matchers.get(key)
         if matcher is None:
             if len(self._matchers) >= _MATCHER_CACHE_SIZE:

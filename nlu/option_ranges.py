@@ -30,8 +30,12 @@ _ABOVE = re.compile(r"(?:plus de|over|more than|above|>) ?(\d{1,6})")
 _AND_MORE = re.compile(
     r"(\d{1,6}) ?[a-z€%]{0,10} ?(?:et plus|ou plus|and over|and more|or more|\+)"
 )
+# The words `_AND_MORE` needs, looked for first: that pattern retries its
+# unit at every digit, three times the cost of all the others together.
+_AND_MORE_CUE = re.compile(r"et plus|ou plus|and over|and more|or more|\+")
 _BETWEEN = re.compile(r"(\d{1,6}) ?[a-z€%]{0,10} ?(?:-|a|au|et|to|and) ?(\d{1,6})")
 _ALONE = re.compile(r"(\d{1,6})")
+_DIGIT = re.compile(r"\d")
 _UNITS = word_set(
     """
     an ans annee annees year years yo km kilometre kilometres fois times eur euro euros
@@ -44,11 +48,17 @@ _UNITS = word_set(
 
 def label_range(label: str) -> Range | None:
     """The numbers an option's label covers, if it is a range of numbers."""
-    text = fold(label)
+    return folded_label_range(fold(label))
+
+
+def folded_label_range(text: str) -> Range | None:
+    """`label_range` of a label already folded (options are folded once)."""
+    if _DIGIT.search(text) is None:
+        return None  # most labels: "Voiture", "Plutôt d'accord"
     between = _BETWEEN.search(text)
     if between is not None:
         return float(between[1]), float(between[2])
-    and_more = _AND_MORE.search(text)
+    and_more = _AND_MORE.search(text) if _AND_MORE_CUE.search(text) else None
     if and_more is not None:
         return float(and_more[1]), math.inf
     below = _BELOW.search(text)

@@ -43,3 +43,12 @@ class EmojiNames:
         names = self._names.get(lang) or self._names.get("en", {})
         clipped = text[:MAX_PARSED_CHARS].translate(_JOINERS)
         return "".join(names.get(c, c) if ord(c) >= _FIRST_SYMBOL else c for c in clipped)
+
+    def names_only(self, text: str, lang: str) -> str:
+        """The names in `lang` of the emoji in `text`, each once, and nothing else."""
+        if all(ord(c) < _FIRST_SYMBOL for c in text):
+            return ""
+        names = self._names.get(lang) or self._names.get("en", {})
+        clipped = text[:MAX_PARSED_CHARS].translate(_JOINERS)
+        found = (names.get(c) for c in clipped if ord(c) >= _FIRST_SYMBOL)
+        return " ".join(dict.fromkeys(name for name in found if name is not None))

@@ -267,3 +267,48 @@ def test_a_request_after_an_acknowledgment_is_a_command_on_yes_no(interpret, tex
 @pytest.mark.parametrize("text", ["ok", "ok c'est bon", "ok pourquoi pas"])
 def test_an_acknowledgment_alone_is_yes(interpret, text):
     assert interpret(text, question("yes_no")) == Answer(True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("⬅️ retour", Command("back")),  # the arrow names no option
+        ("❓❓ je comprends pas", Command("help")),
+        ("pas de 🚗", Reject("not_understood")),  # the car names one: about the question
+        ("🚗 stp", Answer("car")),
+    ],
+)
+def test_emoji_count_for_a_command_only_when_they_name_an_option(interpret, text, expected):
+    got = interpret(text, spec("choice"))
+    if isinstance(expected, Reject):
+        assert not isinstance(got, Command)
+    else:
+        assert got == expected
+
+
+def test_wondering_why_on_a_free_text_question_is_an_opinion(interpret):
+    text = "i don't understand why the library closed"
+    assert interpret(text, question("free_text"), "en") == Answer(text)
+    assert interpret("i don't understand the question", question("free_text"), "en") == Command(
+        "help"
+    )
+
+
+@pytest.mark.parametrize(
+    "label", ["Je préfère ne pas répondre", "Parler à un conseiller", "Besoin d'aide", "Stop"]
+)
+def test_an_option_named_like_a_command_is_that_option(interpret, label):
+    spec_ = question("choice", [("a", "Oui"), ("b", "Non"), ("c", label)])
+    assert interpret(label, spec_) == Answer("c")
+    assert interpret(label.lower(), spec_) == Answer("c")
+    # the same words on a question without that option are the command
+    assert isinstance(interpret(label, spec("choice")), Command)
+
+
+def test_questions_offering_the_same_options_share_one_index(interpreter):
+    # A flow that asks "Pour / Contre / Sans avis" ten times indexes them once.
+    agree = [("pour", "Pour"), ("contre", "Contre"), ("sans_avis", "Sans avis")]
+    first, second = question("choice", agree), question("multi_choice", agree)
+    assert interpreter._matcher(first, "fr") is interpreter._matcher(second, "fr")
+    assert interpreter._matcher(first, "fr") is not interpreter._matcher(first, "en")
+    assert interpreter.interpret("contre", second, "fr", TODAY) == Answer(("contre",))

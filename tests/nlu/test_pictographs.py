@@ -42,3 +42,10 @@ def test_leisure_emoji_name_leisure_options(interpret):
     assert interpret("🎬🎵", leisure) == Answer(("cinema", "concerts"))
     leisure_en = question("choice", [("cinema", "Cinema"), ("library", "Library")])
     assert interpret("🎬", leisure_en, "en") == Answer("cinema")
+
+
+def test_only_the_names_of_the_emoji_each_once():
+    names = EmojiNames(["fr", "en"])
+    assert names.names_only("je prends le 🚲 🚲 et le 🚆", "fr").split() == ["vélo", "train"]
+    assert names.names_only("plain text, é à", "fr") == ""
+    assert names.names_only("⬅️ retour", "fr") != ""  # named, though it names no option
