@@ -74,6 +74,15 @@ READ_ONLY = "consultbot_read_only"
 MIGRATION_LOCK_KEY = 0x636F6E73756C74  # "consult"
 
 
+def _snapshot(engine: AsyncEngine) -> dict[str, str]:
+    """What makes a read one snapshot: on PostgreSQL, REPEATABLE READ (at its
+    default, READ COMMITTED, each statement sees what was committed when it
+    began: a check and the read after it could disagree, e.g. an endpoint seen
+    enabled and then the events added after it was disabled). SQLite's
+    deferred transaction is a snapshot already."""
+    return {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+
+
 class Database:
     """A connected database. Create with `await Database.connect(url)`."""
 
@@ -82,7 +91,9 @@ class Database:
         self._url = engine.url
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self._readers = async_sessionmaker(
-            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, autoflush=False
+            engine.execution_options(**{READ_ONLY: True}, **_snapshot(engine)),
+            expire_on_commit=False,
+            autoflush=False,
         )
         self._checkpoints = checkpoints
         self._unreachable_at: float | None = None
@@ -183,8 +194,8 @@ class Database:
         committed when it began, rolled back at the end (anything written in it
         is discarded). On SQLite it takes no write lock, so it neither waits for
         the transactions of `transaction()` nor delays them; on PostgreSQL it is
-        an ordinary transaction (reads never wait there). Errors come out as
-        StorageErrors, as from `transaction()`."""
+        REPEATABLE READ (reads never wait there, nor fail to serialise). Errors
+        come out as StorageErrors, as from `transaction()`."""
         if _inside_transaction.get():
             raise RuntimeError(
                 "Database.read() opened inside a transaction; use the session of the "

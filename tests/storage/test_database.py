@@ -335,6 +335,28 @@ async def test_a_read_neither_waits_for_a_writer_nor_holds_it_up(database: Datab
         assert await participants.find(s, "web", "77" * 32) is not None
 
 
+async def test_a_read_sees_one_snapshot_whatever_is_committed_meanwhile(database: Database):
+    # A check then a read in one read() agree (the webhook deliverer checks its
+    # endpoint is still enabled, then reads the events to send).
+    begun, committed = asyncio.Event(), asyncio.Event()
+
+    async def writer() -> None:
+        await begun.wait()
+        async with database.transaction() as s:
+            await participants.get_or_create(s, "web", "77" * 32, now=NOW)
+        committed.set()
+
+    writing = asyncio.ensure_future(writer())
+    async with database.read() as s:
+        assert await participants.find(s, "web", HASH) is None  # its snapshot is taken
+        begun.set()
+        await asyncio.wait_for(committed.wait(), timeout=30)
+        assert await participants.find(s, "web", "77" * 32) is None  # committed since
+    await writing
+    async with database.read() as s:
+        assert await participants.find(s, "web", "77" * 32) is not None
+
+
 async def test_a_read_inside_a_transaction_is_refused_not_deadlocked(database: Database):
     async def nest() -> None:
         async with database.transaction(), database.read():
