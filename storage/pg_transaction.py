@@ -6,9 +6,9 @@ took SQLAlchemy's execution path, and its COMMIT SQLAlchemy's: a third of the
 storage work's CPU (bench/storage_hot_path.py; the README has the figures).
 Here the session's connection is put in autocommit mode for SQLAlchemy (it
 sends no BEGIN or COMMIT of its own) and the transaction is asyncpg's, begun at
-once: every statement, SQLAlchemy's own
-included, runs inside it on the same connection, and the prepared statements
-of the per-message path (storage.prepared) go to asyncpg from the first.
+once: every statement, SQLAlchemy's own included, runs inside it on the same
+connection, and the prepared statements of the per-message path
+(storage.prepared) go to asyncpg from the first.
 
 Public APIs only: `AsyncSession.connection(execution_options=...)`,
 `AsyncConnection.get_raw_connection()`, asyncpg's `Connection.transaction()`.
