@@ -93,7 +93,11 @@ class Listener:
             database=url.database,
             timeout=10,
         )
-        await connection.add_listener(self._channel, self._received)
+        try:
+            await connection.add_listener(self._channel, self._received)
+        except BaseException:  # lost or cancelled (a stop) meanwhile: not left to the GC
+            connection.terminate()
+            raise
         connection.add_termination_listener(self._lost)
         self._connection = connection
 

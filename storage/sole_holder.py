@@ -18,6 +18,7 @@ while it waits. On SQLite, one process uses the database: it always holds.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlalchemy import func, select, text
@@ -74,6 +75,9 @@ class SoleHolder:
             taken = await connection.scalar(select(func.pg_try_advisory_lock(self._key)))
         except Exception:
             taken = False
+        except BaseException:  # cancelled (a stop): closed here, not by the garbage collector
+            await asyncio.shield(connection.close())
+            raise
         if not taken:
             await connection.close()
             return False

@@ -161,6 +161,7 @@ async def test_a_secret_header_of_bytes_that_are_not_utf8_is_refused(
     )
     status_line = await reader.readline()
     writer.close()
+    await writer.wait_closed()  # not left for the garbage collector: a ResourceWarning
     assert status_line.split()[1] == b"403"
     assert conversations.handled == []
     assert "Traceback" not in caplog.text
