@@ -19,6 +19,7 @@ while it waits. On SQLite, one process uses the database: it always holds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from sqlalchemy import func, select, text
@@ -57,13 +58,20 @@ class SoleHolder:
         return await self._take()
 
     async def release(self) -> None:
-        """Let the lock go (closing its connection): another process may take it."""
+        """Let the lock go: another process may take it. Unlocked, not only
+        closed: closing gives the connection back to the pool, and a session's
+        advisory lock stays with its connection."""
         connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                await connection.close()
-            except Exception:  # already lost: the lock went with it
-                log.debug("closing the connection of lock %x failed", self._key)
+        if connection is None:
+            return
+        try:
+            await connection.scalar(select(func.pg_advisory_unlock(self._key)))
+        except Exception:  # already lost (the lock went with it), or unsure: not pooled again
+            log.debug("unlocking lock %x failed; its connection is discarded", self._key)
+            with contextlib.suppress(Exception):
+                await connection.invalidate()
+        with contextlib.suppress(Exception):
+            await connection.close()
 
     async def _take(self) -> bool:
         try:
