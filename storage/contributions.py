@@ -149,8 +149,12 @@ _NO_BITMAP = text(
 _BITMAP_AGAIN = text("SELECT set_config('enable_bitmapscan', :setting, true)")
 
 
-_DELETE_OF_SESSION = Prepared(delete(_t).where(_t.c.session_id == bindparam("b_session")))
-_INSERT = Prepared(insert(_t))
+# Held on PostgreSQL (storage.write_batch): the row replaced and its
+# replacement (ordered after the DELETE there) go with the message's other writes.
+_DELETE_OF_SESSION = Prepared(
+    delete(_t).where(_t.c.session_id == bindparam("b_session")), deferrable=True
+)
+_INSERT = Prepared(insert(_t), deferrable=True)
 
 
 def _utc(value: str | dt.datetime) -> dt.datetime:
@@ -172,11 +176,11 @@ async def record(
     pseudonym: str,
     now: dt.datetime,
     payload: JsonValue,
-) -> int:
+) -> None:
     """Store the session's contribution (replacing an earlier one) and enqueue
-    `contribution.completed` (or `.partial`) with `payload`; the event's id."""
-    await _DELETE_OF_SESSION.execute(session, {"b_session": session_id})
-    await _INSERT.execute(
+    `contribution.completed` (or `.partial`) with `payload`."""
+    await _DELETE_OF_SESSION.write(session, {"b_session": session_id})
+    await _INSERT.write(
         session,
         {
             "session_id": session_id,
@@ -190,7 +194,7 @@ async def record(
             "completed_at": now,
         },
     )
-    return await outbox.enqueue(
+    await outbox.add(
         session, PARTIAL if partial else COMPLETED, payload, now=now, participant_id=participant_id
     )
 

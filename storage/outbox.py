@@ -43,6 +43,7 @@ _COLUMNS = (
 
 
 _INSERT = Prepared(insert(table(OutboxEventRow)).returning(OutboxEventRow.id))
+_ADD = Prepared(insert(table(OutboxEventRow)), deferrable=True)
 
 
 async def enqueue(
@@ -59,6 +60,21 @@ async def enqueue(
     event_id = (await _INSERT.execute(session, values)).scalar()
     assert isinstance(event_id, int)
     return event_id
+
+
+async def add(
+    session: AsyncSession,
+    type: str,
+    payload: JsonValue,
+    *,
+    now: dt.datetime,
+    participant_id: int | None = None,
+) -> None:
+    """`enqueue` for a caller that does not need the event's id: on PostgreSQL
+    the row is sent with the transaction's next statement (storage.write_batch),
+    not in a round trip of its own."""
+    values = {"type": type, "payload": payload, "participant_id": participant_id, "created_at": now}
+    await _ADD.write(session, values)
 
 
 async def pending(

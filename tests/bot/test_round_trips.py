@@ -25,6 +25,8 @@ from sqlalchemy import event
 
 from bot.channel_contract import InboundMessage
 from bot.client import Client
+from bot.deployment import DEMO_SCRIPT
+from bot.simulation import read_script
 
 ONLY_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
@@ -77,3 +79,23 @@ async def test_an_answer_costs_few_round_trips(open_service, clock):
     for query in counter.queries[: len(counter.queries) // len(answers)]:
         print("  ", " ".join(query.split())[:150])
     assert per_message <= 4, counter.queries
+
+
+@ONLY_POSTGRESQL
+async def test_a_whole_conversation_costs_few_round_trips(open_service, clock):
+    """From a newcomer's first message to the contribution: the messages before
+    consent and the completing one do more than the common case (a newcomer
+    locked by pseudonym, what was asked before consent, the contribution)."""
+    service = await open_service()
+    client = Client(service, now=clock)
+    script = read_script(DEMO_SCRIPT)
+    await client.converse("warm-up", *script)  # flows read, statements prepared
+    counter = count_queries(service)
+    for n, text in enumerate(script):
+        clock.advance(seconds=1)
+        replies = await service.handle(InboundMessage("client", "bob", text, f"rt-{n}", clock.now))
+        assert replies, text
+    assert replies[-1].text.startswith("Merci")  # completed: the contribution is written
+    per_message = len(counter.queries) / len(script)
+    print(f"\nround trips per message over a whole conversation: {per_message:.1f}")
+    assert per_message <= 6.5, counter.queries

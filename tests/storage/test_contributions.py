@@ -16,8 +16,9 @@ LATER = NOW + dt.timedelta(hours=1)
 
 
 async def _record(db: Database, seeded: Seeded, *, partial: bool) -> int:
+    """Record the seeded session's contribution; the id of the event announcing it."""
     async with db.transaction() as s:
-        return await contributions.record(
+        await contributions.record(
             s,
             session_id=seeded.session_id,
             consultation_id="mobilite",
@@ -30,6 +31,8 @@ async def _record(db: Database, seeded: Seeded, *, partial: bool) -> int:
             now=NOW,
             payload={"session": seeded.session_id, "answers": [{"value": "mes mots"}]},
         )
+    async with db.read() as s:
+        return (await outbox.feed(s))[-1].id
 
 
 async def test_a_partial_contribution_completed_later_is_handed_out_again(
