@@ -98,4 +98,4 @@ async def test_a_whole_conversation_costs_few_round_trips(open_service, clock):
     assert replies[-1].text.startswith("Merci")  # completed: the contribution is written
     per_message = len(counter.queries) / len(script)
     print(f"\nround trips per message over a whole conversation: {per_message:.1f}")
-    assert per_message <= 6.5, counter.queries
+    assert per_message <= 7, counter.queries
