@@ -270,13 +270,6 @@ class ConversationService:
         opened = await message_open.open_message(
             session, message.channel, user_hash, message.message_id, now=now
         )
-        # No row to lock: lock their pseudonym, then look again if that could wait.
-        if opened.participant is None and await participants.lock_newcomer(
-            session, message.channel, user_hash
-        ):
-            opened = await message_open.open_message(
-                session, message.channel, user_hash, message.message_id, now=now
-            )
         participant, team_waiting = opened.participant, opened.team_waiting
         if participant is None and await self._outside.erased_by(session, message, user_hash):
             return [await self._erased_reply(session, message)]  # a retry: same reply

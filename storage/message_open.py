@@ -12,12 +12,15 @@ consultation.
 
 One contract for both databases; only how it runs differs. On PostgreSQL every
 statement is a round trip (asyncpg waits for each answer): the steps run in the
-function `consultbot_open_message` (migration 0017), one round trip, in the
-order and with the locks the statements of participants, inbound and sessions
-take one by one, which is how SQLite runs them (no round trips there).
-Nothing is claimed or locked by row for someone not enrolled (no participant:
-the caller locks their pseudonym, `participants.lock_newcomer`, and opens
-again), nor is the session locked for a redelivery.
+function `consultbot_open_message` (migrations 0017 and 0018), one round trip,
+in the order and with the locks the statements of participants, inbound and
+sessions take one by one, which is how SQLite runs them (no round trips there).
+Someone not enrolled has no row to lock: on PostgreSQL the function locks their
+pseudonym instead (an advisory lock until the transaction ends: two processes
+taking a newcomer's first messages at once take turns) and looks for them
+again, the other transaction may have enrolled them; SQLite's transactions never
+overlap. Nothing is claimed for someone not enrolled, nor is the session locked
+for a redelivery.
 """
 
 from __future__ import annotations

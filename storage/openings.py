@@ -25,7 +25,10 @@ _COUNT = Prepared(
         f"INSERT INTO {_t.name} ({', '.join(_COLUMNS)}, opened) "
         f"VALUES ({', '.join(':' + name for name in _COLUMNS)}, 1) "
         f"ON CONFLICT ({', '.join(_COLUMNS)}) DO UPDATE SET opened = {_t.name}.opened + 1"
-    ).bindparams(*(bindparam(name, type_=_t.c[name].type) for name in _COLUMNS))
+    ).bindparams(*(bindparam(name, type_=_t.c[name].type) for name in _COLUMNS)),
+    # Held on PostgreSQL (storage.write_batch): nothing reads the count back.
+    deferrable=True,
+    upserts=_t,
 )
 
 
@@ -39,7 +42,7 @@ async def count(
         "channel": channel,
         "source": source or "",
     }
-    await _COUNT.execute(session, values)
+    await _COUNT.write(session, values)
 
 
 async def total(

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, insert, select, text, update
+from sqlalchemy import bindparam, exists, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
@@ -64,10 +64,6 @@ _INSERT_IF_NEW = insert_if_new(
     returning=[column.name for column in COLUMNS],
 )
 _CHANGE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")))
-# hashtextextended: PostgreSQL's own 64-bit hash, the key space of advisory locks.
-_LOCK_NEWCOMER = select(
-    func.pg_advisory_xact_lock(func.hashtextextended(bindparam("b_key"), 0x636F6E73))
-)
 
 
 async def find(
@@ -93,18 +89,6 @@ async def find_for_message(
         return None, False
     *participant, waiting = row
     return Participant(*participant), bool(waiting)
-
-
-async def lock_newcomer(session: AsyncSession, channel: str, user_hash: str) -> bool:
-    """For someone with no participant row yet (nothing to lock): hold a lock on
-    their pseudonym until the transaction ends, so that two processes handling
-    their first messages at once take turns, the second seeing what the first
-    committed. Whether to look again (another transaction may have created them
-    meanwhile): never on SQLite, whose transactions never overlap (a no-op there)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return False
-    await session.execute(_LOCK_NEWCOMER, {"b_key": f"{channel}:{user_hash}"})
-    return True
 
 
 async def get(session: AsyncSession, participant_id: int) -> Participant:

@@ -61,7 +61,10 @@ _KEEP = Prepared(
         f"VALUES ({', '.join(':' + name for name in _COLUMNS)}) "
         "ON CONFLICT (channel, user_hash) DO UPDATE SET "
         + ", ".join(f"{name} = excluded.{name}" for name in _COLUMNS[2:])
-    ).bindparams(*(bindparam(name, type_=_t.c[name].type) for name in _COLUMNS))
+    ).bindparams(*(bindparam(name, type_=_t.c[name].type) for name in _COLUMNS)),
+    # Held on PostgreSQL (storage.write_batch): read again by a later message only.
+    deferrable=True,
+    upserts=_t,
 )
 _FORGET = Prepared(delete(_t).where(_KEY))
 
@@ -94,7 +97,7 @@ async def keep(
         "expires_at": expires_at,
         "source": note.source,
     }
-    await _KEEP.execute(session, values)
+    await _KEEP.write(session, values)
 
 
 async def forget(session: AsyncSession, channel: str, user_hash: str) -> None:

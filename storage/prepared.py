@@ -26,7 +26,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import Any
 
@@ -99,14 +99,24 @@ class Prepared:
 
     `deferrable`: a write whose outcome the transaction does not read; run with
     `write`/`write_many`, PostgreSQL gets it with the transaction's next
-    statement (storage.write_batch)."""
+    statement (storage.write_batch). `upserts`: the table a textual
+    `INSERT ... ON CONFLICT DO UPDATE` writes (both databases take the same
+    text, which Core spells per dialect), held as a write that may change rows."""
 
-    __slots__ = ("_compiled", "_deferrable", "statement")
+    __slots__ = ("_compiled", "_deferrable", "_upserts", "statement")
 
-    def __init__(self, statement: Executable, *, deferrable: bool = False) -> None:
-        assert not deferrable or isinstance(statement, Insert | Update | Delete)
+    def __init__(
+        self,
+        statement: Executable,
+        *,
+        deferrable: bool = False,
+        upserts: TableClause | None = None,
+    ) -> None:
+        dml = upserts is not None or isinstance(statement, Insert | Update | Delete)
+        assert not deferrable or dml, "only writes are held"
         self.statement = statement
         self._deferrable = deferrable
+        self._upserts = upserts
         # By dialect (one process may use both databases, e.g. the tests), the
         # names given, and for write_many the number of rows.
         self._compiled: dict[tuple[str, frozenset[str], int], _Compiled] = {}
@@ -232,6 +242,8 @@ class Prepared:
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = _compile(self.statement, names, dialect)
+            if self._upserts is not None:
+                compiled = replace(compiled, table=self._upserts.name, changes_rows=True)
             self._compiled[key] = compiled
         return compiled
 

@@ -75,3 +75,24 @@ async def test_one_residents_messages_to_two_processes_at_once_lose_nothing(open
     # satisfaction (out of range) and "4" then answers it. Never both lost or doubled.
     assert stored in (["mode", "postal_code", "satisfaction"], ["mode", "satisfaction"])
     assert len(await rows(first, "SELECT id FROM answers")) == len(stored)
+
+
+async def test_a_newcomers_messages_to_two_processes_at_once_enrol_them_once(open_service, clock):
+    """Before consent there is no participant row to lock: their pseudonym is
+    locked instead, so the two copies of each message take turns."""
+    first, second = await open_service(), await open_service()
+    for text_, message_id in [("bonjour", "n-1"), ("oui", "n-2")]:
+        replies = await asyncio.gather(
+            first.handle(message(text_, message_id, clock.now, user="nina")),
+            second.handle(message(text_, message_id, clock.now, user="nina")),
+        )
+        assert replies[0] == replies[1]  # the second copy gets the first one's replies
+        clock.advance(seconds=1)
+    assert await rows(first, "SELECT sum(opened) FROM openings") == [(1,)]  # one resident
+    assert len(await rows(first, "SELECT id FROM participants")) == 1
+    assert len(await rows(first, "SELECT id FROM sessions")) == 1
+    said = await rows(first, "SELECT text FROM transcript_lines WHERE direction = 'in'")
+    assert [s.text for s in said] == ["oui"]  # nothing is kept of what came before consent
+    await Client(first, now=clock).converse("nina", "train")
+    current = await rows(first, "SELECT question_id FROM answers WHERE superseded_at IS NULL")
+    assert [a.question_id for a in current] == ["mode"]

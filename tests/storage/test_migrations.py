@@ -105,7 +105,8 @@ async def test_a_database_migrated_by_a_newer_version_is_refused_untouched(datab
 
 async def test_an_unknown_target_revision_lists_the_known_ones(database: Database):
     known = (
-        r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012, 0014, 0015, 0016, 0017"
+        r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012, 0014, 0015, 0016, "
+        r"0017, 0018"
     )
     with pytest.raises(StorageError, match=r"unknown revision 'nope'; " + known):
         await database.downgrade("nope")
@@ -266,3 +267,23 @@ async def test_0017_creates_the_open_message_function_and_its_downgrade_drops_it
     assert await _open_message_function(database) == 0
     await database.upgrade()
     assert await _open_message_function(database) == 1
+
+
+async def _open_message_locks_newcomers(database: Database) -> bool:
+    async with database.engine.connect() as connection:
+        body = await connection.scalar(
+            text("SELECT prosrc FROM pg_proc WHERE proname = 'consultbot_open_message'")
+        )
+    return "pg_advisory_xact_lock" in str(body)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_0018_makes_the_open_message_function_lock_newcomers_and_its_downgrade_not(
+    database: Database,
+):
+    assert await _open_message_locks_newcomers(database)
+    await database.downgrade("0017")
+    assert await _open_message_function(database) == 1
+    assert not await _open_message_locks_newcomers(database)
+    await database.upgrade()
+    assert await _open_message_locks_newcomers(database)
