@@ -1,7 +1,7 @@
 """A simulated resident talking to the real conversation service, for
 `consultbot simulate` and the end-to-end tests.
 
-    async with simulation(path, settings, language="fr") as simulated:
+    async with simulation(read_flow_text(path), str(path), settings, language="fr") as simulated:
         for text in simulated.send("oui"):
             print(text)
 
@@ -41,7 +41,7 @@ from bot.keys import Keys
 from bot.pseudonyms import Pseudonymizer
 from bot.startup import connect_rasa, open_database
 from bot.understanding import build_interpreter
-from flows.loader import parse_flow, read_flow_text
+from flows.loader import parse_flow
 from flows.model import Flow
 from flows.replies import Reply
 from flows.state import SessionState
@@ -58,30 +58,6 @@ RESIDENT = "resident"
 
 @asynccontextmanager
 async def simulation(
-    path: Path,
-    settings: Settings,
-    *,
-    language: str | None = None,
-    today: dt.date | None = None,
-    interpreter: Interpreter | None = None,
-    show_effects: bool = False,
-) -> AsyncIterator[Simulation]:
-    """The flow at `path` deployed alone on a temporary database, and one
-    resident to talk to it. `interpreter`: one built from `settings` already."""
-    async with simulation_of_text(
-        read_flow_text(path),
-        str(path),
-        settings,
-        language=language,
-        today=today,
-        interpreter=interpreter,
-        show_effects=show_effects,
-    ) as simulated:
-        yield simulated
-
-
-@asynccontextmanager
-async def simulation_of_text(
     text: str,
     source: str,
     settings: Settings,
@@ -91,8 +67,9 @@ async def simulation_of_text(
     interpreter: Interpreter | None = None,
     show_effects: bool = False,
 ) -> AsyncIterator[Simulation]:
-    """`simulation` of a flow given as text (an upload not deployed yet);
-    `source` names it in messages."""
+    """The flow `text` (a file's, or an upload not deployed yet; `source`
+    names it in messages) deployed alone on a temporary database, and one
+    resident to talk to it. `interpreter`: one built from `settings` already."""
     flow = await asyncio.to_thread(parse_flow, text, source)
     language = language or flow.languages[0]
     if language not in flow.languages:

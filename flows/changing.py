@@ -4,8 +4,6 @@ of a consultation or from the review, and the messages of the review itself
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from flows.events import Message
 from flows.messages import say
 from flows.model import Flow
@@ -28,16 +26,7 @@ def change(flow: Flow, state: SessionState, number: int) -> Transition:
     question = answered[number - 1]
     value = state.answer(question.id)
     shown = say("review_skipped", lang) if value is None else describe(question, value, lang)
-    changing = replace(
-        state,
-        status="asking",
-        question_id=question.id,
-        retries=0,
-        pending=None,
-        detail_asked=False,
-        changing=True,
-        ranked=(),
-    )
+    changing = state.asking(question.id, changing=True)
     note = say("change_to", lang, n=number, answer=shown)
     return Transition(changing, (Reply(note), present(flow, changing, question)))
 

@@ -457,16 +457,7 @@ def _back(flow: Flow, state: SessionState) -> Transition:
         if value is None
         else say("back_to", lang, answer=describe_answer(previous, value, lang))
     )
-    returned = replace(
-        state,
-        status="asking",
-        question_id=previous.id,
-        history=state.history[:-1],
-        retries=0,
-        pending=None,
-        detail_asked=False,
-        ranked=(),
-    )
+    returned = state.asking(previous.id, history=state.history[:-1])
     return Transition(returned, (Reply(note), present(flow, returned, previous)))
 
 
@@ -493,9 +484,7 @@ def _paused(flow: Flow, state: SessionState, message: Message) -> Transition:
         question = flow.find(state.question_id)
         if question is None:  # paused at the review: back to it
             return move_on(flow, replace(state, status="asking", changing=True), after=None)
-        resumed = replace(
-            state, status="asking", retries=0, pending=None, detail_asked=False, ranked=()
-        )
+        resumed = state.asking(None)
         return Transition(
             resumed,
             (Reply(say("resumed", state.language)), present(flow, resumed, question)),

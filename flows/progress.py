@@ -50,15 +50,8 @@ def move_on(flow: Flow, state: SessionState, after: str | None) -> Transition:
         if applies and state.changing and state.responded(question.id):
             continue  # a changed answer: on to what is still to answer
         if applies:
-            asking = replace(
-                state,
-                status="asking",
-                question_id=question.id,
-                retries=0,
-                pending=None,
-                detail_asked=False,
-                ranked=(),
-                passed_over=tuple(q for q in state.passed_over if q != question.id),
+            asking = state.asking(
+                question.id, passed_over=tuple(q for q in state.passed_over if q != question.id)
             )
             entered = question.section is not None and (
                 previous is None or previous.section != question.section

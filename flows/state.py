@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Literal, TypeAlias, get_args
+from typing import Any, Literal, TypeAlias, get_args
 
 from nlu.interpretation import AnswerValue, Candidate
 
@@ -80,6 +80,21 @@ class SessionState:
         return question_id in self.skipped or any(q == question_id for q, _ in self.answers)
 
     # ---- changing ------------------------------------------------------------
+
+    def asking(self, question_id: str | None, **changes: Any) -> SessionState:
+        """Asking `question_id` afresh (None: the question asked stays): no
+        answer not understood yet, none awaiting confirmation, no "other"
+        detail asked, no ranking begun; `changes` besides."""
+        return replace(
+            self,
+            status="asking",
+            question_id=self.question_id if question_id is None else question_id,
+            retries=0,
+            pending=None,
+            detail_asked=False,
+            ranked=(),
+            **changes,
+        )
 
     def with_answer(self, question_id: str, value: AnswerValue) -> SessionState:
         return self._forgetting(

@@ -28,7 +28,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,35 @@ from storage.group_commit import GroupCommit
 
 # Set while the current task is inside Database.transaction().
 _inside_transaction: ContextVar[bool] = ContextVar("inside_transaction", default=False)
+
+
+class _Unit:
+    """What `transaction()` and `read()` share around their work: none opened
+    inside another in the same task (the inner one would wait for the outer's
+    locks forever), and database failures raised as StorageErrors. A class
+    rather than a generator-based context manager: it runs for every message."""
+
+    __slots__ = ("_database", "_nested", "_token")
+
+    def __init__(self, database: Database, nested: str) -> None:
+        self._database = database
+        self._nested = nested  # what opening one inside another is called
+        self._token: Token[bool] | None = None
+
+    def __enter__(self) -> None:
+        if _inside_transaction.get():
+            raise RuntimeError(f"{self._nested}; use the session of the outer transaction")
+        self._token = _inside_transaction.set(True)
+
+    def __exit__(self, _: type[BaseException] | None, error: BaseException | None, __: Any) -> None:
+        assert self._token is not None
+        _inside_transaction.reset(self._token)
+        if isinstance(error, Exception):
+            translated = self._database._translate(error)
+            if translated is not error:
+                raise translated from error
+
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds
@@ -163,13 +192,7 @@ class Database:
         write lock throughout. One opened inside another in the same task
         raises RuntimeError: the inner one would wait for the outer's locks
         forever."""
-        if _inside_transaction.get():
-            raise RuntimeError(
-                "Database.transaction() opened inside another one; use the session "
-                "of the outer transaction"
-            )
-        token = _inside_transaction.set(True)
-        try:
+        with _Unit(self, "Database.transaction() opened inside another one"):
             if self._group is not None:
                 async with self._group.transaction() as session:
                     yield session
@@ -180,13 +203,6 @@ class Database:
                     pg_transaction.transaction(session, dialect),
                 ):
                     yield session
-        except Exception as error:
-            translated = self._translate(error)
-            if translated is error:
-                raise
-            raise translated from error
-        finally:
-            _inside_transaction.reset(token)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -196,13 +212,7 @@ class Database:
         the transactions of `transaction()` nor delays them; on PostgreSQL it is
         REPEATABLE READ (reads never wait there, nor fail to serialise). Errors
         come out as StorageErrors, as from `transaction()`."""
-        if _inside_transaction.get():
-            raise RuntimeError(
-                "Database.read() opened inside a transaction; use the session of the "
-                "outer transaction"
-            )
-        token = _inside_transaction.set(True)
-        try:
+        with _Unit(self, "Database.read() opened inside a transaction"):
             async with self._readers() as session:
                 if self._group is None:
                     session.info[prepared.POSTGRESQL_DIALECT] = self._engine.dialect
@@ -211,13 +221,6 @@ class Database:
                 finally:
                     await prepared.let_go(session)  # what it would have written: nothing
                     await session.rollback()
-        except Exception as error:
-            translated = self._translate(error)
-            if translated is error:
-                raise
-            raise translated from error
-        finally:
-            _inside_transaction.reset(token)
 
     @property
     def unreachable_at(self) -> float | None:

@@ -23,31 +23,34 @@ _LIMIT = {
 }
 
 
-def _page(item: str) -> dict[str, Any]:
+def _record(
+    properties: dict[str, Any], *, optional: tuple[str, ...] = (), **keywords: Any
+) -> dict[str, Any]:
+    """A JSON object with `properties` and no others, each always present but
+    the `optional` ones; `keywords` besides (a description)."""
     return {
         "type": "object",
-        "required": ["data", "next_cursor", "has_more"],
+        **keywords,
+        "required": [name for name in properties if name not in optional],
         "additionalProperties": False,
-        "properties": {
-            "data": {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}},
-            "next_cursor": {"type": "string", "description": "Pass as `after` to read on."},
-            "has_more": {"type": "boolean"},
-        },
+        "properties": properties,
     }
 
 
+def _page(item: str) -> dict[str, Any]:
+    return _record(
+        {
+            "data": {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}},
+            "next_cursor": {"type": "string", "description": "Pass as `after` to read on."},
+            "has_more": {"type": "boolean"},
+        }
+    )
+
+
 _SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "required": ["code", "message"],
-        "additionalProperties": False,
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-    },
-    "Consultation": {
-        "type": "object",
-        "required": ["id", "title", "languages", "version", "deployed_at", "questions"],
-        "additionalProperties": False,
-        "properties": {
+    "Error": _record({"code": {"type": "string"}, "message": {"type": "string"}}),
+    "Consultation": _record(
+        {
             "id": {"type": "string"},
             "title": _TEXTS,
             "languages": {"type": "array", "items": {"type": "string"}},
@@ -68,41 +71,25 @@ _SCHEMAS: dict[str, Any] = {
             "partial_contributions": {"type": "boolean"},
             "questions": {
                 "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "type", "text", "choices"],
-                    "additionalProperties": False,
-                    "properties": {
+                "items": _record(
+                    {
                         "id": {"type": "string"},
                         "type": {"type": "string"},
                         "text": _TEXTS,
                         "choices": {
                             "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["id", "label"],
-                                "additionalProperties": False,
-                                "properties": {"id": {"type": "string"}, "label": _TEXTS},
-                            },
+                            "items": _record({"id": {"type": "string"}, "label": _TEXTS}),
                         },
-                    },
-                },
+                    }
+                ),
             },
         },
-    },
-    "ConsultationList": {
-        "type": "object",
-        "required": ["data"],
-        "additionalProperties": False,
-        "properties": {
-            "data": {"type": "array", "items": {"$ref": "#/components/schemas/Consultation"}}
-        },
-    },
-    "Answer": {
-        "type": "object",
-        "required": ["id", "question", "type", "value", "labels", "wording", "language"],
-        "additionalProperties": False,
-        "properties": {
+    ),
+    "ConsultationList": _record(
+        {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Consultation"}}}
+    ),
+    "Answer": _record(
+        {
             "id": {"type": "string", "pattern": "^ans_"},
             "question": {"type": "string"},
             "type": {"type": "string"},
@@ -114,23 +101,10 @@ _SCHEMAS: dict[str, Any] = {
             "labels": {"type": "array", "items": {"type": "string"}},
             "wording": {"type": "string", "description": "The question exactly as asked."},
             "language": {"type": "string"},
-        },
-    },
-    "Contribution": {
-        "type": "object",
-        "required": [
-            "id",
-            "consultation",
-            "flow_version",
-            "status",
-            "channel",
-            "language",
-            "completed_at",
-            "participant",
-            "answers",
-        ],
-        "additionalProperties": False,
-        "properties": {
+        }
+    ),
+    "Contribution": _record(
+        {
             "id": {"type": "string", "pattern": "^ctb_"},
             "consultation": {"type": "string"},
             "flow_version": {"type": "integer"},
@@ -143,14 +117,11 @@ _SCHEMAS: dict[str, Any] = {
                 "description": "Pseudonym of the resident, scoped to this consultation.",
             },
             "answers": {"type": "array", "items": {"$ref": "#/components/schemas/Answer"}},
-        },
-    },
+        }
+    ),
     "ContributionPage": _page("Contribution"),
-    "Event": {
-        "type": "object",
-        "required": ["id", "type", "timestamp", "data"],
-        "additionalProperties": False,
-        "properties": {
+    "Event": _record(
+        {
             "id": {"type": "string", "pattern": "^evt_", "description": "= webhook-id"},
             "type": {
                 "enum": [
@@ -166,11 +137,8 @@ _SCHEMAS: dict[str, Any] = {
             "data": {
                 "anyOf": [
                     {"$ref": "#/components/schemas/Contribution"},
-                    {
-                        "type": "object",
-                        "description": "answer.approved / answer.rejected",
-                        "required": ["contribution", "answer", "consultation", "question"],
-                        "properties": {
+                    _record(
+                        {
                             "contribution": _STRING_OR_NULL,
                             "answer": {"type": "string"},
                             "consultation": _STRING_OR_NULL,
@@ -180,42 +148,33 @@ _SCHEMAS: dict[str, Any] = {
                             "reason": _STRING_OR_NULL,
                             "erased": {"const": True},
                         },
-                        "additionalProperties": False,
-                    },
-                    {
-                        "type": "object",
-                        "description": "participant.erased: delete these contributions",
-                        "required": ["contributions"],
-                        "properties": {
-                            "contributions": {"type": "array", "items": {"type": "string"}}
-                        },
-                        "additionalProperties": False,
-                    },
-                    {
-                        "type": "object",
-                        "description": "a contribution whose resident erased their data",
-                        "required": ["contribution", "erased"],
-                        "properties": {
+                        optional=("text", "tags", "reason", "erased"),
+                        description="answer.approved / answer.rejected",
+                    ),
+                    _record(
+                        {"contributions": {"type": "array", "items": {"type": "string"}}},
+                        description="participant.erased: delete these contributions",
+                    ),
+                    _record(
+                        {
                             "contribution": {"type": "string"},
                             "erased": {"const": True},
                         },
-                        "additionalProperties": False,
-                    },
-                    {
-                        "type": "object",
-                        "description": "consultation.deployed",
-                        "required": ["consultation", "version"],
-                        "properties": {
+                        description="a contribution whose resident erased their data",
+                    ),
+                    _record(
+                        {
                             "consultation": {"type": "string"},
                             "version": {"type": "integer"},
                             "title": _STRING_OR_NULL,
                         },
-                        "additionalProperties": False,
-                    },
+                        optional=("title",),
+                        description="consultation.deployed",
+                    ),
                 ]
             },
-        },
-    },
+        }
+    ),
     "EventPage": _page("Event"),
 }
 

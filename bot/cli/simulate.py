@@ -60,13 +60,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from bot.config import load_settings
     from bot.simulation import read_script, simulation
+    from flows.loader import read_flow_text
 
     script = None if args.script is None else read_script(args.script)
     settings = load_settings(args.config)
 
     async def converse() -> None:
+        text = read_flow_text(args.path)
         async with simulation(
-            args.path, settings, language=args.lang, today=args.today, show_effects=args.effects
+            text,
+            str(args.path),
+            settings,
+            language=args.lang,
+            today=args.today,
+            show_effects=args.effects,
         ) as simulated:
             if script is not None:
                 await simulated.play(script, sys.stdout, echo=True, start=False)

@@ -19,7 +19,7 @@ from aiohttp import web
 from bot.console.flow_pages import PASTED, checked_page, form_flow
 from bot.console.guard import STATE
 from bot.errors import UserError
-from bot.simulation import simulation_of_text
+from bot.simulation import simulation
 from bot.understanding import build_interpreter
 from nlu import Interpreter
 
@@ -67,7 +67,7 @@ async def _converse(
     if not kept:
         kept.append(await asyncio.to_thread(build_interpreter, settings))
     transcript: list[tuple[str, str]] = []
-    async with simulation_of_text(
+    async with simulation(
         text, source or PASTED, settings, language=language, today=today, interpreter=kept[0]
     ) as simulated:
         transcript += [("bot", reply) for reply in await simulated.send("/start")]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.simulation import simulation
+from flows.loader import read_flow_text
 from tests.serving import shared_interpreter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,8 @@ def simulate(
     async def converse() -> str:
         out = io.StringIO()
         async with simulation(
-            EXAMPLES / flow,
+            read_flow_text(EXAMPLES / flow),
+            str(EXAMPLES / flow),
             Settings(),
             language=lang,
             today=None if today is None else dt.date.fromisoformat(today),
