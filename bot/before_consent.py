@@ -26,7 +26,7 @@ from bot.channel_contract import InboundMessage
 from bot.pseudonyms import Pseudonymizer
 from flows.effects import ConsentAsked, ConsentRefused, Effect
 from storage import erasure_receipts, openings, pre_consent
-from storage.pre_consent import PreConsent
+from storage.pre_consent import Outside, PreConsent
 
 # The region's days: an opening counts on the day it is where residents live.
 REGION_TIMEZONE = ZoneInfo("Europe/Paris")
@@ -102,14 +102,19 @@ class BeforeConsent:
     async def purge_expired(self, session: AsyncSession, now: dt.datetime) -> int:
         return await pre_consent.purge_expired(session, now=now)
 
-    async def erased_by(
+    async def look_up(
         self, session: AsyncSession, message: InboundMessage, user_hash: str
-    ) -> bool:
-        """Whether this message (then: a retry of it) erased this resident's data."""
-        if message.message_id is None:
-            return False
-        receipt = self._pseudonyms.erasure_receipt(message.channel, user_hash, message.message_id)
-        return await erasure_receipts.exists(session, receipt)
+    ) -> Outside:
+        """For someone not enrolled: their note, and whether this message
+        (then: a retry of it) erased their data, in one statement."""
+        receipt = None
+        if message.message_id is not None:
+            receipt = self._pseudonyms.erasure_receipt(
+                message.channel, user_hash, message.message_id
+            )
+        return await pre_consent.find_outside(
+            session, message.channel, user_hash, receipt, now=message.received_at
+        )
 
     async def record_erasure(
         self, session: AsyncSession, message: InboundMessage, user_hash: str

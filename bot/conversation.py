@@ -75,7 +75,7 @@ from storage.errors import DatabaseBusy, StorageError
 from storage.inbound import InboundClaim
 from storage.models import Direction, SessionStatus
 from storage.participants import Participant
-from storage.pre_consent import PreConsent
+from storage.pre_consent import Outside, PreConsent
 from storage.sessions import StoredSession
 from storage.transcripts import TranscriptLine
 
@@ -271,8 +271,11 @@ class ConversationService:
             session, message.channel, user_hash, message.message_id, now=now
         )
         participant, team_waiting = opened.participant, opened.team_waiting
-        if participant is None and await self._outside.erased_by(session, message, user_hash):
-            return [await self._erased_reply(session, message)]  # a retry: same reply
+        outside = None
+        if participant is None:
+            outside = await self._outside.look_up(session, message, user_hash)
+            if outside.erased:
+                return [await self._erased_reply(session, message)]  # a retry: same reply
         claim_id: int | None = None
         if participant is not None:
             claim_id, replayed = await self._claim(session, message, user_hash, opened.claim)
@@ -288,7 +291,9 @@ class ConversationService:
                 reachable=True,
                 address=message.address.encode("ascii") if message.address else None,
             )
-        context = await self._context(session, message, user_hash, participant, opened.session)
+        context = await self._context(
+            session, message, user_hash, participant, opened.session, outside
+        )
         context.rasa, context.event = rasa, event
         if message.shown_at is not None and message.shown_at != _step(context):
             # Raised inside the transaction: nothing of this message is kept.
@@ -418,6 +423,7 @@ class ConversationService:
         user_hash: str,
         participant: Participant | None,
         stored: StoredSession | None,  # their open session, locked when opened
+        outside: Outside | None,  # what is kept about them, when they are not enrolled
     ) -> _Context:
         if participant is not None and stored is None:
             latest = await sessions.latest(session, participant.id)
@@ -442,7 +448,10 @@ class ConversationService:
                     )
                 stored = None
         if stored is None:
-            before = await self._outside.find(session, message, user_hash)
+            if outside is not None:
+                before = outside.note
+            else:
+                before = await self._outside.find(session, message, user_hash)
             deployed = await self._choose_flow(session, message, before)
             context = _Context(message, user_hash, participant, None, deployed, None, False)
             context.before = before

@@ -7,6 +7,7 @@ consents only to a question they were shown; it expires soon after (`expires_at`
 given by the caller) and `purge_expired` deletes what has.
 
     note = await pre_consent.find(s, channel, user_hash, now=now)
+    outside = await pre_consent.find_outside(s, channel, user_hash, receipt, now=now)
     await pre_consent.keep(s, channel, user_hash, PreConsent(...), expires_at=...)
     await pre_consent.forget(s, channel, user_hash)   # consent given or refused
 """
@@ -16,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import bindparam, delete, exists, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import PreConsentRow, table
+from storage.models import ErasureReceiptRow, PreConsentRow, table
 from storage.prepared import Prepared
 from storage.writes import rowcount
 
@@ -33,16 +34,25 @@ class PreConsent:
     source: str | None = None  # the source tag of the link they came by
 
 
-_t = table(PreConsentRow)
+@dataclass(frozen=True, slots=True)
+class Outside:
+    """What is kept about someone not enrolled, as their message finds it."""
+
+    note: PreConsent | None  # unless it has expired
+    erased: bool  # an erasure receipt names this message: a retry of the one that erased them
+
+
+_t, _receipts = table(PreConsentRow), table(ErasureReceiptRow)
 _KEY = (_t.c.channel == bindparam("b_channel")) & (_t.c.user_hash == bindparam("b_user_hash"))
-_FIND = Prepared(
+_LIVE = _t.c.expires_at > bindparam("b_now", type_=_t.c.expires_at.type)
+_NOTE = (_t.c.consultation_id, _t.c.language, _t.c.asked_version_id, _t.c.asked_by, _t.c.source)
+_FIND = Prepared(select(*_NOTE).where(_KEY, _LIVE))
+# One row whether or not there is a note: the receipt's answer comes with it.
+_ONE_ROW = select(literal(1).label("one")).subquery("one_row")
+_FIND_OUTSIDE = Prepared(
     select(
-        _t.c.consultation_id,
-        _t.c.language,
-        _t.c.asked_version_id,
-        _t.c.asked_by,
-        _t.c.source,
-    ).where(_KEY, _t.c.expires_at > bindparam("b_now", type_=_t.c.expires_at.type))
+        exists().where(_receipts.c.digest == bindparam("b_receipt")).label("erased"), *_NOTE
+    ).select_from(_ONE_ROW.outerjoin(_t, _KEY & _LIVE))
 )
 _COLUMNS = (
     "channel",
@@ -76,6 +86,22 @@ async def find(
     values = {"b_channel": channel, "b_user_hash": user_hash, "b_now": now}
     row = (await _FIND.execute(session, values)).first()
     return None if row is None else PreConsent(*row)
+
+
+async def find_outside(
+    session: AsyncSession,
+    channel: str,
+    user_hash: str,
+    receipt: str | None,
+    *,
+    now: dt.datetime,
+) -> Outside:
+    """`find`, and whether the erasure receipt `receipt` (None: the message
+    has no id, so none can name it) was recorded, in one statement: both are
+    read for every message of someone not enrolled."""
+    values = {"b_channel": channel, "b_user_hash": user_hash, "b_now": now, "b_receipt": receipt}
+    erased, *note = (await _FIND_OUTSIDE.execute(session, values)).one()
+    return Outside(None if note[0] is None else PreConsent(*note), bool(erased))
 
 
 async def keep(

@@ -83,12 +83,13 @@ async def test_an_answer_costs_few_round_trips(open_service, clock):
 
 @ONLY_POSTGRESQL
 async def test_a_whole_conversation_costs_few_round_trips(open_service, clock):
-    """From a newcomer's first message to the contribution, 6 a message (7.3
-    before the writes of the messages before consent and of the completing one
-    were held, and the function locked newcomers itself). The messages before
-    consent read more than the common case (an erasure receipt, what was chosen
-    before consent, the consultation's live version); the completing one reads
-    the answers its contribution is made of."""
+    """From a newcomer's first message to the contribution, 5.7 a message (34
+    for the six; 7.3 before the writes of the messages before consent and of
+    the completing one were held, and the function locked newcomers itself; 6
+    before what was chosen before consent and the erasure receipt were read in
+    one statement). The messages before consent read more than the common case
+    (that statement, and the consultation's live version); the completing one
+    reads the answers its contribution is made of."""
     service = await open_service()
     client = Client(service, now=clock)
     script = read_script(DEMO_SCRIPT)
@@ -101,4 +102,4 @@ async def test_a_whole_conversation_costs_few_round_trips(open_service, clock):
     assert replies[-1].text.startswith("Merci")  # completed: the contribution is written
     per_message = len(counter.queries) / len(script)
     print(f"\nround trips per message over a whole conversation: {per_message:.1f}")
-    assert per_message <= 6, counter.queries
+    assert len(counter.queries) <= 34, counter.queries
