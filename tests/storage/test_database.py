@@ -178,6 +178,7 @@ async def test_urls_that_cannot_work_are_refused_with_what_to_use(url: str, expe
         await Database.connect(url)
 
 
+@pytest.mark.empty_database
 async def test_a_database_never_migrated_says_to_run_db_upgrade(database_url: str):
     db = await Database.connect(database_url)
     try:

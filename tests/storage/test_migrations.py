@@ -14,6 +14,8 @@ from storage.errors import SchemaOutOfDate, StorageError
 from storage.models import Base, SessionRow
 from tests.storage.seeding import NOW
 
+pytestmark = pytest.mark.empty_database  # each test migrates it itself
+
 TABLES = {
     "participants",
     "consultations",

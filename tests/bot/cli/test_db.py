@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import make_url
 
 from storage.database import Database
@@ -8,6 +9,7 @@ from tests.bot.cli.running import consultbot
 HEAD = Database.head_revision()
 
 
+@pytest.mark.empty_database
 async def test_upgrade_then_current_then_upgrade_again(database_url: str, tmp_path: Path):
     before = await consultbot("db", "current", database_url=database_url, cwd=tmp_path)
     upgraded = await consultbot("db", "upgrade", database_url=database_url, cwd=tmp_path)

@@ -1,6 +1,8 @@
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from storage import audit, transcripts
 from storage.database import Database
 from storage.models import Direction
@@ -64,6 +66,7 @@ async def test_purge_refuses_an_age_that_is_not_days(tmp_path: Path):
     assert not (tmp_path / "x.db").exists()
 
 
+@pytest.mark.empty_database
 async def test_purge_on_a_database_never_migrated_says_to_upgrade(
     database_url: str, tmp_path: Path
 ):
