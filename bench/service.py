@@ -15,6 +15,7 @@ import json
 import statistics
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from bot.client import Client
@@ -48,8 +49,11 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
 
         started = time.perf_counter()
         cpu_started = time.process_time()  # the server's work, whatever else runs
+        # Names no earlier run used: on a --database-url kept between runs, each
+        # resident still starts the consultation afresh.
+        tag = uuid.uuid4().hex[:8]
         for round_ in range(args.rounds):
-            await asyncio.gather(*(resident(f"r{round_}-{i}") for i in range(args.residents)))
+            await asyncio.gather(*(resident(f"{tag}-r{round_}-{i}") for i in range(args.residents)))
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
         await service.close()
@@ -71,7 +75,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--residents", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--database-url")
+    parser.add_argument(
+        "--database-url", help="a migrated or empty database (default: SQLite, temporary)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     figures = asyncio.run(run(args))

@@ -6,7 +6,7 @@ lists them with their lines; `--strict` makes them errors):
 - a synonym that is a word of another choice's label or synonym: "électrique"
   for the electric bike also names "Voiture électrique";
 - a synonym of several words matched by one of them alone: "vélo électrique"
-  is also read from "électrique" (and from "vélo") alone, as `nlu.choice`
+  is also read from "électrique" (and from "vélo") alone, as `nlu.option_mentions`
   indexes every content word of a name.
 
 Names are compared as `nlu` reads them (folded, lightly stemmed, without its
@@ -19,8 +19,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nlu.choice import content_words
 from nlu.normalize import word_set
+from nlu.option_mentions import content_words
 from nlu.stems import stemmed, stems
 
 # Words too common to name a choice alone: conjunctions, adverbs, pronouns,

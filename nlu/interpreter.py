@@ -51,12 +51,7 @@ import re
 from collections.abc import Sequence
 from importlib import resources
 
-from nlu.choice import (
-    ChoiceMatcher,
-    build_matcher,
-    parse_choice,
-    parse_multi_choice,
-)
+from nlu.choice import parse_choice, parse_multi_choice
 from nlu.command_frames import framed_command, receipt_code, wonders_why
 from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.comment import split_comment
@@ -76,6 +71,7 @@ from nlu.normalize import (
     word_set,
 )
 from nlu.numbers import parse_number
+from nlu.option_mentions import ChoiceMatcher, build_matcher
 from nlu.other import split_other
 from nlu.pictographs import EmojiNames
 from nlu.postal_code import parse_postal_code

@@ -5,7 +5,7 @@ The answer is the options named, in the resident's order (most important
 first), each once. The order is the order of the words, unless every option
 named carries a rank of its own ("2 internat, 1 cantine", "cantine en premier,
 internat en deuxième"): then the ranks decide. Options are found as for a
-multiple choice (`nlu.choice`: labels, synonyms, the lexicon, typos); a
+multiple choice (`nlu.option_mentions`: labels, synonyms, the lexicon, typos); a
 message of positions only ("3, 1, 2") names the options shown by position.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nlu.choice import ChoiceMatcher, affirmed, ambiguity, named
 from nlu.interpretation import Answer, Reject
 from nlu.normalize import MAX_PARSED_CHARS, tokens, word_set
+from nlu.option_mentions import ChoiceMatcher, affirmed, ambiguity, named
 from nlu.positions import positions, rank_marker
 from nlu.question import QuestionSpec
 from nlu.stems import stemmed, stems

@@ -88,9 +88,13 @@ class _Templates:
     async def sqlite(self) -> Path:
         if self._sqlite is None:
             path = Path(tempfile.mkdtemp(prefix="consultbot-template-")) / "migrated.db"
-            await _migrate(f"sqlite+aiosqlite:///{path}")
-            with sqlite3.connect(path) as connection:  # all of it in the file, none in the log
-                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                await _migrate(f"sqlite+aiosqlite:///{path}")
+                with sqlite3.connect(path) as connection:  # all of it in the file, none in the log
+                    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except BaseException:
+                shutil.rmtree(path.parent, ignore_errors=True)  # no half-migrated template
+                raise
             self._sqlite = path
         return self._sqlite
 
@@ -103,7 +107,13 @@ class _Templates:
                 await admin.execute(f'CREATE DATABASE "{name}"')
             finally:
                 await admin.close()
-            await _migrate(server.set(database=name).render_as_string(hide_password=False))
+            try:
+                await _migrate(server.set(database=name).render_as_string(hide_password=False))
+            except BaseException:
+                # A template that failed to migrate is dropped now: later tests must not
+                # copy it, and the shared server must not keep it.
+                await _drop(server, name)
+                raise
             self._postgresql[key] = name
         return self._postgresql[key]
 
@@ -111,11 +121,15 @@ class _Templates:
         if self._sqlite is not None:
             shutil.rmtree(self._sqlite.parent, ignore_errors=True)
         for key, name in self._postgresql.items():
-            admin = await _admin_connection(make_url(key))
-            try:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            finally:
-                await admin.close()
+            await _drop(make_url(key), name)
+
+
+async def _drop(server: URL, name: str) -> None:
+    admin = await _admin_connection(server)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
 
 
 async def _migrate(url: str) -> None:
@@ -177,11 +191,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
-        admin = await _admin_connection(server)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await _drop(server, name)
 
 
 @pytest.fixture
