@@ -29,6 +29,7 @@ catalogue has, else the fallback language `en` (the catalogue's first).
 from __future__ import annotations
 
 import string
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -78,6 +79,26 @@ class Catalogue:
 
     def keys(self, section: str) -> tuple[str, ...]:
         return tuple(self.texts[self.languages[0]][section])
+
+    def language_named(self, word: str) -> str | None:
+        """The language a resident names ("/langue francais"): its code, or its
+        name in any catalogue language, with or without accents; None if none."""
+        wanted = _unaccented(word.strip().lower())
+        for code in self.languages:
+            names = {code} | {
+                self.text("language_names", code, lang).lower() for lang in self.languages
+            }
+            if wanted in {_unaccented(name) for name in names}:
+                return code
+        return None
+
+    def language_tagged(self, tag: str | None) -> str | None:
+        """The catalogue language of a platform's IETF tag ("fr", "fr-BE",
+        "en-GB" -> "fr", "en"); None when the catalogue has none for it."""
+        if not tag:
+            return None
+        base = tag.split("-")[0].lower()
+        return base if base in self.languages else None
 
     @classmethod
     def parse(cls, files: Mapping[str, str]) -> Catalogue:
@@ -223,6 +244,10 @@ def _compare(
                         "every translation keeps the same {names}",
                     )
                 )
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _blanks(template: str) -> frozenset[str]:

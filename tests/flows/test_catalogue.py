@@ -102,3 +102,29 @@ def test_the_module_catalogue_is_the_shipped_one():
     assert CATALOGUE.text("protocol", "too_long", "fr", limit=10) == (
         "Un message compte au plus 10 caractères."
     )
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [
+        ("fr", "fr"),
+        ("Français", "fr"),
+        ("francais", "fr"),
+        ("french", "fr"),
+        ("EN", "en"),
+        ("anglais", "en"),
+        ("English", "en"),
+        ("klingon", None),
+        ("", None),
+    ],
+)
+def test_a_language_is_named_by_its_code_or_its_name_in_any_catalogue_language(word, code):
+    assert CATALOGUE.language_named(word) == code
+
+
+@pytest.mark.parametrize(
+    ("tag", "code"),
+    [("fr", "fr"), ("fr-BE", "fr"), ("EN-gb", "en"), ("de-DE", None), ("", None), (None, None)],
+)
+def test_a_platform_language_tag_gives_the_catalogue_language_of_its_primary_subtag(tag, code):
+    assert CATALOGUE.language_tagged(tag) == code

@@ -42,7 +42,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -119,32 +118,6 @@ class LanguageChoice(Protocol):
     ) -> Sequence[Reply]: ...
 
 
-def language_named(word: str) -> str | None:
-    """The catalogue language a resident names after /langue: its code, or its
-    name in any catalogue language, with or without accents ("francais")."""
-    wanted = _unaccented(word.strip().lower())
-    for code in CATALOGUE.languages:
-        names = {code} | {
-            CATALOGUE.text("language_names", code, lang).lower() for lang in CATALOGUE.languages
-        }
-        if wanted in {_unaccented(name) for name in names}:
-            return code
-    return None
-
-
-def _unaccented(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def language_of(code: str | None) -> str | None:
-    """Telegram's IETF tag ("fr", "fr-BE", "en-GB") -> a catalogue language ("fr",
-    "en") or None."""
-    if not code:
-        return None
-    base = code.split("-")[0].lower()
-    return base if base in CATALOGUE.languages else None
-
-
 class TelegramChannel:
     """Processes updates; `process` is what both polling and the webhook call."""
 
@@ -204,7 +177,7 @@ class TelegramChannel:
             log.info("telegram: update %s without a human sender ignored", update.update_id)
             return
         self._blocked.discard(chat_id)  # writing to us means we may write back
-        language = self._languages.get(chat_id) or language_of(user.language_code)
+        language = self._languages.get(chat_id) or CATALOGUE.language_tagged(user.language_code)
         try:
             if update.callback_query is not None:
                 await self._on_callback(update.callback_query, chat_id, language)
@@ -244,7 +217,7 @@ class TelegramChannel:
         text, consultation, source = message.text, None, None
         command, argument = _command(message)
         if command in ("langue", "language", "lang"):
-            chosen = language_named(argument)
+            chosen = CATALOGUE.language_named(argument)
             if chosen is not None:
                 await self._switch_language(chat_id, user.id, chosen)
                 return

@@ -18,7 +18,6 @@ from pydantic import SecretStr
 
 from bot.channel_contract import InboundMessage
 from bot.channels.telegram.bot import TelegramBot, running_bot
-from bot.channels.telegram.channel import language_named
 from bot.channels.telegram.rendering import Toggle, confirmed_text
 from flows.replies import Button, Reply
 from tests.bot.channels.conftest import FAST, WAITS, Chat, Recorder, telegram_settings
@@ -677,24 +676,6 @@ def test_building_the_bot_leaves_the_process_environment_alone(fake, monkeypatch
     before = dict(os.environ)
     TelegramBot(telegram_settings(fake), ScriptedReplies(lambda message: []), polling=True)
     assert dict(os.environ) == before
-
-
-@pytest.mark.parametrize(
-    ("word", "code"),
-    [
-        ("fr", "fr"),
-        ("Français", "fr"),
-        ("francais", "fr"),
-        ("french", "fr"),
-        ("EN", "en"),
-        ("anglais", "en"),
-        ("English", "en"),
-        ("klingon", None),
-        ("", None),
-    ],
-)
-def test_a_language_is_named_by_its_code_or_its_name_in_any_catalogue_language(word, code):
-    assert language_named(word) == code
 
 
 LYCEES_TO_LOCAL_FOOD = (
