@@ -219,7 +219,7 @@ async def _sweep_expired(service: ConversationService) -> None:
     await asyncio.sleep(60.0)  # not while the server is starting
     while True:
         try:
-            expired = await service.expire_inactive(dt.datetime.now(dt.UTC))
+            expired = await service.expiry.expire_inactive(dt.datetime.now(dt.UTC))
         except Exception:
             log.exception("expiring inactive sessions failed; trying again later")
         else:

@@ -35,6 +35,7 @@ from bot.config import Settings
 from bot.contributions import ContributionRecorder
 from bot.effect_writes import EffectWrites, Written
 from bot.errors import ConfigError
+from bot.expiry import SessionExpiry
 from bot.flow_catalog import DeployedFlow, FlowCatalog
 from bot.participant_locks import ParticipantLocks
 from bot.places import resident_departement
@@ -143,10 +144,19 @@ class ConversationService:
         self._catalog = FlowCatalog()
         self._locks = ParticipantLocks()
         self._expire_after = dt.timedelta(days=settings.sessions.expire_after_days)
+        self._expiry = SessionExpiry(
+            database, self._catalog, self._contributions, self._outside, self._expire_after
+        )
 
     @property
     def database(self) -> Database:
         return self._db
+
+    @property
+    def expiry(self) -> SessionExpiry:
+        """The periodic sweep of inactive sessions (bot/expiry.py), sharing this
+        service's flow catalog and contribution recorder."""
+        return self._expiry
 
     async def close(self) -> None:
         if self._rasa is not None:
@@ -207,43 +217,6 @@ class ConversationService:
             found = await participants.find(session, channel, user_hash)
             if found is not None and found.reachable:
                 await participants.change(session, found.id, reachable=False)
-
-    async def expire_inactive(self, now: dt.datetime) -> int:
-        """Mark sessions left alone longer than the configured inactivity
-        expired (for the figures; a returning resident is offered to resume
-        either way); how many. Where the flow says `partial_contributions:
-        true`, their answers reach the engine as partial contributions. Also
-        deletes the expired notes of residents who never consented. Run
-        periodically by `consultbot serve`."""
-        inactive_since = now - self._expire_after
-
-        async def expire(session: AsyncSession) -> int:
-            await self._outside.purge_expired(session, now)
-            for stored in await sessions.inactive(session, inactive_since=inactive_since):
-                deployed = await self._catalog.version(session, stored.flow_version_id)
-                if deployed.flow.partial_contributions and stored.participant_id is not None:
-                    await self._record_partial(session, deployed, stored, now)
-            return await sessions.expire_inactive(session, inactive_since=inactive_since, now=now)
-
-        return await self._catalog.within(self._db, expire)
-
-    async def _record_partial(
-        self, session: AsyncSession, deployed: DeployedFlow, stored: StoredSession, now: dt.datetime
-    ) -> None:
-        assert stored.participant_id is not None
-        participant = await participants.get(session, stored.participant_id)
-        state = SessionState.from_json(cast(dict[str, object], stored.state))
-        await self._contributions.record(
-            session,
-            deployed,
-            session_id=stored.id,
-            participant_id=participant.id,
-            user_hash=participant.user_hash,
-            channel=participant.channel,
-            language=state.language,
-            partial=True,
-            now=now,
-        )
 
     # ---- one message ------------------------------------------------------
 

@@ -61,7 +61,7 @@ async def test_an_expired_session_is_a_partial_contribution_only_if_the_flow_say
     client = Client(service, now=clock)
     await client.converse("alice", "bonjour", "oui", "train")  # then leaves
     clock.advance(days=8)
-    assert await service.expire_inactive(clock.now) == 1
+    assert await service.expiry.expire_inactive(clock.now) == 1
     assert await _events(service, "contribution.partial") == []
 
     flow = tmp_path / "mobilite.yml"
@@ -70,7 +70,7 @@ async def test_an_expired_session_is_a_partial_contribution_only_if_the_flow_say
     await deploy_file(service.database, flow, now=clock.now)
     await client.converse("bob", "bonjour", "oui", "voiture", "2")
     clock.advance(days=8)
-    assert await service.expire_inactive(clock.now) == 1
+    assert await service.expiry.expire_inactive(clock.now) == 1
     [event] = await _events(service, "contribution.partial")
     assert event.payload["partial"] is True
     assert event.payload["flow_version"] == 2

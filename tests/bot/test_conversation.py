@@ -228,21 +228,6 @@ async def test_a_blocked_resident_is_marked_unreachable(open_service, clock):
     assert participant.reachable is False
 
 
-async def test_the_periodic_sweep_expires_idle_sessions_and_they_can_resume(open_service, clock):
-    service = await open_service()
-    client = Client(service, now=clock)
-    await client.converse("alice", "bonjour", "oui", "bus")
-    await client.converse("bob", "bonjour", "oui")
-    clock.advance(days=3)
-    await client.send("bob", "train")
-    clock.advance(days=5)
-    assert await service.expire_inactive(clock.now) == 1  # alice only
-    _, stored = await only_session(service)
-    assert stored.status == SessionStatus.EXPIRED
-    offer = await client.send("alice", "me revoilà")
-    assert "reprendre" in " ".join(b.title.lower() for b in offer[-1].buttons)
-
-
 async def test_closing_day_is_judged_in_the_regions_time(open_service, clock, tmp_path):
     import datetime as dt
 

@@ -127,7 +127,7 @@ async def test_the_note_before_consent_holds_no_text_and_expires(open_service, c
     # ... and the periodic sweep deletes what expired.
     await client.send("grace", "bonjour")
     clock.advance(hours=25)
-    await service.expire_inactive(clock.now)
+    await service.expiry.expire_inactive(clock.now)
     assert await rows(service, "pre_consent") == []
 
 
