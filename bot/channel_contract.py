@@ -31,6 +31,11 @@ class InboundMessage:
     # The source tag of the link the resident came by (`bot.source_tags`), if any.
     source: str | None = None
 
+    @property
+    def is_start(self) -> bool:
+        """Telegram's /start (also what a deep link sends): begin or resume."""
+        return self.text.strip().lower() == "/start"
+
 
 class Unavailable(Exception):
     """Nothing of the message was stored (the database failed): the channel asks

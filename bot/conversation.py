@@ -21,8 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import cast
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,9 +33,9 @@ from bot.channel_contract import ButtonOutdated, InboundMessage, Unavailable
 from bot.config import Settings
 from bot.contributions import ContributionRecorder
 from bot.effect_writes import EffectWrites, Written
-from bot.errors import ConfigError
 from bot.expiry import SessionExpiry
-from bot.flow_catalog import DeployedFlow, FlowCatalog
+from bot.flow_catalog import FlowCatalog
+from bot.message_context import MessageContext, MessageContexts, RasaVerdict
 from bot.participant_locks import ParticipantLocks
 from bot.places import resident_departement
 from bot.pseudonyms import Pseudonymizer
@@ -62,7 +61,7 @@ from flows.messages import say
 from flows.prompts import consent_question
 from flows.replies import Reply
 from flows.state import SessionState, Status
-from nlu import CommandName, Interpretation, Interpreter, QuestionSpec
+from nlu import Interpretation, Interpreter, QuestionSpec
 from storage import (
     erasure,
     inbound,
@@ -75,9 +74,6 @@ from storage.database import Database
 from storage.errors import DatabaseBusy, StorageError
 from storage.inbound import InboundClaim
 from storage.models import Direction, SessionStatus
-from storage.participants import Participant
-from storage.pre_consent import Outside, PreConsent
-from storage.sessions import StoredSession
 from storage.transcripts import TranscriptLine
 
 log = logging.getLogger(__name__)
@@ -95,28 +91,6 @@ _STATUS: dict[Status, SessionStatus] = {
     "completed": SessionStatus.COMPLETED,
     "closed": SessionStatus.ABANDONED,
 }
-
-
-@dataclass(slots=True)
-class _Context:
-    """What one message works on inside its transaction."""
-
-    message: InboundMessage
-    user_hash: str
-    participant: Participant | None
-    stored: StoredSession | None
-    deployed: DeployedFlow
-    state: SessionState | None
-    expired: bool  # the session had expired: offer to resume before anything else
-    rasa: _RasaVerdict | None = None  # what a Rasa server made of the text, if asked
-    event: Event | None = None  # an event given by the channel instead of the text
-    before: PreConsent | None = None  # before consent: what they chose, what was asked
-    new_participant: bool = False  # created by this message: no earlier sessions
-
-
-@dataclass(frozen=True, slots=True)
-class _RasaVerdict:
-    command: CommandName | None
 
 
 class ConversationService:
@@ -146,6 +120,9 @@ class ConversationService:
         self._expire_after = dt.timedelta(days=settings.sessions.expire_after_days)
         self._expiry = SessionExpiry(
             database, self._catalog, self._contributions, self._outside, self._expire_after
+        )
+        self._contexts = MessageContexts(
+            self._catalog, self._outside, settings.default_consultation, self._expire_after
         )
 
     @property
@@ -220,13 +197,13 @@ class ConversationService:
 
     # ---- one message ------------------------------------------------------
 
-    async def _ask_rasa(self, message: InboundMessage) -> _RasaVerdict | None:
+    async def _ask_rasa(self, message: InboundMessage) -> RasaVerdict | None:
         """The command a configured Rasa server sees in the text; None when no
         server is configured or it failed (the built-in classifier then decides)."""
-        if self._rasa is None or _is_start(message):
+        if self._rasa is None or message.is_start:
             return None
         try:
-            return _RasaVerdict(await self._rasa.recognise(message.text))
+            return RasaVerdict(await self._rasa.recognise(message.text))
         except RasaUnavailable as error:
             log.warning("%s; using the built-in command classifier", error)
             return None
@@ -236,7 +213,7 @@ class ConversationService:
         session: AsyncSession,
         message: InboundMessage,
         user_hash: str,
-        rasa: _RasaVerdict | None,
+        rasa: RasaVerdict | None,
         event: Event | None,
     ) -> list[Reply]:
         now = message.received_at
@@ -264,7 +241,7 @@ class ConversationService:
                 reachable=True,
                 address=message.address.encode("ascii") if message.address else None,
             )
-        context = await self._context(
+        context = await self._contexts.read(
             session, message, user_hash, participant, opened.session, outside
         )
         context.rasa, context.event = rasa, event
@@ -338,7 +315,7 @@ class ConversationService:
         return replies
 
     async def _with_receipts(
-        self, session: AsyncSession, context: _Context, transition: engine.Transition
+        self, session: AsyncSession, context: MessageContext, transition: engine.Transition
     ) -> engine.Transition:
         """The receipt code after the outro of a completed contribution; where
         their contributions are, first, for a resident who asks."""
@@ -389,72 +366,7 @@ class ConversationService:
             return None, replies_from_json(claim.replies)
         return claim.id, None
 
-    async def _context(
-        self,
-        session: AsyncSession,
-        message: InboundMessage,
-        user_hash: str,
-        participant: Participant | None,
-        stored: StoredSession | None,  # their open session, locked when opened
-        outside: Outside | None,  # what is kept about them, when they are not enrolled
-    ) -> _Context:
-        if participant is not None and stored is None:
-            latest = await sessions.latest(session, participant.id)
-            if latest is not None and latest.status in (
-                SessionStatus.COMPLETED,
-                SessionStatus.EXPIRED,
-            ):
-                stored = latest
-        wanted = message.consultation_id
-        if stored is not None:
-            deployed = await self._catalog.version(session, stored.flow_version_id)
-            deployed = self._catalog.dated(deployed, stored.dates)  # read with the session
-            if _is_start(message) and wanted and wanted != deployed.consultation_id:
-                # A deep link to another consultation: leave this one.
-                if stored.status in (SessionStatus.ACTIVE, SessionStatus.PAUSED):
-                    await sessions.save(
-                        session,
-                        stored.id,
-                        now=message.received_at,
-                        status=SessionStatus.ABANDONED,
-                        activity=False,
-                    )
-                stored = None
-        if stored is None:
-            if outside is not None:
-                before = outside.note
-            else:
-                before = await self._outside.find(session, message, user_hash)
-            deployed = await self._choose_flow(session, message, before)
-            context = _Context(message, user_hash, participant, None, deployed, None, False)
-            context.before = before
-            return context
-        state = SessionState.from_json(cast(dict[str, object], stored.state))
-        expired = stored.status == SessionStatus.EXPIRED or (
-            stored.status != SessionStatus.COMPLETED
-            and message.received_at - stored.last_activity_at > self._expire_after
-        )
-        return _Context(message, user_hash, participant, stored, deployed, state, expired)
-
-    async def _choose_flow(
-        self, session: AsyncSession, message: InboundMessage, before: PreConsent | None
-    ) -> DeployedFlow:
-        candidates = [
-            message.consultation_id,
-            before.consultation_id if before else None,
-            self._settings.default_consultation,
-        ]
-        for consultation_id in candidates:
-            if consultation_id:
-                deployed = await self._catalog.live(session, consultation_id, dated=True)
-                if deployed is not None:
-                    return deployed
-        raise ConfigError(
-            f"no consultation {self._settings.default_consultation!r} is deployed: deploy it "
-            "with `consultbot flows deploy FILE` or set default_consultation"
-        )
-
-    def _advance(self, context: _Context) -> tuple[engine.Transition, Interpretation | None]:
+    def _advance(self, context: MessageContext) -> tuple[engine.Transition, Interpretation | None]:
         flow, state, message = context.deployed.flow, context.state, context.message
         # Local time: a consultation that closes on the 30th is open all that day
         # in the region, whatever the server's time zone.
@@ -465,7 +377,7 @@ class ConversationService:
         interpretation: Interpretation | None = None
         if context.event is not None:
             event = context.event
-        elif _is_start(message):
+        elif message.is_start:
             event = Start(message.consultation_id, message.language)
         else:
             language = state.language if state else self._flow_language(context)
@@ -478,7 +390,7 @@ class ConversationService:
         return engine.advance(flow, state, event, now), interpretation
 
     def _interpret(
-        self, context: _Context, spec: QuestionSpec, language: str, today: dt.date
+        self, context: MessageContext, spec: QuestionSpec, language: str, today: dt.date
     ) -> Interpretation:
         text = context.message.text
         if context.rasa is None:
@@ -487,7 +399,7 @@ class ConversationService:
             text, spec, language, today, command=context.rasa.command, recognise_commands=False
         )
 
-    def _resident_language_hint(self, context: _Context) -> str | None:
+    def _resident_language_hint(self, context: MessageContext) -> str | None:
         """The channel's language, one chosen before consent, else a greeting's."""
         before = context.before
         hint = context.message.language or (before.language if before else None)
@@ -495,7 +407,7 @@ class ConversationService:
             hint = self._interpreter.greeting_language(context.message.text)
         return hint
 
-    def _flow_language(self, context: _Context) -> str:
+    def _flow_language(self, context: MessageContext) -> str:
         """The language of the flow to talk to this resident in, from their hint
         (`Flow.language_for`)."""
         flow = context.deployed.flow
@@ -505,11 +417,11 @@ class ConversationService:
 
     async def _erased_reply(self, session: AsyncSession, message: InboundMessage) -> Reply:
         """What a retried erasing message is told again: its data is gone."""
-        flow = (await self._choose_flow(session, message, None)).flow
+        flow = (await self._contexts.flow_for(session, message, None)).flow
         return Reply(say("deleted", flow.language_for(message.language)))
 
     async def _save(
-        self, session: AsyncSession, context: _Context, state: SessionState | None
+        self, session: AsyncSession, context: MessageContext, state: SessionState | None
     ) -> int:
         assert context.participant is not None
         now = context.message.received_at
@@ -543,7 +455,7 @@ class ConversationService:
 
     def _transcript(
         self,
-        context: _Context,
+        context: MessageContext,
         interpretation: Interpretation | None,
         replies: Sequence[Reply],
         consented: bool,
@@ -566,15 +478,11 @@ class ConversationService:
         return lines
 
 
-def _source(context: _Context) -> str | None:
+def _source(context: MessageContext) -> str | None:
     """The source tag of the link they came by: this message's, or the one
     noted before they consented."""
     before = context.before
     return context.message.source or (before.source if before else None)
-
-
-def _is_start(message: InboundMessage) -> bool:
-    return message.text.strip().lower() == "/start"
 
 
 def _read_button(message: InboundMessage) -> InboundMessage:
@@ -583,7 +491,7 @@ def _read_button(message: InboundMessage) -> InboundMessage:
     return message if shown_at is None else replace(message, text=text, shown_at=shown_at)
 
 
-def _step(context: _Context) -> str:
+def _step(context: MessageContext) -> str:
     """The step the conversation is at before this message."""
     return step_of(context.stored.id if context.stored else None, context.state)
 

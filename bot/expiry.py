@@ -13,6 +13,7 @@ flow catalog and contribution recorder.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,36 +27,31 @@ from storage.database import Database
 from storage.sessions import StoredSession
 
 
+@dataclass(frozen=True, slots=True)
 class SessionExpiry:
-    def __init__(
-        self,
-        database: Database,
-        catalog: FlowCatalog,
-        contributions: ContributionRecorder,
-        outside: BeforeConsent,  # notes kept outside consent
-        expire_after: dt.timedelta,
-    ) -> None:
-        self._db = database
-        self._catalog = catalog
-        self._contributions = contributions
-        self._outside = outside
-        self._expire_after = expire_after
+    """The sweep, built by the conversation service from what it shares with it."""
+
+    database: Database
+    catalog: FlowCatalog
+    contributions: ContributionRecorder
+    outside: BeforeConsent  # notes kept outside consent
+    expire_after: dt.timedelta
 
     async def expire_inactive(self, now: dt.datetime) -> int:
         """Expire the sessions inactive since `expire_after` before `now`,
         recording partial contributions where the flow asks for them, and delete
         the expired notes before consent; how many sessions expired."""
-        inactive_since = now - self._expire_after
+        inactive_since = now - self.expire_after
 
         async def expire(session: AsyncSession) -> int:
-            await self._outside.purge_expired(session, now)
+            await self.outside.purge_expired(session, now)
             for stored in await sessions.inactive(session, inactive_since=inactive_since):
-                deployed = await self._catalog.version(session, stored.flow_version_id)
+                deployed = await self.catalog.version(session, stored.flow_version_id)
                 if deployed.flow.partial_contributions and stored.participant_id is not None:
                     await self._record_partial(session, deployed, stored, now)
             return await sessions.expire_inactive(session, inactive_since=inactive_since, now=now)
 
-        return await self._catalog.within(self._db, expire)
+        return await self.catalog.within(self.database, expire)
 
     async def _record_partial(
         self, session: AsyncSession, deployed: DeployedFlow, stored: StoredSession, now: dt.datetime
@@ -63,7 +59,7 @@ class SessionExpiry:
         assert stored.participant_id is not None
         participant = await participants.get(session, stored.participant_id)
         state = SessionState.from_json(cast(dict[str, object], stored.state))
-        await self._contributions.record(
+        await self.contributions.record(
             session,
             deployed,
             session_id=stored.id,
