@@ -99,9 +99,9 @@ class MessageContexts:
             else:
                 before = await self.outside.find(session, message, user_hash)
             deployed = await self.flow_for(session, message, before)
-            context = MessageContext(message, user_hash, participant, None, deployed, None, False)
-            context.before = before
-            return context
+            return MessageContext(
+                message, user_hash, participant, None, deployed, None, False, before=before
+            )
         state = SessionState.from_json(cast(dict[str, object], stored.state))
         expired = stored.status == SessionStatus.EXPIRED or (
             stored.status != SessionStatus.COMPLETED

@@ -29,7 +29,6 @@ catalogue has, else the fallback language `en` (the catalogue's first).
 from __future__ import annotations
 
 import string
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -37,7 +36,8 @@ from types import MappingProxyType
 
 from flows.document import parse_document
 from flows.errors import CatalogueError, FlowProblem, FlowValidationError
-from flows.language import pick_language
+from flows.language import offered_language, pick_language
+from nlu.normalize import fold
 
 FALLBACK = "en"
 SECTIONS = (
@@ -83,22 +83,17 @@ class Catalogue:
     def language_named(self, word: str) -> str | None:
         """The language a resident names ("/langue francais"): its code, or its
         name in any catalogue language, with or without accents; None if none."""
-        wanted = _unaccented(word.strip().lower())
+        wanted = fold(word)
         for code in self.languages:
-            names = {code} | {
-                self.text("language_names", code, lang).lower() for lang in self.languages
-            }
-            if wanted in {_unaccented(name) for name in names}:
+            names = {code} | {self.text("language_names", code, lang) for lang in self.languages}
+            if wanted in {fold(name) for name in names}:
                 return code
         return None
 
     def language_tagged(self, tag: str | None) -> str | None:
         """The catalogue language of a platform's IETF tag ("fr", "fr-BE",
         "en-GB" -> "fr", "en"); None when the catalogue has none for it."""
-        if not tag:
-            return None
-        base = tag.split("-")[0].lower()
-        return base if base in self.languages else None
+        return offered_language(self.languages, tag)
 
     @classmethod
     def parse(cls, files: Mapping[str, str]) -> Catalogue:
@@ -244,10 +239,6 @@ def _compare(
                         "every translation keeps the same {names}",
                     )
                 )
-
-
-def _unaccented(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _blanks(template: str) -> frozenset[str]:

@@ -23,10 +23,17 @@ from collections.abc import Sequence
 def pick_language(offered: Sequence[str], *hints: str | None) -> str:
     """The first hint ("fr", "en-GB") that `offered` holds, else `offered[0]`."""
     for hint in hints:
-        if hint:
-            if hint in offered:  # most often: a code the flow offers
-                return hint
-            base = hint.split("-")[0].lower()
-            if base in offered:
-                return base
+        found = offered_language(offered, hint)
+        if found is not None:
+            return found
     return offered[0]
+
+
+def offered_language(offered: Sequence[str], hint: str | None) -> str | None:
+    """`hint` if `offered` holds it, exactly or by its primary subtag; else None."""
+    if not hint:
+        return None
+    if hint in offered:  # most often: a code the flow offers
+        return hint
+    base = hint.split("-")[0].lower()
+    return base if base in offered else None
