@@ -83,7 +83,15 @@ def supervise(settings: Settings, workers: int, config: Path | None) -> int:
         time.sleep(POLL_S)
         for number, (process, started) in list(running.items()):
             exit_code = process.poll()
-            if exit_code is None or stopping:
+            if exit_code is None:
+                continue
+            if stopping:
+                # Died before this loop saw it, and the stop came meanwhile: say so
+                # (a worker that stopped cleanly on a Ctrl-C to the group exits 0).
+                if exit_code != 0:
+                    log.error(
+                        "worker %d (pid %d) died (exit status %d)", number, process.pid, exit_code
+                    )
                 continue
             if exit_code > 0 and time.monotonic() - started < START_GRACE_S:
                 log.error("worker %d could not start (exit code %d): stopping", number, exit_code)
