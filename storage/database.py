@@ -48,7 +48,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_only
 
-from storage import pg_transaction, prepared, sqlite_inline
+from storage import json_text, pg_transaction, prepared, sqlite_inline
 from storage.checkpoints import WalCheckpointer
 from storage.diagnosis import redact, translate, where
 from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
@@ -404,7 +404,13 @@ def _sqlite_engine(url: URL, busy_timeout: float, checkpoints: WalCheckpointer) 
             await connection.execute(f"PRAGMA {pragma}")
         return connection
 
-    engine = create_async_engine(url, async_creator=connect, hide_parameters=True)
+    engine = create_async_engine(
+        url,
+        async_creator=connect,
+        hide_parameters=True,
+        json_serializer=json_text.dumps,
+        json_deserializer=json_text.loads,
+    )
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Connection) -> None:
@@ -457,6 +463,8 @@ def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
         max_overflow=0,
         hide_parameters=True,
         connect_args=connect_args,
+        json_serializer=json_text.dumps,
+        json_deserializer=json_text.loads,
     )
     dialect = engine.dialect
 
