@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from nlu.interpretation import COMMAND_NAMES, CommandName
 from nlu.normalize import fold, folded_tokens
@@ -199,7 +200,9 @@ def command_words(text: str, *, keep_politeness: bool = False) -> list[str]:
     for word in folded_tokens(folded):
         spelt = SHORTHAND.get(word)
         if spelt is None:
-            spelt = ("je", word[1:]) if _GLUED_JE.fullmatch(word) else (word,)
+            # (The test on the first letter spares most words the regular expression.)
+            glued = word[0] == "j" and _GLUED_JE.fullmatch(word)
+            spelt = ("je", word[1:]) if glued else (word,)
         elif not spelt and keep_politeness:
             spelt = (word,)
         words.extend(spelt)
@@ -208,16 +211,43 @@ def command_words(text: str, *, keep_politeness: bool = False) -> list[str]:
 
 def features(text: str) -> dict[str, float]:
     """Term counts of word unigrams, bigrams and character 4-grams."""
-    words = command_words(text)
-    counts: dict[str, float] = defaultdict(float)
+    return term_counts(command_words(text), {})
+
+
+# A word's unigram feature and its character 4-grams.
+WordFeatures = tuple[str, tuple[str, ...]]
+
+
+def word_features(word: str) -> WordFeatures:
+    """The unigram and character 4-gram features of one word, in `features` order."""
+    padded = f"#{word}#"
+    grams = tuple("c:" + padded[start : start + 4] for start in range(max(1, len(padded) - 3)))
+    return "w:" + word, grams
+
+
+def term_counts(words: Sequence[str], known: Mapping[str, WordFeatures]) -> dict[str, float]:
+    """`features` of a text's `command_words`; `known` holds the `word_features`
+    of words met before, so as not to slice them again."""
+    # A plain dict and `get`: `+=` on a defaultdict costs a third more.
+    counts: dict[str, float] = {}
+    count = counts.get
     for word in words:
-        counts["w:" + word] += 1.0
-        padded = f"#{word}#"
-        for start in range(max(1, len(padded) - 3)):
-            counts["c:" + padded[start : start + 4]] += 0.5
+        unigram, grams = known.get(word) or word_features(word)
+        counts[unigram] = count(unigram, 0.0) + 1.0
+        for gram in grams:
+            counts[gram] = count(gram, 0.0) + 0.5
     for first, second in pairwise(words):
-        counts[f"b:{first} {second}"] += 1.0
+        bigram = f"b:{first} {second}"
+        counts[bigram] = count(bigram, 0.0) + 1.0
     return counts
+
+
+class _Entry(NamedTuple):
+    """A feature of the training examples."""
+
+    idf: float
+    postings: tuple[tuple[int, float], ...]  # (example, weight in its unit vector)
+    examples: tuple[int, ...]  # the postings' examples
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,28 +264,43 @@ class CommandClassifier:
 
     def __init__(self, examples: Mapping[str, Sequence[str]]) -> None:
         self._commands: dict[str, CommandName | None] = {}
+        # The features of every word of the examples, for `score` to look up.
+        self._words: dict[str, WordFeatures] = {}
         documents: list[tuple[str, dict[str, float]]] = []
         for intent, texts in examples.items():
             command = command_for_intent(intent)
             name = command if command is not None else intent
             self._commands[name] = command
-            documents.extend((name, features(text)) for text in texts if text.strip())
+            for text in texts:
+                words = command_words(text)
+                self._words.update((word, word_features(word)) for word in words)
+                if text.strip():
+                    documents.append((name, term_counts(words, self._words)))
         frequency: dict[str, int] = defaultdict(int)
         for _, counts in documents:
             for feature in counts:
                 frequency[feature] += 1
         total = len(documents) + 1
-        self._idf = {f: math.log(total / (1 + n)) + 1.0 for f, n in frequency.items()}
+        idf = {f: math.log(total / (1 + n)) + 1.0 for f, n in frequency.items()}
         # A feature never seen in training is as rare as can be.
         self._unseen_idf = math.log(total) + 1.0
-        self._postings: dict[str, list[tuple[int, float]]] = {}
-        self._intents: list[str] = []  # each example's, by index
-        for index, (intent, counts) in enumerate(documents):
-            weights = {f: (1 + math.log(c)) * self._idf[f] for f, c in counts.items()}
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for index, (_, counts) in enumerate(documents):
+            weights = {f: (1 + math.log(c)) * idf[f] for f, c in counts.items()}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             for feature, weight in weights.items():
-                self._postings.setdefault(feature, []).append((index, weight / norm))
-            self._intents.append(intent)
+                postings.setdefault(feature, []).append((index, weight / norm))
+        # A feature's idf, postings and their examples under one key: one
+        # look-up per feature of a message.
+        self._index = {
+            f: _Entry(idf[f], tuple(found), tuple(index for index, _ in found))
+            for f, found in postings.items()
+        }
+        # Intents by number (the order they come in) and each example's number:
+        # `score` keeps its best similarities in lists, not dictionaries.
+        self._intents = list(dict.fromkeys(intent for intent, _ in documents))
+        numbers = {intent: number for number, intent in enumerate(self._intents)}
+        self._intent_numbers = [numbers[intent] for intent, _ in documents]
 
     def score_clauses(self, text: str) -> CommandScore:
         """The best command of the whole message or of one of its clauses:
@@ -275,47 +320,84 @@ class CommandClassifier:
 
     def score(self, text: str) -> CommandScore:
         """The best intent for `text`: the mean similarity of its closest examples."""
-        counts = features(text)
-        idf, unseen, log = self._idf.get, self._unseen_idf, math.log
-        weights = [(f, (1 + log(c)) * idf(f, unseen)) for f, c in counts.items()]
-        norm = math.sqrt(sum(w * w for _, w in weights))
+        words = command_words(text)
+        found, norm = self._weights(term_counts(words, self._words))
         if norm == 0:
             return CommandScore(ANSWER_INTENT, 0.0, None)
-        # Run for every message: the loops are kept plain (no attribute look-ups
-        # or method calls inside), the classifier's cost being most of them.
-        similarity: dict[int, float] = defaultdict(float)
-        postings = self._postings.get
-        for feature, weight in weights:
-            found = postings(feature)
-            if found is not None:
-                share = weight / norm
-                for index, example_weight in found:
-                    similarity[index] += share * example_weight
-        # The two closest examples of each intent: the best counts most, a
-        # second close one confirms it.
-        firsts: dict[str, float] = {}
-        seconds: dict[str, float] = {}
-        intents = self._intents
-        for index, value in similarity.items():
-            intent = intents[index]
-            first = firsts.get(intent)
-            if first is None:
-                firsts[intent] = value
-            elif value > first:
-                firsts[intent], seconds[intent] = value, first
-            elif value > seconds.get(intent, -1.0):
-                seconds[intent] = value
-        scores = {i: v * 0.75 + seconds.get(i, 0.0) * 0.25 for i, v in firsts.items()}
+        scores = self._intent_scores(found, norm)
         if not scores:
             return CommandScore(ANSWER_INTENT, 0.0, None)
-        best_intent = max(scores, key=scores.__getitem__)
+        best_score = max(scores.values())
+        tied = [intent for intent, value in scores.items() if value == best_score]
+        best_intent = tied[0] if len(tied) == 1 else self._first_touched(tied, found)
         help_score = scores.get("help", 0.0)
         if (
             best_intent not in ("help", ANSWER_INTENT)
-            and help_score >= _HELP_MARGIN * scores[best_intent]
-            and _ASKS_ABOUT.match(" ".join(command_words(text)))
+            and help_score >= _HELP_MARGIN * best_score
+            and _ASKS_ABOUT.match(" ".join(words))
         ):
             # "c'est quoi la différence avec la question d'avant ?" asks about the
             # question: help, even if it names another command's words.
             best_intent = "help"
         return CommandScore(best_intent, scores[best_intent], self._commands.get(best_intent))
+
+    # Run for every message that may be a command, the classifier's cost being
+    # most of them: the loops below are kept plain (no attribute look-ups or
+    # method calls inside).
+
+    def _weights(self, counts: Mapping[str, float]) -> tuple[list[tuple[float, _Entry]], float]:
+        """The TF-IDF weight and entry of each feature of the message seen in
+        training, in the message's order, and the norm of the whole vector
+        (unseen features count in the norm only)."""
+        index, unseen, log = self._index.get, self._unseen_idf, math.log
+        found: list[tuple[float, _Entry]] = []
+        squares: list[float] = []
+        for feature, count in counts.items():
+            entry = index(feature)
+            if entry is None:
+                weight = (1 + log(count)) * unseen
+            else:
+                weight = (1 + log(count)) * entry.idf
+                found.append((weight, entry))
+            squares.append(weight * weight)
+        return found, math.sqrt(sum(squares))
+
+    def _intent_scores(self, found: list[tuple[float, _Entry]], norm: float) -> dict[str, float]:
+        """The score of each intent with an example in common with the message:
+        its closest example counts most, a second close one confirms it."""
+        # Cosine similarities, summed feature by feature into a list indexed by
+        # example (cheaper than a dictionary); `touched` says which to read back.
+        similarity = [0.0] * len(self._intent_numbers)
+        for weight, entry in found:
+            share = weight / norm
+            for index, example_weight in entry.postings:
+                similarity[index] += share * example_weight
+        touched = set().union(*[entry.examples for _, entry in found])
+        # The two closest examples of each intent. A touched example's similarity
+        # is a sum of positive terms (idf >= 1, term counts >= 0.5), so 0.0
+        # stands for none.
+        firsts = [0.0] * len(self._intents)
+        seconds = [0.0] * len(self._intents)
+        numbers = self._intent_numbers
+        for index in touched:  # about a tenth of the examples
+            value, number = similarity[index], numbers[index]
+            if value > firsts[number]:
+                firsts[number], seconds[number] = value, firsts[number]
+            elif value > seconds[number]:
+                seconds[number] = value
+        return {
+            intent: first * 0.75 + second * 0.25
+            for intent, first, second in zip(self._intents, firsts, seconds, strict=True)
+            if first > 0.0
+        }
+
+    def _first_touched(self, tied: list[str], found: list[tuple[float, _Entry]]) -> str:
+        """Of intents with the same best score, the one with an example among the
+        postings of the message's earliest feature: a tie settled by the
+        message, not by the order of the training data's intents."""
+        for _, entry in found:
+            for index in entry.examples:
+                intent = self._intents[self._intent_numbers[index]]
+                if intent in tied:
+                    return intent
+        return tied[0]  # not reached: a tied intent shares a feature

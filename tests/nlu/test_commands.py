@@ -41,6 +41,16 @@ def test_the_classifier_learns_from_examples_and_its_answer_class():
     assert classifier.score("🙂").score == 0.0
 
 
+def test_a_tie_goes_to_the_intent_of_the_earliest_example_sharing_a_feature():
+    # "deux" is an example of stop, then of help (through ask_help): both score
+    # 0.75, and stop's example comes first in the training data.
+    classifier = CommandClassifier(
+        {"help": ["un", "pause"], "stop": ["deux", "pause"], "ask_help": ["deux"]}
+    )
+    assert classifier.score("deux").command == "stop"
+    assert classifier.score("pause").command == "help"
+
+
 def test_a_question_about_the_question_is_help(interpret):
     digit = question("number", min=0, max=9)
     assert interpret("what is the difference with the previous question?", digit, "en") == (
