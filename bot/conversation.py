@@ -442,12 +442,16 @@ class ConversationService:
         if state is None:  # the engine let go of the conversation
             await sessions.save(session, context.stored.id, now=now, status=SessionStatus.ABANDONED)
         else:
+            status = _STATUS[state.status]
             await sessions.save(
                 session,
                 context.stored.id,
                 now=now,
                 state=as_json(state.to_json()),
-                status=_STATUS[state.status],
+                # Written only when it changes (most messages leave it): SQLite
+                # updates every index naming a column the UPDATE sets, whatever
+                # its value, and the index of open sessions names the status.
+                status=status if status != context.stored.status else None,
                 human_requested=state.human_requested,
                 departement=resident_departement(context.deployed.flow, state),
             )
