@@ -170,42 +170,10 @@ class SessionState:
             raise InvalidState(f"session state must be an object, not {type(data).__name__}")
         if data.get("version") != FORMAT_VERSION:
             raise InvalidState(f"unknown session state version {data.get('version')!r}")
-        # States saved before `passed_over`, `pending`, `detail_asked`, `ranked`...
-        # existed lack them: nothing was passed over, awaits confirmation or detail,
-        # or is half ranked.
-        data = {
-            "passed_over": [],
-            "pending": None,
-            "detail_asked": False,
-            "changing": False,
-            "follow_up_asked": False,
-            "follows": False,
-            "ranked": [],
-            "commented": [],
-            **data,
-        }
-        expected = {
-            "version",
-            "language",
-            "status",
-            "question_id",
-            "answers",
-            "skipped",
-            "passed_over",
-            "history",
-            "retries",
-            "human_requested",
-            "before_delete",
-            "pending",
-            "detail_asked",
-            "changing",
-            "follow_up_asked",
-            "follows",
-            "ranked",
-            "commented",
-        }
-        if set(data) != expected:
-            raise InvalidState(f"session state keys differ: {sorted(set(data) ^ expected)}")
+        if data.keys() != _KEYS:  # read at every message: no copy when nothing lacks
+            data = _with_defaults(data)
+        if data.keys() != _KEYS:
+            raise InvalidState(f"session state keys differ: {sorted(set(data) ^ _KEYS)}")
         answers = data["answers"]
         if not isinstance(answers, list):
             raise InvalidState("session state answers must be a list")
@@ -244,6 +212,48 @@ class SessionState:
             ranked=_strings(data["ranked"], "ranked"),
             commented=_strings(data["commented"], "commented"),
         )
+
+
+# The keys `to_json` writes, `version` included: `from_json` takes these only.
+_KEYS = frozenset(
+    {
+        "version",
+        "language",
+        "status",
+        "question_id",
+        "answers",
+        "skipped",
+        "passed_over",
+        "history",
+        "retries",
+        "human_requested",
+        "before_delete",
+        "pending",
+        "detail_asked",
+        "changing",
+        "follow_up_asked",
+        "follows",
+        "ranked",
+        "commented",
+    }
+)
+
+
+def _with_defaults(data: Mapping[str, object]) -> dict[str, object]:
+    # States saved before `passed_over`, `pending`, `detail_asked`, `ranked`...
+    # existed lack them: nothing was passed over, awaits confirmation or detail,
+    # or is half ranked.
+    return {
+        "passed_over": [],
+        "pending": None,
+        "detail_asked": False,
+        "changing": False,
+        "follow_up_asked": False,
+        "follows": False,
+        "ranked": [],
+        "commented": [],
+        **data,
+    }
 
 
 def _without(ids: tuple[str, ...], question_id: str) -> tuple[str, ...]:
@@ -287,7 +297,7 @@ def _answer_from_json(item: object) -> tuple[str, AnswerValue]:
     if not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str):
         raise InvalidState(f"session state answer must be [question_id, value], not {item!r}")
     qid, value = item
-    if isinstance(value, bool | int | str):
+    if isinstance(value, (bool, int, str)):  # a tuple: no union built per answer
         return qid, value
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return qid, tuple(value)
@@ -305,8 +315,12 @@ def _optional_string(value: object, name: str) -> str | None:
 
 
 def _strings(value: object, name: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    # A loop, not all(...): five lists read at every message.
+    if not isinstance(value, list):
         raise InvalidState(f"session state {name} must be a list of strings")
+    for item in value:
+        if not isinstance(item, str):
+            raise InvalidState(f"session state {name} must be a list of strings")
     return tuple(value)
 
 
