@@ -9,8 +9,11 @@ from typing import Literal, TypeAlias
 from flows.conditions import Condition
 from flows.export_spec import DecidimExport
 from flows.language import pick_language
+from flows.prompts import question_prompt
+from flows.question_spec import spec_for
+from flows.replies import Reply
 from flows.translated import Translated
-from nlu.question import QuestionKind
+from nlu.question import QuestionKind, QuestionSpec
 
 # Question types whose answers may come with a comment ("oui, surtout ..."),
 # stored beside the answer (`flows.effects.comment_id`) for moderation.
@@ -60,6 +63,18 @@ class Question:
     before: tuple[Translated, ...] = ()  # information steps (`say:`) said just before it
     section: int | None = None  # index in `Flow.sections` of the section it belongs to
     skip_if_commented: str | None = None  # not asked when that question's answer had a comment
+    # The question as shown (`flows.prompts.ask`) and as described to `nlu`
+    # (`flows.question_spec.question_spec`) in each language of its text: both
+    # are wanted at every message, so they are made once, with the question.
+    prompts: dict[str, Reply] = field(init=False, repr=False, compare=False)
+    specs: dict[str, QuestionSpec] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        languages = self.text.languages()
+        prompts = {lang: question_prompt(self, lang) for lang in languages}
+        specs = {lang: spec_for(self, lang) for lang in languages}
+        object.__setattr__(self, "prompts", prompts)  # frozen: set once, here
+        object.__setattr__(self, "specs", specs)
 
     def rank_count(self) -> int:
         """ranking: how many choices the answer orders."""

@@ -4,11 +4,14 @@ what it expects, and why an answer was not taken."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from flows.messages import format_date, say
-from flows.model import Flow, Question
 from flows.replies import Button, Reply
 from nlu.interpretation import AnswerValue, RejectReason
+
+if TYPE_CHECKING:  # the model makes each question's prompts with `question_prompt`
+    from flows.model import Flow, Question
 
 # A scale gets a button per value up to 0-10 (11 buttons, the common "from 0 to
 # 10"); wider ones are typed.
@@ -21,6 +24,12 @@ RANK_SEPARATOR = " > "  # between the labels of a ranking, most important first
 
 def ask(question: Question, lang: str) -> Reply:
     """The question as shown; its text is the `wording` stored with the answer."""
+    made = question.prompts.get(lang)  # made when the question was, in its languages
+    return question_prompt(question, lang) if made is None else made
+
+
+def question_prompt(question: Question, lang: str) -> Reply:
+    """`ask`, made afresh."""
     lines = [question.text.get(lang)]
     if question.type == "scale" and (question.min_label or question.max_label):
         ends = []

@@ -4,14 +4,23 @@ that an answer fits it."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from flows.model import Question
 from nlu.interpretation import Answer, AnswerValue, Reject
 from nlu.normalize import is_blank
 from nlu.question import ChoiceOption, QuestionSpec
 
+if TYPE_CHECKING:  # the model makes each question's specs with `spec_for`
+    from flows.model import Question
+
 
 def question_spec(question: Question, lang: str) -> QuestionSpec:
+    made = question.specs.get(lang)  # made when the question was, in its languages
+    return spec_for(question, lang) if made is None else made
+
+
+def spec_for(question: Question, lang: str) -> QuestionSpec:
+    """`question_spec`, made afresh."""
     return QuestionSpec(
         kind=question.type,
         choices=tuple(
