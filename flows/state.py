@@ -9,7 +9,8 @@ its shape. `from_json` raises `InvalidState` on data it did not write.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from operator import attrgetter
 from typing import Any, Literal, TypeAlias, get_args
 
 from nlu.interpretation import AnswerValue, Candidate
@@ -85,15 +86,17 @@ class SessionState:
         """Asking `question_id` afresh (None: the question asked stays): no
         answer not understood yet, none awaiting confirmation, no "other"
         detail asked, no ranking begun; `changes` besides."""
-        return replace(
+        return _changed(
             self,
-            status="asking",
-            question_id=self.question_id if question_id is None else question_id,
-            retries=0,
-            pending=None,
-            detail_asked=False,
-            ranked=(),
-            **changes,
+            {
+                "status": "asking",
+                "question_id": self.question_id if question_id is None else question_id,
+                "retries": 0,
+                "pending": None,
+                "detail_asked": False,
+                "ranked": (),
+                **changes,
+            },
         )
 
     def with_answer(self, question_id: str, value: AnswerValue) -> SessionState:
@@ -138,7 +141,7 @@ class SessionState:
             "commented": _without(self.commented, question_id),
         }
         forgotten.update(changes)
-        return replace(self, **forgotten)  # type: ignore[arg-type]
+        return _changed(self, forgotten)
 
     # ---- JSON ----------------------------------------------------------------
 
@@ -254,6 +257,22 @@ def _with_defaults(data: Mapping[str, object]) -> dict[str, object]:
         "commented": [],
         **data,
     }
+
+
+# The fields of SessionState in order, and a getter of all their values at once.
+_FIELDS = tuple(field.name for field in fields(SessionState))
+_FIELD_INDEX = {name: index for index, name in enumerate(_FIELDS)}
+_field_values = attrgetter(*_FIELDS)
+
+
+def _changed(state: SessionState, changes: Mapping[str, object]) -> SessionState:
+    """`dataclasses.replace`, for the states made at every message (`asking`,
+    `_forgetting`): it checks every field's kind and passes them by keyword,
+    which takes twice as long with 17 fields."""
+    values = list(_field_values(state))
+    for name, value in changes.items():
+        values[_FIELD_INDEX[name]] = value
+    return SessionState(*values)
 
 
 def _without(ids: tuple[str, ...], question_id: str) -> tuple[str, ...]:
