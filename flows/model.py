@@ -9,7 +9,7 @@ from typing import Literal, TypeAlias
 from flows.conditions import Condition
 from flows.export_spec import DecidimExport
 from flows.language import pick_language
-from flows.prompts import question_prompt
+from flows.prompts import greeting, question_prompt
 from flows.question_spec import spec_for
 from flows.replies import Reply
 from flows.translated import Translated
@@ -107,10 +107,16 @@ class Flow:
     review: bool = False  # a summary of the answers to send or change, at the end
     # Where each question is in `questions`, by id: looked up at every message.
     _positions: dict[str, int] = field(init=False, repr=False, compare=False)
+    # The intro and the consent question in each of its languages
+    # (`flows.prompts.intro_and_consent`): said or looked for at every message
+    # before consent, so made once, with the flow.
+    greetings: dict[str, tuple[Reply, Reply]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         positions = {question.id: n for n, question in enumerate(self.questions)}
         object.__setattr__(self, "_positions", positions)  # frozen: set once, here
+        greetings = {lang: greeting(self, lang) for lang in self.languages}
+        object.__setattr__(self, "greetings", greetings)
 
     def question(self, question_id: str) -> Question:
         return self.questions[self._positions[question_id]]

@@ -179,14 +179,20 @@ def _date_range(question: Question, lang: str) -> str:
     return ""
 
 
-def intro_and_consent(flow: Flow, lang: str) -> tuple[Reply, ...]:
+def intro_and_consent(flow: Flow, lang: str) -> tuple[Reply, Reply]:
     """What a resident sees first: the intro (or the title), then the consent."""
-    intro = flow.title.get(lang) if flow.intro is None else flow.intro.get(lang)
-    return (Reply(intro), consent_question(flow, lang))
+    made = flow.greetings.get(lang)  # made with the flow, in its languages
+    return greeting(flow, lang) if made is None else made
 
 
 def consent_question(flow: Flow, lang: str) -> Reply:
-    return Reply(flow.consent.get(lang), yes_no_buttons(lang))
+    return intro_and_consent(flow, lang)[1]
+
+
+def greeting(flow: Flow, lang: str) -> tuple[Reply, Reply]:
+    """`intro_and_consent`, made afresh."""
+    intro = flow.title.get(lang) if flow.intro is None else flow.intro.get(lang)
+    return (Reply(intro), Reply(flow.consent.get(lang), yes_no_buttons(lang)))
 
 
 def follow_up_question(lang: str) -> Reply:
