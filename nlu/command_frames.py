@@ -17,10 +17,11 @@ tests/nlu/test_command_frames.py holds the near-misses of each.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from nlu.commands import command_words
+from nlu.commands import command_words, spelt_out
 from nlu.interpretation import CommandName
-from nlu.normalize import word_set
+from nlu.normalize import tokens, word_set
 
 MAX_WORDS = 25
 _SAID = (
@@ -446,11 +447,21 @@ _REQUEST = re.compile(
 )
 
 
+# Characters of a message that frames are searched in.
+FRAMED_CHARS = 400
+
+
 def framed_command(text: str) -> CommandName | None:
     """The command a request framed as one asks for, or None."""
+    return framed_command_of(tokens(text[:FRAMED_CHARS]))
+
+
+def framed_command_of(tokens_read: Sequence[str]) -> CommandName | None:
+    """`framed_command` of the `tokens` of a text's first `FRAMED_CHARS`
+    characters (a caller that has them spares folding the text again)."""
     # Chat shorthand spelt out ("jcapte" is "je capte", "qqn" "quelqu un"),
     # politeness kept: "svp" makes a request.
-    words = command_words(text[:400], keep_politeness=True)
+    words = spelt_out(tokens_read, keep_politeness=True)
     if len(words) > MAX_WORDS:
         return None
     folded = " ".join(words)

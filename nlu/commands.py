@@ -196,8 +196,14 @@ def command_words(text: str, *, keep_politeness: bool = False) -> list[str]:
     folded = fold(text)
     if not keep_politeness:
         folded = _POLITENESS.sub(" ", folded)
-    words: list[str] = []
-    for word in folded_tokens(folded):
+    return spelt_out(folded_tokens(folded), keep_politeness=keep_politeness)
+
+
+def spelt_out(words: Sequence[str], *, keep_politeness: bool = False) -> list[str]:
+    """Folded words (`tokens`) with chat shorthand spelt out, as `command_words`
+    does (with `keep_politeness`, its words are the text's `tokens` spelt out)."""
+    spelt_words: list[str] = []
+    for word in words:
         spelt = SHORTHAND.get(word)
         if spelt is None:
             # (The test on the first letter spares most words the regular expression.)
@@ -205,8 +211,8 @@ def command_words(text: str, *, keep_politeness: bool = False) -> list[str]:
             spelt = ("je", word[1:]) if glued else (word,)
         elif not spelt and keep_politeness:
             spelt = (word,)
-        words.extend(spelt)
-    return words
+        spelt_words.extend(spelt)
+    return spelt_words
 
 
 def features(text: str) -> dict[str, float]:

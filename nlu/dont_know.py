@@ -54,11 +54,18 @@ _FILLERS = word_set(
 )
 # Beyond this, a message says more than "I don't know".
 _MAX_WORDS = 12
+# Characters read: a "don't know" is short.
+DONT_KNOW_CHARS = 200
 
 
 def says_dont_know(text: str) -> bool:
     """Whether `text` is only a "don't know", fillers aside."""
-    words = tokens(text[:200])
+    return says_dont_know_words(tokens(text[:DONT_KNOW_CHARS]))
+
+
+def says_dont_know_words(words: Sequence[str]) -> bool:
+    """`says_dont_know` of the `tokens` of a text's first `DONT_KNOW_CHARS`
+    characters (a caller that has them spares folding the text again)."""
     if not words or len(words) > _MAX_WORDS:
         return False
     return _only_phrases([w for w in words if w not in _FILLERS]) or _only_phrases(words)

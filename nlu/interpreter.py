@@ -52,12 +52,12 @@ from collections.abc import Sequence
 from importlib import resources
 
 from nlu.choice import parse_choice, parse_multi_choice
-from nlu.command_frames import framed_command, receipt_code, wonders_why
+from nlu.command_frames import framed_command, framed_command_of, receipt_code, wonders_why
 from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.comment import split_comment
 from nlu.commune import Places
 from nlu.dates import parse_date
-from nlu.dont_know import is_dont_know_label, says_dont_know
+from nlu.dont_know import DONT_KNOW_CHARS, is_dont_know_label, says_dont_know_words
 from nlu.greetings import Greetings
 from nlu.interpretation import Answer, Command, CommandName, Confirm, Interpretation, Reject
 from nlu.lexicon import Lexicon
@@ -84,8 +84,9 @@ from nlu.yes_no import YesNoParser
 LANGUAGES = ("fr", "en")
 _BUNDLED_FILES = ("commands.yml", "lexicon.yml", "greetings.yml")
 # Commands are short requests; longer messages are answers, and bounding the
-# input bounds the classifier's work.
-_MAX_COMMAND_CHARS = 200
+# input bounds the classifier's work. (nlu.dont_know reads as many characters:
+# the same tokens serve both.)
+_MAX_COMMAND_CHARS = DONT_KNOW_CHARS
 _MAX_COMMAND_WORDS_FREE_TEXT = 14
 # Confidence a command needs: to replace a reject, and to override a typed answer.
 _COMMAND_OVER_REJECT = 0.45
@@ -205,24 +206,25 @@ class Interpreter:
         payload = self._button_payload(stripped, question, lang)
         if payload is not None:
             return payload
-        if question.kind != "free_text" and says_dont_know(stripped):
+        # Folded once for every reader below that looks at no more than the
+        # first _MAX_COMMAND_CHARS characters.
+        words = tokens(stripped[:_MAX_COMMAND_CHARS])
+        if question.kind != "free_text" and says_dont_know_words(words):
             return _dont_know(question)  # "jsp": never a value, never a request for help
         answer = self._answer(stripped, question, lang, today)
         if isinstance(answer, Reject) and answer.reason == "empty":
             return answer
-        words = tokens(stripped[:_MAX_COMMAND_CHARS])
         if isinstance(answer, Answer) and question.kind == "yes_no" and words[:1] in _POLAR:
             return answer  # "non", "non merci, stop": always an answer on a yes/no question
         if isinstance(answer, Answer) and self._is_label(stripped, question, lang):
             return (
                 answer  # an option called "Je préfère ne pas répondre", "Stop" or "Aide à domicile"
             )
-        framed = framed_command(stripped) if recognise_commands and command is None else None
+        framed = _framed(stripped, words) if recognise_commands and command is None else None
         if framed is not None:
             return Command(framed)  # "pourriez-vous effacer tout ce que je vous ai écrit"
         short = question.kind == "free_text" and (
-            len(stripped) <= _MAX_COMMAND_CHARS
-            and len(tokens(stripped)) <= _MAX_COMMAND_WORDS_FREE_TEXT
+            len(stripped) <= _MAX_COMMAND_CHARS and len(words) <= _MAX_COMMAND_WORDS_FREE_TEXT
         )
         if isinstance(answer, Answer) and question.kind == "free_text" and not short:
             return answer  # a contribution of some length is never a command (see below)
@@ -428,6 +430,14 @@ class Interpreter:
 def _extra_greetings(extra: TrainingData, lang: str) -> tuple[str, ...]:
     # A deployment's own files name the language in the table: greeting_fr, greeting_en.
     return extra.lookups.get(f"greeting_{lang}", ())
+
+
+def _framed(text: str, words: list[str]) -> CommandName | None:
+    """`framed_command` of `text`, whose first _MAX_COMMAND_CHARS characters
+    have `words` as tokens: enough when the text is no longer."""
+    if len(text) > _MAX_COMMAND_CHARS:
+        return framed_command(text)
+    return framed_command_of(words)
 
 
 def _dont_know(question: QuestionSpec) -> Answer | Reject:

@@ -167,6 +167,11 @@ def parse_number(
     text: str, lang: str, low: int | None, high: int | None, *, scale: bool = False
 ) -> Answer | Reject | Confirm:
     """The one whole number that `text` gives, within [low, high]."""
+    if _is_plain_figure(text):
+        # Digits alone, the usual answer: no words, stars, parts, range or
+        # sign to read, so the readers below would find this one figure.
+        figure = int(text)
+        return Answer(figure) if _within(figure, low, high) else Reject("out_of_range")
     parts = _sum_of_parts(text)
     if parts is not None:
         return (
@@ -182,6 +187,15 @@ def parse_number(
     if len(tokens(text[:MAX_PARSED_CHARS])) > _SENTENCE_WORDS:
         return Confirm((Candidate(value),), "sentence")
     return Answer(value)
+
+
+# Longest run of digits read without the readers: well within MAX_PARSED_CHARS.
+_PLAIN_FIGURE_DIGITS = 15
+
+
+def _is_plain_figure(text: str) -> bool:
+    """Whether `text` is ASCII digits only ("4", "45000")."""
+    return len(text) <= _PLAIN_FIGURE_DIGITS and text.isascii() and text.isdigit()
 
 
 def _within(value: int, low: int | None, high: int | None) -> bool:

@@ -169,3 +169,13 @@ def test_a_bound_said_after_the_figure_is_no_figure(interpret, text):
 def test_plus_or_minus_is_about_the_figure(interpret):
     assert interpret("+/- 12", question("number", min=0, max=100)) == Answer(12)
     assert interpret("12 min", question("number", min=0, max=100)) == Answer(12)
+
+
+@pytest.mark.parametrize("digits", ["4", "0042", "45000", "999999999999999", "1000000000000000"])
+def test_digits_alone_read_as_in_a_sentence(digits):
+    # Digits alone skip the readers (nlu.numbers._is_plain_figure); in a short
+    # sentence they go through them, and the figure must be the same.
+    alone = parse_number(digits, "fr", 0, None)
+    said = parse_number(f"{digits} voilà", "fr", 0, None)
+    assert alone == said == Answer(int(digits))
+    assert parse_number(digits, "fr", 5, 10) == Reject("out_of_range") or 5 <= int(digits) <= 10
