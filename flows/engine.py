@@ -91,6 +91,9 @@ MAX_TRIES = 3
 
 RESUME_WORDS = ("resume", "reprendre", "continuer", "continue", "oui", "yes", "ok")
 
+# What every message before consent is read against: one value, not one per message.
+_YES_NO = QuestionSpec(kind="yes_no")
+
 
 def advance(flow: Flow, state: SessionState | None, event: Event, now: dt.datetime) -> Transition:
     if state is None:
@@ -109,7 +112,7 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
     """What the next message is interpreted against. Once there is a state, its
     language is the conversation's; `language` serves before consent."""
     if state is None or state.status == "confirming_delete":
-        return QuestionSpec(kind="yes_no")
+        return _YES_NO
     lang = state.language
     if state.status in ("paused", "closed"):
         return QuestionSpec(
@@ -124,7 +127,7 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
     if state.status == "reviewing":
         return review_spec(lang)
     if state.status == "completed" and state.follow_up_asked:
-        return QuestionSpec(kind="yes_no")
+        return _YES_NO
     if state.status == "asking" and question is not None and state.detail_asked:
         return DETAIL_SPEC
     if state.status == "asking" and question is not None and state.pending is not None:
@@ -312,7 +315,7 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
     interpretation = message.interpretation
     if isinstance(interpretation, Command) and state.detail_asked and interpretation.name == "skip":
         return move_on(flow, replace(state, detail_asked=False), question.id)  # no detail
-    if interpretation == Command("back") and state.ranked:
+    if state.ranked and interpretation == Command("back"):  # no Command made per answer
         unpicked = replace(state, ranked=state.ranked[:-1], retries=0)  # the last pick off
         return Transition(unpicked, (question_again(unpicked, question),))
     if isinstance(interpretation, Command):

@@ -99,6 +99,10 @@ class SessionState:
             },
         )
 
+    def replaced(self, **changes: Any) -> SessionState:
+        """`dataclasses.replace(self, **changes)`, by position (`_changed`)."""
+        return _changed(self, changes)
+
     def with_answer(self, question_id: str, value: AnswerValue) -> SessionState:
         return self._forgetting(
             question_id,
@@ -132,16 +136,19 @@ class SessionState:
 
     def _forgetting(self, question_id: str, **changes: object) -> SessionState:
         # `without`, then `changes`, as one new state: on the path of every
-        # answer, where a state is 18 fields to copy.
-        forgotten: dict[str, object] = {
-            "answers": _without_answer(self.answers, question_id),
-            "skipped": _without(self.skipped, question_id),
-            "passed_over": _without(self.passed_over, question_id),
-            "history": _without(self.history, question_id),
-            "commented": _without(self.commented, question_id),
-        }
-        forgotten.update(changes)
-        return _changed(self, forgotten)
+        # answer, where a state is 18 fields to copy. A list `changes` gives
+        # (`with_answer`'s answers and history) is not worked out twice.
+        if "answers" not in changes:
+            changes["answers"] = _without_answer(self.answers, question_id)
+        for name, ids in (
+            ("skipped", self.skipped),
+            ("passed_over", self.passed_over),
+            ("history", self.history),
+            ("commented", self.commented),
+        ):
+            if name not in changes:
+                changes[name] = _without(ids, question_id)
+        return _changed(self, changes)
 
     # ---- JSON ----------------------------------------------------------------
 
@@ -192,28 +199,28 @@ class SessionState:
         asked, follows = data["follow_up_asked"], data["follows"]
         if not isinstance(asked, bool) or not isinstance(follows, bool):
             raise InvalidState("session state follow_up_asked and follows must be true or false")
+        # By position, in the order of the fields: 17 keywords take longer to
+        # match to their fields, and a state is read at every message.
         return cls(
-            language=_string(data["language"], "language"),
-            status=_status(data["status"], "status"),
-            question_id=_optional_string(data["question_id"], "question_id"),
-            answers=tuple(_answer_from_json(item) for item in answers),
-            skipped=_strings(data["skipped"], "skipped"),
-            passed_over=_strings(data["passed_over"], "passed_over"),
-            history=_strings(data["history"], "history"),
-            retries=retries,
-            human_requested=human,
-            before_delete=(
-                None
-                if data["before_delete"] is None
-                else _status(data["before_delete"], "before_delete")
-            ),
-            pending=None if data["pending"] is None else _pending_from_json(data["pending"]),
-            detail_asked=detail_asked,
-            changing=changing,
-            follow_up_asked=asked,
-            follows=follows,
-            ranked=_strings(data["ranked"], "ranked"),
-            commented=_strings(data["commented"], "commented"),
+            _string(data["language"], "language"),
+            _status(data["status"], "status"),
+            _optional_string(data["question_id"], "question_id"),
+            tuple(_answer_from_json(item) for item in answers),
+            _strings(data["skipped"], "skipped"),
+            _strings(data["passed_over"], "passed_over"),
+            _strings(data["history"], "history"),
+            retries,
+            human,
+            None
+            if data["before_delete"] is None
+            else _status(data["before_delete"], "before_delete"),
+            None if data["pending"] is None else _pending_from_json(data["pending"]),
+            detail_asked,
+            asked,  # follow_up_asked
+            follows,
+            changing,
+            _strings(data["ranked"], "ranked"),
+            _strings(data["commented"], "commented"),
         )
 
 

@@ -36,6 +36,14 @@ states = st.builds(
         ),
         text=st.text(max_size=30),
     ),
+    # Every field, the flags too: `from_json` builds a state by position, and
+    # two fields swapped would read back unequal only if they differ.
+    detail_asked=st.booleans(),
+    follow_up_asked=st.booleans(),
+    follows=st.booleans(),
+    changing=st.booleans(),
+    ranked=st.lists(ids, max_size=3).map(tuple),
+    commented=st.lists(ids, max_size=3).map(tuple),
 )
 
 
