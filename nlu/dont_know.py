@@ -18,32 +18,31 @@ from collections.abc import Sequence
 from nlu.normalize import tokens, word_set
 from nlu.phrases import PhraseIndex
 
-_PHRASES = PhraseIndex.of(
-    [
-        # French, with the spellings of phones
-        *("je ne sais pas", "je sais pas", "j sais pas", "jsais pas", "sais pas", "jsp"),
-        *("chais pas", "chai pas", "chepa", "chpa", "je ne sais", "ne sait pas", "nsp"),
-        *("ne sais pas", "ne sais", "sais pas trop", "je sais pas trop"),
-        *("je ne sais plus", "je sais plus", "j sais plus", "jsais plus", "sais plus"),
-        *("aucune idee", "aucun idee", "aucune idee du tout", "pas la moindre idee"),
-        *("j en sais rien", "je n en sais rien", "j en sais trop rien", "sais rien"),
-        *("j en ai aucune idee", "j en ai pas la moindre idee", "j ai aucune idee"),
-        *("je n en ai aucune idee", "je n ai aucune idee", "aucune espece d idee"),
-        *("je saurais pas dire", "je ne saurais pas dire", "je ne saurais dire"),
-        *("je saurais pas", "je ne saurais pas", "difficile a dire", "dur a dire"),
-        *("je ne suis pas sur", "je suis pas sur", "je ne suis pas sure"),
-        *("je suis pas sure", "pas sur", "pas sure", "mystere", "j ignore"),
-        *("je ne me prononce pas", "je me prononce pas", "sans avis", "pas d avis"),
-        # English
-        *("i don t know", "i dont know", "i do not know", "don t know", "dont know"),
-        *("i don t really know", "i really don t know", "dunno", "idk", "idek", "dk"),
-        *("no idea", "i have no idea", "i ve no idea", "no clue", "not a clue"),
-        *("i have no clue", "haven t a clue", "not sure", "i m not sure", "im not sure"),
-        *("i am not sure", "not certain", "beats me", "who knows", "can t say"),
-        *("cannot say", "hard to say", "hard to tell", "no opinion", "i can t tell"),
-        *("i don t remember", "i do not remember", "i can t remember", "i forgot"),
-    ]
+_PHRASE_TEXTS = (
+    # French, with the spellings of phones
+    *("je ne sais pas", "je sais pas", "j sais pas", "jsais pas", "sais pas", "jsp"),
+    *("chais pas", "chai pas", "chepa", "chpa", "je ne sais", "ne sait pas", "nsp"),
+    *("ne sais pas", "ne sais", "sais pas trop", "je sais pas trop"),
+    *("je ne sais plus", "je sais plus", "j sais plus", "jsais plus", "sais plus"),
+    *("aucune idee", "aucun idee", "aucune idee du tout", "pas la moindre idee"),
+    *("j en sais rien", "je n en sais rien", "j en sais trop rien", "sais rien"),
+    *("j en ai aucune idee", "j en ai pas la moindre idee", "j ai aucune idee"),
+    *("je n en ai aucune idee", "je n ai aucune idee", "aucune espece d idee"),
+    *("je saurais pas dire", "je ne saurais pas dire", "je ne saurais dire"),
+    *("je saurais pas", "je ne saurais pas", "difficile a dire", "dur a dire"),
+    *("je ne suis pas sur", "je suis pas sur", "je ne suis pas sure"),
+    *("je suis pas sure", "pas sur", "pas sure", "mystere", "j ignore"),
+    *("je ne me prononce pas", "je me prononce pas", "sans avis", "pas d avis"),
+    # English
+    *("i don t know", "i dont know", "i do not know", "don t know", "dont know"),
+    *("i don t really know", "i really don t know", "dunno", "idk", "idek", "dk"),
+    *("no idea", "i have no idea", "i ve no idea", "no clue", "not a clue"),
+    *("i have no clue", "haven t a clue", "not sure", "i m not sure", "im not sure"),
+    *("i am not sure", "not certain", "beats me", "who knows", "can t say"),
+    *("cannot say", "hard to say", "hard to tell", "no opinion", "i can t tell"),
+    *("i don t remember", "i do not remember", "i can t remember", "i forgot"),
 )
+_PHRASES = PhraseIndex.of(_PHRASE_TEXTS)
 _FILLERS = word_set(
     """
     euh heu hum hmm bah ben beh bof ah oh alors la franchement honnetement
@@ -52,6 +51,10 @@ _FILLERS = word_set(
     yet ok just tho though mais so actually quite totally
     """
 )
+# Every word a don't-know can be made of. A phrase covers only its own words,
+# so a message with any other word is no don't-know: most messages are told
+# so by this set, without the phrase search.
+_VOCABULARY = frozenset(word for phrase in _PHRASE_TEXTS for word in tokens(phrase)) | _FILLERS
 # Beyond this, a message says more than "I don't know".
 _MAX_WORDS = 12
 # Characters read: a "don't know" is short.
@@ -66,7 +69,7 @@ def says_dont_know(text: str) -> bool:
 def says_dont_know_words(words: Sequence[str]) -> bool:
     """`says_dont_know` of the `tokens` of a text's first `DONT_KNOW_CHARS`
     characters (a caller that has them spares folding the text again)."""
-    if not words or len(words) > _MAX_WORDS:
+    if not words or len(words) > _MAX_WORDS or not _VOCABULARY.issuperset(words):
         return False
     return _only_phrases([w for w in words if w not in _FILLERS]) or _only_phrases(words)
 

@@ -3,8 +3,9 @@ it has one, otherwise asked again; never a value, never the help command."""
 
 import pytest
 
-from nlu import Answer, Reject
+from nlu import Answer, Reject, dont_know
 from nlu.dont_know import says_dont_know
+from nlu.normalize import tokens
 
 from .conftest import question
 
@@ -52,3 +53,16 @@ def test_a_dont_know_that_says_more_is_left_to_the_question():
     assert says_dont_know("euh franchement je sais pas")
     assert not says_dont_know("je sais pas si le bus passe encore")
     assert not says_dont_know("pas sur le bus")
+
+
+@pytest.mark.parametrize(
+    "text", ["euh jsp", "je sais pas trop franchement", "bof", "jsp du tout", "i dunno", "ok"]
+)
+def test_the_vocabulary_gate_agrees_with_the_phrase_search(text):
+    # A message with a word outside the phrases and fillers skips the phrase
+    # search (nlu.dont_know._VOCABULARY): it is what that search would find.
+    words = tokens(text)
+    searched = dont_know._only_phrases(
+        [w for w in words if w not in dont_know._FILLERS]
+    ) or dont_know._only_phrases(words)
+    assert says_dont_know(text) == searched
