@@ -100,8 +100,16 @@ def command_for_intent(name: str) -> CommandName | None:
     return INTENT_ALIASES.get(folded)
 
 
+# The characters `fold` turns into a "/" ("／", "℅" c/o...; tests/nlu/test_commands.py
+# checks them against every character): a text with none of them is no /command,
+# and most messages are told so without being folded.
+SLASH_CHARS = frozenset("/\u2100\u2101\u2105\u2106\uff0f")
+
+
 def slash_command(text: str) -> CommandName | None:
     """The command of a `/name` message (with an optional `@botname`), if any."""
+    if SLASH_CHARS.isdisjoint(text):
+        return None
     match = _SLASH.fullmatch(fold(text))
     return SLASH_COMMANDS.get(match[1]) if match else None
 

@@ -1,7 +1,10 @@
+import sys
+
 import pytest
 
 from nlu import Command
-from nlu.commands import CommandClassifier, command_for_intent, slash_command
+from nlu.commands import SLASH_CHARS, CommandClassifier, command_for_intent, slash_command
+from nlu.normalize import fold
 
 from .conftest import question
 
@@ -81,3 +84,15 @@ def test_a_clause_that_reads_as_an_answer_does_not_hide_a_command_in_another(int
 )
 def test_phone_spelling_glued_to_the_verb_is_read(interpret, text, command):
     assert interpret(text, question("number", min=0, max=10)) == Command(command)
+
+
+def test_slash_chars_are_the_characters_that_fold_into_a_slash():
+    # slash_command skips folding a text with none of them: a character left
+    # out would turn a /command into an answer.
+    folding_into_slash = {
+        char
+        for code in range(sys.maxunicode + 1)
+        if not 0xD800 <= code <= 0xDFFF and "/" in fold(char := chr(code))
+    }
+    assert folding_into_slash == SLASH_CHARS
+    assert slash_command("／aide") == "help"
