@@ -445,6 +445,15 @@ _REQUEST = re.compile(
     # an apology says the resident speaks to the bot: "oops, previous answer was wrong"
     r"|\b(?:oops|oups|sorry|desole|desolee|pardon|my bad|de ma part|mea culpa|my mistake)\b"
 )
+# A word each alternative of _REQUEST needs. The text searched is folded words
+# joined by spaces, so its \b stand at word edges only: a message with none of
+# these words cannot match, and most answers skip the search.
+_REQUEST_WORDS = word_set(
+    """
+    je j me m moi vous pouvez pourriez svp stp plait i my you can could please let
+    on merci possible oops oups sorry desole desolee pardon part mea
+    """
+)
 
 
 # Characters of a message that frames are searched in.
@@ -469,7 +478,7 @@ def framed_command_of(tokens_read: Sequence[str]) -> CommandName | None:
     for name, pattern, gate in _UNADDRESSED:
         if (not gate or not gate.isdisjoint(said)) and pattern.search(folded):
             return name
-    if not _REQUEST.search(folded):
+    if _REQUEST_WORDS.isdisjoint(said) or not _REQUEST.search(folded):
         return None
     for name, pattern, gate in _FRAMES:
         if (not gate or not gate.isdisjoint(said)) and pattern.search(folded):

@@ -246,6 +246,7 @@ def test_the_word_gates_of_costly_frames_skip_no_match_of_the_evaluation_files()
         for _, pattern, gate in frames
         if gate
     ]
+    gated.append((command_frames._REQUEST, command_frames._REQUEST_WORDS))
     assert gated
     for text in texts:
         words = command_words(text[:400], keep_politeness=True)
