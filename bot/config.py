@@ -156,7 +156,7 @@ class Settings(BaseSettings):
     @classmethod
     def _known_database(cls, value: str) -> str:
         # Imported here: storage.database pulls in Alembic, and settings load early.
-        from storage.database import parse_url
+        from storage.engines import parse_url
         from storage.errors import StorageError
 
         try:

@@ -224,31 +224,6 @@ class SessionState:
         )
 
 
-# The keys `to_json` writes, `version` included: `from_json` takes these only.
-_KEYS = frozenset(
-    {
-        "version",
-        "language",
-        "status",
-        "question_id",
-        "answers",
-        "skipped",
-        "passed_over",
-        "history",
-        "retries",
-        "human_requested",
-        "before_delete",
-        "pending",
-        "detail_asked",
-        "changing",
-        "follow_up_asked",
-        "follows",
-        "ranked",
-        "commented",
-    }
-)
-
-
 def _with_defaults(data: Mapping[str, object]) -> dict[str, object]:
     # States saved before `passed_over`, `pending`, `detail_asked`, `ranked`...
     # existed lack them: nothing was passed over, awaits confirmation or detail,
@@ -270,6 +245,8 @@ def _with_defaults(data: Mapping[str, object]) -> dict[str, object]:
 _FIELDS = tuple(field.name for field in fields(SessionState))
 _FIELD_INDEX = {name: index for index, name in enumerate(_FIELDS)}
 _field_values = attrgetter(*_FIELDS)
+# The keys `to_json` writes, `version` included: `from_json` takes these only.
+_KEYS = frozenset({"version", *_FIELDS})
 
 
 def _changed(state: SessionState, changes: Mapping[str, object]) -> SessionState:

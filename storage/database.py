@@ -36,21 +36,18 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, text
-from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy import text
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
-    create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry
-from sqlalchemy.util import await_only
 
-from storage import json_text, pg_transaction, prepared, sqlite_inline
+from storage import pg_transaction, prepared, sqlite_inline
 from storage.checkpoints import WalCheckpointer
 from storage.diagnosis import redact, translate, where
+from storage.engines import READ_ONLY, SQLITE_BUSY_TIMEOUT, open_engine, parse_url
 from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
 from storage.group_commit import GroupCommit
 
@@ -86,19 +83,6 @@ class _Unit:
 
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
-SQLITE_BUSY_TIMEOUT = 5.0  # seconds
-# PostgreSQL connections each process keeps open (URL option `pool_size`): one
-# message holds one for its transaction, a few milliseconds; more than the
-# server's cores rarely helps (README, "Running in production").
-POOL_SIZE = 10
-# A connection unused for this long is pinged before use (a server restarted
-# meanwhile is noticed then, not by a resident's message); one in use more often
-# is not: a ping is a round trip, and under load every message would pay it.
-PING_AFTER_IDLE_S = 2.0
-# Execution option of the engine `Database.read` uses: its SQLite transactions begin
-# DEFERRED (a snapshot, no write lock) instead of IMMEDIATE.
-READ_ONLY = "consultbot_read_only"
 # Key of the PostgreSQL advisory lock that makes concurrent start-ups migrate one at a time.
 MIGRATION_LOCK_KEY = 0x636F6E73756C74  # "consult"
 
@@ -147,18 +131,11 @@ class Database:
         transaction waits up to `sqlite_busy_timeout` seconds for another
         process's write lock before failing with DatabaseBusy. On PostgreSQL,
         `pool_size` connections are kept open (default: the URL's `pool_size`,
-        else POOL_SIZE; see `_postgresql_engine` for the other URL options).
+        else storage.engines.POOL_SIZE; see there for the other URL options).
 
         Raises DatabaseUnavailable with the host (never the password) and the cause."""
         parsed = parse_url(url)
-        backend = parsed.get_backend_name()
-        checkpoints = None
-        if backend == "sqlite":
-            _check_sqlite_folder(parsed)
-            checkpoints = WalCheckpointer(_sqlite_path(parsed))
-            engine = _sqlite_engine(parsed, sqlite_busy_timeout, checkpoints)
-        else:
-            engine = _postgresql_engine(parsed, pool_size)
+        engine, checkpoints = open_engine(parsed, pool_size, sqlite_busy_timeout)
         database = cls(engine, checkpoints)
         try:
             async with engine.connect() as connection:
@@ -334,171 +311,6 @@ class Database:
                 if translated is error:
                     raise
                 raise translated from error
-
-
-def parse_url(url: str | URL) -> URL:
-    """The URL of a database we support (SUPPORTED_DRIVERS), or StorageError
-    saying what to write instead. The one check of the driver: the settings
-    use it too."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise StorageError(
-            "not a database URL; use sqlite+aiosqlite:///path/to/file.db "
-            "or postgresql+asyncpg://user@host:5432/db"
-        ) from None
-    if parsed.drivername not in SUPPORTED_DRIVERS:
-        raise StorageError(
-            f"unsupported database driver {parsed.drivername!r} in {redact(parsed)}; "
-            "use sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host:5432/db"
-        )
-    return parsed
-
-
-def _check_sqlite_folder(url: URL) -> None:
-    # Checked here because SQLite's own "unable to open database file" names no
-    # cause, and a failed open leaves aiosqlite's worker thread behind.
-    if not url.database or url.database == ":memory:":
-        raise StorageError(
-            "an in-memory SQLite database would lose every answer at exit; "
-            "give a file: sqlite+aiosqlite:///path/to/file.db"
-        )
-    folder = Path(url.database).expanduser().resolve().parent
-    if not folder.is_dir():
-        raise DatabaseUnavailable(
-            f"cannot open {where(url)}: the folder {folder} does not exist; create it "
-            "or set CONSULTBOT_DATABASE_URL"
-        )
-
-
-def _sqlite_synchronous(url: URL) -> str:
-    """The `synchronous` URL option. In WAL mode `normal` (the default) loses no
-    committed transaction when the process dies, only the last ones on an
-    operating-system crash or power cut; `full` also survives those, at the
-    cost of a disk flush per transaction (milliseconds, against microseconds)."""
-    value = url.query.get("synchronous", "normal")
-    if not isinstance(value, str) or value.lower() not in ("normal", "full"):
-        raise StorageError(
-            f"{redact(url)}: synchronous must be normal or full, e.g. "
-            "sqlite+aiosqlite:///path/to/file.db?synchronous=full"
-        )
-    return value.upper()
-
-
-def _sqlite_path(url: URL) -> str:
-    return str(Path(url.database or "").expanduser())
-
-
-def _sqlite_engine(url: URL, busy_timeout: float, checkpoints: WalCheckpointer) -> AsyncEngine:
-    path = _sqlite_path(url)
-    synchronous = _sqlite_synchronous(url)
-
-    async def connect() -> sqlite_inline.InlineConnection:
-        connection = sqlite_inline.connect(path)
-        for pragma in (
-            "journal_mode = WAL",
-            "wal_autocheckpoint = 0",  # storage.checkpoints does it off the event loop
-            "foreign_keys = ON",
-            f"synchronous = {synchronous}",
-        ):
-            await connection.execute(f"PRAGMA {pragma}")
-        return connection
-
-    engine = create_async_engine(
-        url,
-        async_creator=connect,
-        hide_parameters=True,
-        json_serializer=json_text.dumps,
-        json_deserializer=json_text.loads,
-    )
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def on_begin(connection: Connection) -> None:
-        driver = connection.connection.driver_connection
-        assert isinstance(driver, sqlite_inline.InlineConnection)
-        if connection.get_execution_options().get(READ_ONLY):
-            driver.sqlite3.execute("BEGIN DEFERRED")  # a snapshot at the first read
-            return
-        checkpoints.catch_up(driver.sqlite3)
-        await_only(driver.begin_immediate(busy_timeout))
-
-    return engine
-
-
-def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
-    """The engine of a PostgreSQL URL. Options of ours in the URL's query:
-
-    - `pool_size` (default POOL_SIZE): connections per process, no more; a
-      burst waits its turn for one (a connection opened for a burst and closed
-      after would prepare its statements again, a round trip each);
-    - `synchronous_commit` (default: the server's, `on`: a commit returns once
-      on disk): `off` answers residents before the commit is flushed, a power
-      cut or server crash then loses the last ~0.6 s of acknowledged messages;
-      only as an explicit choice;
-    - `prepared_statement_cache_size` (asyncpg's, default 100 per connection):
-      statements are prepared once per connection and reused; set 0 behind a
-      pooler in transaction mode (PgBouncer) that cannot keep them.
-    """
-    query = dict(url.query)
-    size = query.pop("pool_size", None)
-    synchronous_commit = query.pop("synchronous_commit", None)
-    if pool_size is None:
-        try:
-            pool_size = int(size) if isinstance(size, str) else POOL_SIZE
-        except ValueError:
-            pool_size = 0
-        if pool_size < 1:
-            raise StorageError(f"{redact(url)}: pool_size must be a whole number of 1 or more")
-    connect_args: dict[str, Any] = {}
-    if synchronous_commit is not None:
-        if synchronous_commit not in ("on", "off", "local", "remote_write", "remote_apply"):
-            raise StorageError(
-                f"{redact(url)}: synchronous_commit must be on, off, local, remote_write "
-                "or remote_apply"
-            )
-        connect_args["server_settings"] = {"synchronous_commit": synchronous_commit}
-    engine = create_async_engine(
-        url.set(query=query),
-        pool_size=pool_size,
-        max_overflow=0,
-        hide_parameters=True,
-        connect_args=connect_args,
-        json_serializer=json_text.dumps,
-        json_deserializer=json_text.loads,
-    )
-    dialect = engine.dialect
-
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def send_held(connection: Connection, *_: Any) -> None:
-        # A statement of SQLAlchemy's own sees the writes held before it
-        # (storage.write_batch); it runs inside SQLAlchemy's greenlet.
-        batch = connection.info.get(prepared.BATCH)
-        if batch is not None and batch.held:
-            await_only(batch.send())
-
-    @event.listens_for(engine.sync_engine.pool, "checkin")
-    def on_checkin(_: Any, entry: ConnectionPoolEntry) -> None:
-        entry.info["idle_since"] = time.monotonic()
-
-    @event.listens_for(engine.sync_engine.pool, "checkout")
-    def on_checkout(dbapi_connection: Any, entry: ConnectionPoolEntry, _: Any) -> None:
-        # SQLAlchemy's documented pessimistic disconnect handling, without a
-        # round trip under load: raising DisconnectionError makes the pool open a
-        # new connection instead. A connection the server closed (a restart) is
-        # known closed by asyncpg at once; one idle for a while is pinged.
-        if entry.driver_connection is None or entry.driver_connection.is_closed():
-            raise DisconnectionError("the server closed the connection")
-        idle_since = entry.info.get("idle_since")
-        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
-            return
-        try:
-            alive = dialect.do_ping(dbapi_connection)
-        except Exception:
-            alive = False
-        if not alive:
-            raise DisconnectionError("the connection was lost while idle")
-
-    return engine
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:

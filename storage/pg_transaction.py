@@ -44,7 +44,7 @@ async def transaction(session: AsyncSession, dialect: Dialect) -> AsyncIterator[
     batch = Batch(driver, dialect)
     session.info[POSTGRESQL_DIALECT] = dialect
     session.info[BATCH] = batch
-    connection.info[BATCH] = batch  # for SQLAlchemy's own statements (storage.database)
+    connection.info[BATCH] = batch  # for SQLAlchemy's own statements (storage.engines)
     underway = driver.transaction()
     try:
         try:
@@ -77,7 +77,7 @@ async def _roll_back(underway: Any, driver: Any) -> None:
     """Roll back after an error or a cancellation. A connection that cannot
     (a statement still running, the task cancelled again meanwhile) is
     closed: the pool replaces a closed one at its next checkout
-    (storage.database), as it does one the server closed. The error that ended
+    (storage.engines), as it does one the server closed. The error that ended
     the transaction is the one to tell, not this one."""
     try:
         if not driver.is_closed() and driver.is_in_transaction():

@@ -297,7 +297,7 @@ async def _batch(session: AsyncSession) -> Batch | None:
         assert isinstance(raw.driver_connection, asyncpg.Connection)
         batch = Batch(raw.driver_connection, dialect)
         session.info[BATCH] = batch
-        connection.info[BATCH] = batch  # for SQLAlchemy's own statements (storage.database)
+        connection.info[BATCH] = batch  # for SQLAlchemy's own statements (storage.engines)
     assert isinstance(batch, Batch)
     return batch if batch.driver.is_in_transaction() else None
 

@@ -30,7 +30,7 @@ otherwise what is held is sent first.
 
 The transaction's other statements send what is held first too (`Batch.send`,
 called by storage.prepared and, for SQLAlchemy's own statements, by
-storage.database), so every read sees every write before it.
+storage.engines), so every read sees every write before it.
 
 A held write that fails (a constraint) fails the statement it is sent with, or
 the commit: the transaction is rolled back whole, as it would have been.

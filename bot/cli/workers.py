@@ -31,7 +31,7 @@ from types import FrameType
 
 from bot.config import Settings
 from bot.errors import UserError
-from storage.database import parse_url
+from storage.engines import parse_url
 
 log = logging.getLogger(__name__)
 
