@@ -100,6 +100,7 @@ async def _answer(session: AsyncSession, written: Written, effect: AnswerRecorde
         raw_text=effect.raw_text,
         needs_moderation=free_text,
         personal_data=holds_personal_data(effect.raw_text) if free_text else None,
+        replaces=effect.replaces,
     )
     if question.other_choice() is not None:
         detail = (detail_id(effect.question_id), effect.detail)

@@ -45,6 +45,10 @@ class AnswerRecorded:
     # les conseillers départementaux"); stored under `comment_id(question_id)`.
     comment: str | None = None
     drops_comment: bool = False  # a comment kept with an earlier answer no longer holds
+    # The session answered or skipped this question before (going back, a change
+    # at the review): an answer may be stored already, to supersede. False: the
+    # first, nothing to look for.
+    replaces: bool = False
 
 
 def comment_id(question_id: str) -> str:

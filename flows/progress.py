@@ -115,6 +115,7 @@ def record(
         detail=detail if wanted else None,
         comment=comment,
         drops_comment=comment is None and question.id in state.commented,
+        replaces=state.responded(question.id),
     )
     answered = state.with_answer(question.id, value)
     if comment is not None:

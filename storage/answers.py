@@ -93,6 +93,9 @@ class Details(TypedDict):
     # Whether the application found personal data in it (absent or None: not
     # looked at; the review queue scans it later).
     personal_data: NotRequired[bool | None]
+    # False: the caller knows the session has no answer to this question yet,
+    # so there is none to supersede (an UPDATE less on most messages).
+    replaces: NotRequired[bool]
 
 
 async def record(
@@ -128,9 +131,10 @@ async def _superseding(
 ) -> dict[str, Any]:
     """Supersede the current answer to `question_id`; the new answer's row."""
     now = details["now"]
-    await _SUPERSEDE_ONE.write(
-        session, {"b_session": session_id, "b_question": question_id, "superseded_at": now}
-    )
+    if details.get("replaces", True):
+        await _SUPERSEDE_ONE.write(
+            session, {"b_session": session_id, "b_question": question_id, "superseded_at": now}
+        )
     needs_moderation = details.get("needs_moderation", False)
     return {
         "session_id": session_id,

@@ -136,6 +136,30 @@ async def test_back_replaces_the_previous_answer(open_service, clock):
     assert ("mode", "bus") in every  # kept for the record, superseded
 
 
+async def test_answers_after_going_back_and_starting_over_are_the_only_current_ones(
+    open_service, clock
+):
+    # A first answer stores without looking for one to supersede (the engine
+    # says none was given); a second, after "retour" or "recommencer", replaces.
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui", "bus", "4", "retour", "2")
+    await client.converse("alice", "recommencer", "train", "5", "retour", "3")
+    _, stored = await only_session(service)
+    async with service.database.transaction() as s:
+        current = {a.question_id: a.value for a in await answers.current(s, stored.id)}
+        every = [(a.question_id, a.value) for a in await answers.history(s, stored.id)]
+    assert current == {"mode": "train", "satisfaction": 3}
+    assert every == [
+        ("mode", "bus"),
+        ("satisfaction", 4),
+        ("satisfaction", 2),
+        ("mode", "train"),
+        ("satisfaction", 5),
+        ("satisfaction", 3),
+    ]
+
+
 async def test_delete_my_data_erases_everything_after_confirmation(open_service, clock):
     service = await open_service()
     client = Client(service, now=clock)

@@ -263,12 +263,15 @@ def test_back_on_the_first_question_says_there_is_none():
 def test_back_re_asks_the_previous_question_and_the_new_answer_replaces_the_old():
     chat = Chat(mobilite())
     chat.consent()
-    chat.answer("train")
+    t = chat.answer("train")
+    assert t.effects[0].replaces is False  # the first: nothing stored to supersede
     t = chat.command("back")
     assert "Votre réponse était : Train" in t.replies[0].text
     assert chat.question_id == "mode"
     t = chat.answer("bike")
-    assert t.effects[0] == AnswerRecorded("mode", "bike", "bike", t.effects[0].wording, "fr")
+    assert t.effects[0] == AnswerRecorded(
+        "mode", "bike", "bike", t.effects[0].wording, "fr", replaces=True
+    )
     assert chat.state is not None
     assert chat.state.answers == (("mode", "bike"),)
     assert chat.question_id == "satisfaction"
