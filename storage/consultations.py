@@ -190,10 +190,13 @@ CONSOLE_DATES = (_c.c.opens, _c.c.closes, _c.c.dates_changed_at)
 _DATED = and_(_c.c.id == _v.c.consultation_id, _c.c.dates_changed_at.is_not(None))
 
 
-def with_console_dates(rows: FromClause, version_id: ColumnElement[int]) -> FromClause:
+def with_console_dates(
+    rows: FromClause, version_id: ColumnElement[int], *, outer: bool = False
+) -> FromClause:
     """`rows` (e.g. sessions) joined to the console dates of the consultation of
-    the flow version `version_id` names (NULLs when its flow files' dates apply)."""
-    return rows.join(_v, _v.c.id == version_id).outerjoin(_c, _DATED)
+    the flow version `version_id` names (NULLs when its flow files' dates apply;
+    `outer`: also when `version_id` is NULL, e.g. no session found)."""
+    return rows.join(_v, _v.c.id == version_id, isouter=outer).outerjoin(_c, _DATED)
 
 
 def console_dates(opens: Any, closes: Any, changed_at: Any) -> Dates | None:

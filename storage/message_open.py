@@ -19,8 +19,9 @@ Someone not enrolled has no row to lock: on PostgreSQL the function locks their
 pseudonym instead (an advisory lock until the transaction ends: two processes
 taking a newcomer's first messages at once take turns) and looks for them
 again, the other transaction may have enrolled them; SQLite's transactions never
-overlap. Nothing is claimed for someone not enrolled, nor is the session locked
-for a redelivery.
+overlap, so there the participant and their open session are read in one
+statement (nothing to lock), then the message id claimed. Nothing is claimed
+for someone not enrolled, nor is the session locked for a redelivery.
 """
 
 from __future__ import annotations
@@ -29,17 +30,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, String, bindparam, column, func, select
+from sqlalchemy import Boolean, String, and_, bindparam, column, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import inbound, participants, sessions
 from storage.columns import BigId, Json, UtcDateTime
-from storage.consultations import CONSOLE_DATES
+from storage.consultations import CONSOLE_DATES, with_console_dates
 from storage.errors import NotFound
 from storage.inbound import InboundClaim
-from storage.models import ParticipantRow, SessionRow, table
-from storage.participants import Participant
-from storage.prepared import POSTGRESQL_DIALECT, Prepared
+from storage.models import OPEN_STATUSES, ParticipantRow, SessionRow, table
+from storage.participants import WAITING, Participant
+from storage.prepared import POSTGRESQL_DIALECT, SQLITE_CONNECTION, Prepared
 from storage.sessions import StoredSession, session_of
 
 
@@ -80,6 +81,26 @@ _OPEN = Prepared(
         .c
     )
 )
+# SQLite: the participant, whether messages wait, their open session and its
+# console dates. Joined flat (a nested join of sessions made SQLite read every
+# session).
+_SQLITE_OPEN = Prepared(
+    select(*participants.COLUMNS, WAITING, *sessions.COLUMNS, *CONSOLE_DATES)
+    .select_from(
+        with_console_dates(
+            _p.outerjoin(
+                _s,
+                and_(
+                    _s.c.participant_id == _p.c.id,
+                    or_(*(_s.c.status == status.value for status in OPEN_STATUSES)),
+                ),
+            ),
+            _s.c.flow_version_id,
+            outer=True,
+        )
+    )
+    .where(_p.c.channel == bindparam("b_channel"), _p.c.user_hash == bindparam("b_user_hash"))
+)
 _TEAM = len(_PARTICIPANT)
 _CLAIM = _TEAM + 1
 _SESSION_AT = _CLAIM + 3
@@ -100,6 +121,8 @@ async def open_message(
             "b_now": now,
         }
         return _opened((await _OPEN.execute(session, values)).one())
+    if SQLITE_CONNECTION in session.info:
+        return await _open_on_sqlite(session, channel, user_hash, message_id, now)
     participant, waiting = await participants.find_for_message(session, channel, user_hash)
     if participant is None:
         return OpenedMessage(None, False, None, None)
@@ -124,3 +147,21 @@ def _opened(row: tuple[Any, ...]) -> OpenedMessage:
         claim = InboundClaim(id=claim_id, is_new=claim_new, replies=replies)
     stored = None if row[_SESSION_AT] is None else session_of(row[_SESSION_AT:])
     return OpenedMessage(participant, bool(row[_TEAM]), claim, stored)
+
+
+async def _open_on_sqlite(
+    session: AsyncSession, channel: str, user_hash: str, message_id: str | None, now: dt.datetime
+) -> OpenedMessage:
+    values = {"b_channel": channel, "b_user_hash": user_hash}
+    row = (await _SQLITE_OPEN.execute(session, values)).first()
+    if row is None:
+        return OpenedMessage(None, False, None, None)
+    participant = Participant(*row[:_TEAM])
+    waiting = bool(row[_TEAM])
+    claim = None
+    if message_id is not None:
+        claim = await inbound.claim(session, channel, user_hash, message_id, now=now)
+        if not claim.is_new:
+            return OpenedMessage(participant, waiting, claim, None)
+    stored = None if row[_TEAM + 1] is None else session_of(row[_TEAM + 1 :])
+    return OpenedMessage(participant, waiting, claim, stored)

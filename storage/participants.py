@@ -49,9 +49,13 @@ _FIND_UNLOCKED = Prepared(_FIND)
 # round trip instead of two on the path of every message (spelled as the partial
 # index ix_team_messages_waiting is, so that SQLite uses it).
 _team = table(TeamMessageRow)
-_WAITING = exists().where(_team.c.participant_id == _t.c.id, text("state <> 'delivered'"))
+WAITING = (
+    exists()
+    .where(_team.c.participant_id == _t.c.id, text("state <> 'delivered'"))
+    .label("team_waiting")
+)
 _FIND_FOR_MESSAGE = Prepared(
-    select(*COLUMNS, _WAITING.label("team_waiting"))
+    select(*COLUMNS, WAITING)
     .where(_t.c.channel == bindparam("b_channel"), _t.c.user_hash == bindparam("b_user_hash"))
     .with_for_update(of=_t)
 )
