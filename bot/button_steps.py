@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
 from bot.base32 import letters
 from flows.replies import Button, Reply
@@ -55,10 +54,7 @@ def step_of(session_id: int | None, state: SessionState | None) -> str:
 def stamp(replies: Sequence[Reply], step: str) -> list[Reply]:
     """The replies with the step in their buttons' payloads."""
     return [
-        replace(
-            reply,
-            buttons=tuple(Button(b.title, f"[{step}] {b.payload}") for b in reply.buttons),
-        )
+        reply.with_buttons(tuple([Button(b.title, f"[{step}] {b.payload}") for b in reply.buttons]))
         if reply.buttons
         else reply
         for reply in replies

@@ -336,7 +336,7 @@ class CommandClassifier:
         """The best intent for `text`: the mean similarity of its closest examples."""
         words = command_words(text)
         found, norm = self._weights(term_counts(words, self._words))
-        if norm == 0:
+        if not found:  # no feature seen in training ("45000"): no example near
             return CommandScore(ANSWER_INTENT, 0.0, None)
         scores = self._intent_scores(found, norm)
         if not scores:

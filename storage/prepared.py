@@ -62,12 +62,17 @@ BATCH = "consultbot.write_batch"
 Processor = Callable[[Any], Any] | None
 
 
-@dataclass(frozen=True, slots=True)
 class Rows:
-    """What a statement returned: its rows as tuples, and the rows it touched."""
+    """What a statement returned: its rows as tuples, and the rows it touched.
+    A plain class: one is made per statement, several per message, and a
+    frozen dataclass's __init__ (object.__setattr__ per field) costs twice as
+    much."""
 
-    rows: list[tuple[Any, ...]]
-    rowcount: int
+    __slots__ = ("rowcount", "rows")
+
+    def __init__(self, rows: list[tuple[Any, ...]], rowcount: int) -> None:
+        self.rows = rows
+        self.rowcount = rowcount
 
     def first(self) -> tuple[Any, ...] | None:
         return self.rows[0] if self.rows else None
@@ -118,8 +123,9 @@ class Prepared:
         self._deferrable = deferrable
         self._upserts = upserts
         # By dialect (one process may use both databases, e.g. the tests), the
-        # names given, and for write_many the number of rows.
-        self._compiled: dict[tuple[str, frozenset[str], int], _Compiled] = {}
+        # names given (in the order given: a tuple hashes for less than a
+        # frozenset is built), and for write_many the number of rows.
+        self._compiled: dict[tuple[str, tuple[str, ...], int], _Compiled] = {}
 
     async def write(self, session: AsyncSession, values: Mapping[str, Any]) -> int | None:
         """Run a write with `values`; the count of rows it touched, or None when
@@ -129,7 +135,7 @@ class Prepared:
             batch = await _batch(session)
         if batch is None:
             return (await self.execute(session, values)).rowcount
-        compiled = self._compiled_for(frozenset(values), batch.dialect)
+        compiled = self._compiled_for(values, batch.dialect)
         await batch.hold(
             Write(
                 compiled.sql,
@@ -148,11 +154,11 @@ class Prepared:
         if batch is None:
             await self.execute_many(session, rows)
             return
-        names = frozenset(rows[0])
+        names = tuple(rows[0])
         key = (batch.dialect.name, names, len(rows))
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compile_rows(names, len(rows), batch.dialect)
+            compiled = self._compile_rows(frozenset(names), len(rows), batch.dialect)
             self._compiled[key] = compiled
         numbered = {f"{name}_{n}": row[name] for n, row in enumerate(rows) for name in names}
         arguments = tuple(compiled.arguments(numbered))
@@ -182,7 +188,7 @@ class Prepared:
                 [tuple(row) for row in result] if _returns_rows(result) else [], _count(result)
             )
         connection, dialect = found
-        compiled = self._compiled_for(frozenset(values), dialect)
+        compiled = self._compiled_for(values, dialect)
         try:
             cursor = connection.execute(compiled.sql, compiled.arguments(values))
             rows = cursor.fetchall()
@@ -200,7 +206,7 @@ class Prepared:
             if batch is not None:
                 await batch.send()
                 dialect = batch.dialect
-                compiled = self._compiled_for(frozenset(rows[0]), dialect)
+                compiled = self._compiled_for(rows[0], dialect)
                 try:
                     await batch.driver.executemany(
                         compiled.sql, [compiled.arguments(values) for values in rows]
@@ -212,7 +218,7 @@ class Prepared:
             await session.execute(self.statement, list(rows))
             return
         connection, dialect = found
-        compiled = self._compiled_for(frozenset(rows[0]), dialect)
+        compiled = self._compiled_for(rows[0], dialect)
         try:
             connection.executemany(compiled.sql, [compiled.arguments(values) for values in rows])
         except sqlite3.Error as error:
@@ -220,7 +226,7 @@ class Prepared:
 
     async def _execute_postgresql(self, batch: Batch, values: Mapping[str, Any]) -> Rows:
         dialect = batch.dialect
-        compiled = self._compiled_for(frozenset(values), dialect)
+        compiled = self._compiled_for(values, dialect)
         arguments = compiled.arguments(values)
         try:
             if compiled.returns_rows:
@@ -237,11 +243,11 @@ class Prepared:
             rows = [_processed(row, compiled.results) for row in rows]
         return Rows(rows, count)
 
-    def _compiled_for(self, names: frozenset[str], dialect: Dialect) -> _Compiled:
-        key = (dialect.name, names, 0)
+    def _compiled_for(self, values: Mapping[str, Any], dialect: Dialect) -> _Compiled:
+        key = (dialect.name, tuple(values), 0)
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = _compile(self.statement, names, dialect)
+            compiled = _compile(self.statement, frozenset(values), dialect)
             if self._upserts is not None:
                 compiled = replace(compiled, table=self._upserts.name, changes_rows=True)
             self._compiled[key] = compiled
