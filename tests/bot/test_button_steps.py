@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import fields, replace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,6 +20,19 @@ def test_a_stamped_payload_reads_back_with_its_step():
     step = step_of(7, ASKING)
     [reply] = stamp([Reply("?", (Button("Oui", "yes"), Button("Non", "no")))], step)
     assert [read(b.payload) for b in reply.buttons] == [("yes", step), ("no", step)]
+
+
+def test_stamping_keeps_the_reply_but_its_payloads():
+    # Every field of a reply but its buttons' payloads comes through, whatever
+    # its value (a field added to Reply and not to Reply.with_buttons fails here).
+    toggles = Reply("Lesquels ?", (Button("Bus", "bus"), Button("Train", "train")), True)
+    plain = Reply("Merci !")
+    stamped, kept = stamp([toggles, plain], "abcdefgh")
+    assert kept is plain
+    assert stamped == replace(
+        toggles, buttons=(Button("Bus", "[abcdefgh] bus"), Button("Train", "[abcdefgh] train"))
+    )
+    assert {f.name for f in fields(Reply)} == {"text", "buttons", "multi_select"}
 
 
 def test_steps_differ_by_session_question_and_position():
