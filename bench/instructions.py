@@ -1,6 +1,8 @@
 """Machine instructions per resident message, counted by valgrind: a figure
-that does not move with the machine's load, for comparing two versions of the
-resident path on a busy machine (timings there compare nothing).
+that moves far less with the machine's load than timings do, for comparing two
+versions of the resident path. It still moves by up to about 1% on a busy
+machine (how many messages share a group commit depends on timing): compare
+figures taken one after the other on a quiet machine.
 
 Runs `bench/service.py` under `valgrind --tool=callgrind` twice, with 1 and 3
 rounds of 50 residents, and prints the difference per message: start-up and
