@@ -317,7 +317,10 @@ def test_changing_role_withdraws_the_answers_that_no_longer_apply(lycees):
     withdrawn = [e.question_id for e in chat.effects if isinstance(e, AnswerWithdrawn)]
     assert withdrawn == ["school_commune", "travel_minutes"]
     assert chat.question_id == "buildings"
-    assert t.effects[0] == AnswerRecorded("role", "other", "other", "Vous êtes…", "fr")
+    # Answered before: the stored answer is superseded by this one.
+    assert t.effects[0] == AnswerRecorded(
+        "role", "other", "other", "Vous êtes…", "fr", replaces=True
+    )
 
 
 def test_staff_rank_the_works_one_pick_at_a_time_or_in_one_message():
