@@ -33,9 +33,13 @@ _END_OF_HEADERS: Final = b"\r\n\r\n"
 async def read_body(request: web.Request, limit: int) -> bytes | None:
     """The whole body, or None past `limit` bytes (read no further). Raises 408
     when it does not arrive within the application's body time-out."""
-    timeout = request.app.get(BODY_TIMEOUT, DEFAULT_BODY_TIMEOUT_S)
     if request.content_length is not None and request.content_length > limit:
         return None
+    content = request.content
+    if content.is_eof():  # all of it arrived with the headers (most requests): no wait
+        whole = content.read_nowait()
+        return whole if len(whole) <= limit else None
+    timeout = request.app.get(BODY_TIMEOUT, DEFAULT_BODY_TIMEOUT_S)
     body = bytearray()
     try:
         async with asyncio.timeout(timeout):
