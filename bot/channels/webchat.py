@@ -41,7 +41,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import json
 import logging
 import time
 import weakref
@@ -49,6 +48,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Final, Literal, TypeAlias
 
+import orjson
 from aiohttp import WSCloseCode, WSMsgType, web
 from pydantic import (
     BaseModel,
@@ -289,7 +289,7 @@ class _Connection:
             "at": message.created_at.isoformat(),
         }
         try:
-            await self.ws.send_str(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+            await self.ws.send_str(_text_of(frame))
         except ConnectionError:
             return False
         return True
@@ -424,7 +424,7 @@ class _Connection:
             return
         # If the tab went away, it sends again what it got no reply for.
         with contextlib.suppress(ConnectionError):
-            await self.ws.send_str(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+            await self.ws.send_str(_text_of(frame))
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,3 +490,9 @@ def _reply_json(reply: Reply) -> dict[str, object]:
         "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons],
         "multi_select": reply.multi_select,
     }
+
+
+def _text_of(frame: dict[str, object]) -> str:
+    """A frame as the widget reads it: compact JSON, accents as they are
+    (what json.dumps(ensure_ascii=False) writes, in a twentieth of its time)."""
+    return orjson.dumps(frame).decode()

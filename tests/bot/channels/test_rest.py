@@ -137,6 +137,18 @@ async def test_a_body_sent_in_chunks_is_read_whole(http):
         assert (await response.json())[0]["text"].startswith("Bonjour")
 
 
+async def test_replies_are_compact_utf8_json(http):
+    # What a Rasa-style client reads: JSON in UTF-8, accents as they are.
+    base, session = http
+    body = {"sender": "utf8", "message": "bonjour"}
+    async with session.post(base + WEBHOOK, json=body) as response:
+        assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+        raw = await response.read()
+    replies = json.loads(raw)
+    assert "é" in replies[0]["text"]  # "Région", "déplacez-vous"
+    assert raw.decode("utf-8") == json.dumps(replies, ensure_ascii=False, separators=(",", ":"))
+
+
 async def test_an_oversize_body_in_chunks_is_refused(http):
     async def chunks():
         yield b'{"sender": "big", "message": "'
