@@ -102,6 +102,7 @@ _SQLITE_OPEN = Prepared(
     .where(_p.c.channel == bindparam("b_channel"), _p.c.user_hash == bindparam("b_user_hash"))
 )
 _TEAM = len(_PARTICIPANT)
+_NOBODY = OpenedMessage(None, False, None, None)  # not enrolled: nothing else read
 _CLAIM = _TEAM + 1
 _SESSION_AT = _CLAIM + 3
 
@@ -125,19 +126,17 @@ async def open_message(
         return await _open_on_sqlite(session, channel, user_hash, message_id, now)
     participant, waiting = await participants.find_for_message(session, channel, user_hash)
     if participant is None:
-        return OpenedMessage(None, False, None, None)
-    claim = None
-    if message_id is not None:
-        claim = await inbound.claim(session, channel, user_hash, message_id, now=now)
-        if not claim.is_new:
-            return OpenedMessage(participant, waiting, claim, None)
+        return _NOBODY
+    claim = await _claim(session, channel, user_hash, message_id, now)
+    if claim is not None and not claim.is_new:
+        return OpenedMessage(participant, waiting, claim, None)
     stored = await sessions.find_open(session, participant.id, lock=True)
     return OpenedMessage(participant, waiting, claim, stored)
 
 
 def _opened(row: tuple[Any, ...]) -> OpenedMessage:
     if row[0] is None:
-        return OpenedMessage(None, False, None, None)
+        return _NOBODY
     participant = Participant(*row[:_TEAM])
     claim_id, claim_new, replies = row[_CLAIM : _CLAIM + 3]
     claim = None
@@ -155,13 +154,19 @@ async def _open_on_sqlite(
     values = {"b_channel": channel, "b_user_hash": user_hash}
     row = (await _SQLITE_OPEN.execute(session, values)).first()
     if row is None:
-        return OpenedMessage(None, False, None, None)
-    participant = Participant(*row[:_TEAM])
-    waiting = bool(row[_TEAM])
-    claim = None
-    if message_id is not None:
-        claim = await inbound.claim(session, channel, user_hash, message_id, now=now)
-        if not claim.is_new:
-            return OpenedMessage(participant, waiting, claim, None)
+        return _NOBODY
+    participant, waiting = Participant(*row[:_TEAM]), bool(row[_TEAM])
+    claim = await _claim(session, channel, user_hash, message_id, now)
+    if claim is not None and not claim.is_new:
+        return OpenedMessage(participant, waiting, claim, None)
     stored = None if row[_TEAM + 1] is None else session_of(row[_TEAM + 1 :])
     return OpenedMessage(participant, waiting, claim, stored)
+
+
+async def _claim(
+    session: AsyncSession, channel: str, user_hash: str, message_id: str | None, now: dt.datetime
+) -> InboundClaim | None:
+    """The dedupe claim of `message_id`; None when the platform gave no id."""
+    if message_id is None:
+        return None
+    return await inbound.claim(session, channel, user_hash, message_id, now=now)
