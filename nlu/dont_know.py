@@ -71,7 +71,7 @@ def says_dont_know_words(words: Sequence[str]) -> bool:
     characters (a caller that has them spares folding the text again)."""
     if not words or len(words) > _MAX_WORDS or not _VOCABULARY.issuperset(words):
         return False
-    return _only_phrases([w for w in words if w not in _FILLERS]) or _only_phrases(words)
+    return _only_phrases([w for w in words if w not in _FILLERS]) or _phrases_and_fillers(words)
 
 
 def _only_phrases(words: Sequence[str]) -> bool:
@@ -79,6 +79,17 @@ def _only_phrases(words: Sequence[str]) -> bool:
         return False
     found = _PHRASES.find(words)
     return sum(f.end - f.start for f in found) == len(words)
+
+
+def _phrases_and_fillers(words: Sequence[str]) -> bool:
+    """Whether phrases found in the words as typed leave only fillers: a filler
+    can be a phrase's own word ("la" of "pas la moindre idée"), so setting
+    fillers aside first may break the phrase ("euh pas la moindre idée")."""
+    found = _PHRASES.find(words)
+    if not found:
+        return False
+    covered = {position for f in found for position in range(f.start, f.end)}
+    return all(w in _FILLERS for position, w in enumerate(words) if position not in covered)
 
 
 def is_dont_know_label(label: str) -> bool:

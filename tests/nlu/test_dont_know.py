@@ -62,3 +62,17 @@ def test_every_dont_know_phrase_is_read_as_one_as_typed():
         assert says_dont_know(f"{phrase.capitalize()} !"), phrase
     assert says_dont_know("Euh, jsp franchement")
     assert not says_dont_know("jsp le bus")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["euh pas la moindre idée", "Bah, pas la moindre idée franchement", "alors là aucune idée"],
+)
+def test_a_filler_that_is_also_a_phrase_word_keeps_the_phrase(interpret, text):
+    # "la" is a filler ("là") and a word of "pas la moindre idée".
+    assert interpret(text, MODE) == Answer("nsp")
+
+
+@pytest.mark.parametrize("text", ["euh pas la", "bah la idée", "alors la du tout"])
+def test_fillers_around_no_whole_phrase_are_no_dont_know(text):
+    assert not says_dont_know(text)
