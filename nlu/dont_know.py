@@ -27,6 +27,8 @@ _PHRASE_TEXTS = (
     *("aucune idee", "aucun idee", "aucune idee du tout", "pas la moindre idee"),
     *("j en sais rien", "je n en sais rien", "j en sais trop rien", "sais rien"),
     *("j en ai aucune idee", "j en ai pas la moindre idee", "j ai aucune idee"),
+    *("je n en ai pas la moindre idee", "je n ai pas la moindre idee"),
+    *("j ai pas la moindre idee",),
     *("je n en ai aucune idee", "je n ai aucune idee", "aucune espece d idee"),
     *("je saurais pas dire", "je ne saurais pas dire", "je ne saurais dire"),
     *("je saurais pas", "je ne saurais pas", "difficile a dire", "dur a dire"),

@@ -22,6 +22,7 @@ CARE = question("multi_choice", [("doctor", "Médecin"), ("dentist", "Dentiste")
         "je sais pas trop",
         "jsais pas trop dsl",
         "je saurais pas dire",
+        "je n'en ai pas la moindre idée",
     ],
 )
 def test_a_dont_know_picks_the_dont_know_option(interpret, text):
