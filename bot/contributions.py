@@ -24,7 +24,7 @@ from bot.flow_catalog import DeployedFlow
 from bot.pseudonyms import Pseudonymizer
 from flows.effects import comment_id, detail_id
 from flows.model import Flow, Question
-from storage import answers, contributions
+from storage import contributions
 from storage.columns import JsonValue
 from storage.contributions import AnswerTuple, StoredContribution
 from storage.models import ModerationStatus
@@ -141,6 +141,11 @@ def contributed_answers(
         )
         for answer in stored
     ]
+    return contributed_rows(flow, rows)
+
+
+def contributed_rows(flow: Flow, rows: Iterable[AnswerTuple]) -> tuple[ContributedAnswer, ...]:
+    """`contributed_answers` of the rows `storage.contributions.answer_rows` reads."""
     return tuple(
         ContributedAnswer(
             answer_id=answer_id,
@@ -260,7 +265,9 @@ class ContributionRecorder:
         now: dt.datetime,
     ) -> Contribution | None:
         """The contribution recorded; None for a partial one with no answer."""
-        current = await answers.current(session, session_id)
+        # Only the columns that may leave, as the feeds read them: the whole
+        # stored answers (times, raw text, tags) cost more than the rest here.
+        current = (await contributions.answer_rows(session, [session_id]))[session_id]
         if partial and not current:
             return None
         contribution = Contribution(
@@ -272,7 +279,7 @@ class ContributionRecorder:
             partial=partial,
             participant=self._pseudonyms.in_consultation(deployed.consultation_id, user_hash),
             completed_at=now,
-            answers=contributed_answers(deployed.flow, current),
+            answers=contributed_rows(deployed.flow, current),
         )
         await contributions.record(
             session,
