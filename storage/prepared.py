@@ -65,8 +65,7 @@ Processor = Callable[[Any], Any] | None
 class Rows:
     """What a statement returned: its rows as tuples, and the rows it touched.
     A plain class: one is made per statement, several per message, and a
-    frozen dataclass's __init__ (object.__setattr__ per field) costs twice as
-    much."""
+    frozen dataclass's __init__ (object.__setattr__ per field) costs more."""
 
     __slots__ = ("rowcount", "rows")
 

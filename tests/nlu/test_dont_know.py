@@ -67,10 +67,15 @@ def test_every_dont_know_phrase_is_read_as_one_as_typed():
 
 @pytest.mark.parametrize(
     "text",
-    ["euh pas la moindre idée", "Bah, pas la moindre idée franchement", "alors là aucune idée"],
+    [
+        "euh pas la moindre idée",
+        "Bah, pas la moindre idée franchement",
+        "j'ai pas la moindre idée là",
+    ],
 )
 def test_a_filler_that_is_also_a_phrase_word_keeps_the_phrase(interpret, text):
-    # "la" is a filler ("là") and a word of "pas la moindre idée".
+    # "la" is a filler ("là") and a word of "pas la moindre idée": each of these
+    # was no don't-know while fillers were set aside before the phrase search.
     assert interpret(text, MODE) == Answer("nsp")
 
 
