@@ -16,11 +16,13 @@ database of that name, created for the run and dropped after it), measures the
 time from launch to /readyz, and after the run reports the server's resident
 memory, then stops it with SIGTERM.
 Prints messages/s, p50/p95/p99 latency per message, completed residents and
-errors, the server's CPU time per message (all its processes), then the same as
-one JSON line. With --moderator, a moderator signed in to the console pages
-through the review queue (50 answers a page, next page at once, back to the
-first at the end) for the whole measured run; their pages/s and p50/p95 are
-printed too (to compare with a run without: the residents' figures should hold).
+errors, the server's CPU time per message (all its processes) and, for a
+PostgreSQL server on this machine, PostgreSQL's (all its processes, those that
+ended during the run included), then the same as one JSON line. With
+--moderator, a moderator signed in to the console pages through the review
+queue (50 answers a page, next page at once, back to the first at the end) for
+the whole measured run; their pages/s and p50/p95 are printed too (to compare
+with a run without: the residents' figures should hold).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -225,13 +228,53 @@ class Server:
         ticks = os.sysconf("SC_CLK_TCK")
         total = 0
         for pid in self.pids():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = _stat(pid)
             total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / ticks
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=60)
+
+
+class LocalPostgres:
+    """CPU time of a PostgreSQL server running on this machine: its postmaster
+    and every process it started, those that ended included (the postmaster's
+    children's time)."""
+
+    def __init__(self, postmaster: int) -> None:
+        self.postmaster = postmaster
+
+    @classmethod
+    async def of(cls, database_url: str) -> LocalPostgres | None:
+        """The server of `database_url` if it runs here and /proc shows it."""
+        connection = await _connect(database_url, "postgres")
+        try:
+            backend = int(await connection.fetchval("SELECT pg_backend_pid()"))
+            postmaster = int(_stat(backend)[1])  # the backend's parent, while it lives
+            _stat(postmaster)
+        except (OSError, IndexError, ValueError):
+            return None  # another machine, or another PID namespace
+        finally:
+            await connection.close()
+        return cls(postmaster)
+
+    def cpu_seconds(self) -> float:
+        fields = _stat(self.postmaster)
+        total = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        children = Path(f"/proc/{self.postmaster}/task/{self.postmaster}/children")
+        for pid in children.read_text().split():
+            try:
+                child = _stat(int(pid))
+            except OSError:
+                continue  # ended meanwhile: its time is in cutime and cstime now
+            total += int(child[11]) + int(child[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat's fields after the command name (state first)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 async def add_moderator(database_url: str) -> None:
@@ -351,11 +394,13 @@ async def _run(
         print(f"server ready in {server.ready_s:.2f} s after launch")
         if args.moderator:
             await add_moderator(database_url)
+    postgres = await LocalPostgres.of(database_url) if args.database_url else None
     results = []
     for channel in channels:
         if args.warmup:
             await drive(url, channel, args.residents, args.warmup)
         cpu = server.cpu_seconds() if server is not None else 0.0
+        database_cpu = postgres.cpu_seconds() if postgres is not None else 0.0
         stop = asyncio.Event()
         moderator = (
             asyncio.create_task(moderate(url, stop, args.moderator_pages_per_s))
@@ -371,6 +416,10 @@ async def _run(
             result["server_cpu_ms_per_message"] = round(
                 (server.cpu_seconds() - cpu) * 1000 / messages, 3
             )
+            if postgres is not None:
+                result["postgresql_cpu_ms_per_message"] = round(
+                    (postgres.cpu_seconds() - database_cpu) * 1000 / messages, 3
+                )
             result["server_rss_mb"] = server.rss_mb()
             result["server_ready_s"] = round(server.ready_s, 2)
         results.append(result)
@@ -392,6 +441,11 @@ async def _run(
                 if server
                 else ""
             )
+            + (
+                f", PostgreSQL CPU {result['postgresql_cpu_ms_per_message']} ms/message"
+                if "postgresql_cpu_ms_per_message" in result
+                else ""
+            )
         )
     if server is not None:
         code = server.stop()
@@ -403,21 +457,28 @@ async def _run(
 
 async def _postgres(database_url: str, statement: str) -> None:
     """Run `statement` (CREATE or DROP DATABASE {}) on the server of `database_url`."""
+    from sqlalchemy.engine import make_url
+
+    connection = await _connect(database_url, "postgres")
+    try:
+        await connection.execute(statement.format(f'"{make_url(database_url).database}"'))
+    finally:
+        await connection.close()
+
+
+async def _connect(database_url: str, database: str) -> Any:
+    """An asyncpg connection to `database` on the server of `database_url`."""
     import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
     from sqlalchemy.engine import make_url
 
     url = make_url(database_url)
-    connection = await asyncpg.connect(
+    return await asyncpg.connect(
         user=url.username,
         password=url.password,
-        host=url.host or "127.0.0.1",
+        host=url.query.get("host") or url.host or "127.0.0.1",
         port=url.port or 5432,
-        database="postgres",
+        database=database,
     )
-    try:
-        await connection.execute(statement.format(f'"{url.database}"'))
-    finally:
-        await connection.close()
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,7 +71,7 @@ from storage import (
     transcripts,
 )
 from storage.database import Database
-from storage.errors import DatabaseBusy, StorageError
+from storage.errors import DatabaseBusy, StorageError, TransactionNeeded
 from storage.inbound import InboundClaim
 from storage.models import Direction, SessionStatus
 from storage.transcripts import TranscriptLine
@@ -163,19 +163,13 @@ class ConversationService:
         user_hash = self._pseudonyms.pseudonym(message.channel, message.user_id)
         # Before the transaction: a Rasa server may be slow.
         rasa = await self._ask_rasa(message) if event is None else None
+
+        def work(session: AsyncSession) -> Awaitable[list[Reply]]:
+            return self._handle(session, message, user_hash, rasa, event)
+
         async with self._locks.hold(f"{message.channel}:{user_hash}"):
             try:
-                for _ in range(BUSY_RETRIES - 1):
-                    try:
-                        return await self._catalog.within(
-                            self._db,
-                            lambda session: self._handle(session, message, user_hash, rasa, event),
-                        )
-                    except DatabaseBusy:  # e.g. another process created them at once
-                        continue  # rolled back: nothing of it was written
-                return await self._catalog.within(
-                    self._db, lambda session: self._handle(session, message, user_hash, rasa, event)
-                )
+                return await self._within_tries(work)
             except StorageError as error:
                 # One line a person can act on (an outage refuses every message:
                 # a traceback each would bury it); the traceback when debugging.
@@ -185,6 +179,24 @@ class ConversationService:
                 raise Unavailable(
                     [Reply(CATALOGUE.text("service", "try_again", *language))]
                 ) from None
+
+    async def _within_tries(
+        self, work: Callable[[AsyncSession], Awaitable[list[Reply]]]
+    ) -> list[Reply]:
+        """`work` in a transaction, tried again while the database is busy.
+        First with nothing begun: most messages need no transaction of their
+        own (storage.message_open); one that does is done again in one."""
+        optimistic, busy = True, 0
+        while True:
+            try:
+                return await self._catalog.within(self._db, work, optimistic=optimistic)
+            except TransactionNeeded:
+                optimistic = False  # nothing of it was written
+            except DatabaseBusy:  # e.g. another process created them at once
+                busy += 1
+                if busy == BUSY_RETRIES:
+                    raise
+                optimistic = False  # rolled back: nothing of it was written
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
         """The platform says we can no longer write to this resident (e.g. they
@@ -226,9 +238,9 @@ class ConversationService:
             outside = await self._outside.look_up(session, message, user_hash)
             if outside.erased:
                 return [await self._erased_reply(session, message)]  # a retry: same reply
-        claim_id: int | None = None
+        claim: InboundClaim | None = None
         if participant is not None:
-            claim_id, replayed = await self._claim(session, message, user_hash, opened.claim)
+            claim, replayed = await self._claim(session, message, user_hash, opened.claim)
             if replayed is not None:
                 return replayed
         if participant is not None and (
@@ -279,8 +291,8 @@ class ConversationService:
                 consented_at=now,
                 address=message.address.encode("ascii") if message.address else None,
             )
-        if claim_id is None:  # just consented: claimed once stored (another process may be first)
-            claim_id, replayed = await self._claim(session, message, user_hash)
+        if claim is None:  # just consented: claimed once stored (another process may be first)
+            claim, replayed = await self._claim(session, message, user_hash)
             if replayed is not None:
                 return replayed
         if any(isinstance(e, DeletionConfirmed) for e in transition.effects):
@@ -308,10 +320,8 @@ class ConversationService:
         lines = self._transcript(context, interpretation, said, consented)
         await transcripts.append(session, session_id, lines)
         replies = stamp(transition.replies, step_of(session_id, transition.state))
-        if claim_id is not None:
-            await inbound.store_replies(
-                session, claim_id, as_json([reply.to_json() for reply in replies])
-            )
+        if claim is not None:
+            await self._keep_replies(session, message, user_hash, claim, replies)
         return replies
 
     async def _with_receipts(
@@ -352,11 +362,11 @@ class ConversationService:
         message: InboundMessage,
         user_hash: str,
         claimed: InboundClaim | None = None,
-    ) -> tuple[int | None, list[Reply] | None]:
+    ) -> tuple[InboundClaim | None, list[Reply] | None]:
         """Dedupe: mark this platform message as handled (`claimed`: already
-        done, as the message was opened). (the claim's id, None) when it is
-        new; (None, the replies sent the first time) when it was handled
-        before; (None, None) when the platform gave no message id."""
+        done, as the message was opened). (the claim, None) when it is new;
+        (None, the replies sent the first time) when it was handled before;
+        (None, None) when the platform gave no message id."""
         if message.message_id is None:
             return None, None
         claim = claimed or await inbound.claim(
@@ -364,7 +374,30 @@ class ConversationService:
         )
         if not claim.is_new:
             return None, replies_from_json(claim.replies)
-        return claim.id, None
+        return claim, None
+
+    @staticmethod
+    async def _keep_replies(
+        session: AsyncSession,
+        message: InboundMessage,
+        user_hash: str,
+        claim: InboundClaim,
+        replies: list[Reply],
+    ) -> None:
+        """The replies kept for redeliveries of the message, with its claim
+        when it was not claimed yet (opened with no transaction begun)."""
+        kept = as_json([reply.to_json() for reply in replies])
+        if claim.id is not None:
+            await inbound.store_replies(session, claim.id, kept)
+        elif message.message_id is not None:
+            await inbound.claim_with_replies(
+                session,
+                message.channel,
+                user_hash,
+                message.message_id,
+                kept,
+                now=message.received_at,
+            )
 
     def _advance(self, context: MessageContext) -> tuple[engine.Transition, Interpretation | None]:
         flow, state, message = context.deployed.flow, context.state, context.message

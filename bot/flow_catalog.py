@@ -59,12 +59,15 @@ class FlowCatalog:
         work: Callable[[AsyncSession], Awaitable[T]],
         *,
         read_only: bool = False,
+        optimistic: bool = False,
     ) -> T:
-        """`work` in one transaction (`read_only`: a `Database.read()`), with
-        every flow it needs already read."""
+        """`work` in one transaction (`read_only`: a `Database.read()`;
+        `optimistic`: see `Database.transaction`), with every flow it needs
+        already read."""
         while True:
+            unit = database.read() if read_only else database.transaction(optimistic=optimistic)
             try:
-                async with database.read() if read_only else database.transaction() as session:
+                async with unit as session:
                     return await work(session)
             except FlowNotParsed as missing:  # rolled back: nothing was written
                 await self.read(missing.version)

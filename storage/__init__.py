@@ -14,9 +14,11 @@ argument (timezone-aware), and return frozen records:
     answers        record (supersedes the previous answer to the question),
                    supersede (restart / back), current, history,
                    for_moderation, moderate, for_consultation (engine pull)
-    inbound        claim (dedupe by platform message id), store_replies
+    inbound        claim (dedupe by platform message id), store_replies,
+                   claim_with_replies (a message opened with nothing begun)
     message_open   open_message (participant and session locked, message id
-                   claimed: what a message reads first, one round trip)
+                   claimed: what a message reads first, one round trip; with
+                   nothing begun, read without locks in the common case)
     outbox         enqueue, pending, mark_delivered, mark_failed
     erasure        delete_participant_data (audited)
     erasure_receipts  record, exists (keyed hashes of erasing messages)
@@ -33,9 +35,12 @@ argument (timezone-aware), and return frozen records:
                    record_failure, failures_since, forget_failures
     transcript_search  header, search, consultation_ids
 
-The per-message path of the conversation service, in one transaction:
+The per-message path of the conversation service, in one transaction (on
+PostgreSQL, begun only if the message needs it: `optimistic`, see
+storage.message_open; a claim opened so has no id and is written with its
+replies by `inbound.claim_with_replies`):
 
-    async with db.transaction() as s:
+    async with db.transaction(optimistic=True) as s:
         # The participant and their open session locked, the message id claimed:
         # one round trip on PostgreSQL (a newcomer is created once they consent).
         opened = await message_open.open_message(s, channel, user_hash, message_id, now=now)

@@ -160,7 +160,7 @@ class Database:
         return self._engine
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    async def transaction(self, *, optimistic: bool = False) -> AsyncIterator[AsyncSession]:
         """One unit of work: an AsyncSession committed when the block ends, rolled
         back if it raises. Database failures come out as StorageErrors
         (DatabaseBusy: retry in a moment; nothing was written).
@@ -168,7 +168,12 @@ class Database:
         Keep it short and free of other I/O: on SQLite it holds the database's
         write lock throughout. One opened inside another in the same task
         raises RuntimeError: the inner one would wait for the outer's locks
-        forever."""
+        forever.
+
+        `optimistic` (a resident's message; PostgreSQL only): begun only when
+        the work needs it, which a message opened by storage.message_open may
+        not; work that goes beyond what it can do without raises
+        TransactionNeeded, having written nothing (storage.write_batch)."""
         with _Unit(self, "Database.transaction() opened inside another one"):
             if self._group is not None:
                 async with self._group.transaction() as session:
@@ -177,7 +182,7 @@ class Database:
                 dialect = self._engine.dialect
                 async with (
                     self._sessions() as session,
-                    pg_transaction.transaction(session, dialect),
+                    pg_transaction.transaction(session, dialect, optimistic=optimistic),
                 ):
                     yield session
 

@@ -21,7 +21,7 @@ from sqlalchemy.util import await_only
 from storage import json_text, prepared, sqlite_inline
 from storage.checkpoints import WalCheckpointer
 from storage.diagnosis import redact, where
-from storage.errors import DatabaseUnavailable, StorageError
+from storage.errors import DatabaseUnavailable, StorageError, TransactionNeeded
 
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds
@@ -185,10 +185,15 @@ def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def send_held(connection: Connection, *_: Any) -> None:
         # A statement of SQLAlchemy's own sees the writes held before it
-        # (storage.write_batch); it runs inside SQLAlchemy's greenlet.
+        # (storage.write_batch); it runs inside SQLAlchemy's greenlet. With no
+        # transaction begun (an optimistic message), sending them begins it.
         batch = connection.info.get(prepared.BATCH)
-        if batch is not None and batch.held:
+        if batch is None:
+            return
+        if batch.held:
             await_only(batch.send())
+        if not batch.begun:
+            raise TransactionNeeded("a statement of SQLAlchemy's own needs a transaction")
 
     @event.listens_for(engine.sync_engine.pool, "checkin")
     def on_checkin(_: Any, entry: ConnectionPoolEntry) -> None:

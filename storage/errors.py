@@ -5,7 +5,8 @@ must handle; str() says what to do.
     ├── DatabaseUnavailable  cannot connect: wrong URL, server down, no such database
     ├── DatabaseBusy         locked by another writer, or a transient conflict:
     │   │                    retry the whole transaction in a moment
-    │   └── Conflict         a concurrent transaction wrote the same unique row
+    │   ├── Conflict         a concurrent transaction wrote the same unique row
+    │   └── TransactionNeeded  work begun without a transaction needs one
     ├── DatabaseFull         no space left: nothing was written
     ├── SchemaOutOfDate      migrations not applied: run `consultbot db upgrade`
     ├── NotFound             a row the caller named does not exist
@@ -31,6 +32,13 @@ class Conflict(DatabaseBusy):
     """A unique constraint refused the write, typically because another process
     wrote the same row at the same time (e.g. created the same participant);
     nothing was written, and retrying the transaction sees that row."""
+
+
+class TransactionNeeded(DatabaseBusy):
+    """Work begun without a transaction of its own (a resident's message on
+    PostgreSQL, storage.message_open) went beyond what it can do without one;
+    nothing was written, and the same work is to be done again in a
+    transaction (`Database.transaction()` without `optimistic`)."""
 
 
 class DatabaseFull(StorageError):

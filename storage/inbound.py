@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
@@ -31,7 +31,9 @@ from storage.writes import insert_if_new
 
 @dataclass(frozen=True, slots=True)
 class InboundClaim:
-    id: int
+    # None: new, and not claimed yet: a message read with no transaction begun
+    # (storage.message_open) is claimed with its replies (`claim_with_replies`).
+    id: int | None
     is_new: bool  # False: this message was handled before
     replies: JsonValue | None  # what was replied then; None when new
 
@@ -53,6 +55,8 @@ _FIND = Prepared(
     )
 )
 _STORE_REPLIES = Prepared(update(_t).where(_t.c.id == bindparam("b_id")), deferrable=True)
+# A plain INSERT: a concurrent claim of the same message makes it fail.
+_CLAIM_WITH_REPLIES = Prepared(insert(_t), deferrable=True)
 
 
 async def claim(
@@ -85,3 +89,26 @@ async def store_replies(session: AsyncSession, claim_id: int, replies: JsonValue
     # transaction's own row.
     if await _STORE_REPLIES.write(session, {"b_id": claim_id, "replies": replies}) == 0:
         raise NotFound(f"no processed inbound message {claim_id}")
+
+
+async def claim_with_replies(
+    session: AsyncSession,
+    channel: str,
+    user_hash: str,
+    message_id: str,
+    replies: JsonValue,
+    *,
+    now: dt.datetime,
+) -> None:
+    """Claim the message and keep its replies at once: for a message found
+    unclaimed with no transaction begun. Held on PostgreSQL (storage.write_batch);
+    if another transaction claimed it meanwhile, the statement fails
+    (Conflict) and nothing of it is written."""
+    values = {
+        "channel": channel,
+        "user_hash": user_hash,
+        "message_id": message_id,
+        "received_at": now,
+        "replies": replies,
+    }
+    await _CLAIM_WITH_REPLIES.write(session, values)

@@ -22,6 +22,16 @@ again, the other transaction may have enrolled them; SQLite's transactions never
 overlap, so there the participant and their open session are read in one
 statement (nothing to lock), then the message id claimed. Nothing is claimed
 for someone not enrolled, nor is the session locked for a redelivery.
+
+With no transaction begun (`Database.transaction(optimistic=True)`, PostgreSQL),
+the same is first read in one statement that locks and claims nothing. When it
+finds the common case (someone enrolled, their open session, the message id
+not claimed, no team message waiting), no transaction is begun: the message's
+writes go in one statement of their own, which fails if the session changed
+meanwhile, and claims the message id with its replies (storage.write_batch,
+`inbound.claim_with_replies`); so a resident's answer is 2 round trips. A
+redelivery found so gets its replies with nothing begun. Anything else begins
+the transaction and runs the function, as above.
 """
 
 from __future__ import annotations
@@ -38,10 +48,11 @@ from storage.columns import BigId, Json, UtcDateTime
 from storage.consultations import CONSOLE_DATES, with_console_dates
 from storage.errors import NotFound
 from storage.inbound import InboundClaim
-from storage.models import OPEN_STATUSES, ParticipantRow, SessionRow, table
+from storage.models import OPEN_STATUSES, InboundRow, ParticipantRow, SessionRow, table
 from storage.participants import WAITING, Participant
-from storage.prepared import POSTGRESQL_DIALECT, SQLITE_CONNECTION, Prepared
+from storage.prepared import BATCH, POSTGRESQL_DIALECT, SQLITE_CONNECTION, Prepared
 from storage.sessions import StoredSession, session_of
+from storage.write_batch import Batch
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,27 +90,53 @@ _OPEN = Prepared(
         )
         .table_valued(*_OUTPUTS, name="opened")
         .c
-    )
+    ),
+    writes=True,  # it locks and claims
 )
 # SQLite: the participant, whether messages wait, their open session and its
 # console dates. Joined flat (a nested join of sessions made SQLite read every
 # session).
+_WITH_OPEN_SESSION = with_console_dates(
+    _p.outerjoin(
+        _s,
+        and_(
+            _s.c.participant_id == _p.c.id,
+            or_(*(_s.c.status == status.value for status in OPEN_STATUSES)),
+        ),
+    ),
+    _s.c.flow_version_id,
+    outer=True,
+)
+_RESIDENT = and_(_p.c.channel == bindparam("b_channel"), _p.c.user_hash == bindparam("b_user_hash"))
 _SQLITE_OPEN = Prepared(
     select(*participants.COLUMNS, WAITING, *sessions.COLUMNS, *CONSOLE_DATES)
+    .select_from(_WITH_OPEN_SESSION)
+    .where(_RESIDENT)
+)
+# PostgreSQL with no transaction begun: the same, locking and claiming nothing,
+# with the session's row version and the claim of the message id, if any.
+_i = table(InboundRow)
+_PEEK = Prepared(
+    select(
+        *participants.COLUMNS,
+        WAITING,
+        *sessions.COLUMNS,
+        *CONSOLE_DATES,
+        sessions.row_version,
+        _i.c.id,
+        _i.c.replies,
+    )
     .select_from(
-        with_console_dates(
-            _p.outerjoin(
-                _s,
-                and_(
-                    _s.c.participant_id == _p.c.id,
-                    or_(*(_s.c.status == status.value for status in OPEN_STATUSES)),
-                ),
+        _WITH_OPEN_SESSION.outerjoin(
+            _i,
+            and_(
+                _i.c.channel == _p.c.channel,
+                _i.c.user_hash == _p.c.user_hash,
+                _i.c.message_id == bindparam("b_message_id", type_=String()),
             ),
-            _s.c.flow_version_id,
-            outer=True,
         )
     )
-    .where(_p.c.channel == bindparam("b_channel"), _p.c.user_hash == bindparam("b_user_hash"))
+    .where(_RESIDENT)
 )
 _TEAM = len(_PARTICIPANT)
 _NOBODY = OpenedMessage(None, False, None, None)  # not enrolled: nothing else read
@@ -115,6 +152,12 @@ async def open_message(
     # Set by Database for a PostgreSQL session; any other session (none on the
     # message path) runs the statements one by one, which PostgreSQL runs too.
     if POSTGRESQL_DIALECT in session.info:
+        batch = session.info.get(BATCH)
+        if batch is not None and not batch.begun:
+            peeked = await _peek(session, batch, channel, user_hash, message_id)
+            if peeked is not None:
+                return peeked
+            await batch.begin()
         values = {
             "b_channel": channel,
             "b_user_hash": user_hash,
@@ -146,6 +189,27 @@ def _opened(row: tuple[Any, ...]) -> OpenedMessage:
         claim = InboundClaim(id=claim_id, is_new=claim_new, replies=replies)
     stored = None if row[_SESSION_AT] is None else session_of(row[_SESSION_AT:])
     return OpenedMessage(participant, bool(row[_TEAM]), claim, stored)
+
+
+async def _peek(
+    session: AsyncSession, batch: Batch, channel: str, user_hash: str, message_id: str | None
+) -> OpenedMessage | None:
+    """The message opened with nothing begun, or None when it needs the
+    transaction (see the module's docstring)."""
+    values = {"b_channel": channel, "b_user_hash": user_hash, "b_message_id": message_id}
+    row = (await _PEEK.execute(session, values)).first()
+    if row is None or row[_TEAM + 1] is None or row[_TEAM]:
+        return None  # not enrolled, no open session, or team messages to deliver
+    participant = Participant(*row[:_TEAM])
+    claim_id, replies = row[-2:]
+    if claim_id is not None:
+        if replies is None:
+            return None  # being handled now, by a transaction that has it claimed
+        return OpenedMessage(participant, False, InboundClaim(claim_id, False, replies), None)
+    stored = session_of(row[_TEAM + 1 : -3])
+    batch.unchanged = (stored.id, row[-3])
+    claim = None if message_id is None else InboundClaim(None, True, None)
+    return OpenedMessage(participant, False, claim, stored)
 
 
 async def _open_on_sqlite(

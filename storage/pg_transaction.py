@@ -14,6 +14,10 @@ Public APIs only: `AsyncSession.connection(execution_options=...)`,
 `AsyncConnection.get_raw_connection()`, asyncpg's `Connection.transaction()`.
 The connection goes back to the pool with its isolation level reset by
 SQLAlchemy (no statement: the adapter only notes it).
+
+`optimistic`: nothing is begun until the work needs it (`Batch.begin`); a
+resident's message that reads its session and writes it back in one statement
+needs no BEGIN and no COMMIT (storage.write_batch, storage.message_open).
 """
 
 from __future__ import annotations
@@ -34,10 +38,12 @@ _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}  # for SQLAlchemy: asyncpg's tra
 
 
 @contextlib.asynccontextmanager
-async def transaction(session: AsyncSession, dialect: Dialect) -> AsyncIterator[None]:
+async def transaction(
+    session: AsyncSession, dialect: Dialect, *, optimistic: bool = False
+) -> AsyncIterator[None]:
     """The session's unit of work as one asyncpg transaction: committed when the
     block ends (the ORM's pending changes and the held writes sent first),
-    rolled back if it raises."""
+    rolled back if it raises. `optimistic`: begun only when needed (above)."""
     connection = await session.connection(execution_options=_AUTOCOMMIT)
     driver = (await connection.get_raw_connection()).driver_connection
     assert isinstance(driver, asyncpg.Connection)
@@ -46,12 +52,23 @@ async def transaction(session: AsyncSession, dialect: Dialect) -> AsyncIterator[
     session.info[BATCH] = batch
     connection.info[BATCH] = batch  # for SQLAlchemy's own statements (storage.engines)
     underway = driver.transaction()
+
+    async def begin() -> None:
+        batch.begin = None
+        await _run(underway.start(), "BEGIN", driver, dialect)
+
     try:
         try:
-            await _run(underway.start(), "BEGIN", driver, dialect)
+            if optimistic:
+                batch.begin = begin
+            else:
+                await begin()
             yield
             if session.new or session.dirty or session.deleted:
                 await session.flush()
+            if not batch.begun:
+                await batch.send_alone()  # its own transaction
+                return
             await batch.send()
             await _run(underway.commit(), "COMMIT", driver, dialect)
         except BaseException:  # cancellation included: the connection is left clean or closed

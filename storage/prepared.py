@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -49,6 +50,7 @@ from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from storage.diagnosis import as_dbapi_error
+from storage.errors import TransactionNeeded
 from storage.sqlite_inline import InlineConnection
 from storage.write_batch import DRIVER_ERRORS, Batch, Write
 
@@ -94,6 +96,9 @@ class _Compiled:
     returns_rows: bool  # a SELECT, or a write with RETURNING
     table: str  # what an INSERT, UPDATE or DELETE writes ("" otherwise)
     changes_rows: bool  # an UPDATE or DELETE
+    # A SELECT that locks nothing, which may run with no transaction begun
+    # (storage.write_batch); False for writes, textual ones included.
+    reads_only: bool
 
 
 class Prepared:
@@ -105,9 +110,11 @@ class Prepared:
     `write`/`write_many`, PostgreSQL gets it with the transaction's next
     statement (storage.write_batch). `upserts`: the table a textual
     `INSERT ... ON CONFLICT DO UPDATE` writes (both databases take the same
-    text, which Core spells per dialect), held as a write that may change rows."""
+    text, which Core spells per dialect), held as a write that may change rows.
+    `writes`: a SELECT that writes or locks all the same (it calls a function
+    that does), so never run with no transaction begun."""
 
-    __slots__ = ("_compiled", "_deferrable", "_upserts", "statement")
+    __slots__ = ("_compiled", "_deferrable", "_upserts", "_writes", "statement")
 
     def __init__(
         self,
@@ -115,20 +122,26 @@ class Prepared:
         *,
         deferrable: bool = False,
         upserts: TableClause | None = None,
+        writes: bool = False,
     ) -> None:
         dml = upserts is not None or isinstance(statement, Insert | Update | Delete)
         assert not deferrable or dml, "only writes are held"
         self.statement = statement
         self._deferrable = deferrable
         self._upserts = upserts
+        self._writes = writes
         # By dialect (one process may use both databases, e.g. the tests), the
         # names given (in the order given: a tuple hashes for less than a
         # frozenset is built), and for write_many the number of rows.
         self._compiled: dict[tuple[str, tuple[str, ...], int], _Compiled] = {}
 
-    async def write(self, session: AsyncSession, values: Mapping[str, Any]) -> int | None:
+    async def write(
+        self, session: AsyncSession, values: Mapping[str, Any], *, guard: bool = False
+    ) -> int | None:
         """Run a write with `values`; the count of rows it touched, or None when
-        it is held for the transaction's next statement (PostgreSQL)."""
+        it is held for the transaction's next statement (PostgreSQL). `guard`:
+        an UPDATE of one row version, RETURNING, that must change it
+        (storage.write_batch)."""
         batch = None
         if self._deferrable and SQLITE_CONNECTION not in session.info:  # SQLite holds nothing
             batch = await _batch(session)
@@ -141,6 +154,7 @@ class Prepared:
                 tuple(compiled.arguments(values)),
                 compiled.table,
                 compiled.changes_rows,
+                guard=guard,
             )
         )
         return None
@@ -204,6 +218,8 @@ class Prepared:
             batch = await _batch(session)
             if batch is not None:
                 await batch.send()
+                if not batch.begun:
+                    raise TransactionNeeded("writes not held need a transaction")
                 dialect = batch.dialect
                 compiled = self._compiled_for(rows[0], dialect)
                 try:
@@ -226,6 +242,8 @@ class Prepared:
     async def _execute_postgresql(self, batch: Batch, values: Mapping[str, Any]) -> Rows:
         dialect = batch.dialect
         compiled = self._compiled_for(values, dialect)
+        if not (compiled.reads_only or batch.begun):  # a write is held, or needs BEGIN
+            raise TransactionNeeded("writes not held and locks need a transaction")
         arguments = compiled.arguments(values)
         try:
             if compiled.returns_rows:
@@ -249,6 +267,8 @@ class Prepared:
             compiled = _compile(self.statement, frozenset(values), dialect)
             if self._upserts is not None:
                 compiled = replace(compiled, table=self._upserts.name, changes_rows=True)
+            if self._writes:
+                compiled = replace(compiled, reads_only=False)
             self._compiled[key] = compiled
         return compiled
 
@@ -283,7 +303,12 @@ def _compile(statement: Executable, names: frozenset[str], dialect: Dialect) -> 
         bool(columns),
         table.name if isinstance(table, TableClause) else "",
         bool(compiled.isupdate or compiled.isdelete),
+        _SELECT.match(compiled.string) is not None and _LOCK.search(compiled.string) is None,
     )
+
+
+_SELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)  # what a textual statement may be too
+_LOCK = re.compile(r"\bFOR (?:UPDATE|NO KEY UPDATE|SHARE|KEY SHARE)\b", re.IGNORECASE)
 
 
 async def _batch(session: AsyncSession) -> Batch | None:
@@ -304,7 +329,17 @@ async def _batch(session: AsyncSession) -> Batch | None:
         session.info[BATCH] = batch
         connection.info[BATCH] = batch  # for SQLAlchemy's own statements (storage.engines)
     assert isinstance(batch, Batch)
-    return batch if batch.driver.is_in_transaction() else None
+    return batch if not batch.begun or batch.driver.is_in_transaction() else None
+
+
+def unchanged_version(session: AsyncSession, session_id: int) -> str | None:
+    """The row version of session `session_id` read with no transaction begun,
+    which its UPDATE must name (storage.write_batch); None otherwise."""
+    batch = session.info.get(BATCH)
+    if batch is None or batch.begun or batch.unchanged is None:
+        return None
+    read_id, version = batch.unchanged
+    return version if read_id == session_id else None
 
 
 async def on_sqlite_driver(session: AsyncSession) -> None:

@@ -10,7 +10,9 @@ A participant has at most one open (active or paused) session; the database
 enforces it. The per-message path reads the open session with a row lock
 (`find_open(..., lock=True)`: SELECT ... FOR UPDATE on PostgreSQL), and with it
 the opening and closing dates set in the console for its consultation (they may
-change at any time, in any process), and writes it back with `save`.
+change at any time, in any process), and writes it back with `save`. A message
+that read it with no transaction begun (storage.message_open) writes it back
+naming the row version it read: the write fails if it changed meanwhile.
 """
 
 from __future__ import annotations
@@ -19,14 +21,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, or_, select, update
+from sqlalchemy import Row, String, bindparam, func, insert, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import JsonValue
 from storage.consultations import CONSOLE_DATES, Dates, console_dates, with_console_dates
 from storage.errors import NotFound
 from storage.models import OPEN_STATUSES, FlowVersionRow, SessionRow, SessionStatus, table
-from storage.prepared import Prepared
+from storage.prepared import Prepared, unchanged_version
 from storage.writes import rowcount
 
 
@@ -105,6 +107,15 @@ _REPLACED = Prepared(
 )
 # SET takes the columns given at execution.
 _SAVE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")), deferrable=True)
+# The same, of the row version a message read with no transaction begun
+# (PostgreSQL only: storage.write_batch), returning what it changed.
+row_version = literal_column(f"{_t.name}.xmin::text", String())
+_SAVE_UNCHANGED = Prepared(
+    update(_t)
+    .where(_t.c.id == bindparam("b_id"), row_version == bindparam("b_version", type_=String()))
+    .returning(_t.c.id),
+    deferrable=True,
+)
 
 
 def session_of(row: Row[Any] | tuple[Any, ...]) -> StoredSession:
@@ -227,6 +238,10 @@ async def save(
         values["human_requested"] = human_requested
     if activity:
         values["last_activity_at"] = now
+    version = unchanged_version(session, session_id)
+    if version is not None:  # its statement fails if the session changed meanwhile
+        await _SAVE_UNCHANGED.write(session, {**values, "b_version": version}, guard=True)
+        return
     # Held on PostgreSQL (storage.write_batch): its count is then unknown, and
     # the row is there, locked by find_open or written by this transaction.
     if await _SAVE.write(session, values) == 0:

@@ -34,11 +34,25 @@ storage.engines), so every read sees every write before it.
 
 A held write that fails (a constraint) fails the statement it is sent with, or
 the commit: the transaction is rolled back whole, as it would have been.
+
+A resident's message may also be written with no transaction begun
+(`Database.transaction(optimistic=True)`, storage.message_open): its reads ran
+one by one, locking nothing, and the held writes are then its one statement,
+which PostgreSQL runs as a transaction of its own. That statement's UPDATE of
+the session names the row version read (`Batch.unchanged`), and the statement
+fails, writing nothing, when that UPDATE changed no row (`consultbot_unchanged`,
+migration 0019). Held writes sent before the end (a read after them, a write
+whose order matters) begin the transaction first and are sent so guarded: the
+UPDATE then also keeps the session locked until the COMMIT, and the work goes
+on in the transaction. Anything that cannot be guarded so (a write not held, a
+statement of SQLAlchemy's own, held writes with no such UPDATE) raises
+TransactionNeeded before anything is written.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -46,6 +60,7 @@ import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 from sqlalchemy import Dialect
 
 from storage.diagnosis import as_dbapi_error
+from storage.errors import TransactionNeeded
 
 # What asyncpg raises for a statement: the server's error, or its own, e.g.
 # "connection is closed" once the server has gone (storage.diagnosis.translate).
@@ -67,6 +82,9 @@ class Write:
     changes_rows: bool  # an UPDATE or DELETE; an INSERT only adds
     # The held writes (by place) that must have run before this INSERT does.
     after: tuple[int, ...] = ()
+    # An UPDATE of one row version, with RETURNING: the statement it is sent
+    # with fails if it changed nothing (no transaction begun: see above).
+    guard: bool = False
 
 
 @dataclass(slots=True)
@@ -78,6 +96,17 @@ class Batch:
     held: list[Write] = field(default_factory=list)
     _added: set[str] = field(default_factory=set)  # tables held writes add rows to
     _changed: set[str] = field(default_factory=set)  # tables whose rows they change
+    # No transaction begun yet: how to begin it (None once begun, or when the
+    # transaction began at once).
+    begin: Callable[[], Awaitable[None]] | None = None
+    # The session id and its row version (xmin) read while no transaction was
+    # begun: its UPDATE is the held writes' guard.
+    unchanged: tuple[int, str] | None = None
+    _guard: int | None = None  # the place of the guarding write among those held
+
+    @property
+    def begun(self) -> bool:
+        return self.begin is None
 
     async def hold(self, write: Write) -> None:
         """Hold `write` until the next statement; send what is held first if
@@ -92,14 +121,34 @@ class Batch:
             write = replace(write, after=tuple(changed))  # an INSERT: ordered after them
         elif write.table in self._changed or (write.changes_rows and write.table in self._added):
             await self.send()
+        if write.guard:
+            self._guard = len(self.held)
         self.held.append(write)
         (self._changed if write.changes_rows else self._added).add(write.table)
 
     async def send(self) -> None:
-        """Run what is held, as one statement."""
+        """Run what is held, as one statement. With no transaction begun, the
+        transaction begins first, and the statement fails if the session
+        changed since it was read: from there on, the work goes on in it."""
         if not self.held:
             return
-        sql, arguments = together(self.held)
+        if self.begin is not None:
+            if self._guard is None:
+                raise TransactionNeeded("held writes with no session to guard them")
+            await self.begin()
+        await self._run()
+
+    async def send_alone(self) -> None:
+        """With no transaction begun: run what is held as one statement, its
+        own transaction, which fails whole if the session changed meanwhile."""
+        if not self.held:
+            return
+        if self._guard is None:
+            raise TransactionNeeded("held writes with no session to guard them")
+        await self._run()
+
+    async def _run(self) -> None:
+        sql, arguments = together(self.held, self._guard)
         self.discard()
         try:
             await self.driver.execute(sql, *arguments)
@@ -112,11 +161,13 @@ class Batch:
         self.held.clear()
         self._added.clear()
         self._changed.clear()
+        self._guard = None
 
 
-def together(writes: list[Write]) -> tuple[str, list[Any]]:
-    """One statement running `writes`, and its arguments."""
-    if len(writes) == 1:
+def together(writes: list[Write], guard: int | None = None) -> tuple[str, list[Any]]:
+    """One statement running `writes`, and its arguments; failing when the
+    write at place `guard`, if any, changed nothing."""
+    if len(writes) == 1 and guard is None:
         return writes[0].sql, list(writes[0].arguments)
     followed = {number for write in writes for number in write.after}
     parts: list[str] = []
@@ -130,7 +181,8 @@ def together(writes: list[Write]) -> tuple[str, list[Any]]:
             sql += " RETURNING 1"  # what an INSERT after it counts
         parts.append(f"w{number} AS ({sql})")
         arguments.extend(write.arguments)
-    return "WITH " + ", ".join(parts) + " SELECT 1", arguments
+    result = "1" if guard is None else f"consultbot_unchanged((SELECT count(*) FROM w{guard}))"
+    return "WITH " + ", ".join(parts) + " SELECT " + result, arguments
 
 
 def _renumbered(sql: str, offset: int) -> str:

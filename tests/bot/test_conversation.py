@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import text
 
 from bot.button_steps import read as read_button
@@ -308,8 +309,6 @@ async def test_a_locked_database_asks_to_try_again_and_writes_nothing(
 ):
     import sqlite3
 
-    import pytest
-
     if not database_url.startswith("sqlite"):
         pytest.skip("another process's write lock is a SQLite situation")
     service = await open_service()
@@ -368,3 +367,60 @@ async def test_a_nul_in_a_message_is_dropped_and_the_rest_is_stored(open_service
     replies = await client.send("nul", "avant\x00apres")
     assert replies[-1].text.startswith("Merci")
     assert (await current_answers(service, user="nul"))["proposal"].value == "avantapres"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite: one writer
+async def test_a_message_another_process_handles_meanwhile_is_answered_once(
+    open_service, clock, monkeypatch
+):
+    """One message delivered to two processes at once: the first opens it with
+    nothing begun, the second handles it whole meanwhile; the first's write then
+    fails whole and it is handled again in a transaction, as a redelivery: the
+    same replies, one answer, one line in the transcript."""
+    import contextvars
+
+    from bot import conversation
+    from bot.channel_contract import InboundMessage
+
+    here, there = await open_service(), await open_service()  # two processes
+    await Client(here, now=clock).converse("alice", "bonjour", "oui", "train")
+    opened, go_on = asyncio.Event(), asyncio.Event()
+    paused = contextvars.ContextVar("paused", default=False)
+    real = conversation.message_open.open_message
+
+    async def open_then_wait(*args, **kwargs):
+        found = await real(*args, **kwargs)
+        if paused.get():
+            paused.set(False)  # once: not in the attempt that follows
+            opened.set()
+            await go_on.wait()
+        return found
+
+    monkeypatch.setattr(conversation.message_open, "open_message", open_then_wait)
+    clock.advance(seconds=1)
+    message = InboundMessage("client", "alice", "4", "update-7", clock.now)
+
+    async def first() -> list:
+        paused.set(True)
+        return await here.handle(message)
+
+    first_replies = asyncio.create_task(first(), context=contextvars.Context())
+    await opened.wait()
+    replies_there = await there.handle(message)
+    go_on.set()
+    assert await first_replies == replies_there
+    assert "code postal" in replies_there[-1].text
+    _, stored = await only_session(here)
+    async with here.database.read() as s:
+        current = {a.question_id: a.value for a in await answers.current(s, stored.id)}
+        said = [
+            line.text
+            for line in await transcripts.for_session(s, stored.id)
+            if line.direction == "in"
+        ]
+        claims = await s.scalar(
+            text("SELECT count(*) FROM processed_inbound WHERE message_id = 'update-7'")
+        )
+    assert current == {"mode": "train", "satisfaction": 4}
+    assert said == ["oui", "train", "4"]
+    assert claims == 1

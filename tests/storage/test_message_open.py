@@ -10,11 +10,16 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+import pytest
+from sqlalchemy import func, select
+
 from storage import consultations, inbound, message_open, sessions, team_messages
 from storage.database import Database
+from storage.errors import Conflict, DatabaseBusy, TransactionNeeded
 from storage.message_open import OpenedMessage
-from storage.models import SessionStatus
+from storage.models import InboundRow, SessionStatus, TeamMessageRow
 from tests.storage.seeding import NOW, Seeded
+from tests.storage.test_database import ONLY_POSTGRESQL
 
 REPLIES = [{"text": "De 1 à 5 ?", "buttons": [{"title": "1", "payload": "1"}]}]
 
@@ -175,3 +180,180 @@ async def test_concurrent_deliveries_of_one_message_are_handled_once(
     async with database.transaction() as s:
         stored = await sessions.get(s, seeded.session_id)
     assert stored.state == {"step": 1}
+
+
+# ---- with nothing begun (Database.transaction(optimistic=True)) -------------
+
+
+async def _answer_optimistically(
+    db: Database, user_hash: str, message_id: str, meanwhile: Any = None
+) -> OpenedMessage:
+    """A message as the conversation service handles it first: opened with
+    nothing begun, its session state written back and its replies kept.
+    `meanwhile`, if given, is awaited once the message is opened."""
+    async with db.transaction(optimistic=True) as s:
+        opened = await message_open.open_message(s, "telegram", user_hash, message_id, now=NOW)
+        assert opened.claim is not None
+        assert opened.claim.is_new
+        assert opened.session is not None
+        assert isinstance(opened.session.state, dict)
+        if meanwhile is not None:
+            await meanwhile()
+        step = opened.session.state["step"]
+        await sessions.save(s, opened.session.id, now=NOW, state={"step": step + 1})
+        if opened.claim.id is None:  # not claimed yet: claimed with its replies
+            await inbound.claim_with_replies(s, "telegram", user_hash, message_id, REPLIES, now=NOW)
+        else:
+            await inbound.store_replies(s, opened.claim.id, REPLIES)
+        return opened
+
+
+async def test_a_message_with_nothing_begun_is_written_and_claimed_with_its_replies(
+    database: Database, seeded: Seeded
+):
+    opened = await _answer_optimistically(database, seeded.user_hash, "m-1")
+    assert opened.participant is not None
+    assert opened.participant.id == seeded.participant_id
+    assert opened.session is not None
+    assert opened.session.id == seeded.session_id
+    again = await _open(database, seeded.user_hash, "m-1")
+    assert again.claim is not None
+    assert (again.claim.is_new, again.claim.replies) == (False, REPLIES)
+    async with database.transaction(optimistic=True) as s:  # a redelivery: nothing begun
+        redelivered = await message_open.open_message(
+            s, "telegram", seeded.user_hash, "m-1", now=NOW
+        )
+    assert redelivered.claim is not None
+    assert (redelivered.claim.is_new, redelivered.claim.replies) == (False, REPLIES)
+    async with database.transaction() as s:
+        assert (await sessions.get(s, seeded.session_id)).state == {"step": 1}
+
+
+async def test_the_uncommon_cases_are_opened_as_in_a_transaction(
+    database: Database, seeded: Seeded
+):
+    async with database.transaction(optimistic=True) as s:  # not enrolled
+        nobody = await message_open.open_message(s, "telegram", "ff" * 32, "m-1", now=NOW)
+    assert nobody == message_open.OpenedMessage(None, False, None, None)
+    async with database.transaction() as s:
+        await team_messages.add(
+            s, seeded.session_id, seeded.participant_id, "Bonjour", "equipe", now=NOW
+        )
+    async with database.transaction(optimistic=True) as s:  # the team wrote to them
+        opened = await message_open.open_message(s, "telegram", seeded.user_hash, "m-2", now=NOW)
+        assert opened.team_waiting
+        assert opened.claim is not None
+        assert opened.claim.id is not None  # claimed at once, in the transaction begun
+
+
+@ONLY_POSTGRESQL
+async def test_a_session_changed_meanwhile_fails_the_whole_write(
+    database: Database, database_url: str, seeded: Seeded, contention
+):
+    other = await Database.connect(database_url)  # another process
+
+    async def another_message_of_theirs() -> None:
+        await contention.start(_answer(other, seeded.user_hash, "m-2"))
+
+    try:
+        with pytest.raises(DatabaseBusy):
+            await _answer_optimistically(
+                database, seeded.user_hash, "m-1", another_message_of_theirs
+            )
+    finally:
+        await other.close()
+    async with database.transaction() as s:
+        assert (await sessions.get(s, seeded.session_id)).state == {"step": 1}  # the other's
+        assert (await inbound.claim(s, "telegram", seeded.user_hash, "m-1", now=NOW)).is_new
+
+
+@ONLY_POSTGRESQL
+async def test_a_message_claimed_meanwhile_fails_the_whole_write(
+    database: Database, database_url: str, seeded: Seeded, contention
+):
+    other = await Database.connect(database_url)  # the same message, delivered there too
+
+    async def claim_there() -> None:
+        async with other.transaction() as s:
+            claim = await inbound.claim(s, "telegram", seeded.user_hash, "m-1", now=NOW)
+            assert claim.id is not None
+            await inbound.store_replies(s, claim.id, REPLIES)
+
+    async def claimed_there() -> None:
+        await contention.start(claim_there())
+
+    try:
+        with pytest.raises(Conflict):
+            await _answer_optimistically(database, seeded.user_hash, "m-1", claimed_there)
+    finally:
+        await other.close()
+    async with database.transaction() as s:
+        assert (await sessions.get(s, seeded.session_id)).state == {"step": 0}
+
+
+@ONLY_POSTGRESQL
+async def test_a_read_after_held_writes_begins_the_transaction_and_sees_them(
+    database: Database, seeded: Seeded
+):
+    async with database.transaction(optimistic=True) as s:
+        opened = await message_open.open_message(s, "telegram", seeded.user_hash, "m-1", now=NOW)
+        assert opened.session is not None
+        await sessions.save(s, opened.session.id, now=NOW, state={"step": 9})
+        again = await sessions.find_open(s, seeded.participant_id)
+        assert again is not None
+        assert again.state == {"step": 9}
+        await sessions.save(s, opened.session.id, now=NOW, state={"step": 10})
+    async with database.read() as s:
+        assert (await sessions.get(s, seeded.session_id)).state == {"step": 10}
+
+
+@ONLY_POSTGRESQL
+async def test_held_writes_sent_early_fail_whole_if_the_session_changed_meanwhile(
+    database: Database, database_url: str, seeded: Seeded, contention
+):
+    other = await Database.connect(database_url)  # another process
+
+    async def work() -> None:
+        async with database.transaction(optimistic=True) as s:
+            opened = await message_open.open_message(
+                s, "telegram", seeded.user_hash, "m-1", now=NOW
+            )
+            assert opened.session is not None
+            await contention.start(_answer(other, seeded.user_hash, "m-2"))
+            await sessions.save(s, opened.session.id, now=NOW, state={"step": 9})
+            await sessions.find_open(s, seeded.participant_id)  # sends the save first
+
+    try:
+        with pytest.raises(DatabaseBusy):
+            await work()
+    finally:
+        await other.close()
+    async with database.read() as s:
+        assert (await sessions.get(s, seeded.session_id)).state == {"step": 1}  # the other's
+
+
+@ONLY_POSTGRESQL
+@pytest.mark.parametrize("beyond", ["a write not held", "a statement of SQLAlchemy's own"])
+async def test_work_a_message_cannot_do_with_nothing_begun_writes_nothing(
+    database: Database, seeded: Seeded, beyond: str
+):
+    async def work() -> None:
+        async with database.transaction(optimistic=True) as s:
+            opened = await message_open.open_message(
+                s, "telegram", seeded.user_hash, "m-1", now=NOW
+            )
+            assert opened.session is not None
+            if beyond == "a write not held":  # nothing held yet to guard it
+                await inbound.claim(s, "telegram", seeded.user_hash, "m-1", now=NOW)
+            else:
+                await team_messages.add(
+                    s, seeded.session_id, seeded.participant_id, "Bonjour", "equipe", now=NOW
+                )
+            await sessions.save(s, opened.session.id, now=NOW, state={"step": 9})
+
+    with pytest.raises(TransactionNeeded):
+        await work()
+    async with database.read() as s:
+        assert (await sessions.get(s, seeded.session_id)).state == {"step": 0}
+        assert await s.scalar(select(func.count()).select_from(InboundRow)) == 0
+        assert await s.scalar(select(func.count()).select_from(TeamMessageRow)) == 0
