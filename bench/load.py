@@ -44,9 +44,9 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import aiohttp
+from postgres_cpu import LocalPostgres, connect, proc_stat  # bench/, this script's folder
 
 from bot.deployment import DEMO_SCRIPT
 from bot.simulation import read_script
@@ -228,53 +228,13 @@ class Server:
         ticks = os.sysconf("SC_CLK_TCK")
         total = 0
         for pid in self.pids():
-            fields = _stat(pid)
+            fields = proc_stat(pid)
             total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / ticks
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=60)
-
-
-class LocalPostgres:
-    """CPU time of a PostgreSQL server running on this machine: its postmaster
-    and every process it started, those that ended included (the postmaster's
-    children's time)."""
-
-    def __init__(self, postmaster: int) -> None:
-        self.postmaster = postmaster
-
-    @classmethod
-    async def of(cls, database_url: str) -> LocalPostgres | None:
-        """The server of `database_url` if it runs here and /proc shows it."""
-        connection = await _connect(database_url, "postgres")
-        try:
-            backend = int(await connection.fetchval("SELECT pg_backend_pid()"))
-            postmaster = int(_stat(backend)[1])  # the backend's parent, while it lives
-            _stat(postmaster)
-        except (OSError, IndexError, ValueError):
-            return None  # another machine, or another PID namespace
-        finally:
-            await connection.close()
-        return cls(postmaster)
-
-    def cpu_seconds(self) -> float:
-        fields = _stat(self.postmaster)
-        total = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
-        children = Path(f"/proc/{self.postmaster}/task/{self.postmaster}/children")
-        for pid in children.read_text().split():
-            try:
-                child = _stat(int(pid))
-            except OSError:
-                continue  # ended meanwhile: its time is in cutime and cstime now
-            total += int(child[11]) + int(child[12])
-        return total / os.sysconf("SC_CLK_TCK")
-
-
-def _stat(pid: int) -> list[str]:
-    """/proc/PID/stat's fields after the command name (state first)."""
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 async def add_moderator(database_url: str) -> None:
@@ -459,26 +419,11 @@ async def _postgres(database_url: str, statement: str) -> None:
     """Run `statement` (CREATE or DROP DATABASE {}) on the server of `database_url`."""
     from sqlalchemy.engine import make_url
 
-    connection = await _connect(database_url, "postgres")
+    connection = await connect(database_url, "postgres")
     try:
         await connection.execute(statement.format(f'"{make_url(database_url).database}"'))
     finally:
         await connection.close()
-
-
-async def _connect(database_url: str, database: str) -> Any:
-    """An asyncpg connection to `database` on the server of `database_url`."""
-    import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
-    from sqlalchemy.engine import make_url
-
-    url = make_url(database_url)
-    return await asyncpg.connect(
-        user=url.username,
-        password=url.password,
-        host=url.query.get("host") or url.host or "127.0.0.1",
-        port=url.port or 5432,
-        database=database,
-    )
 
 
 if __name__ == "__main__":

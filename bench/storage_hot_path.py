@@ -1,13 +1,18 @@
 """Throughput of the storage side of one inbound message, as the conversation
-service does it: participant (locked), dedupe claim and open session (locked)
-as the message is opened (storage.message_open: one round trip on PostgreSQL),
-two transcript lines, an answer superseding the previous one, the session
-state, the replies kept for redelivery; one transaction per message.
+service does it: participant, dedupe claim and open session as the message is
+opened (storage.message_open), the session state, two transcript lines, an
+answer superseding the previous one, the replies kept for redelivery; one
+transaction per message. On PostgreSQL the message is opened with nothing
+begun, as the service does (2 round trips); `--in-transaction` opens it in a
+transaction begun at once, locking the participant and the session and
+claiming the message id in one PL/pgSQL call (4 round trips), to compare.
 
     PYTHONPATH=. python bench/storage_hot_path.py [--url URL] [--residents 50] [--messages 40]
+    PYTHONPATH=. python bench/storage_hot_path.py --url postgresql+asyncpg://... --in-transaction
 
-Default URL: a fresh SQLite file in a temporary folder. Prints messages/s and
-latency percentiles; asserts nothing.
+Default URL: a fresh SQLite file in a temporary folder. Prints messages/s, the
+CPU time per message of this process and, for a PostgreSQL server on this
+machine, of PostgreSQL, and latency percentiles; asserts nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from postgres_cpu import LocalPostgres  # bench/, this script's folder
 
 from storage import (
     answers,
@@ -38,11 +45,11 @@ STATE = {"flow": "mobilite", "position": 3, "language": "fr", "answers": {"mode"
 REPLIES = [{"text": "De 1 à 5, êtes-vous satisfait ?", "buttons": [{"title": "1", "payload": "1"}]}]
 
 
-async def message(db: Database, resident: int, n: int, version_id: int) -> float:
+async def message(db: Database, resident: int, n: int, version_id: int, optimistic: bool) -> float:
     begun = time.perf_counter()
     now = START + dt.timedelta(seconds=n)
     user_hash = f"{resident:064x}"
-    async with db.transaction() as s:
+    async with db.transaction(optimistic=optimistic) as s:
         opened = await message_open.open_message(s, "client", user_hash, f"m{n}", now=now)
         if opened.participant is None:  # their first message: enrolled, then opened
             await participants.get_or_create(s, "client", user_hash, now=now)
@@ -55,6 +62,9 @@ async def message(db: Database, resident: int, n: int, version_id: int) -> float
         current = opened.session
         if current is None:
             current = await sessions.create(s, participant.id, version_id, STATE, now=now)
+        # In the service's order: the session's state first (on PostgreSQL, with
+        # nothing begun, its UPDATE guards the writes after it).
+        await sessions.save(s, current.id, now=now, state=STATE)
         await transcripts.append(
             s,
             current.id,
@@ -73,16 +83,20 @@ async def message(db: Database, resident: int, n: int, version_id: int) -> float
             now=now,
             raw_text="3",
         )
-        await sessions.save(s, current.id, now=now, state=STATE)
-        await inbound.store_replies(s, claim.id, REPLIES)
+        if claim.id is None:  # opened with nothing begun: claimed with its replies
+            await inbound.claim_with_replies(s, "client", user_hash, f"m{n}", REPLIES, now=now)
+        else:
+            await inbound.store_replies(s, claim.id, REPLIES)
     return time.perf_counter() - begun
 
 
-async def resident_run(db: Database, resident: int, messages: int, version_id: int) -> list[float]:
-    return [await message(db, resident, n, version_id) for n in range(messages)]
+async def resident_run(
+    db: Database, resident: int, messages: int, version_id: int, optimistic: bool
+) -> list[float]:
+    return [await message(db, resident, n, version_id, optimistic) for n in range(messages)]
 
 
-async def main(url: str, residents: int, messages: int) -> None:
+async def main(url: str, residents: int, messages: int, optimistic: bool) -> None:
     db = await Database.connect(url, pool_size=20)
     try:
         await db.upgrade()
@@ -91,12 +105,15 @@ async def main(url: str, residents: int, messages: int) -> None:
                 s, "mobilite", "id: mobilite\n", deployed_by="bench", now=START
             )
         version_id = deployment.version.id
+        postgres = await LocalPostgres.of(url) if db.backend == "postgresql" else None
+        database_begun = postgres.cpu_seconds() if postgres is not None else 0.0
         begun, cpu_begun = time.perf_counter(), time.process_time()
         runs = await asyncio.gather(
-            *(resident_run(db, r, messages, version_id) for r in range(residents))
+            *(resident_run(db, r, messages, version_id, optimistic) for r in range(residents))
         )
         elapsed = time.perf_counter() - begun
         cpu = time.process_time() - cpu_begun
+        database_cpu = postgres.cpu_seconds() - database_begun if postgres is not None else None
     finally:
         await db.close()
     latencies = sorted(x for run in runs for x in run)
@@ -107,6 +124,8 @@ async def main(url: str, residents: int, messages: int) -> None:
     print(
         f"cpu: {cpu / total * 1e6:,.0f} us per message ({total / cpu:,.0f} messages per cpu-second)"
     )
+    if database_cpu is not None:  # PostgreSQL on this machine: its own processes
+        print(f"PostgreSQL cpu: {database_cpu / total * 1e6:,.0f} us per message")
     median = statistics.median(latencies) * 1000
     p95, p99 = (latencies[int(total * q)] * 1000 for q in (0.95, 0.99))
     print(f"latency ms: median {median:.2f}  p95 {p95:.2f}  p99 {p99:.2f}")
@@ -117,7 +136,12 @@ if __name__ == "__main__":
     parser.add_argument("--url", default=None, help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--residents", type=int, default=50)
     parser.add_argument("--messages", type=int, default=40, help="per resident")
+    parser.add_argument(
+        "--in-transaction",
+        action="store_true",
+        help="begin each message's transaction at once (PostgreSQL; SQLite always does)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        asyncio.run(main(url, args.residents, args.messages))
+        asyncio.run(main(url, args.residents, args.messages, not args.in_transaction))

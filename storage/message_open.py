@@ -93,9 +93,8 @@ _OPEN = Prepared(
     ),
     writes=True,  # it locks and claims
 )
-# SQLite: the participant, whether messages wait, their open session and its
-# console dates. Joined flat (a nested join of sessions made SQLite read every
-# session).
+# The participant, their open session and its console dates, joined flat (a
+# nested join of sessions made SQLite read every session).
 _WITH_OPEN_SESSION = with_console_dates(
     _p.outerjoin(
         _s,
@@ -108,6 +107,7 @@ _WITH_OPEN_SESSION = with_console_dates(
     outer=True,
 )
 _RESIDENT = and_(_p.c.channel == bindparam("b_channel"), _p.c.user_hash == bindparam("b_user_hash"))
+# SQLite: those, and whether messages wait.
 _SQLITE_OPEN = Prepared(
     select(*participants.COLUMNS, WAITING, *sessions.COLUMNS, *CONSOLE_DATES)
     .select_from(_WITH_OPEN_SESSION)
