@@ -304,6 +304,27 @@ class ConversationService:
             )
             await self._outside.record_erasure(session, message, user_hash)  # all else is gone
             return stamp(transition.replies, step_of(None, None))
+        return await self._store(
+            session, context, transition, interpretation, said, consented, claim
+        )
+
+    async def _store(
+        self,
+        session: AsyncSession,
+        context: MessageContext,
+        transition: engine.Transition,
+        interpretation: Interpretation | None,
+        said: tuple[Reply, ...],
+        consented: bool,
+        claim: InboundClaim | None,
+    ) -> list[Reply]:
+        """Write what a consented resident's message did: the session's state
+        first (with nothing begun on PostgreSQL, its UPDATE guards the writes
+        after it: storage.write_batch), the effects, the transcript (`said`:
+        the bot's own words; `consented`: just now), the replies kept for
+        redeliveries. The replies, stamped with their step."""
+        message, now = context.message, context.message.received_at
+        assert context.participant is not None
         session_id = await self._save(session, context, transition.state)
         written = Written(
             context.deployed,
@@ -321,7 +342,7 @@ class ConversationService:
         await transcripts.append(session, session_id, lines)
         replies = stamp(transition.replies, step_of(session_id, transition.state))
         if claim is not None:
-            await self._keep_replies(session, message, user_hash, claim, replies)
+            await self._keep_replies(session, message, context.user_hash, claim, replies)
         return replies
 
     async def _with_receipts(
