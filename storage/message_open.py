@@ -201,13 +201,13 @@ async def _peek(
     if row is None or row[_TEAM + 1] is None or row[_TEAM]:
         return None  # not enrolled, no open session, or team messages to deliver
     participant = Participant(*row[:_TEAM])
-    claim_id, replies = row[-2:]
+    *session_and_dates, version, claim_id, replies = row[_TEAM + 1 :]
     if claim_id is not None:
         if replies is None:
             return None  # being handled now, by a transaction that has it claimed
         return OpenedMessage(participant, False, InboundClaim(claim_id, False, replies), None)
-    stored = session_of(row[_TEAM + 1 : -3])
-    batch.unchanged = (stored.id, row[-3])
+    stored = session_of(tuple(session_and_dates))
+    batch.unchanged = (stored.id, version)
     claim = None if message_id is None else InboundClaim(None, True, None)
     return OpenedMessage(participant, False, claim, stored)
 

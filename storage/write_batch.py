@@ -133,8 +133,7 @@ class Batch:
         if not self.held:
             return
         if self.begin is not None:
-            if self._guard is None:
-                raise TransactionNeeded("held writes with no session to guard them")
+            self._check_guarded()
             await self.begin()
         await self._run()
 
@@ -143,9 +142,14 @@ class Batch:
         own transaction, which fails whole if the session changed meanwhile."""
         if not self.held:
             return
+        self._check_guarded()
+        await self._run()
+
+    def _check_guarded(self) -> None:
+        # Before anything held is sent with no transaction begun: only the
+        # session's UPDATE of the version read says the reads still hold.
         if self._guard is None:
             raise TransactionNeeded("held writes with no session to guard them")
-        await self._run()
 
     async def _run(self) -> None:
         sql, arguments = together(self.held, self._guard)

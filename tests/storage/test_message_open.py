@@ -256,10 +256,11 @@ async def test_a_session_changed_meanwhile_fails_the_whole_write(
         await contention.start(_answer(other, seeded.user_hash, "m-2"))
 
     try:
-        with pytest.raises(DatabaseBusy):
+        with pytest.raises(DatabaseBusy) as failed:
             await _answer_optimistically(
                 database, seeded.user_hash, "m-1", another_message_of_theirs
             )
+        assert not isinstance(failed.value, TransactionNeeded)  # the guard, not a refusal
     finally:
         await other.close()
     async with database.transaction() as s:
@@ -324,8 +325,9 @@ async def test_held_writes_sent_early_fail_whole_if_the_session_changed_meanwhil
             await sessions.find_open(s, seeded.participant_id)  # sends the save first
 
     try:
-        with pytest.raises(DatabaseBusy):
+        with pytest.raises(DatabaseBusy) as failed:
             await work()
+        assert not isinstance(failed.value, TransactionNeeded)  # the guard, not a refusal
     finally:
         await other.close()
     async with database.read() as s:
