@@ -18,7 +18,8 @@ memory, then stops it with SIGTERM.
 Prints messages/s, p50/p95/p99 latency per message, completed residents and
 errors, the server's CPU time per message (all its processes) and, for a
 PostgreSQL server on this machine, PostgreSQL's (all its processes, those that
-ended during the run included), then the same as one JSON line. With
+ended during the run included), and the load generator's own, then the same as
+one JSON line. With
 --moderator, a moderator signed in to the console pages through the review
 queue (50 answers a page, next page at once, back to the first at the end) for
 the whole measured run; their pages/s and p50/p95 are printed too (to compare
@@ -34,6 +35,7 @@ import itertools
 import json
 import os
 import re
+import resource
 import signal
 import socket
 import statistics
@@ -196,18 +198,8 @@ class Server:
         self.ready_s = 0.0
 
     async def wait_ready(self) -> None:
-        async with aiohttp.ClientSession() as session:
-            while True:
-                if self.process.poll() is not None:
-                    raise SystemExit(f"consultbot serve exited with {self.process.returncode}")
-                try:
-                    async with session.get(self.url + "/readyz") as response:
-                        if response.status == 200:
-                            self.ready_s = time.perf_counter() - self.launched
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.01)
+        await wait_ready(self.url, self.process, "consultbot serve")
+        self.ready_s = time.perf_counter() - self.launched
 
     def rss_mb(self) -> float:
         kb = 0
@@ -235,6 +227,20 @@ class Server:
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=60)
+
+
+async def wait_ready(url: str, process: subprocess.Popen[bytes], name: str) -> None:
+    """Until the server `process` answers 200 on /readyz; SystemExit if it exits."""
+    async with aiohttp.ClientSession() as session:
+        while process.poll() is None:
+            try:
+                async with session.get(url + "/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.01)
+    raise SystemExit(f"{name} exited with {process.returncode}")
 
 
 async def add_moderator(database_url: str) -> None:
@@ -291,6 +297,13 @@ async def moderate(url: str, stop: asyncio.Event, pace: float) -> dict[str, obje
         "queue_p95_ms": round(ms[int(len(ms) * 0.95)], 1) if ms else 0.0,
         "queue_errors": errors,
     }
+
+
+def own_cpu_seconds() -> float:
+    """User and system CPU time used so far by this process, the load generator:
+    on a machine whose cores it shares with the server, its cost bounds theirs."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _free_port() -> int:
@@ -360,6 +373,7 @@ async def _run(
         if args.warmup:
             await drive(url, channel, args.residents, args.warmup)
         cpu = server.cpu_seconds() if server is not None else 0.0
+        own_cpu = own_cpu_seconds()
         database_cpu = postgres.cpu_seconds() if postgres is not None else 0.0
         stop = asyncio.Event()
         moderator = (
@@ -369,10 +383,13 @@ async def _run(
         )
         result = await drive(url, channel, args.residents, args.total)
         stop.set()
+        messages = int(str(result["messages"])) or 1
+        result["load_generator_cpu_ms_per_message"] = round(
+            (own_cpu_seconds() - own_cpu) * 1000 / messages, 3
+        )
         if moderator is not None:
             result.update(await moderator)
         if server is not None:
-            messages = int(str(result["messages"])) or 1
             result["server_cpu_ms_per_message"] = round(
                 (server.cpu_seconds() - cpu) * 1000 / messages, 3
             )
@@ -406,6 +423,7 @@ async def _run(
                 if "postgresql_cpu_ms_per_message" in result
                 else ""
             )
+            + f", load generator CPU {result['load_generator_cpu_ms_per_message']} ms/message"
         )
     if server is not None:
         code = server.stop()

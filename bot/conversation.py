@@ -21,10 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import redeliveries
 from bot.before_consent import REGION_TIMEZONE as REGION_TIMEZONE  # where residents live
 from bot.before_consent import BeforeConsent, Chosen
 from bot.button_steps import already_answered, stamp, step_of
@@ -44,7 +45,6 @@ from bot.receipts import Receipts
 from bot.records import (
     as_json,
     interpretation_json,
-    replies_from_json,
     transcript_reply,
 )
 from bot.team_messages import note_human_request, waiting_replies
@@ -64,7 +64,6 @@ from flows.state import SessionState, Status
 from nlu import Interpretation, Interpreter, QuestionSpec
 from storage import (
     erasure,
-    inbound,
     message_open,
     participants,
     sessions,
@@ -74,6 +73,9 @@ from storage.database import Database
 from storage.errors import DatabaseBusy, StorageError, TransactionNeeded
 from storage.inbound import InboundClaim
 from storage.models import Direction, SessionStatus
+from storage.participants import Participant
+from storage.pre_consent import Outside
+from storage.sessions import StoredSession
 from storage.transcripts import TranscriptLine
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,17 @@ _STATUS: dict[Status, SessionStatus] = {
     "completed": SessionStatus.COMPLETED,
     "closed": SessionStatus.ABANDONED,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class _Opening:
+    """What a message found as it was opened (ConversationService._open)."""
+
+    participant: Participant | None  # None: not enrolled
+    team_waiting: bool  # the team wrote them messages not delivered yet
+    session: StoredSession | None  # their open session
+    outside: Outside | None  # what is kept about them, when not enrolled
+    claim: InboundClaim | None  # the message id claimed, when there is one
 
 
 class ConversationService:
@@ -228,33 +241,11 @@ class ConversationService:
         rasa: RasaVerdict | None,
         event: Event | None,
     ) -> list[Reply]:
-        now = message.received_at
-        opened = await message_open.open_message(
-            session, message.channel, user_hash, message.message_id, now=now
-        )
-        participant, team_waiting = opened.participant, opened.team_waiting
-        outside = None
-        if participant is None:
-            outside = await self._outside.look_up(session, message, user_hash)
-            if outside.erased:
-                return [await self._erased_reply(session, message)]  # a retry: same reply
-        claim: InboundClaim | None = None
-        if participant is not None:
-            claim, replayed = await self._claim(session, message, user_hash, opened.claim)
-            if replayed is not None:
-                return replayed
-        if participant is not None and (
-            not participant.reachable or (message.address and participant.address is None)
-        ):
-            # They write again (e.g. unblocked the bot): we may write to them again.
-            await participants.change(
-                session,
-                participant.id,
-                reachable=True,
-                address=message.address.encode("ascii") if message.address else None,
-            )
+        opening = await self._open(session, message, user_hash)
+        if isinstance(opening, list):
+            return opening  # handled before: the same replies again
         context = await self._contexts.read(
-            session, message, user_hash, participant, opened.session, outside
+            session, message, user_hash, opening.participant, opening.session, opening.outside
         )
         context.rasa, context.event = rasa, event
         if message.shown_at is not None and message.shown_at != _step(context):
@@ -263,21 +254,82 @@ class ConversationService:
         transition, interpretation = self._advance(context)
         transition = await self._with_receipts(session, context, transition)
         said = transition.replies  # the bot's own words, for the transcript
-        if participant is not None and team_waiting:  # what the team wrote them goes first
-            waiting = await waiting_replies(session, participant, now)
+        if opening.participant is not None and opening.team_waiting:
+            # What the team wrote them goes first.
+            waiting = await waiting_replies(session, opening.participant, message.received_at)
             transition = replace(transition, replies=(*waiting, *said))
         consented = any(isinstance(e, ConsentGiven) for e in transition.effects)
         if context.stored is None and not consented:
-            chosen = Chosen(
-                context.deployed.consultation_id,
-                context.deployed.version_id,
-                self._resident_language_hint(context),
-                context.message.source,
+            return await self._before_consent(session, context, transition, user_hash)
+        claim = await self._enrol(session, context, transition, user_hash, opening.claim)
+        if isinstance(claim, list):
+            return claim  # handled meanwhile by another process: its replies
+        if any(isinstance(e, DeletionConfirmed) for e in transition.effects):
+            return await self._erase(session, context, transition, user_hash)
+        return await self._store(
+            session, context, transition, interpretation, said, consented, claim
+        )
+
+    async def _open(
+        self, session: AsyncSession, message: InboundMessage, user_hash: str
+    ) -> _Opening | list[Reply]:
+        """What the message finds: the resident (enrolled or not), their open
+        session, the message id claimed; or, for a message handled before (a
+        redelivery, or the retry of one that erased their data), its replies."""
+        opened = await message_open.open_message(
+            session, message.channel, user_hash, message.message_id, now=message.received_at
+        )
+        participant = opened.participant
+        if participant is None:
+            outside = await self._outside.look_up(session, message, user_hash)
+            if outside.erased:
+                return [await self._erased_reply(session, message)]
+            return _Opening(None, False, None, outside, None)
+        claim, replayed = await redeliveries.claim(session, message, user_hash, opened.claim)
+        if replayed is not None:
+            return replayed
+        if not participant.reachable or (message.address and participant.address is None):
+            # They write again (e.g. unblocked the bot): we may write to them again.
+            await participants.change(
+                session,
+                participant.id,
+                reachable=True,
+                address=message.address.encode("ascii") if message.address else None,
             )
-            await self._outside.note(
-                session, message, user_hash, chosen, transition.effects, context.before
-            )
-            return stamp(transition.replies, step_of(None, transition.state))
+        return _Opening(participant, opened.team_waiting, opened.session, None, claim)
+
+    async def _before_consent(
+        self,
+        session: AsyncSession,
+        context: MessageContext,
+        transition: engine.Transition,
+        user_hash: str,
+    ) -> list[Reply]:
+        """Someone not enrolled who did not consent now: only the short-lived
+        note of what they chose is kept, no text (bot.before_consent)."""
+        chosen = Chosen(
+            context.deployed.consultation_id,
+            context.deployed.version_id,
+            self._resident_language_hint(context),
+            context.message.source,
+        )
+        await self._outside.note(
+            session, context.message, user_hash, chosen, transition.effects, context.before
+        )
+        return stamp(transition.replies, step_of(None, transition.state))
+
+    async def _enrol(
+        self,
+        session: AsyncSession,
+        context: MessageContext,
+        transition: engine.Transition,
+        user_hash: str,
+        claim: InboundClaim | None,
+    ) -> InboundClaim | list[Reply] | None:
+        """For someone who consents now: their note forgotten, the participant
+        created, and the message id claimed (another process may have been
+        first: then its replies). Someone enrolled keeps their claim."""
+        message = context.message
         if context.before is not None:
             await self._outside.forget(session, message, user_hash)
         if context.participant is None:
@@ -286,27 +338,35 @@ class ConversationService:
                 session,
                 message.channel,
                 user_hash,
-                now=now,
+                now=message.received_at,
                 language=_language(transition.state, message),
-                consented_at=now,
+                consented_at=message.received_at,
                 address=message.address.encode("ascii") if message.address else None,
             )
-        if claim is None:  # just consented: claimed once stored (another process may be first)
-            claim, replayed = await self._claim(session, message, user_hash)
+        if claim is None:  # just consented: claimed once stored
+            claim, replayed = await redeliveries.claim(session, message, user_hash)
             if replayed is not None:
                 return replayed
-        if any(isinstance(e, DeletionConfirmed) for e in transition.effects):
-            await erasure.delete_participant_data(
-                session,
-                context.participant.id,
-                now=now,
-                keep_anonymised_answers=self._settings.privacy.keep_anonymised_answers_on_delete,
-            )
-            await self._outside.record_erasure(session, message, user_hash)  # all else is gone
-            return stamp(transition.replies, step_of(None, None))
-        return await self._store(
-            session, context, transition, interpretation, said, consented, claim
+        return claim
+
+    async def _erase(
+        self,
+        session: AsyncSession,
+        context: MessageContext,
+        transition: engine.Transition,
+        user_hash: str,
+    ) -> list[Reply]:
+        """The resident confirmed erasing their data: all of it goes, and a
+        receipt stays so that a retry of this message gets the same reply."""
+        assert context.participant is not None  # enrolled by now
+        await erasure.delete_participant_data(
+            session,
+            context.participant.id,
+            now=context.message.received_at,
+            keep_anonymised_answers=self._settings.privacy.keep_anonymised_answers_on_delete,
         )
+        await self._outside.record_erasure(session, context.message, user_hash)
+        return stamp(transition.replies, step_of(None, None))
 
     async def _store(
         self,
@@ -342,7 +402,7 @@ class ConversationService:
         await transcripts.append(session, session_id, lines)
         replies = stamp(transition.replies, step_of(session_id, transition.state))
         if claim is not None:
-            await self._keep_replies(session, message, context.user_hash, claim, replies)
+            await redeliveries.keep_replies(session, message, context.user_hash, claim, replies)
         return replies
 
     async def _with_receipts(
@@ -376,49 +436,6 @@ class ConversationService:
             )
             replies = (told, *replies)
         return replace(transition, replies=replies)
-
-    @staticmethod
-    async def _claim(
-        session: AsyncSession,
-        message: InboundMessage,
-        user_hash: str,
-        claimed: InboundClaim | None = None,
-    ) -> tuple[InboundClaim | None, list[Reply] | None]:
-        """Dedupe: mark this platform message as handled (`claimed`: already
-        done, as the message was opened). (the claim, None) when it is new;
-        (None, the replies sent the first time) when it was handled before;
-        (None, None) when the platform gave no message id."""
-        if message.message_id is None:
-            return None, None
-        claim = claimed or await inbound.claim(
-            session, message.channel, user_hash, message.message_id, now=message.received_at
-        )
-        if not claim.is_new:
-            return None, replies_from_json(claim.replies)
-        return claim, None
-
-    @staticmethod
-    async def _keep_replies(
-        session: AsyncSession,
-        message: InboundMessage,
-        user_hash: str,
-        claim: InboundClaim,
-        replies: list[Reply],
-    ) -> None:
-        """The replies kept for redeliveries of the message, with its claim
-        when it was not claimed yet (opened with no transaction begun)."""
-        kept = as_json([reply.to_json() for reply in replies])
-        if claim.id is not None:
-            await inbound.store_replies(session, claim.id, kept)
-        elif message.message_id is not None:
-            await inbound.claim_with_replies(
-                session,
-                message.channel,
-                user_hash,
-                message.message_id,
-                kept,
-                now=message.received_at,
-            )
 
     def _advance(self, context: MessageContext) -> tuple[engine.Transition, Interpretation | None]:
         flow, state, message = context.deployed.flow, context.state, context.message

@@ -97,18 +97,6 @@ async def test_the_platform_user_id_is_never_stored_in_clear(open_service, clock
             assert "987654321" not in repr(rows), table
 
 
-async def test_a_redelivered_message_changes_nothing_and_gets_the_same_replies(open_service, clock):
-    service = await open_service()
-    client = Client(service, now=clock)
-    await client.converse("alice", "bonjour", "oui")
-    first = await client.send("alice", "train", message_id="m-3")
-    lines_before = await count(service, "transcript_lines")
-    again = await client.send("alice", "train", message_id="m-3")
-    assert again == first
-    assert await count(service, "transcript_lines") == lines_before
-    assert await count(service, "answers") == 1
-
-
 async def test_a_restart_of_the_server_loses_nothing(open_service, clock):
     first = await open_service()
     await Client(first, now=clock).converse("alice", "bonjour", "oui", "bus")
