@@ -19,28 +19,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from load import (
-    _free_port,
-    _postgres,
-    drive,
-    own_cpu_seconds,
-    wait_ready,
-)  # bench/, this script's folder
+
+# bench/, this script's folder
+from load import OUTRO_START, drive, free_port, on_server, own_cpu_seconds, wait_ready
 from postgres_cpu import LocalPostgres, proc_stat
 
 _TABLE = "CREATE TABLE floor_messages (sender text, n int, text text, PRIMARY KEY (sender, n))"
 _READ = "SELECT count(*) FROM floor_messages WHERE sender = $1"
 _WRITE = "INSERT INTO floor_messages (sender, n, text) VALUES ($1, $2, $3)"
-# The last reply bench/load.py looks for to count a resident as completed.
-_REPLY = b'[{"recipient_id":"r","text":"Merci"}]'
+# Every reply is the outro bench/load.py looks for to count a resident as completed.
+_REPLY = json.dumps([{"recipient_id": "r", "text": OUTRO_START}]).encode()
 
 
 async def serve(port: int, database_url: str | None) -> None:
@@ -93,7 +89,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 async def measure(args: argparse.Namespace) -> dict[str, object]:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = _start(port, args.database_url)
     try:
@@ -135,13 +131,13 @@ async def main() -> int:
         await serve(args.serve, args.database_url)
         return 0
     if args.database_url:
-        await _postgres(args.database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-        await _postgres(args.database_url, "CREATE DATABASE {}")
+        await on_server(args.database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        await on_server(args.database_url, "CREATE DATABASE {}")
     try:
         result = await measure(args)
     finally:
         if args.database_url:
-            await _postgres(args.database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            await on_server(args.database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
     print(
         f"floor{' + PostgreSQL' if args.database_url else ''}: "
         f"{result['messages_per_s']} messages/s, p50 {result['p50_ms']} ms, "
@@ -154,7 +150,7 @@ async def main() -> int:
         )
         + f", load generator {result['load_generator_cpu_ms_per_message']} ms"
     )
-    print(time.strftime("%Y-%m-%d %H:%M"), result)
+    print(json.dumps(result))
     return 0 if result["errors"] == 0 else 1
 
 

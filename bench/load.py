@@ -18,8 +18,8 @@ memory, then stops it with SIGTERM.
 Prints messages/s, p50/p95/p99 latency per message, completed residents and
 errors, the server's CPU time per message (all its processes) and, for a
 PostgreSQL server on this machine, PostgreSQL's (all its processes, those that
-ended during the run included), and the load generator's own, then the same as
-one JSON line. With
+ended during the run included), and the load generator's own (a --moderator's
+pages included), then the same as one JSON line. With
 --moderator, a moderator signed in to the console pages through the review
 queue (50 answers a page, next page at once, back to the first at the end) for
 the whole measured run; their pages/s and p50/p95 are printed too (to compare
@@ -174,7 +174,7 @@ class Server:
     """`consultbot serve` in a subprocess on a fresh database."""
 
     def __init__(self, folder: Path, database_url: str, workers: int) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
         env.update(
@@ -306,7 +306,7 @@ def own_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -345,13 +345,13 @@ async def main() -> int:
         database_url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         if args.database_url:
             database_url = args.database_url
-            await _postgres(database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-            await _postgres(database_url, "CREATE DATABASE {}")
+            await on_server(database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            await on_server(database_url, "CREATE DATABASE {}")
         try:
             results = await _run(args, channels, folder, database_url)
         finally:
             if args.database_url:
-                await _postgres(database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                await on_server(database_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
         print(json.dumps(results if len(results) > 1 else results[0]))
     return 0 if all(r["errors"] == 0 for r in results) else 1
 
@@ -433,7 +433,7 @@ async def _run(
     return results
 
 
-async def _postgres(database_url: str, statement: str) -> None:
+async def on_server(database_url: str, statement: str) -> None:
     """Run `statement` (CREATE or DROP DATABASE {}) on the server of `database_url`."""
     from sqlalchemy.engine import make_url
 
