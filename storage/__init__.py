@@ -41,17 +41,22 @@ storage.message_open; a claim opened so has no id and is written with its
 replies by `inbound.claim_with_replies`):
 
     async with db.transaction(optimistic=True) as s:
-        # The participant and their open session locked, the message id claimed:
-        # one round trip on PostgreSQL (a newcomer is created once they consent).
+        # The participant, their open session and the message id's claim: one
+        # round trip on PostgreSQL, locking nothing in the common case (a
+        # newcomer is created once they consent).
         opened = await message_open.open_message(s, channel, user_hash, message_id, now=now)
         claim, current = opened.claim, opened.session
         if claim is not None and not claim.is_new:
             return claim.replies                       # redelivery: same replies
         ...                                            # interpret, advance the engine
+        # The session first: with nothing begun, its UPDATE guards what follows.
+        await sessions.save(s, current.id, now=now, state=new_state, status=...)
         await transcripts.append(s, current.id, [line_in, *lines_out])
         await answers.record(s, current.id, question_id, value, question_text=..., ...)
-        await sessions.save(s, current.id, now=now, state=new_state, status=...)
-        await inbound.store_replies(s, claim.id, replies_as_json)
+        if claim.id is None:                           # opened with nothing begun
+            await inbound.claim_with_replies(s, channel, user_hash, message_id, replies, now=now)
+        else:
+            await inbound.store_replies(s, claim.id, replies)
     # committed: hand the replies to the channel
 
 Errors (storage.errors): DatabaseBusy (locked or conflicting, including Conflict

@@ -107,9 +107,11 @@ _REPLACED = Prepared(
 )
 # SET takes the columns given at execution.
 _SAVE = Prepared(update(_t).where(_t.c.id == bindparam("b_id")), deferrable=True)
-# The same, of the row version a message read with no transaction begun
-# (PostgreSQL only: storage.write_batch), returning what it changed.
+# A session row's version (PostgreSQL's xmin, as text), read with the session
+# by a message opened with nothing begun (storage.message_open).
 row_version = literal_column(f"{_t.name}.xmin::text", String())
+# `_SAVE`, of the row version that message read (PostgreSQL only:
+# storage.write_batch), returning what it changed.
 _SAVE_UNCHANGED = Prepared(
     update(_t)
     .where(_t.c.id == bindparam("b_id"), row_version == bindparam("b_version", type_=String()))
