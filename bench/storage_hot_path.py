@@ -1,16 +1,19 @@
 """Throughput of the storage side of one inbound message, as the conversation
 service does it: participant, dedupe claim and open session as the message is
 opened (storage.message_open), the session state, two transcript lines, an
-answer superseding the previous one, the replies kept for redelivery; one
-transaction per message. On PostgreSQL the message is opened with nothing
-begun, as the service does (2 round trips); `--in-transaction` opens it in a
+answer (superseding the previous one from the ninth message on), the replies
+kept for redelivery; one transaction per message. On PostgreSQL the message is
+opened with nothing begun, as the service does (2 round trips; work that needs
+more is done again in a transaction); `--in-transaction` opens it in a
 transaction begun at once, locking the participant and the session and
 claiming the message id in one PL/pgSQL call (4 round trips), to compare.
 
     PYTHONPATH=. python bench/storage_hot_path.py [--url URL] [--residents 50] [--messages 40]
     PYTHONPATH=. python bench/storage_hot_path.py --url postgresql+asyncpg://... --in-transaction
 
-Default URL: a fresh SQLite file in a temporary folder. Prints messages/s, the
+Default URL: a fresh SQLite file in a temporary folder. Give --url an empty
+database: on one that holds an earlier run, every message is a redelivery
+(the same ids), which writes nothing. Prints messages/s, the
 CPU time per message of this process and, for a PostgreSQL server on this
 machine, of PostgreSQL, and latency percentiles; asserts nothing.
 """
@@ -37,6 +40,7 @@ from storage import (
     transcripts,
 )
 from storage.database import Database
+from storage.errors import TransactionNeeded
 from storage.models import Direction
 from storage.transcripts import TranscriptLine
 
@@ -46,19 +50,32 @@ REPLIES = [{"text": "De 1 à 5, êtes-vous satisfait ?", "buttons": [{"title": "
 
 
 async def message(db: Database, resident: int, n: int, version_id: int, optimistic: bool) -> float:
+    """One message, as the service tries it: with nothing begun first, then,
+    for work that needs more, again in a transaction."""
     begun = time.perf_counter()
+    if optimistic:
+        try:
+            await _message(db, resident, n, version_id, optimistic=True)
+            return time.perf_counter() - begun
+        except TransactionNeeded:
+            pass  # nothing of it was written
+    await _message(db, resident, n, version_id, optimistic=False)
+    return time.perf_counter() - begun
+
+
+async def _message(db: Database, resident: int, n: int, version_id: int, optimistic: bool) -> None:
     now = START + dt.timedelta(seconds=n)
     user_hash = f"{resident:064x}"
     async with db.transaction(optimistic=optimistic) as s:
         opened = await message_open.open_message(s, "client", user_hash, f"m{n}", now=now)
         if opened.participant is None:  # their first message: enrolled, then opened
-            await participants.get_or_create(s, "client", user_hash, now=now)
+            await participants.create(s, "client", user_hash, now=now, consented_at=now)
             opened = await message_open.open_message(s, "client", user_hash, f"m{n}", now=now)
         participant, claim = opened.participant, opened.claim
         assert participant is not None
         assert claim is not None
         if not claim.is_new:
-            return time.perf_counter() - begun
+            return
         current = opened.session
         if current is None:
             current = await sessions.create(s, participant.id, version_id, STATE, now=now)
@@ -73,7 +90,7 @@ async def message(db: Database, resident: int, n: int, version_id: int, optimist
                 TranscriptLine(Direction.OUT, REPLIES[0]["text"], now, REPLIES[0]["buttons"]),
             ],
         )
-        await answers.record(
+        await answers.add(  # as the service does: nothing reads the answer's id
             s,
             current.id,
             f"q{n % 8}",
@@ -82,12 +99,12 @@ async def message(db: Database, resident: int, n: int, version_id: int, optimist
             language="fr",
             now=now,
             raw_text="3",
+            replaces=n >= 8,  # the service knows when there is none to replace
         )
         if claim.id is None:  # opened with nothing begun: claimed with its replies
             await inbound.claim_with_replies(s, "client", user_hash, f"m{n}", REPLIES, now=now)
         else:
             await inbound.store_replies(s, claim.id, REPLIES)
-    return time.perf_counter() - begun
 
 
 async def resident_run(

@@ -47,7 +47,13 @@ from sqlalchemy.ext.asyncio import (
 from storage import pg_transaction, prepared, sqlite_inline
 from storage.checkpoints import WalCheckpointer
 from storage.diagnosis import redact, translate, where
-from storage.engines import READ_ONLY, SQLITE_BUSY_TIMEOUT, open_engine, parse_url
+from storage.engines import (
+    READ_ONLY,
+    SQLITE_BUSY_TIMEOUT,
+    open_engine,
+    parse_url,
+    refusing_engine,
+)
 from storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
 from storage.group_commit import GroupCommit
 
@@ -107,6 +113,11 @@ class Database:
             engine.execution_options(**{READ_ONLY: True}, **_snapshot(engine)),
             expire_on_commit=False,
             autoflush=False,
+        )
+        # Sessions of a resident's message on PostgreSQL: their statements run on
+        # a connection of their own, never one of SQLAlchemy's (storage.pg_transaction).
+        self._alone = async_sessionmaker(
+            refusing_engine(engine.url), expire_on_commit=False, autoflush=False
         )
         self._checkpoints = checkpoints
         self._unreachable_at: float | None = None
@@ -172,17 +183,24 @@ class Database:
 
         `optimistic` (a resident's message; PostgreSQL only): begun only when
         the work needs it, which a message opened by storage.message_open may
-        not; work that goes beyond what it can do without raises
-        TransactionNeeded, having written nothing (storage.write_batch)."""
+        not, and only storage.prepared's statements run (on a connection of
+        the pool, without SQLAlchemy's: storage.pg_transaction); work that goes
+        beyond what it can do so raises TransactionNeeded, having written
+        nothing (storage.write_batch)."""
         with _Unit(self, "Database.transaction() opened inside another one"):
             if self._group is not None:
                 async with self._group.transaction() as session:
+                    yield session
+            elif optimistic:
+                session = self._alone()  # nothing to close: it never connects
+                engine, dialect = self._engine, self._engine.dialect
+                async with pg_transaction.on_connection_alone(engine, session, dialect):
                     yield session
             else:
                 dialect = self._engine.dialect
                 async with (
                     self._sessions() as session,
-                    pg_transaction.transaction(session, dialect, optimistic=optimistic),
+                    pg_transaction.transaction(session, dialect),
                 ):
                     yield session
 

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 from sqlalchemy.util import await_only
 
 from storage import json_text, prepared, sqlite_inline
@@ -218,3 +218,14 @@ def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
             raise DisconnectionError("the connection was lost while idle")
 
     return engine
+
+
+def refusing_engine(url: URL) -> AsyncEngine:
+    """An engine of `url`'s dialect that never connects: every attempt raises
+    TransactionNeeded. The bind of a session whose statements must run on a
+    connection it was given, never on one of its own (storage.pg_transaction)."""
+
+    async def refuse() -> Any:
+        raise TransactionNeeded("a statement of SQLAlchemy's own needs a transaction")
+
+    return create_async_engine(url, poolclass=NullPool, async_creator=refuse)

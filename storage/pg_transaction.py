@@ -11,14 +11,18 @@ once: every statement, SQLAlchemy's own included, runs inside it on the same
 connection, and the prepared statements of the per-message path
 (storage.prepared) go to asyncpg from the first.
 
-Public APIs only: `AsyncSession.connection(execution_options=...)`,
-`AsyncConnection.get_raw_connection()`, asyncpg's `Connection.transaction()`.
-The connection goes back to the pool with its isolation level reset by
-SQLAlchemy (no statement: the adapter only notes it).
+A resident's message (`on_connection_alone`) goes further: nothing is begun
+until the work needs it (`Batch.begin`), so a message that reads its session
+and writes it back in one statement needs no BEGIN and no COMMIT
+(storage.write_batch, storage.message_open); and its session never gets a
+connection of SQLAlchemy's, only one from the pool for storage.prepared's
+statements.
 
-`optimistic`: nothing is begun until the work needs it (`Batch.begin`); a
-resident's message that reads its session and writes it back in one statement
-needs no BEGIN and no COMMIT (storage.write_batch, storage.message_open).
+Public APIs only: `AsyncSession.connection(execution_options=...)`,
+`AsyncConnection.get_raw_connection()`, `AsyncEngine.raw_connection()`,
+`AsyncSession.run_sync()`, asyncpg's `Connection.transaction()`. The
+connection goes back to the pool with its isolation level reset by SQLAlchemy
+(no statement: the adapter only notes it).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 from sqlalchemy import Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.diagnosis import as_dbapi_error
 from storage.prepared import BATCH, POSTGRESQL_DIALECT
@@ -39,19 +43,50 @@ _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}  # for SQLAlchemy: asyncpg's tra
 
 
 @contextlib.asynccontextmanager
-async def transaction(
-    session: AsyncSession, dialect: Dialect, *, optimistic: bool = False
-) -> AsyncIterator[None]:
+async def transaction(session: AsyncSession, dialect: Dialect) -> AsyncIterator[None]:
     """The session's unit of work as one asyncpg transaction: committed when the
     block ends (the ORM's pending changes and the held writes sent first),
-    rolled back if it raises. `optimistic`: begun only when needed (above)."""
+    rolled back if it raises."""
     connection = await session.connection(execution_options=_AUTOCOMMIT)
     driver = (await connection.get_raw_connection()).driver_connection
+    try:
+        async with _on_driver(session, driver, dialect, optimistic=False) as batch:
+            connection.info[BATCH] = batch  # for SQLAlchemy's own statements (storage.engines)
+            yield
+    finally:
+        connection.info.pop(BATCH, None)
+
+
+@contextlib.asynccontextmanager
+async def on_connection_alone(
+    engine: AsyncEngine, session: AsyncSession, dialect: Dialect
+) -> AsyncIterator[None]:
+    """A transaction begun only when the work needs it (above), for a session
+    that has no connection of SQLAlchemy's, and can get none (its bind refuses to
+    connect: storage.engines.refusing_engine), on a connection of the pool that
+    only storage.prepared's statements use. A resident's message runs only
+    those; anything else raises TransactionNeeded, and is done again in a
+    transaction of SQLAlchemy's. SQLAlchemy's session and connection around
+    the work cost more than the work's statements did: bench/storage_hot_path.py
+    on PostgreSQL, 2026-12-06, 746-766 µs of CPU a message with them, 585-589 µs
+    without; bench/load.py's server, 1.40-1.47 ms a message with, 1.17 without."""
+    raw = await engine.raw_connection()
+    try:
+        async with _on_driver(session, raw.driver_connection, dialect, optimistic=True):
+            yield
+    finally:
+        # In SQLAlchemy's greenlet: a connection found closed is closed there.
+        await session.run_sync(lambda _: raw.close())
+
+
+@contextlib.asynccontextmanager
+async def _on_driver(
+    session: AsyncSession, driver: Any, dialect: Dialect, *, optimistic: bool
+) -> AsyncIterator[Batch]:
     assert isinstance(driver, asyncpg.Connection)
     batch = Batch(driver, dialect)
     session.info[POSTGRESQL_DIALECT] = dialect
     session.info[BATCH] = batch
-    connection.info[BATCH] = batch  # for SQLAlchemy's own statements (storage.engines)
     underway = driver.transaction()
 
     async def begin() -> None:
@@ -64,7 +99,7 @@ async def transaction(
                 batch.begin = begin
             else:
                 await begin()
-            yield
+            yield batch
             if session.new or session.dirty or session.deleted:
                 await session.flush()
             if not batch.begun:
@@ -78,7 +113,6 @@ async def transaction(
             raise
     finally:
         session.info.pop(BATCH, None)
-        connection.info.pop(BATCH, None)
 
 
 async def _run(step: Awaitable[Any], statement: str, driver: Any, dialect: Dialect) -> None:

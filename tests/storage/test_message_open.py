@@ -359,3 +359,34 @@ async def test_work_a_message_cannot_do_with_nothing_begun_writes_nothing(
         assert (await sessions.get(s, seeded.session_id)).state == {"step": 0}
         assert await s.scalar(select(func.count()).select_from(InboundRow)) == 0
         assert await s.scalar(select(func.count()).select_from(TeamMessageRow)) == 0
+
+
+@ONLY_POSTGRESQL
+async def test_once_begun_a_message_still_runs_no_statement_of_sqlalchemys_own(
+    database: Database, seeded: Seeded
+):
+    # Its session has no connection of SQLAlchemy's (storage.pg_transaction):
+    # such a statement is refused, and what the begun transaction wrote (the
+    # message id claimed) is rolled back; the service does it all again in a
+    # transaction of SQLAlchemy's.
+    async with database.transaction() as s:
+        await team_messages.add(
+            s, seeded.session_id, seeded.participant_id, "Bonjour", "equipe", now=NOW
+        )
+
+    async def work() -> None:
+        async with database.transaction(optimistic=True) as s:
+            opened = await message_open.open_message(
+                s, "telegram", seeded.user_hash, "m-1", now=NOW
+            )
+            assert opened.claim is not None
+            assert opened.claim.id is not None  # begun, and claimed in it
+            await team_messages.add(
+                s, seeded.session_id, seeded.participant_id, "Encore", "equipe", now=NOW
+            )
+
+    with pytest.raises(TransactionNeeded):
+        await work()
+    async with database.read() as s:
+        assert await s.scalar(select(func.count()).select_from(InboundRow)) == 0
+        assert await s.scalar(select(func.count()).select_from(TeamMessageRow)) == 1
