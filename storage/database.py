@@ -116,9 +116,11 @@ class Database:
         )
         # Sessions of a resident's message on PostgreSQL: their statements run on
         # a connection of their own, never one of SQLAlchemy's (storage.pg_transaction).
-        self._alone = async_sessionmaker(
-            refusing_engine(engine.url), expire_on_commit=False, autoflush=False
-        )
+        self._alone: async_sessionmaker[AsyncSession] | None = None
+        if self._url.get_backend_name() == "postgresql":
+            self._alone = async_sessionmaker(
+                refusing_engine(engine.url), expire_on_commit=False, autoflush=False
+            )
         self._checkpoints = checkpoints
         self._unreachable_at: float | None = None
         self._group: GroupCommit | None = None  # SQLite's transactions share commits
@@ -191,7 +193,7 @@ class Database:
             if self._group is not None:
                 async with self._group.transaction() as session:
                     yield session
-            elif optimistic:
+            elif optimistic and self._alone is not None:
                 session = self._alone()  # nothing to close: it never connects
                 engine, dialect = self._engine, self._engine.dialect
                 async with pg_transaction.on_connection_alone(engine, session, dialect):

@@ -142,7 +142,6 @@ class SessionRow(Base):
     __table_args__ = (
         CheckConstraint(_one_of("status", SessionStatus), name="status"),
         Index("ix_sessions_participant_id", "participant_id"),
-        Index("ix_sessions_flow_version_id", "flow_version_id"),
         # At most one open session per participant, even with several processes.
         Index(
             "uq_sessions_open_participant",
@@ -159,7 +158,8 @@ class SessionRow(Base):
             postgresql_where=text(HUMAN_WAITING),
         ),
         # The results filtered by département (storage.results): the sessions of
-        # a consultation's versions in one département.
+        # a consultation's versions in one département; and, by its first
+        # column, every lookup by version (migration 0020).
         Index("ix_sessions_departement", "flow_version_id", "departement"),
     )
 

@@ -108,7 +108,7 @@ async def test_a_database_migrated_by_a_newer_version_is_refused_untouched(datab
 async def test_an_unknown_target_revision_lists_the_known_ones(database: Database):
     known = (
         r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012, 0014, 0015, 0016, "
-        r"0017, 0018, 0019"
+        r"0017, 0018, 0019, 0020"
     )
     with pytest.raises(StorageError, match=r"unknown revision 'nope'; " + known):
         await database.downgrade("nope")

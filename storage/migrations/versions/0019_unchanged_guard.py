@@ -1,5 +1,5 @@
 """`consultbot_unchanged`: the guard of a resident's message written without a
-transaction of its own (storage.optimistic). Such a message reads its session
+transaction of its own (storage.write_batch). Such a message reads its session
 without a lock, then writes everything in one statement, which runs as its own
 transaction; the statement's UPDATE of the session names the row version it
 read (`xmin`), and this function, called on the count of rows that UPDATE
