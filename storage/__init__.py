@@ -11,7 +11,8 @@ argument (timezone-aware), and return frozen records:
     sessions       create, find_open (lock=True: FOR UPDATE), latest, get, save,
                    expire_inactive, count_by_status
     transcripts    append (one statement for all lines), for_session
-    answers        record (supersedes the previous answer to the question),
+    answers        record (supersedes the previous answer to the question), add
+                   (the same, its id not read back),
                    supersede (restart / back), current, history,
                    for_moderation, moderate, for_consultation (engine pull)
     inbound        claim (dedupe by platform message id), store_replies,
@@ -38,7 +39,9 @@ argument (timezone-aware), and return frozen records:
 The per-message path of the conversation service, in one transaction (on
 PostgreSQL, begun only if the message needs it: `optimistic`, see
 storage.message_open; a claim opened so has no id and is written with its
-replies by `inbound.claim_with_replies`):
+replies by `inbound.claim_with_replies`; and only the repositories' prepared
+statements run, a statement of SQLAlchemy's own raising TransactionNeeded:
+storage.pg_transaction):
 
     async with db.transaction(optimistic=True) as s:
         # The participant, their open session and the message id's claim: one
@@ -52,7 +55,7 @@ replies by `inbound.claim_with_replies`):
         # The session first: with nothing begun, its UPDATE guards what follows.
         await sessions.save(s, current.id, now=now, state=new_state, status=...)
         await transcripts.append(s, current.id, [line_in, *lines_out])
-        await answers.record(s, current.id, question_id, value, question_text=..., ...)
+        await answers.add(s, current.id, question_id, value, question_text=..., ...)
         if claim.id is None:                           # opened with nothing begun
             await inbound.claim_with_replies(s, channel, user_hash, message_id, replies, now=now)
         else:

@@ -67,9 +67,9 @@ async def on_connection_alone(
     only storage.prepared's statements use. A resident's message runs only
     those; anything else raises TransactionNeeded, and is done again in a
     transaction of SQLAlchemy's. SQLAlchemy's session and connection around
-    the work cost more than the work's statements did: bench/storage_hot_path.py
-    on PostgreSQL, 2026-12-06, 746-766 µs of CPU a message with them, 585-589 µs
-    without; bench/load.py's server, 1.40-1.47 ms a message with, 1.17 without."""
+    the work were a fifth of its CPU: bench/storage_hot_path.py on PostgreSQL,
+    2026-12-06, 746-766 µs a message with them, 585-589 µs without;
+    bench/load.py's server, 1.40-1.47 ms a message with, 1.17 without."""
     raw = await engine.raw_connection()
     try:
         async with _on_driver(session, raw.driver_connection, dialect, optimistic=True):
