@@ -27,6 +27,7 @@ connection goes back to the pool with its isolation level reset by SQLAlchemy
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any
@@ -77,6 +78,10 @@ async def on_connection_alone(
     finally:
         # In SQLAlchemy's greenlet: a connection found closed is closed there.
         await session.run_sync(lambda _: raw.close())
+        # Giving it back wakes the first message waiting for one, but that runs
+        # only once this task yields: without this, the task could take it
+        # straight back for its next message, and a waiter wait on and on.
+        await asyncio.sleep(0)
 
 
 @contextlib.asynccontextmanager

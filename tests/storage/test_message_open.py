@@ -390,3 +390,36 @@ async def test_once_begun_a_message_still_runs_no_statement_of_sqlalchemys_own(
     async with database.read() as s:
         assert await s.scalar(select(func.count()).select_from(InboundRow)) == 0
         assert await s.scalar(select(func.count()).select_from(TeamMessageRow)) == 1
+
+
+@ONLY_POSTGRESQL
+async def test_a_message_waiting_for_a_connection_gets_the_next_one_given_back(
+    database_url: str, seeded: Seeded
+):
+    # One connection: a message holds it while another waits; when the first
+    # gives it back and at once wants one for its next message, the one that
+    # waited goes first (storage.pg_transaction).
+    db = await Database.connect(database_url, pool_size=1)
+    holding, release, served = asyncio.Event(), asyncio.Event(), []
+
+    async def first_resident() -> None:
+        async with db.transaction(optimistic=True):
+            holding.set()
+            await release.wait()
+        async with db.transaction(optimistic=True):
+            served.append("first, next message")
+
+    async def second_resident() -> None:
+        await holding.wait()
+        async with db.transaction(optimistic=True):
+            served.append("second")
+
+    try:
+        tasks = [asyncio.create_task(first_resident()), asyncio.create_task(second_resident())]
+        await holding.wait()
+        await asyncio.sleep(0.2)  # the second is waiting for the connection by now
+        release.set()
+        await asyncio.gather(*tasks)
+    finally:
+        await db.close()
+    assert served == ["second", "first, next message"]
