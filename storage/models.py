@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -570,7 +571,9 @@ class PreConsentRow(Base):
 
 class OpeningRow(Base):
     """Residents who opened a consultation (reached its consent question),
-    counted per day, channel and source tag ('' for none): no one in it."""
+    counted per day, channel and source tag ('' for none): no one in it. Each
+    count is split in shards (storage.openings.SHARDS), added up when read, so
+    that newcomers arriving together do not take turns on one row."""
 
     __tablename__ = "openings"
 
@@ -578,6 +581,7 @@ class OpeningRow(Base):
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, the region's
     channel: Mapped[str] = mapped_column(String(32), primary_key=True)
     source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     opened: Mapped[int] = mapped_column(Integer)
 
 

@@ -1,18 +1,21 @@
 """Migrations, up and down, on both backends; the models match them."""
 
 import asyncio
+import datetime as dt
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import bindparam, inspect, select, text
 
-from storage import consultations, participants
+from storage import consultations, openings, participants
 from storage.columns import Json
 from storage.database import Database
 from storage.errors import SchemaOutOfDate, StorageError
 from storage.models import Base, SessionRow
 from tests.storage.seeding import NOW
+
+DAY = dt.date(2026, 12, 6)
 
 pytestmark = pytest.mark.empty_database  # each test migrates it itself
 
@@ -108,7 +111,7 @@ async def test_a_database_migrated_by_a_newer_version_is_refused_untouched(datab
 async def test_an_unknown_target_revision_lists_the_known_ones(database: Database):
     known = (
         r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012, 0014, 0015, 0016, "
-        r"0017, 0018, 0019, 0020"
+        r"0017, 0018, 0019, 0020, 0021"
     )
     with pytest.raises(StorageError, match=r"unknown revision 'nope'; " + known):
         await database.downgrade("nope")
@@ -289,3 +292,32 @@ async def test_0018_makes_the_open_message_function_lock_newcomers_and_its_downg
     assert not await _open_message_locks_newcomers(database)
     await database.upgrade()
     assert await _open_message_locks_newcomers(database)
+
+
+async def test_0021_keeps_the_openings_counted_and_its_downgrade_adds_the_shards_up(
+    database_url: str,
+):
+    db = await Database.connect(database_url)
+    try:
+        await db.upgrade("0020")
+        await _openings(db, "INSERT INTO openings VALUES ('mobilite', '2026-12-06', 'web', '', 3)")
+        await db.upgrade()
+        async with db.transaction() as s:
+            await openings.count(s, "mobilite", "web", None, day=DAY, shard=5)
+            await openings.count(s, "mobilite", "web", None, day=DAY, shard=0)
+        assert await _openings(db, "SELECT shard, opened FROM openings ORDER BY shard") == [
+            (0, 4),
+            (5, 1),
+        ]
+        await db.downgrade("0020")
+        assert await _openings(db, "SELECT * FROM openings") == [
+            ("mobilite", "2026-12-06", "web", "", 5)
+        ]
+    finally:
+        await db.close()
+
+
+async def _openings(db: Database, statement: str) -> list[tuple[object, ...]]:
+    async with db.engine.begin() as connection:
+        result = await connection.execute(text(statement))
+        return [tuple(row) for row in result] if result.returns_rows else []
