@@ -26,7 +26,7 @@ from bot.channel_contract import InboundMessage
 from bot.pseudonyms import Pseudonymizer
 from flows.effects import ConsentAsked, ConsentRefused, Effect
 from storage import erasure_receipts, openings, pre_consent
-from storage.pre_consent import Outside, PreConsent
+from storage.pre_consent import PreConsent
 
 # The region's days: an opening counts on the day it is where residents live.
 REGION_TIMEZONE = ZoneInfo("Europe/Paris")
@@ -105,27 +105,19 @@ class BeforeConsent:
     async def purge_expired(self, session: AsyncSession, now: dt.datetime) -> int:
         return await pre_consent.purge_expired(session, now=now)
 
-    async def look_up(
-        self, session: AsyncSession, message: InboundMessage, user_hash: str
-    ) -> Outside:
-        """For someone not enrolled: their note, and whether this message
-        (then: a retry of it) erased their data, in one statement."""
-        receipt = None
-        if message.message_id is not None:
-            receipt = self._pseudonyms.erasure_receipt(
-                message.channel, user_hash, message.message_id
-            )
-        return await pre_consent.find_outside(
-            session, message.channel, user_hash, receipt, now=message.received_at
-        )
+    def receipt(self, message: InboundMessage, user_hash: str) -> str | None:
+        """The erasure receipt that names this message, were it to erase their
+        data (None: the message has no id): with it, opening the message says
+        whether it is a retry of one that did (storage.message_open)."""
+        if message.message_id is None:
+            return None
+        return self._pseudonyms.erasure_receipt(message.channel, user_hash, message.message_id)
 
     async def record_erasure(
         self, session: AsyncSession, message: InboundMessage, user_hash: str
     ) -> None:
-        if message.message_id is not None:
-            receipt = self._pseudonyms.erasure_receipt(
-                message.channel, user_hash, message.message_id
-            )
+        receipt = self.receipt(message, user_hash)
+        if receipt is not None:
             await erasure_receipts.record(session, receipt, now=message.received_at)
 
     def _digest(self, message: InboundMessage, user_hash: str) -> str | None:

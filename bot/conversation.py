@@ -262,8 +262,6 @@ class ConversationService:
         if context.stored is None and not consented:
             return await self._before_consent(session, context, transition, user_hash)
         claim = await self._enrol(session, context, transition, user_hash, opening.claim)
-        if isinstance(claim, list):
-            return claim  # handled meanwhile by another process: its replies
         if any(isinstance(e, DeletionConfirmed) for e in transition.effects):
             return await self._erase(session, context, transition, user_hash)
         return await self._store(
@@ -277,11 +275,17 @@ class ConversationService:
         session, the message id claimed; or, for a message handled before (a
         redelivery, or the retry of one that erased their data), its replies."""
         opened = await message_open.open_message(
-            session, message.channel, user_hash, message.message_id, now=message.received_at
+            session,
+            message.channel,
+            user_hash,
+            message.message_id,
+            now=message.received_at,
+            receipt=self._outside.receipt(message, user_hash),
         )
         participant = opened.participant
         if participant is None:
-            outside = await self._outside.look_up(session, message, user_hash)
+            outside = opened.outside
+            assert outside is not None  # read for someone not enrolled
             if outside.erased:
                 return [await self._erased_reply(session, message)]
             return _Opening(None, False, None, outside, None)
@@ -325,10 +329,10 @@ class ConversationService:
         transition: engine.Transition,
         user_hash: str,
         claim: InboundClaim | None,
-    ) -> InboundClaim | list[Reply] | None:
+    ) -> InboundClaim | None:
         """For someone who consents now: their note forgotten, the participant
-        created, and the message id claimed (another process may have been
-        first: then its replies). Someone enrolled keeps their claim."""
+        created, and the message id to be claimed with its replies once stored
+        (redeliveries.keep_replies). Someone enrolled keeps their claim."""
         message = context.message
         if context.before is not None:
             await self._outside.forget(session, message, user_hash)
@@ -343,10 +347,14 @@ class ConversationService:
                 consented_at=message.received_at,
                 address=message.address.encode("ascii") if message.address else None,
             )
-        if claim is None:  # just consented: claimed once stored
-            claim, replayed = await redeliveries.claim(session, message, user_hash)
-            if replayed is not None:
-                return replayed
+        if claim is None and message.message_id is not None:
+            # Just consented. Claimed with the writes at the end, not now: one
+            # statement less. No one else can have claimed it: only an enrolled
+            # resident's messages are, and their first ones wait for this
+            # transaction (message_open locks newcomers); were it claimed all
+            # the same, the writes would fail whole and the message be handled
+            # again, and found handled.
+            claim = InboundClaim(None, True, None)
         return claim
 
     async def _erase(

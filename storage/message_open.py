@@ -9,6 +9,7 @@ consultation.
     if opened.claim is not None and not opened.claim.is_new:
         return opened.claim.replies                  # a redelivery
     ... opened.participant, opened.team_waiting, opened.session
+    ... opened.outside                    # someone not enrolled: their note, ...
 
 One contract for both databases; only how it runs differs. On PostgreSQL every
 statement is a round trip (asyncpg waits for each answer): the steps run in the
@@ -18,7 +19,10 @@ sessions take one by one, which is how SQLite runs them (no round trips there).
 Someone not enrolled has no row to lock: on PostgreSQL the function locks their
 pseudonym instead (an advisory lock until the transaction ends: two processes
 taking a newcomer's first messages at once take turns) and looks for them
-again, the other transaction may have enrolled them; SQLite's transactions never
+again, the other transaction may have enrolled them; if they are still not
+enrolled, it reads what is kept about them outside consent (storage.pre_consent:
+their note, and whether the erasure receipt given names the message), as
+`pre_consent.find_outside` does (migration 0022); SQLite's transactions never
 overlap, so there the participant and their open session are read in one
 statement (nothing to lock), then the message id claimed. Nothing is claimed
 for someone not enrolled, nor is the session locked for a redelivery.
@@ -43,13 +47,14 @@ from typing import Any
 from sqlalchemy import Boolean, String, and_, bindparam, column, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import inbound, participants, sessions
+from storage import inbound, participants, pre_consent, sessions
 from storage.columns import BigId, Json, UtcDateTime
 from storage.consultations import CONSOLE_DATES, with_console_dates
 from storage.errors import NotFound
 from storage.inbound import InboundClaim
 from storage.models import OPEN_STATUSES, InboundRow, ParticipantRow, SessionRow, table
 from storage.participants import WAITING, Participant
+from storage.pre_consent import NOTE, Outside, PreConsent
 from storage.prepared import BATCH, POSTGRESQL_DIALECT, SQLITE_CONNECTION, Prepared
 from storage.sessions import StoredSession, session_of
 from storage.write_batch import Batch
@@ -63,6 +68,10 @@ class OpenedMessage:
     # redelivery (then no session is read).
     claim: InboundClaim | None
     session: StoredSession | None  # their open session, locked
+    # Not enrolled: what is kept about them outside consent (their note from
+    # before consent, whether the message's erasure receipt names it); None
+    # for someone enrolled.
+    outside: Outside | None = None
 
 
 _p, _s = table(ParticipantRow), table(SessionRow)
@@ -79,6 +88,8 @@ _OUTPUTS = (
     column("o_claim_replies", Json),
     *(column(f"o_session_{name}", _s.c[name].type) for name in _SESSION),
     *(column(f"o_{date.name}", date.type) for date in CONSOLE_DATES),
+    column("o_erased", Boolean()),
+    *(column(f"o_note_{note.name}", note.type) for note in NOTE),
 )
 _OPEN = Prepared(
     select(
@@ -87,6 +98,7 @@ _OPEN = Prepared(
             bindparam("b_user_hash", type_=String()),
             bindparam("b_message_id", type_=String()),
             bindparam("b_now", type_=UtcDateTime()),
+            bindparam("b_receipt", type_=String()),
         )
         .table_valued(*_OUTPUTS, name="opened")
         .c
@@ -139,16 +151,24 @@ _PEEK = Prepared(
     .where(_RESIDENT)
 )
 _TEAM = len(_PARTICIPANT)
-_NOBODY = OpenedMessage(None, False, None, None)  # not enrolled: nothing else read
 _CLAIM = _TEAM + 1
 _SESSION_AT = _CLAIM + 3
+_OUTSIDE_AT = len(_OUTPUTS) - len(NOTE) - 1
 
 
 async def open_message(
-    session: AsyncSession, channel: str, user_hash: str, message_id: str | None, *, now: dt.datetime
+    session: AsyncSession,
+    channel: str,
+    user_hash: str,
+    message_id: str | None,
+    *,
+    now: dt.datetime,
+    receipt: str | None = None,
 ) -> OpenedMessage:
     """Lock the participant, claim `message_id` (None: the platform gave none,
-    nothing to dedupe), lock their open session: see the module's docstring."""
+    nothing to dedupe), lock their open session: see the module's docstring.
+    `receipt`: the erasure receipt that would name this message, for someone
+    not enrolled (`pre_consent.find_outside`)."""
     # Set by Database for a PostgreSQL session; any other session (none on the
     # message path) runs the statements one by one, which PostgreSQL runs too.
     if POSTGRESQL_DIALECT in session.info:
@@ -163,13 +183,14 @@ async def open_message(
             "b_user_hash": user_hash,
             "b_message_id": message_id,
             "b_now": now,
+            "b_receipt": receipt,
         }
         return _opened((await _OPEN.execute(session, values)).one())
     if SQLITE_CONNECTION in session.info:
-        return await _open_on_sqlite(session, channel, user_hash, message_id, now)
+        return await _open_on_sqlite(session, channel, user_hash, message_id, now, receipt)
     participant, waiting = await participants.find_for_message(session, channel, user_hash)
     if participant is None:
-        return _NOBODY
+        return await _nobody(session, channel, user_hash, receipt, now)
     claim = await _claim(session, channel, user_hash, message_id, now)
     if claim is not None and not claim.is_new:
         return OpenedMessage(participant, waiting, claim, None)
@@ -179,7 +200,9 @@ async def open_message(
 
 def _opened(row: tuple[Any, ...]) -> OpenedMessage:
     if row[0] is None:
-        return _NOBODY
+        erased, *note = row[_OUTSIDE_AT:]
+        outside = Outside(None if note[0] is None else PreConsent(*note), bool(erased))
+        return OpenedMessage(None, False, None, None, outside)
     participant = Participant(*row[:_TEAM])
     claim_id, claim_new, replies = row[_CLAIM : _CLAIM + 3]
     claim = None
@@ -187,7 +210,7 @@ def _opened(row: tuple[Any, ...]) -> OpenedMessage:
         if claim_id is None:  # claimed by a transaction that is gone since
             raise NotFound("the claim of a redelivered message vanished: send it again")
         claim = InboundClaim(id=claim_id, is_new=claim_new, replies=replies)
-    stored = None if row[_SESSION_AT] is None else session_of(row[_SESSION_AT:])
+    stored = None if row[_SESSION_AT] is None else session_of(row[_SESSION_AT:_OUTSIDE_AT])
     return OpenedMessage(participant, bool(row[_TEAM]), claim, stored)
 
 
@@ -213,18 +236,31 @@ async def _peek(
 
 
 async def _open_on_sqlite(
-    session: AsyncSession, channel: str, user_hash: str, message_id: str | None, now: dt.datetime
+    session: AsyncSession,
+    channel: str,
+    user_hash: str,
+    message_id: str | None,
+    now: dt.datetime,
+    receipt: str | None,
 ) -> OpenedMessage:
     values = {"b_channel": channel, "b_user_hash": user_hash}
     row = (await _SQLITE_OPEN.execute(session, values)).first()
     if row is None:
-        return _NOBODY
+        return await _nobody(session, channel, user_hash, receipt, now)
     participant, waiting = Participant(*row[:_TEAM]), bool(row[_TEAM])
     claim = await _claim(session, channel, user_hash, message_id, now)
     if claim is not None and not claim.is_new:
         return OpenedMessage(participant, waiting, claim, None)
     stored = None if row[_TEAM + 1] is None else session_of(row[_TEAM + 1 :])
     return OpenedMessage(participant, waiting, claim, stored)
+
+
+async def _nobody(
+    session: AsyncSession, channel: str, user_hash: str, receipt: str | None, now: dt.datetime
+) -> OpenedMessage:
+    """Someone not enrolled: what is kept about them outside consent."""
+    outside = await pre_consent.find_outside(session, channel, user_hash, receipt, now=now)
+    return OpenedMessage(None, False, None, None, outside)
 
 
 async def _claim(

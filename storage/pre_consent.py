@@ -45,13 +45,14 @@ class Outside:
 _t, _receipts = table(PreConsentRow), table(ErasureReceiptRow)
 _KEY = (_t.c.channel == bindparam("b_channel")) & (_t.c.user_hash == bindparam("b_user_hash"))
 _LIVE = _t.c.expires_at > bindparam("b_now", type_=_t.c.expires_at.type)
-_NOTE = (_t.c.consultation_id, _t.c.language, _t.c.asked_version_id, _t.c.asked_by, _t.c.source)
-_FIND = Prepared(select(*_NOTE).where(_KEY, _LIVE))
+# A note's columns, in the order of PreConsent's fields.
+NOTE = (_t.c.consultation_id, _t.c.language, _t.c.asked_version_id, _t.c.asked_by, _t.c.source)
+_FIND = Prepared(select(*NOTE).where(_KEY, _LIVE))
 # One row whether or not there is a note: the receipt's answer comes with it.
 _ONE_ROW = select(literal(1).label("one")).subquery("one_row")
 _FIND_OUTSIDE = Prepared(
     select(
-        exists().where(_receipts.c.digest == bindparam("b_receipt")).label("erased"), *_NOTE
+        exists().where(_receipts.c.digest == bindparam("b_receipt")).label("erased"), *NOTE
     ).select_from(_ONE_ROW.outerjoin(_t, _KEY & _LIVE))
 )
 _COLUMNS = (
@@ -76,7 +77,8 @@ _KEEP = Prepared(
     deferrable=True,
     upserts=_t,
 )
-_FORGET = Prepared(delete(_t).where(_KEY))
+# Held on PostgreSQL (storage.write_batch): nothing of the note is read after.
+_FORGET = Prepared(delete(_t).where(_KEY), deferrable=True)
 
 
 async def find(
@@ -127,7 +129,7 @@ async def keep(
 
 
 async def forget(session: AsyncSession, channel: str, user_hash: str) -> None:
-    await _FORGET.execute(session, {"b_channel": channel, "b_user_hash": user_hash})
+    await _FORGET.write(session, {"b_channel": channel, "b_user_hash": user_hash})
 
 
 async def purge_expired(session: AsyncSession, *, now: dt.datetime) -> int:

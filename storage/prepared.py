@@ -194,7 +194,6 @@ class Prepared:
         if found is None:
             batch = await _batch(session)
             if batch is not None:
-                await batch.send()  # this statement sees every write before it
                 return await self._execute_postgresql(batch, values)
             result = await session.execute(self.statement, values)
             return Rows(
@@ -242,20 +241,24 @@ class Prepared:
     async def _execute_postgresql(self, batch: Batch, values: Mapping[str, Any]) -> Rows:
         dialect = batch.dialect
         compiled = self._compiled_for(values, dialect)
+        sql, arguments = compiled.sql, compiled.arguments(values)
+        if batch.carries(sql, compiled.table):
+            sql, arguments = batch.carry(sql, arguments)  # the held writes go with it
+        else:
+            await batch.send()  # this statement sees every write before it
         if not (compiled.reads_only or batch.begun):  # a write is held, or needs BEGIN
             raise TransactionNeeded("writes not held and locks need a transaction")
-        arguments = compiled.arguments(values)
         try:
             if compiled.returns_rows:
-                records = await batch.driver.fetch(compiled.sql, *arguments)
+                records = await batch.driver.fetch(sql, *arguments)
                 rows = [tuple(record) for record in records]
                 count = len(rows)
             else:
-                status = await batch.driver.execute(compiled.sql, *arguments)
+                status = await batch.driver.execute(sql, *arguments)
                 rows, count = [], _status_count(status)
         except DRIVER_ERRORS as error:
             lost = batch.driver.is_closed()
-            raise as_dbapi_error(error, compiled.sql, dialect, lost=lost) from error
+            raise as_dbapi_error(error, sql, dialect, lost=lost) from error
         if rows and compiled.results:
             rows = [_processed(row, compiled.results) for row in rows]
         return Rows(rows, count)

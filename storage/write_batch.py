@@ -30,7 +30,14 @@ otherwise what is held is sent first.
 
 The transaction's other statements send what is held first too (`Batch.send`,
 called by storage.prepared and, for SQLAlchemy's own statements, by
-storage.engines), so every read sees every write before it.
+storage.engines), so every read sees every write before it. One kind of
+statement takes them along instead, in a transaction begun (`Batch.carry`): an
+INSERT of parameters only (it reads nothing) into a table no held write
+touches, whose rows the caller needs back (a participant created, with its id).
+`WITH w0 AS (<held>) INSERT ... RETURNING ...` is one round trip instead of
+two, and the same as running them first: none of them writes what the INSERT
+writes, and a foreign key of its rows is checked once the whole statement has
+run, held writes included.
 
 A held write that fails (a constraint) fails the statement it is sent with, or
 the commit: the transaction is rolled back whole, as it would have been.
@@ -138,6 +145,26 @@ class Batch:
             await self.begin()
         await self._run()
 
+    def carries(self, sql: str, table: str) -> bool:
+        """Whether the held writes can go with the statement `sql`, which writes
+        `table`, rather than before it (see the module's docstring)."""
+        return (
+            bool(self.held)
+            and self.begin is None
+            and self._guard is None
+            and table not in self._added
+            and table not in self._changed
+            and _orderable(sql)
+        )
+
+    def carry(self, sql: str, arguments: list[Any]) -> tuple[str, list[Any]]:
+        """The statement `sql` with the held writes before it, and its
+        arguments, once `carries` said so; they are no longer held."""
+        held = [value for write in self.held for value in write.arguments]
+        shapes = tuple((write.sql, len(write.arguments), write.after) for write in self.held)
+        self.discard()
+        return _carrying(shapes, sql), held + arguments
+
     async def send_alone(self) -> None:
         """With no transaction begun: run what is held as one statement, its
         own transaction, which fails whole if the session changed meanwhile."""
@@ -184,6 +211,18 @@ def together(writes: list[Write], guard: int | None = None) -> tuple[str, list[A
 # 2026-12-06: 585-589 µs of CPU a message before, 571-573 µs after).
 @functools.lru_cache(maxsize=512)
 def _statement(shapes: tuple[tuple[str, int, tuple[int, ...]], ...], guard: int | None) -> str:
+    result = "1" if guard is None else f"consultbot_unchanged((SELECT count(*) FROM w{guard}))"
+    return _with(shapes) + " SELECT " + result
+
+
+@functools.lru_cache(maxsize=512)
+def _carrying(shapes: tuple[tuple[str, int, tuple[int, ...]], ...], sql: str) -> str:
+    return _with(shapes) + " " + _renumbered(sql, sum(count for _, count, _ in shapes))
+
+
+def _with(shapes: tuple[tuple[str, int, tuple[int, ...]], ...]) -> str:
+    """The WITH clause running the writes of `shapes` (their SQL, number of
+    arguments, and the writes each must follow), their parameters numbered on."""
     followed = {number for _, _, after in shapes for number in after}
     parts: list[str] = []
     offset = 0
@@ -196,8 +235,7 @@ def _statement(shapes: tuple[tuple[str, int, tuple[int, ...]], ...], guard: int 
             sql += " RETURNING 1"  # what an INSERT after it counts
         parts.append(f"w{number} AS ({sql})")
         offset += count
-    result = "1" if guard is None else f"consultbot_unchanged((SELECT count(*) FROM w{guard}))"
-    return "WITH " + ", ".join(parts) + " SELECT " + result
+    return "WITH " + ", ".join(parts)
 
 
 def _renumbered(sql: str, offset: int) -> str:

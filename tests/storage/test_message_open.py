@@ -13,29 +13,61 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from storage import consultations, inbound, message_open, sessions, team_messages
+from storage import (
+    consultations,
+    erasure_receipts,
+    inbound,
+    message_open,
+    pre_consent,
+    sessions,
+    team_messages,
+)
 from storage.database import Database
 from storage.errors import Conflict, DatabaseBusy, TransactionNeeded
 from storage.message_open import OpenedMessage
 from storage.models import InboundRow, SessionStatus, TeamMessageRow
+from storage.pre_consent import Outside, PreConsent
 from tests.storage.seeding import NOW, Seeded
 from tests.storage.test_database import ONLY_POSTGRESQL
 
+LATER = NOW + dt.timedelta(hours=1)
 REPLIES = [{"text": "De 1 à 5 ?", "buttons": [{"title": "1", "payload": "1"}]}]
 
 
-async def _open(db: Database, user_hash: str, message_id: str | None) -> OpenedMessage:
+async def _open(
+    db: Database, user_hash: str, message_id: str | None, receipt: str | None = None
+) -> OpenedMessage:
     async with db.transaction() as s:
-        return await message_open.open_message(s, "telegram", user_hash, message_id, now=NOW)
+        return await message_open.open_message(
+            s, "telegram", user_hash, message_id, now=NOW, receipt=receipt
+        )
 
 
 async def test_someone_not_enrolled_is_neither_claimed_nor_locked(
     database: Database, seeded: Seeded
 ):
     opened = await _open(database, "ff" * 32, "m-1")
-    assert opened == message_open.OpenedMessage(None, False, None, None)
+    assert opened == OpenedMessage(None, False, None, None, Outside(None, erased=False))
     async with database.transaction() as s:  # nothing was claimed for them
         assert (await inbound.claim(s, "telegram", "ff" * 32, "m-1", now=NOW)).is_new
+
+
+async def test_someone_not_enrolled_is_opened_with_their_note_and_erasure_receipt(
+    database: Database, seeded: Seeded
+):
+    note = PreConsent("mobilite", "en", seeded.flow_version_id, "d1", "gare")
+    async with database.transaction() as s:
+        await pre_consent.keep(s, "telegram", "ff" * 32, note, expires_at=LATER)
+        await erasure_receipts.record(s, "r1", now=NOW)
+    assert (await _open(database, "ff" * 32, "m-1", "r0")).outside == Outside(note, False)
+    assert (await _open(database, "ff" * 32, "m-2", "r1")).outside == Outside(note, True)
+    assert (await _open(database, "ee" * 32, "m-1", "r1")).outside == Outside(None, True)
+    assert (await _open(database, seeded.user_hash, "m-1", "r1")).outside is None  # enrolled
+    async with database.transaction() as s:
+        expired = await message_open.open_message(
+            s, "telegram", "ff" * 32, "m-3", now=LATER, receipt=None
+        )
+    assert expired.outside == Outside(None, False)
 
 
 async def test_a_message_claims_its_id_and_reads_the_open_session(
@@ -234,7 +266,7 @@ async def test_the_uncommon_cases_are_opened_as_in_a_transaction(
 ):
     async with database.transaction(optimistic=True) as s:  # not enrolled
         nobody = await message_open.open_message(s, "telegram", "ff" * 32, "m-1", now=NOW)
-    assert nobody == message_open.OpenedMessage(None, False, None, None)
+    assert nobody == OpenedMessage(None, False, None, None, Outside(None, erased=False))
     async with database.transaction() as s:
         await team_messages.add(
             s, seeded.session_id, seeded.participant_id, "Bonjour", "equipe", now=NOW

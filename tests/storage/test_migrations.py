@@ -111,7 +111,7 @@ async def test_a_database_migrated_by_a_newer_version_is_refused_untouched(datab
 async def test_an_unknown_target_revision_lists_the_known_ones(database: Database):
     known = (
         r"known: base, 0001, 0002, 0003, 0004, 0005, 0011, 0008, 0006, 0012, 0014, 0015, 0016, "
-        r"0017, 0018, 0019, 0020, 0021"
+        r"0017, 0018, 0019, 0020, 0021, 0022"
     )
     with pytest.raises(StorageError, match=r"unknown revision 'nope'; " + known):
         await database.downgrade("nope")
@@ -254,11 +254,16 @@ async def test_0015_fills_the_residents_departement_from_their_place_answers(dat
         await db.close()
 
 
-async def _open_message_function(db: Database) -> int:
-    """How many functions named consultbot_open_message PostgreSQL knows."""
+async def _open_message_function(db: Database, arguments: int = 4) -> int:
+    """How many functions named consultbot_open_message, taking `arguments`,
+    PostgreSQL knows."""
     async with db.engine.connect() as connection:
         found = await connection.scalar(
-            text("SELECT count(*) FROM pg_proc WHERE proname = 'consultbot_open_message'")
+            text(
+                "SELECT count(*) FROM pg_proc "
+                "WHERE proname = 'consultbot_open_message' AND pronargs = :n"
+            ),
+            {"n": arguments},
         )
     return int(found or 0)
 
@@ -274,12 +279,20 @@ async def test_0017_creates_the_open_message_function_and_its_downgrade_drops_it
     assert await _open_message_function(database) == 1
 
 
-async def _open_message_locks_newcomers(database: Database) -> bool:
+async def _open_message_body(database: Database, arguments: int = 4) -> str:
     async with database.engine.connect() as connection:
         body = await connection.scalar(
-            text("SELECT prosrc FROM pg_proc WHERE proname = 'consultbot_open_message'")
+            text(
+                "SELECT prosrc FROM pg_proc "
+                "WHERE proname = 'consultbot_open_message' AND pronargs = :n"
+            ),
+            {"n": arguments},
         )
-    return "pg_advisory_xact_lock" in str(body)
+    return str(body)
+
+
+async def _open_message_locks_newcomers(database: Database) -> bool:
+    return "pg_advisory_xact_lock" in await _open_message_body(database)
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -292,6 +305,20 @@ async def test_0018_makes_the_open_message_function_lock_newcomers_and_its_downg
     assert not await _open_message_locks_newcomers(database)
     await database.upgrade()
     assert await _open_message_locks_newcomers(database)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_0022_adds_the_open_message_function_that_reads_the_note_and_keeps_0018s(
+    database: Database,
+):
+    body = await _open_message_body(database, arguments=5)
+    assert "FROM pre_consent" in body
+    assert "pg_advisory_xact_lock" in body
+    await database.downgrade("0021")
+    assert await _open_message_function(database, arguments=5) == 0
+    assert await _open_message_locks_newcomers(database)  # 0018's, for the previous version
+    await database.upgrade()
+    assert await _open_message_function(database, arguments=5) == 1
 
 
 async def test_0021_keeps_the_openings_counted_and_its_downgrade_adds_the_shards_up(

@@ -3,6 +3,7 @@ what running them one by one gives, on both databases: every later read sees
 them, an UPDATE sees the rows written before it, a broken constraint among them
 keeps nothing of the transaction, and a rolled-back transaction sends none."""
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -107,6 +108,55 @@ async def test_an_answer_superseded_and_its_replacement_are_sent_together_in_ord
         assert held is None or [write.after for write in held] == [(), (0,)]
     assert await _current(database, seeded) == [("mode", "vélo")]
     assert await _history(database, seeded) == [("mode", "train", True), ("mode", "vélo", False)]
+
+
+_participants = table(ParticipantRow)
+_ENROL = Prepared(insert(_participants).returning(_participants.c.id))
+_ADD_READ_BACK = Prepared(insert(_answers).returning(_answers.c.id))
+
+
+def _sent(s: AsyncSession) -> list[str]:
+    """The statements the session's PostgreSQL connection runs from now on
+    (each logged once the loop has run again after it)."""
+    sent: list[str] = []
+    s.info[BATCH].driver.add_query_logger(lambda record: sent.append(record.query))
+    return sent
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_an_insert_read_back_takes_the_held_writes_along_in_one_statement(
+    database: Database, seeded: Seeded
+):
+    async with database.transaction() as s:
+        sent = _sent(s)
+        await _ADD.write(s, _answer(seeded, "mode", "train"))
+        enrolled = await _ENROL.execute(s, {"channel": "web", "user_hash": "h9", "created_at": AT})
+        await asyncio.sleep(0)  # asyncpg logs the statement at the loop's next turn
+        assert len(sent) == 1  # one round trip
+        assert sent[0].startswith("WITH w0 AS (INSERT INTO answers ")
+        assert _held(s) == []
+        # What was taken along is written, as if sent first.
+        assert (await _CURRENT.execute(s, {"b_session": seeded.session_id})).rows == [
+            ("mode", "train")
+        ]
+    async with database.read() as s:
+        found = await s.scalar(
+            select(ParticipantRow.user_hash).where(ParticipantRow.id == enrolled.scalar())
+        )
+    assert found == "h9"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_an_insert_into_a_table_a_held_write_touches_sends_them_first(
+    database: Database, seeded: Seeded
+):
+    async with database.transaction() as s:
+        sent = _sent(s)
+        await _ADD.write(s, _answer(seeded, "mode", "train"))
+        await _ADD_READ_BACK.execute(s, _answer(seeded, "age", 30))
+        await asyncio.sleep(0)  # asyncpg logs the statement at the loop's next turn
+        assert [query.split(" (")[0] for query in sent] == ["INSERT INTO answers"] * 2
+    assert await _current(database, seeded) == [("age", 30), ("mode", "train")]
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
