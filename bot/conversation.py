@@ -69,6 +69,7 @@ from storage import (
     sessions,
     transcripts,
 )
+from storage.consultations import LiveLookup
 from storage.database import Database
 from storage.errors import DatabaseBusy, StorageError, TransactionNeeded
 from storage.inbound import InboundClaim
@@ -104,6 +105,7 @@ class _Opening:
     session: StoredSession | None  # their open session
     outside: Outside | None  # what is kept about them, when not enrolled
     claim: InboundClaim | None  # the message id claimed, when there is one
+    live: LiveLookup | None = None  # not enrolled: read ahead (storage.message_open)
 
 
 class ConversationService:
@@ -245,7 +247,13 @@ class ConversationService:
         if isinstance(opening, list):
             return opening  # handled before: the same replies again
         context = await self._contexts.read(
-            session, message, user_hash, opening.participant, opening.session, opening.outside
+            session,
+            message,
+            user_hash,
+            opening.participant,
+            opening.session,
+            opening.outside,
+            opening.live,
         )
         context.rasa, context.event = rasa, event
         if message.shown_at is not None and message.shown_at != _step(context):
@@ -281,6 +289,8 @@ class ConversationService:
             message.message_id,
             now=message.received_at,
             receipt=self._outside.receipt(message, user_hash),
+            wanted=message.consultation_id or None,
+            default=self._settings.default_consultation or None,
         )
         participant = opened.participant
         if participant is None:
@@ -288,7 +298,7 @@ class ConversationService:
             assert outside is not None  # read for someone not enrolled
             if outside.erased:
                 return [await self._erased_reply(session, message)]
-            return _Opening(None, False, None, outside, None)
+            return _Opening(None, False, None, outside, None, opened.live)
         claim, replayed = await redeliveries.claim(session, message, user_hash, opened.claim)
         if replayed is not None:
             return replayed

@@ -77,10 +77,20 @@ class FlowCatalog:
     ) -> DeployedFlow | None:
         """The live version of a consultation; `dated`: held to the dates set in
         the console, if any (read with the version, in one statement)."""
-        live = await consultations.live_id_and_dates(session, consultation_id)
-        if live is None:
+        found = await consultations.live_id_and_dates(session, consultation_id)
+        return await self.live_of(session, found, dated=dated)
+
+    async def live_of(
+        self,
+        session: AsyncSession,
+        found: tuple[int, Dates | None] | None,
+        *,
+        dated: bool = False,
+    ) -> DeployedFlow | None:
+        """`live`, from what `consultations.live_id_and_dates` found."""
+        if found is None:
             return None
-        version_id, dates = live
+        version_id, dates = found
         deployed = await self.version(session, version_id)
         return self.dated(deployed, dates) if dated else deployed
 

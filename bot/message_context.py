@@ -22,6 +22,7 @@ from flows.events import Event
 from flows.state import SessionState
 from nlu import CommandName
 from storage import sessions
+from storage.consultations import LiveLookup
 from storage.models import SessionStatus
 from storage.participants import Participant
 from storage.pre_consent import Outside, PreConsent
@@ -68,9 +69,11 @@ class MessageContexts:
         participant: Participant | None,
         stored: StoredSession | None,  # their open session, locked when opened
         outside: Outside | None,  # what is kept about them, when they are not enrolled
+        live: LiveLookup | None = None,  # not enrolled: a live version read ahead
     ) -> MessageContext:
-        """The context of `message`; `stored` and `outside` are what opening the
-        message found (bot.conversation locks the session as it opens it)."""
+        """The context of `message`; `stored`, `outside` and `live` are what
+        opening the message found (bot.conversation locks the session as it
+        opens it)."""
         if participant is not None and stored is None:
             latest = await sessions.latest(session, participant.id)
             if latest is not None and latest.status in (
@@ -98,7 +101,7 @@ class MessageContexts:
                 before = outside.note
             else:
                 before = await self.outside.find(session, message, user_hash)
-            deployed = await self.flow_for(session, message, before)
+            deployed = await self.flow_for(session, message, before, live)
             return MessageContext(
                 message, user_hash, participant, None, deployed, None, False, before=before
             )
@@ -110,8 +113,15 @@ class MessageContexts:
         return MessageContext(message, user_hash, participant, stored, deployed, state, expired)
 
     async def flow_for(
-        self, session: AsyncSession, message: InboundMessage, before: PreConsent | None
+        self,
+        session: AsyncSession,
+        message: InboundMessage,
+        before: PreConsent | None,
+        live: LiveLookup | None = None,
     ) -> DeployedFlow:
+        """The live flow of the consultation asked for, else of the one they
+        chose before consent, else of the default one: the first deployed.
+        `live`: what was read ahead for one of them (storage.message_open)."""
         candidates = [
             message.consultation_id,
             before.consultation_id if before else None,
@@ -119,7 +129,10 @@ class MessageContexts:
         ]
         for consultation_id in candidates:
             if consultation_id:
-                deployed = await self.catalog.live(session, consultation_id, dated=True)
+                if live is not None and live.consultation_id == consultation_id:
+                    deployed = await self.catalog.live_of(session, live.found, dated=True)
+                else:
+                    deployed = await self.catalog.live(session, consultation_id, dated=True)
                 if deployed is not None:
                     return deployed
         raise ConfigError(

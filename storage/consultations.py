@@ -211,6 +211,15 @@ _LIVE = Prepared(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class LiveLookup:
+    """What `live_id_and_dates` found for a consultation, read ahead (with the
+    message opened: storage.message_open)."""
+
+    consultation_id: str
+    found: tuple[int, Dates | None] | None  # None: nothing is deployed
+
+
 async def live_id_and_dates(
     session: AsyncSession, consultation_id: str
 ) -> tuple[int, Dates | None] | None:

@@ -9,7 +9,7 @@ consultation.
     if opened.claim is not None and not opened.claim.is_new:
         return opened.claim.replies                  # a redelivery
     ... opened.participant, opened.team_waiting, opened.session
-    ... opened.outside                    # someone not enrolled: their note, ...
+    ... opened.outside, opened.live       # someone not enrolled: their note, ...
 
 One contract for both databases; only how it runs differs. On PostgreSQL every
 statement is a round trip (asyncpg waits for each answer): the steps run in the
@@ -22,7 +22,9 @@ taking a newcomer's first messages at once take turns) and looks for them
 again, the other transaction may have enrolled them; if they are still not
 enrolled, it reads what is kept about them outside consent (storage.pre_consent:
 their note, and whether the erasure receipt given names the message), as
-`pre_consent.find_outside` does (migration 0022); SQLite's transactions never
+`pre_consent.find_outside` does, and the live version of the consultation they
+look at first (the one `wanted`, else their note's, else the `default`), as
+`consultations.live_id_and_dates` does (migration 0022); SQLite's transactions never
 overlap, so there the participant and their open session are read in one
 statement (nothing to lock), then the message id claimed. Nothing is claimed
 for someone not enrolled, nor is the session locked for a redelivery.
@@ -47,9 +49,9 @@ from typing import Any
 from sqlalchemy import Boolean, String, and_, bindparam, column, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import inbound, participants, pre_consent, sessions
+from storage import consultations, inbound, participants, pre_consent, sessions
 from storage.columns import BigId, Json, UtcDateTime
-from storage.consultations import CONSOLE_DATES, with_console_dates
+from storage.consultations import CONSOLE_DATES, LiveLookup, console_dates, with_console_dates
 from storage.errors import NotFound
 from storage.inbound import InboundClaim
 from storage.models import OPEN_STATUSES, InboundRow, ParticipantRow, SessionRow, table
@@ -72,6 +74,9 @@ class OpenedMessage:
     # before consent, whether the message's erasure receipt names it); None
     # for someone enrolled.
     outside: Outside | None = None
+    # Not enrolled: the live version of the consultation they look at first
+    # (None: none to look at; see open_message).
+    live: LiveLookup | None = None
 
 
 _p, _s = table(ParticipantRow), table(SessionRow)
@@ -90,6 +95,9 @@ _OUTPUTS = (
     *(column(f"o_{date.name}", date.type) for date in CONSOLE_DATES),
     column("o_erased", Boolean()),
     *(column(f"o_note_{note.name}", note.type) for note in NOTE),
+    column("o_live_consultation_id", String()),
+    column("o_live_version_id", BigId),
+    *(column(f"o_live_{date.name}", date.type) for date in CONSOLE_DATES),
 )
 _OPEN = Prepared(
     select(
@@ -99,6 +107,8 @@ _OPEN = Prepared(
             bindparam("b_message_id", type_=String()),
             bindparam("b_now", type_=UtcDateTime()),
             bindparam("b_receipt", type_=String()),
+            bindparam("b_wanted", type_=String()),
+            bindparam("b_default", type_=String()),
         )
         .table_valued(*_OUTPUTS, name="opened")
         .c
@@ -153,7 +163,8 @@ _PEEK = Prepared(
 _TEAM = len(_PARTICIPANT)
 _CLAIM = _TEAM + 1
 _SESSION_AT = _CLAIM + 3
-_OUTSIDE_AT = len(_OUTPUTS) - len(NOTE) - 1
+_LIVE_AT = len(_OUTPUTS) - len(CONSOLE_DATES) - 2
+_OUTSIDE_AT = _LIVE_AT - len(NOTE) - 1
 
 
 async def open_message(
@@ -164,11 +175,15 @@ async def open_message(
     *,
     now: dt.datetime,
     receipt: str | None = None,
+    wanted: str | None = None,
+    default: str | None = None,
 ) -> OpenedMessage:
     """Lock the participant, claim `message_id` (None: the platform gave none,
     nothing to dedupe), lock their open session: see the module's docstring.
-    `receipt`: the erasure receipt that would name this message, for someone
-    not enrolled (`pre_consent.find_outside`)."""
+    For someone not enrolled: `receipt`, the erasure receipt that would name
+    this message (`pre_consent.find_outside`); the live version read is that
+    of the consultation `wanted` (a deep link's), else their note's, else
+    `default`."""
     # Set by Database for a PostgreSQL session; any other session (none on the
     # message path) runs the statements one by one, which PostgreSQL runs too.
     if POSTGRESQL_DIALECT in session.info:
@@ -184,13 +199,16 @@ async def open_message(
             "b_message_id": message_id,
             "b_now": now,
             "b_receipt": receipt,
+            "b_wanted": wanted,
+            "b_default": default,
         }
         return _opened((await _OPEN.execute(session, values)).one())
     if SQLITE_CONNECTION in session.info:
-        return await _open_on_sqlite(session, channel, user_hash, message_id, now, receipt)
+        nobody = _Nobody(receipt, wanted, default)
+        return await _open_on_sqlite(session, channel, user_hash, message_id, now, nobody)
     participant, waiting = await participants.find_for_message(session, channel, user_hash)
     if participant is None:
-        return await _nobody(session, channel, user_hash, receipt, now)
+        return await _nobody(session, channel, user_hash, now, _Nobody(receipt, wanted, default))
     claim = await _claim(session, channel, user_hash, message_id, now)
     if claim is not None and not claim.is_new:
         return OpenedMessage(participant, waiting, claim, None)
@@ -200,9 +218,12 @@ async def open_message(
 
 def _opened(row: tuple[Any, ...]) -> OpenedMessage:
     if row[0] is None:
-        erased, *note = row[_OUTSIDE_AT:]
+        erased, *note = row[_OUTSIDE_AT:_LIVE_AT]
         outside = Outside(None if note[0] is None else PreConsent(*note), bool(erased))
-        return OpenedMessage(None, False, None, None, outside)
+        consultation_id, version_id, *dates = row[_LIVE_AT:]
+        found = None if version_id is None else (version_id, console_dates(*dates))
+        live = None if consultation_id is None else LiveLookup(consultation_id, found)
+        return OpenedMessage(None, False, None, None, outside, live)
     participant = Participant(*row[:_TEAM])
     claim_id, claim_new, replies = row[_CLAIM : _CLAIM + 3]
     claim = None
@@ -241,12 +262,12 @@ async def _open_on_sqlite(
     user_hash: str,
     message_id: str | None,
     now: dt.datetime,
-    receipt: str | None,
+    nobody: _Nobody,
 ) -> OpenedMessage:
     values = {"b_channel": channel, "b_user_hash": user_hash}
     row = (await _SQLITE_OPEN.execute(session, values)).first()
     if row is None:
-        return await _nobody(session, channel, user_hash, receipt, now)
+        return await _nobody(session, channel, user_hash, now, nobody)
     participant, waiting = Participant(*row[:_TEAM]), bool(row[_TEAM])
     claim = await _claim(session, channel, user_hash, message_id, now)
     if claim is not None and not claim.is_new:
@@ -255,12 +276,27 @@ async def _open_on_sqlite(
     return OpenedMessage(participant, waiting, claim, stored)
 
 
+@dataclass(frozen=True, slots=True)
+class _Nobody:
+    """What is read for someone not enrolled: see open_message."""
+
+    receipt: str | None
+    wanted: str | None
+    default: str | None
+
+
 async def _nobody(
-    session: AsyncSession, channel: str, user_hash: str, receipt: str | None, now: dt.datetime
+    session: AsyncSession, channel: str, user_hash: str, now: dt.datetime, nobody: _Nobody
 ) -> OpenedMessage:
-    """Someone not enrolled: what is kept about them outside consent."""
-    outside = await pre_consent.find_outside(session, channel, user_hash, receipt, now=now)
-    return OpenedMessage(None, False, None, None, outside)
+    """Someone not enrolled: what is kept about them outside consent, and the
+    live version of the consultation they look at first, as the function reads
+    them."""
+    outside = await pre_consent.find_outside(session, channel, user_hash, nobody.receipt, now=now)
+    first = nobody.wanted or (outside.note and outside.note.consultation_id) or nobody.default
+    live = None
+    if first is not None:
+        live = LiveLookup(first, await consultations.live_id_and_dates(session, first))
+    return OpenedMessage(None, False, None, None, outside, live)
 
 
 async def _claim(

@@ -49,3 +49,14 @@ async def test_a_start_without_a_link_or_a_link_to_the_same_consultation_resumes
     await client.send("alice", "/start")
     await client.send("alice", "/start", consultation_id="mobilite")
     assert await sessions_of(service, "alice") == [("mobilite", SessionStatus.ACTIVE.value)]
+
+
+async def test_a_newcomers_link_to_a_consultation_not_deployed_opens_the_default_one(
+    open_service, clock
+):
+    service = await open_service()
+    client = Client(service, now=clock)
+    replies = await client.send("bob", "/start", consultation_id="nulle-part")
+    assert [b.title for b in replies[-1].buttons] == ["Oui", "Non"]  # the default's consent
+    await client.send("bob", "oui")  # their note says which: the default one
+    assert await sessions_of(service, "bob") == [("mobilite", SessionStatus.ACTIVE.value)]

@@ -22,6 +22,7 @@ from storage import (
     sessions,
     team_messages,
 )
+from storage.consultations import Dates, LiveLookup
 from storage.database import Database
 from storage.errors import Conflict, DatabaseBusy, TransactionNeeded
 from storage.message_open import OpenedMessage
@@ -50,6 +51,37 @@ async def test_someone_not_enrolled_is_neither_claimed_nor_locked(
     assert opened == OpenedMessage(None, False, None, None, Outside(None, erased=False))
     async with database.transaction() as s:  # nothing was claimed for them
         assert (await inbound.claim(s, "telegram", "ff" * 32, "m-1", now=NOW)).is_new
+
+
+async def _open_nobody(
+    db: Database, wanted: str | None, default: str | None, user_hash: str = "ff" * 32
+) -> OpenedMessage:
+    async with db.transaction() as s:
+        return await message_open.open_message(
+            s, "telegram", user_hash, "m-1", now=NOW, wanted=wanted, default=default
+        )
+
+
+async def test_someone_not_enrolled_is_opened_with_the_live_version_they_look_at_first(
+    database: Database, seeded: Seeded
+):
+    live = LiveLookup("mobilite", (seeded.flow_version_id, None))
+    assert (await _open_nobody(database, "mobilite", "autre")).live == live
+    assert (await _open_nobody(database, None, "mobilite")).live == live
+    assert (await _open_nobody(database, "autre", "mobilite")).live == LiveLookup("autre", None)
+    assert (await _open_nobody(database, None, None)).live is None  # nothing to look at
+    note = PreConsent("mobilite", None, None)
+    async with database.transaction() as s:
+        await pre_consent.keep(s, "telegram", "ff" * 32, note, expires_at=LATER)
+    assert (await _open_nobody(database, None, "autre")).live == live  # their note's
+    assert (await _open_nobody(database, "autre", None)).live == LiveLookup("autre", None)
+    async with database.transaction() as s:  # dates set in the console come with it
+        await consultations.set_dates(s, "mobilite", None, dt.date(2026, 12, 31), now=NOW)
+    dated = await _open_nobody(database, None, "mobilite")
+    assert dated.live == LiveLookup(
+        "mobilite", (seeded.flow_version_id, Dates(None, dt.date(2026, 12, 31), NOW))
+    )
+    assert (await _open_nobody(database, "x", "y", seeded.user_hash)).live is None  # enrolled
 
 
 async def test_someone_not_enrolled_is_opened_with_their_note_and_erasure_receipt(

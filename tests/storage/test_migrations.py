@@ -308,17 +308,18 @@ async def test_0018_makes_the_open_message_function_lock_newcomers_and_its_downg
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-async def test_0022_adds_the_open_message_function_that_reads_the_note_and_keeps_0018s(
+async def test_0022_adds_the_open_message_function_that_reads_ahead_and_keeps_0018s(
     database: Database,
 ):
-    body = await _open_message_body(database, arguments=5)
+    body = await _open_message_body(database, arguments=7)
     assert "FROM pre_consent" in body
+    assert "FROM flow_versions" in body
     assert "pg_advisory_xact_lock" in body
     await database.downgrade("0021")
-    assert await _open_message_function(database, arguments=5) == 0
+    assert await _open_message_function(database, arguments=7) == 0
     assert await _open_message_locks_newcomers(database)  # 0018's, for the previous version
     await database.upgrade()
-    assert await _open_message_function(database, arguments=5) == 1
+    assert await _open_message_function(database, arguments=7) == 1
 
 
 async def test_0021_keeps_the_openings_counted_and_its_downgrade_adds_the_shards_up(
