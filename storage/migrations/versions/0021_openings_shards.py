@@ -8,6 +8,9 @@ waited 1.7 ms on average), and across several processes or machines that wait
 grows with the round trip to the database. A resident's counter is now one of
 `storage.openings.SHARDS` rows, chosen by their pseudonym; totals are sums, as
 they were. Existing counts stay in shard 0; the downgrade adds the shards up.
+A process of the previous version cannot count openings once this has run (its
+ON CONFLICT names the former key): its newcomers are asked to send their first
+message again until it is restarted (the README's upgrade note).
 
 Revision ID: 0021
 Revises: 0020
