@@ -79,9 +79,13 @@ class BeforeConsent:
         if before is None or before.consultation_id != chosen.consultation_id:
             day = message.received_at.astimezone(REGION_TIMEZONE).date()
             source = chosen.source or (before.source if before else None)
-            shard = openings.shard_of(user_hash)
             await openings.count(
-                session, chosen.consultation_id, message.channel, source, day=day, shard=shard
+                session,
+                chosen.consultation_id,
+                message.channel,
+                source,
+                day=day,
+                user_hash=user_hash,
             )
         if any(isinstance(effect, ConsentRefused) for effect in effects):
             if before is not None:

@@ -289,6 +289,7 @@ class ConversationService:
             message.message_id,
             now=message.received_at,
             receipt=self._outside.receipt(message, user_hash),
+            # An empty id is none, as MessageContexts.flow_for reads them.
             wanted=message.consultation_id or None,
             default=self._settings.default_consultation or None,
         )

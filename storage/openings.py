@@ -4,14 +4,15 @@ they first reach the consultation's consent question (again after their note
 from before consent expired), whether they consent or not; the results page
 puts it beside the residents who consented.
 
-Each count is kept in `SHARDS` rows, one chosen by the resident's pseudonym:
+Each count is kept in `SHARDS` rows, one chosen by the resident's pseudonym
+(`shard_of`):
 the count is written in the transaction of their message, and newcomers
 arriving together would otherwise take turns on one row, each holding its lock
 until its COMMIT (under bench/load.py on PostgreSQL, 2026-12-06: 1.7 ms of
 waiting on average for that statement). Totals add the shards up.
 
     await openings.count(s, "mobilite", "web", "gare-tours", day=dt.date(2026, 11, 2),
-                         shard=openings.shard_of(user_hash))
+                         user_hash=user_hash)
     await openings.total(s, "mobilite", since=..., until=..., channel="web")
 """
 
@@ -54,16 +55,16 @@ async def count(
     source: str | None,
     *,
     day: dt.date,
-    shard: int,
+    user_hash: str,
 ) -> None:
-    """One more resident opened the consultation on `day` (the region's day),
-    counted in `shard` (`shard_of` their pseudonym)."""
+    """One more resident (`user_hash`, their pseudonym, chooses the shard)
+    opened the consultation on `day` (the region's day)."""
     values = {
         "consultation_id": consultation_id,
         "day": day.isoformat(),
         "channel": channel,
         "source": source or "",
-        "shard": shard,
+        "shard": shard_of(user_hash),
     }
     await _COUNT.write(session, values)
 

@@ -150,7 +150,7 @@ class Batch:
         `table`, rather than before it (see the module's docstring)."""
         return (
             bool(self.held)
-            and self.begin is None
+            and self.begun
             and self._guard is None
             and table not in self._added
             and table not in self._changed
@@ -160,8 +160,7 @@ class Batch:
     def carry(self, sql: str, arguments: list[Any]) -> tuple[str, list[Any]]:
         """The statement `sql` with the held writes before it, and its
         arguments, once `carries` said so; they are no longer held."""
-        held = [value for write in self.held for value in write.arguments]
-        shapes = tuple((write.sql, len(write.arguments), write.after) for write in self.held)
+        shapes, held = _shapes(self.held), _arguments(self.held)
         self.discard()
         return _carrying(shapes, sql), held + arguments
 
@@ -201,8 +200,19 @@ def together(writes: list[Write], guard: int | None = None) -> tuple[str, list[A
     write at place `guard`, if any, changed nothing."""
     if len(writes) == 1 and guard is None:
         return writes[0].sql, list(writes[0].arguments)
-    shapes = tuple((write.sql, len(write.arguments), write.after) for write in writes)
-    return _statement(shapes, guard), [value for write in writes for value in write.arguments]
+    return _statement(_shapes(writes), guard), _arguments(writes)
+
+
+# A write's shape: its SQL, its number of arguments, the writes it must follow.
+_Shape = tuple[str, int, tuple[int, ...]]
+
+
+def _shapes(writes: list[Write]) -> tuple[_Shape, ...]:
+    return tuple((write.sql, len(write.arguments), write.after) for write in writes)
+
+
+def _arguments(writes: list[Write]) -> list[Any]:
+    return [value for write in writes for value in write.arguments]
 
 
 # A message's writes take a few shapes, the same again and again: each one's
@@ -210,19 +220,18 @@ def together(writes: list[Write], guard: int | None = None) -> tuple[str, list[A
 # renumbered by a regular expression; bench/storage_hot_path.py on PostgreSQL,
 # 2026-12-06: 585-589 µs of CPU a message before, 571-573 µs after).
 @functools.lru_cache(maxsize=512)
-def _statement(shapes: tuple[tuple[str, int, tuple[int, ...]], ...], guard: int | None) -> str:
+def _statement(shapes: tuple[_Shape, ...], guard: int | None) -> str:
     result = "1" if guard is None else f"consultbot_unchanged((SELECT count(*) FROM w{guard}))"
     return _with(shapes) + " SELECT " + result
 
 
 @functools.lru_cache(maxsize=512)
-def _carrying(shapes: tuple[tuple[str, int, tuple[int, ...]], ...], sql: str) -> str:
+def _carrying(shapes: tuple[_Shape, ...], sql: str) -> str:
     return _with(shapes) + " " + _renumbered(sql, sum(count for _, count, _ in shapes))
 
 
-def _with(shapes: tuple[tuple[str, int, tuple[int, ...]], ...]) -> str:
-    """The WITH clause running the writes of `shapes` (their SQL, number of
-    arguments, and the writes each must follow), their parameters numbered on."""
+def _with(shapes: tuple[_Shape, ...]) -> str:
+    """The WITH clause running the writes of `shapes`, their parameters numbered on."""
     followed = {number for _, _, after in shapes for number in after}
     parts: list[str] = []
     offset = 0

@@ -330,12 +330,13 @@ async def test_0021_keeps_the_openings_counted_and_its_downgrade_adds_the_shards
         await db.upgrade("0020")
         await _openings(db, "INSERT INTO openings VALUES ('mobilite', '2026-12-06', 'web', '', 3)")
         await db.upgrade()
+        resident = next(h for h in ("a1" * 32, "b2" * 32) if openings.shard_of(h) != 0)
         async with db.transaction() as s:
-            await openings.count(s, "mobilite", "web", None, day=DAY, shard=5)
-            await openings.count(s, "mobilite", "web", None, day=DAY, shard=0)
+            await openings.count(s, "mobilite", "web", None, day=DAY, user_hash=resident)
+            await openings.count(s, "mobilite", "web", None, day=DAY, user_hash=resident)
         assert await _openings(db, "SELECT shard, opened FROM openings ORDER BY shard") == [
-            (0, 4),
-            (5, 1),
+            (0, 3),
+            (openings.shard_of(resident), 2),
         ]
         await db.downgrade("0020")
         assert await _openings(db, "SELECT * FROM openings") == [

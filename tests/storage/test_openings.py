@@ -25,10 +25,9 @@ async def test_the_residents_who_opened_add_up_whatever_their_shard(database: Da
     residents = _in_shards(3)
     async with database.transaction() as s:
         for user_hash in (*residents, residents[0]):
-            shard = openings.shard_of(user_hash)
-            await openings.count(s, "mobilite", "web", "gare", day=DAY, shard=shard)
-        await openings.count(s, "mobilite", "telegram", None, day=DAY, shard=0)
-        await openings.count(s, "lycees", "web", "gare", day=DAY, shard=0)
+            await openings.count(s, "mobilite", "web", "gare", day=DAY, user_hash=user_hash)
+        await openings.count(s, "mobilite", "telegram", None, day=DAY, user_hash=residents[0])
+        await openings.count(s, "lycees", "web", "gare", day=DAY, user_hash=residents[0])
     async with database.transaction() as s:
         assert await openings.total(s, "mobilite") == 5
         assert await openings.total(s, "mobilite", channel="web", source="gare") == 4
@@ -37,14 +36,14 @@ async def test_the_residents_who_opened_add_up_whatever_their_shard(database: Da
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_newcomers_counted_at_once_do_not_wait_for_each_other(database: Database):
-    first, second = (openings.shard_of(h) for h in _in_shards(2))
+    first, second = _in_shards(2)
     async with database.transaction() as s:
-        await openings.count(s, "mobilite", "web", None, day=DAY, shard=first)
+        await openings.count(s, "mobilite", "web", None, day=DAY, user_hash=first)
         await s.execute(text("SELECT 1"))  # the count is sent: its row stays locked till COMMIT
 
         async def another_newcomer() -> None:
             async with database.transaction() as other:
-                await openings.count(other, "mobilite", "web", None, day=DAY, shard=second)
+                await openings.count(other, "mobilite", "web", None, day=DAY, user_hash=second)
 
         # As another process would: outside this transaction.
         counted = asyncio.create_task(another_newcomer(), context=contextvars.Context())

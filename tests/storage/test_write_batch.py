@@ -116,10 +116,15 @@ _ADD_READ_BACK = Prepared(insert(_answers).returning(_answers.c.id))
 
 
 def _sent(s: AsyncSession) -> list[str]:
-    """The statements the session's PostgreSQL connection runs from now on
-    (each logged once the loop has run again after it)."""
+    """The statements the session's PostgreSQL connection runs from now on,
+    once `_logged` has let asyncpg log the last one."""
     sent: list[str] = []
     s.info[BATCH].driver.add_query_logger(lambda record: sent.append(record.query))
+    return sent
+
+
+async def _logged(sent: list[str]) -> list[str]:
+    await asyncio.sleep(0)  # asyncpg logs a statement at the loop's next turn
     return sent
 
 
@@ -131,8 +136,7 @@ async def test_an_insert_read_back_takes_the_held_writes_along_in_one_statement(
         sent = _sent(s)
         await _ADD.write(s, _answer(seeded, "mode", "train"))
         enrolled = await _ENROL.execute(s, {"channel": "web", "user_hash": "h9", "created_at": AT})
-        await asyncio.sleep(0)  # asyncpg logs the statement at the loop's next turn
-        assert len(sent) == 1  # one round trip
+        assert len(await _logged(sent)) == 1  # one round trip
         assert sent[0].startswith("WITH w0 AS (INSERT INTO answers ")
         assert _held(s) == []
         # What was taken along is written, as if sent first.
@@ -154,8 +158,8 @@ async def test_an_insert_into_a_table_a_held_write_touches_sends_them_first(
         sent = _sent(s)
         await _ADD.write(s, _answer(seeded, "mode", "train"))
         await _ADD_READ_BACK.execute(s, _answer(seeded, "age", 30))
-        await asyncio.sleep(0)  # asyncpg logs the statement at the loop's next turn
-        assert [query.split(" (")[0] for query in sent] == ["INSERT INTO answers"] * 2
+        statements = [query.split(" (")[0] for query in await _logged(sent)]
+        assert statements == ["INSERT INTO answers"] * 2
     assert await _current(database, seeded) == [("age", 30), ("mode", "train")]
 
 
