@@ -13,7 +13,18 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Row, and_, bindparam, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
@@ -204,11 +215,21 @@ def console_dates(opens: Any, closes: Any, changed_at: Any) -> Dates | None:
     return None if changed_at is None else Dates(opens, closes, changed_at)
 
 
-_LIVE = Prepared(
-    select(_v.c.id, *CONSOLE_DATES)
-    .select_from(_v.outerjoin(_c, _DATED))
-    .where(_v.c.consultation_id == bindparam("b_consultation"), _v.c.live.is_(True))
-)
+def live_of(consultation: ColumnElement[str]) -> Select[Any]:
+    """The live version of the consultation `consultation` names, with the
+    console's dates (no row: nothing is deployed). Its tables are aliased: it
+    may go inside a statement that reads them for something else (a lateral
+    subquery of storage.message_open's)."""
+    v, c = _v.alias("live_version"), _c.alias("live_dates")
+    dated = and_(c.c.id == v.c.consultation_id, c.c.dates_changed_at.is_not(None))
+    return (
+        select(v.c.id, c.c.opens, c.c.closes, c.c.dates_changed_at)
+        .select_from(v.outerjoin(c, dated))
+        .where(v.c.consultation_id == consultation, v.c.live.is_(True))
+    )
+
+
+_LIVE = Prepared(live_of(bindparam("b_consultation", type_=_v.c.consultation_id.type)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,8 +36,16 @@ not claimed, no team message waiting), no transaction is begun: the message's
 writes go in one statement of their own, which fails if the session changed
 meanwhile, and claims the message id with its replies (storage.write_batch,
 `inbound.claim_with_replies`); so a resident's answer is 2 round trips. A
-redelivery found so gets its replies with nothing begun. Anything else begins
-the transaction and runs the function, as above.
+redelivery found so gets its replies with nothing begun. The same statement
+reads someone not enrolled as the function does (nothing locked), with their
+note's row version, and, if the consent question was asked, a participant id
+and a session id reserved from their sequences: their note is then written,
+or forgotten as they consent, only if it is as read (storage.pre_consent), and
+that write guards the statement as the session's UPDATE does; the participant
+and first session are inserted with the ids reserved, in the same statement
+(storage.participants, storage.sessions). So a newcomer's messages are 2 round
+trips too. Anything else (no open session, team messages waiting, a claim being
+handled) begins the transaction and runs the function, as above.
 """
 
 from __future__ import annotations
@@ -46,7 +54,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, String, and_, bindparam, column, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    String,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import consultations, inbound, participants, pre_consent, sessions
@@ -59,7 +79,7 @@ from storage.participants import WAITING, Participant
 from storage.pre_consent import NOTE, Outside, PreConsent
 from storage.prepared import BATCH, POSTGRESQL_DIALECT, SQLITE_CONNECTION, Prepared
 from storage.sessions import StoredSession, session_of
-from storage.write_batch import Batch
+from storage.write_batch import Batch, Newcomer
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,35 +156,75 @@ _SQLITE_OPEN = Prepared(
     .where(_RESIDENT)
 )
 # PostgreSQL with no transaction begun: the same, locking and claiming nothing,
-# with the session's row version and the claim of the message id, if any.
-_i = table(InboundRow)
-_PEEK = Prepared(
+# with the session's row version and the claim of the message id, if any; for
+# someone not enrolled, what the function reads of them (their note, with its
+# row version, whether the receipt names the message, the live version they
+# look at first) and, if the consent question was asked, ids reserved should
+# they consent now. That part is a lateral subquery whose condition names only
+# the participant found: PostgreSQL runs it only when none was (a gating
+# one-time filter), so an enrolled resident's message reads nothing more.
+_i, _note = table(InboundRow), pre_consent.NOTE_TABLE
+_looked_at = func.coalesce(
+    bindparam("b_wanted", type_=String()),
+    _note.c.consultation_id,
+    bindparam("b_default", type_=String()),
+)
+_live = consultations.live_of(_looked_at).lateral("live")
+_asked = _note.c.asked_version_id.is_not(None)
+_NEWCOMER = (
     select(
-        *participants.COLUMNS,
-        WAITING,
-        *sessions.COLUMNS,
-        *CONSOLE_DATES,
-        sessions.row_version,
-        _i.c.id,
-        _i.c.replies,
+        pre_consent.ERASED,
+        *NOTE,
+        pre_consent.note_version,
+        _looked_at.label("looked_at"),
+        *_live.c,
+        *(
+            case((_asked, literal_column(f"nextval('{name}_id_seq')", BigId)))
+            for name in (_p.name, _s.name)
+        ),
     )
     .select_from(
-        _WITH_OPEN_SESSION.outerjoin(
-            _i,
-            and_(
-                _i.c.channel == _p.c.channel,
-                _i.c.user_hash == _p.c.user_hash,
-                _i.c.message_id == bindparam("b_message_id", type_=String()),
-            ),
-        )
+        select(literal_column("1").label("one"))
+        .subquery("newcomer_row")
+        .outerjoin(_note, pre_consent.NOTE_FOUND)
+        .outerjoin(_live, true())
     )
-    .where(_RESIDENT)
+    .where(_p.c.id.is_(None))
+    .lateral("newcomer")
+)
+_ENROLLED = (
+    *participants.COLUMNS,
+    WAITING,
+    *sessions.COLUMNS,
+    *CONSOLE_DATES,
+    sessions.row_version,
+    _i.c.id,
+    _i.c.replies,
+)
+_PEEK = Prepared(
+    select(*_ENROLLED, *_NEWCOMER.c).select_from(
+        select(literal_column("1").label("one"))
+        .subquery("message_row")
+        .outerjoin(
+            _WITH_OPEN_SESSION.outerjoin(
+                _i,
+                and_(
+                    _i.c.channel == _p.c.channel,
+                    _i.c.user_hash == _p.c.user_hash,
+                    _i.c.message_id == bindparam("b_message_id", type_=String()),
+                ),
+            ),
+            _RESIDENT,
+        )
+        .outerjoin(_NEWCOMER, true())
+    )
 )
 _TEAM = len(_PARTICIPANT)
 _CLAIM = _TEAM + 1
 _SESSION_AT = _CLAIM + 3
 _LIVE_AT = len(_OUTPUTS) - len(CONSOLE_DATES) - 2
 _OUTSIDE_AT = _LIVE_AT - len(NOTE) - 1
+_NEWCOMER_AT = len(_ENROLLED)  # where the peek's part for someone not enrolled begins
 
 
 async def open_message(
@@ -188,21 +248,20 @@ async def open_message(
     # message path) runs the statements one by one, which PostgreSQL runs too.
     if POSTGRESQL_DIALECT in session.info:
         batch = session.info.get(BATCH)
-        if batch is not None and not batch.begun:
-            peeked = await _peek(session, batch, channel, user_hash, message_id)
-            if peeked is not None:
-                return peeked
-            await batch.begin()
         values = {
             "b_channel": channel,
             "b_user_hash": user_hash,
-            "b_message_id": message_id,
             "b_now": now,
             "b_receipt": receipt,
             "b_wanted": wanted,
             "b_default": default,
         }
-        return _opened((await _OPEN.execute(session, values)).one())
+        if batch is not None and not batch.begun:
+            peeked = await _peek(session, batch, values, message_id)
+            if peeked is not None:
+                return peeked
+            await batch.begin()
+        return _opened((await _OPEN.execute(session, {**values, "b_message_id": message_id})).one())
     if SQLITE_CONNECTION in session.info:
         nobody = _Nobody(receipt, wanted, default)
         return await _open_on_sqlite(session, channel, user_hash, message_id, now, nobody)
@@ -236,16 +295,17 @@ def _opened(row: tuple[Any, ...]) -> OpenedMessage:
 
 
 async def _peek(
-    session: AsyncSession, batch: Batch, channel: str, user_hash: str, message_id: str | None
+    session: AsyncSession, batch: Batch, values: dict[str, Any], message_id: str | None
 ) -> OpenedMessage | None:
     """The message opened with nothing begun, or None when it needs the
-    transaction (see the module's docstring)."""
-    values = {"b_channel": channel, "b_user_hash": user_hash, "b_message_id": message_id}
-    row = (await _PEEK.execute(session, values)).first()
-    if row is None or row[_TEAM + 1] is None or row[_TEAM]:
-        return None  # not enrolled, no open session, or team messages to deliver
+    transaction (see the module's docstring). `values`: open_message's."""
+    row = (await _PEEK.execute(session, {**values, "b_message_id": message_id})).one()
+    if row[0] is None:
+        return _newcomer(batch, values, row[_NEWCOMER_AT:])
+    if row[_TEAM + 1] is None or row[_TEAM]:
+        return None  # no open session, or team messages to deliver
     participant = Participant(*row[:_TEAM])
-    *session_and_dates, version, claim_id, replies = row[_TEAM + 1 :]
+    *session_and_dates, version, claim_id, replies = row[_TEAM + 1 : _NEWCOMER_AT]
     if claim_id is not None:
         if replies is None:
             return None  # being handled now, by a transaction that has it claimed
@@ -254,6 +314,24 @@ async def _peek(
     batch.unchanged = (stored.id, version)
     claim = None if message_id is None else InboundClaim(None, True, None)
     return OpenedMessage(participant, False, claim, stored)
+
+
+def _newcomer(batch: Batch, values: dict[str, Any], row: tuple[Any, ...]) -> OpenedMessage:
+    """Someone not enrolled, as the peek read them (`_NEWCOMER`'s columns):
+    what their message's writes name is kept with the held writes."""
+    erased, *note = row[: len(NOTE) + 1]
+    note_version, looked_at, version_id, *rest = row[len(NOTE) + 1 :]
+    dates, reserved = rest[: len(CONSOLE_DATES)], rest[len(CONSOLE_DATES) :]
+    outside = Outside(None if note[0] is None else PreConsent(*note), bool(erased))
+    found = None if version_id is None else (version_id, console_dates(*dates))
+    live = None if looked_at is None else LiveLookup(looked_at, found)
+    batch.newcomer = Newcomer(
+        values["b_channel"],
+        values["b_user_hash"],
+        note_version,
+        None if reserved[0] is None else (reserved[0], reserved[1]),
+    )
+    return OpenedMessage(None, False, None, None, outside, live)
 
 
 async def _open_on_sqlite(

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
 from storage.models import ParticipantRow, TeamMessageRow, table
-from storage.prepared import Prepared
+from storage.prepared import Prepared, reserved_ids
 from storage.writes import insert_if_new
 
 
@@ -61,6 +61,9 @@ _FIND_FOR_MESSAGE = Prepared(
 )
 _GET = select(*COLUMNS).where(_t.c.id == bindparam("b_id"))
 _INSERT = Prepared(insert(_t).returning(*COLUMNS))
+# With the id reserved by the message's first read (storage.message_open): held
+# on PostgreSQL (storage.write_batch), nothing to read back.
+_INSERT_RESERVED = Prepared(insert(_t), deferrable=True)
 _INSERT_IF_NEW = insert_if_new(
     _t,
     ("channel", "user_hash", "language", "reachable", "created_at"),
@@ -147,7 +150,9 @@ async def create(
     address: bytes | None = None,
 ) -> Participant:
     """A new participant. If one exists for the pair (another process created
-    it meanwhile), the transaction fails with Conflict: retrying finds it."""
+    it meanwhile), the transaction fails with Conflict: retrying finds it. With
+    an id reserved for them by their message's read (storage.message_open),
+    written with the message's other writes."""
     values = {
         "channel": channel,
         "user_hash": user_hash,
@@ -157,6 +162,12 @@ async def create(
         "address": address,
         "created_at": now,
     }
+    reserved = reserved_ids(session, channel, user_hash)
+    if reserved is not None:  # its id known: held with the message's other writes
+        await _INSERT_RESERVED.write(session, {"id": reserved[0], **values})
+        return Participant(
+            reserved[0], channel, user_hash, language, consented_at, True, address, now
+        )
     return Participant(*(await _INSERT.execute(session, values)).one())
 
 

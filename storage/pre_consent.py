@@ -10,6 +10,9 @@ given by the caller) and `purge_expired` deletes what has.
     outside = await pre_consent.find_outside(s, channel, user_hash, receipt, now=now)
     await pre_consent.keep(s, channel, user_hash, PreConsent(...), expires_at=...)
     await pre_consent.forget(s, channel, user_hash)   # consent given or refused
+
+A message read with no transaction begun (PostgreSQL: storage.message_open)
+writes the note only if it is as that read found it (`keep`, `forget`).
 """
 
 from __future__ import annotations
@@ -17,11 +20,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, exists, literal, select, text
+from sqlalchemy import (
+    String,
+    bindparam,
+    delete,
+    exists,
+    literal,
+    literal_column,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ErasureReceiptRow, PreConsentRow, table
-from storage.prepared import Prepared
+from storage.prepared import Prepared, newcomer_read
 from storage.writes import rowcount
 
 
@@ -48,16 +62,20 @@ _LIVE = _t.c.expires_at > bindparam("b_now", type_=_t.c.expires_at.type)
 # A note's columns, in the order of PreConsent's fields.
 NOTE = (_t.c.consultation_id, _t.c.language, _t.c.asked_version_id, _t.c.asked_by, _t.c.source)
 _FIND = Prepared(select(*NOTE).where(_KEY, _LIVE))
-# One row whether or not there is a note: the receipt's answer comes with it.
+# What is read of someone not enrolled, here and by storage.message_open: the
+# note of the resident b_channel, b_user_hash unless expired at b_now (joined
+# to one row: there may be none), whether the receipt b_receipt was recorded.
+NOTE_TABLE = _t
+NOTE_FOUND = _KEY & _LIVE
+ERASED = exists().where(_receipts.c.digest == bindparam("b_receipt")).label("erased")
+# A note's row version (PostgreSQL's xmin, as text): read by a message with
+# nothing begun, whose write of the note then names it (see `keep`).
+note_version = literal_column(f"{_t.name}.xmin::text", String()).label("note_version")
 _ONE_ROW = select(literal(1).label("one")).subquery("one_row")
-_FIND_OUTSIDE = Prepared(
-    select(
-        exists().where(_receipts.c.digest == bindparam("b_receipt")).label("erased"), *NOTE
-    ).select_from(_ONE_ROW.outerjoin(_t, _KEY & _LIVE))
-)
+_FIND_OUTSIDE = Prepared(select(ERASED, *NOTE).select_from(_ONE_ROW.outerjoin(_t, NOTE_FOUND)))
+_KEY_COLUMNS = ("channel", "user_hash")
 _COLUMNS = (
-    "channel",
-    "user_hash",
+    *_KEY_COLUMNS,
     "consultation_id",
     "language",
     "asked_version_id",
@@ -79,6 +97,20 @@ _KEEP = Prepared(
 )
 # Held on PostgreSQL (storage.write_batch): nothing of the note is read after.
 _FORGET = Prepared(delete(_t).where(_KEY), deferrable=True)
+# With nothing begun (PostgreSQL: storage.message_open read the note's version,
+# or that there was none), the note is written only if it is as read: these
+# return a row if so, and guard the statement they go in (storage.write_batch).
+_AS_READ = note_version == bindparam("b_version", type_=String())
+_KEEP_AS_READ = Prepared(update(_t).where(_KEY, _AS_READ).returning(_t.c.channel), deferrable=True)
+_KEEP_FIRST = Prepared(
+    postgresql.insert(_t)
+    .on_conflict_do_nothing(index_elements=[_t.c.channel, _t.c.user_hash])
+    .returning(_t.c.channel),
+    deferrable=True,
+)
+_FORGET_AS_READ = Prepared(
+    delete(_t).where(_KEY, _AS_READ).returning(_t.c.channel), deferrable=True
+)
 
 
 async def find(
@@ -114,7 +146,9 @@ async def keep(
     *,
     expires_at: dt.datetime,
 ) -> None:
-    """Write the note (replacing any earlier one) until `expires_at`."""
+    """Write the note (replacing any earlier one) until `expires_at`. With
+    nothing begun, only if it is as the message read it (none: none since);
+    else the statement it goes in fails (storage.write_batch)."""
     values = {
         "channel": channel,
         "user_hash": user_hash,
@@ -125,11 +159,25 @@ async def keep(
         "expires_at": expires_at,
         "source": note.source,
     }
-    await _KEEP.write(session, values)
+    read = newcomer_read(session, channel, user_hash)
+    if read is None:
+        await _KEEP.write(session, values)
+    elif read.note_version is None:  # no note was read: none may have come since
+        await _KEEP_FIRST.write(session, values, guard=True)
+    else:
+        key = {"b_channel": channel, "b_user_hash": user_hash, "b_version": read.note_version}
+        changed = {name: value for name, value in values.items() if name not in _KEY_COLUMNS}
+        await _KEEP_AS_READ.write(session, {**key, **changed}, guard=True)
 
 
 async def forget(session: AsyncSession, channel: str, user_hash: str) -> None:
-    await _FORGET.write(session, {"b_channel": channel, "b_user_hash": user_hash})
+    """Delete the note; with nothing begun, the one the message read (as `keep`)."""
+    key = {"b_channel": channel, "b_user_hash": user_hash}
+    read = newcomer_read(session, channel, user_hash)
+    if read is not None and read.note_version is not None:  # only the note read
+        await _FORGET_AS_READ.write(session, {**key, "b_version": read.note_version}, guard=True)
+        return
+    await _FORGET.write(session, key)
 
 
 async def purge_expired(session: AsyncSession, *, now: dt.datetime) -> int:

@@ -28,7 +28,7 @@ from storage.columns import JsonValue
 from storage.consultations import CONSOLE_DATES, Dates, console_dates, with_console_dates
 from storage.errors import NotFound
 from storage.models import OPEN_STATUSES, FlowVersionRow, SessionRow, SessionStatus, table
-from storage.prepared import Prepared, unchanged_version
+from storage.prepared import Prepared, reserved_session_id, unchanged_version
 from storage.writes import rowcount
 
 
@@ -68,6 +68,9 @@ COLUMNS = (
 _READ = len(COLUMNS)
 _OPEN = [status.value for status in OPEN_STATUSES]
 _INSERT = Prepared(insert(_t).returning(*COLUMNS))
+# With the id reserved by the message's first read (storage.message_open): held
+# on PostgreSQL (storage.write_batch), nothing to read back.
+_INSERT_RESERVED = Prepared(insert(_t), deferrable=True)
 _DATED = with_console_dates(_t, _t.c.flow_version_id)
 # Spelled with OR rather than IN: an IN list is expanded at every execution.
 _FIND_OPEN = (
@@ -146,7 +149,8 @@ async def create(
     Their earlier sessions in the same consultation are marked replaced (`first`:
     the participant was created in this transaction, so they have none).
     `source`: the source tag of the link the resident came by; `departement`:
-    the résident's, as the state says (see `save`)."""
+    the résident's, as the state says (see `save`). A participant's first
+    session takes the id reserved with theirs, if one was (`participants.create`)."""
     version = flow_version_id
     values = {
         "participant_id": participant_id,
@@ -161,7 +165,14 @@ async def create(
         "departement": departement,
         **_progress(state),
     }
-    created = session_of((await _INSERT.execute(session, values)).one())
+    reserved = reserved_session_id(session, participant_id)
+    if reserved is not None:  # its id known: held with the message's other writes
+        await _INSERT_RESERVED.write(session, {"id": reserved, **values})
+        created = StoredSession(
+            reserved, participant_id, flow_version_id, state, status, False, now, now, now
+        )
+    else:
+        created = session_of((await _INSERT.execute(session, values)).one())
     if not first:
         await _REPLACED.write(
             session, {"b_participant": participant_id, "b_id": created.id, "b_version": version}

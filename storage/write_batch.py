@@ -48,12 +48,15 @@ one by one, locking nothing, and the held writes are then its one statement,
 which PostgreSQL runs as a transaction of its own. That statement's UPDATE of
 the session names the row version read (`Batch.unchanged`), and the statement
 fails, writing nothing, when that UPDATE changed no row (`consultbot_unchanged`,
-migration 0019). Held writes sent before the end (a read after them, a write
-whose order matters) begin the transaction first and are sent so guarded: the
-UPDATE then also keeps the session locked until the COMMIT, and the work goes
-on in the transaction. Anything that cannot be guarded so (a write not held, a
-statement of SQLAlchemy's own, held writes with no such UPDATE) raises
-TransactionNeeded before anything is written.
+migration 0019; its message names the session, the usual guard). For someone
+not enrolled (`Batch.newcomer`) the guard is the write of their note: an UPDATE
+or DELETE of the row version read, or an INSERT of a first one that does
+nothing if one exists (storage.pre_consent). Held writes sent before the end
+(a read after them, a write whose order matters) begin the transaction first
+and are sent so guarded: the guard's row then stays locked until the COMMIT,
+and the work goes on in the transaction. Anything that cannot be guarded so
+(a write not held, a statement of SQLAlchemy's own, held writes with no guard)
+raises TransactionNeeded before anything is written.
 """
 
 from __future__ import annotations
@@ -95,6 +98,21 @@ class Write:
     guard: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Newcomer:
+    """Someone not enrolled, as their message read them with no transaction
+    begun (storage.message_open): their note's row version (None: they had
+    none), which its write names, guarding the statement (storage.pre_consent);
+    and, when the consent question was asked, ids reserved should they consent
+    now (a participant's and a session's), which their INSERTs take rather than
+    reading them back (storage.participants, storage.sessions)."""
+
+    channel: str
+    user_hash: str
+    note_version: str | None
+    reserved: tuple[int, int] | None
+
+
 @dataclass(slots=True)
 class Batch:
     """The held writes of one transaction on one asyncpg connection."""
@@ -110,6 +128,8 @@ class Batch:
     # The session id and its row version (xmin) read while no transaction was
     # begun: its UPDATE is the held writes' guard.
     unchanged: tuple[int, str] | None = None
+    # Someone not enrolled, read so (the session is then None).
+    newcomer: Newcomer | None = None
     _guard: int | None = None  # the place of the guarding write among those held
 
     @property

@@ -11,13 +11,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from storage import (
     consultations,
     erasure_receipts,
     inbound,
     message_open,
+    openings,
+    participants,
     pre_consent,
     sessions,
     team_messages,
@@ -487,3 +489,166 @@ async def test_a_message_waiting_for_a_connection_gets_the_next_one_given_back(
     finally:
         await db.close()
     assert served == ["second", "first, next message"]
+
+
+# ---- someone not enrolled, with nothing begun --------------------------------
+
+ASKED = "ab" * 32  # a newcomer who was asked the consent question
+
+
+async def _newcomer_writes(
+    db: Database,
+    user_hash: str,
+    meanwhile: Any = None,
+    *,
+    consent: bool = False,
+) -> OpenedMessage:
+    """A newcomer's message as the conversation service handles it first:
+    opened with nothing begun, then their note written (an opening counted
+    with it), or, with `consent`, their note forgotten and them enrolled with a
+    first session. `meanwhile`, if given, is awaited once the message is opened."""
+    async with db.transaction(optimistic=True) as s:
+        opened = await message_open.open_message(
+            s, "telegram", user_hash, "n-1", now=NOW, default="mobilite"
+        )
+        assert opened.participant is None
+        assert opened.outside is not None
+        if meanwhile is not None:
+            await meanwhile()
+        if not consent:
+            await openings.count(
+                s, "mobilite", "telegram", None, day=NOW.date(), user_hash=user_hash
+            )
+            note = PreConsent("mobilite", "fr", 1, "d-1")
+            await pre_consent.keep(s, "telegram", user_hash, note, expires_at=LATER)
+            return opened
+        assert opened.live is not None
+        assert opened.live.found is not None
+        await pre_consent.forget(s, "telegram", user_hash)
+        joined = await participants.create(s, "telegram", user_hash, now=NOW, consented_at=NOW)
+        await sessions.create(s, joined.id, opened.live.found[0], {"step": 0}, now=NOW, first=True)
+        await inbound.claim_with_replies(s, "telegram", user_hash, "n-1", REPLIES, now=NOW)
+        return opened
+
+
+async def _kept(db: Database, user_hash: str) -> PreConsent | None:
+    async with db.read() as s:
+        return await pre_consent.find(s, "telegram", user_hash, now=NOW)
+
+
+async def test_a_newcomer_is_read_and_written_with_nothing_begun(
+    database: Database, seeded: Seeded
+):
+    """Their first message notes what they chose; their consent enrols them
+    with a first session, claims the message and forgets the note."""
+    await _newcomer_writes(database, ASKED)
+    assert await _kept(database, ASKED) == PreConsent("mobilite", "fr", 1, "d-1")
+    again = await _newcomer_writes(database, ASKED, consent=True)
+    assert again.outside == Outside(PreConsent("mobilite", "fr", 1, "d-1"), erased=False)
+    assert again.live == LiveLookup("mobilite", (seeded.flow_version_id, None))
+    assert await _kept(database, ASKED) is None
+    async with database.read() as s:
+        joined = await participants.find(s, "telegram", ASKED)
+        assert joined is not None
+        assert joined.consented_at == NOW
+        first = await sessions.find_open(s, joined.id)
+        assert first is not None
+        assert (first.flow_version_id, first.state) == (seeded.flow_version_id, {"step": 0})
+        claim = await inbound.claim(s, "telegram", ASKED, "n-1", now=NOW)
+        assert (claim.is_new, claim.replies) == (False, REPLIES)  # a retry gets the replies
+        assert await openings.total(s, "mobilite") == 1
+
+
+@ONLY_POSTGRESQL
+async def test_ids_are_reserved_only_for_a_newcomer_asked_to_consent(
+    database: Database, seeded: Seeded
+):
+    """The read of an enrolled resident's message, or of a newcomer not asked
+    the consent question, takes nothing of the id sequences."""
+
+    async def last_ids() -> list[Any]:
+        async with database.read() as s:
+            found = await s.execute(
+                text(
+                    "SELECT last_value FROM participants_id_seq UNION ALL "
+                    "SELECT last_value FROM sessions_id_seq"
+                )
+            )
+            return [row[0] for row in found]
+
+    before = await last_ids()
+    await _answer_optimistically(database, seeded.user_hash, "m-1")
+    async with database.transaction(optimistic=True) as s:  # not asked yet
+        await message_open.open_message(s, "telegram", "cd" * 32, "m-1", now=NOW)
+    assert await last_ids() == before
+    async with database.transaction() as s:
+        await pre_consent.keep(
+            s, "telegram", ASKED, PreConsent("mobilite", "fr", 1), expires_at=LATER
+        )
+    await _newcomer_writes(database, ASKED, consent=True)
+    async with database.read() as s:
+        joined = await participants.find(s, "telegram", ASKED)
+        assert joined is not None
+        first = await sessions.find_open(s, joined.id)
+        assert first is not None
+    assert [joined.id, first.id] == [value + 1 for value in before]  # the ids reserved
+
+
+@ONLY_POSTGRESQL
+@pytest.mark.parametrize("had_a_note", [False, True])
+async def test_a_newcomers_note_written_meanwhile_fails_the_whole_write(
+    database: Database, database_url: str, seeded: Seeded, contention, had_a_note: bool
+):
+    """Another process took one of their messages meanwhile: this one's writes,
+    the opening counted included, are not kept (it is handled again)."""
+    if had_a_note:
+        async with database.transaction() as s:
+            note = PreConsent("mobilite", "fr", None)
+            await pre_consent.keep(s, "telegram", ASKED, note, expires_at=LATER)
+    other = await Database.connect(database_url)  # another process
+    theirs = PreConsent("lycees", "en", None)
+
+    async def keep_there() -> None:
+        async with other.transaction() as s:
+            await pre_consent.keep(s, "telegram", ASKED, theirs, expires_at=LATER)
+
+    async def kept_there() -> None:
+        await contention.start(keep_there())
+
+    try:
+        with pytest.raises(DatabaseBusy) as failed:
+            await _newcomer_writes(database, ASKED, kept_there)
+        assert not isinstance(failed.value, TransactionNeeded)  # the guard, not a refusal
+    finally:
+        await other.close()
+    assert await _kept(database, ASKED) == theirs
+    async with database.read() as s:
+        assert await openings.total(s, "mobilite") == 0
+
+
+@ONLY_POSTGRESQL
+async def test_a_newcomer_enrolled_meanwhile_is_not_enrolled_twice(
+    database: Database, database_url: str, seeded: Seeded, contention
+):
+    async with database.transaction() as s:
+        note = PreConsent("mobilite", "fr", seeded.flow_version_id)
+        await pre_consent.keep(s, "telegram", ASKED, note, expires_at=LATER)
+    other = await Database.connect(database_url)  # the same "oui" delivered there too
+
+    async def enrolled_there() -> None:
+        await contention.start(_newcomer_writes(other, ASKED, consent=True))
+
+    try:
+        with pytest.raises(DatabaseBusy):
+            await _newcomer_writes(database, ASKED, enrolled_there, consent=True)
+    finally:
+        await other.close()
+    async with database.read() as s:
+        joined = await s.execute(
+            text("SELECT count(*) FROM participants WHERE user_hash = :h"), {"h": ASKED}
+        )
+        assert joined.scalar() == 1
+        claims = await s.execute(
+            text("SELECT count(*) FROM processed_inbound WHERE user_hash = :h"), {"h": ASKED}
+        )
+        assert claims.scalar() == 1
