@@ -16,11 +16,12 @@ database of that name, created for the run and dropped after it, and analysed
 after the warm-up unless --no-analyze: see `analyze`), measures the
 time from launch to /readyz, and after the run reports the server's resident
 memory, then stops it with SIGTERM.
-Prints messages/s, p50/p95/p99 latency per message, completed residents and
-errors, the server's CPU time per message (all its processes) and, for a
-PostgreSQL server on this machine, PostgreSQL's (all its processes, those that
-ended during the run included), and the load generator's own (a --moderator's
-pages included), then the same as one JSON line. With
+Prints messages/s, p50/p95/p99 latency per message (and p50/p99 for each message
+of the script), completed residents and errors, the server's CPU time per
+message (all its processes) and, for a PostgreSQL server on this machine,
+PostgreSQL's (all its processes, those that ended during the run included), and
+the load generator's own (a --moderator's pages included), then the same as one
+JSON line. With
 --moderator, a moderator signed in to the console pages through the review
 queue (50 answers a page, next page at once, back to the first at the end) for
 the whole measured run; their pages/s and p50/p95 are printed too (to compare
@@ -64,6 +65,8 @@ MODERATOR = ("bench-moderator@region.fr", "bench moderator password, long enough
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
+    # By the message's place in the demo script: where a tail comes from.
+    by_step: dict[int, list[float]] = field(default_factory=dict)
     completed: int = 0
     errors: int = 0
     error_kinds: dict[str, int] = field(default_factory=dict)
@@ -71,6 +74,10 @@ class Tally:
     def error(self, kind: str) -> None:
         self.errors += 1
         self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
+
+    def took(self, step: int, seconds: float) -> None:
+        self.latencies.append(seconds)
+        self.by_step.setdefault(step, []).append(seconds)
 
 
 async def rest_resident(session: aiohttp.ClientSession, url: str, tally: Tally) -> None:
@@ -88,7 +95,7 @@ async def rest_resident(session: aiohttp.ClientSession, url: str, tally: Tally) 
         except (aiohttp.ClientError, TimeoutError) as error:
             tally.error(type(error).__name__)
             return
-        tally.latencies.append(time.perf_counter() - started)
+        tally.took(n, time.perf_counter() - started)
         last = replies[-1]["text"] if replies else ""
     if last.startswith(OUTRO_START):
         tally.completed += 1
@@ -116,7 +123,7 @@ async def ws_resident(session: aiohttp.ClientSession, url: str, tally: Tally) ->
                     if data["type"] == "error":
                         tally.error(data["code"])
                         return
-                tally.latencies.append(time.perf_counter() - started)
+                tally.took(n, time.perf_counter() - started)
                 last = data["messages"][-1]["text"] if data["messages"] else ""
     except (aiohttp.ClientError, TimeoutError, TypeError, ValueError) as error:
         tally.error(type(error).__name__)
@@ -144,15 +151,20 @@ async def drive(url: str, channel: str, residents: int, total: int) -> dict[str,
     return summary(channel, residents, total, tally, elapsed)
 
 
+def percentile(ms: list[float], p: float) -> float:
+    """The `p`th percentile of the sorted `ms`."""
+    if not ms:
+        return 0.0
+    return round(ms[min(len(ms) - 1, int(p / 100 * len(ms)))], 2)
+
+
 def summary(
     channel: str, residents: int, total: int, tally: Tally, elapsed: float
 ) -> dict[str, object]:
     ms = sorted(latency * 1000 for latency in tally.latencies)
-
-    def pct(p: float) -> float:
-        if not ms:
-            return 0.0
-        return round(ms[min(len(ms) - 1, int(p / 100 * len(ms)))], 2)
+    by_step = [
+        sorted(seconds * 1000 for seconds in tally.by_step[n]) for n in sorted(tally.by_step)
+    ]
 
     return {
         "channel": channel,
@@ -161,10 +173,13 @@ def summary(
         "messages": len(ms),
         "seconds": round(elapsed, 2),
         "messages_per_s": round(len(ms) / elapsed, 1) if elapsed else 0.0,
-        "p50_ms": pct(50),
-        "p95_ms": pct(95),
-        "p99_ms": pct(99),
+        "p50_ms": percentile(ms, 50),
+        "p95_ms": percentile(ms, 95),
+        "p99_ms": percentile(ms, 99),
         "mean_ms": round(statistics.fmean(ms), 2) if ms else 0.0,
+        # Each message of the script (the first is a newcomer's, the last completes).
+        "p50_ms_by_message": [percentile(step, 50) for step in by_step],
+        "p99_ms_by_message": [percentile(step, 99) for step in by_step],
         "completed_residents": tally.completed,
         "errors": tally.errors,
         "error_kinds": tally.error_kinds,
@@ -434,6 +449,10 @@ async def _run(
                 else ""
             )
             + f", load generator CPU {result['load_generator_cpu_ms_per_message']} ms/message"
+        )
+        print(
+            f"{channel:>4}: by message of the script, p50 {result['p50_ms_by_message']} ms, "
+            f"p99 {result['p99_ms_by_message']} ms"
         )
     if server is not None:
         code = server.stop()

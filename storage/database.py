@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from contextvars import ContextVar, Token
 from pathlib import Path
@@ -46,10 +46,12 @@ from sqlalchemy.ext.asyncio import (
 
 from storage import pg_transaction, prepared, sqlite_inline
 from storage.checkpoints import WalCheckpointer
+from storage.connection_handoff import Handoff
 from storage.diagnosis import redact, translate, where
 from storage.engines import (
     READ_ONLY,
     SQLITE_BUSY_TIMEOUT,
+    for_messages,
     open_engine,
     parse_url,
     refusing_engine,
@@ -115,12 +117,20 @@ class Database:
             autoflush=False,
         )
         # Sessions of a resident's message on PostgreSQL: their statements run on
-        # a connection of their own, never one of SQLAlchemy's (storage.pg_transaction).
+        # a connection of their own, never one of SQLAlchemy's (storage.pg_transaction),
+        # handed from one message to the next (storage.connection_handoff).
         self._alone: async_sessionmaker[AsyncSession] | None = None
+        self._handoff: Handoff | None = None
         if self._url.get_backend_name() == "postgresql":
             self._alone = async_sessionmaker(
                 refusing_engine(engine.url), expire_on_commit=False, autoflush=False
             )
+            greenlet = self._alone()  # only to run work in SQLAlchemy's greenlet
+
+            async def in_greenlet(work: Callable[[], None]) -> None:
+                await greenlet.run_sync(lambda _: work())
+
+            self._handoff = Handoff(engine, in_greenlet, for_messages(engine))
         self._checkpoints = checkpoints
         self._unreachable_at: float | None = None
         self._group: GroupCommit | None = None  # SQLite's transactions share commits
@@ -193,10 +203,10 @@ class Database:
             if self._group is not None:
                 async with self._group.transaction() as session:
                     yield session
-            elif optimistic and self._alone is not None:
+            elif optimistic and self._alone is not None and self._handoff is not None:
                 session = self._alone()  # nothing to close: it never connects
-                engine, dialect = self._engine, self._engine.dialect
-                async with pg_transaction.on_connection_alone(engine, session, dialect):
+                dialect = self._engine.dialect
+                async with pg_transaction.on_connection_alone(self._handoff, session, dialect):
                     yield session
             else:
                 dialect = self._engine.dialect

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry, NullPool
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool
 from sqlalchemy.util import await_only
 
 from storage import json_text, prepared, sqlite_inline
@@ -29,6 +29,12 @@ SQLITE_BUSY_TIMEOUT = 5.0  # seconds
 # message holds one for its transaction, a few milliseconds; more than the
 # server's cores rarely helps (README, "Running in production").
 POOL_SIZE = 10
+# Connections each process keeps beyond `pool_size` for everything but
+# residents' messages (the console, the API and feeds, the outbox deliverer,
+# the Telegram poller's lock, a message done again in a transaction of
+# SQLAlchemy's): messages hand their `pool_size` connections from one to the
+# next under load (storage.connection_handoff), and would otherwise leave none.
+FOR_THE_REST = 2
 # A connection unused for this long is pinged before use (a server restarted
 # meanwhile is noticed then, not by a resident's message); one in use more often
 # is not: a ping is a round trip, and under load every message would pay it.
@@ -143,9 +149,10 @@ def _sqlite_engine(url: URL, busy_timeout: float, checkpoints: WalCheckpointer) 
 def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
     """The engine of a PostgreSQL URL. Options of ours in the URL's query:
 
-    - `pool_size` (default POOL_SIZE): connections per process, no more; a
-      burst waits its turn for one (a connection opened for a burst and closed
-      after would prepare its statements again, a round trip each);
+    - `pool_size` (default POOL_SIZE): connections per process for residents'
+      messages, and FOR_THE_REST more for the rest, no more; a burst waits its
+      turn for one (a connection opened for a burst and closed after would
+      prepare its statements again, a round trip each);
     - `synchronous_commit` (default: the server's, `on`: a commit returns once
       on disk): `off` answers residents before the commit is flushed, a power
       cut or server crash then loses the last ~0.6 s of acknowledged messages;
@@ -174,7 +181,7 @@ def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
         connect_args["server_settings"] = {"synchronous_commit": synchronous_commit}
     engine = create_async_engine(
         url.set(query=query),
-        pool_size=pool_size,
+        pool_size=pool_size + FOR_THE_REST,
         max_overflow=0,
         hide_parameters=True,
         connect_args=connect_args,
@@ -218,6 +225,14 @@ def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
             raise DisconnectionError("the connection was lost while idle")
 
     return engine
+
+
+def for_messages(engine: AsyncEngine) -> int:
+    """How many of a PostgreSQL engine's connections residents' messages may
+    hold at once: its `pool_size`."""
+    pool = engine.sync_engine.pool
+    assert isinstance(pool, QueuePool), "a PostgreSQL engine has a queue pool"
+    return pool.size() - FOR_THE_REST
 
 
 def refusing_engine(url: URL) -> AsyncEngine:

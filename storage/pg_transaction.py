@@ -27,15 +27,15 @@ connection goes back to the pool with its isolation level reset by SQLAlchemy
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 from sqlalchemy import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.connection_handoff import Handoff
 from storage.diagnosis import as_dbapi_error
 from storage.prepared import BATCH, POSTGRESQL_DIALECT
 from storage.write_batch import DRIVER_ERRORS, Batch
@@ -60,7 +60,7 @@ async def transaction(session: AsyncSession, dialect: Dialect) -> AsyncIterator[
 
 @contextlib.asynccontextmanager
 async def on_connection_alone(
-    engine: AsyncEngine, session: AsyncSession, dialect: Dialect
+    connections: Handoff, session: AsyncSession, dialect: Dialect
 ) -> AsyncIterator[None]:
     """A transaction begun only when the work needs it (above), for a session
     that has no connection of SQLAlchemy's, and can get none (its bind refuses to
@@ -70,18 +70,15 @@ async def on_connection_alone(
     transaction of SQLAlchemy's. SQLAlchemy's session and connection around
     the work were a fifth of its CPU: bench/storage_hot_path.py on PostgreSQL,
     2026-12-06, 746-766 µs a message with them, 585-589 µs without;
-    bench/load.py's server, 1.40-1.47 ms a message with, 1.17 without."""
-    raw = await engine.raw_connection()
+    bench/load.py's server, 1.40-1.47 ms a message with, 1.17 without. The
+    connection is taken from, and given back to, `connections`: under load,
+    straight to the next message waiting (storage.connection_handoff)."""
+    raw = await connections.take()
     try:
         async with _on_driver(session, raw.driver_connection, dialect, optimistic=True):
             yield
     finally:
-        # In SQLAlchemy's greenlet: a connection found closed is closed there.
-        await session.run_sync(lambda _: raw.close())
-        # Giving it back wakes the first message waiting for one, but that runs
-        # only once this task yields: without this, the task could take it
-        # straight back for its next message, and a waiter wait on and on.
-        await asyncio.sleep(0)
+        await connections.give_back(raw)
 
 
 @contextlib.asynccontextmanager
