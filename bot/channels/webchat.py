@@ -187,6 +187,7 @@ class _Connection:
         "_participant",
         "_queue",
         "_refused",
+        "_returning",
         "_sending",
         "_source",
         "_unanswered",
@@ -198,6 +199,7 @@ class _Connection:
         self.chat = chat
         self.ws = ws
         self._participant = ""
+        self._returning = False  # the hello's token named a chat of before
         self._consultation: str | None = None
         self._lang: str | None = None
         self._source: str | None = None
@@ -251,6 +253,7 @@ class _Connection:
         participant = self.chat.tokens.verify(hello.token)
         token = self.chat.tokens.issue(participant)
         self._participant = participant or token.partition(".")[0]
+        self._returning = participant is not None  # else a new id: no one wrote to it
         self._consultation = hello.consultation
         self._lang = hello.lang
         self._source = valid_source(hello.src)  # not a slug: ignored
@@ -276,7 +279,9 @@ class _Connection:
         (those waiting first); returns what to call when it closes."""
         if self.chat.push is None:
             return lambda: None
-        return await self.chat.push.join(self._participant, self._show_team_message)
+        return await self.chat.push.join(
+            self._participant, self._show_team_message, returning=self._returning
+        )
 
     async def _show_team_message(self, message: TeamMessage) -> bool:
         if self.ws.closed:

@@ -77,10 +77,13 @@ class WebChatPush:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def join(self, user_id: str, show: Show) -> Callable[[], None]:
+    async def join(self, user_id: str, show: Show, *, returning: bool = True) -> Callable[[], None]:
         """A resident's chat is open (`user_id`: the web chat's participant id):
         what waits for them is shown now, what comes later while it stays open.
-        Returns the function to call when the chat closes."""
+        Returns the function to call when the chat closes. Not `returning`: the
+        id was just given to a new chat, nothing can wait for it, and nothing is
+        looked up (a transaction for every chat opened: on PostgreSQL about a
+        tenth of the server's CPU a message over the WebSocket, bench/load.py)."""
         key = self._pseudonym(WEB, user_id)
         self._chats.setdefault(key, []).append(show)
 
@@ -91,6 +94,8 @@ class WebChatPush:
             if not shows:
                 self._chats.pop(key, None)
 
+        if not returning:
+            return leave
         try:
             await self._show_waiting(key, show)
         except Exception:  # the chat works without; they get them with their next message

@@ -8,18 +8,20 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.app import TEAM_MESSAGES, WEBCHAT
+from bot.app import DATABASE, TEAM_MESSAGES, WEBCHAT
 from bot.team_messages import Outcome
 from storage import team_messages
 from storage.database import Database
 from storage.models import TeamMessageState
 from tests.bot.channels.test_webchat import Chat, Tab
 from tests.bot.cli.running import consultbot
+from tests.bot.test_round_trips import count_queries, logged
 from tests.serving import SECRET, running, settings_for
 
 FR_HEADER = "Message de l'équipe de la consultation :"
@@ -146,3 +148,23 @@ async def test_a_reply_through_one_server_reaches_the_chat_open_on_another(
     frame = await tab.frame()
     assert (frame["type"], frame["text"]) == ("team", "Depuis le serveur A")
     assert await _states(database_url, session_id) == [TeamMessageState.DELIVERED]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_new_chat_looks_nothing_up_and_a_returning_one_does(server: Server):
+    """A chat opened without a token gets an id no one has written to: no
+    transaction to look for team messages waiting (one for every chat opened,
+    over the WebSocket about a tenth of the server's work a message)."""
+    first = await server.chat.hello()  # the consultation's title read and cached
+    counter = count_queries(SimpleNamespace(database=server.app[DATABASE]))
+
+    async def opened(token: str | None) -> int:
+        before = len(counter.queries)
+        tab = await server.chat.hello(token)
+        await tab.ws.send_str("{")  # answered once the chat has joined the team's pushes
+        assert (await tab.frame())["code"] == "bad_json"
+        await logged()
+        return len(counter.queries) - before
+
+    assert await opened(None) == 0
+    assert await opened(first.token) > 0  # its messages waiting, looked for
