@@ -15,10 +15,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
+from storage import participants
 from storage.connection_handoff import Handoff
 from storage.database import Database
 from storage.engines import SQLITE_BUSY_TIMEOUT, for_messages, open_engine, parse_url
-from tests.storage.test_database import ONLY_POSTGRESQL
+from storage.errors import DatabaseUnavailable
+from storage.participants import Participant
+from tests.storage.seeding import NOW
+from tests.storage.test_database import ONLY_POSTGRESQL, _terminate_other_connections
 
 pytestmark = ONLY_POSTGRESQL
 
@@ -148,5 +152,31 @@ async def test_other_work_gets_a_connection_while_messages_keep_theirs_busy(data
             assert await s.scalar(text("SELECT 1")) == 1
         release.set()
         await asyncio.gather(*messages)
+    finally:
+        await db.close()
+
+
+async def test_after_a_postgresql_restart_messages_find_new_connections(database_url: str):
+    db = await Database.connect(database_url, pool_size=2)
+
+    async def a_message() -> Participant | None:
+        async with db.transaction(optimistic=True) as s:
+            return await participants.find(s, "web", "ab" * 32)
+
+    try:
+        async with db.transaction() as s:
+            await participants.get_or_create(s, "web", "ab" * 32, now=NOW)
+        assert await asyncio.gather(a_message(), a_message(), a_message())  # handed on
+        await _terminate_other_connections(database_url)  # as a server restart would
+        # A connection closed by the server is known closed once its end has
+        # reached this process: until then a message on it fails, writing
+        # nothing (the resident is asked to send it again). Its connection is
+        # not handed to a message waiting, which takes a new one.
+        outcomes = await asyncio.gather(*(a_message() for _ in range(6)), return_exceptions=True)
+        failed = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        assert all(isinstance(error, DatabaseUnavailable) for error in failed), failed
+        assert len(failed) <= 2  # at most the connections it had
+        found = await asyncio.gather(*(a_message() for _ in range(6)))
+        assert all(participant is not None for participant in found)
     finally:
         await db.close()
