@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import bindparam, exists, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.as_read import reserved_ids
 from storage.errors import NotFound
 from storage.models import ParticipantRow, TeamMessageRow, table
-from storage.prepared import Prepared, reserved_ids
+from storage.prepared import Prepared
 from storage.writes import insert_if_new
 
 

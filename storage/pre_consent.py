@@ -34,8 +34,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.as_read import newcomer_read
 from storage.models import ErasureReceiptRow, PreConsentRow, table
-from storage.prepared import Prepared, newcomer_read
+from storage.prepared import Prepared
 from storage.writes import rowcount
 
 

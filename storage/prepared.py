@@ -52,7 +52,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 from storage.diagnosis import as_dbapi_error
 from storage.errors import TransactionNeeded
 from storage.sqlite_inline import InlineConnection
-from storage.write_batch import DRIVER_ERRORS, Batch, Newcomer, Write
+from storage.write_batch import DRIVER_ERRORS, Batch, Write
 
 # session.info key: (sqlite3 connection, dialect) of the session's transaction.
 SQLITE_CONNECTION = "consultbot.sqlite_connection"
@@ -333,51 +333,6 @@ async def _batch(session: AsyncSession) -> Batch | None:
         connection.info[BATCH] = batch  # for SQLAlchemy's own statements (storage.engines)
     assert isinstance(batch, Batch)
     return batch if not batch.begun or batch.driver.is_in_transaction() else None
-
-
-def unchanged_version(session: AsyncSession, session_id: int) -> str | None:
-    """The row version of session `session_id` read with no transaction begun,
-    which its UPDATE must name (storage.write_batch); None otherwise."""
-    batch = session.info.get(BATCH)
-    if batch is None or batch.begun or batch.unchanged is None:
-        return None
-    read_id, version = batch.unchanged
-    return version if read_id == session_id else None
-
-
-def newcomer_read(session: AsyncSession, channel: str, user_hash: str) -> Newcomer | None:
-    """Someone not enrolled as their message read them with no transaction
-    begun (storage.message_open), whose note's write must name what was read
-    (storage.write_batch); None otherwise."""
-    batch = session.info.get(BATCH)
-    if batch is None or batch.begun:
-        return None
-    return _newcomer(batch, channel, user_hash)
-
-
-def reserved_ids(session: AsyncSession, channel: str, user_hash: str) -> tuple[int, int] | None:
-    """The participant and session ids reserved for this newcomer by the read
-    of their message (storage.message_open), if any; theirs whether or not a
-    transaction was begun since."""
-    batch = session.info.get(BATCH)
-    read = None if batch is None else _newcomer(batch, channel, user_hash)
-    return None if read is None else read.reserved
-
-
-def reserved_session_id(session: AsyncSession, participant_id: int) -> int | None:
-    """The session id reserved with the participant id `participant_id`
-    (`reserved_ids`), if it was: their first session's."""
-    batch = session.info.get(BATCH)
-    read = None if batch is None else batch.newcomer
-    reserved = None if read is None else read.reserved
-    return reserved[1] if reserved is not None and reserved[0] == participant_id else None
-
-
-def _newcomer(batch: Batch, channel: str, user_hash: str) -> Newcomer | None:
-    read = batch.newcomer
-    if read is None or (read.channel, read.user_hash) != (channel, user_hash):
-        return None
-    return read
 
 
 async def on_sqlite_driver(session: AsyncSession) -> None:

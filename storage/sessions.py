@@ -24,11 +24,12 @@ from typing import Any
 from sqlalchemy import Row, String, bindparam, func, insert, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.as_read import reserved_session_id, unchanged_version
 from storage.columns import JsonValue
 from storage.consultations import CONSOLE_DATES, Dates, console_dates, with_console_dates
 from storage.errors import NotFound
 from storage.models import OPEN_STATUSES, FlowVersionRow, SessionRow, SessionStatus, table
-from storage.prepared import Prepared, reserved_session_id, unchanged_version
+from storage.prepared import Prepared
 from storage.writes import rowcount
 
 
