@@ -328,6 +328,7 @@ def _newcomer(batch: Batch, values: dict[str, Any], row: tuple[Any, ...]) -> Ope
     batch.newcomer = Newcomer(
         values["b_channel"],
         values["b_user_hash"],
+        values["b_now"],
         note_version,
         None if reserved[0] is None else (reserved[0], reserved[1]),
     )

@@ -103,11 +103,17 @@ _FORGET = Prepared(delete(_t).where(_KEY), deferrable=True)
 # return a row if so, and guard the statement they go in (storage.write_batch).
 _AS_READ = note_version == bindparam("b_version", type_=String())
 _KEEP_AS_READ = Prepared(update(_t).where(_KEY, _AS_READ).returning(_t.c.channel), deferrable=True)
+# A first note: none, or only one expired by the time the message read
+# (b_read_at), which is replaced (the expiry sweep purges them, later).
+_inserted = postgresql.insert(_t)
 _KEEP_FIRST = Prepared(
-    postgresql.insert(_t)
-    .on_conflict_do_nothing(index_elements=[_t.c.channel, _t.c.user_hash])
-    .returning(_t.c.channel),
+    _inserted.on_conflict_do_update(
+        index_elements=[_t.c.channel, _t.c.user_hash],
+        set_={name: _inserted.excluded[name] for name in _COLUMNS[2:]},
+        where=_t.c.expires_at <= bindparam("b_read_at", type_=_t.c.expires_at.type),
+    ).returning(_t.c.channel),
     deferrable=True,
+    upserts=_t,
 )
 _FORGET_AS_READ = Prepared(
     delete(_t).where(_KEY, _AS_READ).returning(_t.c.channel), deferrable=True
@@ -148,8 +154,9 @@ async def keep(
     expires_at: dt.datetime,
 ) -> None:
     """Write the note (replacing any earlier one) until `expires_at`. With
-    nothing begun, only if it is as the message read it (none: none since);
-    else the statement it goes in fails (storage.write_batch)."""
+    nothing begun, only if it is as the message read it (none: none since, or
+    only one expired then); else the statement it goes in fails
+    (storage.write_batch)."""
     values = {
         "channel": channel,
         "user_hash": user_hash,
@@ -164,7 +171,7 @@ async def keep(
     if read is None:
         await _KEEP.write(session, values)
     elif read.note_version is None:  # no note was read: none may have come since
-        await _KEEP_FIRST.write(session, values, guard=True)
+        await _KEEP_FIRST.write(session, {**values, "b_read_at": read.read_at}, guard=True)
     else:
         key = {"b_channel": channel, "b_user_hash": user_hash, "b_version": read.note_version}
         changed = {name: value for name, value in values.items() if name not in _KEY_COLUMNS}

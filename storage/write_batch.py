@@ -51,7 +51,7 @@ fails, writing nothing, when that UPDATE changed no row (`consultbot_unchanged`,
 migration 0019; its message names the session, the usual guard). For someone
 not enrolled (`Batch.newcomer`) the guard is the write of their note: an UPDATE
 or DELETE of the row version read, or an INSERT of a first one that does
-nothing if one exists (storage.pre_consent). Held writes sent before the end
+nothing if one that has not expired exists (storage.pre_consent). Held writes sent before the end
 (a read after them, a write whose order matters) begin the transaction first
 and are sent so guarded: the guard's row then stays locked until the COMMIT,
 and the work goes on in the transaction. Anything that cannot be guarded so
@@ -61,6 +61,7 @@ raises TransactionNeeded before anything is written.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Awaitable, Callable
@@ -109,6 +110,7 @@ class Newcomer:
 
     channel: str
     user_hash: str
+    read_at: dt.datetime  # the time their note's expiry was read against
     note_version: str | None
     reserved: tuple[int, int] | None
 

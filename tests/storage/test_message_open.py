@@ -559,6 +559,16 @@ async def test_a_newcomer_is_read_and_written_with_nothing_begun(
         assert await openings.total(s, "mobilite") == 1
 
 
+async def test_a_newcomers_note_expired_but_not_purged_yet_is_replaced(
+    database: Database, seeded: Seeded
+):
+    async with database.transaction() as s:
+        note = PreConsent("lycees", "en", None)
+        await pre_consent.keep(s, "telegram", ASKED, note, expires_at=NOW)  # expired at NOW
+    await _newcomer_writes(database, ASKED)  # with nothing begun on PostgreSQL: no refusal
+    assert await _kept(database, ASKED) == PreConsent("mobilite", "fr", 1, "d-1")
+
+
 @ONLY_POSTGRESQL
 async def test_ids_are_reserved_only_for_a_newcomer_asked_to_consent(
     database: Database, seeded: Seeded
