@@ -175,9 +175,9 @@ _NEWCOMER = (
     select(
         pre_consent.ERASED,
         *NOTE,
-        pre_consent.note_version,
         _looked_at.label("looked_at"),
         *_live.c,
+        pre_consent.note_version,
         *(
             case((_asked, literal_column(f"nextval('{name}_id_seq')", BigId)))
             for name in (_p.name, _s.name)
@@ -222,8 +222,8 @@ _PEEK = Prepared(
 _TEAM = len(_PARTICIPANT)
 _CLAIM = _TEAM + 1
 _SESSION_AT = _CLAIM + 3
-_LIVE_AT = len(_OUTPUTS) - len(CONSOLE_DATES) - 2
-_OUTSIDE_AT = _LIVE_AT - len(NOTE) - 1
+_NOT_ENROLLED = 1 + len(NOTE) + 2 + len(CONSOLE_DATES)  # the columns _not_enrolled reads
+_OUTSIDE_AT = len(_OUTPUTS) - _NOT_ENROLLED  # the function's last ones
 _NEWCOMER_AT = len(_ENROLLED)  # where the peek's part for someone not enrolled begins
 
 
@@ -277,12 +277,7 @@ async def open_message(
 
 def _opened(row: tuple[Any, ...]) -> OpenedMessage:
     if row[0] is None:
-        erased, *note = row[_OUTSIDE_AT:_LIVE_AT]
-        outside = Outside(None if note[0] is None else PreConsent(*note), bool(erased))
-        consultation_id, version_id, *dates = row[_LIVE_AT:]
-        found = None if version_id is None else (version_id, console_dates(*dates))
-        live = None if consultation_id is None else LiveLookup(consultation_id, found)
-        return OpenedMessage(None, False, None, None, outside, live)
+        return _not_enrolled(row[_OUTSIDE_AT:])
     participant = Participant(*row[:_TEAM])
     claim_id, claim_new, replies = row[_CLAIM : _CLAIM + 3]
     claim = None
@@ -319,19 +314,27 @@ async def _peek(
 def _newcomer(batch: Batch, values: dict[str, Any], row: tuple[Any, ...]) -> OpenedMessage:
     """Someone not enrolled, as the peek read them (`_NEWCOMER`'s columns):
     what their message's writes name is kept with the held writes."""
-    erased, *note = row[: len(NOTE) + 1]
-    note_version, looked_at, version_id, *rest = row[len(NOTE) + 1 :]
-    dates, reserved = rest[: len(CONSOLE_DATES)], rest[len(CONSOLE_DATES) :]
-    outside = Outside(None if note[0] is None else PreConsent(*note), bool(erased))
-    found = None if version_id is None else (version_id, console_dates(*dates))
-    live = None if looked_at is None else LiveLookup(looked_at, found)
+    note_version, participant_id, session_id = row[_NOT_ENROLLED:]
     batch.newcomer = Newcomer(
         values["b_channel"],
         values["b_user_hash"],
         values["b_now"],
         note_version,
-        None if reserved[0] is None else (reserved[0], reserved[1]),
+        None if participant_id is None else (participant_id, session_id),
     )
+    return _not_enrolled(row)
+
+
+def _not_enrolled(row: tuple[Any, ...]) -> OpenedMessage:
+    """Someone not enrolled, from the columns the function and the peek both
+    read of them, in this order: whether the erasure receipt names the
+    message, their note, the consultation they look at first, its live
+    version and console dates."""
+    erased, *note = row[: len(NOTE) + 1]
+    consultation_id, version_id, *dates = row[len(NOTE) + 1 : _NOT_ENROLLED]
+    outside = Outside(None if note[0] is None else PreConsent(*note), bool(erased))
+    found = None if version_id is None else (version_id, console_dates(*dates))
+    live = None if consultation_id is None else LiveLookup(consultation_id, found)
     return OpenedMessage(None, False, None, None, outside, live)
 
 
