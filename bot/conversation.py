@@ -4,9 +4,9 @@ the replies back, after everything the message caused is committed.
 One transaction per message: drop a redelivered message (same replies as the
 first time), load the participant and their session, interpret the text against
 the question being asked, advance the pure engine, then write the effects, the
-transcript, the new state and the replies together. The replies are returned
-only after the commit: a resident who sees the next question knows the last
-answer is stored.
+transcript, the new state and the replies together (bot.message_writes). The
+replies are returned only after the commit: a resident who sees the next
+question knows the last answer is stored.
 
 Privacy: nothing about a resident is written before consent. Until then the
 engine treats "no state" as "consent not given yet", and bot.before_consent
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,21 +33,16 @@ from bot.button_steps import read as read_button
 from bot.channel_contract import ButtonOutdated, InboundMessage, Unavailable
 from bot.config import Settings
 from bot.contributions import ContributionRecorder
-from bot.effect_writes import EffectWrites, Written
+from bot.effect_writes import EffectWrites
 from bot.expiry import SessionExpiry
 from bot.flow_catalog import FlowCatalog
 from bot.message_context import MessageContext, MessageContexts, RasaVerdict
+from bot.message_writes import MessageWrites
 from bot.participant_locks import ParticipantLocks
-from bot.places import resident_departement
 from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands, RasaUnavailable
 from bot.receipts import Receipts
-from bot.records import (
-    as_json,
-    interpretation_json,
-    transcript_reply,
-)
-from bot.team_messages import note_human_request, waiting_replies
+from bot.team_messages import waiting_replies
 from flows import engine
 from flows.catalogue import CATALOGUE
 from flows.effects import (
@@ -58,26 +53,21 @@ from flows.effects import (
 )
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
 from flows.messages import say
-from flows.prompts import consent_question
 from flows.replies import Reply
-from flows.state import SessionState, Status
+from flows.state import SessionState
 from nlu import Interpretation, Interpreter, QuestionSpec
 from storage import (
     erasure,
     message_open,
     participants,
-    sessions,
-    transcripts,
 )
 from storage.consultations import LiveLookup
 from storage.database import Database
 from storage.errors import DatabaseBusy, StorageError, TransactionNeeded
 from storage.inbound import InboundClaim
-from storage.models import Direction, SessionStatus
 from storage.participants import Participant
 from storage.pre_consent import Outside
 from storage.sessions import StoredSession
-from storage.transcripts import TranscriptLine
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +75,6 @@ log = logging.getLogger(__name__)
 # message handled by two processes at once: one creates them, the other retries
 # and finds them) before the resident is asked to send it again.
 BUSY_RETRIES = 3
-
-_STATUS: dict[Status, SessionStatus] = {
-    "asking": SessionStatus.ACTIVE,
-    "reviewing": SessionStatus.ACTIVE,
-    "confirming_delete": SessionStatus.ACTIVE,
-    "paused": SessionStatus.PAUSED,
-    "completed": SessionStatus.COMPLETED,
-    "closed": SessionStatus.ABANDONED,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +107,7 @@ class ConversationService:
         self._interpreter = interpreter
         self._pseudonyms = pseudonymizer
         self._contributions = ContributionRecorder(pseudonymizer)
-        self._effects = EffectWrites(self._contributions)
+        self._writes = MessageWrites(EffectWrites(self._contributions))
         self._receipts = Receipts(pseudonymizer)
         self._outside = BeforeConsent(pseudonymizer)  # notes kept outside consent
         self._settings = settings
@@ -272,8 +253,9 @@ class ConversationService:
         claim = await self._enrol(session, context, transition, user_hash, opening.claim)
         if any(isinstance(e, DeletionConfirmed) for e in transition.effects):
             return await self._erase(session, context, transition, user_hash)
-        return await self._store(
-            session, context, transition, interpretation, said, consented, claim
+        consented_in = self._flow_language(context) if consented else None
+        return await self._writes.store(
+            session, context, transition, interpretation, said, claim, consented_in=consented_in
         )
 
     async def _open(
@@ -387,43 +369,6 @@ class ConversationService:
         await self._outside.record_erasure(session, context.message, user_hash)
         return stamp(transition.replies, step_of(None, None))
 
-    async def _store(
-        self,
-        session: AsyncSession,
-        context: MessageContext,
-        transition: engine.Transition,
-        interpretation: Interpretation | None,
-        said: tuple[Reply, ...],
-        consented: bool,
-        claim: InboundClaim | None,
-    ) -> list[Reply]:
-        """Write what a consented resident's message did: the session's state
-        first (with nothing begun on PostgreSQL, its UPDATE guards the writes
-        after it: storage.write_batch), the effects, the transcript (`said`:
-        the bot's own words; `consented`: just now), the replies kept for
-        redeliveries. The replies, stamped with their step."""
-        message, now = context.message, context.message.received_at
-        assert context.participant is not None
-        session_id = await self._save(session, context, transition.state)
-        written = Written(
-            context.deployed,
-            session_id,
-            context.participant.id,
-            context.user_hash,
-            message.channel,
-            now,
-        )
-        await self._effects.apply(session, written, transition.effects, transition.state)
-        await note_human_request(
-            session, session_id, context.state, interpretation, transition.effects, now
-        )
-        lines = self._transcript(context, interpretation, said, consented)
-        await transcripts.append(session, session_id, lines)
-        replies = stamp(transition.replies, step_of(session_id, transition.state))
-        if claim is not None:
-            await redeliveries.keep_replies(session, message, context.user_hash, claim, replies)
-        return replies
-
     async def _with_receipts(
         self, session: AsyncSession, context: MessageContext, transition: engine.Transition
     ) -> engine.Transition:
@@ -509,74 +454,6 @@ class ConversationService:
         """What a retried erasing message is told again: its data is gone."""
         flow = (await self._contexts.flow_for(session, message, None)).flow
         return Reply(say("deleted", flow.language_for(message.language)))
-
-    async def _save(
-        self, session: AsyncSession, context: MessageContext, state: SessionState | None
-    ) -> int:
-        assert context.participant is not None
-        now = context.message.received_at
-        if context.stored is None:
-            assert state is not None  # consent was just given: the engine asks on
-            created = await sessions.create(
-                session,
-                context.participant.id,
-                context.deployed.version_id,
-                as_json(state.to_json()),
-                now=now,
-                status=_STATUS[state.status],
-                source=_source(context),
-                departement=resident_departement(context.deployed.flow, state),
-                first=context.new_participant,
-            )
-            return created.id
-        if state is None:  # the engine let go of the conversation
-            await sessions.save(session, context.stored.id, now=now, status=SessionStatus.ABANDONED)
-        else:
-            status = _STATUS[state.status]
-            await sessions.save(
-                session,
-                context.stored.id,
-                now=now,
-                state=as_json(state.to_json()),
-                # Written only when it changes (most messages leave it): SQLite
-                # updates every index naming a column the UPDATE sets, whatever
-                # its value, and the index of open sessions names the status.
-                status=status if status != context.stored.status else None,
-                human_requested=state.human_requested,
-                departement=resident_departement(context.deployed.flow, state),
-            )
-        return context.stored.id
-
-    def _transcript(
-        self,
-        context: MessageContext,
-        interpretation: Interpretation | None,
-        replies: Sequence[Reply],
-        consented: bool,
-    ) -> list[TranscriptLine]:
-        message, now = context.message, context.message.received_at
-        lines = []
-        if consented:  # what they agreed to, as they saw it
-            asked = consent_question(context.deployed.flow, self._flow_language(context))
-            lines.append(transcript_reply(asked, now))
-        lines.append(
-            TranscriptLine(
-                direction=Direction.IN,
-                text=message.text,
-                at=now,
-                platform_message_id=message.message_id,
-                interpretation=as_json(interpretation_json(interpretation)),
-            )
-        )
-        lines.extend(transcript_reply(reply, now) for reply in replies)
-        return lines
-
-
-def _source(context: MessageContext) -> str | None:
-    """The source tag of the link they came by: this message's, or the one
-    noted before they consented."""
-    before = context.before
-    return context.message.source or (before.source if before else None)
 
 
 def _read_button(message: InboundMessage) -> InboundMessage:
