@@ -7,10 +7,8 @@ randomness, no global state.
 
 `state is None` means "no consent yet": nothing about the resident exists until
 they agree, so before consent every message gets the intro and the consent
-question, and a refusal leaves nothing behind. A yes consents only when the
-consent question was asked just before (`Message.consent_asked`, which the bot
-remembers from the `ConsentAsked` effect). After `delete_data` is confirmed
-the state is None again.
+question, and a refusal leaves nothing behind (flows.consent). After
+`delete_data` is confirmed the state is None again.
 
 The opening dates compare with `now.date()`: the bot passes `now` in the
 region's time zone, and `closes` is the last day answers are taken.
@@ -24,13 +22,11 @@ from dataclasses import replace
 from flows.ambiguity import which_one
 from flows.changing import change, reviewing
 from flows.confirmation import Picked, confirmation_question, confirmation_spec, decide
+from flows.consent import before_consent, is_answer
 from flows.echo import echo_line, keeps_answer, literal, with_echo
 from flows.effects import (
     AnswerSkipped,
     AnswerWithdrawn,
-    ConsentAsked,
-    ConsentGiven,
-    ConsentRefused,
     DeletionConfirmed,
     Effect,
     FollowUpChosen,
@@ -57,10 +53,8 @@ from flows.prompts import (
     RESUME,
     ask,
     closed_notice,
-    consent_question,
     delete_question,
     expectation,
-    intro_and_consent,
     reject_hint,
     reject_text,
     resume_offer,
@@ -97,7 +91,7 @@ _YES_NO = QuestionSpec(kind="yes_no")
 
 def advance(flow: Flow, state: SessionState | None, event: Event, now: dt.datetime) -> Transition:
     if state is None:
-        return _before_consent(flow, event, now)
+        return before_consent(flow, event, now)
     state = repair(flow, state)
     if isinstance(event, ChangeLanguage):
         return _change_language(flow, state, event.language, now)
@@ -135,64 +129,6 @@ def expecting(flow: Flow, state: SessionState | None, language: str) -> Question
     if state.status == "asking" and question is not None:
         return question_spec(question, lang)
     return QuestionSpec(kind="free_text")
-
-
-# ---- before consent -----------------------------------------------------------
-
-
-def _before_consent(flow: Flow, event: Event, now: dt.datetime) -> Transition:
-    transition = _consent_step(flow, event, now)
-    lang = flow.language_for(None if isinstance(event, Returned) else event.language)
-    if consent_question(flow, lang) in transition.replies:
-        return replace(transition, effects=(*transition.effects, ConsentAsked()))
-    return transition
-
-
-def _consent_step(flow: Flow, event: Event, now: dt.datetime) -> Transition:
-    lang = flow.language_for(None if isinstance(event, Returned) else event.language)
-    unavailable = closed_notice(flow, now, lang)
-    if unavailable is not None:
-        return Transition(None, (unavailable,))
-    greeting = intro_and_consent(flow, lang)
-    if isinstance(event, ChangeLanguage) and event.language != lang:
-        names = ", ".join(language_name(code, lang) for code in flow.languages)
-        text = say("language_unavailable", lang, languages=names)
-        return Transition(None, (Reply(text), *greeting))
-    if not isinstance(event, Message):
-        return Transition(None, greeting)
-    interpretation = event.interpretation
-    if isinstance(interpretation, Command):
-        return Transition(None, _command_before_consent(flow, interpretation.name, lang))
-    if not event.consent_asked:
-        # A yes to a question they were not shown (a first message "oui", a
-        # retry after their data was erased) consents to nothing: show it.
-        return Transition(None, greeting)
-    if _is_answer(interpretation, True):
-        begun = move_on(flow, SessionState(language=lang, status="asking"), after=None)
-        return Transition(
-            begun.state,
-            (Reply(say("consent_thanks", lang)), *begun.replies),
-            (ConsentGiven(), *begun.effects),
-        )
-    if _is_answer(interpretation, False):
-        return Transition(None, (Reply(say("consent_refused", lang)),), (ConsentRefused(),))
-    # Anything else ("bonjour"): say the intro again with the question.
-    return Transition(None, greeting)
-
-
-def _command_before_consent(flow: Flow, name: CommandName, lang: str) -> tuple[Reply, ...]:
-    if name == "help":
-        title = flow.title.get(lang)
-        return (Reply(say("before_consent_help", lang, title=title)), consent_question(flow, lang))
-    if name == "stop":
-        return (Reply(say("before_consent_stop", lang)),)
-    if name == "delete_data":
-        return (Reply(say("before_consent_delete", lang)),)
-    if name == "human":
-        return (Reply(say("before_consent_human", lang)), consent_question(flow, lang))
-    if name == "status":
-        return (Reply(say("before_consent_status", lang)), consent_question(flow, lang))
-    return (Reply(say("not_started", lang)), consent_question(flow, lang))  # restart, back, skip
 
 
 # ---- after consent: events other than messages --------------------------------
@@ -522,9 +458,9 @@ def _confirming_delete(
 ) -> Transition:
     lang = state.language
     interpretation = message.interpretation
-    if _is_answer(interpretation, True):
+    if is_answer(interpretation, True):
         return Transition(None, (Reply(say("deleted", lang)),), (DeletionConfirmed(),))
-    cancels = _is_answer(interpretation, False) or (
+    cancels = is_answer(interpretation, False) or (
         isinstance(interpretation, Command) and interpretation.name not in ("delete_data", "help")
     )
     if not cancels:
@@ -535,11 +471,6 @@ def _confirming_delete(
         then = _on_message(flow, kept, message, now)
         return replace(then, replies=(cancelled, *then.replies))
     return Transition(kept, (cancelled, *_reprompt(flow, kept, now)))
-
-
-def _is_answer(interpretation: Interpretation, value: bool) -> bool:
-    # Not `== Answer(True)`: dataclass equality would take Answer(1) for a yes.
-    return isinstance(interpretation, Answer) and interpretation.value is value
 
 
 # ---- what to say ----------------------------------------------------------------
