@@ -4,8 +4,9 @@ Two passes over a `flows.document.Document`:
 1. the pydantic models of `flows.schema` (types, required and unknown keys),
    their errors rewritten for organizers by `flows.schema_errors`;
 2. the rules that need the whole flow: ids (snake_case, unique), a translation
-   for every declared language, ranges (min <= max), choices, and `when`
-   conditions (read by `flows.when`).
+   for every declared language, each question's own checks (ranges, lengths,
+   choices: `flows.question_checks`), and `when` conditions (read by
+   `flows.when`).
 The second pass runs on whatever parsed in the first, question by question, so
 one broken question does not hide the problems of the others.
 """
@@ -26,41 +27,30 @@ from flows.conditions import Condition
 from flows.document import Document, YamlPath
 from flows.errors import FlowProblem, FlowValidationError
 from flows.limits import (
-    MAX_CHOICES,
     MAX_CONDITION_DEPTH,
     MAX_CONDITION_TERMS,
     MAX_QUESTIONS,
     condition_size,
 )
 from flows.model import COMMENTED_TYPES
+from flows.question_checks import check_question, snake_case_of
 from flows.schema import (
     FLOW_ID_PATTERN,
     LANGUAGE_PATTERN,
     QUESTION,
     QUESTION_MODELS,
-    SNAKE_CASE_PATTERN,
     STEP_KINDS,
     TRANSLATED,
     ChoiceDoc,
-    ChoiceQuestion,
-    DateQuestion,
     FlowDoc,
-    FreeTextQuestion,
-    MultiChoiceQuestion,
-    NumberQuestion,
     QuestionDoc,
-    RankingQuestion,
-    ScaleQuestion,
     describe,
     step_kind,
 )
 from flows.schema_errors import explain, strip_tag
-from flows.synonym_checks import Name, misfires
 from flows.when import WhenReader, did_you_mean
 
-SNAKE_CASE = re.compile(SNAKE_CASE_PATTERN)
 FLOW_ID = re.compile(FLOW_ID_PATTERN)
-MAX_SCALE_POINTS = 11
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,14 +142,14 @@ class _Checker:
             self.add(
                 ("id",),
                 f"the flow id '{flow_id}' must be lowercase letters, digits, _ or -",
-                f"e.g. '{_snake(flow_id)}'",
+                f"e.g. '{snake_case_of(flow_id)}'",
             )
         opens, closes = self.data.get("opens"), self.data.get("closes")
         if _is_date(opens) and _is_date(closes) and opens > closes:
             self.add(("closes",), f"the flow closes ({closes}) before it opens ({opens})")
         for key in ("title", "intro", "consent", "outro"):
-            self._translated((key,), key)
-        self._translated(("export", "decidim", "title"), "the Decidim title")
+            self.translated((key,), key)
+        self.translated(("export", "decidim", "title"), "the Decidim title")
         export_spec.check(self.data, self.add)
         if "questions" in self.data and self.data["questions"] in (None, []):
             self.add(
@@ -190,7 +180,7 @@ class _Checker:
                 seen.append(lang)
         return tuple(seen)
 
-    def _translated(self, path: YamlPath, what: str) -> None:
+    def translated(self, path: YamlPath, what: str) -> None:
         """A text at `path` (if valid) has exactly the flow's languages."""
         value = _get(self.data, path)
         if value is None or self.languages is None:
@@ -257,7 +247,7 @@ class _Checker:
             if question.skip_if_commented is not None:
                 self._commented((*path, "skip_if_commented"), question, known)
             known.setdefault(question.id, question)
-            self._question(path, question)
+            check_question(self, path, question)
             if question.when is not None:
                 reader = WhenReader(question.id, index, order, known)
                 condition, problems = reader.read(question.when, (*path, "when"))
@@ -290,7 +280,7 @@ class _Checker:
 
     def _step(self, path: YamlPath, kind: str, index: int) -> None:
         """An information step or a section title: its text, and a section has questions."""
-        self._translated((*path, kind), "the section title" if kind == "section" else "the text")
+        self.translated((*path, kind), "the section title" if kind == "section" else "the text")
         if kind != "section":
             return
         following = (step_kind(raw) for raw in self.raw_questions[index + 1 :])
@@ -321,181 +311,6 @@ class _Checker:
                 f" {MAX_CONDITION_DEPTH}",
                 "simplify it",
             )
-
-    def _question(self, path: YamlPath, question: QuestionDoc) -> None:
-        if not SNAKE_CASE.fullmatch(question.id):
-            self.add(
-                (*path, "id"),
-                f"the question id '{question.id}' is not snake_case",
-                f"use lowercase letters, digits and _, e.g. '{_snake(question.id)}'",
-            )
-        for key in ("text", "retry", "help", "min_label", "max_label"):
-            self._translated((*path, key), f"the {key.replace('_', ' ')}")
-        if isinstance(question, ChoiceQuestion | MultiChoiceQuestion | RankingQuestion):
-            self._choices(path, question.choices)
-        if isinstance(question, ChoiceQuestion | RankingQuestion):
-            for index, choice in enumerate(question.choices):
-                if choice.exclusive:
-                    self.add(
-                        (*path, "choices", index, "exclusive"),
-                        f"'exclusive' applies to multi_choice questions only: a {question.type}"
-                        " question takes no combination of choices",
-                        "remove it",
-                    )
-        if isinstance(question, RankingQuestion):
-            self._ranking(path, question)
-        if isinstance(question, MultiChoiceQuestion):
-            self._selections(path, question)
-        if isinstance(question, NumberQuestion | ScaleQuestion | DateQuestion):
-            self._range(path, question)
-        lengths = (
-            (question.min_length, question.max_length)
-            if isinstance(question, FreeTextQuestion)
-            else (None, None)
-        )
-        if lengths[0] is not None and lengths[1] is not None and lengths[0] > lengths[1]:
-            self.add(
-                (*path, "min_length"),
-                f"min_length ({lengths[0]}) is greater than max_length ({lengths[1]})",
-                "swap them",
-            )
-        if isinstance(question, ScaleQuestion) and question.max - question.min + 1 > (
-            MAX_SCALE_POINTS
-        ):
-            self.add(
-                (*path, "max"),
-                f"a scale from {question.min} to {question.max} has too many points"
-                f" (at most {MAX_SCALE_POINTS})",
-                "use a number question for wider ranges",
-            )
-        elif isinstance(question, ScaleQuestion) and question.min == question.max:
-            self.add((*path, "max"), "a scale needs at least two points", "e.g. min: 1, max: 5")
-
-    def _range(
-        self, path: YamlPath, question: NumberQuestion | ScaleQuestion | DateQuestion
-    ) -> None:
-        if isinstance(question, DateQuestion):
-            dates = question.min, question.max
-            wrong = dates[0] is not None and dates[1] is not None and dates[0] > dates[1]
-        else:
-            numbers = question.min, question.max
-            wrong = numbers[0] is not None and numbers[1] is not None and numbers[0] > numbers[1]
-        if wrong:
-            self.add(
-                (*path, "min"),
-                f"min ({question.min}) is greater than max ({question.max})",
-                "swap them",
-            )
-
-    def _choices(self, path: YamlPath, choices: list[ChoiceDoc]) -> None:
-        if len(choices) < 2:
-            self.add((*path, "choices"), "a choice question needs at least two choices")
-        if len(choices) > MAX_CHOICES:
-            self.add(
-                (*path, "choices"),
-                f"this question has {len(choices)} choices, more than the {MAX_CHOICES}"
-                " a question may have",
-                "group them, or ask a free text question",
-            )
-        others = [index for index, choice in enumerate(choices) if choice.other]
-        for index in others[1:]:
-            self.add(
-                (*path, "choices", index, "other"),
-                "a question may have only one choice marked 'other: true'",
-                f"keep it on '{choices[others[0]].id}' only",
-            )
-        seen: dict[str, int] = {}
-        words: dict[tuple[str, str], str] = {}  # (language, word) -> choice id
-        for index, choice in enumerate(choices):
-            at = (*path, "choices", index)
-            if not SNAKE_CASE.fullmatch(choice.id):
-                self.add(
-                    (*at, "id"),
-                    f"the choice id '{choice.id}' is not snake_case",
-                    f"use lowercase letters, digits and _, e.g. '{_snake(choice.id)}'",
-                )
-            if choice.id in seen:
-                self.add((*at, "id"), f"two choices have the id '{choice.id}'", "rename one")
-            seen.setdefault(choice.id, index)
-            self._translated((*at, "label"), f"the label of '{choice.id}'")
-            for lang, word in self._words(at, choice):
-                other = words.setdefault((lang, word.casefold()), choice.id)
-                if other != choice.id:
-                    self.add(
-                        at,
-                        f"'{word}' ({lang}) would match both '{other}' and '{choice.id}'",
-                        "keep the word for one choice only",
-                    )
-
-        self._misfires(path, choices)
-
-    def _misfires(self, path: YamlPath, choices: list[ChoiceDoc]) -> None:
-        """Warnings for synonyms that will misfire (`flows.synonym_checks`)."""
-        langs = self.languages or ()
-        if not langs:
-            return  # the languages have their own problem
-        names: list[Name] = []
-        for choice in choices:
-            label = choice.label
-            labels = list(label.items()) if isinstance(label, dict) else [(langs[0], label)]
-            names.extend(Name(choice.id, lang, text, None) for lang, text in labels)
-            for lang, words in (choice.synonyms or {}).items():
-                names.extend(Name(choice.id, lang, w, k) for k, w in enumerate(words))
-        at = {c.id: i for i, c in enumerate(choices)}
-        for misfire in misfires(names):
-            name = misfire.name
-            index = name.synonym_at if name.synonym_at is not None else 0
-            where = (*path, "choices", at[name.choice], "synonyms", name.language, index)
-            self.warn(where, misfire.message, misfire.hint)
-
-    def _words(self, at: YamlPath, choice: ChoiceDoc) -> list[tuple[str, str]]:
-        langs = self.languages or ()
-        label = choice.label
-        found = [(lang, label.get(lang, "")) for lang in langs] if isinstance(label, dict) else []
-        if isinstance(label, str) and langs:
-            found.append((langs[0], label))
-        for lang, synonyms in (choice.synonyms or {}).items():
-            if langs and lang not in langs:
-                self.add(
-                    (*at, "synonyms", lang),
-                    f"synonyms in '{lang}', which is not one of the flow's languages"
-                    f" ({', '.join(langs)})",
-                    did_you_mean(lang, langs) or f"add {lang} to languages or remove them",
-                )
-            found.extend((lang, word) for word in synonyms)
-        return [(lang, word) for lang, word in found if word.strip()]
-
-    def _ranking(self, path: YamlPath, question: RankingQuestion) -> None:
-        for index, choice in enumerate(question.choices):
-            if choice.other:
-                self.add(
-                    (*path, "choices", index, "other"),
-                    "'other' applies to choice and multi_choice questions, not to a ranking",
-                    "remove it, and ask a free_text question after the ranking",
-                )
-        count = len(question.choices)
-        if question.ranks is not None and count >= 2 and question.ranks > count:
-            self.add(
-                (*path, "ranks"),
-                f"ranks is {question.ranks} but the question has only {count} choices",
-                f"use at most {count}",
-            )
-
-    def _selections(self, path: YamlPath, question: MultiChoiceQuestion) -> None:
-        low, high, count = question.min_selections, question.max_selections, len(question.choices)
-        if low is not None and high is not None and low > high:
-            self.add(
-                (*path, "min_selections"),
-                f"min_selections ({low}) is greater than max_selections ({high})",
-                "swap them",
-            )
-        for key, value in (("min_selections", low), ("max_selections", high)):
-            if value is not None and count >= 2 and value > count:
-                self.add(
-                    (*path, key),
-                    f"{key} is {value} but the question has only {count} choices",
-                    f"use at most {count}",
-                )
 
 
 def _raw_id(raw: object) -> str:
@@ -537,9 +352,3 @@ def _get(data: object, path: YamlPath) -> object:
 
 def _is_date(value: object) -> TypeGuard[dt.date]:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-
-
-def _snake(name: str) -> str:
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
-    snake = re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_")
-    return snake if snake and snake[0].isalpha() else f"q_{snake}"
