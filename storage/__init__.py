@@ -64,6 +64,7 @@ storage.pg_transaction):
 
 Errors (storage.errors): DatabaseBusy (locked or conflicting, including Conflict
 for a duplicate a concurrent process wrote: nothing was written, tell the
-resident to try again), DatabaseFull, DatabaseUnavailable (with the host,
-never the password), SchemaOutOfDate (run `consultbot db upgrade`), NotFound.
+resident to try again), DatabaseFull, DatabaseReadOnly, DatabaseUnavailable
+(with the host, never the password), SchemaOutOfDate (run `consultbot db
+upgrade`), NotFound.
 """

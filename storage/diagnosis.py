@@ -16,6 +16,7 @@ from storage.errors import (
     Conflict,
     DatabaseBusy,
     DatabaseFull,
+    DatabaseReadOnly,
     DatabaseUnavailable,
     SchemaOutOfDate,
     StorageError,
@@ -33,6 +34,7 @@ _PG_BUSY = {
     "57014",  # query_canceled (statement timeout)
 }
 _PG_FULL = {"53100", "53200"}  # disk_full, out_of_memory
+_PG_READ_ONLY = "25006"  # read_only_sql_transaction: a standby, or the database set so
 _PG_UNAVAILABLE = {"57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004"}
 _PG_AUTH = {"28000", "28P01"}
 _PG_UNIQUE = "23505"
@@ -133,7 +135,7 @@ def _translate_sqlite(error: BaseException, name: str, at: str) -> BaseException
             f"cannot open {at}: check that its folder exists and is writable, or {SET_URL}"
         )
     if name.startswith("SQLITE_READONLY"):
-        return DatabaseUnavailable(f"cannot write {at}: the file or its folder is read-only")
+        return DatabaseReadOnly(f"cannot write {at}: the file or its folder is read-only")
     if name == "SQLITE_NOTADB":
         return DatabaseUnavailable(f"{at} is not a SQLite database file; {SET_URL}")
     if name.startswith(("SQLITE_IOERR", "SQLITE_CORRUPT")):
@@ -158,6 +160,12 @@ def _translate_postgres(
         )
     if sqlstate in _PG_FULL:
         return DatabaseFull(f"{at} is out of space; nothing was written")
+    if sqlstate == _PG_READ_ONLY:
+        return DatabaseReadOnly(
+            f"{at} takes no writes (a standby, or default_transaction_read_only is on); "
+            "nothing was written: point CONSULTBOT_DATABASE_URL at the primary, or make it "
+            "writable again"
+        )
     if sqlstate in _PG_UNAVAILABLE:
         return DatabaseUnavailable(f"lost or refused connection to {at}; is the server running?")
     if sqlstate in _PG_AUTH:

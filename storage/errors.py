@@ -8,6 +8,7 @@ must handle; str() says what to do.
     │   ├── Conflict         a concurrent transaction wrote the same unique row
     │   └── TransactionNeeded  work begun without a transaction needs one
     ├── DatabaseFull         no space left: nothing was written
+    ├── DatabaseReadOnly     the database takes no writes: nothing was written
     ├── SchemaOutOfDate      migrations not applied: run `consultbot db upgrade`
     ├── NotFound             a row the caller named does not exist
     └── InvalidModeration    a moderation request the caller must correct
@@ -43,6 +44,11 @@ class TransactionNeeded(DatabaseBusy):
 
 class DatabaseFull(StorageError):
     """The disk or the database is full; nothing was written."""
+
+
+class DatabaseReadOnly(StorageError):
+    """The database takes no writes (a read-only file, a PostgreSQL standby or a
+    database set read-only); nothing was written."""
 
 
 class SchemaOutOfDate(StorageError):

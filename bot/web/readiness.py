@@ -22,7 +22,7 @@ from typing import Final
 
 from storage import readiness
 from storage.database import Database
-from storage.errors import DatabaseUnavailable
+from storage.errors import DatabaseReadOnly, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,10 @@ class WriteCheck:
         except (DatabaseUnavailable, TimeoutError) as error:
             self._problem = "database_unavailable"
             log.warning("readiness: the database is unreachable: %s", error or "timed out")
+            return False
+        except DatabaseReadOnly as error:
+            self._problem = "database_read_only"
+            log.warning("readiness: %s", error)
             return False
         except Exception as error:  # any other refusal means: not ready
             self._problem = "database_read_only"
