@@ -77,6 +77,29 @@ async def _admin_connection(server: URL) -> Any:  # an asyncpg connection
     )
 
 
+async def set_read_only(database_url: str, on: bool) -> None:
+    """The test's PostgreSQL database set read-only (as a standby is), or back,
+    for the connections opened next: the open ones end, and a pool, once they
+    were idle a while, finds them gone and opens new ones (storage.engines)
+    instead of failing a request with them."""
+    from storage.engines import PING_AFTER_IDLE_S
+
+    url = make_url(database_url)
+    admin = await _admin_connection(url.set(database="postgres"))
+    try:
+        name = url.database
+        setting = "on" if on else "off"
+        await admin.execute(
+            f'ALTER DATABASE "{name}" SET default_transaction_read_only = {setting}'
+        )
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
+        )
+    finally:
+        await admin.close()
+    await asyncio.sleep(PING_AFTER_IDLE_S + 0.1)
+
+
 class _Templates:
     """The databases migrated once per run that tests' databases are copies of,
     made when first needed and removed when the run ends."""

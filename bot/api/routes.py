@@ -191,8 +191,10 @@ def _guarded(
             body = await route.handler(api, request)
         except ApiError as error:
             return error.response()
-        except StorageError:
-            log.exception("API request failed: storage unavailable")
+        except StorageError as error:
+            # One line for whoever runs it; the traceback when debugging.
+            log.error("API %s %s not served: %s", request.method, request.path, error)
+            log.debug("storage failure", exc_info=True)
             return error_response(
                 503, "unavailable", "the database is unavailable: try again in a moment"
             )

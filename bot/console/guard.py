@@ -14,13 +14,17 @@ The middleware, in order:
 - answers 403 to a role without the right;
 - refuses a POST without the session's CSRF token (anonymous forms carry a
   token also set as a cookie, compared with it);
-- adds the security headers (a strict Content-Security-Policy among them).
+- adds the security headers (a strict Content-Security-Policy among them);
+- answers a request the database could not serve (unreachable, read-only,
+  full, busy) with a page saying that nothing changed and to try again, and
+  logs one line, not a traceback.
 """
 
 from __future__ import annotations
 
 import enum
 import hmac
+import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -34,11 +38,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.console.accounts import CODE, ENROL, FULL, UPKEEP_NONE, Accounts, Viewer
+from storage.errors import (
+    DatabaseBusy,
+    DatabaseFull,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    SchemaOutOfDate,
+)
 from storage.models import ConsoleRole
 
 if TYPE_CHECKING:
     from bot.receipts import Receipts
     from bot.team_messages import TeamMessages
+
+log = logging.getLogger(__name__)
 
 COOKIE: Final = "consultbot_console"
 FORM_COOKIE: Final = "consultbot_console_form"
@@ -234,6 +247,9 @@ def _to_sign_in(request: web.Request) -> web.HTTPSeeOther:
     return web.HTTPSeeOther(f"{PREFIX}/login" + (f"?next={back}" if back else ""))
 
 
+_TITLES = {404: "Not found", 405: "Not found", 503: "Unavailable"}
+
+
 def refusal(request: web.Request, status: int, message: str) -> web.Response:
     return aiohttp_jinja2.render_template(
         "refused.html",
@@ -242,15 +258,30 @@ def refusal(request: web.Request, status: int, message: str) -> web.Response:
             "message": message,
             "viewer": maybe_viewer(request),
             "csrf": csrf_token(request),
-            "title": "Not found" if status in (404, 405) else "Refused",
+            "title": _TITLES.get(status, "Refused"),
         },
         status=status,
     )
 
 
+# The database cannot serve the request now; nothing it was to change changed.
+_OUTAGES = (DatabaseUnavailable, DatabaseBusy, DatabaseFull, DatabaseReadOnly, SchemaOutOfDate)
+_OUTAGE = (
+    "The database cannot take this request at the moment: nothing was changed. "
+    "Try again in a minute; if it lasts, tell whoever runs consultbot."
+)
+
+
 @web.middleware
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    response = await _guarded(request, handler)
+    try:
+        response = await _guarded(request, handler)
+    except _OUTAGES as error:
+        # One line for whoever runs it (the traceback when debugging), a page
+        # for the moderator.
+        log.error("console: %s %s not served: %s", request.method, request.path, error)
+        log.debug("storage failure", exc_info=True)
+        response = refusal(request, 503, _OUTAGE)
     response.headers.update(HEADERS)
     token = request.get(FORM_TOKEN)
     if token is not None and request.cookies.get(FORM_COOKIE) != token:

@@ -7,15 +7,13 @@ import asyncio
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from bot.button_steps import read as read_button
 from bot.channel_contract import Unavailable
 from bot.client import Client
 from storage import answers, audit, outbox, participants, sessions, transcripts
-from storage.engines import PING_AFTER_IDLE_S
 from storage.models import SessionStatus
-from tests.conftest import _admin_connection
+from tests.conftest import set_read_only
 from tests.serving import DEMO
 
 
@@ -337,36 +335,22 @@ async def test_a_read_only_postgresql_database_asks_to_try_again_and_says_why(
     client = Client(service, now=clock)
     await client.converse("alice", "bonjour", "oui")
     lines = await count(service, "transcript_lines")
-    name = make_url(database_url).database
-    admin = await _admin_connection(make_url(database_url).set(database="postgres"))
+    await set_read_only(database_url, True)
     try:
-        await _read_only(admin, name, "on")
         for user, text in (("alice", "train"), ("bob", "bonjour")):  # enrolled, and not
             with pytest.raises(Unavailable) as refused:
                 await client.send(user, text)
             assert "renvoyer" in refused.value.replies[0].text
-        logged = [r for r in caplog.records if "not handled" in r.getMessage()]
-        assert len(logged) == 2
-        assert all("takes no writes" in r.getMessage() for r in logged)
-        assert all(r.exc_info is None for r in logged)
-        await _read_only(admin, name, "off")
     finally:
-        await admin.close()
+        await set_read_only(database_url, False)
+    logged = [r for r in caplog.records if "not handled" in r.getMessage()]
+    assert len(logged) == 2
+    assert all("takes no writes" in r.getMessage() for r in logged)
+    assert all(r.exc_info is None for r in logged)
     assert await count(service, "answers") == 0
     assert await count(service, "transcript_lines") == lines
     replies = await client.send("alice", "train")
     assert "1 à 5" in replies[-1].text
-
-
-async def _read_only(admin, database: str, on: str) -> None:
-    """The database set read-only (or back), for the connections opened next:
-    the open ones end, and the pool, once they were idle a while, finds them
-    gone and opens new ones (storage.engines) instead of failing a message."""
-    await admin.execute(f'ALTER DATABASE "{database}" SET default_transaction_read_only = {on}')
-    await admin.execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", database
-    )
-    await asyncio.sleep(PING_AFTER_IDLE_S + 0.1)
 
 
 async def test_a_resident_who_says_hello_is_answered_in_english(open_service, clock):

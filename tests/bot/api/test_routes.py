@@ -13,6 +13,7 @@ import pytest
 from bot.api.openapi import document
 from storage import answers, contributions
 from tests.bot.api.conftest import Served
+from tests.conftest import set_read_only
 from tests.serving import DEMO
 from tests.storage.seeding import moderate
 
@@ -211,3 +212,25 @@ async def test_each_token_is_rate_limited(serve):
     assert (status, body["code"]) == (429, "rate_limited")
     assert int(headers["Retry-After"]) >= 1
     assert (await served.get("/api/v1/events", other))[0] == 200
+
+
+async def test_a_request_the_database_cannot_serve_is_a_json_503_and_one_log_line(
+    serve, database_url, caplog
+):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL database set read-only, as a standby is")
+    served = await serve()
+    token = await served.token("events:read")
+    await set_read_only(database_url, True)
+    try:
+        status, body, _ = await served.get("/api/v1/events", token)
+    finally:
+        await set_read_only(database_url, False)
+    assert (status, body["code"]) == (503, "unavailable")
+    assert "try again" in body["message"]
+    check("Error", body)
+    logged = [r for r in caplog.records if r.name == "bot.api.routes"]
+    assert [r.levelname for r in logged] == ["ERROR"]
+    assert "takes no writes" in logged[0].getMessage()
+    assert logged[0].exc_info is None
+    assert (await served.get("/api/v1/events", token))[0] == 200

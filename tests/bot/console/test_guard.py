@@ -7,12 +7,15 @@ from pathlib import Path
 
 import aiohttp
 import pyotp
+import pytest
 from sqlalchemy import select, update
 
 from bot.app import CONSOLE
 from bot.console.guard import STATE
+from storage import answers
 from storage.models import ConsoleRole, ConsoleSessionRow
 from tests.bot.console.site import PASSWORD, client, console_site, csrf_of, sign_in
+from tests.conftest import set_read_only
 
 PUBLIC = {"/console/static/{name}", "/console/login", "/console/welcome/{token}"}
 SAMPLE = {
@@ -227,3 +230,40 @@ async def test_pages_that_only_read_keep_a_used_session_alive_and_end_an_idle_on
                 assert response.status == 303
                 assert response.headers["Location"].startswith("/console/login")
             assert await _seen(site) == []
+
+
+async def test_a_form_the_database_cannot_take_says_nothing_changed_and_logs_one_line(
+    database_url: str, tmp_path: Path, caplog
+):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL database set read-only, as a standby is")
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("ana@region.fr", ConsoleRole.MODERATOR)
+        answer_id = await site.pending("Le tram est trop cher")
+        approve = f"{site.url}/console/answers/{answer_id}/approve"
+        async with client() as http:
+            token = await sign_in(http, site, "ana@region.fr")
+            await set_read_only(database_url, True)
+            try:
+                async with http.get(site.url + "/console/queue") as queue:
+                    assert queue.status == 200  # reading needs no writes
+                async with http.post(
+                    approve, data={"csrf": token}, headers={"Origin": site.url}
+                ) as refused:
+                    assert refused.status == 503
+                    page = await refused.text()
+            finally:
+                await set_read_only(database_url, False)
+            assert "nothing was changed" in page
+            assert "Try again in a minute" in page
+            async with site.database.read() as s:
+                assert (await answers.get(s, answer_id)).moderation_status == "pending"
+            logged = [r for r in caplog.records if r.name == "bot.console.guard"]
+            assert [r.levelname for r in logged] == ["ERROR"]
+            assert "takes no writes" in logged[0].getMessage()
+            assert logged[0].exc_info is None
+            assert not [r for r in caplog.records if r.name == "aiohttp.server"]
+            async with http.post(approve, data={"csrf": token}, headers={"Origin": site.url}):
+                pass
+            async with site.database.read() as s:
+                assert (await answers.get(s, answer_id)).moderation_status == "approved"
