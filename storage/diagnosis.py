@@ -11,6 +11,7 @@ import socket
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from storage.errors import (
     Conflict,
@@ -86,6 +87,12 @@ def translate(error: BaseException, url: str | URL) -> BaseException:
         )
     if isinstance(error, TimeoutError):
         return DatabaseUnavailable(f"cannot reach {at}: timed out; is the server up?")
+    if isinstance(error, PoolTimeout):
+        return DatabaseUnavailable(
+            f"no connection to {at} came free in time: all were busy (slow queries, or "
+            "pool_size too small for the load); nothing was written. See the URL options "
+            "pool_size and pool_timeout"
+        )
     if isinstance(error, OSError) and not isinstance(error, DBAPIError):
         return DatabaseUnavailable(f"cannot reach {at}: {error.strerror or error}; {SET_URL}")
     if (isinstance(error, DBAPIError) and error.connection_invalidated) or _driver_lost(error):

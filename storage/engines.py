@@ -35,6 +35,10 @@ POOL_SIZE = 10
 # SQLAlchemy's): messages hand their `pool_size` connections from one to the
 # next under load (storage.connection_handoff), and would otherwise leave none.
 FOR_THE_REST = 2
+# Seconds a message or a request waits for a connection when all are busy
+# (URL option `pool_timeout`; SQLAlchemy's default): then it is refused with
+# "try again" (storage.diagnosis), not left waiting longer than a person would.
+POOL_TIMEOUT_S = 30.0
 # A connection unused for this long is pinged before use (a server restarted
 # meanwhile is noticed then, not by a resident's message); one in use more often
 # is not: a ping is a round trip, and under load every message would pay it.
@@ -157,12 +161,16 @@ def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
       on disk): `off` answers residents before the commit is flushed, a power
       cut or server crash then loses the last ~0.6 s of acknowledged messages;
       only as an explicit choice;
+    - `pool_timeout` (default POOL_TIMEOUT_S): seconds a message or a request
+      waits for a connection when all are busy (slow queries, or a pool_size
+      too small for the load) before it is refused with "try again";
     - `prepared_statement_cache_size` (asyncpg's, default 100 per connection):
       statements are prepared once per connection and reused; set 0 behind a
       pooler in transaction mode (PgBouncer) that cannot keep them.
     """
     query = dict(url.query)
     size = query.pop("pool_size", None)
+    timeout = query.pop("pool_timeout", None)
     synchronous_commit = query.pop("synchronous_commit", None)
     if pool_size is None:
         try:
@@ -171,6 +179,12 @@ def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
             pool_size = 0
         if pool_size < 1:
             raise StorageError(f"{redact(url)}: pool_size must be a whole number of 1 or more")
+    try:
+        pool_timeout = float(timeout) if isinstance(timeout, str) else POOL_TIMEOUT_S
+    except ValueError:
+        pool_timeout = 0.0
+    if not 0 < pool_timeout <= 3600:
+        raise StorageError(f"{redact(url)}: pool_timeout must be seconds, more than 0")
     connect_args: dict[str, Any] = {}
     if synchronous_commit is not None:
         if synchronous_commit not in ("on", "off", "local", "remote_write", "remote_apply"):
@@ -183,6 +197,7 @@ def _postgresql_engine(url: URL, pool_size: int | None) -> AsyncEngine:
         url.set(query=query),
         pool_size=pool_size + FOR_THE_REST,
         max_overflow=0,
+        pool_timeout=pool_timeout,
         hide_parameters=True,
         connect_args=connect_args,
         **_JSON,

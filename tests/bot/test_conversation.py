@@ -353,6 +353,40 @@ async def test_a_read_only_postgresql_database_asks_to_try_again_and_says_why(
     assert "1 à 5" in replies[-1].text
 
 
+async def test_a_message_that_finds_every_connection_busy_asks_to_try_again(
+    open_service, clock, database_url, caplog
+):
+    """Slow queries hold the connections: a message waits `pool_timeout`, then
+    the resident is asked to send again and the log says why in one line."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no pool: its writers take turns on one connection")
+    service = await open_service(database_url=database_url + "?pool_size=1&pool_timeout=0.3")
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui")
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_query() -> None:  # holds the one connection messages have
+        async with service.database.transaction(optimistic=True):
+            held.set()
+            await release.wait()
+
+    holder = asyncio.create_task(slow_query())
+    await held.wait()
+    try:
+        with pytest.raises(Unavailable) as refused:
+            await client.send("alice", "train")
+    finally:
+        release.set()
+        await holder
+    assert "renvoyer" in refused.value.replies[0].text
+    logged = [r for r in caplog.records if "not handled" in r.getMessage()]
+    assert len(logged) == 1
+    assert "came free in time" in logged[0].getMessage()
+    assert logged[0].exc_info is None
+    replies = await client.send("alice", "train")
+    assert "1 à 5" in replies[-1].text
+
+
 async def test_a_resident_who_says_hello_is_answered_in_english(open_service, clock):
     service = await open_service()
     client = Client(service, now=clock)

@@ -380,6 +380,8 @@ async def test_postgresql_commits_durably_unless_the_url_says_otherwise(database
         ("?synchronous_commit=maybe", "synchronous_commit must be on, off"),
         ("?pool_size=none", "pool_size must be a whole number"),
         ("?pool_size=0", "pool_size must be a whole number"),
+        ("?pool_timeout=soon", "pool_timeout must be seconds"),
+        ("?pool_timeout=0", "pool_timeout must be seconds"),
     ],
 )
 async def test_wrong_postgresql_options_are_refused_with_what_to_write(option: str, expected: str):
