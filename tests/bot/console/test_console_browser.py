@@ -263,6 +263,7 @@ async def test_every_console_page_passes_axe_at_320_px(browser, database_url: st
             "/console/saved-replies",
             "/console/follow-ups",
             "/console/follow-ups/mobilite/new",
+            "/console/no-such-page",  # the refusal page (404; also 403 and 503)
         ):
             await page.goto(site.url + path)
             checked.append((path, await _axe(page), await _overflow(page)))
