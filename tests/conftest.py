@@ -30,6 +30,7 @@ from sqlalchemy.engine import URL, make_url
 
 from nlu import Interpreter
 from storage.database import Database
+from storage.engines import PING_AFTER_IDLE_S
 from tests.serving import shared_interpreter
 
 # What `consultbot` sets at start-up (bot/cli/__init__.py), for the bots the tests start.
@@ -82,8 +83,6 @@ async def set_read_only(database_url: str, on: bool) -> None:
     for the connections opened next: the open ones end, and a pool, once they
     were idle a while, finds them gone and opens new ones (storage.engines)
     instead of failing a request with them."""
-    from storage.engines import PING_AFTER_IDLE_S
-
     url = make_url(database_url)
     admin = await _admin_connection(url.set(database="postgres"))
     try:

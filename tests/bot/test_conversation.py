@@ -17,6 +17,27 @@ from tests.conftest import set_read_only
 from tests.serving import DEMO
 
 
+def refusals_logged(caplog, number: int, says: str = "", unsaid: tuple[str, ...] = ()) -> None:
+    """Each refused message left one log line saying why: `says`, with no
+    traceback and none of the `unsaid` texts the residents wrote."""
+    logged = [r for r in caplog.records if "not handled" in r.getMessage()]
+    assert len(logged) == number
+    for record in logged:
+        line = record.getMessage()
+        assert says in line
+        assert not any(text in line for text in unsaid)
+        assert record.exc_info is None
+
+
+async def taken_once_it_can(service, client, lines: int) -> None:
+    """Nothing of the refused messages was kept, and Alice's answer, sent
+    again, is taken."""
+    assert await count(service, "answers") == 0
+    assert await count(service, "transcript_lines") == lines
+    replies = await client.send("alice", "train")
+    assert "1 à 5" in replies[-1].text
+
+
 async def count(service, table: str) -> int:
     async with service.database.transaction() as s:
         return int(await s.scalar(text(f"SELECT count(*) FROM {table}")))
@@ -313,15 +334,8 @@ async def test_a_locked_database_asks_to_try_again_and_writes_nothing(
         other.execute("ROLLBACK")
         other.close()
     assert "renvoyer" in refused.value.replies[0].text
-    # The log says why in one line, with no traceback and no message text.
-    logged = [r for r in caplog.records if "not handled" in r.getMessage()]
-    assert len(logged) == 1
-    assert logged[0].exc_info is None
-    assert "train" not in logged[0].getMessage()
-    assert await count(service, "answers") == 0
-    assert await count(service, "transcript_lines") == lines
-    replies = await client.send("alice", "train")
-    assert "1 à 5" in replies[-1].text
+    refusals_logged(caplog, 1, "locked", unsaid=("train",))
+    await taken_once_it_can(service, client, lines)
 
 
 async def test_a_read_only_postgresql_database_asks_to_try_again_and_says_why(
@@ -343,14 +357,8 @@ async def test_a_read_only_postgresql_database_asks_to_try_again_and_says_why(
             assert "renvoyer" in refused.value.replies[0].text
     finally:
         await set_read_only(database_url, False)
-    logged = [r for r in caplog.records if "not handled" in r.getMessage()]
-    assert len(logged) == 2
-    assert all("takes no writes" in r.getMessage() for r in logged)
-    assert all(r.exc_info is None for r in logged)
-    assert await count(service, "answers") == 0
-    assert await count(service, "transcript_lines") == lines
-    replies = await client.send("alice", "train")
-    assert "1 à 5" in replies[-1].text
+    refusals_logged(caplog, 2, "takes no writes", unsaid=("train", "bonjour"))
+    await taken_once_it_can(service, client, lines)
 
 
 async def test_a_message_that_finds_every_connection_busy_asks_to_try_again(
@@ -363,6 +371,7 @@ async def test_a_message_that_finds_every_connection_busy_asks_to_try_again(
     service = await open_service(database_url=database_url + "?pool_size=1&pool_timeout=0.3")
     client = Client(service, now=clock)
     await client.converse("alice", "bonjour", "oui")
+    lines = await count(service, "transcript_lines")
     held, release = asyncio.Event(), asyncio.Event()
 
     async def slow_query() -> None:  # holds the one connection messages have
@@ -379,12 +388,8 @@ async def test_a_message_that_finds_every_connection_busy_asks_to_try_again(
         release.set()
         await holder
     assert "renvoyer" in refused.value.replies[0].text
-    logged = [r for r in caplog.records if "not handled" in r.getMessage()]
-    assert len(logged) == 1
-    assert "came free in time" in logged[0].getMessage()
-    assert logged[0].exc_info is None
-    replies = await client.send("alice", "train")
-    assert "1 à 5" in replies[-1].text
+    refusals_logged(caplog, 1, "came free in time", unsaid=("train",))
+    await taken_once_it_can(service, client, lines)
 
 
 async def test_a_resident_who_says_hello_is_answered_in_english(open_service, clock):
