@@ -64,7 +64,8 @@ storage.pg_transaction):
 
 Errors (storage.errors): DatabaseBusy (locked or conflicting, including Conflict
 for a duplicate a concurrent process wrote: nothing was written, tell the
-resident to try again), DatabaseFull, DatabaseReadOnly, DatabaseUnavailable
+resident to try again), DatabaseFull, DatabaseReadOnly, DatabaseTimedOut (a
+statement past statement_timeout or lock_timeout), DatabaseUnavailable
 (with the host, never the password), SchemaOutOfDate (run `consultbot db
 upgrade`), NotFound.
 """

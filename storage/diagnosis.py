@@ -18,6 +18,7 @@ from storage.errors import (
     DatabaseBusy,
     DatabaseFull,
     DatabaseReadOnly,
+    DatabaseTimedOut,
     DatabaseUnavailable,
     SchemaOutOfDate,
     StorageError,
@@ -30,10 +31,10 @@ UPGRADE = "run `consultbot db upgrade`"
 _PG_BUSY = {
     "40001",  # serialization_failure
     "40P01",  # deadlock_detected
-    "55P03",  # lock_not_available
     "53300",  # too_many_connections
-    "57014",  # query_canceled (statement timeout)
 }
+_PG_CANCELLED = "57014"  # query_canceled: statement_timeout, or pg_cancel_backend
+_PG_LOCK_TIMEOUT = "55P03"  # lock_not_available: lock_timeout
 _PG_FULL = {"53100", "53200"}  # disk_full, out_of_memory
 _PG_READ_ONLY = "25006"  # read_only_sql_transaction: a standby, or the database set so
 _PG_UNAVAILABLE = {"57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004"}
@@ -164,6 +165,18 @@ def _translate_postgres(
         return Conflict(
             f"{at} refused a duplicate ({constraint}): a concurrent change wrote the same row; "
             "nothing was written, try again"
+        )
+    if sqlstate == _PG_CANCELLED:
+        return DatabaseTimedOut(
+            f"{at} cancelled a statement: it ran longer than its statement_timeout, or an "
+            "administrator cancelled it; nothing was written. If it lasts, look for what "
+            "holds locks or slows the database (pg_stat_activity)"
+        )
+    if sqlstate == _PG_LOCK_TIMEOUT:
+        return DatabaseTimedOut(
+            f"{at} gave up a statement that waited for a lock longer than its lock_timeout; "
+            "nothing was written. If it lasts, look for what holds locks (pg_locks, "
+            "pg_stat_activity)"
         )
     if sqlstate in _PG_FULL:
         return DatabaseFull(f"{at} is out of space; nothing was written")

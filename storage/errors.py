@@ -9,6 +9,8 @@ must handle; str() says what to do.
     │   └── TransactionNeeded  work begun without a transaction needs one
     ├── DatabaseFull         no space left: nothing was written
     ├── DatabaseReadOnly     the database takes no writes: nothing was written
+    ├── DatabaseTimedOut     a statement ran past the database's time limit, or
+    │                        was cancelled: nothing was written, not retried
     ├── SchemaOutOfDate      migrations not applied: run `consultbot db upgrade`
     ├── NotFound             a row the caller named does not exist
     └── InvalidModeration    a moderation request the caller must correct
@@ -49,6 +51,14 @@ class DatabaseFull(StorageError):
 class DatabaseReadOnly(StorageError):
     """The database takes no writes (a read-only file, a PostgreSQL standby or a
     database set read-only); nothing was written."""
+
+
+class DatabaseTimedOut(StorageError):
+    """PostgreSQL cancelled a statement: it ran longer than `statement_timeout`
+    or waited for a lock longer than `lock_timeout` (set for the role or the
+    database), or an administrator cancelled it. Nothing was written. Not a
+    DatabaseBusy: done again at once it would wait as long again, and the
+    resident would wait for all the tries."""
 
 
 class SchemaOutOfDate(StorageError):

@@ -78,21 +78,32 @@ async def _admin_connection(server: URL) -> Any:  # an asyncpg connection
     )
 
 
+async def admin_connection(database_url: str) -> Any:  # an asyncpg connection
+    """A connection of the test's own to its PostgreSQL database, outside the
+    service's pool (e.g. to hold a lock the service meets)."""
+    return await _admin_connection(make_url(database_url))
+
+
 async def set_read_only(database_url: str, on: bool) -> None:
-    """The test's PostgreSQL database set read-only (as a standby is), or back,
-    for the connections opened next: the open ones end, and a pool, once they
-    were idle a while, finds them gone and opens new ones (storage.engines)
-    instead of failing a request with them."""
+    """The test's PostgreSQL database set read-only (as a standby is), or back."""
+    await set_database_setting(database_url, "default_transaction_read_only", "on" if on else None)
+
+
+async def set_database_setting(database_url: str, name: str, value: str | None) -> None:
+    """A setting of the test's PostgreSQL database (`ALTER DATABASE ... SET`),
+    or back to the server's (None), for the connections opened next: the open
+    ones end, and a pool, once they were idle a while, finds them gone and
+    opens new ones (storage.engines) instead of failing a request with them."""
     url = make_url(database_url)
     admin = await _admin_connection(url.set(database="postgres"))
     try:
-        name = url.database
-        setting = "on" if on else "off"
+        database = url.database
+        if value is None:
+            await admin.execute(f'ALTER DATABASE "{database}" RESET {name}')
+        else:
+            await admin.execute(f"ALTER DATABASE \"{database}\" SET {name} = '{value}'")
         await admin.execute(
-            f'ALTER DATABASE "{name}" SET default_transaction_read_only = {setting}'
-        )
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", database
         )
     finally:
         await admin.close()

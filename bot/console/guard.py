@@ -42,6 +42,7 @@ from storage.errors import (
     DatabaseBusy,
     DatabaseFull,
     DatabaseReadOnly,
+    DatabaseTimedOut,
     DatabaseUnavailable,
     SchemaOutOfDate,
 )
@@ -265,7 +266,14 @@ def refusal(request: web.Request, status: int, message: str) -> web.Response:
 
 
 # The database cannot serve the request now; nothing it was to change changed.
-_OUTAGES = (DatabaseUnavailable, DatabaseBusy, DatabaseFull, DatabaseReadOnly, SchemaOutOfDate)
+_OUTAGES = (
+    DatabaseUnavailable,
+    DatabaseBusy,
+    DatabaseFull,
+    DatabaseReadOnly,
+    DatabaseTimedOut,
+    SchemaOutOfDate,
+)
 _OUTAGE = (
     "The database cannot take this request at the moment: nothing was changed. "
     "Try again in a minute; if it lasts, tell whoever runs consultbot."

@@ -13,7 +13,7 @@ from bot.channel_contract import Unavailable
 from bot.client import Client
 from storage import answers, audit, outbox, participants, sessions, transcripts
 from storage.models import SessionStatus
-from tests.conftest import set_read_only
+from tests.conftest import admin_connection, set_database_setting, set_read_only
 from tests.serving import DEMO
 
 
@@ -36,6 +36,15 @@ async def taken_once_it_can(service, client, lines: int) -> None:
     assert await count(service, "transcript_lines") == lines
     replies = await client.send("alice", "train")
     assert "1 à 5" in replies[-1].text
+
+
+async def alice_at_her_first_question(open_service, clock, **options):
+    """The service (opened with `options`), a client, and Alice enrolled and
+    asked her first question, with the number of transcript lines so far."""
+    service = await open_service(**options)
+    client = Client(service, now=clock)
+    await client.converse("alice", "bonjour", "oui")
+    return service, client, await count(service, "transcript_lines")
 
 
 async def count(service, table: str) -> int:
@@ -321,10 +330,7 @@ async def test_a_locked_database_asks_to_try_again_and_writes_nothing(
 
     if not database_url.startswith("sqlite"):
         pytest.skip("another process's write lock is a SQLite situation")
-    service = await open_service()
-    client = Client(service, now=clock)
-    await client.converse("alice", "bonjour", "oui")
-    lines = await count(service, "transcript_lines")
+    service, client, lines = await alice_at_her_first_question(open_service, clock)
     other = sqlite3.connect(database_url.split(":///", 1)[1], isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
@@ -345,10 +351,7 @@ async def test_a_read_only_postgresql_database_asks_to_try_again_and_says_why(
     again, the log says why in one line, and writes resume once it is writable."""
     if not database_url.startswith("postgresql"):
         pytest.skip("a read-only SQLite file is tested by the readiness check")
-    service = await open_service()
-    client = Client(service, now=clock)
-    await client.converse("alice", "bonjour", "oui")
-    lines = await count(service, "transcript_lines")
+    service, client, lines = await alice_at_her_first_question(open_service, clock)
     await set_read_only(database_url, True)
     try:
         for user, text in (("alice", "train"), ("bob", "bonjour")):  # enrolled, and not
@@ -368,10 +371,9 @@ async def test_a_message_that_finds_every_connection_busy_asks_to_try_again(
     the resident is asked to send again and the log says why in one line."""
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite has no pool: its writers take turns on one connection")
-    service = await open_service(database_url=database_url + "?pool_size=1&pool_timeout=0.3")
-    client = Client(service, now=clock)
-    await client.converse("alice", "bonjour", "oui")
-    lines = await count(service, "transcript_lines")
+    service, client, lines = await alice_at_her_first_question(
+        open_service, clock, database_url=database_url + "?pool_size=1&pool_timeout=0.3"
+    )
     held, release = asyncio.Event(), asyncio.Event()
 
     async def slow_query() -> None:  # holds the one connection messages have
@@ -389,6 +391,36 @@ async def test_a_message_that_finds_every_connection_busy_asks_to_try_again(
         await holder
     assert "renvoyer" in refused.value.replies[0].text
     refusals_logged(caplog, 1, "came free in time", unsaid=("train",))
+    await taken_once_it_can(service, client, lines)
+
+
+@pytest.mark.parametrize(
+    ("limit", "says"),
+    [
+        ("statement_timeout", "ran longer than its statement_timeout"),
+        ("lock_timeout", "longer than its lock_timeout"),
+    ],
+)
+async def test_a_statement_past_the_databases_time_limit_is_refused_at_once(
+    open_service, clock, database_url, caplog, limit, says
+):
+    """A limit set on the database (statement_timeout, lock_timeout) and a lock
+    held elsewhere longer than it: the resident is asked to send again, the log
+    says which limit in one line, and the answer is taken once the lock is gone."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's own time limits")
+    service, client, lines = await alice_at_her_first_question(open_service, clock)
+    await set_database_setting(database_url, limit, "300ms")
+    holder = await admin_connection(database_url)
+    try:
+        await holder.execute("BEGIN; SELECT id FROM sessions FOR UPDATE")  # e.g. a slow job
+        with pytest.raises(Unavailable) as refused:
+            await client.send("alice", "train")
+    finally:
+        await holder.close()  # its transaction ends with it
+        await set_database_setting(database_url, limit, None)
+    assert "renvoyer" in refused.value.replies[0].text
+    refusals_logged(caplog, 1, says, unsaid=("train",))
     await taken_once_it_can(service, client, lines)
 
 

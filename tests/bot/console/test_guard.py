@@ -15,7 +15,7 @@ from bot.console.guard import STATE
 from storage import answers
 from storage.models import ConsoleRole, ConsoleSessionRow
 from tests.bot.console.site import PASSWORD, client, console_site, csrf_of, sign_in
-from tests.conftest import set_read_only
+from tests.conftest import admin_connection, set_database_setting, set_read_only
 
 PUBLIC = {"/console/static/{name}", "/console/login", "/console/welcome/{token}"}
 SAMPLE = {
@@ -267,3 +267,36 @@ async def test_a_form_the_database_cannot_take_says_nothing_changed_and_logs_one
                 pass
             async with site.database.read() as s:
                 assert (await answers.get(s, answer_id)).moderation_status == "approved"
+
+
+async def test_a_form_that_waits_past_the_lock_timeout_says_nothing_changed(
+    database_url: str, tmp_path: Path, caplog
+):
+    """A job holds the answer's row longer than the database's lock_timeout: the
+    moderator's approval is refused with the console's page, not a bare 500."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's lock_timeout")
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("ana@region.fr", ConsoleRole.MODERATOR)
+        answer_id = await site.pending("Le tram est trop cher")
+        async with client() as http:
+            token = await sign_in(http, site, "ana@region.fr")
+            await set_database_setting(database_url, "lock_timeout", "300ms")
+            holder = await admin_connection(database_url)
+            try:
+                await holder.execute("BEGIN; SELECT id FROM answers FOR UPDATE")
+                async with http.post(
+                    f"{site.url}/console/answers/{answer_id}/approve",
+                    data={"csrf": token},
+                    headers={"Origin": site.url},
+                ) as refused:
+                    assert refused.status == 503
+                    assert "nothing was changed" in await refused.text()
+            finally:
+                await holder.close()
+                await set_database_setting(database_url, "lock_timeout", None)
+            async with site.database.read() as s:
+                assert (await answers.get(s, answer_id)).moderation_status == "pending"
+            logged = [r for r in caplog.records if r.name == "bot.console.guard"]
+            assert len(logged) == 1
+            assert "lock_timeout" in logged[0].getMessage()
