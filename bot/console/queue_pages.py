@@ -258,7 +258,11 @@ async def approve(request: web.Request) -> web.Response:
     answer_id = _answer_id(request)
     form = await _fields(request)
     back = safe_back(form.get("back"))
-    text = form.get("text") or None
+    # The redact form always sends its text field; emptied, it must be refused
+    # (storage says so), never read as "approve as written": that would publish
+    # the very text the moderator meant to redact. The plain Approve form and
+    # the bulk approval send no text field and publish the answer as written.
+    text = form.get("text")
     try:
         async with database_of(request).transaction() as session:
             await _visible_in(session, request, answer_id)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from storage import answers, erasure, review_queue
 from storage.models import ConsoleRole, ModerationStatus
-from tests.bot.console.site import client, console_site, sign_in
+from tests.bot.console.site import client, console_site, post_form, sign_in
 
 DAY = dt.datetime(2026, 6, 15, 9, 0, tzinfo=dt.UTC)
 
@@ -208,3 +208,29 @@ async def test_the_audit_page_and_its_csv_are_for_admins_and_the_export_is_audit
             _, later = await _get(http, f"{site.url}/console/audit?action=audit.export")
             assert "audit.export" in later
             assert "records: " in later
+
+
+async def test_an_emptied_redacted_text_is_refused_and_the_plain_approve_publishes_as_written(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("ana@region.fr", ConsoleRole.MODERATOR)
+        phone = await site.pending("Appelez-moi au 06 12 34 56 78")
+        plain = await site.pending("Plus de trains le soir")
+        async with client() as http:
+            token = await sign_in(http, site, "ana@region.fr")
+            form = {"csrf": token, "back": "/console/queue"}
+            status, _, html = await post_form(
+                http, site, f"/console/answers/{phone}/approve", {**form, "text": ""}
+            )
+            assert status == 400
+            assert "Not approved" in html
+            assert "the approved text is empty: reject the answer instead" in html
+            status, _, html = await post_form(http, site, f"/console/answers/{plain}/approve", form)
+            assert status == 200
+            assert f"Answer {plain} approved." in html
+        async with site.database.transaction() as s:
+            assert (await answers.get(s, phone)).moderation_status is ModerationStatus.PENDING
+            approved = await answers.get(s, plain)
+            assert approved.moderation_status is ModerationStatus.APPROVED
+            assert approved.redacted_text is None
