@@ -207,6 +207,8 @@ def _with_type_fields(question: Question, doc: QuestionDoc, translate: _Translat
         )
     if isinstance(doc, NumberQuestion | ScaleQuestion):
         question = replace(question, min=doc.min, max=doc.max)
+    if isinstance(doc, NumberQuestion):
+        question = replace(question, unit=doc.unit)
     if isinstance(doc, ScaleQuestion):
         question = replace(
             question,

@@ -13,6 +13,7 @@ from flows.prompts import greeting, question_prompt
 from flows.question_spec import spec_for
 from flows.replies import Reply
 from flows.translated import Translated
+from nlu.durations import NumberUnit
 from nlu.question import QuestionKind, QuestionSpec
 
 # Question types whose answers may come with a comment ("oui, surtout ..."),
@@ -51,6 +52,7 @@ class Question:
     choices: tuple[Choice, ...] = ()  # choice, multi_choice
     min: int | None = None  # number, scale
     max: int | None = None
+    unit: NumberUnit | None = None  # number: minutes or hours, durations are converted to it
     min_label: Translated | None = None  # scale end labels
     max_label: Translated | None = None
     min_selections: int | None = None  # multi_choice

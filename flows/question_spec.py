@@ -34,6 +34,7 @@ def spec_for(question: Question, lang: str) -> QuestionSpec:
         ),
         min=question.min,
         max=question.max,
+        unit=question.unit,
         min_selections=question.min_selections,
         max_selections=question.max_selections,
         ranks=question.rank_count() if question.type == "ranking" else None,

@@ -26,6 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from nlu.durations import NumberUnit
 from nlu.question import QUESTION_KINDS
 
 QUESTION_TYPES: tuple[str, ...] = QUESTION_KINDS
@@ -254,6 +255,12 @@ class NumberQuestion(_QuestionDoc):
     type: Literal["number"]
     min: StrictInt | None = Field(default=None, description="The smallest accepted number.")
     max: StrictInt | None = Field(default=None, description="The largest accepted number.")
+    unit: NumberUnit | None = Field(
+        default=None,
+        description="What the number counts, for a duration: 'minutes' or 'hours'. Answers"
+        " such as 'une demi-heure' or '1h30' are converted to it; without it they are"
+        " asked again.",
+    )
 
 
 class ScaleQuestion(_QuestionDoc):

@@ -335,7 +335,9 @@ class Interpreter:
             named = self._emoji.spelt_out(text, lang)
             answer = parse_ranking(named, question, self._matcher(question, lang))
         elif kind in ("number", "scale"):
-            answer = parse_number(text, lang, question.min, question.max, scale=kind == "scale")
+            answer = parse_number(
+                text, lang, question.min, question.max, scale=kind == "scale", unit=question.unit
+            )
         elif kind == "postal_code":
             answer = parse_postal_code(text, lang, self._places.postal_codes)
             if answer == Reject("not_understood"):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from text_to_num import alpha2digit
 
+from nlu.durations import Duration, NumberUnit, in_unit, read_duration
 from nlu.interpretation import Answer, Candidate, Confirm, Reject
 from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
 from nlu.phrases import PhraseIndex
@@ -164,14 +165,28 @@ def read_numbers(text: str, lang: str) -> NumberReading:
 
 
 def parse_number(
-    text: str, lang: str, low: int | None, high: int | None, *, scale: bool = False
+    text: str,
+    lang: str,
+    low: int | None,
+    high: int | None,
+    *,
+    scale: bool = False,
+    unit: NumberUnit | None = None,
 ) -> Answer | Reject | Confirm:
-    """The one whole number that `text` gives, within [low, high]."""
+    """The one whole number that `text` gives, within [low, high], in the
+    question's `unit` when the text gives a duration."""
     if _is_plain_figure(text):
         # Digits alone, the usual answer: no words, stars, parts, range or
         # sign to read, so the readers below would find this one figure.
         figure = int(text)
         return Answer(figure) if _within(figure, low, high) else Reject("out_of_range")
+    duration = None if scale else read_duration(text, lang)
+    if duration is not None and (duration.hours or unit == "hours"):
+        # "une demi-heure" is no 1, "2 heures" no 2: read before the figures.
+        value = _duration_in_unit(duration, unit)
+        if isinstance(value, Reject):
+            return value
+        return _taken(value, text, low, high)
     parts = _sum_of_parts(text)
     if parts is not None:
         return (
@@ -182,11 +197,32 @@ def parse_number(
     value = _single_number(text, lang, low, high, scale=scale)
     if isinstance(value, Reject):
         return value
+    return _taken(value, text, low, high)
+
+
+def _taken(value: int, text: str, low: int | None, high: int | None) -> Answer | Reject | Confirm:
+    """`value` as read from `text`: out of range, confirmed when read out of a
+    long sentence, else the answer."""
     if not _within(value, low, high):
         return Reject("out_of_range")
     if len(tokens(text[:MAX_PARSED_CHARS])) > _SENTENCE_WORDS:
         return Confirm((Candidate(value),), "sentence")
     return Answer(value)
+
+
+def _duration_in_unit(duration: Duration, unit: NumberUnit | None) -> int | Reject:
+    """A duration as a number of the question's unit. Without a unit it is asked
+    again: "1h30" is neither 1 nor 30, and 90 only if the question counts
+    minutes. So is a duration that is no whole number of the unit ("90 min" for
+    hours), and one that is a bound or one of several ("1h ou 1h30")."""
+    if duration.bound:
+        return Reject("approximate")
+    if duration.minutes is None:
+        return Reject("ambiguous")
+    if unit is None:
+        return Reject("not_understood")
+    value = in_unit(duration.minutes, unit)
+    return Reject("not_understood") if value is None else value
 
 
 # Longest run of digits read without the readers: well within MAX_PARSED_CHARS.

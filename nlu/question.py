@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal, TypeAlias, get_args
 
+from nlu.durations import NumberUnit
+
 QuestionKind: TypeAlias = Literal[
     "yes_no",
     "choice",
@@ -46,6 +48,7 @@ class QuestionSpec:
     choices: tuple[ChoiceOption, ...] = ()
     min: int | None = None  # number, scale
     max: int | None = None
+    unit: NumberUnit | None = None  # number: what it counts, to convert durations to
     min_selections: int | None = None  # multi_choice
     max_selections: int | None = None
     ranks: int | None = None  # ranking: how many options are still to rank

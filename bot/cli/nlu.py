@@ -46,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parse.add_argument("--choices", default="", help='options as "id:Label,id:Label"')
     parse.add_argument("--min", type=int, default=None)
     parse.add_argument("--max", type=int, default=None)
+    parse.add_argument(
+        "--unit", default=None, choices=("minutes", "hours"), help="number: what it counts"
+    )
     parse.add_argument("--lang", default="fr", choices=("fr", "en"))
     parse.add_argument("--today", default=None, help="reference day, YYYY-MM-DD (default: today)")
     parse.add_argument("--region", default=None, help="region code (default: config)")
@@ -151,6 +154,7 @@ def _parse(args: argparse.Namespace) -> int:
         choices=tuple(ChoiceOption(i, (label,)) for i, label in choices),
         min=args.min,
         max=args.max,
+        unit=args.unit,
     )
     got = _interpreter(args.region).interpret(args.text, question, args.lang, today)
     print(_show(got))

@@ -72,6 +72,13 @@ def test_the_readme_question_example_is_valid():
     assert flow.question("priorities").max_selections == 2
 
 
+def test_the_readme_duration_example_is_valid():
+    (snippet,) = [block for block in reference_blocks() if "id: travel_minutes" in block]
+    flow = parse_flow(FLOW_FOR_SNIPPETS + snippet + "outro: {fr: Merci, en: Thanks}\n", "README.md")
+    assert flow.question("travel_minutes").unit == "minutes"
+    assert flow.question("travel_minutes").specs["fr"].unit == "minutes"
+
+
 def test_the_readme_sections_example_is_valid():
     (snippet,) = [block for block in reference_blocks() if block.startswith("progress:")]
     head = FLOW_FOR_SNIPPETS.replace("questions:\n", "")

@@ -179,3 +179,56 @@ def test_digits_alone_read_as_in_a_sentence(digits):
     said = parse_number(f"{digits} voilà", "fr", 0, None)
     assert alone == said == Answer(int(digits))
     assert parse_number(digits, "fr", 5, 10) == Reject("out_of_range")  # none is 5 to 10
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "minutes"),
+    [
+        ("une demi-heure", "fr", 30),
+        ("1h30", "fr", 90),
+        ("1 h 15", "fr", 75),
+        ("une heure et quart", "fr", 75),
+        ("trois quarts d'heure", "fr", 45),
+        ("3/4 d'heure", "fr", 45),
+        ("2 heures", "fr", 120),
+        ("une heure", "fr", 60),
+        ("une bonne demi-heure", "fr", 30),
+        ("an hour and a half", "en", 90),
+        ("half an hour", "en", 30),
+        ("one hour", "en", 60),
+        ("a quarter of an hour", "en", 15),
+        ("90 min", "fr", 90),
+    ],
+)
+def test_a_duration_is_read_in_the_minutes_the_question_counts(text, lang, minutes):
+    assert parse_number(text, lang, 0, 240, unit="minutes") == Answer(minutes)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("2 heures", Answer(2)), ("120 minutes", Answer(2)), ("1h30", Reject("not_understood"))],
+)
+def test_a_duration_is_read_in_hours_only_when_it_is_whole_hours(text, value):
+    assert parse_number(text, "fr", 0, 24, unit="hours") == value
+
+
+@pytest.mark.parametrize(
+    "text", ["une demi-heure", "2 heures", "trois quarts d'heure", "une heure", "1h30"]
+)
+def test_a_duration_in_hours_on_a_question_of_unknown_unit_is_asked_again(text):
+    # "une demi-heure" is not 1, "2 heures" is 2 only if the question counts hours.
+    assert isinstance(parse_number(text, "fr", 0, 240), Reject)
+    assert parse_number("one hour", "en", 0, 240) == Reject("not_understood")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("1h ou 1h30", "ambiguous"), ("plus d'une heure", "approximate"), ("2h max", "approximate")],
+)
+def test_durations_that_are_not_one_figure_are_asked_again(text, reason):
+    assert parse_number(text, "fr", 0, 240, unit="minutes") == Reject(reason)
+
+
+def test_a_duration_read_from_a_long_sentence_is_confirmed_in_minutes():
+    text = "je mets une heure et demie le matin pour aller au lycée en car"
+    assert parse_number(text, "fr", 0, 240, unit="minutes") == Confirm((Candidate(90),), "sentence")
