@@ -39,6 +39,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -335,7 +336,11 @@ class Database:
 
         async with self._writer():
             try:
-                async with self._engine.begin() as connection:
+                async with (
+                    self._engine.connect() as connection,
+                    _foreign_keys_off(connection),
+                    connection.begin(),
+                ):
                     if self.backend == "postgresql":
                         await connection.execute(
                             text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
@@ -346,6 +351,26 @@ class Database:
                 if translated is error:
                     raise
                 raise translated from error
+
+
+@asynccontextmanager
+async def _foreign_keys_off(connection: AsyncConnection) -> AsyncIterator[None]:
+    """SQLite's foreign keys off for the migrations run on `connection`, as its
+    manual asks of a change that copies a table others refer to (dropping the
+    original would otherwise check or delete the rows that refer to it); a
+    migration that does so checks them itself before its commit. Set outside
+    the transaction, where SQLite takes it into account."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert isinstance(driver, sqlite_inline.InlineConnection)
+    driver.sqlite3.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        driver.sqlite3.execute("PRAGMA foreign_keys = ON")
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:

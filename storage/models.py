@@ -162,6 +162,9 @@ class SessionRow(Base):
         # a consultation's versions in one département; and, by its first
         # column, every lookup by version (migration 0020).
         Index("ix_sessions_departement", "flow_version_id", "departement"),
+        # Never an id twice, though erasures delete the newest rows: public ids
+        # (contribution, receipt code) are made of it (migration 0023).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -284,6 +287,8 @@ class AnswerRow(Base):
             sqlite_where=text("moderation_status = 'pending' AND personal_data IS NULL"),
             postgresql_where=text("moderation_status = 'pending' AND personal_data IS NULL"),
         ),
+        # Never an id twice: `ans_` ids and erased_answers name it (migration 0023).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -382,6 +387,8 @@ class OutboxEventRow(Base):
             postgresql_where=text("delivered_at IS NULL"),
         ),
         Index("ix_outbox_events_txid_id", "txid", "id"),
+        # Never an id twice: an engine knows an event by its `evt_` id (migration 0023).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

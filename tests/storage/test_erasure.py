@@ -100,6 +100,29 @@ async def test_deleting_erases_everything_of_the_person_and_audits_counts(
     assert records[0].counts["transcript_lines"] == 2
 
 
+async def test_the_ids_of_erased_data_are_never_given_again(database: Database, seeded: Seeded):
+    """The erased resident's were the newest rows: the next resident's session,
+    answers and events get new ids, not theirs (public ids and receipt codes
+    are made of them, and an engine told of the erasure knows them)."""
+    await _converse(database, seeded)
+    async with database.transaction() as s:
+        erased_answers = [a.id for a in await answers.history(s, seeded.session_id)]
+        pending = await outbox.pending(s, now=NOW)
+        erased_events = [e.id for e in pending if e.participant_id == seeded.participant_id]
+        await erasure.delete_participant_data(
+            s, seeded.participant_id, now=LATER, keep_anonymised_answers=False
+        )
+    after = await seed(database, user_hash="cd" * 32)
+    await _converse(database, after)
+    async with database.transaction() as s:
+        given_answers = [a.id for a in await answers.history(s, after.session_id)]
+        pending = await outbox.pending(s, now=LATER)
+        given_events = [e.id for e in pending if e.participant_id == after.participant_id]
+    assert after.session_id > seeded.session_id
+    assert min(given_answers) > max(erased_answers)
+    assert min(given_events) > max(erased_events)
+
+
 async def test_kept_answers_are_anonymised_with_no_link_to_the_person(
     database: Database, seeded: Seeded
 ):

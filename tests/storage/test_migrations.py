@@ -2,18 +2,20 @@
 
 import asyncio
 import datetime as dt
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import bindparam, inspect, select, text
+from sqlalchemy import bindparam, func, inspect, select, text
+from sqlalchemy.exc import DBAPIError
 
-from storage import consultations, openings, participants
+from storage import answers, consultations, erasure, openings, participants
 from storage.columns import Json
 from storage.database import Database
 from storage.errors import SchemaOutOfDate, StorageError
-from storage.models import Base, SessionRow
-from tests.storage.seeding import NOW
+from storage.models import AnswerRow, Base, ErasedAnswerRow, SessionRow
+from tests.storage.seeding import NOW, seed
 
 DAY = dt.date(2026, 12, 6)
 
@@ -350,3 +352,68 @@ async def _openings(db: Database, statement: str) -> list[tuple[object, ...]]:
     async with db.engine.begin() as connection:
         result = await connection.execute(text(statement))
         return [tuple(row) for row in result] if result.returns_rows else []
+
+
+async def test_0023_keeps_every_row_index_and_key_and_gives_no_erased_id_again(
+    database_url: str,
+):
+    """A database of the previous version, whose newest answer was erased: after
+    the upgrade its rows, indexes and foreign keys are all there, and a new
+    answer gets an id above the erased one (on PostgreSQL, as before)."""
+    db = await Database.connect(database_url)
+    try:
+        await db.upgrade("0022")
+        kept, erased = await seed(db), await seed(db, user_hash="cd" * 32)
+        for seeded in (kept, erased):
+            async with db.transaction() as s:
+                await _free_text(s, seeded.session_id)
+        async with db.transaction() as s:
+            await erasure.delete_participant_data(
+                s, erased.participant_id, now=NOW, keep_anonymised_answers=False
+            )
+        before = await _schema(db)
+        await db.upgrade("0023")
+        assert await _schema(db) == before
+        async with db.transaction() as s:
+            assert await s.scalar(select(func.count()).select_from(AnswerRow)) == 1
+            new = await _free_text(s, kept.session_id, question="other")
+            erased_id = await s.scalar(select(func.max(ErasedAnswerRow.answer_id)))
+        assert new > erased_id
+        with pytest.raises(DBAPIError, match=r"(?i)foreign key"):  # the foreign keys hold
+            async with db.transaction() as s:
+                await _free_text(s, erased.session_id)
+        await db.downgrade("0022")  # the tables stay as they are
+        await db.upgrade()
+    finally:
+        await db.close()
+
+
+async def _free_text(s: Any, session_id: int, question: str = "why") -> int:
+    return await answers.record(
+        s,
+        session_id,
+        question,
+        "trop cher",
+        question_text="?",
+        language="fr",
+        now=NOW,
+        needs_moderation=True,
+    )
+
+
+async def _schema(db: Database) -> dict[str, object]:
+    """Each table's columns, indexes and foreign keys, as the database has them."""
+
+    def read(connection: Any) -> dict[str, object]:
+        inspector = inspect(connection)
+        return {
+            table: (
+                [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)],
+                sorted(i["name"] or "" for i in inspector.get_indexes(table)),
+                sorted(str(sorted(k.items())) for k in inspector.get_foreign_keys(table)),
+            )
+            for table in sorted(inspector.get_table_names())
+        }
+
+    async with db.engine.connect() as connection:
+        return await connection.run_sync(read)
