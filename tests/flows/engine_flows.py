@@ -34,7 +34,7 @@ def mobilite(opens: dt.date | None = None, closes: dt.date | None = None) -> Flo
         id="mobilite",
         title=t("Mobilité en Centre-Val de Loire", "Mobility in Centre-Val de Loire"),
         languages=("fr", "en"),
-        intro=t("Bonjour ! Cinq questions, deux minutes.", "Hello! Five questions."),
+        intro=t("Bonjour ! Quatre questions, deux minutes.", "Hello! Four questions."),
         consent=t("Acceptez-vous ?", "Do you agree?"),
         outro=t("Merci pour votre contribution !", "Thank you for your contribution!"),
         opens=opens,

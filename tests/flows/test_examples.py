@@ -229,3 +229,18 @@ def test_the_richer_flow_branches_differently_along_different_paths():
     assert "home_commune" in largest  # postal code skipped
     assert "school_commune" not in largest  # another resident
     assert "meeting_date" in largest
+
+
+def test_the_demo_announces_as_many_questions_as_it_asks():
+    flow = load_flow(Path(__file__).resolve().parents[2] / "flows/examples/mobilite.yml")
+    assert len(flow.questions) == 4
+    assert flow.greetings["fr"][0].text.endswith("Quatre questions, deux minutes.")
+    assert flow.greetings["en"][0].text.endswith("Four questions, two minutes.")
+
+
+def test_the_readme_example_announces_its_questions():
+    # Three questions, the last asked only after a low rating.
+    flow = parse_flow(reference_blocks()[0], "README.md")
+    assert len(flow.questions) == 3
+    assert flow.greetings["fr"][0].text == "Bonjour ! Trois questions au plus, une minute."
+    assert flow.greetings["en"][0].text == "Hello! Three questions at most, one minute."

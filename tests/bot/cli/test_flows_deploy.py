@@ -24,7 +24,7 @@ def test_deploy_then_redeploy_then_change(database_env, tmp_path, capsys):
     assert main(["flows", "deploy", str(DEMO)]) == 0
     assert "unchanged" in capsys.readouterr().out
     changed = tmp_path / "mobilite.yml"
-    changed.write_text(DEMO.read_text(encoding="utf-8").replace("Cinq questions", "5 questions"))
+    changed.write_text(DEMO.read_text(encoding="utf-8").replace("Quatre questions", "4 questions"))
     assert main(["flows", "deploy", str(changed)]) == 0
     assert "version 2 is live" in capsys.readouterr().out
     assert main(["flows", "list"]) == 0
