@@ -3,16 +3,18 @@ chart and a CSV file) built from the aggregates of `storage.results`, with
 small figures hidden.
 
 Hiding: no figure is shown with fewer than MIN_RESIDENTS residents behind it
-once the filters are applied (1 to 4 show as "fewer than 5"; 0 is shown, it
-points at no one). Where a group's total is shown and exactly one of its
-figures is hidden, the next smallest is hidden too, so that the hidden one
-cannot be worked out by subtraction. When fewer than MIN_RESIDENTS residents
-match the filters at all, nothing is shown but that.
+counted with the filters applied, if any (1 to 4 show as "fewer than 5"; 0
+is shown, it points at no one). Where a group's total is shown and exactly one
+of its figures is hidden, the next smallest is hidden too, so that the hidden
+one cannot be worked out by subtraction; that one may be large, so it reads
+"hidden", never "fewer than 5". When fewer than MIN_RESIDENTS residents match
+the filters at all, nothing is shown but that.
 """
 
 from __future__ import annotations
 
 import csv
+import enum
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,11 +26,24 @@ from storage.results import Answers, Progress, Questions, Step
 
 MIN_RESIDENTS = 5
 HIDDEN = f"fewer than {MIN_RESIDENTS}"
+PROTECTING = "hidden"
 HIDDEN_NOTE = (
-    f"Figures with fewer than {MIN_RESIDENTS} residents behind them are hidden "
-    "(and, where a total would reveal one, the next smallest too), so that no one "
-    "can be recognised through a filter."
+    f"Figures with fewer than {MIN_RESIDENTS} residents behind them read “{HIDDEN}”, "
+    "so that no one can be recognised through a filter. Where a total would reveal "
+    f"such a figure, the next smallest reads “{PROTECTING}”: it may be of any size."
 )
+
+
+class Hidden(enum.Enum):
+    """Why a figure is not shown, as the page says it."""
+
+    SMALL = HIDDEN  # fewer than MIN_RESIDENTS residents behind it
+    PROTECTING = PROTECTING  # hidden so that a small one cannot be worked out
+
+
+# A figure as shown: a count, or why it is hidden.
+Cell = int | Hidden
+
 STATUSES = (
     ("completed", "Completed"),
     ("active", "In progress"),
@@ -54,8 +69,13 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 @dataclass(frozen=True, slots=True)
 class Bar:
     label: str
-    count: int | None  # None: hidden
+    count: Cell
     percent: float  # of the longest bar, for the chart
+
+    @property
+    def hidden(self) -> str | None:
+        """What the chart reads instead of the bar; None: a bar."""
+        return self.count.value if isinstance(self.count, Hidden) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,31 +128,38 @@ def questions_of(flow: Flow) -> Questions:
     return Questions(**{kind: tuple(ids) for kind, ids in kinds.items()}, ranges=ranges)
 
 
-def shown(count: int | None) -> str:
-    return HIDDEN if count is None else str(count)
+def shown(count: Cell) -> str:
+    return count.value if isinstance(count, Hidden) else str(count)
 
 
-def hide(counts: Sequence[int], total_shown: bool = True) -> list[int | None]:
-    """`counts` with small cells hidden (None), see the module's docstring."""
-    result: list[int | None] = [None if 0 < n < MIN_RESIDENTS else n for n in counts]
-    hidden = [i for i, n in enumerate(result) if n is None]
+def small(count: int) -> Cell:
+    """`count`, or hidden if fewer than MIN_RESIDENTS residents are behind it."""
+    return Hidden.SMALL if 0 < count < MIN_RESIDENTS else count
+
+
+def hide(counts: Sequence[int], total_shown: bool = True) -> list[Cell]:
+    """`counts` with small cells hidden, see the module's docstring."""
+    result = [small(n) for n in counts]
+    hidden = [i for i, n in enumerate(result) if isinstance(n, Hidden)]
     if total_shown and len(hidden) == 1:
-        others = [(n, i) for i, n in enumerate(result) if n]
+        others = [(n, i) for i, n in enumerate(result) if isinstance(n, int) and n]
         if others:
-            result[min(others)[1]] = None
+            result[min(others)[1]] = Hidden.PROTECTING
     return result
 
 
-def _share(count: int | None, total: int) -> str:
-    if count is None or not total:
-        return HIDDEN if count is None else "–"
+def _share(count: Cell, total: int) -> str:
+    if isinstance(count, Hidden):
+        return count.value
+    if not total:
+        return "–"
     return f"{100 * count / total:.1f} %"
 
 
-def _bars(labels: Sequence[str], counts: Sequence[int | None]) -> tuple[Bar, ...]:
-    longest = max((n for n in counts if n), default=0)
+def _bars(labels: Sequence[str], counts: Sequence[Cell]) -> tuple[Bar, ...]:
+    longest = max((n for n in counts if isinstance(n, int)), default=0)
     return tuple(
-        Bar(label, n, 100 * n / longest if n and longest else 0.0)
+        Bar(label, n, 100 * n / longest if isinstance(n, int) and longest else 0.0)
         for label, n in zip(labels, counts, strict=True)
     )
 
@@ -159,17 +186,17 @@ def build(
     residents = progress.consented
     enough = residents >= MIN_RESIDENTS
     by_status = [progress.by_status.get(status, 0) for status, _ in STATUSES]
-    status_counts = hide(by_status) if enough else [None] * len(by_status)
+    status_counts: list[Cell] = hide(by_status) if enough else [Hidden.SMALL] * len(by_status)
     completed = status_counts[0]
     median = progress.median_seconds
+    # The median gives no count away: it needs enough residents behind it, not
+    # the completed figure shown (hidden, it may be hiding another's).
+    timed = enough and by_status[0] >= MIN_RESIDENTS
     summary = (
-        ("Residents who consented", shown(residents if enough else None)),
+        ("Residents who consented", shown(residents if enough else Hidden.SMALL)),
         ("Completed", shown(completed)),
         ("Completion rate", _share(completed, residents) if enough else HIDDEN),
-        (
-            "Median time to complete",
-            _duration(median) if median is not None and (completed or 0) >= MIN_RESIDENTS else "–",
-        ),
+        ("Median time to complete", _duration(median) if timed and median is not None else "–"),
     )
     labels = [label for _, label in STATUSES]
     progress_table = Table(
@@ -184,6 +211,7 @@ def build(
     )
     numbered = {q.id: i for i, q in enumerate(flow.questions, 1)}
     funnel_rows = []
+    left_cells: dict[str, Cell] = {}
     left_counts: list[tuple[int, str]] = []
     for step in steps:
         if step.question_id not in numbered:
@@ -192,7 +220,8 @@ def build(
         reached = hide([step.reached], total_shown=False)[0]
         name = f"{numbered[step.question_id]}. {step.question_id}"
         funnel_rows.append((name, shown(reached), shown(answered), shown(skipped), shown(left)))
-        if left is not None and left > 0:
+        left_cells[name] = left
+        if isinstance(left, int) and left > 0:
             left_counts.append((left, name))
     most_left = max(left_counts)[1] if left_counts else None
     funnel = Table(
@@ -202,7 +231,7 @@ def build(
         tuple(funnel_rows),
         _bars(
             [row[0] for row in funnel_rows],
-            [None if row[4] == HIDDEN else int(row[4]) for row in funnel_rows],
+            [left_cells[row[0]] for row in funnel_rows],
         ),
         "Left there: the question was asked and the conversation stopped at it "
         "(it may still go on). The chart shows who left at each question.",
@@ -313,8 +342,8 @@ def _without_chart(table: Table) -> tuple[tuple[str, ...], tuple[tuple[str, ...]
     return table.header, table.rows
 
 
-def _min(total: int) -> int | None:
-    return total if total >= MIN_RESIDENTS else None
+def _min(total: int) -> Cell:
+    return total if total >= MIN_RESIDENTS else Hidden.SMALL
 
 
 def _month(month: str) -> str:

@@ -168,7 +168,7 @@ async def _opened(session: AsyncSession, chosen: figures.ResultFilter) -> str:
         channel=chosen.channel,
         source=chosen.source,
     )
-    return results.shown(opened if opened == 0 or opened >= results.MIN_RESIDENTS else None)
+    return results.shown(results.small(opened))
 
 
 async def _view(request: web.Request) -> tuple[str, results.ResultsView | None, dict[str, object]]:
@@ -207,7 +207,6 @@ async def consultation(request: web.Request) -> web.Response:
         title=f"Results: {consultation_id}",
         view=view,
         note=results.HIDDEN_NOTE,
-        hidden=results.HIDDEN,
         filtered=any(query.get(k) for k in Form.__dataclass_fields__),
         query_string=request.rel_url.query_string,
         **context,

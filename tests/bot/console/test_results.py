@@ -15,6 +15,7 @@ from storage import results as figures
 from tests.bot.console.results_residents import approve_train_texts, fill
 
 HIDDEN = results.HIDDEN
+PROTECTING = results.PROTECTING
 
 
 async def _view(service, **query: str) -> results.ResultsView:
@@ -55,10 +56,11 @@ async def test_the_results_count_consenting_residents_and_hide_small_figures(ope
     assert funnel["2. satisfaction"] == ("19", "14", "0", "5")
     assert funnel["4. proposal"] == ("14", "14", "0", "0")
     assert view.most_left == "2. satisfaction"
-    # Walk (2) is hidden, and so is the next smallest (car, 5): the total would tell.
+    # Walk (2) is hidden, and so is the next smallest (car, 5): the total would
+    # tell. The car figure is no small one, and does not say it is.
     mode = _rows(_table(view, "q-mode"))
     assert mode == {
-        "Voiture": (HIDDEN, HIDDEN),
+        "Voiture": (PROTECTING, PROTECTING),
         "Train": ("7", "36.8 %"),
         "Bus": ("5", "26.3 %"),
         "Vélo": ("0", "0.0 %"),
@@ -67,7 +69,7 @@ async def test_the_results_count_consenting_residents_and_hide_small_figures(ope
     assert _rows(_table(view, "q-satisfaction"))["4"] == ("7", "50.0 %")
     assert _rows(_table(view, "q-postal_code"))["45 Loiret"] == ("7", "50.0 %")
     # 18 Cher (2) is hidden, and 37 with it.
-    assert _rows(_table(view, "q-postal_code"))["37 Indre-et-Loire"] == (HIDDEN, HIDDEN)
+    assert _rows(_table(view, "q-postal_code"))["37 Indre-et-Loire"] == (PROTECTING, PROTECTING)
     assert _rows(_table(view, "q-postal_code"))["18 Cher"] == (HIDDEN, HIDDEN)
     moderation = _rows(_table(view, "q-proposal"))
     assert moderation["Approved"][0] == "7"

@@ -7,10 +7,13 @@ import csv
 import io
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bot.app import CONVERSATIONS
-from storage import audit
-from storage.models import ConsoleRole
-from tests.bot.console.results_residents import approve_train_texts, fill
+from bot.client import Client
+from storage import audit, moderation
+from storage.models import AnswerRow, ConsoleRole
+from tests.bot.console.results_residents import START, Ticking, approve_train_texts, fill
 from tests.bot.console.site import client, console_site, sign_in
 
 
@@ -87,3 +90,41 @@ async def test_moderators_and_organizers_of_other_consultations_are_refused(
             for path in ("/console/results/mobilite", "/console/results/mobilite/progress.csv"):
                 async with http.get(site.url + path) as refused:
                     assert refused.status == 403
+
+
+async def test_a_figure_hidden_to_protect_a_small_one_reads_hidden_not_fewer_than_5(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        residents = Client(site.app[CONVERSATIONS], now=Ticking(START))
+        for i in range(8):
+            await residents.converse(
+                f"train{i}", "bonjour", "oui", "train", "4", "45000", f"Plus de trains {i}"
+            )
+        for i in range(2):  # still in progress: fewer than 5
+            await residents.converse(f"bus{i}", "bonjour", "oui", "bus")
+        async with site.database.transaction() as s:
+            proposals = (
+                await s.scalars(select(AnswerRow.id).where(AnswerRow.question_id == "proposal"))
+            ).all()
+            for answer_id in sorted(proposals)[:6]:  # 6 approved, 2 left pending
+                await moderation.approve(s, answer_id, by="mo@region.fr", now=START)
+        await site.user("olga@region.fr", ConsoleRole.ORGANIZER)
+        async with client() as http:
+            await sign_in(http, site, "olga@region.fr")
+            async with http.get(f"{site.url}/console/results/mobilite") as response:
+                html = await response.text()
+            async with http.get(f"{site.url}/console/results/mobilite/progress.csv") as export:
+                progress = list(csv.reader(io.StringIO(await export.text())))
+            async with http.get(f"{site.url}/console/results/mobilite/q-proposal.csv") as export:
+                proposal = list(csv.reader(io.StringIO(await export.text())))
+        # 8 completed: hidden so that the 2 in progress cannot be worked out
+        # from the 10 residents, and said so; never "fewer than 5".
+        assert "<dt>Completed</dt><dd>hidden</dd>" in html
+        assert "<dt>Completion rate</dt><dd>hidden</dd>" in html
+        assert "<dt>Median time to complete</dt><dd>2 min 00 s</dd>" in html
+        assert "the next smallest reads “hidden”: it may be of any size" in html
+        assert ["Completed", "hidden", "hidden"] in progress
+        assert ["In progress", "fewer than 5", "fewer than 5"] in progress
+        assert ["Approved", "hidden", "hidden"] in proposal
+        assert ["Pending", "fewer than 5", "fewer than 5"] in proposal
