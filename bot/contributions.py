@@ -170,8 +170,8 @@ def leaving(flow: Flow, rows: Iterable[AnswerTuple]) -> list[Leaving]:
     """What of a session's current answers (as `storage.contributions.answer_rows`
     gives them) may leave, in the order asked: structured answers as they are,
     free text (and the details and comments beside an answer) only once
-    approved, as its redacted text; answers to questions the flow does not ask,
-    never."""
+    approved, as its redacted text if the moderator redacted it, else as
+    written; answers to questions the flow does not ask, never."""
     index = _index(flow)
     kept: list[Leaving] = []
     for answer_id, _, question_id, value, wording, language, status, redacted in rows:
@@ -181,7 +181,8 @@ def leaving(flow: Flow, rows: Iterable[AnswerTuple]) -> list[Leaving]:
         if asked.moderated or status is not None:
             if status != ModerationStatus.APPROVED:
                 continue
-            value = redacted
+            if redacted is not None:
+                value = redacted
         kept.append((asked.rank, answer_id, asked, question_id, value, wording, language))
     kept.sort()  # by rank, then id: ids are unique, so nothing further is compared
     return kept

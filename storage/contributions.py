@@ -117,7 +117,15 @@ _LEAVING = (
     type_coerce(_a.c.id, Integer()),
     type_coerce(_a.c.session_id, Integer()),
     type_coerce(_a.c.question_id, Text()),
-    cast(case((_a.c.moderation_status.is_(None), _a.c.value)), Text()),
+    # The value of an answer that needs no moderation, or was approved (as
+    # written, when it has no redacted text); never of one pending or rejected.
+    cast(
+        case(
+            (_a.c.moderation_status.is_(None), _a.c.value),
+            (_a.c.moderation_status == ModerationStatus.APPROVED.value, _a.c.value),
+        ),
+        Text(),
+    ),
     type_coerce(_a.c.question_text, Text()),
     type_coerce(_a.c.language, Text()),
     type_coerce(_a.c.moderation_status, Text()),

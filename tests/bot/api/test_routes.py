@@ -99,7 +99,8 @@ async def test_contributions_are_paged_with_cursors_and_show_only_approved_text(
     assert (mode["question"], mode["value"], mode["labels"]) == ("mode", "train", ["Train"])
     assert "proposal" not in {a["question"] for a in contribution["answers"]}
 
-    # A moderator approves one proposal (redacted) and rejects another.
+    # A moderator approves one proposal redacted, rejects another and approves
+    # the last one as it was written.
     async with served.database.transaction() as s:
         pending = await answers.for_moderation(s)
     await moderate(served.database, pending[0].id, approved=True, text="Plus de trains le soir")
@@ -110,6 +111,12 @@ async def test_contributions_are_paged_with_cursors_and_show_only_approved_text(
     ]
     assert proposals == ["Plus de trains le soir"]
     assert "Orléans" not in str(again)
+    await moderate(served.database, pending[2].id, approved=True)
+    _, again, _ = await served.get(path + "?limit=10", token)
+    proposals = [
+        a["value"] for c in again["data"] for a in c["answers"] if a["question"] == "proposal"
+    ]
+    assert proposals == ["Plus de trains le soir", DEMO[-1]]
     # Nothing new past the last cursor.
     _, after, _ = await served.get(f"{path}?after={rest['next_cursor']}", token)
     assert (after["data"], after["next_cursor"]) == ([], rest["next_cursor"])
