@@ -97,6 +97,10 @@ class InvalidReply(TeamMessageError):
     pass
 
 
+class AlreadySent(TeamMessageError):
+    """The same reply form was sent before (a double click, a resubmission)."""
+
+
 class ConversationGone(TeamMessageError):
     pass
 
@@ -204,8 +208,18 @@ class TeamMessages:
             messages = await team_messages.for_session(session, session_id)
         return Conversation(request, lines, messages)
 
-    async def reply(self, session_id: int, text: str, author: str, now: dt.datetime) -> Outcome:
-        """Write `text` to the resident of the conversation, in their channel."""
+    async def reply(
+        self,
+        session_id: int,
+        text: str,
+        author: str,
+        now: dt.datetime,
+        *,
+        form_token: str | None = None,
+    ) -> Outcome:
+        """Write `text` to the resident of the conversation, in their channel.
+        A console form's `form_token` sends it once: that form sent again
+        raises AlreadySent, and nothing is sent or audited twice."""
         text = _checked_text(text)
         author = _checked_author(author)
         async with self._db.transaction() as session:
@@ -216,9 +230,20 @@ class TeamMessages:
             if request.participant_id is None:
                 return Outcome.ERASED
             resident = await participants.get(session, request.participant_id)
-            message = await team_messages.add(
-                session, session_id, resident.id, text, author, now=now
-            )
+            if form_token is None:
+                message = await team_messages.add(
+                    session, session_id, resident.id, text, author, now=now
+                )
+            else:
+                once = await team_messages.add_once(
+                    session, session_id, resident.id, text, author, now=now, form_token=form_token
+                )
+                if once is None:
+                    raise AlreadySent(
+                        "this reply was sent already (the same form was sent twice); "
+                        "it was not sent again"
+                    )
+                message = once
             await audit.record(
                 session,
                 AUDIT_REPLY,

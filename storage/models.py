@@ -334,6 +334,9 @@ class TeamMessageRow(Base):
         CheckConstraint(_one_of("state", TeamMessageState), name="state"),
         Index("ix_team_messages_session_id", "session_id"),
         Index("ix_team_messages_follow_up_id", "follow_up_id"),
+        # A console reply form sent twice (a double click, a resubmission)
+        # queues one message: storage.team_messages.add_once.
+        Index("uq_team_messages_form_token", "form_token", unique=True),
         # What still waits for each resident.
         Index(
             "ix_team_messages_waiting",
@@ -353,6 +356,8 @@ class TeamMessageRow(Base):
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # The follow-up this message carries to the resident, if it is one.
     follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_ups.id"))
+    # The one-time token of the console form that sent it; None from elsewhere.
+    form_token: Mapped[str | None] = mapped_column(String(64))
 
 
 class InboundRow(Base):

@@ -36,7 +36,7 @@ from storage.models import (
     table,
 )
 from storage.prepared import Prepared
-from storage.writes import rowcount
+from storage.writes import insert_if_new, rowcount
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +92,16 @@ _CLAIM_WAITING = Prepared(
     update(_t)
     .where(_t.c.participant_id == bindparam("b_participant"), text("state <> 'delivered'"))
     .returning(*(_t.c[column.key] for column in _MESSAGE_COLUMNS))
+)
+
+
+# Of two inserts of one form token at once, the second waits for the first and,
+# once it commits, inserts nothing (RETURNING then returns no row).
+_ADD_ONCE = insert_if_new(
+    _t,
+    ("session_id", "participant_id", "text", "author", "state", "created_at", "form_token"),
+    ("form_token",),
+    returning=[column.key for column in _MESSAGE_COLUMNS],
 )
 
 
@@ -250,6 +260,41 @@ async def add(
             .returning(*_MESSAGE_COLUMNS)
         )
     ).one()
+    await _transcript_line(session, session_id, text, now)
+    return _message(row)
+
+
+async def add_once(
+    session: AsyncSession,
+    session_id: int,
+    participant_id: int,
+    text: str,
+    author: str,
+    *,
+    now: dt.datetime,
+    form_token: str,
+) -> TeamMessage | None:
+    """As `add`, for the console form of one-time token `form_token`; None,
+    and nothing added, if that form added its message before."""
+    values = {
+        "session_id": session_id,
+        "participant_id": participant_id,
+        "text": text,
+        "author": author,
+        "state": TeamMessageState.QUEUED.value,
+        "created_at": now,
+        "form_token": form_token,
+    }
+    row = (await session.execute(_ADD_ONCE, values)).one_or_none()
+    if row is None:
+        return None
+    await _transcript_line(session, session_id, text, now)
+    return _message(row)
+
+
+async def _transcript_line(
+    session: AsyncSession, session_id: int, text: str, now: dt.datetime
+) -> None:
     await session.execute(
         insert(TranscriptLineRow).values(
             session_id=session_id,
@@ -259,7 +304,6 @@ async def add(
             at=now,
         )
     )
-    return _message(row)
 
 
 async def get(session: AsyncSession, message_id: int) -> TeamMessage | None:

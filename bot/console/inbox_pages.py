@@ -12,6 +12,8 @@ limited to some consultations sees and answers only theirs.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 from typing import Final
 
 from aiohttp import web
@@ -28,7 +30,13 @@ from bot.console.guard import (
 )
 from bot.console.queue_pages import database_of
 from bot.console.rendering import page
-from bot.team_messages import MAX_TEXT_CHARS, Outcome, TeamMessageError, TeamMessages
+from bot.team_messages import (
+    MAX_TEXT_CHARS,
+    AlreadySent,
+    Outcome,
+    TeamMessageError,
+    TeamMessages,
+)
 from storage import saved_replies, team_messages, transcript_search
 from storage.errors import NotFound
 from storage.models import ConsoleRole
@@ -52,6 +60,14 @@ UNREACHABLE: Final = (
 ERASED: Final = (
     "Not sent: the resident erased this conversation (or the number is wrong). Nothing was kept."
 )
+ALREADY_SENT: Final = (
+    "Already sent: this reply form was sent before (a double click, or the page sent again), "
+    "so your reply was not sent a second time. The team's messages below show what the "
+    "resident has."
+)
+# The reply form's one-time token, as `_form_token` makes it; anything else
+# (a page from before tokens) is sent without the check.
+_FORM_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 
 
 def messages_of(request: web.Request) -> TeamMessages:
@@ -74,6 +90,17 @@ def _number(value: str | None) -> int | None:
     if value is None or not value.isdigit() or len(value) > 18:
         return None
     return int(value)
+
+
+def _form_token() -> str:
+    """A fresh token for each reply form shown: the same form sent twice
+    carries the same token, and storage keeps one message per token."""
+    return secrets.token_urlsafe(18)
+
+
+def _sent_token(form: dict[str, str]) -> str | None:
+    token = form.get("once", "")
+    return token if _FORM_TOKEN.match(token) else None
 
 
 def _session_id(request: web.Request) -> int:
@@ -157,6 +184,7 @@ async def _conversation_page(
     notice: str | None = None,
     error: str | None = None,
     text: str = "",
+    done: bool = False,
 ) -> web.Response:
     try:
         found = await messages_of(request).conversation(session_id)
@@ -187,6 +215,8 @@ async def _conversation_page(
         saved=saved,
         language=language,
         text=text,
+        done=done,
+        once=_form_token(),
         max_text=MAX_TEXT_CHARS,
         notice=notice,
         error=error,
@@ -232,15 +262,21 @@ async def reply(request: web.Request) -> web.Response:
         text = chosen.text
     messages = messages_of(request)
     author = viewer_of(request).name
+    done = bool(form.get("done"))
     try:
-        outcome = await messages.reply(session_id, text, author, _now())
+        outcome = await messages.reply(
+            session_id, text, author, _now(), form_token=_sent_token(form)
+        )
+    except AlreadySent:
+        return await _conversation_page(request, session_id, status=409, error=ALREADY_SENT)
     except TeamMessageError as refused:
+        # The text and the tick stay, to shorten the reply and send it again.
         return await _conversation_page(
-            request, session_id, status=400, error=f"Not sent: {refused}.", text=text
+            request, session_id, status=400, error=f"Not sent: {refused}.", text=text, done=done
         )
     if outcome is Outcome.ERASED:
         return _gone_page(request, session_id)
-    if form.get("done") and outcome is not Outcome.UNREACHABLE:
+    if done and outcome is not Outcome.UNREACHABLE:
         await messages.mark_handled(session_id, True, author, _now())
         return redirect(f"{PREFIX}/inbox?notice={outcome.value}")
     return redirect(f"{PREFIX}/inbox/{session_id}?notice={outcome.value}")

@@ -6,6 +6,7 @@ and bad input answered with a message and nothing changed."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -224,6 +225,14 @@ async def test_bad_replies_are_refused_with_a_message_and_nothing_changes(
             assert "at most 3900 fit in one message" in html
             assert long in html  # what was typed is kept in the form
             status, _, html = await post_form(
+                http,
+                site,
+                f"/console/inbox/{session_id}/reply",
+                {"csrf": token, "text": long, "done": "1"},
+            )
+            assert status == 400
+            assert 'name="done" value="1" checked' in html  # and so is the tick
+            status, _, html = await post_form(
                 http, site, f"/console/inbox/{session_id}/reply", {"text": "Bonjour"}
             )
             assert status == 403  # no form token
@@ -235,3 +244,38 @@ async def test_bad_replies_are_refused_with_a_message_and_nothing_changes(
             status, html = await _get(http, site, "/console/inbox/999999")
             assert status == 404
         assert await _messages(site, session_id) == []
+
+
+async def test_a_reply_form_sent_twice_sends_one_reply_and_says_so(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("ana@region.fr", ConsoleRole.MODERATOR)
+        session_id = await site.asks_for_a_person("rest", "alice")
+        async with client() as http:
+            token = await sign_in(http, site, "ana@region.fr")
+            _, html = await _get(http, site, f"/console/inbox/{session_id}")
+            found = re.search(r'name="once" value="([^"]+)"', html)
+            assert found is not None, "no one-time token on the reply form"
+            form = {"csrf": token, "once": found.group(1), "text": "Bonjour Alice."}
+            path = f"/console/inbox/{session_id}/reply"
+            # A double click: both at once; then the page sent again.
+            answers = await asyncio.gather(
+                post_form(http, site, path, form), post_form(http, site, path, form)
+            )
+            answers.append(await post_form(http, site, path, form))
+            statuses = sorted(status for status, _, _ in answers)
+            assert statuses == [200, 409, 409]
+            for status, _, html in answers:
+                if status == 409:
+                    assert "Already sent" in html
+                    assert "your reply was not sent a second time" in html
+            _, html = await _get(http, site, f"/console/inbox/{session_id}")
+            assert html.count("by ana@region.fr: queued") == 1
+        [message] = await _messages(site, session_id)
+        assert message.text == "Bonjour Alice."
+        replies = await site.says("rest", "alice", "train")
+        assert replies.count(f"{FR_HEADER}\nBonjour Alice.") == 1
+        async with site.database.transaction() as s:
+            sent = [r for r in await audit.recent(s) if r.action == "team.reply"]
+        assert len(sent) == 1
