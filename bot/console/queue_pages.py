@@ -53,6 +53,16 @@ class ShownItem:
     pieces: tuple[tuple[str, str | None], ...]  # the text, personal data marked
     suggestion: str | None  # the text with its personal data replaced
     held_by_other: bool
+    published: str | None  # the redacted text published instead of the resident's
+
+
+def _published(item: QueueItem) -> str | None:
+    """What was published instead of the resident's words, if a moderator
+    redacted them: the page must show it, the original alone misleads."""
+    redacted = item.redacted_text
+    if item.status is not ModerationStatus.APPROVED or redacted in (None, item.text):
+        return None
+    return redacted
 
 
 def _shown(item: QueueItem, viewer_name: str, now: dt.datetime) -> ShownItem:
@@ -65,6 +75,7 @@ def _shown(item: QueueItem, viewer_name: str, now: dt.datetime) -> ShownItem:
         and item.held_by != viewer_name
         and item.held_until is not None
         and item.held_until > now,
+        _published(item),
     )
 
 

@@ -234,3 +234,27 @@ async def test_an_emptied_redacted_text_is_refused_and_the_plain_approve_publish
             approved = await answers.get(s, plain)
             assert approved.moderation_status is ModerationStatus.APPROVED
             assert approved.redacted_text is None
+
+
+async def test_a_redacted_answer_shows_its_published_text_beside_the_original(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("ana@region.fr", ConsoleRole.MODERATOR)
+        answer_id = await site.pending("Appelez-moi au 06 12 34 56 78 pour le bus")
+        async with client() as http:
+            token = await sign_in(http, site, "ana@region.fr")
+            status, _, _ = await post_form(
+                http,
+                site,
+                f"/console/answers/{answer_id}/approve",
+                {"csrf": token, "back": "/console/queue", "text": "Rappel demandé pour le bus"},
+            )
+            assert status == 200
+            for path in (f"/console/answers/{answer_id}", "/console/queue?status=approved"):
+                _, html = await _get(http, f"{site.url}{path}")
+                assert (
+                    "Published text (redacted by ana@region.fr):</p>\n"
+                    '  <blockquote class="answer published">Rappel demandé pour le bus</blockquote>'
+                ) in html, path
+                assert "As the resident wrote it (not published):" in html
