@@ -38,6 +38,9 @@ _PG_LOCK_TIMEOUT = "55P03"  # lock_not_available: lock_timeout
 _PG_FULL = {"53100", "53200"}  # disk_full, out_of_memory
 _PG_READ_ONLY = "25006"  # read_only_sql_transaction: a standby, or the database set so
 _PG_UNAVAILABLE = {"57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004"}
+# object_not_in_prerequisite_state: among others, a database that takes no
+# connections (ALTER DATABASE ... ALLOW_CONNECTIONS false), said only in words.
+_PG_PREREQUISITE = "55000"
 _PG_AUTH = {"28000", "28P01"}
 _PG_UNIQUE = "23505"
 _PG_NO_DATABASE = "3D000"
@@ -188,6 +191,13 @@ def _translate_postgres(
         )
     if sqlstate in _PG_UNAVAILABLE:
         return DatabaseUnavailable(f"lost or refused connection to {at}; is the server running?")
+    if sqlstate == _PG_PREREQUISITE and "accepting connections" in str(error):
+        name = make_url(url).database
+        return DatabaseUnavailable(
+            f"{at} takes no connections (ALLOW_CONNECTIONS is false: maintenance, or the "
+            f"database is being dropped); nothing was written: ALTER DATABASE {name} "
+            f"ALLOW_CONNECTIONS true, or {SET_URL}"
+        )
     if sqlstate in _PG_AUTH:
         user = make_url(url).username or "(none)"
         return DatabaseUnavailable(

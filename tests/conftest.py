@@ -89,19 +89,28 @@ async def set_read_only(database_url: str, on: bool) -> None:
     await set_database_setting(database_url, "default_transaction_read_only", "on" if on else None)
 
 
+async def set_connections_allowed(database_url: str, allowed: bool) -> None:
+    """The test's PostgreSQL database open to new connections or not (`ALTER
+    DATABASE ... ALLOW_CONNECTIONS`), its open ones ended."""
+    await _alter_database(database_url, f"ALLOW_CONNECTIONS {str(allowed).lower()}")
+
+
 async def set_database_setting(database_url: str, name: str, value: str | None) -> None:
     """A setting of the test's PostgreSQL database (`ALTER DATABASE ... SET`),
-    or back to the server's (None), for the connections opened next: the open
-    ones end, and a pool, once they were idle a while, finds them gone and
-    opens new ones (storage.engines) instead of failing a request with them."""
+    or back to the server's (None), for the connections opened next."""
+    change = f"RESET {name}" if value is None else f"SET {name} = '{value}'"
+    await _alter_database(database_url, change)
+
+
+async def _alter_database(database_url: str, change: str) -> None:
+    """`ALTER DATABASE <the test's> <change>`; the open connections end, and a
+    pool, once they were idle a while, finds them gone and opens new ones
+    (storage.engines) instead of failing a request with them."""
     url = make_url(database_url)
     admin = await _admin_connection(url.set(database="postgres"))
     try:
         database = url.database
-        if value is None:
-            await admin.execute(f'ALTER DATABASE "{database}" RESET {name}')
-        else:
-            await admin.execute(f"ALTER DATABASE \"{database}\" SET {name} = '{value}'")
+        await admin.execute(f'ALTER DATABASE "{database}" {change}')
         await admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", database
         )

@@ -13,7 +13,12 @@ from bot.channel_contract import Unavailable
 from bot.client import Client
 from storage import answers, audit, outbox, participants, sessions, transcripts
 from storage.models import SessionStatus
-from tests.conftest import admin_connection, set_database_setting, set_read_only
+from tests.conftest import (
+    admin_connection,
+    set_connections_allowed,
+    set_database_setting,
+    set_read_only,
+)
 from tests.serving import DEMO
 
 
@@ -391,6 +396,25 @@ async def test_a_message_that_finds_every_connection_busy_asks_to_try_again(
         await holder
     assert "renvoyer" in refused.value.replies[0].text
     refusals_logged(caplog, 1, "came free in time", unsaid=("train",))
+    await taken_once_it_can(service, client, lines)
+
+
+async def test_a_database_closed_to_connections_asks_to_try_again_and_says_why(
+    open_service, clock, database_url, caplog
+):
+    """`ALTER DATABASE ... ALLOW_CONNECTIONS false` (maintenance): the resident
+    is asked to send again and the log says why in one line, not a traceback."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's ALLOW_CONNECTIONS")
+    service, client, lines = await alice_at_her_first_question(open_service, clock)
+    await set_connections_allowed(database_url, False)
+    try:
+        with pytest.raises(Unavailable) as refused:
+            await client.send("alice", "train")
+    finally:
+        await set_connections_allowed(database_url, True)
+    assert "renvoyer" in refused.value.replies[0].text
+    refusals_logged(caplog, 1, "takes no connections", unsaid=("train",))
     await taken_once_it_can(service, client, lines)
 
 

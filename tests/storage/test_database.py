@@ -20,6 +20,7 @@ from storage.errors import (
 )
 from storage.models import Direction, ParticipantRow
 from storage.transcripts import TranscriptLine
+from tests.conftest import admin_connection
 from tests.storage.seeding import NOW, Seeded
 
 HASH = "9e" * 32
@@ -158,6 +159,27 @@ async def test_a_missing_postgresql_database_says_to_create_it(postgres_server_u
     url = make_url(postgres_server_url).set(database="consultbot_nowhere")
     with pytest.raises(DatabaseUnavailable, match=r"does not exist.*createdb consultbot_nowhere"):
         await Database.connect(url)
+
+
+async def test_a_postgresql_database_closed_to_connections_is_unavailable(
+    postgres_server_url: str,
+):
+    """`ALTER DATABASE ... ALLOW_CONNECTIONS false` (maintenance, a database
+    being dropped): unavailable, said in words, not asyncpg's raw error."""
+    name = "consultbot_closed"
+    admin = await admin_connection(postgres_server_url)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        await admin.execute(f"CREATE DATABASE {name}")
+        await admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        url = make_url(postgres_server_url).set(database=name)
+        with pytest.raises(
+            DatabaseUnavailable, match=r"'consultbot_closed' .* takes no connections"
+        ):
+            await Database.connect(url)
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        await admin.close()
 
 
 async def test_a_missing_sqlite_folder_is_named(tmp_path: Path):
