@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -42,6 +43,17 @@ SECRET_KEYS: tuple[tuple[str, ...], ...] = (
     ("secret_key",),
     ("telegram", "bot_token"),
     ("telegram", "webhook_secret"),
+)
+# Settings whose value is never shown back in an error, for it may hold a
+# secret: the secrets themselves, and URLs, which can carry a password
+# (user:password@host) or a token in their path. The database URL's own
+# message shows it without its password (storage.diagnosis.redact).
+UNSHOWN_KEYS: tuple[tuple[str, ...], ...] = (
+    *SECRET_KEYS,
+    ("database_url",),
+    ("nlu", "rasa_url"),
+    ("telegram", "api_base_url"),
+    ("telegram", "webhook_url"),
 )
 
 
@@ -222,10 +234,12 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
 
 
 def _has_password(url: object) -> bool:
+    # asyncpg also takes the password as a URL option (?password=...).
     try:
-        return isinstance(url, str) and make_url(url).password is not None
+        parsed = make_url(url) if isinstance(url, str) else None
     except ArgumentError:
         return False  # reported by validation
+    return parsed is not None and (parsed.password is not None or "password" in parsed.query)
 
 
 def _read_file(file: Path, *, required: bool) -> dict[str, Any]:
@@ -301,7 +315,15 @@ def _describe(error: ValidationError, file: Path) -> str:
             message = "unknown setting (see config.yml for the documented keys)"
         else:
             message = problem["msg"]
-            if "input" in problem and not isinstance(problem["input"], dict | list):
+            if _may_show(keys, problem):
                 message += f" (got {problem['input']!r})"
         lines.append(f"config: {name} ({_env_name(keys)} or {file}): {message}")
     return "\n".join(lines)
+
+
+def _may_show(keys: tuple[str, ...], problem: ErrorDetails) -> bool:
+    """Whether an error may show the value given: a plain one, of no setting
+    that may hold a secret nor of a section holding one."""
+    if "input" not in problem or isinstance(problem["input"], dict | list):
+        return False
+    return not any(unshown[: len(keys)] == keys for unshown in UNSHOWN_KEYS)

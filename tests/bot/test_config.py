@@ -87,3 +87,65 @@ def test_bad_settings_name_the_key(tmp_path, content, environ, expected):
 def test_an_explicit_missing_file_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="no such configuration file"):
         load_settings(tmp_path / "nope.yml", environ={})
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        (
+            {"CONSULTBOT_DATABASE_URL": "postgresql://consultbot:S3cretPass@db:5432/consultbot"},
+            "config: database_url (CONSULTBOT_DATABASE_URL or config.yml): Value error, "
+            "unsupported database driver 'postgresql' in postgresql://consultbot@db:5432/"
+            "consultbot; use sqlite+aiosqlite:///path/to/file.db or "
+            "postgresql+asyncpg://user@host:5432/db",
+        ),
+        (
+            {"CONSULTBOT_DATABASE_URL": "postgresql+psycopg://consultbot:S3cretPass@db/x"},
+            "config: database_url (CONSULTBOT_DATABASE_URL or config.yml): Value error, "
+            "unsupported database driver 'postgresql+psycopg' in postgresql+psycopg://"
+            "consultbot@db/x; use sqlite+aiosqlite:///path/to/file.db or "
+            "postgresql+asyncpg://user@host:5432/db",
+        ),
+        (
+            {"CONSULTBOT_TELEGRAM": '{"bot_token": 123456789}'},
+            "config: telegram.bot_token (CONSULTBOT_TELEGRAM__BOT_TOKEN or config.yml): "
+            "Input should be a valid string",
+        ),
+        (
+            {"CONSULTBOT_TELEGRAM": '"123456789:S3cretPass"'},
+            "config: telegram (CONSULTBOT_TELEGRAM or config.yml): "
+            "Input should be a valid dictionary or instance of TelegramSettings",
+        ),
+        (
+            {"CONSULTBOT_NLU": '{"rasa_url": 123456789}'},
+            "config: nlu.rasa_url (CONSULTBOT_NLU__RASA_URL or config.yml): "
+            "Input should be a valid string",
+        ),
+    ],
+    ids=["database driver", "another driver", "bot token", "section", "rasa url"],
+)
+def test_a_setting_that_may_hold_a_secret_is_never_shown_back(
+    tmp_path, monkeypatch, environ, expected
+):
+    monkeypatch.chdir(tmp_path)  # no config.yml: the environment alone
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ=environ)
+    assert str(caught.value) == expected
+    assert "S3cretPass" not in str(caught.value)
+    assert "123456789" not in str(caught.value)
+
+
+def test_other_settings_show_the_value_given():
+    with pytest.raises(ConfigError) as caught:
+        load_settings(ROOT / "config.yml", environ={"CONSULTBOT_SERVER__PORT": "lots"})
+    assert str(caught.value).endswith("unable to parse string as an integer (got 'lots')")
+
+
+def test_a_password_given_as_a_url_option_is_refused_in_the_file(tmp_path):
+    file = tmp_path / "config.yml"
+    file.write_text("database_url: postgresql+asyncpg://u@h/db?password=S3cretPass\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(file, environ={})
+    assert str(caught.value) == (
+        f"{file}: database_url holds a password; set the URL in CONSULTBOT_DATABASE_URL instead"
+    )

@@ -54,3 +54,16 @@ async def test_an_unreachable_database_is_one_line_without_password_or_traceback
     assert "127.0.0.1:1" in lines[0]
     assert "s3cret" not in outcome.err
     assert make_url(url).host in lines[0]
+
+
+@pytest.mark.parametrize("command", [("db", "upgrade"), ("serve",)])
+async def test_a_wrong_driver_is_one_line_without_the_password(tmp_path: Path, command):
+    url = "postgresql://consultbot:S3cretPass@127.0.0.1:5432/consultbot"
+    outcome = await consultbot(*command, database_url=url, cwd=tmp_path)
+    assert outcome.code == 1
+    assert outcome.err == (
+        "consultbot: config: database_url (CONSULTBOT_DATABASE_URL or config.yml): Value "
+        "error, unsupported database driver 'postgresql' in postgresql://consultbot@127.0.0.1"
+        ":5432/consultbot; use sqlite+aiosqlite:///path/to/file.db or "
+        "postgresql+asyncpg://user@host:5432/db\n"
+    )
