@@ -14,6 +14,9 @@ The middleware, in order:
 - answers 403 to a role without the right;
 - refuses a POST without the session's CSRF token (anonymous forms carry a
   token also set as a cookie, compared with it);
+- answers a handler's refusal (an HTTP error it raises: no such answer, not
+  your consultation, a date that cannot be read) with the console's page
+  saying it, with the same status, instead of aiohttp's bare text;
 - adds the security headers (a strict Content-Security-Policy among them);
 - answers a request the database could not serve (unreachable, read-only,
   full, busy) with a page saying that nothing changed and to try again, and
@@ -248,7 +251,22 @@ def _to_sign_in(request: web.Request) -> web.HTTPSeeOther:
     return web.HTTPSeeOther(f"{PREFIX}/login" + (f"?next={back}" if back else ""))
 
 
-_TITLES = {404: "Not found", 405: "Not found", 503: "Unavailable"}
+_TITLES = {400: "Not understood", 404: "Not found", 405: "Not found", 503: "Unavailable"}
+# What a refusal raised without words of its own says.
+_SAID = {
+    403: "You do not have access to this page.",
+    404: "There is no such page.",
+    405: "There is no such page.",
+}
+
+
+def _said(error: web.HTTPException) -> str:
+    """The refusal's own words as a sentence, or what its status means."""
+    text = error.text or ""
+    if not text or text == f"{error.status}: {error.reason}":  # aiohttp's default
+        return _SAID.get(error.status, f"{error.reason}.")
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def refusal(request: web.Request, status: int, message: str) -> web.Response:
@@ -284,6 +302,11 @@ _OUTAGE = (
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         response = await _guarded(request, handler)
+    except web.HTTPException as error:
+        if error.status < 400:  # a redirection: as it is
+            raise
+        # A handler's refusal, on the console's page (its layout, a way back).
+        response = refusal(request, error.status, _said(error))
     except _OUTAGES as error:
         # One line for whoever runs it (the traceback when debugging), a page
         # for the moderator.
@@ -301,12 +324,7 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
     route = request.match_info.route
     access = request.app[STATE].access.get(route)
     if access is None:  # not found, or a route nobody declared: the same to everyone
-        try:
-            return await handler(request)  # aiohttp's own 404/405
-        except web.HTTPException as error:
-            if error.status in (404, 405):
-                return refusal(request, error.status, "There is no such page.")
-            raise
+        return await handler(request)  # aiohttp's own 404/405, made a page by `guard`
     unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
     if unsafe and _cross_site(request):
         return refusal(request, 403, "Refused: this form was sent from another site.")

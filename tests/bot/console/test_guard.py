@@ -300,3 +300,49 @@ async def test_a_form_that_waits_past_the_lock_timeout_says_nothing_changed(
             logged = [r for r in caplog.records if r.name == "bot.console.guard"]
             assert len(logged) == 1
             assert "lock_timeout" in logged[0].getMessage()
+
+
+async def test_a_handler_s_refusal_is_a_console_page_with_its_status_and_words(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("mod@region.fr", ConsoleRole.MODERATOR, consultations=["lycees"])
+        await site.user("olga@region.fr", ConsoleRole.ORGANIZER)
+        theirs = await site.pending("Plus de trains")  # in mobilite
+
+        async def refused(http, method: str, path: str, status: int, words: str, **kw) -> None:
+            async with http.request(method, site.url + path, allow_redirects=False, **kw) as r:
+                html = await r.text()
+                assert r.status == status, (path, html)
+                assert r.content_type == "text/html", path
+            assert f'<p class="error" role="alert">{words}</p>' in html, (path, html)
+            assert '<a href="/console/">Back to the console</a>' in html, path
+            assert "Sign out" in html, path  # the console's layout, signed in
+
+        async with client() as http:
+            token = await sign_in(http, site, "mod@region.fr")
+            form = {"data": {"csrf": token}, "headers": {"Origin": site.url}}
+            for path in ("/console/answers/99999", "/console/transcripts/99999"):
+                await refused(http, "GET", path, 404, "There is no such page.")
+            await refused(
+                http,
+                "POST",
+                "/console/answers/99999/approve",
+                404,
+                "There is no such page.",
+                **form,
+            )
+            await refused(
+                http,
+                "GET",
+                f"/console/answers/{theirs}",
+                403,
+                "This answer belongs to a consultation you do not moderate.",
+            )
+            await refused(
+                http, "GET", "/console/queue?from=2026-13-45", 400, "Dates are written YYYY-MM-DD."
+            )
+        async with client() as http:
+            await sign_in(http, site, "olga@region.fr")
+            for path in ("/console/results/nosuch", "/console/results/mobilite/nonexistent.csv"):
+                await refused(http, "GET", path, 404, "There is no such page.")
