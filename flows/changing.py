@@ -8,9 +8,8 @@ from flows.events import Message
 from flows.messages import say
 from flows.model import Flow
 from flows.progress import Transition, complete, present
-from flows.prompts import describe
 from flows.replies import Button, Reply
-from flows.review import SEND, numbered
+from flows.review import SEND, numbered, recalled
 from flows.state import SessionState
 from nlu.interpretation import Answer
 
@@ -24,8 +23,8 @@ def change(flow: Flow, state: SessionState, number: int) -> Transition:
         text = say("change_unknown", lang, n=number, count=len(answered))
         return Transition(state, (Reply(text),))
     question = answered[number - 1]
-    value = state.answer(question.id)
-    shown = say("review_skipped", lang) if value is None else describe(question, value, lang)
+    shown = recalled(question, state)
+    shown = say("review_skipped", lang) if shown is None else shown
     changing = state.asking(question.id, changing=True)
     note = say("change_to", lang, n=number, answer=shown)
     return Transition(changing, (Reply(note), present(flow, changing, question)))

@@ -27,6 +27,7 @@ OTHER = "other"  # payload of the "Other" button among several candidates
 @dataclass(frozen=True, slots=True)
 class Picked:
     value: AnswerValue
+    label: str = ""  # the candidate's, which names a commune when it is shown back
 
 
 Decision = Picked | Literal["declined", "unclear"]
@@ -69,11 +70,12 @@ def decide(pending: Pending, interpretation: Interpretation) -> Decision:
     value = interpretation.value
     if len(pending.candidates) == 1:
         if value is True:
-            return Picked(pending.candidates[0].value)
+            only = pending.candidates[0]
+            return Picked(only.value, only.label)
         return "declined" if value is False else "unclear"
     if value == OTHER:
         return "declined"
     for n, candidate in enumerate(pending.candidates, start=1):
         if value == str(n):
-            return Picked(candidate.value)
+            return Picked(candidate.value, candidate.label)
     return "unclear"

@@ -30,12 +30,14 @@ _NUMBER = re.compile(r"\s*(-?\d+)\s*(?:/\s*\d+)?\s*[.!]?\s*")
 _ITEMS = re.compile(r"\s*[,;+\n]\s*|\s+(?:et|and|puis|then|>)\s+", re.IGNORECASE)
 
 
-def echo_line(question: Question, value: AnswerValue, text: str, lang: str) -> str | None:
+def echo_line(
+    question: Question, value: AnswerValue, text: str, lang: str, detail: str | None = None
+) -> str | None:
     """The line to say before the next message, or None when `text` said
-    the answer literally."""
+    the answer literally; an "other" choice with the `detail` read with it."""
     if question.type not in ECHOED or literal(question, value, text):
         return None
-    return say("echo", lang, answer=describe(question, value, lang))
+    return say("echo", lang, answer=describe(question, value, lang, detail=detail))
 
 
 def with_echo(replies: tuple[Reply, ...], line: str | None) -> tuple[Reply, ...]:

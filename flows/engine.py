@@ -59,11 +59,10 @@ from flows.prompts import (
     reject_text,
     resume_offer,
 )
-from flows.prompts import describe as describe_answer
 from flows.question_spec import fit, question_spec
 from flows.ranking import extended, finished
 from flows.replies import Reply
-from flows.review import review_spec, summary
+from flows.review import recalled, review_spec, summary
 from flows.state import Pending, SessionState
 from nlu.change import change_request
 from nlu.interpretation import (
@@ -273,16 +272,18 @@ def _asking(flow: Flow, state: SessionState, message: Message) -> Transition:
             confirm = confirmation_question(pending, question, state.language)
             return Transition(replace(state, pending=pending), (confirm,))
     detail = comment = None
+    label = ""
     if isinstance(interpretation, Answer):
         detail, comment = interpretation.detail, interpretation.comment
+        label = interpretation.label
         interpretation = fit(question, interpretation.value)
     if isinstance(interpretation, Answer) and question.type == "ranking":
         return _ranked(flow, state, question, interpretation.value, message.text)
     if isinstance(interpretation, Reject):
         return _not_taken(flow, state, question, interpretation.reason, interpretation)
     value = interpretation.value
-    line = echo_line(question, value, message.text, state.language)
-    moved = record(flow, state, question, value, message.text, detail, comment)
+    line = echo_line(question, value, message.text, state.language, detail)
+    moved = record(flow, state, question, value, message.text, detail, comment, label)
     return moved if line is None else replace(moved, replies=with_echo(moved.replies, line))
 
 
@@ -322,7 +323,8 @@ def _confirming_answer(
     """The reply to "did you mean ...?": store what was picked, else ask again."""
     decision = decide(pending, interpretation)
     if isinstance(decision, Picked):
-        return record(flow, replace(state, pending=None), question, decision.value, pending.text)
+        confirmed = replace(state, pending=None)
+        return record(flow, confirmed, question, decision.value, pending.text, label=decision.label)
     lang = state.language
     said = say("confirm_no" if decision == "declined" else "confirm_unclear", lang)
     return Transition(replace(state, pending=None), (Reply(said), ask(question, lang)))
@@ -390,12 +392,8 @@ def _back(flow: Flow, state: SessionState) -> Transition:
     previous = flow.find(state.history[-1]) if state.history else None
     if previous is None:
         return Transition(state, (Reply(say("back_first", lang)), *_reprompt(flow, state, None)))
-    value = state.answer(previous.id)
-    note = (
-        say("back_to_skipped", lang)
-        if value is None
-        else say("back_to", lang, answer=describe_answer(previous, value, lang))
-    )
+    shown = recalled(previous, state)
+    note = say("back_to_skipped", lang) if shown is None else say("back_to", lang, answer=shown)
     returned = state.asking(previous.id, history=state.history[:-1])
     return Transition(returned, (Reply(note), present(flow, returned, previous)))
 

@@ -17,7 +17,7 @@ from flows.effects import AnswerRecorded, AnswerWithdrawn, Completed, Effect
 from flows.messages import say
 from flows.model import Flow, Question
 from flows.other import detail_prompt, read_detail, takes_detail
-from flows.prompts import ask, follow_up_question
+from flows.prompts import NAMED, ask, follow_up_question
 from flows.ranking import next_pick
 from flows.replies import Reply
 from flows.review import summary
@@ -78,7 +78,7 @@ def complete(
     """Everything answered (or the review sent): the outro; with `follow_up:
     true`, then the question whether they want to hear what becomes of it."""
     lang = state.language
-    done = state.replaced(  # once a conversation, but a state is 18 fields to copy
+    done = state.replaced(  # once a conversation, but a state is 19 fields to copy
         status="completed",
         question_id=None,
         retries=0,
@@ -99,11 +99,13 @@ def record(
     text: str,
     detail: str | None = None,
     comment: str | None = None,
+    label: str = "",
 ) -> Transition:
     """Store an answer and move on; an "other" choice without its detail is
     stored, then the detail is asked for (`flows.other`). A comment ("oui,
     surtout ...") is stored beside the answer, and passes over the questions
-    marked `skip_if_commented` with this one."""
+    marked `skip_if_commented` with this one. The state keeps the answer's
+    `label` (a commune's name) and detail, to show it back (`flows.review`)."""
     lang = state.language
     wanted = takes_detail(question, value)
     recorded = AnswerRecorded(
@@ -117,7 +119,8 @@ def record(
         drops_comment=comment is None and question.id in state.commented,
         replaces=state.responded(question.id),
     )
-    answered = state.with_answer(question.id, value)
+    name = label if question.type in NAMED else ""
+    answered = state.with_answer(question.id, value, name, detail if wanted else None)
     if comment is not None:
         answered = answered.with_comment(question.id)
     if wanted and detail is None:

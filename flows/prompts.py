@@ -20,6 +20,9 @@ SKIP_PAYLOAD = "/skip"
 RESUME = "resume"  # payload of the "resume" button: a choice id of the paused state
 RESTART_PAYLOAD = "/restart"
 RANK_SEPARATOR = " > "  # between the labels of a ranking, most important first
+# Answers whose value is a code the resident never typed (a commune's INSEE
+# code): they are shown by the name `nlu` gave them, as confirmations show it.
+NAMED = ("commune",)
 
 
 def ask(question: Question, lang: str) -> Reply:
@@ -117,16 +120,22 @@ def reject_text(reason: RejectReason, question: Question, lang: str) -> str:
     return say(f"reject_{reason}", lang)
 
 
-def describe(question: Question, value: AnswerValue, lang: str) -> str:
-    """An answer as the resident would recognise it (used when going back)."""
+def describe(
+    question: Question, value: AnswerValue, lang: str, name: str = "", detail: str | None = None
+) -> str:
+    """An answer as the resident would recognise it (the echo, going back, the
+    review): by its `name` when it has one (a commune, else its code), an
+    "other" choice with the `detail` given with it."""
+    if name:
+        return name
     if isinstance(value, bool):
         return say("yes" if value else "no", lang)
     if isinstance(value, tuple) and question.type == "ranking":
         return RANK_SEPARATOR.join(_choice_label(question, v, lang) for v in value)
     if isinstance(value, tuple):
-        return ", ".join(_choice_label(question, v, lang) for v in value)
+        return ", ".join(_choice_shown(question, v, lang, detail) for v in value)
     if isinstance(value, str) and question.type == "choice":
-        return _choice_label(question, value, lang)
+        return _choice_shown(question, value, lang, detail)
     if isinstance(value, str) and question.type == "date":
         try:
             return format_date(dt.date.fromisoformat(value), lang)
@@ -139,6 +148,16 @@ def _examples(question: Question, lang: str) -> dict[str, str]:
     """The first two labels, to show how a ranking is written."""
     labels = [c.label.get(lang) for c in question.choices[:2]]
     return {"first": labels[0] if labels else "", "second": labels[-1] if labels else ""}
+
+
+def _choice_shown(question: Question, choice_id: str, lang: str, detail: str | None) -> str:
+    """A choice's label, and for the "other" choice the detail given with it
+    ("Autre (précisez) : la trottinette")."""
+    label = _choice_label(question, choice_id, lang)
+    other = question.other_choice()
+    if detail is None or other is None or other.id != choice_id:
+        return label
+    return say("other_detail", lang, label=label, detail=detail)
 
 
 def _choice_label(question: Question, choice_id: str, lang: str) -> str:

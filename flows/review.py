@@ -31,11 +31,22 @@ def summary(flow: Flow, state: SessionState) -> Reply:
     lang = state.language
     lines = [say("review_intro", lang)]
     for number, question in enumerate(numbered(flow, state), start=1):
-        value = state.answer(question.id)
-        shown = say("review_skipped", lang) if value is None else describe(question, value, lang)
+        shown = recalled(question, state)
+        shown = say("review_skipped", lang) if shown is None else shown
         lines.append(f"{number}. {_short(question.text.get(lang))} {_clipped(shown)}")
     lines.append(say("review_how", lang))
     return Reply("\n".join(lines), (Button(say("review_send", lang), SEND),))
+
+
+def recalled(question: Question, state: SessionState) -> str | None:
+    """The answer given to `question` as the resident would recognise it (a
+    commune by its name, an "other" choice with its detail), or None when it
+    was skipped: in the summary, and when going back or changing it."""
+    value = state.answer(question.id)
+    if value is None:
+        return None
+    name, detail = state.name(question.id), state.detail(question.id)
+    return describe(question, value, state.language, name, detail)
 
 
 def review_spec(lang: str) -> QuestionSpec:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from operator import attrgetter
-from typing import Any, Literal, TypeAlias, get_args
+from typing import Any, Literal, TypeAlias, TypeVar, get_args
 
 from nlu.interpretation import AnswerValue, Candidate
 
@@ -60,6 +60,11 @@ class SessionState:
     changing: bool = False  # asking: a changed answer; then on to what is still to answer
     ranked: tuple[str, ...] = ()  # asking a ranking: the choices picked so far, in order
     commented: tuple[str, ...] = ()  # questions whose answer came with a comment
+    # question id -> how its answer is named to the resident, when its value is
+    # a code they never typed (a commune: "Saint-Jean-de-Braye (45)")
+    names: tuple[tuple[str, str], ...] = ()
+    # question id -> the detail given with its "other" choice ("la trottinette")
+    details: tuple[tuple[str, str], ...] = ()
 
     # ---- reading -------------------------------------------------------------
 
@@ -67,6 +72,21 @@ class SessionState:
         for qid, value in self.answers:
             if qid == question_id:
                 return value
+        return None
+
+    def name(self, question_id: str) -> str:
+        """How the answer to `question_id` is named, or "" when its value says
+        it (or the state was stored before names were kept)."""
+        for qid, name in self.names:
+            if qid == question_id:
+                return name
+        return ""
+
+    def detail(self, question_id: str) -> str | None:
+        """The "other" detail given with the answer to `question_id`, if any."""
+        for qid, detail in self.details:
+            if qid == question_id:
+                return detail
         return None
 
     def known(self) -> dict[str, AnswerValue | None]:
@@ -103,12 +123,23 @@ class SessionState:
         """`dataclasses.replace(self, **changes)`, by position (`_changed`)."""
         return _changed(self, changes)
 
-    def with_answer(self, question_id: str, value: AnswerValue) -> SessionState:
-        return self._forgetting(
-            question_id,
-            answers=(*_without_answer(self.answers, question_id), (question_id, value)),
-            history=(*_without(self.history, question_id), question_id),
-        )
+    def with_answer(
+        self, question_id: str, value: AnswerValue, name: str = "", detail: str | None = None
+    ) -> SessionState:
+        """The answer to `question_id`, named `name` and with its "other"
+        `detail` when given; whatever named or detailed an earlier answer goes."""
+        changes: dict[str, object] = {
+            "answers": (*_without_answer(self.answers, question_id), (question_id, value)),
+            "history": (*_without(self.history, question_id), question_id),
+        }
+        if name:
+            changes["names"] = (*_without_answer(self.names, question_id), (question_id, name))
+        if detail is not None:
+            changes["details"] = (
+                *_without_answer(self.details, question_id),
+                (question_id, detail),
+            )
+        return self._forgetting(question_id, **changes)
 
     def with_comment(self, question_id: str) -> SessionState:
         """The answer to `question_id` came with a comment (`skip_if_commented`)."""
@@ -136,10 +167,15 @@ class SessionState:
 
     def _forgetting(self, question_id: str, **changes: object) -> SessionState:
         # `without`, then `changes`, as one new state: on the path of every
-        # answer, where a state is 18 fields to copy. A list `changes` gives
+        # answer, where a state is 19 fields to copy. A list `changes` gives
         # (`with_answer`'s answers and history) is not worked out twice.
-        if "answers" not in changes:
-            changes["answers"] = _without_answer(self.answers, question_id)
+        for keyed, pairs in (
+            ("answers", self.answers),
+            ("names", self.names),
+            ("details", self.details),
+        ):
+            if keyed not in changes:
+                changes[keyed] = _without_answer(pairs, question_id)
         for name, ids in (
             ("skipped", self.skipped),
             ("passed_over", self.passed_over),
@@ -172,6 +208,8 @@ class SessionState:
             "follows": self.follows,
             "ranked": list(self.ranked),
             "commented": list(self.commented),
+            "names": [list(pair) for pair in self.names],
+            "details": [list(pair) for pair in self.details],
         }
 
     @classmethod
@@ -199,7 +237,7 @@ class SessionState:
         asked, follows = data["follow_up_asked"], data["follows"]
         if not isinstance(asked, bool) or not isinstance(follows, bool):
             raise InvalidState("session state follow_up_asked and follows must be true or false")
-        # By position, in the order of the fields: 17 keywords take longer to
+        # By position, in the order of the fields: 19 keywords take longer to
         # match to their fields, and a state is read at every message.
         return cls(
             _string(data["language"], "language"),
@@ -221,13 +259,16 @@ class SessionState:
             changing,
             _strings(data["ranked"], "ranked"),
             _strings(data["commented"], "commented"),
+            _pairs(data["names"], "names"),
+            _pairs(data["details"], "details"),
         )
 
 
 def _with_defaults(data: Mapping[str, object]) -> dict[str, object]:
-    # States saved before `passed_over`, `pending`, `detail_asked`, `ranked`...
-    # existed lack them: nothing was passed over, awaits confirmation or detail,
-    # or is half ranked.
+    # States saved before `passed_over`, `pending`, `detail_asked`, `ranked`,
+    # `names`... existed lack them: nothing was passed over, awaits confirmation
+    # or detail, or is half ranked; answers are shown by their value (a
+    # commune by its code) and without their "other" detail.
     return {
         "passed_over": [],
         "pending": None,
@@ -237,6 +278,8 @@ def _with_defaults(data: Mapping[str, object]) -> dict[str, object]:
         "follows": False,
         "ranked": [],
         "commented": [],
+        "names": [],
+        "details": [],
         **data,
     }
 
@@ -252,7 +295,7 @@ _KEYS = frozenset({"version", *_FIELDS})
 def _changed(state: SessionState, changes: Mapping[str, object]) -> SessionState:
     """`dataclasses.replace`, for the states made at every message (`asking`,
     `_forgetting`): it checks every field's kind and passes them by keyword,
-    which takes twice as long with 17 fields."""
+    which takes twice as long with 19 fields."""
     values = list(_field_values(state))
     for name, value in changes.items():
         values[_FIELD_INDEX[name]] = value
@@ -263,10 +306,16 @@ def _without(ids: tuple[str, ...], question_id: str) -> tuple[str, ...]:
     return tuple(q for q in ids if q != question_id) if question_id in ids else ids
 
 
+_Value = TypeVar("_Value")
+
+
 def _without_answer(
-    answers: tuple[tuple[str, AnswerValue], ...], question_id: str
-) -> tuple[tuple[str, AnswerValue], ...]:
-    return tuple(item for item in answers if item[0] != question_id)
+    pairs: tuple[tuple[str, _Value], ...], question_id: str
+) -> tuple[tuple[str, _Value], ...]:
+    """`pairs` (answers, names, details) without those of `question_id`."""
+    if not pairs:  # names and details: mostly none
+        return pairs
+    return tuple(item for item in pairs if item[0] != question_id)
 
 
 def _pending_to_json(pending: Pending) -> dict[str, object]:
@@ -305,6 +354,23 @@ def _answer_from_json(item: object) -> tuple[str, AnswerValue]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return qid, tuple(value)
     raise InvalidState(f"session state answer to {qid} has an unknown value {value!r}")
+
+
+def _pairs(value: object, name: str) -> tuple[tuple[str, str], ...]:
+    """[[question id, text], ...], as `to_json` writes names and details."""
+    if not isinstance(value, list):
+        raise InvalidState(f"session state {name} must be a list of [question_id, text]")
+    pairs = []
+    for item in value:
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and isinstance(item[0], str)
+            and isinstance(item[1], str)
+        ):
+            raise InvalidState(f"session state {name} must be a list of [question_id, text]")
+        pairs.append((item[0], item[1]))
+    return tuple(pairs)
 
 
 def _string(value: object, name: str) -> str:

@@ -264,7 +264,7 @@ class Places:
         if commune is not None and (
             departments or commune.region == self.region or commune.population >= _CITY
         ):
-            return Answer(commune.insee)
+            return _answer(commune)
         if commune is not None:
             # "Saint-Jean" names a village far away, and starts many of the region's names.
             longer = self._regional_longer_names(words, chosen)
@@ -274,7 +274,7 @@ class Places:
                 spelt = [c for m in self._approximate(words) for c in m.communes]
                 return self._confirm((*spelt, *longer, commune), "partial")
             if not longer:
-                return Answer(commune.insee)
+                return _answer(commune)
             return self._confirm((*self._resolved_first(longer, set()), commune), "partial")
         # Homonyms ("Saint-Martin", "Vineuil"): never guessed; the region's first,
         # with the region's longer names that start the same way.
@@ -307,9 +307,7 @@ class Places:
 
     def _confirm(self, communes: Sequence[Commune], reason: ConfirmReason) -> Confirm:
         unique = list(dict.fromkeys(communes))[:_MAX_CANDIDATES]
-        return Confirm(
-            tuple(Candidate(c.insee, f"{c.name} ({c.department})") for c in unique), reason
-        )
+        return Confirm(tuple(Candidate(c.insee, _named(c)) for c in unique), reason)
 
     def _resolved_first(self, communes: Sequence[Commune], departments: set[str]) -> list[Commune]:
         """Communes to offer, likeliest first: of a department named, of the
@@ -345,7 +343,7 @@ class Places:
             return Reject("unknown_commune")
         if len(communes) > 1:
             return self._confirm(self._resolved_first(list(communes), set()), "homonyms")
-        return Answer(communes.pop().insee)
+        return _answer(communes.pop())
 
     def _departments_named(self, words: list[str]) -> tuple[set[str], set[int]]:
         """Departments the message names ("dans l'Indre", "(41)") and where."""
@@ -455,6 +453,16 @@ class Places:
                     return matching[0]
         regional = [c for c in communes if c.region == self.region]
         return regional[0] if len(regional) == 1 else None
+
+
+def _answer(commune: Commune) -> Answer:
+    return Answer(commune.insee, label=_named(commune))
+
+
+def _named(commune: Commune) -> str:
+    """A commune as the resident is shown it, confirmed or recalled: its
+    official name and its department, which tells homonyms apart."""
+    return f"{commune.name} ({commune.department})"
 
 
 def _plausible(word: str, words: Sequence[str], start: int, *, english: bool = False) -> bool:

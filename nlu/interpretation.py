@@ -10,7 +10,8 @@ engine asks and stores only what the resident confirms. A clear answer is an
 Values by question kind (see docs/evaluation.md):
 yes_no -> bool; choice -> the choice id (str); multi_choice -> tuple of choice ids
 in the question's order; ranking -> tuple of choice ids, most important first;
-number and scale -> int; postal_code -> "45000"; commune -> INSEE code "45234";
+number and scale -> int; postal_code -> "45000"; commune -> INSEE code "45234"
+(named in `Answer.label`: "Orléans (45)");
 date -> ISO date "2026-07-03"; free_text -> the stripped text.
 """
 
@@ -50,6 +51,10 @@ class Answer:
     # yes_no, choice, scale: the rest of the message after the answer ("oui,
     # surtout les conseillers départementaux"), kept as free text (nlu.comment).
     comment: str | None = None
+    # commune: how the answer is named to the resident, as a confirmation names
+    # it ("Saint-Jean-de-Braye (45)"), since its value is a code they never
+    # typed. Not part of equality: an answer is what is stored.
+    label: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)

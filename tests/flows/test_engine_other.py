@@ -57,6 +57,14 @@ def test_a_detail_read_with_the_answer_is_stored_with_it():
     assert answer.raw_text == said
 
 
+def test_the_echo_says_the_detail_read_with_the_answer():
+    talk = chat()
+    shown = talk.send(
+        Answer(("carpool", "other"), "la trottinette"), "covoit et autre, trottinette"
+    )
+    assert texts(shown).startswith("Noté : Covoiturage, Autre : la trottinette.\n")
+
+
 def test_without_a_detail_it_is_asked_right_after_and_stored_with_the_answer():
     talk = chat()
     asked = talk.send(Answer(("other",)), "Autre")

@@ -1,11 +1,14 @@
 """Review before sending: a numbered summary at the end, "modifier la question
 N" at any time, and "send" completing the contribution."""
 
+import json
+
 from flows.effects import AnswerRecorded, AnswerWithdrawn, Completed
 from flows.engine import expecting
-from flows.events import Message
+from flows.events import ChangeLanguage, Message, Start
 from flows.loader import parse_flow
-from nlu.interpretation import Answer
+from flows.state import SessionState
+from nlu.interpretation import Answer, Candidate, Confirm
 from tests.flows.engine_flows import Chat, texts
 
 HEAD = """
@@ -183,3 +186,82 @@ def test_a_long_free_text_is_cut_in_the_summary():
     long = "Des bus plus fréquents le soir et le week-end, surtout\nentre Orléans et Tours"
     shown = texts(chat.answer(long))
     assert "3. Une idée ? Des bus plus fréquents le soir et le week-end, surtout…" in shown
+
+
+PLACES = """
+id: places
+title: {fr: Lieux, en: Places}
+languages: [fr, en]
+consent: {fr: Acceptez-vous ?, en: Do you agree?}
+review: true
+questions:
+  - {id: town, type: commune, text: {fr: Votre commune ?, en: Your town?}}
+  - id: modes
+    type: multi_choice
+    text: {fr: Comment venez-vous ?, en: How do you come?}
+    choices:
+      - {id: bus, label: {fr: Bus, en: Bus}}
+      - {id: other, label: {fr: Autre (précisez), en: Other (please specify)}, other: true}
+outro: {fr: Merci !, en: Thanks!}
+"""
+
+
+def at_places_review(lang: str = "fr") -> Chat:
+    chat = Chat(parse_flow(PLACES, "places.yml"))
+    chat.consent()
+    if lang != "fr":
+        chat.event(ChangeLanguage(lang))
+    chat.send(Answer("45284", label="Saint-Jean-de-Braye (45)"), "st jean de braye")
+    chat.send(Answer(("bus", "other"), "la trottinette"), "bus et autre : la trottinette")
+    return chat
+
+
+def test_the_summary_names_a_commune_and_shows_the_other_detail():
+    chat = at_places_review()
+    assert chat.status == "reviewing"
+    assert texts(chat.event(Start())).splitlines()[1:3] == [
+        "1. Votre commune ? Saint-Jean-de-Braye (45)",
+        "2. Comment venez-vous ? Bus, Autre (précisez) : la trottinette",
+    ]
+
+
+def test_in_english_the_detail_follows_a_colon():
+    chat = at_places_review("en")
+    shown = typed(chat, "change question 2")
+    assert shown.replies[0].text == (
+        "Question 2: your answer was: Bus, Other (please specify): la trottinette."
+    )
+
+
+def test_a_commune_confirmed_is_named_as_it_was_confirmed():
+    chat = Chat(parse_flow(PLACES, "places.yml"))
+    chat.consent()
+    candidates = (Candidate("41295", "Vineuil (41)"), Candidate("36247", "Vineuil (36)"))
+    chat.send(Confirm(candidates, "homonyms"), "Vineuil")
+    chat.answer("2", "Vineuil (36)")
+    assert chat.state is not None
+    assert chat.state.answer("town") == "36247"
+    assert texts(typed(chat, "modifier la question 1")).startswith(
+        "Question 1 : votre réponse était : Vineuil (36)."
+    )
+
+
+def test_a_replaced_answer_loses_the_name_and_detail_of_the_one_before():
+    chat = at_places_review()
+    typed(chat, "modifier la question 2")
+    shown = chat.answer(("bus",), "bus")
+    assert "2. Comment venez-vous ? Bus\n" in texts(shown)
+    typed(chat, "modifier la question 1")
+    shown = chat.answer("36044")  # another interpreter, which names no commune: its code
+    assert "1. Votre commune ? 36044\n" in texts(shown)
+
+
+def test_a_state_stored_before_names_and_details_were_kept_shows_the_code():
+    chat = at_places_review()
+    assert chat.state is not None
+    older = {k: v for k, v in chat.state.to_json().items() if k not in ("names", "details")}
+    chat.state = SessionState.from_json(json.loads(json.dumps(older)))
+    assert texts(chat.event(Start())).splitlines()[1:3] == [
+        "1. Votre commune ? 45284",
+        "2. Comment venez-vous ? Bus, Autre (précisez)",
+    ]

@@ -44,6 +44,8 @@ states = st.builds(
     changing=st.booleans(),
     ranked=st.lists(ids, max_size=3).map(tuple),
     commented=st.lists(ids, max_size=3).map(tuple),
+    names=st.lists(st.tuples(ids, st.text(max_size=20)), max_size=3).map(tuple),
+    details=st.lists(st.tuples(ids, st.text(max_size=20)), max_size=3).map(tuple),
 )
 
 
@@ -81,6 +83,9 @@ def test_with_answer_replaces_an_earlier_answer_and_skip():
         {**SessionState("fr", "asking").to_json(), "pending": {"candidates": [], "text": ""}},
         {**SessionState("fr", "asking").to_json(), "pending": {"candidates": [[1]], "text": ""}},
         {**SessionState("fr", "asking").to_json(), "pending": []},
+        {**SessionState("fr", "asking").to_json(), "names": [["q"]]},
+        {**SessionState("fr", "asking").to_json(), "details": [["q", 1]]},
+        {**SessionState("fr", "asking").to_json(), "names": {"q": "Orléans (45)"}},
     ],
 )
 def test_data_it_did_not_write_is_refused_with_a_named_error(data):
@@ -95,6 +100,25 @@ def test_a_state_saved_before_passed_over_existed_still_reads():
     assert SessionState.from_json(data) == SessionState(
         "fr", "asking", question_id="q", skipped=("a",)
     )
+
+
+def test_a_name_and_a_detail_go_with_the_answer_they_were_given_for():
+    state = SessionState("fr", "asking").with_answer("town", "45234", "Orléans (45)")
+    state = state.with_answer("modes", ("bus", "other"), detail="la trottinette")
+    assert (state.name("town"), state.detail("modes")) == ("Orléans (45)", "la trottinette")
+    assert (state.name("modes"), state.detail("town")) == ("", None)
+    replaced = state.with_answer("town", "36044").with_answer("modes", ("bus",))
+    assert (replaced.name("town"), replaced.detail("modes")) == ("", None)
+    assert (state.without("town").names, state.with_skip("modes").details) == ((), ())
+
+
+def test_a_state_saved_before_names_and_details_were_kept_reads_without_them():
+    data = SessionState("fr", "asking", answers=(("town", "45234"),)).to_json()
+    del data["names"]
+    del data["details"]
+    read = SessionState.from_json(data)
+    assert read == SessionState("fr", "asking", answers=(("town", "45234"),))
+    assert read.name("town") == ""
 
 
 def test_passing_over_forgets_an_answer_and_counts_as_skipped():

@@ -27,6 +27,14 @@ def test_communes(interpret, text, insee):
     assert interpret(text, COMMUNE) == Answer(insee)
 
 
+def test_an_answer_names_the_commune_as_a_confirmation_would(interpret):
+    # Its value is a code the resident never typed: this is what they are shown.
+    assert interpret("st jean de braye", COMMUNE).label == "Saint-Jean-de-Braye (45)"
+    assert interpret("Chateauroux", COMMUNE).label == "Châteauroux (36)"
+    assert interpret("36000", COMMUNE).label == "Châteauroux (36)"
+    assert interpret("Vineuil", COMMUNE).candidates[1].label == "Vineuil (36)"
+
+
 def test_a_shared_name_resolves_to_the_region_or_a_named_department(interpret):
     # Olivet: one in Loiret (region 24), one in Mayenne.
     assert interpret("Olivet", COMMUNE) == Answer("45232")
