@@ -13,9 +13,12 @@ import jsonschema
 import openpyxl
 
 from bot.api.openapi import document
+from bot.client import Client
+from storage import answers, moderation
 from storage.database import Database
 from tests.bot.cli.running import Outcome, consultbot
 from tests.bot.exports.seeding import NOW, SECRET, Resident, contribute, deploy
+from tests.serving import DEMO
 
 LONG = " ".join(f"mot{n}" for n in range(200))  # about 1,300 characters
 
@@ -209,6 +212,24 @@ async def test_bad_requests_exit_2_with_one_line_and_leave_no_file(
 def _left_in(folder: Path) -> list[str]:
     """Files in the folder besides the test's SQLite database."""
     return [p.name for p in folder.iterdir() if not p.name.startswith("consultbot.db")]
+
+
+async def test_the_readme_command_exports_the_demo_consultations_proposals_for_decidim(
+    open_service, clock, database_url: str, tmp_path: Path
+):
+    service = await open_service()
+    await Client(service, now=clock).converse("alice", *DEMO)
+    async with service.database.transaction() as s:
+        [pending] = await answers.for_moderation(s)
+        await moderation.approve(s, pending.id, by="ana@region.fr", now=clock.now)
+    out = tmp_path / "proposals.csv"
+    outcome = await _export(
+        tmp_path, database_url, "mobilite", "--format", "decidim", "--out", str(out)
+    )
+    assert outcome.code == 0, outcome.err
+    [row] = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")), delimiter=";")
+    assert row["body/fr"] == DEMO[-1]  # approved as written
+    assert row["title/fr"].startswith("Mobilité : Train")
 
 
 async def test_decidim_needs_the_flow_to_say_how(
