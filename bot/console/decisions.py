@@ -52,8 +52,8 @@ async def scan_personal_data(database: Database, *, limit: int | None = None) ->
     return scanned
 
 
-def _when(moment: dt.datetime | None) -> str:
-    return "" if moment is None else f" at {moment:%Y-%m-%d %H:%M} UTC"
+def _when(moment: dt.datetime | None, word: str = "at") -> str:
+    return "" if moment is None else f" {word} {moment:%Y-%m-%d %H:%M} UTC"
 
 
 def outcome_message(decision: Decision) -> str:
@@ -70,7 +70,9 @@ def outcome_message(decision: Decision) -> str:
             )
         case Outcome.HELD:
             holder = decision.held_by or "another moderator"
-            return f"{number} is open with {holder}{_when(decision.held_until)}; nothing changed"
+            # held_until is when the hold ends, not when it began.
+            until = _when(decision.held_until, "until")
+            return f"{number} is open with {holder}{until}; nothing changed"
         case Outcome.SUPERSEDED:
             return f"{number} was replaced by the resident's newer answer; nothing changed"
         case Outcome.ERASED:
