@@ -22,7 +22,7 @@ from typing import Final
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from bot.console.guard import Handler, redirect, viewer_of
+from bot.console.guard import FORM_LIMIT, Handler, redirect, viewer_of
 from bot.console.queue_pages import database_of
 from bot.console.rendering import page
 from bot.deployment import deploy_text
@@ -49,6 +49,7 @@ async def larger_forms(request: web.Request, handler: Handler) -> web.StreamResp
     """The flow forms may carry more than the server's usual request size."""
     if request.method == "POST" and request.path in FLOW_FORMS:
         request = request.clone(client_max_size=MAX_FORM_BYTES)
+        request[FORM_LIMIT] = "a flow is at most 1 MB"
     return await handler(request)
 
 

@@ -112,6 +112,9 @@ class ConsoleState:
 STATE: Final = web.AppKey("console_state", ConsoleState)
 VIEWER: Final = web.RequestKey("console_viewer", Viewer)
 FORM_TOKEN: Final = web.RequestKey("console_form_token", str)
+# What a form too large is told its limit is, where a page has its own
+# (bot.console.flow_pages: a flow's size); otherwise the request size.
+FORM_LIMIT: Final = web.RequestKey("console_form_limit", str)
 # How many residents wait for a person (bot.console.inbox_pages), for the navigation.
 WAITING: Final = web.RequestKey("console_waiting", int)
 # The read-only transaction of a `reads_only` page's request.
@@ -369,7 +372,9 @@ async def _checked(
         try:
             submitted = await _submitted_token(request)
         except web.HTTPRequestEntityTooLarge:
-            return refusal(request, 413, "Refused: the form is too large (a flow is at most 1 MB).")
+            return refusal(
+                request, 413, f"Refused: the form is too large ({_form_limit(request)})."
+            )
         if not _same(submitted, expected):
             return refusal(
                 request,
@@ -378,6 +383,17 @@ async def _checked(
                 "Reload the page and try again.",
             )
     return await handler(request)
+
+
+def _form_limit(request: web.Request) -> str:
+    """The limit the form went past, in the words a person reads."""
+    said: str | None = request.get(FORM_LIMIT)
+    if said is not None:
+        return said
+    size = request.client_max_size
+    if size >= 1024 * 1024:
+        return f"at most {size / (1024 * 1024):g} MB"
+    return f"at most {size / 1024:g} KB"
 
 
 def public_paths(access: dict[web.AbstractRoute, Access]) -> Iterable[str]:

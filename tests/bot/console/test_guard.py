@@ -346,3 +346,22 @@ async def test_a_handler_s_refusal_is_a_console_page_with_its_status_and_words(
             await sign_in(http, site, "olga@region.fr")
             for path in ("/console/results/nosuch", "/console/results/mobilite/nonexistent.csv"):
                 await refused(http, "GET", path, 404, "There is no such page.")
+
+
+async def test_a_form_too_large_names_the_limit_it_went_past(database_url: str, tmp_path: Path):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("mod@region.fr", ConsoleRole.MODERATOR)
+        answer_id = await site.pending("Appelez-moi au 06 12 34 56 78")
+        async with client() as http:
+            token = await sign_in(http, site, "mod@region.fr")
+            async with http.post(
+                f"{site.url}/console/answers/{answer_id}/approve",
+                data={"csrf": token, "text": "x" * 100_000},
+                headers={"Origin": site.url},
+            ) as response:
+                assert response.status == 413
+                html = await response.text()
+        assert "Refused: the form is too large (at most 64 KB)." in html
+        assert "flow" not in html
+        async with site.database.transaction() as s:
+            assert (await answers.get(s, answer_id)).redacted_text is None
