@@ -45,6 +45,9 @@ NOTICES: Final = {
     "write or open the chat.",
     "sending": "Sending: Telegram residents and open web chats get it now, at Telegram's "
     "pace; the others when they next write or open the chat. Reload to see progress.",
+    "nobody": "Nothing was sent: no resident has asked for this consultation's follow-ups "
+    "(residents are asked only where the flow offers them, with follow_up: true).",
+    "already": "Nothing new to send: every resident who asked for the follow-ups has it already.",
     "tested": "Test sent to that conversation only, marked [Test]; the follow-up itself "
     "is unchanged.",
     "untested": "No resident who asked for this consultation's follow-ups has that code: "
@@ -126,10 +129,15 @@ async def send(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="there is no such follow-up")
     service = _service(request)
     try:  # the copies are queued (and the send audited) before the page answers
-        await service.release(found.id, viewer_of(request).name, _now())
+        queued = await service.release(found.id, viewer_of(request).name, _now())
     except FollowUpError as gone:
         raise web.HTTPNotFound(text=str(gone)) from None
-    sending = request.app[SENDING]
+    progress = await service.progress(found.id)
+    if progress.total == 0:
+        return redirect(f"{PREFIX}?notice=nobody")
+    if queued == 0 and progress.waiting == 0:
+        return redirect(f"{PREFIX}?notice=already")
+    sending = request.app[SENDING]  # new copies, or ones a stopped send left waiting
     running = sending.get(found.id)
     if running is None or running.done():
         sending[found.id] = asyncio.create_task(_send(service, found.id))

@@ -1,8 +1,8 @@
 """Follow-ups in the console, over real HTTP on both databases: an organizer
 writes one in every language of the flow, previews it as residents will read
-it, stores it as a draft that no resident sees, and sends it; a text missing a
-language is shown again with a message and nothing is stored; another
-consultation's organizer is refused."""
+it, stores it as a draft that no resident sees, and sends it (and is told when
+there was nobody to send it to); a text missing a language is shown again with
+a message and nothing is stored; another consultation's organizer is refused."""
 
 from __future__ import annotations
 
@@ -91,6 +91,32 @@ async def test_an_organizer_writes_previews_stores_and_sends_a_follow_up(
             ("olga@region.fr", f"follow_up:{stored.id}"),
             ("olga@region.fr", f"follow_up:{stored.id}"),
         ]
+        async with client() as http:  # "Send now" again: nobody new to send to
+            token = await sign_in(http, site, "olga@region.fr")
+            _, _, again = await post_form(
+                http, site, f"/console/follow-ups/mobilite/{stored.id}/send", {"csrf": token}
+            )
+        assert "Nothing new to send: every resident who asked" in again
+
+
+async def test_sending_a_follow_up_nobody_asked_for_says_nothing_was_sent(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("olga@region.fr", ConsoleRole.ORGANIZER)
+        async with client() as http:
+            token = await sign_in(http, site, "olga@region.fr")
+            texts = {"csrf": token, "text_fr": NEWS, "text_en": "Two more evening trains."}
+            await post_form(
+                http, site, "/console/follow-ups/mobilite/new", {**texts, "action": "store"}
+            )
+            async with site.database.read() as s:
+                [stored] = await follow_ups.of_consultation(s, "mobilite")
+            _, _, page = await post_form(
+                http, site, f"/console/follow-ups/mobilite/{stored.id}/send", {"csrf": token}
+            )
+        assert "Nothing was sent: no resident has asked for this consultation" in page
+        assert "Sending:" not in page
 
 
 async def test_a_missing_language_is_shown_again_and_nothing_is_stored(
