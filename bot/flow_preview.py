@@ -118,7 +118,9 @@ class FlowPrinter:
 
     def _kind(self, question: Question) -> str:
         kind = _TYPES[question.type]
-        if question.type in ("number", "scale"):
+        if question.type == "number" and question.unit is not None:
+            kind = f"a number of {question.unit}" + _range(question.min, question.max)
+        elif question.type in ("number", "scale"):
             kind += _range(question.min, question.max)
         elif question.type == "date":
             kind += _range(question.min_date, question.max_date)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from flows.messages import format_date, say
 from flows.replies import Button, Reply
+from nlu.durations import NumberUnit
 from nlu.interpretation import AnswerValue, RejectReason
 
 if TYPE_CHECKING:  # the model makes each question's prompts with `question_prompt`
@@ -136,6 +137,8 @@ def describe(
         return ", ".join(_choice_shown(question, v, lang, detail) for v in value)
     if isinstance(value, str) and question.type == "choice":
         return _choice_shown(question, value, lang, detail)
+    if isinstance(value, int) and question.type == "number" and question.unit is not None:
+        return _duration(value, question.unit, lang)
     if isinstance(value, str) and question.type == "date":
         try:
             return format_date(dt.date.fromisoformat(value), lang)
@@ -148,6 +151,12 @@ def _examples(question: Question, lang: str) -> dict[str, str]:
     """The first two labels, to show how a ranking is written."""
     labels = [c.label.get(lang) for c in question.choices[:2]]
     return {"first": labels[0] if labels else "", "second": labels[-1] if labels else ""}
+
+
+def _duration(value: int, unit: NumberUnit, lang: str) -> str:
+    """A number of minutes or hours, in words: "30 minutes", not a bare 30
+    that the resident may read as anything."""
+    return say(f"unit_{unit}_one" if value == 1 else f"unit_{unit}", lang, n=value)
 
 
 def _choice_shown(question: Question, choice_id: str, lang: str, detail: str | None) -> str:

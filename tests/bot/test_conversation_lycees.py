@@ -22,7 +22,7 @@ async def alice_asked_the_journey(open_service, clock):
 async def test_a_journey_of_half_an_hour_is_stored_as_30_minutes(open_service, clock):
     service, client = await alice_asked_the_journey(open_service, clock)
     replies = await client.send("alice", "une demi-heure")
-    assert replies[-1].text.startswith("Noté : 30.\nComment faites-vous ce trajet ?")
+    assert replies[-1].text.startswith("Noté : 30 minutes.\nComment faites-vous ce trajet ?")
     assert (await current_answers(service))["travel_minutes"].value == 30
 
 
@@ -60,7 +60,7 @@ async def test_the_summary_names_the_communes_and_the_other_detail(open_service,
         "3. Sans code postal, pouvez-vous nous dire dans quelle commune vous habitez ?"
         " Saint-Jean-de-Braye (45)",
         "4. Dans quelle commune se trouve le lycée ? Orléans (45)",
-        "5. Combien de minutes dure le trajet entre la maison et le lycée ? 30",
+        "5. Combien de minutes dure le trajet entre la maison et le lycée ? 30 minutes",
         "6. Comment faites-vous ce trajet ? (jusqu'à trois réponses) :"
         " Car scolaire, Autre (précisez) : la trotinette",
     ]
@@ -106,3 +106,14 @@ async def test_in_english_the_detail_follows_a_colon(open_service, clock):
         "Back to the previous question. Your answer was:"
         " School bus, Other (please specify): my skateboard."
     )
+
+
+async def test_a_journey_is_said_back_in_minutes_in_english_too(open_service, clock):
+    service = await open_service()
+    client = Client(service, now=clock)
+    await client.send("bob", "hello", consultation_id="lycees", language="en")
+    await client.converse("bob", "yes", "student", "skip", "Tours", "Orleans")
+    replies = await client.send("bob", "an hour and a half")
+    assert replies[0].text.startswith("Noted: 90 minutes.\nHow do you make this journey?")
+    replies = await client.send("bob", "change question 5")
+    assert replies[0].text == "Question 5: your answer was: 90 minutes."

@@ -367,7 +367,7 @@ def test_what_was_read_from_a_sentence_is_said_back_and_buttons_are_not():
             ("Parent d'élève", ASKED_POSTAL_CODE, "!Noté"),
             ("45000", ASKED_SCHOOL),
             ("Orléans", "Combien de minutes"),
-            ("trente-cinq", "Noté : 35.", "Comment faites-vous ce trajet ?"),
+            ("trente-cinq", "Noté : 35 minutes.", "Comment faites-vous ce trajet ?"),
             (
                 "le bus le matin et le TER le soir",
                 "Noté : Car scolaire, Train.",
