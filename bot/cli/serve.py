@@ -101,10 +101,11 @@ async def serve(settings: Settings, *, shared_port: bool = False) -> None:
     from aiohttp import web
 
     from bot.app import create_app
+    from bot.startup import open_serving
     from bot.web.clients import ConnectionGuard, hide_client_addresses
 
     hide_client_addresses(settings.server)
-    app = create_app(settings)
+    app = create_app(settings, open_service=open_serving)
     # No access log: one line per message costs throughput and would log ids.
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=30.0)
     stop = asyncio.Event()

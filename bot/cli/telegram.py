@@ -116,9 +116,9 @@ async def _run_polling(settings: Any) -> None:
     import signal
 
     from bot.channels.telegram.bot import running_bot
-    from bot.startup import open_service
+    from bot.startup import open_serving
 
-    service = await open_service(settings)
+    service = await open_serving(settings)
     try:
         async with running_bot(settings, service) as bot:
             stop = asyncio.Event()

@@ -135,12 +135,15 @@ def _start(command: list[str], number: int) -> tuple[subprocess.Popen[bytes], fl
 def _prepare_database(settings: Settings) -> None:
     """Migrate and deploy the first flows once, before the workers start (each
     would find it done)."""
-    from bot.deployment import BUNDLED_FLOWS
-    from bot.startup import open_database
+    from bot.startup import check_default_consultation, flow_folders, open_database
 
     async def prepare() -> None:
-        folders = [BUNDLED_FLOWS, *([settings.flows_dir] if settings.flows_dir else [])]
+        folders = flow_folders(settings)
         database = await open_database(settings, folders, now=dt.datetime.now(dt.UTC))
-        await database.close()
+        try:
+            # Here, once, rather than by every worker, each of which would stop.
+            await check_default_consultation(database, settings)
+        finally:
+            await database.close()
 
     asyncio.run(prepare())

@@ -50,7 +50,8 @@ def environment(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-async def start(tmp_path: Path, *args: str) -> asyncio.subprocess.Process:
+async def start(tmp_path: Path, *args: str, **settings: str) -> asyncio.subprocess.Process:
+    """`consultbot serve ARGS`; `settings`: more CONSULTBOT_ variables."""
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -58,7 +59,7 @@ async def start(tmp_path: Path, *args: str) -> asyncio.subprocess.Process:
         "serve",
         *args,
         cwd=tmp_path,
-        env=environment(tmp_path),
+        env={**environment(tmp_path), **settings},
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -194,3 +195,86 @@ async def test_a_bad_configuration_is_one_clear_line(tmp_path):
     assert process.returncode == 1
     assert "server.port" in err.decode()
     assert "Traceback" not in err.decode()
+
+
+async def refused_start(tmp_path: Path, *args: str, **settings: str) -> str:
+    """What `consultbot serve` said before it stopped with status 1, unserved."""
+    process = await start(tmp_path, *args, "--port", str(free_port()), **settings)
+    try:
+        _, err = await asyncio.wait_for(process.communicate(), 120)
+    finally:
+        if process.returncode is None:  # serving: the refusal expected did not come
+            process.kill()
+            await process.wait()
+    assert process.returncode == 1
+    assert "serving on" not in err.decode()
+    assert "Traceback" not in err.decode()
+    return err.decode()
+
+
+async def test_a_default_consultation_not_deployed_stops_the_start_naming_those_that_are(
+    tmp_path,
+):
+    err = await refused_start(tmp_path, CONSULTBOT_DEFAULT_CONSULTATION="nosuch")
+    assert err.splitlines()[-1] == (
+        "consultbot: config: default_consultation (CONSULTBOT_DEFAULT_CONSULTATION): no "
+        "consultation 'nosuch' is deployed; set it to one that is (lycees, mobilite), or "
+        "deploy it first with `consultbot flows deploy FILE`"
+    )
+    # Refused on every start, not only the first (the flows are deployed by then).
+    again = await refused_start(tmp_path, CONSULTBOT_DEFAULT_CONSULTATION="nosuch")
+    assert again.splitlines()[-1] == err.splitlines()[-1]
+
+
+async def test_a_default_consultation_from_flows_dir_is_served(tmp_path):
+    folder = tmp_path / "flows"
+    folder.mkdir()
+    flow = (ROOT / "flows/examples/mobilite.yml").read_text(encoding="utf-8")
+    (folder / "velo.yml").write_text(flow.replace("id: mobilite", "id: velo"), encoding="utf-8")
+    port = free_port()
+    process = await start(
+        tmp_path,
+        "--port",
+        str(port),
+        CONSULTBOT_FLOWS_DIR=str(folder),
+        CONSULTBOT_DEFAULT_CONSULTATION="velo",
+    )
+    try:
+        await wait_ready(process, f"http://127.0.0.1:{port}")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await process.wait()
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [(lambda path: None, "does not exist"), (lambda path: path.touch(), "is not a folder")],
+    ids=["missing", "a file"],
+)
+async def test_a_flows_dir_that_is_no_folder_stops_the_start_naming_it(tmp_path, make, problem):
+    folder = tmp_path / "consultations" / "flws"
+    folder.parent.mkdir()
+    make(folder)
+    err = await refused_start(tmp_path, CONSULTBOT_FLOWS_DIR=str(folder))
+    assert err.splitlines()[-1] == (
+        f"consultbot: config: flows_dir (CONSULTBOT_FLOWS_DIR): the folder {folder} {problem}; "
+        "set flows_dir to the folder of your flow files, or to null for none"
+    )
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_workers_are_not_started_for_a_default_consultation_not_deployed(
+    tmp_path, database_url
+):
+    err = await refused_start(
+        tmp_path,
+        "--workers",
+        "2",
+        CONSULTBOT_DATABASE_URL=database_url,
+        CONSULTBOT_DEFAULT_CONSULTATION="nosuch",
+    )
+    assert err.splitlines() == [
+        "consultbot: config: default_consultation (CONSULTBOT_DEFAULT_CONSULTATION): no "
+        "consultation 'nosuch' is deployed; set it to one that is (lycees, mobilite), or "
+        "deploy it first with `consultbot flows deploy FILE`"
+    ]

@@ -148,3 +148,36 @@ async def test_poll_refuses_when_a_webhook_url_is_configured(fake, tmp_path):
     assert code == 1
     assert "unset it" in output
     assert "Traceback" not in output
+
+
+async def test_poll_refuses_a_default_consultation_not_deployed(fake, tmp_path):
+    env = env_for(
+        fake,
+        CONSULTBOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'consultbot.db'}",
+        CONSULTBOT_SECRET_KEY="a long secret key for the test deployment",
+        CONSULTBOT_DEFAULT_CONSULTATION="nosuch",
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CONSULTBOT_")}
+    environ.update(PYTHONPATH=str(ROOT), **env)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "bot", "telegram", "poll"),
+        cwd=tmp_path,
+        env=environ,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        output = (await asyncio.wait_for(process.communicate(), 60))[0].decode()
+    finally:
+        if process.returncode is None:  # polling: the refusal this test expects did not come
+            process.kill()
+            await process.wait()
+    assert process.returncode == 1
+    assert output.splitlines()[-1] == (
+        "consultbot: config: default_consultation (CONSULTBOT_DEFAULT_CONSULTATION): no "
+        "consultation 'nosuch' is deployed; set it to one that is (lycees, mobilite), or "
+        "deploy it first with `consultbot flows deploy FILE`"
+    )
+    assert "Polling as" not in output
+    assert "Traceback" not in output
