@@ -39,7 +39,12 @@ from bot.config import Settings
 from bot.errors import ConfigError
 
 KEY_ENV = "CONSULTBOT_SECRET_KEY"
+# Refused below this (the README says the same). Not raised: the key cannot be
+# changed once residents are pseudonymised under it (every stored participant
+# would be orphaned), so a deployment with a key this long must keep starting.
 MIN_KEY_LENGTH = 16
+# How to make one: 32 random bytes, 43 characters.
+KEY_ADVICE = "e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 KEY_BYTES = 32
 
 Purpose = Literal[
@@ -92,15 +97,15 @@ def resolve_secret_key(settings: Settings) -> bytes:
         if len(key) < MIN_KEY_LENGTH:
             raise ConfigError(
                 f"{KEY_ENV} is too short: use at least {MIN_KEY_LENGTH} random characters, "
-                "e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+                + KEY_ADVICE
             )
         return key.encode()
     url = make_url(settings.database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         raise ConfigError(
             f"{KEY_ENV} is not set: it keys the pseudonyms of residents and must be the same "
-            "for every process and every restart; set it to at least 32 random characters, "
-            "e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            f"for every process and every restart; set it to at least {MIN_KEY_LENGTH} random "
+            "characters, " + KEY_ADVICE
         )
     return _key_beside(Path(url.database))
 

@@ -1,15 +1,18 @@
 """The deployment's secret and the keys derived from it."""
 
 import stat
+from pathlib import Path
 
 import pytest
 
 from bot.channels.telegram.address import ChatAddressCipher
 from bot.config import load_settings
 from bot.errors import ConfigError
-from bot.keys import Keys, resolve_secret_key
+from bot.keys import MIN_KEY_LENGTH, Keys, resolve_secret_key
 
 SECRET = b"a deployment secret key, long enough"
+ROOT = Path(__file__).resolve().parents[2]
+ADVICE = "e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 
 def test_each_purpose_has_its_own_stable_key():
@@ -41,9 +44,25 @@ def test_key_from_the_environment():
 
 
 def test_a_short_key_is_refused():
-    settings = load_settings(environ={"CONSULTBOT_SECRET_KEY": "short"})
-    with pytest.raises(ConfigError, match="too short"):
+    settings = load_settings(environ={"CONSULTBOT_SECRET_KEY": "s" * 15})
+    with pytest.raises(ConfigError) as caught:
         resolve_secret_key(settings)
+    assert str(caught.value) == (
+        f"CONSULTBOT_SECRET_KEY is too short: use at least 16 random characters, {ADVICE}"
+    )
+
+
+@pytest.mark.parametrize("length", [16, 20, 31])
+def test_a_key_of_16_characters_or_more_is_taken(length):
+    # Deployments whose residents are pseudonymised under such a key keep starting.
+    settings = load_settings(environ={"CONSULTBOT_SECRET_KEY": "k" * length})
+    assert resolve_secret_key(settings) == b"k" * length
+
+
+def test_the_readme_states_the_length_enforced():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"least {MIN_KEY_LENGTH} random characters (shorter is refused)" in readme
+    assert "32 random" not in readme.replace("32 random characters of A-Z a-z 0-9 _ -", "")
 
 
 def test_embedded_sqlite_generates_a_private_key_once(tmp_path):
@@ -63,5 +82,10 @@ def test_postgresql_without_a_key_stops_with_advice():
     settings = load_settings(
         environ={"CONSULTBOT_DATABASE_URL": "postgresql+asyncpg://u@db:5432/x"}
     )
-    with pytest.raises(ConfigError, match="CONSULTBOT_SECRET_KEY is not set"):
+    with pytest.raises(ConfigError) as caught:
         resolve_secret_key(settings)
+    assert str(caught.value) == (
+        "CONSULTBOT_SECRET_KEY is not set: it keys the pseudonyms of residents and must be "
+        "the same for every process and every restart; set it to at least 16 random "
+        f"characters, {ADVICE}"
+    )
