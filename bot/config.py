@@ -272,25 +272,32 @@ def _lookup(data: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
 
 
 def _not_json(environ: Mapping[str, str]) -> str:
-    names = [
-        name
-        for name in sorted(environ)
-        if name.upper().startswith(ENV_PREFIX) and not _is_json(environ[name])
-    ]
-    return (
-        f"config: {' or '.join(names)}: a list or a map must be given as JSON, "
-        'e.g. ["https://www.region.example"]'
-    )
+    """The lines for the variables whose list or map is not JSON: each is read
+    alone again, as pydantic-settings' own error names only the section."""
+    lines = []
+    for name in sorted(environ):
+        if not name.upper().startswith(ENV_PREFIX):
+            continue
+        try:
+            _Environment({name: environ[name]})()
+        except SettingsError:
+            variable = name.upper()
+            keys = tuple(variable[len(ENV_PREFIX) :].lower().split("__"))
+            lines.append(
+                f"config: {'.'.join(keys)} ({variable}): {_json_advice(keys, environ[name])}"
+            )
+    return "\n".join(lines) or "config: a list or a map in the environment is not JSON"
 
 
-def _is_json(value: str) -> bool:
-    if not value.lstrip().startswith(("[", "{")):
-        return True  # a plain value, not the culprit
-    try:
-        json.loads(value)
-    except ValueError:
-        return False
-    return True
+def _json_advice(keys: tuple[str, ...], value: str) -> str:
+    variable = _env_name(keys)
+    if len(keys) == 1:  # a whole section
+        return f"a section must be given as a JSON map, or one variable per key ({variable}__<KEY>)"
+    # The value given, written as the JSON list it presumably meant (lists hold
+    # origins, addresses, paths and reasons: nothing secret).
+    items = [item.strip().strip("'\"") for item in value.strip().strip("[]").split(",")]
+    example = json.dumps([item for item in items if item]) or "[]"
+    return f"a list must be given as JSON: {variable}='{example}'"
 
 
 def _merge(data: dict[str, Any], overrides: Mapping[str, Any]) -> None:

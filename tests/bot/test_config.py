@@ -64,7 +64,7 @@ def test_missing_default_file_means_defaults(tmp_path, monkeypatch):
         (
             "",
             {"CONSULTBOT_SERVER__ALLOWED_ORIGINS": "[https://a.example"},
-            "CONSULTBOT_SERVER__ALLOWED_ORIGINS: a list or a map must be given as JSON",
+            "server.allowed_origins (CONSULTBOT_SERVER__ALLOWED_ORIGINS): a list must be given",
         ),
         ("database_url: mysql://x\n", {}, "unsupported database driver"),
         ("default_language: de\n", {}, "add flows/texts/de.yml"),
@@ -149,3 +149,30 @@ def test_a_password_given_as_a_url_option_is_refused_in_the_file(tmp_path):
     assert str(caught.value) == (
         f"{file}: database_url holds a password; set the URL in CONSULTBOT_DATABASE_URL instead"
     )
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        (
+            {"CONSULTBOT_SERVER__ALLOWED_ORIGINS": "https://x.fr"},
+            "config: server.allowed_origins (CONSULTBOT_SERVER__ALLOWED_ORIGINS): a list must "
+            """be given as JSON: CONSULTBOT_SERVER__ALLOWED_ORIGINS='["https://x.fr"]'""",
+        ),
+        (
+            {"CONSULTBOT_CONSOLE__REJECTION_REASONS": "spam, other", "CONSULTBOT_REGION": "24"},
+            "config: console.rejection_reasons (CONSULTBOT_CONSOLE__REJECTION_REASONS): a list "
+            """must be given as JSON: CONSULTBOT_CONSOLE__REJECTION_REASONS='["spam", "other"]'""",
+        ),
+        (
+            {"CONSULTBOT_TELEGRAM": "123456789:S3cretPass"},
+            "config: telegram (CONSULTBOT_TELEGRAM): a section must be given as a JSON map, "
+            "or one variable per key (CONSULTBOT_TELEGRAM__<KEY>)",
+        ),
+    ],
+    ids=["plain value", "comma-separated", "section"],
+)
+def test_a_list_not_given_as_json_names_the_setting_and_its_variable(environ, expected):
+    with pytest.raises(ConfigError) as caught:
+        load_settings(ROOT / "config.yml", environ=environ)
+    assert str(caught.value) == expected

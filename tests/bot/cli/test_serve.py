@@ -278,3 +278,11 @@ async def test_workers_are_not_started_for_a_default_consultation_not_deployed(
         "consultation 'nosuch' is deployed; set it to one that is (lycees, mobilite), or "
         "deploy it first with `consultbot flows deploy FILE`"
     ]
+
+
+async def test_a_list_not_given_as_json_is_one_line_naming_its_variable(tmp_path):
+    err = await refused_start(tmp_path, CONSULTBOT_SERVER__ALLOWED_ORIGINS="https://x.fr")
+    assert err == (
+        "consultbot: config: server.allowed_origins (CONSULTBOT_SERVER__ALLOWED_ORIGINS): a list "
+        """must be given as JSON: CONSULTBOT_SERVER__ALLOWED_ORIGINS='["https://x.fr"]'\n"""
+    )
