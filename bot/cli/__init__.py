@@ -20,6 +20,11 @@ from storage.errors import StorageError
 
 Handler = Callable[[argparse.Namespace], int]
 USER_ERRORS: tuple[type[Exception], ...] = (UserError, FlowError, StorageError)
+# The status of a command cut short by its reader going away (`consultbot audit
+# | head`): success, for the reader had what it wanted, so that `set -o pipefail`
+# scripts go on (as `consultbot simulate | head` always did), rather than the 141
+# of a process ended by SIGPIPE. A command that had failed keeps its status.
+READER_GONE = 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,11 +47,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     # warns on every 429. Set here, at start-up, not by the Telegram channel.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = build_parser().parse_args(argv)
-    handler: Handler = args.handler
+    code = _run(args.handler, args)
+    try:
+        sys.stdout.flush()  # here rather than at exit, where Python would complain
+    except BrokenPipeError:
+        _to_nowhere()  # the command's own status stands: a failure still fails
+    return code
+
+
+def _run(handler: Handler, args: argparse.Namespace) -> int:
     try:
         return handler(args)
+    except BrokenPipeError:
+        _to_nowhere()
+        return READER_GONE
     except USER_ERRORS as error:
         print(f"consultbot: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _to_nowhere() -> None:
+    """Whoever read standard output stopped reading (`| head`): what is left
+    unsent goes nowhere, quietly, instead of failing again at each write and as
+    Python flushes standard output at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,12 +81,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"({title}: type as a resident would; Ctrl-D ends)", flush=True)
                 await simulated.play(_typed_lines(), sys.stdout, echo=False, start=True)
 
-    try:
-        asyncio.run(converse())
-    except BrokenPipeError:
-        # The reader went away (`... | head`): stop quietly, and keep Python from
-        # complaining again when it flushes stdout at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    asyncio.run(converse())  # a reader gone (`| head`) is the CLI's (bot.cli.main)
     return 0
 
 
