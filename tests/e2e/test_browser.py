@@ -409,6 +409,38 @@ async def test_it_reflows_at_320_px_and_at_200_percent_text(site, browser, width
         await shot(page, f"{where}-{width}-text{text_size.rstrip('%')}")
 
 
+@pytest.mark.parametrize("where", ["page", "widget"])
+@pytest.mark.parametrize("screen", [{"width": 320, "height": 568}, PHONE])
+async def test_at_200_percent_text_on_a_phone_every_control_can_be_reached(
+    site, browser, where, screen
+):
+    page = await new_page(browser, viewport=screen)
+    await larger_text(page, 200)
+    if where == "page":
+        await page.goto(site.bot + "/")
+    else:
+        await page.goto(site.host + "/")
+        await page.get_by_role("button", name="Donner mon avis").click()
+    panel = await page.locator(".panel").bounding_box()
+    assert panel is not None
+    assert panel["height"] <= screen["height"], "the chat is taller than the screen"
+    start = page.get_by_role("button", name="Commencer")
+    box = page.get_by_role("textbox", name="Votre message")
+    send = page.get_by_role("button", name="Envoyer")
+    for control in (start, box, send):  # the resident may start or type
+        await on_screen(page, control)
+    await answered(page, start.click())
+    for control in (box, send):
+        await on_screen(page, control)
+    assert "déplacez-vous" in await say(page, "oui")
+    overflow = await page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
+    await shot(page, f"{where}-{screen['width']}x{screen['height']}-text200")
+    assert page.errors == []
+
+
 async def test_reduced_motion_turns_animations_off(site, browser):
     page = await new_page(browser, reduced_motion="reduce")
     await page.goto(site.bot + "/")
@@ -417,6 +449,24 @@ async def test_reduced_motion_turns_animations_off(site, browser):
         "el => getComputedStyle(el).animationName"
     )
     assert animation == "none"
+
+
+async def larger_text(page, percent: int) -> None:
+    """The resident's own text size: the browser's default font size, as set in its
+    settings (not a style of the page)."""
+    cdp = await page.context.new_cdp_session(page)
+    size = {"standard": 16 * percent // 100, "fixed": 13 * percent // 100}
+    await cdp.send("Page.setFontSizes", {"fontSizes": size})
+
+
+async def on_screen(page, locator) -> None:
+    """`locator` can be brought wholly on screen (by scrolling, if need be)."""
+    await locator.scroll_into_view_if_needed()
+    box = await locator.bounding_box()
+    screen = page.viewport_size
+    assert box is not None
+    assert 0 <= box["x"] <= screen["width"] - box["width"], box
+    assert 0 <= box["y"] <= screen["height"] - box["height"], box
 
 
 async def focused(page) -> str:
