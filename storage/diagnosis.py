@@ -61,7 +61,8 @@ def redact(url: str | URL) -> str:
         host=parsed.host,
         port=parsed.port,
         database=parsed.database,
-        query=parsed.query,
+        # asyncpg also takes the password as an option of the URL.
+        query={k: v for k, v in parsed.query.items() if k.lower() != "password"},
     )
     return bare.render_as_string(hide_password=False)
 

@@ -16,6 +16,10 @@ from storage.errors import DatabaseUnavailable
             "postgresql+asyncpg://consultbot@db/consult",
             "postgresql+asyncpg://consultbot@db/consult",
         ),
+        (
+            "postgresql+asyncpg://consultbot@db/consult?password=s3cret&pool_size=4",
+            "postgresql+asyncpg://consultbot@db/consult?pool_size=4",
+        ),
         ("sqlite+aiosqlite:///./consultbot.db", "sqlite+aiosqlite:///./consultbot.db"),
         ("::not a url::", "<unparseable database URL>"),
     ],
