@@ -73,18 +73,22 @@ async def deploy_text(
     return DeployResult(flow.id, deployment.version.version, deployment.changed, source)
 
 
+FLOW_SUFFIXES = (".yml", ".yaml")
+
+
 async def deploy_initial(
     database: Database, folders: list[Path], *, now: dt.datetime
 ) -> list[DeployResult]:
     """On first start, with no consultation deployed yet, deploy the flows of
-    `folders` (the bundled examples, then the configured folder)."""
+    `folders` (the bundled examples, then the configured folder): their
+    .yml and .yaml files."""
     async with database.transaction() as session:
         if await consultations.live_versions(session):
             return []
     return [
         await deploy_file(database, path, now=now, deployed_by="consultbot (first start)")
         for folder in folders
-        for path in sorted(folder.glob("*.yml"))
+        for path in sorted(p for p in folder.iterdir() if p.suffix in FLOW_SUFFIXES)
     ]
 
 

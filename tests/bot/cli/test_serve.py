@@ -226,11 +226,13 @@ async def test_a_default_consultation_not_deployed_stops_the_start_naming_those_
     assert again.splitlines()[-1] == err.splitlines()[-1]
 
 
-async def test_a_default_consultation_from_flows_dir_is_served(tmp_path):
+@pytest.mark.parametrize("suffix", [".yml", ".yaml"])
+async def test_a_default_consultation_from_flows_dir_is_served(tmp_path, suffix):
     folder = tmp_path / "flows"
     folder.mkdir()
     flow = (ROOT / "flows/examples/mobilite.yml").read_text(encoding="utf-8")
-    (folder / "velo.yml").write_text(flow.replace("id: mobilite", "id: velo"), encoding="utf-8")
+    velo = (folder / "velo").with_suffix(suffix)
+    velo.write_text(flow.replace("id: mobilite", "id: velo"), encoding="utf-8")
     port = free_port()
     process = await start(
         tmp_path,
