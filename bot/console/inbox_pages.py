@@ -52,6 +52,9 @@ NOTICES: Final = {
     "or write.",
     "handled": "Marked handled: the conversation left the inbox.",
     "reopened": "Reopened: the conversation is back in the inbox.",
+    "unchanged_handled": "Already handled: nothing changed (the conversation had left the "
+    "inbox before, perhaps by a colleague).",
+    "unchanged_open": "Already in the inbox: nothing changed.",
 }
 UNREACHABLE: Final = (
     "Not delivered: this resident blocked the bot, so nothing can reach them now. "
@@ -306,9 +309,12 @@ async def _handle(request: web.Request, done: bool) -> web.Response:
     if await _visible(request, session_id) is None:
         return _gone_page(request, session_id)
     try:
-        await messages_of(request).mark_handled(session_id, done, viewer_of(request).name, _now())
+        changed = await messages_of(request).mark_handled(
+            session_id, done, viewer_of(request).name, _now()
+        )
     except TeamMessageError as refused:
         return await _conversation_page(request, session_id, status=409, error=str(refused))
     if done:
-        return redirect(f"{PREFIX}/inbox?notice=handled")
-    return redirect(f"{PREFIX}/inbox/{session_id}?notice=reopened")
+        return redirect(f"{PREFIX}/inbox?notice={'handled' if changed else 'unchanged_handled'}")
+    notice = "reopened" if changed else "unchanged_open"
+    return redirect(f"{PREFIX}/inbox/{session_id}?notice={notice}")
