@@ -4,6 +4,12 @@
 `SessionState` belongs to a resident who agreed. `to_json` gives JSON-safe data
 that `from_json` turns back into an equal state; storage keeps it without knowing
 its shape. `from_json` raises `InvalidState` on data it did not write.
+
+Keys are only ever added, each with a default for states stored before it, and
+`from_json` passes over keys it does not know: those a later version writes, so
+that during an upgrade a process of this version still reads the sessions a
+newer one wrote (losing only what the newer one added). A change that older
+processes must not read as their own changes FORMAT_VERSION.
 """
 
 from __future__ import annotations
@@ -268,7 +274,9 @@ def _with_defaults(data: Mapping[str, object]) -> dict[str, object]:
     # States saved before `passed_over`, `pending`, `detail_asked`, `ranked`,
     # `names`... existed lack them: nothing was passed over, awaits confirmation
     # or detail, or is half ranked; answers are shown by their value (a
-    # commune by its code) and without their "other" detail.
+    # commune by its code) and without their "other" detail. Keys a later
+    # version added are passed over.
+    known = {key: value for key, value in data.items() if key in _KEYS}
     return {
         "passed_over": [],
         "pending": None,
@@ -280,7 +288,7 @@ def _with_defaults(data: Mapping[str, object]) -> dict[str, object]:
         "commented": [],
         "names": [],
         "details": [],
-        **data,
+        **known,
     }
 
 

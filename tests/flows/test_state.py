@@ -78,7 +78,6 @@ def test_with_answer_replaces_an_earlier_answer_and_skip():
         {**SessionState("fr", "asking").to_json(), "status": "lost"},
         {**SessionState("fr", "asking").to_json(), "answers": [["q", {"a": 1}]]},
         {**SessionState("fr", "asking").to_json(), "retries": -1},
-        {**SessionState("fr", "asking").to_json(), "extra": 1},
         {**SessionState("fr", "asking").to_json(), "history": "q1"},
         {**SessionState("fr", "asking").to_json(), "pending": {"candidates": [], "text": ""}},
         {**SessionState("fr", "asking").to_json(), "pending": {"candidates": [[1]], "text": ""}},
@@ -91,6 +90,13 @@ def test_with_answer_replaces_an_earlier_answer_and_skip():
 def test_data_it_did_not_write_is_refused_with_a_named_error(data):
     with pytest.raises(InvalidState):
         SessionState.from_json(data)
+
+
+def test_a_state_a_later_version_wrote_reads_without_what_it_added():
+    """During an upgrade, a process of this version reads a session that one of
+    the next wrote with a key of its own."""
+    state = SessionState("fr", "asking", question_id="q").with_answer("a", "x")
+    assert SessionState.from_json({**state.to_json(), "added_later": [1, 2]}) == state
 
 
 def test_a_state_saved_before_passed_over_existed_still_reads():
