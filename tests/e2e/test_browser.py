@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -118,6 +119,92 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
             yield Site(bot, host, gate, app)
     finally:
         await host_runner.cleanup()
+
+
+class Network:
+    """A loopback TCP proxy between the browser and the server. `go_silent()` does
+    what a phone moving from Wi-Fi to 4G does to a connection already open: nothing
+    passes any more, and nothing closes it. New connections pass, unless the network
+    is `down()` (refused at once, as when there is no network yet)."""
+
+    def __init__(self) -> None:
+        self.generation = 0  # connections of an older generation pass nothing
+        self.refusing = False
+        self.target = 0
+        self.server: asyncio.Server | None = None
+        self.writers: list[asyncio.StreamWriter] = []
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> str:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
+
+    async def close(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for writer in self.writers:
+            writer.close()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.server.wait_closed()
+
+    def go_silent(self) -> None:
+        self.generation += 1
+
+    def down(self) -> None:
+        self.refusing = True
+
+    def up(self) -> None:
+        self.refusing = False
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.writers.append(writer)
+        if self.refusing:
+            writer.close()
+            return
+        task = asyncio.current_task()
+        assert task is not None
+        self.tasks.add(task)
+        generation = self.generation
+        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", self.target)
+        self.writers.append(upstream_writer)
+        await asyncio.gather(
+            self._pipe(reader, upstream_writer, generation),
+            self._pipe(upstream_reader, writer, generation),
+        )
+
+    async def _pipe(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, generation: int
+    ) -> None:
+        try:
+            while data := await reader.read(65536):
+                if generation == self.generation:
+                    writer.write(data)
+                    await writer.drain()
+        except ConnectionError:
+            pass
+        if generation == self.generation:
+            writer.close()
+
+
+@dataclass
+class Behind:
+    url: str  # the server, through the network
+    network: Network
+
+
+@pytest.fixture
+async def behind(tmp_path: Path) -> AsyncIterator[Behind]:
+    """The server reached through a `Network` that can go silent."""
+    _browser_or_skip()
+    network = Network()
+    url = await network.start()
+    settings = settings_for(tmp_path, server={"allowed_origins": [url]})
+    try:
+        async with running(settings) as (bot, _app):
+            network.target = int(bot.rsplit(":", 1)[1])
+            yield Behind(url, network)
+    finally:
+        await network.close()
 
 
 @pytest.fixture
@@ -261,6 +348,39 @@ async def test_a_message_in_flight_across_a_reconnect_is_answered_once(site, bro
     assert len(texts) == len(set(texts))  # nothing shown twice
     assert "1 à 5" in await say(page, "train")  # and nothing lost: the consent counted once
     assert await page.locator(".msg.me p").all_inner_texts() == ["bonjour", "oui", "train"]
+
+
+async def test_a_connection_gone_silent_is_noticed_and_the_message_sent_again(behind, browser):
+    page = await new_page(browser)
+    await page.goto(behind.url + "/")
+    await say(page, "bonjour")
+    shown = await page.locator(".msg.bot").count()
+    behind.network.go_silent()  # Wi-Fi to 4G: the open connection passes nothing more
+    behind.network.down()  # and the new network is not there yet
+    await type_message(page, "oui")
+    # The chat notices nothing came back, and says it is reconnecting.
+    await expect(page.get_by_role("status")).to_have_text(re.compile("^Connexion"))
+    behind.network.up()
+    await expect(page.locator(".msg.bot")).not_to_have_count(shown)
+    await expect(page.get_by_role("status")).to_have_text("")
+    assert "déplacez-vous" in await page.locator(".msg.bot p").last.inner_text()
+    assert "1 à 5" in await say(page, "train")  # the consent counted once
+    assert await page.locator(".msg.me p").all_inner_texts() == ["bonjour", "oui", "train"]
+    assert page.errors == []
+
+
+async def test_back_online_the_chat_drops_the_connection_of_the_old_network(behind, browser):
+    page = await new_page(browser)
+    await page.goto(behind.url + "/")
+    await say(page, "bonjour")
+    behind.network.go_silent()
+    behind.network.down()
+    await page.evaluate("window.dispatchEvent(new Event('online'))")
+    await expect(page.get_by_role("status")).to_have_text(re.compile("^Connexion"))
+    behind.network.up()
+    await expect(page.get_by_role("status")).to_have_text("")
+    assert "déplacez-vous" in await say(page, "oui")
+    assert page.errors == []
 
 
 async def test_the_widget_works_with_the_keyboard_only(site, browser):

@@ -109,9 +109,18 @@
   var countdown = null;
   var resendDelay = 2; // seconds; doubles while the server keeps failing
   var resendTimer = null;
+  // A connection can die without closing: after a phone moves from Wi-Fi to 4G its
+  // socket stays open and nothing passes. The server acknowledges a message within a
+  // fraction of a second and welcomes a hello at once, so silence for longer than
+  // this means the connection is gone: it is dropped, and its messages sent again.
+  var SILENCE_MS = { message: 6000, hello: 12000 };
+  var watchdog = null;
 
   if (pageMode || state.pending.length) connect();
-  window.addEventListener("online", function () { if (!ws) { clearTimeout(retryTimer); connect(); } });
+  window.addEventListener("online", function () {
+    clearTimeout(retryTimer);
+    if (ws) reconnect(); else connect(); // a socket of the network left behind is dead
+  });
 
   function connect() {
     if (ws) return;
@@ -120,15 +129,38 @@
     var url = new URL("ws", base);
     url.protocol = base.protocol === "https:" ? "wss:" : "ws:";
     try { ws = new WebSocket(url.href); } catch (e) { ws = null; retry(); return; }
+    listen("hello");
     ws.onopen = function () {
       frame({ type: "hello", token: store.get(tokenKey), consultation: consultation, lang: lang, src: source });
     };
     ws.onmessage = function (event) {
+      clearTimeout(watchdog);
+      watchdog = null;
       var data;
       try { data = JSON.parse(event.data); } catch (e) { return; }
       receive(data);
     };
-    ws.onclose = function () { ws = null; ready = false; retry(); };
+    ws.onclose = function () { clearTimeout(watchdog); ws = null; ready = false; retry(); };
+  }
+
+  // Something must come back within SILENCE_MS[what], or the connection is dead.
+  function listen(what) {
+    if (watchdog) return;
+    watchdog = setTimeout(reconnect, SILENCE_MS[what]);
+  }
+
+  function reconnect() {
+    clearTimeout(watchdog);
+    watchdog = null;
+    var dead = ws;
+    if (!dead) return;
+    ws = null;
+    ready = false;
+    dead.onopen = dead.onmessage = dead.onclose = null;
+    dead.close(); // its closing handshake may never end: not waited for
+    status.classList.remove("typing");
+    say(status, T.connecting);
+    if (attempt > 0) retry(); else { attempt = 1; connect(); }
   }
 
   function retry() {
@@ -147,7 +179,9 @@
 
   function frame(data) {
     data.v = 1;
-    if (ws && ws.readyState === 1) ws.send(JSON.stringify(data));
+    if (!ws || ws.readyState !== 1) return;
+    ws.send(JSON.stringify(data));
+    if (data.type === "message") listen("message");
   }
 
   function flush() {
