@@ -16,8 +16,9 @@ stored, the primary key moved onto the column), and its indexes are made again.
 The ids given from then on start above the highest kept, and above the highest
 erased answer's (the only erased ids still known). Foreign keys are off
 meanwhile (storage.database does it for SQLite migrations, as SQLite's manual
-asks for such a change) and checked before the commit. The copy takes about a
-second per million rows. The downgrade keeps the tables as they are: the
+asks for such a change) and checked before the commit. The copy of a database
+of a million answers, 150,000 sessions and as many events (370 MB) took 3.9 s
+on a 2-core machine. The downgrade keeps the tables as they are: the
 previous version works with them.
 
 Revision ID: 0023
