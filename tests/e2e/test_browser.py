@@ -561,6 +561,49 @@ async def test_at_200_percent_text_on_a_phone_every_control_can_be_reached(
     assert page.errors == []
 
 
+HOSTILE_PAGES = [
+    "* { font-size: 40px !important; box-sizing: content-box }",
+    "* { white-space: nowrap; letter-spacing: 4px; text-transform: uppercase;"
+    " text-align: center; direction: rtl } div { padding: 30px; border: 5px solid red }",
+    "html { font-size: 62.5% }",
+]
+
+
+@pytest.mark.parametrize("css", HOSTILE_PAGES)
+async def test_the_pages_styles_do_not_reach_into_the_widget(site, browser, css):
+    page = await new_page(browser)
+    await page.goto(site.host + "/")
+    await page.add_style_tag(content=css)
+    await page.get_by_role("button", name="Donner mon avis").click()
+    style = await page.locator(".panel").evaluate(
+        "el => { const s = getComputedStyle(el);"
+        " return [s.fontSize, s.letterSpacing, s.textTransform, s.whiteSpace, s.direction]; }"
+    )
+    assert style == ["16px", "normal", "none", "normal", "ltr"]
+    dialog = page.get_by_role("dialog")
+    for control in (
+        dialog.get_by_role("button", name="Fermer"),
+        dialog.get_by_role("button", name="Commencer"),
+        dialog.get_by_role("textbox", name="Votre message"),
+        dialog.get_by_role("button", name="Envoyer"),
+    ):
+        box = await control.bounding_box()
+        assert box is not None
+        assert 0 <= box["x"] <= PHONE["width"] - box["width"], box
+        assert 0 <= box["y"] <= PHONE["height"] - box["height"], box
+    await answered(page, dialog.get_by_role("button", name="Commencer").click())
+
+
+async def test_the_residents_text_size_applies_to_the_widget_whatever_the_page_says(site, browser):
+    page = await new_page(browser)
+    await larger_text(page, 200)
+    await page.goto(site.host + "/")
+    await page.add_style_tag(content="html { font-size: 62.5% }")  # the page's own rem
+    await page.get_by_role("button", name="Donner mon avis").click()
+    size = await page.locator(".panel").evaluate("el => getComputedStyle(el).fontSize")
+    assert size == "32px"
+
+
 async def test_reduced_motion_turns_animations_off(site, browser):
     page = await new_page(browser, reduced_motion="reduce")
     await page.goto(site.bot + "/")
