@@ -145,20 +145,26 @@ async def rewind(session: AsyncSession, endpoint_id: int | None, position: Posit
 
 
 async def claim(
-    session: AsyncSession, owner: str, *, now: dt.datetime, lease: dt.timedelta, limit: int
+    session: AsyncSession,
+    owner: str,
+    *,
+    now: dt.datetime,
+    lease: dt.timedelta,
+    limit: int,
+    besides: Sequence[int] = (),
 ) -> list[Endpoint]:
     """Lease up to `limit` enabled endpoints that are due and not leased to
-    another deliverer; rows locked by another claim are skipped."""
+    another deliverer, other than `besides` (those `owner` is still serving:
+    one send at a time per endpoint); rows locked by another claim are skipped."""
+    query = select(*_COLUMNS).where(
+        _E.enabled.is_(True),
+        or_(_E.next_attempt_at.is_(None), _E.next_attempt_at <= now),
+        or_(_E.lease_until.is_(None), _E.lease_until < now, _E.lease_owner == owner),
+    )
+    if besides:
+        query = query.where(_E.id.not_in(besides))
     rows = await session.execute(
-        select(*_COLUMNS)
-        .where(
-            _E.enabled.is_(True),
-            or_(_E.next_attempt_at.is_(None), _E.next_attempt_at <= now),
-            or_(_E.lease_until.is_(None), _E.lease_until < now, _E.lease_owner == owner),
-        )
-        .order_by(_E.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+        query.order_by(_E.id).limit(limit).with_for_update(skip_locked=True)
     )
     claimed = [_endpoint(row) for row in rows]
     if claimed:

@@ -2,10 +2,15 @@
 at least once, signed as Standard Webhooks.
 
 Each round leases the endpoints that are due (storage.webhooks.claim; several
-processes on one PostgreSQL never hold the same endpoint), then, for each, sends
-the events after its position one at a time (per-endpoint order; `in_flight`
-above 1 sends that many at once, order not kept), recording progress after
-every batch. A failure stops that endpoint until its retry time
+processes on one PostgreSQL never hold the same endpoint) and starts a task for
+each that sends the events after its position one at a time (per-endpoint
+order; `in_flight` above 1 sends that many at once, order not kept), recording
+progress after every batch. Rounds do not wait for those tasks: an endpoint
+that is slow to answer, or never answers, holds up only itself, and the next
+round leases the others as their events come. An endpoint has at most one task
+(a round leases none that this deliverer is still serving); stopping lets each
+task finish the send in flight, record it and give its lease back.
+A failure stops that endpoint until its retry time
 (exponential backoff with jitter, or the endpoint's Retry-After; given up after
 three days: the endpoint is disabled, its backlog kept). A 410 Gone disables the
 endpoint. Redirects are not followed (a failure), the time-out is 15 s.
@@ -18,7 +23,6 @@ webhooks added or disabled while `serve` runs take effect without a restart.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -27,6 +31,7 @@ import secrets
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 from standardwebhooks import Webhook
@@ -101,33 +106,105 @@ class Deliverer:
             cookie_jar=aiohttp.DummyCookieJar(),
             auto_decompress=False,
         ) as http:
-            while not stop.is_set():
-                try:
-                    busy = await self.round(http)
-                except StorageError as error:
-                    log.warning("webhook deliveries paused: %s", error)
-                    busy = False
-                except Exception:
-                    log.exception("webhook deliveries failed; trying again shortly")
-                    busy = False
-                if not busy:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), self._poll)
+            serving: dict[int, asyncio.Task[bool]] = {}
+            stopping = asyncio.create_task(stop.wait())
+            try:
+                while not stop.is_set():
+                    try:
+                        await self._start_due(http, serving, stop)
+                    except StorageError as error:
+                        log.warning("webhook deliveries paused: %s", error)
+                    except Exception:
+                        log.exception("webhook deliveries failed; trying again shortly")
+                    await self._pause(stopping, serving)
+                # Each task stops after its send in flight and gives its lease back.
+                if serving:
+                    await asyncio.wait(serving.values())
+                self._reap(serving)
+            finally:
+                stopping.cancel()
+                for task in serving.values():  # cancelled: their leases run out
+                    task.cancel()
+                await asyncio.gather(stopping, *serving.values(), return_exceptions=True)
 
     async def round(self, http: aiohttp.ClientSession) -> bool:
-        """One pass over the due endpoints; whether any event was sent."""
-        async with self._db.transaction() as session:
-            claimed = await webhooks.claim(
-                session, self.owner, now=self._clock(), lease=LEASE, limit=self._max_endpoints
-            )
-        if not claimed:
-            return False
-        sent = await asyncio.gather(*(self._serve(http, endpoint) for endpoint in claimed))
+        """One pass over the due endpoints, each served until its backlog is
+        empty or it fails; whether any event was sent. (`run` does not wait
+        for them: it starts the next round while they are served.)"""
+        serving: dict[int, asyncio.Task[bool]] = {}
+        await self._start_due(http, serving, asyncio.Event())
+        sent = await asyncio.gather(*serving.values())
         return any(sent)
 
-    async def _serve(self, http: aiohttp.ClientSession, endpoint: Endpoint) -> bool:
-        """Send the endpoint's backlog until it is empty, fails, or the lease
-        runs short; whether anything was sent."""
+    async def _start_due(
+        self,
+        http: aiohttp.ClientSession,
+        serving: dict[int, asyncio.Task[bool]],
+        stop: asyncio.Event,
+    ) -> None:
+        """Lease the due endpoints that have no task in `serving`, and start one for each."""
+        self._reap(serving)
+        room = self._max_endpoints - len(serving)
+        if room <= 0:
+            return
+        async with self._db.transaction() as session:
+            claimed = await webhooks.claim(
+                session,
+                self.owner,
+                now=self._clock(),
+                lease=LEASE,
+                limit=room,
+                besides=tuple(serving),
+            )
+        for endpoint in claimed:
+            serving[endpoint.id] = asyncio.create_task(self._serve(http, endpoint, stop))
+
+    async def _pause(
+        self, stopping: asyncio.Task[Any], serving: dict[int, asyncio.Task[bool]]
+    ) -> None:
+        """Wait for the next round: the poll interval, or less when an endpoint's
+        task that sent something ends (more may have come meanwhile for it), or
+        until stopped. Ended tasks leave `serving`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._poll
+        while not stopping.done():
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            await asyncio.wait(
+                {stopping, *serving.values()}, timeout=left, return_when=asyncio.FIRST_COMPLETED
+            )
+            if self._reap(serving):
+                return
+
+    def _reap(self, serving: dict[int, asyncio.Task[bool]]) -> bool:
+        """Take the ended tasks out of `serving`, logging any failure; whether
+        one of them sent something."""
+        sent = False
+        for endpoint_id, task in list(serving.items()):
+            if not task.done():
+                continue
+            del serving[endpoint_id]
+            if task.cancelled():
+                continue
+            error = task.exception()
+            if isinstance(error, StorageError):
+                log.warning("webhook %d: deliveries paused: %s", endpoint_id, error)
+            elif error is not None:
+                log.error(
+                    "webhook %d: deliveries failed; trying again shortly",
+                    endpoint_id,
+                    exc_info=error,
+                )
+            else:
+                sent = sent or task.result()
+        return sent
+
+    async def _serve(
+        self, http: aiohttp.ClientSession, endpoint: Endpoint, stop: asyncio.Event
+    ) -> bool:
+        """Send the endpoint's backlog until it is empty, fails, the lease runs
+        short, or `stop` is set; whether anything was sent."""
         try:
             signer = Webhook(self._secrets.open(endpoint.secret))
         except ConfigError as error:
@@ -157,7 +234,7 @@ class Deliverer:
                     await webhooks.release(session, endpoint.id, self.owner)
                 return sent_any
             delivered, outcome = await self._send_batch(
-                http, endpoint.url, signer, events, sessions_of
+                http, endpoint.url, signer, events, sessions_of, stop
             )
             if delivered:
                 position, sent_any = delivered[-1].position, True
@@ -179,7 +256,9 @@ class Deliverer:
             if not outcome.sent:
                 await self._failed(endpoint, outcome)
                 return sent_any
-            if lease_until - self._clock() < dt.timedelta(seconds=2 * self._timeout_s):
+            if stop.is_set() or lease_until - self._clock() < dt.timedelta(
+                seconds=2 * self._timeout_s
+            ):
                 async with self._db.transaction() as session:
                     await webhooks.release(session, endpoint.id, self.owner)
                 return sent_any
@@ -191,14 +270,18 @@ class Deliverer:
         signer: Webhook,
         events: list[FeedEvent],
         sessions_of: dict[int, int],
+        stop: asyncio.Event,
     ) -> tuple[list[FeedEvent], _Outcome]:
-        """Send `events`, `in_flight` at a time; those delivered (the events
-        before the first failure: the endpoint's position moves past them only)
-        and the last outcome. With more than one in flight, an event that
-        succeeded after a failed one is sent again later (at least once)."""
+        """Send `events`, `in_flight` at a time, until `stop` is set; those
+        delivered (the events before the first failure: the endpoint's position
+        moves past them only) and the last outcome. With more than one in
+        flight, an event that succeeded after a failed one is sent again later
+        (at least once)."""
         delivered: list[FeedEvent] = []
         outcome = _Outcome(sent=True)
         for start in range(0, len(events), self._in_flight):
+            if stop.is_set():
+                break
             window = events[start : start + self._in_flight]
             if len(window) == 1:
                 outcomes = [await self._send(http, url, signer, window[0], sessions_of)]

@@ -28,12 +28,14 @@ class Receiver:
     port: int = field(default_factory=free_port)
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
-    hang: bool = False  # never answer (a time-out)
+    hang: bool = False  # answer only once released (or stopped): a time-out, a slow receiver
     raw: list[tuple[str, str]] = field(default_factory=list)  # (path, webhook-id) as they came
     bodies: dict[str, Any] = field(default_factory=dict)  # webhook-id -> verified payload
     forged: int = 0  # deliveries whose signature did not verify
     overlaps: int = 0  # an id arriving while the same one was still being handled
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    holding: asyncio.Event = field(default_factory=asyncio.Event)  # a request waits for release
+    requests: int = 0  # every request, answered or not
     _in_flight: set[tuple[str, str]] = field(default_factory=set)
     _runner: web.AppRunner | None = None
     _released: asyncio.Event = field(default_factory=asyncio.Event)
@@ -57,6 +59,10 @@ class Receiver:
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True).start()
 
+    def release(self) -> None:
+        """Answer the requests held by `hang`, and those to come at once."""
+        self._released.set()
+
     async def stop(self) -> None:
         self._released.set()
         if self._runner is not None:
@@ -65,6 +71,7 @@ class Receiver:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         key = (request.path, request.headers.get("webhook-id", ""))
+        self.requests += 1
         if key in self._in_flight:
             self.overlaps += 1
         self._in_flight.add(key)
@@ -75,8 +82,9 @@ class Receiver:
             except WebhookVerificationError:
                 self.forged += 1
                 return web.Response(status=400)
-            if self.hang:
-                await self._released.wait()  # until stopped
+            if self.hang and not self._released.is_set():
+                self.holding.set()
+                await self._released.wait()  # until released or stopped
             if self.status < 300:
                 self.raw.append(key)
                 self.bodies[key[1]] = payload

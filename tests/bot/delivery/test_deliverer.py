@@ -181,6 +181,75 @@ async def test_a_webhook_added_while_running_takes_effect_and_disabling_stops_it
         await receiver.stop()
 
 
+async def test_an_endpoint_that_holds_its_answer_holds_up_no_other(
+    database: Database, run_deliverer
+):
+    slow, healthy = Receiver(secret="", hang=True), Receiver(secret="")
+    _, slow.secret = await add_endpoint(database, slow.url + "/slow")
+    _, healthy.secret = await add_endpoint(database, healthy.url + "/healthy")
+    await slow.start()
+    await healthy.start()
+    try:
+        await enqueue(database, 1)
+        # No time-out cuts the held answer short: only the test releases it.
+        await run_deliverer(deliverer(database, timeout_s=3600))
+        await until(slow.holding.is_set, "the slow endpoint to hold the first event")
+        await enqueue(database, 1, start=1)
+        await until(lambda: len(healthy.unique()) == 2, "the next event while the other holds")
+        assert not slow.raw  # still held: not answered, not cut
+        assert slow.requests == 1  # one event in flight to it, never sent twice at once
+        slow.release()
+        await until(lambda: len(slow.unique()) == 2, "the slow endpoint's backlog once released")
+        assert [slow.bodies[i]["data"]["version"] for _, i in slow.raw] == [0, 1]
+        assert [healthy.bodies[i]["data"]["version"] for _, i in healthy.raw] == [0, 1]
+        assert slow.overlaps == 0
+    finally:
+        await slow.stop()
+        await healthy.stop()
+
+
+async def test_stopping_ends_each_endpoint_after_its_send_in_flight_and_gives_it_back(
+    database: Database,
+):
+    await enqueue(database, 3)
+    slow = Receiver(secret="", hang=True)
+    endpoint, slow.secret = await add_endpoint(database, slow.url + "/slow")
+    await slow.start()
+    stop = asyncio.Event()
+    try:
+        running = asyncio.create_task(deliverer(database, timeout_s=3600).run(stop))
+        await until(slow.holding.is_set, "the first event to be held")
+        stop.set()
+        slow.release()
+        await asyncio.wait_for(running, 30)
+    finally:
+        await slow.stop()
+    assert [slow.bodies[i]["data"]["version"] for _, i in slow.raw] == [0]  # not the backlog
+    after = await endpoint_now(database, endpoint.id)
+    assert after.delivered == 1
+    async with database.transaction() as s:  # its lease given back: another takes it at once
+        taken = await webhooks.claim(s, "other", now=NOW, lease=dt.timedelta(minutes=2), limit=9)
+    assert [e.id for e in taken] == [endpoint.id]
+
+
+async def test_cancelling_the_deliverer_cancels_every_endpoint_s_task(database: Database):
+    await enqueue(database, 1)
+    slow = Receiver(secret="", hang=True)
+    _, slow.secret = await add_endpoint(database, slow.url + "/slow")
+    await slow.start()
+    try:
+        running = asyncio.create_task(deliverer(database, timeout_s=3600).run())
+        await until(slow.holding.is_set, "the event to be held")
+        running.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            async with asyncio.timeout(30):  # a task left waiting on the receiver fails here
+                await running
+        left = [t for t in asyncio.all_tasks() if "_serve" in repr(t.get_coro())]
+        assert left == []
+    finally:
+        await slow.stop()
+
+
 @pytest.mark.parametrize(
     ("status", "headers", "hang", "error"),
     [
