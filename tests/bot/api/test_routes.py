@@ -192,6 +192,9 @@ async def _events_through(served: Served, token: str, last: str) -> list[dict[st
         ("after=c1_%%%", "invalid_cursor"),
         ("limit=1000000000", "invalid_limit"),
         ("limit=-1", "invalid_limit"),
+        ("limit=%C2%B2", "invalid_limit"),  # "²": a digit to str.isdigit, not to int()
+        ("limit=%EF%BC%95", "invalid_limit"),  # a full-width "5": ASCII digits only
+        pytest.param("limit=" + "1" * 5000, "invalid_limit", id="limit=5000 digits"),
         ("type=contribution.exploded", "invalid_type"),
     ],
 )
