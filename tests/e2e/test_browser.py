@@ -419,6 +419,32 @@ async def test_the_widget_works_with_the_keyboard_only(site, browser):
     assert page.errors == []
 
 
+async def test_on_a_phone_the_open_widget_keeps_focus_inside(site, browser):
+    page = await new_page(browser)
+    await page.goto(site.host + "/")
+    launcher = page.get_by_role("button", name="Donner mon avis")
+    await launcher.click()
+    dialog = page.get_by_role("dialog")
+    await expect(dialog).to_have_attribute("aria-modal", "true")  # it covers the page
+    seen = set()
+    for _ in range(8):  # round the panel twice, both ways
+        await page.keyboard.press("Tab")
+        assert await page.evaluate("document.activeElement.className") == "consultbot"
+        seen.add(await focused(page))
+    for _ in range(8):
+        await page.keyboard.press("Shift+Tab")
+        assert await page.evaluate("document.activeElement.className") == "consultbot"
+    assert {"Fermer la discussion", "Commencer", "Votre message", "Envoyer"} <= seen
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_be_hidden()
+    assert await focused(page) == "Donner mon avis"
+    desktop = await new_page(browser, viewport=DESKTOP)
+    await desktop.goto(site.host + "/")
+    await desktop.get_by_role("button", name="Donner mon avis").click()
+    # Beside the page, not over it: the page stays reachable.
+    await expect(desktop.get_by_role("dialog")).not_to_have_attribute("aria-modal", "true")
+
+
 async def test_arriving_messages_never_steal_focus(site, browser):
     page = await new_page(browser, viewport=DESKTOP)
     await page.goto(site.host + "/")

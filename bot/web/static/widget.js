@@ -80,6 +80,8 @@
   root.appendChild(panel);
 
   var launcher = null;
+  // On a small screen (or at large text) the panel covers the page: it is modal then.
+  var fullScreen = window.matchMedia("(max-width: 32rem), (max-height: 32rem)");
   if (pageMode) {
     var target = document.querySelector(cfg.target || "#consultbot");
     if (!target) return;
@@ -92,7 +94,9 @@
     launcher.addEventListener("click", function () { setOpen(panel.hidden); });
     panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { event.preventDefault(); setOpen(false); }
+      if (event.key === "Tab" && panel.getAttribute("aria-modal") === "true") trap(event);
     });
+    fullScreen.addEventListener("change", modal);
     root.insertBefore(launcher, panel);
     document.body.appendChild(host);
   }
@@ -324,8 +328,25 @@
     });
   }
 
+  function modal() {
+    if (!panel.hidden && fullScreen.matches) panel.setAttribute("aria-modal", "true");
+    else panel.removeAttribute("aria-modal");
+  }
+
+  // Tab from the last control goes to the first, Shift+Tab from the first to the last.
+  function trap(event) {
+    var stops = Array.prototype.filter.call(panel.querySelectorAll("button, input, [tabindex]"),
+      function (n) { return !n.disabled && n.getClientRects().length; });
+    var here = root.activeElement;
+    var edge = event.shiftKey ? stops[0] : stops[stops.length - 1];
+    if (here !== edge && stops.indexOf(here) >= 0) return;
+    event.preventDefault();
+    (event.shiftKey ? stops[stops.length - 1] : stops[0]).focus();
+  }
+
   function setOpen(open) {
     panel.hidden = !open;
+    modal();
     launcher.setAttribute("aria-expanded", String(open));
     if (open) { connect(); scrollDown(); input.focus(); } else { launcher.focus(); }
   }
