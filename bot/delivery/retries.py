@@ -44,8 +44,10 @@ def _retry_after(value: str | None, now: dt.datetime) -> dt.timedelta | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return dt.timedelta(seconds=int(value))
+    if value.isascii() and value.isdigit():  # not "²", which int() refuses
+        # Past 9 digits (31 years) it is capped anyway: int() and timedelta
+        # would refuse a figure long enough.
+        return dt.timedelta(seconds=int(value) if len(value) <= 9 else 10**9)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -254,6 +254,7 @@ async def test_cancelling_the_deliverer_cancels_every_endpoint_s_task(database: 
     ("status", "headers", "hang", "error"),
     [
         (500, {}, False, "HTTP 500"),
+        (503, {"Retry-After": "²"}, False, "HTTP 503"),  # an unreadable Retry-After: backoff
         (302, {"Location": "http://127.0.0.1:1/"}, False, "redirects are not followed"),
         (200, {}, True, "no answer within 0.2 s"),
     ],
@@ -311,5 +312,10 @@ def test_backoff_grows_with_jitter_up_to_its_ceiling():
     assert policy.delay(40, now=now, jitter=lambda: 1.0) == dt.timedelta(hours=6)
     http_date = "Thu, 01 Jan 2026 00:01:00 GMT"
     assert policy.delay(1, http_date, now=now) == dt.timedelta(minutes=1)
+    # A receiver's odd figures: unreadable ones are ignored, huge ones capped.
+    assert policy.delay(1, "²", now=now, jitter=lambda: 1.0) == dt.timedelta(seconds=5)
+    assert policy.delay(1, "５", now=now, jitter=lambda: 1.0) == dt.timedelta(seconds=5)
+    assert policy.delay(1, "9" * 15, now=now) == dt.timedelta(days=1)
+    assert policy.delay(1, "9" * 5000, now=now) == dt.timedelta(days=1)
     assert policy.gives_up(now - dt.timedelta(days=3), now)
     assert not policy.gives_up(now - dt.timedelta(days=2), now)
