@@ -11,7 +11,8 @@ from bot.api.errors import ApiError
 from storage.commit_order import START, Position
 
 _PREFIX = "c1_"
-_BODY = re.compile(r"^(\d{1,19})\.(\d{1,19})$")
+_BODY = re.compile(r"^([0-9]{1,19})\.([0-9]{1,19})$")
+_LARGEST = 2**63 - 1  # positions are signed 64-bit integers in both databases
 
 
 def encode(position: Position) -> str:
@@ -33,7 +34,11 @@ def decode(cursor: str | None) -> Position:
     match = _BODY.match(raw)
     if match is None:
         raise _malformed()
-    return Position(int(match.group(1)), int(match.group(2)))
+    txid, row_id = int(match.group(1)), int(match.group(2))
+    # 19 digits go past a 64-bit integer, which the database would refuse to compare.
+    if txid > _LARGEST or row_id > _LARGEST:
+        raise _malformed()
+    return Position(txid, row_id)
 
 
 def _malformed() -> ApiError:

@@ -4,6 +4,7 @@ answers match its own OpenAPI document."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import re
 from typing import Any
 
@@ -204,6 +205,24 @@ async def test_bad_parameters_are_a_clear_json_error(serve, query, code):
     status, body, _ = await served.get(f"/api/v1/events?{query}", token)
     assert (status, body["code"]) == (400, code)
     check("Error", body)
+
+
+def cursor_of(body: str) -> str:
+    """A cursor as the API writes them, around any text."""
+    return "c1_" + base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
+
+
+async def test_a_cursor_past_a_64_bit_integer_is_refused_and_the_largest_one_read(serve):
+    served = await serve()
+    token = await served.token("events:read", "contributions:read")
+    for path in ("/api/v1/events", "/api/v1/consultations/mobilite/contributions"):
+        for body in ("0.9999999999999999999", "9223372036854775808.0"):
+            status, answer, _ = await served.get(f"{path}?after={cursor_of(body)}", token)
+            assert (status, answer["code"]) == (400, "invalid_cursor"), (path, body)
+            check("Error", answer)
+        largest = cursor_of("9223372036854775807.9223372036854775807")
+        status, page, _ = await served.get(f"{path}?after={largest}", token)
+        assert (status, page["data"], page["next_cursor"]) == (200, [], largest), path
 
 
 async def test_an_unknown_consultation_is_a_json_404(serve):
