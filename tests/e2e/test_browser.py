@@ -445,6 +445,23 @@ async def test_on_a_phone_the_open_widget_keeps_focus_inside(site, browser):
     await expect(desktop.get_by_role("dialog")).not_to_have_attribute("aria-modal", "true")
 
 
+async def test_a_tap_raises_no_keyboard_and_the_question_stays_in_view(site, browser):
+    page = await new_page(browser, has_touch=True, is_mobile=True)
+    await page.goto(site.host + "/")
+    await page.get_by_role("button", name="Donner mon avis").tap()
+    for name in ("Commencer", "Oui"):
+        await answered(page, page.get_by_role("button", name=name, exact=True).tap())
+        # Focus is not in the input, which would raise the on-screen keyboard.
+        assert await focused(page) != "Votre message"
+    question = page.locator(".msg.bot").last
+    await expect(question).to_be_in_viewport(ratio=1)
+    # The on-screen keyboard opens anyway (the resident taps the input): the
+    # screen is shorter, and the question is still there, above it.
+    await page.set_viewport_size({"width": PHONE["width"], "height": 400})
+    await expect(question).to_be_in_viewport(ratio=1)
+    await expect(page.get_by_role("button", name="Train")).to_be_in_viewport(ratio=1)
+
+
 async def test_arriving_messages_never_steal_focus(site, browser):
     page = await new_page(browser, viewport=DESKTOP)
     await page.goto(site.host + "/")

@@ -56,7 +56,7 @@
   var log = el("div", { class: "log", role: "log", "aria-labelledby": titleId, tabindex: "0" });
   var start = el("div", { class: "start" }, [el("p", {}, typeset(T.startHint))]);
   var startButton = el("button", { type: "button", class: "primary" }, T.start);
-  startButton.addEventListener("click", function () { send(T.greeting, null); input.focus(); });
+  startButton.addEventListener("click", function (event) { send(T.greeting, null); refocus(event); });
   start.appendChild(startButton);
   var status = el("div", { class: "status", role: "status" });
   var alertBox = el("div", { class: "alert", role: "alert" });
@@ -100,6 +100,14 @@
     root.insertBefore(launcher, panel);
     document.body.appendChild(host);
   }
+
+  // The latest message stays in view when the log shrinks (an on-screen keyboard
+  // opens, a phone turns), unless the resident had scrolled up to read.
+  var atEnd = true;
+  log.addEventListener("scroll", function () {
+    atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+  });
+  if (window.ResizeObserver) new ResizeObserver(function () { if (atEnd) scrollDown(); }).observe(log);
 
   state.items.forEach(render);
   start.hidden = state.items.length > 0;
@@ -286,7 +294,7 @@
         button.disabled = true;
         if ((item.chosen || []).indexOf(b.payload) >= 0) button.classList.add("chosen");
       }
-      button.addEventListener("click", function () {
+      button.addEventListener("click", function (event) {
         if (item.done) return;
         if (item.multi) {
           var on = button.getAttribute("aria-pressed") !== "true";
@@ -295,23 +303,29 @@
           if (on) picked.push(b);
           return;
         }
-        choose(item, [b]);
+        choose(item, [b], event);
       });
       group.appendChild(button);
     });
     if (item.multi && !item.done) {
       var ok = el("button", { type: "button", class: "primary" }, T.confirm);
-      ok.addEventListener("click", function () { if (picked.length) choose(item, picked); });
+      ok.addEventListener("click", function (event) { if (picked.length) choose(item, picked, event); });
       group.appendChild(ok);
     }
     item.group = group;
     return group;
   }
 
-  function choose(item, buttons) {
+  function choose(item, buttons, event) {
     item.chosen = buttons.map(function (b) { return b.payload; });
     send(item.chosen.join(", "), buttons.map(function (b) { return b.title; }).join(", "));
-    input.focus(); // the pressed button is now disabled: keep the keyboard in the chat
+    refocus(event);
+  }
+
+  // The pressed button is gone or disabled: a key press (detail 0) goes on in the
+  // input; a tap or a click to the log, which raises no on-screen keyboard.
+  function refocus(event) {
+    if (event.detail === 0) input.focus(); else log.focus({ preventScroll: true });
   }
 
   function settleChoices() {
