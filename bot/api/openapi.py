@@ -191,6 +191,8 @@ def _responses(schema: str) -> dict[str, Any]:
         "403": {"description": "The token lacks the scope", **error},
         "404": {"description": "Unknown consultation", **error},
         "429": {"description": "Rate limited (see Retry-After)", **error},
+        "500": {"description": "An unexpected failure, logged on the server", **error},
+        "503": {"description": "The database is unavailable: try again", **error},
     }
 
 

@@ -170,12 +170,26 @@ def _types(request: web.Request) -> list[str]:
     return wanted
 
 
+READS: Final = ("GET", "HEAD")
+
+
 def install_api(app: web.Application, api_of: Callable[[web.Application], Api]) -> None:
-    """Add the API's routes; `api_of` gives the Api once the app has started."""
+    """Add the API's routes; `api_of` gives the Api once the app has started.
+    Every method reaches them, so that even one the API does not take gets its
+    JSON answer (405) rather than aiohttp's text."""
     for route in ROUTES:
-        app.router.add_get(route.path, _guarded(route, api_of))
+        app.router.add_route("*", route.path, _guarded(route, api_of))
     # Anything else under /api/ is a JSON 404, after the same token check.
-    app.router.add_get("/api/{tail:.*}", _guarded(ApiRoute("", None, _not_found), api_of))
+    app.router.add_route("*", "/api/{tail:.*}", _guarded(ApiRoute("", None, _not_found), api_of))
+
+
+def _not_allowed(method: str) -> ApiError:
+    return ApiError(
+        405,
+        "method_not_allowed",
+        f"this API only reads: send GET, not {method}",
+        {"Allow": ", ".join(READS)},
+    )
 
 
 async def _not_found(api: Api, request: web.Request) -> Any:
@@ -190,6 +204,8 @@ def _guarded(
             api = api_of(request.app)
             token = await authenticate(api.database, bearer(request), route.scope)
             await limit(api.limiter, token)
+            if route.path and request.method not in READS:  # unknown paths: their 404
+                raise _not_allowed(request.method)
             body = await route.handler(api, request)
         except ApiError as error:
             return error.response()
@@ -199,6 +215,24 @@ def _guarded(
             log.debug("storage failure", exc_info=True)
             return error_response(
                 503, "unavailable", "the database is unavailable: try again in a moment"
+            )
+        except Exception as error:
+            # A client gets JSON whatever fails; whoever runs it one line (the
+            # first of the error's, which may be long), the traceback when debugging.
+            first_line = str(error).splitlines()[0][:200] if str(error) else ""
+            log.error(
+                "API %s %s failed: %s: %s",
+                request.method,
+                request.path,
+                type(error).__name__,
+                first_line,
+            )
+            log.debug("unexpected failure", exc_info=True)
+            return error_response(
+                500,
+                "internal_error",
+                "the server failed to answer; the failure is logged: try again later, "
+                "or tell whoever runs this server if it persists",
             )
         return web.Response(
             body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),

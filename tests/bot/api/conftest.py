@@ -45,8 +45,12 @@ class Served:
         return token
 
     async def get(self, path: str, token: str | None) -> tuple[int, Any, Any]:
+        return await self.call("GET", path, token)
+
+    async def call(self, method: str, path: str, token: str | None) -> tuple[int, Any, Any]:
+        """The answer's status, JSON body (refused if not JSON) and headers."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        async with self.http.get(self.url + path, headers=headers) as response:
+        async with self.http.request(method, self.url + path, headers=headers) as response:
             return response.status, await response.json(), response.headers
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import datetime as dt
 import re
 from typing import Any
 
@@ -12,11 +13,13 @@ import jsonschema
 import pytest
 
 from bot.api.openapi import document
-from storage import answers, contributions
+from storage import answers, contributions, outbox
 from tests.bot.api.conftest import Served
 from tests.conftest import set_read_only
 from tests.serving import DEMO
 from tests.storage.seeding import moderate
+
+NOW = dt.datetime.now(dt.UTC)
 
 
 def check(schema: str, body: Any) -> None:
@@ -223,6 +226,44 @@ async def test_a_cursor_past_a_64_bit_integer_is_refused_and_the_largest_one_rea
         largest = cursor_of("9223372036854775807.9223372036854775807")
         status, page, _ = await served.get(f"{path}?after={largest}", token)
         assert (status, page["data"], page["next_cursor"]) == (200, [], largest), path
+
+
+async def test_other_methods_are_a_json_405_naming_those_allowed(serve):
+    served = await serve()
+    token = await served.token("contributions:read", "events:read")
+    paths = [p for p in api_paths(served) if p.startswith("/api/v1/")]
+    assert len(paths) >= 4
+    for path in paths:
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            status, body, headers = await served.call(method, path, token)
+            assert (status, body["code"]) == (405, "method_not_allowed"), (method, path)
+            assert headers["Allow"] == "GET, HEAD"
+            assert "GET" in body["message"]
+            check("Error", body)
+            # No token: refused as a GET would be, saying nothing of the route.
+            status, body, _ = await served.call(method, path, None)
+            assert (status, body["code"]) == (401, "unauthorized"), (method, path)
+    status, body, _ = await served.call("POST", "/api/v1/nope", token)
+    assert (status, body["code"]) == (404, "not_found")
+
+
+async def test_an_unexpected_failure_is_a_json_500_and_one_log_line(serve, caplog):
+    served = await serve()
+    token = await served.token("events:read")
+    async with served.database.transaction() as s:
+        # A row this version cannot read (e.g. written by hand): no contribution in it.
+        await outbox.enqueue(s, "contribution.completed", {"session": 1}, now=NOW)
+    status, body, _ = await served.get("/api/v1/events", token)
+    assert (status, body["code"]) == (500, "internal_error")
+    assert "logged" in body["message"]
+    check("Error", body)
+    logged = [r for r in caplog.records if r.name == "bot.api.routes"]
+    assert [r.levelname for r in logged] == ["ERROR"]
+    assert "GET /api/v1/events" in logged[0].getMessage()
+    assert "KeyError" in logged[0].getMessage()
+    assert logged[0].exc_info is None  # the traceback only when debugging
+    status, _, _ = await served.get("/api/v1/events?type=consultation.deployed", token)
+    assert status == 200
 
 
 async def test_an_unknown_consultation_is_a_json_404(serve):
