@@ -462,6 +462,21 @@ async def test_a_tap_raises_no_keyboard_and_the_question_stays_in_view(site, bro
     await expect(page.get_by_role("button", name="Train")).to_be_in_viewport(ratio=1)
 
 
+async def test_every_control_of_the_widget_is_a_44_px_target(site, browser):
+    page = await new_page(browser)
+    await page.goto(site.host + "/")
+    await page.get_by_role("button", name="Donner mon avis").click()
+    await answered(page, page.get_by_role("button", name="Commencer").click())
+    dialog = page.get_by_role("dialog")
+    for control in await dialog.get_by_role("button").all() + [
+        dialog.get_by_role("textbox", name="Votre message")
+    ]:
+        box = await control.bounding_box()
+        assert box is not None
+        assert box["width"] >= 44, await control.inner_html()
+        assert box["height"] >= 44, await control.inner_html()
+
+
 async def test_arriving_messages_never_steal_focus(site, browser):
     page = await new_page(browser, viewport=DESKTOP)
     await page.goto(site.host + "/")
