@@ -116,6 +116,10 @@ async def all_endpoints(session: AsyncSession) -> list[Endpoint]:
     return [_endpoint(row) for row in rows]
 
 
+async def exists(session: AsyncSession, endpoint_id: int) -> bool:
+    return await session.scalar(select(_E.id).where(_E.id == endpoint_id)) is not None
+
+
 async def set_enabled(
     session: AsyncSession, endpoint_id: int, enabled: bool, *, reason: str | None = None
 ) -> bool:

@@ -143,7 +143,7 @@ def _switch(args: argparse.Namespace) -> int:
         async with database.transaction() as session:
             done = await webhooks.set_enabled(session, args.id, args.enabled)
         if not done:
-            raise WebhookError(f"no webhook {args.id}: `consultbot webhooks list` shows them")
+            raise _unknown(args.id)
         print(f"webhook {args.id} {'enabled' if args.enabled else 'disabled (backlog kept)'}")
         return 0
 
@@ -156,9 +156,16 @@ def _replay(args: argparse.Namespace) -> int:
     async def replay(database: Database) -> int:
         await database.check_schema()
         async with database.transaction() as session:
+            # An unknown one is refused, not counted among those that did not move.
+            if args.id is not None and not await webhooks.exists(session, args.id):
+                raise _unknown(args.id)
             position = await outbox.position_before(session, args.since)
             moved = 0 if position is None else await webhooks.rewind(session, args.id, position)
         print(f"{moved} webhook(s) will get again the events since {args.since:%Y-%m-%d %H:%M}")
         return 0
 
     return with_database(args, replay)
+
+
+def _unknown(endpoint_id: int) -> WebhookError:
+    return WebhookError(f"no webhook {endpoint_id}: `consultbot webhooks list` shows them")
