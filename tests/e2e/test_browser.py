@@ -477,6 +477,23 @@ async def test_every_control_of_the_widget_is_a_44_px_target(site, browser):
         assert box["height"] >= 44, await control.inner_html()
 
 
+async def test_right_to_left_text_reads_right_to_left(site, browser):
+    page = await new_page(browser)
+    await page.goto(site.bot + "/")
+    await say(page, "bonjour")
+    box = page.get_by_role("textbox", name="Votre message")
+    hebrew = "שלום, אני רוצה עוד רכבות (בערב) בין אורליאן לטור!"
+    await box.fill(hebrew)
+    direction = "el => getComputedStyle(el).direction"
+    assert await box.evaluate(direction) == "rtl"
+    await box.press("Enter")
+    mine = page.locator(".msg.me p").last
+    await expect(mine).to_have_text(hebrew)
+    assert await mine.evaluate(direction) == "rtl"
+    assert await page.locator(".msg.bot p").first.evaluate(direction) == "ltr"
+    assert await box.evaluate(direction) == "ltr"  # empty again
+
+
 async def test_arriving_messages_never_steal_focus(site, browser):
     page = await new_page(browser, viewport=DESKTOP)
     await page.goto(site.host + "/")

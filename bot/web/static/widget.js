@@ -61,7 +61,7 @@
   var status = el("div", { class: "status", role: "status" });
   var alertBox = el("div", { class: "alert", role: "alert" });
   var input = el("input", { id: inputId, type: "text", autocomplete: "off", maxlength: String(maxText),
-    enterkeyhint: "send" });
+    enterkeyhint: "send", dir: "auto" });
   var form = el("form", { class: "form" }, [
     el("label", { for: inputId, class: "sr" }, T.input),
     input,
@@ -278,7 +278,7 @@
     var bubble = el("div", { class: "msg " + item.who }, [
       el("span", { class: item.who === "team" ? "from" : "sr" },
         item.who === "me" ? T.you : item.who === "team" ? T.team : T.bot),
-      el("p", {}, item.who === "bot" ? typeset(item.text) : item.text)
+      el("p", { dir: "auto" }, item.who === "bot" ? typeset(item.text) : item.text) // Hebrew, Arabic
     ]);
     log.appendChild(bubble);
     if (item.buttons && item.buttons.length) log.appendChild(choices(item));
