@@ -1,7 +1,8 @@
 """The web chat in real headless Chromium: a resident completes the demo
 consultation on the full page and in the widget embedded on another site, by
 typing, by tapping, with the keyboard only, across a reload; roles, names,
-focus, contrast and reflow are checked. Screenshots go to test-artifacts/."""
+focus, contrast and reflow are checked, and axe-core finds no WCAG 2.1 A/AA
+violation at any step. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from aiohttp import web
 from bot.app import WEBCHAT
 from bot.channel_contract import Conversations, InboundMessage
 from flows.replies import Reply
+from tests.axe import axe_or_skip, violations
 from tests.serving import DEMO, running, settings_for
 
 playwright_api = pytest.importorskip("playwright.async_api")
@@ -39,6 +41,11 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 expect = playwright_api.expect
+# The interface's own words, by language (bot/web/static/widget.js).
+WORDS = {
+    "fr": {"message": "Votre message", "launcher": "Donner mon avis", "start": "Commencer"},
+    "en": {"message": "Your message", "launcher": "Have your say", "start": "Start"},
+}
 # What a person would wait for, not Playwright's 5 s: the suite also runs on a
 # loaded 2-core machine, where a page and its server share the cores.
 expect.set_options(timeout=15_000)
@@ -247,8 +254,8 @@ async def answered(page, action) -> str:
     return await messages.last.locator("p").inner_text()
 
 
-async def type_message(page, text: str) -> None:
-    box = page.get_by_role("textbox", name="Votre message")
+async def type_message(page, text: str, lang: str = "fr") -> None:
+    box = page.get_by_role("textbox", name=WORDS[lang]["message"])
     await box.fill(text)
     await box.press("Enter")
 
@@ -257,8 +264,12 @@ def say(page, text: str):
     return answered(page, type_message(page, text))
 
 
+def tap_only(page, name: str):
+    return page.get_by_role("button", name=name, exact=True).click()
+
+
 def tap(page, name: str):
-    return answered(page, page.get_by_role("button", name=name, exact=True).click())
+    return answered(page, tap_only(page, name))
 
 
 async def test_a_resident_completes_the_consultation_by_typing(site, browser):
@@ -568,6 +579,35 @@ CONTRAST_SCRIPT = """root => {
   }
   return out;
 }"""
+
+
+@pytest.mark.parametrize(("width", "lang"), [(320, "fr"), (1280, "en")])
+async def test_the_chat_page_and_the_widget_pass_axe_at_each_step(site, browser, width, lang):
+    """axe-core finds no WCAG 2.1 A/AA violation on the full page and in the
+    widget (its shadow root included): before starting, at the consent question
+    and its buttons, at a choice question once one was tapped, and at the end."""
+    axe_or_skip()
+    found = []
+    for where, url in (("page", site.bot), ("widget", site.host)):
+        viewport = {"width": width, "height": 740}
+        # Messages fade in over 0.2 s: axe reads them settled, as without motion.
+        page = await new_page(
+            browser, viewport=viewport, bypass_csp=True, reduced_motion="reduce"
+        )  # bypass_csp: only to inject axe
+        await page.goto(f"{url}/?lang={lang}")
+        if where == "widget":
+            await page.get_by_role("button", name=WORDS[lang]["launcher"]).click()
+        found.append((where, "before starting", await violations(page)))
+        await answered(page, tap_only(page, WORDS[lang]["start"]))
+        found.append((where, "consent question", await violations(page)))
+        await answered(page, tap_only(page, "Oui" if lang == "fr" else "Yes"))
+        await answered(page, tap_only(page, "Train"))
+        found.append((where, "a choice tapped", await violations(page)))
+        for text in DEMO[3:]:
+            await answered(page, type_message(page, text, lang))
+        found.append((where, "completed", await violations(page)))
+        assert page.errors == []
+    assert [(where, step, v) for where, step, v in found if v] == []
 
 
 async def test_text_contrast_is_at_least_4_5_to_1(site, browser):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,15 +16,13 @@ from sqlalchemy import func, select
 
 from storage import answers, audit, follow_ups, saved_replies
 from storage.models import ConsoleRole, ModerationStatus, OutboxEventRow
+from tests.axe import axe_or_skip, violations
 from tests.bot.console.site import PASSWORD, Site, console_site
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, _browser_or_skip, shot
 
 playwright_api = pytest.importorskip("playwright.async_api")
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[3]
-AXE = Path(os.environ.get("CONSULTBOT_AXE_JS", ROOT / ".ci/node/node_modules/axe-core/axe.min.js"))
-AXE_PRESENT = AXE.exists()
 NARROW = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 900}
 MARKUP = (
@@ -212,24 +209,8 @@ async def test_markup_in_answers_is_shown_as_text_and_runs_nothing(
         assert page.errors == []
 
 
-async def _axe(page) -> list[dict]:
-    if not await page.evaluate("typeof window.axe !== 'undefined'"):
-        await page.add_script_tag(path=str(AXE))
-    result = await page.evaluate(
-        "axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-    ]
-
-
 async def test_every_console_page_passes_axe_at_320_px(browser, database_url: str, tmp_path: Path):
-    if not AXE_PRESENT:
-        if os.environ.get("CONSULTBOT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"axe-core is missing at {AXE}: npm install --prefix .ci/node axe-core@4")
-        pytest.skip(f"axe-core is missing at {AXE} (npm install --prefix .ci/node axe-core@4)")
+    axe_or_skip()
     async with console_site(database_url, tmp_path) as site:
         await site.user("ana@region.fr", ConsoleRole.ADMIN)
         answer_id = await site.pending("Appelez-moi au 06 12 34 56 78, le bus est en retard")
@@ -247,7 +228,7 @@ async def test_every_console_page_passes_axe_at_320_px(browser, database_url: st
         welcome = site.url + "/console/welcome/" + link.url.rsplit("/", 1)[1]
         for url in (f"{site.url}/console/login", welcome):
             await page.goto(url)
-            checked.append((url, await _axe(page), await _overflow(page)))
+            checked.append((url, await violations(page), await _overflow(page)))
         await _sign_in(page, site, "ana@region.fr")
         for path in (
             "/console/",
@@ -266,10 +247,10 @@ async def test_every_console_page_passes_axe_at_320_px(browser, database_url: st
             "/console/no-such-page",  # the refusal page (404; also 403 and 503)
         ):
             await page.goto(site.url + path)
-            checked.append((path, await _axe(page), await _overflow(page)))
+            checked.append((path, await violations(page), await _overflow(page)))
         await page.goto(f"{site.url}/console/queue")
         await page.keyboard.press("?")
-        checked.append(("keys", await _axe(page), await _overflow(page)))
+        checked.append(("keys", await violations(page), await _overflow(page)))
         await shot(page, "console-queue-320")
     problems = [(url, violations, wide) for url, violations, wide in checked if violations or wide]
     assert problems == []

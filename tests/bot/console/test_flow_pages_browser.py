@@ -7,19 +7,16 @@ wide with nothing to scroll sideways and on a desktop."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from storage.models import ConsoleRole
+from tests.axe import axe_or_skip, violations
 from tests.bot.console.site import console_site
 from tests.bot.console.test_console_browser import (
-    AXE,
-    AXE_PRESENT,
     DESKTOP,
     NARROW,
-    _axe,
     _overflow,
     _page,
     _sign_in,
@@ -38,19 +35,12 @@ expect = playwright_api.expect
 pytestmark = pytest.mark.browser
 
 
-def _axe_or_skip() -> None:
-    if not AXE_PRESENT:
-        if os.environ.get("CONSULTBOT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"axe-core is missing at {AXE}: npm install --prefix .ci/node axe-core@4")
-        pytest.skip(f"axe-core is missing at {AXE} (npm install --prefix .ci/node axe-core@4)")
-
-
 async def test_an_organizer_fixes_simulates_and_deploys_and_residents_keep_their_version(
     browser,  # noqa: F811
     database_url: str,
     tmp_path: Path,
 ):
-    _axe_or_skip()
+    axe_or_skip()
     broken = tmp_path / "mobilite.yml"
     broken.write_text(broken_flow(), encoding="utf-8")
     async with console_site(database_url, tmp_path) as site:
@@ -74,7 +64,7 @@ async def test_an_organizer_fixes_simulates_and_deploys_and_residents_keep_their
             row = page.get_by_role("row").filter(has=header)
             await expect(row).to_contain_text(f"mobilite.yml:{line}")
             await expect(row).to_contain_text(problem)
-        assert await _axe(page) == []
+        assert await violations(page) == []
         await shot(page, "console-flow-problems")
 
         # Fixed in the page's editor.
@@ -93,7 +83,7 @@ async def test_an_organizer_fixes_simulates_and_deploys_and_residents_keep_their
             await page.get_by_label("Your message").press("Enter")
             await expect(transcript.locator(".line.resident .text").last).to_have_text(text)
         await expect(transcript.locator(".line.bot").last).to_contain_text(CHANGED_QUESTION)
-        assert await _axe(page) == []
+        assert await violations(page) == []
 
         await page.get_by_role("button", name="Deploy mobilite").click()
         await expect(page.get_by_role("status")).to_contain_text("Deployed")
@@ -105,7 +95,7 @@ async def test_an_organizer_fixes_simulates_and_deploys_and_residents_keep_their
         await expect(
             diff.get_by_role("row", name=f"added 48 fr: {CHANGED_QUESTION}")
         ).to_be_visible()
-        assert await _axe(page) == []
+        assert await violations(page) == []
         await shot(page, "console-flow-deployed")
         assert page.errors == []
 
@@ -130,7 +120,7 @@ async def test_the_flow_pages_pass_axe_at_320_px_and_on_a_desktop(
     database_url: str,
     tmp_path: Path,
 ):
-    _axe_or_skip()
+    axe_or_skip()
     async with console_site(database_url, tmp_path) as site:
         await site.user("olga@region.fr", ConsoleRole.ORGANIZER)
         checked = []
@@ -139,25 +129,33 @@ async def test_the_flow_pages_pass_axe_at_320_px_and_on_a_desktop(
             await _sign_in(page, site, "olga@region.fr")
             for path in ("/console/flows", "/console/flows/new", "/console/flows/mobilite"):
                 await page.goto(site.url + path)
-                checked.append((viewport["width"], path, await _axe(page), await _overflow(page)))
+                checked.append(
+                    (viewport["width"], path, await violations(page), await _overflow(page))
+                )
             await page.goto(site.url + "/console/flows/new")
             await page.get_by_label("Or paste or edit it here").fill(broken_flow())
             await page.get_by_role("button", name="Check").click()
             await expect(page.get_by_text("pasted text: 3 problems")).to_be_visible()
-            checked.append((viewport["width"], "problems", await _axe(page), await _overflow(page)))
+            checked.append(
+                (viewport["width"], "problems", await violations(page), await _overflow(page))
+            )
             await page.get_by_label("Or paste or edit it here").fill(changed_flow())
             await page.get_by_role("button", name="Check").click()
             await page.get_by_role("button", name="Start a conversation").click()
             await expect(page.get_by_label("Your message")).to_be_visible()
             checked.append(
-                (viewport["width"], "simulator", await _axe(page), await _overflow(page))
+                (viewport["width"], "simulator", await violations(page), await _overflow(page))
             )
             await page.get_by_role("button", name="Deploy mobilite").click()
             await expect(page.get_by_role("status")).not_to_be_empty()  # deployed, or already
-            checked.append((viewport["width"], "diff", await _axe(page), await _overflow(page)))
+            checked.append(
+                (viewport["width"], "diff", await violations(page), await _overflow(page))
+            )
             await page.get_by_role("button", name="Close mobilite now").click()
             await expect(page.get_by_role("status")).to_contain_text("Closed")
-            checked.append((viewport["width"], "closed", await _axe(page), await _overflow(page)))
+            checked.append(
+                (viewport["width"], "closed", await violations(page), await _overflow(page))
+            )
             await page.get_by_label("Closes").fill("")
             await page.get_by_role("button", name="Change the dates").click()
             await expect(page.get_by_role("status")).to_contain_text("Dates changed")

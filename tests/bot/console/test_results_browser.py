@@ -4,21 +4,18 @@ runs no script of its own for the charts."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from bot.app import CONVERSATIONS
 from storage.models import ConsoleRole
+from tests.axe import axe_or_skip, violations
 from tests.bot.console.results_residents import approve_train_texts, fill
 from tests.bot.console.site import console_site
 from tests.bot.console.test_console_browser import (
-    AXE,
-    AXE_PRESENT,
     DESKTOP,
     NARROW,
-    _axe,
     _overflow,
     _page,
     _sign_in,
@@ -35,10 +32,7 @@ async def test_the_results_pages_pass_axe_at_320_px_and_on_a_desktop(
     database_url: str,
     tmp_path: Path,
 ):
-    if not AXE_PRESENT:
-        if os.environ.get("CONSULTBOT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"axe-core is missing at {AXE}: npm install --prefix .ci/node axe-core@4")
-        pytest.skip(f"axe-core is missing at {AXE} (npm install --prefix .ci/node axe-core@4)")
+    axe_or_skip()
     async with console_site(database_url, tmp_path) as site:
         await fill(site.app[CONVERSATIONS])
         await approve_train_texts(site.database)
@@ -54,7 +48,9 @@ async def test_the_results_pages_pass_axe_at_320_px_and_on_a_desktop(
                 "/console/results/mobilite?since=nope",
             ):
                 await page.goto(site.url + path)
-                checked.append((viewport["width"], path, await _axe(page), await _overflow(page)))
+                checked.append(
+                    (viewport["width"], path, await violations(page), await _overflow(page))
+                )
             assert page.errors == []
         await page.goto(f"{site.url}/console/results/mobilite")
         # The organizer filters by poster with the form.
