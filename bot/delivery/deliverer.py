@@ -5,7 +5,8 @@ Each round leases the endpoints that are due (storage.webhooks.claim; several
 processes on one PostgreSQL never hold the same endpoint) and starts a task for
 each that sends the events after its position one at a time (per-endpoint
 order; `in_flight` above 1 sends that many at once, order not kept), recording
-progress after every batch. Rounds do not wait for those tasks: an endpoint
+progress and renewing its lease after every batch (a batch to a slow endpoint
+ends early rather than outlive the lease, which another process would take). Rounds do not wait for those tasks: an endpoint
 that is slow to answer, or never answers, holds up only itself, and the next
 round leases the others as their events come. An endpoint has at most one task
 (a round leases none that this deliverer is still serving); stopping lets each
@@ -233,8 +234,11 @@ class Deliverer:
                 async with self._db.transaction() as session:
                     await webhooks.release(session, endpoint.id, self.owner)
                 return sent_any
+            # A batch ends early rather than outlive the lease: a send begun
+            # before this deadline ends (time-out) well before the lease does.
+            deadline = lease_until - dt.timedelta(seconds=2 * self._timeout_s)
             delivered, outcome = await self._send_batch(
-                http, endpoint.url, signer, events, sessions_of, stop
+                http, endpoint.url, signer, events, sessions_of, stop, deadline
             )
             if delivered:
                 position, sent_any = delivered[-1].position, True
@@ -271,17 +275,18 @@ class Deliverer:
         events: list[FeedEvent],
         sessions_of: dict[int, int],
         stop: asyncio.Event,
+        deadline: dt.datetime,
     ) -> tuple[list[FeedEvent], _Outcome]:
-        """Send `events`, `in_flight` at a time, until `stop` is set; those
-        delivered (the events before the first failure: the endpoint's position
-        moves past them only) and the last outcome. With more than one in
-        flight, an event that succeeded after a failed one is sent again later
-        (at least once)."""
+        """Send `events`, `in_flight` at a time, until `stop` is set or the
+        `deadline` passed; those delivered (the events before the first failure:
+        the endpoint's position moves past them only) and the last outcome. With
+        more than one in flight, an event that succeeded after a failed one is
+        sent again later (at least once)."""
         delivered: list[FeedEvent] = []
         outcome = _Outcome(sent=True)
         for start in range(0, len(events), self._in_flight):
-            if stop.is_set():
-                break
+            if stop.is_set() or (delivered and self._clock() >= deadline):
+                break  # the first window always goes: each batch makes progress
             window = events[start : start + self._in_flight]
             if len(window) == 1:
                 outcomes = [await self._send(http, url, signer, window[0], sessions_of)]

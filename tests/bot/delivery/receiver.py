@@ -9,6 +9,7 @@ import asyncio
 import json
 import socket
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,8 @@ class Receiver:
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     holding: asyncio.Event = field(default_factory=asyncio.Event)  # a request waits for release
     requests: int = 0  # every request, answered or not
+    # Awaited as each request arrives (a test looking at the sender meanwhile).
+    on_request: Callable[[], Awaitable[None]] | None = None
     _in_flight: set[tuple[str, str]] = field(default_factory=set)
     _runner: web.AppRunner | None = None
     _released: asyncio.Event = field(default_factory=asyncio.Event)
@@ -72,6 +75,8 @@ class Receiver:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         key = (request.path, request.headers.get("webhook-id", ""))
         self.requests += 1
+        if self.on_request is not None:
+            await self.on_request()
         if key in self._in_flight:
             self.overlaps += 1
         self._in_flight.add(key)

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 import pytest
+from sqlalchemy import select
 
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.retries import RetryPolicy
@@ -19,6 +20,7 @@ from bot.pseudonyms import Pseudonymizer
 from storage import outbox, webhooks
 from storage.commit_order import START
 from storage.database import Database
+from storage.models import WebhookEndpointRow
 from storage.webhooks import Endpoint
 from tests.bot.delivery.receiver import Receiver
 
@@ -206,6 +208,37 @@ async def test_an_endpoint_that_holds_its_answer_holds_up_no_other(
     finally:
         await slow.stop()
         await healthy.stop()
+
+
+async def test_a_long_backlog_to_a_slow_endpoint_keeps_its_lease_to_the_end(database: Database):
+    """Each send takes 10 s (the time-out is 15 s): the deliverer records what
+    it sent and renews its lease before the lease runs out, so no other
+    process may take the endpoint while this one still sends to it."""
+    await enqueue(database, 20)
+    clock = [NOW]
+    lapsed: list[dt.datetime] = []
+
+    async def slow_answer() -> None:
+        async with database.read() as s:
+            lease = await s.scalar(select(WebhookEndpointRow.lease_until))
+        if lease is None or lease <= clock[0]:
+            lapsed.append(clock[0])
+        clock[0] += dt.timedelta(seconds=10)
+
+    receiver = Receiver(secret="", on_request=slow_answer)
+    endpoint, receiver.secret = await add_endpoint(database, receiver.url + "/hook")
+    await receiver.start()
+    stop = asyncio.Event()
+    try:
+        running = asyncio.create_task(deliverer(database, clock=lambda: clock[0]).run(stop))
+        await until(lambda: len(receiver.unique()) == 20, "the whole backlog")
+        stop.set()
+        await asyncio.wait_for(running, 30)
+    finally:
+        await receiver.stop()
+    assert clock[0] - NOW >= dt.timedelta(minutes=3)  # longer than one lease
+    assert lapsed == []
+    assert (await endpoint_now(database, endpoint.id)).delivered == 20
 
 
 async def test_stopping_ends_each_endpoint_after_its_send_in_flight_and_gives_it_back(
