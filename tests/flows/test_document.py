@@ -109,3 +109,111 @@ def test_numbers_nulls_and_underscores_are_read_as_yaml_1_2_writes_them():
         "empty": None,
     }
     assert document.problems == ()
+
+
+def _refused(text: str) -> tuple[int | None, str]:
+    with pytest.raises(FlowValidationError) as refused:
+        parse_document(text, "f.yml")
+    (problem,) = refused.value.problems
+    return problem.line, str(problem).removeprefix(f"f.yml:{problem.line}: ")
+
+
+OUTRO = "questions:\n  - id: owner\n    type: yes_no\noutro:\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            "*Merci* pour votre contribution !",
+            "this text starts with '*', and a text starting with { [ & * ! | > ' \" % @ must"
+            ' be in quotes. Hint: put the whole text in quotes: fr: "*Merci* pour votre'
+            ' contribution !"',
+        ),
+        (
+            "@Region_CVL vous remercie !",
+            "this text starts with '@', and a text starting with { [ & * ! | > ' \" % @ must"
+            ' be in quotes. Hint: put the whole text in quotes: fr: "@Region_CVL vous'
+            ' remercie !"',
+        ),
+        (
+            "& merci pour votre contribution !",
+            "this text starts with '&', and a text starting with { [ & * ! | > ' \" % @ must"
+            ' be in quotes. Hint: put the whole text in quotes: fr: "& merci pour votre'
+            ' contribution !"',
+        ),
+        (
+            '"Merci" pour votre contribution !',
+            "this text starts with a quote, and a text starting with { [ & * ! | > ' \" % @"
+            ' must be in quotes. Hint: put the whole text in quotes: fr: \'"Merci" pour'
+            " votre contribution !'",
+        ),
+        (
+            "Merci : votre contribution compte !",
+            "this text contains ': ', so it must be in quotes. Hint: put the whole text in"
+            ' quotes: fr: "Merci : votre contribution compte !"',
+        ),
+        (
+            "Merci\u00a0: votre contribution compte !",  # as Word types it in French
+            "this text contains ': ', so it must be in quotes. Hint: put the whole text in"
+            ' quotes: fr: "Merci\u00a0: votre contribution compte !"',
+        ),
+    ],
+)
+def test_a_text_yaml_cannot_read_unquoted_is_told_to_be_quoted_on_its_line(written, message):
+    assert _refused(f"{OUTRO}  fr: {written}\n  en: Thanks\n") == (5, message)
+
+
+def test_a_colon_in_a_text_inside_braces_names_that_text():
+    text = "text: {fr: Attention : combien dépensez-vous ?, en: How much do you spend?}\n"
+    assert _refused(text) == (
+        1,
+        "this text contains ': ', so it must be in quotes. Hint: put the whole text in"
+        ' quotes: fr: "Attention : combien dépensez-vous ?"',
+    )
+
+
+def test_a_quote_never_closed_is_named_on_the_line_it_opens():
+    assert _refused(f'{OUTRO}  fr: "Merci pour votre contribution !\n  en: "Thanks"\n') == (
+        5,
+        'the quote " that opens this text is never closed. Hint: end the text with ":'
+        ' fr: "Merci pour votre contribution !"',
+    )
+
+
+def test_a_real_alias_without_its_anchor_keeps_the_alias_hint():
+    line, message = _refused("title: *nom\n")
+    assert (line, message) == (
+        1,
+        "malformed YAML: found undefined alias 'nom'. Hint: an alias *name needs an anchor"
+        " &name earlier in the file",
+    )
+
+
+@pytest.mark.parametrize(
+    ("indented", "message"),
+    [
+        (
+            "      type: yes_no",
+            "this line is indented more than the line above it (6 spaces instead of 4)."
+            " Hint: line its keys up: 'type' under 'id'",
+        ),
+        (
+            "   type: yes_no",
+            "this line is indented less than the line above it (3 spaces instead of 4)."
+            " Hint: line its keys up: 'type' under 'id'",
+        ),
+        (
+            "\u00a0   type: yes_no",
+            "this line starts with a non-breaking space, which does not count as"
+            " indentation. Hint: delete it and indent with ordinary spaces",
+        ),
+        (
+            "\ttype: yes_no",
+            "this line is indented with a tab. Hint: indent with spaces, never tabs",
+        ),
+    ],
+)
+def test_a_key_not_lined_up_is_told_how_its_indentation_differs(indented, message):
+    text = f"questions:\n  - id: owner\n{indented}\n    text: Propriétaire ?\n"
+    assert _refused(text) == (3, message)
