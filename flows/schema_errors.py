@@ -10,12 +10,14 @@ question types a key belongs to, the fix for a quoted number.
 from __future__ import annotations
 
 import difflib
+import re
 
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from flows.document import YamlPath
 from flows.schema import (
+    LANGUAGE_PATTERN,
     QUESTION_MODELS,
     QUESTION_TYPES,
     STEP_KINDS,
@@ -47,7 +49,11 @@ def _owner(path: YamlPath, tag: str | None) -> tuple[type[BaseModel] | None, str
     return None, "here"
 
 
-def explain(details: ErrorDetails, path: YamlPath, tag: str | None) -> tuple[str, str | None]:
+def explain(
+    details: ErrorDetails, path: YamlPath, tag: str | None, languages: tuple[str, ...] = ()
+) -> tuple[str, str | None]:
+    """`languages`: the flow's, as written (empty when unreadable), to tell a
+    language's text from a piece of text that a comma cut off."""
     kind, value = details["type"], details["input"]
     field = str(path[-1]) if path else ""
     if kind == "extra_forbidden":
@@ -71,10 +77,9 @@ def explain(details: ErrorDetails, path: YamlPath, tag: str | None) -> tuple[str
         return f"unknown question type '{tag_value}'", did_you_mean(
             tag_value, QUESTION_TYPES
         ) or "use one of " + ", ".join(QUESTION_TYPES)
-    subject = _subject(path)
     if kind == "translated_type":
-        texts = "" if _is_language_entry(path) else ", or a mapping of language to text"
-        return f"{subject} must be a text{texts}, got {describe(value)}", None
+        return _not_a_text(details, path, languages)
+    subject = _subject(path)
     if kind == "translated_empty":
         return f"{subject} is empty", "write the text, or remove the key"
     expected = _EXPECTED.get(kind)
@@ -109,8 +114,67 @@ _TEXT_KEYS = frozenset(
 )
 
 
+def _not_a_text(
+    details: ErrorDetails, path: YamlPath, languages: tuple[str, ...]
+) -> tuple[str, str | None]:
+    """A text that YAML read as something else: a comma in `{...}` that cut it, or
+    a word YAML takes for a value (true, false, null)."""
+    ctx, value = details.get("ctx") or {}, details["input"]
+    key = ctx.get("key")
+    written = value.get(key) if isinstance(value, dict) and key is not None else value
+    if isinstance(value, dict) and key is not None:
+        cut = _cut_by_comma(value, str(key), languages)
+        if cut is not None:
+            lang, whole = cut
+            commas = "the comma" if whole.count(",") == 1 else "the commas"
+            return (
+                f"{commas} in '{whole}' split{'s' if commas == 'the comma' else ''} the text",
+                f'put it in quotes: {lang}: "{whole}"',
+            )
+    subject = _subject(path)
+    texts = "" if _is_language_entry(path) else ", or a mapping of language to text"
+    message = f"{subject} must be a text{texts}, got {ctx.get('got', describe(value))}"
+    if isinstance(written, bool):
+        shown = "true" if written else "false"
+        return message, f'to write the word {shown}, put it in quotes: {path[-1]}: "{shown}"'
+    if written is None:
+        return message, f"write the text after '{path[-1]}:' (the word null in quotes: \"null\")"
+    return message, None
+
+
+def _cut_by_comma(
+    texts: dict[object, object], key: str, languages: tuple[str, ...]
+) -> tuple[str, str] | None:
+    """In `{fr: Bois, granulés, en: Wood}` YAML reads a key 'granulés' with no
+    value: the language whose text the comma cut, and that text whole."""
+    entries = list(texts.items())
+    at = next((index for index, (name, _) in enumerate(entries) if name == key), 0)
+    if at == 0 or texts[key] is not None or _is_language(key, languages):
+        return None
+    lang, first = entries[at - 1]
+    if not isinstance(first, str) or not _is_language(str(lang), languages):
+        return None
+    pieces = [first]
+    for name, text in entries[at:]:
+        if text is not None or _is_language(str(name), languages):
+            break
+        pieces.append(str(name))
+    return str(lang), ", ".join(pieces)
+
+
+def _is_language(key: str, languages: tuple[str, ...]) -> bool:
+    if languages:
+        return key in languages
+    return re.fullmatch(LANGUAGE_PATTERN, key) is not None
+
+
 def _is_language_entry(path: YamlPath) -> bool:
-    return len(path) >= 2 and path[-2] in _TEXT_KEYS and isinstance(path[-1], str)
+    return (
+        len(path) >= 2
+        and path[-2] in _TEXT_KEYS
+        and isinstance(path[-1], str)
+        and re.fullmatch(LANGUAGE_PATTERN, path[-1]) is not None
+    )
 
 
 def _subject(path: YamlPath) -> str:

@@ -130,8 +130,12 @@ class _Checker:
             path = (*path, ctx["key"])
         if self.document.line_of(path) in self.reading_lines:
             return  # the value was already refused while reading (a bad date, a tag)
-        message, hint = explain(details, path, tag)
+        message, hint = explain(details, path, tag, self._declared_languages())
         self.add(path, message, hint)
+
+    def _declared_languages(self) -> tuple[str, ...]:
+        raw = self.data.get("languages")
+        return tuple(lang for lang in raw if isinstance(lang, str)) if isinstance(raw, list) else ()
 
     # -- whole-flow rules --------------------------------------------------
 
