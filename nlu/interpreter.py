@@ -36,7 +36,11 @@ How one message is read, in order:
      ("pas de 🚗"), is a near answer, and emoji are spelt out for the classifier;
    - on free-text questions only a short message (14 words at most) that is
      close to the command examples (0.53) is a command: "stop aux incivilités
-     dans les bus" is an answer.
+     dans les bus" is an answer;
+   - a request to send or finish the answers ("envoyer mes réponses", "submit
+     the survey") never erases them nor starts over, whatever it shares with
+     those commands' examples, unless it says so in their own verbs
+     (nlu.command_frames.sends_instead).
 
 Bring your own Rasa: a deployment that recognises commands with its own Rasa
 server (bot/rasa.py calls its POST /model/parse) passes the result in as
@@ -52,7 +56,13 @@ from collections.abc import Sequence
 from importlib import resources
 
 from nlu.choice import parse_choice, parse_multi_choice
-from nlu.command_frames import framed_command, framed_command_of, receipt_code, wonders_why
+from nlu.command_frames import (
+    framed_command,
+    framed_command_of,
+    receipt_code,
+    sends_instead,
+    wonders_why,
+)
 from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.comment import split_comment
 from nlu.commune import Places
@@ -240,6 +250,8 @@ class Interpreter:
         score = self._command_score(said, command, recognise_commands, answer)
         if score.command is None:
             return answer
+        if sends_instead(stripped, score.command):
+            return answer  # "envoyer mes réponses" at a question: neither erase nor restart
         if question.kind == "free_text" and isinstance(answer, Answer) and wonders_why(stripped):
             return answer  # "i don't understand why the library closed": an opinion
         if isinstance(answer, Confirm):
