@@ -9,6 +9,7 @@ reports what they find with its line and a hint.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Protocol
 
 from flows.document import YamlPath
@@ -226,8 +227,16 @@ def _selections(report: Report, path: YamlPath, question: MultiChoiceQuestion) -
             )
 
 
+# Letters that lose nothing but their accent once decomposed are not enough: these
+# are letters of their own in French and German.
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss"})
+
+
 def snake_case_of(name: str) -> str:
-    """An id in snake_case close to `name`, to suggest ("Mode Transport" -> "mode_transport")."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    """An id in snake_case close to `name`, to suggest ("Mode Transport" -> "mode_transport",
+    "Pompe à chaleur" -> "pompe_a_chaleur", "l’énergie" -> "l_energie")."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_LIGATURES))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))  # é -> e
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", plain)
     snake = re.sub(r"[^a-z0-9]+", "_", spaced.lower()).strip("_")
     return snake if snake and snake[0].isalpha() else f"q_{snake}"
