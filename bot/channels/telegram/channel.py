@@ -16,6 +16,12 @@ Reliability, since Telegram delivers at least once:
 - sends retry on 429 and 5xx (`sending`); a 403 marks the resident
   unreachable through the service (`Reachability`) and stops sends to them until
   they write again;
+- replies still not sent after every retry (`DeliveryFailed`) leave the update
+  unconfirmed: `process` raises, the poller does not confirm it and the webhook
+  answers 502, so Telegram delivers it again and the service gives the replies
+  it kept with the message's claim; meanwhile the chat's later updates wait
+  (they raise too), so nobody answers a question they did not see;
+- answerCallbackQuery (the button's spinner) failing never stops the replies;
 - every callback query is answered; an answered keyboard is removed and the
   choice written under the question, so an old button cannot answer twice.
 
@@ -42,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -92,6 +99,7 @@ CHANNEL = "telegram"
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 _DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REMEMBERED = 100_000  # entries of each in-memory table, oldest dropped first
+_STALL = 600.0  # seconds a chat's later updates wait for one not delivered
 
 
 class TelegramStartError(UserError):
@@ -145,6 +153,10 @@ class TelegramChannel:
         self._toggles: OrderedDict[tuple[int, int], list[Toggle]] = OrderedDict()
         self._languages: OrderedDict[int, str] = OrderedDict()
         self._blocked: set[int] = set()
+        # chat -> (update whose replies were not delivered, when): later updates
+        # of the chat wait for its redelivery, so that nobody answers a question
+        # they never saw (bounded: see _STALL).
+        self._stalled: dict[int, tuple[int, float]] = {}
 
     def _address(self, chat_id: int) -> str | None:
         return None if self.addresses is None else self.addresses.encrypt(chat_id)
@@ -163,8 +175,33 @@ class TelegramChannel:
         async with self._locks.hold(str(chat_id)):
             if update.update_id in self._done:  # the same update delivered concurrently
                 return
-            await self._dispatch(update, chat_id)
+            self._wait_for_stalled(update.update_id, chat_id)
+            try:
+                await self._dispatch(update, chat_id)
+            except DeliveryFailed as error:
+                if chat_id not in self._stalled:
+                    self._stalled[chat_id] = (update.update_id, time.monotonic())
+                log.warning(
+                    "telegram: update %s: replies not delivered (%s); left unconfirmed, "
+                    "Telegram delivers it again and the kept replies are sent then",
+                    update.update_id,
+                    error,
+                )
+                raise
+            if self._stalled.get(chat_id, (None,))[0] == update.update_id:
+                del self._stalled[chat_id]
             self._remember(update.update_id)
+
+    def _wait_for_stalled(self, update_id: int, chat_id: int) -> None:
+        """Raise DeliveryFailed for an update that came after one of the same chat
+        whose replies were not delivered yet: it is handled after it."""
+        stalled = self._stalled.get(chat_id)
+        if stalled is None or update_id <= stalled[0]:
+            return
+        if time.monotonic() - stalled[1] > _STALL:  # never delivered again: go on
+            del self._stalled[chat_id]
+            return
+        raise DeliveryFailed(f"update {stalled[0]} of this chat is to be delivered first")
 
     # --- dispatch ---------------------------------------------------------------
 
@@ -189,8 +226,6 @@ class TelegramChannel:
                 log.info("telegram: update %s of an unhandled type ignored", update.update_id)
         except Blocked:
             await self._mark_blocked(chat_id, user.id)
-        except DeliveryFailed as error:
-            log.warning("telegram: update %s: replies not delivered (%s)", update.update_id, error)
 
     async def _on_membership(self, update: Update, chat_id: int) -> None:
         change = update.my_chat_member
@@ -294,12 +329,12 @@ class TelegramChannel:
         if replies is None:
             return
         await self._answer(query, None)
-        if key is not None:
+        await self._mark_answered(message, shown)
+        await self._send_replies(chat_id, user_id, replies)
+        if key is not None:  # only now: a redelivery must send the replies again
             self._answered[key] = None
             self._toggles.pop(key, None)
             _bound(self._answered)
-        await self._mark_answered(message, shown)
-        await self._send_replies(chat_id, user_id, replies)
 
     async def _toggle(
         self,
@@ -405,11 +440,15 @@ class TelegramChannel:
         return CATALOGUE.text("telegram", text_id, language, self.default_language)
 
     async def _answer(self, query: CallbackQuery, text: str | None) -> None:
-        await call_api(
-            "answerCallbackQuery",
-            lambda: self.bot.answer_callback_query(query.id, text=text),
-            self.policy,
-        )
+        """Stop the button's spinner. Cosmetic: a failure never stops the replies."""
+        try:
+            await call_api(
+                "answerCallbackQuery",
+                lambda: self.bot.answer_callback_query(query.id, text=text),
+                self.policy,
+            )
+        except (DeliveryFailed, Blocked) as error:
+            log.info("telegram: query %s not answered (%s); going on", query.id, error)
 
     async def _mark_answered(self, message: Message | None, shown: str | None) -> None:
         """Remove the keyboard, and write the choice under the question."""

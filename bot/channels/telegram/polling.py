@@ -8,6 +8,10 @@ later fetch of the batch and the bot goes deaf. Here:
 - a batch is processed (chats concurrently, each chat in order) BEFORE its
   updates are confirmed by the next `offset`: a crash means redelivery, which the
   channel and the conversation service deduplicate;
+- an update whose replies Telegram did not take (the channel raises
+  `DeliveryFailed`: the answer is stored, the reply kept with its claim) is not
+  confirmed: the next fetch, after a backoff, gets it again and the channel sends
+  the kept replies; after `MAX_REDELIVERIES` fetches it is given up (logged);
 - errors back off (bounded); 429 waits `retry_after`; a refused token stops;
 - with several processes (`--workers`, several machines), one polls: the one
   holding the deployment's polling lock (storage.sole_holder), asked for before
@@ -27,11 +31,13 @@ from typing import Any
 from aiohttp import ClientError, ClientSession, ClientTimeout
 from telegram import Bot, Update
 
+from bot.channels.telegram.sending import DeliveryFailed
 from storage.sole_holder import SoleHolder
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
+MAX_REDELIVERIES = 20  # fetches of an update whose replies are not delivered (~10 min)
 STANDBY = 2.0  # seconds between a standing-by process's asks for the polling lock
 
 
@@ -45,6 +51,7 @@ class Poller:
         timeout: float = 10.0,
         sole: SoleHolder | None = None,
         standby: float = STANDBY,
+        backoff: float = 0.5,
     ) -> None:
         self.bot = bot
         self.sole = sole  # None: this process is the only one
@@ -54,6 +61,8 @@ class Poller:
         self.allowed_updates = allowed_updates
         self.timeout = timeout
         self.offset = 0
+        self.backoff = backoff  # seconds, doubling, after a failed fetch or delivery
+        self._undelivered: tuple[int, int] | None = None  # (update id, fetches)
         self._task: asyncio.Task[None] | None = None
         self._fetching = False
         self._stopping = False
@@ -88,12 +97,14 @@ class Poller:
                     self._fetching = False
                 if batch is None:
                     failures += 1
-                    await asyncio.sleep(wait or min(0.5 * 2**failures, MAX_BACKOFF))
+                    await asyncio.sleep(wait or min(self.backoff * 2**failures, MAX_BACKOFF))
                     continue
                 if wait < 0:
                     return
                 failures = 0
-                await self._process(batch)
+                undelivered = await self._process(batch)
+                if undelivered:  # Telegram is failing: fetch it again a little later
+                    await asyncio.sleep(min(self.backoff * 2**undelivered, MAX_BACKOFF))
 
     async def _ours(self) -> bool:
         """Whether this process polls now (it holds the polling lock)."""
@@ -137,7 +148,10 @@ class Poller:
             log.warning("telegram: getUpdates answered %s (%s)", status, description)
         return None, 0
 
-    async def _process(self, batch: list[Any]) -> None:
+    async def _process(self, batch: list[Any]) -> int:
+        """Process a batch; the offset then confirms it, up to the first update
+        whose replies were not delivered. Returns how many times that one was
+        fetched (0: all delivered)."""
         updates: list[Update] = []
         for raw in batch:
             update_id = raw.get("update_id") if isinstance(raw, dict) else None
@@ -156,6 +170,28 @@ class Poller:
         results = await asyncio.gather(
             *(self.process(update) for update in updates), return_exceptions=True
         )
+        undelivered: list[int] = []
         for update, result in zip(updates, results, strict=True):
-            if isinstance(result, BaseException):
+            if isinstance(result, DeliveryFailed):
+                undelivered.append(update.update_id)
+            elif isinstance(result, BaseException):
                 log.error("telegram: update %s failed: %s", update.update_id, type(result).__name__)
+        if not undelivered:
+            self._undelivered = None
+            return 0
+        first = min(undelivered)
+        fetches = (
+            self._undelivered[1] + 1 if self._undelivered and self._undelivered[0] == first else 1
+        )
+        if fetches >= MAX_REDELIVERIES:
+            log.error(
+                "telegram: update %s: replies still not delivered after %d fetches; "
+                "given up (the resident gets the next question when they write again)",
+                first,
+                fetches,
+            )
+            self._undelivered = None
+            return 0
+        self._undelivered = (first, fetches)
+        self.offset = first  # not confirmed: Telegram sends it (and those after) again
+        return fetches

@@ -68,7 +68,7 @@ async def call_api(
             return await call()
         except RetryAfter as error:
             wait = min(retry_after_seconds(error), policy.max_wait)
-            log.warning("telegram: %s rate-limited, retrying in %.1f s", method, wait)
+            problem = "rate-limited"
         except Forbidden as error:
             raise Blocked(str(error)) from None
         except BadRequest as error:
@@ -78,10 +78,15 @@ async def call_api(
             return None
         except NetworkError as error:  # 5xx, timeouts, connection errors
             wait = min(policy.backoff * 2 ** (attempt - 1), policy.max_wait)
-            log.warning("telegram: %s failed (%s), retrying in %.1f s", method, error, wait)
+            problem = f"failed ({error})"
         except TelegramError as error:
             log.warning("telegram: %s failed: %s", method, error)
             raise DeliveryFailed(str(error)) from None
-        if attempt < policy.max_attempts:
-            await policy.sleep(wait)
+        if attempt == policy.max_attempts:  # no "retrying in" when nothing is retried
+            log.warning(
+                "telegram: %s %s, attempt %d of %d: giving up", method, problem, attempt, attempt
+            )
+            break
+        log.warning("telegram: %s %s, retrying in %.1f s", method, problem, wait)
+        await policy.sleep(wait)
     raise DeliveryFailed(f"{method}: no success after {policy.max_attempts} attempts")

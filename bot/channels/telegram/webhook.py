@@ -15,7 +15,10 @@ adds the webhook route (the path of `telegram.webhook_url`, e.g.
   200, so an update Telegram believes delivered is never lost; updates of types we
   do not handle are acknowledged and ignored;
 - answers 503 while the server drains for shutdown (`bot.web.lifecycle`), so
-  Telegram keeps the update and delivers it again later.
+  Telegram keeps the update and delivers it again later;
+- answers 502 when the replies could not be sent (the Bot API kept failing):
+  the answer is stored and its replies kept with its claim, so Telegram's next
+  delivery of the update sends them.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from telegram import Update
 
 from bot.channel_contract import Conversations
 from bot.channels.telegram.bot import TelegramBot, running_bot
-from bot.channels.telegram.sending import DEFAULT_POLICY, RetryPolicy
+from bot.channels.telegram.sending import DEFAULT_POLICY, DeliveryFailed, RetryPolicy
 from bot.config import Settings
 from bot.web.clients import read_body
 from bot.web.lifecycle import Draining, Lifecycle
@@ -112,15 +115,17 @@ async def receive_update(request: web.Request) -> web.Response:
         log.warning("telegram webhook: %s (400)", update)
         return web.json_response({"error": update}, status=400)
     lifecycle = app.get(_LIFECYCLE)
-    if lifecycle is None:
-        await bot.channel.process(update)
-        return web.Response()  # an empty 200: a body could be read as a Bot API call
     try:
-        async with lifecycle.message():
+        if lifecycle is None:
             await bot.channel.process(update)
+        else:
+            async with lifecycle.message():
+                await bot.channel.process(update)
     except Draining:
         return web.json_response({"error": "shutting down, deliver later"}, status=503)
-    return web.Response()
+    except DeliveryFailed:  # logged by the channel
+        return web.json_response({"error": "replies not delivered, deliver again"}, status=502)
+    return web.Response()  # an empty 200: a body could be read as a Bot API call
 
 
 def _parse_update(body: bytes, bot: TelegramBot) -> Update | str:

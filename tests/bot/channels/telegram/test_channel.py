@@ -299,12 +299,62 @@ async def test_server_errors_are_retried_with_backoff(fake, bot, conversations):
     assert len(texts(replies)) == len(set(texts(replies)))
 
 
-async def test_endless_server_errors_give_up_and_the_bot_carries_on(fake, bot, conversations):
+async def test_replies_lost_to_an_outage_are_sent_when_the_update_comes_again(
+    fake, bot, conversations
+):
+    """sendMessage failing past every retry: the answer is stored, the update
+    is left unconfirmed, and its redelivery sends the kept replies, once."""
     chat = Chat(fake, bot, Resident(1015))
+    await chat.say("bonjour")
     fake.fail_next(FAST.max_attempts, 502)
-    assert await chat.say("bonjour") == []  # given up after bounded retries
+    replies = await chat.say("oui")  # done once the redelivery sent the replies
+    assert "Comment vous déplacez-vous" in replies[-1]["text"]
+    assert len(texts(replies)) == len(set(texts(replies)))
+    assert [m.text for m in conversations.handled].count("oui") == 2  # claimed once
+    await chat.tap("Train")
+    assert (await conversations.answers(1015)) == {"mode": "train"}
     other = Chat(fake, bot, Resident(1016))
     assert await other.say("bonjour")
+
+
+async def test_a_message_sent_during_an_outage_waits_for_the_replies_before_it(
+    fake, bot, conversations
+):
+    """The resident's next message is handled after the question they had not
+    seen yet reached them, never before."""
+    chat = Chat(fake, bot, Resident(1025))
+    await chat.say("bonjour")
+    fake.fail_next(FAST.max_attempts, 502)
+    fake.user_sends(chat.resident, "oui")
+    await chat.settle(fake.user_sends(chat.resident, "train"))
+    shown = texts(chat.messages)
+    mode = next(i for i, t in enumerate(shown) if "Comment vous déplacez-vous" in t)
+    satisfaction = next(i for i, t in enumerate(shown) if "satisfait" in t)
+    assert mode < satisfaction
+    assert (await conversations.answers(1025)) == {"mode": "train"}
+
+
+async def test_a_failed_answer_to_a_tap_never_stops_the_replies(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1026))
+    await chat.say("bonjour")
+    consent = chat.last_keyboard()
+    fake.fail_next(FAST.max_attempts, 502, methods=frozenset({"answerCallbackQuery"}))
+    replies = await chat.tap("Oui")
+    assert "Comment vous déplacez-vous" in replies[-1]["text"]
+    assert fake.message_now(consent)["text"].endswith("✓ Oui")
+
+
+async def test_replies_to_a_tap_lost_to_an_outage_come_with_the_redelivery(
+    fake, bot, conversations
+):
+    chat = Chat(fake, bot, Resident(1027))
+    await chat.say("bonjour")
+    fake.fail_next(FAST.max_attempts, 502, methods=frozenset({"sendMessage"}))
+    replies = await chat.tap("Oui")
+    assert "Comment vous déplacez-vous" in replies[-1]["text"]
+    assert not any("déjà" in text for text in texts(replies))
+    await chat.tap("Train")
+    assert (await conversations.answers(1027)) == {"mode": "train"}
 
 
 async def test_a_blocked_resident_is_marked_unreachable_and_not_sent_to(fake, bot, conversations):

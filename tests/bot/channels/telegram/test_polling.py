@@ -11,6 +11,7 @@ import pytest
 from telegram import Bot, Update
 
 from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.sending import DeliveryFailed
 from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
 
 ALICE, BOB = Resident(5001), Resident(5002)
@@ -26,6 +27,7 @@ class Processed:
         self.hold = asyncio.Event()
         self.hold.set()
         self.fail_on: set[str] = set()
+        self.undelivered: set[str] = set()  # replies not delivered, once
 
     async def __call__(self, update: Update) -> None:
         assert update.message is not None
@@ -35,6 +37,9 @@ class Processed:
         await self.hold.wait()
         if text in self.fail_on:
             raise RuntimeError("this update breaks the handler")
+        if text in self.undelivered:
+            self.undelivered.discard(text)
+            raise DeliveryFailed("sendMessage: no success after 5 attempts")
         self.texts.append(text)
         await self.fake.notify()
 
@@ -92,3 +97,13 @@ async def test_a_failing_update_spoils_no_other_and_is_not_fetched_again(fake, p
     await fake.wait_confirmed()
     fake.user_sends(BOB, "oui")
     await fake.wait_for(lambda: polling.texts == ["bonjour", "oui"])
+
+
+async def test_an_update_whose_replies_were_not_delivered_is_fetched_again(fake, polling):
+    polling.undelivered = {"oui"}
+    update = fake.user_sends(ALICE, "oui")
+    fake.user_sends(BOB, "bonjour")
+    await fake.wait_for(lambda: polling.texts.count("oui") == 1)
+    await fake.wait_confirmed()
+    assert polling.started.count("oui") == 2  # fetched again, not confirmed the first time
+    assert update not in fake.updates

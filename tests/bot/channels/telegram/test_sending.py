@@ -80,6 +80,18 @@ async def test_attempts_are_bounded(fake, bot):
     assert fake.messages_to(RESIDENT) == []
 
 
+async def test_the_last_attempt_does_not_say_it_retries(fake, bot, caplog):
+    caplog.set_level("WARNING", logger="bot.channels.telegram.sending")
+    fake.fail_next(POLICY.max_attempts, 502)
+    with pytest.raises(DeliveryFailed):
+        await send(bot, Waits())
+    lines = [record.getMessage() for record in caplog.records]
+    assert len(lines) == POLICY.max_attempts
+    assert all("retrying in" in line for line in lines[:-1])
+    assert "retrying" not in lines[-1]
+    assert "giving up" in lines[-1]
+
+
 async def test_a_resident_who_blocked_the_bot_is_never_retried(fake, bot):
     fake.block(RESIDENT)
     waits = Waits()

@@ -128,6 +128,18 @@ async def test_a_resident_completes_the_demo_by_buttons(fake, server, conversati
     assert len(fake.callback_answers) == 3
 
 
+async def test_replies_lost_to_an_outage_come_with_telegram_s_next_delivery(
+    fake, server, conversations
+):
+    chat = Chat(fake, server.bot, Resident(3012))
+    await chat.say("bonjour")
+    fake.fail_next(FAST.max_attempts, 502, methods=frozenset({"sendMessage"}))
+    replies = await chat.say("oui")  # the first delivery is answered 502, the next 200
+    assert "Comment vous déplacez-vous" in replies[-1]["text"]
+    assert fake.webhook_responses[-2:] == [502, 200]
+    assert [m.text for m in conversations.handled].count("oui") == 2  # the answer stored once
+
+
 async def test_the_update_is_processed_before_the_2xx(fake, server, conversations):
     resident = Resident(3003)
     assert await post(server.url, json.dumps(update_for(resident, "bonjour")).encode()) == 200
