@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -311,10 +312,33 @@ def _misaligned(number: int, lines: list[str]) -> _Explained | None:
     )
 
 
+_NAMES = {
+    "\u00a0": "a non-breaking space",
+    "\u202f": "a narrow non-breaking space",
+    "\u200b": "a zero-width space",
+    "\ufeff": "an invisible character (a byte order mark)",
+    "\t": "a tab",
+}
+
+
+def invisible(character: str) -> bool:
+    """The character shows as a space, or not at all, without being an ordinary space."""
+    return character != " " and (
+        character.isspace() or unicodedata.category(character) in ("Cf", "Zs")
+    )
+
+
 def invisible_name(character: str) -> str:
     """How a message names a character that shows as a space or not at all."""
-    names = {"\u00a0": "a non-breaking space", "\u202f": "a narrow non-breaking space"}
-    return names.get(character, f"an invisible character (U+{ord(character):04X})")
+    return _NAMES.get(character, f"an invisible character (U+{ord(character):04X})")
+
+
+def visible(text: str) -> str:
+    """`text` for a message, its invisible characters named: 'text[non-breaking space]'."""
+    return "".join(
+        f"[{invisible_name(c).removeprefix('a ').removeprefix('an ')}]" if invisible(c) else c
+        for c in text
+    )
 
 
 def _codepoint(error: ReaderError) -> str:
@@ -394,7 +418,7 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 self.problem(key_node, "a key must be a plain name, not a list or a mapping")
                 continue
-            key = key_node.value  # keys are names: their text as written, never 1 or True
+            key = self.plain_key(key_node)
             if key in first_line:
                 self.problem(
                     key_node,
@@ -406,6 +430,23 @@ class _Builder:
             self.lines[(*path, key)] = line
             result[key] = self.value(value_node, (*path, key))
         return result
+
+    def plain_key(self, node: ScalarNode) -> str:
+        """A key's name as written (never 1 or True), without the non-breaking space
+        a word processor puts before ':' in French, which is reported: read as
+        part of the key, it would make 'type' a key of its own that nothing knows."""
+        key = str(node.value)
+        name = key.strip(" " + "".join(c for c in key if invisible(c)))
+        odd = next((c for c in key if invisible(c) and c not in name), None)
+        if odd is None or not name:
+            return key
+        where = "before ':'" if key.startswith(name) else f"before '{name}'"
+        self.problem(
+            node,
+            f"there is {invisible_name(odd)} {where}",
+            "delete it" + (" (or type a normal space)" if where == "before ':'" else ""),
+        )
+        return name
 
     def scalar(self, node: ScalarNode) -> object:
         tag = _full_tag(node).removeprefix(_TAG)

@@ -15,7 +15,7 @@ import re
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from flows.document import YamlPath
+from flows.document import YamlPath, visible
 from flows.schema import (
     LANGUAGE_PATTERN,
     QUESTION_MODELS,
@@ -213,20 +213,21 @@ _EXPECTED: dict[str, tuple[str, str | None]] = {
 
 
 def _unknown_key(key: str, path: YamlPath, tag: str | None) -> tuple[str, str | None]:
+    shown = visible(key)  # 'choi[zero-width space]ces', not a key that looks right
     if key == "<<":
         return "merge keys (<<) are not supported", "write the keys out"
     owner, name = _owner(path[:-1], tag)
     if owner is None:
-        return f"unknown key '{key}'", None
+        return f"unknown key '{shown}'", None
     allowed = list(owner.model_fields)
     close = did_you_mean(key, allowed)
     if close:
-        return f"unknown key '{key}' in {name}", close
+        return f"unknown key '{shown}' in {name}", close
     if tag is not None and tag not in STEP_MODELS:
         users = [t for t, model in QUESTION_MODELS.items() if key in model.model_fields]
         if users:
             return (
-                f"'{key}' does not apply to {name}",
+                f"'{shown}' does not apply to {name}",
                 f"it is used by {', '.join(users)} questions",
             )
         every = sorted({f for model in QUESTION_MODELS.values() for f in model.model_fields})
@@ -234,7 +235,7 @@ def _unknown_key(key: str, path: YamlPath, tag: str | None) -> tuple[str, str | 
         if near:
             users = [t for t, model in QUESTION_MODELS.items() if near[0] in model.model_fields]
             return (
-                f"unknown key '{key}' in {name}",
+                f"unknown key '{shown}' in {name}",
                 f"did you mean '{near[0]}'? (it is used by {', '.join(users)} questions)",
             )
-    return f"unknown key '{key}' in {name}", "the keys allowed here are " + ", ".join(allowed)
+    return f"unknown key '{shown}' in {name}", "the keys allowed here are " + ", ".join(allowed)

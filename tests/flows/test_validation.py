@@ -100,6 +100,29 @@ outro: {fr: Merci, en: Thanks}
     assert "demo.yml:2: the flow id" in str(raised.value)
 
 
+def test_an_invisible_character_in_a_key_is_named_and_the_key_still_read():
+    # What a word processor types in French before ':', and a zero-width space
+    # pasted from a web page; each key is still found, so nothing else is reported.
+    text = (
+        "id: demo\ntitle: Démo\nlanguages: [fr]\nconsent: Acceptez-vous ?\nquestions:\n"
+        "  - id: mode\n    type\u00a0: choice\n    text\u202f: Comment ?\n"
+        "    choi\u200bces:\n      - {id: a, label: A}\n      - {id: b, label: B}\n"
+        "outro: Merci !\n"
+    )
+    with pytest.raises(FlowValidationError) as raised:
+        parse_flow(text, "demo.yml")
+    assert str(raised.value).split("\n") == [
+        "demo.yml:6 (question mode): a choice question needs the key 'choices'. Hint: add"
+        " 'choices:' (at least two choices)",
+        "demo.yml:7: there is a non-breaking space before ':'. Hint: delete it (or type a"
+        " normal space)",
+        "demo.yml:8: there is a narrow non-breaking space before ':'. Hint: delete it (or type"
+        " a normal space)",
+        "demo.yml:9 (question mode): unknown key 'choi[zero-width space]ces' in a choice"
+        " question. Hint: did you mean 'choices'?",
+    ]
+
+
 def test_a_broken_question_does_not_hide_the_others():
     text = """
 id: demo
