@@ -167,6 +167,41 @@ async def test_a_form_larger_than_the_server_takes_is_refused_with_a_message(
         assert "Refused: the form is too large (a flow is at most 1 MB)." in page
 
 
+async def test_the_warnings_of_a_valid_flow_are_listed_as_flows_validate_prints_them(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    text = MOBILITE.replace("synonyms: {fr: [TER", "synonyms: {fr: [train régional, TER", 1)
+    (tmp_path / "warned.yml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["flows", "validate", "warned.yml"]) == 0
+    printed = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    warnings = [line for line in printed if line.startswith("warning: ")]
+    assert warnings == [
+        "warning: warned.yml:26 (question mode): the synonym 'train régional' (fr) of 'train'"
+        " is also read from 'régional' alone. Hint: if 'régional' alone should not mean"
+        " 'train', use other words",
+        "warning: warned.yml:29 (question mode): the synonym 'car scolaire' (fr) of 'bus' is"
+        " also read from 'car' alone, a common word. Hint: if 'car' alone should not mean"
+        " 'bus', use other words",
+    ]
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("olga@region.fr", ConsoleRole.ORGANIZER)
+        async with client() as http:
+            token = await sign_in(http, site, "olga@region.fr")
+            status, page = await upload(http, site, token, text.encode(), "warned.yml")
+    assert status == 200
+    listed = re.search(
+        r'<h3 id="warnings">2 warnings</h3>.*?<ul class="warnings"'
+        r' aria-labelledby="warnings">(.*?)</ul>',
+        page,
+        re.S,
+    )
+    assert listed is not None
+    items = re.findall(r"<li>(.*?)</li>", listed.group(1), re.S)
+    assert [html.unescape(item) for item in items] == warnings  # word for word
+    assert "Deploy mobilite" in page  # warnings do not stop a flow
+
+
 async def test_a_valid_flow_is_previewed_simulated_without_storing_and_deployed(
     database_url: str, tmp_path: Path
 ):
