@@ -286,6 +286,8 @@ def _yes_no(name: str, value: object) -> bool:
 def _number(name: str, value: object, low: int | None, high: int | None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Invalid(f"{name} is answered with a whole number, not {describe(value)}")
+    if low is not None and high is not None and low > high:
+        return value  # min > max is reported on the question: no range to compare with
     if (low is not None and value < low) or (high is not None and value > high):
         span = f"{'…' if low is None else low} to {'…' if high is None else high}"
         raise _Invalid(
@@ -297,6 +299,8 @@ def _number(name: str, value: object, low: int | None, high: int | None) -> int:
 def _date(name: str, value: object, low: dt.date | None, high: dt.date | None) -> str:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise _Invalid(f"{name} is answered with a date, not {describe(value)}", "write YYYY-MM-DD")
+    if low is not None and high is not None and low > high:
+        return value.isoformat()  # min > max is reported on the question
     if (low is not None and value < low) or (high is not None and value > high):
         raise _Invalid(
             f"{value.isoformat()} is outside the dates {name} accepts",
