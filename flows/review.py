@@ -67,4 +67,5 @@ def _clipped(answer: str) -> str:
 def _short(text: str) -> str:
     line = text.strip().splitlines()[0] if text.strip() else text
     shown = line if len(line) <= MAX_SHOWN else line[: MAX_SHOWN - 1].rstrip() + "…"
-    return shown if shown.endswith(("?", ":", "…")) else shown + " :"
+    # A question that ends its own sentence ("Classez vos priorités.") takes no colon.
+    return shown if shown.endswith(("?", ":", "…", ".", "!")) else shown + " :"

@@ -265,3 +265,47 @@ def test_a_state_stored_before_names_and_details_were_kept_shows_the_code():
         "1. Votre commune ? 45284",
         "2. Comment venez-vous ? Bus, Autre (précisez)",
     ]
+
+
+PUNCTUATED = """
+id: priorites
+title: {fr: Priorités, en: Priorities}
+languages: [fr, en]
+consent: {fr: Acceptez-vous ?, en: Do you agree?}
+review: true
+questions:
+  - id: rank
+    type: choice
+    text: {fr: Classez les priorités de la Région., en: Rank the Region's priorities.}
+    choices:
+      - {id: homes, label: {fr: Rénovation, en: Renovation}}
+      - {id: buses, label: {fr: Transports, en: Transport}}
+  - {id: go, type: yes_no, text: {fr: Allez-y !, en: Go ahead!}}
+  - {id: age, type: number, text: {fr: Votre âge, en: Your age}}
+outro: {fr: Merci !, en: Thanks!}
+"""
+
+
+def test_a_question_ending_with_a_full_stop_or_an_exclamation_mark_takes_no_colon():
+    for lang, expected in (
+        (
+            "fr",
+            [
+                "1. Classez les priorités de la Région. Rénovation",
+                "2. Allez-y ! Oui",
+                "3. Votre âge : 30",
+            ],
+        ),
+        (
+            "en",
+            ["1. Rank the Region's priorities. Renovation", "2. Go ahead! Yes", "3. Your age : 30"],
+        ),
+    ):
+        chat = Chat(parse_flow(PUNCTUATED, "priorites.yml"))
+        chat.consent()
+        if lang != "fr":
+            chat.event(ChangeLanguage(lang))
+        chat.answer("homes")
+        chat.answer(True)
+        shown = chat.answer(30)
+        assert texts(shown).splitlines()[1:4] == expected
