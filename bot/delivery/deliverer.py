@@ -6,9 +6,10 @@ processes on one PostgreSQL never hold the same endpoint) and starts a task for
 each that sends the events after its position one at a time (per-endpoint
 order; `in_flight` above 1 sends that many at once, order not kept), recording
 progress and renewing its lease after every batch (a batch to a slow endpoint
-ends early rather than outlive the lease, which another process would take). Rounds do not wait for those tasks: an endpoint
-that is slow to answer, or never answers, holds up only itself, and the next
-round leases the others as their events come. An endpoint has at most one task
+ends early rather than outlive the lease, which another process would take).
+Rounds do not wait for those tasks: an endpoint that is slow to answer, or never
+answers, holds up only itself, and the next round leases the others as their
+events come. An endpoint has at most one task
 (a round leases none that this deliverer is still serving); stopping lets each
 task finish the send in flight, record it and give its lease back.
 A failure stops that endpoint until its retry time
