@@ -194,6 +194,14 @@ class ConversationService:
                     raise
                 optimistic = False  # rolled back: nothing of it was written
 
+    async def language_of(self, channel: str, user_id: str) -> str | None:
+        """The language kept with the resident (the one they chose, else the
+        one they consented in); None for someone not enrolled."""
+        user_hash = self._pseudonyms.pseudonym(channel, user_id)
+        async with self._db.read() as session:
+            found = await participants.find(session, channel, user_hash)
+        return None if found is None else found.language
+
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
         """The platform says we can no longer write to this resident (e.g. they
         blocked the Telegram bot): stop sending to them."""
@@ -251,12 +259,23 @@ class ConversationService:
         if context.stored is None and not consented:
             return await self._before_consent(session, context, transition, user_hash)
         claim = await self._enrol(session, context, transition, user_hash, opening.claim)
+        if isinstance(event, ChangeLanguage):
+            await self._keep_language(session, context, event.language)
         if any(isinstance(e, DeletionConfirmed) for e in transition.effects):
             return await self._erase(session, context, transition, user_hash)
         consented_in = self._flow_language(context) if consented else None
         return await self._writes.store(
             session, context, transition, interpretation, said, claim, consented_in=consented_in
         )
+
+    async def _keep_language(
+        self, session: AsyncSession, context: MessageContext, language: str
+    ) -> None:
+        """The language the resident chose, kept with them: the team's messages,
+        follow-ups and the channel's own texts are written in it."""
+        participant = context.participant
+        if participant is not None and participant.language != language:
+            await participants.change(session, participant.id, language=language)
 
     async def _open(
         self, session: AsyncSession, message: InboundMessage, user_hash: str

@@ -110,6 +110,20 @@ async def test_a_telegram_resident_gets_the_reply_in_their_chat(
     assert "un membre de l'équipe" not in (await people.say("telegram", "4242", "train"))[0]
 
 
+async def test_the_reply_is_in_the_language_the_resident_chose_afterwards(
+    people: People, fake: FakeBotApi, database_url: str, clock: Clock
+):
+    camille = Resident(4244)  # consented in French, then chose English with /langue
+    cipher = ChatAddressCipher.from_settings(settings_for(database_url))
+    session_id = await people.ask_for_a_person("telegram", "4244", cipher.encrypt(camille.id))
+    await people.service.change_language("telegram", "4244", "en", clock())
+
+    assert await people.reply(session_id, "Hello, here is our answer.") is Outcome.DELIVERED
+
+    [sent] = fake.messages_to(camille)
+    assert sent["text"] == "Message from the consultation team:\nHello, here is our answer."
+
+
 async def test_a_resident_who_blocked_the_bot_is_marked_unreachable(
     people: People, fake: FakeBotApi, database_url: str
 ):

@@ -31,7 +31,10 @@ needed to write first later is kept encrypted (`address`).
 In memory only (lost on a restart, harmless): the update ids seen, the keyboards
 answered (Telegram removed them anyway), multi-choice ticks not yet confirmed
 (rebuilt from the keyboard Telegram sends back with each tap), the language chosen
-with /langue (the platform's language hint applies again).
+with /langue before the resident enrolled (the platform's language hint applies
+again). Once enrolled, the language they choose is kept with them by the service
+(`KeptLanguage`): the channel's own texts are read in it, as the team's
+messages and follow-ups are.
 
 Modules: `bot` starts PTB's Application (used for its Bot and lifecycle)
 in one of two modes: polling (a token and no `telegram.webhook_url`) through our
@@ -124,6 +127,14 @@ class LanguageChoice(Protocol):
     async def change_language(
         self, channel: str, user_id: str, language: str, received_at: dt.datetime
     ) -> Sequence[Reply]: ...
+
+
+@runtime_checkable
+class KeptLanguage(Protocol):
+    """The language kept with an enrolled resident (None for others), for the
+    channel's own texts."""
+
+    async def language_of(self, channel: str, user_id: str) -> str | None: ...
 
 
 class TelegramChannel:
@@ -219,7 +230,7 @@ class TelegramChannel:
             if update.callback_query is not None:
                 await self._on_callback(update.callback_query, chat_id, language)
             elif update.edited_message is not None:
-                await self._say(chat_id, user.id, "edited", language)
+                await self._say(chat_id, user.id, "edited", language, own=True)
             elif update.message is not None:
                 await self._on_message(update.message, chat_id, language)
             else:
@@ -247,7 +258,7 @@ class TelegramChannel:
         if message.text is None:
             kind = _content_kind(message)
             log.info("telegram: %s message %s answered 'text only'", kind, message.message_id)
-            await self._say(chat_id, user.id, "text_only", language)
+            await self._say(chat_id, user.id, "text_only", language, own=True)
             return
         text, consultation, source = message.text, None, None
         command, argument = _command(message)
@@ -259,7 +270,7 @@ class TelegramChannel:
             await self._send(
                 chat_id,
                 user.id,
-                self._text("choose_language", language),
+                await self._words("choose_language", chat_id, user.id, language),
                 language_keyboard(chat_id, self.codec, self.default_language),
             )
             return
@@ -288,7 +299,7 @@ class TelegramChannel:
         message = query.message if isinstance(query.message, Message) else None
         if decoded is None:
             log.info("telegram: callback data we did not issue (query %s) refused", query.id)
-            await self._answer(query, self._text("stale_button", language))
+            await self._answer(query, await self._words("stale_button", chat_id, user_id, language))
             return
         if decoded.kind == "language":
             await self._answer(query, None)
@@ -297,7 +308,9 @@ class TelegramChannel:
             return
         key = (chat_id, message.message_id) if message is not None else None
         if key is not None and key in self._answered:
-            await self._answer(query, self._text("already_answered", language))
+            await self._answer(
+                query, await self._words("already_answered", chat_id, user_id, language)
+            )
             return
         if decoded.kind == "toggle":
             await self._toggle(query, message, key, decoded.payload)
@@ -308,7 +321,9 @@ class TelegramChannel:
                 toggles = read_toggles(_markup(message), chat_id, self.codec)
             chosen = [toggle for toggle in toggles if toggle.checked]
             if not chosen:
-                await self._answer(query, self._text("choose_one", language))
+                await self._answer(
+                    query, await self._words("choose_one", chat_id, user_id, language)
+                )
                 return
             text = confirmed_text(toggles, shown_at(toggles))
             shown = ", ".join(toggle.title for toggle in chosen)
@@ -392,7 +407,10 @@ class TelegramChannel:
             return await self.conversations.handle(inbound)
         except ButtonOutdated:  # nothing stored; the old keyboard stays as it was
             if query is not None:
-                await self._answer(query, self._text("already_answered", language))
+                user_id = int(inbound.user_id)
+                await self._answer(
+                    query, await self._words("already_answered", chat_id, user_id, language)
+                )
             return None
         except Exception as error:  # the resident must hear something; logged for us
             log.error(
@@ -401,12 +419,12 @@ class TelegramChannel:
                 type(error).__name__,
                 exc_info=log.isEnabledFor(logging.DEBUG),
             )
+            user_id = int(inbound.user_id)
+            words = await self._words("try_again", chat_id, user_id, language)
             if query is not None:
-                await self._answer(query, self._text("try_again", language))
+                await self._answer(query, words)
             else:
-                await self._send(
-                    chat_id, int(inbound.user_id), self._text("try_again", language), None
-                )
+                await self._send(chat_id, user_id, words, None)
             return None
 
     async def _send_replies(
@@ -431,8 +449,29 @@ class TelegramChannel:
             self.policy,
         )
 
-    async def _say(self, chat_id: int, user_id: int, text_id: str, language: str | None) -> None:
-        await self._send(chat_id, user_id, self._text(text_id, language), None)
+    async def _say(
+        self, chat_id: int, user_id: int, text_id: str, language: str | None, *, own: bool = False
+    ) -> None:
+        """Say a text of the channel's; `own`: in the resident's kept language
+        (else `language` is the one just chosen)."""
+        text = (
+            await self._words(text_id, chat_id, user_id, language)
+            if own
+            else self._text(text_id, language)
+        )
+        await self._send(chat_id, user_id, text, None)
+
+    async def _words(self, text_id: str, chat_id: int, user_id: int, hint: str | None) -> str:
+        """A text of the channel's in the language kept with the resident (the one
+        they chose with /langue, whichever process saw it and across restarts),
+        else the one chosen here before they enrolled, else `hint`."""
+        language = None
+        if isinstance(self.conversations, KeptLanguage):
+            try:
+                language = await self.conversations.language_of(CHANNEL, str(user_id))
+            except Exception as error:  # e.g. the database is down: the hint will do
+                log.info("telegram: the resident's language not read (%s)", type(error).__name__)
+        return self._text(text_id, language or self._languages.get(chat_id) or hint)
 
     def _text(self, text_id: str, language: str | None) -> str:
         """What the channel itself says (catalogue section `telegram`), in the

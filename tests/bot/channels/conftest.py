@@ -72,6 +72,9 @@ class Recorder:
     ) -> list[Reply]:
         return await self.service.change_language(channel, user_id, language, received_at)
 
+    async def language_of(self, channel: str, user_id: str) -> str | None:
+        return await self.service.language_of(channel, user_id)
+
     async def participant(self, user_id: int | str) -> Any:
         async with self.service.database.transaction() as s:
             pseudonym = self.service.pseudonym("telegram", str(user_id))

@@ -162,6 +162,25 @@ async def test_an_english_resident_is_answered_in_english(fake, bot, conversatio
     assert conversations.handled[-1].language == "en"
 
 
+async def test_the_language_chosen_is_kept_for_the_channel_s_texts_after_a_restart(
+    fake, conversations
+):
+    """Chosen with /langue, kept with the resident: a restarted bot (or another
+    worker) still speaks it, not the Telegram client's language."""
+    resident = Resident(1042)  # a French Telegram client
+    settings = telegram_settings(fake)
+    async with running_bot(settings, conversations, policy=FAST, poll_timeout=1) as first:
+        chat = Chat(fake, first, resident)
+        await chat.say("bonjour")
+        await chat.tap("Oui")
+        await chat.say("/langue English")
+    assert (await conversations.participant(1042)).language == "en"
+    async with running_bot(settings, conversations, policy=FAST, poll_timeout=1) as second:
+        chat.attach(second)
+        [notice] = await chat.settle(fake.user_sends_content(resident, "photo"))
+    assert notice["text"].startswith("Sorry")
+
+
 async def test_a_deep_link_chooses_the_consultation(fake, bot, conversations):
     chat = Chat(fake, bot, Resident(1004))
     await chat.say("/start mobilite")
