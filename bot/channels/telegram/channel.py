@@ -230,6 +230,9 @@ class TelegramChannel:
             if update.callback_query is not None:
                 await self._on_callback(update.callback_query, chat_id, language)
             elif update.edited_message is not None:
+                if update.edited_message.chat.type != "private":  # as a new message there
+                    log.info("telegram: edit in a %s chat ignored", update.edited_message.chat.type)
+                    return
                 await self._say(chat_id, user.id, "edited", language, own=True)
             elif update.message is not None:
                 await self._on_message(update.message, chat_id, language)
