@@ -7,7 +7,12 @@ lists them with their lines; `--strict` makes them errors):
   for the electric bike also names "Voiture électrique";
 - a synonym of several words matched by one of them alone: "vélo électrique"
   is also read from "électrique" (and from "vélo") alone, as `nlu.option_mentions`
-  indexes every content word of a name.
+  indexes every content word of a name;
+- choices still read from the same words through a lexicon group of
+  nlu/data/<lang>/lexicon.yml: "Éoliennes" and "Méthanisation" both call up
+  "énergies renouvelables", so "renouvelables" may mean either (a word a
+  choice names itself is that choice's alone). A deployment's own groups
+  (`nlu.training_files`) are not known here.
 
 Names are compared as `nlu` reads them (folded, lightly stemmed, without its
 stopwords), so that a warning means a real reading. Pure functions.
@@ -19,8 +24,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nlu.lexicon import Lexicon
 from nlu.normalize import word_set
-from nlu.option_mentions import content_words
+from nlu.option_mentions import content_words, shared_words
 from nlu.stems import stemmed, stems
 
 # Words too common to name a choice alone: conjunctions, adverbs, pronouns,
@@ -53,6 +59,10 @@ COMMON_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# The bundled lexicon groups of each language, read once when this module is
+# imported.
+LEXICONS: dict[str, Lexicon] = {lang: Lexicon.bundled(lang) for lang in COMMON_WORDS}
+_SHOWN_WORDS = 4
 
 _WRITTEN = re.compile(r"[^\W_]+")
 
@@ -123,7 +133,44 @@ def misfires(names: Sequence[Name]) -> list[Misfire]:
                     f"if '{alone[0]}' alone should not mean '{name.choice}', use other words",
                 )
             )
+    return found + _shared_through_groups(names)
+
+
+def _shared_through_groups(names: Sequence[Name]) -> list[Misfire]:
+    """Choices that lexicon groups still give the same words, named on the
+    label of the last of them."""
+    found: list[Misfire] = []
+    for lang, lexicon in LEXICONS.items():
+        by_choice: dict[str, list[Name]] = {}
+        for name in names:
+            if name.language == lang:
+                by_choice.setdefault(name.choice, []).append(name)
+        choices = list(by_choice)
+        named = [[name.text for name in by_choice[choice]] for choice in choices]
+        for shared in shared_words(named, lexicon):
+            ids = [choices[i] for i in shared.options]
+            groups = [lexicon.written[g][0] for g in shared.groups]
+            words = ", ".join(f"'{w}'" for w in shared.words[:_SHOWN_WORDS])
+            more = ", …" if len(shared.words) > _SHOWN_WORDS else ""
+            last = by_choice[ids[-1]]
+            label = next((name for name in last if name.synonym_at is None), last[0])
+            either = "either of them" if len(ids) == 2 else "any of them"
+            found.append(
+                Misfire(
+                    label,
+                    f"{_listed(ids)} are read from the same words of the lexicon"
+                    f" group{'s' if len(groups) > 1 else ''} {_listed(groups)} ({lang}):"
+                    f" {words}{more} may mean {either}",
+                    "add the words meant for one choice to its synonyms; a resident who types"
+                    " another is asked which choice",
+                )
+            )
     return found
+
+
+def _listed(items: Sequence[str]) -> str:
+    quoted = [f"'{item}'" for item in items]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def _surface(text: str, word: str) -> str:

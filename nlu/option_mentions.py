@@ -158,6 +158,7 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
     matcher between questions that offer the same options)."""
     exact: dict[str, int] = {}
     names_by_choice: list[set[tuple[str, ...]]] = []
+    touched: list[list[int]] = []  # the lexicon groups each option's names call up
     exclusive: set[int] = set()
     # Each name folded and stemmed once: a list of 200 options is indexed at its
     # first message, and that message should not wait for it.
@@ -183,19 +184,16 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
             words = stemmed_names.get(name) or tuple(stems(name))
             if not words:
                 continue
-            phrases.add(words)
+            phrases.update(_name_phrases(words))
             whole.append(words)
-            content = [w for w in words if w not in STOPWORDS] or list(words)
-            phrases.update((w,) for w in content)
         if any(NONE_KEYS.issuperset(p) for p in phrases):  # "aucun", "ne sait pas"
             exclusive.add(position)
-        for group in lexicon.groups_touching(whole):
-            for member in group:
-                phrases.add(member)
-                content = [w for w in member if w not in STOPWORDS]
-                if len(content) == 1 and len(member) <= 2:
-                    phrases.add((content[0],))
         names_by_choice.append(phrases)
+        touched.append(lexicon.touching(whole))
+    for phrases, extra in zip(
+        names_by_choice, widened(names_by_choice, touched, lexicon), strict=True
+    ):
+        phrases.update(extra)
     # The option a phrase names, or the set of them when it names several.
     owners: dict[tuple[str, ...], int | set[int]] = {}
     for position, phrases in enumerate(names_by_choice):
@@ -242,6 +240,103 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         ranges,
         declared,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SharedWords:
+    """Words that lexicon groups give several options, none of which names
+    them itself nor shares a word of its own with the others: a message
+    saying one of them may mean any of those options."""
+
+    options: tuple[int, ...]  # the options' positions
+    groups: tuple[int, ...]  # the lexicon groups giving them the words
+    words: tuple[str, ...]  # the words, as the lexicon writes them
+
+
+def shared_words(names: Sequence[Sequence[str]], lexicon: Lexicon) -> list[SharedWords]:
+    """The words lexicon groups leave shared between options (`names`: each
+    option's label and synonyms in one language), read as `build_matcher`
+    reads them. Options that share a word of their own ("Voiture électrique",
+    "Vélo électrique") are confused by that word already, not by a group."""
+    own: list[set[tuple[str, ...]]] = []
+    touched: list[list[int]] = []
+    for option in names:
+        whole = [words for words in (tuple(stems(name)) for name in option) if words]
+        own.append({phrase for words in whole for phrase in _name_phrases(words)})
+        touched.append(lexicon.touching(whole))
+    added = widened(own, touched, lexicon)
+    found: dict[tuple[tuple[int, ...], tuple[int, ...]], list[str]] = {}
+    for group in sorted({group for groups in touched for group in groups}):
+        for written in lexicon.written[group]:
+            phrase = tuple(stems(written))
+            options = tuple(i for i, phrases in enumerate(added) if phrase in phrases)
+            if len(options) < 2 or set.intersection(*(own[i] for i in options)):
+                continue
+            groups = tuple(
+                sorted({g for i in options for g in touched[i] if phrase in lexicon.groups[g]})
+            )
+            words = found.setdefault((options, groups), [])
+            if written not in words:
+                words.append(written)
+    return [
+        SharedWords(options, groups, tuple(words)) for (options, groups), words in found.items()
+    ]
+
+
+def widened(
+    own: Sequence[set[tuple[str, ...]]], touched: Sequence[Sequence[int]], lexicon: Lexicon
+) -> list[set[tuple[str, ...]]]:
+    """The phrases lexicon groups add to each option, given the phrases each
+    names itself (`own`) and the groups its names call up (`touched`). A group
+    widens an option only to words no option names itself ("Éoliennes" and
+    "Méthanisation" both call up "énergies renouvelables", and each keeps its
+    own word); the words of a group whose value an option names go to that
+    option alone ("bagnole" is "Voiture", not "Covoiturage", which the group
+    "voiture" lists); and of the other words, one that starts an option's own
+    word is left to `ChoiceMatcher`'s reading of a shortened word ("l'éolien"
+    is "Éoliennes")."""
+    named_itself = set().union(*own)
+    by_value = [
+        _group_phrases(lexicon, [g for g in groups if lexicon.values[g] in phrases]) - named_itself
+        for phrases, groups in zip(own, touched, strict=True)
+    ]
+    claimed = set().union(*by_value)
+    own_words = {phrase[0] for phrase in named_itself if len(phrase) == 1}
+    return [
+        value
+        | {
+            phrase
+            for phrase in _group_phrases(lexicon, groups) - named_itself - claimed
+            if len(phrase) > 1 or not _starts_any(phrase[0], own_words)
+        }
+        for value, groups in zip(by_value, touched, strict=True)
+    ]
+
+
+def _starts_any(word: str, words: set[str]) -> bool:
+    """Whether `word` is a shortening of one of `words`, as `_approximate` reads it."""
+    if len(word) < _PREFIX_MIN_LENGTH:
+        return False
+    return any(len(v) > len(word) + 1 and v.startswith(word) for v in words)
+
+
+def _name_phrases(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The phrases a name of these stemmed `words` names its option by: the
+    whole name and each of its content words."""
+    content = [w for w in words if w not in STOPWORDS] or list(words)
+    return [words, *((w,) for w in content)]
+
+
+def _group_phrases(lexicon: Lexicon, groups: Sequence[int]) -> set[tuple[str, ...]]:
+    """The phrases the lexicon groups numbered `groups` name an option by."""
+    phrases: set[tuple[str, ...]] = set()
+    for group in groups:
+        for member in lexicon.groups[group]:
+            phrases.add(member)
+            content = [w for w in member if w not in STOPWORDS]
+            if len(content) == 1 and len(member) <= 2:
+                phrases.add((content[0],))
+    return phrases
 
 
 _SURFACE = re.compile(r"[^\W_]+", re.UNICODE)

@@ -58,3 +58,14 @@ def test_selection_bounds(interpret):
 
 def test_a_sentence_with_tout_is_not_a_pick_of_everything(interpret):
     assert interpret("je veux tout recommencer depuis le début", NEEDS) == Command("restart")
+
+
+def test_choices_of_one_lexicon_group_are_told_apart_by_their_own_words(interpret):
+    energy = question("multi_choice", [("wind", "Éoliennes"), ("biogas", "Méthanisation")])
+    assert interpret("les éoliennes", energy) == Answer(("wind",))
+    assert interpret("éoliennes et méthanisation", energy) == Answer(("wind", "biogas"))
+    assert interpret("l'éolien", energy) == Answer(("wind",))
+    # A word of the group that names neither is asked about.
+    assert interpret("les renouvelables", energy) == Reject(
+        "ambiguous", words="renouvelables", options=("wind", "biogas")
+    )

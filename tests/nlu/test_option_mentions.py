@@ -79,6 +79,53 @@ def test_a_shared_word_names_the_option_it_fills_best_or_none_on_a_tie():
     assert named(tenants.find(words), tenants.sizes) == {0}
 
 
+def test_a_word_an_option_names_itself_wins_over_a_group_another_option_calls_up():
+    energy = build_matcher(
+        question(
+            "choice", [("wind", "Éoliennes"), ("biogas", "Méthanisation"), ("farms", "Parcs")]
+        ),
+        Lexicon({"énergies renouvelables": ("éoliennes", "méthanisation", "renouvelables")}),
+    )
+
+    def named_by(text: str) -> list[set[str]]:
+        return [{energy.ids[i] for i in m.choices} for m in energy.find(stems(text))]
+
+    assert named_by("les éoliennes") == [{"wind"}]
+    assert named_by("la méthanisation") == [{"biogas"}]
+    # The group's other words still mean either option that calls it up.
+    assert named_by("les renouvelables") == [{"wind", "biogas"}]
+    assert named_by("énergies renouvelables") == [{"wind", "biogas"}]
+
+
+def test_a_group_s_words_go_to_the_option_that_names_its_value():
+    modes = build_matcher(
+        question(
+            "choice",
+            [
+                ("car", "Voiture"),
+                ("carpool", "Covoiturage"),
+                ("wind", "Éoliennes"),
+                ("biogas", "Méthanisation"),
+            ],
+        ),
+        Lexicon(
+            {
+                "voiture": ("bagnole", "ma voiture", "covoiturage"),
+                "énergies renouvelables": ("éoliennes", "éolien", "méthanisation"),
+            }
+        ),
+    )
+
+    def named_by(text: str) -> list[set[str]]:
+        return [{modes.ids[i] for i in m.choices} for m in modes.find(stems(text))]
+
+    assert named_by("la bagnole") == [{"car"}]  # "Covoiturage" is only listed in the group
+    assert named_by("ma voiture") == [{"car"}]
+    assert named_by("covoiturage") == [{"carpool"}]
+    # "éolien" starts "Éoliennes": read as that option's shortened word.
+    assert named_by("l'éolien") == [{"wind"}]
+
+
 def test_content_words_are_stemmed_without_stopwords_unless_nothing_is_left():
     assert content_words("Le vélo électrique") == stems("vélo électrique")
     assert content_words("Le la") == stems("le la")

@@ -66,3 +66,28 @@ def test_nothing_named_is_not_understood_and_commands_stay_commands(interpret):
     assert interpret("je sais pas trop", PRIORITIES) == Reject("not_understood")
     assert interpret("/aide", PRIORITIES) == Command("help")
     assert interpret("retour", PRIORITIES) == Command("back")
+
+
+ENERGY = question(
+    "ranking",
+    [
+        ("renovation", "Rénovation des logements"),
+        ("solar_farms", "Parcs solaires"),
+        ("wind", "Éoliennes"),
+        ("biogas", "Méthanisation"),
+    ],
+    ranks=3,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 rénovation 2 éoliennes 3 méthanisation", ("renovation", "wind", "biogas")),
+        ("la méthanisation puis les éoliennes", ("biogas", "wind")),
+        ("les éoliennes", ("wind",)),
+    ],
+)
+def test_choices_of_one_lexicon_group_are_told_apart_by_their_own_words(interpret, text, expected):
+    # "énergies renouvelables" lists éoliennes and méthanisation together.
+    assert interpret(text, ENERGY) == Answer(expected)
