@@ -159,6 +159,10 @@ class Pages:
             return web.json_response({"status": status}, status=503)
         if self._writes is not None and not await self._writes.takes_writes():
             return web.json_response({"status": self._writes.problem}, status=503)
+        from bot.web.readiness import other_problem
+
+        if (problem := other_problem(request.app)) is not None:
+            return web.json_response({"status": problem}, status=503)
         return web.json_response({"status": "ready"})
 
 

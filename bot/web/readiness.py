@@ -20,11 +20,28 @@ import time
 from collections.abc import Callable
 from typing import Final
 
+from aiohttp import web
+
 from storage import readiness
 from storage.database import Database
 from storage.errors import DatabaseReadOnly, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
+
+# Other parts of the process that can make it unready (e.g. Telegram polling with
+# a refused token): each returns why, or None.
+READINESS_CHECKS = web.AppKey("readiness_checks", list[Callable[[], str | None]])
+
+
+def add_check(app: web.Application, check: Callable[[], str | None]) -> None:
+    """Before the application starts: `/readyz` also asks `check`."""
+    app.setdefault(READINESS_CHECKS, []).append(check)
+
+
+def other_problem(app: web.Application) -> str | None:
+    """The first problem a check added with `add_check` reports, or None."""
+    return next((p for check in app.get(READINESS_CHECKS, ()) if (p := check())), None)
+
 
 FRESH_FOR_S: Final = 10.0
 RETRY_AFTER_S: Final = 1.0

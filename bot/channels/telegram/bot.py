@@ -117,6 +117,11 @@ class TelegramBot:
             "polling" if self.polling else "webhook",
         )
 
+    @property
+    def problem(self) -> str | None:
+        """Why this process gets no updates (for `/readyz`), or None."""
+        return self.poller.problem if self.poller is not None else None
+
     async def stop(self) -> None:
         if self.poller is not None:
             await self.poller.stop()

@@ -12,7 +12,10 @@ later fetch of the batch and the bot goes deaf. Here:
   `DeliveryFailed`: the answer is stored, the reply kept with its claim) is not
   confirmed: the next fetch, after a backoff, gets it again and the channel sends
   the kept replies; after `MAX_REDELIVERIES` fetches it is given up (logged);
-- errors back off (bounded); 429 waits `retry_after`; a refused token stops;
+- errors back off (bounded); 429 waits `retry_after`; a refused token (401,
+  404: revoked in @BotFather, or a wrong `api_base_url`) is logged once with what
+  to do, reported as `problem` (`/readyz` answers 503 `telegram_token_refused`),
+  and tried again every `refused_wait` seconds: a token put right is taken again;
 - with several processes (`--workers`, several machines), one polls: the one
   holding the deployment's polling lock (storage.sole_holder), asked for before
   each fetch; the others stand by and one takes over within `standby` seconds
@@ -52,6 +55,7 @@ class Poller:
         sole: SoleHolder | None = None,
         standby: float = STANDBY,
         backoff: float = 0.5,
+        refused_wait: float = MAX_BACKOFF,
     ) -> None:
         self.bot = bot
         self.sole = sole  # None: this process is the only one
@@ -62,9 +66,12 @@ class Poller:
         self.timeout = timeout
         self.offset = 0
         self.backoff = backoff  # seconds, doubling, after a failed fetch or delivery
+        self.refused_wait = refused_wait  # seconds between fetches while the token is refused
         self._undelivered: tuple[int, int] | None = None  # (update id, fetches)
+        self.problem: str | None = None  # why the bot gets no updates, for /readyz
         self._task: asyncio.Task[None] | None = None
         self._fetching = False
+        self._pausing = False  # waiting between attempts: nothing in flight
         self._stopping = False
 
     def start(self) -> None:
@@ -75,7 +82,7 @@ class Poller:
         self._stopping = True
         if self._task is None:
             return
-        if self._fetching or not self._polling:
+        if self._fetching or self._pausing or not self._polling:
             self._task.cancel()
         await asyncio.gather(self._task, return_exceptions=True)
         if self.sole is not None:
@@ -97,14 +104,22 @@ class Poller:
                     self._fetching = False
                 if batch is None:
                     failures += 1
-                    await asyncio.sleep(wait or min(self.backoff * 2**failures, MAX_BACKOFF))
+                    await self._pause(wait or min(self.backoff * 2**failures, MAX_BACKOFF))
                     continue
-                if wait < 0:
-                    return
+                if self.problem is not None:
+                    log.warning("telegram: the Bot API takes the token again; polling")
+                    self.problem = None
                 failures = 0
                 undelivered = await self._process(batch)
                 if undelivered:  # Telegram is failing: fetch it again a little later
-                    await asyncio.sleep(min(self.backoff * 2**undelivered, MAX_BACKOFF))
+                    await self._pause(min(self.backoff * 2**undelivered, MAX_BACKOFF))
+
+    async def _pause(self, seconds: float) -> None:
+        self._pausing = True
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            self._pausing = False
 
     async def _ours(self) -> bool:
         """Whether this process polls now (it holds the polling lock)."""
@@ -120,7 +135,7 @@ class Poller:
         return polling
 
     async def _fetch(self, http: ClientSession, url: str) -> tuple[list[Any] | None, float]:
-        """(updates, 0) or (None, seconds to wait) or ([], -1) to stop for good."""
+        """(updates, 0) or (None, seconds to wait: 0 for the backoff)."""
         body = {
             "offset": self.offset,
             "timeout": int(self.timeout),
@@ -137,8 +152,17 @@ class Poller:
             return payload["result"], 0
         description = payload.get("description") if isinstance(payload, dict) else None
         if status in (401, 404):
-            log.error("telegram: the Bot API refused the token; polling stopped")
-            return [], -1
+            if self.problem is None:
+                log.error(
+                    "telegram: the Bot API refused the token (getUpdates answered %s): "
+                    "residents get no replies; check CONSULTBOT_TELEGRAM__BOT_TOKEN (revoked "
+                    "in @BotFather?) and telegram.api_base_url, then restart; /readyz says "
+                    "telegram_token_refused; trying again every %.0f s",
+                    status,
+                    self.refused_wait,
+                )
+            self.problem = "telegram_token_refused"
+            return None, self.refused_wait
         if status == 429:
             parameters = payload.get("parameters") or {}
             return None, float(parameters.get("retry_after", 1))

@@ -38,6 +38,7 @@ from bot.channels.telegram.sending import DEFAULT_POLICY, DeliveryFailed, RetryP
 from bot.config import Settings
 from bot.web.clients import read_body
 from bot.web.lifecycle import Draining, Lifecycle
+from bot.web.readiness import add_check
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -157,6 +158,7 @@ def install_telegram(
     if app.get(_INSTALLED):
         return
     app[_INSTALLED] = True
+    add_check(app, lambda: bot.problem if (bot := app.get(TELEGRAM_BOT)) else None)
     app.cleanup_ctx.append(
         telegram_app_context(
             settings,

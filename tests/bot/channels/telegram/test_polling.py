@@ -107,3 +107,20 @@ async def test_an_update_whose_replies_were_not_delivered_is_fetched_again(fake,
     await fake.wait_confirmed()
     assert polling.started.count("oui") == 2  # fetched again, not confirmed the first time
     assert update not in fake.updates
+
+
+async def test_a_refused_token_is_reported_and_tried_again_until_it_is_taken(fake, bot, caplog):
+    processed = Processed(fake)
+    poller = Poller(bot, processed, allowed_updates=("message",), timeout=1, refused_wait=0.05)
+    fake.token = "123456:REVOKED"  # revoked in @BotFather while the bot runs
+    poller.start()
+    try:
+        await fake.wait_for(lambda: poller.problem == "telegram_token_refused")
+        fake.user_sends(ALICE, "bonjour")
+        assert caplog.text.count("refused the token") == 1  # once, with what to do
+        assert "CONSULTBOT_TELEGRAM__BOT_TOKEN" in caplog.text
+        fake.token = TOKEN  # put right: polling goes on by itself
+        await fake.wait_for(lambda: processed.texts == ["bonjour"])
+        assert poller.problem is None
+    finally:
+        await poller.stop()

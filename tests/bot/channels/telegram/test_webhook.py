@@ -301,6 +301,39 @@ async def test_consultbot_serve_takes_telegram_webhooks(fake, interpreter, sqlit
         await runner.cleanup()
 
 
+async def test_consultbot_serve_is_not_ready_while_the_token_is_refused(
+    fake, interpreter, sqlite_url
+):
+    """Polling inside `consultbot serve`: a token revoked while it runs makes
+    /readyz answer 503 with the reason, so that an operator notices."""
+    from bot.app import create_app
+    from tests.serving import SECRET
+
+    settings = telegram_settings(fake).model_copy(
+        update={"database_url": sqlite_url, "secret_key": SecretStr(SECRET)}
+    )
+    app = create_app(settings, open_service=start_service)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    ready = f"http://127.0.0.1:{sock.getsockname()[1]}/readyz"
+    await web.SockSite(runner, sock).start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(ready) as response:
+                assert response.status == 200
+            fake.token = "123456:REVOKED"
+            fake.user_sends(Resident(3013), "bonjour")  # ends the long poll in progress
+            bot = app[TELEGRAM_BOT]
+            await fake.wait_for(lambda: bot.problem is not None)
+            async with http.get(ready) as response:
+                assert response.status == 503
+                assert await response.json() == {"status": "telegram_token_refused"}
+    finally:
+        await runner.cleanup()
+
+
 async def test_a_webhook_mode_bot_says_when_the_webhook_is_not_registered(
     fake, conversations, caplog
 ):
