@@ -71,6 +71,7 @@ from bot.channels.telegram.rendering import (
     CallbackCodec,
     Toggle,
     answered_text,
+    asked_again,
     button_title,
     confirmed_text,
     language_keyboard,
@@ -318,6 +319,7 @@ class TelegramChannel:
         if decoded.kind == "toggle":
             await self._toggle(query, message, key, decoded.payload)
             return
+        step = None
         if decoded.kind == "confirm":
             toggles = self._toggles.get(key) if key else None
             if toggles is None:
@@ -328,7 +330,8 @@ class TelegramChannel:
                     query, await self._words("choose_one", chat_id, user_id, language)
                 )
                 return
-            text = confirmed_text(toggles, shown_at(toggles))
+            step = shown_at(toggles)
+            text = confirmed_text(toggles, step)
             shown = ", ".join(toggle.title for toggle in chosen)
         else:
             text = decoded.payload
@@ -347,7 +350,11 @@ class TelegramChannel:
         if replies is None:
             return
         await self._answer(query, None)
-        await self._mark_answered(message, shown)
+        if asked_again(replies, step):  # refused: never shown with a ✓
+            await self._mark_answered(message, None)  # the new keyboard replaces it
+            key = None
+        else:
+            await self._mark_answered(message, shown)
         await self._send_replies(chat_id, user_id, replies)
         if key is not None:  # only now: a redelivery must send the replies again
             self._answered[key] = None

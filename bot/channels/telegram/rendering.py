@@ -182,6 +182,15 @@ def confirmed_text(toggles: Sequence[Toggle], step: str | None = None) -> str:
     return text if step is None else f"[{step}] {text}"
 
 
+def asked_again(replies: Sequence[Reply], step: str | None) -> bool:
+    """Whether the replies show buttons of `step` again: the question those
+    toggles were shown at is asked again, so the answer was not taken (too
+    many ticked, an exclusive choice with others...)."""
+    return step is not None and any(
+        read_button(button.payload)[1] == step for reply in replies for button in reply.buttons
+    )
+
+
 def shown_at(toggles: Sequence[Toggle]) -> str | None:
     """The step the toggles were shown at, read off their payloads."""
     steps = {read_button(toggle.payload)[1] for toggle in toggles}

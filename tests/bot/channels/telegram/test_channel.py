@@ -596,6 +596,40 @@ async def test_multi_choice_toggles_then_confirms_once(fake):
     assert "reply_markup" not in fake.message_now(keyboard)
 
 
+async def test_a_multi_choice_the_service_refuses_is_never_shown_as_answered(fake):
+    """Too many boxes ticked: the service asks the question again (its buttons
+    of the same step), so the old keyboard goes without a ✓."""
+    received = []
+    question = Reply(
+        "Quels modes ? (2 au plus)",
+        tuple(Button(t, f"[aaaaaaaa] {t}") for t in ("Voiture", "Bus", "Vélo")),
+        multi_select=True,
+    )
+
+    async def handle(message):
+        received.append(message.text)
+        if len(received) == 2:  # the three of them: refused, asked again
+            return [Reply("Vous avez choisi trop de réponses."), question]
+        return [question] if len(received) == 1 else [Reply("Noté.")]
+
+    async with scripted_bot(fake, handle) as bot:
+        chat = Chat(fake, bot, Resident(1029))
+        await chat.say("bonjour")
+        first = chat.last_keyboard()
+        for title in ("Voiture", "Bus", "Vélo"):
+            await chat.tap(title, first)
+        refused = await chat.tap("OK", first)
+        assert "trop de réponses" in refused[0]["text"]
+        assert "✓" not in fake.message_now(first)["text"]
+        assert "reply_markup" not in fake.message_now(first)  # the new keyboard replaces it
+        again = chat.last_keyboard()
+        await chat.tap("Bus", again)
+        accepted = await chat.tap("OK", again)
+    assert accepted[-1]["text"] == "Noté."
+    assert fake.message_now(again)["text"].endswith("✓ Bus")
+    assert received[1:] == ["[aaaaaaaa] Voiture, Bus, Vélo", "[aaaaaaaa] Bus"]
+
+
 async def test_a_command_button_under_a_multi_choice_is_sent_as_is(fake):
     received = []
     question = Reply(
