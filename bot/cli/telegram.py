@@ -120,7 +120,9 @@ async def _run_polling(settings: Any) -> None:
 
     service = await open_serving(settings)
     try:
-        async with running_bot(settings, service) as bot:
+        # With the database: one poller per deployment (on PostgreSQL one polls
+        # and the others stand by; on SQLite a second one is refused).
+        async with running_bot(settings, service, database=service.database) as bot:
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGINT, signal.SIGTERM):

@@ -4,10 +4,12 @@ registered in French (the default) and English."""
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from urllib.parse import urlsplit
 
 from telegram import Bot, BotCommand, WebhookInfo
@@ -169,19 +171,45 @@ async def running_bot(
             "set it to 1-256 characters among A-Z a-z 0-9 _ -"
         )
     sole = SoleHolder(database, TELEGRAM_POLLING) if polling and database is not None else None
-    bot = TelegramBot(
-        settings,
-        conversations,
-        polling=polling,
-        policy=policy,
-        poll_timeout=poll_timeout,
-        sole=sole,
-    )
-    await bot.start()
+    with _sole_sqlite_poller(database if polling else None):
+        bot = TelegramBot(
+            settings,
+            conversations,
+            polling=polling,
+            policy=policy,
+            poll_timeout=poll_timeout,
+            sole=sole,
+        )
+        await bot.start()
+        try:
+            yield bot
+        finally:
+            await bot.stop()
+
+
+@contextmanager
+def _sole_sqlite_poller(database: Database | None) -> Iterator[None]:
+    """On SQLite (one process), no second poller: `consultbot telegram poll`
+    beside `consultbot serve` would take turns with it at getUpdates (409
+    conflicts) and split the updates. A lock on a file beside the database,
+    held while polling, freed by the system when the process ends."""
+    path = database.engine.url.database if database and database.backend == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    descriptor = os.open(f"{path}.telegram-polling.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        yield bot
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise TelegramStartError(
+                f"telegram: another process already polls this bot on the SQLite database "
+                f"{path} (`consultbot serve` or `consultbot telegram poll`); SQLite is one "
+                "process: run only one of them"
+            ) from None
+        yield
     finally:
-        await bot.stop()
+        os.close(descriptor)  # the lock goes with it
 
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")

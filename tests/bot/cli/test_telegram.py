@@ -181,3 +181,51 @@ async def test_poll_refuses_a_default_consultation_not_deployed(fake, tmp_path):
     )
     assert "Polling as" not in output
     assert "Traceback" not in output
+
+
+async def test_poll_beside_a_process_polling_the_same_sqlite_database_is_refused(fake, tmp_path):
+    """SQLite is one process: `consultbot telegram poll` next to a `consultbot
+    serve` that polls would take turns with it at getUpdates and split the updates."""
+    from bot.channels.telegram.bot import running_bot
+    from tests.bot.channels.conftest import telegram_settings
+    from tests.serving import settings_for, start_service
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'consultbot.db'}"
+    service = await start_service(settings_for(url))
+    try:
+        # What `consultbot serve` runs: the bot polling, with its database.
+        async with running_bot(
+            telegram_settings(fake), service, poll_timeout=1, database=service.database
+        ):
+            env = env_for(
+                fake,
+                CONSULTBOT_DATABASE_URL=url,
+                CONSULTBOT_SECRET_KEY="a long secret key for the test deployment",
+            )
+            environ = {k: v for k, v in os.environ.items() if not k.startswith("CONSULTBOT_")}
+            environ.update(PYTHONPATH=str(ROOT), **env)
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                *("-m", "bot", "telegram", "poll"),
+                cwd=tmp_path,
+                env=environ,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+            try:
+                output = (await asyncio.wait_for(process.communicate(), 60))[0].decode()
+            finally:
+                if process.returncode is None:  # polling: the refusal did not come
+                    process.kill()
+                    await process.wait()
+    finally:
+        await service.close()
+    assert process.returncode == 1
+    assert output.splitlines()[-1] == (
+        "consultbot: telegram: another process already polls this bot on the SQLite database "
+        f"{tmp_path / 'consultbot.db'} (`consultbot serve` or `consultbot telegram poll`); "
+        "SQLite is one process: run only one of them"
+    )
+    assert "Polling as" not in output
+    assert "Traceback" not in output
+    assert fake.poll_conflicts == 0
