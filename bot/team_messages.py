@@ -319,30 +319,36 @@ class TeamMessages:
 
         if self._telegram is None or resident.address is None:
             return Outcome.QUEUED
+        # What still waits for them (e.g. written while they had blocked the
+        # bot) goes first, oldest first: never a later message before it.
         async with self._db.transaction() as session:
-            claimed = await team_messages.claim(session, message.id, now=now)
-        if claimed is None:  # their next message took it first
+            claimed = await team_messages.claim_waiting(session, resident.id, now=now)
+        if message.id not in {waiting.id for waiting in claimed}:  # their next message took it
             return Outcome.DELIVERED
-        try:
-            sent = await self._telegram.send(
-                resident.address, shown_text(message.text, resident.language)
-            )
-        except Blocked:
-            async with self._db.transaction() as session:
-                await team_messages.release(session, message.id, unreachable=True)
-                await participants.change(session, resident.id, reachable=False)
-            return Outcome.UNREACHABLE
-        except BaseException:
-            await self._give_back(message.id)
-            raise
-        if not sent:
-            await self._give_back(message.id)
-            return Outcome.QUEUED
+        for index, waiting in enumerate(claimed):
+            unsent = [later.id for later in claimed[index:]]
+            try:
+                sent = await self._telegram.send(
+                    resident.address, shown_text(waiting.text, resident.language)
+                )
+            except Blocked:
+                async with self._db.transaction() as session:
+                    for message_id in unsent:
+                        await team_messages.release(session, message_id, unreachable=True)
+                    await participants.change(session, resident.id, reachable=False)
+                return Outcome.UNREACHABLE if message.id in unsent else Outcome.DELIVERED
+            except BaseException:
+                await self._give_back(unsent)
+                raise
+            if not sent:
+                await self._give_back(unsent)
+                return Outcome.QUEUED if message.id in unsent else Outcome.DELIVERED
         return Outcome.DELIVERED
 
-    async def _give_back(self, message_id: int) -> None:
+    async def _give_back(self, message_ids: Sequence[int]) -> None:
         async with self._db.transaction() as session:
-            await team_messages.release(session, message_id)
+            for message_id in message_ids:
+                await team_messages.release(session, message_id)
 
 
 def subject(session_id: int) -> str:

@@ -196,6 +196,28 @@ async def test_a_reply_to_an_erased_conversation_says_so(people: People):
         assert await team_messages.for_session(s, session_id) == []
 
 
+async def test_after_an_unblock_what_waited_goes_out_before_a_later_reply(
+    people: People, fake: FakeBotApi, database_url: str
+):
+    camille = Resident(4245)
+    address = ChatAddressCipher.from_settings(settings_for(database_url)).encrypt(camille.id)
+    session_id = await people.ask_for_a_person("telegram", "4245", address)
+    fake.block(camille)
+    assert await people.reply(session_id, "Premier message.") is Outcome.UNREACHABLE
+    fake.blocked.clear()  # they unblock the bot, and write nothing yet
+
+    assert await people.reply(session_id, "Second message.") is Outcome.DELIVERED
+
+    assert [m["text"] for m in fake.messages_to(camille)] == [
+        f"{FR_HEADER}\nPremier message.",
+        f"{FR_HEADER}\nSecond message.",
+    ]
+    async with people.service.database.transaction() as s:
+        states = [m.state for m in await team_messages.for_session(s, session_id)]
+    assert states == [TeamMessageState.DELIVERED, TeamMessageState.DELIVERED]
+    assert "Premier" not in " ".join(await people.say("telegram", "4245", "train", address))
+
+
 async def _quiet_conversation(people: People) -> int:
     for text in ("bonjour", "oui"):
         await people.say("rest", "quiet", text)
