@@ -630,6 +630,30 @@ async def test_a_multi_choice_the_service_refuses_is_never_shown_as_answered(fak
     assert received[1:] == ["[aaaaaaaa] Voiture, Bus, Vélo", "[aaaaaaaa] Bus"]
 
 
+async def test_too_many_boxes_ticked_are_not_shown_as_answered(fake, bot, conversations):
+    """The lycees consultation through the real service: four ticks where three
+    at most are taken."""
+    chat = Chat(fake, bot, Resident(1030))
+    await chat.say("/start lycees")
+    await chat.tap("Oui")
+    await chat.tap("Lycéen")
+    await chat.say("45000")
+    await chat.say("Orléans")
+    await chat.say("35")
+    modes = chat.last_keyboard()
+    assert "trois réponses" in modes["text"]
+    for title in ("Car scolaire", "Train", "Voiture", "Vélo"):
+        await chat.tap(title, modes)
+    refused = await chat.tap("OK", modes)
+    assert "trop de réponses" in refused[0]["text"]
+    assert "✓" not in fake.message_now(modes)["text"]
+    again = chat.last_keyboard()
+    await chat.tap("Train", again)
+    await chat.tap("OK", again)
+    assert fake.message_now(again)["text"].endswith("✓ Train")
+    assert (await conversations.answers(1030))["travel_modes"] == ["train"]
+
+
 async def test_a_command_button_under_a_multi_choice_is_sent_as_is(fake):
     received = []
     question = Reply(
