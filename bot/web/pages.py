@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.web.lifecycle import Lifecycle
+from bot.web.readiness import other_problems
 from flows.catalogue import CATALOGUE
 from flows.language import pick_language
 
@@ -153,16 +154,18 @@ class Pages:
 
     async def readyz(self, request: web.Request) -> web.Response:
         """The process takes messages: started, not shutting down, and its
-        database takes writes (checked by a write, at most every few seconds)."""
+        database takes writes (checked by a write, at most every few seconds).
+        A channel that cannot work (Telegram refusing the token) is named, but
+        the process stays ready: the web chat and REST still take messages, and
+        a proxy would otherwise turn every resident away for one channel."""
         if not self.lifecycle.accepting:
             status = "draining" if self.lifecycle.draining else "starting"
             return web.json_response({"status": status}, status=503)
         if self._writes is not None and not await self._writes.takes_writes():
             return web.json_response({"status": self._writes.problem}, status=503)
-        from bot.web.readiness import other_problem
-
-        if (problem := other_problem(request.app)) is not None:
-            return web.json_response({"status": problem}, status=503)
+        problems = other_problems(request.app)
+        if problems:
+            return web.json_response({"status": "ready", "problems": problems})
         return web.json_response({"status": "ready"})
 
 

@@ -28,8 +28,8 @@ from storage.errors import DatabaseReadOnly, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
-# Other parts of the process that can make it unready (e.g. Telegram polling with
-# a refused token): each returns why, or None.
+# Other parts of the process that can fail on their own (e.g. Telegram polling
+# with a refused token): each returns why, or None; `/readyz` names them.
 READINESS_CHECKS = web.AppKey("readiness_checks", list[Callable[[], str | None]])
 
 
@@ -38,9 +38,9 @@ def add_check(app: web.Application, check: Callable[[], str | None]) -> None:
     app.setdefault(READINESS_CHECKS, []).append(check)
 
 
-def other_problem(app: web.Application) -> str | None:
-    """The first problem a check added with `add_check` reports, or None."""
-    return next((p for check in app.get(READINESS_CHECKS, ()) if (p := check())), None)
+def other_problems(app: web.Application) -> list[str]:
+    """The problems the checks added with `add_check` report."""
+    return [p for check in app.get(READINESS_CHECKS, ()) if (p := check())]
 
 
 FRESH_FOR_S: Final = 10.0
