@@ -51,7 +51,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -88,6 +87,8 @@ from bot.channels.telegram.sending import (
     RetryPolicy,
     call_api,
 )
+from bot.channels.telegram.stalled import StalledChats
+from bot.channels.telegram.updates import chat_id_of, command_of, content_kind, markup_of
 from bot.errors import UserError
 from bot.keys import Keys
 from bot.participant_locks import ParticipantLocks
@@ -103,7 +104,6 @@ CHANNEL = "telegram"
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 _DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REMEMBERED = 100_000  # entries of each in-memory table, oldest dropped first
-_STALL = 600.0  # seconds a chat's later updates wait for one not delivered
 
 
 class TelegramStartError(UserError):
@@ -165,10 +165,9 @@ class TelegramChannel:
         self._toggles: OrderedDict[tuple[int, int], list[Toggle]] = OrderedDict()
         self._languages: OrderedDict[int, str] = OrderedDict()
         self._blocked: set[int] = set()
-        # chat -> (update whose replies were not delivered, when): later updates
-        # of the chat wait for its redelivery, so that nobody answers a question
-        # they never saw (bounded: see _STALL).
-        self._stalled: dict[int, tuple[int, float]] = {}
+        # Chats whose later updates wait for the redelivery of one whose
+        # replies were not delivered.
+        self._stalled = StalledChats()
 
     def _address(self, chat_id: int) -> str | None:
         return None if self.addresses is None else self.addresses.encrypt(chat_id)
@@ -179,7 +178,7 @@ class TelegramChannel:
         if update.update_id in self._done:
             log.info("telegram: update %s already processed, dropped", update.update_id)
             return
-        chat_id = _chat_id(update)
+        chat_id = chat_id_of(update)
         if chat_id is None:
             log.info("telegram: update %s of an unhandled type ignored", update.update_id)
             self._remember(update.update_id)
@@ -187,12 +186,11 @@ class TelegramChannel:
         async with self._locks.hold(str(chat_id)):
             if update.update_id in self._done:  # the same update delivered concurrently
                 return
-            self._wait_for_stalled(update.update_id, chat_id)
+            self._stalled.check(chat_id, update.update_id)
             try:
                 await self._dispatch(update, chat_id)
             except DeliveryFailed as error:
-                if chat_id not in self._stalled:
-                    self._stalled[chat_id] = (update.update_id, time.monotonic())
+                self._stalled.failed(chat_id, update.update_id)
                 log.warning(
                     "telegram: update %s: replies not delivered (%s); left unconfirmed, "
                     "Telegram delivers it again and the kept replies are sent then",
@@ -200,20 +198,8 @@ class TelegramChannel:
                     error,
                 )
                 raise
-            if self._stalled.get(chat_id, (None,))[0] == update.update_id:
-                del self._stalled[chat_id]
+            self._stalled.delivered(chat_id, update.update_id)
             self._remember(update.update_id)
-
-    def _wait_for_stalled(self, update_id: int, chat_id: int) -> None:
-        """Raise DeliveryFailed for an update that came after one of the same chat
-        whose replies were not delivered yet: it is handled after it."""
-        stalled = self._stalled.get(chat_id)
-        if stalled is None or update_id <= stalled[0]:
-            return
-        if time.monotonic() - stalled[1] > _STALL:  # never delivered again: go on
-            del self._stalled[chat_id]
-            return
-        raise DeliveryFailed(f"update {stalled[0]} of this chat is to be delivered first")
 
     # --- dispatch ---------------------------------------------------------------
 
@@ -260,12 +246,12 @@ class TelegramChannel:
             log.info("telegram: message in a %s chat ignored", message.chat.type)
             return
         if message.text is None:
-            kind = _content_kind(message)
+            kind = content_kind(message)
             log.info("telegram: %s message %s answered 'text only'", kind, message.message_id)
             await self._say(chat_id, user.id, "text_only", language, own=True)
             return
         text, consultation, source = message.text, None, None
-        command, argument = _command(message)
+        command, argument = command_of(message)
         if command in ("langue", "language", "lang"):
             chosen = CATALOGUE.language_named(argument)
             if chosen is not None:
@@ -307,7 +293,7 @@ class TelegramChannel:
             return
         if decoded.kind == "language":
             await self._answer(query, None)
-            await self._mark_answered(message, button_title(_markup(message), data))
+            await self._mark_answered(message, button_title(markup_of(message), data))
             await self._switch_language(chat_id, user_id, decoded.payload)
             return
         key = (chat_id, message.message_id) if message is not None else None
@@ -323,7 +309,7 @@ class TelegramChannel:
         if decoded.kind == "confirm":
             toggles = self._toggles.get(key) if key else None
             if toggles is None:
-                toggles = read_toggles(_markup(message), chat_id, self.codec)
+                toggles = read_toggles(markup_of(message), chat_id, self.codec)
             chosen = [toggle for toggle in toggles if toggle.checked]
             if not chosen:
                 await self._answer(
@@ -335,7 +321,7 @@ class TelegramChannel:
             shown = ", ".join(toggle.title for toggle in chosen)
         else:
             text = decoded.payload
-            shown = button_title(_markup(message), data) or decoded.payload
+            shown = button_title(markup_of(message), data) or decoded.payload
         dedupe = f"k{message.message_id}" if message is not None else f"q{query.id}"
         inbound = InboundMessage(
             channel=CHANNEL,
@@ -537,32 +523,3 @@ class TelegramChannel:
 def _bound(table: OrderedDict[Any, Any]) -> None:
     while len(table) > _REMEMBERED:
         table.popitem(last=False)
-
-
-def _chat_id(update: Update) -> int | None:
-    if update.effective_chat is not None:
-        return update.effective_chat.id
-    if update.callback_query is not None:  # the keyboard's message is too old to see
-        return update.callback_query.from_user.id
-    return None
-
-
-def _markup(message: Message | None) -> InlineKeyboardMarkup | None:
-    return message.reply_markup if message is not None else None
-
-
-def _command(message: Message) -> tuple[str | None, str]:
-    """("start", "mobilite") for "/start mobilite", (None, "") for plain text."""
-    text = message.text or ""
-    for entity in message.entities:
-        if entity.type == "bot_command" and entity.offset == 0:
-            name = text[1 : entity.length].split("@")[0].lower()
-            return name, text[entity.length :].strip()
-    return None, ""
-
-
-def _content_kind(message: Message) -> str:
-    for kind in ("photo", "voice", "sticker", "location", "contact", "video", "document"):
-        if getattr(message, kind, None):
-            return kind
-    return "non-text"
