@@ -33,7 +33,7 @@ def summary(flow: Flow, state: SessionState) -> Reply:
     for number, question in enumerate(numbered(flow, state), start=1):
         shown = recalled(question, state)
         shown = say("review_skipped", lang) if shown is None else shown
-        lines.append(f"{number}. {_short(question.text.get(lang))} {_clipped(shown)}")
+        lines.append(f"{number}. {_short(question.text.get(lang), lang)} {_clipped(shown)}")
     lines.append(say("review_how", lang))
     return Reply("\n".join(lines), (Button(say("review_send", lang), SEND),))
 
@@ -64,8 +64,11 @@ def _clipped(answer: str) -> str:
     return cut[: cut.rfind(" ")].rstrip(" ,;:") + "…"  # at a word's end
 
 
-def _short(text: str) -> str:
+def _short(text: str, lang: str) -> str:
     line = text.strip().splitlines()[0] if text.strip() else text
     shown = line if len(line) <= MAX_SHOWN else line[: MAX_SHOWN - 1].rstrip() + "…"
-    # A question that ends its own sentence ("Classez vos priorités.") takes no colon.
-    return shown if shown.endswith(("?", ":", "…", ".", "!")) else shown + " :"
+    # A question that ends its own sentence ("Classez vos priorités.") takes no colon;
+    # French puts a space before one, English does not ("Votre âge : 30", "Your age: 30").
+    if shown.endswith(("?", ":", "…", ".", "!")):
+        return shown
+    return shown + (" :" if lang == "fr" else ":")

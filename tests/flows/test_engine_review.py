@@ -287,6 +287,7 @@ outro: {fr: Merci !, en: Thanks!}
 
 
 def test_a_question_ending_with_a_full_stop_or_an_exclamation_mark_takes_no_colon():
+    # ...and a colon takes a space before it in French only.
     for lang, expected in (
         (
             "fr",
@@ -298,7 +299,7 @@ def test_a_question_ending_with_a_full_stop_or_an_exclamation_mark_takes_no_colo
         ),
         (
             "en",
-            ["1. Rank the Region's priorities. Renovation", "2. Go ahead! Yes", "3. Your age : 30"],
+            ["1. Rank the Region's priorities. Renovation", "2. Go ahead! Yes", "3. Your age: 30"],
         ),
     ):
         chat = Chat(parse_flow(PUNCTUATED, "priorites.yml"))
