@@ -9,8 +9,11 @@ import getpass
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 import flows
 from flows.loader import parse_flow, read_flow_text
+from flows.model import Flow
 from storage import audit, consultations
 from storage.database import Database
 
@@ -50,26 +53,32 @@ async def deploy_text(
     make it live; nothing is stored unless it is valid. The deployment is in
     the audit log (in the same transaction) as `deployed_by`'s."""
     flow = await asyncio.to_thread(parse_flow, text, source)
-    deployed_by = deployed_by or _operator()
     async with database.transaction() as session:
-        deployment = await consultations.deploy(
-            session,
-            flow.id,
-            text,
-            deployed_by=deployed_by,
-            now=now,
-            title=flow.title.get(flow.languages[0]),
-            source=source,
-        )
-        await audit.record(
-            session,
-            AUDIT_DEPLOY,
-            {"version": deployment.version.version},
-            now=now,
-            details={"changed": "yes" if deployment.changed else "no (already live)"},
-            actor=deployed_by,
-            subject=f"consultation:{flow.id}",
-        )
+        return await _deploy(session, flow, text, source, now, deployed_by or _operator())
+
+
+async def _deploy(
+    session: AsyncSession, flow: Flow, text: str, source: str, now: dt.datetime, by: str
+) -> DeployResult:
+    """Store `flow` (read from `text`) as live, audited as `by`'s, in `session`."""
+    deployment = await consultations.deploy(
+        session,
+        flow.id,
+        text,
+        deployed_by=by,
+        now=now,
+        title=flow.title.get(flow.languages[0]),
+        source=source,
+    )
+    await audit.record(
+        session,
+        AUDIT_DEPLOY,
+        {"version": deployment.version.version},
+        now=now,
+        details={"changed": "yes" if deployment.changed else "no (already live)"},
+        actor=by,
+        subject=f"consultation:{flow.id}",
+    )
     return DeployResult(flow.id, deployment.version.version, deployment.changed, source)
 
 
@@ -81,15 +90,25 @@ async def deploy_initial(
 ) -> list[DeployResult]:
     """On first start, with no consultation deployed yet, deploy the flows of
     `folders` (the bundled examples, then the configured folder): their
-    .yml and .yaml files."""
-    async with database.transaction() as session:
-        if await consultations.live_versions(session):
-            return []
-    return [
-        await deploy_file(database, path, now=now, deployed_by="consultbot (first start)")
+    .yml and .yaml files, all read and checked first (FlowError: nothing
+    deployed), then deployed in one transaction, so that a process starting
+    at the same time sees none of them or all (its `default_consultation`
+    among them)."""
+    paths = [
+        path
         for folder in folders
         for path in sorted(p for p in folder.iterdir() if p.suffix in FLOW_SUFFIXES)
     ]
+    texts = [(read_flow_text(path), str(path)) for path in paths]
+    read = [await asyncio.to_thread(parse_flow, text, source) for text, source in texts]
+    async with database.transaction() as session:
+        await consultations.lock_first_deployment(session)
+        if await consultations.live_versions(session):
+            return []
+        return [
+            await _deploy(session, flow, text, source, now, "consultbot (first start)")
+            for flow, (text, source) in zip(read, texts, strict=True)
+        ]
 
 
 def _operator() -> str:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -248,6 +249,20 @@ async def live_id_and_dates(
     per-message path; None when nothing is deployed."""
     row = (await _LIVE.execute(session, {"b_consultation": consultation_id})).first()
     return None if row is None else (row[0], console_dates(*row[1:]))
+
+
+# Held by the transaction that deploys the first flows of an empty database,
+# so that processes starting at once see none of them or all (PostgreSQL; a
+# SQLite write transaction is alone anyway).
+_FIRST_DEPLOYMENT_LOCK = 0x636F6E73756C75
+
+
+async def lock_first_deployment(session: AsyncSession) -> None:
+    """Wait until no other transaction is deploying the first flows."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FIRST_DEPLOYMENT_LOCK}
+        )
 
 
 async def live_versions(session: AsyncSession) -> list[FlowVersion]:
