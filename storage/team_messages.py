@@ -246,19 +246,9 @@ async def add(
     now: dt.datetime,
 ) -> TeamMessage:
     """A queued message from the team, and its line in the session's transcript."""
+    values = _queued(session_id, participant_id, text, author, now)
     row = (
-        await session.execute(
-            insert(TeamMessageRow)
-            .values(
-                session_id=session_id,
-                participant_id=participant_id,
-                text=text,
-                author=author,
-                state=TeamMessageState.QUEUED.value,
-                created_at=now,
-            )
-            .returning(*_MESSAGE_COLUMNS)
-        )
+        await session.execute(insert(TeamMessageRow).values(**values).returning(*_MESSAGE_COLUMNS))
     ).one()
     await _transcript_line(session, session_id, text, now)
     return _message(row)
@@ -276,20 +266,26 @@ async def add_once(
 ) -> TeamMessage | None:
     """As `add`, for the console form of one-time token `form_token`; None,
     and nothing added, if that form added its message before."""
-    values = {
+    values = {**_queued(session_id, participant_id, text, author, now), "form_token": form_token}
+    row = (await session.execute(_ADD_ONCE, values)).one_or_none()
+    if row is None:
+        return None
+    await _transcript_line(session, session_id, text, now)
+    return _message(row)
+
+
+def _queued(
+    session_id: int, participant_id: int, text: str, author: str, now: dt.datetime
+) -> dict[str, Any]:
+    """The columns of a message from the team, queued."""
+    return {
         "session_id": session_id,
         "participant_id": participant_id,
         "text": text,
         "author": author,
         "state": TeamMessageState.QUEUED.value,
         "created_at": now,
-        "form_token": form_token,
     }
-    row = (await session.execute(_ADD_ONCE, values)).one_or_none()
-    if row is None:
-        return None
-    await _transcript_line(session, session_id, text, now)
-    return _message(row)
 
 
 async def _transcript_line(
