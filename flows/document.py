@@ -14,10 +14,8 @@ values ourselves instead of using its constructor so that:
 - aliases cannot blow up: expanded values and nesting depth are capped (YAML
   bombs, self-referencing aliases),
 - no tag builds anything: `!!python/...` and other tags are reported,
-- a YAML error is told from the lines it points at, in the README's words: a
-  text to put in quotes (it starts with `*`, `@`, a quote..., or holds ': '), a
-  quote never closed, a key not lined up, a non-breaking space or a tab in the
-  indentation; the parser's own words only when the lines show none of these.
+- a YAML error is told in the organizer's words, with the fix written out
+  (`flows.yaml_mistakes`).
 
 Why ruamel.yaml, measured: it replaces a patched copy of PyYAML's scanner
 (PyYAML, YAML 1.1, ends a plain text at `?` inside braces). Its pure-Python
@@ -34,7 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,11 +39,12 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import SafeConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.reader import ReaderError
 
 from flows.errors import FlowProblem, FlowValidationError
+from flows.invisible import invisible, invisible_name
+from flows.yaml_mistakes import yaml_problem
 
 YamlPath = tuple[str | int, ...]
 
@@ -115,7 +113,7 @@ def parse_document(text: str, source: str) -> Document:
             "a flow needs far fewer; check the indentation and brackets",
         ) from None
     except YAMLError as error:
-        raise _yaml_error(error, text, source) from None
+        raise FlowValidationError([yaml_problem(error, text, source)]) from None
     if root is None:
         raise _fatal(source, 1, "the file is empty", "a flow starts with `id:`, `title:`, ...")
     builder = _Builder(source, reader.constructor)
@@ -136,232 +134,6 @@ def _line(mark: object) -> int | None:
 
 def _fatal(source: str, line: int | None, message: str, hint: str | None) -> FlowValidationError:
     return FlowValidationError([FlowProblem(source, line, None, message, hint)])
-
-
-def _yaml_error(error: YAMLError, text: str, source: str) -> FlowValidationError:
-    if isinstance(error, ReaderError):
-        line = text.count("\n", 0, error.position) + 1
-        return _fatal(
-            source,
-            line,
-            f"the file contains a character that YAML does not allow ({_codepoint(error)})",
-            "remove control characters; save the file as plain UTF-8 text",
-        )
-    if isinstance(error, MarkedYAMLError):
-        explained = _explained(error, text.split("\n"))  # YAML counts lines by \n
-        if explained is not None:
-            return _fatal(source, *explained)
-        mark = error.problem_mark or error.context_mark
-        if "end of stream" in (error.problem or "") and error.context_mark is not None:
-            mark = error.context_mark  # an unclosed quote or bracket: where it opened
-        parts = [part for part in (error.context, error.problem) if part]
-        message = "malformed YAML: " + (", ".join(parts) or "cannot be read")
-        return _fatal(source, _line(mark), message, _yaml_hint(error.problem or ""))
-    return _fatal(source, None, f"malformed YAML: {error}", None)
-
-
-# A text may not start with these unquoted (`{` and `[` start a list or mapping).
-_SIGNS = "&*!|>'\"%@`"
-_QUOTES = "'\""
-# `key: ` at a line's start (after `- ` for an item) or in `{...}` after `{` or `,`.
-_KEY = re.compile(r"(?:^[ ]*(?:-[ ]+)?|[{,][ ]*)([\w-]+):[ \t]+")
-_NEXT_KEY = re.compile(r",[ ]*[\w-]+:[ \t]")
-_ALIAS = re.compile(r"\*[\w-]+")
-_ITEM_START = re.compile(r"[ ]*(?:-[ ]+)?")  # where the keys of a line's mapping start
-_Explained = tuple[int, str, str]  # line, message, hint
-
-
-def _explained(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
-    """The mistake behind a YAML error, told from the lines it points at, with
-    the rule the README states; None when the lines do not show it."""
-    marks = [mark for mark in (error.problem_mark, error.context_mark) if mark is not None]
-    if not marks or "end of stream" in (error.problem or ""):
-        return None  # an unclosed quote or bracket: where it opened is all we know
-    at = [(mark.line, mark.column) for mark in marks if 0 <= mark.line < len(lines)]
-    # A non-breaking space or a tab indenting a line can be blamed on the next one.
-    for number in sorted({line for line, _ in at} | {line - 1 for line, _ in at if line}):
-        found = _odd_indentation(number, lines[number].rstrip("\r"))
-        if found is not None:
-            return found
-    for number in sorted({line for line, _ in at} | {line - 1 for line, _ in at if line}):
-        found = _unclosed(number, lines[number].rstrip("\r"))
-        if found is not None:
-            return found
-    for number, column in at:
-        found = _text_mistake(number, lines[number].rstrip("\r"), column)
-        if found is not None:
-            return found
-    for number, _ in at:
-        found = _misaligned(number, lines)
-        if found is not None:
-            return found
-    return None
-
-
-def _odd_indentation(number: int, line: str) -> _Explained | None:
-    indentation = line[: len(line) - len(line.lstrip())]
-    odd = next((character for character in indentation if character != " "), None)
-    if odd is None:
-        return None
-    if odd == "\t":
-        return number + 1, "this line is indented with a tab", "indent with spaces, never tabs"
-    return (
-        number + 1,
-        f"this line starts with {invisible_name(odd)}, which does not count as indentation",
-        "delete it and indent with ordinary spaces",
-    )
-
-
-def _text_mistake(number: int, line: str, column: int) -> _Explained | None:
-    """A text written unquoted where YAML reads signs in it: starting with one of
-    `& * ! | > ' " % @`, or holding ': '."""
-    entry = _entry(line, column)
-    if entry is None:
-        return None
-    key, text = entry
-    if text[:1] in _QUOTES and _closes(text):
-        return None  # well quoted: the mistake is elsewhere
-    if _ALIAS.fullmatch(text):
-        return None  # a real alias (*name)
-    fix = f"put the whole text in quotes: {key}: {_quoted(text)}"
-    if text[:1] in _SIGNS:
-        shown = "a quote" if text[0] in _QUOTES else f"'{text[0]}'"
-        return (
-            number + 1,
-            f"this text starts with {shown}, and a text starting with"
-            " { [ & * ! | > ' \" % @ must be in quotes",
-            fix,
-        )
-    if re.search(r":\s", text):
-        return number + 1, "this text contains ': ', so it must be in quotes", fix
-    return None
-
-
-def _unclosed(number: int, line: str) -> _Explained | None:
-    entry = _entry(line, len(line))
-    if entry is None or entry[1][:1] not in _QUOTES or entry[1].find(entry[1][0], 1) >= 0:
-        return None
-    key, text = entry
-    return (
-        number + 1,
-        f"the quote {text[0]} that opens this text is never closed",
-        f"end the text with {text[0]}: {key}: {text}{text[0]}",
-    )
-
-
-def _entry(line: str, column: int) -> tuple[str, str] | None:
-    """The key and the text written on `line` around `column`."""
-    found = [match for match in _KEY.finditer(line) if match.end() <= column + 1]
-    if not found:
-        return None
-    match = found[-1]
-    text = line[match.end() :]
-    if match.group(0)[:1] in "{,":  # inside {...}: up to the next key or the brace
-        following = _NEXT_KEY.search(text)
-        text = text[: following.start()] if following else text.rstrip().rstrip("}")
-    else:
-        text = re.sub(r"[ \t]+#.*$", "", text)
-    text = text.strip()
-    return (match.group(1), text) if text else None
-
-
-def _closes(text: str) -> bool:
-    """`text` is one quoted text, closed at its end and not before."""
-    quote, inner = text[0], text[1:-1]
-    if len(text) < 2 or text[-1] != quote:
-        return False
-    return quote not in inner.replace("\\" + quote, "").replace(quote * 2, "")
-
-
-def _quoted(text: str) -> str:
-    if '"' not in text:
-        return f'"{text}"'
-    if "'" not in text:
-        return f"'{text}'"
-    return '"' + text.replace('"', '\\"') + '"'
-
-
-def _misaligned(number: int, lines: list[str]) -> _Explained | None:
-    """A `key:` line not lined up with the keys above it."""
-    line = lines[number].rstrip("\r")
-    if not re.match(r"^[ ]*(?:-[ ]+)?[\w-]+:(?:\s|$)", line):
-        return None
-    indent = len(line) - len(line.lstrip(" "))
-    for above in range(number - 1, -1, -1):
-        text = lines[above].rstrip("\r")
-        if not text.strip() or text.lstrip().startswith("#"):
-            continue
-        if len(text) - len(text.lstrip(" ")) <= indent:
-            break
-    else:
-        return None
-    if text.rstrip().endswith((":", "|", ">", "-")):
-        return None  # the first key of a block opened above
-    start = _ITEM_START.match(text)
-    keys = start.end() if start else 0
-    if keys == indent:
-        return None  # the next key of the item above
-    where = "the line above it" if above == number - 1 else f"line {above + 1}"
-    key = line.strip().removeprefix("- ").split(":")[0]
-    other = text.strip().removeprefix("- ").split(":")[0]
-    how = "more" if indent > keys else "less"
-    return (
-        number + 1,
-        f"this line is indented {how} than {where} ({indent} spaces instead of {keys})",
-        f"line its keys up: '{key}' under '{other}'",
-    )
-
-
-_NAMES = {
-    "\u00a0": "a non-breaking space",
-    "\u202f": "a narrow non-breaking space",
-    "\u200b": "a zero-width space",
-    "\ufeff": "an invisible character (a byte order mark)",
-    "\t": "a tab",
-}
-
-
-def invisible(character: str) -> bool:
-    """The character shows as a space, or not at all, without being an ordinary space."""
-    return character != " " and (
-        character.isspace() or unicodedata.category(character) in ("Cf", "Zs")
-    )
-
-
-def invisible_name(character: str) -> str:
-    """How a message names a character that shows as a space or not at all."""
-    return _NAMES.get(character, f"an invisible character (U+{ord(character):04X})")
-
-
-def visible(text: str) -> str:
-    """`text` for a message, its invisible characters named: 'text[non-breaking space]'."""
-    return "".join(
-        f"[{invisible_name(c).removeprefix('a ').removeprefix('an ')}]" if invisible(c) else c
-        for c in text
-    )
-
-
-def _codepoint(error: ReaderError) -> str:
-    character = error.character
-    code = character if isinstance(character, int) else ord(str(character)[:1] or "?")
-    return f"U+{code:04X}"
-
-
-def _yaml_hint(problem: str) -> str:
-    if "'\\t'" in problem or "tab" in problem:
-        return "indent with spaces, never tabs"
-    if "but got '?'" in problem or "found '?'" in problem:
-        return (
-            "inside { } or [ ], a text with ' ?' or ',' must be quoted:"
-            ' {fr: "Acceptez-vous ?", en: "Do you agree?"}'
-        )
-    if "another document" in problem:
-        return "a flow file holds one document: remove the '---' line"
-    if "mapping values are not allowed" in problem:
-        return "a text containing ': ' must be quoted, e.g. text: \"Note: ...\""
-    if "found undefined alias" in problem:
-        return "an alias *name needs an anchor &name earlier in the file"
-    return "check the indentation and the quotes on this line and the one before"
 
 
 class _Builder:

@@ -15,7 +15,8 @@ import re
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from flows.document import YamlPath, visible
+from flows.document import YamlPath
+from flows.invisible import visible
 from flows.schema import (
     LANGUAGE_PATTERN,
     QUESTION_MODELS,
