@@ -40,7 +40,7 @@ How one message is read, in order:
    - a request to send or finish the answers ("envoyer mes réponses", "submit
      the survey") never erases them nor starts over, whatever it shares with
      those commands' examples, unless it says so in their own verbs
-     (nlu.command_frames.sends_instead).
+     (nlu.sending.sends_instead).
 
 Bring your own Rasa: a deployment that recognises commands with its own Rasa
 server (bot/rasa.py calls its POST /model/parse) passes the result in as
@@ -56,13 +56,7 @@ from collections.abc import Sequence
 from importlib import resources
 
 from nlu.choice import parse_choice, parse_multi_choice
-from nlu.command_frames import (
-    framed_command,
-    framed_command_of,
-    receipt_code,
-    sends_instead,
-    wonders_why,
-)
+from nlu.command_frames import framed_command, framed_command_of, receipt_code, wonders_why
 from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.comment import split_comment
 from nlu.commune import Places
@@ -87,6 +81,7 @@ from nlu.pictographs import EmojiNames
 from nlu.postal_code import parse_postal_code
 from nlu.question import ChoiceOption, QuestionSpec
 from nlu.ranking import parse_ranking
+from nlu.sending import sends_instead
 from nlu.stems import stems
 from nlu.training_data import TrainingData, parse_many
 from nlu.yes_no import YesNoParser

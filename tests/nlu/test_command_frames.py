@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from nlu import command_frames
-from nlu.command_frames import framed_command, sends_instead, wonders_why
+from nlu.command_frames import framed_command, wonders_why
 from nlu.commands import command_words
 
 
@@ -221,25 +221,6 @@ def test_opinions_near_the_new_frames_stay_answers(text):
 )
 def test_wondering_why_something_is_so(text, wonders):
     assert wonders_why(text) is wonders
-
-
-@pytest.mark.parametrize(
-    ("text", "command", "sends"),
-    [
-        ("Envoyer mes réponses", "delete_data", True),
-        ("valider ma participation", "delete_data", True),
-        ("j'ai fini, vous pouvez envoyer", "delete_data", True),
-        ("submit the survey", "restart", True),
-        ("supprimez tout ce que je vous ai envoyé", "delete_data", False),
-        ("ne les envoyez pas, supprimez mes réponses", "delete_data", False),
-        ("n'envoyez pas mes réponses", "delete_data", False),
-        ("envoyez-les puis on recommence", "restart", False),
-        ("ne m'envoyez plus de messages", "stop", False),
-        ("I'm done", "stop", False),
-    ],
-)
-def test_sending_the_answers_is_neither_erasing_nor_starting_over(text, command, sends):
-    assert sends_instead(text, command) is sends
 
 
 def test_je_glued_to_a_consonant_is_spelt_out_but_not_abbreviations():
