@@ -24,7 +24,7 @@ from aiohttp import web
 
 from storage import readiness
 from storage.database import Database
-from storage.errors import DatabaseReadOnly, DatabaseUnavailable
+from storage.errors import DatabaseReadOnly, DatabaseTimedOut, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +85,9 @@ class WriteCheck:
         return self._database.unreachable_at != self._seen_unreachable_at
 
     async def _probe(self) -> bool:
+        limit = asyncio.timeout(PROBE_TIMEOUT_S)
         try:
-            async with asyncio.timeout(PROBE_TIMEOUT_S):
+            async with limit:
                 try:
                     await self._write()
                 except DatabaseUnavailable:
@@ -94,17 +95,12 @@ class WriteCheck:
                     # restart, a terminated backend) fails once and is replaced:
                     # only a second failure says the database is away.
                     await self._write()
-        except (DatabaseUnavailable, TimeoutError) as error:
-            self._problem = "database_unavailable"
-            log.warning("readiness: the database is unreachable: %s", error or "timed out")
-            return False
-        except DatabaseReadOnly as error:
-            self._problem = "database_read_only"
-            log.warning("readiness: %s", error)
-            return False
-        except Exception as error:  # any other refusal means: not ready
-            self._problem = "database_read_only"
-            log.warning("readiness: the database refuses writes: %s", type(error).__name__)
+        except Exception as error:  # any refusal means: not ready
+            # Past the limit, whatever the interrupted write raised (a
+            # cancelled PostgreSQL transaction may end in another error), the
+            # probe timed out: a lock held elsewhere, a database too slow.
+            self._problem, why = _named(error, timed_out=limit.expired())
+            log.warning("readiness: %s", why)
             return False
         return True
 
@@ -114,5 +110,19 @@ class WriteCheck:
 
     @property
     def problem(self) -> str:
-        """Why the last probe failed: database_unavailable or database_read_only."""
+        """Why the last probe failed: database_unavailable, database_timed_out
+        or database_read_only."""
         return self._problem
+
+
+def _named(error: Exception, *, timed_out: bool) -> tuple[str, str]:
+    """The problem `/readyz` names for a failed probe, and the log's words."""
+    if timed_out:
+        return "database_timed_out", f"the probe write had no answer within {PROBE_TIMEOUT_S:g} s"
+    if isinstance(error, DatabaseTimedOut):
+        return "database_timed_out", str(error)
+    if isinstance(error, DatabaseUnavailable):
+        return "database_unavailable", f"the database is unreachable: {error}"
+    if isinstance(error, DatabaseReadOnly):
+        return "database_read_only", str(error)
+    return "database_read_only", f"the database refuses writes: {type(error).__name__}"

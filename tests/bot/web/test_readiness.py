@@ -4,9 +4,10 @@ few seconds."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import aiohttp
@@ -17,7 +18,7 @@ from sqlalchemy.engine import make_url
 from bot.web.readiness import WriteCheck
 from storage.database import Database
 from storage.errors import DatabaseUnavailable
-from tests.conftest import _admin_connection
+from tests.conftest import _admin_connection, admin_connection, set_database_setting
 from tests.serving import running, settings_for
 from tests.throwaway_postgres import Cluster, throwaway_cluster
 
@@ -127,3 +128,58 @@ async def test_a_read_only_postgresql_database_is_not_ready(tmp_path, postgres_s
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+@contextmanager
+def sqlite_write_lock(database_url: str) -> Iterator[None]:
+    """Another process's writer holding SQLite's write lock (an operator's
+    `sqlite3` shell in `BEGIN IMMEDIATE`)."""
+    holder = sqlite3.connect(make_url(database_url).database or "", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+@asynccontextmanager
+async def probe_row_locked(database_url: str) -> AsyncIterator[None]:
+    """A job holding the table the readiness probe writes, as long as the block runs."""
+    if not database_url.startswith("postgresql"):
+        with sqlite_write_lock(database_url):
+            yield
+        return
+    holder = await admin_connection(database_url)
+    try:
+        await holder.execute("BEGIN; LOCK TABLE readiness_probe IN EXCLUSIVE MODE")
+        yield
+    finally:
+        await holder.close()
+
+
+async def test_a_probe_that_waits_past_its_time_limit_is_named_a_time_out(database_url):
+    """The write waits on a lock held elsewhere until the probe's own 2 s limit:
+    the database is there, it did not refuse the write, it timed out."""
+    async with running(settings_for(database_url)) as (base, _app), probe_row_locked(database_url):
+        assert await readyz(base) == (503, {"status": "database_timed_out"})
+
+
+@pytest.mark.postgres
+async def test_a_probe_cancelled_by_the_lock_timeout_is_named_a_time_out(database_url, caplog):
+    """PostgreSQL's lock_timeout (set for the role or database) gives the probe
+    up: /readyz names the time-out, not a database that refuses writes."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's lock_timeout")
+    await set_database_setting(database_url, "lock_timeout", "200ms")
+    try:
+        async with (
+            running(settings_for(database_url)) as (base, _app),
+            probe_row_locked(database_url),
+        ):
+            assert await readyz(base) == (503, {"status": "database_timed_out"})
+    finally:
+        await set_database_setting(database_url, "lock_timeout", None)
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.web.readiness"]
+    assert len(logged) == 1
+    assert "lock_timeout" in logged[0]
