@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel
+from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from flows.errors import FlowProblem
 from flows.invisible import invisible_name
+from flows.schema import (
+    QUESTION_MODELS,
+    STEP_MODELS,
+    ChoiceDoc,
+    DecidimExportDoc,
+    DecidimMappingDoc,
+    ExportDoc,
+    FlowDoc,
+)
 
 
 def yaml_problem(error: YAMLError, text: str, source: str) -> FlowProblem:
@@ -71,11 +82,86 @@ def _explained(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
         found = _text_mistake(number, lines[number].rstrip("\r"), column)
         if found is not None:
             return found
+    for number in _around(error, lines):
+        found = _missing_colon(number, lines)
+        if found is not None:
+            return found
     for number, _ in at:
         found = _misaligned(number, lines)
         if found is not None:
             return found
     return None
+
+
+def _around(error: MarkedYAMLError, lines: list[str]) -> list[int]:
+    """The lines a mistake may be on: where the parser started what it could not
+    finish, where it stopped, and the line with words before that."""
+    numbers = [mark.line for mark in (error.context_mark, error.problem_mark) if mark is not None]
+    if error.problem_mark is not None:
+        above = _content_above(error.problem_mark.line, lines)
+        if above is not None:
+            numbers.insert(len(numbers) - 1, above)
+    return [number for number in dict.fromkeys(numbers) if 0 <= number < len(lines)]
+
+
+def _content_above(number: int, lines: list[str]) -> int | None:
+    """The nearest line above `number` with more than spaces and a comment."""
+    for above in range(min(number, len(lines)) - 1, -1, -1):
+        if lines[above].strip() and not lines[above].lstrip().startswith("#"):
+            return above
+    return None
+
+
+def _missing_colon(number: int, lines: list[str]) -> _Explained | None:
+    """A key written without its ':' (`id q1`, `text` above its `fr:` line): YAML
+    reads the line as a text, then stumbles on the next key."""
+    line = re.sub(r"[ \t]+#.*$", "", lines[number].rstrip("\r"))
+    bare = _BARE_KEY.fullmatch(line)
+    if bare is None or not _could_be_a_key(bare["key"]):
+        return None
+    rest = f" {bare['rest']}" if bare["rest"] else ""
+    fixed = f"{bare['lead']}{bare['key']}:{rest}"
+    if not _reads_past(lines, number, fixed):
+        return None  # a text that happens to start with a key's name
+    return (
+        number + 1,
+        f"there is no ':' after '{bare['key']}'",
+        f"add ':' after '{bare['key']}': {fixed.strip()}",
+    )
+
+
+_BARE_KEY = re.compile(
+    r"(?P<lead>[ ]*(?:-[ ]+)?)(?P<key>[A-Za-z_][\w-]*)(?:[ \t]+(?P<rest>[^:\s].*?))?[ \t]*"
+)
+
+
+def _could_be_a_key(word: str) -> bool:
+    """A key of the flow format, or a language code (the keys of a text)."""
+    return word in _FORMAT_KEYS or re.fullmatch(r"[a-z]{2}", word) is not None
+
+
+def _format_keys() -> frozenset[str]:
+    every: list[type[BaseModel]] = [FlowDoc, ChoiceDoc, ExportDoc, DecidimExportDoc]
+    every += [DecidimMappingDoc, *QUESTION_MODELS.values(), *STEP_MODELS.values()]
+    return frozenset(name for model in every for name in model.model_fields)
+
+
+_FORMAT_KEYS = _format_keys()
+
+
+def _reads_past(lines: list[str], number: int, fixed: str) -> bool:
+    """With line `number` written `fixed`, YAML reads the file past that line
+    (to its end, or to another mistake further down): the fix is the right one."""
+    text = "\n".join([*lines[:number], fixed, *lines[number + 1 :]])
+    try:
+        for _ in YAML(typ="safe", pure=True).parse(text):
+            pass  # events only: nothing is built, so no alias can blow up
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        return mark is not None and mark.line > number + 1
+    except YAMLError:
+        return False
+    return True
 
 
 def _odd_indentation(number: int, line: str) -> _Explained | None:

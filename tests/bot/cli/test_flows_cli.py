@@ -196,6 +196,43 @@ def test_bad_input_gets_one_clear_message_with_its_location_and_no_traceback(
     assert result.stdout == ""
 
 
+def broken_example(folder: Path, written: str, mistaken: str) -> Path:
+    """mobilite.yml as an organizer copies it, with `written` mistaken once."""
+    text = (EXAMPLES / "mobilite.yml").read_text(encoding="utf-8")
+    assert text.count(written) == 1
+    path = folder / "ma_consultation.yml"
+    path.write_text(text.replace(written, mistaken), encoding="utf-8")
+    return path
+
+
+# What a person breaking the example this way reads: the line, what is wrong,
+# and the line written as it should be.
+YAML_MISTAKES = {
+    "text-without-colon": (
+        ("    text:\n      fr: Comment", "    text\n      fr: Comment"),
+        "17: there is no ':' after 'text'. Hint: add ':' after 'text': text:",
+    ),
+    "id-without-colon": (
+        ("  - id: mode\n", "  - id mode\n"),
+        "15: there is no ':' after 'id'. Hint: add ':' after 'id': - id: mode",
+    ),
+    "min-without-colon": (
+        ("    min: 1\n", "    min 1\n"),
+        "38: there is no ':' after 'min'. Hint: add ':' after 'min': min: 1",
+    ),
+}
+
+
+@pytest.mark.parametrize(("mistake", "expected"), YAML_MISTAKES.values(), ids=YAML_MISTAKES)
+def test_a_yaml_mistake_is_named_on_its_line_with_the_line_as_it_should_be(
+    tmp_path, mistake, expected
+):
+    path = broken_example(tmp_path, *mistake)
+    result = consultbot("flows", "validate", str(path))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [f"{path}: 1 problem", f"  {path}:{expected}"]
+
+
 # -- show ------------------------------------------------------------------------
 
 

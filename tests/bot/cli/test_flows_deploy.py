@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.bot.cli.test_flows_cli import YAML_MISTAKES, broken_example
 
 ROOT = Path(__file__).resolve().parents[3]
 DEMO = ROOT / "flows" / "examples" / "mobilite.yml"
@@ -52,3 +53,17 @@ def test_an_invalid_flow_is_not_deployed(database_env, tmp_path, capsys):
 def test_list_on_a_database_never_upgraded_says_what_to_do(database_env, capsys):
     assert main(["flows", "list"]) == 1
     assert "consultbot db upgrade" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("mistake", "expected"), YAML_MISTAKES.values(), ids=YAML_MISTAKES)
+def test_a_yaml_mistake_is_told_as_validate_tells_it_and_nothing_is_deployed(
+    database_env, tmp_path, capsys, mistake, expected
+):
+    broken = broken_example(tmp_path, *mistake)
+    assert main(["flows", "deploy", str(DEMO), str(broken)]) == 1
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", f"consultbot: {broken}:{expected}\n")
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    assert main(["flows", "list"]) == 0
+    assert "No consultation is deployed" in capsys.readouterr().out
