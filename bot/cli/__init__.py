@@ -20,11 +20,12 @@ from storage.errors import StorageError
 
 Handler = Callable[[argparse.Namespace], int]
 USER_ERRORS: tuple[type[Exception], ...] = (UserError, FlowError, StorageError)
-# The status of a command cut short by its reader going away (`consultbot audit
-# | head`): success, for the reader had what it wanted, so that `set -o pipefail`
-# scripts go on (as `consultbot simulate | head` always did), rather than the 141
-# of a process ended by SIGPIPE. A command that had failed keeps its status.
-READER_GONE = 0
+# The status of a command cut short by its reader going away (`consultbot export
+# ... | head -1`): 141, what a shell reports for a Unix tool ended by SIGPIPE
+# (`yes | head -1`), so that a `set -o pipefail` script knows the output was cut
+# short rather than taking part of an export for all of it. Quietly: no message,
+# no traceback. A command that had failed keeps its status.
+READER_GONE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,7 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         sys.stdout.flush()  # here rather than at exit, where Python would complain
     except BrokenPipeError:
-        _to_nowhere()  # the command's own status stands: a failure still fails
+        _to_nowhere()
+        return code or READER_GONE  # a failure keeps its own status
     return code
 
 

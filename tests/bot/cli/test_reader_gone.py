@@ -1,5 +1,7 @@
 """A command whose reader stops reading (`consultbot audit | head`) ends
-quietly, as an operator runs it: real processes joined by a real pipe."""
+quietly, as an operator runs it: real processes joined by a real pipe. It
+fails as other Unix tools do there (141, a shell's status for a process ended
+by SIGPIPE), so a `set -o pipefail` script knows the output was cut short."""
 
 from __future__ import annotations
 
@@ -11,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import READER_GONE
 from storage import audit
 from storage.database import Database
 from tests.bot.cli.running import ROOT
+from tests.bot.exports.seeding import SECRET, Resident, contribute, deploy
 
 EXAMPLES = ROOT / "flows" / "examples"
 LYCEES = str(EXAMPLES / "lycees.yml")
@@ -27,9 +29,10 @@ SIMULATE = (
 # Far more than a pipe holds (64 KiB) and head reads: the command must write
 # after head has gone, whatever the timing.
 RECORDS = 5000
+SIGPIPE_STATUS = 141  # 128 + SIGPIPE, as `yes | head -1` reports for yes
 
 
-def environment(database_url: str) -> dict[str, str]:
+def environment(database_url: str, **environ: str) -> dict[str, str]:
     """An operator's: standard output to a pipe is buffered (as without
     PYTHONUNBUFFERED), so a small output fails only when flushed at the end
     and a large one as it is written; both are tested."""
@@ -38,7 +41,7 @@ def environment(database_url: str) -> dict[str, str]:
         for key, value in os.environ.items()
         if not key.startswith("CONSULTBOT_") and key != "PYTHONUNBUFFERED"
     }
-    env.update(PYTHONPATH=str(ROOT), CONSULTBOT_DATABASE_URL=database_url)
+    env.update(PYTHONPATH=str(ROOT), CONSULTBOT_DATABASE_URL=database_url, **environ)
     return env
 
 
@@ -98,15 +101,17 @@ async def test_a_command_piped_into_head_ends_quietly(audited, database_url, tmp
     code, err, line = await into_head(*args, cwd=tmp_path, database_url=database_url)
     assert line  # head had its line
     assert err == ""  # no BrokenPipeError, no traceback, no "Exception ignored"
-    assert code == READER_GONE
+    assert code == SIGPIPE_STATUS
 
 
-async def gone_before_it_writes(*args: str, cwd: Path, database_url: str) -> tuple[int, str]:
+async def gone_before_it_writes(
+    *args: str, cwd: Path, database_url: str, **environ: str
+) -> tuple[int, str]:
     """`consultbot ARGS` writing into a pipe whose reader closed before it
     started: its first write fails. Its status and standard error."""
     read, write = os.pipe()
     os.close(read)
-    env = environment(database_url)
+    env = environment(database_url, **environ)
     command = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "bot", *args),
         cwd=cwd,
@@ -130,7 +135,7 @@ async def test_any_command_whose_reader_is_gone_before_it_writes_ends_quietly(
 ):
     code, err = await gone_before_it_writes(*args, cwd=tmp_path, database_url=database_url)
     assert err == ""
-    assert code == READER_GONE
+    assert code == SIGPIPE_STATUS
 
 
 async def test_a_command_that_failed_keeps_its_status_when_its_reader_is_gone(tmp_path):
@@ -148,3 +153,17 @@ async def test_a_command_that_failed_keeps_its_status_when_its_reader_is_gone(tm
         "in a flow has at most 15 digits",
         "1 of 2 files have problems",
     ]
+
+
+async def test_an_export_whose_reader_is_gone_fails_quietly(database, database_url, tmp_path):
+    """`consultbot export velo | head -1` in a script: the file it was to make is
+    cut short, and the script is told so."""
+    await contribute(database, await deploy(database), [Resident(), Resident(language="en")])
+    code, err = await gone_before_it_writes(
+        *("export", "velo", "--format", "csv"),
+        cwd=tmp_path,
+        database_url=database_url,
+        CONSULTBOT_SECRET_KEY=SECRET,
+    )
+    assert err == ""
+    assert code == SIGPIPE_STATUS
