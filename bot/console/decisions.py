@@ -36,6 +36,26 @@ def suggested_redaction(text: str, language: str) -> str | None:
     return found.text if found.found else None
 
 
+def personal_data_kinds(text: str, language: str) -> tuple[str, ...]:
+    """The kinds of personal data found in `text` ("phone", "email", ...), each
+    once, in the order found; empty when there is none."""
+    found = redact(text, language if language in ("fr", "en") else "fr").found
+    return tuple(dict.fromkeys(item.kind for item in found))
+
+
+def unpublishable_in_bulk(answer_id: int, text: str, language: str) -> str | None:
+    """Why a bulk approval must leave this answer pending, or None: approved in
+    bulk, an answer is published as written, unread, so one holding personal
+    data would publish a phone number or an e-mail nobody chose to keep."""
+    kinds = personal_data_kinds(text, language)
+    if not kinds:
+        return None
+    return (
+        f"answer {answer_id} holds personal data ({', '.join(kinds)}): "
+        "approve it redacted on its own; it stays pending"
+    )
+
+
 async def scan_personal_data(database: Database, *, limit: int | None = None) -> int:
     """Mark pending answers not scanned yet as holding personal data or not, a
     batch per transaction; how many were scanned (at most about `limit`)."""

@@ -19,6 +19,7 @@ from bot.console.decisions import (
     highlighted,
     outcome_message,
     scan_personal_data,
+    unpublishable_in_bulk,
 )
 from bot.console.guard import STATE, reading, reads_only, redirect, safe_back, viewer_of
 from bot.console.rendering import page
@@ -374,9 +375,16 @@ async def bulk(request: web.Request) -> web.Response:
                 back=back,
             )
     applied, refused = 0, []
-    for answer_id in ids:  # all checked before any is decided
-        await _visible_item(request, answer_id)
+    kept: set[int] = set()
+    for answer_id in dict.fromkeys(ids):  # all checked before any is decided
+        item = await _visible_item(request, answer_id)
+        why = None if item is None or action != "approve" else _kept_pending(item)
+        if why is not None:
+            kept.add(answer_id)
+            refused.append(why)
     for answer_id in dict.fromkeys(ids):
+        if answer_id in kept:
+            continue
         try:
             decision = await _bulk_one(request, answer_id, str(action), reason)
         except NotFound:
@@ -396,6 +404,12 @@ async def bulk(request: web.Request) -> web.Response:
         message="; ".join(refused),
         back=back,
     )
+
+
+def _kept_pending(item: QueueItem) -> str | None:
+    if item.status is not ModerationStatus.PENDING:
+        return None  # the decision says who decided it
+    return unpublishable_in_bulk(item.id, item.text, item.language)
 
 
 async def _bulk_one(request: web.Request, answer_id: int, action: str, reason: str) -> Decision:
