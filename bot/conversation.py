@@ -42,6 +42,7 @@ from bot.participant_locks import ParticipantLocks
 from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands, RasaUnavailable
 from bot.receipts import Receipts
+from bot.selection_limits import max_selections
 from bot.team_messages import waiting_replies
 from flows import engine
 from flows.catalogue import CATALOGUE
@@ -201,6 +202,12 @@ class ConversationService:
         async with self._db.read() as session:
             found = await participants.find(session, channel, user_hash)
         return None if found is None else found.language
+
+    async def max_selections(self, channel: str, user_id: str, shown_at: str) -> int | None:
+        """How many boxes the multiple choice shown at step `shown_at` takes at
+        most (`bot.selection_limits`), for a channel refusing a tick too many."""
+        user_hash = self._pseudonyms.pseudonym(channel, user_id)
+        return await max_selections(self._db, self._catalog, channel, user_hash, shown_at)
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None:
         """The platform says we can no longer write to this resident (e.g. they

@@ -7,6 +7,9 @@
 - `polling`: our getUpdates loop (confirms updates only once processed);
 - `webhook`: the route `consultbot serve` adds for Telegram's webhook calls;
 - `rendering`: how a reply looks in Telegram, and the signed data of buttons;
+- `ticks`: the boxes of a multiple choice ticked one tap at a time, a tick
+  beyond the question's maximum refused at once;
+- `bounded`: the in-memory tables, kept to their newest entries;
 - `sending`: Bot API calls with retries (429, 5xx);
 - `address`: the encrypted chat id kept to write first later.
 

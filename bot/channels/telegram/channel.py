@@ -30,7 +30,7 @@ needed to write first later is kept encrypted (`address`).
 
 In memory only (lost on a restart, harmless): the update ids seen, the keyboards
 answered (Telegram removed them anyway), multi-choice ticks not yet confirmed
-(rebuilt from the keyboard Telegram sends back with each tap), the language chosen
+(`ticks`: rebuilt from the keyboard Telegram sends back with each tap), the language chosen
 with /langue before the resident enrolled (the platform's language hint applies
 again). Once enrolled, the language they choose is kept with them by the service
 (`KeptLanguage`): the channel's own texts are read in it, as the team's
@@ -41,9 +41,10 @@ in one of two modes: polling (a token and no `telegram.webhook_url`) through our
 own getUpdates loop (`polling`, which confirms updates only once
 processed), or webhook, where `webhook` adds a route to `consultbot serve`
 that checks Telegram's secret header and processes each update before answering
-2xx. `rendering` draws replies and signs buttons, `sending`
-retries calls; what the channel itself says is in the text catalogue
-(`flows.catalogue`, sections `telegram` and `telegram_menu`).
+2xx. `rendering` draws replies and signs buttons, `ticks` ticks the boxes of a
+multiple choice (refusing one beyond its maximum), `sending` retries calls;
+what the channel itself says is in the text catalogue (`flows.catalogue`,
+sections `telegram` and `telegram_menu`).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ import logging
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from telegram import (
     Bot,
@@ -66,19 +67,17 @@ from telegram import (
 
 from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage
 from bot.channels.telegram.address import ChatAddressCipher
+from bot.channels.telegram.bounded import bound
 from bot.channels.telegram.rendering import (
     CallbackCodec,
-    Toggle,
     answered_text,
     asked_again,
     button_title,
     confirmed_text,
     language_keyboard,
-    read_toggles,
     reply_keyboard,
     shown_at,
     split_text,
-    toggles_keyboard,
 )
 from bot.channels.telegram.sending import (
     DEFAULT_POLICY,
@@ -88,6 +87,7 @@ from bot.channels.telegram.sending import (
     call_api,
 )
 from bot.channels.telegram.stalled import StalledChats
+from bot.channels.telegram.ticks import SelectionLimits, Ticks, too_many
 from bot.channels.telegram.updates import chat_id_of, command_of, content_kind, markup_of
 from bot.errors import UserError
 from bot.keys import Keys
@@ -103,7 +103,6 @@ CHANNEL = "telegram"
 # given): name every type we handle.
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 _DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_REMEMBERED = 100_000  # entries of each in-memory table, oldest dropped first
 
 
 class TelegramStartError(UserError):
@@ -162,7 +161,8 @@ class TelegramChannel:
         self._done: OrderedDict[int, None] = OrderedDict()
         self._locks = ParticipantLocks()
         self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
-        self._toggles: OrderedDict[tuple[int, int], list[Toggle]] = OrderedDict()
+        limits = conversations if isinstance(conversations, SelectionLimits) else None
+        self._ticks = Ticks(bot, self.codec, policy, limits, CHANNEL)
         self._languages: OrderedDict[int, str] = OrderedDict()
         self._blocked: set[int] = set()
         # Chats whose later updates wait for the redelivery of one whose
@@ -303,13 +303,11 @@ class TelegramChannel:
             )
             return
         if decoded.kind == "toggle":
-            await self._toggle(query, message, key, decoded.payload)
+            await self._tick(query, message, key, decoded.payload, language)
             return
         step = None
         if decoded.kind == "confirm":
-            toggles = self._toggles.get(key) if key else None
-            if toggles is None:
-                toggles = read_toggles(markup_of(message), chat_id, self.codec)
+            toggles = self._ticks.current(key, markup_of(message))
             chosen = [toggle for toggle in toggles if toggle.checked]
             if not chosen:
                 await self._answer(
@@ -344,39 +342,30 @@ class TelegramChannel:
         await self._send_replies(chat_id, user_id, replies)
         if key is not None:  # only now: a redelivery must send the replies again
             self._answered[key] = None
-            self._toggles.pop(key, None)
-            _bound(self._answered)
+            self._ticks.forget(key)
+            bound(self._answered)
 
-    async def _toggle(
+    async def _tick(
         self,
         query: CallbackQuery,
         message: Message | None,
         key: tuple[int, int] | None,
         payload: str,
+        language: str | None,
     ) -> None:
         if message is None or key is None:
             await self._answer(query, None)
             return
-        toggles = self._toggles.get(key) or read_toggles(message.reply_markup, key[0], self.codec)
-        toggles = [
-            Toggle(t.title, t.payload, not t.checked) if t.payload == payload else t
-            for t in toggles
-        ]
-        self._toggles[key] = toggles
-        _bound(self._toggles)
-        await self._answer(query, None)
-        markup = toggles_keyboard(toggles, key[0], self.codec, message.reply_markup)
-        await call_api(
-            "editMessageReplyMarkup",
-            lambda: self.bot.edit_message_reply_markup(
-                chat_id=key[0], message_id=key[1], reply_markup=markup
-            ),
-            self.policy,
-        )
+        maximum = await self._ticks.tick(key, message.reply_markup, payload, query.from_user.id)
+        if maximum is None:
+            await self._answer(query, None)
+            return
+        kept = await self._language(key[0], query.from_user.id, language)
+        await self._answer(query, too_many(maximum, kept, self.default_language))
 
     async def _switch_language(self, chat_id: int, user_id: int, language: str) -> None:
         self._languages[chat_id] = language
-        _bound(self._languages)
+        bound(self._languages)
         if not isinstance(self.conversations, LanguageChoice):
             await self._say(chat_id, user_id, "language_set", language)
             return
@@ -461,13 +450,17 @@ class TelegramChannel:
         """A text of the channel's in the language kept with the resident (the one
         they chose with /langue, whichever process saw it and across restarts),
         else the one chosen here before they enrolled, else `hint`."""
+        return self._text(text_id, await self._language(chat_id, user_id, hint))
+
+    async def _language(self, chat_id: int, user_id: int, hint: str | None) -> str | None:
+        """The resident's language as `_words` reads it."""
         language = None
         if isinstance(self.conversations, KeptLanguage):
             try:
                 language = await self.conversations.language_of(CHANNEL, str(user_id))
             except Exception as error:  # e.g. the database is down: the hint will do
                 log.info("telegram: the resident's language not read (%s)", type(error).__name__)
-        return self._text(text_id, language or self._languages.get(chat_id) or hint)
+        return language or self._languages.get(chat_id) or hint
 
     def _text(self, text_id: str, language: str | None) -> str:
         """What the channel itself says (catalogue section `telegram`), in the
@@ -517,9 +510,4 @@ class TelegramChannel:
 
     def _remember(self, update_id: int) -> None:
         self._done[update_id] = None
-        _bound(self._done)
-
-
-def _bound(table: OrderedDict[Any, Any]) -> None:
-    while len(table) > _REMEMBERED:
-        table.popitem(last=False)
+        bound(self._done)

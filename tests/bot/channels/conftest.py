@@ -75,6 +75,9 @@ class Recorder:
     async def language_of(self, channel: str, user_id: str) -> str | None:
         return await self.service.language_of(channel, user_id)
 
+    async def max_selections(self, channel: str, user_id: str, shown_at: str) -> int | None:
+        return await self.service.max_selections(channel, user_id, shown_at)
+
     async def participant(self, user_id: int | str) -> Any:
         async with self.service.database.transaction() as s:
             pseudonym = self.service.pseudonym("telegram", str(user_id))

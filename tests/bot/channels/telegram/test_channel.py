@@ -630,28 +630,52 @@ async def test_a_multi_choice_the_service_refuses_is_never_shown_as_answered(fak
     assert received[1:] == ["[aaaaaaaa] Voiture, Bus, Vélo", "[aaaaaaaa] Bus"]
 
 
-async def test_too_many_boxes_ticked_are_not_shown_as_answered(fake, bot, conversations):
-    """The lycees consultation through the real service: four ticks where three
-    at most are taken."""
-    chat = Chat(fake, bot, Resident(1030))
+async def lycees_travel_modes(chat: Chat, *, english: bool = False) -> dict[str, Any]:
+    """The lycees consultation's keyboard of travel modes (three at most)."""
     await chat.say("/start lycees")
-    await chat.tap("Oui")
-    await chat.tap("Lycéen")
+    await chat.tap("Yes" if english else "Oui")
+    await chat.tap("A student" if english else "Lycéen")
     await chat.say("45000")
     await chat.say("Orléans")
     await chat.say("35")
-    modes = chat.last_keyboard()
+    return chat.last_keyboard()
+
+
+def ticked(fake: FakeBotApi, keyboard: dict[str, Any]) -> list[str]:
+    rows = fake.message_now(keyboard)["reply_markup"]["inline_keyboard"]
+    return [row[0]["text"][2:] for row in rows if row[0]["text"].startswith("☑")]
+
+
+async def test_a_tick_beyond_the_maximum_is_refused_at_once(fake, bot, conversations):
+    """The lycees consultation through the real service: a fourth box where
+    three at most are taken is refused as it is ticked, the keyboard unchanged."""
+    chat = Chat(fake, bot, Resident(1030))
+    modes = await lycees_travel_modes(chat)
     assert "trois réponses" in modes["text"]
-    for title in ("Car scolaire", "Train", "Voiture", "Vélo"):
+    for title in ("Car scolaire", "Train", "Voiture"):
         await chat.tap(title, modes)
-    refused = await chat.tap("OK", modes)
-    assert "trop de réponses" in refused[0]["text"]
-    assert "✓" not in fake.message_now(modes)["text"]
-    again = chat.last_keyboard()
-    await chat.tap("Train", again)
-    await chat.tap("OK", again)
-    assert fake.message_now(again)["text"].endswith("✓ Train")
-    assert (await conversations.answers(1030))["travel_modes"] == ["train"]
+    edits = len(fake.edits)
+    refused = await chat.tap("Vélo", modes)
+    assert refused == []
+    assert fake.callback_answers[-1]["text"] == "3 choix au maximum"
+    assert len(fake.edits) == edits  # the keyboard as it was
+    assert ticked(fake, modes) == ["Car scolaire", "Train", "Voiture"]
+    await chat.tap("Voiture", modes)  # unticked: room for another
+    await chat.tap("Vélo", modes)
+    assert ticked(fake, modes) == ["Car scolaire", "Train", "Vélo ou trottinette"]
+    await chat.tap("OK", modes)
+    assert fake.message_now(modes)["text"].endswith("✓ Car scolaire, Train, Vélo ou trottinette")
+    assert (await conversations.answers(1030))["travel_modes"] == ["school_bus", "train", "bike"]
+
+
+async def test_the_maximum_is_said_in_the_resident_s_language(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(1033, language_code="en"))
+    modes = await lycees_travel_modes(chat, english=True)
+    for title in ("School bus", "Train", "Car"):
+        await chat.tap(title, modes)
+    await chat.tap("Bike", modes)
+    assert fake.callback_answers[-1]["text"] == "3 choices at most"
+    assert ticked(fake, modes) == ["School bus", "Train", "Car"]
 
 
 async def test_a_command_button_under_a_multi_choice_is_sent_as_is(fake):
