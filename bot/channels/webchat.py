@@ -11,6 +11,9 @@ Client -> server:
            `id` is chosen by the client and unique per message. The client keeps a
            message until its reply arrives and sends it again, with the same id,
            after a reconnect; the conversation service is idempotent on the id.
+  ping     {}  answered at once with a pong, even while a reply is being made: a
+           client waiting for a slow reply learns that its connection still
+           carries frames (a phone moving from Wi-Fi to 4G leaves it open and dead)
 
 Server -> client:
   welcome  {"token": str, "title": str|null, "limits": {...}}  the (possibly new)
@@ -25,10 +28,13 @@ Server -> client:
            handled and stays with the client to be sent again; `message` is for
            people, in the hello's language (catalogue section `protocol`), or the
            deployment's default language before a hello
+  pong     {}  the answer to a ping
   team     {"id": str, "text": str, "at": str}  a message from the consultation team
            (a person, not the bot), at any time: pushed while the chat is open,
            else sent right after the next welcome; `at` is when it was written
            (ISO 8601); the id is unique (a client may drop a repeat)
+
+The frames a client sends are read by `bot/channels/webchat_frames.py`.
 
 Caps per connection: frames over MAX_FRAME_BYTES close it (1009); a sustained
 flood closes it (1008) after FLOOD_CLOSE_AFTER refusals in a row, each answered
@@ -45,23 +51,22 @@ import logging
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 import orjson
 from aiohttp import WSCloseCode, WSMsgType, web
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictInt,
-    TypeAdapter,
-    ValidationError,
-    field_validator,
-)
 
 from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage, Unavailable
 from bot.channels.webchat_access import OriginPolicy, ParticipantTokens
+from bot.channels.webchat_frames import (
+    MAX_TEXT_CHARS,
+    PROTOCOL_VERSION,
+    HelloFrame,
+    MessageFrame,
+    PingFrame,
+    Refusal,
+    read_frame,
+)
 from bot.errors import UserError
 from bot.source_tags import valid_source
 from bot.web.lifecycle import Draining, Lifecycle
@@ -74,9 +79,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PROTOCOL_VERSION: Final = 1
 MAX_FRAME_BYTES: Final = 16 * 1024
-MAX_TEXT_CHARS: Final = 4000
 HELLO_TIMEOUT_S: Final = 10.0
 # A person types a message every few seconds; a reconnect may resend a few at once.
 RATE_BURST: Final = 20
@@ -84,39 +87,6 @@ RATE_PER_S: Final = 5.0
 FLOOD_CLOSE_AFTER: Final = 50  # messages refused in a row before the socket is closed
 QUEUE_SIZE: Final = 8
 ACK_AFTER_S: Final = 0.15
-_ID_PATTERN: Final = r"^[A-Za-z0-9_.:-]{1,64}$"
-
-
-class _Frame(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    # Strict: `true` and `1.0` are not version 1.
-    v: StrictInt = Field(ge=PROTOCOL_VERSION, le=PROTOCOL_VERSION)
-
-
-class HelloFrame(_Frame):
-    type: Literal["hello"]
-    token: str | None = Field(default=None, max_length=100)
-    consultation: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
-    lang: str | None = None
-    src: str | None = Field(default=None, max_length=100)  # a link's source tag
-
-    @field_validator("lang")
-    @classmethod
-    def _catalogue_language(cls, lang: str | None) -> str | None:
-        if lang is not None and lang not in CATALOGUE.languages:
-            raise ValueError(f"one of {', '.join(CATALOGUE.languages)}")
-        return lang
-
-
-class MessageFrame(_Frame):
-    type: Literal["message"]
-    id: str = Field(pattern=_ID_PATTERN)
-    text: str = Field(max_length=MAX_TEXT_CHARS)
-
-
-_FRAMES: TypeAdapter[HelloFrame | MessageFrame] = TypeAdapter(
-    Annotated[HelloFrame | MessageFrame, Field(discriminator="type")]
-)
 
 
 # The title of a consultation (None: the default one) in a language, if deployed.
@@ -243,7 +213,7 @@ class _Connection:
         hello = read_frame(frame.data)
         if isinstance(hello, Refusal):
             await self._error(hello.code, hello.text_id, hello.id, **dict(hello.values))
-        elif isinstance(hello, MessageFrame):
+        elif not isinstance(hello, HelloFrame):
             await self._error("bad_hello", "bad_hello")
         if not isinstance(hello, HelloFrame):
             await self.ws.close(code=WSCloseCode.PROTOCOL_ERROR, message=b"hello expected")
@@ -304,6 +274,9 @@ class _Connection:
         if isinstance(frame, Refusal):
             await self._on_invalid(frame.code, frame.text_id, frame.id, **dict(frame.values))
             return
+        if isinstance(frame, PingFrame):
+            await self._pong()
+            return
         if not isinstance(frame, MessageFrame):
             await self._on_invalid("bad_message", "hello_once")
             return
@@ -323,6 +296,13 @@ class _Connection:
             await self._refuse(message_id)
             return
         await self._error(code, text_id, message_id, **values)
+
+    async def _pong(self) -> None:
+        # Answered here, not by the worker: the reply being made must not hold it.
+        if self._take_allowance():
+            await self._send({"v": PROTOCOL_VERSION, "type": "pong"})
+        else:
+            await self._refuse(None)
 
     def _ack_later(self, message_id: str) -> None:
         self._unanswered.add(message_id)
@@ -430,63 +410,6 @@ class _Connection:
         # If the tab went away, it sends again what it got no reply for.
         with contextlib.suppress(ConnectionError):
             await self.ws.send_str(_text_of(frame))
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """Why a frame is not one: the error frame's code, its message (a text id of
-    the catalogue's `protocol` section and its values), and the id of the
-    refused message when it has one."""
-
-    code: str
-    text_id: str
-    values: tuple[tuple[str, object], ...] = ()
-    id: str | None = None
-
-    def message(self, *languages: str | None) -> str:
-        return CATALOGUE.text("protocol", self.text_id, *languages, **dict(self.values))
-
-
-def read_frame(raw: str) -> HelloFrame | MessageFrame | Refusal:
-    """The frame a client sent, or why it is not one. Never raises: any text,
-    nested however deep, is a frame or a refusal."""
-    try:
-        return _FRAMES.validate_json(raw)
-    except ValidationError as error:
-        code, text_id, values = _explain(error)
-        return Refusal(code, text_id, tuple(values.items()), _id_of(raw))
-
-
-def _explain(error: ValidationError) -> tuple[str, str, dict[str, object]]:
-    """The error code, the catalogue's text id and its values."""
-    problem = error.errors(include_url=False, include_context=False)[0]
-    kind, where = problem["type"], ".".join(str(part) for part in problem["loc"])
-    if kind in ("json_invalid", "dict_type", "model_type", "model_attributes_type"):
-        return "bad_json", "bad_json", {}
-    if where == "v" or where.endswith(".v"):
-        return "unsupported_version", "unsupported_version", {"version": PROTOCOL_VERSION}
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return "unknown_type", "unknown_type", {}
-    if where.endswith("text") and kind == "string_too_long":
-        return "too_long", "too_long", {"limit": MAX_TEXT_CHARS}
-    field = where.split(".", 1)[-1]
-    return "bad_message", "bad_field", {"field": field, "problem": problem["msg"]}
-
-
-class _Identified(BaseModel):
-    """Only the id of a frame refused for something else."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-    id: str = Field(pattern=_ID_PATTERN)
-
-
-def _id_of(raw: str) -> str | None:
-    """The id of a refused message, so the client stops sending it again. (Read
-    by pydantic's parser, which bounds nesting, like the frame itself.)"""
-    try:
-        return _Identified.model_validate_json(raw).id
-    except ValidationError:
-        return None
 
 
 def _reply_json(reply: Reply) -> dict[str, object]:

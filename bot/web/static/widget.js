@@ -127,6 +127,11 @@
   // this means the connection is gone: it is dropped, and its messages sent again.
   var SILENCE_MS = { message: 6000, hello: 12000 };
   var watchdog = null;
+  // An ack says the reply takes a while, not that the connection will last until
+  // it comes: while a reply is due, a ping goes out after PING_MS without a frame,
+  // and its pong (answered at once) must come back within SILENCE_MS.message.
+  var PING_MS = 2000;
+  var pingTimer = null;
 
   if (pageMode || state.pending.length) connect();
   window.addEventListener("online", function () {
@@ -149,10 +154,24 @@
       clearTimeout(watchdog);
       watchdog = null;
       var data;
-      try { data = JSON.parse(event.data); } catch (e) { return; }
-      receive(data);
+      try { data = JSON.parse(event.data); } catch (e) { data = null; }
+      if (data) receive(data);
+      keepAlive();
     };
-    ws.onclose = function () { clearTimeout(watchdog); ws = null; ready = false; retry(); };
+    ws.onclose = function () {
+      clearTimeout(watchdog);
+      clearTimeout(pingTimer);
+      ws = null;
+      ready = false;
+      retry();
+    };
+  }
+
+  // While a reply is due, the connection is checked every PING_MS of quiet.
+  function keepAlive() {
+    clearTimeout(pingTimer);
+    if (!ready || !state.pending.length) return;
+    pingTimer = setTimeout(function () { frame({ type: "ping" }); }, PING_MS);
   }
 
   // Something must come back within SILENCE_MS[what], or the connection is dead.
@@ -163,6 +182,7 @@
 
   function reconnect() {
     clearTimeout(watchdog);
+    clearTimeout(pingTimer);
     watchdog = null;
     var dead = ws;
     if (!dead) return;
@@ -193,7 +213,7 @@
     data.v = 1;
     if (!ws || ws.readyState !== 1) return;
     ws.send(JSON.stringify(data));
-    if (data.type === "message") listen("message");
+    if (data.type === "message" || data.type === "ping") listen("message");
   }
 
   function flush() {

@@ -17,15 +17,9 @@ from sqlalchemy import text as sql
 
 from bot.app import WEBCHAT
 from bot.channel_contract import Conversations, InboundMessage
-from bot.channels.webchat import (
-    FLOOD_CLOSE_AFTER,
-    MAX_FRAME_BYTES,
-    RATE_BURST,
-    Refusal,
-    WebChat,
-    read_frame,
-)
+from bot.channels.webchat import FLOOD_CLOSE_AFTER, MAX_FRAME_BYTES, RATE_BURST, WebChat
 from bot.channels.webchat_access import ParticipantTokens
+from bot.channels.webchat_frames import Refusal, read_frame
 from bot.keys import Keys
 from flows.replies import Reply
 from tests.serving import DEMO, running, settings_for
@@ -351,18 +345,21 @@ async def test_a_message_the_server_cannot_answer_stays_with_the_client(tmp_path
         assert (error["code"], error["id"]) == ("unavailable", "m1")
 
 
-async def test_a_reply_that_takes_a_while_is_acknowledged_first(tmp_path):
-    class Held:
-        """The real service, held until the test has seen the ack."""
+class Held:
+    """The real service, its replies held until the test releases them."""
 
-        def __init__(self, service: Conversations) -> None:
-            self.service = service
-            self.release = asyncio.Event()
+    def __init__(self, service: Conversations) -> None:
+        self.service = service
+        self.release = asyncio.Event()
 
-        async def handle(self, message: InboundMessage) -> Sequence[Reply]:
-            await self.release.wait()
-            return await self.service.handle(message)
+    async def handle(self, message: InboundMessage) -> Sequence[Reply]:
+        await self.release.wait()
+        return await self.service.handle(message)
 
+
+@pytest.fixture
+async def slow(tmp_path: Path) -> AsyncIterator[tuple[Chat, list[Held]]]:
+    """A chat whose replies wait for `held[0].release`."""
     held: list[Held] = []
 
     def wrap(service: Conversations) -> Held:
@@ -373,12 +370,33 @@ async def test_a_reply_that_takes_a_while_is_acknowledged_first(tmp_path):
         running(settings_for(tmp_path), wrap) as (base, app),
         aiohttp.ClientSession() as session,
     ):
-        tab = await Chat(base, session, app[WEBCHAT]).hello()
-        await tab.ws.send_json({"v": 1, "type": "message", "id": "slow", "text": "bonjour"})
-        assert await tab.frame() == {"v": 1, "type": "ack", "id": "slow"}
-        held[0].release.set()
-        reply = await tab.frame()
-        assert (reply["type"], reply["id"]) == ("reply", "slow")
+        yield Chat(base, session, app[WEBCHAT]), held
+
+
+async def test_a_reply_that_takes_a_while_is_acknowledged_first(slow):
+    chat, held = slow
+    tab = await chat.hello()
+    await tab.ws.send_json({"v": 1, "type": "message", "id": "slow", "text": "bonjour"})
+    assert await tab.frame() == {"v": 1, "type": "ack", "id": "slow"}
+    held[0].release.set()
+    reply = await tab.frame()
+    assert (reply["type"], reply["id"]) == ("reply", "slow")
+
+
+async def test_a_ping_is_answered_at_once_while_a_reply_is_being_made(slow):
+    """A tab waiting for a slow reply checks that its connection still carries
+    frames: the pong does not wait for the reply."""
+    chat, held = slow
+    tab = await chat.hello()
+    await tab.ws.send_json({"v": 1, "type": "message", "id": "slow", "text": "bonjour"})
+    assert await tab.frame() == {"v": 1, "type": "ack", "id": "slow"}
+    for _ in range(3):
+        await tab.ws.send_json({"v": 1, "type": "ping"})
+        assert await tab.frame() == {"v": 1, "type": "pong"}
+    held[0].release.set()
+    reply = await tab.frame()
+    assert (reply["type"], reply["id"]) == ("reply", "slow")
+    assert reply["messages"][0]["text"].startswith("Bonjour")
 
 
 async def test_a_token_that_is_not_ascii_gets_a_fresh_participant(chat):
