@@ -148,13 +148,16 @@ async def queue(request: web.Request) -> web.Response:
     except InvalidModeration as invalid:
         error = str(invalid)
     now = _now()
+    # Where this page's forms and links come back to: its filters and place,
+    # without the last decision's confirmation (said once, not on every page).
+    here = request.rel_url.without_query_params("notice")
     next_url = None
     searched_to = None
     if len(items) == review_queue.PAGE:
-        next_url = str(request.rel_url.update_query(after=items[-1].id))
+        next_url = str(here.update_query(after=items[-1].id))
     elif until is not None:  # the search read its window: it can go further
         searched_to = until
-        next_url = str(request.rel_url.update_query(after=until))
+        next_url = str(here.update_query(after=until))
     return page(
         request,
         "queue.html",
@@ -165,7 +168,7 @@ async def queue(request: web.Request) -> web.Response:
         statuses=[s.value for s in ModerationStatus],
         next_url=next_url,
         searched_to=searched_to,
-        back=str(request.rel_url),
+        back=str(here),
         notice=notice_text(request.query.get("notice", "")),
         error=error,
     )

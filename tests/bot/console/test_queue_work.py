@@ -2,11 +2,12 @@
 keeping their place and filters from the queue to an answer and back."""
 
 import html as markup
+import re
 from pathlib import Path
 
 from storage import answers
 from storage.models import ConsoleRole, ModerationStatus
-from tests.bot.console.site import client, console_site, sign_in
+from tests.bot.console.site import client, console_site, post_form, sign_in
 
 
 async def _get(http, url: str) -> tuple[int, str]:
@@ -48,3 +49,40 @@ async def test_a_bulk_approval_leaves_answers_holding_personal_data_pending_and_
             ModerationStatus.PENDING,
             ModerationStatus.PENDING,
         ]
+
+
+def _attribute(page: str, pattern: str) -> str:
+    found = re.search(pattern, page)
+    assert found is not None, pattern
+    return markup.unescape(found.group(1))
+
+
+async def test_an_answer_opened_from_a_filtered_queue_returns_to_that_queue_once_decided(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("ana@region.fr", ConsoleRole.MODERATOR)
+        first = await site.pending("Le bus de 7 h est plein", channel="telegram")
+        web = await site.pending("Plus de trains le soir", channel="webchat")
+        second = await site.pending("Le car scolaire passe trop tôt", channel="telegram")
+        async with client() as http:
+            await sign_in(http, site, "ana@region.fr")
+            filtered = "/console/queue?channel=telegram"
+            _, queue = await _get(http, site.url + filtered)
+            opened = _attribute(queue, rf'href="([^"]*/answers/{first}\b[^"]*)"')
+            status, page = await _get(http, site.url + opened)
+            assert status == 200
+            assert _attribute(page, r'<a href="([^"]+)">Back to the queue</a>') == filtered
+            form = {
+                "csrf": _attribute(page, r'name="csrf" value="([^"]+)"'),
+                "back": _attribute(page, r'name="back" value="([^"]+)"'),
+            }
+            status, landed, after = await post_form(
+                http, site, f"/console/answers/{first}/approve", form
+            )
+        assert status == 200
+        assert landed == "/console/queue"
+        assert f"Answer {first} approved." in after
+        assert f'id="item-{second}"' in after
+        assert f'id="item-{web}"' not in after  # still only Telegram's answers
+        assert _attribute(after, r'name="back" value="([^"]+)"') == filtered  # said once
