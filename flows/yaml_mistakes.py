@@ -66,6 +66,10 @@ def _explained(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
     """The mistake behind a YAML error, told from the lines it points at, with
     the rule the README states; None when the lines do not show it."""
     marks = [mark for mark in (error.problem_mark, error.context_mark) if mark is not None]
+    if "flow" in (error.context or ""):  # while parsing a flow mapping / sequence
+        found = _unclosed_bracket(error, lines)
+        if found is not None:
+            return found
     if not marks or "end of stream" in (error.problem or ""):
         return None  # an unclosed quote or bracket: where it opened is all we know
     at = [(mark.line, mark.column) for mark in marks if 0 <= mark.line < len(lines)]
@@ -162,6 +166,87 @@ def _reads_past(lines: list[str], number: int, fixed: str) -> bool:
     except YAMLError:
         return False
     return True
+
+
+_CLOSER = {"{": "}", "[": "]"}
+_Bracket = tuple[int, int, str]  # line, column, '{' or '['
+# Where a `{...}` or `[...]` written as a key's value (or an item) starts.
+_FLOW_START = re.compile(r"[ ]*(?:-[ ]+)?(?:[\w-]+:[ ]+)?(?=[\[{])")
+
+
+def _unclosed_bracket(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
+    """A `{` or `[` never closed: YAML reads on into the next line, or to the
+    other bracket (`[TER, RER}`)."""
+    context, problem = error.context_mark, error.problem_mark
+    if context is None or problem is None or context.line >= len(lines):
+        return None
+    start = _FLOW_START.match(lines[context.line])
+    column = start.end() if start and start.end() <= context.column else context.column
+    if _stray(problem.line, problem.column, lines):  # `[TER, RER}`: close '[' before '}'
+        number, at = problem.line, problem.column
+    else:  # YAML read on past the line's end: close what is open there
+        found = _content_above(problem.line, lines)
+        if found is None or found < context.line:
+            return None
+        number, at = found, len(_without_comment(lines[found]))
+    opened = _open_brackets(lines, (context.line, column), (number, at))
+    if not opened:
+        return None
+    line = lines[number].rstrip("\r")
+    stray = _stray(number, at, lines)
+    if stray:
+        opened = opened[-1:]
+    closing = "".join(_CLOSER[bracket] for *_, bracket in reversed(opened))
+    fixed = line[:at].rstrip() + closing + line[at:]
+    if not _reads_past(lines, number, fixed):
+        return None
+    where = f"before the '{stray}'" if stray else "at the end of the line"
+    return number + 1, _never_closed(opened, number), f"add '{closing}' {where}: {fixed.strip()}"
+
+
+def _stray(number: int, column: int, lines: list[str]) -> str:
+    """The closing bracket at (`number`, `column`), or ''."""
+    found = lines[number][column : column + 1] if number < len(lines) else ""
+    return found if found in ("}", "]") else ""
+
+
+def _never_closed(opened: list[_Bracket], number: int) -> str:
+    named = [
+        f"the '{bracket}' "
+        + (f"at column {column + 1}" if line == number else f"on line {line + 1}")
+        for line, column, bracket in opened
+    ]
+    return " and ".join(named) + (" is" if len(named) == 1 else " are") + " never closed"
+
+
+def _open_brackets(
+    lines: list[str], start: tuple[int, int], end: tuple[int, int]
+) -> list[_Bracket]:
+    """The brackets still open at `end`, reading from `start` (line, column): a
+    bracket inside a quoted text or a comment does not count."""
+    opened: list[_Bracket] = []
+    for number in range(start[0], end[0] + 1):
+        line = _without_comment(lines[number])
+        first = start[1] if number == start[0] else 0
+        last = end[1] if number == end[0] else len(line)
+        quote, previous = None, "{"
+        for column in range(first, min(last, len(line))):
+            character = line[column]
+            if quote is not None:
+                quote = None if character == quote else quote
+            elif character in _QUOTES and previous in "{[,:":
+                quote = character  # a quoted text starts; an apostrophe inside a word does not
+            elif character in _CLOSER:
+                opened.append((number, column, character))
+            elif opened and character == _CLOSER[opened[-1][2]]:
+                opened.pop()
+            if not character.isspace():
+                previous = character
+    return opened
+
+
+def _without_comment(line: str) -> str:
+    return re.sub(r"[ \t]+#.*$", "", line.rstrip("\r"))
 
 
 def _odd_indentation(number: int, line: str) -> _Explained | None:

@@ -217,3 +217,15 @@ def test_a_real_alias_without_its_anchor_keeps_the_alias_hint():
 def test_a_key_not_lined_up_is_told_how_its_indentation_differs(indented, message):
     text = f"questions:\n  - id: owner\n{indented}\n    text: Propriétaire ?\n"
     assert _refused(text) == (3, message)
+
+
+def test_a_brace_left_open_over_two_lines_is_closed_at_the_end_of_the_second():
+    text = (
+        "questions:\n  - id: mode\n    choices:\n"
+        "      - {id: car, label: {fr: Voiture,\n          en: Car}\n"
+        "      - {id: train, label: Train}\n"
+    )
+    assert _refused(text) == (
+        5,
+        "the '{' on line 4 is never closed. Hint: add '}' at the end of the line: en: Car}}",
+    )

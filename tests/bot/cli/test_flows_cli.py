@@ -220,6 +220,26 @@ YAML_MISTAKES = {
         ("    min: 1\n", "    min 1\n"),
         "38: there is no ':' after 'min'. Hint: add ':' after 'min': min: 1",
     ),
+    "brace-not-closed": (
+        ("{fr: Voiture, en: Car}", "{fr: Voiture, en: Car"),
+        "22: the '{' at column 16 is never closed. Hint: add '}' at the end of the line:"
+        " label: {fr: Voiture, en: Car}",
+    ),
+    "brace-not-closed-around-braces-in-quotes": (
+        ('"Mobility: {mode}"}', '"Mobility: {mode}"'),
+        "60: the '{' at column 12 is never closed. Hint: add '}' at the end of the line:"
+        ' title: {fr: "Mobilité : {mode}", en: "Mobility: {mode}"}',
+    ),
+    "bracket-not-closed": (
+        ("languages: [fr, en]", "languages: [fr, en"),
+        "7: the '[' at column 12 is never closed. Hint: add ']' at the end of the line:"
+        " languages: [fr, en]",
+    ),
+    "bracket-closed-by-a-brace": (
+        ("{fr: [TER, RER]}", "{fr: [TER, RER}"),
+        "26: the '[' at column 24 is never closed. Hint: add ']' before the '}':"
+        " synonyms: {fr: [TER, RER]}",
+    ),
 }
 
 
