@@ -15,7 +15,9 @@ from tests.e2e.test_browser import (
     Gate,
     Network,
     _browser_or_skip,
+    answered,
     expect,
+    larger_text,
     new_page,
     say,
     type_message,
@@ -77,3 +79,26 @@ async def test_a_connection_dying_during_a_slow_reply_is_noticed_and_the_reply_c
     assert "1 à 5" in await say(page, "train")  # the consent counted once
     assert await page.locator(".msg.me p").all_inner_texts() == ["bonjour", "oui", "train"]
     assert page.errors == []
+
+
+@pytest.mark.parametrize("screen", [{"width": 320, "height": 568}, {"width": 568, "height": 320}])
+async def test_at_200_percent_text_the_widgets_title_bar_stays_in_view(site, browser, screen):
+    page = await new_page(browser, viewport=screen)
+    await larger_text(page, 200)
+    await page.goto(site.host + "/")
+    await page.get_by_role("button", name="Donner mon avis").click()
+    dialog = page.get_by_role("dialog")
+    await answered(page, dialog.get_by_role("button", name="Commencer").click())
+    # The resident goes down to the input to answer: the panel scrolls.
+    await dialog.get_by_role("textbox", name="Votre message").focus()
+    await page.locator(".panel").evaluate("panel => { panel.scrollTop = panel.scrollHeight; }")
+    assert await page.locator(".panel").evaluate("panel => panel.scrollTop") > 0
+    close = dialog.get_by_role("button", name="Fermer")
+    box = await close.bounding_box()
+    assert box is not None
+    assert 0 <= box["x"] <= screen["width"] - box["width"], box
+    assert 0 <= box["y"] <= screen["height"] - box["height"], box
+    # Tapped where it shows, without scrolling first: nothing covers it.
+    await page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    await expect(dialog).to_be_hidden()
+    await expect(page.get_by_role("button", name="Donner mon avis")).to_be_focused()
