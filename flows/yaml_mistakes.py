@@ -66,6 +66,8 @@ def _explained(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
     """The mistake behind a YAML error, told from the lines it points at, with
     the rule the README states; None when the lines do not show it."""
     marks = [mark for mark in (error.problem_mark, error.context_mark) if mark is not None]
+    if "another document" in (error.problem or ""):
+        return _second_document(error, lines)
     if "flow" in (error.context or ""):  # while parsing a flow mapping / sequence
         found = _unclosed_bracket(error, lines)
         if found is not None:
@@ -166,6 +168,18 @@ def _reads_past(lines: list[str], number: int, fixed: str) -> bool:
     except YAMLError:
         return False
     return True
+
+
+def _second_document(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
+    """A `---` line below the flow: YAML starts a second document there."""
+    mark = error.problem_mark
+    if mark is None or mark.line >= len(lines) or not lines[mark.line].startswith("---"):
+        return None
+    return (
+        mark.line + 1,
+        "this '---' line starts a second document, and a flow file holds one flow",
+        "delete the line (another consultation goes in a file of its own)",
+    )
 
 
 _CLOSER = {"{": "}", "[": "]"}
@@ -377,8 +391,6 @@ def _yaml_hint(problem: str) -> str:
             "inside { } or [ ], a text with ' ?' or ',' must be quoted:"
             ' {fr: "Acceptez-vous ?", en: "Do you agree?"}'
         )
-    if "another document" in problem:
-        return "a flow file holds one document: remove the '---' line"
     if "mapping values are not allowed" in problem:
         return "a text containing ': ' must be quoted, e.g. text: \"Note: ...\""
     if "found undefined alias" in problem:

@@ -240,6 +240,11 @@ YAML_MISTAKES = {
         "26: the '[' at column 24 is never closed. Hint: add ']' before the '}':"
         " synonyms: {fr: [TER, RER]}",
     ),
+    "second-document-marker": (
+        ("# What `consultbot export", "---\n# What `consultbot export"),
+        "56: this '---' line starts a second document, and a flow file holds one flow."
+        " Hint: delete the line (another consultation goes in a file of its own)",
+    ),
 }
 
 
