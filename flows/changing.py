@@ -11,7 +11,7 @@ from flows.progress import Transition, complete, present
 from flows.replies import Button, Reply
 from flows.review import SEND, numbered, recalled
 from flows.state import SessionState
-from nlu.interpretation import Answer
+from nlu.interpretation import Answer, Command
 
 
 def change(flow: Flow, state: SessionState, number: int) -> Transition:
@@ -33,7 +33,9 @@ def change(flow: Flow, state: SessionState, number: int) -> Transition:
 def reviewing(flow: Flow, state: SessionState, message: Message) -> Transition:
     """A message while the summary is shown: "send" completes the contribution."""
     lang = state.language
-    if isinstance(message.interpretation, Answer) and message.interpretation.value == SEND:
+    interpretation = message.interpretation
+    sent = isinstance(interpretation, Answer) and interpretation.value == SEND
+    if sent or interpretation == Command("send"):
         return complete(flow, state, ())
     return Transition(state, (Reply(say("review_again", lang), _send_button(lang)),))
 

@@ -63,6 +63,7 @@ from flows.question_spec import fit, question_spec
 from flows.ranking import extended, finished
 from flows.replies import Reply
 from flows.review import recalled, review_spec, summary
+from flows.sending import send_now
 from flows.state import Pending, SessionState
 from nlu.change import change_request
 from nlu.interpretation import (
@@ -346,6 +347,8 @@ def _command(flow: Flow, state: SessionState, question: Question, name: CommandN
         return _back(flow, state)
     if name == "skip" and question.optional:
         return _skip(flow, state, question)
+    if name == "send":
+        return send_now(flow, state, question)
     text = say("skip_refused", lang) if name == "skip" else _help_text(flow, state, None)
     return Transition(state, (Reply(text), ask(question, lang)))
 

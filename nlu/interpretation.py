@@ -22,7 +22,9 @@ from typing import Literal, TypeAlias, get_args
 
 AnswerValue: TypeAlias = bool | int | str | tuple[str, ...]
 
-CommandName = Literal["help", "stop", "restart", "back", "skip", "delete_data", "human", "status"]
+CommandName = Literal[
+    "help", "stop", "restart", "back", "skip", "delete_data", "human", "status", "send"
+]
 COMMAND_NAMES: tuple[CommandName, ...] = get_args(CommandName)
 
 # Why an answer was not accepted; the engine turns the reason into a hint.

@@ -16,7 +16,8 @@ How one message is read, in order:
    question's "don't know" option if it has one, else asked again, never a
    value or a request for help;
 3. the typed parser of the question's kind proposes an answer or a reject; a
-   request framed as a command ("pourriez-vous effacer tout ce que je vous ai
+   whole request to send the answers ("c'est bon, envoyez", nlu.sending) is
+   the `send` command; a request framed as a command ("pourriez-vous effacer tout ce que je vous ai
    écrit", nlu.command_frames) is that command; otherwise the command
    classifier proposes a command with a confidence;
 4. the classifier's confidence decides between them:
@@ -40,7 +41,8 @@ How one message is read, in order:
    - a request to send or finish the answers ("envoyer mes réponses", "submit
      the survey") never erases them nor starts over, whatever it shares with
      those commands' examples, unless it says so in their own verbs
-     (nlu.sending.sends_instead).
+     (nlu.sending.sends_instead); on free-text questions only a whole request
+     to send (step 3) is one: "envoyer plus de bus le dimanche" is an answer.
 
 Bring your own Rasa: a deployment that recognises commands with its own Rasa
 server (bot/rasa.py calls its POST /model/parse) passes the result in as
@@ -81,7 +83,7 @@ from nlu.pictographs import EmojiNames
 from nlu.postal_code import parse_postal_code
 from nlu.question import ChoiceOption, QuestionSpec
 from nlu.ranking import parse_ranking
-from nlu.sending import sends_instead
+from nlu.sending import asks_to_send, sends_instead
 from nlu.stems import stems
 from nlu.training_data import TrainingData, parse_many
 from nlu.yes_no import YesNoParser
@@ -225,6 +227,8 @@ class Interpreter:
             return (
                 answer  # an option called "Je préfère ne pas répondre", "Stop" or "Aide à domicile"
             )
+        if recognise_commands and command is None and asks_to_send(stripped):
+            return Command("send")  # "c'est bon, envoyez": at any question, never its answer
         framed = _framed(stripped, words) if recognise_commands and command is None else None
         if framed is not None:
             return Command(framed)  # "pourriez-vous effacer tout ce que je vous ai écrit"
@@ -247,6 +251,8 @@ class Interpreter:
             return answer
         if sends_instead(stripped, score.command):
             return answer  # "envoyer mes réponses" at a question: neither erase nor restart
+        if score.command == "send" and question.kind == "free_text":
+            return answer  # "envoyer plus de bus": only a whole request (above) sends
         if question.kind == "free_text" and isinstance(answer, Answer) and wonders_why(stripped):
             return answer  # "i don't understand why the library closed": an opinion
         if isinstance(answer, Confirm):

@@ -1,7 +1,12 @@
-"""Requests to send or finish the answers ("envoyer mes réponses", "je valide",
-"submit the survey"), told apart from the commands that would undo them: a
-request to send shares words with erasing ("mes réponses") and starting over
-("le questionnaire"), and is neither unless it says so in their own verbs.
+"""Requests to send or finish the answers ("envoyer mes réponses", "c'est bon,
+envoyez", "that's all, send it"): the `send` command, at any question.
+
+A request to send is read by its whole message: done-words ("c'est tout",
+"j'ai fini", "that's all"), a request ("vous pouvez", "you can"), the verb and
+what is sent ("mes réponses", "le questionnaire", "them"), and nothing else,
+so that "envoyer plus de bus le dimanche" stays an answer. A request to send
+also shares words with erasing ("mes réponses") and starting over ("le
+questionnaire"), and is neither unless it says so in their own verbs.
 """
 
 from __future__ import annotations
@@ -49,3 +54,47 @@ def sends_instead(text: str, command: CommandName) -> bool:
         and undoing.search(said) is None
         and _DENIED.search(said) is None
     )
+
+
+# Saying one is done, before the request: "c'est bon", "c'est tout", "ok",
+# "j'ai fini", "that's all", "i'm done" (the words of `command_words`: "c'est"
+# is "c est", "svp" and "please" are dropped).
+_DONE = (
+    r"(?:ok|okay|oki|bon|ben|bah|alors|voila|parfait|super|merci|bien|good|great|fine|well|so"
+    r"|thanks|thank you|oui|yes|yep|yeah|et|and|puis|then"
+    r"|c est (?:bon|tout|fini|ok|parfait|termine|good)|c (?:bon|tout|fini|ok)"
+    r"|(?:ca|ce) (?:sera|ira) tout|ca ira|tout est (?:bon|ok|juste)|pour moi"
+    r"|(?:je|j) (?:ai|pense avoir|crois avoir) (?:fini|termine|tout (?:dit|repondu))"
+    r"|(?:je|j) (?:pense que|crois que) c est (?:bon|tout)"
+    r"|that s (?:all|it|everything)|that is (?:all|it)|all good|all done|done"
+    r"|i m (?:done|finished)|i am (?:done|finished)|i ve finished|i have finished|i think)"
+)
+# Asking: "vous pouvez", "merci de", "you can", "i want to".
+_ASKING = (
+    r"(?:vous pouvez|tu peux|pouvez vous|peux tu|vous pourriez|on peut|merci de|merci d"
+    r"|je veux|je voudrais|je souhaite|(?:je|j) aimerais|(?:je|j)"
+    r"|you can|can you|could you|you may|i want to|i d like to|i would like to|let s|lets)"
+)
+_SEND_VERB = (
+    r"(?:envoyer|envoyez|envoie|envoi|envoyons|valider|validez|valide|validons|transmettre"
+    r"|transmettez|soumettre|soumettez|(?:terminer|finir|terminez|valider) et (?:envoyer|valider)"
+    r"|send|submit|send off|send in|hand in|turn in)"
+)
+# What is sent: "mes réponses", "le tout", "them", "the survey".
+_SENT = (
+    r"(?:(?:les|le|la|mes|ma|mon|tout|toutes|tous|the|my|all|all my|all the|this|your)"
+    r" )*(?:reponses?|questionnaire|participation|contribution|formulaire|avis|sondage|enquete"
+    r"|answers?|responses?|survey|questionnaire|form|contribution|feedback|tout|ca|cela"
+    r"|le tout|them|it|everything|that)"
+)
+_ASKS_TO_SEND = re.compile(
+    rf"(?:{_DONE} )*(?:{_ASKING} )?(?:les |le |la )?{_SEND_VERB}(?: {_SENT})?"
+    r"(?: (?:maintenant|alors|now|then|directement|right away|svp))?"
+)
+
+
+def asks_to_send(text: str) -> bool:
+    """Whether `text`, the whole of it, asks to send or finish the answers."""
+    if len(text) > FRAMED_CHARS:
+        return False
+    return _ASKS_TO_SEND.fullmatch(" ".join(command_words(text))) is not None

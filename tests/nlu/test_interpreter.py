@@ -83,29 +83,6 @@ def test_free_text_containing_a_command_word_is_an_answer(interpret, text):
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
-        ("Envoyer mes réponses", "fr"),
-        ("envoyer mes reponses", "fr"),
-        ("j'envoie", "fr"),
-        ("je valide mes réponses", "fr"),
-        ("c'est bon envoyez", "fr"),
-        ("valider ma participation", "fr"),
-        ("envoyer le questionnaire", "fr"),
-        ("Send my answers", "en"),
-        ("please send my answers", "en"),
-        ("submit", "en"),
-        ("submit the survey", "en"),
-    ],
-)
-@pytest.mark.parametrize("kind", ["yes_no", "choice", "multi_choice", "number", "date"])
-def test_sending_the_answers_at_a_question_asks_it_again(interpret, kind, text, lang):
-    # Only the review step sends; at a question this is no request to erase
-    # the answers or start over, whose words it shares ("mes réponses").
-    assert isinstance(interpret(text, spec(kind), lang), Reject)
-
-
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
         ("supprimer mes réponses", "fr"),
         ("effacer mes données", "fr"),
         ("supprimez tout ce que je vous ai envoyé", "fr"),

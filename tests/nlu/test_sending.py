@@ -2,7 +2,9 @@
 
 import pytest
 
+from nlu import Answer, ChoiceOption, Command, QuestionSpec
 from nlu.sending import sends_instead
+from tests.nlu.conftest import TODAY
 
 
 @pytest.mark.parametrize(
@@ -22,3 +24,58 @@ from nlu.sending import sends_instead
 )
 def test_sending_the_answers_is_neither_erasing_nor_starting_over(text, command, sends):
     assert sends_instead(text, command) is sends
+
+
+SEND_REQUESTS = [
+    ("fr", "Envoyer mes réponses"),
+    ("fr", "envoyer"),
+    ("fr", "c'est bon, envoyez"),
+    ("fr", "ok envoyez"),
+    ("fr", "c'est tout, vous pouvez envoyer"),
+    ("fr", "j'ai fini, vous pouvez envoyer mes réponses"),
+    ("fr", "valider ma participation"),
+    ("fr", "c bon envoyez svp"),
+    ("fr", "voilà, c'est tout, vous pouvez les envoyer"),
+    ("fr", "envoyer mes reponses"),
+    ("fr", "j'envoie"),
+    ("fr", "je valide mes réponses"),
+    ("fr", "envoyer le questionnaire"),
+    ("en", "Send my answers"),
+    ("en", "that's all, send it"),
+    ("en", "please send my answers"),
+    ("en", "I'm done, you can send them"),
+    ("en", "submit the survey"),
+    ("en", "submit"),
+]
+HEATING = (ChoiceOption("gas", ("Gaz",)), ChoiceOption("wood", ("Bois",)))
+QUESTIONS = [
+    QuestionSpec("free_text"),
+    QuestionSpec("yes_no"),
+    QuestionSpec("number", min=0, max=100),
+    QuestionSpec("scale", min=1, max=5),
+    QuestionSpec("choice", choices=HEATING),
+    QuestionSpec("multi_choice", choices=HEATING),
+    QuestionSpec("date"),
+    QuestionSpec("commune"),
+]
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.kind)
+@pytest.mark.parametrize(("lang", "text"), SEND_REQUESTS)
+def test_a_request_to_send_is_the_send_command_at_any_question(interpreter, question, lang, text):
+    assert interpreter.interpret(text, question, lang, TODAY) == Command("send")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Il faudrait envoyer les menus de la cantine aux parents"),
+        ("fr", "envoyer plus de bus le dimanche"),
+        ("fr", "c'est bon, envoyez plus de trains le soir"),
+        ("fr", "valider les acquis de l'expérience plus facilement"),
+        ("en", "Send more buses on Sundays"),
+        ("en", "send my answers to the mayor too"),
+    ],
+)
+def test_free_text_that_speaks_of_sending_is_stored_as_text(interpreter, lang, text):
+    assert interpreter.interpret(text, QuestionSpec("free_text"), lang, TODAY) == Answer(text)
