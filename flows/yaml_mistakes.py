@@ -72,8 +72,10 @@ def _explained(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
         found = _unclosed_bracket(error, lines)
         if found is not None:
             return found
-    if not marks or "end of stream" in (error.problem or ""):
-        return None  # an unclosed quote or bracket: where it opened is all we know
+    if "quoted scalar" in (error.context or "") and "end of stream" in (error.problem or ""):
+        return _quote_to_the_end(error, lines)
+    if not marks:
+        return None
     at = [(mark.line, mark.column) for mark in marks if 0 <= mark.line < len(lines)]
     # A non-breaking space or a tab indenting a line can be blamed on the next one.
     for number in sorted({line for line, _ in at} | {line - 1 for line, _ in at if line}):
@@ -300,6 +302,26 @@ def _text_mistake(number: int, line: str, column: int) -> _Explained | None:
     if re.search(r":\s", text):
         return number + 1, "this text contains ': ', so it must be in quotes", fix
     return None
+
+
+def _quote_to_the_end(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
+    """A quote never closed, and no other quote below: the text runs to the end
+    of the file. Closed at the end of its line, if the file then reads."""
+    mark = error.context_mark
+    if mark is None or mark.line >= len(lines):
+        return None
+    line = lines[mark.line].rstrip()
+    quote = line[mark.column : mark.column + 1]
+    if quote not in _QUOTES:
+        return None
+    fixed = line + quote
+    where = f": {fixed.strip()}" if _reads_past(lines, mark.line, fixed) else " where it ends"
+    return (
+        mark.line + 1,
+        f"the quote {quote} that opens this text is never closed,"
+        " so the rest of the file is read as part of the text",
+        f"end the text with {quote}{where}",
+    )
 
 
 def _unclosed(number: int, line: str) -> _Explained | None:

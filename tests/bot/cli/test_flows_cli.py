@@ -172,7 +172,10 @@ BAD_INPUTS = {
         lambda tmp: INVALID / "alias_loop.yml",
         "{path}:3: the YAML nests more than 40 levels deep",
     ),
-    "malformed": (lambda tmp: INVALID / "malformed_yaml.yml", "{path}:6: malformed YAML"),
+    "malformed": (
+        lambda tmp: INVALID / "malformed_yaml.yml",
+        '{path}:6: the quote " that opens this text is never closed',
+    ),
     "wrong-type": (
         lambda tmp: INVALID / "wrong_type_number.yml",
         "{path}:9 (question age): 'min' must be a whole number",
@@ -244,6 +247,17 @@ YAML_MISTAKES = {
         ("# What `consultbot export", "---\n# What `consultbot export"),
         "56: this '---' line starts a second document, and a flow file holds one flow."
         " Hint: delete the line (another consultation goes in a file of its own)",
+    ),
+    "quote-not-closed-on-the-last-line": (
+        ('will read it."', "will read it."),
+        '63: the quote " that opens this text is never closed, so the rest of the file is'
+        ' read as part of the text. Hint: end the text with ": en: "Thank you for your'
+        ' contribution! The consultation team will read it."',
+    ),
+    "quote-not-closed-on-a-text-over-two-lines": (
+        ('contribution! The consultation team will read it."', "contribution!\n    The end."),
+        '63: the quote " that opens this text is never closed, so the rest of the file is'
+        ' read as part of the text. Hint: end the text with " where it ends',
     ),
 }
 
