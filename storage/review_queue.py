@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, String, any_, bindparam, literal, select, text, update
+from sqlalchemy import Row, String, any_, bindparam, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +36,8 @@ MAX_SEARCH = 200
 # A text search reads at most this many answers per page, so that a word no
 # answer holds costs a bounded time; the page then offers to search further.
 SEARCH_WINDOW = 5000
+# The queue's count stops past this many answers ("more than 5,000").
+COUNTED = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +158,37 @@ async def page(
 ) -> list[QueueItem]:
     """Up to `limit` current answers matching `criteria` with an id above
     `after_id` (and at most `until_id`), oldest first."""
-    query = _base().where(AnswerRow.superseded_at.is_(None), AnswerRow.id > after_id)
+    query, order = _matching(session, _base(), criteria)
+    query = query.where(AnswerRow.id > after_id)
+    if until_id is not None:
+        query = query.where(AnswerRow.id <= until_id)
+    rows = await session.execute(query.order_by(*order).limit(limit))
+    return [_item(row) for row in rows]
+
+
+async def count(session: AsyncSession, criteria: QueueFilter, *, at_most: int | None = None) -> int:
+    """How many current answers match `criteria`, counted up to `at_most + 1`
+    (default COUNTED; more is said as "more than `at_most`"): the count reads
+    the answers it counts, so it is bounded as a page is."""
+    if criteria.search:
+        raise InvalidModeration("a text search reads a window at a time: it has no count")
+    ids = (
+        select(AnswerRow.id)
+        .join(SessionRow, SessionRow.id == AnswerRow.session_id)
+        .join(FlowVersionRow, FlowVersionRow.id == SessionRow.flow_version_id)
+    )
+    query, _ = _matching(session, ids, criteria)
+    limit = (COUNTED if at_most is None else at_most) + 1
+    found = await session.scalar(select(func.count()).select_from(query.limit(limit).subquery()))
+    return int(found or 0)
+
+
+def _matching(
+    session: AsyncSession, query: Any, criteria: QueueFilter
+) -> tuple[Any, tuple[Any, ...]]:
+    """`query` narrowed to the current answers matching `criteria`, and the
+    order that lets the database use its index for them."""
+    query = query.where(AnswerRow.superseded_at.is_(None))
     query = query.where(AnswerRow.moderation_status == _status(criteria.status))
     if criteria.allowed_consultations is not None:
         query = query.where(FlowVersionRow.consultation_id.in_(criteria.allowed_consultations))
@@ -194,10 +226,7 @@ async def page(
         if len(criteria.search) > MAX_SEARCH:
             raise InvalidModeration(f"search for at most {MAX_SEARCH} characters")
         query = query.where(AnswerRow.raw_text.icontains(criteria.search, autoescape=True))
-    if until_id is not None:
-        query = query.where(AnswerRow.id <= until_id)
-    rows = await session.execute(query.order_by(*order).limit(limit))
-    return [_item(row) for row in rows]
+    return query, order
 
 
 async def search_window_end(

@@ -136,12 +136,15 @@ async def queue(request: web.Request) -> web.Response:
     error = None
     items: list[QueueItem] = []
     until = None
+    matching = None  # a text search reads a window at a time: no count
     try:
         async with reading(request) as session:
             if criteria.search:
                 until = await review_queue.search_window_end(
                     session, criteria, after_id=_after(request)
                 )
+            else:
+                matching = await review_queue.count(session, criteria)
             items = await review_queue.page(
                 session, criteria, after_id=_after(request), until_id=until
             )
@@ -164,6 +167,7 @@ async def queue(request: web.Request) -> web.Response:
         400 if error else 200,
         title="Review queue",
         items=[_shown(item, viewer.name, now) for item in items],
+        matching=_matching_text(matching, criteria.status),
         query=request.query,
         statuses=[s.value for s in ModerationStatus],
         next_url=next_url,
@@ -172,6 +176,16 @@ async def queue(request: web.Request) -> web.Response:
         notice=notice_text(request.query.get("notice", "")),
         error=error,
     )
+
+
+def _matching_text(matching: int | None, status: ModerationStatus) -> str | None:
+    """How many answers the filters keep, all pages together."""
+    if matching is None:
+        return None
+    if matching > review_queue.COUNTED:
+        return f"More than {review_queue.COUNTED:,} {status.value} answers match these filters."
+    noun = "answer matches" if matching == 1 else "answers match"
+    return f"{matching:,} {status.value} {noun} these filters."
 
 
 async def _visible_item(request: web.Request, answer_id: int) -> QueueItem | None:

@@ -1,5 +1,5 @@
 """The review queue filtered by question: only that question's pending
-answers, oldest first, a page at a time."""
+answers, oldest first, a page at a time, and how many there are."""
 
 from storage import answers, participants, review_queue, sessions
 from storage.database import Database
@@ -7,7 +7,7 @@ from storage.review_queue import QueueFilter
 from tests.storage.seeding import NOW, Seeded
 
 
-async def test_the_question_filter_pages_through_that_questions_answers_only(
+async def test_the_question_filter_pages_through_and_counts_that_questions_answers_only(
     database: Database, seeded: Seeded
 ):
     wanted = []
@@ -29,9 +29,13 @@ async def test_the_question_filter_pages_through_that_questions_answers_only(
                 )
                 if question == "why":
                     wanted.append(answer_id)
+        counted = await review_queue.count(s, QueueFilter(question_id="why"))
+        stopped = await review_queue.count(s, QueueFilter(), at_most=4)
         first = await review_queue.page(s, QueueFilter(question_id="why"), limit=4)
         rest = await review_queue.page(s, QueueFilter(question_id="why"), after_id=first[-1].id)
         none = await review_queue.page(s, QueueFilter(question_id="nope"))
     assert [item.id for item in first + rest] == wanted
     assert {item.question_id for item in first + rest} == {"why"}
     assert none == []
+    assert counted == 6  # every page's
+    assert stopped == 5  # 12 in all, counted no further than "more than 4"

@@ -5,7 +5,7 @@ import html as markup
 import re
 from pathlib import Path
 
-from storage import answers
+from storage import answers, review_queue
 from storage.models import ConsoleRole, ModerationStatus
 from tests.bot.console.site import client, console_site, post_form, sign_in
 
@@ -86,3 +86,30 @@ async def test_an_answer_opened_from_a_filtered_queue_returns_to_that_queue_once
         assert f'id="item-{second}"' in after
         assert f'id="item-{web}"' not in after  # still only Telegram's answers
         assert _attribute(after, r'name="back" value="([^"]+)"') == filtered  # said once
+
+
+async def test_the_queue_says_how_many_answers_its_filters_keep_over_all_pages(
+    database_url: str, tmp_path: Path, monkeypatch
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("ana@region.fr", ConsoleRole.MODERATOR)
+        telegram = [
+            await site.pending(f"Le bus {n} est en retard", channel="telegram") for n in range(3)
+        ]
+        await site.pending("Plus de trains le soir", channel="webchat")
+        async with client() as http:
+            token = await sign_in(http, site, "ana@region.fr")
+            form = {"csrf": token, "back": "/console/queue?channel=telegram"}
+            _, _, page = await post_form(
+                http, site, f"/console/answers/{telegram[0]}/approve", form
+            )
+            assert "2 pending answers match these filters." in page
+            _, page = await _get(http, f"{site.url}/console/queue")
+            assert "3 pending answers match these filters." in page
+            _, page = await _get(http, f"{site.url}/console/queue?status=approved")
+            assert "1 approved answer matches these filters." in page
+            monkeypatch.setattr(review_queue, "COUNTED", 2)
+            _, page = await _get(http, f"{site.url}/console/queue")
+            assert "More than 2 pending answers match these filters." in page
+            _, page = await _get(http, f"{site.url}/console/queue?q=bus")
+            assert "match these filters" not in page  # a search reads a window at a time
