@@ -18,14 +18,19 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
-    PlainValidator,
     StrictInt,
     Tag,
     TypeAdapter,
     WithJsonSchema,
 )
-from pydantic_core import PydanticCustomError
 
+from flows.text_field import (
+    DEFINITION_MARKER,
+    LANGUAGE_PATTERN,
+    TEXT_SCHEMA,
+    TranslatedText,
+)
+from flows.text_field import describe as describe  # re-exported: flows.when uses it
 from nlu.durations import NumberUnit
 from nlu.question import QUESTION_KINDS
 
@@ -33,85 +38,10 @@ QUESTION_TYPES: tuple[str, ...] = QUESTION_KINDS
 # Items of `questions:` that are not questions: an information step, a section title.
 STEP_KINDS: tuple[str, ...] = ("say", "section")
 PROGRESS_KINDS: tuple[str, ...] = ("none", "questions", "sections")
-LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 # Checked by flows.validation with a suggestion; given to editors through the schema.
 SNAKE_CASE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 FLOW_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
-
-def describe(value: object) -> str:
-    """A value as an organizer would name it, for messages."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text '{shown}'"
-    if isinstance(value, dt.datetime):
-        return f"the date and time {value.isoformat(sep=' ')}"
-    if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def _text(value: object, key: str | None) -> str:
-    # Numbers are fine as texts ("2030", "0"), booleans are almost always a mistake.
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "translated_type",
-            "expected a text, got {got}",
-            {"got": describe(value), "key": key},
-        )
-    if not value.strip():
-        raise PydanticCustomError("translated_empty", "the text is empty", {"key": key})
-    return value
-
-
-def _translated(value: object) -> str | dict[str, str]:
-    if isinstance(value, dict):
-        if not value:
-            raise PydanticCustomError("translated_empty", "the text is empty", {"key": None})
-        return {str(lang): _text(text, str(lang)) for lang, text in value.items()}
-    if isinstance(value, list):
-        raise PydanticCustomError(
-            "translated_type",
-            "expected a text, or a mapping of language to text, got a list",
-            {"key": None},
-        )
-    return _text(value, None)
-
-
-_TRANSLATED_SCHEMA: dict[str, Any] = {
-    "description": "A text: either a plain string (in the flow's first language) or a"
-    " mapping of language code to text, e.g. {fr: Bonjour, en: Hello}.",
-    "anyOf": [
-        {"type": ["string", "number"], "minLength": 1},
-        {
-            "type": "object",
-            "propertyNames": {"pattern": LANGUAGE_PATTERN},
-            "additionalProperties": {"type": ["string", "number"], "minLength": 1},
-            "minProperties": 1,
-        },
-    ],
-}
-
-# pydantic cannot point at a definition it did not make: fields carry this marker,
-# which `json_schema` swaps for a reference to the named entry of `_DEFINITIONS`.
-_MARKER = "x-consultbot-definition"
-
-TranslatedText: TypeAlias = Annotated[
-    str | dict[str, str], PlainValidator(_translated), WithJsonSchema({_MARKER: "Text"})
-]
-TRANSLATED = TypeAdapter(TranslatedText)
 
 _COMPARISON_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -147,8 +77,8 @@ _WHEN_SCHEMA: dict[str, Any] = {
 
 # Kept as plain data: `flows.validation` reads it with located, specific messages
 # (unknown question, later question, impossible value) that a schema cannot give.
-WhenDoc: TypeAlias = Annotated[dict[str, Any], WithJsonSchema({_MARKER: "Condition"})]
-_DEFINITIONS = {"Text": _TRANSLATED_SCHEMA, "Condition": _WHEN_SCHEMA}
+WhenDoc: TypeAlias = Annotated[dict[str, Any], WithJsonSchema({DEFINITION_MARKER: "Condition"})]
+_DEFINITIONS = {"Text": TEXT_SCHEMA, "Condition": _WHEN_SCHEMA}
 
 PositiveInt = Annotated[StrictInt, Field(ge=1)]
 Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN)]
@@ -490,9 +420,9 @@ def json_schema() -> dict[str, Any]:
 
 def _with_references(schema: Any) -> Any:
     if isinstance(schema, dict):
-        if _MARKER in schema:  # allOf keeps the field's description beside the reference
-            rest = {key: value for key, value in schema.items() if key != _MARKER}
-            return {"allOf": [{"$ref": f"#/$defs/{schema[_MARKER]}"}], **rest}
+        if DEFINITION_MARKER in schema:  # allOf keeps the field's description beside the reference
+            rest = {key: value for key, value in schema.items() if key != DEFINITION_MARKER}
+            return {"allOf": [{"$ref": f"#/$defs/{schema[DEFINITION_MARKER]}"}], **rest}
         return {key: _with_references(value) for key, value in schema.items()}
     if isinstance(schema, list):
         return [_with_references(item) for item in schema]

@@ -18,15 +18,14 @@ from pydantic_core import ErrorDetails
 from flows.document import YamlPath
 from flows.invisible import visible
 from flows.schema import (
-    LANGUAGE_PATTERN,
     QUESTION_MODELS,
     QUESTION_TYPES,
     STEP_KINDS,
     STEP_MODELS,
     ChoiceDoc,
     FlowDoc,
-    describe,
 )
+from flows.text_field import LANGUAGE_PATTERN, describe
 from flows.when import did_you_mean
 
 

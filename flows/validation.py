@@ -36,18 +36,16 @@ from flows.model import COMMENTED_TYPES
 from flows.question_checks import check_question, snake_case_of
 from flows.schema import (
     FLOW_ID_PATTERN,
-    LANGUAGE_PATTERN,
     QUESTION,
     QUESTION_MODELS,
     STEP_KINDS,
-    TRANSLATED,
     ChoiceDoc,
     FlowDoc,
     QuestionDoc,
-    describe,
     step_kind,
 )
 from flows.schema_errors import explain, strip_tag
+from flows.text_field import LANGUAGE_PATTERN, TRANSLATED, describe
 from flows.when import WhenReader, did_you_mean
 
 FLOW_ID = re.compile(FLOW_ID_PATTERN)
