@@ -10,6 +10,9 @@
 - `ticks`: the boxes of a multiple choice ticked one tap at a time, a tick
   beyond the question's maximum refused at once;
 - `bounded`: the in-memory tables, kept to their newest entries;
+- `keyboards`: a tapped keyboard's spinner stopped, an answered one removed;
+- `offers`: what the channel asks the conversation service besides messages;
+- `stalled`: a chat's updates waiting for Telegram to take replies again;
 - `sending`: Bot API calls with retries (429, 5xx);
 - `address`: the encrypted chat id kept to write first later.
 

@@ -18,12 +18,8 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.channel_contract import Conversations
 from bot.channels.telegram.address import ChatAddressCipher
-from bot.channels.telegram.channel import (
-    ALLOWED_UPDATES,
-    Reachability,
-    TelegramChannel,
-    TelegramStartError,
-)
+from bot.channels.telegram.channel import ALLOWED_UPDATES, TelegramChannel, TelegramStartError
+from bot.channels.telegram.offers import Reachability
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.sending import DEFAULT_POLICY, RetryPolicy
 from bot.config import Settings
@@ -111,6 +107,7 @@ class TelegramBot:
                 allowed_updates=ALLOWED_UPDATES,
                 timeout=self.poll_timeout,
                 sole=self.sole,
+                retry=lambda: self.channel.retry_held(),
             )
             self.poller.start()
         log.info(
@@ -127,6 +124,13 @@ class TelegramBot:
     async def stop(self) -> None:
         if self.poller is not None:
             await self.poller.stop()
+        if self.channel.held:
+            log.error(
+                "telegram: %d updates still wait for Telegram to take their replies, and "
+                "are lost with this process: their answers are stored, but those residents "
+                "get no reply until they write again",
+                self.channel.held,
+            )
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()

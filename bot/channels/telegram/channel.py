@@ -20,7 +20,9 @@ Reliability, since Telegram delivers at least once:
   unconfirmed: `process` raises, the poller does not confirm it and the webhook
   answers 502, so Telegram delivers it again and the service gives the replies
   it kept with the message's claim; meanwhile the chat's later updates wait
-  (they raise too), so nobody answers a question they did not see;
+  (they raise too), so nobody answers a question they did not see; this
+  process keeps them (`stalled`) until they are done, so none is lost when
+  polling stops fetching them again;
 - answerCallbackQuery (the button's spinner) failing never stops the replies;
 - every callback query is answered; an answered keyboard is removed and the
   choice written under the question, so an old button cannot answer twice.
@@ -49,12 +51,12 @@ sections `telegram` and `telegram_menu`).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
 
 from telegram import (
     Bot,
@@ -68,9 +70,10 @@ from telegram import (
 from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage
 from bot.channels.telegram.address import ChatAddressCipher
 from bot.channels.telegram.bounded import bound
+from bot.channels.telegram.keyboards import Keyboards
+from bot.channels.telegram.offers import KeptLanguage, LanguageChoice, Reachability
 from bot.channels.telegram.rendering import (
     CallbackCodec,
-    answered_text,
     asked_again,
     button_title,
     confirmed_text,
@@ -109,34 +112,6 @@ class TelegramStartError(UserError):
     """The bot cannot start: bad token, unreachable Bot API, missing setting."""
 
 
-@runtime_checkable
-class Reachability(Protocol):
-    """What the channel tells the conversation service when Telegram answers 403."""
-
-    async def mark_unreachable(self, channel: str, user_id: str) -> None: ...
-
-
-@runtime_checkable
-class LanguageChoice(Protocol):
-    """What the channel asks the conversation service on /langue, when it offers
-    it: switch the resident's conversation to `language` (the engine's
-    `flows.events.ChangeLanguage`) and return the replies (the question asked
-    again in that language). Without it the choice is only the language hint of
-    the resident's next messages, which counts before consent."""
-
-    async def change_language(
-        self, channel: str, user_id: str, language: str, received_at: dt.datetime
-    ) -> Sequence[Reply]: ...
-
-
-@runtime_checkable
-class KeptLanguage(Protocol):
-    """The language kept with an enrolled resident (None for others), for the
-    channel's own texts."""
-
-    async def language_of(self, channel: str, user_id: str) -> str | None: ...
-
-
 class TelegramChannel:
     """Processes updates; `process` is what both polling and the webhook call."""
 
@@ -150,8 +125,12 @@ class TelegramChannel:
         policy: RetryPolicy = DEFAULT_POLICY,
         addresses: ChatAddressCipher | None = None,
         default_language: str = "fr",
+        holds: bool = True,
     ) -> None:
         self.bot = bot
+        # A chat's updates after one whose replies were not delivered wait
+        # here (`stalled`); False: the transport keeps them back itself.
+        self.holds = holds
         self.default_language = default_language  # the channel's texts when no hint fits
         self.conversations = conversations
         self.reachability = reachability
@@ -163,10 +142,9 @@ class TelegramChannel:
         self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
         limits = conversations if isinstance(conversations, SelectionLimits) else None
         self._ticks = Ticks(bot, self.codec, policy, limits, CHANNEL)
+        self._keyboards = Keyboards(bot, policy)
         self._languages: OrderedDict[int, str] = OrderedDict()
         self._blocked: set[int] = set()
-        # Chats whose later updates wait for the redelivery of one whose
-        # replies were not delivered.
         self._stalled = StalledChats()
 
     def _address(self, chat_id: int) -> str | None:
@@ -186,20 +164,44 @@ class TelegramChannel:
         async with self._locks.hold(str(chat_id)):
             if update.update_id in self._done:  # the same update delivered concurrently
                 return
-            self._stalled.check(chat_id, update.update_id)
-            try:
-                await self._dispatch(update, chat_id)
-            except DeliveryFailed as error:
-                self._stalled.failed(chat_id, update.update_id)
-                log.warning(
-                    "telegram: update %s: replies not delivered (%s); left unconfirmed, "
-                    "Telegram delivers it again and the kept replies are sent then",
-                    update.update_id,
-                    error,
-                )
-                raise
-            self._stalled.delivered(chat_id, update.update_id)
-            self._remember(update.update_id)
+            if not self.holds:  # webhook: the Bot API holds the chat's next messages back
+                await self._once(update, chat_id)
+                return
+            self._stalled.hold(chat_id, update)
+            if not await self._stalled.catch_up(
+                chat_id, lambda held: self._once(held, chat_id), update.update_id
+            ):
+                raise DeliveryFailed(f"update {update.update_id} waits for Telegram")
+
+    async def _once(self, update: Update, chat_id: int) -> None:
+        """Dispatch `update` and remember it done; `DeliveryFailed` (logged) when
+        its replies were not delivered."""
+        try:
+            await self._dispatch(update, chat_id)
+        except DeliveryFailed as error:
+            log.warning(
+                "telegram: update %s: replies not delivered (%s); left unconfirmed, "
+                "its replies are sent when it comes again",
+                update.update_id,
+                error,
+            )
+            raise
+        self._remember(update.update_id)
+
+    async def retry_held(self) -> None:
+        """Try the chats whose updates wait for Telegram again (the poller asks
+        once Telegram takes replies again): a chat whose updates are no longer
+        fetched gets its replies without writing again."""
+        await asyncio.gather(*(self._retry(chat_id) for chat_id in self._stalled.chats()))
+
+    async def _retry(self, chat_id: int) -> None:
+        async with self._locks.hold(str(chat_id)):
+            await self._stalled.catch_up(chat_id, lambda held: self._once(held, chat_id))
+
+    @property
+    def held(self) -> int:
+        """How many updates wait for Telegram in this process."""
+        return self._stalled.count()
 
     # --- dispatch ---------------------------------------------------------------
 
@@ -289,16 +291,18 @@ class TelegramChannel:
         message = query.message if isinstance(query.message, Message) else None
         if decoded is None:
             log.info("telegram: callback data we did not issue (query %s) refused", query.id)
-            await self._answer(query, await self._words("stale_button", chat_id, user_id, language))
+            await self._keyboards.answer(
+                query, await self._words("stale_button", chat_id, user_id, language)
+            )
             return
         if decoded.kind == "language":
-            await self._answer(query, None)
-            await self._mark_answered(message, button_title(markup_of(message), data))
+            await self._keyboards.answer(query, None)
+            await self._keyboards.mark_answered(message, button_title(markup_of(message), data))
             await self._switch_language(chat_id, user_id, decoded.payload)
             return
         key = (chat_id, message.message_id) if message is not None else None
         if key is not None and key in self._answered:
-            await self._answer(
+            await self._keyboards.answer(
                 query, await self._words("already_answered", chat_id, user_id, language)
             )
             return
@@ -310,7 +314,7 @@ class TelegramChannel:
             toggles = self._ticks.current(key, markup_of(message))
             chosen = [toggle for toggle in toggles if toggle.checked]
             if not chosen:
-                await self._answer(
+                await self._keyboards.answer(
                     query, await self._words("choose_one", chat_id, user_id, language)
                 )
                 return
@@ -333,12 +337,12 @@ class TelegramChannel:
         replies = await self._handle(inbound, chat_id, language, query)
         if replies is None:
             return
-        await self._answer(query, None)
+        await self._keyboards.answer(query, None)
         if asked_again(replies, step):  # refused: never shown with a ✓
-            await self._mark_answered(message, None)  # the new keyboard replaces it
+            await self._keyboards.mark_answered(message, None)  # the new keyboard replaces it
             key = None
         else:
-            await self._mark_answered(message, shown)
+            await self._keyboards.mark_answered(message, shown)
         await self._send_replies(chat_id, user_id, replies)
         if key is not None:  # only now: a redelivery must send the replies again
             self._answered[key] = None
@@ -354,14 +358,14 @@ class TelegramChannel:
         language: str | None,
     ) -> None:
         if message is None or key is None:
-            await self._answer(query, None)
+            await self._keyboards.answer(query, None)
             return
         maximum = await self._ticks.tick(key, message.reply_markup, payload, query.from_user.id)
         if maximum is None:
-            await self._answer(query, None)
+            await self._keyboards.answer(query, None)
             return
         kept = await self._language(key[0], query.from_user.id, language)
-        await self._answer(query, too_many(maximum, kept, self.default_language))
+        await self._keyboards.answer(query, too_many(maximum, kept, self.default_language))
 
     async def _switch_language(self, chat_id: int, user_id: int, language: str) -> None:
         self._languages[chat_id] = language
@@ -393,7 +397,7 @@ class TelegramChannel:
         except ButtonOutdated:  # nothing stored; the old keyboard stays as it was
             if query is not None:
                 user_id = int(inbound.user_id)
-                await self._answer(
+                await self._keyboards.answer(
                     query, await self._words("already_answered", chat_id, user_id, language)
                 )
             return None
@@ -407,7 +411,7 @@ class TelegramChannel:
             user_id = int(inbound.user_id)
             words = await self._words("try_again", chat_id, user_id, language)
             if query is not None:
-                await self._answer(query, words)
+                await self._keyboards.answer(query, words)
             else:
                 await self._send(chat_id, user_id, words, None)
             return None
@@ -466,36 +470,6 @@ class TelegramChannel:
         """What the channel itself says (catalogue section `telegram`), in the
         resident's language, else the deployment's default (`flows.language`)."""
         return CATALOGUE.text("telegram", text_id, language, self.default_language)
-
-    async def _answer(self, query: CallbackQuery, text: str | None) -> None:
-        """Stop the button's spinner. Cosmetic: a failure never stops the replies."""
-        try:
-            await call_api(
-                "answerCallbackQuery",
-                lambda: self.bot.answer_callback_query(query.id, text=text),
-                self.policy,
-            )
-        except (DeliveryFailed, Blocked) as error:
-            log.info("telegram: query %s not answered (%s); going on", query.id, error)
-
-    async def _mark_answered(self, message: Message | None, shown: str | None) -> None:
-        """Remove the keyboard, and write the choice under the question."""
-        if message is None or message.reply_markup is None:
-            return
-        chat_id, message_id = message.chat.id, message.message_id
-        text = answered_text(message.text, shown) if message.text and shown else None
-        if text is not None:
-            await call_api(
-                "editMessageText",
-                lambda: self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id),
-                self.policy,
-            )
-        else:
-            await call_api(
-                "editMessageReplyMarkup",
-                lambda: self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id),
-                self.policy,
-            )
 
     async def _mark_blocked(self, chat_id: int, user_id: int) -> None:
         self._blocked.add(chat_id)

@@ -11,7 +11,11 @@ later fetch of the batch and the bot goes deaf. Here:
 - an update whose replies Telegram did not take (the channel raises
   `DeliveryFailed`: the answer is stored, the reply kept with its claim) is not
   confirmed: the next fetch, after a backoff, gets it again and the channel sends
-  the kept replies; after `MAX_REDELIVERIES` fetches it is given up (logged);
+  the kept replies; after `MAX_REDELIVERIES` fetches it is confirmed (logged), so
+  as not to hold up every other chat any longer: the channel keeps it, and its
+  chat's later updates, in memory (`stalled`), and `retry` (the channel's
+  `retry_held`) tries them again after each batch none of whose updates wait,
+  so the resident gets what they were owed without writing again;
 - errors back off (bounded); 429 waits `retry_after`; a refused token (401,
   404: revoked in @BotFather, or a wrong `api_base_url`) is logged once with what
   to do, reported as `problem` (`/readyz` answers 503 `telegram_token_refused`),
@@ -28,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout
@@ -56,6 +60,7 @@ class Poller:
         standby: float = STANDBY,
         backoff: float = 0.5,
         refused_wait: float = MAX_BACKOFF,
+        retry: Callable[[], Coroutine[Any, Any, None]] | None = None,
     ) -> None:
         self.bot = bot
         self.sole = sole  # None: this process is the only one
@@ -68,6 +73,8 @@ class Poller:
         self.backoff = backoff  # seconds, doubling, after a failed fetch or delivery
         self.refused_wait = refused_wait  # seconds between fetches while the token is refused
         self._undelivered: tuple[int, int] | None = None  # (update id, fetches)
+        self.retry = retry
+        self._retrying: asyncio.Task[None] | None = None
         self.problem: str | None = None  # why the bot gets no updates, for /readyz
         self._task: asyncio.Task[None] | None = None
         self._fetching = False
@@ -85,6 +92,8 @@ class Poller:
         if self._fetching or self._pausing or not self._polling:
             self._task.cancel()
         await asyncio.gather(self._task, return_exceptions=True)
+        if self._retrying is not None:
+            await asyncio.gather(self._retrying, return_exceptions=True)
         if self.sole is not None:
             await self.sole.release()
 
@@ -113,6 +122,14 @@ class Poller:
                 undelivered = await self._process(batch)
                 if undelivered:  # Telegram is failing: fetch it again a little later
                     await self._pause(min(self.backoff * 2**undelivered, MAX_BACKOFF))
+                else:
+                    self._retry_held()
+
+    def _retry_held(self) -> None:
+        """Telegram took this batch's replies: the updates the channel still
+        keeps are tried again, aside, so that a slow retry holds up no fetch."""
+        if self.retry is not None and (self._retrying is None or self._retrying.done()):
+            self._retrying = asyncio.create_task(self.retry(), name="telegram-retry-held")
 
     async def _pause(self, seconds: float) -> None:
         self._pausing = True
@@ -210,7 +227,8 @@ class Poller:
         if fetches >= MAX_REDELIVERIES:
             log.error(
                 "telegram: update %s: replies still not delivered after %d fetches; "
-                "given up (the resident gets the next question when they write again)",
+                "no longer fetched: this process keeps it with its chat's later updates, "
+                "and sends the replies when Telegram takes them (lost if it stops first)",
                 first,
                 fetches,
             )
