@@ -71,6 +71,7 @@ class TelegramBot:
             reachability=reachability,
             policy=policy,
             default_language=settings.default_language,
+            holds=polling,
         )
         self.poller: Poller | None = None
 

@@ -20,9 +20,10 @@ Reliability, since Telegram delivers at least once:
   unconfirmed: `process` raises, the poller does not confirm it and the webhook
   answers 502, so Telegram delivers it again and the service gives the replies
   it kept with the message's claim; meanwhile the chat's later updates wait
-  (they raise too), so nobody answers a question they did not see; this
-  process keeps them (`stalled`) until they are done, so none is lost when
-  polling stops fetching them again;
+  (they raise too), so nobody answers a question they did not see. When
+  polling, this process keeps them (`stalled`) until they are done, so none is
+  lost when polling stops fetching them again; with webhooks the Bot API keeps
+  the chat's later messages back itself (`stalled` says why that is enough);
 - answerCallbackQuery (the button's spinner) failing never stops the replies;
 - every callback query is answered; an answered keyboard is removed and the
   choice written under the question, so an old button cannot answer twice.
@@ -128,8 +129,8 @@ class TelegramChannel:
         holds: bool = True,
     ) -> None:
         self.bot = bot
-        # A chat's updates after one whose replies were not delivered wait
-        # here (`stalled`); False: the transport keeps them back itself.
+        # Polling: a chat's updates after one whose replies were not delivered
+        # wait here (`stalled`); webhook: the Bot API keeps them back itself.
         self.holds = holds
         self.default_language = default_language  # the channel's texts when no hint fits
         self.conversations = conversations

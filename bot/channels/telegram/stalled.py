@@ -3,17 +3,33 @@
 An update whose replies the Bot API refused even after every retry is left
 unconfirmed (bot.channels.telegram.channel): its answer is stored and its
 replies kept with its claim. Its chat's later updates wait behind it, so that
-nobody answers a question they never saw. Each is kept here, in order, until it
-is handled and its replies delivered; whenever one of them comes again, or the
-poller asks (`TelegramChannel.retry_held`), they are tried again from the first:
-the first one's kept replies are sent, then the others are handled.
+nobody answers a question they never saw. When polling, each is kept here, in
+order, until it is handled and its replies delivered; whenever one of them
+comes again, or the poller asks (`TelegramChannel.retry_held`), they are tried
+again from the first: the first one's kept replies are sent, then the others
+are handled.
 
-So the resident loses nothing when the transport stops delivering an update
-again (polling gives up confirming it after `polling.MAX_REDELIVERIES` fetches,
-so as not to hold up every other chat; Telegram drops a webhook update after a
-day, a tap after 150 seconds): what they wrote meanwhile is handled, and what
+So the resident loses nothing when polling stops fetching an update again (it
+gives up confirming it after `polling.MAX_REDELIVERIES` fetches, so as not to
+hold up every other chat): what they wrote meanwhile is handled, and what
 they were owed reaches them, in order, once Telegram takes messages. What is
 kept here is lost if the process stops first (said in one log line at stop).
+
+With webhooks (one process or several, `--workers`) nothing is kept here, and
+nothing needs to be: the Bot API sends one chat's updates one at a time, the
+next only once the webhook answered 2xx for the first or the first expired (a
+day for a message: a queue per chat in telegram-bot-api's WebhookActor), so no
+process gets a resident's later message while one answers 502 for an earlier
+one, which Telegram delivers again to whichever process. Taps come by another
+queue (per user, kept 150 s), so a tap can be handled meanwhile, here or in
+another process; it is read at the step its keyboard was shown at
+(`bot.button_steps`): a keyboard answered since is refused ("already
+answered"), so nothing is answered unseen nor twice. What can happen: the typed
+message changed nothing (an answer not understood, asked again) and the tap
+answers the question still asked; its replies then come before the typed
+message's kept ones. A hold per process could not prevent that across
+processes, and would send the kept replies a second time when another process
+had delivered them (it cannot know), so there is none.
 """
 
 from __future__ import annotations

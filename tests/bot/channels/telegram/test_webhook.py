@@ -378,3 +378,34 @@ _UPDATES = st.one_of(
 @given(body=_UPDATES)
 async def test_any_body_is_answered_below_500(server, body):
     assert await post(server.url, body) in (200, 400, 413)
+
+
+async def test_two_processes_send_the_replies_kept_for_a_message_once(fake, conversations):
+    """Two `--workers` on webhooks: a message answered 502 by one process (its
+    replies not delivered) is delivered again to the other, which sends them;
+    a tap that then reaches the first process never sends them a second time."""
+    runner_a, a = await start_server(fake, conversations)
+    runner_b, b = await start_server(fake, conversations)
+    resident = Resident(1201)
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def deliver(server: Server, update: dict[str, Any]) -> int:
+                headers = {SECRET_HEADER: WEBHOOK_SECRET}
+                async with http.post(server.url, json=update, headers=headers) as response:
+                    return response.status
+
+            assert await deliver(a, fake.user_sends(resident, "bonjour")) == 200
+            consent = fake.messages_to(resident)[-1]
+            fake.fail_next(FAST.max_attempts, 502, methods=frozenset({"sendMessage"}))
+            oui = fake.user_sends(resident, "oui")
+            assert await deliver(a, oui) == 502
+            assert await deliver(b, oui) == 200  # delivered again, to the other process
+            assert await deliver(a, fake.user_taps(resident, consent, "Oui")) == 200
+    finally:
+        await runner_a.cleanup()
+        await runner_b.cleanup()
+    shown = [m["text"] for m in fake.messages_to(resident)]
+    assert len([t for t in shown if "Comment vous déplacez-vous" in t]) == 1
+    assert fake.callback_answers[-1]["text"] == "Vous avez déjà répondu à cette question."
+    assert await conversations.answers(1201) == {}
