@@ -95,7 +95,7 @@ def _explained(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
         if found is not None:
             return found
     for number, _ in at:
-        found = _misaligned(number, lines)
+        found = _misaligned(number, lines) or _item_not_lined_up(number, lines)
         if found is not None:
             return found
     return None
@@ -157,16 +157,16 @@ def _format_keys() -> frozenset[str]:
 _FORMAT_KEYS = _format_keys()
 
 
-def _reads_past(lines: list[str], number: int, fixed: str) -> bool:
-    """With line `number` written `fixed`, YAML reads the file past that line
-    (to its end, or to another mistake further down): the fix is the right one."""
-    text = "\n".join([*lines[:number], fixed, *lines[number + 1 :]])
+def _reads_past(lines: list[str], number: int, *fixed: str) -> bool:
+    """With the lines from `number` written `fixed`, YAML reads the file past
+    them (to its end, or to another mistake further down): the fix is the right one."""
+    text = "\n".join([*lines[:number], *fixed, *lines[number + len(fixed) :]])
     try:
         for _ in YAML(typ="safe", pure=True).parse(text):
             pass  # events only: nothing is built, so no alias can blow up
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        return mark is not None and mark.line > number + 1
+        return mark is not None and mark.line > number + len(fixed)
     except YAMLError:
         return False
     return True
@@ -386,6 +386,8 @@ def _misaligned(number: int, lines: list[str]) -> _Explained | None:
         return None  # the first key of a block opened above
     start = _ITEM_START.match(text)
     keys = start.end() if start else 0
+    if _is_item(line) and _is_item(text):
+        keys = _indent(text)  # an item lines its '-' up under the one above
     if keys == indent:
         return None  # the next key of the item above
     where = "the line above it" if above == number - 1 else f"line {above + 1}"
@@ -397,6 +399,63 @@ def _misaligned(number: int, lines: list[str]) -> _Explained | None:
         f"this line is indented {how} than {where} ({indent} spaces instead of {keys})",
         f"line its keys up: '{key}' under '{other}'",
     )
+
+
+def _item_not_lined_up(number: int, lines: list[str]) -> _Explained | None:
+    """An item of a list (`- id: bike`) whose '-' is not under the '-' of the
+    item above: YAML reads it as the value of a key, or as another list. The
+    item out of line may be the one above (the first of the list, say)."""
+    if not _is_item(lines[number]):
+        return None
+    indent = _indent(lines[number])
+    above = _content_above(number, lines)
+    while above is not None and not (_is_item(lines[above]) and _indent(lines[above]) != indent):
+        if _indent(lines[above]) < indent or _is_item(lines[above]):
+            return None  # the key of this list, or an item lined up with this one
+        above = _content_above(above, lines)
+    if above is None:
+        return None
+    for odd, right in ((above, number), (number, above)):
+        wrong, target = _indent(lines[odd]), _indent(lines[right])
+        if _reads_past(lines, odd, *_shifted(_item_lines(odd, lines), target - wrong)):
+            return (
+                odd + 1,
+                f"this item is indented {'more' if wrong > target else 'less'} than the one"
+                f" on line {right + 1} ({wrong} spaces instead of {target})",
+                f"line its '-' up under the '-' of line {right + 1}, and the lines under it"
+                " with it",
+            )
+    return None
+
+
+def _item_lines(number: int, lines: list[str]) -> list[str]:
+    """An item's line and the lines under it, indented more, up to the next item
+    of a list it is not the key of."""
+    block = [lines[number]]
+    keys = _ITEM_START.match(lines[number])
+    for following in lines[number + 1 :]:
+        if following.strip() and _indent(following) <= _indent(lines[number]):
+            break
+        opens = block[-1].rstrip().endswith(":")
+        if _is_item(following) and keys and _indent(following) <= keys.end() and not opens:
+            break
+        block.append(following)
+    return block
+
+
+def _shifted(block: list[str], by: int) -> list[str]:
+    """`block` indented `by` spaces more (fewer, if negative)."""
+    if by >= 0:
+        return [" " * by + text if text.strip() else text for text in block]
+    return [text[-by:] if text.strip() else text for text in block]
+
+
+def _is_item(line: str) -> bool:
+    return re.match(r"[ ]*-[ ]", line) is not None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _codepoint(error: ReaderError) -> str:

@@ -208,6 +208,9 @@ def broken_example(folder: Path, written: str, mistaken: str) -> Path:
     return path
 
 
+# Two choices of mobilite.yml's first question, to indent them as a person may.
+CAR = "      - id: car\n        label: {fr: Voiture, en: Car}\n        synonyms: {"
+BIKE = "      - id: bike\n        label: {fr: Vélo, en: Bike}\n        synonyms: {"
 # What a person breaking the example this way reads: the line, what is wrong,
 # and the line written as it should be.
 YAML_MISTAKES = {
@@ -247,6 +250,21 @@ YAML_MISTAKES = {
         ("# What `consultbot export", "---\n# What `consultbot export"),
         "56: this '---' line starts a second document, and a flow file holds one flow."
         " Hint: delete the line (another consultation goes in a file of its own)",
+    ),
+    "choice-indented-more-than-the-one-above": (
+        (BIKE, BIKE.replace("\n  ", "\n    ").replace("  - id", "    - id", 1)),
+        "30: this item is indented more than the one on line 27 (8 spaces instead of 6)."
+        " Hint: line its '-' up under the '-' of line 27, and the lines under it with it",
+    ),
+    "choice-indented-less-than-the-one-above": (
+        (BIKE, BIKE.replace("\n  ", "\n").replace("  - id", "- id", 1)),
+        "30: this item is indented less than the one on line 27 (4 spaces instead of 6)."
+        " Hint: line its '-' up under the '-' of line 27, and the lines under it with it",
+    ),
+    "first-choice-indented-more-than-the-next": (
+        (CAR, CAR.replace("\n  ", "\n    ").replace("  - id", "    - id", 1)),
+        "21: this item is indented more than the one on line 24 (8 spaces instead of 6)."
+        " Hint: line its '-' up under the '-' of line 24, and the lines under it with it",
     ),
     "quote-not-closed-on-the-last-line": (
         ('will read it."', "will read it."),
