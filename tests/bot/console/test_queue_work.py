@@ -20,6 +20,17 @@ async def _statuses(site, *answer_ids: int) -> list[ModerationStatus]:
         return [(await answers.get(s, i)).moderation_status for i in answer_ids]
 
 
+async def _bulk_approve(http, site, token: str, *answer_ids: int) -> tuple[int, str]:
+    """Approve answers in bulk from the queue: the status and the page, unescaped."""
+    form = [("csrf", token), ("back", "/console/queue"), ("action", "approve")]
+    async with http.post(
+        f"{site.url}/console/queue/bulk",
+        data=[*form, *(("ids", str(i)) for i in answer_ids)],
+        headers={"Origin": site.url},
+    ) as response:
+        return response.status, markup.unescape(await response.text())
+
+
 async def test_a_bulk_approval_leaves_answers_holding_personal_data_pending_and_names_them(
     database_url: str, tmp_path: Path
 ):
@@ -30,13 +41,7 @@ async def test_a_bulk_approval_leaves_answers_holding_personal_data_pending_and_
         mail = await site.pending("Écrivez-moi : jean.dupont@gmail.com")
         async with client() as http:
             token = await sign_in(http, site, "ana@region.fr")
-            form = {"csrf": token, "back": "/console/queue", "action": "approve"}
-            async with http.post(
-                f"{site.url}/console/queue/bulk",
-                data=[*form.items(), ("ids", str(fine)), ("ids", str(phone)), ("ids", str(mail))],
-                headers={"Origin": site.url},
-            ) as response:
-                status, page = response.status, markup.unescape(await response.text())
+            status, page = await _bulk_approve(http, site, token, fine, phone, mail)
         assert status == 409
         assert "1 answers approved" in page
         assert (
@@ -113,3 +118,31 @@ async def test_the_queue_says_how_many_answers_its_filters_keep_over_all_pages(
             assert "More than 2 pending answers match these filters." in page
             _, page = await _get(http, f"{site.url}/console/queue?q=bus")
             assert "match these filters" not in page  # a search reads a window at a time
+
+
+async def test_a_name_is_highlighted_its_redaction_suggested_and_bulk_approval_leaves_it(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("ana@region.fr", ConsoleRole.MODERATOR)
+        named = await site.pending("Je suis Marie Lefèvre, le bus 12 ne passe plus")
+        signed = await site.pending("Plus de trains. Cordialement, Paul Girard")
+        fine = await site.pending("Plus de trains entre Saint-Jean-de-Braye et Orléans")
+        async with client() as http:
+            token = await sign_in(http, site, "ana@region.fr")
+            _, page = await _get(http, f"{site.url}/console/queue?pd=1")
+            page = markup.unescape(page)
+            assert (
+                '<mark title="name">Marie Lefèvre<span class="sr-only"> '
+                "(personal data: name)</span></mark>"
+            ) in page
+            assert ">Je suis [nom], le bus 12 ne passe plus</textarea>" in page
+            assert ">Plus de trains. Cordialement, [nom]</textarea>" in page
+            assert f'id="item-{fine}"' not in page  # "contains personal data" keeps names only
+            _, page = await _bulk_approve(http, site, token, named, fine)
+        assert f"answer {named} holds personal data (name)" in page
+        assert await _statuses(site, named, signed, fine) == [
+            ModerationStatus.PENDING,
+            ModerationStatus.PENDING,
+            ModerationStatus.APPROVED,
+        ]
