@@ -461,11 +461,12 @@ class ConversationService:
         )
 
     def _resident_language_hint(self, context: MessageContext) -> str | None:
-        """The channel's language, one chosen before consent, else a greeting's."""
+        """The channel's language, one chosen before consent, else the one the
+        message is written in (a greeting's, or its words')."""
         before = context.before
         hint = context.message.language or (before.language if before else None)
         if hint is None and context.state is None:
-            hint = self._interpreter.greeting_language(context.message.text)
+            hint = self._interpreter.written_language(context.message.text)
         return hint
 
     def _flow_language(self, context: MessageContext) -> str:

@@ -6,8 +6,8 @@ language offered. Every choice goes through it, each caller saying what it
 offers and which hints it has, most specific first:
 
 - a conversation: the flow's languages; the resident's own (chosen, or given by
-  their platform, or guessed from a greeting), then the deployment's
-  `default_language` (`Flow.language_for`);
+  their platform, or guessed from a first message's greeting or words), then
+  the deployment's `default_language` (`Flow.language_for`);
 - a text of the catalogue (`flows.catalogue`): the catalogue's languages, the
   fallback language `en` first; the conversation's language, then, in the
   channels, the deployment's `default_language`;

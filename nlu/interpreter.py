@@ -86,6 +86,7 @@ from nlu.ranking import parse_ranking
 from nlu.sending import asks_to_send, sends_instead
 from nlu.stems import stems
 from nlu.training_data import TrainingData, parse_many
+from nlu.written_language import written_language
 from nlu.yes_no import YesNoParser
 
 LANGUAGES = ("fr", "en")
@@ -294,9 +295,11 @@ class Interpreter:
             return Command(scored.command)
         return None
 
-    def greeting_language(self, text: str) -> str | None:
-        """The language of the greeting `text` opens with ("hello": "en"), or None."""
-        return self._greetings.language(text)
+    def written_language(self, text: str) -> str | None:
+        """The language a first message is clearly written in: its greeting's
+        ("hello": "en"), else its words' ("I want to give my opinion": "en");
+        None when it says none (nlu.written_language)."""
+        return written_language(text, self._greetings)
 
     def _command_score(
         self,

@@ -24,7 +24,7 @@ from nlu.interpreter import Interpreter
     ],
 )
 def test_the_bundled_greetings_tell_the_language(interpreter: Interpreter, text, language):
-    assert interpreter.greeting_language(text) == language
+    assert interpreter.written_language(text) == language
 
 
 def test_a_phrase_greeting_in_two_languages_tells_nothing():
@@ -42,4 +42,4 @@ def test_the_longest_greeting_wins():
 
 def test_a_deployment_adds_its_own_greetings():
     extra = "nlu:\n- lookup: greeting_en\n  examples: |\n    - yo\n"
-    assert Interpreter(extra_training=[extra]).greeting_language("yo!") == "en"
+    assert Interpreter(extra_training=[extra]).written_language("yo!") == "en"
