@@ -11,6 +11,10 @@ Client -> server:
            `id` is chosen by the client and unique per message. The client keeps a
            message until its reply arrives and sends it again, with the same id,
            after a reconnect; the conversation service is idempotent on the id.
+  seen     {"id": str}  a team frame arrived (sent for a repeat too): until a tab
+           says so within SEEN_WITHIN_S (bot.channels.webchat_push), the message
+           is taken for not shown, and goes out again at the next welcome or
+           with the resident's next message (then inside a reply)
   ping     {}  answered at once with a pong, even while a reply is being made: a
            client waiting for a slow reply learns that its connection still
            carries frames (a phone moving from Wi-Fi to 4G leaves it open and dead)
@@ -32,7 +36,8 @@ Server -> client:
   team     {"id": str, "text": str, "at": str}  a message from the consultation team
            (a person, not the bot), at any time: pushed while the chat is open,
            else sent right after the next welcome; `at` is when it was written
-           (ISO 8601); the id is unique (a client may drop a repeat)
+           (ISO 8601); the id is unique (a client drops a repeat); the client
+           answers `seen`
 
 The frames a client sends are read by `bot/channels/webchat_frames.py`.
 
@@ -65,6 +70,7 @@ from bot.channels.webchat_frames import (
     MessageFrame,
     PingFrame,
     Refusal,
+    SeenFrame,
     read_frame,
 )
 from bot.errors import UserError
@@ -277,6 +283,9 @@ class _Connection:
         if isinstance(frame, PingFrame):
             await self._pong()
             return
+        if isinstance(frame, SeenFrame):
+            await self._seen(frame.message_id)
+            return
         if not isinstance(frame, MessageFrame):
             await self._on_invalid("bad_message", "hello_once")
             return
@@ -303,6 +312,12 @@ class _Connection:
             await self._send({"v": PROTOCOL_VERSION, "type": "pong"})
         else:
             await self._refuse(None)
+
+    async def _seen(self, message_id: int) -> None:
+        if not self._take_allowance():  # not counted: the message goes out again later
+            await self._refuse(None)
+        elif self.chat.push is not None:
+            self.chat.push.seen(message_id)
 
     def _ack_later(self, message_id: str) -> None:
         self._unanswered.add(message_id)

@@ -54,7 +54,16 @@ class PingFrame(_Frame):
     type: Literal["ping"]
 
 
-ClientFrame: TypeAlias = HelloFrame | MessageFrame | PingFrame
+class SeenFrame(_Frame):
+    type: Literal["seen"]
+    id: str = Field(pattern=r"^team-[0-9]{1,18}$")  # a team frame's
+
+    @property
+    def message_id(self) -> int:
+        return int(self.id.removeprefix("team-"))
+
+
+ClientFrame: TypeAlias = HelloFrame | MessageFrame | PingFrame | SeenFrame
 _FRAMES: TypeAdapter[ClientFrame] = TypeAdapter(Annotated[ClientFrame, Field(discriminator="type")])
 
 

@@ -13,7 +13,11 @@ serves everything: no notification is needed.
 
 Taking a message for display is a claim in the database, so a message is shown
 once even if two processes or tabs race for it; a chat that closed in between
-gives it back.
+gives it back. Written to a socket is not yet shown: a connection that died
+unnoticed (a phone leaving Wi-Fi for 4G) takes the frame and shows nothing. So
+a message stays delivered only once a tab says it has it (`seen`, within
+`seen_within` seconds); otherwise it is given back, to go out at the chat's
+next welcome or with the resident's next message.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ log = logging.getLogger(__name__)
 NOTIFY_CHANNEL: Final = "consultbot_team"
 WEB: Final = "web"
 CONFIRM_WITHIN_S: Final = 1.0
+# A phone's round trip, with room: a tab that has not said it has a message by
+# then is taken for one that never got it.
+SEEN_WITHIN_S: Final = 5.0
 
 # Shows a team message in one open chat; whether it was written to the socket.
 Show: TypeAlias = Callable[[TeamMessage], Awaitable[bool]]
@@ -47,10 +54,13 @@ class WebChatPush:
         pseudonym: Callable[[str, str], str],
         *,
         confirm_within: float = CONFIRM_WITHIN_S,
+        seen_within: float = SEEN_WITHIN_S,
     ) -> None:
         self._db = database
         self._pseudonym = pseudonym
         self._confirm_within = confirm_within
+        self.seen_within = seen_within  # seconds (tests set their own)
+        self._unseen: dict[int, asyncio.TimerHandle] = {}  # shown, no tab said so yet
         self._chats: dict[str, list[Show]] = {}
         self._confirmations: dict[int, asyncio.Future[None]] = {}
         self._listener: Listener | None = None
@@ -73,6 +83,11 @@ class WebChatPush:
     async def close(self) -> None:
         if self._listener is not None:
             await self._listener.close()
+        # Their tabs reconnect (to another process, perhaps): given back, they go
+        # out at the welcome, where a tab that had one drops the repeat by its id.
+        for message_id in list(self._unseen):
+            self._unseen.pop(message_id).cancel()
+            await self._give_back_or_log(message_id)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -123,7 +138,31 @@ class WebChatPush:
         finally:
             self._confirmations.pop(message_id, None)
 
+    def seen(self, message_id: int) -> None:
+        """A tab says it shows the message: it stays delivered."""
+        timer = self._unseen.pop(message_id, None)
+        if timer is not None:
+            timer.cancel()
+
     # ---- inside -------------------------------------------------------------
+
+    def _await_seen(self, message_id: int) -> None:
+        if message_id not in self._unseen:
+            loop = asyncio.get_running_loop()
+            self._unseen[message_id] = loop.call_later(self.seen_within, self._not_seen, message_id)
+
+    def _not_seen(self, message_id: int) -> None:
+        if self._unseen.pop(message_id, None) is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._give_back_or_log(message_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _give_back_or_log(self, message_id: int) -> None:
+        try:
+            await self._give_back(message_id)
+        except Exception:  # it stays delivered: the team sees it so, the resident may not
+            log.exception("web chat: team message %d not seen, and not given back", message_id)
 
     async def _show_waiting(self, key: str, show: Show) -> None:
         now = dt.datetime.now(dt.UTC)
@@ -133,7 +172,9 @@ class WebChatPush:
                 return
             waiting = await team_messages.claim_waiting(session, found.id, now=now)
         for message in waiting:
-            if not await show(message):
+            if await show(message):
+                self._await_seen(message.id)
+            else:
                 await self._give_back(message.id)
 
     async def _show(self, message_id: int) -> bool:
@@ -151,7 +192,9 @@ class WebChatPush:
         shown = False
         for show in list(self._chats.get(addressee[1], [])):  # every open tab
             shown = await show(message) or shown
-        if not shown:
+        if shown:
+            self._await_seen(message_id)
+        else:
             await self._give_back(message_id)
         return shown
 

@@ -250,6 +250,7 @@
       if (!state.pending.length) { say(status, ""); status.classList.remove("typing"); }
       save();
     } else if (data.type === "team") { // a person of the consultation team writes
+      frame({ type: "seen", id: data.id }); // else it comes again: the frame may be lost
       if (state.answered.indexOf(data.id) >= 0) return;
       state.answered = state.answered.concat([data.id]).slice(-100);
       add({ who: "team", text: String(data.text) });

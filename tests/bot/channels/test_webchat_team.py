@@ -4,6 +4,7 @@ reply sent by another process (`consultbot human reply`) reaches the chat."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -86,6 +87,43 @@ async def test_a_closed_chat_sees_the_reply_when_it_opens_again(server: Server):
     assert (frame["type"], frame["text"]) == ("team", "Nous avons bien lu.")
     another = await server.chat.hello(tab.token)  # shown once
     assert "1 à 5" in (await another.say("train"))[-1]["text"]
+
+
+async def _until_states(database_url: str, session_id: int, *states: TeamMessageState) -> None:
+    """Waits (15 s at most) for the team messages' delivery states to be `states`
+    (the database is looked at: nothing signals the change)."""
+    for _ in range(150):
+        found = await _states(database_url, session_id)
+        if found == list(states):
+            return
+        await asyncio.sleep(0.1)
+    pytest.fail(f"the team messages are {found}, not {list(states)}")
+
+
+async def test_a_team_message_no_tab_says_it_has_comes_again_at_the_next_welcome(
+    server: Server, database_url: str
+):
+    """A frame written to a connection that died unnoticed (a phone leaving
+    Wi-Fi) shows nothing: the message is given back unless the tab says it has it."""
+    server.app[WEBCHAT].push.seen_within = 0.2
+    tab, session_id = await server.resident_asking_for_a_person()
+    assert await server.reply(session_id, "Vous nous lisez ?") is Outcome.DELIVERED
+    lost = await tab.frame()  # taken by the socket; the phone never shows it
+    assert lost["type"] == "team"
+    await _until_states(database_url, session_id, TeamMessageState.QUEUED)
+
+    again = await server.chat.hello(tab.token)  # the phone reconnects
+    frame = await again.frame()
+    assert (frame["type"], frame["id"], frame["text"]) == ("team", lost["id"], "Vous nous lisez ?")
+    await again.ws.send_json({"v": 1, "type": "seen", "id": frame["id"]})
+    await again.ws.send_json({"v": 1, "type": "ping"})
+    assert await again.frame() == {"v": 1, "type": "pong"}  # the seen frame was read
+    # A second message, never said seen, is given back; the first, seen, stays delivered.
+    await server.reply(session_id, "Toujours là ?")
+    assert (await again.frame())["text"] == "Toujours là ?"
+    await _until_states(
+        database_url, session_id, TeamMessageState.DELIVERED, TeamMessageState.QUEUED
+    )
 
 
 async def test_a_rest_resident_gets_the_reply_with_their_next_message(server: Server):

@@ -4,13 +4,19 @@ narrow screen. (The demo end to end, keyboard, axe: tests/e2e/test_browser.py.)"
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
+from bot.app import DATABASE, TEAM_MESSAGES, WEBCHAT
+from storage import team_messages
+from storage.models import TeamMessageState
 from tests.e2e.test_browser import (
     Gate,
     Network,
@@ -18,6 +24,7 @@ from tests.e2e.test_browser import (
     answered,
     expect,
     larger_text,
+    log_of,
     new_page,
     say,
     type_message,
@@ -32,6 +39,7 @@ class SlowBehind:
     url: str  # the server, through the network
     network: Network
     gate: Gate  # holds the replies back
+    app: web.Application
 
 
 @pytest.fixture
@@ -44,9 +52,9 @@ async def slow_behind(tmp_path: Path) -> AsyncIterator[SlowBehind]:
     gate = Gate()
     settings = settings_for(tmp_path, server={"allowed_origins": [url]})
     try:
-        async with running(settings, wrap=gate) as (bot, _app):
+        async with running(settings, wrap=gate) as (bot, app):
             network.target = int(bot.rsplit(":", 1)[1])
-            yield SlowBehind(url, network, gate)
+            yield SlowBehind(url, network, gate, app)
             gate.open.set()  # a failed test leaves nothing held for shutdown to wait on
     finally:
         await network.close()
@@ -79,6 +87,51 @@ async def test_a_connection_dying_during_a_slow_reply_is_noticed_and_the_reply_c
     assert "1 à 5" in await say(page, "train")  # the consent counted once
     assert await page.locator(".msg.me p").all_inner_texts() == ["bonjour", "oui", "train"]
     assert page.errors == []
+
+
+async def test_a_team_reply_sent_as_the_connection_went_silent_is_shown_after_the_reconnect(
+    slow_behind, browser
+):
+    site = slow_behind
+    site.app[WEBCHAT].push.seen_within = 1.0
+    page = await new_page(browser)
+    await page.goto(site.url + "/")
+    for text in ("bonjour", "oui", "humain"):
+        await say(page, text)
+    messages = site.app[TEAM_MESSAGES]
+    [waiting] = await messages.inbox()
+    # The phone leaves Wi-Fi while the resident reads: the server still takes
+    # the chat for open, and the team's reply goes into the dead connection.
+    site.network.go_silent()
+    site.network.down()
+    now = dt.datetime.now(dt.UTC)
+    await messages.reply(waiting.session_id, "Bonjour, ici l'équipe.", "moderator-7", now)
+    await _until_queued(site.app, waiting.session_id)  # the tab never said it had it
+    await type_message(page, "train")
+    site.network.up()
+    team = log_of(page).locator(".msg.team")
+    await expect(team).to_have_count(1)
+    await expect(team.locator("p")).to_have_text("Bonjour, ici l'équipe.")
+    await expect(page.get_by_role("status")).to_have_text("")
+    assert "1 à 5" in await page.locator(".msg.bot p").last.inner_text()
+    assert "1 à 5" not in await say(page, "4")  # shown once, and not again inside a reply
+    await expect(team).to_have_count(1)
+    bot_texts = await page.locator(".msg.bot p").all_inner_texts()
+    assert not [text for text in bot_texts if "ici l'équipe" in text]
+    assert page.errors == []
+
+
+async def _until_queued(app: web.Application, session_id: int) -> None:
+    """Waits (15 s at most) until the session's team message waits again (the
+    database is looked at: nothing signals the change)."""
+    states: list[TeamMessageState] = []
+    for _ in range(150):
+        async with app[DATABASE].transaction() as session:
+            states = [m.state for m in await team_messages.for_session(session, session_id)]
+        if states == [TeamMessageState.QUEUED]:
+            return
+        await asyncio.sleep(0.1)
+    pytest.fail(f"the team's message is {states}, not given back")
 
 
 @pytest.mark.parametrize("screen", [{"width": 320, "height": 568}, {"width": 568, "height": 320}])
