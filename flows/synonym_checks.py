@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 from nlu.lexicon import Lexicon
 from nlu.normalize import word_set
-from nlu.option_mentions import content_words, shared_words
+from nlu.option_groups import shared_words
+from nlu.option_words import content_words
 from nlu.stems import stemmed, stems
 
 # Words too common to name a choice alone: conjunctions, adverbs, pronouns,

@@ -35,7 +35,6 @@ from nlu.interpretation import Answer, Candidate, Confirm, Reject
 from nlu.normalize import MAX_PARSED_CHARS, fold, tokens, word_set
 from nlu.option_mentions import (
     NONE_KEYS,
-    STOPWORDS,
     ChoiceMatcher,
     affirmed,
     ambiguity,
@@ -44,6 +43,7 @@ from nlu.option_mentions import (
     single_choice,
 )
 from nlu.option_ranges import BirthYear, option_for_value
+from nlu.option_words import STOPWORDS
 from nlu.phrases import PhraseIndex
 from nlu.positions import ORDINAL_FILLER, position_range, positions
 from nlu.question import QuestionSpec

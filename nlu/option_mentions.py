@@ -4,8 +4,8 @@ synonyms, lexicon words, typos and abbreviations), which of them are denied
 counts when several are named ("surtout la bagnole", "bus, enfin non, train").
 
 `nlu.choice` reads single and multiple choices with these; `nlu.ranking` reads
-rankings with them; `flows.synonym_checks` warns organizers with the same
-`content_words` the matcher indexes.
+rankings with them. The words an option's names are read by are
+`nlu.option_words`'s; those lexicon groups add, `nlu.option_groups`'s.
 """
 
 from __future__ import annotations
@@ -19,23 +19,13 @@ from rapidfuzz import fuzz, process
 from nlu.interpretation import Reject
 from nlu.lexicon import Lexicon
 from nlu.normalize import fold, folded_tokens, key, tokens, word_set
+from nlu.option_groups import widened
 from nlu.option_ranges import Range, folded_label_range
+from nlu.option_words import PREFIX_MIN_LENGTH, STOPWORDS, name_phrases
 from nlu.phrases import PhraseIndex
 from nlu.question import QuestionSpec
 from nlu.stems import stem, stemmed, stems
 
-STOPWORDS = stemmed(
-    word_set(
-        """
-        le la les l un une des de du d a au aux en et ou the an of and or to in on at
-        for with par pour sur dans avec chez plus moins more less tres trop very too je
-        j me mon ma mes my i c est ce ca que qui il y pas ne non no not s n t m qu is
-        are it its this that ces cet cette son sa ses leur leurs our your votre vos nos
-        notre by from as be tous tout toute toutes chaque every each mais donc alors
-        aussi quand comme sinon parce puis but so also when
-        """
-    )
-)
 _EXCEPT_WORDS = stemmed(["sauf", "except", "excepte", "hormis", "but", "excluding"])
 _EXCEPT_PHRASES = (("a", "part"), ("but", "not"), ("other", "than"), ("apart", "from"))
 _PREFER_WORDS = stemmed(
@@ -87,7 +77,6 @@ _NEGATIVE_LABEL_WORDS = NEGATIONS | _NEGATIVE_WORDS
 # "aucun à part le dentiste", "rien sauf le bus", "none except the train".
 _NOTHING_WORDS = stemmed(word_set("aucun aucune rien none nothing personne"))
 _FUZZY_MIN_LENGTH = 6
-_PREFIX_MIN_LENGTH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +117,8 @@ class ChoiceMatcher:
 
     def _approximate(self, word: str) -> frozenset[int]:
         """Options named by a misspelt or abbreviated word ("velos", "elec")."""
-        if len(word) >= _PREFIX_MIN_LENGTH:
+        if len(word) >= PREFIX_MIN_LENGTH:
+            # (inline, as `shortens` reads it: this runs for each word of each message)
             prefixed = [
                 c
                 for v, c in self.vocabulary.items()
@@ -143,13 +133,6 @@ class ChoiceMatcher:
             if best is not None and abs(len(best[0]) - len(word)) <= 3:
                 return self.vocabulary[best[0]]
         return frozenset()
-
-
-def content_words(name: str) -> list[str]:
-    """The words of an option's name that name it alone, as `build_matcher`
-    indexes them: stemmed, without stopwords (all of them if none is left)."""
-    words = stems(name)
-    return [w for w in words if w not in STOPWORDS] or words
 
 
 def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
@@ -184,7 +167,7 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
             words = stemmed_names.get(name) or tuple(stems(name))
             if not words:
                 continue
-            phrases.update(_name_phrases(words))
+            phrases.update(name_phrases(words))
             whole.append(words)
         if any(NONE_KEYS.issuperset(p) for p in phrases):  # "aucun", "ne sait pas"
             exclusive.add(position)
@@ -240,103 +223,6 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         ranges,
         declared,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class SharedWords:
-    """Words that lexicon groups give several options, none of which names
-    them itself nor shares a word of its own with the others: a message
-    saying one of them may mean any of those options."""
-
-    options: tuple[int, ...]  # the options' positions
-    groups: tuple[int, ...]  # the lexicon groups giving them the words
-    words: tuple[str, ...]  # the words, as the lexicon writes them
-
-
-def shared_words(names: Sequence[Sequence[str]], lexicon: Lexicon) -> list[SharedWords]:
-    """The words lexicon groups leave shared between options (`names`: each
-    option's label and synonyms in one language), read as `build_matcher`
-    reads them. Options that share a word of their own ("Voiture électrique",
-    "Vélo électrique") are confused by that word already, not by a group."""
-    own: list[set[tuple[str, ...]]] = []
-    touched: list[list[int]] = []
-    for option in names:
-        whole = [words for words in (tuple(stems(name)) for name in option) if words]
-        own.append({phrase for words in whole for phrase in _name_phrases(words)})
-        touched.append(lexicon.touching(whole))
-    added = widened(own, touched, lexicon)
-    found: dict[tuple[tuple[int, ...], tuple[int, ...]], list[str]] = {}
-    for group in sorted({group for groups in touched for group in groups}):
-        for written in lexicon.written[group]:
-            phrase = tuple(stems(written))
-            options = tuple(i for i, phrases in enumerate(added) if phrase in phrases)
-            if len(options) < 2 or set.intersection(*(own[i] for i in options)):
-                continue
-            groups = tuple(
-                sorted({g for i in options for g in touched[i] if phrase in lexicon.groups[g]})
-            )
-            words = found.setdefault((options, groups), [])
-            if written not in words:
-                words.append(written)
-    return [
-        SharedWords(options, groups, tuple(words)) for (options, groups), words in found.items()
-    ]
-
-
-def widened(
-    own: Sequence[set[tuple[str, ...]]], touched: Sequence[Sequence[int]], lexicon: Lexicon
-) -> list[set[tuple[str, ...]]]:
-    """The phrases lexicon groups add to each option, given the phrases each
-    names itself (`own`) and the groups its names call up (`touched`). A group
-    widens an option only to words no option names itself ("Éoliennes" and
-    "Méthanisation" both call up "énergies renouvelables", and each keeps its
-    own word); the words of a group whose value an option names go to that
-    option alone ("bagnole" is "Voiture", not "Covoiturage", which the group
-    "voiture" lists); and of the other words, one that starts an option's own
-    word is left to `ChoiceMatcher`'s reading of a shortened word ("l'éolien"
-    is "Éoliennes")."""
-    named_itself = set().union(*own)
-    by_value = [
-        _group_phrases(lexicon, [g for g in groups if lexicon.values[g] in phrases]) - named_itself
-        for phrases, groups in zip(own, touched, strict=True)
-    ]
-    claimed = set().union(*by_value)
-    own_words = {phrase[0] for phrase in named_itself if len(phrase) == 1}
-    return [
-        value
-        | {
-            phrase
-            for phrase in _group_phrases(lexicon, groups) - named_itself - claimed
-            if len(phrase) > 1 or not _starts_any(phrase[0], own_words)
-        }
-        for value, groups in zip(by_value, touched, strict=True)
-    ]
-
-
-def _starts_any(word: str, words: set[str]) -> bool:
-    """Whether `word` is a shortening of one of `words`, as `_approximate` reads it."""
-    if len(word) < _PREFIX_MIN_LENGTH:
-        return False
-    return any(len(v) > len(word) + 1 and v.startswith(word) for v in words)
-
-
-def _name_phrases(words: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """The phrases a name of these stemmed `words` names its option by: the
-    whole name and each of its content words."""
-    content = [w for w in words if w not in STOPWORDS] or list(words)
-    return [words, *((w,) for w in content)]
-
-
-def _group_phrases(lexicon: Lexicon, groups: Sequence[int]) -> set[tuple[str, ...]]:
-    """The phrases the lexicon groups numbered `groups` name an option by."""
-    phrases: set[tuple[str, ...]] = set()
-    for group in groups:
-        for member in lexicon.groups[group]:
-            phrases.add(member)
-            content = [w for w in member if w not in STOPWORDS]
-            if len(content) == 1 and len(member) <= 2:
-                phrases.add((content[0],))
-    return phrases
 
 
 _SURFACE = re.compile(r"[^\W_]+", re.UNICODE)

@@ -11,7 +11,7 @@ from flows.loader import load_flow, parse_flow, parse_flow_with_warnings
 from flows.question_spec import question_spec
 from nlu import Answer
 from nlu.normalize import fold
-from nlu.option_mentions import content_words
+from nlu.option_words import content_words
 from nlu.stems import stems
 
 FLOW = """\

@@ -1,7 +1,8 @@
 import pytest
 
 from nlu.lexicon import Lexicon
-from nlu.option_mentions import STOPWORDS, build_matcher
+from nlu.option_mentions import build_matcher
+from nlu.option_words import STOPWORDS
 from nlu.stems import stems
 
 from .conftest import question

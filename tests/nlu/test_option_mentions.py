@@ -5,10 +5,10 @@ from nlu.lexicon import Lexicon
 from nlu.option_mentions import (
     affirmed,
     build_matcher,
-    content_words,
     named,
     single_choice,
 )
+from nlu.option_words import content_words
 from nlu.stems import stems
 
 from .conftest import question
