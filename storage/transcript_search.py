@@ -1,6 +1,7 @@
 """Transcripts as the console reads them: a conversation's header (which
 consultation and version, channel, the participant's pseudonym, never a
-platform id) and a text search within one consultation."""
+platform id), a text search within one consultation, and the completed
+contributions a receipt code may belong to."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    ContributionRow,
     Direction,
     FlowVersionRow,
     ParticipantRow,
@@ -105,6 +107,36 @@ async def search(
         .limit(limit)
     )
     return [FoundLine(r.id, r.session_id, Direction(r.direction), r.text, r.at) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    """A completed contribution: the conversation a receipt code was given in."""
+
+    session_id: int
+    consultation_id: str
+    completed_at: dt.datetime
+
+
+async def completed(session: AsyncSession, consultation_ids: Collection[str]) -> list[Completed]:
+    """The complete contributions of these consultations, oldest first. A
+    receipt code is a keyed hash of its session, stored nowhere: the caller
+    finds a code's conversation by computing theirs."""
+    if not consultation_ids:
+        return []
+    rows = await session.execute(
+        select(
+            ContributionRow.session_id,
+            ContributionRow.consultation_id,
+            ContributionRow.completed_at,
+        )
+        .where(
+            ContributionRow.consultation_id.in_(list(consultation_ids)),
+            ~ContributionRow.partial,
+        )
+        .order_by(ContributionRow.id)
+    )
+    return [Completed(r.session_id, r.consultation_id, r.completed_at) for r in rows]
 
 
 async def consultation_ids(

@@ -1,16 +1,19 @@
-"""Transcripts (a conversation as the resident saw it, and a text search
-within a consultation) and the audit log (admins; CSV export audited too)."""
+"""Transcripts (a conversation as the resident saw it, a text search within a
+consultation, and the conversation a resident's receipt code was given in) and
+the audit log (admins; CSV export audited too)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.audit import CSV_HEADER, audit_row
-from bot.console.guard import viewer_of
+from bot.console.guard import STATE, viewer_of
 from bot.console.queue_pages import database_of
 from bot.console.rendering import page
 from storage import audit, transcript_search, transcripts
@@ -50,15 +53,47 @@ async def transcript(request: web.Request) -> web.Response:
     )
 
 
+# A receipt code as a moderator types what a resident reads out on the phone:
+# any case, with or without its dash ("mob-9h0d", "MOB9H0D").
+_RECEIPT_CODE = re.compile(r"([A-Za-z]{2,4})[ -]?([2-9][0-9A-Za-z]{3})")
+
+
+def _receipt_code(words: str) -> str | None:
+    found = _RECEIPT_CODE.fullmatch(words)
+    return None if found is None else f"{found[1]}-{found[2]}".upper()
+
+
+async def _given_code(
+    request: web.Request, session: AsyncSession, code: str, consultations: list[str]
+) -> list[transcript_search.Completed]:
+    """The completed contributions, among the consultations the moderator
+    sees, whose receipt code is `code` (two may share one: four characters)."""
+    receipts = request.app[STATE].receipts
+    if receipts is None:
+        raise web.HTTPServiceUnavailable(text="the console is starting; try again in a moment")
+    prefix = code.partition("-")[0]
+    # A code starts with its consultation's letters: only those are computed.
+    named = [c for c in consultations if receipts.code(c, 0).partition("-")[0] == prefix]
+    return [
+        contribution
+        for contribution in await transcript_search.completed(session, named)
+        if receipts.is_code_of(code, contribution.consultation_id, contribution.session_id)
+    ]
+
+
 async def search(request: web.Request) -> web.Response:
     consultation = request.query.get("consultation", "")
     words = request.query.get("q", "").strip()
+    code = _receipt_code(words)
     error = None
     found: list[transcript_search.FoundLine] = []
+    given: list[transcript_search.Completed] = []
     async with database_of(request).transaction() as session:
         consultations = await transcript_search.consultation_ids(session, _allowed(request))
         if len(words) > MAX_SEARCH:
             error = f"Search for at most {MAX_SEARCH} characters."
+        elif code is not None:
+            given = await _given_code(request, session, code, consultations)
         elif words and consultation:
             if consultation not in consultations:
                 raise web.HTTPForbidden(text="you do not moderate this consultation")
@@ -76,6 +111,8 @@ async def search(request: web.Request) -> web.Response:
         consultations=consultations,
         consultation=consultation,
         words=words[:MAX_SEARCH],
+        code=code,
+        given=given,
         found=found,
         next_url=next_url,
         error=error,
