@@ -17,6 +17,7 @@ from pydantic_core import ErrorDetails
 
 from flows.document import YamlPath
 from flows.invisible import visible
+from flows.question_checks import snake_case_of
 from flows.schema import (
     QUESTION_MODELS,
     QUESTION_TYPES,
@@ -82,6 +83,8 @@ def explain(
     subject = _subject(path)
     if kind == "translated_empty":
         return f"{subject} is empty", "write the text, or remove the key"
+    if kind in _NOT_A_MAPPING and _is_choice(path) and isinstance(value, str | int):
+        return _choice_as_a_text(str(value), path, languages)
     expected = _EXPECTED.get(kind)
     if expected is not None:
         advice = expected[1]
@@ -96,6 +99,25 @@ def explain(
     if kind == "too_short":
         return f"{subject} needs at least one item", None
     return f"{subject}: {details['msg']}", None
+
+
+_NOT_A_MAPPING = frozenset({"dict_type", "model_type", "model_attributes_type"})
+
+
+def _is_choice(path: YamlPath) -> bool:
+    return len(path) >= 2 and path[-2] == "choices" and isinstance(path[-1], int)
+
+
+def _choice_as_a_text(text: str, path: YamlPath, languages: tuple[str, ...]) -> tuple[str, str]:
+    """`- Vélo` under `choices:`: the choice written out, with an id made from it."""
+    label = f'"{text}"' if re.search(r"[,:{}\[\]#&*!|>'\"%@`]", text) else text
+    if len(languages) > 1:  # the other languages' texts are the organizer's to write
+        others = [f"{lang}: ..." for lang in languages[1:]]
+        label = "{" + ", ".join([f"{languages[0]}: {label}", *others]) + "}"
+    return (
+        f"{_subject(path)} is only a text, and a choice needs an id and a label",
+        f"write it - {{id: {snake_case_of(text)}, label: {label}}}",
+    )
 
 
 _TEXT_KEYS = frozenset(

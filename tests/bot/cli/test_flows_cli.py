@@ -94,6 +94,21 @@ def test_validate_says_to_use_in_for_eq_with_a_list(capsys, tmp_path):
     ) in err
 
 
+def test_choices_written_as_plain_texts_are_shown_as_a_choice_is_written(capsys, tmp_path):
+    path = broken_example(
+        tmp_path,
+        CAR + "fr: [auto, bagnole, covoiturage], en: [driving, carpool]}\n",
+        "      - Voiture, covoiturage\n",
+    )
+    code, out, err = run(capsys, "flows", "validate", str(path))
+    assert (code, out) == (1, "")
+    assert (
+        f"  {path}:21 (question mode): choice 1 is only a text, and a choice needs an id and"
+        ' a label. Hint: write it - {id: voiture_covoiturage, label: {fr: "Voiture,'
+        ' covoiturage", en: ...}}'
+    ) in err.splitlines()
+
+
 def test_validate_notes_a_flow_language_the_text_catalogue_lacks(capsys, tmp_path):
     flow = tmp_path / "demo.yml"
     flow.write_text(
