@@ -8,7 +8,7 @@ region when exactly one is there, to the one in a department the message names
 ("dans l'Indre", "(41)", a nearby town), and is otherwise ambiguous. A commune
 mentioned as a landmark ("à côté de Tours, à Fondettes", "near Chartres") yields
 to the one the resident lives in, and alone ("près de Blois", "entre Tours et
-Amboise") names no commune; a correction ("Orléans, enfin Olivet") makes
+Amboise") names no commune (nlu.landmarks); a correction ("Orléans, enfin Olivet") makes
 the last one count. Small typos are forgiven for the region's communes.
 
 Data: nlu/data/communes_fr.csv (see nlu/data/README.md for its origin), read
@@ -26,68 +26,13 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from nlu.interpretation import Answer, Candidate, Confirm, ConfirmReason, Reject
+from nlu.landmarks import after_landmark_words, only_near
 from nlu.normalize import tokens, word_set
-from nlu.phrases import PhraseIndex
+from nlu.phrases import PhraseIndex, ends_with
 from nlu.postal_code import find_postal_codes
 
 _ARTICLE_CONTRACTIONS: Mapping[str, str] = {"au": "le", "aux": "les", "du": "le", "des": "les"}
 _SAINTS: Mapping[str, str] = {"saint": "st", "sainte": "ste", "saints": "sts", "saintes": "stes"}
-_LANDMARK_BEFORE = (
-    ("pres", "de"),
-    ("pres", "d"),
-    ("a", "cote", "de"),
-    ("a", "cote", "d"),
-    ("pas", "loin", "de"),
-    ("pas", "loin", "d"),
-    ("vers",),
-    ("entre",),
-    ("et",),
-    ("between",),
-    ("and",),
-    ("autour", "de"),
-    ("proche", "de"),
-    ("near",),
-    ("close", "to"),
-    ("next", "to"),
-    ("around",),
-    ("outside",),
-    ("banlieue", "de"),
-    ("region", "de"),
-    # "à 10 km de Gien", "20 minutes from Tours": a distance from a landmark.
-    ("km", "de"),
-    ("km", "d"),
-    ("kms", "de"),
-    ("kilometres", "de"),
-    ("minutes", "de"),
-    ("min", "de"),
-    ("km", "from"),
-    ("miles", "from"),
-    ("minutes", "from"),
-    ("loin", "de"),
-    ("environs", "de"),
-    ("alentours", "de"),
-)
-# After the name, the message says it is only near: "Amboise, enfin à côté",
-# "Blois ou pas loin", "Tours, around there".
-_NEAR_AFTER = frozenset(
-    {"cote", "pres", "loin", "autour", "environs", "alentours", "nearby", "around"}
-)
-
-
-_NEAR_FILLER = word_set(
-    "enfin a au pas juste ou bien plutot de d du la le les dans coin there the area in or"
-)
-
-
-def _near_after(rest: list[str]) -> bool:
-    """Only "near" words after the name ("Amilly près de Montargis" names a landmark)."""
-    return (
-        0 < len(rest) <= 5
-        and bool(_NEAR_AFTER.intersection(rest))
-        and all(w in _NEAR_AFTER or w in _NEAR_FILLER for w in rest)
-    )
-
-
 _CORRECTIONS = PhraseIndex.of(["en fait", "enfin", "finalement", "actually", "i mean", "non"])
 _DEPARTMENT_BEFORE = (
     ("dans", "l"),
@@ -249,7 +194,7 @@ class Places:
         chosen = self._choose(words, mentions)
         if chosen is None:
             return Reject("ambiguous")
-        if chosen.landmark or _near_after(words[chosen.end :]):
+        if chosen.landmark or only_near(words[chosen.end :]):
             return Reject("not_understood")  # "près de Blois": somewhere near, but where?
         others = {c.department for m in mentions if m is not chosen for c in m.communes}
         if not departments and chosen.end - chosen.start == 1:
@@ -354,7 +299,7 @@ class Places:
                 codes.add(word)
                 spans.add(position)
         for start in range(len(words)):
-            if not any(_ends_with(words[:start], before) for before in _DEPARTMENT_BEFORE):
+            if not any(ends_with(words[:start], before) for before in _DEPARTMENT_BEFORE):
                 continue
             for size in range(min(5, len(words) - start), 0, -1):
                 code = self._departments.get(tuple(words[start : start + size]))
@@ -387,7 +332,7 @@ class Places:
                     ):
                         continue
                     communes = self._communes(codes)
-                    landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
+                    landmark = after_landmark_words(words[:start])
                     found.append(_Mention(start, start + size, tuple(communes), landmark))
                     break
         found = _maximal(found)
@@ -402,7 +347,7 @@ class Places:
                 and _plausible(word, words, start, english=english)
             ):
                 communes = self._communes(codes)
-                landmark = any(_ends_with(words[:start], b) for b in _LANDMARK_BEFORE)
+                landmark = after_landmark_words(words[:start])
                 weak.append(_Mention(start, start + 1, tuple(communes), landmark, partial=True))
         return weak
 
@@ -475,10 +420,6 @@ def _plausible(word: str, words: Sequence[str], start: int, *, english: bool = F
         return False
     previous = words[start - 1] if start else ""
     return start == 0 or (previous in _PLACE_BEFORE and not (previous == "a" and english))
-
-
-def _ends_with(words: Sequence[str], suffix: tuple[str, ...]) -> bool:
-    return len(words) >= len(suffix) and tuple(words[len(words) - len(suffix) :]) == suffix
 
 
 def _maximal(mentions: list[_Mention]) -> list[_Mention]:

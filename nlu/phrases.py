@@ -73,3 +73,8 @@ class PhraseIndex(Generic[V]):
 
     def occurs_in(self, words: Sequence[str]) -> bool:
         return bool(self.find(words))
+
+
+def ends_with(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
+    """Whether `words` end with `phrase` ("près de" before a name)."""
+    return len(words) >= len(phrase) and tuple(words[len(words) - len(phrase) :]) == phrase
