@@ -13,6 +13,8 @@
 - `keyboards`: a tapped keyboard's spinner stopped, an answered one removed;
 - `offers`: what the channel asks the conversation service besides messages;
 - `stalled`: a chat's updates waiting for Telegram to take replies again;
+- `groups`: the bot leaves a group or channel it is added to (answers are
+  given in private);
 - `sending`: Bot API calls with retries (429, 5xx);
 - `address`: the encrypted chat id kept to write first later.
 

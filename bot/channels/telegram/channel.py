@@ -28,7 +28,8 @@ Reliability, since Telegram delivers at least once:
 - every callback query is answered; an answered keyboard is removed and the
   choice written under the question, so an old button cannot answer twice.
 
-Privacy: logs carry update ids and kinds, never texts or user ids. The chat id
+Privacy: nothing said in a group reaches the service; the bot leaves groups
+(`groups`). Logs carry update ids and kinds, never texts or user ids. The chat id
 needed to write first later is kept encrypted (`address`).
 
 In memory only (lost on a restart, harmless): the update ids seen, the keyboards
@@ -69,6 +70,7 @@ from telegram import (
 )
 
 from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage
+from bot.channels.telegram import groups
 from bot.channels.telegram.address import ChatAddressCipher
 from bot.channels.telegram.bounded import bound
 from bot.channels.telegram.keyboards import Keyboards
@@ -235,6 +237,8 @@ class TelegramChannel:
         change = update.my_chat_member
         assert change is not None  # checked by the caller
         if change.chat.type != "private":
+            if groups.added(change):  # someone added the bot to a group (`groups`)
+                await groups.leave(self.bot, change.chat, self.policy)
             return
         if change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT):
             await self._mark_blocked(chat_id, change.from_user.id)
@@ -245,8 +249,8 @@ class TelegramChannel:
         user = message.from_user
         if user is None:
             return
-        if message.chat.type != "private":
-            log.info("telegram: message in a %s chat ignored", message.chat.type)
+        if message.chat.type != "private":  # never handed to the service (`groups`)
+            await groups.leave(self.bot, message.chat, self.policy)
             return
         if message.text is None:
             kind = content_kind(message)

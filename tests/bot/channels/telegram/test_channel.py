@@ -28,14 +28,6 @@ ROOT = Path(__file__).resolve().parents[4]
 PROPOSAL = DEMO[-1]
 
 
-@pytest.fixture
-async def bot(fake: FakeBotApi, conversations: Recorder) -> AsyncIterator[TelegramBot]:
-    async with running_bot(
-        telegram_settings(fake), conversations, policy=FAST, poll_timeout=1
-    ) as running:
-        yield running
-
-
 def taps(conversations: Recorder) -> list[Any]:
     """The messages that came from buttons."""
     return [m for m in conversations.handled if m.message_id.startswith("k")]
