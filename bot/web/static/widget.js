@@ -134,6 +134,11 @@
   var pingTimer = null;
 
   if (pageMode || state.pending.length) connect();
+  // Back to the chat (the phone woken, the tab shown again): the connection left
+  // idle meanwhile may be dead, with the team's reply waiting behind it.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && ready) frame({ type: "ping" });
+  });
   window.addEventListener("online", function () {
     clearTimeout(retryTimer);
     if (ws) reconnect(); else connect(); // a socket of the network left behind is dead

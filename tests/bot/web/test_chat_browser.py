@@ -93,20 +93,12 @@ async def test_a_team_reply_sent_as_the_connection_went_silent_is_shown_after_th
     slow_behind, browser
 ):
     site = slow_behind
-    site.app[WEBCHAT].push.seen_within = 1.0
-    page = await new_page(browser)
-    await page.goto(site.url + "/")
-    for text in ("bonjour", "oui", "humain"):
-        await say(page, text)
-    messages = site.app[TEAM_MESSAGES]
-    [waiting] = await messages.inbox()
+    page = await _asking_for_a_person(site, browser)
     # The phone leaves Wi-Fi while the resident reads: the server still takes
     # the chat for open, and the team's reply goes into the dead connection.
     site.network.go_silent()
     site.network.down()
-    now = dt.datetime.now(dt.UTC)
-    await messages.reply(waiting.session_id, "Bonjour, ici l'équipe.", "moderator-7", now)
-    await _until_queued(site.app, waiting.session_id)  # the tab never said it had it
+    await _team_replies_unseen(site, "Bonjour, ici l'équipe.")
     await type_message(page, "train")
     site.network.up()
     team = log_of(page).locator(".msg.team")
@@ -119,6 +111,44 @@ async def test_a_team_reply_sent_as_the_connection_went_silent_is_shown_after_th
     bot_texts = await page.locator(".msg.bot p").all_inner_texts()
     assert not [text for text in bot_texts if "ici l'équipe" in text]
     assert page.errors == []
+
+
+async def test_back_to_the_chat_a_dead_connection_is_replaced_and_the_team_reply_shown(
+    slow_behind, browser
+):
+    site = slow_behind
+    page = await _asking_for_a_person(site, browser)
+    # The phone sleeps in the resident's pocket and changes networks meanwhile.
+    site.network.go_silent()
+    await _team_replies_unseen(site, "Nous revenons vers vous.")
+    # They look at the chat again, and type nothing.
+    await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    team = log_of(page).locator(".msg.team")
+    await expect(team).to_have_count(1)
+    await expect(team.locator("p")).to_have_text("Nous revenons vers vous.")
+    await expect(page.get_by_role("status")).to_have_text("")
+    assert "1 à 5" in await say(page, "train")
+    assert page.errors == []
+
+
+async def _asking_for_a_person(site: SlowBehind, browser):
+    """A resident's page, in the chat, after asking for a person ("humain")."""
+    site.app[WEBCHAT].push.seen_within = 1.0
+    page = await new_page(browser)
+    await page.goto(site.url + "/")
+    for text in ("bonjour", "oui", "humain"):
+        await say(page, text)
+    return page
+
+
+async def _team_replies_unseen(site: SlowBehind, text: str) -> None:
+    """The team replies to the resident of `_asking_for_a_person`, whose tab
+    never says it has the reply: it waits again."""
+    messages = site.app[TEAM_MESSAGES]
+    [waiting] = await messages.inbox()
+    now = dt.datetime.now(dt.UTC)
+    await messages.reply(waiting.session_id, text, "moderator-7", now)
+    await _until_queued(site.app, waiting.session_id)
 
 
 async def _until_queued(app: web.Application, session_id: int) -> None:
