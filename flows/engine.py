@@ -39,7 +39,7 @@ from flows.effects import (
 from flows.events import ChangeLanguage, Event, Message, Returned, Start
 from flows.messages import language_name, say
 from flows.model import Flow, Question
-from flows.other import DETAIL_SPEC, detail_prompt
+from flows.other import DETAIL_SPEC
 from flows.progress import Transition as Transition
 from flows.progress import (
     move_on,
@@ -61,8 +61,9 @@ from flows.prompts import (
 )
 from flows.question_spec import fit, question_spec
 from flows.ranking import extended, finished
+from flows.reminders import help_text, said_again
 from flows.replies import Reply
-from flows.review import recalled, review_spec, summary
+from flows.review import recalled, review_spec
 from flows.sending import send_now
 from flows.state import Pending, SessionState
 from nlu.change import change_request
@@ -141,16 +142,16 @@ def _on_start(flow: Flow, state: SessionState, now: dt.datetime) -> Transition:
         if unavailable is not None:
             return _close(state, unavailable)
         return Transition(
-            state, (Reply(say("where_we_were", state.language)), *_reprompt(flow, state, now))
+            state, (Reply(say("where_we_were", state.language)), *said_again(flow, state, now))
         )
-    return Transition(state, _reprompt(flow, state, now))
+    return Transition(state, said_again(flow, state, now))
 
 
 def _on_return(flow: Flow, state: SessionState, now: dt.datetime) -> Transition:
     if state.status == "confirming_delete":
         state = replace(state, status=state.before_delete or "asking", before_delete=None)
     if state.status == "completed":
-        return Transition(state, _reprompt(flow, state, now))
+        return Transition(state, said_again(flow, state, now))
     unavailable = closed_notice(flow, now, state.language)
     if unavailable is not None:
         return _close(state, unavailable)
@@ -165,11 +166,11 @@ def _change_language(
     if language not in flow.languages:
         names = ", ".join(language_name(code, state.language) for code in flow.languages)
         text = say("language_unavailable", state.language, languages=names)
-        return Transition(state, (Reply(text), *_reprompt(flow, state, now)))
+        return Transition(state, (Reply(text), *said_again(flow, state, now)))
     switched = replace(state, language=language)
     return Transition(
         switched,
-        (Reply(say("language_changed", language)), *_reprompt(flow, switched, now)),
+        (Reply(say("language_changed", language)), *said_again(flow, switched, now)),
     )
 
 
@@ -200,7 +201,7 @@ def _on_message(flow: Flow, state: SessionState, message: Message, now: dt.datet
     if number is not None:
         changed = change(flow, state, number)
         if changed.state is state:  # no such question: say so, then what they were asked
-            return replace(changed, replies=(*changed.replies, *_reprompt(flow, state, now)))
+            return replace(changed, replies=(*changed.replies, *said_again(flow, state, now)))
         return changed
     if state.status == "reviewing":
         return _review_message(flow, state, message)
@@ -225,13 +226,13 @@ def _anytime_command(
     lang = state.language
     if name == "delete_data":
         confirming = replace(state, status="confirming_delete", before_delete=state.status)
-        return Transition(confirming, _reprompt(flow, confirming, now))
+        return Transition(confirming, said_again(flow, confirming, now))
     if name == "help":
         return Transition(
-            state, (Reply(_help_text(flow, state, now)), *_reprompt(flow, state, now))
+            state, (Reply(help_text(flow, state, now)), *said_again(flow, state, now))
         )
     if name == "status":  # the answer comes from storage (StatusAsked), then the question
-        again = _reprompt(flow, state, now) if state.status != "completed" else ()
+        again = said_again(flow, state, now) if state.status != "completed" else ()
         return Transition(state, again, (StatusAsked(),))
     # human
     carry_on = state.status in ("asking", "paused")
@@ -240,7 +241,7 @@ def _anytime_command(
         text = say("human_already", lang)
     flagged = replace(state, human_requested=True)
     effects: tuple[Effect, ...] = () if state.human_requested else (HumanRequested(),)
-    again = _reprompt(flow, flagged, now) if carry_on else ()
+    again = said_again(flow, flagged, now) if carry_on else ()
     return Transition(flagged, (Reply(text), *again), effects)
 
 
@@ -349,7 +350,7 @@ def _command(flow: Flow, state: SessionState, question: Question, name: CommandN
         return _skip(flow, state, question)
     if name == "send":
         return send_now(flow, state, question)
-    text = say("skip_refused", lang) if name == "skip" else _help_text(flow, state, None)
+    text = say("skip_refused", lang) if name == "skip" else help_text(flow, state, None)
     return Transition(state, (Reply(text), ask(question, lang)))
 
 
@@ -394,7 +395,7 @@ def _back(flow: Flow, state: SessionState) -> Transition:
     lang = state.language
     previous = flow.find(state.history[-1]) if state.history else None
     if previous is None:
-        return Transition(state, (Reply(say("back_first", lang)), *_reprompt(flow, state, None)))
+        return Transition(state, (Reply(say("back_first", lang)), *said_again(flow, state, None)))
     shown = recalled(previous, state)
     note = say("back_to_skipped", lang) if shown is None else say("back_to", lang, answer=shown)
     returned = state.asking(previous.id, history=state.history[:-1])
@@ -471,47 +472,7 @@ def _confirming_delete(
     if isinstance(interpretation, Command):  # another command: cancel, then do it
         then = _on_message(flow, kept, message, now)
         return replace(then, replies=(cancelled, *then.replies))
-    return Transition(kept, (cancelled, *_reprompt(flow, kept, now)))
-
-
-# ---- what to say ----------------------------------------------------------------
-
-
-def _reprompt(flow: Flow, state: SessionState, now: dt.datetime | None) -> tuple[Reply, ...]:
-    """What the resident is waiting on, said again (after help, a language switch...)."""
-    lang = state.language
-    if state.status == "confirming_delete":
-        return (delete_question(lang),)
-    if state.status == "completed":
-        return (Reply(say("already_completed", lang)),)
-    if state.status == "reviewing":
-        return (summary(flow, state),)
-    unavailable = None if now is None else closed_notice(flow, now, lang)
-    if unavailable is not None:
-        return (unavailable,)
-    question = flow.find(state.question_id)
-    if state.status == "asking" and question is not None and state.detail_asked:
-        return (detail_prompt(question, lang),)
-    if state.status == "asking" and question is not None and state.pending is not None:
-        return (confirmation_question(state.pending, question, lang),)
-    if state.status == "asking" and question is not None:
-        return (present(flow, state, question),)
-    return (resume_offer(lang),)
-
-
-def _help_text(flow: Flow, state: SessionState, now: dt.datetime | None) -> str:
-    lang = state.language
-    if now is not None and closed_notice(flow, now, lang) is not None:
-        return say("closed_help", lang)
-    question = flow.find(state.question_id)
-    if state.status == "asking" and question is not None:
-        own = "" if question.help is None else question.help.get(lang) + " "
-        return own + expectation(question, lang) + " " + say("commands", lang)
-    if state.status in ("paused", "closed"):
-        return say("resume_offer", lang) + " " + say("commands", lang)
-    if state.status == "reviewing":
-        return say("review_how", lang) + " " + say("commands", lang)
-    return say("commands", lang)
+    return Transition(kept, (cancelled, *said_again(flow, kept, now)))
 
 
 def _close(state: SessionState, unavailable: Reply) -> Transition:
