@@ -234,6 +234,13 @@ _EXPECTED: dict[str, tuple[str, str | None]] = {
 }
 
 
+# Keys a form builder's branching leads organizers to write, and what the flow
+# format says instead: a question's own condition.
+_JUMPS = frozenset({"next", "goto", "go_to", "jump", "jump_to", "skip_to", "next_question"})
+_CONDITIONS = frozenset({"if", "si", "condition", "conditions", "show_if", "only_if"})
+_WHEN_EXAMPLE = "when: {satisfaction: {lte: 2}}"
+
+
 def _unknown_key(key: str, path: YamlPath, tag: str | None) -> tuple[str, str | None]:
     shown = visible(key)  # 'choi[zero-width space]ces', not a key that looks right
     if key == "<<":
@@ -241,6 +248,15 @@ def _unknown_key(key: str, path: YamlPath, tag: str | None) -> tuple[str, str | 
     owner, name = _owner(path[:-1], tag)
     if owner is None:
         return f"unknown key '{shown}'", None
+    if tag in QUESTION_MODELS and key.lower() in _JUMPS:  # as in a form builder's logic
+        return (
+            f"there is no '{shown}': questions are asked in their order, and one with a"
+            " condition (when:) only if it holds",
+            f"remove '{shown}:'; to ask a question only after some answers, give it a"
+            f" condition, e.g. {_WHEN_EXAMPLE}",
+        )
+    if tag in QUESTION_MODELS and key.lower() in _CONDITIONS:
+        return f"unknown key '{shown}' in {name}", f"a condition is written {_WHEN_EXAMPLE}"
     allowed = list(owner.model_fields)
     close = did_you_mean(key, allowed)
     if close:
