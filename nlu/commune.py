@@ -8,8 +8,9 @@ region when exactly one is there, to the one in a department the message names
 ("dans l'Indre", "(41)", a nearby town), and is otherwise ambiguous. A commune
 mentioned as a landmark ("à côté de Tours, à Fondettes", "near Chartres") yields
 to the one the resident lives in, and alone ("près de Blois", "entre Tours et
-Amboise") names no commune (nlu.landmarks); a correction ("Orléans, enfin Olivet") makes
-the last one count. Small typos are forgiven for the region's communes.
+Amboise") names no commune (nlu.landmarks); a correction ("Orléans, enfin
+Olivet") makes the last one count. Small typos are forgiven for the region's
+communes.
 
 Data: nlu/data/communes_fr.csv (see nlu/data/README.md for its origin), read
 once when a `Places` is built.
