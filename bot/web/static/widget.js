@@ -91,7 +91,13 @@
     launcher = el("button", { type: "button", class: "launcher", "aria-expanded": "false",
       "aria-controls": uid + "-panel" }, [icon("M4 5h16v11H9l-5 4z"), el("span", {}, T.launcher)]);
     panel.id = uid + "-panel";
-    launcher.addEventListener("click", function () { setOpen(panel.hidden); });
+    // Opened by a finger, focus goes to the log: in the input it would raise the
+    // on-screen keyboard over the hint and the start button before they are read.
+    var byTouch = false;
+    launcher.addEventListener("pointerdown", function (event) {
+      byTouch = event.pointerType === "touch";
+    });
+    launcher.addEventListener("click", function () { setOpen(panel.hidden, byTouch); byTouch = false; });
     panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { event.preventDefault(); setOpen(false); }
       if (event.key === "Tab" && panel.getAttribute("aria-modal") === "true") trap(event);
@@ -384,11 +390,14 @@
     (event.shiftKey ? stops[stops.length - 1] : stops[0]).focus();
   }
 
-  function setOpen(open) {
+  function setOpen(open, byTouch) {
     panel.hidden = !open;
     modal();
     launcher.setAttribute("aria-expanded", String(open));
-    if (open) { connect(); scrollDown(); input.focus(); } else { launcher.focus(); }
+    if (!open) { launcher.focus(); return; }
+    connect();
+    scrollDown();
+    if (byTouch) log.focus({ preventScroll: true }); else input.focus();
   }
 
   // French punctuation keeps its (narrow no-break) space: "contribution !" never

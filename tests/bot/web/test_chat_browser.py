@@ -23,6 +23,7 @@ from tests.e2e.test_browser import (
     _browser_or_skip,
     answered,
     expect,
+    focused,
     larger_text,
     log_of,
     new_page,
@@ -129,6 +130,25 @@ async def test_back_to_the_chat_a_dead_connection_is_replaced_and_the_team_reply
     await expect(page.get_by_role("status")).to_have_text("")
     assert "1 à 5" in await say(page, "train")
     assert page.errors == []
+
+
+async def test_opening_the_widget_with_a_tap_raises_no_keyboard_over_it(site, browser):
+    page = await new_page(browser, has_touch=True, is_mobile=True)
+    await page.goto(site.host + "/")
+    await page.get_by_role("button", name="Donner mon avis").tap()
+    dialog = page.get_by_role("dialog")
+    await expect(dialog).to_be_visible()
+    # Focus is in the chat (a screen reader starts there), not in the input,
+    # whose on-screen keyboard would cover the hint and the start button.
+    assert await page.evaluate("document.activeElement.className") == "consultbot"
+    assert await focused(page) != "Votre message"
+    await expect(dialog.get_by_role("button", name="Commencer")).to_be_in_viewport(ratio=1)
+    await page.keyboard.press("Escape")  # a keyboard attached to the phone still closes it
+    await expect(dialog).to_be_hidden()
+    # Opened from the keyboard, the chat is ready to type in, as before.
+    await page.keyboard.press("Enter")
+    await expect(dialog).to_be_visible()
+    assert await focused(page) == "Votre message"
 
 
 async def _asking_for_a_person(site: SlowBehind, browser):
