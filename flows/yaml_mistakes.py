@@ -1,8 +1,9 @@
 """A YAML error in a flow file, told from the lines it points at, in the
 README's words: a text to put in quotes (it starts with `*`, `@`, a quote...,
-or holds ': '), a quote never closed, a key not lined up, a non-breaking space
-or a tab in the indentation; the parser's own words only when the lines show
-none of these.
+or holds ': '), a quote or a bracket never closed, a key without its ':', a
+second document; a mistake of indentation (`flows.yaml_indentation`). The fix
+is written out when reading the file again with it shows it is the fix
+(`flows.yaml_lines`); the parser's own words only when the lines show none of these.
 """
 
 from __future__ import annotations
@@ -10,12 +11,10 @@ from __future__ import annotations
 import re
 
 from pydantic import BaseModel
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from flows.errors import FlowProblem
-from flows.invisible import invisible_name
 from flows.schema import (
     QUESTION_MODELS,
     STEP_MODELS,
@@ -25,6 +24,8 @@ from flows.schema import (
     ExportDoc,
     FlowDoc,
 )
+from flows.yaml_indentation import item_not_lined_up, misaligned, odd_indentation
+from flows.yaml_lines import Explained, content_above, reads_past, without_comment
 
 
 def yaml_problem(error: YAMLError, text: str, source: str) -> FlowProblem:
@@ -58,11 +59,10 @@ _QUOTES = "'\""
 _KEY = re.compile(r"(?:^[ ]*(?:-[ ]+)?|[{,][ ]*)([\w-]+):[ \t]+")
 _NEXT_KEY = re.compile(r",[ ]*[\w-]+:[ \t]")
 _ALIAS = re.compile(r"\*[\w-]+")
-_ITEM_START = re.compile(r"[ ]*(?:-[ ]+)?")  # where the keys of a line's mapping start
-_Explained = tuple[int, str, str]  # line, message, hint
+ITEM_START = re.compile(r"[ ]*(?:-[ ]+)?")  # where the keys of a line's mapping start
 
 
-def _explained(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
+def _explained(error: MarkedYAMLError, lines: list[str]) -> Explained | None:
     """The mistake behind a YAML error, told from the lines it points at, with
     the rule the README states; None when the lines do not show it."""
     marks = [mark for mark in (error.problem_mark, error.context_mark) if mark is not None]
@@ -79,7 +79,7 @@ def _explained(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
     at = [(mark.line, mark.column) for mark in marks if 0 <= mark.line < len(lines)]
     # A non-breaking space or a tab indenting a line can be blamed on the next one.
     for number in sorted({line for line, _ in at} | {line - 1 for line, _ in at if line}):
-        found = _odd_indentation(number, lines[number].rstrip("\r"))
+        found = odd_indentation(number, lines[number].rstrip("\r"))
         if found is not None:
             return found
     for number in sorted({line for line, _ in at} | {line - 1 for line, _ in at if line}):
@@ -95,7 +95,7 @@ def _explained(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
         if found is not None:
             return found
     for number, _ in at:
-        found = _misaligned(number, lines) or _item_not_lined_up(number, lines)
+        found = misaligned(number, lines) or item_not_lined_up(number, lines)
         if found is not None:
             return found
     return None
@@ -106,21 +106,13 @@ def _around(error: MarkedYAMLError, lines: list[str]) -> list[int]:
     finish, where it stopped, and the line with words before that."""
     numbers = [mark.line for mark in (error.context_mark, error.problem_mark) if mark is not None]
     if error.problem_mark is not None:
-        above = _content_above(error.problem_mark.line, lines)
+        above = content_above(error.problem_mark.line, lines)
         if above is not None:
             numbers.insert(len(numbers) - 1, above)
     return [number for number in dict.fromkeys(numbers) if 0 <= number < len(lines)]
 
 
-def _content_above(number: int, lines: list[str]) -> int | None:
-    """The nearest line above `number` with more than spaces and a comment."""
-    for above in range(min(number, len(lines)) - 1, -1, -1):
-        if lines[above].strip() and not lines[above].lstrip().startswith("#"):
-            return above
-    return None
-
-
-def _missing_colon(number: int, lines: list[str]) -> _Explained | None:
+def _missing_colon(number: int, lines: list[str]) -> Explained | None:
     """A key written without its ':' (`id q1`, `text` above its `fr:` line): YAML
     reads the line as a text, then stumbles on the next key."""
     line = re.sub(r"[ \t]+#.*$", "", lines[number].rstrip("\r"))
@@ -129,7 +121,7 @@ def _missing_colon(number: int, lines: list[str]) -> _Explained | None:
         return None
     rest = f" {bare['rest']}" if bare["rest"] else ""
     fixed = f"{bare['lead']}{bare['key']}:{rest}"
-    if not _reads_past(lines, number, fixed):
+    if not reads_past(lines, number, fixed):
         return None  # a text that happens to start with a key's name
     return (
         number + 1,
@@ -157,22 +149,7 @@ def _format_keys() -> frozenset[str]:
 _FORMAT_KEYS = _format_keys()
 
 
-def _reads_past(lines: list[str], number: int, *fixed: str) -> bool:
-    """With the lines from `number` written `fixed`, YAML reads the file past
-    them (to its end, or to another mistake further down): the fix is the right one."""
-    text = "\n".join([*lines[:number], *fixed, *lines[number + len(fixed) :]])
-    try:
-        for _ in YAML(typ="safe", pure=True).parse(text):
-            pass  # events only: nothing is built, so no alias can blow up
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        return mark is not None and mark.line > number + len(fixed)
-    except YAMLError:
-        return False
-    return True
-
-
-def _second_document(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
+def _second_document(error: MarkedYAMLError, lines: list[str]) -> Explained | None:
     """A `---` line below the flow: YAML starts a second document there."""
     mark = error.problem_mark
     if mark is None or mark.line >= len(lines) or not lines[mark.line].startswith("---"):
@@ -190,7 +167,7 @@ _Bracket = tuple[int, int, str]  # line, column, '{' or '['
 _FLOW_START = re.compile(r"[ ]*(?:-[ ]+)?(?:[\w-]+:[ ]+)?(?=[\[{])")
 
 
-def _unclosed_bracket(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
+def _unclosed_bracket(error: MarkedYAMLError, lines: list[str]) -> Explained | None:
     """A `{` or `[` never closed: YAML reads on into the next line, or to the
     other bracket (`[TER, RER}`)."""
     context, problem = error.context_mark, error.problem_mark
@@ -201,10 +178,10 @@ def _unclosed_bracket(error: MarkedYAMLError, lines: list[str]) -> _Explained | 
     if _stray(problem.line, problem.column, lines):  # `[TER, RER}`: close '[' before '}'
         number, at = problem.line, problem.column
     else:  # YAML read on past the line's end: close what is open there
-        found = _content_above(problem.line, lines)
+        found = content_above(problem.line, lines)
         if found is None or found < context.line:
             return None
-        number, at = found, len(_without_comment(lines[found]))
+        number, at = found, len(without_comment(lines[found]))
     opened = _open_brackets(lines, (context.line, column), (number, at))
     if not opened:
         return None
@@ -214,7 +191,7 @@ def _unclosed_bracket(error: MarkedYAMLError, lines: list[str]) -> _Explained | 
         opened = opened[-1:]
     closing = "".join(_CLOSER[bracket] for *_, bracket in reversed(opened))
     fixed = line[:at].rstrip() + closing + line[at:]
-    if not _reads_past(lines, number, fixed):
+    if not reads_past(lines, number, fixed):
         return None
     where = f"before the '{stray}'" if stray else "at the end of the line"
     return number + 1, _never_closed(opened, number), f"add '{closing}' {where}: {fixed.strip()}"
@@ -242,7 +219,7 @@ def _open_brackets(
     bracket inside a quoted text or a comment does not count."""
     opened: list[_Bracket] = []
     for number in range(start[0], end[0] + 1):
-        line = _without_comment(lines[number])
+        line = without_comment(lines[number])
         first = start[1] if number == start[0] else 0
         last = end[1] if number == end[0] else len(line)
         quote, previous = None, "{"
@@ -261,25 +238,7 @@ def _open_brackets(
     return opened
 
 
-def _without_comment(line: str) -> str:
-    return re.sub(r"[ \t]+#.*$", "", line.rstrip("\r"))
-
-
-def _odd_indentation(number: int, line: str) -> _Explained | None:
-    indentation = line[: len(line) - len(line.lstrip())]
-    odd = next((character for character in indentation if character != " "), None)
-    if odd is None:
-        return None
-    if odd == "\t":
-        return number + 1, "this line is indented with a tab", "indent with spaces, never tabs"
-    return (
-        number + 1,
-        f"this line starts with {invisible_name(odd)}, which does not count as indentation",
-        "delete it and indent with ordinary spaces",
-    )
-
-
-def _text_mistake(number: int, line: str, column: int) -> _Explained | None:
+def _text_mistake(number: int, line: str, column: int) -> Explained | None:
     """A text written unquoted where YAML reads signs in it: starting with one of
     `& * ! | > ' " % @`, or holding ': '."""
     entry = _entry(line, column)
@@ -304,7 +263,7 @@ def _text_mistake(number: int, line: str, column: int) -> _Explained | None:
     return None
 
 
-def _quote_to_the_end(error: MarkedYAMLError, lines: list[str]) -> _Explained | None:
+def _quote_to_the_end(error: MarkedYAMLError, lines: list[str]) -> Explained | None:
     """A quote never closed, and no other quote below: the text runs to the end
     of the file. Closed at the end of its line, if the file then reads."""
     mark = error.context_mark
@@ -315,7 +274,7 @@ def _quote_to_the_end(error: MarkedYAMLError, lines: list[str]) -> _Explained | 
     if quote not in _QUOTES:
         return None
     fixed = line + quote
-    where = f": {fixed.strip()}" if _reads_past(lines, mark.line, fixed) else " where it ends"
+    where = f": {fixed.strip()}" if reads_past(lines, mark.line, fixed) else " where it ends"
     return (
         mark.line + 1,
         f"the quote {quote} that opens this text is never closed,"
@@ -324,7 +283,7 @@ def _quote_to_the_end(error: MarkedYAMLError, lines: list[str]) -> _Explained | 
     )
 
 
-def _unclosed(number: int, line: str) -> _Explained | None:
+def _unclosed(number: int, line: str) -> Explained | None:
     entry = _entry(line, len(line))
     if entry is None or entry[1][:1] not in _QUOTES or entry[1].find(entry[1][0], 1) >= 0:
         return None
@@ -366,96 +325,6 @@ def _quoted(text: str) -> str:
     if "'" not in text:
         return f"'{text}'"
     return '"' + text.replace('"', '\\"') + '"'
-
-
-def _misaligned(number: int, lines: list[str]) -> _Explained | None:
-    """A `key:` line not lined up with the keys above it."""
-    line = lines[number].rstrip("\r")
-    if not re.match(r"^[ ]*(?:-[ ]+)?[\w-]+:(?:\s|$)", line):
-        return None
-    indent = len(line) - len(line.lstrip(" "))
-    for above in range(number - 1, -1, -1):
-        text = lines[above].rstrip("\r")
-        if not text.strip() or text.lstrip().startswith("#"):
-            continue
-        if len(text) - len(text.lstrip(" ")) <= indent:
-            break
-    else:
-        return None
-    if text.rstrip().endswith((":", "|", ">", "-")):
-        return None  # the first key of a block opened above
-    start = _ITEM_START.match(text)
-    keys = start.end() if start else 0
-    if _is_item(line) and _is_item(text):
-        keys = _indent(text)  # an item lines its '-' up under the one above
-    if keys == indent:
-        return None  # the next key of the item above
-    where = "the line above it" if above == number - 1 else f"line {above + 1}"
-    key = line.strip().removeprefix("- ").split(":")[0]
-    other = text.strip().removeprefix("- ").split(":")[0]
-    how = "more" if indent > keys else "less"
-    return (
-        number + 1,
-        f"this line is indented {how} than {where} ({indent} spaces instead of {keys})",
-        f"line its keys up: '{key}' under '{other}'",
-    )
-
-
-def _item_not_lined_up(number: int, lines: list[str]) -> _Explained | None:
-    """An item of a list (`- id: bike`) whose '-' is not under the '-' of the
-    item above: YAML reads it as the value of a key, or as another list. The
-    item out of line may be the one above (the first of the list, say)."""
-    if not _is_item(lines[number]):
-        return None
-    indent = _indent(lines[number])
-    above = _content_above(number, lines)
-    while above is not None and not (_is_item(lines[above]) and _indent(lines[above]) != indent):
-        if _indent(lines[above]) < indent or _is_item(lines[above]):
-            return None  # the key of this list, or an item lined up with this one
-        above = _content_above(above, lines)
-    if above is None:
-        return None
-    for odd, right in ((above, number), (number, above)):
-        wrong, target = _indent(lines[odd]), _indent(lines[right])
-        if _reads_past(lines, odd, *_shifted(_item_lines(odd, lines), target - wrong)):
-            return (
-                odd + 1,
-                f"this item is indented {'more' if wrong > target else 'less'} than the one"
-                f" on line {right + 1} ({wrong} spaces instead of {target})",
-                f"line its '-' up under the '-' of line {right + 1}, and the lines under it"
-                " with it",
-            )
-    return None
-
-
-def _item_lines(number: int, lines: list[str]) -> list[str]:
-    """An item's line and the lines under it, indented more, up to the next item
-    of a list it is not the key of."""
-    block = [lines[number]]
-    keys = _ITEM_START.match(lines[number])
-    for following in lines[number + 1 :]:
-        if following.strip() and _indent(following) <= _indent(lines[number]):
-            break
-        opens = block[-1].rstrip().endswith(":")
-        if _is_item(following) and keys and _indent(following) <= keys.end() and not opens:
-            break
-        block.append(following)
-    return block
-
-
-def _shifted(block: list[str], by: int) -> list[str]:
-    """`block` indented `by` spaces more (fewer, if negative)."""
-    if by >= 0:
-        return [" " * by + text if text.strip() else text for text in block]
-    return [text[-by:] if text.strip() else text for text in block]
-
-
-def _is_item(line: str) -> bool:
-    return re.match(r"[ ]*-[ ]", line) is not None
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
 
 
 def _codepoint(error: ReaderError) -> str:
