@@ -174,8 +174,20 @@ async def queue(request: web.Request) -> web.Response:
         searched_to=searched_to,
         back=str(here),
         notice=notice_text(request.query.get("notice", "")),
+        resume=_resume_at(items, request.query.get("notice", "")),
         error=error,
     )
+
+
+def _resume_at(items: list[QueueItem], notice: str) -> int | None:
+    """The answer to select after a decision on one: the next after it (the
+    page is oldest first), else the last, so that a moderator who skipped
+    some answers goes on from where they were, not from the top."""
+    match = _NOTICE.match(notice)
+    if match is None or match.group(1) not in ("approved", "rejected") or not items:
+        return None
+    decided = int(match.group(2))
+    return next((item.id for item in items if item.id > decided), items[-1].id)
 
 
 def _matching_text(matching: int | None, status: ModerationStatus) -> str | None:

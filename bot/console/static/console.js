@@ -57,7 +57,10 @@
     }
   });
   document.addEventListener("DOMContentLoaded", function () {
-    if (items().length && !document.querySelector("[autofocus]")) select(0);
+    // After a decision, the answer after the decided one (data-resume), not the
+    // first: a moderator who skipped some goes on from where they were.
+    var resume = document.querySelector(".item[data-resume]");
+    if (items().length && !document.querySelector("[autofocus]")) select(resume ? items().indexOf(resume) : 0);
     // The inbox: a saved reply chosen fills the reply box, where it can be changed.
     var saved = document.getElementById("saved");
     var box = document.getElementById("reply-text");

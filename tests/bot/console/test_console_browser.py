@@ -144,6 +144,43 @@ async def test_a_moderator_works_the_queue_with_the_keyboard_only(
         assert [(r.actor, r.details["reason"]) for r in records] == [("ana@region.fr", "spam")]
 
 
+async def test_after_a_keyboard_decision_the_queue_goes_on_from_the_next_answer(
+    browser, database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("ana@region.fr", ConsoleRole.MODERATOR)
+        unsure = await site.pending("Je ne sais pas trop quoi penser du tram")
+        doubtful = await site.pending("Peut-être plus de bus, peut-être pas")
+        clear = await site.pending("Plus de trains le soir")
+        following = await site.pending("Des pistes cyclables vers la gare")
+        spam = await site.pending("Achetez des montres pas chères")
+        page = await _page(browser)
+        await _sign_in(page, site, "ana@region.fr")
+        await page.goto(f"{site.url}/console/queue")
+        await _first_item_is(page, unsure)
+        await page.keyboard.press("j")  # two uncertain answers skipped
+        await page.keyboard.press("j")
+        await _first_item_is(page, clear)
+        await page.keyboard.press("a")
+        await playwright_api.expect(page.get_by_role("status")).to_have_text(
+            f"Answer {clear} approved."
+        )
+        await _first_item_is(page, following)  # not the skipped ones again
+
+        await page.keyboard.press("j")
+        await _first_item_is(page, spam)
+        await page.keyboard.press("r")
+        await page.keyboard.type("spam")
+        await page.keyboard.press("Enter")
+        await playwright_api.expect(page.get_by_role("status")).to_have_text(
+            f"Answer {spam} rejected."
+        )
+        await _first_item_is(page, following)  # nothing after it: the nearest
+        assert page.errors == []
+        for skipped in (unsure, doubtful, following):
+            assert (await _status(site, skipped)).moderation_status is ModerationStatus.PENDING
+
+
 async def test_two_moderators_on_one_answer_make_one_decision(
     browser, database_url: str, tmp_path: Path
 ):
