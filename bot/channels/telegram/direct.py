@@ -5,6 +5,10 @@ by the chat address stored encrypted with them (`telegram.address`).
 be sent now (no token configured, Telegram unreachable, or it refused this
 message): the caller keeps it for the resident's next message. A resident who
 blocked the bot raises `telegram.sending.Blocked`.
+
+A text past Telegram's 4,096 UTF-16 units goes as several messages, cut as
+replies are (`rendering.split_text`): the team's limit counts characters, and an
+emoji is two units, so a message the console took may not fit in one.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from telegram.error import TelegramError
 
 from bot.channels.telegram.address import AddressError, ChatAddressCipher
 from bot.channels.telegram.bot import quiet_http_logs
+from bot.channels.telegram.rendering import split_text
 from bot.channels.telegram.sending import DEFAULT_POLICY, DeliveryFailed, RetryPolicy, call_api
 from bot.config import Settings
 
@@ -41,6 +46,12 @@ class TelegramDirect:
         bot = await self._ready()
         if bot is None:
             return False
+        for part in split_text(text):
+            if not await self._send_part(bot, chat_id, part):  # the rest would read cut off
+                return False
+        return True
+
+    async def _send_part(self, bot: Bot, chat_id: int, text: str) -> bool:
         try:
             sent = await call_api(
                 "sendMessage", lambda: bot.send_message(chat_id, text), self._policy
