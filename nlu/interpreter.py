@@ -41,8 +41,9 @@ How one message is read, in order:
    - a request to send or finish the answers ("envoyer mes réponses", "submit
      the survey") never erases them nor starts over, whatever it shares with
      those commands' examples, unless it says so in their own verbs
-     (nlu.sending.sends_instead); on free-text questions only a whole request
-     to send (step 3) is one: "envoyer plus de bus le dimanche" is an answer.
+     (nlu.sending.sends_instead); only a whole request to send (step 3) is
+     one, never the classifier alone: "envoyer plus de bus le dimanche" is an
+     answer, "je valide" may say yes.
 
 Bring your own Rasa: a deployment that recognises commands with its own Rasa
 server (bot/rasa.py calls its POST /model/parse) passes the result in as
@@ -228,7 +229,12 @@ class Interpreter:
             return (
                 answer  # an option called "Je préfère ne pas répondre", "Stop" or "Aide à domicile"
             )
-        if recognise_commands and command is None and asks_to_send(stripped):
+        if (
+            recognise_commands
+            and command is None
+            and asks_to_send(stripped)
+            and not self._names_option(stripped, question, lang)  # an option "Envoi postal"
+        ):
             return Command("send")  # "c'est bon, envoyez": at any question, never its answer
         framed = _framed(stripped, words) if recognise_commands and command is None else None
         if framed is not None:
@@ -252,8 +258,10 @@ class Interpreter:
             return answer
         if sends_instead(stripped, score.command):
             return answer  # "envoyer mes réponses" at a question: neither erase nor restart
-        if score.command == "send" and question.kind == "free_text":
-            return answer  # "envoyer plus de bus": only a whole request (above) sends
+        if score.command == "send":
+            # Only a whole request sends (above): "envoyer plus de bus" is an
+            # answer, "je valide" may say yes or name an option "Valider".
+            return answer
         if question.kind == "free_text" and isinstance(answer, Answer) and wonders_why(stripped):
             return answer  # "i don't understand why the library closed": an opinion
         if isinstance(answer, Confirm):

@@ -76,10 +76,13 @@ _ASKING = (
     r"|you can|can you|could you|you may|i want to|i d like to|i would like to|let s|lets)"
 )
 _SEND_VERB = (
-    r"(?:envoyer|envoyez|envoie|envoi|envoyons|valider|validez|valide|validons|transmettre"
+    r"(?:envoyer|envoyez|envoie|envoi|envoyons|valider|validez|validons|transmettre"
     r"|transmettez|soumettre|soumettez|(?:terminer|finir|terminez|valider) et (?:envoyer|valider)"
     r"|send|submit|send off|send in|hand in|turn in)"
 )
+# "je valide", "validé" alone approve (a yes, an option called "Valider"):
+# they send only what they name ("je valide mes réponses").
+_APPROVE_VERB = r"valide"
 # What is sent: "mes réponses", "le tout", "them", "the survey".
 _SENT = (
     r"(?:(?:les|le|la|mes|ma|mon|tout|toutes|tous|the|my|all|all my|all the|this|your)"
@@ -88,7 +91,8 @@ _SENT = (
     r"|le tout|them|it|everything|that)"
 )
 _ASKS_TO_SEND = re.compile(
-    rf"(?:{_DONE} )*(?:{_ASKING} )?(?:les |le |la )?{_SEND_VERB}(?: {_SENT})?"
+    rf"(?:{_DONE} )*(?:{_ASKING} )?(?:les |le |la )?"
+    rf"(?:{_SEND_VERB}(?: {_SENT})?|{_APPROVE_VERB} {_SENT})"
     r"(?: (?:maintenant|alors|now|then|directement|right away|svp))?"
 )
 

@@ -79,3 +79,18 @@ def test_a_request_to_send_is_the_send_command_at_any_question(interpreter, ques
 )
 def test_free_text_that_speaks_of_sending_is_stored_as_text(interpreter, lang, text):
     assert interpreter.interpret(text, QuestionSpec("free_text"), lang, TODAY) == Answer(text)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("yes_no", "ok je valide", Answer(True)),  # approving is no request to send
+        ("choice", "je valide", Answer("approve")),  # the option it names
+        ("choice", "validé", Answer("approve")),
+        ("choice", "envoi", Answer("post")),
+    ],
+)
+def test_approving_or_naming_an_option_is_no_request_to_send(interpreter, kind, text, expected):
+    choices = (ChoiceOption("approve", ("Valider",)), ChoiceOption("post", ("Envoi postal",)))
+    question = QuestionSpec(kind, choices=choices if kind == "choice" else ())
+    assert interpreter.interpret(text, question, "fr", TODAY) == expected
