@@ -269,7 +269,12 @@ def notice_text(notice: str) -> str | None:
     if match.group(1):
         return f"Answer {match.group(2)} {match.group(1)}."
     verb = "approved" if match.group(3) == "approve" else "rejected"
-    return f"{match.group(4)} answers {verb}."
+    return f"{_answers(int(match.group(4)))} {verb}."
+
+
+def _answers(count: int) -> str:
+    """ "1 answer", "2 answers", "0 answers"."""
+    return f"{count} answer" if count == 1 else f"{count} answers"
 
 
 async def _fields(request: web.Request) -> dict[str, str]:
@@ -429,7 +434,7 @@ async def bulk(request: web.Request) -> web.Response:
         request,
         "decision.html",
         409,
-        title=f"{applied} answers {'approved' if action == 'approve' else 'rejected'}",
+        title=f"{_answers(applied)} {'approved' if action == 'approve' else 'rejected'}",
         message="; ".join(refused),
         back=back,
     )

@@ -20,9 +20,12 @@ async def _statuses(site, *answer_ids: int) -> list[ModerationStatus]:
         return [(await answers.get(s, i)).moderation_status for i in answer_ids]
 
 
-async def _bulk_approve(http, site, token: str, *answer_ids: int) -> tuple[int, str]:
-    """Approve answers in bulk from the queue: the status and the page, unescaped."""
-    form = [("csrf", token), ("back", "/console/queue"), ("action", "approve")]
+async def _bulk_approve(
+    http, site, token: str, *answer_ids: int, action: str = "approve"
+) -> tuple[int, str]:
+    """Approve (or reject as spam) answers in bulk from the queue: the status
+    and the page landed on, unescaped."""
+    form = [("csrf", token), ("back", "/console/queue"), ("action", action), ("reason", "spam")]
     async with http.post(
         f"{site.url}/console/queue/bulk",
         data=[*form, *(("ids", str(i)) for i in answer_ids)],
@@ -43,7 +46,8 @@ async def test_a_bulk_approval_leaves_answers_holding_personal_data_pending_and_
             token = await sign_in(http, site, "ana@region.fr")
             status, page = await _bulk_approve(http, site, token, fine, phone, mail)
         assert status == 409
-        assert "1 answers approved" in page
+        assert "<title>1 answer approved" in page
+        assert "answers approved" not in page
         assert (
             f"answer {phone} holds personal data (phone): approve it redacted on its own; "
             "it stays pending"
@@ -146,3 +150,18 @@ async def test_a_name_is_highlighted_its_redaction_suggested_and_bulk_approval_l
             ModerationStatus.PENDING,
             ModerationStatus.APPROVED,
         ]
+
+
+async def test_a_bulk_decision_says_answer_for_one_and_answers_for_more(
+    database_url: str, tmp_path: Path
+):
+    async with console_site(database_url, tmp_path) as site:
+        await site.user("ana@region.fr", ConsoleRole.MODERATOR)
+        one = await site.pending("Plus de trains le soir")
+        spam = [await site.pending(f"Achetez des montres {n}") for n in range(2)]
+        async with client() as http:
+            token = await sign_in(http, site, "ana@region.fr")
+            _, approved = await _bulk_approve(http, site, token, one)
+            _, rejected = await _bulk_approve(http, site, token, *spam, action="reject")
+        assert '<div role="status" class="notice">1 answer approved.</div>' in approved
+        assert '<div role="status" class="notice">2 answers rejected.</div>' in rejected
