@@ -249,6 +249,10 @@ def _text_mistake(number: int, line: str, column: int) -> Explained | None:
         return None  # well quoted: the mistake is elsewhere
     if _ALIAS.fullmatch(text):
         return None  # a real alias (*name)
+    if text[:1] == "'":
+        found = _apostrophe(number, key, text)
+        if found is not None:
+            return found
     fix = f"put the whole text in quotes: {key}: {_quoted(text)}"
     if text[:1] in _SIGNS:
         shown = "a quote" if text[0] in _QUOTES else f"'{text[0]}'"
@@ -261,6 +265,22 @@ def _text_mistake(number: int, line: str, column: int) -> Explained | None:
     if re.search(r":\s", text):
         return number + 1, "this text contains ': ', so it must be in quotes", fix
     return None
+
+
+def _apostrophe(number: int, key: str, text: str) -> Explained | None:
+    """`'Qu'en pensez-vous ?'`: the apostrophe of a French word ends the text
+    that the ' opens, and YAML cannot read what follows."""
+    inside = re.search(r"\w'\w", text[1:])
+    if inside is None:
+        return None
+    words = text[1:].split()
+    word = next(w for w in words if "'" in w.strip("'"))
+    whole = text[1:-1] if text.endswith("'") else text[1:]
+    if '"' in whole:
+        fix = f"write the apostrophe twice: {key}: '{whole.replace(chr(39), chr(39) * 2)}'"
+    else:
+        fix = f'put the text in double quotes instead: {key}: "{whole}"'
+    return number + 1, f"the apostrophe in {word.strip(chr(39))} ends the text that ' opens", fix
 
 
 def _quote_to_the_end(error: MarkedYAMLError, lines: list[str]) -> Explained | None:

@@ -229,3 +229,11 @@ def test_a_brace_left_open_over_two_lines_is_closed_at_the_end_of_the_second():
         5,
         "the '{' on line 4 is never closed. Hint: add '}' at the end of the line: en: Car}}",
     )
+
+
+def test_an_apostrophe_in_single_quotes_around_double_quotes_is_written_twice():
+    assert _refused(f"{OUTRO}  fr: 'L'avis des \"parents\" ?'\n  en: Thanks\n") == (
+        5,
+        "the apostrophe in L'avis ends the text that ' opens. Hint: write the apostrophe"
+        " twice: fr: 'L''avis des \"parents\" ?'",
+    )

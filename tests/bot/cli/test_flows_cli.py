@@ -309,6 +309,15 @@ YAML_MISTAKES = {
         "21: this item is indented more than the one on line 24 (8 spaces instead of 6)."
         " Hint: line its '-' up under the '-' of line 24, and the lines under it with it",
     ),
+    "apostrophe-in-single-quotes": (
+        (
+            '"Merci pour votre contribution ! Elle sera lue par l\'équipe de la consultation."',
+            "'Merci pour votre contribution ! Elle sera lue par l'équipe de la consultation.'",
+        ),
+        "62: the apostrophe in l'équipe ends the text that ' opens. Hint: put the text in"
+        ' double quotes instead: fr: "Merci pour votre contribution ! Elle sera lue par'
+        " l'équipe de la consultation.\"",
+    ),
     "quote-not-closed-on-the-last-line": (
         ('will read it."', "will read it."),
         '63: the quote " that opens this text is never closed, so the rest of the file is'
