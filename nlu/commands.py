@@ -11,8 +11,8 @@ Two layers:
   "supprimez" meets "supprimer"), and a message takes the intent of its most
   similar examples. The special intent `answer` holds answers that contain a
   command word ("stop aux voitures en ville"), so they pull away from commands;
-  `send`, the requests to send the answers ("envoyer mes réponses"), is a
-  command as the others are.
+  so do the requests to send the answers (intent `send`, "envoyer mes
+  réponses"), which `nlu.sending` reads as the `send` command.
 
 The classifier only scores; `nlu.interpreter` decides, knowing the question, when
 a score is high enough to override a typed answer.

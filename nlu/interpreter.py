@@ -258,9 +258,10 @@ class Interpreter:
             return answer
         if sends_instead(stripped, score.command):
             return answer  # "envoyer mes réponses" at a question: neither erase nor restart
-        if score.command == "send":
-            # Only a whole request sends (above): "envoyer plus de bus" is an
-            # answer, "je valide" may say yes or name an option "Valider".
+        if score.command == "send" and command is None:
+            # Only a whole request sends (above), or a Rasa server's `send`:
+            # "envoyer plus de bus" is an answer, "je valide" may say yes or
+            # name an option "Valider".
             return answer
         if question.kind == "free_text" and isinstance(answer, Answer) and wonders_why(stripped):
             return answer  # "i don't understand why the library closed": an opinion

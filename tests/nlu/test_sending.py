@@ -94,3 +94,11 @@ def test_approving_or_naming_an_option_is_no_request_to_send(interpreter, kind, 
     choices = (ChoiceOption("approve", ("Valider",)), ChoiceOption("post", ("Envoi postal",)))
     question = QuestionSpec(kind, choices=choices if kind == "choice" else ())
     assert interpreter.interpret(text, question, "fr", TODAY) == expected
+
+
+def test_a_rasa_server_s_send_is_the_send_command(interpreter):
+    free_text = QuestionSpec("free_text")
+    got = interpreter.interpret(
+        "Envoyer mes réponses", free_text, "fr", TODAY, command="send", recognise_commands=False
+    )
+    assert got == Command("send")
