@@ -15,6 +15,8 @@
 - `stalled`: a chat's updates waiting for Telegram to take replies again;
 - `groups`: the bot leaves a group or channel it is added to (answers are
   given in private);
+- `cut`: the parts of a long text an app sent as several messages, after
+  the first, dropped rather than taken as answers;
 - `sending`: Bot API calls with retries (429, 5xx);
 - `address`: the encrypted chat id kept to write first later.
 

@@ -73,6 +73,7 @@ from bot.channel_contract import ButtonOutdated, Conversations, InboundMessage
 from bot.channels.telegram import groups
 from bot.channels.telegram.address import ChatAddressCipher
 from bot.channels.telegram.bounded import bound
+from bot.channels.telegram.cut import CutTexts
 from bot.channels.telegram.keyboards import Keyboards
 from bot.channels.telegram.offers import KeptLanguage, LanguageChoice, Reachability
 from bot.channels.telegram.rendering import (
@@ -149,6 +150,7 @@ class TelegramChannel:
         self._languages: OrderedDict[int, str] = OrderedDict()
         self._blocked: set[int] = set()
         self._stalled = StalledChats()
+        self._cut = CutTexts()  # long texts an app sent in parts (`cut`)
 
     def _address(self, chat_id: int) -> str | None:
         return None if self.addresses is None else self.addresses.encrypt(chat_id)
@@ -256,6 +258,9 @@ class TelegramChannel:
             kind = content_kind(message)
             log.info("telegram: %s message %s answered 'text only'", kind, message.message_id)
             await self._say(chat_id, user.id, "text_only", language, own=True)
+            return
+        if self._cut.continues(chat_id, message.text, message.date):
+            log.info("telegram: message %s continues a cut text; dropped", message.message_id)
             return
         text, consultation, source = message.text, None, None
         command, argument = command_of(message)
