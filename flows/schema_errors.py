@@ -90,6 +90,8 @@ def explain(
         advice = expected[1]
         if kind == "int_type" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
             advice = f"write it without quotes: {value.strip()}"
+        if kind == "dict_type" and field == "when" and isinstance(value, str):
+            advice = _condition_written_out(value)
         return f"{subject} must be {expected[0]}, got {describe(value)}", advice
     if kind == "string_pattern_mismatch":
         return (
@@ -99,6 +101,22 @@ def explain(
     if kind == "too_short":
         return f"{subject} needs at least one item", None
     return f"{subject}: {details['msg']}", None
+
+
+_OPERATORS = {"<=": "lte", ">=": "gte", "<": "lt", ">": "gt", "=": "eq", "==": "eq", "!=": "ne"}
+_COMPARED = re.compile(r"([\w-]+)\s*(<=|>=|==|!=|<|>|=)\s*(\S.*)")
+
+
+def _condition_written_out(text: str) -> str:
+    """`when: note <= 2` or `when: avis answered`, as the flow format writes it."""
+    words = text.split()
+    if len(words) == 2 and words[1] in ("answered", "skipped"):
+        return f"write when: {{{words[0]}: {words[1]}}}"
+    compared = _COMPARED.fullmatch(text.strip())
+    if compared is not None:
+        question, operator, value = compared.groups()
+        return f"write when: {{{question}: {{{_OPERATORS[operator]}: {value.strip()}}}}}"
+    return "write the earlier question's id and what its answer must be, e.g. " + _WHEN_EXAMPLE
 
 
 _NOT_A_MAPPING = frozenset({"dict_type", "model_type", "model_attributes_type"})

@@ -94,19 +94,24 @@ def test_validate_says_to_use_in_for_eq_with_a_list(capsys, tmp_path):
     ) in err
 
 
+def first_problem(capsys, path: Path) -> str:
+    """The first problem `flows validate` lists for the file, which it refuses."""
+    code, out, err = run(capsys, "flows", "validate", str(path))
+    assert (code, out) == (1, "")
+    return err.splitlines()[1]
+
+
 def test_choices_written_as_plain_texts_are_shown_as_a_choice_is_written(capsys, tmp_path):
     path = broken_example(
         tmp_path,
         CAR + "fr: [auto, bagnole, covoiturage], en: [driving, carpool]}\n",
         "      - Voiture, covoiturage\n",
     )
-    code, out, err = run(capsys, "flows", "validate", str(path))
-    assert (code, out) == (1, "")
-    assert (
+    assert first_problem(capsys, path) == (
         f"  {path}:21 (question mode): choice 1 is only a text, and a choice needs an id and"
         ' a label. Hint: write it - {id: voiture_covoiturage, label: {fr: "Voiture,'
         ' covoiturage", en: ...}}'
-    ) in err.splitlines()
+    )
 
 
 JUMP = (
@@ -130,10 +135,33 @@ def test_branching_written_as_in_a_form_builder_is_told_how_conditions_do_it(
     path = broken_example(
         tmp_path, "    type: postal_code\n", f"    type: postal_code\n    {key}: proposal\n"
     )
-    code, out, err = run(capsys, "flows", "validate", str(path))
-    assert (code, out) == (1, "")
-    assert err.splitlines()[1] == (
+    assert first_problem(capsys, path) == (
         f"  {path}:47 (question postal_code): " + expected.format(key=key)
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("satisfaction <= 2", "write when: {satisfaction: {lte: 2}}"),
+        ("mode = car", "write when: {mode: {eq: car}}"),
+        ("postal_code answered", "write when: {postal_code: answered}"),
+        (
+            "si pas satisfait",
+            "write the earlier question's id and what its answer must be, e.g."
+            " when: {satisfaction: {lte: 2}}",
+        ),
+    ],
+)
+def test_a_condition_written_as_a_sentence_is_shown_as_a_condition_is_written(
+    capsys, tmp_path, written, hint
+):
+    path = broken_example(
+        tmp_path, "    type: free_text\n", f"    type: free_text\n    when: {written}\n"
+    )
+    assert first_problem(capsys, path) == (
+        f"  {path}:52 (question proposal): 'when' must be a mapping, got the text"
+        f" '{written}'. Hint: {hint}"
     )
 
 
