@@ -248,6 +248,7 @@ async def answer(request: web.Request) -> web.Response:
         held=held,
         history=history,
         back=safe_back(request.query.get("back")),
+        opened_from=str(request.rel_url),
     )
 
 

@@ -13,7 +13,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.audit import CSV_HEADER, audit_row
-from bot.console.guard import STATE, viewer_of
+from bot.console.guard import PREFIX, STATE, safe_back, viewer_of
 from bot.console.queue_pages import database_of
 from bot.console.rendering import page
 from storage import audit, transcript_search, transcripts
@@ -44,13 +44,28 @@ async def transcript(request: web.Request) -> web.Response:
         if not viewer_of(request).may_see(found.consultation_id):
             raise web.HTTPForbidden(text="this conversation belongs to another consultation")
         lines = await transcripts.for_session(session, session_id)
+    back = safe_back(request.query.get("back"), default=f"{PREFIX}/transcripts")
     return page(
         request,
         "transcript.html",
         title=f"Conversation {session_id}",
         header=found,
         lines=lines,
+        back=back,
+        back_label=_back_label(back),
     )
+
+
+def _back_label(back: str) -> str:
+    """The words of the link back to where the transcript was opened from."""
+    path = back.partition("?")[0]
+    if path == f"{PREFIX}/transcripts":
+        return "Back to the search" if "q=" in back else "Back to the transcript search"
+    if path == f"{PREFIX}/queue":
+        return "Back to the queue"
+    if path.startswith(f"{PREFIX}/answers/"):
+        return "Back to the answer"
+    return "Back"
 
 
 # A receipt code as a moderator types what a resident reads out on the phone:
@@ -110,6 +125,7 @@ async def search(request: web.Request) -> web.Response:
         title="Transcripts",
         consultations=consultations,
         consultation=consultation,
+        here=str(request.rel_url),
         words=words[:MAX_SEARCH],
         code=code,
         given=given,
