@@ -134,9 +134,11 @@
   var SILENCE_MS = { message: 6000, hello: 12000 };
   var watchdog = null;
   // An ack says the reply takes a while, not that the connection will last until
-  // it comes: while a reply is due, a ping goes out after PING_MS without a frame,
-  // and its pong (answered at once) must come back within SILENCE_MS.message.
-  var PING_MS = 2000;
+  // it comes: while a reply is due, a ping goes out after PING_MS.waiting without a
+  // frame, and its pong (answered at once) must come back within SILENCE_MS.message.
+  // A resident watching an idle chat (waiting for the team's reply) is checked on
+  // less often: a dead connection holds back what the team writes meanwhile.
+  var PING_MS = { waiting: 2000, idle: 25000 };
   var pingTimer = null;
 
   if (pageMode || state.pending.length) connect();
@@ -178,11 +180,18 @@
     };
   }
 
-  // While a reply is due, the connection is checked every PING_MS of quiet.
+  // The connection is checked after PING_MS of quiet: while a reply is due, or
+  // while the resident can see the chat.
   function keepAlive() {
     clearTimeout(pingTimer);
-    if (!ready || !state.pending.length) return;
-    pingTimer = setTimeout(function () { frame({ type: "ping" }); }, PING_MS);
+    if (!ready) return;
+    pingTimer = setTimeout(function () {
+      if (state.pending.length || watched()) frame({ type: "ping" }); else keepAlive();
+    }, state.pending.length ? PING_MS.waiting : PING_MS.idle);
+  }
+
+  function watched() {
+    return document.visibilityState === "visible" && (pageMode || !panel.hidden);
   }
 
   // Something must come back within SILENCE_MS[what], or the connection is dead.

@@ -132,6 +132,22 @@ async def test_back_to_the_chat_a_dead_connection_is_replaced_and_the_team_reply
     assert page.errors == []
 
 
+async def test_a_resident_watching_the_chat_gets_the_team_reply_after_a_network_change(
+    slow_behind, browser
+):
+    site = slow_behind
+    page = await _asking_for_a_person(site, browser)
+    # They keep the chat in front of them, waiting, and the phone changes networks.
+    site.network.go_silent()
+    await _team_replies_unseen(site, "Une personne vous répond.")
+    # Nothing to do: the idle chat checks its connection now and then (every 25 s).
+    team = log_of(page).locator(".msg.team")
+    await expect(team).to_have_count(1, timeout=60_000)
+    await expect(team.locator("p")).to_have_text("Une personne vous répond.")
+    assert "1 à 5" in await say(page, "train")
+    assert page.errors == []
+
+
 async def test_opening_the_widget_with_a_tap_raises_no_keyboard_over_it(site, browser):
     page = await new_page(browser, has_touch=True, is_mobile=True)
     await page.goto(site.host + "/")
