@@ -77,6 +77,7 @@ async def recent(
     *,
     action: str | None = None,
     subject: str | None = None,
+    actor: str | None = None,
     since: dt.datetime | None = None,
     before_id: int | None = None,
     limit: int = 100,
@@ -87,6 +88,8 @@ async def recent(
         query = query.where(AuditRow.action == action)
     if subject is not None:
         query = query.where(AuditRow.subject == subject)
+    if actor is not None:
+        query = query.where(AuditRow.actor == actor)
     if since is not None:
         query = query.where(AuditRow.at >= since)
     if before_id is not None:

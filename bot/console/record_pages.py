@@ -137,9 +137,13 @@ async def search(request: web.Request) -> web.Response:
 
 async def audit_log(request: web.Request) -> web.Response:
     action = request.query.get("action") or None
+    # Who did it: a console account's e-mail, "cli:<user>", as the Who column shows.
+    actor = request.query.get("actor", "").strip() or None
     before = _int(request.query.get("before")) or None
     async with database_of(request).transaction() as session:
-        records = await audit.recent(session, action=action, before_id=before, limit=AUDIT_PAGE)
+        records = await audit.recent(
+            session, action=action, actor=actor, before_id=before, limit=AUDIT_PAGE
+        )
     next_url = None
     if len(records) == AUDIT_PAGE:
         next_url = str(request.rel_url.update_query(before=records[-1].id))
@@ -149,6 +153,7 @@ async def audit_log(request: web.Request) -> web.Response:
         title="Audit log",
         records=records,
         action=action or "",
+        actor=actor or "",
         next_url=next_url,
     )
 
