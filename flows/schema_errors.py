@@ -163,6 +163,9 @@ def _not_a_text(
     key = ctx.get("key")
     written = value.get(key) if isinstance(value, dict) and key is not None else value
     if isinstance(value, dict) and key is not None:
+        lang, _, text = str(key).partition(" ")
+        if written is None and text and _is_language(lang, languages):  # {fr Voiture, ...}
+            return f"there is no ':' after '{lang}'", f"write {lang}: {text.strip()}"
         cut = _cut_by_comma(value, str(key), languages)
         if cut is not None:
             lang, whole = cut

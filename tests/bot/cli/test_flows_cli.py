@@ -165,6 +165,23 @@ def test_a_condition_written_as_a_sentence_is_shown_as_a_condition_is_written(
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "mistaken", "expected"),
+    [
+        (
+            "{fr: Voiture, en: Car}",
+            "{fr Voiture, en: Car}",
+            "22 (question mode): there is no ':' after 'fr'. Hint: write fr: Voiture",
+        ),
+    ],
+)
+def test_a_text_or_a_list_written_without_its_signs_is_shown_with_them(
+    capsys, tmp_path, written, mistaken, expected
+):
+    path = broken_example(tmp_path, written, mistaken)
+    assert first_problem(capsys, path) == f"  {path}:{expected}"
+
+
 def test_validate_notes_a_flow_language_the_text_catalogue_lacks(capsys, tmp_path):
     flow = tmp_path / "demo.yml"
     flow.write_text(
