@@ -90,6 +90,8 @@ def explain(
         advice = expected[1]
         if kind == "int_type" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
             advice = f"write it without quotes: {value.strip()}"
+        if kind == "list_type" and isinstance(value, str) and path:  # languages: fr, en
+            advice = f"write it in brackets: {field}: [{value}]"
         if kind == "dict_type" and field == "when" and isinstance(value, str):
             advice = _condition_written_out(value)
         return f"{subject} must be {expected[0]}, got {describe(value)}", advice

@@ -173,6 +173,12 @@ def test_a_condition_written_as_a_sentence_is_shown_as_a_condition_is_written(
             "{fr Voiture, en: Car}",
             "22 (question mode): there is no ':' after 'fr'. Hint: write fr: Voiture",
         ),
+        (
+            "languages: [fr, en]",
+            "languages: fr, en",
+            "7: 'languages' must be a list, got the text 'fr, en'. Hint: write it in"
+            " brackets: languages: [fr, en]",
+        ),
     ],
 )
 def test_a_text_or_a_list_written_without_its_signs_is_shown_with_them(
