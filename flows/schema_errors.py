@@ -165,9 +165,6 @@ def _not_a_text(
     key = ctx.get("key")
     written = value.get(key) if isinstance(value, dict) and key is not None else value
     if isinstance(value, dict) and key is not None:
-        lang, _, text = str(key).partition(" ")
-        if written is None and text and _is_language(lang, languages):  # {fr Voiture, ...}
-            return f"there is no ':' after '{lang}'", f"write {lang}: {text.strip()}"
         cut = _cut_by_comma(value, str(key), languages)
         if cut is not None:
             lang, whole = cut
@@ -176,6 +173,9 @@ def _not_a_text(
                 f"{commas} in '{whole}' split{'s' if commas == 'the comma' else ''} the text",
                 f'put it in quotes: {lang}: "{whole}"',
             )
+        lang, _, text = str(key).partition(" ")
+        if written is None and text and _is_language(lang, languages):  # {fr Voiture, ...}
+            return f"there is no ':' after '{lang}'", f"write {lang}: {text.strip()}"
     subject = _subject(path)
     texts = "" if _is_language_entry(path) else ", or a mapping of language to text"
     message = f"{subject} must be a text{texts}, got {ctx.get('got', describe(value))}"
