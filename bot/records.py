@@ -27,7 +27,7 @@ def as_json(value: object) -> JsonValue:
 
 def holds_personal_data(text: str | None) -> bool:
     """Whether a free-text answer holds personal data (a phone number, an
-    e-mail, an address), stored with it for the review queue's filter."""
+    e-mail, an address, a name), stored with it for the review queue's filter."""
     return bool(text) and bool(redact(text or "").found)
 
 

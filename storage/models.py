@@ -311,7 +311,8 @@ class AnswerRow(Base):
     # A moderator who opened the item holds it until then; others cannot decide it.
     held_by: Mapped[str | None] = mapped_column(String(254))
     held_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
-    # Whether the text holds personal data (phone, e-mail, address); NULL until scanned.
+    # Whether the text holds personal data (phone, e-mail, address, name); NULL until
+    # scanned.
     personal_data: Mapped[bool | None] = mapped_column(Boolean)
 
 

@@ -388,6 +388,40 @@ async def test_0023_keeps_every_row_index_and_key_and_gives_no_erased_id_again(
         await db.close()
 
 
+async def test_0025_has_pending_answers_found_to_hold_no_personal_data_scanned_again(
+    database_url: str,
+):
+    """Names are personal data since 0025: a pending answer scanned before it as
+    holding none is unknown again (scanned at the next filter); one found to
+    hold some, and decided answers, are as they were."""
+    db = await Database.connect(database_url)
+    try:
+        await db.upgrade("0024")
+        seeded = await seed(db)
+        async with db.transaction() as s:
+            ids = [await _free_text(s, seeded.session_id, question=q) for q in ("a", "b", "c", "d")]
+        scanned = {ids[0]: False, ids[1]: True, ids[2]: False, ids[3]: None}
+        async with db.transaction() as s:
+            for answer_id, found in scanned.items():
+                await s.execute(
+                    text("UPDATE answers SET personal_data = :found WHERE id = :id"),
+                    {"found": found, "id": answer_id},
+                )
+            await s.execute(
+                text("UPDATE answers SET moderation_status = 'approved' WHERE id = :id"),
+                {"id": ids[2]},
+            )
+        await db.upgrade("0025")
+        async with db.read() as s:
+            rows = await s.execute(select(AnswerRow.id, AnswerRow.personal_data))
+            after = dict(rows.tuples().all())
+        assert after == {ids[0]: None, ids[1]: True, ids[2]: False, ids[3]: None}
+        await db.downgrade("0024")
+        await db.upgrade()
+    finally:
+        await db.close()
+
+
 async def _free_text(s: Any, session_id: int, question: str = "why") -> int:
     return await answers.record(
         s,
