@@ -129,15 +129,6 @@ class Deliverer:
                     task.cancel()
                 await asyncio.gather(stopping, *serving.values(), return_exceptions=True)
 
-    async def round(self, http: aiohttp.ClientSession) -> bool:
-        """One pass over the due endpoints, each served until its backlog is
-        empty or it fails; whether any event was sent. (`run` does not wait
-        for them: it starts the next round while they are served.)"""
-        serving: dict[int, asyncio.Task[bool]] = {}
-        await self._start_due(http, serving, asyncio.Event())
-        sent = await asyncio.gather(*serving.values())
-        return any(sent)
-
     async def _start_due(
         self,
         http: aiohttp.ClientSession,

@@ -8,7 +8,6 @@ import gc
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -296,16 +295,20 @@ async def test_cancelling_the_deliverer_cancels_every_endpoint_s_task(database: 
     ],
 )
 async def test_a_failing_endpoint_keeps_its_backlog_and_says_why(
-    database: Database, status, headers, hang, error
+    database: Database, run_deliverer, status, headers, hang, error
 ):
     await enqueue(database, 2)
     receiver = Receiver(secret="", status=status, headers=headers, hang=hang)
     endpoint, receiver.secret = await add_endpoint(database, receiver.url + "/x")
     await receiver.start()
+
+    async def failed() -> bool:
+        return (await endpoint_now(database, endpoint.id)).last_error is not None
+
     try:
-        async with aiohttp.ClientSession() as http:
-            d = deliverer(database, timeout_s=0.2)
-            await d.round(http)
+        # The default backoff: not tried again while the test looks.
+        await run_deliverer(deliverer(database, timeout_s=0.2, policy=RetryPolicy()))
+        await until(failed, "the failure to be recorded")
     finally:
         await receiver.stop()
     after = await endpoint_now(database, endpoint.id)
@@ -315,28 +318,43 @@ async def test_a_failing_endpoint_keeps_its_backlog_and_says_why(
     assert after.next_attempt_at is not None
 
 
-async def test_retry_after_is_honoured_and_410_disables(database: Database):
+async def test_retry_after_is_honoured_and_410_disables(database: Database, run_deliverer):
     await enqueue(database, 1)
     receiver = Receiver(secret="", status=429, headers={"Retry-After": "120"})
     endpoint, receiver.secret = await add_endpoint(database, receiver.url + "/x")
+    witness = Receiver(secret="")
     await receiver.start()
+    await witness.start()
     moment = dt.datetime.now(dt.UTC)
+    clock = [moment]
+
+    async def throttled() -> bool:
+        return (await endpoint_now(database, endpoint.id)).next_attempt_at is not None
+
+    async def gone() -> bool:
+        return not (await endpoint_now(database, endpoint.id)).enabled
+
     try:
-        async with aiohttp.ClientSession() as http:
-            d = deliverer(database, clock=lambda: moment)
-            await d.round(http)
-            throttled = await endpoint_now(database, endpoint.id)
-            assert throttled.next_attempt_at == moment + dt.timedelta(seconds=120)
-            assert await d.round(http) is False  # not due yet
-            receiver.status, receiver.headers = 410, {}
-            later = moment + dt.timedelta(seconds=121)
-            await deliverer(database, clock=lambda: later).round(http)
+        await run_deliverer(deliverer(database, clock=lambda: clock[0]))
+        await until(throttled, "the 429 to be recorded")
+        assert (await endpoint_now(database, endpoint.id)).next_attempt_at == moment + (
+            dt.timedelta(seconds=120)
+        )
+        # A webhook added since gets its event: rounds went on, the throttled
+        # endpoint was not due in them.
+        _, witness.secret = await add_endpoint(database, witness.url + "/witness")
+        await until(lambda: len(witness.unique()) == 1, "the witness's event")
+        assert receiver.requests == 1
+        receiver.status, receiver.headers = 410, {}
+        clock[0] = moment + dt.timedelta(seconds=121)
+        await until(gone, "the 410 to disable the endpoint")
     finally:
         await receiver.stop()
-    gone = await endpoint_now(database, endpoint.id)
-    assert not gone.enabled
-    assert "410 Gone" in (gone.disabled_reason or "")
-    assert gone.position == START  # the backlog is kept
+        await witness.stop()
+    assert receiver.requests == 2
+    disabled = await endpoint_now(database, endpoint.id)
+    assert "410 Gone" in (disabled.disabled_reason or "")
+    assert disabled.position == START  # the backlog is kept
 
 
 def test_backoff_grows_with_jitter_up_to_its_ceiling():
