@@ -102,7 +102,9 @@
       if (event.key === "Escape") { event.preventDefault(); setOpen(false); }
       if (event.key === "Tab" && panel.getAttribute("aria-modal") === "true") trap(event);
     });
-    fullScreen.addEventListener("change", modal);
+    // Safari before 14 (iOS 13 and older) has only addListener.
+    if (fullScreen.addEventListener) fullScreen.addEventListener("change", modal);
+    else fullScreen.addListener(modal);
     root.insertBefore(launcher, panel);
     document.body.appendChild(host);
   }

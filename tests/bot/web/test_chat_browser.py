@@ -154,6 +154,19 @@ async def test_opening_the_widget_with_a_tap_raises_no_keyboard_over_it(site, br
     assert await focused(page) == "Votre message"
 
 
+async def test_the_widget_opens_on_a_browser_of_an_older_iphone(site, browser):
+    """Safari before 14 (iOS 13 and older) has no addEventListener on a media
+    query, only addListener."""
+    page = await new_page(browser)
+    await page.add_init_script("MediaQueryList.prototype.addEventListener = undefined")
+    await page.goto(site.host + "/")
+    await page.get_by_role("button", name="Donner mon avis").click()
+    dialog = page.get_by_role("dialog")
+    await expect(dialog).to_have_attribute("aria-modal", "true")  # it covers the page
+    await answered(page, dialog.get_by_role("button", name="Commencer").click())
+    assert page.errors == []
+
+
 async def _asking_for_a_person(site: SlowBehind, browser):
     """A resident's page, in the chat, after asking for a person ("humain")."""
     site.app[WEBCHAT].push.seen_within = 1.0
