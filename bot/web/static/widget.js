@@ -330,6 +330,7 @@
   function choices(item) {
     var group = el("div", { class: "choices", role: "group", "aria-label": T.suggestions });
     var picked = [];
+    var ok = null; // a multiple choice's confirm button, unavailable until a box is ticked
     item.buttons.forEach(function (b) {
       var button = el("button", { type: "button", class: "choice" }, String(b.title));
       if (item.multi) button.setAttribute("aria-pressed", "false");
@@ -344,6 +345,7 @@
           button.setAttribute("aria-pressed", String(on));
           picked = picked.filter(function (p) { return p.payload !== b.payload; });
           if (on) picked.push(b);
+          ok.setAttribute("aria-disabled", String(!picked.length));
           return;
         }
         choose(item, [b], event);
@@ -351,7 +353,8 @@
       group.appendChild(button);
     });
     if (item.multi && !item.done) {
-      var ok = el("button", { type: "button", class: "primary" }, T.confirm);
+      // Not `disabled`: it stays in the Tab order and is read out as unavailable.
+      ok = el("button", { type: "button", class: "primary", "aria-disabled": "true" }, T.confirm);
       ok.addEventListener("click", function (event) { if (picked.length) choose(item, picked, event); });
       group.appendChild(ok);
     }

@@ -167,6 +167,30 @@ async def test_the_widget_opens_on_a_browser_of_an_older_iphone(site, browser):
     assert page.errors == []
 
 
+async def test_the_ok_of_a_multiple_choice_is_unavailable_until_a_box_is_ticked(lycees, browser):
+    page = await new_page(browser, has_touch=True, is_mobile=True)
+    await page.goto(lycees + "/")
+    for name in ("Commencer", "Oui", "Lycéen ou lycéenne"):
+        await answered(page, page.get_by_role("button", name=name, exact=True).tap())
+    for text in ("28000", "Chartres"):
+        await say(page, text)
+    assert "jusqu'à trois réponses" in await say(page, "35")
+    ok = page.get_by_role("button", name="Valider ma sélection")
+    train = page.get_by_role("button", name="Train", exact=True)
+    await expect(ok).to_have_attribute("aria-disabled", "true")  # said so, and shown so
+    assert await ok.evaluate("el => getComputedStyle(el).cursor") == "not-allowed"
+    await ok.tap(force=True)  # nothing ticked: nothing is sent
+    await expect(page.locator(".msg.me")).to_have_count(6)
+    await train.tap()
+    await expect(ok).to_have_attribute("aria-disabled", "false")
+    await train.tap()  # ticked off again
+    await expect(ok).to_have_attribute("aria-disabled", "true")
+    await train.tap()
+    assert "bâtiments" in await answered(page, ok.tap())
+    await expect(page.locator(".msg.me p").last).to_have_text("Train")
+    assert page.errors == []
+
+
 async def _asking_for_a_person(site: SlowBehind, browser):
     """A resident's page, in the chat, after asking for a person ("humain")."""
     site.app[WEBCHAT].push.seen_within = 1.0
