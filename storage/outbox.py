@@ -8,9 +8,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import Text, cast, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import json_text
 from storage.columns import JsonValue
 from storage.commit_order import START, Position, after
 from storage.models import OutboxEventRow, table
@@ -106,13 +107,15 @@ async def pending(
 
 @dataclass(frozen=True, slots=True)
 class FeedEvent:
-    """An event as the feeds hand it out, with its place in commit order."""
+    """An event as the feeds hand it out, with its place in commit order.
+    `unreadable`: why its payload is not JSON (then `payload` is None)."""
 
     id: int
     type: str
     payload: JsonValue
     created_at: dt.datetime
     position: Position
+    unreadable: str | None = None
 
 
 async def feed(
@@ -126,10 +129,12 @@ async def feed(
     a cursor kept by a reader never skips an event committed late. With
     `types`, only those (a reader's position still moves past the others: see
     `last_position`)."""
+    # The payload as text, read here row by row: one that is not JSON (a row
+    # written by hand) fails on its own, not the whole page it is in.
     query = select(
         OutboxEventRow.id,
         OutboxEventRow.type,
-        OutboxEventRow.payload,
+        cast(OutboxEventRow.payload, Text),
         OutboxEventRow.created_at,
         OutboxEventRow.txid,
     ).where(after(session, OutboxEventRow.txid, OutboxEventRow.id, after_position))
@@ -138,7 +143,18 @@ async def feed(
     rows = await session.execute(
         query.order_by(OutboxEventRow.txid, OutboxEventRow.id).limit(limit)
     )
-    return [FeedEvent(i, t, p, c, Position(x, i)) for i, t, p, c, x in rows]
+    return [_feed_event(i, t, p, c, Position(x, i)) for i, t, p, c, x in rows]
+
+
+def _feed_event(
+    id: int, type: str, payload: str | None, created_at: dt.datetime, position: Position
+) -> FeedEvent:
+    if payload is None:
+        return FeedEvent(id, type, None, created_at, position)
+    try:
+        return FeedEvent(id, type, json_text.loads(payload), created_at, position)
+    except ValueError as error:
+        return FeedEvent(id, type, None, created_at, position, unreadable=f"not JSON: {error}")
 
 
 async def last_position(session: AsyncSession, *, after_position: Position = START) -> Position:

@@ -131,7 +131,11 @@ _SCHEMAS: dict[str, Any] = {
                     "answer.rejected",
                     "participant.erased",
                     "consultation.deployed",
-                ]
+                    "event.unreadable",
+                ],
+                "description": "event.unreadable: an event this server stored but cannot "
+                "read (its data damaged, or of a type a newer version wrote), given in its "
+                "place so that the feed goes on; the server's log names it by its id.",
             },
             "timestamp": {"type": "string", "format": "date-time"},
             "data": {
@@ -170,6 +174,14 @@ _SCHEMAS: dict[str, Any] = {
                         },
                         optional=("title",),
                         description="consultation.deployed",
+                    ),
+                    _record(
+                        {
+                            "type": {"type": "string", "description": "The type it was stored as"},
+                            "reason": {"type": "string"},
+                        },
+                        description="event.unreadable: no data; ask whoever runs the server, "
+                        "giving the event's id",
                     ),
                 ]
             },

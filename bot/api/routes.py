@@ -30,9 +30,9 @@ from bot.api.serializer import (
     answer_ids,
     consultation_json,
     contribution_json,
-    event_json,
+    public_event,
 )
-from bot.api.vocabulary import CONTRIBUTIONS_READ, EVENT_TYPES, EVENTS_READ
+from bot.api.vocabulary import CONTRIBUTIONS_READ, EVENT_TYPES, EVENT_UNREADABLE, EVENTS_READ
 from bot.contributions import from_stored
 from bot.flow_catalog import DeployedFlow, FlowCatalog
 from bot.pseudonyms import Pseudonymizer
@@ -41,6 +41,7 @@ from storage import answers, consultations, contributions, outbox
 from storage.contributions import StoredContribution
 from storage.database import Database
 from storage.errors import StorageError
+from storage.outbox import FeedEvent
 
 log = logging.getLogger(__name__)
 
@@ -124,9 +125,25 @@ class Api:
             rows = await outbox.feed(session, after_position=after, limit=limit + 1, types=types)
             page = rows[:limit]
             sessions_of = await answers.sessions_of(session, answer_ids(page))
-        data = [event_json(event, self._ids, sessions_of) for event in page]
+        data = [self._event(request, event, sessions_of) for event in page]
         last = page[-1].position if page else after
         return {"data": data, "next_cursor": cursors.encode(last), "has_more": len(rows) > limit}
+
+    def _event(
+        self, request: web.Request, event: FeedEvent, sessions_of: dict[int, int]
+    ) -> dict[str, Any]:
+        public, unreadable = public_event(event, self._ids, sessions_of)
+        if unreadable is not None:
+            log.error(
+                "API %s %s: event %d (%s) cannot be read, given as %s: %s",
+                request.method,
+                request.path,
+                event.id,
+                public["id"],
+                EVENT_UNREADABLE,
+                unreadable,
+            )
+        return public
 
     async def openapi(self, request: web.Request) -> Any:
         return document()
@@ -155,10 +172,12 @@ def _limit(request: web.Request) -> int:
     return int(raw)
 
 
-def _types(request: web.Request) -> list[str]:
+def _types(request: web.Request) -> list[str] | None:
+    """The types asked for; None: every event stored, those of a type this
+    version does not know included (as event.unreadable, in their place)."""
     raw = request.query.get("type")
     if raw is None:
-        return list(EVENT_TYPES)
+        return None
     wanted = [part.strip() for part in raw.split(",") if part.strip()]
     unknown = [name for name in wanted if name not in EVENT_TYPES]
     if unknown or not wanted:

@@ -5,6 +5,13 @@ them. Internal records (outbox payloads, rows) are mapped here and nowhere else.
 Ids are opaque and stable (`Pseudonymizer.public_id`): `ctb_...` for a
 contribution (one per session), `ans_...` for an answer, `evt_...` for an event
 (the `webhook-id` of its deliveries).
+
+An event this version cannot read (its payload is not JSON or not what its type
+holds, or its type is one this version does not know: a row written by hand, by
+a newer version) is given in its place as `event.unreadable`, with its id, time
+and stored type and no data: the feed goes on past it, and the engine knows
+that something is missing and which event, rather than a page that fails for
+every reader or an event left out without a word.
 """
 
 from __future__ import annotations
@@ -16,8 +23,10 @@ from typing import Any, cast
 from bot.api.vocabulary import (
     ANSWER_APPROVED,
     ANSWER_REJECTED,
+    CONSULTATION_DEPLOYED,
     CONTRIBUTION_COMPLETED,
     CONTRIBUTION_PARTIAL,
+    EVENT_UNREADABLE,
     PARTICIPANT_ERASED,
 )
 from bot.contributions import Contribution
@@ -28,6 +37,7 @@ from storage.columns import JsonValue
 from storage.outbox import FeedEvent
 
 Json = dict[str, Any]
+_PAST_IDS = 2**63  # row ids are 64-bit in the database
 
 
 class PublicIds:
@@ -123,20 +133,56 @@ def answer_ids(events: Sequence[FeedEvent]) -> list[int]:
     for event in events:
         if event.type in (ANSWER_APPROVED, ANSWER_REJECTED) and isinstance(event.payload, dict):
             answer_id = event.payload.get("answer_id")
-            if isinstance(answer_id, int):
+            if isinstance(answer_id, int) and 0 < answer_id < _PAST_IDS:  # what a query takes
                 found.append(answer_id)
     return found
 
 
+class UnreadableEvent(Exception):
+    """An event this version cannot give in its public shape; str() says why."""
+
+
 def event_json(event: FeedEvent, ids: PublicIds, sessions_of: Mapping[int, int]) -> Json:
     """The event as the API and webhooks give it (Standard Webhooks' shape);
-    `sessions_of` maps answer ids to their sessions."""
+    `sessions_of` maps answer ids to their sessions. Raises UnreadableEvent."""
+    if event.unreadable is not None:
+        raise UnreadableEvent(f"its payload is {event.unreadable}")
+    try:
+        data = _data(event, ids, sessions_of)
+    except (KeyError, TypeError, ValueError) as error:
+        raise UnreadableEvent(
+            f"its payload is not a {event.type} event's ({type(error).__name__}: {error})"
+        ) from error
     return {
         "id": ids.event(event.id),
         "type": event.type,
         "timestamp": time_text(event.created_at),
-        "data": _data(event, ids, sessions_of),
+        "data": data,
     }
+
+
+def unreadable_json(event: FeedEvent, ids: PublicIds) -> Json:
+    """What the feeds give in the place of an event `event_json` cannot read."""
+    return {
+        "id": ids.event(event.id),
+        "type": EVENT_UNREADABLE,
+        "timestamp": time_text(event.created_at),
+        "data": {
+            "type": event.type,
+            "reason": "this server cannot read this event; its operators have a log line "
+            "naming its id",
+        },
+    }
+
+
+def public_event(
+    event: FeedEvent, ids: PublicIds, sessions_of: Mapping[int, int]
+) -> tuple[Json, str | None]:
+    """`event_json`, or `unreadable_json` and why (for the log) if it cannot be read."""
+    try:
+        return event_json(event, ids, sessions_of), None
+    except UnreadableEvent as error:
+        return unreadable_json(event, ids), str(error)
 
 
 def _data(event: FeedEvent, ids: PublicIds, sessions_of: Mapping[int, int]) -> Json:
@@ -157,18 +203,26 @@ def _data(event: FeedEvent, ids: PublicIds, sessions_of: Mapping[int, int]) -> J
         if payload.get("erased"):
             return {**data, "erased": True}
         if event.type == ANSWER_APPROVED:
-            return {**data, "text": payload.get("text"), "tags": payload.get("tags") or []}
+            text = payload.get("text")
+            if not isinstance(text, str):
+                raise ValueError("no approved text")
+            return {**data, "text": text, "tags": payload.get("tags") or []}
         return {**data, "reason": payload.get("reason")}
     if event.type == PARTICIPANT_ERASED:
         sessions = cast(list[int], payload.get("sessions") or [])
         return {"contributions": [ids.contribution(session_id) for session_id in sessions]}
-    return {
-        "consultation": payload.get("consultation_id"),
-        "version": payload.get("version"),
-        "title": payload.get("title"),
-    }
+    if event.type == CONSULTATION_DEPLOYED:
+        consultation, version = payload.get("consultation_id"), payload.get("version")
+        if not isinstance(consultation, str) or not isinstance(version, int):
+            raise ValueError("no consultation id and version")
+        return {"consultation": consultation, "version": version, "title": payload.get("title")}
+    raise UnreadableEvent(f"this version does not know its type {event.type!r}")
 
 
 def _int(payload: Mapping[str, JsonValue], key: str) -> int:
+    """The row id `payload` names under `key` (ValueError if none: not an id of 0)."""
     value = payload.get(key)
-    return value if isinstance(value, int) else 0
+    # bool is an int to Python, not an id.
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < _PAST_IDS:
+        raise ValueError(f"no {key}")
+    return value

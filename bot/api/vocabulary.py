@@ -23,3 +23,6 @@ EVENT_TYPES = (
     PARTICIPANT_ERASED,
     CONSULTATION_DEPLOYED,
 )
+# Not a type to subscribe to: what the feeds give in the place of an event this
+# version cannot read (bot.api.serializer.unreadable_json).
+EVENT_UNREADABLE = "event.unreadable"

@@ -38,7 +38,8 @@ from typing import Any
 import aiohttp
 from standardwebhooks import Webhook
 
-from bot.api.serializer import PublicIds, answer_ids, event_json
+from bot.api.serializer import PublicIds, answer_ids, public_event
+from bot.api.vocabulary import EVENT_UNREADABLE
 from bot.delivery.retries import RetryPolicy
 from bot.delivery.secrets import WebhookSecrets
 from bot.errors import ConfigError
@@ -327,7 +328,17 @@ class Deliverer:
         event: FeedEvent,
         sessions_of: dict[int, int],
     ) -> _Outcome:
-        public = event_json(event, self._ids, sessions_of)
+        public, unreadable = public_event(event, self._ids, sessions_of)
+        if unreadable is not None:
+            # Sent in its place: the endpoint's events after it keep coming.
+            log.error(
+                "webhook to %s: event %d (%s) cannot be read, sent as %s: %s",
+                url,
+                event.id,
+                public["id"],
+                EVENT_UNREADABLE,
+                unreadable,
+            )
         body = json.dumps(public, ensure_ascii=False, separators=(",", ":"))
         webhook_id: str = public["id"]
         moment = self._clock()

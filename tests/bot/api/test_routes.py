@@ -11,10 +11,12 @@ from typing import Any
 
 import jsonschema
 import pytest
+from sqlalchemy import text as sql
 
 from bot.api.openapi import document
 from storage import answers, contributions, outbox
 from tests.bot.api.conftest import Served
+from tests.bot.api.unreadable_events import unreadable_rows, write_events
 from tests.conftest import set_read_only
 from tests.serving import DEMO
 from tests.storage.seeding import moderate
@@ -249,21 +251,47 @@ async def test_other_methods_are_a_json_405_naming_those_allowed(serve):
 
 async def test_an_unexpected_failure_is_a_json_500_and_one_log_line(serve, caplog):
     served = await serve()
-    token = await served.token("events:read")
+    token = await served.token("contributions:read")
     async with served.database.transaction() as s:
-        # A row this version cannot read (e.g. written by hand): no contribution in it.
-        await outbox.enqueue(s, "contribution.completed", {"session": 1}, now=NOW)
-    status, body, _ = await served.get("/api/v1/events", token)
+        # A flow this version cannot read (e.g. its definition edited by hand).
+        await s.execute(sql("UPDATE flow_versions SET definition = '[' WHERE live"))
+    status, body, _ = await served.get("/api/v1/consultations", token)
     assert (status, body["code"]) == (500, "internal_error")
     assert "logged" in body["message"]
     check("Error", body)
     logged = [r for r in caplog.records if r.name == "bot.api.routes"]
     assert [r.levelname for r in logged] == ["ERROR"]
-    assert "GET /api/v1/events" in logged[0].getMessage()
-    assert "KeyError" in logged[0].getMessage()
+    assert "GET /api/v1/consultations" in logged[0].getMessage()
     assert logged[0].exc_info is None  # the traceback only when debugging
-    status, _, _ = await served.get("/api/v1/events?type=consultation.deployed", token)
+
+
+async def test_an_event_this_version_cannot_read_is_given_in_its_place_and_the_feed_goes_on(
+    serve, caplog
+):
+    served = await serve()
+    token = await served.token("events:read")
+    rows = unreadable_rows(served.database)
+    row_ids = await write_events(served.database, rows)
+    async with served.database.transaction() as s:
+        payload = {"consultation_id": "after", "version": 7, "title": None}
+        await outbox.enqueue(s, "consultation.deployed", payload, now=NOW)
+
+    status, body, _ = await served.get("/api/v1/events?limit=1000", token)
     assert status == 200
+    check("EventPage", body)
+    unreadable = [e for e in body["data"] if e["type"] == "event.unreadable"]
+    assert [e["data"]["type"] for e in unreadable] == [type_ for type_, _ in rows]
+    assert all(e["id"].startswith("evt_") for e in unreadable)
+    assert body["data"][-1]["data"] == {"consultation": "after", "version": 7, "title": None}
+    # One line each for whoever runs it, naming the event.
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.api.routes"]
+    assert len(logged) == len(rows)
+    for line, row_id, event in zip(logged, row_ids, unreadable, strict=True):
+        assert f"event {row_id} ({event['id']}) cannot be read" in line
+    # Asked for one type, the unreadable rows stored as that type are in their place.
+    _, only, _ = await served.get("/api/v1/events?type=consultation.deployed", token)
+    check("EventPage", only)
+    assert [e["type"] for e in only["data"][-2:]] == ["event.unreadable", "consultation.deployed"]
 
 
 async def test_an_unknown_consultation_is_a_json_404(serve):

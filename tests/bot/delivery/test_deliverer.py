@@ -21,6 +21,7 @@ from storage.commit_order import START
 from storage.database import Database
 from storage.models import WebhookEndpointRow
 from storage.webhooks import Endpoint
+from tests.bot.api.unreadable_events import unreadable_rows, write_events
 from tests.bot.delivery.receiver import Receiver
 
 KEY = b"test-secret-key-0123456789abcdef"
@@ -151,6 +152,42 @@ async def test_with_several_in_flight_a_failing_receiver_still_gets_every_event(
         await until(caught_up, "the endpoint to be healthy and past every event")
     finally:
         await receiver.stop()
+
+
+async def test_an_event_this_version_cannot_read_is_sent_in_its_place_and_the_rest_follows(
+    database: Database, run_deliverer, caplog
+):
+    """A row written by hand or by a newer version: the endpoint gets it as
+    event.unreadable in its place, once, and the events after it; one log line
+    names it, instead of a traceback and a retry every second for ever."""
+    rows = unreadable_rows(database)
+    await enqueue(database, 1)
+    row_ids = await write_events(database, rows)
+    await enqueue(database, 1, start=1)
+    receiver = Receiver(secret="")
+    types = ("consultation.deployed", "contribution.completed", "contribution.amended")
+    types += ("answer.approved",)
+    endpoint, receiver.secret = await add_endpoint(database, receiver.url + "/hook", types)
+    await receiver.start()
+    try:
+        await run_deliverer(deliverer(database))
+        await until(lambda: len(receiver.unique()) == len(rows) + 2, "every event")
+    finally:
+        await receiver.stop()
+    sent = [receiver.bodies[webhook_id] for _, webhook_id in receiver.raw]
+    assert [body["type"] for body in sent] == [
+        "consultation.deployed",
+        *["event.unreadable"] * len(rows),
+        "consultation.deployed",
+    ]
+    assert [body["data"]["type"] for body in sent[1:-1]] == [type_ for type_, _ in rows]
+    assert receiver.duplicates() == 0
+    after = await endpoint_now(database, endpoint.id)
+    assert (after.delivered, after.failing_since, after.last_error) == (len(rows) + 2, None, None)
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.delivery.deliverer"]
+    assert len(logged) == len(rows)
+    for line, row_id, body in zip(logged, row_ids, sent[1:-1], strict=True):
+        assert f"event {row_id} ({body['id']}) cannot be read" in line
 
 
 def test_in_flight_is_at_least_one(database: Database):
