@@ -241,6 +241,12 @@ async def test_at_200_percent_text_the_widgets_title_bar_stays_in_view(site, bro
     assert box is not None
     assert 0 <= box["x"] <= screen["width"] - box["width"], box
     assert 0 <= box["y"] <= screen["height"] - box["height"], box
+    # Staying, it takes no more room than its close button needs: a long title
+    # shows two lines at most (the whole title is the dialog's name).
+    bar = await page.locator(".head").bounding_box()
+    assert bar is not None
+    assert bar["height"] <= box["height"] * 1.25, (bar, box)
+    await expect(dialog).to_have_accessible_name("Mobilité en Centre-Val de Loire")
     # Tapped where it shows, without scrolling first: nothing covers it.
     await page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     await expect(dialog).to_be_hidden()
