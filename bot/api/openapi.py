@@ -12,7 +12,9 @@ _CURSOR = {
     "name": "after",
     "in": "query",
     "required": False,
-    "description": "The next_cursor of the previous page; leave out to start at the beginning.",
+    "description": "The next_cursor of the previous page of the same feed (a cursor of "
+    "another route or consultation is refused: 400 invalid_cursor); leave out to start at "
+    "the beginning.",
     "schema": {"type": "string"},
 }
 _LIMIT = {

@@ -6,7 +6,8 @@
     GET /api/v1/openapi.json                                    any valid token
 
 Pages are {data, next_cursor, has_more}: keep `next_cursor` and pass it as
-`after` to get what came since; a cursor never skips a row committed late.
+`after` to the same feed to get what came since; a cursor never skips a row
+committed late, and another feed refuses it (bot.api.cursors).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 PREFIX = "/api/v1"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+EVENTS_FEED = "events"  # a consultation's contributions: "contributions/<id>"
 
 Handler = Callable[["Api", web.Request], Awaitable[Any]]
 
@@ -83,7 +85,8 @@ class Api:
 
     async def contributions(self, request: web.Request) -> Any:
         consultation_id = request.match_info["consultation"]
-        after = cursors.decode(request.query.get("after"))
+        feed = f"contributions/{consultation_id}"
+        after = cursors.decode(request.query.get("after"), feed)
         limit = _limit(request)
 
         async def read(session: AsyncSession) -> tuple[list[StoredContribution], Any, Any]:
@@ -115,10 +118,14 @@ class Api:
             for row in page
         ]
         last = page[-1].position if page else after
-        return {"data": data, "next_cursor": cursors.encode(last), "has_more": len(rows) > limit}
+        return {
+            "data": data,
+            "next_cursor": cursors.encode(last, feed),
+            "has_more": len(rows) > limit,
+        }
 
     async def events(self, request: web.Request) -> Any:
-        after = cursors.decode(request.query.get("after"))
+        after = cursors.decode(request.query.get("after"), EVENTS_FEED)
         limit = _limit(request)
         types = _types(request)
         async with self.database.read() as session:
@@ -127,7 +134,11 @@ class Api:
             sessions_of = await answers.sessions_of(session, answer_ids(page))
         data = [self._event(request, event, sessions_of) for event in page]
         last = page[-1].position if page else after
-        return {"data": data, "next_cursor": cursors.encode(last), "has_more": len(rows) > limit}
+        return {
+            "data": data,
+            "next_cursor": cursors.encode(last, EVENTS_FEED),
+            "has_more": len(rows) > limit,
+        }
 
     def _event(
         self, request: web.Request, event: FeedEvent, sessions_of: dict[int, int]

@@ -227,7 +227,39 @@ async def test_a_cursor_past_a_64_bit_integer_is_refused_and_the_largest_one_rea
             check("Error", answer)
         largest = cursor_of("9223372036854775807.9223372036854775807")
         status, page, _ = await served.get(f"{path}?after={largest}", token)
-        assert (status, page["data"], page["next_cursor"]) == (200, [], largest), path
+        assert (status, page["data"]) == (200, []), path
+        status, again, _ = await served.get(f"{path}?after={page['next_cursor']}", token)
+        assert (status, again["data"], again["next_cursor"]) == (200, [], page["next_cursor"])
+
+
+async def test_a_cursor_from_another_feed_is_refused_and_one_given_before_still_read(serve):
+    """An engine that keeps a cursor per feed and passes the wrong one would
+    skip or read again what it never had: the mistake is named instead."""
+    served = await serve()
+    token = await served.token("events:read", "contributions:read")
+    await served.say("alice", *DEMO)
+    events = "/api/v1/events?limit=1"
+    mobilite = "/api/v1/consultations/mobilite/contributions?limit=1"
+    lycees = "/api/v1/consultations/lycees/contributions"
+    _, first_events, _ = await served.get(events, token)
+    _, first_mobilite, _ = await served.get(mobilite, token)
+    for path, cursor in [
+        (mobilite, first_events["next_cursor"]),
+        (events, first_mobilite["next_cursor"]),
+        (lycees + "?limit=1", first_mobilite["next_cursor"]),
+    ]:
+        status, body, _ = await served.get(f"{path}&after={cursor}", token)
+        assert (status, body["code"]) == (400, "invalid_cursor"), path
+        assert "given out by another feed" in body["message"]
+        check("Error", body)
+    # Read on with its own cursor: what came next.
+    status, more, _ = await served.get(f"{events}&after={first_events['next_cursor']}", token)
+    assert status == 200
+    assert more["data"]
+    assert more["data"][0]["id"] != first_events["data"][0]["id"]
+    # A cursor given out before cursors named their feed is still read.
+    status, page, _ = await served.get(f"{events}&after={cursor_of('0.0')}", token)
+    assert (status, page["data"]) == (200, first_events["data"])
 
 
 async def test_other_methods_are_a_json_405_naming_those_allowed(serve):
