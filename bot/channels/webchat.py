@@ -4,17 +4,19 @@ Protocol version 1, one JSON object per text frame, each with `"v": 1` and a `ty
 
 Client -> server:
   hello    {"token": str|null, "consultation": str|null, "lang": "fr"|"en"|null,
-            "src": str|null (a source tag, bot.source_tags; not a slug: ignored)}
+            "src": str|null (a source tag, bot.source_tags; not a slug: ignored),
+            "seen": bool (default false: the client answers team frames with seen)}
            first frame; the token is the participant token the server gave earlier
            (kept in localStorage), so a reload or a reconnect resumes the session.
   message  {"id": str, "text": str}  typed text or the payload of a tapped button;
            `id` is chosen by the client and unique per message. The client keeps a
            message until its reply arrives and sends it again, with the same id,
            after a reconnect; the conversation service is idempotent on the id.
-  seen     {"id": str}  a team frame arrived (sent for a repeat too): until a tab
-           says so within SEEN_WITHIN_S (bot.channels.webchat_push), the message
-           is taken for not shown, and goes out again at the next welcome or
-           with the resident's next message (then inside a reply)
+  seen     {"id": str}  a team frame arrived (sent for a repeat too), from a client
+           whose hello said "seen": true; until such a tab says so within
+           SEEN_WITHIN_S (bot.channels.webchat_push), the message is taken for
+           not shown, and goes out again at the next welcome or with the
+           resident's next message (then inside a reply)
   ping     {}  answered at once with a pong, even while a reply is being made: a
            client waiting for a slow reply learns that its connection still
            carries frames (a phone moving from Wi-Fi to 4G leaves it open and dead)
@@ -36,8 +38,8 @@ Server -> client:
   team     {"id": str, "text": str, "at": str}  a message from the consultation team
            (a person, not the bot), at any time: pushed while the chat is open,
            else sent right after the next welcome; `at` is when it was written
-           (ISO 8601); the id is unique (a client drops a repeat); the client
-           answers `seen`
+           (ISO 8601); the id is unique (a client drops a repeat); a client
+           whose hello said "seen": true answers `seen`
 
 The frames a client sends are read by `bot/channels/webchat_frames.py`.
 
@@ -158,6 +160,7 @@ class _Connection:
     __slots__ = (
         "_allowance",
         "_checked_at",
+        "_confirms",
         "_consultation",
         "_lang",
         "_participant",
@@ -176,6 +179,7 @@ class _Connection:
         self.ws = ws
         self._participant = ""
         self._returning = False  # the hello's token named a chat of before
+        self._confirms = False  # the hello said the tab answers team frames with `seen`
         self._consultation: str | None = None
         self._lang: str | None = None
         self._source: str | None = None
@@ -233,6 +237,7 @@ class _Connection:
         self._consultation = hello.consultation
         self._lang = hello.lang
         self._source = valid_source(hello.src)  # not a slug: ignored
+        self._confirms = hello.seen
         title = None
         if self.chat.titles is not None:
             try:
@@ -256,7 +261,10 @@ class _Connection:
         if self.chat.push is None:
             return lambda: None
         return await self.chat.push.join(
-            self._participant, self._show_team_message, returning=self._returning
+            self._participant,
+            self._show_team_message,
+            returning=self._returning,
+            confirms=self._confirms,
         )
 
     async def _show_team_message(self, message: TeamMessage) -> bool:

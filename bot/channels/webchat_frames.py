@@ -10,6 +10,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
     TypeAdapter,
     ValidationError,
@@ -35,6 +36,7 @@ class HelloFrame(_Frame):
     consultation: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     lang: str | None = None
     src: str | None = Field(default=None, max_length=100)  # a link's source tag
+    seen: StrictBool = False  # the client answers team frames with `seen`
 
     @field_validator("lang")
     @classmethod

@@ -15,9 +15,11 @@ Taking a message for display is a claim in the database, so a message is shown
 once even if two processes or tabs race for it; a chat that closed in between
 gives it back. Written to a socket is not yet shown: a connection that died
 unnoticed (a phone leaving Wi-Fi for 4G) takes the frame and shows nothing. So
-a message stays delivered only once a tab says it has it (`seen`, within
-`seen_within` seconds); otherwise it is given back, to go out at the chat's
-next welcome or with the resident's next message.
+a message shown only in tabs that `confirm` (the widget does) stays delivered
+once one of them says it has it (`seen`, within `seen_within` seconds);
+otherwise it is given back, to go out at the chat's next welcome or with the
+resident's next message. A tab that does not confirm (a client of the protocol
+from before) is trusted, as before: given back, the message would reach it twice.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class WebChatPush:
         self.seen_within = seen_within  # seconds (tests set their own)
         self._unseen: dict[int, asyncio.TimerHandle] = {}  # shown, no tab said so yet
         self._chats: dict[str, list[Show]] = {}
+        self._confirming: set[Show] = set()  # tabs that say `seen`
         self._confirmations: dict[int, asyncio.Future[None]] = {}
         self._listener: Listener | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -92,17 +95,23 @@ class WebChatPush:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def join(self, user_id: str, show: Show, *, returning: bool = True) -> Callable[[], None]:
+    async def join(
+        self, user_id: str, show: Show, *, returning: bool = True, confirms: bool = False
+    ) -> Callable[[], None]:
         """A resident's chat is open (`user_id`: the web chat's participant id):
         what waits for them is shown now, what comes later while it stays open.
         Returns the function to call when the chat closes. Not `returning`: the
         id was just given to a new chat, nothing can wait for it, and nothing is
         looked up (a transaction for every chat opened: on PostgreSQL about a
-        tenth of the server's CPU a message over the WebSocket, bench/load.py)."""
+        tenth of the server's CPU a message over the WebSocket, bench/load.py).
+        `confirms`: the tab says `seen` for each message it shows."""
         key = self._pseudonym(WEB, user_id)
         self._chats.setdefault(key, []).append(show)
+        if confirms:
+            self._confirming.add(show)
 
         def leave() -> None:
+            self._confirming.discard(show)
             shows = self._chats.get(key, [])
             with contextlib.suppress(ValueError):
                 shows.remove(show)
@@ -172,10 +181,10 @@ class WebChatPush:
                 return
             waiting = await team_messages.claim_waiting(session, found.id, now=now)
         for message in waiting:
-            if await show(message):
-                self._await_seen(message.id)
-            else:
+            if not await show(message):
                 await self._give_back(message.id)
+            elif show in self._confirming:
+                self._await_seen(message.id)
 
     async def _show(self, message_id: int) -> bool:
         """Show the message if its resident's chat is open in this process."""
@@ -189,13 +198,15 @@ class WebChatPush:
             message = await team_messages.claim(session, message_id, now=dt.datetime.now(dt.UTC))
         if message is None:  # shown already, or erased
             return False
-        shown = False
+        shown = trusted = False  # trusted: shown in a tab that does not confirm
         for show in list(self._chats.get(addressee[1], [])):  # every open tab
-            shown = await show(message) or shown
-        if shown:
-            self._await_seen(message_id)
-        else:
+            if await show(message):
+                shown = True
+                trusted = trusted or show not in self._confirming
+        if not shown:
             await self._give_back(message_id)
+        elif not trusted:
+            self._await_seen(message_id)
         return shown
 
     async def _give_back(self, message_id: int) -> None:

@@ -163,7 +163,8 @@
     try { ws = new WebSocket(url.href); } catch (e) { ws = null; retry(); return; }
     listen("hello");
     ws.onopen = function () {
-      frame({ type: "hello", token: store.get(tokenKey), consultation: consultation, lang: lang, src: source });
+      frame({ type: "hello", token: store.get(tokenKey), consultation: consultation, lang: lang, src: source,
+        seen: true });
     };
     ws.onmessage = function (event) {
       clearTimeout(watchdog);

@@ -34,8 +34,8 @@ class Server:
     app: web.Application
     base: str
 
-    async def resident_asking_for_a_person(self) -> tuple[Tab, int]:
-        tab = await self.chat.hello()
+    async def resident_asking_for_a_person(self, **hello: object) -> tuple[Tab, int]:
+        tab = await self.chat.hello(**hello)
         for text in ("bonjour", "oui", "humain"):
             said = await tab.say(text)
         assert "un membre de l'équipe" in said[0]["text"]
@@ -106,13 +106,13 @@ async def test_a_team_message_no_tab_says_it_has_comes_again_at_the_next_welcome
     """A frame written to a connection that died unnoticed (a phone leaving
     Wi-Fi) shows nothing: the message is given back unless the tab says it has it."""
     server.app[WEBCHAT].push.seen_within = 0.2
-    tab, session_id = await server.resident_asking_for_a_person()
+    tab, session_id = await server.resident_asking_for_a_person(seen=True)
     assert await server.reply(session_id, "Vous nous lisez ?") is Outcome.DELIVERED
     lost = await tab.frame()  # taken by the socket; the phone never shows it
     assert lost["type"] == "team"
     await _until_states(database_url, session_id, TeamMessageState.QUEUED)
 
-    again = await server.chat.hello(tab.token)  # the phone reconnects
+    again = await server.chat.hello(tab.token, seen=True)  # the phone reconnects
     frame = await again.frame()
     assert (frame["type"], frame["id"], frame["text"]) == ("team", lost["id"], "Vous nous lisez ?")
     await again.ws.send_json({"v": 1, "type": "seen", "id": frame["id"]})
@@ -121,6 +121,26 @@ async def test_a_team_message_no_tab_says_it_has_comes_again_at_the_next_welcome
     # A second message, never said seen, is given back; the first, seen, stays delivered.
     await server.reply(session_id, "Toujours là ?")
     assert (await again.frame())["text"] == "Toujours là ?"
+    await _until_states(
+        database_url, session_id, TeamMessageState.DELIVERED, TeamMessageState.QUEUED
+    )
+
+
+async def test_a_client_that_never_says_seen_gets_a_team_message_once(
+    server: Server, database_url: str
+):
+    """A client of the protocol from before `seen` (its hello says nothing of
+    it) is trusted as it was: the message is not given back to reach it twice."""
+    server.app[WEBCHAT].push.seen_within = 0.2
+    tab, session_id = await server.resident_asking_for_a_person()
+    await server.reply(session_id, "Premier message")
+    assert (await tab.frame())["text"] == "Premier message"
+    await tab.ws.close()
+    # A tab that says it confirms, and does not: its message is given back after
+    # seen_within, later than the first one would have been.
+    confirming = await server.chat.hello(tab.token, seen=True)
+    await server.reply(session_id, "Second message")
+    assert (await confirming.frame())["text"] == "Second message"
     await _until_states(
         database_url, session_id, TeamMessageState.DELIVERED, TeamMessageState.QUEUED
     )
