@@ -4,7 +4,7 @@ or why it is none: read by pydantic, never raising, whatever the text."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Final, Literal, TypeAlias
+from typing import Annotated, Final, Literal, TypeAlias, get_args
 
 from pydantic import (
     BaseModel,
@@ -67,6 +67,11 @@ class SeenFrame(_Frame):
 
 ClientFrame: TypeAlias = HelloFrame | MessageFrame | PingFrame | SeenFrame
 _FRAMES: TypeAdapter[ClientFrame] = TypeAdapter(Annotated[ClientFrame, Field(discriminator="type")])
+# The types a client may send, as the error for any other names them: read off
+# the frames themselves, so that a new frame is named there too.
+FRAME_TYPES: Final = tuple(
+    get_args(frame.model_fields["type"].annotation)[0] for frame in get_args(ClientFrame)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +108,7 @@ def _explain(error: ValidationError) -> tuple[str, str, dict[str, object]]:
     if where == "v" or where.endswith(".v"):
         return "unsupported_version", "unsupported_version", {"version": PROTOCOL_VERSION}
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return "unknown_type", "unknown_type", {}
+        return "unknown_type", "unknown_type", {"types": ", ".join(FRAME_TYPES)}
     if where.endswith("text") and kind == "string_too_long":
         return "too_long", "too_long", {"limit": MAX_TEXT_CHARS}
     field = where.split(".", 1)[-1]

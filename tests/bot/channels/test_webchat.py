@@ -195,6 +195,19 @@ async def test_protocol_errors_speak_the_hello_s_language(chat):
     assert (await english.frame())["message"] == "A message holds at most 4000 characters."
 
 
+async def test_a_frame_of_an_unknown_type_is_told_every_type_there_is(chat):
+    french = await chat.hello(lang="fr")
+    english = await chat.hello(lang="en")
+    for tab in (french, english):
+        await tab.ws.send_str(json.dumps({"v": 1, "type": "bye"}))
+    assert (await french.frame())["message"] == (
+        "Le type doit être l'un de : hello, message, ping, seen."
+    )
+    assert (await english.frame())["message"] == (
+        "The type must be one of: hello, message, ping, seen."
+    )
+
+
 async def test_a_hello_in_a_language_the_catalogue_lacks_is_refused_in_the_default_one(chat):
     ws = await chat.connect()
     await ws.send_json({"v": 1, "type": "hello", "lang": "xx"})
