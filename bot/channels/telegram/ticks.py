@@ -30,13 +30,9 @@ from bot.channels.telegram.rendering import (
     toggles_keyboard,
 )
 from bot.channels.telegram.sending import RetryPolicy, call_api
+from flows.catalogue import CATALOGUE
 
 log = logging.getLogger(__name__)
-
-# What a refused tick is answered with (a callback answer: at most 200
-# characters). The channel's other texts are in the text catalogue (`flows/texts`,
-# section `telegram`); this one belongs there too, as `too_many`.
-_TOO_MANY = {"fr": "{n} choix au maximum", "en": "{n} choices at most"}
 
 Key = tuple[int, int]  # (chat id, keyboard message id)
 
@@ -51,9 +47,9 @@ class SelectionLimits(Protocol):
 
 
 def too_many(maximum: int, language: str | None, default: str) -> str:
-    """ "3 choix au maximum", in `language`, else in the deployment's `default`."""
-    words = _TOO_MANY.get(language or "") or _TOO_MANY.get(default) or _TOO_MANY["fr"]
-    return words.format(n=maximum)
+    """ "3 choix au maximum" (catalogue `telegram.too_many`), in `language`, else
+    in the deployment's `default`. A callback answer: keep it under 200 characters."""
+    return CATALOGUE.text("telegram", "too_many", language, default, n=maximum)
 
 
 class Ticks:
