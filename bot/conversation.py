@@ -257,6 +257,10 @@ class ConversationService:
             raise ButtonOutdated([already_answered(_language(context.state, message))])
         transition, interpretation = self._advance(context)
         transition = await self._with_receipts(session, context, transition)
+        if context.not_open:  # their link's consultation: said before what they get
+            transition = replace(
+                transition, replies=(self._not_open(context, transition), *transition.replies)
+            )
         said = transition.replies  # the bot's own words, for the transcript
         if opening.participant is not None and opening.team_waiting:
             # What the team wrote them goes first.
@@ -459,6 +463,13 @@ class ConversationService:
         return self._interpreter.interpret(
             text, spec, language, today, command=context.rasa.command, recognise_commands=False
         )
+
+    def _not_open(self, context: MessageContext, transition: engine.Transition) -> Reply:
+        """That the consultation their link asked for is not open, in the
+        language of the conversation they get instead."""
+        state = transition.state or context.state
+        lang = state.language if state is not None else self._flow_language(context)
+        return Reply(CATALOGUE.text("service", "consultation_not_open", lang))
 
     def _resident_language_hint(self, context: MessageContext) -> str | None:
         """The channel's language, one chosen before consent, else the one the

@@ -1,7 +1,10 @@
 """What one message works on, read inside its transaction: the resident's
 session (open, else their last completed or expired one), the flow version it
 runs, its state, whether it expired, and, before consent, the note kept about
-them. A deep link to another consultation leaves the open one.
+them. A deep link to another consultation leaves the open one; a link to a
+consultation not open (an old poster's) is as no link: the open session goes
+on, else the default consultation begins, and the resident is told
+(`MessageContext.not_open`).
 
 `bot.conversation` reads it first, then interprets and advances the engine.
 """
@@ -49,6 +52,7 @@ class MessageContext:
     event: Event | None = None  # an event given by the channel instead of the text
     before: PreConsent | None = None  # before consent: what they chose, what was asked
     new_participant: bool = False  # created by this message: no earlier sessions
+    not_open: bool = False  # their link asked for a consultation not open: say so
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,36 +85,68 @@ class MessageContexts:
                 SessionStatus.EXPIRED,
             ):
                 stored = latest
-        wanted = message.consultation_id
+        wanted = message.consultation_id or None
+        not_open = False
         if stored is not None:
             deployed = await self.catalog.version(session, stored.flow_version_id)
             deployed = self.catalog.dated(deployed, stored.dates)  # read with the session
             if message.is_start and wanted and wanted != deployed.consultation_id:
-                # A deep link to another consultation: leave this one.
-                if stored.status in (SessionStatus.ACTIVE, SessionStatus.PAUSED):
-                    await sessions.save(
-                        session,
-                        stored.id,
-                        now=message.received_at,
-                        status=SessionStatus.ABANDONED,
-                        activity=False,
-                    )
-                stored = None
+                if await self._live(session, wanted, live) is None:
+                    # An old link: as a plain /start, their answers kept.
+                    not_open = True
+                else:
+                    await self._leave(session, stored, message)
+                    stored = None
         if stored is None:
             if outside is not None:
                 before = outside.note
             else:
                 before = await self.outside.find(session, message, user_hash)
             deployed = await self.flow_for(session, message, before, live)
+            # Told on a start, or on a newcomer's first message (e.g. over REST,
+            # which may send none); not again on each message that follows.
+            told = message.is_start or before is None
+            not_open = told and wanted is not None and deployed.consultation_id != wanted
             return MessageContext(
-                message, user_hash, participant, None, deployed, None, False, before=before
+                message,
+                user_hash,
+                participant,
+                None,
+                deployed,
+                None,
+                False,
+                before=before,
+                not_open=not_open,
             )
         state = SessionState.from_json(cast(dict[str, object], stored.state))
         expired = stored.status == SessionStatus.EXPIRED or (
             stored.status != SessionStatus.COMPLETED
             and message.received_at - stored.last_activity_at > self.expire_after
         )
-        return MessageContext(message, user_hash, participant, stored, deployed, state, expired)
+        return MessageContext(
+            message, user_hash, participant, stored, deployed, state, expired, not_open=not_open
+        )
+
+    async def _leave(
+        self, session: AsyncSession, stored: StoredSession, message: InboundMessage
+    ) -> None:
+        """A deep link to another open consultation: this one is left."""
+        if stored.status in (SessionStatus.ACTIVE, SessionStatus.PAUSED):
+            await sessions.save(
+                session,
+                stored.id,
+                now=message.received_at,
+                status=SessionStatus.ABANDONED,
+                activity=False,
+            )
+
+    async def _live(
+        self, session: AsyncSession, consultation_id: str, live: LiveLookup | None
+    ) -> DeployedFlow | None:
+        """The live flow of `consultation_id`, from `live` if it was read ahead."""
+        if live is not None and live.consultation_id == consultation_id:
+            return await self.catalog.live_of(session, live.found, dated=True)
+        return await self.catalog.live(session, consultation_id, dated=True)
 
     async def flow_for(
         self,
@@ -129,10 +165,7 @@ class MessageContexts:
         ]
         for consultation_id in candidates:
             if consultation_id:
-                if live is not None and live.consultation_id == consultation_id:
-                    deployed = await self.catalog.live_of(session, live.found, dated=True)
-                else:
-                    deployed = await self.catalog.live(session, consultation_id, dated=True)
+                deployed = await self._live(session, consultation_id, live)
                 if deployed is not None:
                     return deployed
         raise ConfigError(
