@@ -240,7 +240,7 @@ class TelegramChannel:
         assert change is not None  # checked by the caller
         if change.chat.type != "private":
             if groups.added(change):  # someone added the bot to a group (`groups`)
-                await groups.leave(self.bot, change.chat, self.policy)
+                await groups.tell_and_leave(self.bot, change, self.policy, self.default_language)
             return
         if change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT):
             await self._mark_blocked(chat_id, change.from_user.id)

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from telegram import Bot, ChatMemberUpdated
 
-from tests.bot.channels.conftest import Chat
-from tests.bot.channels.fake_bot_api import FakeBotApi, Resident
+from bot.channels.telegram import groups
+from tests.bot.channels.conftest import FAST, Chat
+from tests.bot.channels.fake_bot_api import TOKEN, FakeBotApi, Resident
 
 GROUP = {"id": -100555, "type": "group", "title": "Quartier Saint-Marceau"}
 
@@ -62,12 +64,72 @@ def group_message(fake: FakeBotApi, resident: Resident, text: str) -> dict[str, 
     return fake.push({"message": message})
 
 
-async def test_the_bot_added_to_a_group_leaves_it(fake, bot, conversations):
-    chat = Chat(fake, bot, Resident(6001))
+def said_in(fake: FakeBotApi, chat: dict[str, Any]) -> list[str]:
+    return [m["text"] for m in fake.sent if m["chat"]["id"] == chat["id"]]
+
+
+def methods(fake: FakeBotApi) -> list[str]:
+    return [method for method, _ in fake.calls if method in ("sendMessage", "leaveChat")]
+
+
+async def test_the_bot_added_to_a_group_says_it_answers_in_private_then_leaves(
+    fake, bot, conversations
+):
+    chat = Chat(fake, bot, Resident(6001))  # a French speaker adds it
     await chat.settle(fake.push(membership(chat.resident, GROUP, "left", "member")))
+    assert said_in(fake, GROUP) == [
+        "Je ne réponds qu'en conversation privée : dans un groupe, chacun lirait vos "
+        "réponses. Je quitte ce groupe. Pour donner votre avis, écrivez-moi ici : "
+        "https://t.me/consultbot_test_bot?start"
+    ]
+    assert methods(fake) == ["sendMessage", "leaveChat"]  # said once, then left
     assert fake.left == [GROUP["id"]]
-    assert [m for m in fake.sent if m["chat"]["id"] == GROUP["id"]] == []
     assert conversations.handled == []
+
+
+async def test_added_by_someone_with_no_language_it_says_so_in_french_and_english(
+    fake, bot, conversations
+):
+    chat = Chat(fake, bot, Resident(6005, language_code=None))
+    await chat.settle(fake.push(membership(chat.resident, GROUP, "left", "member")))
+    [said] = said_in(fake, GROUP)
+    french, english = said.split("\n\n")
+    assert french.startswith("Je ne réponds qu'en conversation privée")
+    assert english.startswith("I only answer in a private chat")
+    assert english.endswith("write to me here: https://t.me/consultbot_test_bot?start")
+    assert fake.left == [GROUP["id"]]
+
+
+async def test_a_group_where_the_bot_may_not_write_is_left_all_the_same(fake, bot, conversations):
+    chat = Chat(fake, bot, Resident(6006))
+    fake.fail_next(1, 400, methods=frozenset({"sendMessage"}))
+    await chat.settle(fake.push(membership(chat.resident, GROUP, "left", "member")))
+    assert said_in(fake, GROUP) == []
+    assert fake.left == [GROUP["id"]]
+
+
+async def test_added_to_a_channel_the_bot_leaves_without_posting(fake, bot, conversations):
+    channel = {"id": -100777, "type": "channel", "title": "Infos Saint-Marceau"}
+    chat = Chat(fake, bot, Resident(6007))
+    await chat.settle(fake.push(membership(chat.resident, channel, "left", "member")))
+    assert said_in(fake, channel) == []  # a post would reach every subscriber
+    assert fake.left == [channel["id"]]
+
+
+async def test_a_bot_that_does_not_know_its_username_says_it_without_the_link(fake):
+    change = ChatMemberUpdated.de_json(
+        membership(Resident(6008, "Sam", "en"), GROUP, "left", "member")["my_chat_member"], None
+    )
+    bot = Bot(TOKEN, base_url=fake.base_url)  # getMe never asked
+    try:
+        await groups.tell_and_leave(bot, change, FAST, "fr")
+    finally:
+        await bot.request.shutdown()
+    assert said_in(fake, GROUP) == [
+        "I only answer in a private chat: in a group, everyone would read your answers. "
+        "I am leaving this group. To have your say, open a private chat with me."
+    ]
+    assert fake.left == [GROUP["id"]]
 
 
 async def test_a_bot_still_in_a_group_leaves_at_its_first_message_there(fake, bot, conversations):
