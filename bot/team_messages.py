@@ -29,16 +29,17 @@ then handed to the channel:
   DELIVERED once Telegram accepted it; UNREACHABLE when the resident blocked
   the bot (they are marked unreachable); QUEUED when Telegram could not be
   reached.
-- web chat: DELIVERED when the message was written to an open chat (in any
+- web chat: DELIVERED when the resident's open chat has the message (in any
   `serve` process: bot.channels.webchat_push; on PostgreSQL `reply` waits up to
-  a second for another process to confirm); else QUEUED, and shown when they
+  a second for another process to answer); else QUEUED, and shown when they
   next open the chat. Written is not yet seen: a widget tab (its hello said
-  "seen": true) answers `seen`, and a message no such tab confirms within 5 s
-  (webchat_push.SEEN_WITHIN_S: a connection that died unnoticed) is given back,
-  QUEUED again in storage, to go out at the chat's next welcome or with the
-  resident's next message. `reply` has returned DELIVERED by then, and does not
-  wait for that. A tab that does not confirm (a client of the protocol before
-  `seen`) is trusted as written.
+  "seen": true) answers `seen`, and `reply` waits for that, up to 5 s
+  (webchat_push.SEEN_WITHIN_S). A message no such tab confirms by then (a
+  connection that died unnoticed) is given back and `reply` says QUEUED: it
+  goes out at the chat's next welcome or with the resident's next message, so
+  the console never tells a moderator "sent" for a reply still waiting. A tab
+  that does not confirm (a client of the protocol before `seen`) is trusted as
+  written, DELIVERED at once.
 - REST (and any other channel): QUEUED.
 
 Whatever waits (QUEUED, and UNREACHABLE if they write again) goes out with the
@@ -90,7 +91,7 @@ __all__ = ["Conversation", "HumanRequest", "Outcome", "TeamMessage", "TeamMessag
 
 
 class Outcome(enum.StrEnum):
-    DELIVERED = "delivered"  # the resident's channel took it (web chat: see the module)
+    DELIVERED = "delivered"  # the resident's channel has it (web chat: a tab said seen)
     QUEUED = "queued"  # shown when the resident next opens the chat or writes
     UNREACHABLE = "unreachable"  # the platform refuses (bot blocked); sent if they write again
     ERASED = "erased"  # the conversation no longer exists (erased by the resident)
@@ -226,9 +227,9 @@ class TeamMessages:
     ) -> Outcome:
         """Write `text` to the resident of the conversation, in their channel.
         A console form's `form_token` sends it once: that form sent again
-        raises AlreadySent, and nothing is sent or audited twice. A web chat's
-        DELIVERED means written to an open chat, not seen there: one no widget
-        tab says `seen` of within 5 s waits again (see the module)."""
+        raises AlreadySent, and nothing is sent or audited twice. To a web chat
+        whose widget confirms, it returns once a tab said `seen` (DELIVERED) or
+        after 5 s without (QUEUED: it waits again; see the module)."""
         text = _checked_text(text)
         author = _checked_author(author)
         async with self._db.transaction() as session:

@@ -6,10 +6,11 @@ chat says hello, the returned function when it closes). A chat that opens is
 sent at once what waits for it. A new message (`push`, after it was committed)
 is shown by this process if the chat is open here; otherwise, on PostgreSQL,
 a notification carrying only the message's id ("q:<id>") reaches every
-process, the one holding the chat shows it and answers "d:<id>", and `push`
-returns True once that answer arrives (within `confirm_within` seconds; the
-message is then shown anyway if it arrives later). On SQLite, one process
-serves everything: no notification is needed.
+process, and the one holding the chat shows it and answers (within
+`confirm_within` seconds; the message is then shown anyway if it arrives
+later): "d:<id>" delivered, or "s:<id>" written to tabs that confirm, followed
+by "d:<id>" once one says `seen` or "n:<id>" once it was given back. On
+SQLite, one process serves everything: no notification is needed.
 
 Taking a message for display is a claim in the database, so a message is shown
 once even if two processes or tabs race for it; a chat that closed in between
@@ -18,8 +19,11 @@ unnoticed (a phone leaving Wi-Fi for 4G) takes the frame and shows nothing. So
 a message shown only in tabs that `confirm` (the widget does) stays delivered
 once one of them says it has it (`seen`, within `seen_within` seconds);
 otherwise it is given back, to go out at the chat's next welcome or with the
-resident's next message. A tab that does not confirm (a client of the protocol
-from before) is trusted, as before: given back, the message would reach it twice.
+resident's next message. `push` returns only then, so the console tells the
+moderator what the resident has, not what a socket took (up to `seen_within`
+seconds: a widget confirms within a round trip). A tab that does not confirm (a
+client of the protocol from before) is trusted, as before: given back, the
+message would reach it twice.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Final, TypeAlias
 
 from storage import participants, team_messages
@@ -49,6 +54,21 @@ SEEN_WITHIN_S: Final = 5.0
 Show: TypeAlias = Callable[[TeamMessage], Awaitable[bool]]
 
 
+@dataclass(slots=True)
+class _Unseen:
+    """A message written only to tabs that confirm, none of which said `seen`
+    yet: `settled` becomes True when one does, False once it was given back."""
+
+    settled: asyncio.Future[bool]
+    timer: asyncio.TimerHandle | None = field(default=None)
+
+    def settle(self, seen: bool) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        if not self.settled.done():
+            self.settled.set_result(seen)
+
+
 class WebChatPush:
     def __init__(
         self,
@@ -62,10 +82,11 @@ class WebChatPush:
         self._pseudonym = pseudonym
         self._confirm_within = confirm_within
         self.seen_within = seen_within  # seconds (tests set their own)
-        self._unseen: dict[int, asyncio.TimerHandle] = {}  # shown, no tab said so yet
+        self._unseen: dict[int, _Unseen] = {}  # shown, no tab said so yet
         self._chats: dict[str, list[Show]] = {}
         self._confirming: set[Show] = set()  # tabs that say `seen`
-        self._confirmations: dict[int, asyncio.Future[None]] = {}
+        # Pushed to another process: its answers ("s", "d", "n"), as they come.
+        self._answers: dict[int, asyncio.Queue[str]] = {}
         self._listener: Listener | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -89,8 +110,9 @@ class WebChatPush:
         # Their tabs reconnect (to another process, perhaps): given back, they go
         # out at the welcome, where a tab that had one drops the repeat by its id.
         for message_id in list(self._unseen):
-            self._unseen.pop(message_id).cancel()
+            unseen = self._unseen.pop(message_id)
             await self._give_back_or_log(message_id)
+            unseen.settle(False)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -128,44 +150,77 @@ class WebChatPush:
 
     async def push(self, message_id: int) -> bool:
         """Show a committed message in the resident's open chat, if any process
-        has it open; whether it was shown (within `confirm_within` on another
-        process)."""
-        if await self._show(message_id):
-            return True
+        has it open; whether the resident has it: shown in a tab that does not
+        confirm, or said `seen` by one that does (False once it was given back
+        to wait for their next visit)."""
+        shown = await self._show(message_id)
+        if shown is not None:
+            # Shielded: a console request that goes away must not cancel what
+            # the tab's `seen` or the clock settles.
+            return await asyncio.shield(shown)
         if self._listener is None:
             return False
-        confirmed = asyncio.get_running_loop().create_future()
-        self._confirmations[message_id] = confirmed
+        return await self._push_elsewhere(message_id)
+
+    def seen(self, message_id: int) -> None:
+        """A tab says it shows the message: it stays delivered."""
+        unseen = self._unseen.pop(message_id, None)
+        if unseen is not None:
+            unseen.settle(True)
+
+    # ---- inside -------------------------------------------------------------
+
+    async def _push_elsewhere(self, message_id: int) -> bool:
+        """Ask the other processes to show the message; whether the one holding
+        the chat says the resident has it."""
+        answers: asyncio.Queue[str] = asyncio.Queue()
+        self._answers[message_id] = answers
         try:
             async with self._db.transaction() as session:
                 await notify(session, NOTIFY_CHANNEL, f"q:{message_id}")
             async with asyncio.timeout(self._confirm_within):
-                await confirmed
-            return True
+                answer = await answers.get()
+            if answer == "s":  # written to tabs that confirm: wait for their `seen`
+                async with asyncio.timeout(self.seen_within + self._confirm_within):
+                    answer = await answers.get()
+            return answer == "d"
         except TimeoutError:
             return False
         finally:
-            self._confirmations.pop(message_id, None)
+            self._answers.pop(message_id, None)
 
-    def seen(self, message_id: int) -> None:
-        """A tab says it shows the message: it stays delivered."""
-        timer = self._unseen.pop(message_id, None)
-        if timer is not None:
-            timer.cancel()
-
-    # ---- inside -------------------------------------------------------------
+    def _expect_seen(self, message_id: int) -> asyncio.Future[bool]:
+        """Registered before the message is written: a `seen` that comes back
+        while other tabs are still being written to is not missed."""
+        unseen = self._unseen.get(message_id)
+        if unseen is None:
+            unseen = _Unseen(asyncio.get_running_loop().create_future())
+            self._unseen[message_id] = unseen
+        return unseen.settled
 
     def _await_seen(self, message_id: int) -> None:
-        if message_id not in self._unseen:
+        """The clock starts once written; no-op if a tab said `seen` already."""
+        unseen = self._unseen.get(message_id)
+        if unseen is not None and unseen.timer is None:
             loop = asyncio.get_running_loop()
-            self._unseen[message_id] = loop.call_later(self.seen_within, self._not_seen, message_id)
+            unseen.timer = loop.call_later(self.seen_within, self._not_seen, message_id)
 
     def _not_seen(self, message_id: int) -> None:
-        if self._unseen.pop(message_id, None) is None:
+        unseen = self._unseen.pop(message_id, None)
+        if unseen is None:
             return
-        task = asyncio.get_running_loop().create_task(self._give_back_or_log(message_id))
+        task = asyncio.get_running_loop().create_task(
+            self._give_back_then_settle(message_id, unseen)
+        )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _give_back_then_settle(self, message_id: int, unseen: _Unseen) -> None:
+        # Settled after: whoever waits reads the message's state as given back.
+        try:
+            await self._give_back_or_log(message_id)
+        finally:
+            unseen.settle(False)
 
     async def _give_back_or_log(self, message_id: int) -> None:
         try:
@@ -181,33 +236,50 @@ class WebChatPush:
                 return
             waiting = await team_messages.claim_waiting(session, found.id, now=now)
         for message in waiting:
+            confirms = show in self._confirming
+            if confirms:
+                self._expect_seen(message.id)
             if not await show(message):
+                self._forget_unseen(message.id)
                 await self._give_back(message.id)
-            elif show in self._confirming:
+            elif confirms:
                 self._await_seen(message.id)
 
-    async def _show(self, message_id: int) -> bool:
-        """Show the message if its resident's chat is open in this process."""
+    async def _show(self, message_id: int) -> asyncio.Future[bool] | None:
+        """Show the message if its resident's chat is open in this process:
+        None if it was not; else what tells whether the resident has it (at
+        once for a tab that does not confirm, at `seen` or give-back else)."""
         if not self._chats:
-            return False
+            return None
         async with self._db.transaction() as session:
             addressee = await team_messages.addressee(session, message_id)
         if addressee is None or addressee[0] != WEB or addressee[1] not in self._chats:
-            return False
+            return None
         async with self._db.transaction() as session:
             message = await team_messages.claim(session, message_id, now=dt.datetime.now(dt.UTC))
         if message is None:  # shown already, or erased
-            return False
+            return None
+        tabs = list(self._chats.get(addressee[1], []))  # every open tab
+        settled = self._expect_seen(message_id)
         shown = trusted = False  # trusted: shown in a tab that does not confirm
-        for show in list(self._chats.get(addressee[1], [])):  # every open tab
+        for show in tabs:
             if await show(message):
                 shown = True
                 trusted = trusted or show not in self._confirming
+        if not shown or trusted:
+            self._forget_unseen(message_id)
         if not shown:
             await self._give_back(message_id)
-        elif not trusted:
-            self._await_seen(message_id)
-        return shown
+            return None
+        if trusted:
+            return _settled(True)
+        self._await_seen(message_id)
+        return settled
+
+    def _forget_unseen(self, message_id: int) -> None:
+        unseen = self._unseen.pop(message_id, None)
+        if unseen is not None:
+            unseen.settle(False)
 
     async def _give_back(self, message_id: int) -> None:
         async with self._db.transaction() as session:
@@ -218,19 +290,31 @@ class WebChatPush:
         if not number.isdigit():
             return
         message_id = int(number)
-        if kind == "d":
-            confirmed = self._confirmations.get(message_id)
-            if confirmed is not None and not confirmed.done():
-                confirmed.set_result(None)
-        elif kind == "q" and self._chats and message_id not in self._confirmations:
+        answers = self._answers.get(message_id)
+        if kind in ("s", "d", "n") and answers is not None:
+            answers.put_nowait(kind)
+        elif kind == "q" and self._chats and answers is None:
             task = asyncio.get_running_loop().create_task(self._show_notified(message_id))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
     async def _show_notified(self, message_id: int) -> None:
         try:
-            if await self._show(message_id):
-                async with self._db.transaction() as session:
-                    await notify(session, NOTIFY_CHANNEL, f"d:{message_id}")
+            shown = await self._show(message_id)
+            if shown is None:
+                return
+            if not shown.done():
+                await self._answer(f"s:{message_id}")
+            await self._answer(f"{'d' if await shown else 'n'}:{message_id}")
         except Exception:  # it waits for the resident's next visit
             log.exception("web chat: a team message announced by another process failed")
+
+    async def _answer(self, payload: str) -> None:
+        async with self._db.transaction() as session:
+            await notify(session, NOTIFY_CHANNEL, payload)
+
+
+def _settled(result: bool) -> asyncio.Future[bool]:
+    done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    done.set_result(result)
+    return done
