@@ -14,6 +14,7 @@ answer keeps that answer (`keeps_answer`); it says so in the same place.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from flows.messages import say
@@ -45,7 +46,7 @@ def with_echo(replies: tuple[Reply, ...], line: str | None) -> tuple[Reply, ...]
     if line is None or not replies:
         return replies
     first, *rest = replies
-    return (Reply(f"{line}\n{first.text}", first.buttons, first.multi_select), *rest)
+    return (dataclasses.replace(first, text=f"{line}\n{first.text}"), *rest)
 
 
 def literal(question: Question, value: AnswerValue, text: str) -> bool:

@@ -49,10 +49,13 @@ def question_prompt(question: Question, lang: str) -> Reply:
     buttons = _answer_buttons(question, lang)
     if question.optional:
         buttons = (*buttons, Button(say("skip", lang), SKIP_PAYLOAD))
+    multi = question.type == "multi_choice"
     return Reply(
         text="\n".join(lines),
         buttons=buttons,
-        multi_select=question.type == "multi_choice",
+        multi_select=multi,
+        min_selections=question.min_selections if multi else None,
+        max_selections=question.max_selections if multi else None,
     )
 
 

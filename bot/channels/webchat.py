@@ -28,8 +28,12 @@ Server -> client:
            ACK_AFTER_S): the client shows the typing indicator. A quick reply
            comes without an ack (a reply implies it): one frame less per message
   reply    {"id": str, "messages": [{"text", "buttons": [{"title", "payload"}],
-           "multi_select"}]}  everything the message caused, committed before it
-           is sent; a reply for an id already answered is ignored by the client
+           "multi_select", "min_selections"?: int, "max_selections"?: int}]}
+           everything the message caused, committed before it is sent; a reply
+           for an id already answered is ignored by the client. A multiple
+           choice (multi_select) whose flow sets min_selections or max_selections
+           says how many boxes its answer takes (a client refuses the tick past
+           the maximum at once); other messages have neither key
   error    {"code": str, "message": str, "id"?: str}  the message (if `id`) was not
            handled and stays with the client to be sent again; `message` is for
            people, in the hello's language (catalogue section `protocol`), or the
@@ -436,11 +440,17 @@ class _Connection:
 
 
 def _reply_json(reply: Reply) -> dict[str, object]:
-    return {
+    message: dict[str, object] = {
         "text": reply.text,
         "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons],
         "multi_select": reply.multi_select,
     }
+    # Only when the flow says so: other messages stay as clients of v1 know them.
+    if reply.min_selections is not None:
+        message["min_selections"] = reply.min_selections
+    if reply.max_selections is not None:
+        message["max_selections"] = reply.max_selections
+    return message
 
 
 def _text_of(frame: dict[str, object]) -> str:

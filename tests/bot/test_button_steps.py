@@ -25,14 +25,15 @@ def test_a_stamped_payload_reads_back_with_its_step():
 def test_stamping_keeps_the_reply_but_its_payloads():
     # Every field of a reply but its buttons' payloads comes through, whatever
     # its value (a field added to Reply and not to Reply.with_buttons fails here).
-    toggles = Reply("Lesquels ?", (Button("Bus", "bus"), Button("Train", "train")), True)
+    toggles = Reply("Lesquels ?", (Button("Bus", "bus"), Button("Train", "train")), True, 1, 2)
     plain = Reply("Merci !")
     stamped, kept = stamp([toggles, plain], "abcdefgh")
     assert kept is plain
     assert stamped == replace(
         toggles, buttons=(Button("Bus", "[abcdefgh] bus"), Button("Train", "[abcdefgh] train"))
     )
-    assert {f.name for f in fields(Reply)} == {"text", "buttons", "multi_select"}
+    names = {"text", "buttons", "multi_select", "min_selections", "max_selections"}
+    assert {f.name for f in fields(Reply)} == names
 
 
 def test_steps_differ_by_session_question_and_position():

@@ -268,7 +268,8 @@
       state.pending = state.pending.filter(function (m) { return m.id !== data.id; });
       state.answered = state.answered.concat([data.id]).slice(-100);
       (data.messages || []).forEach(function (m) {
-        add({ who: "bot", text: String(m.text), buttons: m.buttons || [], multi: !!m.multi_select });
+        add({ who: "bot", text: String(m.text), buttons: m.buttons || [], multi: !!m.multi_select,
+          max: m.max_selections });
       });
       if (!state.pending.length) { say(status, ""); status.classList.remove("typing"); }
       save();
@@ -343,6 +344,13 @@
         if (item.done) return;
         if (item.multi) {
           var on = button.getAttribute("aria-pressed") !== "true";
+          // The tick past the flow's maximum is refused now, not the answer at OK.
+          // Set even when unchanged: a second refusal is read out again.
+          if (on && picked.length >= item.max) {
+            alertBox.textContent = T.tooMany.replace("{n}", item.max);
+            return;
+          }
+          say(alertBox, "");
           button.setAttribute("aria-pressed", String(on));
           picked = picked.filter(function (p) { return p.payload !== b.payload; });
           if (on) picked.push(b);
@@ -437,7 +445,7 @@
     store.set(stateKey, JSON.stringify({
       items: state.items.slice(-200).map(function (i) {
         return { who: i.who, text: i.text, buttons: i.buttons, multi: i.multi, done: i.done,
-          chosen: i.chosen };
+          chosen: i.chosen, max: i.max };
       }),
       pending: state.pending,
       answered: state.answered,

@@ -560,3 +560,14 @@ async def test_an_old_button_does_not_answer_the_question_asked_now(chat):
     assert [m["text"] for m in stale] == ["Vous avez déjà répondu à cette question."]
     # Nothing was stored: "non" still answers the meeting (no date asked).
     assert "Une autre idée" in (await tab.say("non"))[-1]["text"]
+
+
+async def test_a_multiple_choice_says_in_its_frame_how_many_boxes_it_takes(chat):
+    tab = await chat.hello(consultation="lycees", lang="fr")
+    for text in LYCEES_TO_BUILDINGS:
+        building = await tab.say(text)
+    # Other messages are as a client of protocol v1 before them knows them.
+    assert set(building[-1]) == {"text", "buttons", "multi_select"}
+    priorities = (await tab.say("2"))[-1]  # "vos deux priorités", 1 to 2 boxes
+    assert priorities["multi_select"]
+    assert (priorities["min_selections"], priorities["max_selections"]) == (1, 2)

@@ -168,13 +168,7 @@ async def test_the_widget_opens_on_a_browser_of_an_older_iphone(site, browser):
 
 
 async def test_the_ok_of_a_multiple_choice_is_unavailable_until_a_box_is_ticked(lycees, browser):
-    page = await new_page(browser, has_touch=True, is_mobile=True)
-    await page.goto(lycees + "/")
-    for name in ("Commencer", "Oui", "Lycéen ou lycéenne"):
-        await answered(page, page.get_by_role("button", name=name, exact=True).tap())
-    for text in ("28000", "Chartres"):
-        await say(page, text)
-    assert "jusqu'à trois réponses" in await say(page, "35")
+    page = await _at_travel_modes(lycees, browser)
     ok = page.get_by_role("button", name="Valider ma sélection")
     train = page.get_by_role("button", name="Train", exact=True)
     await expect(ok).to_have_attribute("aria-disabled", "true")  # said so, and shown so
@@ -189,6 +183,44 @@ async def test_the_ok_of_a_multiple_choice_is_unavailable_until_a_box_is_ticked(
     assert "bâtiments" in await answered(page, ok.tap())
     await expect(page.locator(".msg.me p").last).to_have_text("Train")
     assert page.errors == []
+
+
+async def test_a_tick_past_a_multiple_choices_maximum_is_refused_as_it_is_ticked(lycees, browser):
+    page = await _at_travel_modes(lycees, browser)
+    choices = page.locator(".choices").last
+    for name in ("Car scolaire", "Train", "Voiture"):
+        await choices.get_by_role("button", name=name, exact=True).tap()
+    bike = choices.get_by_role("button", name="Vélo ou trottinette")
+    await bike.tap()  # a fourth of "three at most": refused now, not at OK
+    alert = page.get_by_role("alert")
+    await expect(alert).to_have_text(
+        "3 réponses au plus : décochez-en une pour en choisir une autre."
+    )
+    await expect(bike).to_have_attribute("aria-pressed", "false")
+    await expect(page.locator(".msg.me")).to_have_count(6)  # nothing sent
+    await choices.get_by_role("button", name="Train", exact=True).tap()  # ticked off
+    await expect(alert).to_have_text("")
+    await bike.tap()  # takes its place
+    await expect(bike).to_have_attribute("aria-pressed", "true")
+    ok = page.get_by_role("button", name="Valider ma sélection")
+    assert "bâtiments" in await answered(page, ok.tap())  # taken
+    await expect(page.locator(".msg.me p").last).to_have_text(
+        "Car scolaire, Voiture, Vélo ou trottinette"
+    )
+    assert page.errors == []
+
+
+async def _at_travel_modes(lycees: str, browser):
+    """A resident's phone, on the lycées consultation, asked how they make the
+    journey: a multiple choice of three at most."""
+    page = await new_page(browser, has_touch=True, is_mobile=True)
+    await page.goto(lycees + "/")
+    for name in ("Commencer", "Oui", "Lycéen ou lycéenne"):
+        await answered(page, page.get_by_role("button", name=name, exact=True).tap())
+    for text in ("28000", "Chartres"):
+        await say(page, text)
+    assert "jusqu'à trois réponses" in await say(page, "35")
+    return page
 
 
 async def _asking_for_a_person(site: SlowBehind, browser):
