@@ -16,6 +16,10 @@ A failure stops that endpoint until its retry time
 (exponential backoff with jitter, or the endpoint's Retry-After; given up after
 three days: the endpoint is disabled, its backlog kept). A 410 Gone disables the
 endpoint. Redirects are not followed (a failure), the time-out is 15 s.
+An error of the deliverer's own (the database away, an endpoint that cannot be
+served) is logged once when it starts and once when it ends
+(bot.delivery.troubles); meanwhile the round, or that endpoint alone, is tried
+again after pauses that double up to a minute.
 
 The same event always goes with the same `webhook-id` (its public id), so a
 receiver dedupes retries. Endpoints are read from the database every round:
@@ -42,11 +46,12 @@ from bot.api.serializer import PublicIds, answer_ids, public_event
 from bot.api.vocabulary import EVENT_UNREADABLE
 from bot.delivery.retries import RetryPolicy
 from bot.delivery.secrets import WebhookSecrets
+from bot.delivery.troubles import Troubles
 from bot.errors import ConfigError
 from bot.pseudonyms import Pseudonymizer
 from storage import answers, outbox, webhooks
 from storage.database import Database
-from storage.errors import StorageError
+from storage.errors import DatabaseUnavailable
 from storage.outbox import FeedEvent
 from storage.webhooks import Endpoint
 
@@ -54,6 +59,8 @@ log = logging.getLogger(__name__)
 
 TIMEOUT_S = 15.0
 LEASE = dt.timedelta(minutes=2)
+LONGEST_PAUSE_S = 60.0  # between tries of a round or an endpoint that keeps failing
+ROUND = None  # the round's part in Troubles: the database, for every endpoint
 BATCH = 200  # events read, sent and recorded at a time
 
 
@@ -78,6 +85,7 @@ class Deliverer:
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         max_endpoints: int = 16,
         in_flight: int = 1,
+        longest_pause_s: float = LONGEST_PAUSE_S,
     ) -> None:
         """`in_flight`: events sent to one endpoint at once. 1 keeps each
         endpoint's order (an event is sent once the one before it was
@@ -95,6 +103,9 @@ class Deliverer:
         self._clock = clock
         self._max_endpoints = max_endpoints
         self._in_flight = in_flight
+        # An error that is not the endpoint's answer (the database away, a bug)
+        # is said once and tried again less and less often, not every round.
+        self._troubles = Troubles(first_pause_s=poll_interval_s, longest_pause_s=longest_pause_s)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
@@ -113,13 +124,14 @@ class Deliverer:
             stopping = asyncio.create_task(stop.wait())
             try:
                 while not stop.is_set():
+                    pause = self._poll
                     try:
                         await self._start_due(http, serving, stop)
-                    except StorageError as error:
-                        log.warning("webhook deliveries paused: %s", error)
-                    except Exception:
-                        log.exception("webhook deliveries failed; trying again shortly")
-                    await self._pause(stopping, serving)
+                    except Exception as error:
+                        pause = self._troubles.failed(ROUND, "webhook deliveries", error)
+                    else:
+                        self._troubles.worked(ROUND, "webhook deliveries")
+                    await self._pause(stopping, serving, pause)
                 # Each task stops after its send in flight and gives its lease back.
                 if serving:
                     await asyncio.wait(serving.values())
@@ -148,19 +160,19 @@ class Deliverer:
                 now=self._clock(),
                 lease=LEASE,
                 limit=room,
-                besides=tuple(serving),
+                besides=(*serving, *self._troubles.waiting()),
             )
         for endpoint in claimed:
             serving[endpoint.id] = asyncio.create_task(self._serve(http, endpoint, stop))
 
     async def _pause(
-        self, stopping: asyncio.Task[Any], serving: dict[int, asyncio.Task[bool]]
+        self, stopping: asyncio.Task[Any], serving: dict[int, asyncio.Task[bool]], seconds: float
     ) -> None:
-        """Wait for the next round: the poll interval, or less when an endpoint's
-        task that sent something ends (more may have come meanwhile for it), or
+        """Wait for the next round: `seconds`, or less when an endpoint's task
+        that sent something ends (more may have come meanwhile for it), or
         until stopped. Ended tasks leave `serving`."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._poll
+        deadline = loop.time() + seconds
         while not stopping.done():
             left = deadline - loop.time()
             if left <= 0:
@@ -172,8 +184,9 @@ class Deliverer:
                 return
 
     def _reap(self, serving: dict[int, asyncio.Task[bool]]) -> bool:
-        """Take the ended tasks out of `serving`, logging any failure; whether
-        one of them sent something."""
+        """Take the ended tasks out of `serving`, keeping count of failures
+        (an endpoint that failed waits before it is served again); whether one
+        of them sent something."""
         sent = False
         for endpoint_id, task in list(serving.items()):
             if not task.done():
@@ -181,16 +194,13 @@ class Deliverer:
             del serving[endpoint_id]
             if task.cancelled():
                 continue
-            error = task.exception()
-            if isinstance(error, StorageError):
-                log.warning("webhook %d: deliveries paused: %s", endpoint_id, error)
+            error, name = task.exception(), f"webhook {endpoint_id} deliveries"
+            if isinstance(error, DatabaseUnavailable):  # not this endpoint's: every one's
+                self._troubles.failed(ROUND, "webhook deliveries", error)
             elif error is not None:
-                log.error(
-                    "webhook %d: deliveries failed; trying again shortly",
-                    endpoint_id,
-                    exc_info=error,
-                )
+                self._troubles.failed(endpoint_id, name, error)
             else:
+                self._troubles.worked(endpoint_id, name)
                 sent = sent or task.result()
         return sent
 
