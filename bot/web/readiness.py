@@ -24,7 +24,13 @@ from aiohttp import web
 
 from storage import readiness
 from storage.database import Database
-from storage.errors import DatabaseReadOnly, DatabaseTimedOut, DatabaseUnavailable
+from storage.errors import (
+    DatabaseBusy,
+    DatabaseFull,
+    DatabaseReadOnly,
+    DatabaseTimedOut,
+    DatabaseUnavailable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +116,8 @@ class WriteCheck:
 
     @property
     def problem(self) -> str:
-        """Why the last probe failed: database_unavailable, database_timed_out
-        or database_read_only."""
+        """Why the last probe failed: database_unavailable, database_timed_out,
+        database_busy, database_full or database_read_only."""
         return self._problem
 
 
@@ -123,6 +129,12 @@ def _named(error: Exception, *, timed_out: bool) -> tuple[str, str]:
         return "database_timed_out", str(error)
     if isinstance(error, DatabaseUnavailable):
         return "database_unavailable", f"the database is unreachable: {error}"
+    # Each its own name: an operator waits out a lock, frees disk space, or
+    # points the URL at the primary, and a monitor tells them apart.
+    if isinstance(error, DatabaseBusy):
+        return "database_busy", str(error)
+    if isinstance(error, DatabaseFull):
+        return "database_full", str(error)
     if isinstance(error, DatabaseReadOnly):
         return "database_read_only", str(error)
     return "database_read_only", f"the database refuses writes: {type(error).__name__}"

@@ -183,3 +183,48 @@ async def test_a_probe_cancelled_by_the_lock_timeout_is_named_a_time_out(databas
     logged = [r.getMessage() for r in caplog.records if r.name == "bot.web.readiness"]
     assert len(logged) == 1
     assert "lock_timeout" in logged[0]
+
+
+@asynccontextmanager
+async def sqlite_database(path: Path, **options: float) -> AsyncIterator[Database]:
+    """A SQLite database of the test's own, migrated, at `path`."""
+    database = await Database.connect(f"sqlite+aiosqlite:///{path}", **options)
+    try:
+        await database.upgrade()
+        yield database
+    finally:
+        await database.close()
+
+
+def logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "bot.web.readiness"]
+
+
+async def test_a_sqlite_database_locked_past_its_busy_timeout_is_named_busy(tmp_path, caplog):
+    """Another process holds the write lock past the busy timeout: the
+    database is there and takes writes in a moment; not read-only."""
+    path = tmp_path / "locked.db"
+    async with sqlite_database(path, sqlite_busy_timeout=0.1) as database:
+        check = WriteCheck(database)
+        with sqlite_write_lock(f"sqlite:///{path}"):
+            assert not await check.takes_writes()
+    assert check.problem == "database_busy"
+    assert len(logged(caplog)) == 1
+    assert "locked by another writer" in logged(caplog)[0]
+
+
+async def test_a_full_sqlite_database_is_named_full(tmp_path, caplog):
+    """The probe's row needs a page the file may not grow by (max_page_count,
+    as a full disk would refuse it): /readyz says full, not read-only."""
+    async with sqlite_database(tmp_path / "full.db") as database:
+        async with database.transaction() as s:
+            # The probe's table filled up to its last page, its own row not yet written.
+            others = ",".join(f"({n}, '2026-01-01 00:00:00.000000')" for n in range(2, 400))
+            await s.execute(text(f"INSERT INTO readiness_probe (id, checked_at) VALUES {others}"))
+            pages = await s.scalar(text("PRAGMA page_count"))
+            await s.execute(text(f"PRAGMA max_page_count = {pages}"))
+        check = WriteCheck(database)
+        assert not await check.takes_writes()
+    assert check.problem == "database_full"
+    assert len(logged(caplog)) == 1
+    assert "full (no space left on its disk)" in logged(caplog)[0]
