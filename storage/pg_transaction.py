@@ -50,12 +50,16 @@ async def transaction(session: AsyncSession, dialect: Dialect) -> AsyncIterator[
     rolled back if it raises."""
     connection = await session.connection(execution_options=_AUTOCOMMIT)
     driver = (await connection.get_raw_connection()).driver_connection
+    # Held from here: once a cancellation cut a statement of SQLAlchemy's, the
+    # connection is invalidated and reading its `info` raises
+    # PendingRollbackError, which would hide the cancellation.
+    info = connection.info
     try:
         async with _on_driver(session, driver, dialect, optimistic=False) as batch:
-            connection.info[BATCH] = batch  # for SQLAlchemy's own statements (storage.engines)
+            info[BATCH] = batch  # for SQLAlchemy's own statements (storage.engines)
             yield
     finally:
-        connection.info.pop(BATCH, None)
+        info.pop(BATCH, None)
 
 
 @contextlib.asynccontextmanager

@@ -102,9 +102,8 @@ class WriteCheck:
                     # only a second failure says the database is away.
                     await self._write()
         except Exception as error:  # any refusal means: not ready
-            # Past the limit, whatever the interrupted write raised (a
-            # cancelled PostgreSQL transaction may end in another error), the
-            # probe timed out: a lock held elsewhere, a database too slow.
+            # Past the limit, whatever the interrupted write raised, the probe
+            # timed out: a lock held elsewhere, a database too slow.
             self._problem, why = _named(error, timed_out=limit.expired())
             log.warning("readiness: %s", why)
             return False

@@ -4,7 +4,6 @@ few seconds."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -18,8 +17,9 @@ from sqlalchemy.engine import make_url
 from bot.web.readiness import WriteCheck
 from storage.database import Database
 from storage.errors import DatabaseUnavailable
-from tests.conftest import _admin_connection, admin_connection, set_database_setting
+from tests.conftest import _admin_connection, set_database_setting
 from tests.serving import running, settings_for
+from tests.storage.locks import probe_row_locked, sqlite_write_lock
 from tests.throwaway_postgres import Cluster, throwaway_cluster
 
 __all__ = ["throwaway_cluster"]  # the fixture, used by name
@@ -128,34 +128,6 @@ async def test_a_read_only_postgresql_database_is_not_ready(tmp_path, postgres_s
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
-
-
-@contextmanager
-def sqlite_write_lock(database_url: str) -> Iterator[None]:
-    """Another process's writer holding SQLite's write lock (an operator's
-    `sqlite3` shell in `BEGIN IMMEDIATE`)."""
-    holder = sqlite3.connect(make_url(database_url).database or "", isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")
-        yield
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
-
-
-@asynccontextmanager
-async def probe_row_locked(database_url: str) -> AsyncIterator[None]:
-    """A job holding the table the readiness probe writes, as long as the block runs."""
-    if not database_url.startswith("postgresql"):
-        with sqlite_write_lock(database_url):
-            yield
-        return
-    holder = await admin_connection(database_url)
-    try:
-        await holder.execute("BEGIN; LOCK TABLE readiness_probe IN EXCLUSIVE MODE")
-        yield
-    finally:
-        await holder.close()
 
 
 async def test_a_probe_that_waits_past_its_time_limit_is_named_a_time_out(database_url):
