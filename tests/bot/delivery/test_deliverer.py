@@ -172,6 +172,11 @@ async def test_an_event_this_version_cannot_read_is_sent_in_its_place_and_the_re
     try:
         await run_deliverer(deliverer(database))
         await until(lambda: len(receiver.unique()) == len(rows) + 2, "every event")
+
+        async def recorded() -> bool:  # the deliverer records a batch once it was answered
+            return (await endpoint_now(database, endpoint.id)).delivered == len(rows) + 2
+
+        await until(recorded, "the deliveries to be recorded")
     finally:
         await receiver.stop()
     sent = [receiver.bodies[webhook_id] for _, webhook_id in receiver.raw]
