@@ -95,7 +95,13 @@ from bot.channels.telegram.sending import (
 )
 from bot.channels.telegram.stalled import StalledChats
 from bot.channels.telegram.ticks import SelectionLimits, Ticks, too_many
-from bot.channels.telegram.updates import chat_id_of, command_of, content_kind, markup_of
+from bot.channels.telegram.updates import (
+    chat_id_of,
+    command_of,
+    content_kind,
+    markup_of,
+    words_of,
+)
 from bot.errors import UserError
 from bot.keys import Keys
 from bot.participant_locks import ParticipantLocks
@@ -254,15 +260,16 @@ class TelegramChannel:
         if message.chat.type != "private":  # never handed to the service (`groups`)
             await groups.leave(self.bot, message.chat, self.policy)
             return
-        if message.text is None:
+        text = words_of(message)  # a photo's caption is the resident's answer too
+        if text is None:
             kind = content_kind(message)
             log.info("telegram: %s message %s answered 'text only'", kind, message.message_id)
             await self._say(chat_id, user.id, "text_only", language, own=True)
             return
-        if self._cut.continues(chat_id, message.text, message.date):
+        if self._cut.continues(chat_id, text, message.date):
             log.info("telegram: message %s continues a cut text; dropped", message.message_id)
             return
-        text, consultation, source = message.text, None, None
+        consultation, source = None, None
         command, argument = command_of(message)
         if command in ("langue", "language", "lang"):
             chosen = CATALOGUE.language_named(argument)
@@ -292,6 +299,9 @@ class TelegramChannel:
             source=source,
         )
         replies = await self._handle(inbound, chat_id, language)
+        if message.text is None and replies is not None:  # lest they think it kept
+            log.info("telegram: the caption of message %s taken as text", message.message_id)
+            await self._say(chat_id, user.id, "attachment_not_kept", language, own=True)
         await self._send_replies(chat_id, user.id, replies)
 
     async def _on_callback(self, query: CallbackQuery, chat_id: int, language: str | None) -> None:
