@@ -401,16 +401,6 @@ async def test_an_edited_message_changes_nothing(fake, bot, conversations):
     assert "modifié un message" in notice[0]["text"]
 
 
-async def test_an_edited_message_in_a_group_is_ignored_as_a_new_one_is(fake, bot, conversations):
-    chat = Chat(fake, bot, Resident(1028))
-    group = {"id": -100123, "type": "group", "title": "Quartier"}
-    message = {"message_id": 77, "from": chat.resident.as_user(), "chat": group, "date": 1}
-    await chat.settle(fake.push({"message": dict(message, text="bonjour")}))
-    await chat.settle(fake.push({"edited_message": dict(message, text="salut", edit_date=2)}))
-    assert [m for m in fake.sent if m["chat"]["id"] == -100123] == []
-    assert conversations.handled == []
-
-
 @pytest.mark.parametrize("kind", ["photo", "voice", "sticker", "location", "contact"])
 async def test_non_text_messages_get_a_polite_text_only(fake, bot, conversations, kind, caplog):
     chat = Chat(fake, bot, Resident(1020))

@@ -142,6 +142,19 @@ async def test_a_bot_still_in_a_group_leaves_at_its_first_message_there(fake, bo
     assert any("Acceptez-vous" in m["text"] for m in replies)
 
 
+async def test_an_edit_in_a_group_gets_no_edit_notice_there_and_reaches_no_service(
+    fake, bot, conversations
+):
+    chat = Chat(fake, bot, Resident(6009))
+    sent = group_message(fake, chat.resident, "bonjour")
+    await chat.settle(sent)
+    edited = dict(sent["message"], text="salut", edit_date=int(time.time()))
+    await chat.settle(fake.push({"edited_message": edited}))
+    assert said_in(fake, GROUP) == []  # no "you edited a message" for the whole group
+    assert conversations.handled == []
+    assert fake.left == [GROUP["id"]]  # left at the message; the edit changes nothing
+
+
 async def test_a_group_that_cannot_be_left_now_spoils_nothing(fake, bot, conversations):
     chat = Chat(fake, bot, Resident(6003))
     fake.fail_next(5, 502, methods=frozenset({"leaveChat"}))
