@@ -212,17 +212,19 @@ class Deliverer:
         try:
             signer = Webhook(self._secrets.open(endpoint.secret))
         except ConfigError as error:
-            log.error("webhook %d (%s) skipped: %s", endpoint.id, endpoint.url, error)
+            # Kept for `consultbot webhooks list`; the log says it once (_reap,
+            # Troubles), and it is tried again after the pause Troubles gives.
+            pause = dt.timedelta(seconds=self._troubles.next_pause(endpoint.id))
             async with self._db.transaction() as session:
                 await webhooks.failed(
                     session,
                     endpoint.id,
                     self.owner,
                     error=str(error),
-                    retry_at=self._clock() + LEASE,
+                    retry_at=self._clock() + pause,
                     now=self._clock(),
                 )
-            return False
+            raise
         position, sent_any = endpoint.position, False
         lease_until = self._clock() + LEASE
         while True:

@@ -1,5 +1,6 @@
 """What keeps failing in the deliverer, said once: one log line when a part
-starts failing (a traceback once, for an error nobody named), none while it
+starts failing (a traceback once, for an error nobody named; a user error,
+such as an endpoint's secret that cannot be used, in its own words), none while it
 goes on failing, one when it works again; meanwhile it is tried again after
 pauses that double, up to a ceiling. A part is an endpoint (its id), so one
 that fails holds up no other, or None: the deliverer's round (the database)."""
@@ -11,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.errors import UserError
 from storage.errors import StorageError
 
 log = logging.getLogger("bot.delivery.deliverer")  # where operators look for the deliverer
@@ -42,15 +44,26 @@ class Troubles:
         now = self._clock()
         before = self._failing.get(part)
         tries = 1 if before is None else before.tries + 1
-        pause = min(self._first * 2.0 ** min(tries - 1, 30), self._longest)
+        pause = self._pause(tries)
         self._failing[part] = _Failing(now if before is None else before.since, tries, now + pause)
         if before is None:
             self._started(name, error)
         return pause
 
+    def next_pause(self, part: int | None) -> float:
+        """The seconds `failed` would give `part` if it failed now."""
+        before = self._failing.get(part)
+        return self._pause(1 if before is None else before.tries + 1)
+
+    def _pause(self, tries: int) -> float:
+        return min(self._first * 2.0 ** min(tries - 1, 30), self._longest)
+
     def _started(self, name: str, error: BaseException) -> None:
         every = f"tried again at growing intervals, up to every {self._longest:g} s"
-        if isinstance(error, StorageError):  # its words say what to do: no traceback
+        # Their words say what to do: no traceback. The operator's to mend is an error.
+        if isinstance(error, UserError):
+            log.error("%s paused: %s; %s", name, error, every)
+        elif isinstance(error, StorageError):
             log.warning("%s paused: %s; %s", name, error, every)
         else:
             log.error("%s failed; %s", name, every, exc_info=error)

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import make_url
 
 from bot.delivery.secrets import WebhookSecrets
+from bot.delivery.troubles import Troubles
 from storage.database import Database
 from storage.models import WebhookEndpointRow
 from tests.bot.delivery.receiver import Receiver
@@ -19,6 +20,7 @@ from tests.bot.delivery.test_deliverer import (
     KEY,
     add_endpoint,
     deliverer,
+    endpoint_now,
     enqueue,
     run_deliverer,
     until,
@@ -38,8 +40,8 @@ def lines(caplog: pytest.LogCaptureFixture, *words: str) -> list[logging.LogReco
     ]
 
 
-async def set_secret(database: Database, endpoint_id: int, secret: str) -> None:
-    sealed = WebhookSecrets(KEY).seal(secret)
+async def set_secret(database: Database, endpoint_id: int, secret: str, key: bytes = KEY) -> None:
+    sealed = WebhookSecrets(key).seal(secret)
     async with database.transaction() as s:
         await s.execute(
             update(WebhookEndpointRow)
@@ -48,16 +50,28 @@ async def set_secret(database: Database, endpoint_id: int, secret: str) -> None:
         )
 
 
-async def test_an_endpoint_that_cannot_be_served_is_logged_once_and_holds_up_no_other(
-    database: Database, run_deliverer, caplog
+@pytest.mark.parametrize(
+    ("secret", "key", "said"),
+    [
+        ("whsec_a", KEY, "a webhook secret cannot be used: it is not a whsec_ value"),
+        ("hunter2", KEY, "a webhook secret cannot be used: it is not a whsec_ value"),
+        ("whsec_", KEY, "a webhook secret cannot be used: it is not a whsec_ value"),
+        (None, b"another-secret-key-0123456789abc", "CONSULTBOT_SECRET_KEY changed since"),
+    ],
+    ids=["not-base64", "no-prefix", "empty", "another-key"],
+)
+async def test_an_endpoint_whose_secret_cannot_sign_says_what_to_do_once_and_holds_up_no_other(
+    database: Database, run_deliverer, caplog, secret, key, said
 ):
-    """Its secret, written by hand, is no Standard Webhooks secret: serving it
-    raises. One traceback, retried less and less often, one line once fixed."""
+    """Its secret, written by hand, is no Standard Webhooks secret (or was
+    sealed under another secret key): one plain line saying to add the webhook
+    again, the same words in `webhooks list` (its last error), no traceback;
+    retried less and less often, one line once fixed."""
     await enqueue(database, 1)
     broken, healthy = Receiver(secret=""), Receiver(secret="")
     endpoint, broken.secret = await add_endpoint(database, broken.url + "/broken")
     _, healthy.secret = await add_endpoint(database, healthy.url + "/healthy")
-    await set_secret(database, endpoint.id, "whsec_a")  # not base64
+    await set_secret(database, endpoint.id, secret or broken.secret, key)
     await broken.start()
     await healthy.start()
     try:
@@ -66,10 +80,13 @@ async def test_an_endpoint_that_cannot_be_served_is_logged_once_and_holds_up_no_
         await asyncio.sleep(WATCHED_S)
         await enqueue(database, 1, start=1)
         await until(lambda: len(healthy.unique()) == 2, "the next event while the other fails")
-        failed = lines(caplog, f"webhook {endpoint.id}", "failed")
-        assert len(failed) == 1
-        assert failed[0].exc_info is not None  # the traceback, once
-        assert "up to every 0.2 s" in failed[0].getMessage()
+        paused = lines(caplog, f"webhook {endpoint.id}")
+        assert len(paused) == 1, [r.getMessage() for r in paused]
+        assert paused[0].exc_info is None  # its words say what to do
+        assert said in paused[0].getMessage()
+        assert "add the webhook again (`consultbot webhooks add`)" in paused[0].getMessage()
+        assert "up to every 0.2 s" in paused[0].getMessage()
+        assert said in ((await endpoint_now(database, endpoint.id)).last_error or "")
         assert not broken.raw
         await set_secret(database, endpoint.id, broken.secret)
         await until(lambda: len(broken.unique()) == 2, "its backlog once its secret is fixed")
@@ -77,8 +94,27 @@ async def test_an_endpoint_that_cannot_be_served_is_logged_once_and_holds_up_no_
     finally:
         await broken.stop()
         await healthy.stop()
-    assert len(lines(caplog, f"webhook {endpoint.id}", "failed")) == 1
+    assert len(lines(caplog, f"webhook {endpoint.id}", "paused")) == 1
     assert len(lines(caplog, f"webhook {endpoint.id}", "resumed")) == 1
+
+
+def test_an_error_nobody_named_is_logged_once_with_its_traceback(caplog):
+    """A bug while serving an endpoint: its traceback once, not every try."""
+    moment = [0.0]
+    troubles = Troubles(first_pause_s=1.0, longest_pause_s=4.0, clock=lambda: moment[0])
+    assert troubles.next_pause(7) == 1.0
+    pauses = []
+    for _ in range(4):
+        pauses.append(troubles.failed(7, "webhook 7 deliveries", RuntimeError("a bug")))
+        moment[0] += pauses[-1]
+    troubles.worked(7, "webhook 7 deliveries")
+    assert pauses == [1.0, 2.0, 4.0, 4.0]
+    failed = lines(caplog, "webhook 7 deliveries failed")
+    assert len(failed) == 1
+    assert failed[0].exc_info is not None
+    assert [r.getMessage() for r in lines(caplog, "resumed")] == [
+        "webhook 7 deliveries resumed after failing for 11 s (4 tries)"
+    ]
 
 
 async def test_a_database_outage_is_logged_once_when_it_starts_and_once_when_it_ends(
