@@ -458,10 +458,19 @@ class ConversationService:
         self, context: MessageContext, spec: QuestionSpec, language: str, today: dt.date
     ) -> Interpretation:
         text = context.message.text
+        # A tapped button's payload is an id, typed "car" may be a French word
+        # (the coach): only the stamp tells them apart (bot.button_steps).
+        tapped = context.message.shown_at is not None
         if context.rasa is None:
-            return self._interpreter.interpret(text, spec, language, today)
+            return self._interpreter.interpret(text, spec, language, today, tapped=tapped)
         return self._interpreter.interpret(
-            text, spec, language, today, command=context.rasa.command, recognise_commands=False
+            text,
+            spec,
+            language,
+            today,
+            command=context.rasa.command,
+            recognise_commands=False,
+            tapped=tapped,
         )
 
     def _not_open(self, context: MessageContext, transition: engine.Transition) -> Reply:

@@ -1,7 +1,9 @@
 """Choosing among a question's options: single choice and multiple choice.
 
-A message names options by their id (button payloads), their label or the
-flow's synonyms, a word of the bundled lexicon ("bagnole" for "Voiture"), an
+A message names options by their id (button payloads; typed, an id that a
+name of another option says as a word is that word: "car", a coach in
+French, is the bus of "car scolaire", not the option `car`), their label or
+the flow's synonyms, a word of the bundled lexicon ("bagnole" for "Voiture"), an
 ordinal ("la deuxième", "2", "b", "the 4th one", "la dernière"), or, for several
 options, a list ("bus et vélo", "1, 3 et 5", "les deux premiers", "tout sauf la
 voiture", "aucun" when such an option exists). Accents, case, plurals and typos

@@ -12,9 +12,11 @@ How one message is read, in order:
 1. a slash command or command button ("/help", "/stop@bot", "/supprimer") is
    that command, whatever the question;
 2. an exact button payload (a choice id, "yes"/"no", a choice label) is that
-   answer; a whole "don't know" ("jsp", "aucune idée", nlu.dont_know) is the
-   question's "don't know" option if it has one, else asked again, never a
-   value or a request for help;
+   answer (typed rather than tapped, an id that another choice's names say
+   as a word is that word: "car" is the bus's "car scolaire" in French); a
+   whole "don't know" ("jsp", "aucune idée", nlu.dont_know) is the question's
+   "don't know" option if it has one, else asked again, never a value or a
+   request for help;
 3. the typed parser of the question's kind proposes an answer or a reject; a
    whole request to send the answers ("c'est bon, envoyez", nlu.sending) is
    the `send` command; a request framed as a command ("pourriez-vous effacer tout ce que je vous ai
@@ -200,11 +202,13 @@ class Interpreter:
         *,
         command: CommandName | None = None,
         recognise_commands: bool = True,
+        tapped: bool = False,
     ) -> Interpretation:
         """What `text` means as a reply to `question`.
 
         `command`: a command already recognised outside (a Rasa server);
-        `recognise_commands=False` turns the built-in classifier off."""
+        `recognise_commands=False` turns the built-in classifier off;
+        `tapped`: `text` is the payload of a button the resident tapped."""
         lang = lang if lang in LANGUAGES else "fr"
         stripped = text.strip()
         slash = slash_command(stripped) if len(stripped) <= 80 else None
@@ -212,7 +216,7 @@ class Interpreter:
             return Command(slash)
         if recognise_commands and receipt_code(stripped) is not None:
             return Command("status")  # "MOB-7K3Q": where is that contribution?
-        payload = self._button_payload(stripped, question, lang)
+        payload = self._button_payload(stripped, question, lang, tapped)
         if payload is not None:
             return payload
         # Folded once for every reader below that looks at no more than the
@@ -325,8 +329,12 @@ class Interpreter:
             return self._classifier.score_clauses(text)
         return self._classifier.score(text)
 
-    def _button_payload(self, text: str, question: QuestionSpec, lang: str) -> Answer | None:
-        """Channels send a button's payload as the message text."""
+    def _button_payload(
+        self, text: str, question: QuestionSpec, lang: str, tapped: bool
+    ) -> Answer | None:
+        """Channels send a button's payload as the message text. Typed, an id
+        that another option's names claim as a word is that word: "car" is
+        the coach in French, not the option `car` ("Voiture")."""
         if question.kind == "yes_no" and len(text) <= 10:
             folded = fold(text)
             if folded in _YES_PAYLOADS:
@@ -334,8 +342,9 @@ class Interpreter:
             if folded in _NO_PAYLOADS:
                 return Answer(False)
         if question.kind in ("choice", "multi_choice", "ranking"):
+            shadowed = frozenset() if tapped else self._matcher(question, lang).shadowed
             for choice in question.choices:
-                if text == choice.id:
+                if text == choice.id and choice.id not in shadowed:
                     return Answer(choice.id if question.kind == "choice" else (choice.id,))
         return None
 

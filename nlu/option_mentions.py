@@ -102,6 +102,9 @@ class ChoiceMatcher:
     sizes: tuple[int, ...]  # content words in each option's label
     ranges: tuple[Range | None, ...]  # numbers each option covers ("18 à 25 ans")
     declared: frozenset[int] = frozenset()  # options the flow marks exclusive
+    # Ids that another option's names claim as a word of the resident's
+    # language ("car" of "car scolaire" for the bus): typed, they are that word.
+    shadowed: frozenset[str] = frozenset()
 
     def find(self, words: Sequence[str]) -> list[Mention]:
         mentions = [Mention(f.start, f.end, f.value) for f in self.index.find(words)]
@@ -156,7 +159,6 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         keys[name] = " ".join(said)
         stemmed_names[name] = tuple([stem(w) for w in said])
     for position, choice in enumerate(question.choices):
-        exact.setdefault(fold(choice.id), position)
         # Ids are button payloads (matched exactly above), often in another
         # language than the labels: they do not name options in sentences.
         names = list(choice.names) or [choice.id.replace("_", " ")]
@@ -186,6 +188,14 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
                 owner.add(position)
             elif owner != position:
                 owners[phrase] = {owner, position}
+    shadowed = _shadowed_ids(question, owners)
+    # Typed alone, an id names its option, before a name of another option
+    # that is the same word, unless a name claims it as a word (`shadowed`).
+    by_id: dict[str, int] = {}
+    for position, choice in enumerate(question.choices):
+        if choice.id not in shadowed:
+            by_id.setdefault(fold(choice.id), position)
+    exact.update(by_id)
     index: PhraseIndex[frozenset[int]] = PhraseIndex()
     vocabulary: dict[str, frozenset[int]] = {}
     # One set per option for the phrases of that option alone: fewer objects
@@ -222,7 +232,23 @@ def build_matcher(question: QuestionSpec, lexicon: Lexicon) -> ChoiceMatcher:
         sizes,
         ranges,
         declared,
+        shadowed,
     )
+
+
+def _shadowed_ids(
+    question: QuestionSpec, owners: Mapping[tuple[str, ...], int | set[int]]
+) -> frozenset[str]:
+    """The ids that name only other options once read as words: "car" where
+    the bus is also called "car scolaire" (a coach, in French) and no name of
+    the car's option says "car"."""
+    shadowed: set[str] = set()
+    for position, choice in enumerate(question.choices):
+        owner = owners.get(tuple(stems(choice.id.replace("_", " "))))
+        claimants = {owner} if isinstance(owner, int) else owner or set()
+        if claimants and position not in claimants:
+            shadowed.add(choice.id)
+    return frozenset(shadowed)
 
 
 _SURFACE = re.compile(r"[^\W_]+", re.UNICODE)

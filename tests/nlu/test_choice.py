@@ -1,8 +1,8 @@
 import pytest
 
-from nlu import Answer, Candidate, Command, Confirm, Reject
+from nlu import Answer, Candidate, Command, Confirm, QuestionSpec, Reject
 
-from .conftest import question
+from .conftest import TODAY, question
 
 MODE = question(
     "choice",
@@ -33,6 +33,39 @@ def test_ids_labels_and_flow_synonyms(interpret):
     assert interpret("walk", MODE) == Answer("walk")
     assert interpret("VÉLO", MODE) == Answer("bike")
     assert interpret("en auto", MODE) == Answer("car")
+
+
+# The demo's question (flows/examples/mobilite.yml) in French: "car" is a
+# word of the bus's names ("car scolaire": a coach) and the id of "Voiture".
+DEMO_MODE = question(
+    "choice",
+    [
+        ("car", ("Voiture", "auto", "bagnole", "covoiturage")),
+        ("train", ("Train", "TER", "RER")),
+        ("bus", ("Bus", "autocar", "car scolaire", "Rémi")),
+        ("bike", ("Vélo", "bicyclette", "VAE")),
+        ("walk", ("À pied", "marche", "à pieds")),
+    ],
+)
+DEMO_MODES = QuestionSpec("multi_choice", choices=DEMO_MODE.choices)
+
+
+@pytest.mark.parametrize("text", ["car", "Car", "CAR", "le car", "en car"])
+def test_a_typed_id_that_a_french_name_says_is_that_word(interpret, text):
+    assert interpret(text, DEMO_MODE) == Answer("bus")
+    assert interpret(text, DEMO_MODES) == Answer(("bus",))
+
+
+def test_a_typed_id_no_name_claims_still_names_its_option(interpret):
+    assert interpret("bike", DEMO_MODE) == Answer("bike")
+    assert interpret("walk", DEMO_MODE) == Answer("walk")
+    assert interpret("car", MODE_EN, "en") == Answer("car")
+
+
+def test_a_tapped_button_is_its_id_whatever_the_word_means(interpreter):
+    tapped = interpreter.interpret("car", DEMO_MODE, "fr", TODAY, tapped=True)
+    assert tapped == Answer("car")
+    assert interpreter.interpret("car", DEMO_MODES, "fr", TODAY, tapped=True) == Answer(("car",))
 
 
 def test_everyday_words_from_the_lexicon(interpret):
