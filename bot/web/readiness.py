@@ -30,6 +30,8 @@ from storage.errors import (
     DatabaseReadOnly,
     DatabaseTimedOut,
     DatabaseUnavailable,
+    SchemaOutOfDate,
+    StorageError,
 )
 
 log = logging.getLogger(__name__)
@@ -116,7 +118,8 @@ class WriteCheck:
     @property
     def problem(self) -> str:
         """Why the last probe failed: database_unavailable, database_timed_out,
-        database_busy, database_full or database_read_only."""
+        database_busy, database_full, database_read_only, database_out_of_date
+        or database_error (any other)."""
         return self._problem
 
 
@@ -136,4 +139,10 @@ def _named(error: Exception, *, timed_out: bool) -> tuple[str, str]:
         return "database_full", str(error)
     if isinstance(error, DatabaseReadOnly):
         return "database_read_only", str(error)
-    return "database_read_only", f"the database refuses writes: {type(error).__name__}"
+    if isinstance(error, SchemaOutOfDate):  # its words say: run `consultbot db upgrade`
+        return "database_out_of_date", str(error)
+    # Neither read-only nor any named cause (a disk I/O error, a bug): said as
+    # what it is, so the operator reads the log instead of looking for a lock.
+    if isinstance(error, StorageError):
+        return "database_error", str(error)
+    return "database_error", f"the probe write failed: {type(error).__name__}: {error}"

@@ -101,11 +101,27 @@ async def readyz(base: str) -> tuple[int, dict[str, str]]:
         return response.status, await response.json()
 
 
-async def test_a_read_only_sqlite_file_is_not_ready(tmp_path):
+async def test_a_sqlite_file_found_read_only_is_named_read_only(tmp_path, caplog):
+    path = tmp_path / "consultbot.db"
+    async with sqlite_database(path):
+        pass  # migrated, then closed: its write-ahead log folded back into the file
+    with immutable(path):
+        async with sqlite_database(path, migrate=False) as database:
+            check = WriteCheck(database)
+            assert not await check.takes_writes()
+    assert check.problem == "database_read_only"
+    assert "read-only" in logged(caplog)[0]
+
+
+async def test_a_disk_i_o_error_under_a_running_server_is_a_database_error(tmp_path, caplog):
+    """The files made unwritable under connections SQLite holds open: it says
+    "disk I/O error", which it cannot tell from a failing disk. /readyz says
+    database_error, the log the database's words, instead of read-only."""
     async with running(settings_for(tmp_path)) as (base, _app):
         db = tmp_path / "consultbot.db"
         with immutable(db, db.with_name(db.name + "-wal")):
-            assert await readyz(base) == (503, {"status": "database_read_only"})
+            assert await readyz(base) == (503, {"status": "database_error"})
+    assert "disk I/O error" in logged(caplog)[0]
 
 
 @pytest.mark.postgres
@@ -158,11 +174,14 @@ async def test_a_probe_cancelled_by_the_lock_timeout_is_named_a_time_out(databas
 
 
 @asynccontextmanager
-async def sqlite_database(path: Path, **options: float) -> AsyncIterator[Database]:
-    """A SQLite database of the test's own, migrated, at `path`."""
+async def sqlite_database(
+    path: Path, *, migrate: bool = True, **options: float
+) -> AsyncIterator[Database]:
+    """A SQLite database of the test's own at `path`, migrated unless told not to."""
     database = await Database.connect(f"sqlite+aiosqlite:///{path}", **options)
     try:
-        await database.upgrade()
+        if migrate:
+            await database.upgrade()
         yield database
     finally:
         await database.close()
@@ -200,3 +219,44 @@ async def test_a_full_sqlite_database_is_named_full(tmp_path, caplog):
     assert check.problem == "database_full"
     assert len(logged(caplog)) == 1
     assert "full (no space left on its disk)" in logged(caplog)[0]
+
+
+async def test_a_schema_older_than_this_version_is_named_out_of_date(database, caplog):
+    """The probe's table is not there (a database left at an old migration):
+    not a database that refuses writes, one that `consultbot db upgrade` mends."""
+    await database.downgrade("0001")
+    check = WriteCheck(database)
+    assert not await check.takes_writes()
+    assert check.problem == "database_out_of_date"
+    assert len(logged(caplog)) == 1
+    assert "not up to date" in logged(caplog)[0]
+    assert "consultbot db upgrade" in logged(caplog)[0]
+
+
+_REFUSING_TRIGGER = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_probe BEFORE INSERT ON readiness_probe "
+        "BEGIN SELECT RAISE(ABORT, 'the probe is refused by a trigger'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_probe() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'the probe is refused by a trigger'; END $$",
+        "CREATE TRIGGER refuse_probe BEFORE INSERT ON readiness_probe "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_probe()",
+    ],
+}
+
+
+async def test_a_write_refused_for_a_reason_nobody_named_is_a_database_error(
+    database, database_url, caplog
+):
+    """A trigger someone added refuses the probe's row: /readyz says
+    database_error and the log gives the database's words, instead of
+    database_read_only for a database that takes every other write."""
+    async with database.transaction() as s:
+        for statement in _REFUSING_TRIGGER[database.backend]:
+            await s.execute(text(statement))
+    async with running(settings_for(database_url)) as (base, _app):
+        assert await readyz(base) == (503, {"status": "database_error"})
+    (line,) = logged(caplog)
+    assert "the probe is refused by a trigger" in line
