@@ -43,7 +43,7 @@ from bot.pseudonyms import Pseudonymizer
 from bot.rasa import RasaCommands, RasaUnavailable
 from bot.receipts import Receipts
 from bot.selection_limits import max_selections
-from bot.team_messages import waiting_replies
+from bot.team_messages import shown_text, waiting_replies
 from flows import engine
 from flows.catalogue import CATALOGUE
 from flows.effects import (
@@ -61,6 +61,7 @@ from storage import (
     erasure,
     message_open,
     participants,
+    team_messages,
 )
 from storage.consultations import LiveLookup
 from storage.database import Database
@@ -217,6 +218,33 @@ class ConversationService:
             found = await participants.find(session, channel, user_hash)
             if found is not None and found.reachable:
                 await participants.change(session, found.id, reachable=False)
+
+    async def mark_reachable(
+        self,
+        channel: str,
+        user_id: str,
+        now: dt.datetime,
+        send: Callable[[Reply], Awaitable[None]],
+    ) -> None:
+        """The platform says we may write to this resident again (they unblocked
+        the Telegram bot): marked reachable, and the team's messages that waited
+        for them handed to `send` now, oldest first, rather than with their next
+        message. Those `send` failed on wait for it again."""
+        user_hash = self._pseudonyms.pseudonym(channel, user_id)
+        async with self._db.transaction() as session:
+            found = await participants.find(session, channel, user_hash)
+            if found is None or found.reachable:  # they wrote since: nothing waits
+                return
+            await participants.change(session, found.id, reachable=True)
+            waiting = await team_messages.claim_waiting(session, found.id, now=now)
+        for index, message in enumerate(waiting):
+            try:
+                await send(Reply(shown_text(message.text, found.language)))
+            except Exception:
+                async with self._db.transaction() as session:
+                    for unsent in waiting[index:]:
+                        await team_messages.release(session, unsent.id)
+                raise
 
     # ---- one message ------------------------------------------------------
 

@@ -19,6 +19,8 @@
   the first, dropped rather than taken as answers;
 - `sending`: Bot API calls with retries (429, 5xx);
 - `address`: the encrypted chat id kept to write first later.
+- `reach`: the chats whose resident blocked the bot; on unblocking, the
+  team's messages that waited for them sent at once.
 
 What the channel says itself is in the text catalogue (`flows/texts`, sections
 `telegram` and `telegram_menu`).

@@ -15,7 +15,8 @@ Reliability, since Telegram delivers at least once:
   run concurrently (a lock per chat, taken before the first await);
 - sends retry on 429 and 5xx (`sending`); a 403 marks the resident
   unreachable through the service (`Reachability`) and stops sends to them until
-  they write again;
+  they write again or unblock the bot, when the team's messages that waited go
+  (`reach`);
 - replies still not sent after every retry (`DeliveryFailed`) leave the update
   unconfirmed: `process` raises, the poller does not confirm it and the webhook
   answers 502, so Telegram delivers it again and the service gives the replies
@@ -76,6 +77,7 @@ from bot.channels.telegram.bounded import bound
 from bot.channels.telegram.cut import CutTexts
 from bot.channels.telegram.keyboards import Keyboards
 from bot.channels.telegram.offers import KeptLanguage, LanguageChoice, Reachability
+from bot.channels.telegram.reach import Reach
 from bot.channels.telegram.rendering import (
     CallbackCodec,
     asked_again,
@@ -143,7 +145,7 @@ class TelegramChannel:
         self.holds = holds
         self.default_language = default_language  # the channel's texts when no hint fits
         self.conversations = conversations
-        self.reachability = reachability
+        self.reach = Reach(CHANNEL, reachability, conversations)  # blocked chats (`reach`)
         self.policy = policy
         self.codec = CallbackCodec(keys)
         self.addresses = addresses
@@ -154,7 +156,6 @@ class TelegramChannel:
         self._ticks = Ticks(bot, self.codec, policy, limits, CHANNEL)
         self._keyboards = Keyboards(bot, policy)
         self._languages: OrderedDict[int, str] = OrderedDict()
-        self._blocked: set[int] = set()
         self._stalled = StalledChats()
         self._cut = CutTexts()  # long texts an app sent in parts (`cut`)
 
@@ -224,7 +225,7 @@ class TelegramChannel:
         if user is None or user.is_bot:
             log.info("telegram: update %s without a human sender ignored", update.update_id)
             return
-        self._blocked.discard(chat_id)  # writing to us means we may write back
+        self.reach.wrote(chat_id)
         language = self._languages.get(chat_id) or CATALOGUE.language_tagged(user.language_code)
         try:
             if update.callback_query is not None:
@@ -239,7 +240,7 @@ class TelegramChannel:
             else:
                 log.info("telegram: update %s of an unhandled type ignored", update.update_id)
         except Blocked:
-            await self._mark_blocked(chat_id, user.id)
+            await self.reach.blocked(chat_id, user.id)
 
     async def _on_membership(self, update: Update, chat_id: int) -> None:
         change = update.my_chat_member
@@ -248,10 +249,13 @@ class TelegramChannel:
             if groups.added(change):  # someone added the bot to a group (`groups`)
                 await groups.tell_and_leave(self.bot, change, self.policy, self.default_language)
             return
+        user_id = change.from_user.id
         if change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT):
-            await self._mark_blocked(chat_id, change.from_user.id)
-        else:
-            self._blocked.discard(chat_id)
+            await self.reach.blocked(chat_id, user_id)
+        else:  # unblocked: what the team wrote meanwhile goes now
+            await self.reach.unblocked(
+                chat_id, user_id, lambda reply: self._send_replies(chat_id, user_id, [reply])
+            )
 
     async def _on_message(self, message: Message, chat_id: int, language: str | None) -> None:
         user = message.from_user
@@ -449,7 +453,7 @@ class TelegramChannel:
     async def _send(
         self, chat_id: int, user_id: int, text: str, markup: InlineKeyboardMarkup | None
     ) -> None:
-        if chat_id in self._blocked:
+        if self.reach.refuses(chat_id):
             log.info("telegram: a message to an unreachable resident was not sent")
             return
         await call_api(
@@ -490,15 +494,6 @@ class TelegramChannel:
         """What the channel itself says (catalogue section `telegram`), in the
         resident's language, else the deployment's default (`flows.language`)."""
         return CATALOGUE.text("telegram", text_id, language, self.default_language)
-
-    async def _mark_blocked(self, chat_id: int, user_id: int) -> None:
-        self._blocked.add(chat_id)
-        log.info("telegram: a resident blocked the bot; marked unreachable")
-        if self.reachability is not None:
-            try:
-                await self.reachability.mark_unreachable(CHANNEL, str(user_id))
-            except Exception as error:
-                log.error("telegram: could not mark a resident unreachable: %s", error)
 
     # --- bookkeeping ----------------------------------------------------------
 

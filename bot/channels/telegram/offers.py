@@ -6,7 +6,7 @@ choice's maximum is asked as `ticks.SelectionLimits`."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 from flows.replies import Reply
@@ -17,6 +17,22 @@ class Reachability(Protocol):
     """What the channel tells the conversation service when Telegram answers 403."""
 
     async def mark_unreachable(self, channel: str, user_id: str) -> None: ...
+
+
+@runtime_checkable
+class Unblocking(Protocol):
+    """What the channel tells the conversation service when a resident
+    unblocks the bot: they are reachable again, and the team's messages that
+    waited for them are handed to `send` now (a message `send` raised on
+    waits again for their next message)."""
+
+    async def mark_reachable(
+        self,
+        channel: str,
+        user_id: str,
+        now: dt.datetime,
+        send: Callable[[Reply], Awaitable[None]],
+    ) -> None: ...
 
 
 @runtime_checkable
