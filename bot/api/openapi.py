@@ -49,6 +49,14 @@ def _page(item: str) -> dict[str, Any]:
     )
 
 
+_UNREADABLE_FLOW = _record(
+    {"reason": {"type": "string"}},
+    description="Only when this server cannot read the flow version (its definition "
+    "damaged): the fields that need it (a consultation's title, languages, dates and "
+    "questions; a contribution's answers) are absent; the server's log names it.",
+)
+_FROM_THE_FLOW = ("title", "languages", "opens", "closes", "partial_contributions", "questions")
+
 _SCHEMAS: dict[str, Any] = {
     "Error": _record({"code": {"type": "string"}, "message": {"type": "string"}}),
     "Consultation": _record(
@@ -85,7 +93,9 @@ _SCHEMAS: dict[str, Any] = {
                     }
                 ),
             },
+            "unreadable": _UNREADABLE_FLOW,
         },
+        optional=(*_FROM_THE_FLOW, "unreadable"),
     ),
     "ConsultationList": _record(
         {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Consultation"}}}
@@ -119,7 +129,9 @@ _SCHEMAS: dict[str, Any] = {
                 "description": "Pseudonym of the resident, scoped to this consultation.",
             },
             "answers": {"type": "array", "items": {"$ref": "#/components/schemas/Answer"}},
-        }
+            "unreadable": _UNREADABLE_FLOW,
+        },
+        optional=("answers", "unreadable"),
     ),
     "ContributionPage": _page("Contribution"),
     "Event": _record(

@@ -12,12 +12,11 @@ committed late, and another feed refuses it (bot.api.cursors).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,18 +26,23 @@ from bot.api.access import authenticate, bearer, limit
 from bot.api.errors import ApiError, error_response
 from bot.api.openapi import document
 from bot.api.serializer import (
+    Json,
     PublicIds,
     answer_ids,
     consultation_json,
     contribution_json,
     public_event,
+    unreadable_consultation_json,
+    unreadable_contribution_json,
 )
 from bot.api.vocabulary import CONTRIBUTIONS_READ, EVENT_TYPES, EVENT_UNREADABLE, EVENTS_READ
 from bot.contributions import from_stored
-from bot.flow_catalog import DeployedFlow, FlowCatalog
+from bot.flow_catalog import FlowCatalog, FlowNotParsed
 from bot.pseudonyms import Pseudonymizer
 from bot.rate_limits import RateLimiter
+from flows.errors import FlowError
 from storage import answers, consultations, contributions, outbox
+from storage.consultations import FlowVersion
 from storage.contributions import StoredContribution
 from storage.database import Database
 from storage.errors import StorageError
@@ -52,6 +56,9 @@ MAX_LIMIT = 1000
 EVENTS_FEED = "events"  # a consultation's contributions: "contributions/<id>"
 
 Handler = Callable[["Api", web.Request], Awaitable[Any]]
+T = TypeVar("T")
+# The flow versions of a request this server cannot read, by id.
+Unreadable = dict[int, FlowVersion]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,17 +78,19 @@ class Api:
         self._catalog = FlowCatalog()
 
     async def consultations(self, request: web.Request) -> Any:
-        async def read(session: AsyncSession) -> list[tuple[DeployedFlow, dt.datetime]]:
-            live = await consultations.live_versions(session)
-            # dated: the opening and closing dates residents are held to, those
-            # set in the console since the deployment if any.
-            return [
-                (await self._catalog.version(session, v.id, dated=True), v.deployed_at)
-                for v in live
-            ]
+        async def read(session: AsyncSession, unreadable: Unreadable) -> list[Json]:
+            listed = []
+            for v in await consultations.live_versions(session):
+                if v.id in unreadable:
+                    listed.append(unreadable_consultation_json(v))
+                    continue
+                # dated: the opening and closing dates residents are held to,
+                # those set in the console since the deployment if any.
+                flow = await self._catalog.version(session, v.id, dated=True)
+                listed.append(consultation_json(flow, v.deployed_at))
+            return listed
 
-        deployed = await self._catalog.within(self.database, read, read_only=True)
-        return {"data": [consultation_json(flow, at) for flow, at in deployed]}
+        return {"data": await self._reading(request, read)}
 
     async def contributions(self, request: web.Request) -> Any:
         consultation_id = request.match_info["consultation"]
@@ -89,7 +98,9 @@ class Api:
         after = cursors.decode(request.query.get("after"), feed)
         limit = _limit(request)
 
-        async def read(session: AsyncSession) -> tuple[list[StoredContribution], Any, Any]:
+        async def read(
+            session: AsyncSession, unreadable: Unreadable
+        ) -> tuple[list[StoredContribution], Any, Any]:
             if await consultations.live_version(session, consultation_id) is None:
                 raise ApiError(
                     404,
@@ -102,17 +113,18 @@ class Api:
             )
             page = rows[:limit]
             current = await contributions.answers_of(session, page)
-            flows = {
-                version_id: await self._catalog.version(session, version_id)
-                for version_id in {row.flow_version_id for row in rows[:limit]}
-            }
+            needed = {row.flow_version_id for row in page} - unreadable.keys()
+            flows = {v: await self._catalog.version(session, v) for v in needed}
             return rows, current, flows
 
         # A read: on SQLite it takes no write lock, so residents' answers never wait for it.
-        rows, current, flows = await self._catalog.within(self.database, read, read_only=True)
+        unreadable: Unreadable = {}
+        rows, current, flows = await self._reading(request, read, unreadable)
         page = rows[:limit]
         data = [
-            contribution_json(
+            unreadable_contribution_json(row, unreadable[row.flow_version_id].version, self._ids)
+            if row.flow_version_id in unreadable
+            else contribution_json(
                 from_stored(row, flows[row.flow_version_id], current[row.session_id]), self._ids
             )
             for row in page
@@ -123,6 +135,38 @@ class Api:
             "next_cursor": cursors.encode(last, feed),
             "has_more": len(rows) > limit,
         }
+
+    async def _reading(
+        self,
+        request: web.Request,
+        work: Callable[[AsyncSession, Unreadable], Awaitable[T]],
+        unreadable: Unreadable | None = None,
+    ) -> T:
+        """`work` in a read with every flow version it needs read (as
+        `FlowCatalog.within`), save that one this server cannot read (its
+        definition edited by hand) fails no page: it is added to `unreadable`
+        for `work` to give what it can in its place, and one log line names it."""
+        unreadable = {} if unreadable is None else unreadable
+        while True:
+            try:
+                async with self.database.read() as session:
+                    return await work(session, unreadable)
+            except FlowNotParsed as missing:  # nothing was written: a read
+                version = missing.version
+                try:
+                    await self._catalog.read(version)
+                except FlowError as error:
+                    unreadable[version.id] = version
+                    log.error(
+                        "API %s %s: flow version %d (%s v%d) cannot be read, given as "
+                        "unreadable: %s",
+                        request.method,
+                        request.path,
+                        version.id,
+                        version.consultation_id,
+                        version.version,
+                        str(error).splitlines()[0][:200],
+                    )
 
     async def events(self, request: web.Request) -> Any:
         after = cursors.decode(request.query.get("after"), EVENTS_FEED)

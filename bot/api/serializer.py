@@ -11,7 +11,9 @@ holds, or its type is one this version does not know: a row written by hand, by
 a newer version) is given in its place as `event.unreadable`, with its id, time
 and stored type and no data: the feed goes on past it, and the engine knows
 that something is missing and which event, rather than a page that fails for
-every reader or an event left out without a word.
+every reader or an event left out without a word. Likewise a consultation or
+a contribution whose flow version this server cannot read (its definition
+edited by hand) is given with what needs no flow, and `unreadable` saying why.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from bot.flow_catalog import DeployedFlow
 from bot.pseudonyms import Pseudonymizer
 from flows.translated import Translated
 from storage.columns import JsonValue
+from storage.consultations import FlowVersion
+from storage.contributions import StoredContribution
 from storage.outbox import FeedEvent
 
 Json = dict[str, Any]
@@ -93,6 +97,40 @@ def consultation_json(deployed: DeployedFlow, deployed_at: dt.datetime) -> Json:
             for question in flow.questions
         ],
     }
+
+
+def _unreadable_flow(version: int) -> Json:
+    return {
+        "reason": f"this server cannot read the consultation's flow version {version}; "
+        "its operators have a log line naming it"
+    }
+
+
+def unreadable_consultation_json(version: FlowVersion) -> Json:
+    """A live consultation whose flow cannot be read: what needs no flow."""
+    return {
+        "id": version.consultation_id,
+        "version": version.version,
+        "deployed_at": time_text(version.deployed_at),
+        "unreadable": _unreadable_flow(version.version),
+    }
+
+
+def unreadable_contribution_json(stored: StoredContribution, version: int, ids: PublicIds) -> Json:
+    """A contribution given on a flow version that cannot be read (`version`):
+    its fields, and no answers, which need the flow's questions."""
+    contribution = Contribution(
+        stored.session_id,
+        stored.consultation_id,
+        version,
+        stored.channel,
+        stored.language,
+        stored.partial,
+        stored.pseudonym,
+        stored.completed_at,
+        answers=(),
+    )
+    return {**contribution_fields(contribution, ids), "unreadable": _unreadable_flow(version)}
 
 
 def contribution_fields(contribution: Contribution, ids: PublicIds) -> Json:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text as sql
 
 from bot.api.openapi import document
-from storage import answers, contributions, outbox
+from storage import answers, consultations, contributions, outbox
 from tests.bot.api.conftest import Served
 from tests.bot.api.unreadable_events import unreadable_rows, write_events
 from tests.conftest import set_read_only
@@ -281,12 +281,14 @@ async def test_other_methods_are_a_json_405_naming_those_allowed(serve):
     assert (status, body["code"]) == (404, "not_found")
 
 
-async def test_an_unexpected_failure_is_a_json_500_and_one_log_line(serve, caplog):
+async def test_an_unexpected_failure_is_a_json_500_and_one_log_line(serve, caplog, monkeypatch):
     served = await serve()
     token = await served.token("contributions:read")
-    async with served.database.transaction() as s:
-        # A flow this version cannot read (e.g. its definition edited by hand).
-        await s.execute(sql("UPDATE flow_versions SET definition = '[' WHERE live"))
+
+    async def a_bug(*_: object) -> None:
+        raise RuntimeError("a bug\nits second line")
+
+    monkeypatch.setattr(consultations, "live_versions", a_bug)
     status, body, _ = await served.get("/api/v1/consultations", token)
     assert (status, body["code"]) == (500, "internal_error")
     assert "logged" in body["message"]
@@ -294,7 +296,49 @@ async def test_an_unexpected_failure_is_a_json_500_and_one_log_line(serve, caplo
     logged = [r for r in caplog.records if r.name == "bot.api.routes"]
     assert [r.levelname for r in logged] == ["ERROR"]
     assert "GET /api/v1/consultations" in logged[0].getMessage()
+    assert logged[0].getMessage().endswith("failed: RuntimeError: a bug")
     assert logged[0].exc_info is None  # the traceback only when debugging
+
+
+async def test_a_flow_version_this_server_cannot_read_fails_no_page(serve, caplog):
+    """Its definition edited by hand: the consultation and its contributions
+    are given with what needs no flow and `unreadable`, one log line each
+    request, instead of a 500 for every reader."""
+    served = await serve()
+    token = await served.token("contributions:read")
+    await served.say("alice", *DEMO)
+    async with served.database.transaction() as s:
+        mobilite = "live AND consultation_id = 'mobilite'"
+        await s.execute(sql(f"UPDATE flow_versions SET definition = '[' WHERE {mobilite}"))
+        version_id, version = (
+            await s.execute(sql(f"SELECT id, version FROM flow_versions WHERE {mobilite}"))
+        ).one()
+    reason = f"this server cannot read the consultation's flow version {version}"
+
+    status, listed, _ = await served.get("/api/v1/consultations", token)
+    assert status == 200
+    check("ConsultationList", listed)
+    (unreadable,) = [c for c in listed["data"] if c["id"] == "mobilite"]
+    assert unreadable["version"] == version
+    assert unreadable["unreadable"]["reason"].startswith(reason)
+    assert "questions" not in unreadable
+    others = [c for c in listed["data"] if c["id"] != "mobilite"]
+    assert others
+    assert all("questions" in c and "unreadable" not in c for c in others)
+
+    path = "/api/v1/consultations/mobilite/contributions"
+    status, page, _ = await served.get(path, token)
+    assert status == 200
+    check("ContributionPage", page)
+    (contribution,) = page["data"]
+    assert contribution["id"].startswith("ctb_")
+    assert (contribution["flow_version"], contribution["status"]) == (version, "completed")
+    assert contribution["unreadable"]["reason"].startswith(reason)
+    assert "answers" not in contribution
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.api.routes"]
+    assert len(logged) == 2
+    for line in logged:
+        assert f"flow version {version_id} (mobilite v{version}) cannot be read" in line
 
 
 async def test_an_event_this_version_cannot_read_is_given_in_its_place_and_the_feed_goes_on(
