@@ -127,6 +127,28 @@ def parse_multi_choice(
         return selected
     if not selected:
         return Reject("not_understood")
+    return _allowed(selected, words, question, matcher)
+
+
+def tapped_choices(
+    text: str, question: QuestionSpec, matcher: ChoiceMatcher
+) -> Answer | Reject | None:
+    """The options of a multiple choice ticked in the web chat, whose tapped
+    payloads (ids) come joined ("car, bike"); None when `text` is not such a
+    list. Ids are read as ids, never as words: "car" is not the "Car
+    scolaire" of a French label."""
+    positions_by_id = {choice_id: i for i, choice_id in enumerate(matcher.ids)}
+    payloads = text.split(", ")
+    if not all(payload in positions_by_id for payload in payloads):
+        return None
+    return _allowed({positions_by_id[p] for p in payloads}, [], question, matcher)
+
+
+def _allowed(
+    selected: set[int], words: list[str], question: QuestionSpec, matcher: ChoiceMatcher
+) -> Answer | Reject:
+    """The answer of the `selected` options, or why the question refuses
+    them together (an exclusive option with others, too few, too many)."""
     if len(selected) > 1 and selected & matcher.exclusive:
         if except_position(words) is not None and selected - matcher.exclusive:
             selected -= matcher.exclusive  # "aucune sauf la cantine", "je ne sais pas, sauf X"

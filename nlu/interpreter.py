@@ -13,7 +13,8 @@ How one message is read, in order:
    that command, whatever the question;
 2. an exact button payload (a choice id, "yes"/"no", a choice label) is that
    answer (typed rather than tapped, an id that another choice's names say
-   as a word is that word: "car" is the bus's "car scolaire" in French); a
+   as a word is that word: "car" is the bus's "car scolaire" in French;
+   boxes ticked in the web chat come as their ids joined, "car, bike"); a
    whole "don't know" ("jsp", "aucune idée", nlu.dont_know) is the question's
    "don't know" option if it has one, else asked again, never a value or a
    request for help;
@@ -60,7 +61,7 @@ import re
 from collections.abc import Sequence
 from importlib import resources
 
-from nlu.choice import parse_choice, parse_multi_choice
+from nlu.choice import parse_choice, parse_multi_choice, tapped_choices
 from nlu.command_frames import framed_command, framed_command_of, receipt_code, wonders_why
 from nlu.commands import CommandClassifier, CommandScore, slash_command
 from nlu.comment import split_comment
@@ -331,7 +332,7 @@ class Interpreter:
 
     def _button_payload(
         self, text: str, question: QuestionSpec, lang: str, tapped: bool
-    ) -> Answer | None:
+    ) -> Answer | Reject | None:
         """Channels send a button's payload as the message text. Typed, an id
         that another option's names claim as a word is that word: "car" is
         the coach in French, not the option `car` ("Voiture")."""
@@ -341,6 +342,8 @@ class Interpreter:
                 return Answer(True)
             if folded in _NO_PAYLOADS:
                 return Answer(False)
+        if tapped and question.kind == "multi_choice":
+            return tapped_choices(text, question, self._matcher(question, lang))
         if question.kind in ("choice", "multi_choice", "ranking"):
             shadowed = frozenset() if tapped else self._matcher(question, lang).shadowed
             for choice in question.choices:

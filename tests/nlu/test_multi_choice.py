@@ -1,6 +1,6 @@
-from nlu import Answer, Command, Reject
+from nlu import Answer, Command, QuestionSpec, Reject
 
-from .conftest import question
+from .conftest import TODAY, question
 
 NEEDS = question(
     "multi_choice",
@@ -69,3 +69,29 @@ def test_choices_of_one_lexicon_group_are_told_apart_by_their_own_words(interpre
     assert interpret("les renouvelables", energy) == Reject(
         "ambiguous", words="renouvelables", options=("wind", "biogas")
     )
+
+
+# The lycées' journey (flows/examples/lycees.yml) in French: the ids "car" and
+# "bike" are no French names, and "car" is a word of "Car scolaire".
+JOURNEY = question(
+    "multi_choice",
+    [
+        ("school_bus", ("Car scolaire", "autocar", "bus")),
+        ("train", "Train"),
+        ("car", ("Voiture", "auto")),
+        ("bike", ("Vélo ou trottinette", "vélo")),
+        ("walk", ("À pied", "marche")),
+    ],
+)
+JOURNEY_AT_MOST_2 = QuestionSpec("multi_choice", choices=JOURNEY.choices, max_selections=2)
+
+
+def test_boxes_ticked_in_the_web_chat_are_their_ids(interpreter):
+    # The web chat joins the tapped payloads: "car, bike" is Voiture and Vélo.
+    def tapped(text, spec=JOURNEY):
+        return interpreter.interpret(text, spec, "fr", TODAY, tapped=True)
+
+    assert tapped("car, bike") == Answer(("car", "bike"))
+    assert tapped("school_bus, car") == Answer(("school_bus", "car"))
+    assert tapped("car, bike, walk", JOURNEY_AT_MOST_2) == Reject("too_many")
+    assert tapped("bus et vélo") == Answer(("school_bus", "bike"))  # typed, as words
