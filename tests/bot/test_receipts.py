@@ -92,6 +92,7 @@ async def test_asking_before_anything_says_how_to_get_a_code(open_service, clock
     assert "code" in said
     async with service.database.read() as s:  # nothing stored before consent
         assert await participants.find(s, "client", service.pseudonym("client", "carol")) is None
-    await client.converse("carol", "bonjour", "oui")
-    said = await _said(client, "carol", "statut")
-    assert said.startswith("Vous n'avez pas encore terminé de contribution")
+    # Her first message was English, so the conversation is (e1f99bd).
+    await client.converse("carol", "hello", "yes")
+    said = await _said(client, "carol", "status")
+    assert said.startswith("You have not completed a contribution yet")
